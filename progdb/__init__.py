@@ -1,0 +1,2 @@
+"""progdb: a vector database of programs."""
+__version__ = "0.1.0"

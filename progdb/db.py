@@ -1,0 +1,307 @@
+"""ProgramDB: the Python API. The CLI is a thin layer over these verbs."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Iterable
+
+import numpy as np
+
+from . import retrieve
+from .encoder import Encoder
+from .errors import ProgdbError
+from .execute import (DEFAULT_METHOD, Compiled, Output, PairMatrix, allocate_shots, compile_prompt,
+                      instruction_for, run_vector)
+from .parse import Parsed, compile_template, fill, parse
+from .program import Example, Program, key_text, parse_card, validate
+from .retrieve import ProgramMatch, Retrieval
+from .seeds import load_seeds
+from .store import Store
+from .wordspace import WordSpace, tokens
+
+VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
+
+# Models are process-wide: loading them is the slow part, and every database shares them.
+_encoder: Encoder | None = None
+_words: WordSpace | None = None
+_pair_cache: dict[str, PairMatrix] = {}
+
+
+def encoder() -> Encoder:
+    global _encoder
+    if _encoder is None:
+        _encoder = Encoder()
+    return _encoder
+
+
+def word_space() -> WordSpace:
+    global _words
+    if _words is None:
+        _words = WordSpace.load()
+    return _words
+
+
+def default_db_path() -> str:
+    env = os.environ.get("PROGDB_DB")
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("progdb")) / "db")
+
+
+@dataclass
+class QueryResult:
+    prompt: str
+    key: str
+    inputs: list[str]
+    slots: dict[str, str]
+    parse_method: str
+    template: str | None
+    mode: str
+    message: str
+    programs: list[ProgramMatch]
+    candidates: list[ProgramMatch]
+    kind: str | None = None
+    outputs: list[Output] = field(default_factory=list)
+    compiled: list[Compiled] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["threshold"] = None
+        return d
+
+
+class ProgramDB:
+    def __init__(self, path: str | None = None, server: str | None = None, seed: bool = True):
+        if path and server:
+            raise ProgdbError("choose either a database path or a server, not both")
+        self.path = None if server else (path or default_db_path())
+        self.store = Store(self.path, server)
+        self._templates = None
+        self._kinds = None
+        if self.store.is_new:
+            self.store.set_settings(state="seeding" if seed else "empty")
+        if self.store.settings().get("state") == "seeding":
+            # Also resumes a seeding that an earlier process did not finish.
+            with self._writing():
+                self._add_many(load_seeds(), replace=True)
+                self.store.set_settings(state="seeded")
+
+    # -- writing --------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self):
+        """One writer per embedded path: two processes writing one chromadb directory lose vectors
+        silently (DESIGN.md), so the second waits for the first, then gives up with a clear error."""
+        self._templates = self._kinds = None
+        if self.path is None:
+            yield
+            return
+        lock_path = Path(self.path) / "progdb.lock"
+        with open(lock_path, "a+") as fh:
+            deadline = time.monotonic() + float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60"))
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise ProgdbError(f"{self.path}: another process is writing to this database; "
+                                          "use a chroma server for several writers") from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def add(self, program: Program | None = None, *, name: str | None = None, keys: Iterable[str] = (),
+            examples: Iterable = (), kind: str = "auto", description: str = "", source: str = "",
+            license: str = "", replace: bool = False) -> Program:
+        """Register a program (or replace one with replace=True). Nothing is stored unless all of it is valid."""
+        if program is None:
+            program = Program(name=name or "", kind=kind, keys=list(keys),
+                              examples=[e if isinstance(e, Example) else Example(*e) for e in examples],
+                              description=description, source=source, license=license)
+        with self._writing():
+            return self._add_many([program], replace)[0]
+
+    def _add_many(self, programs: list[Program], replace: bool) -> list[Program]:
+        seen = set()
+        for p in programs:
+            validate(p)
+            if p.name in seen:
+                raise ProgdbError(f"program '{p.name}' appears twice")
+            seen.add(p.name)
+            if not replace and self.store.card(p.name) is not None:
+                raise ProgdbError(f"program '{p.name}' already exists (use --replace to replace it)")
+        offsets = {}
+        for p in programs:
+            if p.kind == "auto":
+                p.kind = self.detect_kind(p)
+            if p.kind == "vector":
+                offset, used = word_space().mean_offset(p.pairs())
+                if not used:
+                    raise ProgdbError(f"program '{p.name}': none of its pairs are in the word space; "
+                                      "use --kind fewshot")
+                offsets[p.name] = offset
+        # Every embedding is computed before the first write, so a failure stores nothing.
+        texts = []
+        for p in programs:
+            texts += [key_text(k) for k in p.keys]
+            if p.kind == "fewshot":
+                texts += [e.input for e in p.examples]
+        vectors = encoder().encode(texts)
+        at = 0
+        for p in programs:
+            nk = len(p.keys)
+            key_vecs = vectors[at: at + nk]
+            at += nk
+            ex = p.examples if p.kind == "fewshot" else []
+            ex_vecs = vectors[at: at + len(ex)]
+            at += len(ex)
+            summary = {"name": p.name, "kind": p.kind, "n_keys": nk, "n_examples": len(p.examples),
+                       "description": p.description}
+            self.store.write_program(p.to_json(), summary, list(p.keys), key_vecs,
+                                     [e.input for e in ex], [e.output for e in ex], ex_vecs,
+                                     offsets.get(p.name))
+        return programs
+
+    @staticmethod
+    def detect_kind(program: Program) -> str:
+        """vector when most pairs are words (or phrases) of the word space that the pair changes."""
+        pairs = program.pairs()
+        if not pairs:
+            return "fewshot"
+        space = word_space()
+        inside = sum(a in space and b in space and tokens(a) != tokens(b) for a, b in pairs)
+        return "vector" if inside > VECTOR_SHARE * len(pairs) else "fewshot"
+
+    def remove(self, name: str) -> None:
+        self.get(name)
+        with self._writing():
+            self.store.delete_program(name)
+
+    def import_(self, source: str | Path | IO[str], replace: bool = False) -> list[Program]:
+        """Read programs exported by `export` (JSON lines); all lines are checked before any is stored."""
+        label = str(getattr(source, "name", source))
+        if isinstance(source, (str, Path)):
+            try:
+                text = Path(source).read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise ProgdbError(f"{source}: not UTF-8 text") from None
+            except OSError as exc:
+                raise ProgdbError(f"{source}: cannot read ({exc.strerror})") from None
+        else:
+            text = source.read()
+        programs = [parse_card(line, f"{label}, line {n}")
+                    for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if not programs:
+            raise ProgdbError(f"{label}: no programs in the file")
+        with self._writing():
+            return self._add_many(programs, replace)
+
+    # -- reading --------------------------------------------------------------------------
+    def get(self, name: str) -> Program:
+        card = self.store.card(name)
+        if card is None:
+            raise ProgdbError(f"no program named '{name}'")
+        return parse_card(card, f"stored program '{name}'")
+
+    def list(self) -> list[dict]:
+        return [{k: m[k] for k in ("name", "kind", "n_keys", "n_examples", "description")}
+                for m in self.store.summaries()]
+
+    def export(self, out: IO[str] | None = None) -> str:
+        text = "".join(card + "\n" for card in self.store.cards())
+        if out is not None:
+            out.write(text)
+        return text
+
+    def settings(self) -> dict:
+        return self.store.settings()
+
+    # -- querying -------------------------------------------------------------------------
+    def _template_list(self):
+        if self._templates is None:
+            compiled = (compile_template(p, k) for p, k in self.store.all_keys())
+            self._templates = [t for t in compiled if t is not None]
+        return self._templates
+
+    def _kind_map(self) -> dict[str, str]:
+        if self._kinds is None:
+            self._kinds = {m["name"]: m["kind"] for m in self.store.summaries()}
+        return self._kinds
+
+    def _pairs(self, program: Program) -> PairMatrix:
+        digest = hashlib.sha1(program.to_json().encode()).hexdigest()
+        if digest not in _pair_cache:
+            _pair_cache[digest] = PairMatrix(program, word_space())
+        return _pair_cache[digest]
+
+    def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD) -> QueryResult:
+        if not prompt or not prompt.strip():
+            raise ProgdbError("the prompt is empty")
+        if k < 1:
+            raise ProgdbError("-k must be at least 1")
+        vec_cache: dict[str, np.ndarray] = {}
+
+        def embed(texts: list[str]) -> np.ndarray:
+            todo = [t for t in dict.fromkeys(texts) if t not in vec_cache]
+            if todo:
+                vec_cache.update(zip(todo, encoder().encode(todo)))
+            return np.stack([vec_cache[t] for t in texts])
+
+        def score_keys(texts: list[str]) -> list[float]:
+            hits = self.store.nearest_keys(embed(texts), 1)
+            return [h[0].score if h else 0.0 for h in hits]
+
+        parsed: Parsed = parse(prompt, self._template_list(), score_keys)
+        hits = self.store.nearest_keys(embed([parsed.key]), 50)[0]
+        settings = self.store.settings()
+        decision: Retrieval = retrieve.decide(
+            hits, self._kind_map(), float(settings.get("threshold", retrieve.DEFAULT_THRESHOLD)),
+            float(settings.get("margin", retrieve.DEFAULT_MARGIN)))
+        result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
+                             decision.mode, decision.message, decision.programs, decision.candidates)
+        if decision.mode == "none":
+            return result
+        programs = [(self.get(m.name), m.weight) for m in decision.programs]
+        result.kind = programs[0][0].kind
+        if not parsed.inputs:
+            result.message = (result.message + "; " if result.message else "") + \
+                "the prompt names a program but gives it no input"
+            return result
+        if result.kind == "vector":
+            result.outputs = run_vector(word_space(), [(self._pairs(p), w) for p, w in programs],
+                                        parsed.inputs, k, method)
+        else:
+            result.compiled, result.outputs = self._run_fewshot(programs, parsed, shots, embed)
+        return result
+
+    def _run_fewshot(self, programs, parsed: Parsed, shots: int, embed):
+        lead = programs[0][0]
+        params = {s: v for s, v in parsed.slots.items() if v not in parsed.inputs}
+        request = key_text(fill(parsed.template, params)) if parsed.template else parsed.key
+        instruction = instruction_for(lead, params, request)
+        if len(programs) > 1:
+            names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
+            instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
+        counts = allocate_shots([w for _, w in programs], shots)
+        compiled, outputs = [], []
+        for text in parsed.inputs:
+            vec = embed([text])[0]
+            examples = []
+            for (p, _), n in zip(programs, counts):
+                if n:
+                    near = self.store.nearest_examples(p.name, vec, n)
+                    examples += [{"input": i, "output": o, "program": p.name, "score": round(s, 4)}
+                                 for i, o, s, _ in near]
+            c = compile_prompt(instruction, examples, text)
+            compiled.append(c)
+            outputs.append(Output(text, c.text, "compiled"))
+        return compiled, outputs

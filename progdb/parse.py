@@ -1,0 +1,147 @@
+"""Split a prompt into a program key and its inputs.
+
+In order: the `{slot}` templates of stored keys (most specific match wins), explicit structure
+(a new line, `key: input`, quoted inputs), then an embedding-guided cut: the split whose key part
+best matches a stored key (the key may come before or after the inputs).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .program import SLOT_RE, input_slots, key_slots, key_text
+
+_END_PUNCT = "?.!;, \t\n"
+_FILLER_WORDS = 3  # words a template tolerates in front of it ("please", "hey, what's")
+_MAX_CUT_INPUT_WORDS = 8
+
+
+@dataclass
+class Parsed:
+    prompt: str
+    key: str
+    inputs: list[str]
+    slots: dict[str, str] = field(default_factory=dict)
+    method: str = "whole"  # template | explicit | cut | whole
+    template: str | None = None
+    template_program: str | None = None
+
+
+@dataclass
+class Template:
+    program: str
+    key: str
+    regex: re.Pattern
+    literal_chars: int
+    inputs: list[str]
+
+
+def compile_template(program: str, key: str) -> Template | None:
+    slots = key_slots(key)
+    if not slots:
+        return None
+    parts = SLOT_RE.split(key)  # literal, slot, literal, slot, ..., literal
+    pattern = [r"^(?:\S+\s+){0,%d}?" % _FILLER_WORDS if parts[0].strip() else "^"]
+    seen = set()
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            words = part.split()
+            lit = r"\s+".join(re.escape(w) for w in words)
+            if lit:
+                lead = r"\s*" if part[:1].isspace() or i == 0 else ""
+                trail = r"\s*" if part[-1:].isspace() else ""
+                pattern.append(lead + lit + trail)
+            elif part:
+                pattern.append(r"\s+")
+        else:
+            if part in seen:  # a repeated slot must repeat its value
+                pattern.append(rf"(?P={part})")
+                continue
+            seen.add(part)
+            last = i == len(parts) - 2
+            pattern.append(rf"(?P<{part}>.+)" if last else rf"(?P<{part}>.+?)")
+    pattern.append(r"[\s?.!]*$")
+    regex = re.compile("".join(pattern), re.IGNORECASE | re.DOTALL)
+    literal = sum(len(p.strip()) for p in parts[::2])
+    return Template(program, key, regex, literal, input_slots(slots))
+
+
+def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
+    """The matching template with the most literal text; ties go to the earlier stored key."""
+    best = None
+    for t in templates:
+        m = t.regex.match(prompt.strip())
+        if not m:
+            continue
+        values = {k: v.strip().strip(_END_PUNCT + "\"'“”") for k, v in m.groupdict().items()}
+        if any(not v for v in values.values()):
+            continue
+        # Text matched by neither literal nor slot (filler words) counts against the template,
+        # so the most specific phrasing wins.
+        filler = len(prompt.strip()) - sum(len(v) for v in m.groupdict().values()) - t.literal_chars
+        score = t.literal_chars * 2 - max(filler, 0)
+        if best is None or score > best[0]:
+            best = (score, t, values)
+    if best is None:
+        return None
+    _, t, values = best
+    inputs = [values[s] for s in t.inputs]
+    params = {k: v for k, v in values.items() if k not in t.inputs}
+    key = key_text(fill(t.key, params))
+    return Parsed(prompt, key, inputs, values, "template", t.key, t.program)
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Fill the named slots; slots without a value stay as they are."""
+    return SLOT_RE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def split_explicit(prompt: str) -> Parsed | None:
+    text = prompt.strip()
+    if "\n" in text:
+        head, rest = text.split("\n", 1)
+        if head.strip() and rest.strip():
+            return Parsed(prompt, _clean_key(head), [rest.strip()], method="explicit")
+    quoted = re.findall(r'"([^"]+)"|“([^”]+)”', text)
+    if quoted:
+        inputs = [a or b for a, b in quoted]
+        key = re.sub(r'"[^"]+"|“[^”]+”', " ", text)
+        if _clean_key(key):
+            return Parsed(prompt, _clean_key(key), [i.strip() for i in inputs], method="explicit")
+    m = re.match(r"^([^:]{2,200}?):\s+(.+)$", text, re.DOTALL)
+    if m and _clean_key(m.group(1)):
+        return Parsed(prompt, _clean_key(m.group(1)), [m.group(2).strip()], method="explicit")
+    return None
+
+
+def _clean_key(text: str) -> str:
+    return " ".join(text.split()).strip(_END_PUNCT + ":")
+
+
+def candidate_cuts(prompt: str) -> list[Parsed]:
+    """Every split of the prompt into a key part and an input part, either way round."""
+    words = prompt.strip().strip(_END_PUNCT).split()
+    cuts = []
+    for i in range(1, len(words)):
+        head, tail = " ".join(words[:i]), " ".join(words[i:])
+        if len(words) - i <= _MAX_CUT_INPUT_WORDS:
+            cuts.append(Parsed(prompt, _clean_key(head), [tail.strip(_END_PUNCT)], method="cut"))
+        if i <= _MAX_CUT_INPUT_WORDS:
+            cuts.append(Parsed(prompt, _clean_key(tail), [head.strip(_END_PUNCT)], method="cut"))
+    return [c for c in cuts if c.key and c.inputs[0]]
+
+
+def parse(prompt: str, templates: list[Template], score_keys: Callable[[list[str]], list[float]]) -> Parsed:
+    """`score_keys` maps candidate key texts to their best similarity with a stored key."""
+    found = match_template(prompt, templates) or split_explicit(prompt)
+    if found:
+        return found
+    whole = Parsed(prompt, _clean_key(prompt), [], method="whole")
+    cuts = candidate_cuts(prompt)
+    if not cuts:
+        return whole
+    scores = score_keys([c.key for c in cuts])
+    # A cut must explain the prompt better than no cut at all; ties go to the longer key.
+    best = max(range(len(cuts)), key=lambda i: (round(scores[i], 3), len(cuts[i].key)))
+    return cuts[best]

@@ -1,0 +1,137 @@
+"""The program record: fields, validation, and the canonical JSON card.
+
+A card is the one serialisation of a program: export writes it, import reads it, and the store
+keeps it, so a database round-trips byte for byte.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+from .errors import ProgdbError
+
+KINDS = ("vector", "fewshot")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+SLOT_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Slots that carry a program's input; any other slot is a parameter of the instruction.
+INPUT_SLOTS = ("text", "word", "input", "words", "phrase")
+CARD_FIELDS = ("name", "kind", "description", "keys", "examples", "source", "license")
+
+
+@dataclass
+class Example:
+    input: str
+    output: str
+
+
+@dataclass
+class Program:
+    name: str
+    kind: str
+    keys: list[str]
+    examples: list[Example] = field(default_factory=list)
+    description: str = ""
+    source: str = ""
+    license: str = ""
+
+    def card(self) -> dict:
+        """The program as a plain dict, fields in a fixed order."""
+        d = asdict(self)
+        return {k: d[k] for k in CARD_FIELDS}
+
+    def to_json(self) -> str:
+        """Canonical one-line JSON: what export writes and the store keeps."""
+        return json.dumps(self.card(), ensure_ascii=False, separators=(",", ":"))
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(e.input, e.output) for e in self.examples]
+
+
+def key_slots(key: str) -> list[str]:
+    return SLOT_RE.findall(key)
+
+
+def key_text(key: str) -> str:
+    """A key as it is embedded: the slots left out, so "plural of {word}" matches "plural of"."""
+    return " ".join(SLOT_RE.sub(" ", key).split()).strip(" :,-")
+
+
+def input_slots(slots: list[str]) -> list[str]:
+    named = [s for s in slots if s in INPUT_SLOTS]
+    return named if named else list(slots)
+
+
+def program_from_dict(d: dict, where: str = "program") -> Program:
+    """Build and validate a program from a card-like dict; `where` names the source for errors."""
+    if not isinstance(d, dict):
+        raise ProgdbError(f"{where}: expected a JSON object")
+    unknown = set(d) - set(CARD_FIELDS)
+    if unknown:
+        raise ProgdbError(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    examples = d.get("examples") or []
+    if not isinstance(examples, list):
+        raise ProgdbError(f"{where}: field 'examples' must be a list")
+    parsed = []
+    for i, ex in enumerate(examples, 1):
+        if isinstance(ex, dict) and set(ex) == {"input", "output"}:
+            parsed.append(Example(ex["input"], ex["output"]))
+        elif isinstance(ex, (list, tuple)) and len(ex) == 2:
+            parsed.append(Example(ex[0], ex[1]))
+        else:
+            raise ProgdbError(f"{where}: example {i}: expected {{\"input\", \"output\"}}")
+    keys = d.get("keys")
+    if isinstance(keys, str):
+        keys = [keys]
+    prog = Program(
+        name=d.get("name", ""),
+        kind=d.get("kind") or "auto",
+        keys=list(keys or []),
+        examples=parsed,
+        description=d.get("description") or "",
+        source=d.get("source") or "",
+        license=d.get("license") or "",
+    )
+    validate(prog, where)
+    return prog
+
+
+def validate(prog: Program, where: str = "program") -> None:
+    """Reject what cannot be stored; every message names where and which field."""
+    if not isinstance(prog.name, str) or not prog.name.strip():
+        raise ProgdbError(f"{where}: field 'name' is empty")
+    if not NAME_RE.match(prog.name):
+        raise ProgdbError(
+            f"{where}: field 'name': '{prog.name}' must be lower-case letters, digits, '.', '_' or '-'"
+        )
+    where = f"{where} '{prog.name}'" if where == "program" else where
+    if prog.kind not in KINDS + ("auto",):
+        raise ProgdbError(f"{where}: field 'kind': '{prog.kind}' is not one of auto, vector, fewshot")
+    if not prog.keys:
+        raise ProgdbError(f"{where}: field 'keys': a program needs at least one key")
+    for i, key in enumerate(prog.keys, 1):
+        if not isinstance(key, str) or not key.strip():
+            raise ProgdbError(f"{where}: field 'keys': key {i} is empty")
+        if not key_text(key):
+            raise ProgdbError(f"{where}: field 'keys': key {i} '{key}' has no words besides its slots")
+    if len(set(prog.keys)) != len(prog.keys):
+        dup = next(k for k in prog.keys if prog.keys.count(k) > 1)
+        raise ProgdbError(f"{where}: field 'keys': key '{dup}' is repeated")
+    for i, ex in enumerate(prog.examples, 1):
+        for side in ("input", "output"):
+            value = getattr(ex, side)
+            if not isinstance(value, str) or not value.strip():
+                raise ProgdbError(f"{where}: example {i}: field '{side}' is empty")
+    for field_name in ("description", "source", "license"):
+        if not isinstance(getattr(prog, field_name), str):
+            raise ProgdbError(f"{where}: field '{field_name}' must be text")
+    if prog.kind == "vector" and not prog.examples:
+        raise ProgdbError(f"{where}: a vector program needs example pairs")
+
+
+def parse_card(line: str, where: str) -> Program:
+    try:
+        d = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ProgdbError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+    return program_from_dict(d, where)

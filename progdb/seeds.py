@@ -1,0 +1,55 @@
+"""The built-in program library: one JSON file per program in seeds/."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .errors import ProgdbError
+from .program import Program, program_from_dict
+
+
+def seeds_dir() -> Path:
+    """`PROGDB_SEEDS`, else the seeds packaged with progdb (or beside it in a checkout)."""
+    override = os.environ.get("PROGDB_SEEDS")
+    if override:
+        return Path(override)
+    packaged = Path(__file__).resolve().parent / "seeds"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def load_program_file(path: Path) -> Program:
+    """A program file: JSON (or YAML, when PyYAML is installed) with the card's fields."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ProgdbError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ProgdbError(f"{path}: cannot read ({exc.strerror})") from None
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise ProgdbError(f"{path}: reading YAML needs PyYAML (pip install pyyaml)") from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f", line {mark.line + 1}" if mark else ""
+            raise ProgdbError(f"{path}{line}: not valid YAML") from None
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProgdbError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    return program_from_dict(data, str(path))
+
+
+def load_seeds(directory: Path | None = None) -> list[Program]:
+    directory = directory or seeds_dir()
+    files = sorted(p for p in directory.glob("*.json"))
+    if not files:
+        raise ProgdbError(f"{directory}: no seed programs found")
+    return [load_program_file(p) for p in files]

@@ -1,0 +1,185 @@
+"""Persistence in chromadb: the same code for an embedded path and a `chroma run` server.
+
+Collections (all created with embedding_function=None; progdb passes its own vectors):
+  progdb-programs  one record per program: the card (document), the mean of its key vectors
+  progdb-keys      one record per key phrasing (key space)
+  progdb-examples  one record per text example of a fewshot program (key space, input side)
+  progdb-offsets   one record per vector program: its offset in word space
+Database-wide settings (calibration, which models) live in the programs collection's metadata.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .errors import ProgdbError
+
+SCHEMA = 1
+# Build parameters are fixed at creation; M=32/ef_construction=200 measured far better recall
+# than chromadb's defaults (see DESIGN.md).
+HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 200}
+COLLECTIONS = ("programs", "keys", "examples", "offsets")
+
+
+@dataclass
+class KeyHit:
+    program: str
+    key: str
+    score: float
+
+
+def _client(path: str | None, server: str | None):
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if server:
+        url = urlparse(server if "://" in server else f"http://{server}")
+        if not url.hostname:
+            raise ProgdbError(f"--server: '{server}' is not a URL like http://127.0.0.1:8000")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https", settings=settings,
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise ProgdbError(f"cannot reach the chroma server at {server}: {type(exc).__name__}") from None
+        return client
+    os.makedirs(path, exist_ok=True)
+    return chromadb.PersistentClient(path=path, settings=settings)
+
+
+class Store:
+    def __init__(self, path: str | None = None, server: str | None = None):
+        if not path and not server:
+            raise ProgdbError("a database needs a path or a server URL")
+        self.location = server or path
+        self.client = _client(path, server)
+        existing = {c.name if hasattr(c, "name") else c for c in self.client.list_collections()}
+        self.is_new = "progdb-programs" not in existing
+        self.cols = {
+            name: self.client.get_or_create_collection(
+                f"progdb-{name}", embedding_function=None, configuration={"hnsw": HNSW},
+                metadata={"progdb_schema": SCHEMA} if name == "programs" else None,
+            )
+            for name in COLLECTIONS
+        }
+        self.batch = self.client.get_max_batch_size()
+
+    # -- database settings ---------------------------------------------------------------
+    def settings(self) -> dict:
+        meta = dict(self.cols["programs"].metadata or {})
+        return {k[len("setting:"):]: v for k, v in meta.items() if k.startswith("setting:")}
+
+    def set_settings(self, **values) -> None:
+        col = self.cols["programs"]
+        meta = dict(col.metadata or {})
+        meta.update({f"setting:{k}": v for k, v in values.items()})
+        meta.pop("hnsw:space", None)
+        col.modify(metadata=meta)
+
+    # -- writes ---------------------------------------------------------------------------
+    def _upsert(self, col: str, ids, embeddings, documents=None, metadatas=None) -> None:
+        for i in range(0, len(ids), self.batch):
+            s = slice(i, i + self.batch)
+            self.cols[col].upsert(
+                ids=ids[s], embeddings=np.asarray(embeddings[s], dtype=np.float32),
+                documents=documents[s] if documents else None,
+                metadatas=metadatas[s] if metadatas else None,
+            )
+
+    def _ids_of(self, col: str, program: str) -> list[str]:
+        return self.cols[col].get(where={"program": program}, include=[])["ids"]
+
+    def write_program(self, card_json: str, summary: dict, key_texts, key_vecs, ex_inputs, ex_outputs,
+                      ex_vecs, offset) -> None:
+        """Store one program's records, replacing any earlier version of it.
+
+        The card goes last: a program exists once its card does, so an interrupted write leaves
+        the previous version (or nothing) visible, and stale records of an old version are
+        removed only after the new ones are in."""
+        name = summary["name"]
+        old_keys = set(self._ids_of("keys", name))
+        old_examples = set(self._ids_of("examples", name))
+        key_ids = [f"{name}/k/{i}" for i in range(len(key_texts))]
+        self._upsert("keys", key_ids, key_vecs,
+                     metadatas=[{"program": name, "key": k} for k in key_texts])
+        ex_ids = [f"{name}/e/{i}" for i in range(len(ex_inputs))]
+        if ex_ids:
+            self._upsert("examples", ex_ids, ex_vecs, documents=list(ex_inputs),
+                         metadatas=[{"program": name, "output": o} for o in ex_outputs])
+        if offset is not None:
+            self._upsert("offsets", [name], [offset], metadatas=[{"program": name}])
+        else:
+            self.cols["offsets"].delete(ids=[name])
+        stale_keys = sorted(old_keys - set(key_ids))
+        stale_examples = sorted(old_examples - set(ex_ids))
+        if stale_keys:
+            self.cols["keys"].delete(ids=stale_keys)
+        if stale_examples:
+            self.cols["examples"].delete(ids=stale_examples)
+        centroid = np.asarray(key_vecs, dtype=np.float32).mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        self._upsert("programs", [name], [centroid], documents=[card_json], metadatas=[summary])
+
+    def delete_program(self, name: str) -> None:
+        # The card first: once it is gone the program is gone, whatever else remains to sweep.
+        self.cols["programs"].delete(ids=[name])
+        for col in ("keys", "examples"):
+            ids = self._ids_of(col, name)
+            if ids:
+                self.cols[col].delete(ids=ids)
+        self.cols["offsets"].delete(ids=[name])
+
+    # -- reads ----------------------------------------------------------------------------
+    def card(self, name: str) -> str | None:
+        got = self.cols["programs"].get(ids=[name], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def cards(self) -> list[str]:
+        got = self.cols["programs"].get(include=["documents"])
+        return [doc for _, doc in sorted(zip(got["ids"], got["documents"]))]
+
+    def summaries(self) -> list[dict]:
+        got = self.cols["programs"].get(include=["metadatas"])
+        return sorted(got["metadatas"], key=lambda m: m["name"])
+
+    def count(self) -> int:
+        return self.cols["programs"].count()
+
+    def all_keys(self) -> list[tuple[str, str]]:
+        """(program, key) for every stored key phrasing: what template matching reads."""
+        got = self.cols["keys"].get(include=["metadatas"])
+        return [(m["program"], m["key"]) for m in got["metadatas"]]
+
+    def nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
+        total = self.cols["keys"].count()
+        if total == 0:
+            return [[] for _ in range(len(vectors))]
+        res = self.cols["keys"].query(query_embeddings=np.asarray(vectors, dtype=np.float32),
+                                      n_results=min(n, total), include=["metadatas", "distances"])
+        return [
+            [KeyHit(m["program"], m["key"], 1.0 - d) for m, d in zip(metas, dists)]
+            for metas, dists in zip(res["metadatas"], res["distances"])
+        ]
+
+    def nearest_examples(self, program: str, vector: np.ndarray, n: int) -> list[tuple[str, str, float, np.ndarray]]:
+        """The program's stored examples nearest to `vector`: (input, output, score, embedding)."""
+        res = self.cols["examples"].query(
+            query_embeddings=np.asarray([vector], dtype=np.float32), n_results=n,
+            where={"program": program}, include=["documents", "metadatas", "distances", "embeddings"],
+        )
+        return [
+            (doc, meta["output"], 1.0 - dist, np.asarray(emb))
+            for doc, meta, dist, emb in zip(res["documents"][0], res["metadatas"][0],
+                                            res["distances"][0], res["embeddings"][0])
+        ]
+
+    def offsets(self, names: list[str]) -> dict[str, np.ndarray]:
+        got = self.cols["offsets"].get(ids=list(names), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}

