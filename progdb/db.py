@@ -65,6 +65,7 @@ class QueryResult:
     template: str | None
     mode: str
     message: str
+    threshold: float
     programs: list[ProgramMatch]
     candidates: list[ProgramMatch]
     kind: str | None = None
@@ -72,17 +73,16 @@ class QueryResult:
     compiled: list[Compiled] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["threshold"] = None
-        return d
+        return asdict(self)
 
 
 class ProgramDB:
-    def __init__(self, path: str | None = None, server: str | None = None, seed: bool = True):
+    def __init__(self, path: str | None = None, server: str | None = None, seed: bool = True,
+                 namespace: str | None = None):
         if path and server:
             raise ProgdbError("choose either a database path or a server, not both")
         self.path = None if server else (path or default_db_path())
-        self.store = Store(self.path, server)
+        self.store = Store(self.path, server, namespace or os.environ.get("PROGDB_NAMESPACE", "progdb"))
         self._templates = None
         self._kinds = None
         if self.store.is_new:
@@ -90,7 +90,7 @@ class ProgramDB:
         if self.store.settings().get("state") == "seeding":
             # Also resumes a seeding that an earlier process did not finish.
             with self._writing():
-                self._add_many(load_seeds(), replace=True)
+                self._add_many(load_seeds(), replace=True, cache=True)
                 self.store.set_settings(state="seeded")
 
     # -- writing --------------------------------------------------------------------------
@@ -130,7 +130,7 @@ class ProgramDB:
         with self._writing():
             return self._add_many([program], replace)[0]
 
-    def _add_many(self, programs: list[Program], replace: bool) -> list[Program]:
+    def _add_many(self, programs: list[Program], replace: bool, cache: bool = False) -> list[Program]:
         seen = set()
         for p in programs:
             validate(p)
@@ -155,7 +155,7 @@ class ProgramDB:
             texts += [key_text(k) for k in p.keys]
             if p.kind == "fewshot":
                 texts += [e.input for e in p.examples]
-        vectors = encoder().encode(texts)
+        vectors = encoder().encode_cached(texts) if cache else encoder().encode(texts)
         at = 0
         for p in programs:
             nk = len(p.keys)
@@ -267,7 +267,8 @@ class ProgramDB:
             hits, self._kind_map(), float(settings.get("threshold", retrieve.DEFAULT_THRESHOLD)),
             float(settings.get("margin", retrieve.DEFAULT_MARGIN)))
         result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
-                             decision.mode, decision.message, decision.programs, decision.candidates)
+                             decision.mode, decision.message, decision.threshold, decision.programs,
+                             decision.candidates)
         if decision.mode == "none":
             return result
         programs = [(self.get(m.name), m.weight) for m in decision.programs]
@@ -292,6 +293,7 @@ class ProgramDB:
             names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
             instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
         counts = allocate_shots([w for _, w in programs], shots)
+        stored = {e.input.strip().lower(): e.output for e in lead.examples} if len(programs) == 1 else {}
         compiled, outputs = [], []
         for text in parsed.inputs:
             vec = embed([text])[0]
@@ -303,5 +305,9 @@ class ProgramDB:
                                  for i, o, s, _ in near]
             c = compile_prompt(instruction, examples, text)
             compiled.append(c)
-            outputs.append(Output(text, c.text, "compiled"))
+            if text.strip().lower() in stored:
+                # A database answers what it holds; the compiled prompt stays available beside it.
+                outputs.append(Output(text, stored[text.strip().lower()], "stored"))
+            else:
+                outputs.append(Output(text, c.text, "compiled"))
         return compiled, outputs

@@ -40,12 +40,39 @@ class Encoder:
             # Offline by construction: a model that is not on disk fails instead of downloading.
             os.environ["HF_HUB_OFFLINE"] = "1"
             os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             if not os.path.isdir(self.model_path):
                 raise ProgdbError(f"{self.model_path}: sentence encoder directory not found")
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
         return self._model
+
+    def encode_cached(self, texts: list[str]) -> np.ndarray:
+        """encode(), remembered on disk by content: seeding a new database re-embeds the same
+        thousands of texts, and reading them back takes milliseconds instead of a minute."""
+        import hashlib
+        from pathlib import Path
+
+        from platformdirs import user_cache_dir
+
+        digest = hashlib.sha256("\x00".join([self.model_path, *texts]).encode()).hexdigest()[:24]
+        path = Path(user_cache_dir("progdb")) / f"embeddings-{digest}.npy"
+        if path.exists():
+            cached = np.load(path)
+            if cached.shape[0] == len(texts):
+                return cached
+        vectors = self.encode(texts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                np.save(fh, vectors)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache only costs time
+        return vectors
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

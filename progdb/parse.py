@@ -82,14 +82,17 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         filler = len(prompt.strip()) - sum(len(v) for v in m.groupdict().values()) - t.literal_chars
         score = t.literal_chars * 2 - max(filler, 0)
         if best is None or score > best[0]:
-            best = (score, t, values)
+            best = (score, t, values, m)
     if best is None:
         return None
-    _, t, values = best
+    _, t, values, m = best
     inputs = [values[s] for s in t.inputs]
-    params = {k: v for k, v in values.items() if k not in t.inputs}
-    key = key_text(fill(t.key, params))
-    return Parsed(prompt, key, inputs, values, "template", t.key, t.program)
+    # The key is the prompt without its inputs, filler words included: "comparative or
+    # superlative of big" must not pass for "superlative of".
+    key = prompt.strip()
+    for start, end in sorted((m.span(slot) for slot in t.inputs), reverse=True):
+        key = key[:start] + " " + key[end:]
+    return Parsed(prompt, _clean_key(key), inputs, values, "template", t.key, t.program)
 
 
 def fill(template: str, values: dict[str, str]) -> str:

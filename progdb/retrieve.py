@@ -9,7 +9,7 @@ from .store import KeyHit
 
 # Defaults, overridden by a database's stored calibration (see `progdb calibrate`).
 DEFAULT_THRESHOLD = 0.62   # below this best key similarity the answer is "none"
-DEFAULT_MARGIN = 0.03      # programs within this of the best are blended
+DEFAULT_MARGIN = 0.05      # programs within this of the best are blended
 EXACT = 0.97               # a key this close to a stored one is that program alone
 TEMPERATURE = 0.02         # softmax temperature of interpolation weights
 
@@ -49,8 +49,8 @@ def decide(hits: list[KeyHit], kinds: dict[str, str], threshold: float = DEFAULT
     top = ranked[0]
     if top.score < threshold:
         return Retrieval("none", [], ranked[:5], threshold,
-                         f"no program matches this prompt (best: {top.name} at {top.score:.2f}, "
-                         f"below the threshold {threshold:.2f})")
+                         f"nothing stored is close to this prompt (best: {top.name} at "
+                         f"{top.score:.2f}, below the threshold {threshold:.2f})")
     close = [m for m in ranked if m.score >= threshold and top.score - m.score <= margin
              and kinds.get(m.name) == kinds.get(top.name)]
     if top.score >= EXACT or len(close) == 1:

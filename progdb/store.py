@@ -1,6 +1,8 @@
 """Persistence in chromadb: the same code for an embedded path and a `chroma run` server.
 
 Collections (all created with embedding_function=None; progdb passes its own vectors):
+Names are prefixed with a namespace ("progdb" unless chosen), so one chroma server can hold
+several progdb databases.
   progdb-programs  one record per program: the card (document), the mean of its key vectors
   progdb-keys      one record per key phrasing (key space)
   progdb-examples  one record per text example of a fewshot program (key space, input side)
@@ -55,16 +57,16 @@ def _client(path: str | None, server: str | None):
 
 
 class Store:
-    def __init__(self, path: str | None = None, server: str | None = None):
+    def __init__(self, path: str | None = None, server: str | None = None, namespace: str = "progdb"):
         if not path and not server:
             raise ProgdbError("a database needs a path or a server URL")
         self.location = server or path
         self.client = _client(path, server)
         existing = {c.name if hasattr(c, "name") else c for c in self.client.list_collections()}
-        self.is_new = "progdb-programs" not in existing
+        self.is_new = f"{namespace}-programs" not in existing
         self.cols = {
             name: self.client.get_or_create_collection(
-                f"progdb-{name}", embedding_function=None, configuration={"hnsw": HNSW},
+                f"{namespace}-{name}", embedding_function=None, configuration={"hnsw": HNSW},
                 metadata={"progdb_schema": SCHEMA} if name == "programs" else None,
             )
             for name in COLLECTIONS

@@ -6,6 +6,9 @@ Sources (every pair available is used, none sampled):
   * function-vector task pairs (MIT, Todd et al. 2024), as shipped in ../shared/data/function_vectors
   * the Google analogy set (Mikolov et al. 2013) inside gensim: gensim/test/test_data/questions-words.txt
     (distributed with gensim, Apache-2.0)
+Translation pairs are fewshot programs: measured on an 80/20 split of their in-vocabulary pairs,
+word arithmetic in English GloVe translated 1-3% of words correctly, and most outputs are not in
+its vocabulary at all.
 The fewshot style programs in seeds/ are written by hand and are not touched by this script.
 """
 from __future__ import annotations
@@ -98,17 +101,17 @@ PROGRAMS = {
         "what sport does {word} play", "sport of {word}", "which sport did {word} play",
         "{word} plays which sport", "the sport played by {word}", "athlete to sport: {word}",
     ], [("fv", "person-sport")]),
-    "english-french": ("vector", "Translate an English word into French.", [
+    "english-french": ("fewshot", "Translate an English word into French.", [
         "translate {word} to French", "translate {word} into French", "{word} in French",
         "what is {word} in French", "French for {word}", "how do you say {word} in French",
         "English to French: {word}",
     ], [("fv", "english-french")]),
-    "english-german": ("vector", "Translate an English word into German.", [
+    "english-german": ("fewshot", "Translate an English word into German.", [
         "translate {word} to German", "translate {word} into German", "{word} in German",
         "what is {word} in German", "German for {word}", "how do you say {word} in German",
         "English to German: {word}",
     ], [("fv", "english-german")]),
-    "english-spanish": ("vector", "Translate an English word into Spanish.", [
+    "english-spanish": ("fewshot", "Translate an English word into Spanish.", [
         "translate {word} to Spanish", "translate {word} into Spanish", "{word} in Spanish",
         "what is {word} in Spanish", "Spanish for {word}", "how do you say {word} in Spanish",
         "English to Spanish: {word}",

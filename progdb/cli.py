@@ -1,0 +1,246 @@
+"""The `progdb` command: one click group, each command a thin layer over ProgramDB."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .errors import ProgdbError
+
+
+class ProgdbGroup(click.Group):
+    """Every failure is one line on stderr and a non-zero exit, never a traceback
+    (set PROGDB_DEBUG=1 to see one)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ProgdbError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # an unexpected failure still gets one readable line
+            if os.environ.get("PROGDB_DEBUG"):
+                raise
+            raise click.ClickException(f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
+
+
+def _db(ctx: click.Context):
+    """Open the database on first use, so `--help` never touches it."""
+    obj = ctx.find_root().obj
+    if obj.get("db") is None:
+        from .db import ProgramDB
+
+        obj["db"] = ProgramDB(path=obj["path"], server=obj["server"], seed=obj["seed"])
+    return obj["db"]
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@click.group(cls=ProgdbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "path", envvar="PROGDB_DB", metavar="PATH",
+              help="Embedded database directory [env PROGDB_DB; default: the user data directory].")
+@click.option("--server", envvar="PROGDB_SERVER", metavar="URL",
+              help="A chroma server (`chroma run`), e.g. http://127.0.0.1:8000 [env PROGDB_SERVER].")
+@click.option("--no-seed", is_flag=True, help="Create a new database empty instead of seeding the built-in programs.")
+@click.version_option(package_name="progdb")
+@click.pass_context
+def cli(ctx, path, server, no_seed):
+    """progdb: a vector database of programs.
+
+    Register transform programs with their example pairs, then query them with free-text prompts:
+    the prompt is split into a program key and inputs, the key retrieves a program (or an
+    interpolation of close ones, or honestly none), and the program runs.
+    """
+    if path and server:
+        raise click.UsageError("use --db or --server, not both")
+    ctx.obj = {"path": path, "server": server, "seed": not no_seed, "db": None}
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--key", "-K", "keys", multiple=True, metavar="TEXT",
+              help="A phrasing of the request; repeat for more. {slot} marks where inputs go.")
+@click.option("--description", "-d", default="", help="What the program does (a fewshot prompt's instruction).")
+@click.option("--kind", type=click.Choice(["auto", "vector", "fewshot"]), default=None,
+              help="auto: vector when most pairs are in the word space.  [default: auto]")
+@click.option("--example", "-e", "examples", nargs=2, multiple=True, metavar="IN OUT", help="One example pair.")
+@click.option("--examples", "examples_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Example pairs from a csv, tsv, jsonl or json file.")
+@click.option("--file", "-f", "program_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A whole program from a JSON or YAML file (fields as in seeds/).")
+@click.option("--source", default=None, help="Where the examples come from.")
+@click.option("--license", "license_", default=None, help="The examples' licence.")
+@click.option("--replace", is_flag=True, help="Replace a program of the same name.")
+@json_option
+@click.pass_context
+def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, replace, as_json):
+    """Register a program NAME with its keys and example pairs."""
+    from .pairs_io import read_pairs
+    from .program import Example, Program
+    from .seeds import load_program_file
+
+    if program_file:
+        program = load_program_file(Path(program_file))
+        if name:
+            program.name = name
+    else:
+        if not name:
+            raise ProgdbError("add: give a program NAME (or --file FILE)")
+        program = Program(name=name, kind="auto", keys=[], description=description or "")
+    program.keys += [k for k in keys if k not in program.keys]
+    program.examples += [Example(a, b) for a, b in examples]
+    if examples_file:
+        program.examples += read_pairs(examples_file)
+    if kind:
+        program.kind = kind
+    if description:
+        program.description = description
+    if source is not None:
+        program.source = source
+    if license_ is not None:
+        program.license = license_
+    stored = _db(ctx).add(program, replace=replace)
+    if as_json:
+        _echo_json({"name": stored.name, "kind": stored.kind, "n_keys": len(stored.keys),
+                    "n_examples": len(stored.examples), "replaced": replace})
+    else:
+        click.echo(f"{'replaced' if replace else 'added'} {stored.name} ({stored.kind}, "
+                   f"{len(stored.keys)} keys, {len(stored.examples)} examples)")
+
+
+@cli.command("list")
+@json_option
+@click.pass_context
+def list_(ctx, as_json):
+    """List the programs: name, kind, number of keys and examples."""
+    rows = _db(ctx).list()
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no programs (add one with `progdb add`)")
+        return
+    width = max(len(r["name"]) for r in rows)
+    click.echo(f"{'name':<{width}}  {'kind':<7}  {'keys':>4}  {'examples':>8}  description")
+    for r in rows:
+        click.echo(f"{r['name']:<{width}}  {r['kind']:<7}  {r['n_keys']:>4}  {r['n_examples']:>8}  {r['description']}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--limit", default=10, show_default=True, help="Examples to print (text output only).")
+@json_option
+@click.pass_context
+def show(ctx, name, limit, as_json):
+    """Show one program whole."""
+    program = _db(ctx).get(name)
+    if as_json:
+        _echo_json(program.card())
+        return
+    click.echo(f"{program.name} ({program.kind})")
+    if program.description:
+        click.echo(f"  {program.description}")
+    click.echo("keys:")
+    for k in program.keys:
+        click.echo(f"  - {k}")
+    click.echo(f"examples ({len(program.examples)}):")
+    for e in program.examples[:limit]:
+        click.echo(f"  {_one_line(e.input)}  ->  {_one_line(e.output)}")
+    if len(program.examples) > limit:
+        click.echo(f"  ... {len(program.examples) - limit} more (--limit N, or --json)")
+    if program.source:
+        click.echo(f"source: {program.source}")
+    if program.license:
+        click.echo(f"license: {program.license}")
+
+
+def _one_line(text: str, width: int = 70) -> str:
+    flat = " / ".join(line.strip() for line in text.splitlines() if line.strip())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@cli.command()
+@click.argument("name")
+@json_option
+@click.pass_context
+def remove(ctx, name, as_json):
+    """Remove a program and all its records."""
+    _db(ctx).remove(name)
+    if as_json:
+        _echo_json({"removed": name})
+    else:
+        click.echo(f"removed {name}")
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def export(ctx, file):
+    """Write every program as JSON lines to FILE (or stdout)."""
+    text = _db(ctx).export()
+    if not file or file == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(file)
+    try:  # written beside the target, then renamed: a reader never sees half a file
+        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ProgdbError(f"{file}: cannot write ({exc.strerror})") from None
+    click.echo(f"exported {text.count(chr(10))} programs to {file}", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--replace", is_flag=True, help="Replace programs that already exist.")
+@json_option
+@click.pass_context
+def import_(ctx, file, replace, as_json):
+    """Read programs written by `progdb export` (JSON lines); nothing is stored if any line is bad."""
+    programs = _db(ctx).import_(sys.stdin if file == "-" else file, replace=replace)
+    if as_json:
+        _echo_json({"imported": [p.name for p in programs]})
+    else:
+        click.echo(f"imported {len(programs)} programs")
+
+
+@cli.command()
+@click.argument("prompt")
+@click.option("-k", "k", default=5, show_default=True, help="Candidates to return per input.")
+@click.option("--shots", default=4, show_default=True, help="Examples in a compiled few-shot prompt.")
+@click.option("--method", type=click.Choice(["weighted", "average"]), default="weighted", show_default=True,
+              help="Vector programs: offset of the pairs nearest the input (weighted) or of all pairs (average, 3CosAvg).")
+@click.option("--explain", is_flag=True, help="Print each stage: parse, retrieve, execute.")
+@json_option
+@click.pass_context
+def query(ctx, prompt, k, shots, method, explain, as_json):
+    """Answer PROMPT: find the program it asks for and run it on its inputs."""
+    from .report import explain_text, result_text
+
+    result = _db(ctx).query(prompt, k=k, shots=shots, method=method)
+    if as_json:
+        _echo_json(result.to_dict())
+    elif explain:
+        click.echo(explain_text(result))
+    else:
+        click.echo(result_text(result))
+
+
+def main() -> None:
+    try:
+        cli(prog_name="progdb")
+    except BrokenPipeError:  # `progdb list | head` is not an error
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,64 @@
+"""Query results for a person: the answer alone, or every stage with --explain."""
+from __future__ import annotations
+
+from .db import QueryResult
+
+
+def _candidates(out, n: int = 5) -> str:
+    return ", ".join(f"{c.answer} {c.score:.2f}" for c in out.candidates[:n])
+
+
+def result_text(r: QueryResult) -> str:
+    if r.mode == "none":
+        return f"no program: {r.message}"
+    lines = []
+    progs = " + ".join(f"{m.name} ({m.weight:.2f})" for m in r.programs) if r.mode == "interpolated" \
+        else r.programs[0].name
+    lines.append(f"{progs}  [{r.mode}, score {r.programs[0].score:.2f}]")
+    if r.message:
+        lines.append(f"note: {r.message}")
+    for i, out in enumerate(r.outputs):
+        if out.source == "error":
+            lines.append(f"{out.input}: error: {out.error}")
+        elif out.source == "compiled":
+            if len(r.outputs) > 1:
+                lines.append(f"--- input {i + 1}")
+            lines.append(out.answer or "")
+        else:
+            tag = " (stored example)" if out.source == "stored" else ""
+            lines.append(f"{out.input} -> {out.answer}{tag}")
+            if out.candidates:
+                lines.append(f"  candidates: {_candidates(out)}")
+    return "\n".join(lines)
+
+
+def explain_text(r: QueryResult) -> str:
+    lines = ["1. parse", f"   prompt:   {r.prompt!r}", f"   method:   {r.parse_method}"]
+    if r.template:
+        lines.append(f"   template: {r.template}")
+    lines += [f"   key:      {r.key!r}", f"   inputs:   {r.inputs!r}"]
+    if r.slots:
+        lines.append(f"   slots:    {r.slots!r}")
+    lines += ["2. retrieve", f"   nearest programs (best key similarity; threshold {r.threshold:.2f}):"]
+    for c in r.candidates:
+        lines.append(f"     {c.score:.3f}  {c.name:<24} via key {c.key!r}")
+    lines.append(f"   decision: {r.mode}" + (f" ({r.message})" if r.message else ""))
+    for m in r.programs:
+        lines.append(f"     {m.name} weight {m.weight:.2f}")
+    lines.append("3. execute" + (f" ({r.kind} program)" if r.kind else ""))
+    if r.mode == "none":
+        lines.append("   nothing to run")
+    for out in r.outputs:
+        if out.source == "error":
+            lines.append(f"   {out.input!r}: error: {out.error}")
+        elif out.source == "compiled":
+            lines.append(f"   compiled prompt for {out.input[:40]!r}:")
+            lines += ["   | " + line for line in (out.answer or "").splitlines()]
+        else:
+            lines.append(f"   {out.input!r} -> {out.answer!r} ({out.source})")
+            lines.append(f"     candidates: {_candidates(out, 10)}")
+    for c in r.compiled:
+        lines.append(f"   demonstrations chosen for {c.input[:40]!r}:")
+        for ex in c.examples:
+            lines.append(f"     {ex['score']:.3f} [{ex['program']}] {ex['input'][:60]!r}")
+    return "\n".join(lines)

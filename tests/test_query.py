@@ -1,0 +1,117 @@
+"""The query pipeline on the real seeded database with the real models."""
+import json
+
+import pytest
+
+from progdb.wordspace import tokens
+
+
+@pytest.mark.parametrize("prompt,key,inputs,program,answer", [
+    ("what is the plural of mouse?", "what is the plural of", ["mouse"], "plural", "mice"),
+    ("the feminine of king", "the feminine of", ["king"], "male-to-female", "queen"),
+    ("past tense of go", "past tense of", ["go"], "past-tense", "went"),
+    ("capital of France", "capital of", ["France"], "country-capital", "Paris"),
+])
+def test_word_programs_answer(seeded, prompt, key, inputs, program, answer):
+    r = seeded.query(prompt)
+    assert r.key == key and r.inputs == inputs
+    assert r.mode == "nearest" and r.programs[0].name == program and r.programs[0].weight == 1.0
+    out = r.outputs[0]
+    assert out.answer == answer
+    assert len(out.candidates) == 5
+    scores = [c.score for c in out.candidates]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_arithmetic_answers_words_the_program_never_stored(seeded):
+    """'go' is not a stored pair of past-tense: 'went' comes from the vectors, not a lookup."""
+    stored = {e.input.lower() for e in seeded.get("past-tense").examples}
+    assert "go" not in stored
+    r = seeded.query("past tense of go")
+    assert r.outputs[0].source == "vector" and r.outputs[0].answer == "went"
+    # The input itself is never an answer.
+    assert all(c.answer != "go" for c in r.outputs[0].candidates)
+
+
+def test_stored_pair_is_answered_from_the_database(seeded):
+    r = seeded.query("what is the plural of mouse?")
+    assert r.outputs[0].source == "stored"
+    assert r.outputs[0].candidates[0].answer == "mice"  # the vectors agree with the stored pair
+
+
+def test_average_method_is_3cosavg(seeded):
+    r = seeded.query("capital of Kenya", method="average")
+    assert r.outputs[0].candidates[0].answer == "Nairobi"
+
+
+def test_input_before_key_is_split_by_embedding(seeded):
+    r = seeded.query("cat plural")
+    assert r.parse_method == "cut" and r.key == "plural" and r.inputs == ["cat"]
+    assert r.programs[0].name == "plural" and r.outputs[0].answer == "cats"
+
+
+def test_out_of_vocabulary_input_is_a_per_input_error(seeded):
+    r = seeded.query("plural of qwxzzyq")
+    assert r.mode == "nearest"
+    assert r.outputs[0].source == "error" and "qwxzzyq" in r.outputs[0].error
+    assert r.outputs[0].answer is None
+
+
+def test_shakespeare_compiles_a_fewshot_prompt(seeded):
+    poem = "The sun is out, the sky is blue, I wrote this little song for you"
+    r = seeded.query(f"rewrite the following poem in the style of Shakespeare: {poem}", shots=3)
+    assert r.programs[0].name == "shakespearean" and r.kind == "fewshot"
+    assert r.slots == {"form": "poem", "text": poem} and r.inputs == [poem]
+    c = r.compiled[0]
+    assert "Shakespeare" in c.instruction and "poem" in c.instruction
+    assert len(c.examples) == 3
+    stored_inputs = {e.input for e in seeded.get("shakespearean").examples}
+    assert all(ex["input"] in stored_inputs for ex in c.examples)
+    # Most relevant first, and the compiled text carries instruction, examples and the input.
+    assert [ex["score"] for ex in c.examples] == sorted((ex["score"] for ex in c.examples), reverse=True)
+    assert c.text.startswith(c.instruction) and c.text.rstrip().endswith(f"Input: {poem}\nOutput:")
+    assert [m["role"] for m in c.messages] == ["system", "user", "assistant"] * 1 + ["user", "assistant"] * 2 + ["user"]
+    assert r.outputs[0].answer == c.text and r.outputs[0].source == "compiled"
+
+
+def test_demonstrations_are_the_nearest_examples(seeded):
+    """A poem about rain gets the stored rain poem among its demonstrations."""
+    r = seeded.query("rewrite the following poem in the style of Shakespeare: "
+                     "Grey rain is falling on the town tonight, the streets are wet, the sky has lost its light",
+                     shots=2)
+    assert any("rain" in ex["input"].lower() for ex in r.compiled[0].examples)
+
+
+@pytest.mark.parametrize("prompt", ["what's the weather in Oslo", "book a table for two at 8pm",
+                                    "how much is my car insurance"])
+def test_unrelated_prompt_gets_no_program(seeded, prompt):
+    r = seeded.query(prompt)
+    assert r.mode == "none" and r.programs == [] and r.outputs == []
+    assert "threshold" in r.message
+    assert r.candidates  # what was nearest is still reported, for --explain
+
+
+def test_json_result_has_every_field(seeded):
+    d = json.loads(json.dumps(seeded.query("past tense of run").to_dict()))
+    for field in ("prompt", "key", "inputs", "slots", "mode", "programs", "outputs", "compiled"):
+        assert field in d
+    assert d["programs"][0]["name"] == "past-tense" and set(d["programs"][0]) >= {"name", "score", "weight"}
+    assert d["outputs"][0]["answer"] == "ran"
+    assert set(d["outputs"][0]["candidates"][0]) == {"answer", "score"}
+
+
+def test_close_programs_are_interpolated_with_weights(seeded):
+    """A key between two related programs blends them and says so; weights sum to one."""
+    r = seeded.query("comparative or superlative of big")
+    if r.mode != "interpolated":
+        pytest.fail(f"expected a blend, got {r.mode} {[(m.name, m.score) for m in r.candidates[:3]]}")
+    names = {m.name for m in r.programs}
+    assert names == {"comparative", "superlative"}
+    assert abs(sum(m.weight for m in r.programs) - 1.0) < 1e-3
+    assert r.outputs[0].answer in {"bigger", "biggest"}
+
+
+def test_capitalised_answers_follow_the_program(seeded):
+    r = seeded.query("what is the capital of Japan")
+    assert r.outputs[0].answer == "Tokyo"
+    assert tokens(r.outputs[0].answer) == ["tokyo"]
