@@ -1,0 +1,143 @@
+"""Each command through click, plus the real entry points in subprocesses."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progdb.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_list_and_show_seeded(seeded_path):
+    r = run("--db", seeded_path, "list", "--json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    names = {row["name"] for row in rows}
+    assert len(rows) >= 25
+    for required in ("plural", "male-to-female", "past-tense", "present-participle", "comparative",
+                     "superlative", "adjective-to-adverb", "opposite", "antonym", "synonym",
+                     "nationality-adjective", "country-capital", "country-currency", "city-to-state",
+                     "person-instrument", "person-sport", "english-french", "english-german",
+                     "english-spanish", "capitalize", "shakespearean", "formal", "plain-english", "casual"):
+        assert required in names
+    assert set(rows[0]) == {"name", "kind", "n_keys", "n_examples", "description"}
+    text = run("--db", seeded_path, "list").output
+    assert text.splitlines()[0].split()[:4] == ["name", "kind", "keys", "examples"]
+    shown = json.loads(run("--db", seeded_path, "show", "plural", "--json").output)
+    assert shown["name"] == "plural" and shown["license"] and shown["source"]
+    assert {"input": "mouse", "output": "mice"} in shown["examples"]
+    assert "plural (vector)" in run("--db", seeded_path, "show", "plural").output
+
+
+def test_query_text_json_and_explain(seeded_path):
+    r = run("--db", seeded_path, "query", "past tense of go")
+    assert r.exit_code == 0 and "go -> went" in r.output
+    d = json.loads(run("--db", seeded_path, "query", "past tense of go", "-k", "3", "--json").output)
+    assert d["mode"] == "nearest" and len(d["outputs"][0]["candidates"]) == 3
+    e = run("--db", seeded_path, "query", "past tense of go", "--explain").output
+    assert "1. parse" in e and "2. retrieve" in e and "3. execute" in e and "went" in e
+    none = run("--db", seeded_path, "query", "what's the weather in Oslo")
+    assert none.exit_code == 0 and none.output.startswith("no program:")
+
+
+def test_add_show_remove_export_import(tmp_path):
+    db = str(tmp_path / "db")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("input,output\nbrother,sister\nson,daughter\nuncle,aunt\n")
+    r = run("--db", db, "--no-seed", "add", "fem", "--key", "female of {word}", "--key", "girl version of {word}",
+            "--example", "king", "queen", "--examples", str(pairs), "-d", "male to female")
+    assert r.exit_code == 0, r.output
+    assert "added fem (vector, 2 keys, 4 examples)" in r.output
+    assert json.loads(run("--db", db, "list", "--json").output)[0]["n_examples"] == 4
+    assert run("--db", db, "query", "female of nephew").output.splitlines()[1] == "nephew -> niece"
+    dup = run("--db", db, "add", "fem", "--key", "x", "--example", "a", "b")
+    assert dup.exit_code == 1 and "already exists" in dup.output
+    assert run("--db", db, "add", "fem", "--key", "feminine {word}", "--example", "duke", "duchess",
+               "--replace").exit_code == 0
+    assert json.loads(run("--db", db, "show", "fem", "--json").output)["keys"] == ["feminine {word}"]
+    out = tmp_path / "all.jsonl"
+    assert run("--db", db, "export", str(out)).exit_code == 0
+    db2 = str(tmp_path / "db2")
+    assert run("--db", db2, "--no-seed", "import", str(out)).exit_code == 0
+    assert run("--db", db2, "export").output == out.read_text()
+    assert run("--db", db, "remove", "fem").output == "removed fem\n"
+    assert json.loads(run("--db", db, "list", "--json").output) == []
+    assert "no program named 'fem'" in run("--db", db, "remove", "fem").output
+
+
+def test_add_program_file(tmp_path):
+    prog = tmp_path / "shout.yaml"
+    prog.write_text("name: shout\nkeys: ['shout {text}']\ndescription: Shout it.\n"
+                    "examples:\n  - {input: hi there, output: HI THERE!}\n  - {input: go on, output: GO ON!}\n")
+    r = run("--db", str(tmp_path / "db"), "--no-seed", "add", "--file", str(prog))
+    assert r.exit_code == 0 and "added shout (fewshot, 1 keys, 2 examples)" in r.output
+
+
+@pytest.mark.parametrize("content,message", [
+    ("", "empty file"),
+    ("input,output\nking,queen\nboy\n", "line 3: field 'output' is missing"),
+    ("input,output\nking,\n", "line 2: field 'output' is empty"),
+    ('{"input": "a", "output": "b"}\n{"input": "c"}\n', "line 2: field 'input' or 'output' is missing"),
+    ("king,queen,prince\n", "line 1: expected 2 columns"),
+])
+def test_bad_examples_file_names_file_line_field(tmp_path, content, message):
+    f = tmp_path / ("pairs.jsonl" if content.startswith("{") else "pairs.csv")
+    f.write_text(content)
+    r = run("--db", str(tmp_path / "db"), "--no-seed", "add", "p", "--key", "k {word}", "--examples", str(f))
+    assert r.exit_code == 1
+    assert str(f) in r.output and message in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_binary_and_wrong_encoding_files(tmp_path):
+    f = tmp_path / "pairs.csv"
+    f.write_bytes(b"\x00\x01\x02binary")
+    assert "binary file" in run("--db", str(tmp_path / "db"), "--no-seed", "add", "p", "--key", "k",
+                                "--examples", str(f)).output
+    f.write_bytes("input,output\ncaf\u00e9,coffee\n".encode("latin-1"))
+    assert "line 2: not UTF-8" in run("--db", str(tmp_path / "db"), "--no-seed", "add", "p", "--key", "k",
+                                      "--examples", str(f)).output
+
+
+def _subprocess(*args, **kw):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, timeout=300, **kw)
+
+
+def test_checkout_entry_point_errors_are_one_line(tmp_path):
+    p = _subprocess("cli.py", "--db", str(tmp_path / "db"), "--no-seed", "show", "nosuch")
+    assert p.returncode == 1
+    assert p.stderr.strip() == "Error: no program named 'nosuch'"
+    assert "Traceback" not in p.stderr
+
+
+def test_list_does_not_load_the_models(seeded_path):
+    code = ("import sys; from progdb.cli import cli\n"
+            f"cli(['--db', {seeded_path!r}, 'list'], standalone_mode=False)\n"
+            "print('HEAVY' if {'torch', 'sentence_transformers'} & set(sys.modules) else 'LIGHT')")
+    p = _subprocess("-c", code)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().endswith("LIGHT")
+
+
+def test_environment_selects_the_database(seeded_path, tmp_path):
+    p = subprocess.run([sys.executable, "cli.py", "list", "--json"], capture_output=True, text=True, cwd=ROOT,
+                       env={**__import__("os").environ, "PROGDB_DB": seeded_path}, timeout=300)
+    assert p.returncode == 0 and len(json.loads(p.stdout)) >= 25
+
+
+def test_server_mode_from_the_command_line(chroma_server, tmp_path):
+    f = tmp_path / "pairs.tsv"
+    f.write_text("walk\twalked\njump\tjumped\nplay\tplayed\nlook\tlooked\n")
+    r = run("--server", chroma_server, "--no-seed", "add", "pastish", "--key", "pastify {word}", "--examples", str(f))
+    assert r.exit_code == 0, r.output
+    d = json.loads(run("--server", chroma_server, "query", "pastify talk", "--json").output)
+    assert d["programs"][0]["name"] == "pastish" and d["outputs"][0]["answer"] == "talked"
+    assert "cannot reach the chroma server" in run("--server", "http://127.0.0.1:1", "list").output
