@@ -87,7 +87,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     """Register a program NAME with its keys and example pairs."""
     from .pairs_io import read_pairs
     from .program import Example, Program
-    from .seeds import load_program_file
+    from .library import load_program_file
 
     if program_file:
         program = load_program_file(Path(program_file))

@@ -20,7 +20,7 @@ from .execute import (DEFAULT_METHOD, Compiled, Output, PairMatrix, allocate_sho
 from .parse import Parsed, compile_template, fill, parse
 from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
-from .seeds import load_seeds
+from .library import load_seeds
 from .store import Store
 from .wordspace import WordSpace, tokens
 
