@@ -30,6 +30,7 @@ class Encoder:
         self.model_path = model_path or default_model_path()
         self.batch_size = batch_size
         self._model = None
+        self.backend = None
 
     @property
     def name(self) -> str:
@@ -37,17 +38,32 @@ class Encoder:
 
     def _load(self):
         if self._model is None:
-            # Offline by construction: a model that is not on disk fails instead of downloading.
-            os.environ["HF_HUB_OFFLINE"] = "1"
-            os.environ["TRANSFORMERS_OFFLINE"] = "1"
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            if not os.path.isdir(self.model_path):
-                raise ProgdbError(f"{self.model_path}: sentence encoder directory not found")
-            from sentence_transformers import SentenceTransformer
+            from . import onnx_encoder
 
-            self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+            fast = onnx_encoder.cache_path(self.model_path) if os.path.isdir(self.model_path) else None
+            if fast is not None and fast.exists() and os.environ.get("PROGDB_NO_ONNX") is None:
+                self._model = onnx_encoder.OnnxEncoder(self.model_path, fast)
+                self.backend = "onnxruntime"
+                return self._model
+            st = self._load_sentence_transformers()
+            if fast is not None and onnx_encoder.mean_pooled(self.model_path) \
+                    and os.environ.get("PROGDB_NO_ONNX") is None:
+                onnx_encoder.export(st, self.model_path, fast)  # used from the next process on
+            self._model = st
+            self.backend = "sentence-transformers"
         return self._model
+
+    def _load_sentence_transformers(self):
+        # Offline by construction: a model that is not on disk fails instead of downloading.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        if not os.path.isdir(self.model_path):
+            raise ProgdbError(f"{self.model_path}: sentence encoder directory not found")
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
 
     def encode_cached(self, texts: list[str]) -> np.ndarray:
         """encode(), remembered on disk by content: seeding a new database re-embeds the same
@@ -77,7 +93,10 @@ class Encoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        vecs = self._load().encode(
+        model = self._load()
+        if self.backend == "onnxruntime":
+            return model.encode(list(texts), self.batch_size)
+        vecs = model.encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vecs, dtype=np.float32)

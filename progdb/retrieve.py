@@ -8,7 +8,7 @@ import numpy as np
 from .store import KeyHit
 
 # Defaults, overridden by a database's stored calibration (see `progdb calibrate`).
-DEFAULT_THRESHOLD = 0.62   # below this best key similarity the answer is "none"
+DEFAULT_THRESHOLD = 0.60   # below this best key similarity the answer is "none" (bench/calibrate_threshold.py)
 DEFAULT_MARGIN = 0.05      # programs within this of the best are blended
 EXACT = 0.97               # a key this close to a stored one is that program alone
 TEMPERATURE = 0.02         # softmax temperature of interpolation weights

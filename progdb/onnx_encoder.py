@@ -1,0 +1,113 @@
+"""A fast path for the key-space encoder: the same model exported once to ONNX.
+
+Importing torch and sentence-transformers costs ~5 s per process; onnxruntime and tokenizers (both
+chromadb dependencies) start in ~0.2 s and give the same vectors. The export runs once, from the
+packaged weights on disk (nothing is downloaded), and is checked against sentence-transformers
+before it is kept. It applies to encoders whose pooling is mean pooling + normalisation, as
+all-MiniLM-L6-v2's is; any other model stays on sentence-transformers.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+CHECK_SENTENCES = ["what is the plural of", "rewrite the following poem in the style of Shakespeare",
+                   "Grüße aus Köln! 🙂", "x"]
+
+
+def cache_path(model_dir: str) -> Path:
+    from platformdirs import user_cache_dir
+
+    weights = Path(model_dir) / "model.safetensors"
+    stamp = f"{Path(model_dir).resolve()}:{weights.stat().st_size if weights.exists() else 0}"
+    return Path(user_cache_dir("progdb")) / "onnx" / hashlib.sha1(stamp.encode()).hexdigest()[:16] / "model.onnx"
+
+
+def mean_pooled(model_dir: str) -> bool:
+    try:
+        pooling = json.loads((Path(model_dir) / "1_Pooling" / "config.json").read_text())
+        modules = json.loads((Path(model_dir) / "modules.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return pooling.get("pooling_mode_mean_tokens") is True and any("Normalize" in m["type"] for m in modules) \
+        and (Path(model_dir) / "tokenizer.json").exists()
+
+
+class OnnxEncoder:
+    def __init__(self, model_dir: str, onnx_path: Path):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        cfg = json.loads((Path(model_dir) / "sentence_bert_config.json").read_text())
+        self.tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+        self.tokenizer.enable_truncation(cfg.get("max_seq_length", 256))
+        self.tokenizer.enable_padding()
+        opts = ort.SessionOptions()
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        out = []
+        # Sorted by length so each batch pads little; the original order is restored after.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start: start + batch_size]
+            enc = self.tokenizer.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
+            summed = (hidden * mask[..., None]).sum(axis=1)
+            vecs = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+            vecs /= np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+            out.append((idx, vecs.astype(np.float32)))
+        result = np.zeros((len(texts), out[0][1].shape[1] if out else 384), dtype=np.float32)
+        for idx, vecs in out:
+            result[idx] = vecs
+        return result
+
+
+def export(st_model, model_dir: str, target: Path) -> bool:
+    """Export the transformer of a loaded SentenceTransformer; keep it only if it agrees."""
+    try:
+        import onnx  # noqa: F401  (torch's exporter needs it)
+        import torch
+
+        class LastHidden(torch.nn.Module):
+            """Keyword arguments in, one tensor out: the model's signature varies by version."""
+
+            def __init__(self, model):
+                super().__init__()
+                self.model = model
+
+            def forward(self, *tensors):
+                return self.model(**dict(zip(names, tensors))).last_hidden_state
+
+        tok = st_model.tokenizer(["a b c", "d"], padding=True, return_tensors="pt")
+        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in tok]
+        transformer = LastHidden(st_model[0].auto_model.eval())
+        axes = {n: {0: "batch", 1: "tokens"} for n in names}
+        axes["last_hidden_state"] = {0: "batch", 1: "tokens"}
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        import warnings
+
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(transformer, tuple(tok[n] for n in names), str(tmp), input_names=names,
+                              output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17,
+                              dynamo=False)
+        fast = OnnxEncoder(model_dir, tmp).encode(CHECK_SENTENCES)
+        slow = st_model.encode(CHECK_SENTENCES, normalize_embeddings=True)
+        if float((fast * slow).sum(axis=1).min()) < 0.9999:
+            tmp.unlink(missing_ok=True)
+            return False
+        os.replace(tmp, target)
+        return True
+    except Exception:  # no onnx package, an exporter change: stay on sentence-transformers
+        return False
