@@ -1,2 +1,23 @@
-"""progdb: a vector database of programs."""
+"""progdb: a vector database of programs.
+
+    from progdb import ProgramDB
+"""
 __version__ = "0.1.0"
+__all__ = ["ProgramDB", "Program", "ProgdbError"]
+
+
+def __getattr__(name):
+    # Lazy, so `import progdb` (and `progdb list`) does not pull in chromadb or numpy early.
+    if name == "ProgramDB":
+        from .db import ProgramDB
+
+        return ProgramDB
+    if name == "Program":
+        from .program import Program
+
+        return Program
+    if name == "ProgdbError":
+        from .errors import ProgdbError
+
+        return ProgdbError
+    raise AttributeError(name)
