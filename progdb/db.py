@@ -22,7 +22,7 @@ from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
 from .library import load_seeds
 from .store import Store
-from .wordspace import WordSpace, tokens
+from .wordspace import WordSpace
 
 VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
 
@@ -177,8 +177,7 @@ class ProgramDB:
         pairs = program.pairs()
         if not pairs:
             return "fewshot"
-        space = word_space()
-        inside = sum(a in space and b in space and tokens(a) != tokens(b) for a, b in pairs)
+        inside = len(word_space().usable(pairs))
         return "vector" if inside > VECTOR_SHARE * len(pairs) else "fewshot"
 
     def remove(self, name: str) -> None:

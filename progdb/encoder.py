@@ -32,10 +32,6 @@ class Encoder:
         self._model = None
         self.backend = None
 
-    @property
-    def name(self) -> str:
-        return os.path.basename(self.model_path.rstrip("/")) if os.environ.get("PROGDB_ENCODER") else "all-MiniLM-L6-v2"
-
     def _load(self):
         if self._model is None:
             from . import onnx_encoder

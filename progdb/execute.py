@@ -46,7 +46,7 @@ class PairMatrix:
     """A vector program's usable pairs as unit vectors, kept per process for reuse."""
 
     def __init__(self, program: Program, space: WordSpace):
-        usable = [(a, b) for a, b in program.pairs() if a in space and b in space and tokens(a) != tokens(b)]
+        usable = space.usable(program.pairs())
         if not usable:
             raise ProgdbError(f"program '{program.name}': none of its pairs are in the word space")
         self.sources = np.stack([space.vector(a) for a, _ in usable])

@@ -82,7 +82,6 @@ class Store:
         col = self.cols["programs"]
         meta = dict(col.metadata or {})
         meta.update({f"setting:{k}": v for k, v in values.items()})
-        meta.pop("hnsw:space", None)
         col.modify(metadata=meta)
 
     # -- writes ---------------------------------------------------------------------------

@@ -120,10 +120,14 @@ class WordSpace:
         v = self.matrix[[self.index[t] for t in toks]].mean(axis=0)
         return v / (np.linalg.norm(v) or 1.0)
 
+    def usable(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Pairs the word space can express: both sides known, and the pair changes the words."""
+        return [(a, b) for a, b in pairs if a in self and b in self and tokens(a) != tokens(b)]
+
     def mean_offset(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, int]:
         """3CosAvg: the mean of (target - source) over every pair whose both sides are known.
         Returns the offset and how many pairs it used."""
-        usable = [(a, b) for a, b in pairs if a in self and b in self and tokens(a) != tokens(b)]
+        usable = self.usable(pairs)
         if not usable:
             return np.zeros(self.dim, dtype=np.float32), 0
         src = np.stack([self.vector(a) for a, _ in usable])
