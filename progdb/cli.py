@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .errors import ProgdbError
+from .word_methods import DEFAULT_METHOD, METHODS
 
 
 class ProgdbGroup(click.Group):
@@ -21,7 +22,7 @@ class ProgdbGroup(click.Group):
             return super().invoke(ctx)
         except ProgdbError as exc:
             raise click.ClickException(str(exc)) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as exc:  # an unexpected failure still gets one readable line
             if os.environ.get("PROGDB_DEBUG"):
@@ -220,8 +221,8 @@ def import_(ctx, file, replace, as_json):
 @click.argument("prompt")
 @click.option("-k", "k", default=5, show_default=True, help="Candidates to return per input.")
 @click.option("--shots", default=4, show_default=True, help="Examples in a compiled few-shot prompt.")
-@click.option("--method", type=click.Choice(["weighted", "average"]), default="weighted", show_default=True,
-              help="Vector programs: offset of the pairs nearest the input (weighted) or of all pairs (average, 3CosAvg).")
+@click.option("--method", type=click.Choice(METHODS), default=DEFAULT_METHOD, show_default=True,
+              help="Vector programs: how the answer is found (see `progdb eval analogies` and the README).")
 @click.option("--explain", is_flag=True, help="Print each stage: parse, retrieve, execute.")
 @json_option
 @click.pass_context
@@ -236,6 +237,84 @@ def query(ctx, prompt, k, shots, method, explain, as_json):
         click.echo(explain_text(result))
     else:
         click.echo(result_text(result))
+
+
+@cli.group("eval")
+def eval_():
+    """Measure progdb on public data (no database needed for `analogies`)."""
+
+
+@eval_.command("analogies")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--method", "-m", "methods", multiple=True, default=[DEFAULT_METHOD], show_default=True,
+              type=click.Choice(METHODS + ("all",)), help="Method to evaluate (repeatable; 'all' for every one).")
+@json_option
+def eval_analogies(path, methods, as_json):
+    """Leave-one-out acc@1/acc@5 of word programs built from PATH's categories alone.
+
+    PATH is a questions-words file (`: section` then `a b c d`), a BATS-style folder (one .txt per
+    relation, `word<TAB>answer1/answer2`) or function-vector JSON files (`[{input, output}]`)."""
+    from .analogy_data import load_relations
+    from .db import word_space
+    from .evaluate import evaluate
+
+    relations = load_relations(path)
+    methods = list(METHODS) if "all" in methods else list(dict.fromkeys(methods))
+    reports = [evaluate(word_space(), relations, m) for m in methods]
+    if as_json:
+        data = [r.to_dict() for r in reports]
+        _echo_json(data[0] if len(data) == 1 else data)
+        return
+    for r in reports:
+        click.echo(f"method {r.method}: micro acc@1 {r.micro_acc1:.3f}, macro acc@1 {r.macro_acc1:.3f}, "
+                   f"micro acc@5 {r.micro_acc5:.3f} over {sum(c.n for c in r.per_category.values())} pairs")
+        width = max(len(n) for n in r.per_category)
+        click.echo(f"  {'category':<{width}}  {'n':>5}  acc@1  acc@5  skipped")
+        for name, c in r.per_category.items():
+            click.echo(f"  {name:<{width}}  {c.n:>5}  {c.acc1:.3f}  {c.acc5:.3f}  {c.skipped:>7}")
+
+
+@eval_.command("icl")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--shots", "-K", default=3, show_default=True, help="Demonstrations in each prompt.")
+@json_option
+@click.pass_context
+def eval_icl(ctx, paths, shots, as_json):
+    """In-context prompts on function-vector JSON files (tasks named by file stem): each pair is
+    asked with SHOTS other pairs of its task as demonstrations, against this database with the
+    stored-example lookup turned off."""
+    from .analogy_data import load_relations
+    from .evaluate import evaluate_icl
+
+    if shots < 1:
+        raise ProgdbError("--shots must be at least 1")
+    relations = {}
+    for path in paths:
+        relations.update(load_relations(path))
+    progress = None if as_json else (lambda name, t: click.echo(f"  {name:<24} n={t['n']:<5} acc@1 {t['acc1']:.3f}"))
+    report = evaluate_icl(_db(ctx), relations, shots, progress)
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(f"shots {shots}: micro acc@1 {report['micro_acc1']:.3f}, macro acc@1 {report['macro_acc1']:.3f}")
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("-k", "k", default=5, show_default=True, help="Programs to list.")
+@json_option
+@click.pass_context
+def which(ctx, words, k, as_json):
+    """Which stored programs turn A into B (and C into D …)? `progdb which king queen man woman`."""
+    if len(words) % 2:
+        raise ProgdbError("give words in pairs: progdb which A B [C D ...]")
+    pairs = list(zip(words[::2], words[1::2]))
+    ranked = _db(ctx).which(pairs, k)
+    if as_json:
+        _echo_json({"pairs": pairs, "programs": [{"name": n, "score": s} for n, s in ranked]})
+        return
+    for name, score in ranked:
+        click.echo(f"{score:.3f}  {name}")
 
 
 def main() -> None:

@@ -15,8 +15,9 @@ import numpy as np
 from . import retrieve
 from .encoder import Encoder
 from .errors import ProgdbError
-from .execute import (DEFAULT_METHOD, Compiled, Output, PairMatrix, allocate_shots, compile_prompt,
+from .execute import (DEFAULT_METHOD, Compiled, Output, WordProgram, allocate_shots, compile_prompt, run_chain,
                       instruction_for, run_vector)
+from .incontext import FIT_THRESHOLD, parse_incontext, rank_programs
 from .parse import Parsed, compile_template, fill, parse
 from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
@@ -24,12 +25,13 @@ from .library import load_seeds
 from .store import Store
 from .wordspace import WordSpace
 
+COMPOSE_MARGIN = 0.1  # each half of a split key must clear the threshold by this much
 VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
 
 # Models are process-wide: loading them is the slow part, and every database shares them.
 _encoder: Encoder | None = None
 _words: WordSpace | None = None
-_pair_cache: dict[str, PairMatrix] = {}
+_pair_cache: dict[str, WordProgram] = {}
 
 
 def encoder() -> Encoder:
@@ -85,6 +87,7 @@ class ProgramDB:
         self.store = Store(self.path, server, namespace or os.environ.get("PROGDB_NAMESPACE", "progdb"))
         self._templates = None
         self._kinds = None
+        self._vector_cache = None
         if self.store.is_new:
             self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
@@ -98,7 +101,7 @@ class ProgramDB:
     def _writing(self):
         """One writer per embedded path: two processes writing one chromadb directory lose vectors
         silently (DESIGN.md), so the second waits for the first, then gives up with a clear error."""
-        self._templates = self._kinds = None
+        self._templates = self._kinds = self._vector_cache = None
         if self.path is None:
             yield
             return
@@ -236,17 +239,40 @@ class ProgramDB:
             self._kinds = {m["name"]: m["kind"] for m in self.store.summaries()}
         return self._kinds
 
-    def _pairs(self, program: Program) -> PairMatrix:
+    def _pairs(self, program: Program) -> WordProgram:
         digest = hashlib.sha1(program.to_json().encode()).hexdigest()
         if digest not in _pair_cache:
-            _pair_cache[digest] = PairMatrix(program, word_space())
+            _pair_cache[digest] = WordProgram(program, word_space())
         return _pair_cache[digest]
 
-    def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD) -> QueryResult:
+    def _word_programs(self) -> list[WordProgram]:
+        if self._vector_cache is None:
+            self._vector_cache = [self._pairs(self.get(name)) for name, kind in self._kind_map().items()
+                                  if kind == "vector"]
+        return self._vector_cache
+
+    def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float]]:
+        """Stored vector programs that best explain the pairs, best first (mean cosine of each
+        program's prediction for an input to its given output)."""
+        space = word_space()
+        bad = [w for pair in pairs for w in pair if w not in space]
+        if bad:
+            raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name})")
+        if not pairs:
+            raise ProgdbError("give at least one pair: progdb which king queen [man woman ...]")
+        return rank_programs(space, self._word_programs(), pairs)[:k]
+
+    def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD,
+              use_stored: bool = True) -> QueryResult:
+        """use_stored=False: stored pairs neither answer nor teach the input asked about, so the
+        result measures the program rather than the database's memory (evaluations)."""
         if not prompt or not prompt.strip():
             raise ProgdbError("the prompt is empty")
         if k < 1:
             raise ProgdbError("-k must be at least 1")
+        incontext = parse_incontext(prompt)
+        if incontext:
+            return self._query_incontext(prompt, *incontext, k=k, method=method, use_stored=use_stored)
         vec_cache: dict[str, np.ndarray] = {}
 
         def embed(texts: list[str]) -> np.ndarray:
@@ -277,11 +303,89 @@ class ProgramDB:
                 "the prompt names a program but gives it no input"
             return result
         if result.kind == "vector":
+            chain = self._composition(parsed, decision, embed, float(settings.get("threshold", retrieve.DEFAULT_THRESHOLD)))
+            if chain:
+                result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
+                result.message = "runs " + " then ".join(m.name for m in chain[0])
+                steps = [self._pairs(self.get(m.name)) for m in chain[0]]
+                result.outputs = [run_chain(word_space(), steps, chain[1], k, method, use_stored)]
+                return result
             result.outputs = run_vector(word_space(), [(self._pairs(p), w) for p, w in programs],
-                                        parsed.inputs, k, method)
+                                        parsed.inputs, k, method, use_stored)
         else:
             result.compiled, result.outputs = self._run_fewshot(programs, parsed, shots, embed)
         return result
+
+    def _query_incontext(self, prompt: str, demos: list[tuple[str, str]], text: str, k: int, method: str,
+                         use_stored: bool) -> QueryResult:
+        space = word_space()
+        ranked = rank_programs(space, self._word_programs(), demos, None if use_stored else text)
+        candidates = [ProgramMatch(n, s, 0.0, "in-context demonstrations") for n, s in ranked[:5]]
+        result = QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", FIT_THRESHOLD,
+                             [], candidates, kind="vector")
+        if ranked and ranked[0][1] >= FIT_THRESHOLD:
+            name, score = ranked[0]
+            result.mode, result.programs = "nearest", [ProgramMatch(name, score, 1.0, "in-context demonstrations")]
+            result.message = f"the demonstrations fit the stored program '{name}' (fit {score:.2f})"
+            program = self._pairs(self.get(name))
+        else:
+            usable = space.usable(demos)
+            if not usable:
+                bad = next(w for pair in demos for w in pair if w not in space)
+                raise ProgdbError(f"in-context prompt: '{bad}' is not in the word space ({space.name})")
+            best = f" (best: {ranked[0][0]} at {ranked[0][1]:.2f}, below {FIT_THRESHOLD:.2f})" if ranked else ""
+            result.message = f"no stored program fits the demonstrations{best}; their own pairs are the program"
+            result.programs = [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")]
+            program = WordProgram(Program(name="in-context", keys=["in-context"],
+                                          examples=[Example(a, b) for a, b in demos]), space)
+        result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored)
+        return result
+
+    def _composition(self, parsed: Parsed, decision: Retrieval, embed, threshold: float):
+        """Two vector programs asked for at once: 'the plural of the feminine of king' (the input
+        is itself a request) or 'feminine plural of king' (the key splits into two keys).
+        Returns ([program applied first, then …], the innermost input) or None."""
+        if len(parsed.inputs) != 1 or decision.mode == "none":
+            return None
+        space, kinds = word_space(), self._kind_map()
+        text = parsed.inputs[0]
+        if len(text.split()) > 1:  # the input may itself be a request: "the plural of [the feminine of king]"
+            def score_keys(texts):
+                return [h[0].score if h else 0.0 for h in self.store.nearest_keys(embed(texts), 1)]
+
+            inner = parse(text, self._template_list(), score_keys)
+            if len(inner.inputs) == 1 and inner.inputs[0] in space and inner.key:
+                hits = self.store.nearest_keys(embed([inner.key]), 20)[0]
+                ranked = retrieve.best_per_program(hits)
+                if ranked and kinds.get(ranked[0].name) == "vector" and \
+                        ranked[0].score >= threshold + COMPOSE_MARGIN and ranked[0].name != decision.programs[0].name:
+                    return [ranked[0], decision.programs[0]], inner.inputs[0]
+            if text not in space:
+                return None
+        words = parsed.key.split()
+        if decision.programs[0].score >= retrieve.EXACT or len(words) < 2:
+            return None
+        cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        vecs = embed([part for cut in cuts for part in cut])
+        hits = self.store.nearest_keys(vecs, 20)
+        best = None
+        for n, cut in enumerate(cuts):
+            parts = [retrieve.best_per_program(hits[2 * n + j]) for j in (0, 1)]
+            if not all(parts):
+                continue
+            left, right = parts[0][0], parts[1][0]
+            if left.name == right.name or {kinds.get(left.name), kinds.get(right.name)} != {"vector"}:
+                continue
+            score = min(left.score, right.score)
+            if score >= threshold + COMPOSE_MARGIN and (best is None or score > best[0]):
+                best = (score, left, right)
+        if best is None:
+            return None
+        _, left, right = best
+        # The part next to the input applies first: "feminine plural of king" = plural after
+        # feminine is the same sum of offsets either way, but the chain shows one order.
+        before = parsed.prompt.lower().find(text.lower()) < parsed.prompt.lower().find(words[0].lower())
+        return ([left, right] if before else [right, left]), text
 
     def _run_fewshot(self, programs, parsed: Parsed, shots: int, embed):
         lead = programs[0][0]

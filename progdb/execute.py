@@ -11,12 +11,8 @@ import numpy as np
 
 from .errors import ProgdbError
 from .program import Program
+from .word_methods import DEFAULT_METHOD, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from .wordspace import WordSpace, tokens
-
-METHODS = ("weighted", "average")
-DEFAULT_METHOD = "weighted"
-PAIR_TEMPERATURE = 0.1  # softmax(cos / T) over pairs: the pairs nearest the input count most
-
 
 @dataclass
 class Candidate:
@@ -31,6 +27,7 @@ class Output:
     source: str  # stored | vector | compiled | error
     candidates: list[Candidate] = field(default_factory=list)
     error: str | None = None
+    chain: list[str] = field(default_factory=list)  # composed programs: input, then each step's answer
 
 
 @dataclass
@@ -42,62 +39,114 @@ class Compiled:
     messages: list[dict]
 
 
-class PairMatrix:
-    """A vector program's usable pairs as unit vectors, kept per process for reuse."""
+class WordProgram:
+    """A vector program's pairs in word space, with its methods fitted on demand (kept per process)."""
 
     def __init__(self, program: Program, space: WordSpace):
-        usable = space.usable(program.pairs())
-        if not usable:
-            raise ProgdbError(f"program '{program.name}': none of its pairs are in the word space")
-        self.sources = np.stack([space.vector(a) for a, _ in usable])
-        self.targets = np.stack([space.vector(b) for _, b in usable])
-        self.diffs = self.targets - self.sources
-        self.mean = self.diffs.mean(axis=0)
-        self.stored = {}
+        try:
+            self.pairs = PairSet(space, program.pairs())
+        except ProgdbError:
+            raise ProgdbError(f"program '{program.name}': none of its pairs are in the word space") from None
+        self.space, self.name = space, program.name
+        self.rules = SurfaceRules(self.pairs.pairs)
+        self._fitted: dict[str, Fitted] = {}
+        self.stored: dict[str, str] = {}
+        self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for a, b in program.pairs():
             self.stored.setdefault(a.strip().lower(), b)
+            self.spelling.setdefault(" ".join(tokens(b)), b)
         outputs = [b for _, b in program.pairs()]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
 
-    def offsets(self, xs: np.ndarray, method: str) -> np.ndarray:
-        """One offset per input row."""
-        if method == "average":
-            return np.repeat(self.mean[None, :], len(xs), axis=0)
-        logits = (xs @ self.sources.T) / PAIR_TEMPERATURE
-        w = np.exp(logits - logits.max(axis=1, keepdims=True))
-        w /= w.sum(axis=1, keepdims=True)
-        return w @ self.diffs
+    def fitted(self, method: str, leave_out: str | None = None) -> Fitted:
+        """The method fitted on every pair, or on every pair but those of input `leave_out`
+        (to measure the program rather than its memory)."""
+        if leave_out is not None:
+            drop = {a for a, _ in self.pairs.pairs if a.strip().lower() == leave_out.strip().lower()}
+            if drop:
+                fold = self.pairs.without(drop)
+                return Fitted(self.space, fold, method, self.rules,
+                              [(a, b) for a, b in self.pairs.pairs if a in drop])
+        if method not in self._fitted:
+            self._fitted[method] = Fitted(self.space, self.pairs, method, self.rules)
+        return self._fitted[method]
+
+    def spell(self, word: str) -> str:
+        """GloVe 6B is lower-case: answers take the program's own spelling, or its capitalisation."""
+        if word in self.spelling:
+            return self.spelling[word]
+        return _case(word, self.capitalised)
 
 
-def run_vector(space: WordSpace, programs: list[tuple[PairMatrix, float]], inputs: list[str], k: int,
-               method: str = DEFAULT_METHOD) -> list[Output]:
-    """All inputs in one pass over the word matrix; blended programs add their weighted offsets."""
+class Blend(Fitted):
+    """Interpolated programs: the input plus the weighted sum of each program's offset. Spelling
+    rules and closed sets belong to one program, so a blend is decoded by geometry alone."""
+
+    def __init__(self, parts: list[tuple[Fitted, float]]):
+        lead = parts[0][0]
+        self.space, self.ps, self.method, self.parts = lead.space, lead.ps, "blend", parts
+        self.extras, self.prob, self.rules, self.leave_out = Extras(), None, None, []
+        self.closed_set, self.closed_rate = set(), 0.0
+
+    def queries(self, xs: np.ndarray) -> np.ndarray:
+        return xs + sum(w * (f.queries(xs) - xs) for f, w in self.parts)
+
+
+def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inputs: list[str], k: int,
+               method: str = DEFAULT_METHOD, use_stored: bool = True) -> list[Output]:
+    """All inputs in one pass over the word matrix; blended programs add their weighted offsets.
+    With use_stored=False a stored pair neither answers nor teaches (the program is measured)."""
     if method not in METHODS:
         raise ProgdbError(f"unknown method '{method}' (choose from {', '.join(METHODS)})")
     outputs: list[Output | None] = [None] * len(inputs)
-    known = []
+    known, fitted = [], []
+    lead = programs[0][0]
     for i, text in enumerate(inputs):
         missing = space.missing(text)
         if missing:
             outputs[i] = Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
                                 f"({space.name}, {len(space.words):,} words)")
+            continue
+        leave_out = None if use_stored else text
+        parts = [(wp.fitted(method, leave_out), w) for wp, w in programs]
+        known.append(i)
+        fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
+    for i, ranked in zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else []):
+        cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
+        stored = lead.stored.get(inputs[i].strip().lower()) if len(programs) == 1 and use_stored else None
+        if stored is not None:
+            # A database answers what it holds: a stored pair beats arithmetic.
+            outputs[i] = Output(inputs[i], stored, "stored", cands)
         else:
-            known.append(i)
-    if known:
-        xs = np.stack([space.vector(inputs[i]) for i in known])
-        offset = sum(w * pm.offsets(xs, method) for pm, w in programs)
-        exclude = [set(tokens(inputs[i])) for i in known]
-        neighbours = space.nearest(xs + offset, k, exclude)
-        lead = programs[0][0]
-        for i, near in zip(known, neighbours):
-            cands = [Candidate(_case(n.word, lead.capitalised), round(n.score, 4)) for n in near]
-            stored = lead.stored.get(inputs[i].strip().lower()) if len(programs) == 1 else None
-            if stored is not None:
-                # A database answers what it holds: a stored pair beats arithmetic.
-                outputs[i] = Output(inputs[i], stored, "stored", cands)
-            else:
-                outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands)
+            outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands)
     return outputs  # type: ignore[return-value]
+
+
+def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, method: str = DEFAULT_METHOD,
+              use_stored: bool = True) -> Output:
+    """Composed programs ("the plural of the feminine of king"): offsets add, as function vectors
+    do: each step starts from the previous step's query vector. Each step is also decoded, so the
+    chain can be shown and the next program's spelling rules apply to a word (queen → queens)."""
+    first = run_vector(space, [(programs[0], 1.0)], [text], k, method, use_stored)[0]
+    if first.answer is None:
+        return first
+    chain = [text, first.answer]
+    start = programs[0].fitted(method).queries(space.vector(text)[None, :])
+    out = first
+    for wp in programs[1:]:
+        previous = chain[-1]
+        if previous not in space:
+            break
+        ranked = decode(space, [wp.fitted(method)], [previous], k, starts=start,
+                        banned=[set(tokens(w)) for w in chain[:-1]])[0]
+        cands = [Candidate(wp.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
+        out = Output(text, cands[0].answer if cands else None, "composed", cands)
+        if out.answer is None:
+            break
+        chain.append(out.answer)
+        start = wp.fitted(method).queries(start)
+    out.input, out.chain, out.source = text, chain, "composed"
+    return out
 
 
 def _case(word: str, capitalised: bool) -> str:

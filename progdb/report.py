@@ -12,9 +12,14 @@ def result_text(r: QueryResult) -> str:
     if r.mode == "none":
         return f"no program: {r.message}"
     lines = []
-    progs = " + ".join(f"{m.name} ({m.weight:.2f})" for m in r.programs) if r.mode == "interpolated" \
-        else r.programs[0].name
-    lines.append(f"{progs}  [{r.mode}, score {r.programs[0].score:.2f}]")
+    if r.mode == "interpolated":
+        progs = " + ".join(f"{m.name} ({m.weight:.2f})" for m in r.programs)
+    elif r.mode == "composed":
+        progs = " then ".join(m.name for m in r.programs)
+    else:
+        progs = r.programs[0].name
+    score = min(m.score for m in r.programs)
+    lines.append(f"{progs}  [{r.mode}, score {score:.2f}]")
     if r.message:
         lines.append(f"note: {r.message}")
     for i, out in enumerate(r.outputs):
@@ -26,7 +31,7 @@ def result_text(r: QueryResult) -> str:
             lines.append(out.answer or "")
         else:
             tag = " (stored example)" if out.source == "stored" else ""
-            lines.append(f"{out.input} -> {out.answer}{tag}")
+            lines.append(" -> ".join(out.chain) if out.chain else f"{out.input} -> {out.answer}{tag}")
             if out.candidates:
                 lines.append(f"  candidates: {_candidates(out)}")
     return "\n".join(lines)
@@ -55,7 +60,8 @@ def explain_text(r: QueryResult) -> str:
             lines.append(f"   compiled prompt for {out.input[:40]!r}:")
             lines += ["   | " + line for line in (out.answer or "").splitlines()]
         else:
-            lines.append(f"   {out.input!r} -> {out.answer!r} ({out.source})")
+            steps = " -> ".join(map(repr, out.chain)) if out.chain else f"{out.input!r} -> {out.answer!r}"
+            lines.append(f"   {steps} ({out.source})")
             lines.append(f"     candidates: {_candidates(out, 10)}")
     for c in r.compiled:
         lines.append(f"   demonstrations chosen for {c.input[:40]!r}:")

@@ -1,0 +1,155 @@
+"""Leave-one-out evaluation of word-program methods on relation data (see analogy_data).
+
+Each category becomes a temporary program made from its own pairs; every unique input is predicted
+from the other inputs' pairs alone (its own pair left out), and counts as correct when the answer is
+any of its accepted answers. Inputs or answers outside the word space are skipped, as gensim skips
+questions with unknown words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .analogy_data import Items
+from .wordspace import WordSpace, tokens
+from .word_methods import Fitted, PairSet, SurfaceRules, decode
+
+
+@dataclass
+class CategoryScore:
+    n: int
+    acc1: float
+    acc5: float
+    skipped: int = 0
+
+
+@dataclass
+class Report:
+    method: str
+    per_category: dict[str, CategoryScore] = field(default_factory=dict)
+
+    @property
+    def micro_acc1(self) -> float:
+        return _micro(self.per_category, "acc1")
+
+    @property
+    def micro_acc5(self) -> float:
+        return _micro(self.per_category, "acc5")
+
+    @property
+    def macro_acc1(self) -> float:
+        scored = [c.acc1 for c in self.per_category.values() if c.n]
+        return float(np.mean(scored)) if scored else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "method": self.method,
+            "micro_acc1": round(self.micro_acc1, 4),
+            "macro_acc1": round(self.macro_acc1, 4),
+            "micro_acc5": round(self.micro_acc5, 4),
+            "n": sum(c.n for c in self.per_category.values()),
+            "per_category": {name: {"n": c.n, "acc1": round(c.acc1, 4), "acc5": round(c.acc5, 4),
+                                    "skipped": c.skipped}
+                             for name, c in self.per_category.items()},
+        }
+
+
+def _micro(cats: dict[str, CategoryScore], attr: str) -> float:
+    n = sum(c.n for c in cats.values())
+    return sum(getattr(c, attr) * c.n for c in cats.values()) / n if n else 0.0
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(tokens(phrase))
+
+
+def evaluate(space: WordSpace, relations: dict[str, Items], method: str, progress=None) -> Report:
+    report = Report(method)
+    for name, items in relations.items():
+        usable = [(a, [b for b in bs if b in space and _norm(b) != _norm(a)]) for a, bs in items if a in space]
+        usable = [(a, bs) for a, bs in usable if bs]
+        skipped = len(items) - len(usable)
+        if len(usable) < 2:
+            report.per_category[name] = CategoryScore(0, 0.0, 0.0, skipped)
+            continue
+        hits1, hits5 = (_score_add if method == "add" else _score_loo)(space, usable, method)
+        report.per_category[name] = CategoryScore(len(usable), hits1, hits5, skipped)
+        if progress:
+            progress(name, report.per_category[name])
+    return report
+
+
+def _score_loo(space: WordSpace, items: Items, method: str) -> tuple[float, float]:
+    everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
+    rules = SurfaceRules(everything.pairs)
+    fitted, inputs = [], []
+    for a, bs in items:
+        fold = everything.without({a})  # rules see the same fold through leave_out
+        fitted.append(Fitted(space, fold, method, rules=rules, leave_out=[(a, b) for b in bs]))
+        inputs.append(a)
+    ranked = decode(space, fitted, inputs, k=5)
+    return _accuracy(items, [r.words for r in ranked], range(len(items)))
+
+
+def _score_add(space: WordSpace, items: Items, method: str) -> tuple[float, float]:
+    """3CosAdd as gensim runs it: one other pair at a time, averaged over every other pair."""
+    fitted, inputs, owner = [], [], []
+    single = {}
+    for i, (a, _) in enumerate(items):
+        for j, (x, ys) in enumerate(items):
+            if j == i:
+                continue
+            if j not in single:
+                single[j] = Fitted(space, PairSet(space, [(x, ys[0])]), "add")
+            fitted.append(single[j])
+            inputs.append(a)
+            owner.append(i)
+    ranked = decode(space, fitted, inputs, k=5)
+    a1, a5 = _accuracy(items, [r.words for r in ranked], owner)
+    return a1, a5
+
+
+def _accuracy(items: Items, answers: list[list[str]], owner) -> tuple[float, float]:
+    top1 = np.zeros(len(items))
+    top5 = np.zeros(len(items))
+    count = np.zeros(len(items))
+    for words, i in zip(answers, owner):
+        accepted = {_norm(b) for b in items[i][1]}
+        count[i] += 1
+        top1[i] += bool(words) and _norm(words[0]) in accepted
+        top5[i] += any(_norm(w) in accepted for w in words[:5])
+    return float(np.mean(top1 / count)), float(np.mean(top5 / count))
+
+
+def icl_prompt(demos: list[tuple[str, str]], text: str) -> str:
+    """One demonstration a line, as a user would paste them."""
+    return "\n".join(f"{a} -> {b}" for a, b in demos) + f"\n{text} ->"
+
+
+def evaluate_icl(db, relations: dict[str, Items], shots: int, progress=None) -> dict:
+    """Every pair of a task answered from a prompt of `shots` other pairs of the same task, with
+    stored examples neither answering nor teaching the pair asked about (it measures the program,
+    not the memory). Demonstrations are the next pairs in a fixed shuffled order."""
+    per_task = {}
+    for name, items in relations.items():
+        order = np.random.default_rng(0).permutation(len(items))
+        hits = 0
+        for pos, i in enumerate(order):
+            text, accepted = items[i]
+            demos = [(items[j][0], items[j][1][0]) for j in
+                     (order[(pos + d) % len(items)] for d in range(1, shots + 1)) if j != i]
+            try:
+                result = db.query(icl_prompt(demos, text), k=1, use_stored=False)
+                answer = result.outputs[0].answer if result.outputs else None
+            except Exception:  # an input outside the word space is simply wrong, as for a person
+                answer = None
+            hits += answer is not None and _norm(answer) in {_norm(b) for b in accepted}
+        per_task[name] = {"n": len(items), "acc1": round(hits / len(items), 4) if items else 0.0}
+        if progress:
+            progress(name, per_task[name])
+    n = sum(t["n"] for t in per_task.values())
+    return {"shots": shots,
+            "micro_acc1": round(sum(t["acc1"] * t["n"] for t in per_task.values()) / n, 4) if n else 0.0,
+            "macro_acc1": round(float(np.mean([t["acc1"] for t in per_task.values()])), 4) if per_task else 0.0,
+            "per_task": per_task}

@@ -1,0 +1,316 @@
+"""How a vector program answers: methods fitted on a program's pairs, and the decoder that ranks words.
+
+A method turns an input vector into a query vector (and, for LRCos, a per-word class prior); the
+decoder scores the vocabulary against it and then adds what the pairs show beyond geometry: surface
+rules (suffixes, prefixes) whose products exist, the program's own closed set of outputs, and word
+frequency. Every number below was chosen on the function-vector tasks in ../shared/data (see
+bench/tune_word_methods.py), never on the Google set the README reports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ProgdbError
+from .wordspace import WordSpace, tokens
+
+PAIR_TEMPERATURE = 0.1  # weighted: softmax(cos / T) over pairs, so the pairs nearest the input count most
+RIDGE_LAMBDA = 1.0  # ridge map toward the identity (large λ → 3CosAvg)
+LRCOS_POWER = 0.1  # ridge-lrcos: cos × P(class)^0.1, a weak class prior
+CANDIDATES = 50  # words taken from the geometric ranking before the extras re-rank them
+CLOSED_CANDIDATES = 10  # a program's known outputs nearest the query, added to the candidates
+
+METHODS = ("add", "average", "normalized", "weighted", "ridge", "lrcos", "ridge-lrcos", "combined")
+DEFAULT_METHOD = "combined"
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Weights of the non-geometric evidence in the `combined` method."""
+    rule: float = 0.0
+    closed: float = 0.0
+    frequency: float = 0.0
+
+
+COMBINED = Extras(rule=0.3, closed=0.3, frequency=0.02)
+BASE_OF = {"combined": "weighted"}
+
+
+class PairSet:
+    """A program's usable pairs as unit vectors (phrases as the mean of their words)."""
+
+    def __init__(self, space: WordSpace, pairs: list[tuple[str, str]]):
+        usable = space.usable(pairs)
+        if not usable:
+            raise ProgdbError("none of the pairs are in the word space")
+        self.pairs = usable
+        self.sources = np.stack([space.vector(a) for a, _ in usable])
+        self.targets = np.stack([space.vector(b) for _, b in usable])
+        self.diffs = self.targets - self.sources
+
+    def without(self, drop: set[str]) -> "PairSet":
+        """The pairs whose input is not in `drop`: one leave-one-out fold, with no re-embedding."""
+        keep = [i for i, (a, _) in enumerate(self.pairs) if a not in drop]
+        if not keep:
+            raise ProgdbError("no pairs left to learn from")
+        fold = object.__new__(PairSet)
+        fold.pairs = [self.pairs[i] for i in keep]
+        fold.sources, fold.targets, fold.diffs = self.sources[keep], self.targets[keep], self.diffs[keep]
+        return fold
+
+
+class Fitted:
+    """One method fitted on one PairSet: query vectors for inputs, and an optional class prior."""
+
+    def __init__(self, space: WordSpace, ps: PairSet, method: str,
+                 rules: "SurfaceRules | None" = None, leave_out: list[tuple[str, str]] = ()):
+        if method not in METHODS:
+            raise ProgdbError(f"unknown method '{method}' (choose from {', '.join(METHODS)})")
+        self.space, self.ps, self.method = space, ps, BASE_OF.get(method, method)
+        self.extras = COMBINED if method == "combined" else Extras()
+        self.W = self.b = self.prob = None
+        if self.method == "ridge" or self.method == "ridge-lrcos":
+            self.W, self.b = _ridge(ps.sources, ps.targets, RIDGE_LAMBDA)
+        if self.method in ("lrcos", "ridge-lrcos"):
+            self.prob = _class_probability(space, ps)
+        # Rules learned once on a larger set may be passed in with the pairs this fold must not see.
+        self.rules = rules or SurfaceRules(ps.pairs)
+        self.leave_out = list(leave_out)
+        outputs = [" ".join(tokens(b)) for _, b in ps.pairs]
+        self.closed_set, self.closed_rate = set(outputs), _repeat_rate(outputs)
+
+    def queries(self, xs: np.ndarray) -> np.ndarray:
+        m, ps = self.method, self.ps
+        if m in ("add", "average"):  # one pair's offset is "add": the caller passes a one-pair PairSet
+            return xs + ps.diffs.mean(axis=0)
+        if m == "normalized":
+            norms = np.linalg.norm(ps.diffs, axis=1, keepdims=True)
+            unit = ps.diffs / np.where(norms == 0, 1, norms)
+            return xs + unit.mean(axis=0) * norms.mean()
+        if m == "weighted":
+            logits = (xs @ ps.sources.T) / PAIR_TEMPERATURE
+            w = np.exp(logits - logits.max(axis=1, keepdims=True))
+            return xs + (w / w.sum(axis=1, keepdims=True)) @ ps.diffs
+        if m in ("ridge", "ridge-lrcos"):
+            return xs @ self.W + self.b
+        return xs  # lrcos: cos to the input itself, times the class probability
+
+    def score_word(self, space: WordSpace, word: str, q: np.ndarray) -> float:
+        """The same score `rescale` gives, for one word or phrase outside the candidate block."""
+        cos = float(space.vector(word) @ q)
+        if self.prob is None or word not in space.index:
+            return cos
+        return cos * float(self.prob[space.index[word]]) ** (1.0 if self.method == "lrcos" else LRCOS_POWER)
+
+    def rescale(self, scores: np.ndarray) -> np.ndarray:
+        """Apply the class prior to a block of cosine scores (columns = vocabulary rows)."""
+        if self.prob is None:
+            return scores
+        power = 1.0 if self.method == "lrcos" else LRCOS_POWER
+        return scores * self.prob[None, :] ** power
+
+
+def _ridge(src: np.ndarray, dst: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """Linear map src→dst shrunk toward the identity: with few pairs it stays an offset."""
+    ms, md = src.mean(axis=0), dst.mean(axis=0)
+    s, t = src - ms, dst - md
+    d = src.shape[1]
+    W = np.linalg.solve(s.T @ s + lam * np.eye(d), s.T @ t + lam * np.eye(d))
+    return W.astype(np.float32), (md - ms @ W).astype(np.float32)
+
+
+def _class_probability(space: WordSpace, ps: PairSet) -> np.ndarray:
+    """LRCos (Drozd et al. 2016): P(word belongs to the targets' class), logistic regression on
+    targets against sources and random frequent words."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    negatives = space.matrix[rng.choice(min(50_000, len(space.words)), size=max(100, 3 * len(ps.pairs)), replace=False)]
+    X = np.vstack([ps.targets, ps.sources, negatives])
+    y = np.r_[np.ones(len(ps.targets)), np.zeros(len(ps.sources) + len(negatives))]
+    clf = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
+    logits = space.matrix @ clf.coef_[0].astype(np.float32) + np.float32(clf.intercept_[0])
+    return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+
+def _repeat_rate(outputs: list[str]) -> float:
+    """How often an output is shared with another pair: high for many-to-one programs (city →
+    state, person → instrument), where a known output is a good bet; ~0 for one-to-one ones."""
+    if len(outputs) < 2:
+        return 0.0
+    counts: dict[str, int] = {}
+    for o in outputs:
+        counts[o.lower()] = counts.get(o.lower(), 0) + 1
+    return sum(c for c in counts.values() if c > 1) / len(outputs)
+
+
+class SurfaceRules:
+    """Spelling rules read off the pairs: suffix rewrites (y→ies, +ed, e→ing) with up to two letters
+    of context, and prefixes (+un, +im). Each rule's confidence is its precision on the pairs it
+    applies to, so rules that merely memorise one pair (athens→greece) never fire elsewhere.
+    `leave_out` drops one pair's evidence, which is what a leave-one-out fold would have learned."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.words = [(a.lower(), b.lower()) for a, b in pairs if " " not in a.strip() and " " not in b.strip()]
+        self.applies: dict[tuple, int] = {}
+        self.hits: dict[tuple, int] = {}
+        by_end: dict[str, list[int]] = {}
+        by_start: dict[str, list[int]] = {}
+        for i, (a, _) in enumerate(self.words):
+            for m in range(len(a)):  # proper suffixes and prefixes, including the empty one
+                by_end.setdefault(a[len(a) - m:], []).append(i)
+                by_start.setdefault(a[:m], []).append(i)
+        for rule in {r for a, b in self.words for r in _rules_of(a, b)}:
+            kind, old, _ = rule
+            idx = (by_end if kind == "suffix" else by_start).get(old, [])
+            self.applies[rule] = len(idx)
+            self.hits[rule] = sum(_apply(rule, self.words[i][0]) == self.words[i][1] for i in idx)
+
+    def candidates(self, word: str, leave_out: list[tuple[str, str]] = ()) -> dict[str, float]:
+        word = word.lower()
+        out: dict[str, float] = {}
+        for rule in self._fired(word):
+            applies, hits = self.applies[rule], self.hits[rule]
+            for a, b in leave_out:
+                produced = _apply(rule, a.lower())
+                applies -= produced is not None
+                hits -= produced == b.lower()
+            if hits < 2:  # one pair is an anecdote, not a rule
+                continue
+            product, conf = _apply(rule, word), hits / (applies + 1)
+            if product and product != word and conf > out.get(product, 0.0):
+                out[product] = conf
+        return out
+
+    def _fired(self, word: str):
+        for m in range(len(word)):
+            for rule in self._by_old.get(("suffix", word[len(word) - m:]), ()):
+                yield rule
+            for rule in self._by_old.get(("prefix", word[:m]), ()):
+                yield rule
+
+    @property
+    def _by_old(self) -> dict[tuple[str, str], list[tuple]]:
+        if not hasattr(self, "_index"):
+            self._index: dict[tuple[str, str], list[tuple]] = {}
+            for rule in self.applies:
+                self._index.setdefault(rule[:2], []).append(rule)
+        return self._index
+
+
+def _rules_of(a: str, b: str) -> list[tuple[str, str, str]]:
+    rules = []
+    lcp = len(_common_prefix(a, b))
+    if lcp >= 2:
+        for ctx in range(3):
+            if lcp - ctx >= 1:
+                rules.append(("suffix", a[lcp - ctx:], b[lcp - ctx:]))
+    lcs = len(_common_prefix(a[::-1], b[::-1]))
+    if lcs >= 3 and lcs < len(b):
+        rules.append(("prefix", a[: len(a) - lcs], b[: len(b) - lcs]))
+    return rules
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _apply(rule: tuple[str, str, str], word: str) -> str | None:
+    kind, old, new = rule
+    if kind == "suffix":
+        return word[: len(word) - len(old)] + new if word.endswith(old) and len(word) > len(old) else None
+    return new + word[len(old):] if word.startswith(old) and len(word) > len(old) else None
+
+
+@dataclass
+class Ranked:
+    words: list[str]
+    scores: list[float]
+
+
+def decode(space: WordSpace, fitted: list[Fitted], inputs: list[str], k: int,
+           starts: np.ndarray | None = None, banned: list[set[str]] | None = None) -> list[Ranked]:
+    """Top-k answers for inputs[i] under fitted[i] (one fitted program per input, so a
+    leave-one-out evaluation batches every fold at once). Input words never answer.
+    `starts` replaces the inputs' vectors (a composed program starts where the last one ended)."""
+    pools = geometric_pools(space, fitted, inputs, starts, banned)
+    return [rerank(space, f, text, q, pool, k, f.extras) for f, text, (q, pool) in zip(fitted, inputs, pools)]
+
+
+def geometric_pools(space: WordSpace, fitted: list[Fitted], inputs: list[str], starts: np.ndarray | None = None,
+                    banned: list[set[str]] | None = None, block: int = 64):
+    """For each input: its unit query vector and the CANDIDATES best words by the method's score."""
+    xs = np.stack([space.vector(t) for t in inputs]) if starts is None else starts
+    queries = np.stack([f.queries(x[None, :])[0] for f, x in zip(fitted, xs)])
+    norms = np.linalg.norm(queries, axis=1, keepdims=True)
+    queries = (queries / np.where(norms == 0, 1, norms)).astype(np.float32)
+    pools = []
+    for start in range(0, len(inputs), block):  # bounded scratch: block × vocabulary floats
+        q = queries[start:start + block]
+        scores = q @ space.matrix.T
+        for r, i in enumerate(range(start, start + len(q))):
+            row = fitted[i].rescale(scores[r:r + 1])[0]
+            ban = set(tokens(inputs[i])) | (banned[i] if banned else set())
+            row[[space.index[t] for t in ban if t in space.index]] = -np.inf
+            top = np.argpartition(-row, CANDIDATES)[:CANDIDATES]
+            pools.append((q[r], {space.words[j]: float(row[j]) for j in top}))
+    return pools
+
+
+@dataclass
+class Features:
+    """Everything the re-ranking weighs, per candidate word: kept apart so weights can be tuned
+    without recomputing geometry (bench/tune_word_methods.py)."""
+    words: list[str]
+    geometric: np.ndarray
+    rule: np.ndarray
+    closed: np.ndarray
+    rarity: np.ndarray  # log frequency rank / log vocabulary size: 0 for "the", 1 for the rarest word
+
+    def scores(self, ex: Extras) -> np.ndarray:
+        return self.geometric + ex.rule * self.rule + ex.closed * self.closed - ex.frequency * self.rarity
+
+    def top(self, ex: Extras, k: int) -> Ranked:
+        s = self.scores(ex)
+        order = np.argsort(-s, kind="stable")[:k]
+        return Ranked([self.words[i] for i in order], [round(float(s[i]), 4) for i in order])
+
+
+def features(space: WordSpace, f: Fitted, text: str, q: np.ndarray, pool: dict[str, float]) -> Features:
+    """The geometric candidates plus the surface-rule products and the program's known outputs
+    nearest the query, each with its evidence."""
+    pool = dict(pool)
+    banned = set(tokens(text)) | {text.lower()}
+    rule_conf = f.rules.candidates(text, f.leave_out) if f.rules else {}
+    if f.closed_rate:
+        # Only the program's best-scoring known outputs can win: they all get the same bonus.
+        cos = f.ps.targets @ q
+        for j in np.argsort(-cos)[:CLOSED_CANDIDATES]:
+            word = " ".join(tokens(f.ps.pairs[j][1]))
+            if word not in pool:
+                pool[word] = f.score_word(space, word, q)
+    for word in rule_conf:
+        if word not in pool and word in space.index:
+            pool[word] = f.score_word(space, word, q)
+    words = sorted(w for w in pool if w not in banned)
+    log_v = np.log(len(space.words))
+    return Features(
+        words,
+        np.array([pool[w] for w in words], dtype=np.float32),
+        np.array([rule_conf.get(w, 0.0) for w in words], dtype=np.float32),
+        np.array([f.closed_rate * (w in f.closed_set) for w in words], dtype=np.float32),
+        np.array([np.log1p(max(space.index.get(t, len(space.words)) for t in w.split(" "))) / log_v
+                  for w in words], dtype=np.float32))
+
+
+def rerank(space: WordSpace, f: Fitted, text: str, q: np.ndarray, pool: dict[str, float], k: int,
+           ex: Extras) -> Ranked:
+    """Add surface-rule, closed-set and frequency evidence to the geometric candidates."""
+    if not (ex.rule or ex.closed or ex.frequency):
+        words = sorted((w for w in pool if w not in set(tokens(text))), key=lambda w: -pool[w])[:k]
+        return Ranked(words, [round(pool[w], 4) for w in words])
+    return features(space, f, text, q, pool).top(ex, k)
