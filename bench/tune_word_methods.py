@@ -4,7 +4,7 @@ Each task's unique inputs are split in two by a stable hash: weights are chosen 
 macro acc@1 on the first half (train) and checked on the second (validation). The Google analogy set
 the README reports is not read here.
 
-    .venv/bin/python bench/tune_word_methods.py [--json]
+    .venv/bin/python bench/tune_word_methods.py [--bases=weighted,ridge,ridge-lrcos] [--json]
 """
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ from progdb.wordspace import WordSpace  # noqa: E402
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "function_vectors" / "abstractive"
 TASKS = ["singular-plural", "present-past", "country-capital", "country-currency", "person-instrument",
          "person-sport", "antonym", "synonym", "national_parks", "next_item", "prev_item"]
-BASES = ["weighted", "ridge", "ridge-lrcos"]
-GRID = {"rule": [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5], "closed": [0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0],
+BASES = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--bases=")][0].split(",") \
+    if any(a.startswith("--bases=") for a in sys.argv) else ["weighted", "ridge", "ridge-lrcos"]
+GRID = {"rule": [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0], "closed": [0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0],
         "frequency": [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3]}
 
 

@@ -42,7 +42,7 @@ def _load_file(path: Path, folder: bool) -> dict[str, Items]:
         raise ProgdbError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     if path.suffix == ".json":
         return {path.stem: _function_vectors(path, text)}
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
     if first.startswith(":"):
         return _questions_words(path, text)
     if folder or "\t" in first:
@@ -65,7 +65,7 @@ def _questions_words(path: Path, text: str) -> dict[str, Items]:
     current = None
     for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()
-        if not line:
+        if not line or line.startswith("#"):  # comments carry the data's attribution
             continue
         if line.startswith(":"):
             current = sections.setdefault(line[1:].strip(), [])

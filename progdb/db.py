@@ -17,7 +17,7 @@ from .encoder import Encoder
 from .errors import ProgdbError
 from .execute import (DEFAULT_METHOD, Compiled, Output, WordProgram, allocate_shots, compile_prompt, run_chain,
                       instruction_for, run_vector)
-from .incontext import FIT_THRESHOLD, parse_incontext, rank_programs
+from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
 from .parse import Parsed, compile_template, fill, parse
 from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
@@ -323,7 +323,8 @@ class ProgramDB:
         candidates = [ProgramMatch(n, s, 0.0, "in-context demonstrations") for n, s in ranked[:5]]
         result = QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", FIT_THRESHOLD,
                              [], candidates, kind="vector")
-        if ranked and ranked[0][1] >= FIT_THRESHOLD:
+        own = self_fit(space, demos)
+        if ranked and ranked[0][1] >= max(FIT_THRESHOLD, own + FIT_GAIN):
             name, score = ranked[0]
             result.mode, result.programs = "nearest", [ProgramMatch(name, score, 1.0, "in-context demonstrations")]
             result.message = f"the demonstrations fit the stored program '{name}' (fit {score:.2f})"
@@ -333,10 +334,11 @@ class ProgramDB:
             if not usable:
                 bad = next(w for pair in demos for w in pair if w not in space)
                 raise ProgdbError(f"in-context prompt: '{bad}' is not in the word space ({space.name})")
-            best = f" (best: {ranked[0][0]} at {ranked[0][1]:.2f}, below {FIT_THRESHOLD:.2f})" if ranked else ""
+            best = (f" (best: {ranked[0][0]} at {ranked[0][1]:.2f}; the pairs fit themselves at {own:.2f})"
+                    if ranked else "")
             result.message = f"no stored program fits the demonstrations{best}; their own pairs are the program"
             result.programs = [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")]
-            program = WordProgram(Program(name="in-context", keys=["in-context"],
+            program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
                                           examples=[Example(a, b) for a, b in demos]), space)
         result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored)
         return result
@@ -363,8 +365,9 @@ class ProgramDB:
             if text not in space:
                 return None
         words = parsed.key.split()
-        if decision.programs[0].score >= retrieve.EXACT or len(words) < 2:
-            return None
+        if decision.programs[0].score >= retrieve.EXACT or len(words) < 2 or \
+                {"or", "either", "vs", "versus"} & {w.lower() for w in words}:
+            return None  # "comparative or superlative" asks for one of two: a blend, not a chain
         cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
         vecs = embed([part for cut in cuts for part in cut])
         hits = self.store.nearest_keys(vecs, 20)

@@ -17,7 +17,8 @@ _ARROW = re.compile(r"->|=>|→")
 _SEGMENTS = re.compile(r"\s*(?:\n|,|;)\s*")
 _MAX_WORDS = 4  # a side of a "word: word" demonstration; longer text is a text program's business
 _MAX_WORDS_ARROW = 8  # arrows are rare in prose, so names ("Mount Rushmore National Memorial") may be longer
-FIT_THRESHOLD = 0.65  # mean cosine of predicted to true outputs needed to name a stored program
+FIT_THRESHOLD = 0.75  # mean cosine of predicted to true outputs needed to name a stored program
+FIT_GAIN = 0.05  # ...and by how much it must beat the demonstrations explaining themselves
 IDENTIFY_METHOD = "weighted"
 
 
@@ -60,3 +61,18 @@ def rank_programs(space: WordSpace, programs: list, demos: list[tuple[str, str]]
         q /= np.linalg.norm(q, axis=1, keepdims=True)
         ranked.append((wp.name, round(float(np.mean(np.sum(q * ys, axis=1))), 4)))
     return sorted(ranked, key=lambda t: -t[1])
+
+
+def self_fit(space: WordSpace, demos: list[tuple[str, str]]) -> float:
+    """How well the demonstrations explain themselves: each output predicted from its input plus
+    the other demonstrations' mean offset (or from the input alone, for one demonstration).
+    A stored program is only worth naming when it explains them clearly better."""
+    usable = space.usable(demos)
+    if not usable:
+        return 1.0
+    xs = np.stack([space.vector(a) for a, _ in usable])
+    ys = np.stack([space.vector(b) for _, b in usable])
+    n = len(usable)
+    q = xs + ((ys - xs).sum(axis=0) - (ys - xs)) / (n - 1) if n > 1 else xs
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    return round(float(np.mean(np.sum(q * ys, axis=1))), 4)

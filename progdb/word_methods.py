@@ -33,7 +33,7 @@ class Extras:
     frequency: float = 0.0
 
 
-COMBINED = Extras(rule=0.3, closed=0.3, frequency=0.02)
+COMBINED = Extras(rule=1.5, closed=0.0, frequency=0.05)  # bench/tune_word_methods.py
 BASE_OF = {"combined": "weighted"}
 
 
@@ -147,56 +147,87 @@ def _repeat_rate(outputs: list[str]) -> float:
 
 class SurfaceRules:
     """Spelling rules read off the pairs: suffix rewrites (y→ies, +ed, e→ing) with up to two letters
-    of context, and prefixes (+un, +im). Each rule's confidence is its precision on the pairs it
-    applies to, so rules that merely memorise one pair (athens→greece) never fire elsewhere.
-    `leave_out` drops one pair's evidence, which is what a leave-one-out fold would have learned."""
+    of context, and prefixes (+un, +im). A rule's confidence for a word is its precision on the
+    pairs whose inputs share the word's context one letter further (so "+d" fires for "agree" but
+    not for "go"), which also keeps rules that memorise one pair (athens→greece) from firing.
+    `leave_out` drops pairs' evidence, which is what a leave-one-out fold would have learned."""
 
     def __init__(self, pairs: list[tuple[str, str]]):
         self.words = [(a.lower(), b.lower()) for a, b in pairs if " " not in a.strip() and " " not in b.strip()]
-        self.applies: dict[tuple, int] = {}
-        self.hits: dict[tuple, int] = {}
-        by_end: dict[str, list[int]] = {}
-        by_start: dict[str, list[int]] = {}
+        self.by_end: dict[str, list[int]] = {}
+        self.by_start: dict[str, list[int]] = {}
         for i, (a, _) in enumerate(self.words):
             for m in range(len(a)):  # proper suffixes and prefixes, including the empty one
-                by_end.setdefault(a[len(a) - m:], []).append(i)
-                by_start.setdefault(a[:m], []).append(i)
+                self.by_end.setdefault(a[len(a) - m:], []).append(i)
+                self.by_start.setdefault(a[:m], []).append(i)
+        self.index: dict[tuple[str, str], list[tuple]] = {}
         for rule in {r for a, b in self.words for r in _rules_of(a, b)}:
-            kind, old, _ = rule
-            idx = (by_end if kind == "suffix" else by_start).get(old, [])
-            self.applies[rule] = len(idx)
-            self.hits[rule] = sum(_apply(rule, self.words[i][0]) == self.words[i][1] for i in idx)
+            self.index.setdefault(rule[:2], []).append(rule)
+
+    def _stats(self, rule: tuple[str, str, str], leave_out) -> tuple[int, int, set[str]]:
+        """How many pairs the rule applies to, how many it gets right, and the letters next to
+        the rewritten part in the words it got right."""
+        kind, old, _ = rule
+        left_out = {(a.lower(), b.lower()) for a, b in leave_out}
+        applies, hits, contexts = 0, 0, set()
+        for i in (self.by_end if kind == "suffix" else self.by_start).get(old, []):
+            a, b = self.words[i]
+            if (a, b) in left_out:
+                continue
+            applies += 1
+            if _apply(rule, a) == b:
+                hits += 1
+                contexts.add(_context(rule, a))
+        return applies, hits, contexts
 
     def candidates(self, word: str, leave_out: list[tuple[str, str]] = ()) -> dict[str, float]:
         word = word.lower()
         out: dict[str, float] = {}
         for rule in self._fired(word):
-            applies, hits = self.applies[rule], self.hits[rule]
-            for a, b in leave_out:
-                produced = _apply(rule, a.lower())
-                applies -= produced is not None
-                hits -= produced == b.lower()
+            applies, hits, contexts = self._stats(rule, leave_out)
             if hits < 2:  # one pair is an anecdote, not a rule
                 continue
-            product, conf = _apply(rule, word), hits / (applies + 1)
-            if product and product != word and conf > out.get(product, 0.0):
+            product = _apply(rule, word)
+            if not product or product == word:
+                continue
+            conf = hits / (applies + 1)
+            narrow = _narrowed(rule, word)
+            if narrow is not None:
+                n_applies, n_hits, _ = self._stats(narrow, leave_out)
+                # With pairs in the word's own context, their precision decides; with none, a rule
+                # seen in many contexts (+s) still applies, one seen in a single context (+d after
+                # e) does not: the share of distinct contexts among its hits estimates that.
+                conf = n_hits / (n_applies + 1) if n_applies else conf * len(contexts) / hits
+            if conf > out.get(product, 0.0):
                 out[product] = conf
         return out
 
     def _fired(self, word: str):
         for m in range(len(word)):
-            for rule in self._by_old.get(("suffix", word[len(word) - m:]), ()):
-                yield rule
-            for rule in self._by_old.get(("prefix", word[:m]), ()):
-                yield rule
+            yield from self.index.get(("suffix", word[len(word) - m:]), ())
+            yield from self.index.get(("prefix", word[:m]), ())
 
-    @property
-    def _by_old(self) -> dict[tuple[str, str], list[tuple]]:
-        if not hasattr(self, "_index"):
-            self._index: dict[tuple[str, str], list[tuple]] = {}
-            for rule in self.applies:
-                self._index.setdefault(rule[:2], []).append(rule)
-        return self._index
+
+def _context(rule: tuple[str, str, str], word: str) -> str:
+    """The letter just outside the rewritten part ('' at the word's edge)."""
+    kind, old, _ = rule
+    if kind == "suffix":
+        return word[len(word) - len(old) - 1: len(word) - len(old)]
+    return word[len(old): len(old) + 1]
+
+
+def _narrowed(rule: tuple[str, str, str], word: str) -> tuple[str, str, str] | None:
+    """The same rewrite with one more letter of the word's own context."""
+    kind, old, new = rule
+    if kind == "suffix":
+        if len(word) <= len(old) + 1:
+            return None
+        c = word[len(word) - len(old) - 1]
+        return kind, c + old, c + new
+    if len(word) <= len(old) + 1:
+        return None
+    c = word[len(old)]
+    return kind, old + c, new + c
 
 
 def _rules_of(a: str, b: str) -> list[tuple[str, str, str]]:

@@ -1,0 +1,84 @@
+"""Programs from examples: in-context prompts, composition and `which`, on the seeded database."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from progdb.cli import cli
+from progdb.incontext import parse_incontext
+
+
+@pytest.mark.parametrize("prompt", [
+    "king: queen, man: woman, boy:",
+    "king -> queen\nman -> woman\nboy ->",
+    "king => queen; man => woman; boy =>",
+    "king → queen, man → woman, boy → ?",
+])
+def test_in_context_forms_parse(prompt):
+    assert parse_incontext(prompt) == ([("king", "queen"), ("man", "woman")], "boy")
+
+
+@pytest.mark.parametrize("prompt", [
+    "rewrite: hello, world", "capital of France", "plural of cat", "translate to French: good morning",
+    "Note: the meeting moved, see you there",
+])
+def test_prose_is_not_taken_for_demonstrations(prompt):
+    assert parse_incontext(prompt) is None
+
+
+def test_demonstrations_find_the_stored_program(seeded):
+    r = seeded.query("king: queen, man: woman, boy:")
+    assert r.parse_method == "in-context" and r.mode == "nearest"
+    assert r.programs[0].name == "male-to-female" and "male-to-female" in r.message
+    assert r.outputs[0].answer == "girl"
+
+
+def test_demonstrations_of_an_unknown_relation_are_their_own_program(seeded):
+    # Animal -> its young: no stored program holds it.
+    r = seeded.query("cat: kitten, dog: puppy, cow: calf, sheep: lamb, horse:")
+    assert r.mode == "in-context", (r.mode, r.candidates[:2])
+    assert "own pairs" in r.message
+    assert {"foal", "colt", "filly", "pony"} & {c.answer for c in r.outputs[0].candidates}
+
+
+def test_without_stored_lookup_the_program_is_measured(seeded):
+    with_memory = seeded.query("plural of mouse")
+    assert with_memory.outputs[0].source == "stored"
+    measured = seeded.query("plural of mouse", use_stored=False)
+    assert measured.outputs[0].source == "vector"
+
+
+def test_composition_runs_both_programs_and_shows_the_chain(seeded):
+    r = seeded.query("the plural of the feminine of king")
+    assert r.mode == "composed"
+    assert [m.name for m in r.programs] == ["male-to-female", "plural"]
+    assert r.outputs[0].chain == ["king", "queen", "queens"]
+    assert r.outputs[0].answer == "queens"
+
+
+def test_a_disjunction_blends_rather_than_composes(seeded):
+    assert seeded.query("comparative or superlative of big").mode == "interpolated"
+
+
+def test_which_names_the_program(seeded_path):
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "king", "queen", "man", "woman", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["programs"][0]["name"] == "male-to-female"
+    assert data["programs"][0]["score"] > data["programs"][1]["score"]
+    odd = CliRunner().invoke(cli, ["--db", seeded_path, "which", "king"])
+    assert odd.exit_code != 0 and "pairs" in odd.output
+
+
+def test_eval_icl_json(seeded_path, tmp_path):
+    task = tmp_path / "singular-plural.json"
+    pairs = [("dog", "dogs"), ("cat", "cats"), ("car", "cars"), ("book", "books"), ("city", "cities"),
+             ("tree", "trees"), ("church", "churches"), ("baby", "babies")]
+    task.write_text(json.dumps([{"input": a, "output": b} for a, b in pairs]))
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "eval", "icl", str(task), "--shots", "3", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["shots"] == 3 and data["per_task"]["singular-plural"]["n"] == 8
+    assert data["per_task"]["singular-plural"]["acc1"] >= 0.75
