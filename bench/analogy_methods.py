@@ -25,7 +25,7 @@ from progdb.wordspace import WordSpace  # noqa: E402
 def gensim_baseline(space: WordSpace, path: str) -> dict:
     from gensim.models import KeyedVectors
 
-    kv = KeyedVectors(vector_size=space.dim, count=len(space.words))
+    kv = KeyedVectors(vector_size=space.dim)
     kv.add_vectors(space.words, space.matrix)
     start = time.perf_counter()
     overall, sections = kv.evaluate_word_analogies(path, restrict_vocab=len(space.words), case_insensitive=True)

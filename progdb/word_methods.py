@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ProgdbError
+from .word_index import WordIndex
 from .wordspace import WordSpace, tokens
 
 PAIR_TEMPERATURE = 0.1  # weighted: softmax(cos / T) over pairs, so the pairs nearest the input count most
@@ -126,7 +127,8 @@ def _class_probability(space: WordSpace, ps: PairSet) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
 
     rng = np.random.default_rng(0)
-    negatives = space.matrix[rng.choice(min(50_000, len(space.words)), size=max(100, 3 * len(ps.pairs)), replace=False)]
+    pool = min(50_000, len(space.words))
+    negatives = space.matrix[rng.choice(pool, size=min(pool, max(100, 3 * len(ps.pairs))), replace=False)]
     X = np.vstack([ps.targets, ps.sources, negatives])
     y = np.r_[np.ones(len(ps.targets)), np.zeros(len(ps.sources) + len(negatives))]
     clf = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
@@ -279,14 +281,20 @@ def geometric_pools(space: WordSpace, fitted: list[Fitted], inputs: list[str], s
     queries = np.stack([f.queries(x[None, :])[0] for f, x in zip(fitted, xs)])
     norms = np.linalg.norm(queries, axis=1, keepdims=True)
     queries = (queries / np.where(norms == 0, 1, norms)).astype(np.float32)
+    bans = [{space.index[t] for t in set(tokens(text)) | (banned[i] if banned else set()) if t in space.index}
+            for i, text in enumerate(inputs)]
+    if all(f.prob is None for f in fitted):
+        # Pure cosine: the exact blocked top-k of the word index (bounded scratch, two-stage top-k).
+        ids, scores = WordIndex(space.matrix).search(queries, CANDIDATES, bans, exact=True)
+        return [(q, {space.words[j]: float(s) for j, s in zip(row_ids, row_scores) if j >= 0})
+                for q, row_ids, row_scores in zip(queries, ids, scores)]
     pools = []
     for start in range(0, len(inputs), block):  # bounded scratch: block × vocabulary floats
         q = queries[start:start + block]
         scores = q @ space.matrix.T
         for r, i in enumerate(range(start, start + len(q))):
             row = fitted[i].rescale(scores[r:r + 1])[0]
-            ban = set(tokens(inputs[i])) | (banned[i] if banned else set())
-            row[[space.index[t] for t in ban if t in space.index]] = -np.inf
+            row[list(bans[i])] = -np.inf
             top = np.argpartition(-row, CANDIDATES)[:CANDIDATES]
             pools.append((q[r], {space.words[j]: float(row[j]) for j in top}))
     return pools
