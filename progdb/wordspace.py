@@ -1,13 +1,11 @@
-"""The word space: static word vectors (GloVe 6B 50d by default) and every query over them.
+"""The word space: static word vectors (GloVe 6B 50d by default), words and phrases as vectors.
 
-One class owns the vectors, like gensim's KeyedVectors, but answers batches at once:
-many query vectors against the whole matrix in one product.
+One class owns the vectors, like gensim's KeyedVectors; searching them is word_index's job.
 """
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -61,12 +59,6 @@ def _vocab_cache_path(index_path: Path) -> Path:
 
     digest = hashlib.sha1(str(index_path.resolve()).encode()).hexdigest()[:12]
     return Path(user_cache_dir("progdb")) / f"vocab-{digest}.txt"
-
-
-@dataclass
-class Neighbour:
-    word: str
-    score: float
 
 
 class WordSpace:
@@ -133,19 +125,3 @@ class WordSpace:
         src = np.stack([self.vector(a) for a, _ in usable])
         dst = np.stack([self.vector(b) for _, b in usable])
         return (dst - src).mean(axis=0).astype(np.float32), len(usable)
-
-    def nearest(self, queries: np.ndarray, k: int, exclude: list[set[str]] | None = None) -> list[list[Neighbour]]:
-        """Top-k words by cosine for each row of `queries`, in one matrix product.
-        `exclude[i]` holds words that may not answer query i (its inputs)."""
-        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
-        norms = np.linalg.norm(queries, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        scores = (queries / norms) @ self.matrix.T
-        results = []
-        for i, row in enumerate(scores):
-            banned = [self.index[w] for w in (exclude[i] if exclude else ()) if w in self.index]
-            row[banned] = -np.inf
-            top = np.argpartition(-row, k)[:k]
-            top = top[np.argsort(-row[top])]
-            results.append([Neighbour(self.words[j], float(row[j])) for j in top])
-        return results
