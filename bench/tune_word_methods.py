@@ -18,9 +18,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from progdb.analogy_data import load_relations  # noqa: E402
-from progdb.evaluate import _accuracy, _norm  # noqa: E402
+from progdb.evaluate import _accuracy  # noqa: E402
 from progdb.word_methods import Extras, Fitted, PairSet, SurfaceRules, features, geometric_pools  # noqa: E402
-from progdb.wordspace import WordSpace  # noqa: E402
+from progdb.wordspace import WordSpace, canonical  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "function_vectors" / "abstractive"
 TASKS = ["singular-plural", "present-past", "country-capital", "country-currency", "person-instrument",
@@ -36,7 +36,7 @@ def half(items, which):
 
 
 def folds(space, items, base):
-    items = [(a, [b for b in bs if b in space and _norm(b) != _norm(a)]) for a, bs in items if a in space]
+    items = [(a, [b for b in bs if b in space and canonical(b) != canonical(a)]) for a, bs in items if a in space]
     items = [(a, bs) for a, bs in items if bs]
     everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
     rules = SurfaceRules(everything.pairs)

@@ -303,7 +303,8 @@ class ProgramDB:
                 "the prompt names a program but gives it no input"
             return result
         if result.kind == "vector":
-            chain = self._composition(parsed, decision, embed, float(settings.get("threshold", retrieve.DEFAULT_THRESHOLD)))
+            chain = self._composition(parsed, decision, embed, score_keys,
+                                      float(settings.get("threshold", retrieve.DEFAULT_THRESHOLD)))
             if chain:
                 result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
                 result.message = "runs " + " then ".join(m.name for m in chain[0])
@@ -343,7 +344,7 @@ class ProgramDB:
         result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored)
         return result
 
-    def _composition(self, parsed: Parsed, decision: Retrieval, embed, threshold: float):
+    def _composition(self, parsed: Parsed, decision: Retrieval, embed, score_keys, threshold: float):
         """Two vector programs asked for at once: 'the plural of the feminine of king' (the input
         is itself a request) or 'feminine plural of king' (the key splits into two keys).
         Returns ([program applied first, then …], the innermost input) or None."""
@@ -352,9 +353,6 @@ class ProgramDB:
         space, kinds = word_space(), self._kind_map()
         text = parsed.inputs[0]
         if len(text.split()) > 1:  # the input may itself be a request: "the plural of [the feminine of king]"
-            def score_keys(texts):
-                return [h[0].score if h else 0.0 for h in self.store.nearest_keys(embed(texts), 1)]
-
             inner = parse(text, self._template_list(), score_keys)
             if len(inner.inputs) == 1 and inner.inputs[0] in space and inner.key:
                 hits = self.store.nearest_keys(embed([inner.key]), 20)[0]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .analogy_data import Items
-from .wordspace import WordSpace, tokens
+from .wordspace import WordSpace, canonical
 from .word_methods import Fitted, PairSet, SurfaceRules, decode
 
 
@@ -60,14 +60,10 @@ def _micro(cats: dict[str, CategoryScore], attr: str) -> float:
     return sum(getattr(c, attr) * c.n for c in cats.values()) / n if n else 0.0
 
 
-def _norm(phrase: str) -> str:
-    return " ".join(tokens(phrase))
-
-
 def evaluate(space: WordSpace, relations: dict[str, Items], method: str, progress=None) -> Report:
     report = Report(method)
     for name, items in relations.items():
-        usable = [(a, [b for b in bs if b in space and _norm(b) != _norm(a)]) for a, bs in items if a in space]
+        usable = [(a, [b for b in bs if b in space and canonical(b) != canonical(a)]) for a, bs in items if a in space]
         usable = [(a, bs) for a, bs in usable if bs]
         skipped = len(items) - len(usable)
         if len(usable) < 2:
@@ -115,10 +111,10 @@ def _accuracy(items: Items, answers: list[list[str]], owner) -> tuple[float, flo
     top5 = np.zeros(len(items))
     count = np.zeros(len(items))
     for words, i in zip(answers, owner):
-        accepted = {_norm(b) for b in items[i][1]}
+        accepted = {canonical(b) for b in items[i][1]}
         count[i] += 1
-        top1[i] += bool(words) and _norm(words[0]) in accepted
-        top5[i] += any(_norm(w) in accepted for w in words[:5])
+        top1[i] += bool(words) and canonical(words[0]) in accepted
+        top5[i] += any(canonical(w) in accepted for w in words[:5])
     return float(np.mean(top1 / count)), float(np.mean(top5 / count))
 
 
@@ -144,7 +140,7 @@ def evaluate_icl(db, relations: dict[str, Items], shots: int, progress=None) -> 
                 answer = result.outputs[0].answer if result.outputs else None
             except Exception:  # an input outside the word space is simply wrong, as for a person
                 answer = None
-            hits += answer is not None and _norm(answer) in {_norm(b) for b in accepted}
+            hits += answer is not None and canonical(answer) in {canonical(b) for b in accepted}
         per_task[name] = {"n": len(items), "acc1": round(hits / len(items), 4) if items else 0.0}
         if progress:
             progress(name, per_task[name])

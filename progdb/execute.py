@@ -12,7 +12,7 @@ import numpy as np
 from .errors import ProgdbError
 from .program import Program
 from .word_methods import DEFAULT_METHOD, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
-from .wordspace import WordSpace, tokens
+from .wordspace import WordSpace, canonical, tokens
 
 @dataclass
 class Candidate:
@@ -54,7 +54,7 @@ class WordProgram:
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for a, b in program.pairs():
             self.stored.setdefault(a.strip().lower(), b)
-            self.spelling.setdefault(" ".join(tokens(b)), b)
+            self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in program.pairs()]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
 

