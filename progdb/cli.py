@@ -138,12 +138,23 @@ def list_(ctx, as_json):
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("--limit", default=10, show_default=True, help="Examples to print (text output only).")
+@click.option("--calibration", is_flag=True, help="Show how keys are routed (set by `progdb fit`) instead.")
 @json_option
 @click.pass_context
-def show(ctx, name, limit, as_json):
-    """Show one program whole."""
+def show(ctx, name, limit, calibration, as_json):
+    """Show one program whole (or the database's routing calibration)."""
+    if calibration:
+        cal = _db(ctx).calibration()
+        if as_json:
+            _echo_json(cal)
+        else:
+            for k, v in cal.items():
+                click.echo(f"{k}: {json.dumps(v) if isinstance(v, dict) else v}")
+        return
+    if not name:
+        raise ProgdbError("show: give a program NAME (or --calibration)")
     program = _db(ctx).get(name)
     if as_json:
         _echo_json(program.card())
@@ -204,17 +215,67 @@ def export(ctx, file):
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["progdb", "clinc", "snips"]), default="progdb",
+              show_default=True, help="progdb: JSON lines from `progdb export`; clinc: CLINC150 JSON; "
+              "snips: the SNIPS benchmark folder (one intent program per intent).")
+@click.option("--split", default="train", show_default=True,
+              help="clinc/snips: which split to import (clinc: train, val, …; snips: train, train_full, …).")
 @click.option("--replace", is_flag=True, help="Replace programs that already exist.")
 @json_option
 @click.pass_context
-def import_(ctx, file, replace, as_json):
-    """Read programs written by `progdb export` (JSON lines); nothing is stored if any line is bad."""
-    programs = _db(ctx).import_(sys.stdin if file == "-" else file, replace=replace)
+def import_(ctx, file, fmt, split, replace, as_json):
+    """Read programs from FILE; nothing is stored if any line is bad.
+
+    With --format clinc or snips, each intent of the split becomes a program of kind `intent`
+    whose keys are its prompts (clinc) or the slot templates learned from them (snips); out-of-scope
+    prompts become the negative program `out-of-scope`."""
+    db = _db(ctx)
+    if fmt == "progdb":
+        programs = db.import_(sys.stdin if file == "-" else file, replace=replace)
+    else:
+        programs = db.import_labelled(file, fmt, split, replace=replace)
     if as_json:
         _echo_json({"imported": [p.name for p in programs]})
     else:
-        click.echo(f"imported {len(programs)} programs")
+        keys = sum(len(p.keys) for p in programs)
+        click.echo(f"imported {len(programs)} programs ({keys} keys)")
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["clinc", "snips"]), default="clinc", show_default=True)
+@click.option("--split", default="val", show_default=True, help="The labelled split to calibrate on.")
+@click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True,
+              help="classifier: a light classifier over the stored keys; similarity: the best key's cosine.")
+@click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
+              help="Set a calibration field by hand instead (router, threshold, margin, router_threshold, router_margin).")
+@json_option
+@click.pass_context
+def fit(ctx, file, fmt, split, router, settings, as_json):
+    """Calibrate routing on labelled prompts (out-of-scope ones included) and store it.
+
+    Chooses the abstention threshold that maximises in-scope accuracy + out-of-scope recall on
+    FILE's split; `progdb show --calibration` shows the result."""
+    db = _db(ctx)
+    if settings:
+        values = {}
+        for item in settings:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise ProgdbError(f"--set '{item}': expected FIELD=VALUE")
+            values[name.strip()] = value.strip()
+        report = db.set_calibration(**values)
+    elif file:
+        from .labelled import read_labelled
+
+        report = db.fit(read_labelled(file, fmt, split), router)
+    else:
+        raise ProgdbError("fit: give a labelled FILE (or --set FIELD=VALUE)")
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, dict)))
 
 
 @cli.command()
@@ -297,6 +358,48 @@ def eval_icl(ctx, paths, shots, as_json):
         _echo_json(report)
     else:
         click.echo(f"shots {shots}: micro acc@1 {report['micro_acc1']:.3f}, macro acc@1 {report['macro_acc1']:.3f}")
+
+
+@eval_.command("routes")
+@click.argument("file", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["clinc", "snips"]), default="clinc", show_default=True)
+@click.option("--train-split", default="train", show_default=True, help="Stored as intent programs.")
+@click.option("--fit-split", default="val", show_default=True, help="Calibrates the abstention ('' for none).")
+@click.option("--test-split", default="test", show_default=True, help="Reported (its prompts that are also "
+              "training prompts are left out).")
+@click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True)
+@json_option
+def eval_routes(file, fmt, train_split, fit_split, test_split, router, as_json):
+    """Routing with abstention, measured in a throwaway database: in-scope accuracy, out-of-scope
+    recall and precision, macro F1 (out-of-scope as one more class)."""
+    from .route_eval import eval_routes as run
+
+    report = run(file, fmt, train_split, fit_split or None, test_split, router)
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(f"{report['n']} prompts: in-scope accuracy {report['in_scope_accuracy']}, out-of-scope "
+                   f"recall {report['oos_recall']}, precision {report['oos_precision']}, macro F1 {report['macro_f1']}")
+
+
+@eval_.command("split")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["snips"]), default="snips", show_default=True)
+@click.option("--train-split", default="train", show_default=True)
+@click.option("--test-split", default="validate", show_default=True)
+@click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True)
+@json_option
+def eval_split(path, fmt, train_split, test_split, router, as_json):
+    """Splitting prompts into intent and slots, measured in a throwaway database: intent accuracy,
+    slot precision/recall/F1 (exact span and slot name)."""
+    from .route_eval import eval_split as run
+
+    report = run(path, fmt, train_split, test_split, router)
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(f"{report['n']} prompts: intent accuracy {report['intent_accuracy']}, slot precision "
+                   f"{report['slot_precision']}, recall {report['slot_recall']}, F1 {report['slot_f1']}")
 
 
 @cli.command()

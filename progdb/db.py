@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import time
 from contextlib import contextmanager
@@ -21,10 +22,18 @@ from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, 
 from .parse import Parsed, compile_template, fill, parse
 from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
+from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
 from .library import load_seeds
+from .route_eval import choose_threshold
+from .router import cached_router
+from .slots import cached_tagger
 from .store import Store
 from .wordspace import WordSpace
 
+ROUTERS = ("classifier", "similarity")
+ROUTER_THRESHOLD = 0.3     # router probability below which the answer is "none", until `fit` sets it
+ROUTER_MARGIN = 0.1        # probabilities within this of the best are blended (vector/fewshot only)
+ROUTER_TEMPERATURE = 0.1
 COMPOSE_MARGIN = 0.1  # each half of a split key must clear the threshold by this much
 VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
 
@@ -73,6 +82,7 @@ class QueryResult:
     kind: str | None = None
     outputs: list[Output] = field(default_factory=list)
     compiled: list[Compiled] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)  # intent slots: {slot, value, start, end}
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -88,6 +98,8 @@ class ProgramDB:
         self._templates = None
         self._kinds = None
         self._vector_cache = None
+        self._router_cache = None
+        self._taggers: dict = {}
         if self.store.is_new:
             self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
@@ -101,7 +113,8 @@ class ProgramDB:
     def _writing(self):
         """One writer per embedded path: two processes writing one chromadb directory lose vectors
         silently (DESIGN.md), so the second waits for the first, then gives up with a clear error."""
-        self._templates = self._kinds = self._vector_cache = None
+        self._templates = self._kinds = self._vector_cache = self._router_cache = None
+        self._taggers = {}
         if self.path is None:
             yield
             return
@@ -239,6 +252,141 @@ class ProgramDB:
             self._kinds = {m["name"]: m["kind"] for m in self.store.summaries()}
         return self._kinds
 
+    # -- routing --------------------------------------------------------------------------
+    def calibration(self) -> dict:
+        """How keys are routed: the stored calibration over the defaults (`progdb fit` writes it)."""
+        s = self.store.settings()
+        cal = {"router": s.get("router", "similarity"),
+               "threshold": float(s.get("threshold", retrieve.DEFAULT_THRESHOLD)),
+               "margin": float(s.get("margin", retrieve.DEFAULT_MARGIN)),
+               "router_threshold": float(s.get("router_threshold", ROUTER_THRESHOLD)),
+               "router_margin": float(s.get("router_margin", ROUTER_MARGIN))}
+        if s.get("fit"):
+            cal["fit"] = json.loads(s["fit"])
+        return cal
+
+    def set_calibration(self, **values) -> dict:
+        """Set calibration values by hand (`progdb show --calibration --set threshold=0.6`)."""
+        allowed = {"router": str, "threshold": float, "margin": float, "router_threshold": float,
+                   "router_margin": float}
+        clean = {}
+        for name, value in values.items():
+            if name not in allowed:
+                raise ProgdbError(f"calibration: unknown field '{name}' (one of {', '.join(allowed)})")
+            try:
+                clean[name] = allowed[name](value)
+            except ValueError:
+                raise ProgdbError(f"calibration: field '{name}': '{value}' is not a number") from None
+        if clean.get("router", "similarity") not in ROUTERS:
+            raise ProgdbError(f"calibration: field 'router': '{clean['router']}' is not one of {', '.join(ROUTERS)}")
+        with self._writing():
+            self.store.set_settings(**clean)
+        return self.calibration()
+
+    def _router(self):
+        if self._router_cache is None:
+            labels, texts, vectors = self.store.keys_with_vectors()
+            self._router_cache = [cached_router(labels, [key_text(t) for t in texts], vectors,
+                                                encoder().model_path)]
+        return self._router_cache[0]
+
+    def route(self, keys: list[str], vectors: np.ndarray, router: str | None = None) -> list[Retrieval]:
+        """Decide, for each key (embedded as `vectors`), which program it asks for."""
+        cal = self.calibration()
+        kinds = self._kind_map()
+        all_hits = self.store.nearest_keys(vectors, 50)
+        model = self._router() if (router or cal["router"]) == "classifier" else None
+        probs = model.probabilities(keys, vectors) if model is not None else None
+        decisions = []
+        for i, hits in enumerate(all_hits):
+            exact = retrieve.exact_match(hits)
+            if model is not None:
+                ranked = retrieve.by_probability(model.classes, probs[i], hits)
+                decisions.append(retrieve.decide(ranked, kinds, cal["router_threshold"], cal["router_margin"],
+                                                 exact, temperature=ROUTER_TEMPERATURE))
+            else:
+                decisions.append(retrieve.decide(retrieve.best_per_program(hits), kinds, cal["threshold"],
+                                                 cal["margin"], exact))
+        return decisions
+
+    def route_prompts(self, prompts: list[str], router: str | None = None) -> tuple[list[Parsed], list[Retrieval]]:
+        """Parse and route many prompts in one batch (templates and explicit structure; a prompt
+        without either routes whole): what `fit` and `eval routes` measure."""
+        templates = self._template_list()
+        parsed = [parse(p, templates, None) for p in prompts]
+        keys = [p.key or p.prompt for p in parsed]
+        return parsed, self.route(keys, encoder().encode(keys), router)
+
+    def fit(self, rows: list[LabelledPrompt], router: str = "classifier") -> dict:
+        """Calibrate routing on labelled prompts (out-of-scope ones included, intent None): the
+        threshold that maximises in-scope accuracy + out-of-scope recall, stored in the database."""
+        if router not in ROUTERS:
+            raise ProgdbError(f"fit: router '{router}' is not one of {', '.join(ROUTERS)}")
+        kinds = self._kind_map()
+        for r in rows:
+            if r.intent is not None and program_name(r.intent) not in kinds:
+                raise ProgdbError(f"{r.where}: intent '{r.intent}' has no program '{program_name(r.intent)}' "
+                                  "in this database (import the training split first)")
+        if not rows:
+            raise ProgdbError("fit: no labelled prompts")
+        # Route with a threshold of 0 to see every prompt's best program and its score.
+        with self._temporary_settings(**{"router": router, "threshold": 0.0, "router_threshold": 0.0}):
+            _, decisions = self.route_prompts([r.text for r in rows], router)
+        gold = [program_name(r.intent) if r.intent else None for r in rows]
+        scored = [(d.programs[0].name if d.programs else None, d.programs[0].score if d.programs else 0.0,
+                   d.exact) for d in decisions]
+        threshold, fitted = choose_threshold(scored, gold)
+        report = {"router": router, "threshold": round(threshold, 4), "n": len(rows),
+                  "n_out_of_scope": gold.count(None), **fitted}
+        values = {"router": router, ("router_threshold" if router == "classifier" else "threshold"): threshold,
+                  "fit": json.dumps(report)}
+        with self._writing():
+            self.store.set_settings(**values)
+        return report
+
+    @contextmanager
+    def _temporary_settings(self, **values):
+        saved = self.store.settings
+        merged = {**saved(), **values}
+        self.store.settings = lambda: merged
+        try:
+            yield
+        finally:
+            self.store.settings = saved
+
+    def import_labelled(self, path: str, fmt: str, split: str, replace: bool = False) -> list[Program]:
+        """One intent program per intent of a labelled benchmark split (see labelled.py)."""
+        programs = programs_from(read_labelled(path, fmt, split), fmt)
+        with self._writing():
+            return self._add_many(programs, replace, cache=True)
+
+    def _tagger(self, name: str):
+        if name not in self._taggers:
+            examples = [parse_annotation(e.output) for e in self.get(name).examples]
+            self._taggers[name] = cached_tagger(examples)
+        return self._taggers[name]
+
+    def slots_for(self, name: str, parsed: Parsed) -> list[tuple[int, int, str]]:
+        """Slot spans of an intent's prompt: its own template's when one matched the whole
+        prompt, else the intent's tagger's."""
+        if parsed.method == "template" and parsed.template_program == name and parsed.spans:
+            return parsed.spans
+        tagger = self._tagger(name)
+        return tagger.tag(parsed.prompt) if tagger else []
+
+    def _fill_intent(self, result: QueryResult, name: str, parsed: Parsed) -> QueryResult:
+        spans = self.slots_for(name, parsed)
+        text = parsed.prompt
+        result.kind = "intent"
+        result.entities = [{"slot": s, "value": text[a:b], "start": a, "end": b} for a, b, s in spans]
+        result.slots = {}
+        for e in result.entities:
+            result.slots.setdefault(e["slot"], e["value"])
+        result.inputs = [e["value"] for e in result.entities]
+        result.message = (f"routes to the intent '{name}'" +
+                          (f" with {len(spans)} slot{'s' * (len(spans) != 1)}" if spans else ""))
+        return result
+
     def _pairs(self, program: Program) -> WordProgram:
         digest = hashlib.sha1(program.to_json().encode()).hexdigest()
         if digest not in _pair_cache:
@@ -286,16 +434,15 @@ class ProgramDB:
             return [h[0].score if h else 0.0 for h in hits]
 
         parsed: Parsed = parse(prompt, self._template_list(), score_keys)
-        hits = self.store.nearest_keys(embed([parsed.key]), 50)[0]
         settings = self.store.settings()
-        decision: Retrieval = retrieve.decide(
-            hits, self._kind_map(), float(settings.get("threshold", retrieve.DEFAULT_THRESHOLD)),
-            float(settings.get("margin", retrieve.DEFAULT_MARGIN)))
+        decision: Retrieval = self.route([parsed.key], embed([parsed.key]))[0]
         result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
                              decision.candidates)
         if decision.mode == "none":
             return result
+        if self._kind_map().get(decision.programs[0].name) == "intent":
+            return self._fill_intent(result, decision.programs[0].name, parsed)
         programs = [(self.get(m.name), m.weight) for m in decision.programs]
         result.kind = programs[0][0].kind
         if not parsed.inputs:

@@ -26,6 +26,7 @@ class Parsed:
     method: str = "whole"  # template | explicit | cut | whole
     template: str | None = None
     template_program: str | None = None
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # template slots in the prompt
 
 
 @dataclass
@@ -89,10 +90,16 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
     inputs = [values[s] for s in t.inputs]
     # The key is the prompt without its inputs, filler words included: "comparative or
     # superlative of big" must not pass for "superlative of".
+    offset = len(prompt) - len(prompt.lstrip())
     key = prompt.strip()
     for start, end in sorted((m.span(slot) for slot in t.inputs), reverse=True):
         key = key[:start] + " " + key[end:]
-    return Parsed(prompt, _clean_key(key), inputs, values, "template", t.key, t.program)
+    spans = []
+    for slot, raw in m.groupdict().items():
+        lead = len(raw) - len(raw.lstrip(_END_PUNCT + "\"'“”"))
+        start = offset + m.start(slot) + lead
+        spans.append((start, start + len(values[slot]), slot))
+    return Parsed(prompt, _clean_key(key), inputs, values, "template", t.key, t.program, sorted(spans))
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -135,16 +142,18 @@ def candidate_cuts(prompt: str) -> list[Parsed]:
     return [c for c in cuts if c.key and c.inputs[0]]
 
 
-def parse(prompt: str, templates: list[Template], score_keys: Callable[[list[str]], list[float]]) -> Parsed:
-    """`score_keys` maps candidate key texts to their best similarity with a stored key."""
+def parse(prompt: str, templates: list[Template], score_keys: Callable[[list[str]], list[float]] | None) -> Parsed:
+    """`score_keys` maps candidate key texts to their best similarity with a stored key; without
+    it (batch routing) a prompt with neither template nor explicit structure stays whole."""
     found = match_template(prompt, templates) or split_explicit(prompt)
     if found:
         return found
     whole = Parsed(prompt, _clean_key(prompt), [], method="whole")
     cuts = candidate_cuts(prompt)
-    if not cuts:
+    if not cuts or score_keys is None:
         return whole
-    scores = score_keys([c.key for c in cuts])
-    # A cut must explain the prompt better than no cut at all; ties go to the longer key.
-    best = max(range(len(cuts)), key=lambda i: (round(scores[i], 3), len(cuts[i].key)))
-    return cuts[best]
+    scores = score_keys([whole.key] + [c.key for c in cuts])
+    # A cut must explain the prompt better than no cut at all ("what is my balance" is a whole
+    # request, "plural of cat" is a key and an input); ties go to the longer key.
+    best = max(range(len(cuts)), key=lambda i: (round(scores[i + 1], 3), len(cuts[i].key)))
+    return cuts[best] if scores[best + 1] > scores[0] else whole

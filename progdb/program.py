@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 
 from .errors import ProgdbError
 
-KINDS = ("vector", "fewshot")
+# vector: word pairs run by arithmetic; fewshot: text pairs run by a compiled prompt; intent: routed
+# to (its keys are example prompts or slot templates); negative: prompts that must route nowhere.
+KINDS = ("vector", "fewshot", "intent", "negative")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SLOT_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Slots that carry a program's input; any other slot is a parameter of the instruction.
@@ -106,7 +108,7 @@ def validate(prog: Program, where: str = "program") -> None:
         )
     where = f"{where} '{prog.name}'" if where == "program" else where
     if prog.kind not in KINDS + ("auto",):
-        raise ProgdbError(f"{where}: field 'kind': '{prog.kind}' is not one of auto, vector, fewshot")
+        raise ProgdbError(f"{where}: field 'kind': '{prog.kind}' is not one of auto, {', '.join(KINDS)}")
     if not prog.keys:
         raise ProgdbError(f"{where}: field 'keys': a program needs at least one key")
     for i, key in enumerate(prog.keys, 1):

@@ -1,4 +1,12 @@
-"""Decide which program a key asks for: the nearest one, an interpolation of close ones, or none."""
+"""Decide which program a key asks for: the nearest one, an interpolation of close ones, or none.
+
+Programs are scored one of two ways (the database's calibration says which, see `progdb fit`):
+  similarity  a program scores as its closest stored key phrasing (cosine)
+  classifier  the router's probability for the program (router.py)
+The same rule then decides: below the threshold, or nearest a negative program, the answer is
+"none"; vector or fewshot programs within the margin of the best are blended; intents never are
+(two intents cannot be half-run).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,11 +15,12 @@ import numpy as np
 
 from .store import KeyHit
 
-# Defaults, overridden by a database's stored calibration (see `progdb calibrate`).
+# Defaults, replaced by a database's stored calibration (`progdb fit`, `progdb show --calibration`).
 DEFAULT_THRESHOLD = 0.60   # below this best key similarity the answer is "none" (bench/calibrate_threshold.py)
 DEFAULT_MARGIN = 0.05      # programs within this of the best are blended
 EXACT = 0.97               # a key this close to a stored one is that program alone
-TEMPERATURE = 0.02         # softmax temperature of interpolation weights
+TEMPERATURE = 0.02         # softmax temperature of interpolation weights (similarity scores)
+BLENDABLE = ("vector", "fewshot")
 
 
 @dataclass
@@ -29,6 +38,7 @@ class Retrieval:
     candidates: list[ProgramMatch] = field(default_factory=list)
     threshold: float = DEFAULT_THRESHOLD
     message: str = ""
+    exact: bool = False  # decided by a key matched (nearly) word for word, not by the scores
 
 
 def best_per_program(hits: list[KeyHit]) -> list[ProgramMatch]:
@@ -41,22 +51,36 @@ def best_per_program(hits: list[KeyHit]) -> list[ProgramMatch]:
     return [ProgramMatch(h.program, round(h.score, 4), 0.0, h.key) for h in ranked]
 
 
-def decide(hits: list[KeyHit], kinds: dict[str, str], threshold: float = DEFAULT_THRESHOLD,
-           margin: float = DEFAULT_MARGIN) -> Retrieval:
-    ranked = best_per_program(hits)
+def by_probability(classes: list[str], probs: np.ndarray, hits: list[KeyHit]) -> list[ProgramMatch]:
+    """Programs ranked by the router's probability; each shows its closest key when one was hit."""
+    closest = {m.name: m.key for m in best_per_program(hits)}
+    order = np.argsort(-probs, kind="stable")
+    return [ProgramMatch(classes[i], round(float(probs[i]), 4), 0.0, closest.get(classes[i], ""))
+            for i in order]
+
+
+def decide(ranked: list[ProgramMatch], kinds: dict[str, str], threshold: float = DEFAULT_THRESHOLD,
+           margin: float = DEFAULT_MARGIN, exact: ProgramMatch | None = None,
+           temperature: float = TEMPERATURE) -> Retrieval:
+    """`ranked`: programs best first by score; `exact`: the program one of whose keys the prompt
+    matches (nearly) word for word, which then wins alone whatever the scores say."""
     if not ranked:
         return Retrieval("none", [], [], threshold, "the database holds no programs")
-    top = ranked[0]
-    if top.score < threshold:
+    top = exact or ranked[0]
+    if kinds.get(top.name) == "negative":
+        return Retrieval("none", [], ranked[:5], threshold,
+                         f"the prompt is closest to stored out-of-scope prompts ('{top.name}', {top.score:.2f})")
+    if exact is None and top.score < threshold:
         return Retrieval("none", [], ranked[:5], threshold,
                          f"nothing stored is close to this prompt (best: {top.name} at "
                          f"{top.score:.2f}, below the threshold {threshold:.2f})")
+    kind = kinds.get(top.name)
     close = [m for m in ranked if m.score >= threshold and top.score - m.score <= margin
-             and kinds.get(m.name) == kinds.get(top.name)]
-    if top.score >= EXACT or len(close) == 1:
+             and kinds.get(m.name) == kind]
+    if exact is not None or kind not in BLENDABLE or len(close) <= 1:
         top.weight = 1.0
-        return Retrieval("nearest", [top], ranked[:5], threshold)
-    logits = np.array([m.score for m in close]) / TEMPERATURE
+        return Retrieval("nearest", [top], ranked[:5], threshold, exact=exact is not None)
+    logits = np.array([m.score for m in close]) / temperature
     weights = np.exp(logits - logits.max())
     weights /= weights.sum()
     for m, w in zip(close, weights):
@@ -64,3 +88,10 @@ def decide(hits: list[KeyHit], kinds: dict[str, str], threshold: float = DEFAULT
     names = ", ".join(f"{m.name} {m.weight:.2f}" for m in close)
     return Retrieval("interpolated", close, ranked[:5], threshold,
                      f"the key falls between programs; blending {names}")
+
+
+def exact_match(hits: list[KeyHit]) -> ProgramMatch | None:
+    ranked = best_per_program(hits)
+    if ranked and ranked[0].score >= EXACT:
+        return ranked[0]
+    return None

@@ -24,6 +24,7 @@ SCHEMA = 1
 # than chromadb's defaults (see DESIGN.md).
 HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 200}
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
+QUERY_CHUNK = 100
 
 
 @dataclass
@@ -158,16 +159,28 @@ class Store:
         got = self.cols["keys"].get(include=["metadatas"])
         return [(m["program"], m["key"]) for m in got["metadatas"]]
 
+    def keys_with_vectors(self) -> tuple[list[str], list[str], np.ndarray]:
+        """Every stored key: program names, key texts, embeddings (what the router learns from)."""
+        got = self.cols["keys"].get(include=["metadatas", "embeddings"])
+        order = sorted(range(len(got["ids"])), key=lambda i: got["ids"][i])
+        metas = [got["metadatas"][i] for i in order]
+        vectors = np.asarray([got["embeddings"][i] for i in order], dtype=np.float32)
+        return [m["program"] for m in metas], [m["key"] for m in metas], vectors.reshape(len(order), -1)
+
     def nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
         total = self.cols["keys"].count()
+        vectors = np.asarray(vectors, dtype=np.float32)
         if total == 0:
             return [[] for _ in range(len(vectors))]
-        res = self.cols["keys"].query(query_embeddings=np.asarray(vectors, dtype=np.float32),
-                                      n_results=min(n, total), include=["metadatas", "distances"])
-        return [
-            [KeyHit(m["program"], m["key"], 1.0 - d) for m, d in zip(metas, dists)]
-            for metas, dists in zip(res["metadatas"], res["distances"])
-        ]
+        hits = []
+        # Chunks: chromadb fetches the metadata of every hit in one SQL statement, which has a
+        # variable limit (3,000 queries × 50 hits at once fails).
+        for i in range(0, len(vectors), QUERY_CHUNK):
+            res = self.cols["keys"].query(query_embeddings=vectors[i:i + QUERY_CHUNK], n_results=min(n, total),
+                                          include=["metadatas", "distances"])
+            hits += [[KeyHit(m["program"], m["key"], 1.0 - d) for m, d in zip(metas, dists)]
+                     for metas, dists in zip(res["metadatas"], res["distances"])]
+        return hits
 
     def nearest_examples(self, program: str, vector: np.ndarray, n: int) -> list[tuple[str, str, float, np.ndarray]]:
         """The program's stored examples nearest to `vector`: (input, output, score, embedding)."""

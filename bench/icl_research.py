@@ -1,0 +1,702 @@
+"""Research for issue 3 (in-context word prompts): what beats `combined` on the function-vector word tasks?
+
+Measures acc@1 of word programs on the function-vector tasks in
+../shared/data/function_vectors/abstractive, every pair answered without its own pair:
+
+* part 3 (`methods`): every existing method of progdb/word_methods.py, leave-one-out, and the
+  per-program choice of method (chosen on the train split, scored on the validation split);
+* part 1 (`ranker`): antonym and synonym with a learned ranker over a candidate pool (GloVe
+  neighbours of the input, negation-prefix forms, the program's other known words), logistic
+  regression on (input, candidate) features, trained on the other pairs, with and without the
+  reversed pairs (symmetry) as extra training data;
+* part 2 (`space2`): country-capital and the other encyclopedic tasks with all-MiniLM-L6-v2 as a
+  second word space (offset / ridge there, scores of both spaces combined, and a closed-set
+  classifier for many-to-one programs).
+
+Splits: a pair's fold is sha1(canonical input) % 5; fold 0 is the validation split, folds 1-4 the
+train split. Hyper-parameters are chosen on the train split only (leave-one-out or 4-fold inside it)
+and the validation figure is reported apart from the all-pairs figure (leave-one-out for the cheap
+methods, 5-fold over the same hash folds for the learned ones). A "strict" protocol also puts a pair
+and its reverse (x→y, y→x) in the same fold, so a symmetric relation cannot answer x→y by looking up
+the stored y→x. Accuracies are over every pair of the task (pairs outside the word space count as
+wrong, as `progdb eval icl` counts them); n_usable says how many could be answered at all.
+
+Run (one core; MiniLM embeddings are cached under /tmp/icl_research/):
+
+    HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 .venv/bin/python bench/icl_research.py [--parts=methods,ranker,space2] [--json]
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from progdb.analogy_data import load_relations  # noqa: E402
+from progdb.word_methods import METHODS, Fitted, PairSet, SurfaceRules, decode  # noqa: E402
+from progdb.wordspace import WordSpace, canonical, tokens  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "function_vectors" / "abstractive"
+CACHE = Path("/tmp/icl_research")
+TASKS = ["singular-plural", "present-past", "country-capital", "country-currency", "person-instrument",
+         "person-sport", "antonym", "synonym", "national_parks", "next_item", "prev_item"]
+ADD_PARTNERS = 20  # 3CosAdd: averaged over this many other pairs (all n-1 is n² queries for antonym)
+T0 = time.perf_counter()
+
+
+def log(*args):
+    print(f"[{time.perf_counter() - T0:7.1f}s]", *args, file=sys.stderr, flush=True)
+
+
+def fold_of(word: str) -> int:
+    return hashlib.sha1(canonical(word).encode()).digest()[0] % 5
+
+
+def pair_fold(a: str, b: str) -> int:
+    """Strict protocol: x→y and y→x share a fold."""
+    key = "\t".join(sorted([canonical(a), canonical(b)]))
+    return hashlib.sha1(key.encode()).digest()[0] % 5
+
+
+class Task:
+    """A task's items (input, accepted answers), the usable ones (both sides in the word space)."""
+
+    def __init__(self, name: str, items, space: WordSpace):
+        self.name, self.items = name, items
+        usable = [(a, [b for b in bs if b in space and canonical(b) != canonical(a)]) for a, bs in items if a in space]
+        self.usable = [(a, bs) for a, bs in usable if bs]
+        self.n = len(items)
+        self.fold = np.array([fold_of(a) for a, _ in self.usable])
+
+    def accepted(self, i: int) -> set[str]:
+        return {canonical(b) for b in self.usable[i][1]}
+
+    def score(self, hits: np.ndarray, mask=None) -> float:
+        """acc@1 over every pair of the task (or of a split: its unusable pairs count as wrong)."""
+        if mask is None:
+            return float(hits.sum()) / self.n
+        all_folds = np.array([fold_of(a) for a, _ in self.items])
+        want = (all_folds == 0) if mask == "val" else (all_folds != 0)
+        got = (self.fold == 0) if mask == "val" else (self.fold != 0)
+        return float(hits[got].sum()) / max(1, int(want.sum()))
+
+
+def load_tasks(space: WordSpace, names=TASKS) -> dict[str, Task]:
+    return {n: Task(n, load_relations(DATA / f"{n}.json")[n], space) for n in names}
+
+
+# ---------------------------------------------------------------- part 3: existing methods, per-program choice
+
+def loo_hits(space: WordSpace, items, method: str) -> np.ndarray:
+    """Leave-one-out correctness (acc@1) of one existing method on `items` (all usable)."""
+    everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
+    inputs = [a for a, _ in items]
+    if method == "add":
+        rng = np.random.default_rng(0)
+        fitted, owner = [], []
+        for i in range(len(items)):
+            others = [j for j in range(len(items)) if j != i]
+            for j in rng.choice(others, size=min(ADD_PARTNERS, len(others)), replace=False):
+                fitted.append(Fitted(space, PairSet(space, [(items[j][0], items[j][1][0])]), "add"))
+                owner.append(i)
+        ranked = decode(space, fitted, [inputs[i] for i in owner], k=1)
+        hits = np.zeros(len(items))
+        for r, i in zip(ranked, owner):
+            hits[i] += bool(r.words) and canonical(r.words[0]) in {canonical(b) for b in items[i][1]}
+        return hits / np.bincount(owner, minlength=len(items))
+    rules = SurfaceRules(everything.pairs)
+    fitted = [Fitted(space, everything.without({a}), method, rules=rules, leave_out=[(a, b) for b in bs])
+              for a, bs in items]
+    ranked = decode(space, fitted, inputs, k=1)
+    return np.array([bool(r.words) and canonical(r.words[0]) in {canonical(b) for b in bs}
+                     for r, (_, bs) in zip(ranked, items)], dtype=float)
+
+
+def part_methods(space: WordSpace, tasks: dict[str, Task]) -> dict:
+    """Every method: LOO on all pairs (its validation-split part reported apart) and LOO inside the
+    train split alone (which chooses the method per program)."""
+    out = {}
+    for name, task in tasks.items():
+        train_items = [it for it, f in zip(task.usable, task.fold) if f != 0]
+        row = {}
+        for method in METHODS:
+            start = time.perf_counter()
+            hits_all = loo_hits(space, task.usable, method)
+            hits_train = loo_hits(space, train_items, method)
+            row[method] = {"loo_all": round(task.score(hits_all), 4),
+                           "val": round(task.score(hits_all, "val"), 4),
+                           "train_only_loo": round(float(hits_train.sum()) / max(1, sum(
+                               fold_of(a) != 0 for a, _ in task.items)), 4)}
+            log(name, method, row[method], f"{time.perf_counter() - start:.1f}s")
+        chosen = max(METHODS, key=lambda m: (row[m]["train_only_loo"], m == "combined"))
+        out[name] = {"methods": row, "chosen_on_train": chosen,
+                     "val_chosen": row[chosen]["val"], "val_combined": row["combined"]["val"]}
+    out["_macro"] = {
+        "val_chosen": round(float(np.mean([t["val_chosen"] for t in out.values()])), 4),
+        "val_combined": round(float(np.mean([t["val_combined"] for t in out.values() if "val_combined" in t])), 4),
+    }
+    return out
+
+
+# ---------------------------------------------------------------- part 1: a learned ranker (antonym, synonym)
+
+V_CAND = 100_000  # neighbours are drawn from the most frequent words that look like words
+N_MAX = 200  # neighbours kept per input (the hyper-parameter N takes a prefix of them)
+KNOWN_NEAREST = 30  # the program's known outputs nearest the input, added to the candidates
+KNN = 10  # training pairs whose answers vote in the kNN-transfer feature
+NEG_PER_ITEM = 50  # negatives sampled per training input (pointwise logistic regression)
+NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a", "an", "anti", "mis", "de")
+PREFIX_SWAPS = (("in", "ex"), ("im", "ex"), ("pro", "anti"), ("over", "under"), ("max", "min"), ("inc", "dec"),
+                ("up", "down"), ("pre", "post"), ("sub", "super"), ("en", "dis"), ("ascend", "descend"))
+SUFFIX_SWAPS = (("ful", "less"), ("est", "st"))
+_WORDLIKE = __import__("re").compile(r"^[a-z][a-z'\-]*[a-z]$")
+
+
+def neg_forms(x: str) -> set[str]:
+    """Surface antonym candidates: negation prefixes added or removed, common prefix/suffix swaps."""
+    out = set()
+    for p in NEG_PREFIXES:
+        out.add(p + x)
+        if x.startswith(p) and len(x) - len(p) >= 3:
+            out.add(x[len(p):])
+    for a, b in PREFIX_SWAPS:
+        for u, v in ((a, b), (b, a)):
+            if x.startswith(u) and len(x) > len(u) + 2:
+                out.add(v + x[len(u):])
+    for a, b in SUFFIX_SWAPS[:1]:
+        for u, v in ((a, b), (b, a)):
+            if x.endswith(u) and len(x) > len(u) + 2:
+                out.add(x[: -len(u)] + v)
+    out.discard(x)
+    return out
+
+
+def _cp(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def same_stem(x: str, c: str) -> bool:
+    """Inflections and derivations of the input (quick → quickly, happy → happiness)."""
+    n = _cp(x, c)
+    return n >= 4 and n >= 0.6 * min(len(x), len(c))
+
+
+class RankerData:
+    """Fold-independent part of a task: input vectors and each input's GloVe neighbours."""
+
+    def __init__(self, space: WordSpace, task: Task):
+        self.space, self.task = space, task
+        self.inputs = [canonical(a) for a, _ in task.usable]
+        self.X = np.stack([space.vector(a) for a in self.inputs]).astype(np.float32)
+        elig = np.array([i for i, w in enumerate(space.words[:V_CAND]) if _WORDLIKE.match(w)])
+        M = space.matrix[elig]
+        self.nb = []  # per input: [(word, cos, rank)]
+        for start in range(0, len(self.inputs), 256):
+            S = self.X[start:start + 256] @ M.T
+            top = np.argpartition(-S, N_MAX * 2, axis=1)[:, :N_MAX * 2]
+            for r, row in enumerate(top):
+                x = self.inputs[start + r]
+                toks = set(tokens(x))
+                order = row[np.argsort(-S[r, row])]
+                kept = []
+                for j in order:
+                    w = space.words[elig[j]]
+                    if w in toks or w == x or (same_stem(x, w) and w not in neg_forms(x)):
+                        continue
+                    kept.append((w, float(S[r, j]), len(kept)))
+                    if len(kept) == N_MAX:
+                        break
+                self.nb.append(kept)
+        self._vec: dict[str, np.ndarray] = {}
+
+    def vec(self, w: str) -> np.ndarray:
+        v = self._vec.get(w)
+        if v is None:
+            v = self._vec[w] = self.space.vector(w).astype(np.float32)
+        return v
+
+
+SCALAR_FEATURES = ["cos", "rank", "in_nb", "freq", "neg", "rule", "stem", "known_out", "known_in", "answer",
+                   "knn", "weighted", "cos2"]
+
+
+class FoldFeatures:
+    """Candidate pools and features for one fold: `train` items learn, `test` items are scored.
+    Knowledge (known outputs, answers, rules, kNN) comes from the training pairs only, and a
+    training item's own pairs (and, strictly, its reverse pair) are taken out of its own features."""
+
+    def __init__(self, rd: RankerData, train: np.ndarray, test: np.ndarray, augment: bool, strict: bool):
+        self.rd = rd
+        items = rd.task.usable
+        entries = []  # (input, output, source item)
+        for i in train:
+            for b in items[i][1]:
+                entries.append((rd.inputs[i], canonical(b), int(i)))
+                if augment:
+                    entries.append((canonical(b), rd.inputs[i], int(i)))
+        self.entries = entries
+        self.src = np.array([e[2] for e in entries])
+        self.KS = np.stack([rd.vec(e[0]) for e in entries])
+        self.KT = np.stack([rd.vec(e[1]) for e in entries])
+        from collections import Counter, defaultdict
+
+        self.out_count = Counter(e[1] for e in entries)
+        self.in_count = Counter(e[0] for e in entries)
+        self.answers = defaultdict(Counter)
+        for a, b, _ in entries:
+            self.answers[a][b] += 1
+        self.by_src = defaultdict(list)
+        for k, e in enumerate(entries):
+            self.by_src[e[2]].append(k)
+        self.known = sorted(self.out_count)
+        self.KV = np.stack([rd.vec(w) for w in self.known])
+        self.rules = SurfaceRules([(a, b) for a, b, _ in entries])
+        # the reverse partners of an item (b → a stored as its own pair), for the strict protocol
+        key = {(rd.inputs[i], canonical(b)): i for i in range(len(items)) for b in items[i][1]}
+        self.partner = {i: {key[(canonical(b), rd.inputs[i])] for b in items[i][1]
+                            if (canonical(b), rd.inputs[i]) in key} for i in range(len(items))}
+        self.strict = strict
+        self.train = [self.example(int(i), own=True) for i in train]
+        self.test = [self.example(int(i), own=False) for i in test]
+
+    def example(self, i: int, own: bool):
+        rd = self.rd
+        x, xv = rd.inputs[i], rd.X[i]
+        removed_src = {i} | (self.partner[i] if self.strict else set()) if own else set()
+        removed = [k for s in removed_src for k in self.by_src.get(s, ())]
+        rem_out, rem_in, rem_ans = {}, {}, {}
+        for k in removed:
+            a, b, _ = self.entries[k]
+            rem_out[b] = rem_out.get(b, 0) + 1
+            rem_in[a] = rem_in.get(a, 0) + 1
+            if a == x:
+                rem_ans[b] = rem_ans.get(b, 0) + 1
+        leave_out = [(self.entries[k][0], self.entries[k][1]) for k in removed]
+        cands: dict[str, dict] = {}
+        for w, c, r in rd.nb[i]:
+            cands[w] = {"rank": r, "in_nb": 1.0}
+        neg = {w for w in neg_forms(x) if w in rd.space.index}
+        rule_conf = self.rules.candidates(x, leave_out) if " " not in x else {}
+        answers = {b for b, n in self.answers.get(x, {}).items() if n - rem_ans.get(b, 0) > 0}
+        kcos = self.KV @ xv
+        alive = np.array([self.out_count[w] - rem_out.get(w, 0) > 0 for w in self.known])
+        kcos = np.where(alive, kcos, -np.inf)
+        nearest_known = [self.known[j] for j in np.argsort(-kcos)[:KNOWN_NEAREST] if np.isfinite(kcos[j])]
+        for w in list(neg) + list(rule_conf) + list(answers) + nearest_known:
+            if w in rd.space and w not in cands:
+                cands[w] = {"rank": N_MAX, "in_nb": 0.0}
+        toks = set(tokens(x))
+        words = [w for w in cands if w != x and w not in toks]
+        if not words:
+            return x, i, [], np.zeros((0, len(SCALAR_FEATURES))), np.zeros((0, rd.X.shape[1])), np.zeros(0)
+        C = np.stack([rd.vec(w) for w in words])
+        cos = C @ xv
+        # kNN transfer: answers of the training inputs nearest x, as votes for candidates near them
+        mask = np.ones(len(self.entries), bool)
+        mask[removed] = False
+        sims = np.where(mask, self.KS @ xv, -np.inf)
+        top = np.argpartition(-sims, KNN)[:KNN] if len(sims) > KNN else np.arange(len(sims))
+        w_top = np.exp((sims[top] - sims[top].max()) / PAIR_T)
+        w_top /= w_top.sum()
+        knn = (C @ self.KT[top].T) @ w_top
+        wl = np.exp((sims - sims.max()) / PAIR_T)
+        wl[~mask] = 0
+        q = xv + (wl / wl.sum()) @ (self.KT - self.KS)
+        q /= np.linalg.norm(q) or 1.0
+        weighted = C @ q
+        log_v = np.log(len(rd.space.words))
+        rows = []
+        for j, w in enumerate(words):
+            info = cands[w]
+            rows.append([
+                cos[j], np.log1p(info["rank"]) / np.log1p(N_MAX), info["in_nb"],
+                np.log1p(max(rd.space.index.get(t, len(rd.space.words)) for t in w.split())) / log_v,
+                float(w in neg), rule_conf.get(w, 0.0), _cp(x, w) / max(1, min(len(x), len(w))),
+                np.log1p(max(0, self.out_count.get(w, 0) - rem_out.get(w, 0))),
+                float(self.in_count.get(w, 0) - rem_in.get(w, 0) > 0), float(w in answers),
+                knn[j], weighted[j], cos[j] ** 2])
+        F = np.array(rows, dtype=np.float32)
+        V = np.concatenate([C * xv, np.abs(C - xv)], axis=1)
+        y = np.array([w in {canonical(b) for b in rd.task.usable[i][1]} for w in words], dtype=float)
+        return x, i, words, F, V, y
+
+
+PAIR_T = 0.1
+FEATURE_SETS = {
+    "cos": ["cos"],  # nearest neighbour: what a synonym is in a word space
+    "scalar": SCALAR_FEATURES,
+    "scalar+vec": SCALAR_FEATURES + ["vec"],
+    "scalar-known": [f for f in SCALAR_FEATURES if f not in ("known_out", "known_in", "answer")],
+}
+
+
+def design(examples, feats: list[str], n_nb: int):
+    """Stack the examples' rows, keeping candidates within the first n_nb neighbours (or extras)."""
+    cols = [SCALAR_FEATURES.index(f) for f in feats if f != "vec"]
+    rank_col = SCALAR_FEATURES.index("rank")
+    blocks = []
+    for x, i, words, F, V, y in examples:
+        if not len(words):
+            blocks.append((i, [], np.zeros((0, len(cols) + (V.shape[1] if "vec" in feats else 0))), y))
+            continue
+        rank = np.expm1(F[:, rank_col] * np.log1p(N_MAX))
+        keep = (F[:, SCALAR_FEATURES.index("in_nb")] == 0) | (rank < n_nb - 0.5)
+        Z = F[keep][:, cols]
+        if "vec" in feats:
+            Z = np.concatenate([Z, V[keep]], axis=1)
+        blocks.append((i, [w for w, k in zip(words, keep) if k], Z, y[keep]))
+    return blocks
+
+
+def fit_rank(train_blocks, test_blocks, C: float, seed: int = 0):
+    """Pointwise logistic regression (positives + sampled negatives); returns hits per test item."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(seed)
+    Xs, ys = [], []
+    for _, words, Z, y in train_blocks:
+        if not len(words) or y.sum() == 0:
+            continue
+        neg = np.flatnonzero(y == 0)
+        pick = np.r_[np.flatnonzero(y == 1), rng.choice(neg, size=min(NEG_PER_ITEM, len(neg)), replace=False)]
+        Xs.append(Z[pick])
+        ys.append(y[pick])
+    X, Y = np.vstack(Xs), np.concatenate(ys)
+    scaler = StandardScaler().fit(X)
+    if X.shape[1] == 1:  # one feature: the ranking is the feature's own order
+        sign = 1.0
+        clf = None
+    else:
+        clf = LogisticRegression(C=C, max_iter=3000).fit(scaler.transform(X), Y)
+    hits = {}
+    for i, words, Z, y in test_blocks:
+        if not len(words):
+            hits[i] = 0.0
+            continue
+        s = Z[:, 0] * sign if clf is None else clf.decision_function(scaler.transform(Z))
+        hits[i] = float(y[int(np.argmax(s))])
+    return hits, clf
+
+
+RANKER_GRID = {"n_nb": [50, 100, 200], "C": [0.1, 1.0], "feats": ["scalar", "scalar+vec"]}
+
+
+def part_ranker(space: WordSpace, tasks: dict[str, Task], names=("antonym", "synonym")) -> dict:
+    out = {}
+    for name in names:
+        task = tasks[name]
+        rd = RankerData(space, task)
+        log(name, "neighbours ready")
+        res = {}
+        for augment in (False, True):
+            # Choose N, C and the feature set by 4-fold inside the train split (folds 1-4).
+            inner = []
+            for f in range(1, 5):
+                tr = np.flatnonzero((task.fold != 0) & (task.fold != f))
+                te = np.flatnonzero(task.fold == f)
+                inner.append(FoldFeatures(rd, tr, te, augment, strict=False))
+            log(name, "augment" if augment else "plain", "inner folds built")
+            grid = {}
+            for n_nb in RANKER_GRID["n_nb"]:
+                for feats in RANKER_GRID["feats"]:
+                    for C in RANKER_GRID["C"]:
+                        hits = {}
+                        for ff in inner:
+                            h, _ = fit_rank(design(ff.train, FEATURE_SETS[feats], n_nb),
+                                            design(ff.test, FEATURE_SETS[feats], n_nb), C)
+                            hits.update(h)
+                        grid[(n_nb, feats, C)] = float(np.mean(list(hits.values())))
+                        log(name, augment, n_nb, feats, C, round(grid[(n_nb, feats, C)], 4))
+            best = max(grid, key=grid.get)
+            n_nb, feats, C = best
+            for strict in (False, True):
+                folds = task.fold if not strict else np.array(
+                    [pair_fold(a, bs[0]) for a, bs in task.usable])
+                hits, recall = np.zeros(len(task.usable)), np.zeros(len(task.usable))
+                ablations = {k: np.zeros(len(task.usable)) for k in ("cos", "scalar-known")}
+                for f in range(5):
+                    ff = FoldFeatures(rd, np.flatnonzero(folds != f), np.flatnonzero(folds == f), augment, strict)
+                    h, clf = fit_rank(design(ff.train, FEATURE_SETS[feats], n_nb),
+                                      design(ff.test, FEATURE_SETS[feats], n_nb), C)
+                    for i, v in h.items():
+                        hits[i] = v
+                    for _, i, words, F, V, y in ff.test:
+                        recall[i] = float(y.sum() > 0)
+                    for k in ablations:
+                        hk, _ = fit_rank(design(ff.train, FEATURE_SETS[k], n_nb),
+                                         design(ff.test, FEATURE_SETS[k], n_nb), C)
+                        for i, v in hk.items():
+                            ablations[k][i] = v
+                    if f == 0 and not strict and feats == "scalar":
+                        coef = dict(zip(FEATURE_SETS[feats], np.round(clf.coef_[0], 3).tolist()))
+                        res.setdefault("coef", {})["augment" if augment else "plain"] = coef
+                val = folds == 0
+                all_val = np.array([(pair_fold(a, bs[0]) if strict else fold_of(a)) == 0 for a, bs in task.items])
+                key = ("augment" if augment else "plain") + ("-strict" if strict else "")
+                res[key] = {
+                    "chosen": {"n_nb": n_nb, "feats": feats, "C": C, "inner_cv": round(grid[best], 4)},
+                    "5fold_all": round(float(hits.sum()) / task.n, 4),
+                    "val": round(float(hits[val].sum()) / max(1, int(all_val.sum())), 4),
+                    "pool_recall": round(float(recall.mean()), 4),
+                    "cos_only_5fold": round(float(ablations["cos"].sum()) / task.n, 4),
+                    "no_known_words_5fold": round(float(ablations["scalar-known"].sum()) / task.n, 4),
+                }
+                log(name, key, res[key])
+        out[name] = res
+    return out
+
+
+# ---------------------------------------------------------------- part 2: a second space (all-MiniLM-L6-v2)
+
+SPACE2_TASKS = ["country-capital", "country-currency", "person-sport", "person-instrument", "national_parks"]
+SEED_OF = {"national_parks": "national-park-state"}
+E_VOCAB = 100_000  # MiniLM decodes over the wordlike words among GloVe's most frequent ones, plus known outputs
+
+
+def minilm_encoder():
+    """The project's all-MiniLM-L6-v2 (ONNX export if present), held to one thread."""
+    from progdb import onnx_encoder
+    from progdb.encoder import Encoder, default_model_path
+
+    path = default_model_path()
+    fast = onnx_encoder.cache_path(path) if os.path.isdir(path) else None
+    if fast is not None and fast.exists():
+        import onnxruntime as ort
+
+        enc = onnx_encoder.OnnxEncoder(path, fast)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        enc.session = ort.InferenceSession(str(fast), opts, providers=["CPUExecutionProvider"])
+        return lambda texts: enc.encode(texts, 128)
+    import torch
+
+    torch.set_num_threads(1)
+    e = Encoder(path)
+    e.backend = "sentence-transformers"
+    e._model = e._load_sentence_transformers()
+    return e.encode
+
+
+def embed_cached(texts: list[str], tag: str) -> np.ndarray:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    path = CACHE / f"minilm-{tag}-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    start = time.perf_counter()
+    vecs = minilm_encoder()(texts)
+    np.save(path, vecs)
+    log(f"embedded {len(texts)} texts with MiniLM in {time.perf_counter() - start:.0f}s -> {path}")
+    return vecs
+
+
+class Space2:
+    """MiniLM vectors of GloVe's frequent words plus every task phrase (decoding masks the phrases a
+    fold does not know)."""
+
+    def __init__(self, space: WordSpace, tasks: dict[str, Task]):
+        base = [w for w in space.words[:E_VOCAB] if _WORDLIKE.match(w)]
+        phrases = sorted({canonical(t) for task in tasks.values() for a, bs in task.items for t in [a, *bs]}
+                         - set(base))
+        self.words = base + phrases
+        self.n_base = len(base)
+        self.index = {w: i for i, w in enumerate(self.words)}
+        self.E = embed_cached(self.words, "words")
+
+    def vec(self, phrase: str) -> np.ndarray:
+        return self.E[self.index[canonical(phrase)]]
+
+
+def _ridge_fit(S, T, lam):
+    ms, mt = S.mean(0), T.mean(0)
+    s, t = S - ms, T - mt
+    d = S.shape[1]
+    W = np.linalg.solve(s.T @ s + lam * np.eye(d), s.T @ t + lam * np.eye(d))
+    return W, mt - ms @ W
+
+
+def _unit(q):
+    return q / np.linalg.norm(q, axis=-1, keepdims=True).clip(1e-9)
+
+
+def space2_scores(task: Task, X, Y, method: str, param: float, i: int, train: np.ndarray):
+    """Query vector for item i from the training items (rows of X → Y) in one space."""
+    S, T = X[train], Y[train]
+    x = X[i]
+    if method == "average":
+        return _unit(x + (T - S).mean(0))
+    if method == "weighted":
+        w = np.exp((S @ x - (S @ x).max()) / param)
+        return _unit(x + (w / w.sum()) @ (T - S))
+    if method == "ridge":
+        W, b = _ridge_fit(S, T, param)
+        return _unit(x @ W + b)
+    raise ValueError(method)
+
+
+def part_space2(space: WordSpace, tasks: dict[str, Task]) -> dict:
+    names = [n for n in SPACE2_TASKS if n in tasks]
+    sp2 = Space2(space, {n: tasks[n] for n in names})
+    GE = np.stack([space.vector(w) if w in space else np.zeros(space.dim) for w in sp2.words]).astype(np.float32)
+    has_g = np.array([w in space for w in sp2.words])
+    out = {}
+    for name in names:
+        task = tasks[name]
+        items = task.items  # MiniLM reads every input and answer: no out-of-vocabulary pairs
+        n = len(items)
+        ins = [canonical(a) for a, _ in items]
+        outs = [[canonical(b) for b in bs] for _, bs in items]
+        folds = np.array([fold_of(a) for a in ins])
+        XE = np.stack([sp2.vec(a) for a in ins])
+        YE = np.stack([sp2.vec(bs[0]) for bs in outs])
+        # GloVe side (where both sides are in GloVe; else the pair is skipped for learning)
+        in_g = np.array([a in space and bs[0] in space for a, bs in zip(ins, outs)])
+        XG = np.stack([space.vector(a) if in_g[k] else np.zeros(space.dim) for k, a in enumerate(ins)])
+        YG = np.stack([space.vector(bs[0]) if in_g[k] else np.zeros(space.dim) for k, bs in enumerate(outs)])
+        XGin = np.stack([space.vector(a) if a in space else np.zeros(space.dim) for a in ins])
+        phrase_owner = {}  # phrase rows (not base words) -> items whose output it is
+        for k, bs in enumerate(outs):
+            for b in bs:
+                if sp2.index[b] >= sp2.n_base:
+                    phrase_owner.setdefault(sp2.index[b], set()).add(k)
+
+        def allowed_mask(i, train_idx):
+            """Base words always; a phrase only when a training pair has it as output."""
+            m = np.zeros(len(sp2.words), bool)
+            m[: sp2.n_base] = True
+            tr = set(train_idx.tolist())
+            for row, owners in phrase_owner.items():
+                if owners & tr:
+                    m[row] = True
+            for t in set(tokens(ins[i])) | {ins[i]}:
+                if t in sp2.index:
+                    m[sp2.index[t]] = False
+            return m
+
+        def evaluate(cfg, idx, train_of):
+            """acc@1 over items idx; cfg = (space, method, param, alpha)."""
+            kind, method, param, alpha = cfg
+            hits = np.zeros(n)
+            for i in idx:
+                train = train_of(i)
+                m = allowed_mask(i, train)
+                score = np.zeros(len(sp2.words), dtype=np.float32)
+                if kind in ("E", "EG"):
+                    qE = space2_scores(task, XE, YE, method, param, i, train)
+                    score += (1 - alpha if kind == "EG" else 1.0) * (sp2.E @ qE)
+                if kind in ("G", "EG"):
+                    if not in_g[i] and ins[i] not in space:
+                        if kind == "G":
+                            continue
+                    else:
+                        tg = train[in_g[train]]
+                        xg = space.vector(ins[i])
+                        XG_i = XG.copy()
+                        XG_i[i] = xg
+                        qG = space2_scores(task, XG_i, YG, "weighted", 0.1, i, tg)
+                        g = GE @ qG
+                        g[~has_g] = -1.0
+                        score += (alpha if kind == "EG" else 1.0) * g
+                score[~m] = -np.inf
+                best = sp2.words[int(np.argmax(score))]
+                hits[i] = best in outs[i]
+            return hits
+
+        def closed_knn(space_kind, T, idx, train_of):
+            """Closed set: the training outputs, voted by the training inputs nearest x."""
+            X = {"E": XE, "G": XGin, "EG": np.concatenate([XE, XGin], 1)}[space_kind]
+            hits = np.zeros(n)
+            for i in idx:
+                tr = train_of(i)
+                if space_kind == "G" and not (ins[i] in space):
+                    continue
+                xi = X[i]
+                sims = X[tr] @ xi
+                w = np.exp((sims - sims.max()) / T)
+                votes = {}
+                for j, wj in zip(tr, w):
+                    votes[outs[j][0]] = votes.get(outs[j][0], 0.0) + wj
+                if votes:
+                    hits[i] = max(votes, key=votes.get) in outs[i]
+            return hits
+
+        all_idx = np.arange(n)
+        train_idx = np.flatnonzero(folds != 0)
+        val_idx = np.flatnonzero(folds == 0)
+
+        def loo_all(i):
+            return np.delete(all_idx, i)
+
+        def loo_train(i):
+            return train_idx[train_idx != i]
+
+        res = {}
+        n_train = max(1, len(train_idx))
+        configs = [("E", "average", 0.0, 0.0), ("E", "weighted", 0.05, 0.0), ("E", "weighted", 0.1, 0.0),
+                   ("E", "weighted", 0.2, 0.0), ("E", "ridge", 1.0, 0.0), ("E", "ridge", 10.0, 0.0),
+                   ("G", "weighted", 0.1, 1.0)]
+        configs += [("EG", m, p, a) for m, p in (("weighted", 0.1), ("ridge", 1.0)) for a in (0.25, 0.5, 0.75)]
+        for cfg in configs:
+            tr_acc = evaluate(cfg, train_idx, loo_train).sum() / n_train
+            h_all = evaluate(cfg, all_idx, loo_all)
+            res["/".join(map(str, cfg))] = {"train_loo": round(float(tr_acc), 4),
+                                            "loo_all": round(float(h_all.sum()) / n, 4),
+                                            "val": round(float(h_all[val_idx].sum()) / max(1, len(val_idx)), 4)}
+            log(name, cfg, res["/".join(map(str, cfg))])
+        for sk in ("E", "G", "EG"):
+            for T in (0.02, 0.05, 0.1):
+                tr_acc = closed_knn(sk, T, train_idx, loo_train).sum() / n_train
+                h_all = closed_knn(sk, T, all_idx, loo_all)
+                key = f"closed-knn/{sk}/{T}"
+                res[key] = {"train_loo": round(float(tr_acc), 4), "loo_all": round(float(h_all.sum()) / n, 4),
+                            "val": round(float(h_all[val_idx].sum()) / max(1, len(val_idx)), 4)}
+                log(name, key, res[key])
+        closed_ceiling = np.mean([any(b in {o for j, bb in enumerate(outs) if j != i for o in bb} for b in outs[i])
+                                  for i in range(n)])
+        best = max(res, key=lambda k: res[k]["train_loo"])
+        out[name] = {"configs": res, "chosen_on_train": best, "val_chosen": res[best]["val"],
+                     "loo_all_chosen": res[best]["loo_all"], "closed_ceiling": round(float(closed_ceiling), 4)}
+        log(name, "chosen", best, res[best])
+    return out
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    parts = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--parts=")),
+                 ["methods", "ranker", "space2"])
+    task_names = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--tasks=")), TASKS)
+    space = WordSpace.load()
+    tasks = load_tasks(space, task_names)
+    results = {}
+    if "methods" in parts:
+        results["methods"] = part_methods(space, tasks)
+        print(json.dumps(results["methods"]), flush=True)
+    if "ranker" in parts:
+        results["ranker"] = part_ranker(space, tasks, [n for n in ("antonym", "synonym") if n in tasks])
+        print(json.dumps(results["ranker"]), flush=True)
+    if "space2" in parts:
+        results["space2"] = part_space2(space, tasks)
+        print(json.dumps(results["space2"]), flush=True)
+    if "--json" in sys.argv:
+        print(json.dumps(results, indent=1))
+    log("done")
+
+
+if __name__ == "__main__":
+    main()
