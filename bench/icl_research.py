@@ -229,7 +229,7 @@ class RankerData:
         return v
 
 
-SCALAR_FEATURES = ["cos", "rank", "in_nb", "freq", "neg", "rule", "stem", "known_out", "known_in", "answer",
+SCALAR_FEATURES = ["cos", "rank", "in_nb", "freq", "neg_add", "neg_del", "neg_swap", "stem", "known_out", "known_in", "answer",
                    "knn", "weighted", "cos2"]
 
 
@@ -263,7 +263,6 @@ class FoldFeatures:
             self.by_src[e[2]].append(k)
         self.known = sorted(self.out_count)
         self.KV = np.stack([rd.vec(w) for w in self.known])
-        self.rules = SurfaceRules([(a, b) for a, b, _ in entries])
         # the reverse partners of an item (b → a stored as its own pair), for the strict protocol
         key = {(rd.inputs[i], canonical(b)): i for i in range(len(items)) for b in items[i][1]}
         self.partner = {i: {key[(canonical(b), rd.inputs[i])] for b in items[i][1]
@@ -284,18 +283,16 @@ class FoldFeatures:
             rem_in[a] = rem_in.get(a, 0) + 1
             if a == x:
                 rem_ans[b] = rem_ans.get(b, 0) + 1
-        leave_out = [(self.entries[k][0], self.entries[k][1]) for k in removed]
         cands: dict[str, dict] = {}
         for w, c, r in rd.nb[i]:
             cands[w] = {"rank": r, "in_nb": 1.0}
         neg = {w for w in neg_forms(x) if w in rd.space.index}
-        rule_conf = self.rules.candidates(x, leave_out) if " " not in x else {}
         answers = {b for b, n in self.answers.get(x, {}).items() if n - rem_ans.get(b, 0) > 0}
         kcos = self.KV @ xv
         alive = np.array([self.out_count[w] - rem_out.get(w, 0) > 0 for w in self.known])
         kcos = np.where(alive, kcos, -np.inf)
         nearest_known = [self.known[j] for j in np.argsort(-kcos)[:KNOWN_NEAREST] if np.isfinite(kcos[j])]
-        for w in list(neg) + list(rule_conf) + list(answers) + nearest_known:
+        for w in list(neg) + list(answers) + nearest_known:
             if w in rd.space and w not in cands:
                 cands[w] = {"rank": N_MAX, "in_nb": 0.0}
         toks = set(tokens(x))
@@ -324,7 +321,8 @@ class FoldFeatures:
             rows.append([
                 cos[j], np.log1p(info["rank"]) / np.log1p(N_MAX), info["in_nb"],
                 np.log1p(max(rd.space.index.get(t, len(rd.space.words)) for t in w.split())) / log_v,
-                float(w in neg), rule_conf.get(w, 0.0), _cp(x, w) / max(1, min(len(x), len(w))),
+                float(w in neg and w.endswith(x)), float(w in neg and x.endswith(w)),
+                float(w in neg and not w.endswith(x) and not x.endswith(w)), _cp(x, w) / max(1, min(len(x), len(w))),
                 np.log1p(max(0, self.out_count.get(w, 0) - rem_out.get(w, 0))),
                 float(self.in_count.get(w, 0) - rem_in.get(w, 0) > 0), float(w in answers),
                 knn[j], weighted[j], cos[j] ** 2])

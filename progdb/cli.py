@@ -388,13 +388,15 @@ def eval_routes(file, fmt, train_split, fit_split, test_split, router, as_json):
 @click.option("--train-split", default="train", show_default=True)
 @click.option("--test-split", default="validate", show_default=True)
 @click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True)
+@click.option("--templates", is_flag=True, help="Fill slots from the intent's templates first (measured "
+              "worse than the tagger alone; see the README).")
 @json_option
-def eval_split(path, fmt, train_split, test_split, router, as_json):
+def eval_split(path, fmt, train_split, test_split, router, templates, as_json):
     """Splitting prompts into intent and slots, measured in a throwaway database: intent accuracy,
     slot precision/recall/F1 (exact span and slot name)."""
     from .route_eval import eval_split as run
 
-    report = run(path, fmt, train_split, test_split, router)
+    report = run(path, fmt, train_split, test_split, router, templates)
     if as_json:
         _echo_json(report)
     else:

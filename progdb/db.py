@@ -19,7 +19,7 @@ from .errors import ProgdbError
 from .execute import (DEFAULT_METHOD, Compiled, Output, WordProgram, allocate_shots, compile_prompt, run_chain,
                       instruction_for, run_vector)
 from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
-from .parse import Parsed, compile_template, fill, parse
+from .parse import Parsed, compile_template, fill, match_template, parse
 from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
 from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
@@ -241,11 +241,15 @@ class ProgramDB:
         return self.store.settings()
 
     # -- querying -------------------------------------------------------------------------
-    def _template_list(self):
+    def _template_list(self, program: str | None = None):
+        """Templates of transform programs (what parse matches), or of one program."""
         if self._templates is None:
             compiled = (compile_template(p, k) for p, k in self.store.all_keys())
             self._templates = [t for t in compiled if t is not None]
-        return self._templates
+        if program is not None:
+            return [t for t in self._templates if t.program == program]
+        kinds = self._kind_map()
+        return [t for t in self._templates if kinds.get(t.program) in retrieve.BLENDABLE]
 
     def _kind_map(self) -> dict[str, str]:
         if self._kinds is None:
@@ -366,16 +370,19 @@ class ProgramDB:
             self._taggers[name] = cached_tagger(examples)
         return self._taggers[name]
 
-    def slots_for(self, name: str, parsed: Parsed) -> list[tuple[int, int, str]]:
-        """Slot spans of an intent's prompt: its own template's when one matched the whole
-        prompt, else the intent's tagger's."""
-        if parsed.method == "template" and parsed.template_program == name and parsed.spans:
-            return parsed.spans
+    def slots_for(self, name: str, prompt: str, use_templates: bool = False) -> list[tuple[int, int, str]]:
+        """Slot spans of a prompt routed to the intent `name`, from the intent's tagger; with
+        use_templates, first from one of its templates when one matches the whole prompt (on SNIPS
+        that measured far worse: loose templates swallow words, see the README)."""
+        if use_templates:
+            matched = match_template(prompt, self._template_list(name))
+            if matched and matched.spans:
+                return matched.spans
         tagger = self._tagger(name)
-        return tagger.tag(parsed.prompt) if tagger else []
+        return tagger.tag(prompt) if tagger else []
 
     def _fill_intent(self, result: QueryResult, name: str, parsed: Parsed) -> QueryResult:
-        spans = self.slots_for(name, parsed)
+        spans = self.slots_for(name, parsed.prompt)
         text = parsed.prompt
         result.kind = "intent"
         result.entities = [{"slot": s, "value": text[a:b], "start": a, "end": b} for a, b, s in spans]

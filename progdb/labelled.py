@@ -5,9 +5,9 @@ Two public formats:
          are out of scope.
   snips  the SNIPS NLU benchmark: a folder of `<Intent>/<split>_<Intent>.json` files, each
          `{"<Intent>": [{"data": [{"text": …}, {"text": …, "entity": slot}, …]}, …]}`.
-One program of kind `intent` per intent: its keys are the training prompts (CLINC) or the slot
-templates learned from them (SNIPS: "add {artist} to my {playlist} playlist"), and SNIPS prompts are
-kept as examples with their slots marked `[clem burke](artist)`, which the slot tagger learns from.
+One program of kind `intent` per intent: its keys are the training prompts, and for SNIPS also the
+slot templates learned from them ("add {artist} to my {playlist} playlist"); SNIPS prompts are kept
+as examples with their slots marked `[clem burke](artist)`, which the slot tagger learns from.
 Out-of-scope prompts become one program of kind `negative`: routing near them answers "none".
 """
 from __future__ import annotations
@@ -205,11 +205,15 @@ def programs_from(rows: list[LabelledPrompt], fmt: str) -> list[Program]:
                                     f"out-of-scope prompts from {fmt}: a prompt near them routes nowhere",
                                     source, license_))
             continue
+        # The prompts are the keys the router learns from; SNIPS slot templates are keys too, but
+        # only the routed intent's own templates are matched (a loose template such as
+        # "{condition_description} in {city} {state}" would swallow other intents' prompts).
+        keys = [r.text.replace("{", "(").replace("}", ")") for r in group]
+        examples = []
         if fmt == "snips":
-            keys = [k for k in dict.fromkeys(template(r) for r in group) if k]
+            keys += [t for t in (template(r) for r in group) if t]
             examples = [Example(r.text, annotate(r)) for r in group]
-        else:
-            keys, examples = list(dict.fromkeys(r.text for r in group)), []
+        keys = list(dict.fromkeys(keys))
         if not keys:
             raise ProgdbError(f"{group[0].where}: intent '{intent}' has no usable prompt")
         programs.append(Program(program_name(intent), "intent", keys, examples,

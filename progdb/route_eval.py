@@ -105,7 +105,8 @@ def eval_routes(path: str, fmt: str, train_split: str, fit_split: str | None, te
         return {**route_metrics(pred, gold), **report}
 
 
-def eval_split(path: str, fmt: str, train_split: str, test_split: str, router: str = "classifier") -> dict:
+def eval_split(path: str, fmt: str, train_split: str, test_split: str, router: str = "classifier",
+               use_templates: bool = False) -> dict:
     """Intent accuracy and slot precision/recall/F1 (exact span and slot name) end to end: each
     test prompt is routed, then the chosen intent's template or tagger fills the slots."""
     with tempfile.TemporaryDirectory(prefix="progdb-eval-") as tmp:
@@ -117,7 +118,7 @@ def eval_split(path: str, fmt: str, train_split: str, test_split: str, router: s
         for p, d in zip(parsed, decisions):
             name = d.programs[0].name if d.programs else None
             pred_intents.append(name)
-            spans = db.slots_for(name, p) if name and db._kind_map().get(name) == "intent" else []
+            spans = db.slots_for(name, p.prompt, use_templates) if name and db._kind_map().get(name) == "intent" else []
             pred_slots.append(set(spans))
         gold_slots = [set(r.slots) for r in rows]
         right = sum(p == program_name(r.intent) for p, r in zip(pred_intents, rows) if r.intent)

@@ -18,7 +18,9 @@ from pathlib import Path
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
 FOLDS = 4
 MAX_GAZ_WORDS = 6
-VERSION = 1
+CLUSTER_WORDS = 100_000
+CLUSTER_SIZES = (64, 512)
+VERSION = 2
 Span = tuple[int, int, str]
 
 
@@ -59,12 +61,53 @@ class Gazetteer:
         return marks
 
 
+_clusters: dict[str, str] | None = None
+
+
+def word_clusters() -> dict[str, str]:
+    """Word → "coarse/fine" cluster ids of GloVe vectors (k-means, 64 and 512 clusters over the
+    100k most frequent words): a slot value never seen in training ("Peaceful Piano") still looks
+    like the values that were. Computed once, cached as text."""
+    global _clusters
+    if _clusters is None:
+        from platformdirs import user_cache_dir
+
+        path = Path(user_cache_dir("progdb")) / f"word-clusters-v{VERSION}.tsv"
+        if not path.exists():
+            _write_clusters(path)
+        _clusters = dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines())
+    return _clusters
+
+
+def _write_clusters(path: Path) -> None:
+    from sklearn.cluster import MiniBatchKMeans
+
+    from .db import word_space
+
+    space = word_space()
+    n = min(CLUSTER_WORDS, len(space.words))
+    ids = [MiniBatchKMeans(k, random_state=0, n_init=3, batch_size=4096).fit_predict(space.matrix[:n])
+           for k in CLUSTER_SIZES]
+    lines = [f"{space.words[i]}\t{'/'.join(str(c[i]) for c in ids)}" for i in range(n)
+             if "\t" not in space.words[i] and "\n" not in space.words[i]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def features(words: list[str], gaz_marks: list[list[str]]) -> list[list[str]]:
     out = []
     lower = [w.lower() for w in words]
+    clusters = word_clusters()
+    cl = [clusters.get(w, "none/none").split("/") for w in lower]
     for i, w in enumerate(words):
         f = [f"w={lower[i]}", f"shape={_shape(w)}", f"suf3={lower[i][-3:]}", f"suf2={lower[i][-2:]}",
-             f"pre3={lower[i][:3]}", f"title={w.istitle()}", f"digit={w.isdigit()}"]
+             f"pre3={lower[i][:3]}", f"title={w.istitle()}", f"digit={w.isdigit()}",
+             f"c64={cl[i][0]}", f"c512={cl[i][1]}"]
+        for d in (-1, 1):
+            if 0 <= i + d < len(words):
+                f.append(f"c64{d:+d}={cl[i + d][0]}")
         for d in (-2, -1, 1, 2):
             j = i + d
             f.append(f"w{d}={lower[j] if 0 <= j < len(words) else ('<s>' if j < 0 else '</s>')}")
