@@ -1,0 +1,180 @@
+"""Routing with calibrated abstention and slot filling, on real slices of CLINC150 and SNIPS
+(tests/data/SOURCES.md) with the real encoder, chromadb and tagger."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progdb.cli import cli
+from progdb.db import ProgramDB
+from progdb.errors import ProgdbError
+from progdb.labelled import (OUT_OF_SCOPE, annotate, parse_annotation, program_name, programs_from,
+                             read_clinc, read_snips, template)
+from progdb.route_eval import choose_threshold, route_metrics
+
+DATA = Path(__file__).parent / "data"
+CLINC = str(DATA / "clinc150-slice.json")
+SNIPS = str(DATA / "snips-slice")
+
+
+@pytest.fixture(scope="module")
+def clinc_db(tmp_path_factory) -> ProgramDB:
+    db = ProgramDB(path=str(tmp_path_factory.mktemp("clinc") / "db"), seed=False)
+    db.import_labelled(CLINC, "clinc", "train")
+    return db
+
+
+@pytest.fixture(scope="module")
+def snips_db(tmp_path_factory) -> ProgramDB:
+    db = ProgramDB(path=str(tmp_path_factory.mktemp("snips") / "db"), seed=False)
+    db.import_labelled(SNIPS, "snips", "train")
+    return db
+
+
+# -- reading the formats -------------------------------------------------------------------------
+def test_clinc_rows_and_out_of_scope():
+    rows = read_clinc(CLINC, "train")
+    assert len(rows) == 240 + 30
+    assert sum(r.intent is None for r in rows) == 30
+    assert {r.intent for r in rows if r.intent} >= {"balance", "pin_change", "translate"}
+
+
+def test_clinc_errors_name_file_item_and_field(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"train": [["hello", "greet"], ["", "greet"]]}))
+    with pytest.raises(ProgdbError, match=r"bad.json, train item 2: field 'text' is empty"):
+        read_clinc(bad, "train")
+    with pytest.raises(ProgdbError, match=r"no split 'test' \(splits: train\)"):
+        read_clinc(bad, "test")
+    bad.write_text('{"train": [["a", "b"],')
+    with pytest.raises(ProgdbError, match=r"bad.json, line 1: not valid JSON"):
+        read_clinc(bad, "train")
+
+
+def test_snips_spans_split_names_and_templates():
+    rows = read_snips(SNIPS, "train")
+    assert len(rows) == 240 and {r.intent for r in rows} == {"AddToPlaylist", "GetWeather", "RateBook"}
+    full = read_snips(SNIPS, "train_full")
+    assert len(full) == 75  # the train split did not pick up the *_full files, nor the reverse
+    for r in rows:
+        for a, b, _ in r.slots:
+            assert r.text[a:b] == r.text[a:b].strip() and a < b
+        assert parse_annotation(annotate(r)) == (r.text, sorted(r.slots))
+    first = rows[0]  # "add Stani, stani Ibar vodo songs in my playlist música libre"
+    assert template(first) == "add {entity_name} songs in {playlist_owner} playlist {playlist}"
+    assert first.slot_values() == [("entity_name", "Stani, stani Ibar vodo"), ("playlist_owner", "my"),
+                                   ("playlist", "música libre")]
+    with pytest.raises(ProgdbError, match=r"no SNIPS files of split 'validate' \(splits: train, train_full\)"):
+        read_snips(SNIPS, "validate")
+
+
+def test_snips_bad_entity_is_named(tmp_path):
+    f = tmp_path / "train_Bad.json"
+    f.write_text(json.dumps({"Bad": [{"data": [{"text": "play "}, {"text": "x", "entity": "no space"}]}]}))
+    with pytest.raises(ProgdbError, match=r"train_Bad.json, query 1: data item 2: field 'entity'"):
+        read_snips(f, "train")
+
+
+def test_programs_from_intents():
+    programs = {p.name: p for p in programs_from(read_snips(SNIPS, "train"), "snips")}
+    assert program_name("AddToPlaylist") == "add-to-playlist" and program_name("pin_change") == "pin_change"
+    add = programs["add-to-playlist"]
+    assert add.kind == "intent" and len(add.examples) == 80
+    assert "add {entity_name} songs in {playlist_owner} playlist {playlist}" in add.keys
+    clinc = {p.name: p for p in programs_from(read_clinc(CLINC, "train"), "clinc")}
+    assert clinc[OUT_OF_SCOPE].kind == "negative" and len(clinc[OUT_OF_SCOPE].keys) == 30
+    assert len(clinc["balance"].keys) == 30 and "CC BY 3.0" in clinc["balance"].license
+
+
+# -- routing ---------------------------------------------------------------------------------------
+def test_in_scope_prompt_routes_to_its_intent_and_the_out_of_scope_one_to_none(clinc_db):
+    r = clinc_db.query("how much money is left in my checking account")
+    assert (r.mode, r.kind, r.programs[0].name) == ("nearest", "intent", "balance")
+    r = clinc_db.query("what is the boiling point of lead in kelvin")
+    assert r.mode == "none" and r.outputs == []
+
+
+def test_fit_stores_a_calibration_that_routes_the_held_out_split(clinc_db):
+    report = clinc_db.fit(read_clinc(CLINC, "val"), "classifier")
+    assert report["n"] == 100 and report["n_out_of_scope"] == 20
+    cal = clinc_db.calibration()
+    assert cal["router"] == "classifier" and cal["router_threshold"] == pytest.approx(report["threshold"], abs=1e-4)
+    assert cal["fit"]["in_scope_accuracy"] == report["in_scope_accuracy"]
+    rows = read_clinc(CLINC, "test")
+    _, decisions = clinc_db.route_prompts([r.text for r in rows])
+    pred = [d.programs[0].name if d.programs else None for d in decisions]
+    m = route_metrics(pred, [program_name(r.intent) if r.intent else None for r in rows])
+    assert m["in_scope_accuracy"] >= 0.85 and m["oos_recall"] >= 0.6, m
+
+
+def test_classifier_beats_similarity_on_the_slice(tmp_path):
+    from progdb.route_eval import eval_routes
+
+    classifier = eval_routes(CLINC, "clinc", "train", "val", "test", "classifier")
+    similarity = eval_routes(CLINC, "clinc", "train", "val", "test", "similarity")
+    assert set(classifier) >= {"in_scope_accuracy", "oos_recall", "oos_precision", "macro_f1", "n"}
+    assert classifier["n"] == 100
+    assert classifier["macro_f1"] >= similarity["macro_f1"] - 0.02
+
+
+def test_choose_threshold_balances_the_two_errors():
+    scored = [("a", 0.9, False), ("b", 0.8, False), ("a", 0.4, False), ("b", 0.3, False), ("a", 0.95, True)]
+    gold = ["a", "b", None, None, "a"]
+    t, m = choose_threshold(scored, gold)
+    assert 0.4 < t <= 0.8 and m == {"in_scope_accuracy": 1.0, "oos_recall": 1.0}
+
+
+def test_route_metrics_counts_abstention_as_wrong():
+    m = route_metrics(["a", None, None, "b"], ["a", "b", None, None])
+    assert m["in_scope_accuracy"] == 0.5 and m["oos_recall"] == 0.5 and m["oos_precision"] == 0.5
+
+
+# -- slots ---------------------------------------------------------------------------------------------
+def test_query_fills_slots_of_an_intent(snips_db):
+    r = snips_db.query("add the song Hey Jude to my Road Trip playlist")
+    assert r.programs[0].name == "add-to-playlist" and r.kind == "intent"
+    assert r.slots.get("playlist") == "Road Trip", r.entities
+    r = snips_db.query("what will the weather be in Oslo on Friday")
+    assert r.programs[0].name == "get-weather"
+    assert (r.slots.get("city"), r.slots.get("timeRange")) == ("Oslo", "Friday"), r.entities
+    for e in r.entities:
+        assert r.prompt[e["start"]:e["end"]] == e["value"]
+
+
+def test_eval_split_reports_intent_and_slot_scores():
+    from progdb.route_eval import eval_split
+
+    report = eval_split(SNIPS, "snips", "train", "train_full")
+    assert report["n"] == 75 and report["intent_accuracy"] >= 0.9
+    assert report["slot_f1"] >= 0.6, report
+
+
+# -- the command line ---------------------------------------------------------------------------------
+def test_cli_import_fit_show_and_set(tmp_path):
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "db"), "--no-seed"]
+    r = runner.invoke(cli, db + ["import", CLINC, "--format", "clinc", "--split", "train"])
+    assert r.exit_code == 0 and "imported 9 programs" in r.output, r.output
+    r = runner.invoke(cli, db + ["fit", CLINC, "--format", "clinc", "--split", "val", "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["router"] == "classifier", r.output
+    r = runner.invoke(cli, db + ["fit", "--set", "router_threshold=0.42"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, db + ["show", "--calibration", "--json"])
+    cal = json.loads(r.output)
+    assert cal["router_threshold"] == 0.42 and cal["fit"]["n"] == 100
+    r = runner.invoke(cli, db + ["fit", "--set", "cutoff=1"])
+    assert r.exit_code != 0 and "unknown field 'cutoff'" in r.output
+    r = runner.invoke(cli, db + ["query", "--json", "what's the weather like in Paris today"])
+    out = json.loads(r.output)
+    assert out["kind"] == "intent" and out["programs"][0]["name"] == "weather"
+
+
+def test_cli_eval_routes_json():
+    r = CliRunner().invoke(cli, ["eval", "routes", CLINC, "--format", "clinc", "--train-split", "train",
+                                 "--fit-split", "val", "--test-split", "test", "--json"])
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output)
+    assert report["n"] == 100 and 0 <= report["oos_recall"] <= 1 and report["fit"]["n"] == 100
