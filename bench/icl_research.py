@@ -151,8 +151,8 @@ def part_methods(space: WordSpace, tasks: dict[str, Task]) -> dict:
 # ---------------------------------------------------------------- part 1: a learned ranker (antonym, synonym)
 
 V_CAND = 100_000  # neighbours are drawn from the most frequent words that look like words
-N_MAX = 200  # neighbours kept per input (the hyper-parameter N takes a prefix of them)
-KNOWN_NEAREST = 30  # the program's known outputs nearest the input, added to the candidates
+N_MAX = 500  # neighbours kept per input (the hyper-parameter N takes a prefix of them)
+KNOWN_NEAREST = 50  # the program's known outputs nearest the input, added to the candidates
 KNN = 10  # training pairs whose answers vote in the kNN-transfer feature
 NEG_PER_ITEM = 50  # negatives sampled per training input (pointwise logistic regression)
 NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a", "an", "anti", "mis", "de")
@@ -195,32 +195,40 @@ def same_stem(x: str, c: str) -> bool:
 
 
 class RankerData:
-    """Fold-independent part of a task: input vectors and each input's GloVe neighbours."""
+    """Fold-independent part of a task: input vectors and each input's neighbours in GloVe (and,
+    when a second space is given, in MiniLM)."""
 
-    def __init__(self, space: WordSpace, task: Task):
-        self.space, self.task = space, task
+    def __init__(self, space: WordSpace, task: Task, sp2: "Space2 | None" = None):
+        self.space, self.task, self.sp2 = space, task, sp2
         self.inputs = [canonical(a) for a, _ in task.usable]
         self.X = np.stack([space.vector(a) for a in self.inputs]).astype(np.float32)
         elig = np.array([i for i, w in enumerate(space.words[:V_CAND]) if _WORDLIKE.match(w)])
-        M = space.matrix[elig]
-        self.nb = []  # per input: [(word, cos, rank)]
-        for start in range(0, len(self.inputs), 256):
-            S = self.X[start:start + 256] @ M.T
-            top = np.argpartition(-S, N_MAX * 2, axis=1)[:, :N_MAX * 2]
+        self.nb = self._neighbours(self.X, space.matrix[elig], [space.words[j] for j in elig], N_MAX)
+        self.nbE = [[] for _ in self.inputs]
+        if sp2 is not None:
+            self.XE = np.stack([sp2.vec(a) for a in self.inputs])
+            self.nbE = self._neighbours(self.XE, sp2.E[: sp2.n_base], sp2.words[: sp2.n_base], N_E)
+        self._vec: dict[str, np.ndarray] = {}
+
+    def _neighbours(self, X, M, words, n):
+        """Per input: [(word, cos, rank)], the input's own words and stem-mates left out."""
+        out = []
+        for start in range(0, len(X), 256):
+            S = X[start:start + 256] @ M.T
+            top = np.argpartition(-S, n * 2, axis=1)[:, :n * 2]
             for r, row in enumerate(top):
                 x = self.inputs[start + r]
-                toks = set(tokens(x))
-                order = row[np.argsort(-S[r, row])]
+                toks, negs = set(tokens(x)), neg_forms(x)
                 kept = []
-                for j in order:
-                    w = space.words[elig[j]]
-                    if w in toks or w == x or (same_stem(x, w) and w not in neg_forms(x)):
+                for j in row[np.argsort(-S[r, row])]:
+                    w = words[j]
+                    if w in toks or w == x or (same_stem(x, w) and w not in negs):
                         continue
                     kept.append((w, float(S[r, j]), len(kept)))
-                    if len(kept) == N_MAX:
+                    if len(kept) == n:
                         break
-                self.nb.append(kept)
-        self._vec: dict[str, np.ndarray] = {}
+                out.append(kept)
+        return out
 
     def vec(self, w: str) -> np.ndarray:
         v = self._vec.get(w)
@@ -229,16 +237,23 @@ class RankerData:
         return v
 
 
-SCALAR_FEATURES = ["cos", "rank", "in_nb", "freq", "neg_add", "neg_del", "neg_swap", "stem", "known_out", "known_in", "answer",
-                   "knn", "weighted", "cos2"]
+SCALAR_FEATURES = ["cos", "rank", "in_nb", "freq", "neg_add", "neg_del", "neg_swap", "stem", "known_out",
+                   "known_in", "answer", "knn", "weighted", "cos2", "via_in", "via_out"]
+E_FEATURES = ["cosE", "rankE", "in_nbE", "weightedE", "via_inE", "via_outE"]
+ALL_FEATURES = SCALAR_FEATURES + E_FEATURES
+N_E = 100  # MiniLM neighbours added to the candidates (feature sets with "E" only)
+FROM_G, FROM_E, FROM_EXTRA = 1, 2, 4
 
 
 class FoldFeatures:
     """Candidate pools and features for one fold: `train` items learn, `test` items are scored.
-    Knowledge (known outputs, answers, rules, kNN) comes from the training pairs only, and a
-    training item's own pairs (and, strictly, its reverse pair) are taken out of its own features."""
+    Knowledge (known outputs, answers, kNN, offsets) comes from the training pairs only, and a
+    training item's own pairs (and, strictly, its stored reverse pair) are taken out of its own
+    features, so training examples look like test ones."""
 
     def __init__(self, rd: RankerData, train: np.ndarray, test: np.ndarray, augment: bool, strict: bool):
+        from collections import Counter, defaultdict
+
         self.rd = rd
         items = rd.task.usable
         entries = []  # (input, output, source item)
@@ -248,19 +263,20 @@ class FoldFeatures:
                 if augment:
                     entries.append((canonical(b), rd.inputs[i], int(i)))
         self.entries = entries
-        self.src = np.array([e[2] for e in entries])
         self.KS = np.stack([rd.vec(e[0]) for e in entries])
         self.KT = np.stack([rd.vec(e[1]) for e in entries])
-        from collections import Counter, defaultdict
-
+        if rd.sp2 is not None:
+            self.KSE = np.stack([rd.sp2.vec(e[0]) for e in entries])
+            self.KTE = np.stack([rd.sp2.vec(e[1]) for e in entries])
         self.out_count = Counter(e[1] for e in entries)
         self.in_count = Counter(e[0] for e in entries)
         self.answers = defaultdict(Counter)
-        for a, b, _ in entries:
+        self.by_out, self.by_in, self.by_src = defaultdict(list), defaultdict(list), defaultdict(list)
+        for k, (a, b, src) in enumerate(entries):
             self.answers[a][b] += 1
-        self.by_src = defaultdict(list)
-        for k, e in enumerate(entries):
-            self.by_src[e[2]].append(k)
+            self.by_out[b].append(k)
+            self.by_in[a].append(k)
+            self.by_src[src].append(k)
         self.known = sorted(self.out_count)
         self.KV = np.stack([rd.vec(w) for w in self.known])
         # the reverse partners of an item (b → a stored as its own pair), for the strict protocol
@@ -274,7 +290,7 @@ class FoldFeatures:
     def example(self, i: int, own: bool):
         rd = self.rd
         x, xv = rd.inputs[i], rd.X[i]
-        removed_src = {i} | (self.partner[i] if self.strict else set()) if own else set()
+        removed_src = ({i} | (self.partner[i] if self.strict else set())) if own else set()
         removed = [k for s in removed_src for k in self.by_src.get(s, ())]
         rem_out, rem_in, rem_ans = {}, {}, {}
         for k in removed:
@@ -283,53 +299,77 @@ class FoldFeatures:
             rem_in[a] = rem_in.get(a, 0) + 1
             if a == x:
                 rem_ans[b] = rem_ans.get(b, 0) + 1
-        cands: dict[str, dict] = {}
-        for w, c, r in rd.nb[i]:
-            cands[w] = {"rank": r, "in_nb": 1.0}
+        cands: dict[str, list] = {}  # word -> [flags, rank in GloVe, rank in MiniLM]
+        for w, _, r in rd.nb[i]:
+            cands[w] = [FROM_G, r, N_E]
+        for w, _, r in rd.nbE[i]:
+            cands.setdefault(w, [0, N_MAX, N_E])
+            cands[w][0] |= FROM_E
+            cands[w][2] = r
         neg = {w for w in neg_forms(x) if w in rd.space.index}
         answers = {b for b, n in self.answers.get(x, {}).items() if n - rem_ans.get(b, 0) > 0}
-        kcos = self.KV @ xv
         alive = np.array([self.out_count[w] - rem_out.get(w, 0) > 0 for w in self.known])
-        kcos = np.where(alive, kcos, -np.inf)
+        kcos = np.where(alive, self.KV @ xv, -np.inf)
         nearest_known = [self.known[j] for j in np.argsort(-kcos)[:KNOWN_NEAREST] if np.isfinite(kcos[j])]
         for w in list(neg) + list(answers) + nearest_known:
-            if w in rd.space and w not in cands:
-                cands[w] = {"rank": N_MAX, "in_nb": 0.0}
+            if w in rd.space:
+                cands.setdefault(w, [0, N_MAX, N_E])
+                cands[w][0] |= FROM_EXTRA
         toks = set(tokens(x))
         words = [w for w in cands if w != x and w not in toks]
         if not words:
-            return x, i, [], np.zeros((0, len(SCALAR_FEATURES))), np.zeros((0, rd.X.shape[1])), np.zeros(0)
-        C = np.stack([rd.vec(w) for w in words])
-        cos = C @ xv
-        # kNN transfer: answers of the training inputs nearest x, as votes for candidates near them
+            return x, i, [], np.zeros((0, len(ALL_FEATURES))), np.zeros((0, 2 * rd.X.shape[1])), np.zeros(0), \
+                np.zeros(0, int), np.zeros(0)
         mask = np.ones(len(self.entries), bool)
         mask[removed] = False
-        sims = np.where(mask, self.KS @ xv, -np.inf)
-        top = np.argpartition(-sims, KNN)[:KNN] if len(sims) > KNN else np.arange(len(sims))
-        w_top = np.exp((sims[top] - sims[top].max()) / PAIR_T)
-        w_top /= w_top.sum()
-        knn = (C @ self.KT[top].T) @ w_top
-        wl = np.exp((sims - sims.max()) / PAIR_T)
-        wl[~mask] = 0
-        q = xv + (wl / wl.sum()) @ (self.KT - self.KS)
-        q /= np.linalg.norm(q) or 1.0
-        weighted = C @ q
+        Fg = self._space_features(words, xv, rd.vec, self.KS, self.KT, mask)
+        C, cos, weighted, knn, via_in, via_out = Fg
+        if rd.sp2 is not None:
+            _, cosE, weightedE, _, via_inE, via_outE = self._space_features(
+                words, rd.XE[i], rd.sp2.vec, self.KSE, self.KTE, mask)
+        else:
+            cosE = weightedE = via_inE = via_outE = np.zeros(len(words))
         log_v = np.log(len(rd.space.words))
         rows = []
         for j, w in enumerate(words):
-            info = cands[w]
+            flags, rank, rankE = cands[w]
             rows.append([
-                cos[j], np.log1p(info["rank"]) / np.log1p(N_MAX), info["in_nb"],
+                cos[j], np.log1p(rank) / np.log1p(N_MAX), float(bool(flags & FROM_G)),
                 np.log1p(max(rd.space.index.get(t, len(rd.space.words)) for t in w.split())) / log_v,
                 float(w in neg and w.endswith(x)), float(w in neg and x.endswith(w)),
                 float(w in neg and not w.endswith(x) and not x.endswith(w)), _cp(x, w) / max(1, min(len(x), len(w))),
                 np.log1p(max(0, self.out_count.get(w, 0) - rem_out.get(w, 0))),
                 float(self.in_count.get(w, 0) - rem_in.get(w, 0) > 0), float(w in answers),
-                knn[j], weighted[j], cos[j] ** 2])
+                knn[j], weighted[j], cos[j] ** 2, via_in[j], via_out[j],
+                cosE[j], np.log1p(rankE) / np.log1p(N_E), float(bool(flags & FROM_E)), weightedE[j],
+                via_inE[j], via_outE[j]])
         F = np.array(rows, dtype=np.float32)
         V = np.concatenate([C * xv, np.abs(C - xv)], axis=1)
         y = np.array([w in {canonical(b) for b in rd.task.usable[i][1]} for w in words], dtype=float)
-        return x, i, words, F, V, y
+        flags = np.array([cands[w][0] for w in words])
+        rank = np.array([cands[w][1] for w in words])
+        return x, i, words, F, V, y, flags, rank
+
+    def _space_features(self, words, xv, vec, KS, KT, mask):
+        """cos to x; the weighted-offset query (as `weighted`); kNN transfer of the nearest training
+        inputs' answers; c as the known answer of an input like x (via_in) or c's known partner like x
+        (via_out)."""
+        C = np.stack([vec(w) for w in words])
+        cos = C @ xv
+        sims = np.where(mask, KS @ xv, -np.inf)
+        top = np.argpartition(-sims, KNN)[:KNN] if len(sims) > KNN else np.arange(len(sims))
+        w_top = np.exp((sims[top] - sims[top].max()) / PAIR_T)
+        knn = (C @ KT[top].T) @ (w_top / w_top.sum())
+        wl = np.exp((sims - sims.max()) / PAIR_T)
+        wl[~mask] = 0
+        q = xv + (wl / wl.sum()) @ (KT - KS)
+        weighted = C @ (q / (np.linalg.norm(q) or 1.0))
+        simT = np.where(mask, KT @ xv, -np.inf)
+        via_in = np.array([max((sims[k] for k in self.by_out.get(w, ())), default=-1.0) for w in words])
+        via_out = np.array([max((simT[k] for k in self.by_in.get(w, ())), default=-1.0) for w in words])
+        via_in[~np.isfinite(via_in)] = -1.0
+        via_out[~np.isfinite(via_out)] = -1.0
+        return C, cos, weighted, knn, via_in, via_out
 
 
 PAIR_T = 0.1
@@ -337,21 +377,22 @@ FEATURE_SETS = {
     "cos": ["cos"],  # nearest neighbour: what a synonym is in a word space
     "scalar": SCALAR_FEATURES,
     "scalar+vec": SCALAR_FEATURES + ["vec"],
-    "scalar-known": [f for f in SCALAR_FEATURES if f not in ("known_out", "known_in", "answer")],
+    "scalar-known": [f for f in SCALAR_FEATURES if f not in ("known_out", "known_in", "answer", "via_in", "via_out")],
+    "scalar+E": SCALAR_FEATURES + E_FEATURES,
+    "scalar+E+vec": SCALAR_FEATURES + E_FEATURES + ["vec"],
 }
 
 
 def design(examples, feats: list[str], n_nb: int):
-    """Stack the examples' rows, keeping candidates within the first n_nb neighbours (or extras)."""
-    cols = [SCALAR_FEATURES.index(f) for f in feats if f != "vec"]
-    rank_col = SCALAR_FEATURES.index("rank")
+    """Stack the examples' rows: candidates within the first n_nb GloVe neighbours, the extras, and
+    the MiniLM neighbours when the feature set uses MiniLM."""
+    cols = [ALL_FEATURES.index(f) for f in feats if f != "vec"]
+    use_e = any(f in E_FEATURES for f in feats)
     blocks = []
-    for x, i, words, F, V, y in examples:
-        if not len(words):
-            blocks.append((i, [], np.zeros((0, len(cols) + (V.shape[1] if "vec" in feats else 0))), y))
-            continue
-        rank = np.expm1(F[:, rank_col] * np.log1p(N_MAX))
-        keep = (F[:, SCALAR_FEATURES.index("in_nb")] == 0) | (rank < n_nb - 0.5)
+    for x, i, words, F, V, y, flags, rank in examples:
+        keep = ((flags & FROM_EXTRA) > 0) | (((flags & FROM_G) > 0) & (rank < n_nb))
+        if use_e:
+            keep |= (flags & FROM_E) > 0
         Z = F[keep][:, cols]
         if "vec" in feats:
             Z = np.concatenate([Z, V[keep]], axis=1)
@@ -359,8 +400,8 @@ def design(examples, feats: list[str], n_nb: int):
     return blocks
 
 
-def fit_rank(train_blocks, test_blocks, C: float, seed: int = 0):
-    """Pointwise logistic regression (positives + sampled negatives); returns hits per test item."""
+def fit_rank(train_blocks, test_blocks, C: float, seed: int = 0, model: str = "lr"):
+    """Pointwise classifier (positives + sampled negatives); returns hits per test item."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -375,29 +416,38 @@ def fit_rank(train_blocks, test_blocks, C: float, seed: int = 0):
         ys.append(y[pick])
     X, Y = np.vstack(Xs), np.concatenate(ys)
     scaler = StandardScaler().fit(X)
-    if X.shape[1] == 1:  # one feature: the ranking is the feature's own order
-        sign = 1.0
-        clf = None
-    else:
+    clf = None
+    if X.shape[1] > 1 and model == "lr":
         clf = LogisticRegression(C=C, max_iter=3000).fit(scaler.transform(X), Y)
+    elif X.shape[1] > 1:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        clf = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
+                                             random_state=seed).fit(scaler.transform(X), Y)
     hits = {}
     for i, words, Z, y in test_blocks:
         if not len(words):
             hits[i] = 0.0
             continue
-        s = Z[:, 0] * sign if clf is None else clf.decision_function(scaler.transform(Z))
+        if clf is None:  # one feature: the ranking is the feature's own order
+            s = Z[:, 0]
+        elif model == "lr":
+            s = clf.decision_function(scaler.transform(Z))
+        else:
+            s = clf.predict_proba(scaler.transform(Z))[:, 1]
         hits[i] = float(y[int(np.argmax(s))])
     return hits, clf
 
 
-RANKER_GRID = {"n_nb": [50, 100, 200], "C": [0.1, 1.0], "feats": ["scalar", "scalar+vec"]}
+RANKER_GRID = {"n_nb": [100, 200, 500], "C": [0.1, 1.0], "feats": ["scalar", "scalar+vec"]}
 
 
-def part_ranker(space: WordSpace, tasks: dict[str, Task], names=("antonym", "synonym")) -> dict:
+def part_ranker(space: WordSpace, tasks: dict[str, Task], sp2: "Space2 | None",
+                names=("antonym", "synonym")) -> dict:
     out = {}
     for name in names:
         task = tasks[name]
-        rd = RankerData(space, task)
+        rd = RankerData(space, task, sp2)
         log(name, "neighbours ready")
         res = {}
         for augment in (False, True):
@@ -432,7 +482,7 @@ def part_ranker(space: WordSpace, tasks: dict[str, Task], names=("antonym", "syn
                                       design(ff.test, FEATURE_SETS[feats], n_nb), C)
                     for i, v in h.items():
                         hits[i] = v
-                    for _, i, words, F, V, y in ff.test:
+                    for _, i, words, F, V, y, *_ in ff.test:
                         recall[i] = float(y.sum() > 0)
                     for k in ablations:
                         hk, _ = fit_rank(design(ff.train, FEATURE_SETS[k], n_nb),
@@ -504,13 +554,15 @@ def embed_cached(texts: list[str], tag: str) -> np.ndarray:
 
 
 class Space2:
-    """MiniLM vectors of GloVe's frequent words plus every task phrase (decoding masks the phrases a
-    fold does not know)."""
+    """MiniLM vectors of GloVe's frequent wordlike words plus every task word or phrase and the
+    negation forms of task words ("extras"; decoding masks the extras a fold does not know)."""
 
-    def __init__(self, space: WordSpace, tasks: dict[str, Task]):
+    def __init__(self, space: WordSpace):
         base = [w for w in space.words[:E_VOCAB] if _WORDLIKE.match(w)]
-        phrases = sorted({canonical(t) for task in tasks.values() for a, bs in task.items for t in [a, *bs]}
-                         - set(base))
+        task_words = {canonical(t) for n in TASKS for a, bs in load_relations(DATA / f"{n}.json")[n]
+                      for t in [a, *bs]}
+        negs = {w for t in task_words if " " not in t for w in neg_forms(t) if w in space.index}
+        phrases = sorted((task_words | negs) - set(base))
         self.words = base + phrases
         self.n_base = len(base)
         self.index = {w: i for i, w in enumerate(self.words)}
@@ -547,9 +599,8 @@ def space2_scores(task: Task, X, Y, method: str, param: float, i: int, train: np
     raise ValueError(method)
 
 
-def part_space2(space: WordSpace, tasks: dict[str, Task]) -> dict:
+def part_space2(space: WordSpace, tasks: dict[str, Task], sp2: Space2) -> dict:
     names = [n for n in SPACE2_TASKS if n in tasks]
-    sp2 = Space2(space, {n: tasks[n] for n in names})
     GE = np.stack([space.vector(w) if w in space else np.zeros(space.dim) for w in sp2.words]).astype(np.float32)
     has_g = np.array([w in space for w in sp2.words])
     out = {}
@@ -685,11 +736,12 @@ def main():
     if "methods" in parts:
         results["methods"] = part_methods(space, tasks)
         print(json.dumps(results["methods"]), flush=True)
+    sp2 = Space2(space) if ("ranker" in parts or "space2" in parts) and "--no-minilm" not in sys.argv else None
     if "ranker" in parts:
-        results["ranker"] = part_ranker(space, tasks, [n for n in ("antonym", "synonym") if n in tasks])
+        results["ranker"] = part_ranker(space, tasks, sp2, [n for n in ("antonym", "synonym") if n in tasks])
         print(json.dumps(results["ranker"]), flush=True)
     if "space2" in parts:
-        results["space2"] = part_space2(space, tasks)
+        results["space2"] = part_space2(space, tasks, sp2)
         print(json.dumps(results["space2"]), flush=True)
     if "--json" in sys.argv:
         print(json.dumps(results, indent=1))

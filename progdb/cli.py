@@ -72,8 +72,9 @@ def cli(ctx, path, server, no_seed):
 @click.option("--key", "-K", "keys", multiple=True, metavar="TEXT",
               help="A phrasing of the request; repeat for more. {slot} marks where inputs go.")
 @click.option("--description", "-d", default="", help="What the program does (a fewshot prompt's instruction).")
-@click.option("--kind", type=click.Choice(["auto", "vector", "fewshot"]), default=None,
-              help="auto: vector when most pairs are in the word space.  [default: auto]")
+@click.option("--kind", type=click.Choice(["auto", "vector", "fewshot", "intent", "negative"]), default=None,
+              help="auto: vector when most pairs are in the word space, else fewshot; intent: only routed "
+              "to; negative: prompts that must route nowhere.  [default: auto]")
 @click.option("--example", "-e", "examples", nargs=2, multiple=True, metavar="IN OUT", help="One example pair.")
 @click.option("--examples", "examples_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Example pairs from a csv, tsv, jsonl or json file.")
@@ -132,9 +133,9 @@ def list_(ctx, as_json):
         click.echo("no programs (add one with `progdb add`)")
         return
     width = max(len(r["name"]) for r in rows)
-    click.echo(f"{'name':<{width}}  {'kind':<7}  {'keys':>4}  {'examples':>8}  description")
+    click.echo(f"{'name':<{width}}  {'kind':<8}  {'keys':>5}  {'examples':>8}  description")
     for r in rows:
-        click.echo(f"{r['name']:<{width}}  {r['kind']:<7}  {r['n_keys']:>4}  {r['n_examples']:>8}  {r['description']}")
+        click.echo(f"{r['name']:<{width}}  {r['kind']:<8}  {r['n_keys']:>5}  {r['n_examples']:>8}  {r['description']}")
 
 
 @cli.command()

@@ -83,6 +83,7 @@ class QueryResult:
     outputs: list[Output] = field(default_factory=list)
     compiled: list[Compiled] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)  # intent slots: {slot, value, start, end}
+    router: str = "similarity"  # how programs were scored: similarity | classifier
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -445,7 +446,7 @@ class ProgramDB:
         decision: Retrieval = self.route([parsed.key], embed([parsed.key]))[0]
         result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
-                             decision.candidates)
+                             decision.candidates, router=self.calibration()["router"])
         if decision.mode == "none":
             return result
         if self._kind_map().get(decision.programs[0].name) == "intent":

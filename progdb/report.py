@@ -23,6 +23,8 @@ def result_text(r: QueryResult) -> str:
     lines.append(f"{progs}  [{r.mode}, score {score:.2f}]")
     if r.message:
         lines.append(f"note: {r.message}")
+    for e in r.entities:
+        lines.append(f"  {e['slot']}: {e['value']}")
     for i, out in enumerate(r.outputs):
         if out.source == "error":
             lines.append(f"{out.input}: error: {out.error}")
@@ -45,7 +47,8 @@ def explain_text(r: QueryResult) -> str:
     lines += [f"   key:      {r.key!r}", f"   inputs:   {r.inputs!r}"]
     if r.slots:
         lines.append(f"   slots:    {r.slots!r}")
-    lines += ["2. retrieve", f"   nearest programs (best key similarity; threshold {r.threshold:.2f}):"]
+    score = "router probability" if r.router == "classifier" else "best key similarity"
+    lines += ["2. retrieve", f"   nearest programs ({score}; threshold {r.threshold:.2f}):"]
     for c in r.candidates:
         lines.append(f"     {c.score:.3f}  {c.name:<24} via key {c.key!r}")
     lines.append(f"   decision: {r.mode}" + (f" ({r.message})" if r.message else ""))
