@@ -439,70 +439,69 @@ def fit_rank(train_blocks, test_blocks, C: float, seed: int = 0, model: str = "l
     return hits, clf
 
 
-RANKER_GRID = {"n_nb": [100, 200, 500], "C": [0.1, 1.0], "feats": ["scalar", "scalar+vec"]}
+RANKER_GRID = {"n_nb": [100, 200, 500], "C": [0.1, 1.0],
+               "feats": ["scalar", "scalar+vec", "scalar+E", "scalar+E+vec"]}
 
 
 def part_ranker(space: WordSpace, tasks: dict[str, Task], sp2: "Space2 | None",
                 names=("antonym", "synonym")) -> dict:
     out = {}
+    feat_sets = [f for f in RANKER_GRID["feats"] if sp2 is not None or "E" not in f.split("+")]
     for name in names:
         task = tasks[name]
         rd = RankerData(space, task, sp2)
         log(name, "neighbours ready")
         res = {}
         for augment in (False, True):
-            # Choose N, C and the feature set by 4-fold inside the train split (folds 1-4).
+            # Choose N, C, the feature set (and LR or boosted trees) by 4-fold inside the train split.
             inner = []
             for f in range(1, 5):
                 tr = np.flatnonzero((task.fold != 0) & (task.fold != f))
                 te = np.flatnonzero(task.fold == f)
                 inner.append(FoldFeatures(rd, tr, te, augment, strict=False))
             log(name, "augment" if augment else "plain", "inner folds built")
+            configs = [(n_nb, feats, C, "lr") for n_nb in RANKER_GRID["n_nb"] for feats in feat_sets
+                       for C in RANKER_GRID["C"]]
+            configs.append((500, feat_sets[-2], 1.0, "hgb"))
             grid = {}
-            for n_nb in RANKER_GRID["n_nb"]:
-                for feats in RANKER_GRID["feats"]:
-                    for C in RANKER_GRID["C"]:
-                        hits = {}
-                        for ff in inner:
-                            h, _ = fit_rank(design(ff.train, FEATURE_SETS[feats], n_nb),
-                                            design(ff.test, FEATURE_SETS[feats], n_nb), C)
-                            hits.update(h)
-                        grid[(n_nb, feats, C)] = float(np.mean(list(hits.values())))
-                        log(name, augment, n_nb, feats, C, round(grid[(n_nb, feats, C)], 4))
+            for cfg in configs:
+                n_nb, feats, C, model = cfg
+                hits = {}
+                for ff in inner:
+                    h, _ = fit_rank(design(ff.train, FEATURE_SETS[feats], n_nb),
+                                    design(ff.test, FEATURE_SETS[feats], n_nb), C, model=model)
+                    hits.update(h)
+                grid[cfg] = float(np.mean(list(hits.values())))
             best = max(grid, key=grid.get)
-            n_nb, feats, C = best
-            for strict in (False, True):
-                folds = task.fold if not strict else np.array(
-                    [pair_fold(a, bs[0]) for a, bs in task.usable])
-                hits, recall = np.zeros(len(task.usable)), np.zeros(len(task.usable))
-                ablations = {k: np.zeros(len(task.usable)) for k in ("cos", "scalar-known")}
+            log(name, augment, "inner CV", {"/".join(map(str, k)): round(v, 4) for k, v in grid.items()})
+            n_nb, feats, C, model = best
+            variants = {"chosen": (feats, model), "cos": ("cos", "lr"), "scalar-known": ("scalar-known", "lr"),
+                        "scalar": ("scalar", "lr")}
+            for strict in ((False, True) if augment else (False,)):
+                folds = task.fold if not strict else np.array([pair_fold(a, bs[0]) for a, bs in task.usable])
+                hits = {k: np.zeros(len(task.usable)) for k in variants}
+                recall = np.zeros(len(task.usable))
                 for f in range(5):
                     ff = FoldFeatures(rd, np.flatnonzero(folds != f), np.flatnonzero(folds == f), augment, strict)
-                    h, clf = fit_rank(design(ff.train, FEATURE_SETS[feats], n_nb),
-                                      design(ff.test, FEATURE_SETS[feats], n_nb), C)
-                    for i, v in h.items():
-                        hits[i] = v
-                    for _, i, words, F, V, y, *_ in ff.test:
+                    for k, (fs, mdl) in variants.items():
+                        h, clf = fit_rank(design(ff.train, FEATURE_SETS[fs], n_nb),
+                                          design(ff.test, FEATURE_SETS[fs], n_nb), C, model=mdl)
+                        for i, v in h.items():
+                            hits[k][i] = v
+                        if k == "chosen" and f == 0 and not strict and mdl == "lr":
+                            res.setdefault("coef_fold0", {})["augment" if augment else "plain"] = dict(
+                                zip(FEATURE_SETS[fs], np.round(clf.coef_[0], 3).tolist()))
+                    for i, words, Z, y in design(ff.test, FEATURE_SETS[feats], n_nb):
                         recall[i] = float(y.sum() > 0)
-                    for k in ablations:
-                        hk, _ = fit_rank(design(ff.train, FEATURE_SETS[k], n_nb),
-                                         design(ff.test, FEATURE_SETS[k], n_nb), C)
-                        for i, v in hk.items():
-                            ablations[k][i] = v
-                    if f == 0 and not strict and feats == "scalar":
-                        coef = dict(zip(FEATURE_SETS[feats], np.round(clf.coef_[0], 3).tolist()))
-                        res.setdefault("coef", {})["augment" if augment else "plain"] = coef
                 val = folds == 0
                 all_val = np.array([(pair_fold(a, bs[0]) if strict else fold_of(a)) == 0 for a, bs in task.items])
                 key = ("augment" if augment else "plain") + ("-strict" if strict else "")
-                res[key] = {
-                    "chosen": {"n_nb": n_nb, "feats": feats, "C": C, "inner_cv": round(grid[best], 4)},
-                    "5fold_all": round(float(hits.sum()) / task.n, 4),
-                    "val": round(float(hits[val].sum()) / max(1, int(all_val.sum())), 4),
-                    "pool_recall": round(float(recall.mean()), 4),
-                    "cos_only_5fold": round(float(ablations["cos"].sum()) / task.n, 4),
-                    "no_known_words_5fold": round(float(ablations["scalar-known"].sum()) / task.n, 4),
-                }
+                res[key] = {"chosen": {"n_nb": n_nb, "feats": feats, "C": C, "model": model,
+                                       "inner_cv": round(grid[best], 4)},
+                            "pool_recall": round(float(recall.mean()), 4)}
+                for k, h in hits.items():
+                    res[key][k] = {"5fold_all": round(float(h.sum()) / task.n, 4),
+                                   "val": round(float(h[val].sum()) / max(1, int(all_val.sum())), 4)}
                 log(name, key, res[key])
         out[name] = res
     return out
