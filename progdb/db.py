@@ -271,7 +271,7 @@ class ProgramDB:
         return cal
 
     def set_calibration(self, **values) -> dict:
-        """Set calibration values by hand (`progdb show --calibration --set threshold=0.6`)."""
+        """Set calibration values by hand (`progdb fit --set router_threshold=0.5`)."""
         allowed = {"router": str, "threshold": float, "margin": float, "router_threshold": float,
                    "router_margin": float}
         clean = {}
@@ -295,9 +295,13 @@ class ProgramDB:
                                                 encoder().model_path)]
         return self._router_cache[0]
 
-    def route(self, keys: list[str], vectors: np.ndarray, router: str | None = None) -> list[Retrieval]:
-        """Decide, for each key (embedded as `vectors`), which program it asks for."""
+    def route(self, keys: list[str], vectors: np.ndarray, router: str | None = None,
+              threshold: float | None = None) -> list[Retrieval]:
+        """Decide, for each key (embedded as `vectors`), which program it asks for; `router` and
+        `threshold` override the stored calibration."""
         cal = self.calibration()
+        if threshold is not None:
+            cal["threshold"] = cal["router_threshold"] = threshold
         kinds = self._kind_map()
         all_hits = self.store.nearest_keys(vectors, 50)
         model = self._router() if (router or cal["router"]) == "classifier" else None
@@ -314,13 +318,14 @@ class ProgramDB:
                                                  cal["margin"], exact))
         return decisions
 
-    def route_prompts(self, prompts: list[str], router: str | None = None) -> tuple[list[Parsed], list[Retrieval]]:
+    def route_prompts(self, prompts: list[str], router: str | None = None,
+                      threshold: float | None = None) -> tuple[list[Parsed], list[Retrieval]]:
         """Parse and route many prompts in one batch (templates and explicit structure; a prompt
         without either routes whole): what `fit` and `eval routes` measure."""
         templates = self._template_list()
         parsed = [parse(p, templates, None) for p in prompts]
         keys = [p.key or p.prompt for p in parsed]
-        return parsed, self.route(keys, encoder().encode(keys), router)
+        return parsed, self.route(keys, encoder().encode(keys), router, threshold)
 
     def fit(self, rows: list[LabelledPrompt], router: str = "classifier") -> dict:
         """Calibrate routing on labelled prompts (out-of-scope ones included, intent None): the
@@ -335,8 +340,7 @@ class ProgramDB:
         if not rows:
             raise ProgdbError("fit: no labelled prompts")
         # Route with a threshold of 0 to see every prompt's best program and its score.
-        with self._temporary_settings(**{"router": router, "threshold": 0.0, "router_threshold": 0.0}):
-            _, decisions = self.route_prompts([r.text for r in rows], router)
+        _, decisions = self.route_prompts([r.text for r in rows], router, threshold=0.0)
         gold = [program_name(r.intent) if r.intent else None for r in rows]
         scored = [(d.programs[0].name if d.programs else None, d.programs[0].score if d.programs else 0.0,
                    d.exact) for d in decisions]
@@ -348,16 +352,6 @@ class ProgramDB:
         with self._writing():
             self.store.set_settings(**values)
         return report
-
-    @contextmanager
-    def _temporary_settings(self, **values):
-        saved = self.store.settings
-        merged = {**saved(), **values}
-        self.store.settings = lambda: merged
-        try:
-            yield
-        finally:
-            self.store.settings = saved
 
     def import_labelled(self, path: str, fmt: str, split: str, replace: bool = False) -> list[Program]:
         """One intent program per intent of a labelled benchmark split (see labelled.py)."""

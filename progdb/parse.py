@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .program import SLOT_RE, input_slots, key_slots, key_text
+from .program import SLOT_RE, input_slots, key_slots
 
 _END_PUNCT = "?.!;, \t\n"
 _FILLER_WORDS = 3  # words a template tolerates in front of it ("please", "hey, what's")
