@@ -296,10 +296,10 @@ class ProgramDB:
         return self._router_cache[0]
 
     def route(self, keys: list[str], vectors: np.ndarray, router: str | None = None,
-              threshold: float | None = None) -> list[Retrieval]:
+              threshold: float | None = None, cal: dict | None = None) -> list[Retrieval]:
         """Decide, for each key (embedded as `vectors`), which program it asks for; `router` and
-        `threshold` override the stored calibration."""
-        cal = self.calibration()
+        `threshold` override the calibration (`cal`, read from the database when not given)."""
+        cal = dict(cal or self.calibration())
         if threshold is not None:
             cal["threshold"] = cal["router_threshold"] = threshold
         kinds = self._kind_map()
@@ -308,14 +308,14 @@ class ProgramDB:
         probs = model.probabilities(keys, vectors) if model is not None else None
         decisions = []
         for i, hits in enumerate(all_hits):
-            exact = retrieve.exact_match(hits)
+            nearest = retrieve.best_per_program(hits)
+            exact = retrieve.exact_match(nearest)
             if model is not None:
-                ranked = retrieve.by_probability(model.classes, probs[i], hits)
+                ranked = retrieve.by_probability(model.classes, probs[i], nearest)
                 decisions.append(retrieve.decide(ranked, kinds, cal["router_threshold"], cal["router_margin"],
                                                  exact, temperature=ROUTER_TEMPERATURE))
             else:
-                decisions.append(retrieve.decide(retrieve.best_per_program(hits), kinds, cal["threshold"],
-                                                 cal["margin"], exact))
+                decisions.append(retrieve.decide(nearest, kinds, cal["threshold"], cal["margin"], exact))
         return decisions
 
     def route_prompts(self, prompts: list[str], router: str | None = None,
@@ -436,11 +436,11 @@ class ProgramDB:
             return [h[0].score if h else 0.0 for h in hits]
 
         parsed: Parsed = parse(prompt, self._template_list(), score_keys)
-        settings = self.store.settings()
-        decision: Retrieval = self.route([parsed.key], embed([parsed.key]))[0]
+        cal = self.calibration()
+        decision: Retrieval = self.route([parsed.key], embed([parsed.key]), cal=cal)[0]
         result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
-                             decision.candidates, router=self.calibration()["router"])
+                             decision.candidates, router=cal["router"])
         if decision.mode == "none":
             return result
         if self._kind_map().get(decision.programs[0].name) == "intent":
@@ -452,8 +452,7 @@ class ProgramDB:
                 "the prompt names a program but gives it no input"
             return result
         if result.kind == "vector":
-            chain = self._composition(parsed, decision, embed, score_keys,
-                                      float(settings.get("threshold", retrieve.DEFAULT_THRESHOLD)))
+            chain = self._composition(parsed, decision, embed, score_keys, cal["threshold"])
             if chain:
                 result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
                 result.message = "runs " + " then ".join(m.name for m in chain[0])

@@ -65,23 +65,19 @@ class Encoder:
         """encode(), remembered on disk by content: seeding a new database re-embeds the same
         thousands of texts, and reading them back takes milliseconds instead of a minute."""
         import hashlib
-        from pathlib import Path
 
-        from platformdirs import user_cache_dir
+        from .cache import cache_file, written
 
         digest = hashlib.sha256("\x00".join([self.model_path, *texts]).encode()).hexdigest()[:24]
-        path = Path(user_cache_dir("progdb")) / f"embeddings-{digest}.npy"
+        path = cache_file(f"embeddings-{digest}.npy")
         if path.exists():
             cached = np.load(path)
             if cached.shape[0] == len(texts):
                 return cached
         vectors = self.encode(texts)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
+            with written(path) as tmp, open(tmp, "wb") as fh:
                 np.save(fh, vectors)
-            os.replace(tmp, path)
         except OSError:
             pass  # a read-only cache only costs time
         return vectors

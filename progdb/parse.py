@@ -13,6 +13,7 @@ from typing import Callable
 from .program import SLOT_RE, input_slots, key_slots
 
 _END_PUNCT = "?.!;, \t\n"
+_VALUE_STRIP = _END_PUNCT + "\"'“”"  # what a slot value loses at either end
 _FILLER_WORDS = 3  # words a template tolerates in front of it ("please", "hey, what's")
 _MAX_CUT_INPUT_WORDS = 8
 
@@ -75,7 +76,7 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         m = t.regex.match(prompt.strip())
         if not m:
             continue
-        values = {k: v.strip().strip(_END_PUNCT + "\"'“”") for k, v in m.groupdict().items()}
+        values = {k: v.strip().strip(_VALUE_STRIP) for k, v in m.groupdict().items()}
         if any(not v for v in values.values()):
             continue
         # Text matched by neither literal nor slot (filler words) counts against the template,
@@ -96,7 +97,7 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         key = key[:start] + " " + key[end:]
     spans = []
     for slot, raw in m.groupdict().items():
-        lead = len(raw) - len(raw.lstrip(_END_PUNCT + "\"'“”"))
+        lead = len(raw) - len(raw.lstrip().lstrip(_VALUE_STRIP))  # as the value was stripped
         start = offset + m.start(slot) + lead
         spans.append((start, start + len(values[slot]), slot))
     return Parsed(prompt, _clean_key(key), inputs, values, "template", t.key, t.program, sorted(spans))

@@ -9,7 +9,7 @@ The same rule then decides: below the threshold, or nearest a negative program, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -51,9 +51,10 @@ def best_per_program(hits: list[KeyHit]) -> list[ProgramMatch]:
     return [ProgramMatch(h.program, round(h.score, 4), 0.0, h.key) for h in ranked]
 
 
-def by_probability(classes: list[str], probs: np.ndarray, hits: list[KeyHit]) -> list[ProgramMatch]:
-    """Programs ranked by the router's probability; each shows its closest key when one was hit."""
-    closest = {m.name: m.key for m in best_per_program(hits)}
+def by_probability(classes: list[str], probs: np.ndarray, nearest: list[ProgramMatch]) -> list[ProgramMatch]:
+    """Programs ranked by the router's probability; each shows its closest key when one was hit
+    (`nearest`: best_per_program of the key search)."""
+    closest = {m.name: m.key for m in nearest}
     order = np.argsort(-probs, kind="stable")
     return [ProgramMatch(classes[i], round(float(probs[i]), 4), 0.0, closest.get(classes[i], ""))
             for i in order]
@@ -90,8 +91,9 @@ def decide(ranked: list[ProgramMatch], kinds: dict[str, str], threshold: float =
                      f"the key falls between programs; blending {names}")
 
 
-def exact_match(hits: list[KeyHit]) -> ProgramMatch | None:
-    ranked = best_per_program(hits)
-    if ranked and ranked[0].score >= EXACT:
-        return ranked[0]
+def exact_match(nearest: list[ProgramMatch]) -> ProgramMatch | None:
+    """The program whose key the prompt matches (nearly) word for word, if any (`nearest`:
+    best_per_program of the key search); a copy, so deciding on it leaves the candidates as they are."""
+    if nearest and nearest[0].score >= EXACT:
+        return replace(nearest[0])
     return None

@@ -12,10 +12,11 @@ disk by their content, so a changed program retrains it and the database never s
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
+
+from .cache import cache_file, written
 
 C = 10.0            # inverse regularisation; chosen on CLINC150 val halves, not on a test split
 NGRAMS = (1, 2)
@@ -63,12 +64,10 @@ class Router:
         return p / p.sum(axis=1, keepdims=True)
 
     def save(self, path: Path) -> None:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
+        with written(path) as tmp, open(tmp, "wb") as fh:
             np.savez(fh, classes=np.array(self.classes), vocabulary=np.array(
                 sorted(self.vectorizer.vocabulary, key=self.vectorizer.vocabulary.get) or [""]),
                 idf=self.vectorizer.idf_, coef=self.coef, intercept=self.intercept)
-        os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> "Router":
@@ -88,10 +87,7 @@ def cached_router(labels: list[str], texts: list[str], vectors: np.ndarray, mode
     programs (nothing to choose between)."""
     if len(set(labels)) < 2:
         return None
-    from platformdirs import user_cache_dir
-
-    path = Path(user_cache_dir("progdb")) / \
-        f"router-{digest(labels, texts, model)}.npz"
+    path = cache_file(f"router-{digest(labels, texts, model)}.npz")
     if path.exists():
         try:
             return Router.load(path)
@@ -99,7 +95,6 @@ def cached_router(labels: list[str], texts: list[str], vectors: np.ndarray, mode
             pass  # a damaged cache file is rebuilt below
     router = Router.train(texts, vectors, labels)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         router.save(path)
     except OSError:
         pass  # a read-only cache only costs time

@@ -11,9 +11,10 @@ The tagger is derived data: trained when first needed, cached on disk by the exa
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
+
+from .cache import cache_file, written
 
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
 FOLDS = 4
@@ -70,9 +71,7 @@ def word_clusters() -> dict[str, str]:
     like the values that were. Computed once, cached as text."""
     global _clusters
     if _clusters is None:
-        from platformdirs import user_cache_dir
-
-        path = Path(user_cache_dir("progdb")) / f"word-clusters-v{VERSION}.tsv"
+        path = cache_file(f"word-clusters-v{VERSION}.tsv")
         if not path.exists():
             _write_clusters(path)
         _clusters = dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines())
@@ -90,10 +89,8 @@ def _write_clusters(path: Path) -> None:
            for k in CLUSTER_SIZES]
     lines = [f"{space.words[i]}\t{'/'.join(str(c[i]) for c in ids)}" for i in range(n)
              if "\t" not in space.words[i] and "\n" not in space.words[i]]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.replace(tmp, path)
+    with written(path) as tmp:
+        tmp.write_text("\n".join(lines), encoding="utf-8")
 
 
 def features(words: list[str], gaz_marks: list[list[str]]) -> list[list[str]]:
@@ -178,22 +175,18 @@ def train(examples: list[tuple[str, list[Span]]], model_path: Path) -> None:
                 trainer.append(features(words, gaz.marks(words)), labels)
     trainer.set_params({"c1": 0.1, "c2": 0.05, "max_iterations": 150,
                         "feature.possible_transitions": True})
-    tmp = model_path.with_suffix(f".{os.getpid()}.tmp")
-    trainer.train(str(tmp))
-    os.replace(tmp, model_path)
+    with written(model_path) as tmp:
+        trainer.train(str(tmp))
 
 
 def cached_tagger(examples: list[tuple[str, list[Span]]]) -> Tagger | None:
     """The tagger for these annotated examples (None when none carries a slot)."""
     if not any(spans for _, spans in examples):
         return None
-    from platformdirs import user_cache_dir
-
     h = hashlib.sha256(f"slots v{VERSION} {FOLDS}".encode())
     for text, spans in examples:
         h.update(f"\x00{text}\x01{sorted(spans)}".encode())
-    path = Path(user_cache_dir("progdb")) / f"slots-{h.hexdigest()[:24]}.crfsuite"
+    path = cache_file(f"slots-{h.hexdigest()[:24]}.crfsuite")
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         train(examples, path)
     return Tagger(path, Gazetteer(examples))
