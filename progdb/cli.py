@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .errors import ProgdbError
+from .fewshot import DEFAULT_BUDGET
 from .word_methods import DEFAULT_METHOD, METHODS
 
 
@@ -45,6 +46,10 @@ def _echo_json(data) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+shots_option = click.option("--shots", default=4, show_default=True, help="Examples in a compiled few-shot prompt.")
+budget_option = click.option("--budget", default=DEFAULT_BUDGET, show_default=True, metavar="CHARS",
+                             help="Characters a compiled few-shot prompt may take; demonstrations that do not "
+                             "fit are left out.")
 
 
 @click.group(cls=ProgdbGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -282,23 +287,58 @@ def fit(ctx, file, fmt, split, router, settings, as_json):
 @cli.command()
 @click.argument("prompt")
 @click.option("-k", "k", default=5, show_default=True, help="Candidates to return per input.")
-@click.option("--shots", default=4, show_default=True, help="Examples in a compiled few-shot prompt.")
+@shots_option
+@budget_option
 @click.option("--method", type=click.Choice(METHODS), default=DEFAULT_METHOD, show_default=True,
               help="Vector programs: how the answer is found (see `progdb eval analogies` and the README).")
+@click.option("--llm", "llm_url", metavar="URL", default=None,
+              help="An OpenAI-compatible LLM's base URL, e.g. http://127.0.0.1:8080/v1: fewshot programs run there "
+              "[env PROGDB_LLM_URL; the API key only from env PROGDB_LLM_API_KEY].")
+@click.option("--model", default=None, help="The model name sent to the LLM [env PROGDB_LLM_MODEL].")
+@click.option("--timeout", type=float, default=None, help="Seconds to wait for the LLM's reply "
+              "[env PROGDB_LLM_TIMEOUT; default 60].")
 @click.option("--explain", is_flag=True, help="Print each stage: parse, retrieve, execute.")
 @json_option
 @click.pass_context
-def query(ctx, prompt, k, shots, method, explain, as_json):
-    """Answer PROMPT: find the program it asks for and run it on its inputs."""
+def query(ctx, prompt, k, shots, budget, method, llm_url, model, timeout, explain, as_json):
+    """Answer PROMPT: find the program it asks for and run it on its inputs.
+
+    Without an LLM a fewshot program's output is its compiled prompt; with one, the LLM's reply."""
+    from .llm import Endpoint
     from .report import explain_text, result_text
 
-    result = _db(ctx).query(prompt, k=k, shots=shots, method=method)
+    llm = Endpoint.configured(llm_url, model, timeout)
+    result = _db(ctx).query(prompt, k=k, shots=shots, method=method, llm=llm, budget=budget)
     if as_json:
         _echo_json(result.to_dict())
     elif explain:
         click.echo(explain_text(result))
     else:
         click.echo(result_text(result))
+
+
+@cli.command("compile")
+@click.argument("prompt")
+@shots_option
+@budget_option
+@click.option("--format", "fmt", type=click.Choice(["text", "messages", "json"]), default="text", show_default=True,
+              help="text: the prompt as one text; messages: chat messages (JSON); json: program, text, "
+              "messages and examples.")
+@click.pass_context
+def compile_(ctx, prompt, shots, budget, fmt):
+    """Print only the few-shot prompt PROMPT compiles to, and run nothing (a dry run to pipe anywhere).
+
+    One prompt per input: several inputs print as a JSON list (messages, json) or separated by a form feed."""
+    result = _db(ctx).compile(prompt, shots=shots, budget=budget)
+    names = ", ".join(m.name for m in result.programs)
+    docs = [{"program": names, "text": c.text, "messages": c.messages, "examples": c.examples}
+            for c in result.compiled]
+    if fmt == "text":
+        click.echo("\n\f\n".join(d["text"] for d in docs))
+        return
+    if fmt == "messages":
+        docs = [d["messages"] for d in docs]
+    _echo_json(docs[0] if len(docs) == 1 else docs)
 
 
 @cli.group("eval")

@@ -16,8 +16,9 @@ import numpy as np
 from . import retrieve
 from .encoder import Encoder
 from .errors import ProgdbError
-from .execute import (DEFAULT_METHOD, Compiled, Output, WordProgram, allocate_shots, compile_prompt, run_chain,
-                      instruction_for, run_vector)
+from .execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
+from .fewshot import DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, fixed_size, instruction_for, pool_size, select
+from .llm import Endpoint
 from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
 from .parse import Parsed, compile_template, fill, match_template, parse
 from .program import Example, Program, key_text, parse_card, validate
@@ -101,6 +102,7 @@ class ProgramDB:
         self._vector_cache = None
         self._router_cache = None
         self._taggers: dict = {}
+        self._example_vec_cache: dict = {}
         if self.store.is_new:
             self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
@@ -413,15 +415,23 @@ class ProgramDB:
         return rank_programs(space, self._word_programs(), pairs)[:k]
 
     def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD,
-              use_stored: bool = True) -> QueryResult:
+              use_stored: bool = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
+              compile_only: bool = False) -> QueryResult:
         """use_stored=False: stored pairs neither answer nor teach the input asked about, so the
-        result measures the program rather than the database's memory (evaluations)."""
+        result measures the program rather than the database's memory (evaluations).
+        llm: fewshot programs run there (else the compiled prompt is the output), and a word outside
+        the word space falls back to its vector program's few-shot form. compile_only: compile the
+        few-shot prompt of whatever program is found, vector programs included, and run nothing."""
         if not prompt or not prompt.strip():
             raise ProgdbError("the prompt is empty")
         if k < 1:
             raise ProgdbError("-k must be at least 1")
+        if shots < 0 or budget < 1:
+            raise ProgdbError("--shots must be at least 0 and --budget at least 1")
         incontext = parse_incontext(prompt)
         if incontext:
+            if compile_only:
+                return self._compile_incontext(prompt, *incontext, budget=budget)
             return self._query_incontext(prompt, *incontext, k=k, method=method, use_stored=use_stored)
         vec_cache: dict[str, np.ndarray] = {}
 
@@ -444,12 +454,18 @@ class ProgramDB:
         if decision.mode == "none":
             return result
         if self._kind_map().get(decision.programs[0].name) == "intent":
+            if compile_only:
+                raise ProgdbError(f"'{decision.programs[0].name}' is an intent: it is routed to, not compiled")
             return self._fill_intent(result, decision.programs[0].name, parsed)
         programs = [(self.get(m.name), m.weight) for m in decision.programs]
         result.kind = programs[0][0].kind
         if not parsed.inputs:
             result.message = (result.message + "; " if result.message else "") + \
                 "the prompt names a program but gives it no input"
+            return result
+        fewshot = _FewshotRun(self, programs, parsed, shots, budget, embed, None if compile_only else llm, use_stored)
+        if compile_only:
+            result.compiled = [fewshot.compile(text) for text in parsed.inputs]
             return result
         if result.kind == "vector":
             chain = self._composition(parsed, decision, embed, score_keys, cal["threshold"])
@@ -461,9 +477,56 @@ class ProgramDB:
                 return result
             result.outputs = run_vector(word_space(), [(self._pairs(p), w) for p, w in programs],
                                         parsed.inputs, k, method, use_stored)
+            for i, out in enumerate(result.outputs):
+                if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
+                    result.outputs[i] = fewshot.fallback(out)
+            result.compiled = fewshot.compiled
         else:
-            result.compiled, result.outputs = self._run_fewshot(programs, parsed, shots, embed)
+            result.outputs = [fewshot.run(text) for text in parsed.inputs]
+            result.compiled = fewshot.compiled
         return result
+
+    def compile(self, prompt: str, shots: int = 4, budget: int = DEFAULT_BUDGET) -> QueryResult:
+        """The few-shot prompt the query would run, one per input, and nothing run (a dry run)."""
+        result = self.query(prompt, shots=shots, budget=budget, compile_only=True)
+        if result.mode == "none":
+            raise ProgdbError(f"no program: {result.message}")
+        if not result.compiled:
+            raise ProgdbError(f"{result.programs[0].name}: the prompt gives the program no input to compile")
+        return result
+
+    def _compile_incontext(self, prompt: str, demos: list[tuple[str, str]], text: str, budget: int) -> QueryResult:
+        """An in-context prompt's demonstrations are its few-shot examples, as given."""
+        examples = [{"input": a, "output": b, "program": "in-context", "score": 1.0} for a, b in demos]
+        instruction = "Give the output for the last input, following the pattern of the examples."
+        compiled = compile_prompt(instruction, examples, text)
+        notes = []
+        while len(compiled.text) > budget and compiled.examples:
+            compiled = compile_prompt(instruction, compiled.examples[:-1], text)
+            notes = [f"{len(compiled.examples)} of {len(examples)} demonstrations fit"]
+        compiled.notes = notes
+        return QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", 0.0,
+                           [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")], [],
+                           kind="fewshot", compiled=[compiled])
+
+    def _example_vectors(self, program: Program) -> np.ndarray:
+        """A vector program's example inputs in key space (its few-shot form needs them; they are
+        not stored as records, so they are embedded on first use, with the disk cache)."""
+        key = (program.name, len(program.examples), hash(tuple(e.input for e in program.examples)))
+        if key not in self._example_vec_cache:
+            self._example_vec_cache[key] = encoder().encode_cached([e.input for e in program.examples])
+        return self._example_vec_cache[key]
+
+    def candidates(self, program: Program, vec: np.ndarray, n: int) -> list[Candidate]:
+        """The program's examples nearest to `vec` in key space, offered as demonstrations."""
+        if program.kind == "fewshot":
+            return [Candidate(i, o, program.name, s, v) for i, o, s, v in
+                    self.store.nearest_examples(program.name, vec, n)]
+        vecs = self._example_vectors(program)
+        scores = vecs @ (vec / (np.linalg.norm(vec) or 1.0))
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [Candidate(program.examples[j].input, program.examples[j].output, program.name,
+                          float(scores[j]), vecs[j]) for j in top]
 
     def _query_incontext(self, prompt: str, demos: list[tuple[str, str]], text: str, k: int, method: str,
                          use_stored: bool) -> QueryResult:
@@ -536,30 +599,53 @@ class ProgramDB:
         before = parsed.prompt.lower().find(text.lower()) < parsed.prompt.lower().find(words[0].lower())
         return ([left, right] if before else [right, left]), text
 
-    def _run_fewshot(self, programs, parsed: Parsed, shots: int, embed):
+
+
+class _FewshotRun:
+    """One query's few-shot work: the instruction (with the request's parameters filled), then per
+    input the compiled prompt and, with an LLM configured, its reply."""
+
+    def __init__(self, db: ProgramDB, programs: list[tuple[Program, float]], parsed: Parsed, shots: int,
+                 budget: int, embed, llm: Endpoint | None, use_stored: bool):
+        self.db, self.programs, self.shots, self.budget, self.embed, self.llm = db, programs, shots, budget, embed, llm
         lead = programs[0][0]
         params = {s: v for s, v in parsed.slots.items() if v not in parsed.inputs}
         request = key_text(fill(parsed.template, params)) if parsed.template else parsed.key
-        instruction = instruction_for(lead, params, request)
+        self.instruction = instruction_for(lead, params, request)
         if len(programs) > 1:
             names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
-            instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
-        counts = allocate_shots([w for _, w in programs], shots)
-        stored = {e.input.strip().lower(): e.output for e in lead.examples} if len(programs) == 1 else {}
-        compiled, outputs = [], []
-        for text in parsed.inputs:
-            vec = embed([text])[0]
-            examples = []
-            for (p, _), n in zip(programs, counts):
-                if n:
-                    near = self.store.nearest_examples(p.name, vec, n)
-                    examples += [{"input": i, "output": o, "program": p.name, "score": round(s, 4)}
-                                 for i, o, s, _ in near]
-            c = compile_prompt(instruction, examples, text)
-            compiled.append(c)
-            if text.strip().lower() in stored:
-                # A database answers what it holds; the compiled prompt stays available beside it.
-                outputs.append(Output(text, stored[text.strip().lower()], "stored"))
-            else:
-                outputs.append(Output(text, c.text, "compiled"))
-        return compiled, outputs
+            self.instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
+        self.stored = {e.input.strip().lower(): e.output for e in lead.examples} \
+            if len(programs) == 1 and use_stored else {}
+        self.compiled: list[Compiled] = []
+
+    def compile(self, text: str) -> Compiled:
+        vec = self.embed([text])[0]
+        pools = [(p.name, w, self.db.candidates(p, vec, pool_size(self.shots) + 1)) for p, w in self.programs]
+        room = self.budget - fixed_size(self.instruction, text)
+        chosen, notes = select(pools, vec, self.shots, max(room, 0), exclude=text)
+        if room <= 0:
+            notes = [f"the input alone fills the budget of {self.budget:,} characters: no demonstrations"]
+        examples = [{"input": c.input, "output": c.output, "program": c.program, "score": round(c.score, 4)}
+                    for c in chosen]
+        compiled = compile_prompt(self.instruction, examples, text, notes)
+        self.compiled.append(compiled)
+        return compiled
+
+    def run(self, text: str) -> Output:
+        """A database answers what it holds; otherwise the LLM's reply, or the prompt itself."""
+        compiled = self.compile(text)
+        if text.strip().lower() in self.stored:
+            return Output(text, self.stored[text.strip().lower()], "stored")
+        if self.llm is None:
+            return Output(text, compiled.text, "compiled")
+        return Output(text, self.llm.chat(compiled.messages), "llm")
+
+    def fallback(self, failed: Output) -> Output:
+        """A vector program's input outside the word space, answered by the program's few-shot form."""
+        if self.llm is None:
+            failed.error += " (with an LLM configured, --llm, the program's few-shot form would answer it)"
+            return failed
+        out = self.run(failed.input)
+        out.note = f"{failed.error}: answered by the program's few-shot form on the LLM"
+        return out

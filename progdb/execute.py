@@ -1,7 +1,6 @@
 """Run a retrieved program on its inputs.
 
-Vector programs run by arithmetic in word space; fewshot programs compile a prompt from their
-instruction and the stored examples nearest to the input.
+Vector programs run by arithmetic in word space (fewshot programs: see fewshot.py).
 """
 from __future__ import annotations
 
@@ -24,19 +23,11 @@ class Candidate:
 class Output:
     input: str
     answer: str | None
-    source: str  # stored | vector | compiled | error
+    source: str  # stored | vector | composed | compiled (the prompt, no LLM configured) | llm | error
     candidates: list[Candidate] = field(default_factory=list)
     error: str | None = None
     chain: list[str] = field(default_factory=list)  # composed programs: input, then each step's answer
-
-
-@dataclass
-class Compiled:
-    instruction: str
-    examples: list[dict]
-    input: str
-    text: str
-    messages: list[dict]
+    note: str | None = None  # e.g. a vector program answered by its few-shot form on the LLM
 
 
 class WordProgram:
@@ -152,34 +143,3 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
 def _case(word: str, capitalised: bool) -> str:
     """GloVe 6B is lower-case; programs whose outputs are names get them capitalised back."""
     return " ".join(w[:1].upper() + w[1:] for w in word.split(" ")) if capitalised else word
-
-
-def instruction_for(program: Program, params: dict[str, str], request: str | None) -> str:
-    """The program's description, plus the request with its parameters filled, when it has any."""
-    base = program.description or (request or program.keys[0])
-    if params and request:
-        return f"{base.rstrip('.')}. Request: {request}."
-    return base
-
-
-def compile_prompt(instruction: str, examples: list[dict], text: str) -> Compiled:
-    """Plain text and chat messages from the same parts, so both say the same thing."""
-    blocks = [instruction, ""]
-    messages = [{"role": "system", "content": instruction}]
-    for ex in examples:
-        blocks += [f"Input: {ex['input']}", f"Output: {ex['output']}", ""]
-        messages += [{"role": "user", "content": ex["input"]}, {"role": "assistant", "content": ex["output"]}]
-    blocks += [f"Input: {text}", "Output:"]
-    messages.append({"role": "user", "content": text})
-    return Compiled(instruction, examples, text, "\n".join(blocks), messages)
-
-
-def allocate_shots(weights: list[float], shots: int) -> list[int]:
-    """Demonstrations per program in proportion to weight; the top program always gets one."""
-    raw = np.array(weights) * shots
-    counts = np.floor(raw).astype(int)
-    for i in np.argsort(-(raw - counts))[: shots - counts.sum()]:
-        counts[i] += 1
-    if shots and counts[0] == 0:
-        counts[0], counts[int(np.argmax(counts))] = 1, counts[int(np.argmax(counts))] - 1
-    return counts.tolist()

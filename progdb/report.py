@@ -28,9 +28,11 @@ def result_text(r: QueryResult) -> str:
     for i, out in enumerate(r.outputs):
         if out.source == "error":
             lines.append(f"{out.input}: error: {out.error}")
-        elif out.source == "compiled":
+        elif out.source in ("compiled", "llm"):
             if len(r.outputs) > 1:
                 lines.append(f"--- input {i + 1}")
+            if out.note:
+                lines.append(f"note: {out.note}")
             lines.append(out.answer or "")
         else:
             tag = " (stored example)" if out.source == "stored" else ""
@@ -63,6 +65,9 @@ def explain_text(r: QueryResult) -> str:
         elif out.source == "compiled":
             lines.append(f"   compiled prompt for {out.input[:40]!r}:")
             lines += ["   | " + line for line in (out.answer or "").splitlines()]
+        elif out.source == "llm":
+            lines.append(f"   LLM reply for {out.input[:40]!r}" + (f" ({out.note})" if out.note else "") + ":")
+            lines += ["   | " + line for line in (out.answer or "").splitlines()]
         else:
             steps = " -> ".join(map(repr, out.chain)) if out.chain else f"{out.input!r} -> {out.answer!r}"
             lines.append(f"   {steps} ({out.source})")
@@ -71,4 +76,6 @@ def explain_text(r: QueryResult) -> str:
         lines.append(f"   demonstrations chosen for {c.input[:40]!r}:")
         for ex in c.examples:
             lines.append(f"     {ex['score']:.3f} [{ex['program']}] {ex['input'][:60]!r}")
+        for note in c.notes:
+            lines.append(f"     ({note})")
     return "\n".join(lines)

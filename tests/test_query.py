@@ -78,7 +78,8 @@ def test_shakespeare_compiles_a_fewshot_prompt(seeded):
     assert all(ex["input"] in stored_inputs for ex in c.examples)
     # Most relevant first, and the compiled text carries instruction, examples and the input.
     assert [ex["score"] for ex in c.examples] == sorted((ex["score"] for ex in c.examples), reverse=True)
-    assert c.text.startswith(c.instruction) and c.text.rstrip().endswith(f"Input: {poem}\nOutput:")
+    m = c.marker
+    assert c.text.startswith(c.instruction) and c.text.endswith(f"<input-{m}>\n{poem}\n</input-{m}>\n<output-{m}>")
     assert [m["role"] for m in c.messages] == ["system", "user", "assistant"] * 1 + ["user", "assistant"] * 2 + ["user"]
     assert r.outputs[0].answer == c.text and r.outputs[0].source == "compiled"
 
