@@ -16,6 +16,9 @@ import numpy as np
 from .program import Program
 
 MMR_LAMBDA = 0.7  # relevance vs. diversity: 1 would be plain nearest neighbours
+# Sentence embeddings crowd together (paraphrases at 0.93-0.96, unrelated text at 0.5), so MMR alone
+# keeps paraphrases; one this close to a chosen example teaches nothing new and waits until last.
+DUPLICATE = 0.9
 POOL_FACTOR = 4   # candidates fetched per demonstration before diversifying
 MIN_POOL = 20
 DEFAULT_BUDGET = 8000  # characters of the whole compiled prompt (about 2,000 tokens)
@@ -48,8 +51,9 @@ def pool_size(shots: int) -> int:
 
 def mmr_order(query: np.ndarray, cands: list[Candidate], lam: float = MMR_LAMBDA) -> list[Candidate]:
     """All candidates in maximal-marginal-relevance order: each next one maximises
-    lam * similarity to the input - (1 - lam) * its highest similarity to those already chosen.
-    Ties go to the more similar, then to the alphabetically first input (determinism)."""
+    lam * similarity to the input - (1 - lam) * its highest similarity to those already chosen,
+    near-duplicates of a chosen one last. Ties go to the more similar, then to the alphabetically
+    first input (determinism)."""
     cands = sorted(cands, key=lambda c: (-round(c.score, 6), c.input, c.output))
     if not cands:
         return []
@@ -59,7 +63,8 @@ def mmr_order(query: np.ndarray, cands: list[Candidate], lam: float = MMR_LAMBDA
     left = list(range(len(cands)))
     order = []
     while left:
-        gain = lam * relevance[left] - (1 - lam) * np.where(np.isfinite(closest[left]), closest[left], 0.0)
+        near = np.where(np.isfinite(closest[left]), closest[left], 0.0)
+        gain = lam * relevance[left] - (1 - lam) * near - 10.0 * (near >= DUPLICATE)
         pick = left[int(np.argmax(np.round(gain, 9)))]  # argmax takes the first of equals
         order.append(cands[pick])
         left.remove(pick)
@@ -74,7 +79,9 @@ def allocate_shots(weights: list[float], shots: int) -> list[int]:
     for i in np.argsort(-(raw - counts), kind="stable")[: shots - counts.sum()]:
         counts[i] += 1
     if shots and counts[0] == 0:
-        counts[0], counts[int(np.argmax(counts))] = 1, counts[int(np.argmax(counts))] - 1
+        donor = int(np.argmax(counts))
+        counts[donor] -= 1
+        counts[0] = 1
     return counts.tolist()
 
 

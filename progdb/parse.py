@@ -69,6 +69,17 @@ def compile_template(program: str, key: str) -> Template | None:
     return Template(program, key, regex, literal, input_slots(slots))
 
 
+def _clean_value(raw: str) -> str:
+    """A slot value without surrounding quotes and punctuation; a text of three words or more keeps
+    its own final ?, ! or . ("Hello, how are you doing today?" is the text to rewrite)."""
+    value = raw.strip().strip(_VALUE_STRIP)
+    if len(value.split()) >= 3:
+        kept = raw.strip().strip("\"'“” \t\n").rstrip(",; ")
+        if value in kept and kept.endswith(("?", "!", ".")):
+            return kept[kept.index(value):]
+    return value
+
+
 def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
     """The matching template with the most literal text; ties go to the earlier stored key."""
     best = None
@@ -76,7 +87,7 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         m = t.regex.match(prompt.strip())
         if not m:
             continue
-        values = {k: v.strip().strip(_VALUE_STRIP) for k, v in m.groupdict().items()}
+        values = {k: _clean_value(v) for k, v in m.groupdict().items()}
         if any(not v for v in values.values()):
             continue
         # Text matched by neither literal nor slot (filler words) counts against the template,
@@ -97,8 +108,7 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         key = key[:start] + " " + key[end:]
     spans = []
     for slot, raw in m.groupdict().items():
-        lead = len(raw) - len(raw.lstrip().lstrip(_VALUE_STRIP))  # as the value was stripped
-        start = offset + m.start(slot) + lead
+        start = offset + m.start(slot) + raw.find(values[slot])  # cleaning only trims the ends
         spans.append((start, start + len(values[slot]), slot))
     return Parsed(prompt, _clean_key(key), inputs, values, "template", t.key, t.program, sorted(spans))
 
