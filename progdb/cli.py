@@ -91,11 +91,14 @@ def cli(ctx, path, server, no_seed):
 @json_option
 @click.pass_context
 def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, replace, as_json):
-    """Register a program NAME with its keys and example pairs."""
+    """Register a program NAME with its keys and example pairs, or a whole program file:
+    `progdb add my-program.yaml` (JSON or YAML with name, keys, description, examples, as in seeds/)."""
     from .pairs_io import read_pairs
     from .program import Example, Program
     from .library import load_program_file
 
+    if not program_file and name and name.endswith((".json", ".yaml", ".yml")) and Path(name).is_file():
+        program_file, name = name, None
     if program_file:
         program = load_program_file(Path(program_file))
         if name:

@@ -79,6 +79,19 @@ def test_add_program_file(tmp_path):
                     "examples:\n  - {input: hi there, output: HI THERE!}\n  - {input: go on, output: GO ON!}\n")
     r = run("--db", str(tmp_path / "db"), "--no-seed", "add", "--file", str(prog))
     assert r.exit_code == 0 and "added shout (fewshot, 1 keys, 2 examples)" in r.output
+    # The file alone, positionally, in JSON as well; then it compiles from what it stores.
+    card = {"name": "whisper", "keys": ["whisper {text}"], "description": "Whisper it.",
+            "examples": [{"input": "HI THERE", "output": "hi there..."}, {"input": "GO ON", "output": "go on..."}]}
+    (tmp_path / "whisper.json").write_text(json.dumps(card))
+    r = run("--db", str(tmp_path / "db"), "add", str(tmp_path / "whisper.json"))
+    assert r.exit_code == 0 and "added whisper (fewshot, 1 keys, 2 examples)" in r.output
+    doc = json.loads(run("--db", str(tmp_path / "db"), "compile", "whisper STOP NOW", "--format", "json").output)
+    assert doc["program"] == "whisper" and doc["messages"][0]["content"].startswith("Whisper it.")
+    assert {e["input"] for e in doc["examples"]} == {"HI THERE", "GO ON"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nkeys: ['x {text}']\nexamples:\n  - {input: a}\n")
+    r = run("--db", str(tmp_path / "db"), "add", str(bad))
+    assert r.exit_code == 1 and str(bad) in r.output and "example 1" in r.output
 
 
 @pytest.mark.parametrize("content,message", [
