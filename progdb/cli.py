@@ -5,6 +5,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -224,31 +225,126 @@ def export(ctx, file):
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["progdb", "clinc", "snips"]), default="progdb",
-              show_default=True, help="progdb: JSON lines from `progdb export`; clinc: CLINC150 JSON; "
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", default="auto", show_default=True,
+              type=click.Choice(["auto", "csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "progdb", "clinc",
+                                 "snips"]),
+              help="auto: from each file (a `progdb export` file, or pairs as csv/tsv/jsonl/json/analogy/bats). "
+              "Pairs formats: see the README. progdb: JSON lines from `progdb export`; clinc: CLINC150 JSON; "
               "snips: the SNIPS benchmark folder (one intent program per intent).")
+@click.option("--program", "-p", default=None, help="Pairs files: the program rows without a program column go to.")
+@click.option("--no-create", is_flag=True, help="Pairs for a program that does not exist are bad rows.")
+@click.option("--batch-size", default=5000, show_default=True, help="Rows checked, embedded and stored together.")
+@click.option("--skip-bad", is_flag=True, help="Store the good rows and write the bad ones, with reasons, to --rejects.")
+@click.option("--rejects", default="progdb-rejects.jsonl", show_default=True, type=click.Path(dir_okay=False),
+              help="Where --skip-bad writes the bad rows (JSON lines: file, line, reason, text).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
 @click.option("--split", default="train", show_default=True,
               help="clinc/snips: which split to import (clinc: train, val, …; snips: train, train_full, …).")
-@click.option("--replace", is_flag=True, help="Replace programs that already exist.")
+@click.option("--replace", is_flag=True, help="progdb/clinc/snips: replace programs that already exist.")
 @json_option
 @click.pass_context
-def import_(ctx, file, fmt, split, replace, as_json):
-    """Read programs from FILE; nothing is stored if any line is bad.
+def import_(ctx, files, fmt, program, no_create, batch_size, skip_bad, rejects, quiet, split, replace, as_json):
+    """Import example pairs, or whole programs, from FILES.
 
-    With --format clinc or snips, each intent of the split becomes a program of kind `intent`
-    whose keys are its prompts (clinc) or the slot templates learned from them (snips); out-of-scope
-    prompts become the negative program `out-of-scope`."""
+    Pairs (csv/tsv with a header `program,input,output` or `input,output`, jsonl, json, analogy,
+    bats, fv) are merged into their programs: the same pair again changes nothing, a new output for
+    a stored input updates it, and a program that does not exist is created (its name is its first
+    key) unless --no-create. A bad row stops the import before anything of its batch is stored,
+    naming file, line and reason (--skip-bad keeps going). A `progdb export` file (nothing is stored
+    if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs."""
+    from .bulk import PAIR_FORMATS, detect_format
+
     db = _db(ctx)
-    if fmt == "progdb":
-        programs = db.import_(sys.stdin if file == "-" else file, replace=replace)
-    else:
-        programs = db.import_labelled(file, fmt, split, replace=replace)
+    kinds = [(f, fmt if fmt != "auto" else _detect(f)) for f in files]
+    whole = [(f, k) for f, k in kinds if k not in PAIR_FORMATS]
+    if whole and len(files) > 1:
+        raise ProgdbError(f"{whole[0][0]}: a {whole[0][1]} file is imported on its own, not with pairs files")
+    if whole:
+        f, k = whole[0]
+        programs = (db.import_(sys.stdin if f == "-" else f, replace=replace) if k == "progdb"
+                    else db.import_labelled(f, k, split, replace=replace))
+        if as_json:
+            _echo_json({"imported": [p.name for p in programs]})
+        else:
+            click.echo(f"imported {len(programs)} programs ({sum(len(p.keys) for p in programs)} keys)")
+        return
+    summary = _import_pairs(db, kinds, program, not no_create, batch_size, skip_bad, rejects, quiet)
     if as_json:
-        _echo_json({"imported": [p.name for p in programs]})
-    else:
-        keys = sum(len(p.keys) for p in programs)
-        click.echo(f"imported {len(programs)} programs ({keys} keys)")
+        _echo_json(summary.to_dict() | ({"rejects_file": rejects} if summary.rejected else {}))
+        return
+    line = (f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+            f"{summary.rejected:,} rejected")
+    if summary.rejected:
+        line += f" (written to {rejects})"
+    click.echo(line)
+    if summary.created:
+        click.echo(f"created {len(summary.created)} program(s): {', '.join(summary.created)}")
+
+
+def _detect(file: str) -> str:
+    from .bulk import detect_format
+
+    if file == "-":
+        return "progdb"
+    path = Path(file)
+    if path.suffix.lower() == ".jsonl" and path.is_file():
+        with open(path, "rb") as fh:
+            first = fh.readline(65536)
+        try:
+            if {"name", "keys"} <= set(json.loads(first)):
+                return "progdb"
+        except (ValueError, TypeError):
+            pass
+    return detect_format(path) if path.exists() else "csv"
+
+
+def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet):
+    """Stream every file's rows into the database, with a progress bar on a terminal."""
+    from itertools import chain
+
+    from .bulk import read_rows
+
+    rows = chain.from_iterable(read_rows(f, k, program) for f, k in kinds)
+    reject_fh = None
+
+    def on_reject(r):
+        nonlocal reject_fh
+        if reject_fh is None:
+            try:
+                reject_fh = open(rejects, "w", encoding="utf-8")
+            except OSError as exc:
+                raise ProgdbError(f"{rejects}: cannot write ({exc.strerror})") from None
+        reject_fh.write(json.dumps({"file": r.file, "line": r.line, "reason": r.reason, "text": r.text},
+                                   ensure_ascii=False) + "\n")
+
+    options = dict(create=create, batch_size=batch_size, skip_bad=skip_bad, on_reject=on_reject)
+    try:
+        if quiet or not sys.stderr.isatty():
+            return db.import_pairs(rows, **options)
+        total = sum(_count_lines(Path(f)) for f, _ in kinds)
+        started = time.monotonic()
+
+        def rate(_):
+            return f"{bar.pos / max(time.monotonic() - started, 1e-6):,.0f} rows/s"
+
+        with click.progressbar(length=max(total, 1), label="importing", file=sys.stderr, show_eta=True,
+                               show_pos=True, item_show_func=rate) as bar:
+            return db.import_pairs(rows, progress=bar.update, **options)
+    finally:
+        if reject_fh:
+            reject_fh.close()
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in a file or folder, read in blocks: the progress bar's length."""
+    files = sorted(path.rglob("*.txt")) if path.is_dir() else [path]
+    n = 0
+    for f in files:
+        with open(f, "rb") as fh:
+            while block := fh.read(1 << 20):
+                n += block.count(b"\n")
+    return n
 
 
 @cli.command()

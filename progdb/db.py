@@ -25,7 +25,7 @@ from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
 from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
 from .library import load_seeds
-from .route_eval import choose_threshold
+from .route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from .router import cached_router
 from .slots import cached_tagger
 from .store import Store
@@ -112,12 +112,15 @@ class ProgramDB:
                 self.store.set_settings(state="seeded")
 
     # -- writing --------------------------------------------------------------------------
+    def _reset_caches(self) -> None:
+        self._templates = self._kinds = self._vector_cache = self._router_cache = None
+        self._taggers = {}
+
     @contextmanager
     def _writing(self):
         """One writer per embedded path: two processes writing one chromadb directory lose vectors
         silently (DESIGN.md), so the second waits for the first, then gives up with a clear error."""
-        self._templates = self._kinds = self._vector_cache = self._router_cache = None
-        self._taggers = {}
+        self._reset_caches()
         if self.path is None:
             yield
             return
@@ -223,6 +226,13 @@ class ProgramDB:
         with self._writing():
             return self._add_many(programs, replace)
 
+    def import_pairs(self, rows, **options) -> "ImportSummary":
+        """Example pairs in bulk (rows from bulk.read_rows): see importer.import_rows."""
+        from .importer import import_rows
+
+        with self._writing():
+            return import_rows(self, rows, **options)
+
     # -- reading --------------------------------------------------------------------------
     def get(self, name: str) -> Program:
         card = self.store.card(name)
@@ -267,7 +277,9 @@ class ProgramDB:
                "threshold": float(s.get("threshold", retrieve.DEFAULT_THRESHOLD)),
                "margin": float(s.get("margin", retrieve.DEFAULT_MARGIN)),
                "router_threshold": float(s.get("router_threshold", ROUTER_THRESHOLD)),
-               "router_margin": float(s.get("router_margin", ROUTER_MARGIN))}
+               "router_margin": float(s.get("router_margin", ROUTER_MARGIN)),
+               # per program, its own threshold minus router_threshold (`fit` sets them)
+               "router_offsets": json.loads(s.get("router_offsets", "{}"))}
         if s.get("fit"):
             cal["fit"] = json.loads(s["fit"])
         return cal
@@ -275,15 +287,16 @@ class ProgramDB:
     def set_calibration(self, **values) -> dict:
         """Set calibration values by hand (`progdb fit --set router_threshold=0.5`)."""
         allowed = {"router": str, "threshold": float, "margin": float, "router_threshold": float,
-                   "router_margin": float}
+                   "router_margin": float, "router_offsets": offsets_json}
         clean = {}
         for name, value in values.items():
             if name not in allowed:
                 raise ProgdbError(f"calibration: unknown field '{name}' (one of {', '.join(allowed)})")
             try:
                 clean[name] = allowed[name](value)
-            except ValueError:
-                raise ProgdbError(f"calibration: field '{name}': '{value}' is not a number") from None
+            except (ValueError, TypeError, AttributeError):
+                what = "a JSON object of numbers" if name == "router_offsets" else "a number"
+                raise ProgdbError(f"calibration: field '{name}': '{value}' is not {what}") from None
         if clean.get("router", "similarity") not in ROUTERS:
             raise ProgdbError(f"calibration: field 'router': '{clean['router']}' is not one of {', '.join(ROUTERS)}")
         with self._writing():
@@ -304,6 +317,7 @@ class ProgramDB:
         cal = dict(cal or self.calibration())
         if threshold is not None:
             cal["threshold"] = cal["router_threshold"] = threshold
+            cal["router_offsets"] = {}  # an explicit threshold holds for every program
         kinds = self._kind_map()
         all_hits = self.store.nearest_keys(vectors, 50)
         model = self._router() if (router or cal["router"]) == "classifier" else None
@@ -315,7 +329,8 @@ class ProgramDB:
             if model is not None:
                 ranked = retrieve.by_probability(model.classes, probs[i], nearest)
                 decisions.append(retrieve.decide(ranked, kinds, cal["router_threshold"], cal["router_margin"],
-                                                 exact, temperature=ROUTER_TEMPERATURE))
+                                                 exact, temperature=ROUTER_TEMPERATURE,
+                                                 offsets=cal.get("router_offsets")))
             else:
                 decisions.append(retrieve.decide(nearest, kinds, cal["threshold"], cal["margin"], exact))
         return decisions
@@ -346,11 +361,17 @@ class ProgramDB:
         gold = [program_name(r.intent) if r.intent else None for r in rows]
         scored = [(d.programs[0].name if d.programs else None, d.programs[0].score if d.programs else 0.0,
                    d.exact) for d in decisions]
-        threshold, fitted = choose_threshold(scored, gold)
+        threshold, _ = choose_threshold(scored, gold)
+        # The classifier's probabilities differ in spread per program: each gets its own threshold,
+        # shrunk toward the global one (route_eval.program_offsets).
+        offsets = program_offsets(scored, gold, threshold) if router == "classifier" else {}
         report = {"router": router, "threshold": round(threshold, 4), "n": len(rows),
-                  "n_out_of_scope": gold.count(None), **fitted}
+                  "n_out_of_scope": gold.count(None), **fit_metrics(scored, gold, threshold, offsets),
+                  "own_thresholds": len(offsets)}
         values = {"router": router, ("router_threshold" if router == "classifier" else "threshold"): threshold,
                   "fit": json.dumps(report)}
+        if router == "classifier":
+            values["router_offsets"] = offsets_json(offsets)
         with self._writing():
             self.store.set_settings(**values)
         return report

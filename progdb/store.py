@@ -11,6 +11,7 @@ Database-wide settings (calibration, which models) live in the programs collecti
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -25,6 +26,10 @@ SCHEMA = 1
 HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 200}
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
 QUERY_CHUNK = 100
+
+
+def example_id(program: str, text: str) -> str:
+    return f"{program}/e/{hashlib.sha1(text.encode('utf-8')).hexdigest()[:16]}"
 
 
 @dataclass
@@ -99,25 +104,31 @@ class Store:
         return self.cols[col].get(where={"program": program}, include=[])["ids"]
 
     def write_program(self, card_json: str, summary: dict, key_texts, key_vecs, ex_inputs, ex_outputs,
-                      ex_vecs, offset) -> None:
-        """Store one program's records, replacing any earlier version of it.
+                      ex_vecs, offset, full: bool = True) -> None:
+        """Store one program's records, replacing any earlier version of it (full=True), or only
+        upsert the given examples and the card (full=False: a bulk import adding to a program).
 
         The card goes last: a program exists once its card does, so an interrupted write leaves
         the previous version (or nothing) visible, and stale records of an old version are
-        removed only after the new ones are in."""
+        removed only after the new ones are in. Example ids hash the input, so writing the same
+        pair again replaces its record instead of adding one."""
         name = summary["name"]
-        old_keys = set(self._ids_of("keys", name))
-        old_examples = set(self._ids_of("examples", name))
+        old_keys = set(self._ids_of("keys", name)) if full else set()
+        old_examples = set(self._ids_of("examples", name)) if full else set()
         key_ids = [f"{name}/k/{i}" for i in range(len(key_texts))]
-        self._upsert("keys", key_ids, key_vecs,
-                     metadatas=[{"program": name, "key": k} for k in key_texts])
-        ex_ids = [f"{name}/e/{i}" for i in range(len(ex_inputs))]
+        if full:
+            self._upsert("keys", key_ids, key_vecs,
+                         metadatas=[{"program": name, "key": k} for k in key_texts])
+        first = {}  # a repeated input keeps one record (its first pair)
+        for i, text in enumerate(ex_inputs):
+            first.setdefault(example_id(name, text), i)
+        ex_ids, rows = list(first), list(first.values())
         if ex_ids:
-            self._upsert("examples", ex_ids, ex_vecs, documents=list(ex_inputs),
-                         metadatas=[{"program": name, "output": o} for o in ex_outputs])
+            self._upsert("examples", ex_ids, np.asarray(ex_vecs)[rows], documents=[ex_inputs[i] for i in rows],
+                         metadatas=[{"program": name, "output": ex_outputs[i]} for i in rows])
         if offset is not None:
             self._upsert("offsets", [name], [offset], metadatas=[{"program": name}])
-        else:
+        elif full:
             self.cols["offsets"].delete(ids=[name])
         stale_keys = sorted(old_keys - set(key_ids))
         stale_examples = sorted(old_examples - set(ex_ids))
@@ -128,6 +139,11 @@ class Store:
         centroid = np.asarray(key_vecs, dtype=np.float32).mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         self._upsert("programs", [name], [centroid], documents=[card_json], metadatas=[summary])
+
+    def centroid(self, name: str) -> np.ndarray:
+        """The program's mean key vector, as stored with its card."""
+        got = self.cols["programs"].get(ids=[name], include=["embeddings"])
+        return np.asarray(got["embeddings"], dtype=np.float32).reshape(1, -1)
 
     def delete_program(self, name: str) -> None:
         # The card first: once it is gone the program is gone, whatever else remains to sweep.

@@ -1,0 +1,300 @@
+"""Bulk import of example pairs: stream rows out of the files people have, one at a time.
+
+Every row is a Row (a pair for a program) or a Reject (file, line, reason), so the importer can stop
+at the first bad batch or keep the good rows and write the rejects out. Reading is streamed: a
+file is never held in memory whole (JSON lists excepted, which have no line structure to stream).
+Formats:
+  csv / tsv   header `program,input,output` or `input,output` (also source/target…), or no header
+  jsonl       one {"input", "output"[, "program"]} object a line
+  json        a list of such objects, or {"examples": [...]}
+  analogy     questions-words: `: section` lines (the program), then `a b c d` lines
+  bats        `word<TAB>answer1/answer2` (the first answer is the pair), program = the file's stem
+  fv          function-vector JSON: a list of {"input", "output"}, program = the file's stem
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .errors import ProgdbError
+from .program import NAME_RE
+
+PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv")
+MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair
+MAX_LINE = 4 * MAX_FIELD  # bytes read of one line at most
+HUGE = "\x00huge"  # _lines' marker for a line longer than MAX_LINE
+HEADER_NAMES = {("input", "output"), ("source", "target"), ("in", "out"), ("prompt", "completion")}
+
+
+@dataclass
+class Row:
+    file: str
+    line: int
+    program: str
+    input: str
+    output: str
+
+
+@dataclass
+class Reject:
+    file: str
+    line: int
+    reason: str
+    text: str = ""  # the raw line, as far as it is known
+
+    def message(self) -> str:
+        return f"{self.file}, line {self.line}: {self.reason}" if self.line else f"{self.file}: {self.reason}"
+
+
+def detect_format(path: Path) -> str:
+    """The format a file or folder shows, or an error saying why it cannot tell."""
+    if path.is_dir():
+        return "bats"
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".jsonl"):
+        return suffix[1:]
+    head = _head(path)
+    if suffix == ".json":
+        return "json"
+    if suffix == ".txt":
+        first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
+        if first.startswith(":"):
+            return "analogy"
+        if "\t" in first:
+            return "bats"
+    stripped = head.lstrip()
+    if stripped.startswith("["):
+        return "json"
+    if stripped.startswith("{"):
+        return "jsonl"
+    first = head.split("\n", 1)[0]
+    if "\t" in first:
+        return "tsv"
+    if "," in first:
+        return "csv"
+    raise ProgdbError(f"{path}: cannot tell the format; give --format "
+                      f"({'|'.join(PAIR_FORMATS)})")
+
+
+def _head(path: Path, size: int = 4096) -> str:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(size)
+    except OSError as exc:
+        raise ProgdbError(f"{path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in raw:
+        raise ProgdbError(f"{path}: binary file, not a pairs file")
+    return raw.decode("utf-8-sig", errors="replace")
+
+
+def read_rows(path: str | Path, fmt: str | None = None, program: str | None = None) -> Iterator[Row | Reject]:
+    """Rows and rejects of one file (or a BATS folder), in file order."""
+    path = Path(path)
+    if not path.exists():
+        raise ProgdbError(f"{path}: no such file or folder")
+    fmt = fmt or detect_format(path)
+    if path.is_dir():
+        if fmt != "bats":
+            raise ProgdbError(f"{path}: a folder is read as BATS relations (one .txt per program)")
+        files = sorted(p for p in path.rglob("*.txt") if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise ProgdbError(f"{path}: no .txt relation files in this folder")
+        for f in files:
+            yield from read_rows(f, "bats", program)
+        return
+    _head(path)  # binary files fail here, before any row
+    reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
+              "bats": _bats, "fv": _json}[fmt]
+    empty = True
+    for item in reader(path, fmt, program):
+        empty = False
+        yield item
+    if empty:
+        raise ProgdbError(f"{path}: empty file (no pairs)")
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) with the newline removed; text None for a line that is not UTF-8.
+    Decoding is incremental, so a bad line does not stop the others."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        n = 0
+        while True:
+            raw = fh.readline(MAX_LINE)
+            if not raw:
+                return
+            n += 1
+            if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of a huge line, never hold it
+                    raw = fh.readline(MAX_LINE)
+                yield n, HUGE
+                continue
+            if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+            try:
+                text = decoder.decode(raw, final=True)
+            except UnicodeDecodeError:
+                decoder.reset()
+                yield n, None
+                continue
+            yield n, text.rstrip("\r\n")
+
+
+def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Reject:
+    """One pair's checks, shared by every format."""
+    if not program:
+        return Reject(str(path), n, "field 'program' is missing (add a program column or give --program)", raw)
+    if not NAME_RE.match(program):
+        return Reject(str(path), n, f"field 'program': '{program}' must be lower-case letters, digits, "
+                      "'.', '_' or '-'", raw)
+    for side, value in (("input", a), ("output", b)):
+        if value is None:
+            return Reject(str(path), n, f"field '{side}' is missing", raw)
+        if not isinstance(value, str):
+            return Reject(str(path), n, f"field '{side}' is not text", raw)
+        if not value.strip():
+            return Reject(str(path), n, f"field '{side}' is empty", raw)
+        if len(value) > MAX_FIELD:
+            return Reject(str(path), n, f"field '{side}' is {len(value):,} characters (limit {MAX_FIELD:,})",
+                          raw[:200])
+    return Row(str(path), n, program, a.strip(), b.strip())
+
+
+def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+    delimiter = "\t" if fmt == "tsv" else ","
+    columns = None  # (program, input, output) positions
+    for n, text in _lines(path):
+        if text is None or text == HUGE:
+            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+            continue
+        if not text.strip():
+            continue
+        try:
+            row = next(csv.reader([text], delimiter=delimiter))
+        except csv.Error as exc:
+            yield Reject(str(path), n, f"not {fmt} ({exc})", text)
+            continue
+        cells = [c.strip() for c in row]
+        lowered = tuple(c.lower() for c in cells)
+        if columns is None:
+            columns = _header(lowered)
+            if columns is not None:
+                continue
+            columns = (None, 0, 1) if len(cells) <= 2 else (0, 1, 2)
+        width = 1 + max(i for i in columns if i is not None)
+        if len(cells) < width:
+            missing = ("program", "input", "output")[next(j for j, i in enumerate(columns) if i is not None
+                                                          and i >= len(cells))]
+            yield Reject(str(path), n, f"field '{missing}' is missing", text)
+            continue
+        if len(cells) > width:
+            yield Reject(str(path), n, f"expected {width} columns, found {len(cells)}", text)
+            continue
+        name = cells[columns[0]] if columns[0] is not None else program
+        yield _check(path, n, name, row[columns[1]], row[columns[2]], text)
+
+
+def _header(cells: tuple[str, ...]) -> tuple[int | None, int, int] | None:
+    if "program" in cells:
+        rest = [c for c in cells if c != "program"]
+        for a, b in HEADER_NAMES:
+            if a in rest and b in rest:
+                return cells.index("program"), cells.index(a), cells.index(b)
+    for a, b in HEADER_NAMES:
+        if cells[:2] == (a, b):
+            return None, 0, 1
+    return None
+
+
+def _from_object(path: Path, n: int, obj, program: str | None, raw: str) -> Row | Reject:
+    if not isinstance(obj, dict):
+        return Reject(str(path), n, "expected an object with 'input' and 'output'", raw)
+    for a, b in HEADER_NAMES:
+        if a in obj or b in obj:
+            return _check(path, n, obj.get("program", program), obj.get(a), obj.get(b), raw)
+    return _check(path, n, obj.get("program", program), None, None, raw)
+
+
+def _jsonl(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+    for n, text in _lines(path):
+        if text is None or text == HUGE:
+            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+            continue
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield Reject(str(path), n, f"not valid JSON ({exc.msg})", text[:200])
+            continue
+        yield _from_object(path, n, obj, program, text)
+
+
+def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+    """A JSON list (the function-vector files, or {"examples": [...]}): items are numbered from 1
+    as the file's lines are not kept by a JSON parser. fv files name their program by their stem."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ProgdbError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ProgdbError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if isinstance(data, dict) and isinstance(data.get("examples"), list):
+        program = program or data.get("name")
+        data = data["examples"]
+    if not isinstance(data, list):
+        raise ProgdbError(f"{path}: expected a JSON list of {{\"input\", \"output\"}} objects")
+    if fmt == "fv":
+        program = program or _stem_name(path)
+    for i, obj in enumerate(data, 1):
+        yield _from_object(path, i, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
+
+
+def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+    section = None
+    for n, text in _lines(path):
+        if text is None or text == HUGE:
+            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+            continue
+        line = text.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(":"):
+            section = program or _slug(line[1:])
+            continue
+        words = line.split()
+        if section is None:
+            yield Reject(str(path), n, "a pair before any ': section' line", text)
+        elif len(words) != 4:
+            yield Reject(str(path), n, f"expected four words 'a b c d', found {len(words)}", text)
+        else:
+            yield _check(path, n, section, words[0], words[1], text)
+            yield _check(path, n, section, words[2], words[3], text)
+
+
+def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+    name = program or _stem_name(path)
+    for n, text in _lines(path):
+        if text is None or text == HUGE:
+            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+            continue
+        if not text.strip():
+            continue
+        parts = text.split("\t")
+        if len(parts) != 2:
+            yield Reject(str(path), n, "expected 'word<TAB>answer1/answer2'", text)
+            continue
+        answers = [a.strip() for a in parts[1].split("/") if a.strip()]
+        yield _check(path, n, name, parts[0], answers[0] if answers else "", text)
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() or c in "._-" else " " for c in text.lower()).split())
+
+
+def _stem_name(path: Path) -> str:
+    return _slug(path.stem.replace("_", "-"))
