@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .errors import ProgdbError
 
@@ -38,9 +38,12 @@ class Program:
     license: str = ""
 
     def card(self) -> dict:
-        """The program as a plain dict, fields in a fixed order."""
-        d = asdict(self)
-        return {k: d[k] for k in CARD_FIELDS}
+        """The program as a plain dict, fields in a fixed order (built by hand: dataclasses.asdict
+        takes seconds on a program of 100k pairs)."""
+        d = {k: getattr(self, k) for k in CARD_FIELDS}
+        d["keys"] = list(self.keys)
+        d["examples"] = [{"input": e.input, "output": e.output} for e in self.examples]
+        return d
 
     def to_json(self) -> str:
         """Canonical one-line JSON: what export writes and the store keeps."""

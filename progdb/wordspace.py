@@ -121,12 +121,29 @@ class WordSpace:
         """Pairs the word space can express: both sides known, and the pair changes the words."""
         return [(a, b) for a, b in pairs if a in self and b in self and tokens(a) != tokens(b)]
 
+    def _rows(self, phrase: str) -> list[int] | None:
+        toks = tokens(phrase)
+        rows = [self.index.get(t) for t in toks]
+        return rows if toks and None not in rows else None
+
     def mean_offset(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, int]:
-        """3CosAvg: the mean of (target - source) over every pair whose both sides are known.
-        Returns the offset and how many pairs it used."""
-        usable = self.usable(pairs)
-        if not usable:
+        """3CosAvg: the mean of (target - source) over every usable pair (see `usable`).
+        Returns the offset and how many pairs it used. One-word sides (most pairs) are gathered
+        from the matrix in one step: a bulk import computes this over 100k pairs."""
+        src_rows, dst_rows, phrase_diffs = [], [], []
+        for a, b in pairs:
+            ra, rb = self._rows(a), self._rows(b)
+            if ra is None or rb is None or ra == rb:
+                continue
+            if len(ra) == 1 and len(rb) == 1:
+                src_rows.append(ra[0])
+                dst_rows.append(rb[0])
+            else:
+                phrase_diffs.append(self.vector(b) - self.vector(a))
+        n = len(src_rows) + len(phrase_diffs)
+        if not n:
             return np.zeros(self.dim, dtype=np.float32), 0
-        src = np.stack([self.vector(a) for a, _ in usable])
-        dst = np.stack([self.vector(b) for _, b in usable])
-        return (dst - src).mean(axis=0).astype(np.float32), len(usable)
+        total = (self.matrix[dst_rows].astype(np.float64) - self.matrix[src_rows]).sum(axis=0)
+        if phrase_diffs:
+            total += np.sum(phrase_diffs, axis=0)
+        return (total / n).astype(np.float32), n
