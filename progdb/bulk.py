@@ -10,6 +10,8 @@ Formats:
   analogy     questions-words: `: section` lines (the program), then `a b c d` lines
   bats        `word<TAB>answer1/answer2` (the first answer is the pair), program = the file's stem
   fv          function-vector JSON: a list of {"input", "output"}, program = the file's stem
+A row without a program of its own (csv/tsv/jsonl/json) takes the one given to read_rows (--program);
+analogy sections and bats/fv files always name their own.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv")
 MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair
 MAX_LINE = 4 * MAX_FIELD  # bytes read of one line at most
 HUGE = "\x00huge"  # _lines' marker for a line longer than MAX_LINE
+csv.field_size_limit(MAX_LINE)  # so an over-long field is reported by its length, not as broken csv
 HEADER_NAMES = {("input", "output"), ("source", "target"), ("in", "out"), ("prompt", "completion")}
 
 
@@ -249,7 +252,7 @@ def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
     if not isinstance(data, list):
         raise ProgdbError(f"{path}: expected a JSON list of {{\"input\", \"output\"}} objects")
     if fmt == "fv":
-        program = program or _stem_name(path)
+        program = _stem_name(path)
     for i, obj in enumerate(data, 1):
         yield _from_object(path, i, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
 
@@ -264,7 +267,7 @@ def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject
         if not line or line.startswith("#"):
             continue
         if line.startswith(":"):
-            section = program or _slug(line[1:])
+            section = _slug(line[1:])
             continue
         words = line.split()
         if section is None:
@@ -277,7 +280,7 @@ def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject
 
 
 def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
-    name = program or _stem_name(path)
+    name = _stem_name(path)
     for n, text in _lines(path):
         if text is None or text == HUGE:
             yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")

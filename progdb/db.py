@@ -36,6 +36,7 @@ ROUTER_THRESHOLD = 0.3     # router probability below which the answer is "none"
 ROUTER_MARGIN = 0.1        # probabilities within this of the best are blended (vector/fewshot only)
 ROUTER_TEMPERATURE = 0.1
 COMPOSE_MARGIN = 0.1  # each half of a split key must clear the threshold by this much
+PHRASE_WORDS = 4  # "Mount Rushmore National Memorial"; longer sides are text
 VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
 
 # Models are process-wide: loading them is the slow part, and every database shares them.
@@ -195,11 +196,13 @@ class ProgramDB:
 
     @staticmethod
     def detect_kind(program: Program) -> str:
-        """vector when most pairs are words (or phrases) of the word space that the pair changes."""
+        """vector when most pairs are words (or short phrases) of the word space that the pair
+        changes; sentences are text, even when every word of them is in the word space."""
         pairs = program.pairs()
         if not pairs:
             return "fewshot"
-        inside = len(word_space().usable(pairs))
+        short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= PHRASE_WORDS]
+        inside = len(word_space().usable(short))
         return "vector" if inside > VECTOR_SHARE * len(pairs) else "fewshot"
 
     def remove(self, name: str) -> None:

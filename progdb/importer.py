@@ -10,6 +10,7 @@ same command completes it.
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from .errors import ProgdbError
 from .program import Example, Program, key_text
 
 DEFAULT_BATCH = 5000
-WRITE_EVERY = 5.0  # seconds between writes of a program's card (each rewrites the whole card)
+# Seconds between writes of a program's card (each rewrites the whole card); PROGDB_WRITE_EVERY=0
+# writes after every batch (the crash test uses it to kill mid-write).
+WRITE_EVERY = float(os.environ.get("PROGDB_WRITE_EVERY", "5"))
 LEGACY_FREE = re.compile(r".*/e/[0-9a-f]{16}")
 
 

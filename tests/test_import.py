@@ -1,0 +1,233 @@
+"""Bulk import of pairs: every format, idempotence, bad input, crash safety and two writers, on a
+real chromadb (embedded and `chroma run`) with the real models."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from progdb.bulk import read_rows
+from progdb.cli import cli
+from progdb.db import ProgramDB, word_space
+from progdb.errors import ProgdbError
+
+
+PROGDB = shutil.which("progdb", path=str(Path(sys.executable).parent)) or "progdb"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _pairs(db, name):
+    return sorted(db.get(name).pairs())
+
+
+def _write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_pairs_format(tmp_path):
+    d = tmp_path
+    files = {
+        "csv": _write(d / "a.csv", "program,input,output\nfem,duke,duchess\nfem,lord,lady\n"),
+        "tsv": _write(d / "b.tsv", "input\toutput\nprince\tprincess\n"),
+        "jsonl": _write(d / "c.jsonl", '{"input": "king", "output": "queen"}\n\n{"program": "pl", "input": "cat", '
+                                       '"output": "cats"}\n'),
+        "json": _write(d / "d.json", json.dumps([{"input": "dog", "output": "dogs", "program": "pl"}])),
+        "analogy": _write(d / "e.txt", "# attribution\n: capital-world\nathens greece baghdad iraq\n"),
+        "fv": _write(d / "country_currency.json", json.dumps([{"input": "Japan", "output": "yen"}])),
+    }
+    bats = d / "bats" / "1_inflectional"
+    bats.mkdir(parents=True)
+    _write(bats / "I01 noun plural.txt", "horse\thorses/horsies\nbox\tboxes\n")
+    expected = {
+        "csv": [("fem", 2, "duke", "duchess"), ("fem", 3, "lord", "lady")],
+        "tsv": [("fem", 2, "prince", "princess")],
+        "jsonl": [("fem", 1, "king", "queen"), ("pl", 3, "cat", "cats")],
+        "json": [("pl", 1, "dog", "dogs")],
+        "analogy": [("capital-world", 3, "athens", "greece"), ("capital-world", 3, "baghdad", "iraq")],
+        "fv": [("country-currency", 1, "Japan", "yen")],
+    }
+    fmt_of = {"csv": None, "tsv": None, "jsonl": None, "json": None, "analogy": None, "fv": "fv"}  # None: detected
+    for fmt, path in files.items():
+        rows = list(read_rows(path, fmt_of[fmt], program="fem"))
+        assert [(r.program, r.line, r.input, r.output) for r in rows] == expected[fmt], fmt
+    rows = list(read_rows(d / "bats"))
+    assert [(r.program, r.input, r.output) for r in rows] == [("i01-noun-plural", "horse", "horses"),
+                                                              ("i01-noun-plural", "box", "boxes")]
+    # All of them at once, into a new database: mixed formats in one command.
+    db = str(d / "db")
+    r = run("--db", db, "--no-seed", "import", *files.values(), d / "bats", "--program", "fem", "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    assert summary["added"] == 11 and summary["rejected"] == 0
+    # (auto-detected, the fv file is plain json: its rows have no program, so they take --program)
+    assert sorted(summary["created"]) == ["capital-world", "fem", "i01-noun-plural", "pl"]
+    listed = {p["name"]: p for p in json.loads(run("--db", db, "list", "--json").output)}
+    assert listed["fem"]["n_examples"] == 5 and listed["fem"]["kind"] == "vector"
+    assert run("--db", db, "import", files["fv"], "--format", "fv").output.startswith("1 added")
+    assert json.loads(run("--db", db, "show", "capital-world", "--json").output)["keys"] == ["capital world"]
+
+
+def test_reimport_adds_nothing_and_changes_update_in_place(tmp_path):
+    db = ProgramDB(path=str(tmp_path / "db"), seed=False)
+    text = tmp_path / "style.csv"
+    rows = [("formalize", f"hey there, this is note number {i} for ya", f"Good day. This is note number {i} for you.")
+            for i in range(30)]
+    with open(text, "w", newline="") as fh:
+        csv.writer(fh).writerows([("program", "input", "output")] + rows)
+    first = db.import_pairs(read_rows(text), batch_size=7)
+    assert (first.added, first.updated, first.unchanged, first.created) == (30, 0, 0, ["formalize"])
+    assert db.get("formalize").kind == "fewshot"
+    again = db.import_pairs(read_rows(text), batch_size=7)
+    assert (again.added, again.updated, again.unchanged, again.created) == (0, 0, 30, [])
+    rows[3] = ("formalize", rows[3][1], "Greetings. Here is note number 3.")
+    with open(text, "w", newline="") as fh:
+        csv.writer(fh).writerows([("program", "input", "output")] + rows)
+    changed = db.import_pairs(read_rows(text))
+    assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 29)
+    program = db.get("formalize")
+    assert len(program.examples) == 30 and dict(program.pairs())[rows[3][1]] == rows[3][2]
+    # One example record per pair, the updated one in place: what demonstrations are chosen from.
+    records = db.store.cols["examples"].get(where={"program": "formalize"}, include=["metadatas", "documents"])
+    assert len(records["ids"]) == 30
+    assert dict(zip(records["documents"], (m["output"] for m in records["metadatas"])))[
+        rows[3][1]] == rows[3][2]
+
+
+def test_pairs_added_to_a_seeded_vector_program_update_its_offset(tmp_path):
+    db = ProgramDB(path=str(tmp_path / "db"), seed=False)
+    db.add(name="fem", keys=["female of {word}"], examples=[("king", "queen"), ("man", "woman")])
+    more = _write(tmp_path / "more.tsv", "boy\tgirl\nuncle\taunt\nking\tqueen\n")
+    s = db.import_pairs(read_rows(more, program="fem"))
+    assert (s.added, s.unchanged) == (2, 1)
+    stored = db.store.offsets(["fem"])["fem"]
+    expected, n = word_space().mean_offset(db.get("fem").pairs())
+    assert n == 4 and np.allclose(stored, expected, atol=1e-5)
+    assert db.query("female of nephew").outputs[0].answer == "niece"
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty file"),
+    (b"\x00\x01\x02binary", "binary file"),
+    (b"program,input,output\nfem,duke\n", "line 2: field 'output' is missing"),
+    (b"program,input,output\nfem,,duchess\n", "line 2: field 'input' is empty"),
+    (b"program,input,output\nfem,duke,   \n", "line 2: field 'output' is empty"),
+    (b"program,input,output\nfem,duke,duchess,extra\n", "line 2: expected 3 columns, found 4"),
+    (b"input,output\nduke,duchess\n", "line 2: field 'program' is missing"),
+    (b"program,input,output\nBad Name,duke,duchess\n", "line 2: field 'program': 'Bad Name'"),
+    (b"program,input,output\nfem,duke,duchess\nfem,caf\xe9,x\n", "line 3: not UTF-8 text"),
+    (b"program,input,output\nfem,duke," + b"x" * 500_000 + b"\n", "line 2: line longer than"),
+    (b"program,input,output\nfem,duke," + b"x" * 150_000 + b"\n", "line 2: field 'output' is 150,000 characters"),
+])
+def test_bad_rows_stop_the_import_naming_file_and_line(tmp_path, content, message):
+    f = _write(tmp_path / "pairs.csv", content)
+    db = str(tmp_path / "db")
+    r = run("--db", db, "--no-seed", "import", f)
+    assert r.exit_code == 1 and str(f) in r.output and message in r.output, r.output
+    assert len(r.output.strip().splitlines()) == 1
+    assert json.loads(run("--db", db, "list", "--json").output) == []  # nothing of the bad batch stored
+
+
+def test_no_create_and_skip_bad_write_the_rejects(tmp_path):
+    db = str(tmp_path / "db")
+    assert run("--db", db, "--no-seed", "add", "fem", "--key", "female of {word}", "--example", "king", "queen"
+               ).exit_code == 0
+    f = _write(tmp_path / "p.csv", "program,input,output\nfem,duke,duchess\nghost,a,b\nfem,lord,\nfem,earl,countess\n")
+    r = run("--db", db, "import", f, "--no-create")
+    assert r.exit_code == 1 and "line 3: program 'ghost' does not exist (--no-create)" in r.output
+    rejects = tmp_path / "rejects.jsonl"
+    r = run("--db", db, "import", f, "--no-create", "--skip-bad", "--rejects", rejects, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["added"] == 2 and json.loads(r.output)["rejected"] == 2
+    bad = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [(b["line"], b["reason"]) for b in bad] == [(3, "program 'ghost' does not exist (--no-create)"),
+                                                      (4, "field 'output' is empty")]
+    assert bad[0]["file"] == str(f) and bad[1]["text"] == "fem,lord,"
+    names = [p["name"] for p in json.loads(run("--db", db, "list", "--json").output)]
+    assert names == ["fem"]
+
+
+def test_a_bad_batch_keeps_the_batches_before_it(tmp_path):
+    db = ProgramDB(path=str(tmp_path / "db"), seed=False)
+    lines = ["program,input,output"] + [f"fem,w{i},x{i}" for i in range(10)] + ["fem,broken"]
+    f = _write(tmp_path / "p.csv", "\n".join(lines) + "\n")
+    with pytest.raises(ProgdbError, match=r"line 12: field 'output' is missing .*the 10 rows before its batch"):
+        db.import_pairs(read_rows(f), batch_size=5)
+    assert len(db.get("fem").examples) == 10
+    assert db.import_pairs(read_rows(f), batch_size=5, skip_bad=True).unchanged == 10
+
+
+def _big_word_file(path: Path, n: int) -> list[tuple[str, str]]:
+    words = [w for w in word_space().words[2000:] if w.isalpha()][: n + 1]
+    pairs = list(zip(words[:-1], words[1:]))
+    with open(path, "w", newline="") as fh:
+        csv.writer(fh).writerows([("program", "input", "output")] + [("succ", a, b) for a, b in pairs])
+    return pairs
+
+
+def test_kill_9_mid_import_then_rerun_stores_every_pair_once(tmp_path):
+    """A 100k-pair import killed at a random point, then run again: complete, each pair once, the
+    program's offset that of its pairs. Repeated with different kill points."""
+    pairs = _big_word_file(tmp_path / "big.csv", 100_000)
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PROGDB_WRITE_EVERY="1")
+    rng = random.Random(7)
+    for round_ in range(3):
+        db = str(tmp_path / f"db{round_}")
+        cmd = [PROGDB, "--db", db, "--no-seed", "import", str(tmp_path / "big.csv"),
+               "--batch-size", "4000", "--quiet"]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(3.0, 9.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        done = subprocess.run(cmd + ["--json"], env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        summary = json.loads(done.stdout)
+        assert summary["added"] + summary["unchanged"] == len(pairs) and summary["updated"] == 0
+        reopened = ProgramDB(path=db)
+        stored = reopened.get("succ").pairs()
+        assert len(stored) == len(pairs) and sorted(stored) == sorted(pairs)
+        expected, _ = word_space().mean_offset(stored)
+        assert np.allclose(reopened.store.offsets(["succ"])["succ"], expected, atol=1e-5)
+
+
+def test_two_processes_importing_into_one_server_lose_nothing(chroma_server, tmp_path):
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PROGDB_NAMESPACE=f"two-writers-{os.getpid()}")
+    files = []
+    for w in range(2):
+        f = tmp_path / f"w{w}.csv"
+        rows = [("program", "input", "output")] + [(f"style-{w}", f"sentence {i} from writer {w}",
+                                                    f"SENTENCE {i} FROM WRITER {w}") for i in range(150)]
+        with open(f, "w", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+        files.append(f)
+    procs = [subprocess.Popen([PROGDB, "--server", chroma_server, "--no-seed", "import",
+                               str(f), "--batch-size", "50", "--quiet"], env=env, stderr=subprocess.PIPE)
+             for f in files]
+    for p in procs:
+        assert p.wait(timeout=600) == 0, p.stderr.read().decode()
+    db = ProgramDB(server=chroma_server, namespace=env["PROGDB_NAMESPACE"])
+    for w in range(2):
+        assert len(db.get(f"style-{w}").examples) == 150
+        got = db.store.cols["examples"].get(where={"program": f"style-{w}"}, include=[])
+        assert len(got["ids"]) == 150
+    # and each stored example is findable by search
+    from progdb.db import encoder
+    hit = db.store.nearest_examples("style-1", encoder().encode(["sentence 77 from writer 1"])[0], 1)
+    assert hit[0][0] == "sentence 77 from writer 1"
