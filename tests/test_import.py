@@ -188,6 +188,7 @@ def test_kill_9_mid_import_then_rerun_stores_every_pair_once(tmp_path):
     pairs = _big_word_file(tmp_path / "big.csv", 100_000)
     env = dict(os.environ, HF_HUB_OFFLINE="1", PROGDB_WRITE_EVERY="1")
     rng = random.Random(7)
+    partial = []
     for round_ in range(3):
         db = str(tmp_path / f"db{round_}")
         cmd = [PROGDB, "--db", db, "--no-seed", "import", str(tmp_path / "big.csv"),
@@ -200,11 +201,14 @@ def test_kill_9_mid_import_then_rerun_stores_every_pair_once(tmp_path):
         assert done.returncode == 0, done.stderr
         summary = json.loads(done.stdout)
         assert summary["added"] + summary["unchanged"] == len(pairs) and summary["updated"] == 0
+        partial.append(summary["unchanged"])  # what the killed run had stored
         reopened = ProgramDB(path=db)
         stored = reopened.get("succ").pairs()
         assert len(stored) == len(pairs) and sorted(stored) == sorted(pairs)
         expected, _ = word_space().mean_offset(stored)
         assert np.allclose(reopened.store.offsets(["succ"])["succ"], expected, atol=1e-5)
+    # The kills landed mid-import (not before the first write, not after the last), at least once.
+    assert any(0 < n < len(pairs) for n in partial), partial
 
 
 def test_two_processes_importing_into_one_server_lose_nothing(chroma_server, tmp_path):
