@@ -3,9 +3,9 @@
 Programs are scored one of two ways (the database's calibration says which, see `progdb fit`):
   similarity  a program scores as its closest stored key phrasing (cosine)
   classifier  the router's probability for the program (router.py)
-The same rule then decides: below the threshold, or nearest a negative program, the answer is
-"none"; vector or fewshot programs within the margin of the best are blended; intents never are
-(two intents cannot be half-run).
+The same rule then decides: below the threshold (the classifier's may differ per program, as
+`fit` sets it), or nearest a negative program, the answer is "none"; vector or fewshot programs
+within the margin of the best are blended; intents never are (two intents cannot be half-run).
 """
 from __future__ import annotations
 
@@ -62,12 +62,15 @@ def by_probability(classes: list[str], probs: np.ndarray, nearest: list[ProgramM
 
 def decide(ranked: list[ProgramMatch], kinds: dict[str, str], threshold: float = DEFAULT_THRESHOLD,
            margin: float = DEFAULT_MARGIN, exact: ProgramMatch | None = None,
-           temperature: float = TEMPERATURE) -> Retrieval:
+           temperature: float = TEMPERATURE, offsets: dict[str, float] | None = None) -> Retrieval:
     """`ranked`: programs best first by score; `exact`: the program one of whose keys the prompt
-    matches (nearly) word for word, which then wins alone whatever the scores say."""
+    matches (nearly) word for word, which then wins alone whatever the scores say; `offsets`:
+    per program, how far its own threshold sits from `threshold` (route_eval.program_offsets)."""
     if not ranked:
         return Retrieval("none", [], [], threshold, "the database holds no programs")
+    offsets, base = offsets or {}, threshold
     top = exact or ranked[0]
+    threshold = base + offsets.get(top.name, 0.0)  # the best program's own threshold
     if kinds.get(top.name) == "negative":
         return Retrieval("none", [], ranked[:5], threshold,
                          f"the prompt is closest to stored out-of-scope prompts ('{top.name}', {top.score:.2f})")
@@ -76,7 +79,7 @@ def decide(ranked: list[ProgramMatch], kinds: dict[str, str], threshold: float =
                          f"nothing stored is close to this prompt (best: {top.name} at "
                          f"{top.score:.2f}, below the threshold {threshold:.2f})")
     kind = kinds.get(top.name)
-    close = [m for m in ranked if m.score >= threshold and top.score - m.score <= margin
+    close = [m for m in ranked if m.score >= base + offsets.get(m.name, 0.0) and top.score - m.score <= margin
              and kinds.get(m.name) == kind]
     if exact is not None or kind not in BLENDABLE or len(close) <= 1:
         top.weight = 1.0

@@ -13,7 +13,8 @@ from progdb.db import ProgramDB
 from progdb.errors import ProgdbError
 from progdb.labelled import (OUT_OF_SCOPE, annotate, parse_annotation, program_name, programs_from,
                              read_clinc, read_snips, template)
-from progdb.route_eval import choose_threshold, route_metrics
+from progdb.retrieve import ProgramMatch, decide
+from progdb.route_eval import choose_threshold, program_offsets, route_metrics
 
 DATA = Path(__file__).parent / "data"
 CLINC = str(DATA / "clinc150-slice.json")
@@ -125,6 +126,50 @@ def test_choose_threshold_balances_the_two_errors():
     gold = ["a", "b", None, None, "a"]
     t, m = choose_threshold(scored, gold)
     assert 0.4 < t <= 0.8 and m == {"in_scope_accuracy": 1.0, "oos_recall": 1.0}
+
+
+def test_program_offsets_raise_a_threshold_over_caught_out_of_scope_and_lower_it_under_right_answers():
+    # "a": right answers at 0.9, an out-of-scope prompt routed to it at 0.7; "b": right answers at
+    # 0.35 and 0.45, below the global 0.5, and no out-of-scope prompt routed to it.
+    scored = [("a", 0.9, False)] * 8 + [("a", 0.7, False), ("b", 0.35, False), ("b", 0.45, False),
+                                         ("c", 0.3, False)]
+    gold = ["a"] * 8 + [None, "b", "b", None]
+    off = program_offsets(scored, gold, 0.5, shrink=0)  # unshrunk: each program's own choice
+    assert off["a"] == pytest.approx(0.8 - 0.5, abs=1e-3)  # midway between 0.7 and 0.9
+    assert off["b"] == pytest.approx(0.35 - 0.5, abs=1e-3) and "c" not in off
+    shrunk = program_offsets(scored, gold, 0.5, shrink=20)
+    assert 0 < shrunk["a"] < off["a"] and off["b"] < shrunk["b"] < 0
+    assert program_offsets(scored, ["a"] * 8 + ["a", "b", "b", "c"], 0.5) == {}  # nothing to trade
+
+
+def test_decide_uses_the_programs_own_threshold():
+    ranked = lambda: [ProgramMatch("a", 0.6, 0.0, ""), ProgramMatch("b", 0.3, 0.0, "")]  # noqa: E731
+    kinds = {"a": "intent", "b": "intent"}
+    assert decide(ranked(), kinds, 0.5).mode == "nearest"
+    r = decide(ranked(), kinds, 0.5, offsets={"a": 0.2})
+    assert r.mode == "none" and r.threshold == pytest.approx(0.7)
+    assert decide(ranked(), kinds, 0.65, offsets={"a": -0.1}).mode == "nearest"
+
+
+def test_fit_stores_per_program_thresholds_that_routing_applies(clinc_db):
+    rows = read_clinc(CLINC, "val")
+    gold = [program_name(r.intent) if r.intent else None for r in rows]
+    report = clinc_db.fit(rows, "classifier")
+    offsets = clinc_db.calibration()["router_offsets"]
+    assert report["own_thresholds"] == len(offsets) > 0
+    # The fit report was computed from the offsets; routing the same prompts must agree with it.
+    _, decisions = clinc_db.route_prompts([r.text for r in rows])
+    m = route_metrics([d.programs[0].name if d.programs else None for d in decisions], gold)
+    assert (m["in_scope_accuracy"], m["oos_recall"]) == (report["in_scope_accuracy"], report["oos_recall"])
+    try:
+        clinc_db.set_calibration(router_offsets="{}")  # back to the one global threshold
+        assert clinc_db.calibration()["router_offsets"] == {}
+        _, plain = clinc_db.route_prompts([r.text for r in rows])
+        assert [d.mode for d in plain] != [d.mode for d in decisions]
+    finally:
+        clinc_db.set_calibration(router_offsets=json.dumps(offsets))
+    with pytest.raises(ProgdbError, match="'router_offsets': 'nope' is not a JSON object"):
+        clinc_db.set_calibration(router_offsets="nope")
 
 
 def test_route_metrics_counts_abstention_as_wrong():
