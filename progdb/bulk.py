@@ -147,6 +147,15 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
             yield n, text.rstrip("\r\n")
 
 
+def _text_lines(path: Path) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
+    """The non-blank lines, or (None, Reject) for a line that cannot be read as text."""
+    for n, text in _lines(path):
+        if text is None or text == HUGE:
+            yield None, Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+        elif text.strip():
+            yield n, text
+
+
 def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Reject:
     """One pair's checks, shared by every format."""
     if not program:
@@ -170,11 +179,9 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
 def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
     delimiter = "\t" if fmt == "tsv" else ","
     columns = None  # (program, input, output) positions
-    for n, text in _lines(path):
-        if text is None or text == HUGE:
-            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
-            continue
-        if not text.strip():
+    for n, text in _text_lines(path):
+        if n is None:
+            yield text  # a Reject
             continue
         try:
             row = next(csv.reader([text], delimiter=delimiter))
@@ -223,11 +230,9 @@ def _from_object(path: Path, n: int, obj, program: str | None, raw: str) -> Row 
 
 
 def _jsonl(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
-    for n, text in _lines(path):
-        if text is None or text == HUGE:
-            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
-            continue
-        if not text.strip():
+    for n, text in _text_lines(path):
+        if n is None:
+            yield text  # a Reject
             continue
         try:
             obj = json.loads(text)
@@ -259,9 +264,9 @@ def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
 
 def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
     section = None
-    for n, text in _lines(path):
-        if text is None or text == HUGE:
-            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+    for n, text in _text_lines(path):
+        if n is None:
+            yield text  # a Reject
             continue
         line = text.strip()
         if not line or line.startswith("#"):
@@ -281,11 +286,9 @@ def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject
 
 def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
     name = _stem_name(path)
-    for n, text in _lines(path):
-        if text is None or text == HUGE:
-            yield Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
-            continue
-        if not text.strip():
+    for n, text in _text_lines(path):
+        if n is None:
+            yield text  # a Reject
             continue
         parts = text.split("\t")
         if len(parts) != 2:
