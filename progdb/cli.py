@@ -354,7 +354,8 @@ def _count_lines(path: Path) -> int:
 @click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True,
               help="classifier: a light classifier over the stored keys; similarity: the best key's cosine.")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
-              help="Set a calibration field by hand instead (router, threshold, margin, router_threshold, router_margin).")
+              help="Set a calibration field by hand instead (router, threshold, margin, router_threshold, router_margin, "
+              "router_offsets as JSON {program: offset}).")
 @json_option
 @click.pass_context
 def fit(ctx, file, fmt, split, router, settings, as_json):
