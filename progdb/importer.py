@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from itertools import islice
@@ -184,3 +185,5 @@ def _write(db, targets: Iterable[_Target]) -> None:
         t.changed = []
     if wrote:
         db._reset_caches()
+        if os.environ.get("PROGDB_IMPORT_TRACE"):  # the crash test kills the process after a write
+            print("progdb: written", file=sys.stderr, flush=True)
