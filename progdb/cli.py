@@ -253,7 +253,7 @@ def import_(ctx, files, fmt, program, no_create, batch_size, skip_bad, rejects, 
     key) unless --no-create. A bad row stops the import before anything of its batch is stored,
     naming file, line and reason (--skip-bad keeps going). A `progdb export` file (nothing is stored
     if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs."""
-    from .bulk import PAIR_FORMATS, detect_format
+    from .bulk import PAIR_FORMATS
 
     db = _db(ctx)
     kinds = [(f, fmt if fmt != "auto" else _detect(f)) for f in files]

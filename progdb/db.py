@@ -229,8 +229,8 @@ class ProgramDB:
         with self._writing():
             return self._add_many(programs, replace)
 
-    def import_pairs(self, rows, **options) -> "ImportSummary":
-        """Example pairs in bulk (rows from bulk.read_rows): see importer.import_rows."""
+    def import_pairs(self, rows, **options):
+        """Example pairs in bulk (rows from bulk.read_rows): see importer.import_rows; returns an ImportSummary."""
         from .importer import import_rows
 
         with self._writing():
