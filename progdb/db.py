@@ -428,8 +428,8 @@ class ProgramDB:
         return self._vector_cache
 
     def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float]]:
-        """Stored vector programs that best explain the pairs, best first (mean cosine of each
-        program's prediction for an input to its given output)."""
+        """Stored vector programs that best explain the pairs, best first (incontext.rank_programs:
+        the fit of each program's predictions to the given outputs, lead-adjusted)."""
         space = word_space()
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad:

@@ -82,3 +82,24 @@ def test_eval_icl_json(seeded_path, tmp_path):
     data = json.loads(out.output)
     assert data["shots"] == 3 and data["per_task"]["singular-plural"]["n"] == 8
     assert data["per_task"]["singular-plural"]["acc1"] >= 0.75
+
+
+@pytest.mark.parametrize("prompt, program, answer", [
+    # One demonstration names a program when it leads the others clearly.
+    ("France -> Paris\nJapan ->", "country-capital", "Tokyo"),
+    ("tall -> short\nhappy ->", "antonym", None),
+    # Synonyms fit antonym only slightly better than synonym, and opposites fit previous-item about
+    # as well as antonym: a near tie names neither (the old absolute threshold named the first).
+    ("happy -> glad, big -> large, quick ->", None, None),
+    ("cold -> hot, up -> down, early ->", None, "late"),
+    # Relations no stored program holds: a seeded relation reversed, and made-up pairs.
+    ("Paris -> France, Tokyo -> Japan, Rome ->", None, "Italy"),
+    ("dogs -> dog, cats -> cat, cars -> car, books ->", None, "book"),
+    ("dog -> bark, cat -> meow, cow -> moo, duck ->", None, None),
+])
+def test_demonstrations_name_a_program_only_when_it_leads(seeded, prompt, program, answer):
+    r = seeded.query(prompt)
+    assert r.mode == ("nearest" if program else "in-context"), (r.mode, r.candidates[:2])
+    assert r.programs[0].name == (program or "in-context")
+    if answer:
+        assert r.outputs[0].answer == answer
