@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import ProgdbError
+from .pairs_io import HEADER_NAMES
 from .program import NAME_RE
 
 PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv")
@@ -30,7 +31,6 @@ MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file,
 MAX_LINE = 4 * MAX_FIELD  # bytes read of one line at most
 HUGE = "\x00huge"  # _lines' marker for a line longer than MAX_LINE
 csv.field_size_limit(MAX_LINE)  # so an over-long field is reported by its length, not as broken csv
-HEADER_NAMES = {("input", "output"), ("source", "target"), ("in", "out"), ("prompt", "completion")}
 
 
 @dataclass

@@ -17,7 +17,8 @@ from . import retrieve
 from .encoder import Encoder
 from .errors import ProgdbError
 from .execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
-from .fewshot import DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, fixed_size, instruction_for, pool_size, select
+from .fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
+                      pool_size, select)
 from .llm import Endpoint
 from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
 from .parse import Parsed, compile_template, fill, match_template, parse
@@ -523,12 +524,14 @@ class ProgramDB:
         """An in-context prompt's demonstrations are its few-shot examples, as given."""
         examples = [{"input": a, "output": b, "program": "in-context", "score": 1.0} for a, b in demos]
         instruction = "Give the output for the last input, following the pattern of the examples."
-        compiled = compile_prompt(instruction, examples, text)
-        notes = []
-        while len(compiled.text) > budget and compiled.examples:
-            compiled = compile_prompt(instruction, compiled.examples[:-1], text)
-            notes = [f"{len(compiled.examples)} of {len(examples)} demonstrations fit"]
-        compiled.notes = notes
+        room, kept = budget - fixed_size(instruction, text), 0
+        for ex in examples:  # the first ones, in the order given, while they fit
+            room -= example_size(ex["input"], ex["output"])
+            if room < 0:
+                break
+            kept += 1
+        notes = [f"{kept} of {len(examples)} demonstrations fit"] if kept < len(examples) else []
+        compiled = compile_prompt(instruction, examples[:kept], text, notes)
         return QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", 0.0,
                            [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")], [],
                            kind="fewshot", compiled=[compiled])

@@ -71,10 +71,9 @@ class Endpoint:
                 tries = f" after {attempt + 1} attempts" if attempt else ""
                 hint = " (check PROGDB_LLM_API_KEY)" if exc.code in (401, 403) else ""
                 raise self._error(f"HTTP {exc.code}{tries}{hint}{detail}") from None
-            except (TimeoutError, socket.timeout):
-                raise self._error(f"no reply within {self.timeout:g} s (set --timeout or PROGDB_LLM_TIMEOUT)") from None
-            except urllib.error.URLError as exc:
-                reason = exc.reason
+            except (TimeoutError, socket.timeout, urllib.error.URLError) as exc:
+                # urlopen raises a timeout bare while reading, wrapped in URLError while connecting
+                reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
                 if isinstance(reason, (TimeoutError, socket.timeout)):
                     raise self._error(f"no reply within {self.timeout:g} s (set --timeout or PROGDB_LLM_TIMEOUT)") from None
                 raise self._error(f"cannot connect ({getattr(reason, 'strerror', None) or reason})") from None
