@@ -14,6 +14,8 @@ import os
 import re
 import sys
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterable, Iterator
@@ -22,7 +24,7 @@ import numpy as np
 
 from .bulk import Reject, Row
 from .errors import ProgdbError
-from .program import Example, Program, key_text
+from .program import Example, Program, key_text, validate
 
 DEFAULT_BATCH = 5000
 # Seconds between writes of a program's card (each rewrites the whole card); PROGDB_WRITE_EVERY=0
@@ -46,32 +48,49 @@ class ImportSummary:
 
 
 class _Target:
-    """One program being imported into: its card as stored, the pairs merged since the last write,
-    and (vector programs) the running sum of usable offsets, so a write costs the changed pairs,
-    not all of them."""
+    """One program being imported into: its card as last read or written (and that write's
+    revision), the pairs merged since the last write, and (vector programs) the running sum of
+    usable offsets, so a write costs the changed pairs, not all of them."""
 
-    def __init__(self, program: Program, new: bool):
-        self.program, self.new = program, new
+    def __init__(self, program: Program, full: bool, rev: str | None):
+        self.full, self.rev = full, rev  # full: the next write stores the whole program
+        self.changed: list[tuple[Example | None, Example]] = []  # (old pair or None, new pair)
+        self._load(program)
+
+    def _load(self, program: Program) -> None:
+        self.program = program
         self.index = {}
         for i, e in enumerate(program.examples):
             self.index.setdefault(e.input, i)
-        self.changed: list[tuple[Example | None, Example]] = []  # (old pair or None, new pair)
         self.offset_sum, self.offset_n = None, 0
 
-    def merge(self, row: Row, summary: ImportSummary) -> None:
+    def merge(self, row: Row, summary: ImportSummary | None = None) -> None:
         at = self.index.get(row.input)
         new = Example(row.input, row.output)
         if at is None:
             self.index[row.input] = len(self.program.examples)
             self.program.examples.append(new)
             self.changed.append((None, new))
-            summary.added += 1
+            what = "added"
         elif self.program.examples[at].output != row.output:
             self.changed.append((self.program.examples[at], new))
             self.program.examples[at] = new
-            summary.updated += 1
+            what = "updated"
         else:
-            summary.unchanged += 1
+            what = "unchanged"
+        if summary is not None:
+            setattr(summary, what, getattr(summary, what) + 1)
+
+    def rebase(self, stored: Program | None, rev: str | None) -> None:
+        """Another process wrote this program since we read it: our pending pairs go on top of
+        what it stored (a program it created meanwhile is extended, not replaced)."""
+        pending = [new for _, new in self.changed]
+        if stored is not None:
+            self._load(stored)
+            self.changed, self.full = [], False
+            for e in pending:
+                self.merge(Row("", 0, stored.name, e.input, e.output))
+        self.rev = rev
 
     def offset(self, space) -> np.ndarray:
         """The mean offset of all usable pairs, kept up to date from the changed pairs."""
@@ -87,6 +106,30 @@ class _Target:
         if not self.offset_n:
             raise ProgdbError(f"program '{self.program.name}': none of its pairs are in the word space")
         return (self.offset_sum / self.offset_n).astype(np.float32)
+
+
+class _Writer:
+    """Stores one write at a time in a background thread, so embedding the next batch overlaps
+    storing this one; the next write waits for the previous one (order, and bounded memory)."""
+
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="progdb-writer")
+        self.pending = None
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # re-raises the write's error here
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self.wait()
+        self.pending = self.pool.submit(job)
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def batched(items: Iterable, n: int) -> Iterator[list]:
@@ -105,42 +148,56 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
     summary = ImportSummary()
     targets: dict[str, _Target] = {}
     kinds = db._kind_map()
+    writer = _Writer()
     last_write = time.monotonic()
-    for batch in batched(rows, batch_size):
-        good, bad = [], []
-        for r in batch:
-            if isinstance(r, Reject):
-                bad.append(r)
-            elif r.program not in targets and r.program not in kinds and not create:
-                bad.append(Reject(r.file, r.line, f"program '{r.program}' does not exist (--no-create)"))
-            elif kinds.get(r.program) in ("intent", "negative"):
-                bad.append(Reject(r.file, r.line, f"program '{r.program}' is an {kinds[r.program]}: its keys are "
-                                  "prompts, not pairs"))
-            else:
-                good.append(r)
-        if bad and not skip_bad:
-            _write(db, targets.values())  # the good batches before this one
-            done = summary.added + summary.updated + summary.unchanged
-            before = f"; the {done:,} rows before its batch are stored" if done else ""
-            raise ProgdbError(f"{bad[0].message()} (nothing from this batch was stored{before}; "
-                              "--skip-bad stores the good rows)")
-        for r in bad:
-            summary.rejected += 1
-            if on_reject:
-                on_reject(r)
-        for r in good:
-            target = targets.get(r.program)
-            if target is None:
-                target = targets[r.program] = _open(db, r.program, kinds, summary)
-            target.merge(r, summary)
-        if time.monotonic() - last_write >= WRITE_EVERY:
-            _write(db, targets.values())
-            last_write = time.monotonic()
-        if progress:
-            progress(len(batch))
-    _write(db, targets.values())
+    try:
+        for batch in batched(rows, batch_size):
+            good, bad = _check(batch, targets, kinds, create)
+            if bad and not skip_bad:
+                _write(db, targets.values(), writer)  # the good batches before this one
+                writer.wait()
+                done = summary.added + summary.updated + summary.unchanged
+                before = f"; the {done:,} rows before its batch are stored" if done else ""
+                raise ProgdbError(f"{bad[0].message()} (nothing from this batch was stored{before}; "
+                                  "--skip-bad stores the good rows)")
+            for r in bad:
+                summary.rejected += 1
+                if on_reject:
+                    on_reject(r)
+            for r in good:
+                target = targets.get(r.program)
+                if target is None:
+                    target = targets[r.program] = _open(db, r.program, kinds, summary)
+                target.merge(r, summary)
+            # Text pairs are written every batch (embedding them is the work the writer overlaps);
+            # word pairs every few seconds (each write rewrites the card).
+            texts_waiting = any(t.program.kind != "vector" and len(t.changed) >= batch_size for t in targets.values())
+            if texts_waiting or time.monotonic() - last_write >= WRITE_EVERY:
+                _write(db, targets.values(), writer)
+                last_write = time.monotonic()
+            if progress:
+                progress(len(batch))
+        _write(db, targets.values(), writer)
+    finally:
+        writer.close()
+        db._reset_caches()
     summary.programs = sorted(targets)
     return summary
+
+
+def _check(batch: list, targets: dict, kinds: dict, create: bool) -> tuple[list[Row], list[Reject]]:
+    good, bad = [], []
+    for r in batch:
+        if isinstance(r, Reject):
+            bad.append(r)
+        elif r.program not in targets and r.program not in kinds and not create:
+            bad.append(Reject(r.file, r.line, f"program '{r.program}' does not exist (--no-create)"))
+        elif kinds.get(r.program) in ("intent", "negative"):
+            bad.append(Reject(r.file, r.line, f"program '{r.program}' is an {kinds[r.program]}: its keys are "
+                              "prompts, not pairs"))
+        else:
+            good.append(r)
+    return good, bad
 
 
 def _open(db, name: str, kinds: dict, summary: ImportSummary) -> _Target:
@@ -150,40 +207,79 @@ def _open(db, name: str, kinds: dict, summary: ImportSummary) -> _Target:
         # updated pair cannot leave its old record behind.
         legacy = program.kind == "fewshot" and any(
             not LEGACY_FREE.fullmatch(i) for i in db.store._ids_of("examples", name))
-        return _Target(program, new=legacy)
+        return _Target(program, full=legacy, rev=db.store.revision(name))
     summary.created.append(name)
     # Its name becomes its first key ("english-to-pig-latin" -> "english to pig latin").
     key = " ".join(name.replace("-", " ").replace("_", " ").replace(".", " ").split())
-    return _Target(Program(name=name, kind="auto", keys=[key if key_text(key) else name]), new=True)
+    return _Target(Program(name=name, kind="auto", keys=[key if key_text(key) else name]), full=True, rev=None)
 
 
-def _write(db, targets: Iterable[_Target]) -> None:
-    """Each changed program: a new one whole, an existing one by its changed pairs, card last."""
-    from .db import encoder, word_space
+def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
+    """Each changed program: a new one whole, an existing one by its changed pairs, card last.
+    Embedding happens here, while the previous write is still being stored; the store calls run
+    in the writer's thread, under each program's lease (server) after a check that no other
+    process wrote the program meanwhile (else our pairs are put on top of its version)."""
+    from .db import encoder
 
-    wrote = False
-    for t in targets:
-        if not (t.changed or t.new):
-            continue
-        p, wrote = t.program, True
-        if t.new:
-            if p.kind == "auto":
-                p.kind = db.detect_kind(p)
-            db._add_many([p], replace=True)
-            t.new = False
-            if p.kind == "vector":
-                t.changed = []
-                t.offset(word_space())  # start the running sum
-        else:
-            offset = t.offset(word_space()) if p.kind == "vector" else None
-            ex = [new for _, new in t.changed] if p.kind == "fewshot" else []
-            vecs = encoder().encode([e.input for e in ex]) if ex else []
-            summary = {"name": p.name, "kind": p.kind, "n_keys": len(p.keys), "n_examples": len(p.examples),
-                       "description": p.description}
-            db.store.write_program(p.to_json(), summary, list(p.keys), db.store.centroid(p.name),
-                                   [e.input for e in ex], [e.output for e in ex], vecs, offset, full=False)
-        t.changed = []
-    if wrote:
-        db._reset_caches()
+    todo = [t for t in targets if t.changed or t.full]
+    if not todo:
+        return
+    for t in todo:
+        if t.program.kind == "auto":
+            t.program.kind = db.detect_kind(t.program)
+        validate(t.program)
+    texts = [e.input for t in todo if t.program.kind == "fewshot" for e in _examples_to_store(t)]
+    texts += [key_text(k) for t in todo if t.full for k in t.program.keys]
+    vectors = dict(zip(texts, encoder().encode(list(dict.fromkeys(texts))))) if texts else {}
+
+    writer.wait()
+    leases = [db.store.lease(t.program.name) for t in sorted(todo, key=lambda t: t.program.name)]
+    try:
+        for lease in leases:
+            lease.acquire(float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60")))
+        writes = [_prepare(db, t, vectors) for t in todo]
+    except BaseException:
+        for lease in leases:
+            lease.release()
+        raise
+
+    def store() -> None:
+        try:
+            for args in writes:
+                db.store.write_program(*args)
+        finally:
+            for lease in leases:
+                lease.release()
         if os.environ.get("PROGDB_IMPORT_TRACE"):  # the crash test kills the process after a write
             print("progdb: written", file=sys.stderr, flush=True)
+
+    writer.submit(store)
+
+
+def _examples_to_store(t: _Target) -> list[Example]:
+    return list(t.program.examples) if t.full else [new for _, new in t.changed]
+
+
+def _prepare(db, t: _Target, vectors: dict) -> tuple:
+    """The arguments of this program's store.write_program, taken now (the import goes on
+    changing the target while the writer stores them)."""
+    from .db import word_space
+
+    rev = db.store.revision(t.program.name)
+    if rev != t.rev:
+        t.rebase(db.get(t.program.name) if rev is not None else None, rev)
+    p = t.program
+    examples = _examples_to_store(t) if p.kind == "fewshot" else []
+    offset = t.offset(word_space()) if p.kind == "vector" else None
+    if t.full:
+        key_vecs = np.stack([vectors[key_text(k)] for k in p.keys])
+    else:
+        key_vecs = db.store.centroid(p.name)
+    ex_vecs = np.stack([vectors[e.input] for e in examples]) if examples else np.zeros((0, 384), np.float32)
+    t.rev = uuid.uuid4().hex
+    summary = {"name": p.name, "kind": p.kind, "n_keys": len(p.keys), "n_examples": len(p.examples),
+               "description": p.description, "rev": t.rev}
+    args = (p.to_json(), summary, list(p.keys), key_vecs, [e.input for e in examples],
+            [e.output for e in examples], ex_vecs, offset, t.full)
+    t.changed, t.full = [], False
+    return args

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -67,6 +68,7 @@ class Store:
         if not path and not server:
             raise ProgdbError("a database needs a path or a server URL")
         self.location = server or path
+        self.server, self.namespace = server, namespace
         self.client = _client(path, server)
         existing = {c.name if hasattr(c, "name") else c for c in self.client.list_collections()}
         self.is_new = f"{namespace}-programs" not in existing
@@ -91,6 +93,17 @@ class Store:
         col.modify(metadata=meta)
 
     # -- writes ---------------------------------------------------------------------------
+    def lease(self, program: str):
+        """A write lease on one program (server only; see lease.py), not yet acquired."""
+        from .lease import Lease, NoLease
+
+        return Lease(self.client, self.namespace, program) if self.server else NoLease()
+
+    def revision(self, name: str) -> str | None:
+        """The token of the program's last write (None: no such program), to detect another writer."""
+        got = self.cols["programs"].get(ids=[name], include=["metadatas"])
+        return (got["metadatas"][0] or {}).get("rev", "") if got["ids"] else None
+
     def _upsert(self, col: str, ids, embeddings, documents=None, metadatas=None) -> None:
         for i in range(0, len(ids), self.batch):
             s = slice(i, i + self.batch)
@@ -113,6 +126,7 @@ class Store:
         removed only after the new ones are in. Example ids hash the input, so writing the same
         pair again replaces its record instead of adding one."""
         name = summary["name"]
+        summary = {**summary, "rev": summary.get("rev") or uuid.uuid4().hex}
         old_keys = set(self._ids_of("keys", name)) if full else set()
         old_examples = set(self._ids_of("examples", name)) if full else set()
         key_ids = [f"{name}/k/{i}" for i in range(len(key_texts))]

@@ -238,3 +238,42 @@ def test_two_processes_importing_into_one_server_lose_nothing(chroma_server, tmp
     from progdb.db import encoder
     hit = db.store.nearest_examples("style-1", encoder().encode(["sentence 77 from writer 1"])[0], 1)
     assert hit[0][0] == "sentence 77 from writer 1"
+
+
+@pytest.mark.parametrize("kind", ["fewshot", "vector"])
+def test_two_processes_importing_into_one_program_on_a_server_lose_nothing(chroma_server, tmp_path, kind):
+    """Both write the same program at the same time, a write after every batch: each write takes
+    the program's lease and rebases on the other's version, so the union of pairs is stored."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PROGDB_WRITE_EVERY="0",
+               PROGDB_NAMESPACE=f"same-program-{kind}-{os.getpid()}")
+    words = [w for w in word_space().words[:30000] if w.isalpha()]
+    expected = {}
+    files = []
+    for w in range(2):
+        if kind == "fewshot":
+            rows = [(f"sentence {i} from writer {w}", f"SENTENCE {i} FROM WRITER {w}") for i in range(400)]
+        else:
+            rows = list(zip(words[w::2][:6000], words[w + 1::2][:6000]))
+        rows += [("a shared first input", "a shared output")] if kind == "fewshot" else [("cat", "cats")]
+        expected.update(rows)
+        f = tmp_path / f"w{w}.csv"
+        with open(f, "w", newline="") as fh:
+            csv.writer(fh).writerows([("program", "input", "output")] + [("shared", a, b) for a, b in rows])
+        files.append(f)
+    procs = [subprocess.Popen([PROGDB, "--server", chroma_server, "--no-seed", "import", str(f),
+                               "--batch-size", "50" if kind == "fewshot" else "500", "--quiet"],
+                              env=env, stderr=subprocess.PIPE) for f in files]
+    for p in procs:
+        assert p.wait(timeout=600) == 0, p.stderr.read().decode()
+    db = ProgramDB(server=chroma_server, namespace=env["PROGDB_NAMESPACE"])
+    program = db.get("shared")
+    assert program.kind == kind
+    assert sorted(program.pairs()) == sorted(expected.items())
+    if kind == "fewshot":
+        got = db.store.cols["examples"].get(where={"program": "shared"}, include=["documents"])
+        assert sorted(got["documents"]) == sorted(expected)
+    else:
+        mean, _ = word_space().mean_offset(list(expected.items()))
+        assert np.allclose(db.store.offsets(["shared"])["shared"], mean, atol=1e-5)
+    names = [c.name if hasattr(c, "name") else c for c in db.store.client.list_collections()]
+    assert not [n for n in names if n.startswith(env["PROGDB_NAMESPACE"] + "-lease-")]  # all released
