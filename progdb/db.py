@@ -190,10 +190,21 @@ class ProgramDB:
             at += len(ex)
             summary = {"name": p.name, "kind": p.kind, "n_keys": nk, "n_examples": len(p.examples),
                        "description": p.description}
-            self.store.write_program(p.to_json(), summary, list(p.keys), key_vecs,
-                                     [e.input for e in ex], [e.output for e in ex], ex_vecs,
-                                     offsets.get(p.name))
+            with self._leased(p.name):
+                self.store.write_program(p.to_json(), summary, list(p.keys), key_vecs,
+                                         [e.input for e in ex], [e.output for e in ex], ex_vecs,
+                                         offsets.get(p.name))
         return programs
+
+    @contextmanager
+    def _leased(self, name: str):
+        """Server: the program's write lease, so this write does not interleave with an import's."""
+        lease = self.store.lease(name)
+        lease.acquire(float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60")))
+        try:
+            yield
+        finally:
+            lease.release()
 
     @staticmethod
     def detect_kind(program: Program) -> str:
@@ -208,7 +219,7 @@ class ProgramDB:
 
     def remove(self, name: str) -> None:
         self.get(name)
-        with self._writing():
+        with self._writing(), self._leased(name):
             self.store.delete_program(name)
 
     def import_(self, source: str | Path | IO[str], replace: bool = False) -> list[Program]:
