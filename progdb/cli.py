@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from . import plot_commands
 from .errors import ProgdbError
 from .fewshot import DEFAULT_BUDGET
 from .word_methods import DEFAULT_METHOD, METHODS
@@ -561,6 +562,9 @@ def which(ctx, words, k, as_json):
         return
     for name, score in ranked:
         click.echo(f"{score:.3f}  {name}")
+
+
+plot_commands.register(cli, _db)  # plot and map
 
 
 def main() -> None:
