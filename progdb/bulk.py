@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,23 +244,103 @@ def _jsonl(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
 
 
 def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
-    """A JSON list (the function-vector files, or {"examples": [...]}): items are numbered from 1
-    as the file's lines are not kept by a JSON parser. fv files name their program by their stem."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ProgdbError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise ProgdbError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    if isinstance(data, dict) and isinstance(data.get("examples"), list):
-        program = program or data.get("name")
-        data = data["examples"]
-    if not isinstance(data, list):
-        raise ProgdbError(f"{path}: expected a JSON list of {{\"input\", \"output\"}} objects")
+    """A JSON list (the function-vector files), read one item at a time, each numbered by the line
+    it starts on; or {"examples": [...], "name"} (a program file: parsed whole). fv files name
+    their program by their stem."""
     if fmt == "fv":
         program = _stem_name(path)
-    for i, obj in enumerate(data, 1):
-        yield _from_object(path, i, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
+    items = _json_list_items(path)
+    first = next(items, None)
+    if isinstance(first, dict):  # the whole document was an object
+        data = first
+        if not isinstance(data.get("examples"), list):
+            raise ProgdbError(f"{path}: expected a JSON list of {{\"input\", \"output\"}} objects")
+        program = program or data.get("name")
+        for i, obj in enumerate(data["examples"], 1):
+            yield _from_object(path, i, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
+        return
+    if first is None:
+        return
+    for line, obj in itertools.chain([first], items):
+        yield _from_object(path, line, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
+
+
+JSON_CHUNK = 1 << 20
+JSON_MAX_ITEM = 4 * MAX_LINE  # an item holds two sides of at most MAX_FIELD characters
+
+
+def _json_list_items(path: Path) -> Iterator[tuple[int, object] | dict]:
+    """(line, item) for each item of a top-level JSON list, holding about one chunk of the file at
+    a time (a 1 GB list does not need 1 GB); a top-level object is yielded whole instead."""
+    decoder, text_decoder = json.JSONDecoder(), codecs.getincrementaldecoder("utf-8-sig")()
+    with open(path, "rb") as fh:
+        buf, pos, line, at_end, read = "", 0, 1, False, 0
+
+        def more() -> bool:
+            nonlocal buf, pos, at_end, read
+            if at_end:
+                return False
+            raw = fh.read(JSON_CHUNK)
+            try:
+                text = text_decoder.decode(raw, final=not raw)
+            except UnicodeDecodeError as exc:
+                raise ProgdbError(f"{path}: not UTF-8 text (byte {read + exc.start})") from None
+            read += len(raw)
+            at_end = not raw
+            buf, pos = buf[pos:] + text, 0
+            return True
+
+        def skip_space() -> str:
+            nonlocal pos, line
+            while True:
+                while pos < len(buf) and buf[pos] in " \t\r\n":
+                    line += buf[pos] == "\n"
+                    pos += 1
+                if pos < len(buf) or not more():
+                    return buf[pos] if pos < len(buf) else ""
+
+        def bad(msg: str):
+            return ProgdbError(f"{path}, line {line}: not valid JSON ({msg})")
+
+        opening = skip_space()
+        if opening == "{":
+            while more():
+                pass
+            try:
+                yield json.loads(buf[pos:])
+            except json.JSONDecodeError as exc:
+                raise ProgdbError(f"{path}, line {line + exc.lineno - 1}: not valid JSON ({exc.msg})") from None
+            return
+        if opening != "[":
+            if opening == "":
+                return
+            raise bad("expected a list '[' or an object '{'")
+        pos += 1
+        if skip_space() == "]":
+            return
+        while True:
+            if skip_space() == "":
+                raise bad("the list is not closed")
+            while True:
+                try:
+                    item, end = decoder.raw_decode(buf, pos)
+                    if end == len(buf) and not at_end and not buf[pos] in "[{\"":
+                        raise json.JSONDecodeError("number may continue", buf, end)  # e.g. 12|34
+                    break
+                except json.JSONDecodeError as exc:
+                    # An item cut by the chunk's end needs more text; a broken one stops the read
+                    # once it is longer than any item could be, instead of reading the file whole.
+                    if len(buf) - pos > JSON_MAX_ITEM or not more():
+                        raise bad(exc.msg) from None
+            yield line, item
+            line += buf.count("\n", pos, end)
+            pos = end
+            sep = skip_space()
+            if sep == "]":
+                return
+            if sep != ",":
+                raise bad("the list is not closed" if sep == "" else "expected ',' or ']' after an item")
+            pos += 1
 
 
 def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:

@@ -277,3 +277,33 @@ def test_two_processes_importing_into_one_program_on_a_server_lose_nothing(chrom
         assert np.allclose(db.store.offsets(["shared"])["shared"], mean, atol=1e-5)
     names = [c.name if hasattr(c, "name") else c for c in db.store.client.list_collections()]
     assert not [n for n in names if n.startswith(env["PROGDB_NAMESPACE"] + "-lease-")]  # all released
+
+
+def test_a_json_list_is_read_one_item_at_a_time(tmp_path, monkeypatch):
+    """Items keep the line they start on, across chunk boundaries; a broken file names its line;
+    reading never holds the whole list."""
+    import tracemalloc
+
+    import progdb.bulk as bulk
+
+    f = _write(tmp_path / "p.json", '[\n {"input": "a", "output": "b"},\n {"input": "cé", "output": "d"}\n]')
+    for chunk in (3, 7, 1 << 20):
+        monkeypatch.setattr(bulk, "JSON_CHUNK", chunk)
+        assert [(r.line, r.input, r.output) for r in read_rows(f, "json", "p")] == [(2, "a", "b"), (3, "cé", "d")]
+    broken = _write(tmp_path / "b.json", '[{"input": "a", "output": "b"},\n {"input": "c" "output": "d"}]')
+    with pytest.raises(ProgdbError, match=r"b.json, line 2: not valid JSON"):
+        list(read_rows(broken, "json", "p"))
+    with pytest.raises(ProgdbError, match=r"line 1: not valid JSON \(the list is not closed\)"):
+        list(read_rows(_write(tmp_path / "open.json", '[{"input": "a", "output": "b"}'), "json", "p"))
+    monkeypatch.setattr(bulk, "JSON_CHUNK", 1 << 20)
+    big = tmp_path / "big.json"
+    with open(big, "w") as fh:
+        fh.write("[" + ",\n".join(json.dumps({"input": f"in {i} " * 8, "output": f"out {i} " * 8})
+                                  for i in range(200_000)) + "]")
+    tracemalloc.start()
+    try:
+        assert sum(1 for _ in read_rows(big, "json", "p")) == 200_000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < big.stat().st_size / 4, (peak, big.stat().st_size)
