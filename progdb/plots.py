@@ -382,6 +382,16 @@ def _finish_axes(ax, labels: tuple[str, str]) -> None:
 NOTE_SIZE = 7.5  # points
 
 
+def _one_panel(size: tuple[float, float], plot):
+    """A figure of one axes with the plot's title, axis labels and note."""
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    ax.set_title(plot.title, fontsize=11)
+    _finish_axes(ax, plot.axis_labels)
+    _note_and_layout(fig, plot.note)
+    return fig, ax
+
+
 def _note_and_layout(fig, text: str) -> None:
     """The explanatory note at the bottom, wrapped by hand so its height is known, and the axes
     laid out above it. Must come before the limits and labels: it moves the axes."""
@@ -510,11 +520,7 @@ WHITE_BOX = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
 
 
 def draw_pairs(plot: PairPlot):
-    fig = _figure((9, 7.5))
-    ax = fig.add_subplot()
-    ax.set_title(plot.title, fontsize=11)
-    _finish_axes(ax, plot.axis_labels)
-    _note_and_layout(fig, plot.note)
+    fig, ax = _one_panel((9, 7.5), plot)
     starts = np.array([a.start for a in plot.arrows])
     ends = np.array([a.end for a in plot.arrows])
     _equal_limits(ax, np.vstack([starts, ends, [plot.mean.start, plot.mean.end]]))
@@ -586,11 +592,7 @@ def draw_compare(plot: ComparePlot):
 
 
 def draw_map(plot: MapPlot):
-    fig = _figure((11, 8.8))
-    ax = fig.add_subplot()
-    ax.set_title(plot.title, fontsize=11)
-    _finish_axes(ax, plot.axis_labels)
-    _note_and_layout(fig, plot.note)
+    fig, ax = _one_panel((11, 8.8), plot)
     xy = np.array([p.xy for p in plot.points])
     _equal_limits(ax, xy if plot.query is None else np.vstack([xy, [plot.query]]))
     order = list(KIND_STYLE) + sorted({p.kind for p in plot.points} - set(KIND_STYLE))
