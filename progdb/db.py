@@ -559,7 +559,7 @@ class ProgramDB:
         """The program's examples nearest to `vec` in key space, offered as demonstrations."""
         if program.kind == "fewshot":
             return [Candidate(i, o, program.name, s, v) for i, o, s, v in
-                    self.store.nearest_examples(program.name, vec, n)]
+                    self.store.nearest_examples(program.name, vec, n, [e.input for e in program.examples])]
         vecs = self._example_vectors(program)
         scores = vecs @ (vec / (np.linalg.norm(vec) or 1.0))
         top = np.argsort(-scores, kind="stable")[:n]

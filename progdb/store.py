@@ -27,6 +27,8 @@ SCHEMA = 1
 HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 200}
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
 QUERY_CHUNK = 100
+BY_ID_LIMIT = 2000  # a program of at most this many examples is fetched by id and ranked exactly
+OVERFETCH_LIMIT = 1000  # results an unfiltered example search may ask for before the filter is cheaper
 
 
 def example_id(program: str, text: str) -> str:
@@ -212,18 +214,43 @@ class Store:
                      for metas, dists in zip(res["metadatas"], res["distances"])]
         return hits
 
-    def nearest_examples(self, program: str, vector: np.ndarray, n: int) -> list[tuple[str, str, float, np.ndarray]]:
-        """The program's stored examples nearest to `vector`: (input, output, score, embedding)."""
-        res = self.cols["examples"].query(
-            query_embeddings=np.asarray([vector], dtype=np.float32), n_results=n,
-            where={"program": program}, include=["documents", "metadatas", "distances", "embeddings"],
-        )
-        return [
-            (doc, meta["output"], 1.0 - dist, np.asarray(emb))
-            for doc, meta, dist, emb in zip(res["documents"][0], res["metadatas"][0],
-                                            res["distances"][0], res["embeddings"][0])
-        ]
+    def nearest_examples(self, program: str, vector: np.ndarray, n: int,
+                         inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
+        """The program's stored examples nearest to `vector`: (input, output, score, embedding).
+
+        A chroma query filtered by program scans (65 ms for a program of 1,000 in 100,000 examples,
+        175 ms for one of 50,000: bench/store_scale.py), so with the program's `inputs` known (its
+        card) a small program is fetched by record id and ranked exactly, and a large one is
+        searched unfiltered with enough extra results to hold n of its own; the filter remains the
+        fallback."""
+        vector = np.asarray(vector, dtype=np.float32)
+        col = self.cols["examples"]
+        if inputs is not None and len(inputs) <= BY_ID_LIMIT:
+            ids = list(dict.fromkeys(example_id(program, t) for t in inputs))
+            got = col.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+            if len(got["ids"]) < len(ids):  # records stored before ids hashed their input
+                return self.nearest_examples(program, vector, n)
+            vecs = np.asarray(got["embeddings"], dtype=np.float32)
+            scores = vecs @ (vector / (np.linalg.norm(vector) or 1.0))
+            # ties broken by input text, as the demonstrations' order must not depend on storage
+            order = sorted(range(len(scores)), key=lambda i: (-scores[i], got["documents"][i]))[:n]
+            return [(got["documents"][i], got["metadatas"][i]["output"], float(scores[i]), vecs[i]) for i in order]
+        include = ["documents", "metadatas", "distances", "embeddings"]
+        total = col.count()
+        want = int(n * total / max(len(inputs or ()), 1) * 3) + n  # 3× the results that hold n of the program's
+        if inputs is not None and want <= OVERFETCH_LIMIT:
+            res = col.query(query_embeddings=vector[None], n_results=min(total, want), include=include)
+            mine = [i for i, m in enumerate(res["metadatas"][0]) if m["program"] == program][:n]
+            if len(mine) == n:
+                return [_example_hit(res, i) for i in mine]
+        res = col.query(query_embeddings=vector[None], n_results=n, where={"program": program}, include=include)
+        return [_example_hit(res, i) for i in range(len(res["ids"][0]))]
 
     def offsets(self, names: list[str]) -> dict[str, np.ndarray]:
         got = self.cols["offsets"].get(ids=list(names), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
+
+
+def _example_hit(res: dict, i: int) -> tuple[str, str, float, np.ndarray]:
+    return (res["documents"][0][i], res["metadatas"][0][i]["output"], 1.0 - res["distances"][0][i],
+            np.asarray(res["embeddings"][0][i]))
