@@ -5,10 +5,10 @@
 Stores `--total` real MiniLM embeddings (the corpus bench/store_scale.py embeds and caches in
 /tmp/progdb-scale/emb.npy) as example records of programs of 100, 1,000, 2,000 and 50,000 examples
 plus one filler program, in one embedded chromadb with progdb's configuration; then, for 100 query
-vectors, times Store.nearest_examples(program, v, 20, inputs) — by record id and exact ranking up to
-2,000 examples, unfiltered search with over-fetch above — against the chroma query filtered by
-`where={"program": …}`, and reports p50/p95 ms and recall@20 against exact numpy search of the
-program's own vectors.
+vectors, times Store.nearest_examples(program, v, 20, inputs) — the cheapest of an unfiltered
+search with over-fetch, the program's records by id ranked exactly, or the filter — against the
+chroma query filtered by `where={"program": …}`, and reports p50/p95 ms and recall@20 against exact
+numpy search of the program's own vectors. `--db DIR` keeps the stored examples for a re-run.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from progdb.store import Store, example_id  # noqa: E402
 
-SIZES = {"p100": 100, "p1000": 1000, "p2000": 2000, "p50000": 50000}
+SIZES = {"p100": 100, "p1000": 1000, "p2000": 2000, "p10000": 10000, "p50000": 50000}
 N = 20
 
 
@@ -39,6 +39,7 @@ def main() -> None:
     ap.add_argument("--total", type=int, default=100_000)
     ap.add_argument("--emb", default="/tmp/progdb-scale/emb.npy")
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--db", default=None, help="a directory to keep the stored examples in (reused if full)")
     args = ap.parse_args()
     emb = np.load(args.emb)[: args.total + args.queries].astype(np.float32)
     stored, queries = emb[: args.total], emb[args.total:]
@@ -48,10 +49,11 @@ def main() -> None:
         owner[at:at + size] = name
         at += size
     texts = [f"text {i}" for i in range(len(stored))]
-    store = Store(tempfile.mkdtemp(prefix="progdb-examples-"))
+    store = Store(args.db or tempfile.mkdtemp(prefix="progdb-examples-"))
     start = time.perf_counter()
-    store._upsert("examples", [example_id(o, t) for o, t in zip(owner, texts)], stored, documents=texts,
-                  metadatas=[{"program": o, "output": "x"} for o in owner])
+    if store.cols["examples"].count() != len(stored):
+        store._upsert("examples", [example_id(o, t) for o, t in zip(owner, texts)], stored, documents=texts,
+                      metadatas=[{"program": o, "output": "x"} for o in owner])
     print(f"stored {len(stored):,} examples in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     results = {}
     for name in SIZES:

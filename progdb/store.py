@@ -27,8 +27,10 @@ SCHEMA = 1
 HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 200}
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
 QUERY_CHUNK = 100
-BY_ID_LIMIT = 2000  # a program of at most this many examples is fetched by id and ranked exactly
-OVERFETCH_LIMIT = 1000  # results an unfiltered example search may ask for before the filter is cheaper
+# Milliseconds per result of an unfiltered search (ids and distances), per record fetched by id
+# (its embedding), per record in the collection for a filtered query: bench/example_search.py.
+COST_MS = {"search": 0.008, "id": 0.05, "filter": 0.0015}
+OVERFETCH = 4  # an unfiltered search asks 4× the results expected to hold n of the program's
 
 
 def example_id(program: str, text: str) -> str:
@@ -218,39 +220,48 @@ class Store:
                          inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
         """The program's stored examples nearest to `vector`: (input, output, score, embedding).
 
-        A chroma query filtered by program scans (65 ms for a program of 1,000 in 100,000 examples,
-        175 ms for one of 50,000: bench/store_scale.py), so with the program's `inputs` known (its
-        card) a small program is fetched by record id and ranked exactly, and a large one is
-        searched unfiltered with enough extra results to hold n of its own; the filter remains the
-        fallback."""
+        A chroma query filtered by program scans (≈ 150 ms in 100,000 examples, whatever the
+        program's size: bench/example_search.py), so when the program's `inputs` are known (its
+        card), the cheapest of three is taken: an unfiltered search asking enough results to hold n
+        of the program's (ids only: record ids start with the program's name), the program's
+        records by id ranked exactly (small programs), or the filter."""
         vector = np.asarray(vector, dtype=np.float32)
         col = self.cols["examples"]
-        if inputs is not None and len(inputs) <= BY_ID_LIMIT:
-            ids = list(dict.fromkeys(example_id(program, t) for t in inputs))
-            got = col.get(ids=ids, include=["documents", "metadatas", "embeddings"])
-            if len(got["ids"]) < len(ids):  # records stored before ids hashed their input
-                return self.nearest_examples(program, vector, n)
-            vecs = np.asarray(got["embeddings"], dtype=np.float32)
-            scores = vecs @ (vector / (np.linalg.norm(vector) or 1.0))
-            # ties broken by input text, as the demonstrations' order must not depend on storage
-            order = sorted(range(len(scores)), key=lambda i: (-scores[i], got["documents"][i]))[:n]
-            return [(got["documents"][i], got["metadatas"][i]["output"], float(scores[i]), vecs[i]) for i in order]
-        include = ["documents", "metadatas", "distances", "embeddings"]
         total = col.count()
-        want = int(n * total / max(len(inputs or ()), 1) * 3) + n  # 3× the results that hold n of the program's
-        if inputs is not None and want <= OVERFETCH_LIMIT:
-            res = col.query(query_embeddings=vector[None], n_results=min(total, want), include=include)
-            mine = [i for i, m in enumerate(res["metadatas"][0]) if m["program"] == program][:n]
-            if len(mine) == n:
-                return [_example_hit(res, i) for i in mine]
-        res = col.query(query_embeddings=vector[None], n_results=n, where={"program": program}, include=include)
-        return [_example_hit(res, i) for i in range(len(res["ids"][0]))]
+        if inputs is None or not total:
+            return self._filtered_examples(program, vector, n)
+        records = len(set(inputs))
+        want = min(total, OVERFETCH * n * total // max(records, 1) + n)
+        cost = {"search": COST_MS["search"] * want, "ids": COST_MS["id"] * records, "filter": COST_MS["filter"] * total}
+        how = min(cost, key=cost.get)
+        if how == "search":
+            res = col.query(query_embeddings=vector[None], n_results=want, include=["distances"])
+            prefix = f"{program}/e/"
+            mine = [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0]) if i.startswith(prefix)][:n]
+            if len(mine) == min(n, records):
+                return self._examples_by_id(mine)
+        elif how == "ids":
+            ids = list(dict.fromkeys(example_id(program, t) for t in inputs))
+            got = col.get(ids=ids, include=["embeddings"])
+            if len(got["ids"]) == len(ids):  # else: records stored before ids hashed their input
+                scores = np.asarray(got["embeddings"], dtype=np.float32) @ (vector / (np.linalg.norm(vector) or 1.0))
+                top = sorted(range(len(scores)), key=lambda i: (-scores[i], got["ids"][i]))[:n]
+                return self._examples_by_id([(got["ids"][i], float(scores[i])) for i in top])
+        return self._filtered_examples(program, vector, n)
+
+    def _examples_by_id(self, ranked: list[tuple[str, float]]) -> list[tuple[str, str, float, np.ndarray]]:
+        got = self.cols["examples"].get(ids=[i for i, _ in ranked], include=["documents", "metadatas", "embeddings"])
+        row = {i: k for k, i in enumerate(got["ids"])}
+        return [(got["documents"][row[i]], got["metadatas"][row[i]]["output"], score,
+                 np.asarray(got["embeddings"][row[i]])) for i, score in ranked]
+
+    def _filtered_examples(self, program: str, vector: np.ndarray, n: int) -> list[tuple[str, str, float, np.ndarray]]:
+        res = self.cols["examples"].query(query_embeddings=vector[None], n_results=n, where={"program": program},
+                                          include=["documents", "metadatas", "distances", "embeddings"])
+        return [(res["documents"][0][i], res["metadatas"][0][i]["output"], 1.0 - res["distances"][0][i],
+                 np.asarray(res["embeddings"][0][i])) for i in range(len(res["ids"][0]))]
 
     def offsets(self, names: list[str]) -> dict[str, np.ndarray]:
         got = self.cols["offsets"].get(ids=list(names), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
 
-
-def _example_hit(res: dict, i: int) -> tuple[str, str, float, np.ndarray]:
-    return (res["documents"][0][i], res["metadatas"][0][i]["output"], 1.0 - res["distances"][0][i],
-            np.asarray(res["embeddings"][0][i]))
