@@ -5,7 +5,7 @@
 Stores `--total` real MiniLM embeddings (the corpus bench/store_scale.py embeds and caches in
 /tmp/progdb-scale/emb.npy) as example records of programs of 100, 1,000, 2,000 and 50,000 examples
 plus one filler program, in one embedded chromadb with progdb's configuration; then, for 100 query
-vectors, times Store.nearest_examples(program, v, 20, inputs) — the cheapest of an unfiltered
+vectors near each program's examples (see near_queries), times Store.nearest_examples(program, v, 20, inputs) — the cheapest of an unfiltered
 search with over-fetch, the program's records by id ranked exactly, or the filter — against the
 chroma query filtered by `where={"program": …}`, and reports p50/p95 ms and recall@20 against exact
 numpy search of the program's own vectors. `--db DIR` keeps the stored examples for a re-run.
@@ -34,6 +34,13 @@ def percentile_ms(times: list[float], q: float) -> float:
     return round(float(np.percentile(times, q)) * 1000, 2)
 
 
+def near_queries(records: np.ndarray, rng) -> np.ndarray:
+    """An input asked of a program resembles its examples: each query is one of its records moved
+    to cosine ≈ 0.85 from it (Gaussian noise, renormalised)."""
+    noisy = records + rng.normal(0, 0.6 / np.sqrt(records.shape[1]), records.shape)
+    return (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--total", type=int, default=100_000)
@@ -41,8 +48,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--db", default=None, help="a directory to keep the stored examples in (reused if full)")
     args = ap.parse_args()
-    emb = np.load(args.emb)[: args.total + args.queries].astype(np.float32)
-    stored, queries = emb[: args.total], emb[args.total:]
+    emb = np.load(args.emb)[: args.total].astype(np.float32)
+    stored = emb[: args.total]
     owner = np.array(["filler"] * len(stored), dtype=object)
     at = 0
     for name, size in SIZES.items():
@@ -54,11 +61,17 @@ def main() -> None:
     if store.cols["examples"].count() != len(stored):
         store._upsert("examples", [example_id(o, t) for o, t in zip(owner, texts)], stored, documents=texts,
                       metadatas=[{"program": o, "output": "x"} for o in owner])
+    # the programs' summaries: nearest_examples reads the examples' total from them
+    names = [*SIZES, "filler"]
+    store._upsert("programs", names, np.ones((len(names), stored.shape[1]), np.float32),
+                  metadatas=[{"name": o, "kind": "fewshot", "n_examples": int((owner == o).sum())} for o in names])
     print(f"stored {len(stored):,} examples in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     results = {}
+    rng = np.random.default_rng(0)
     for name in SIZES:
         mine = np.flatnonzero(owner == name)
         inputs = [texts[i] for i in mine]
+        queries = near_queries(stored[rng.choice(mine, args.queries)], rng)
         rows = {}
         for how, call in (("progdb", lambda v: store.nearest_examples(name, v, N, inputs)),
                           ("filtered", lambda v: store.nearest_examples(name, v, N))):

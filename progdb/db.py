@@ -98,7 +98,15 @@ class ProgramDB:
         if path and server:
             raise ProgdbError("choose either a database path or a server, not both")
         self.path = None if server else (path or default_db_path())
-        self.store = Store(self.path, server, namespace or os.environ.get("PROGDB_NAMESPACE", "progdb"))
+        namespace = namespace or os.environ.get("PROGDB_NAMESPACE", "progdb")
+        if self.path is not None and not (Path(self.path) / "chroma.sqlite3").exists():
+            # chromadb's own set-up of a new directory races with a second process doing the same
+            os.makedirs(self.path, exist_ok=True)
+            with self._locked():
+                self.store = Store(self.path, server, namespace)
+        else:
+            self.store = Store(self.path, server, namespace)
+        self.store.on_reconnect.append(self._reset_caches)
         self._templates = None
         self._kinds = None
         self._vector_cache = None
@@ -106,7 +114,8 @@ class ProgramDB:
         self._taggers: dict = {}
         self._example_vec_cache: dict = {}
         if self.store.is_new:
-            self.store.set_settings(state="seeding" if seed else "empty")
+            with self._writing():
+                self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
             # Also resumes a seeding that an earlier process did not finish.
             with self._writing():
@@ -121,11 +130,20 @@ class ProgramDB:
     @contextmanager
     def _writing(self):
         """One writer per embedded path: two processes writing one chromadb directory lose vectors
-        silently (DESIGN.md), so the second waits for the first, then gives up with a clear error."""
+        silently (bench/embedded_writers.py), so the second waits for the first, then gives up with
+        a clear error; and each write tells other processes to reopen before their next use."""
         self._reset_caches()
         if self.path is None:
             yield
             return
+        with self._locked():
+            try:
+                yield
+            finally:
+                self.store.wrote()
+
+    @contextmanager
+    def _locked(self):
         lock_path = Path(self.path) / "progdb.lock"
         with open(lock_path, "a+") as fh:
             deadline = time.monotonic() + float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60"))

@@ -247,6 +247,7 @@ def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
         try:
             for args in writes:
                 db.store.write_program(*args)
+            db.store.wrote()  # readers of an embedded path reopen and see this write
         finally:
             for lease in leases:
                 lease.release()

@@ -15,6 +15,7 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
@@ -22,9 +23,10 @@ import numpy as np
 from .errors import ProgdbError
 
 SCHEMA = 1
-# Build parameters are fixed at creation; M=32/ef_construction=200 measured far better recall
-# than chromadb's defaults (see DESIGN.md).
-HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 200}
+# Fixed at a collection's creation; M=32/ef_construction=200 measured far better recall than
+# chromadb's defaults (DESIGN.md); ef_search 400 keeps recall@10 ≥ 0.99 up to 1M real embeddings
+# (0.989 at 200) for ~1 ms more (bench/store_scale.py).
+HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 400}
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
 QUERY_CHUNK = 100
 # Milliseconds per result of an unfiltered search (ids and distances), per record fetched by id
@@ -67,23 +69,89 @@ def _client(path: str | None, server: str | None):
     return chromadb.PersistentClient(path=path, settings=settings)
 
 
+GENERATION_FILE = "progdb.generation"
+# One chromadb client per embedded path in this process, with the generation it has seen.
+_EMBEDDED: dict[str, tuple[object, str]] = {}
+
+
+def _generation(path: str) -> str:
+    """A token the writers of an embedded path change after each write (under its lock file)."""
+    try:
+        return (Path(path) / GENERATION_FILE).read_text()
+    except FileNotFoundError:
+        return ""
+
+
 class Store:
+    """chromadb keeps each collection's index in the memory of every process that opened it, and a
+    process writing from a stale index overwrites what another process stored (measured:
+    bench/embedded_writers.py). So an embedded Store reopens its client whenever the generation file
+    says another process has written since, before reading or writing."""
+
     def __init__(self, path: str | None = None, server: str | None = None, namespace: str = "progdb"):
         if not path and not server:
             raise ProgdbError("a database needs a path or a server URL")
         self.location = server or path
         self.server, self.namespace = server, namespace
-        self.client = _client(path, server)
-        existing = {c.name if hasattr(c, "name") else c for c in self.client.list_collections()}
+        self.path = None if server else str(Path(path).resolve())
+        self.on_reconnect = []  # callbacks: caches built from an older state
+        self._generation = None
+        self._connect()
+        existing = {c.name if hasattr(c, "name") else c for c in self._client.list_collections()}
         self.is_new = f"{namespace}-programs" not in existing
-        self.cols = {
-            name: self.client.get_or_create_collection(
-                f"{namespace}-{name}", embedding_function=None, configuration={"hnsw": HNSW},
+        self._open_collections()
+        self.batch = self._client.get_max_batch_size()
+
+    def _connect(self) -> None:
+        if self.path is None:
+            self._client = _client(None, self.server)
+            return
+        generation = _generation(self.path)
+        shared = _EMBEDDED.get(self.path)
+        if shared is None or shared[1] != generation:
+            if shared is not None:
+                shared[0].close()  # the last client of the path: chromadb drops its in-memory state
+            _EMBEDDED[self.path] = (_client(self.path, None), generation)
+        self._client, self._generation = _EMBEDDED[self.path][0], generation
+
+    def _open_collections(self) -> None:
+        self._cols = {
+            name: self._client.get_or_create_collection(
+                f"{self.namespace}-{name}", embedding_function=None, configuration={"hnsw": HNSW},
                 metadata={"progdb_schema": SCHEMA} if name == "programs" else None,
             )
             for name in COLLECTIONS
         }
-        self.batch = self.client.get_max_batch_size()
+
+    def _refresh(self) -> None:
+        if self.path is not None and _generation(self.path) != self._generation:
+            self._connect()
+            self._open_collections()
+            for callback in self.on_reconnect:
+                callback()
+
+    @property
+    def client(self):
+        self._refresh()
+        return self._client
+
+    @property
+    def cols(self) -> dict:
+        self._refresh()
+        return self._cols
+
+    def wrote(self) -> None:
+        """Called by the writer holding the lock after storing: other processes reopen before
+        their next read or write; this one's client is current."""
+        if self.path is None:
+            return
+        token = uuid.uuid4().hex
+        path = Path(self.path) / GENERATION_FILE
+        tmp = path.with_name(f".{GENERATION_FILE}.{os.getpid()}.tmp")
+        tmp.write_text(token)
+        os.replace(tmp, path)
+        _EMBEDDED[self.path] = (self._client, token)
+        self._generation = token
 
     # -- database settings ---------------------------------------------------------------
     def settings(self) -> dict:
@@ -202,17 +270,17 @@ class Store:
         return [m["program"] for m in metas], [m["key"] for m in metas], vectors.reshape(len(order), -1)
 
     def nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
-        total = self.cols["keys"].count()
         vectors = np.asarray(vectors, dtype=np.float32)
-        if total == 0:
-            return [[] for _ in range(len(vectors))]
         hits = []
+        # No count() first: it costs more than the search (6.7 ms at 100k records against 2 ms,
+        # bench/store_scale.py), and chromadb returns fewer results when it holds fewer.
         # Chunks: chromadb fetches the metadata of every hit in one SQL statement, which has a
         # variable limit (3,000 queries × 50 hits at once fails).
         for i in range(0, len(vectors), QUERY_CHUNK):
-            res = self.cols["keys"].query(query_embeddings=vectors[i:i + QUERY_CHUNK], n_results=min(n, total),
+            res = self.cols["keys"].query(query_embeddings=vectors[i:i + QUERY_CHUNK], n_results=n,
                                           include=["metadatas", "distances"])
-            hits += [[KeyHit(m["program"], m["key"], 1.0 - d) for m, d in zip(metas, dists)]
+            # (a record deleted by another process can still be returned, without metadata)
+            hits += [[KeyHit(m["program"], m["key"], 1.0 - d) for m, d in zip(metas, dists) if m]
                      for metas, dists in zip(res["metadatas"], res["distances"])]
         return hits
 
@@ -226,8 +294,9 @@ class Store:
         of the program's (ids only: record ids start with the program's name), the program's
         records by id ranked exactly (small programs), or the filter."""
         vector = np.asarray(vector, dtype=np.float32)
+        # the programs' own counts: the collection's count() costs as much as a search
+        total = sum(m.get("n_examples", 0) for m in self.summaries() if m.get("kind") == "fewshot")
         col = self.cols["examples"]
-        total = col.count()
         if inputs is None or not total:
             return self._filtered_examples(program, vector, n)
         records = len(set(inputs))

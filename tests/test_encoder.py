@@ -1,5 +1,4 @@
 """The ONNX fast path gives the same vectors as sentence-transformers."""
-import os
 
 import numpy as np
 

@@ -307,3 +307,42 @@ def test_a_json_list_is_read_one_item_at_a_time(tmp_path, monkeypatch):
     finally:
         tracemalloc.stop()
     assert peak < big.stat().st_size / 4, (peak, big.stat().st_size)
+
+
+def test_a_long_lived_process_sees_and_keeps_another_process_writes(tmp_path):
+    """chromadb holds each index in the memory of every process that opened it: a process that
+    opened the database before another one wrote must reopen before reading or writing, or its
+    next write overwrites the other's vectors (bench/embedded_writers.py measured it)."""
+    from progdb.db import encoder
+
+    path = tmp_path / "db"
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    mine = ProgramDB(path=str(path), seed=False)  # opened, written and searched before the other process writes
+    mine.add(name="first", kind="fewshot", keys=["make it formal"],
+             examples=[(f"gimme item number {i} now", f"Please give me item {i}.") for i in range(100)])
+    assert mine.store.nearest_examples("first", encoder().encode(["gimme item number 3 now"])[0], 1)
+    rows = [("program", "input", "output")]
+    rows += [("shout", f"please say sentence number {i} loudly", f"PLEASE SAY SENTENCE NUMBER {i} LOUDLY")
+             for i in range(300)]
+    f = tmp_path / "shout.csv"
+    with open(f, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    subprocess.run([PROGDB, "--db", str(path), "import", str(f), "--quiet"], env=env, check=True, timeout=600)
+    # this process now reads the other's program, searches included
+    vec = encoder().encode(["please say sentence number 7 loudly"])[0]
+    assert mine.store.nearest_examples("shout", vec, 1)[0][0] == "please say sentence number 7 loudly"
+    assert [p["name"] for p in mine.list()] == ["first", "shout"]
+    # and writes without destroying it
+    mine.add(name="whisper", kind="fewshot", keys=["say it quietly"],
+             examples=[(f"tell me secret number {i}", f"psst, secret {i}") for i in range(300)])
+    check = ("import sys, numpy as np; from progdb.db import ProgramDB, encoder\n"
+             "db = ProgramDB(path=sys.argv[1], seed=False)\n"
+             "for name in ('first', 'shout', 'whisper'):\n"
+             "    texts = [e.input for e in db.get(name).examples]\n"
+             "    vecs = encoder().encode(texts)\n"
+             "    found = sum(db.store.nearest_examples(name, v, 1)[0][0] == t for t, v in zip(texts, vecs))\n"
+             "    print(name, found, len(texts))\n")
+    out = subprocess.run([sys.executable, "-c", check, str(path)], env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:3] == ["first 100 100", "shout 300 300", "whisper 300 300"], out.stdout
