@@ -221,7 +221,8 @@ def w_progdb_check(path: str, expect_json: str) -> dict:
         else:
             got = calls(store.cols["examples"].get, where={"program": name}, include=["documents", "metadatas"])
             if got is not None:
-                records = {i: (d, m["output"]) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+                records = {i: (m.get("input", d), m["output"])
+                           for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
                 r["records_match_card"] = records == {example_id(name, e.input): (e.input, e.output)
                                                       for e in p.examples}
         out["programs"][name] = r

@@ -105,10 +105,9 @@ def test_reimport_adds_nothing_and_changes_update_in_place(tmp_path):
     program = db.get("formalize")
     assert len(program.examples) == 30 and dict(program.pairs())[rows[3][1]] == rows[3][2]
     # One example record per pair, the updated one in place: what demonstrations are chosen from.
-    records = db.store.cols["examples"].get(where={"program": "formalize"}, include=["metadatas", "documents"])
+    records = db.store.cols["examples"].get(where={"program": "formalize"}, include=["metadatas"])
     assert len(records["ids"]) == 30
-    assert dict(zip(records["documents"], (m["output"] for m in records["metadatas"])))[
-        rows[3][1]] == rows[3][2]
+    assert {m["input"]: m["output"] for m in records["metadatas"]}[rows[3][1]] == rows[3][2]
 
 
 def test_pairs_added_to_a_seeded_vector_program_update_its_offset(tmp_path):
@@ -270,8 +269,8 @@ def test_two_processes_importing_into_one_program_on_a_server_lose_nothing(chrom
     assert program.kind == kind
     assert sorted(program.pairs()) == sorted(expected.items())
     if kind == "fewshot":
-        got = db.store.cols["examples"].get(where={"program": "shared"}, include=["documents"])
-        assert sorted(got["documents"]) == sorted(expected)
+        got = db.store.cols["examples"].get(where={"program": "shared"}, include=["metadatas"])
+        assert sorted(m["input"] for m in got["metadatas"]) == sorted(expected)
     else:
         mean, _ = word_space().mean_offset(list(expected.items()))
         assert np.allclose(db.store.offsets(["shared"])["shared"], mean, atol=1e-5)
