@@ -16,6 +16,7 @@ import numpy as np
 from . import retrieve
 from .encoder import Encoder
 from .errors import ProgdbError
+from .lease import lock_timeout
 from .execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from .fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
                       pool_size, select)
@@ -146,7 +147,7 @@ class ProgramDB:
     def _locked(self):
         lock_path = Path(self.path) / "progdb.lock"
         with open(lock_path, "a+") as fh:
-            deadline = time.monotonic() + float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60"))
+            deadline = time.monotonic() + lock_timeout()
             while True:
                 try:
                     fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -206,10 +207,8 @@ class ProgramDB:
             ex = p.examples if p.kind == "fewshot" else []
             ex_vecs = vectors[at: at + len(ex)]
             at += len(ex)
-            summary = {"name": p.name, "kind": p.kind, "n_keys": nk, "n_examples": len(p.examples),
-                       "description": p.description}
             with self._leased(p.name):
-                self.store.write_program(p.to_json(), summary, list(p.keys), key_vecs,
+                self.store.write_program(p.to_json(), p.summary(), list(p.keys), key_vecs,
                                          [e.input for e in ex], [e.output for e in ex], ex_vecs,
                                          offsets.get(p.name))
         return programs
@@ -218,7 +217,7 @@ class ProgramDB:
     def _leased(self, name: str):
         """Server: the program's write lease, so this write does not interleave with an import's."""
         lease = self.store.lease(name)
-        lease.acquire(float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60")))
+        lease.acquire(lock_timeout())
         try:
             yield
         finally:

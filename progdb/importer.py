@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterable, Iterator
@@ -233,24 +234,17 @@ def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
     vectors = dict(zip(texts, encoder().encode(list(dict.fromkeys(texts))))) if texts else {}
 
     writer.wait()
-    leases = [db.store.lease(t.program.name) for t in sorted(todo, key=lambda t: t.program.name)]
-    try:
-        for lease in leases:
-            lease.acquire(float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60")))
+    with ExitStack() as leases:
+        for name in sorted(t.program.name for t in todo):
+            leases.enter_context(db._leased(name))
         writes = [_prepare(db, t, vectors) for t in todo]
-    except BaseException:
-        for lease in leases:
-            lease.release()
-        raise
+        held = leases.pop_all()  # released by the writer, once stored
 
     def store() -> None:
-        try:
+        with held:
             for args in writes:
                 db.store.write_program(*args)
             db.store.wrote()  # readers of an embedded path reopen and see this write
-        finally:
-            for lease in leases:
-                lease.release()
         if os.environ.get("PROGDB_IMPORT_TRACE"):  # the crash test kills the process after a write
             print("progdb: written", file=sys.stderr, flush=True)
 
@@ -276,10 +270,9 @@ def _prepare(db, t: _Target, vectors: dict) -> tuple:
         key_vecs = np.stack([vectors[key_text(k)] for k in p.keys])
     else:
         key_vecs = db.store.centroid(p.name)
-    ex_vecs = np.stack([vectors[e.input] for e in examples]) if examples else np.zeros((0, 384), np.float32)
+    ex_vecs = np.stack([vectors[e.input] for e in examples]) if examples else []
     t.rev = uuid.uuid4().hex
-    summary = {"name": p.name, "kind": p.kind, "n_keys": len(p.keys), "n_examples": len(p.examples),
-               "description": p.description, "rev": t.rev}
+    summary = {**p.summary(), "rev": t.rev}
     args = (p.to_json(), summary, list(p.keys), key_vecs, [e.input for e in examples],
             [e.output for e in examples], ex_vecs, offset, t.full)
     t.changed, t.full = [], False

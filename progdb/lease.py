@@ -24,6 +24,11 @@ TTL = 30.0  # seconds a lease outlives its last heartbeat
 HEARTBEAT = 5.0
 
 
+def lock_timeout() -> float:
+    """Seconds a writer waits for a lease or the embedded lock file before giving up."""
+    return float(os.environ.get("PROGDB_LOCK_TIMEOUT", "60"))
+
+
 class Lease:
     def __init__(self, client, namespace: str, program: str):
         digest = hashlib.sha1(program.encode("utf-8")).hexdigest()[:16]

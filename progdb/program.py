@@ -52,6 +52,11 @@ class Program:
     def pairs(self) -> list[tuple[str, str]]:
         return [(e.input, e.output) for e in self.examples]
 
+    def summary(self) -> dict:
+        """What `list` shows, stored beside the card as its record's metadata."""
+        return {"name": self.name, "kind": self.kind, "n_keys": len(self.keys),
+                "n_examples": len(self.examples), "description": self.description}
+
 
 def key_slots(key: str) -> list[str]:
     return SLOT_RE.findall(key)

@@ -145,11 +145,11 @@ class Store:
         their next read or write; this one's client is current."""
         if self.path is None:
             return
+        from .cache import written
+
         token = uuid.uuid4().hex
-        path = Path(self.path) / GENERATION_FILE
-        tmp = path.with_name(f".{GENERATION_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(token)
-        os.replace(tmp, path)
+        with written(Path(self.path) / GENERATION_FILE) as tmp:
+            tmp.write_text(token)
         _EMBEDDED[self.path] = (self._client, token)
         self._generation = token
 
@@ -290,7 +290,7 @@ class Store:
                          inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
         """The program's stored examples nearest to `vector`: (input, output, score, embedding).
 
-        A chroma query filtered by program scans (≈ 150 ms in 100,000 examples, whatever the
+        A chroma query filtered by program scans (28–163 ms in 100,000 examples, depending on the
         program's size: bench/example_search.py), so when the program's `inputs` are known (its
         card), the cheapest of three is taken: an unfiltered search asking enough results to hold n
         of the program's (ids only: record ids start with the program's name), the program's
