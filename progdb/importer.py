@@ -15,9 +15,10 @@ import re
 import sys
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
@@ -31,6 +32,9 @@ DEFAULT_BATCH = 5000
 # Seconds between writes of a program's card (each rewrites the whole card); PROGDB_WRITE_EVERY=0
 # writes after every batch (the crash test uses it to kill mid-write).
 WRITE_EVERY = float(os.environ.get("PROGDB_WRITE_EVERY", "5"))
+# Example pairs embedded and stored per writer job: the last chunk's store is the part of an
+# import that nothing overlaps.
+CHUNK = 1000
 LEGACY_FREE = re.compile(r".*/e/[0-9a-f]{16}")
 
 
@@ -110,21 +114,34 @@ class _Target:
 
 
 class _Writer:
-    """Stores one write at a time in a background thread, so embedding the next batch overlaps
-    storing this one; the next write waits for the previous one (order, and bounded memory)."""
+    """Runs store jobs in order in a background thread, so embedding the next texts overlaps
+    storing the last ones. After a failed job the rest are skipped (a card must never be written
+    after its examples failed to store); the failure is raised by the next submit or wait. At most
+    MAX_PENDING jobs wait, which bounds the vectors held in memory."""
+
+    MAX_PENDING = 3
 
     def __init__(self):
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="progdb-writer")
-        self.pending = None
+        self.pending: list[Future] = []
+        self.failed = False
 
-    def wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.result()  # re-raises the write's error here
+    def wait(self, keep: int = 0) -> None:
+        while len(self.pending) > keep:
+            self.pending.pop(0).result()  # re-raises the job's error here
 
     def submit(self, job: Callable[[], None]) -> None:
-        self.wait()
-        self.pending = self.pool.submit(job)
+        self.wait(keep=self.MAX_PENDING - 1)
+        self.pending.append(self.pool.submit(self._run, job))
+
+    def _run(self, job: Callable[[], None]) -> None:
+        if self.failed:
+            return
+        try:
+            job()
+        except BaseException:
+            self.failed = True
+            raise
 
     def close(self) -> None:
         try:
@@ -217,11 +234,10 @@ def _open(db, name: str, kinds: dict, summary: ImportSummary) -> _Target:
 
 def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
     """Each changed program: a new one whole, an existing one by its changed pairs, card last.
-    Embedding happens here, while the previous write is still being stored; the store calls run
-    in the writer's thread, under each program's lease (server) after a check that no other
-    process wrote the program meanwhile (else our pairs are put on top of its version)."""
-    from .db import encoder
-
+    Example texts are embedded CHUNK at a time, each chunk stored by the writer thread while the
+    next is embedded, so only the last chunk's store is not overlapped. The store calls run under
+    each program's lease (server), after a check that no other process wrote the program
+    meanwhile (else our pairs are put on top of its version)."""
     todo = [t for t in targets if t.changed or t.full]
     if not todo:
         return
@@ -229,51 +245,72 @@ def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
         if t.program.kind == "auto":
             t.program.kind = db.detect_kind(t.program)
         validate(t.program)
-    texts = [e.input for t in todo if t.program.kind == "fewshot" for e in _examples_to_store(t)]
-    texts += [key_text(k) for t in todo if t.full for k in t.program.keys]
-    vectors = dict(zip(texts, encoder().encode(list(dict.fromkeys(texts))))) if texts else {}
+    vectors: dict[str, np.ndarray] = {}
+    texts = [key_text(k) for t in todo if t.full for k in t.program.keys]
+    texts += [e.input for t in todo if t.program.kind == "fewshot" for e in _examples_to_store(t)][:CHUNK]
+    _embed(texts, vectors)  # meanwhile the writer stores the previous write's last chunk
 
     writer.wait()
     with ExitStack() as leases:
         for name in sorted(t.program.name for t in todo):
             leases.enter_context(db._leased(name))
         writes = [_prepare(db, t, vectors) for t in todo]
-        held = leases.pop_all()  # released by the writer, once stored
+        held = leases.pop_all()  # released by the writer, once the cards are stored
 
-    def store() -> None:
+    def cards() -> None:
         with held:
-            for args in writes:
-                db.store.write_program(*args)
+            for examples, card in writes:
+                db.store.write_program(*card)
             db.store.wrote()  # readers of an embedded path reopen and see this write
         if os.environ.get("PROGDB_IMPORT_TRACE"):  # the crash test kills the process after a write
             print("progdb: written", file=sys.stderr, flush=True)
 
-    writer.submit(store)
+    try:
+        for (examples, card), t in zip(writes, todo):
+            for chunk in batched(examples, CHUNK):
+                inputs = [e.input for e in chunk]
+                writer.submit(partial(db.store.write_examples, t.program.name, inputs,
+                                      [e.output for e in chunk], _embed(inputs, vectors)))
+                for text in inputs:
+                    vectors.pop(text, None)
+    except BaseException:
+        held.close()
+        raise
+    writer.submit(cards)
+
+
+def _embed(texts: list[str], known: dict[str, np.ndarray]) -> np.ndarray:
+    """The texts' vectors, embedding only those not in `known` (which keeps them)."""
+    from .db import encoder
+
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        known.update(zip(missing, encoder().encode(missing)))
+    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
 
 def _examples_to_store(t: _Target) -> list[Example]:
     return list(t.program.examples) if t.full else [new for _, new in t.changed]
 
 
-def _prepare(db, t: _Target, vectors: dict) -> tuple:
-    """The arguments of this program's store.write_program, taken now (the import goes on
-    changing the target while the writer stores them)."""
+def _prepare(db, t: _Target, vectors: dict) -> tuple[list[Example], tuple]:
+    """The examples to store and the arguments of the program's store.write_program, taken now
+    (the import goes on changing the target while the writer stores them)."""
     from .db import word_space
 
     rev = db.store.revision(t.program.name)
     if rev != t.rev:
         t.rebase(db.get(t.program.name) if rev is not None else None, rev)
     p = t.program
-    examples = _examples_to_store(t) if p.kind == "fewshot" else []
+    first: dict[str, Example] = {}  # one per input, the first, as the card's index has it
+    for e in _examples_to_store(t) if p.kind == "fewshot" else []:
+        first.setdefault(e.input, e)
+    examples = list(first.values())
     offset = t.offset(word_space()) if p.kind == "vector" else None
-    if t.full:
-        key_vecs = np.stack([vectors[key_text(k)] for k in p.keys])
-    else:
-        key_vecs = db.store.centroid(p.name)
-    ex_vecs = np.stack([vectors[e.input] for e in examples]) if examples else []
+    key_vecs = _embed([key_text(k) for k in p.keys], vectors) if t.full else db.store.centroid(p.name)
     t.rev = uuid.uuid4().hex
     summary = {**p.summary(), "rev": t.rev}
-    args = (p.to_json(), summary, list(p.keys), key_vecs, [e.input for e in examples],
-            [e.output for e in examples], ex_vecs, offset, t.full)
+    card = (p.to_json(), summary, list(p.keys), key_vecs, [e.input for e in examples],
+            [e.output for e in examples], None, offset, t.full)
     t.changed, t.full = [], False
-    return args
+    return examples, card

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -27,6 +29,11 @@ SCHEMA = 1
 # chromadb's defaults (DESIGN.md); ef_search 400 keeps recall@10 ≥ 0.99 up to 1M real embeddings
 # (0.989 at 200) for ~1 ms more (bench/store_scale.py).
 HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 400}
+# Example records are what bulk imports write by the thousand: ef_construction 100 halves their
+# insertion CPU with the same recall on real embeddings (bench/example_search.py).
+HNSW_EXAMPLES = {**HNSW, "ef_construction": 100}
+READ_RETRIES = 4  # reopen-and-search-again attempts after "Error finding id" (see Store._read)
+T = TypeVar("T")
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
 QUERY_CHUNK = 100
 # Milliseconds per result of an unfiltered search (ids and distances), per record fetched by id
@@ -102,13 +109,13 @@ class Store:
         self._open_collections()
         self.batch = self._client.get_max_batch_size()
 
-    def _connect(self) -> None:
+    def _connect(self, fresh: bool = False) -> None:
         if self.path is None:
             self._client = _client(None, self.server)
             return
         generation = _generation(self.path)
         shared = _EMBEDDED.get(self.path)
-        if shared is None or shared[1] != generation:
+        if shared is None or shared[1] != generation or fresh:
             if shared is not None:
                 shared[0].close()  # the last client of the path: chromadb drops its in-memory state
             _EMBEDDED[self.path] = (_client(self.path, None), generation)
@@ -117,18 +124,36 @@ class Store:
     def _open_collections(self) -> None:
         self._cols = {
             name: self._client.get_or_create_collection(
-                f"{self.namespace}-{name}", embedding_function=None, configuration={"hnsw": HNSW},
+                f"{self.namespace}-{name}", embedding_function=None,
+                configuration={"hnsw": HNSW_EXAMPLES if name == "examples" else HNSW},
                 metadata={"progdb_schema": SCHEMA} if name == "programs" else None,
             )
             for name in COLLECTIONS
         }
 
-    def _refresh(self) -> None:
-        if self.path is not None and _generation(self.path) != self._generation:
-            self._connect()
+    def _refresh(self, fresh: bool = False) -> None:
+        if self.path is None:
+            return
+        shared = _EMBEDDED.get(self.path)  # another Store of this path may have reopened it
+        if fresh or _generation(self.path) != self._generation or shared is None or shared[0] is not self._client:
+            self._connect(fresh)
             self._open_collections()
             for callback in self.on_reconnect:
                 callback()
+
+    def _read(self, read: Callable[[], T]) -> T:
+        """A search of an embedded database that another process is writing to can fail with
+        chromadb's "Error finding id" (the index this process loaded and the records on disk
+        disagree until that write ends; bench/embedded_writers.py): reopen and search again."""
+        for attempt in range(READ_RETRIES + 1):
+            try:
+                return read()
+            except Exception as exc:  # chromadb raises InternalError for it
+                if self.path is None or "Error finding id" not in str(exc) or attempt == READ_RETRIES:
+                    raise
+            time.sleep(0.1 * (attempt + 1))
+            self._refresh(fresh=True)
+        raise AssertionError("unreachable")
 
     @property
     def client(self):
@@ -188,15 +213,29 @@ class Store:
     def _ids_of(self, col: str, program: str) -> list[str]:
         return self.cols[col].get(where={"program": program}, include=[])["ids"]
 
+    def write_examples(self, name: str, inputs, outputs, vecs) -> None:
+        """Upsert example records. Their ids hash the input, so writing a pair again replaces its
+        record, and a repeated input keeps one record (its first pair)."""
+        first = {}
+        for i, text in enumerate(inputs):
+            first.setdefault(example_id(name, text), i)
+        if first:
+            rows = list(first.values())
+            # The input goes in the metadata, not the document: chromadb full-text indexes
+            # documents, which took 43% of storing an example (bench/import_speed.py).
+            self._upsert("examples", list(first), np.asarray(vecs)[rows],
+                         metadatas=[{"program": name, "input": inputs[i], "output": outputs[i]} for i in rows])
+
     def write_program(self, card_json: str, summary: dict, key_texts, key_vecs, ex_inputs, ex_outputs,
                       ex_vecs, offset, full: bool = True) -> None:
         """Store one program's records, replacing any earlier version of it (full=True), or only
         upsert the given examples and the card (full=False: a bulk import adding to a program).
+        ex_vecs=None: the examples were stored already (write_examples; a bulk import streams
+        them), they are named only so that a full write keeps them and removes the rest.
 
         The card goes last: a program exists once its card does, so an interrupted write leaves
         the previous version (or nothing) visible, and stale records of an old version are
-        removed only after the new ones are in. Example ids hash the input, so writing the same
-        pair again replaces its record instead of adding one."""
+        removed only after the new ones are in."""
         name = summary["name"]
         summary = {**summary, "rev": summary.get("rev") or uuid.uuid4().hex}
         old_keys = set(self._ids_of("keys", name)) if full else set()
@@ -205,21 +244,14 @@ class Store:
         if full:
             self._upsert("keys", key_ids, key_vecs,
                          metadatas=[{"program": name, "key": k} for k in key_texts])
-        first = {}  # a repeated input keeps one record (its first pair)
-        for i, text in enumerate(ex_inputs):
-            first.setdefault(example_id(name, text), i)
-        ex_ids, rows = list(first), list(first.values())
-        if ex_ids:
-            # The input goes in the metadata, not the document: chromadb full-text indexes
-            # documents, which took 43% of storing an example (bench/import_speed.py).
-            self._upsert("examples", ex_ids, np.asarray(ex_vecs)[rows],
-                         metadatas=[{"program": name, "input": ex_inputs[i], "output": ex_outputs[i]} for i in rows])
+        if ex_vecs is not None:
+            self.write_examples(name, ex_inputs, ex_outputs, ex_vecs)
         if offset is not None:
             self._upsert("offsets", [name], [offset], metadatas=[{"program": name}])
         elif full:
             self.cols["offsets"].delete(ids=[name])
         stale_keys = sorted(old_keys - set(key_ids))
-        stale_examples = sorted(old_examples - set(ex_ids))
+        stale_examples = sorted(old_examples - {example_id(name, text) for text in ex_inputs})
         if stale_keys:
             self.cols["keys"].delete(ids=stale_keys)
         if stale_examples:
@@ -272,6 +304,9 @@ class Store:
         return [m["program"] for m in metas], [m["key"] for m in metas], vectors.reshape(len(order), -1)
 
     def nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
+        return self._read(lambda: self._nearest_keys(vectors, n))
+
+    def _nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
         vectors = np.asarray(vectors, dtype=np.float32)
         hits = []
         # No count() first: it costs more than the search (6.7 ms at 100k records against 2 ms,
@@ -288,6 +323,10 @@ class Store:
 
     def nearest_examples(self, program: str, vector: np.ndarray, n: int,
                          inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
+        return self._read(lambda: self._nearest_examples(program, vector, n, inputs))
+
+    def _nearest_examples(self, program: str, vector: np.ndarray, n: int,
+                          inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
         """The program's stored examples nearest to `vector`: (input, output, score, embedding).
 
         A chroma query filtered by program scans (28–163 ms in 100,000 examples, depending on the
