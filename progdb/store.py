@@ -130,6 +130,10 @@ class Store:
             )
             for name in COLLECTIONS
         }
+        for col in self._cols.values():
+            # Databases made before ef_search 400 get it (chromadb uses it from the index's next load).
+            if (col.configuration.get("hnsw") or {}).get("ef_search", HNSW["ef_search"]) < HNSW["ef_search"]:
+                col.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
 
     def _refresh(self, fresh: bool = False) -> None:
         if self.path is None:

@@ -98,3 +98,22 @@ def test_import_with_a_bad_line_stores_nothing(empty_db, tmp_path):
     with pytest.raises(ProgdbError, match=r"line 2: example 1: field 'input' is empty"):
         db.import_(str(path))
     assert db.list() == []
+
+
+def test_a_database_made_with_a_lower_ef_search_is_raised_to_the_current_one(tmp_path):
+    """ef_search is fixed at a collection's creation; databases made before it was raised to 400
+    (recall@10 0.989 at 1M records with 200: bench/store_scale.py) are modified when opened."""
+    import chromadb
+
+    from progdb.store import HNSW, Store
+
+    path = str(tmp_path / "old")
+    client = chromadb.PersistentClient(path=path)
+    old = {**HNSW, "ef_search": 200}
+    for name in ("programs", "keys", "examples", "offsets"):
+        client.get_or_create_collection(f"progdb-{name}", embedding_function=None, configuration={"hnsw": old})
+    assert client.get_collection("progdb-keys").configuration["hnsw"]["ef_search"] == 200
+    store = Store(path=path)
+    assert {c.configuration["hnsw"]["ef_search"] for c in store.cols.values()} == {HNSW["ef_search"]}
+    assert chromadb.PersistentClient(path=path).get_collection("progdb-keys").configuration["hnsw"]["ef_search"] \
+        == HNSW["ef_search"]
