@@ -308,6 +308,21 @@ def test_a_json_list_is_read_one_item_at_a_time(tmp_path, monkeypatch):
     assert peak < big.stat().st_size / 4, (peak, big.stat().st_size)
 
 
+def _add_first(db: ProgramDB, n: int) -> None:
+    db.add(name="first", kind="fewshot", keys=["make it formal"],
+           examples=[(f"gimme item number {i} now", f"Please give me item {i}.") for i in range(n)])
+
+
+def _shout_file(tmp_path: Path, n: int) -> Path:
+    """A csv of n text pairs for the program 'shout'."""
+    f = tmp_path / "shout.csv"
+    with open(f, "w", newline="") as fh:
+        csv.writer(fh).writerows([("program", "input", "output")] + [
+            ("shout", f"please say sentence number {i} loudly", f"PLEASE SAY SENTENCE NUMBER {i} LOUDLY")
+            for i in range(n)])
+    return f
+
+
 def test_a_long_lived_process_sees_and_keeps_another_process_writes(tmp_path):
     """chromadb holds each index in the memory of every process that opened it: a process that
     opened the database before another one wrote must reopen before reading or writing, or its
@@ -317,15 +332,9 @@ def test_a_long_lived_process_sees_and_keeps_another_process_writes(tmp_path):
     path = tmp_path / "db"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     mine = ProgramDB(path=str(path), seed=False)  # opened, written and searched before the other process writes
-    mine.add(name="first", kind="fewshot", keys=["make it formal"],
-             examples=[(f"gimme item number {i} now", f"Please give me item {i}.") for i in range(100)])
+    _add_first(mine, 100)
     assert mine.store.nearest_examples("first", encoder().encode(["gimme item number 3 now"])[0], 1)
-    rows = [("program", "input", "output")]
-    rows += [("shout", f"please say sentence number {i} loudly", f"PLEASE SAY SENTENCE NUMBER {i} LOUDLY")
-             for i in range(300)]
-    f = tmp_path / "shout.csv"
-    with open(f, "w", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+    f = _shout_file(tmp_path, 300)
     subprocess.run([PROGDB, "--db", str(path), "import", str(f), "--quiet"], env=env, check=True, timeout=600)
     # this process now reads the other's program, searches included
     vec = encoder().encode(["please say sentence number 7 loudly"])[0]
@@ -356,14 +365,8 @@ def test_searches_during_another_process_import_do_not_fail(tmp_path):
     path = tmp_path / "db"
     env = dict(os.environ, HF_HUB_OFFLINE="1", PROGDB_WRITE_EVERY="0")
     mine = ProgramDB(path=str(path), seed=False)
-    mine.add(name="first", kind="fewshot", keys=["make it formal"],
-             examples=[(f"gimme item number {i} now", f"Please give me item {i}.") for i in range(50)])
-    rows = [("program", "input", "output")]
-    rows += [("shout", f"please say sentence number {i} loudly", f"PLEASE SAY SENTENCE NUMBER {i} LOUDLY")
-             for i in range(3000)]
-    f = tmp_path / "shout.csv"
-    with open(f, "w", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+    _add_first(mine, 50)
+    f = _shout_file(tmp_path, 3000)
     key = encoder().encode(["shout this"])
     vec = encoder().encode(["please say sentence number 7 loudly"])[0]
     other = subprocess.Popen([PROGDB, "--db", str(path), "import", str(f), "--quiet", "--batch-size", "100"],
