@@ -132,7 +132,7 @@ class Store:
         }
         for col in self._cols.values():
             # Databases made before ef_search 400 get it (chromadb uses it from the index's next load).
-            if (col.configuration.get("hnsw") or {}).get("ef_search", HNSW["ef_search"]) < HNSW["ef_search"]:
+            if ((col.configuration_json or {}).get("hnsw") or {}).get("ef_search", HNSW["ef_search"]) < HNSW["ef_search"]:
                 col.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
 
     def _refresh(self, fresh: bool = False) -> None:
