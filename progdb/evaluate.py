@@ -79,10 +79,18 @@ def evaluate(space: WordSpace, relations: dict[str, Items], method: str, progres
 def _score_loo(space: WordSpace, items: Items, method: str) -> tuple[float, float]:
     everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
     rules = SurfaceRules(everything.pairs)
+    ranker = None
+    if method in ("ranker", "auto"):  # the learned ranker, cross-fitted (word_ranker)
+        from .word_ranker import RankerFitted, ranker_for
+
+        ranker = ranker_for(space, everything.pairs)
     fitted, inputs = [], []
     for a, bs in items:
         fold = everything.without({a})  # rules see the same fold through leave_out
-        fitted.append(Fitted(space, fold, method, rules=rules, leave_out=[(a, b) for b in bs]))
+        f = Fitted(space, fold, method, rules=rules, leave_out=[(a, b) for b in bs])
+        if ranker is not None and (method == "ranker" or ranker.choice(a) == "ranker"):
+            f = RankerFitted(f, ranker, a)  # a model that never saw a's fold, evidence without a's pairs
+        fitted.append(f)
         inputs.append(a)
     ranked = decode(space, fitted, inputs, k=5)
     return _accuracy(items, [r.words for r in ranked], range(len(items)))

@@ -13,6 +13,9 @@ from .program import Program
 from .word_methods import DEFAULT_METHOD, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from .wordspace import WordSpace, canonical, tokens
 
+GEOMETRY_OF = {"ranker": "combined", "auto": "combined"}  # what a learned method decodes a vector with
+
+
 @dataclass
 class Candidate:
     answer: str
@@ -41,6 +44,7 @@ class WordProgram:
         self.space, self.name = space, program.name
         self.rules = SurfaceRules(self.pairs.pairs)
         self._fitted: dict[str, Fitted] = {}
+        self._ranker = False  # not trained yet (None: too few pairs)
         self.stored: dict[str, str] = {}
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for a, b in program.pairs():
@@ -49,9 +53,33 @@ class WordProgram:
         outputs = [b for _, b in program.pairs()]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
 
+    def ranker(self):
+        """The program's learned ranker (trained on first use, cached on disk), None for small programs."""
+        if self._ranker is False:
+            from .word_ranker import ranker_for
+
+            self._ranker = ranker_for(self.space, self.pairs.pairs)
+        return self._ranker
+
+    def resolve(self, method: str, leave_out: str | None = None) -> str:
+        """"auto" is the method this program measures clearly best with on its held-out pairs (for a
+        held-out input, the results of its fold not counted); "ranker" needs enough pairs to learn
+        from, else `combined`."""
+        if method not in ("ranker", "auto"):
+            return method
+        ranker = self.ranker()
+        if ranker is None:
+            return "combined"
+        return ranker.choice(leave_out) if method == "auto" else "ranker"
+
     def fitted(self, method: str, leave_out: str | None = None) -> Fitted:
         """The method fitted on every pair, or on every pair but those of input `leave_out`
         (to measure the program rather than its memory)."""
+        method = self.resolve(method, leave_out)
+        if method == "ranker":
+            from .word_ranker import RankerFitted
+
+            return RankerFitted(self.fitted("combined", leave_out), self.ranker(), leave_out)
         if leave_out is not None:
             drop = {a for a, _ in self.pairs.pairs if a.strip().lower() == leave_out.strip().lower()}
             if drop:
@@ -99,7 +127,9 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                                 f"({space.name}, {len(space.words):,} words)")
             continue
         leave_out = None if use_stored else text
-        parts = [(wp.fitted(method, leave_out), w) for wp, w in programs]
+        # A blend is decoded by geometry alone, so its programs need no ranker (see Blend).
+        m = GEOMETRY_OF.get(method, method) if len(programs) > 1 else method
+        parts = [(wp.fitted(m, leave_out), w) for wp, w in programs]
         known.append(i)
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
     for i, ranked in zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else []):
@@ -122,6 +152,7 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
     if first.answer is None:
         return first
     chain = [text, first.answer]
+    method = GEOMETRY_OF.get(method, method)  # the steps are decoded from vectors, by geometry
     start = programs[0].fitted(method).queries(space.vector(text)[None, :])
     out = first
     for wp in programs[1:]:

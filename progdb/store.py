@@ -32,7 +32,8 @@ HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_sear
 # Example records are what bulk imports write by the thousand: ef_construction 100 halves their
 # insertion CPU with the same recall on real embeddings (bench/example_search.py).
 HNSW_EXAMPLES = {**HNSW, "ef_construction": 100}
-READ_RETRIES = 4  # reopen-and-search-again attempts after "Error finding id" (see Store._read)
+# Reopen-and-search-again attempts after "Error finding id" (see Store._read); 0 shows the error.
+READ_RETRIES = int(os.environ.get("PROGDB_READ_RETRIES", "4"))
 T = TypeVar("T")
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
 QUERY_CHUNK = 100

@@ -22,8 +22,11 @@ LRCOS_POWER = 0.1  # ridge-lrcos: cos × P(class)^0.1, a weak class prior
 CANDIDATES = 50  # words taken from the geometric ranking before the extras re-rank them
 CLOSED_CANDIDATES = 10  # a program's known outputs nearest the query, added to the candidates
 
-METHODS = ("add", "average", "normalized", "weighted", "ridge", "lrcos", "ridge-lrcos", "combined")
-DEFAULT_METHOD = "combined"
+# "ranker" is the learned candidate ranker of word_ranker.py; "auto" is each program's own choice
+# between it and `combined`, by their accuracy on the program's held-out pairs. "auto" is the
+# default because it measures at least as well as `combined` on the Google analogy set (README).
+METHODS = ("add", "average", "normalized", "weighted", "ridge", "lrcos", "ridge-lrcos", "combined", "ranker", "auto")
+DEFAULT_METHOD = "auto"
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Extras:
 
 
 COMBINED = Extras(rule=1.5, closed=0.0, frequency=0.05)  # bench/tune_word_methods.py
-BASE_OF = {"combined": "weighted"}
+BASE_OF = {"combined": "weighted", "ranker": "weighted", "auto": "weighted"}  # ranker: geometry as combined
 
 
 class PairSet:
@@ -49,6 +52,7 @@ class PairSet:
         self.sources = np.stack([space.vector(a) for a, _ in usable])
         self.targets = np.stack([space.vector(b) for _, b in usable])
         self.diffs = self.targets - self.sources
+        self.outputs = [canonical(b) for _, b in usable]  # kept by `without`: folds need not re-tokenise
 
     def without(self, drop: set[str]) -> "PairSet":
         """The pairs whose input is not in `drop`: one leave-one-out fold, with no re-embedding."""
@@ -58,6 +62,7 @@ class PairSet:
         fold = object.__new__(PairSet)
         fold.pairs = [self.pairs[i] for i in keep]
         fold.sources, fold.targets, fold.diffs = self.sources[keep], self.targets[keep], self.diffs[keep]
+        fold.outputs = [self.outputs[i] for i in keep]
         return fold
 
 
@@ -69,7 +74,7 @@ class Fitted:
         if method not in METHODS:
             raise ProgdbError(f"unknown method '{method}' (choose from {', '.join(METHODS)})")
         self.space, self.ps, self.method = space, ps, BASE_OF.get(method, method)
-        self.extras = COMBINED if method == "combined" else Extras()
+        self.extras = COMBINED if method in ("combined", "ranker", "auto") else Extras()
         self.W = self.b = self.prob = None
         if self.method == "ridge" or self.method == "ridge-lrcos":
             self.W, self.b = _ridge(ps.sources, ps.targets, RIDGE_LAMBDA)
@@ -78,7 +83,7 @@ class Fitted:
         # Rules learned once on a larger set may be passed in with the pairs this fold must not see.
         self.rules = rules or SurfaceRules(ps.pairs)
         self.leave_out = list(leave_out)
-        outputs = [canonical(b) for _, b in ps.pairs]
+        outputs = ps.outputs
         self.closed_set, self.closed_rate = set(outputs), _repeat_rate(outputs)
 
     def queries(self, xs: np.ndarray) -> np.ndarray:
@@ -162,25 +167,39 @@ class SurfaceRules:
             for m in range(len(a)):  # proper suffixes and prefixes, including the empty one
                 self.by_end.setdefault(a[len(a) - m:], []).append(i)
                 self.by_start.setdefault(a[:m], []).append(i)
+        self.count: dict[tuple[str, str], int] = {}
+        for pair in self.words:
+            self.count[pair] = self.count.get(pair, 0) + 1
+        self._counted: dict[tuple, tuple[int, int, dict[str, int]]] = {}
         self.index: dict[tuple[str, str], list[tuple]] = {}
         for rule in {r for a, b in self.words for r in _rules_of(a, b)}:
             self.index.setdefault(rule[:2], []).append(rule)
 
     def _stats(self, rule: tuple[str, str, str], leave_out) -> tuple[int, int, set[str]]:
         """How many pairs the rule applies to, how many it gets right, and the letters next to
-        the rewritten part in the words it got right."""
-        kind, old, _ = rule
-        left_out = {(a.lower(), b.lower()) for a, b in leave_out}
-        applies, hits, contexts = 0, 0, set()
-        for i in (self.by_end if kind == "suffix" else self.by_start).get(old, []):
-            a, b = self.words[i]
-            if (a, b) in left_out:
+        the rewritten part in the words it got right. Counted once over every pair, then the
+        left-out pairs' share is taken off (a leave-one-out evaluation asks this per input)."""
+        if rule not in self._counted:
+            kind, old, _ = rule
+            applies, hits, contexts = 0, 0, {}
+            for i in (self.by_end if kind == "suffix" else self.by_start).get(old, []):
+                a, b = self.words[i]
+                applies += 1
+                if _apply(rule, a) == b:
+                    hits += 1
+                    contexts[_context(rule, a)] = contexts.get(_context(rule, a), 0) + 1
+            self._counted[rule] = applies, hits, contexts
+        applies, hits, contexts = self._counted[rule]
+        contexts = dict(contexts)
+        for a, b in {(a.lower(), b.lower()) for a, b in leave_out}:
+            n = self.count.get((a, b), 0)
+            if not n or _apply(rule, a) is None:  # not a pair of this program, or not one the rule reads
                 continue
-            applies += 1
+            applies -= n
             if _apply(rule, a) == b:
-                hits += 1
-                contexts.add(_context(rule, a))
-        return applies, hits, contexts
+                hits -= n
+                contexts[_context(rule, a)] -= n
+        return applies, hits, {c for c, n in contexts.items() if n > 0}
 
     def candidates(self, word: str, leave_out: list[tuple[str, str]] = ()) -> dict[str, float]:
         word = word.lower()
@@ -269,9 +288,26 @@ def decode(space: WordSpace, fitted: list[Fitted], inputs: list[str], k: int,
            starts: np.ndarray | None = None, banned: list[set[str]] | None = None) -> list[Ranked]:
     """Top-k answers for inputs[i] under fitted[i] (one fitted program per input, so a
     leave-one-out evaluation batches every fold at once). Input words never answer.
-    `starts` replaces the inputs' vectors (a composed program starts where the last one ended)."""
-    pools = geometric_pools(space, fitted, inputs, starts, banned)
-    return [rerank(space, f, text, q, pool, k, f.extras) for f, text, (q, pool) in zip(fitted, inputs, pools)]
+    `starts` replaces the inputs' vectors (a composed program starts where the last one ended).
+    Inputs of a learned ranker (word_ranker.RankerFitted) are answered by it, grouped by program;
+    a ranker needs a word to look around, so composed steps are decoded by geometry."""
+    out: list[Ranked | None] = [None] * len(inputs)
+    groups: dict[int, list[int]] = {}
+    for i, f in enumerate(fitted):
+        if starts is None and getattr(f, "ranker", None) is not None:
+            groups.setdefault(id(f.ranker), []).append(i)
+    for idx in groups.values():
+        ranker = fitted[idx[0]].ranker
+        for i, r in zip(idx, ranker.rank([inputs[i] for i in idx], k, [fitted[i].held_out for i in idx])):
+            out[i] = r if r.words else None  # no model for that fold: geometry answers
+    rest = [i for i in range(len(inputs)) if out[i] is None]
+    if rest:
+        sub = [fitted[i] for i in rest]
+        pools = geometric_pools(space, sub, [inputs[i] for i in rest], None if starts is None else starts[rest],
+                                None if banned is None else [banned[i] for i in rest])
+        for i, f, (q, pool) in zip(rest, sub, pools):
+            out[i] = rerank(space, f, inputs[i], q, pool, k, f.extras)
+    return out  # type: ignore[return-value]
 
 
 def geometric_pools(space: WordSpace, fitted: list[Fitted], inputs: list[str], starts: np.ndarray | None = None,
