@@ -165,11 +165,29 @@ def test_fit_stores_per_program_thresholds_that_routing_applies(clinc_db):
         clinc_db.set_calibration(router_offsets="{}")  # back to the one global threshold
         assert clinc_db.calibration()["router_offsets"] == {}
         _, plain = clinc_db.route_prompts([r.text for r in rows])
-        assert [d.mode for d in plain] != [d.mode for d in decisions]
+        # Each decision reports the threshold it applied (whether or not an offset flips a decision
+        # on these rows depends on the router).
+        assert [d.threshold for d in plain] != [d.threshold for d in decisions]
+        assert {d.threshold for d in plain} == {clinc_db.calibration()["router_threshold"]}
     finally:
         clinc_db.set_calibration(router_offsets=json.dumps(offsets))
     with pytest.raises(ProgdbError, match="'router_offsets': 'nope' is not a JSON object"):
         clinc_db.set_calibration(router_offsets="nope")
+
+
+def test_router_counts_words_of_one_letter(tmp_path):
+    # Identical embeddings: only the words can tell "plan a" from "plan b" (sklearn's default
+    # tokens would drop both letters); the cached copy must read text the same way.
+    import numpy as np
+
+    from progdb.router import Router
+
+    vectors = np.full((6, 4), 0.5, dtype=np.float32)
+    router = Router.train(["plan a", "plan b"] * 3, vectors, ["first", "second"] * 3)
+    router.save(tmp_path / "router.npz")
+    for r in (router, Router.load(tmp_path / "router.npz")):
+        p = r.probabilities(["plan a", "plan b"], vectors[:2])
+        assert [r.classes[i] for i in p.argmax(1)] == ["first", "second"]
 
 
 def test_route_metrics_counts_abstention_as_wrong():
