@@ -49,6 +49,8 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from progdb.analogy_data import load_relations  # noqa: E402
 from progdb.word_methods import METHODS, Fitted, PairSet, SurfaceRules, decode  # noqa: E402
+from progdb.word_ranker import _common_prefix, neg_forms  # noqa: E402
+from progdb.word_ranker import _same_stem as same_stem  # noqa: E402
 from progdb.wordspace import WordSpace, canonical, tokens  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "function_vectors" / "abstractive"
@@ -160,43 +162,12 @@ N_MAX = 500  # neighbours kept per input (the hyper-parameter N takes a prefix o
 KNOWN_NEAREST = 50  # the program's known outputs nearest the input, added to the candidates
 KNN = 10  # training pairs whose answers vote in the kNN-transfer feature
 NEG_PER_ITEM = 50  # negatives sampled per training input (pointwise logistic regression)
-NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a", "an", "anti", "mis", "de")
-PREFIX_SWAPS = (("in", "ex"), ("im", "ex"), ("pro", "anti"), ("over", "under"), ("max", "min"), ("inc", "dec"),
-                ("up", "down"), ("pre", "post"), ("sub", "super"), ("en", "dis"), ("ascend", "descend"))
-SUFFIX_SWAPS = (("ful", "less"), ("est", "st"))
 _WORDLIKE = __import__("re").compile(r"^[a-z][a-z'\-]*[a-z]$")
 
 
-def neg_forms(x: str) -> set[str]:
-    """Surface antonym candidates: negation prefixes added or removed, common prefix/suffix swaps."""
-    out = set()
-    for p in NEG_PREFIXES:
-        out.add(p + x)
-        if x.startswith(p) and len(x) - len(p) >= 3:
-            out.add(x[len(p):])
-    for a, b in PREFIX_SWAPS:
-        for u, v in ((a, b), (b, a)):
-            if x.startswith(u) and len(x) > len(u) + 2:
-                out.add(v + x[len(u):])
-    for a, b in SUFFIX_SWAPS[:1]:
-        for u, v in ((a, b), (b, a)):
-            if x.endswith(u) and len(x) > len(u) + 2:
-                out.add(x[: -len(u)] + v)
-    out.discard(x)
-    return out
-
-
+# The surface forms and stem test are the product's (progdb/word_ranker.py took them from here).
 def _cp(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
-
-
-def same_stem(x: str, c: str) -> bool:
-    """Inflections and derivations of the input (quick → quickly, happy → happiness)."""
-    n = _cp(x, c)
-    return n >= 4 and n >= 0.6 * min(len(x), len(c))
+    return _common_prefix(a, b)
 
 
 class RankerData:
