@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -32,9 +30,6 @@ HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_sear
 # Example records are what bulk imports write by the thousand: ef_construction 100 halves their
 # insertion CPU with the same recall on real embeddings (bench/example_search.py).
 HNSW_EXAMPLES = {**HNSW, "ef_construction": 100}
-# Reopen-and-search-again attempts after "Error finding id" (see Store._read); 0 shows the error.
-READ_RETRIES = int(os.environ.get("PROGDB_READ_RETRIES", "4"))
-T = TypeVar("T")
 COLLECTIONS = ("programs", "keys", "examples", "offsets")
 QUERY_CHUNK = 100
 # Milliseconds per result of an unfiltered search (ids and distances), per record fetched by id
@@ -110,13 +105,13 @@ class Store:
         self._open_collections()
         self.batch = self._client.get_max_batch_size()
 
-    def _connect(self, fresh: bool = False) -> None:
+    def _connect(self) -> None:
         if self.path is None:
             self._client = _client(None, self.server)
             return
         generation = _generation(self.path)
         shared = _EMBEDDED.get(self.path)
-        if shared is None or shared[1] != generation or fresh:
+        if shared is None or shared[1] != generation:
             if shared is not None:
                 shared[0].close()  # the last client of the path: chromadb drops its in-memory state
             _EMBEDDED[self.path] = (_client(self.path, None), generation)
@@ -136,29 +131,15 @@ class Store:
             if ((col.configuration_json or {}).get("hnsw") or {}).get("ef_search", HNSW["ef_search"]) < HNSW["ef_search"]:
                 col.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
 
-    def _refresh(self, fresh: bool = False) -> None:
+    def _refresh(self) -> None:
         if self.path is None:
             return
         shared = _EMBEDDED.get(self.path)  # another Store of this path may have reopened it
-        if fresh or _generation(self.path) != self._generation or shared is None or shared[0] is not self._client:
-            self._connect(fresh)
+        if _generation(self.path) != self._generation or shared is None or shared[0] is not self._client:
+            self._connect()
             self._open_collections()
             for callback in self.on_reconnect:
                 callback()
-
-    def _read(self, read: Callable[[], T]) -> T:
-        """A search of an embedded database that another process is writing to can fail with
-        chromadb's "Error finding id" (the index this process loaded and the records on disk
-        disagree until that write ends; bench/embedded_writers.py): reopen and search again."""
-        for attempt in range(READ_RETRIES + 1):
-            try:
-                return read()
-            except Exception as exc:  # chromadb raises InternalError for it
-                if self.path is None or "Error finding id" not in str(exc) or attempt == READ_RETRIES:
-                    raise
-            time.sleep(0.1 * (attempt + 1))
-            self._refresh(fresh=True)
-        raise AssertionError("unreachable")
 
     @property
     def client(self):
@@ -309,9 +290,6 @@ class Store:
         return [m["program"] for m in metas], [m["key"] for m in metas], vectors.reshape(len(order), -1)
 
     def nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
-        return self._read(lambda: self._nearest_keys(vectors, n))
-
-    def _nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
         vectors = np.asarray(vectors, dtype=np.float32)
         hits = []
         # No count() first: it costs more than the search (6.7 ms at 100k records against 2 ms,
@@ -328,10 +306,6 @@ class Store:
 
     def nearest_examples(self, program: str, vector: np.ndarray, n: int,
                          inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
-        return self._read(lambda: self._nearest_examples(program, vector, n, inputs))
-
-    def _nearest_examples(self, program: str, vector: np.ndarray, n: int,
-                          inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
         """The program's stored examples nearest to `vector`: (input, output, score, embedding).
 
         A chroma query filtered by program scans (28–163 ms in 100,000 examples, depending on the
