@@ -13,7 +13,7 @@ import numpy as np
 
 from .analogy_data import Items
 from .wordspace import WordSpace, canonical
-from .word_methods import Fitted, PairSet, SurfaceRules, decode
+from .word_methods import GEOMETRY_OF, Fitted, PairSet, SurfaceRules, decode
 
 
 @dataclass
@@ -80,15 +80,15 @@ def _score_loo(space: WordSpace, items: Items, method: str) -> tuple[float, floa
     everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
     rules = SurfaceRules(everything.pairs)
     ranker = None
-    if method in ("ranker", "auto"):  # the learned ranker, cross-fitted (word_ranker)
-        from .word_ranker import RankerFitted, ranker_for
+    if method in GEOMETRY_OF:  # the learned ranker, cross-fitted (word_ranker)
+        from .word_ranker import RankerFitted, ranker_for, resolve_method
 
         ranker = ranker_for(space, everything.pairs)
     fitted, inputs = [], []
     for a, bs in items:
         fold = everything.without({a})  # rules see the same fold through leave_out
         f = Fitted(space, fold, method, rules=rules, leave_out=[(a, b) for b in bs])
-        if ranker is not None and (method == "ranker" or ranker.choice(a) == "ranker"):
+        if ranker is not None and resolve_method(method, ranker, a) == "ranker":
             f = RankerFitted(f, ranker, a)  # a model that never saw a's fold, evidence without a's pairs
         fitted.append(f)
         inputs.append(a)

@@ -10,10 +10,8 @@ import numpy as np
 
 from .errors import ProgdbError
 from .program import Program
-from .word_methods import DEFAULT_METHOD, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
+from .word_methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from .wordspace import WordSpace, canonical, tokens
-
-GEOMETRY_OF = {"ranker": "combined", "auto": "combined"}  # what a learned method decodes a vector with
 
 
 @dataclass
@@ -62,15 +60,9 @@ class WordProgram:
         return self._ranker
 
     def resolve(self, method: str, leave_out: str | None = None) -> str:
-        """"auto" is the method this program measures clearly best with on its held-out pairs (for a
-        held-out input, the results of its fold not counted); "ranker" needs enough pairs to learn
-        from, else `combined`."""
-        if method not in ("ranker", "auto"):
-            return method
-        ranker = self.ranker()
-        if ranker is None:
-            return "combined"
-        return ranker.choice(leave_out) if method == "auto" else "ranker"
+        from .word_ranker import resolve_method
+
+        return resolve_method(method, self.ranker() if method in GEOMETRY_OF else None, leave_out)
 
     def fitted(self, method: str, leave_out: str | None = None) -> Fitted:
         """The method fitted on every pair, or on every pair but those of input `leave_out`

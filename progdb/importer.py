@@ -248,7 +248,8 @@ def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
     vectors: dict[str, np.ndarray] = {}
     texts = [key_text(k) for t in todo if t.full for k in t.program.keys]
     texts += [e.input for t in todo if t.program.kind == "fewshot" for e in _examples_to_store(t)][:CHUNK]
-    _embed(texts, vectors)  # meanwhile the writer stores the previous write's last chunk
+    if texts:
+        _embed(texts, vectors)  # meanwhile the writer stores the previous write's last chunk
 
     writer.wait()
     with ExitStack() as leases:
@@ -259,7 +260,7 @@ def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
 
     def cards() -> None:
         with held:
-            for examples, card in writes:
+            for _, card in writes:
                 db.store.write_program(*card)
             db.store.wrote()  # readers of an embedded path reopen and see this write
         if os.environ.get("PROGDB_IMPORT_TRACE"):  # the crash test kills the process after a write
@@ -286,7 +287,7 @@ def _embed(texts: list[str], known: dict[str, np.ndarray]) -> np.ndarray:
     missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
         known.update(zip(missing, encoder().encode(missing)))
-    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+    return np.stack([known[t] for t in texts])
 
 
 def _examples_to_store(t: _Target) -> list[Example]:

@@ -132,10 +132,7 @@ class Store:
                 col.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
 
     def _refresh(self) -> None:
-        if self.path is None:
-            return
-        shared = _EMBEDDED.get(self.path)  # another Store of this path may have reopened it
-        if _generation(self.path) != self._generation or shared is None or shared[0] is not self._client:
+        if self.path is not None and _generation(self.path) != self._generation:
             self._connect()
             self._open_collections()
             for callback in self.on_reconnect:

@@ -38,7 +38,10 @@ class Extras:
 
 
 COMBINED = Extras(rule=1.5, closed=0.0, frequency=0.05)  # bench/tune_word_methods.py
-BASE_OF = {"combined": "weighted", "ranker": "weighted", "auto": "weighted"}  # ranker: geometry as combined
+BASE_OF = {"combined": "weighted"}
+# The learned methods (word_ranker.py) answer words; where vectors are decoded instead (blends,
+# composed steps, a program too small to learn from) they use `combined`'s geometry.
+GEOMETRY_OF = {"ranker": "combined", "auto": "combined"}
 
 
 class PairSet:
@@ -73,8 +76,9 @@ class Fitted:
                  rules: "SurfaceRules | None" = None, leave_out: list[tuple[str, str]] = ()):
         if method not in METHODS:
             raise ProgdbError(f"unknown method '{method}' (choose from {', '.join(METHODS)})")
+        method = GEOMETRY_OF.get(method, method)
         self.space, self.ps, self.method = space, ps, BASE_OF.get(method, method)
-        self.extras = COMBINED if method in ("combined", "ranker", "auto") else Extras()
+        self.extras = COMBINED if method == "combined" else Extras()
         self.W = self.b = self.prob = None
         if self.method == "ridge" or self.method == "ridge-lrcos":
             self.W, self.b = _ridge(ps.sources, ps.targets, RIDGE_LAMBDA)

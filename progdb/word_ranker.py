@@ -460,6 +460,17 @@ class ProgramRanker:
         return "ranker" if wins > losses and wins - losses >= Z * np.sqrt(wins + losses) else "combined"
 
 
+def resolve_method(method: str, ranker: "ProgramRanker | None", held_out: str | None = None) -> str:
+    """The method that answers: "auto" is the one the program measures clearly best with on its
+    held-out pairs (for a held-out input, the results of its fold not counted); "ranker" needs
+    enough pairs to learn from (ranker None: too few), else `combined`."""
+    if method not in ("ranker", "auto"):
+        return method
+    if ranker is None:
+        return "combined"
+    return ranker.choice(held_out) if method == "auto" else "ranker"
+
+
 def combined_hits(space: WordSpace, items: list[tuple[str, list[str]]]) -> np.ndarray:
     """Leave-one-out acc@1 of `combined` per input (as `progdb eval analogies` scores it)."""
     everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
