@@ -39,6 +39,25 @@ FOLDS = 5
 
 
 # -- logits, computed once ---------------------------------------------------------------------------
+def routed_rows(db, path: str):
+    """The fit (`val`) and test rows of a CLINC split file as `eval routes` routes them: per split,
+    (name, rows, key texts, key vectors, exact-match program or "")."""
+    from progdb import retrieve
+    from progdb.db import encoder
+    from progdb.labelled import read_labelled
+    from progdb.parse import parse
+    from progdb.route_eval import _test_rows
+
+    templates = db._template_list()
+    for name, rows in (("val", read_labelled(path, "clinc", "val")),
+                       ("test", _test_rows(path, "clinc", "train", "test"))):
+        keys = [p.key or p.prompt for p in (parse(r.text, templates, None) for r in rows)]
+        vectors = encoder().encode(keys)
+        exact = [retrieve.exact_match(retrieve.best_per_program(hits))
+                 for hits in db.store.nearest_keys(vectors, 50)]
+        yield name, rows, keys, vectors, [m.name if m else "" for m in exact]
+
+
 def logits_of(model, texts: list[str], vectors: np.ndarray) -> np.ndarray:
     from progdb.router import TEXT_WEIGHT
 
@@ -55,12 +74,9 @@ def collect(path: str) -> dict:
     if out.exists():
         z = np.load(out, allow_pickle=False)
         return {k: z[k] for k in z.files}
-    from progdb import retrieve
-    from progdb.db import ProgramDB, encoder
-    from progdb.labelled import program_name, read_labelled
-    from progdb.parse import parse
+    from progdb.db import ProgramDB
+    from progdb.labelled import program_name
     from progdb.program import key_text
-    from progdb.route_eval import _test_rows
     from progdb.router import Router
 
     with tempfile.TemporaryDirectory(prefix="progdb-bench-") as tmp:
@@ -71,16 +87,8 @@ def collect(path: str) -> dict:
         kinds = db._kind_map()
         neg = [i for i, c in enumerate(classes) if kinds.get(c) == "negative"]
         data = {"classes": np.array(classes), "neg": np.array(neg[0] if neg else -1)}
-        templates = db._template_list()
-        for name, rows in (("val", read_labelled(path, "clinc", "val")),
-                           ("test", _test_rows(path, "clinc", "train", "test"))):
-            parsed = [parse(r.text, templates, None) for r in rows]
-            keys = [p.key or p.prompt for p in parsed]
-            vectors = encoder().encode(keys)
-            exact = []
-            for hits in db.store.nearest_keys(vectors, 50):
-                m = retrieve.exact_match(retrieve.best_per_program(hits))
-                exact.append(classes.index(m.name) if m else -1)
+        for name, rows, keys, vectors, exact in routed_rows(db, path):
+            exact = [classes.index(m) if m else -1 for m in exact]
             data[f"z_{name}"] = logits_of(model, keys, vectors)
             data[f"v_{name}"] = vectors
             data[f"gold_{name}"] = np.array([classes.index(program_name(r.intent)) if r.intent else -1 for r in rows])

@@ -82,12 +82,10 @@ def collect(path: str) -> dict:
     if out.exists():
         z = np.load(out, allow_pickle=False)
         return {k: (list(z[k]) if z[k].dtype.kind == "U" else z[k]) for k in z.files}
-    from progdb import retrieve
-    from progdb.db import ProgramDB, encoder
-    from progdb.labelled import program_name, read_labelled
-    from progdb.parse import parse
+    from progdb.db import ProgramDB
+    from progdb.labelled import program_name
     from progdb.program import key_text
-    from progdb.route_eval import _test_rows
+    from route_thresholds import routed_rows  # bench/ is this script's directory
 
     with tempfile.TemporaryDirectory(prefix="progdb-bench-") as tmp:
         db = ProgramDB(path=tmp, seed=False)
@@ -96,16 +94,7 @@ def collect(path: str) -> dict:
         kinds = db._kind_map()
         data = {"labels": labels, "texts": [key_text(t) for t in texts], "vectors": vectors,
                 "negative": [n for n, k in kinds.items() if k == "negative"] or [""]}
-        templates = db._template_list()
-        for name, rows in (("val", read_labelled(path, "clinc", "val")),
-                           ("test", _test_rows(path, "clinc", "train", "test"))):
-            parsed = [parse(r.text, templates, None) for r in rows]
-            keys = [p.key or p.prompt for p in parsed]
-            v = encoder().encode(keys)
-            exact = []
-            for hits in db.store.nearest_keys(v, 50):
-                m = retrieve.exact_match(retrieve.best_per_program(hits))
-                exact.append(m.name if m else "")
+        for name, rows, keys, v, exact in routed_rows(db, path):
             data[f"keys_{name}"], data[f"v_{name}"] = keys, v
             data[f"gold_{name}"] = [program_name(r.intent) if r.intent else "" for r in rows]
             data[f"exact_{name}"] = exact
