@@ -354,16 +354,21 @@ def _count_lines(path: Path) -> int:
 @click.option("--split", default="val", show_default=True, help="The labelled split to calibrate on.")
 @click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True,
               help="classifier: a light classifier over the stored keys; similarity: the best key's cosine.")
+@click.option("--learn/--no-learn", default=True, show_default=True,
+              help="The classifier also learns from these prompts (thresholds then chosen out of fold).")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
               help="Set a calibration field by hand instead (router, threshold, margin, router_threshold, router_margin, "
               "router_offsets as JSON {program: offset}).")
 @json_option
 @click.pass_context
-def fit(ctx, file, fmt, split, router, settings, as_json):
+def fit(ctx, file, fmt, split, router, learn, settings, as_json):
     """Calibrate routing on labelled prompts (out-of-scope ones included) and store it.
 
     Chooses the abstention threshold that maximises in-scope accuracy + out-of-scope recall on
-    FILE's split; `progdb show --calibration` shows the result."""
+    FILE's split; `progdb show --calibration` shows the result. With the classifier (and
+    --learn), the router also learns from the prompts: they are kept in the database in place of
+    the last fit's, and each prompt's score for the thresholds comes from a router trained
+    without it (5 folds)."""
     db = _db(ctx)
     if settings:
         values = {}
@@ -376,7 +381,7 @@ def fit(ctx, file, fmt, split, router, settings, as_json):
     elif file:
         from .labelled import read_labelled
 
-        report = db.fit(read_labelled(file, fmt, split), router)
+        report = db.fit(read_labelled(file, fmt, split), router, learn)
     else:
         raise ProgdbError("fit: give a labelled FILE (or --set FIELD=VALUE)")
     if as_json:
@@ -510,13 +515,15 @@ def eval_icl(ctx, paths, shots, as_json):
 @click.option("--test-split", default="test", show_default=True, help="Reported (its prompts that are also "
               "training prompts are left out).")
 @click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True)
+@click.option("--learn/--no-learn", default=True, show_default=True,
+              help="As `fit`: the classifier also learns from the fit split's prompts.")
 @json_option
-def eval_routes(file, fmt, train_split, fit_split, test_split, router, as_json):
+def eval_routes(file, fmt, train_split, fit_split, test_split, router, learn, as_json):
     """Routing with abstention, measured in a throwaway database: in-scope accuracy, out-of-scope
     recall and precision, macro F1 (out-of-scope as one more class)."""
     from .route_eval import eval_routes as run
 
-    report = run(file, fmt, train_split, fit_split or None, test_split, router)
+    report = run(file, fmt, train_split, fit_split or None, test_split, router, learn)
     if as_json:
         _echo_json(report)
     else:

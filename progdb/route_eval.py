@@ -38,7 +38,10 @@ def choose_threshold(scored: list[Prediction], gold: list[str | None]) -> tuple[
     if not is_oos.any():
         t = float(np.quantile(score[right], 0.01)) if right.any() else 0.0
     else:
-        ts = np.unique(np.r_[0.0, np.round(score, 4)])
+        # Cuts midway between neighbouring scores: on few prompts the next score up can be far
+        # above the last out-of-scope one caught, and a cut there rejects unseen right answers.
+        scores = np.unique(np.round(score, 4))
+        ts = np.unique(np.r_[0.0, (scores[:-1] + scores[1:]) / 2, scores[-1] + 1e-4])
         pred_none = np.array([p is None for p, _, _ in scored])
         accepted = (score[None, :] >= ts[:, None]) | exact[None, :]
         in_acc = (accepted & right[None, :]).sum(1) / max((~is_oos).sum(), 1)
@@ -159,12 +162,12 @@ def _test_rows(path: str, fmt: str, train_split: str, test_split: str) -> list[L
 
 
 def eval_routes(path: str, fmt: str, train_split: str, fit_split: str | None, test_split: str,
-                router: str = "classifier") -> dict:
+                router: str = "classifier", learn: bool = True) -> dict:
     with tempfile.TemporaryDirectory(prefix="progdb-eval-") as tmp:
         db = _throwaway_db(path, fmt, train_split, tmp)
         report = {"router": router}
         if fit_split:
-            report["fit"] = db.fit(read_labelled(path, fmt, fit_split), router)
+            report["fit"] = db.fit(read_labelled(path, fmt, fit_split), router, learn)
         else:
             db.set_calibration(router=router)
         rows = _test_rows(path, fmt, train_split, test_split)

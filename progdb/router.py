@@ -81,6 +81,11 @@ class Router:
         return cls(list(z["classes"]), list(z["vocabulary"]), z["idf"], z["coef"], z["intercept"])
 
 
+def fold_of(text: str, folds: int) -> int:
+    """A stable fold for a text (the same on every run and machine)."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % folds
+
+
 def digest(labels: list[str], texts: list[str], model: str) -> str:
     h = hashlib.sha256(f"router v{VERSION} C={C} {NGRAMS} {MIN_DF} {TEXT_WEIGHT} {model}".encode())
     for label, text in sorted(zip(labels, texts)):

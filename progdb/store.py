@@ -7,6 +7,8 @@ several progdb databases.
   progdb-keys      one record per key phrasing (key space)
   progdb-examples  one record per text example of a fewshot program (key space, input side)
   progdb-offsets   one record per vector program: its offset in word space
+  progdb-labelled  the labelled prompts `fit` learned from (key space): the router trains on them
+                   beside the keys; each fit replaces them
 Database-wide settings (calibration, which models) live in the programs collection's metadata.
 """
 from __future__ import annotations
@@ -30,7 +32,7 @@ HNSW = {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_sear
 # Example records are what bulk imports write by the thousand: ef_construction 100 halves their
 # insertion CPU with the same recall on real embeddings (bench/example_search.py).
 HNSW_EXAMPLES = {**HNSW, "ef_construction": 100}
-COLLECTIONS = ("programs", "keys", "examples", "offsets")
+COLLECTIONS = ("programs", "keys", "examples", "offsets", "labelled")
 QUERY_CHUNK = 100
 # Milliseconds per result of an unfiltered search (ids and distances), per record fetched by id
 # (its embedding), per record in the collection for a filtered query: bench/example_search.py.
@@ -285,6 +287,28 @@ class Store:
         metas = [got["metadatas"][i] for i in order]
         vectors = np.asarray([got["embeddings"][i] for i in order], dtype=np.float32)
         return [m["program"] for m in metas], [m["key"] for m in metas], vectors.reshape(len(order), -1)
+
+    def labelled_with_vectors(self) -> tuple[list[str | None], list[str], np.ndarray]:
+        """The prompts `fit` learned from: program names (None: out of scope), texts, embeddings."""
+        got = self.cols["labelled"].get(include=["documents", "metadatas", "embeddings"])
+        order = sorted(range(len(got["ids"])), key=lambda i: got["ids"][i])
+        vectors = np.asarray([got["embeddings"][i] for i in order], dtype=np.float32)
+        return ([got["metadatas"][i]["program"] or None for i in order], [got["documents"][i] for i in order],
+                vectors.reshape(len(order), -1) if order else np.zeros((0, 0), dtype=np.float32))
+
+    def replace_labelled(self, programs: list[str | None], texts: list[str], vectors: np.ndarray) -> None:
+        """Store these labelled prompts in place of the last fit's: the new ones are added before
+        the old ones go, so a failed write leaves the old set (and some new rows) rather than none."""
+        col = self.cols["labelled"]
+        old = col.get(include=[])["ids"]
+        run = uuid.uuid4().hex[:8]
+        vectors = np.asarray(vectors, dtype=np.float32)
+        for i in range(0, len(texts), self.batch):
+            j = min(i + self.batch, len(texts))
+            col.add(ids=[f"{run}-{k:07d}" for k in range(i, j)], documents=texts[i:j], embeddings=vectors[i:j],
+                    metadatas=[{"program": p or ""} for p in programs[i:j]])
+        for i in range(0, len(old), self.batch):
+            col.delete(ids=old[i:i + self.batch])
 
     def nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
         vectors = np.asarray(vectors, dtype=np.float32)

@@ -154,9 +154,10 @@ def test_decide_uses_the_programs_own_threshold():
 def test_fit_stores_per_program_thresholds_that_routing_applies(clinc_db):
     rows = read_clinc(CLINC, "val")
     gold = [program_name(r.intent) if r.intent else None for r in rows]
-    report = clinc_db.fit(rows, "classifier")
+    # Without learning, the router that routes the fit prompts afterwards is the one fit scored.
+    report = clinc_db.fit(rows, "classifier", learn=False)
     offsets = clinc_db.calibration()["router_offsets"]
-    assert report["own_thresholds"] == len(offsets) > 0
+    assert report["own_thresholds"] == len(offsets) > 0 and report["learned"] == 0
     # The fit report was computed from the offsets; routing the same prompts must agree with it.
     _, decisions = clinc_db.route_prompts([r.text for r in rows])
     m = route_metrics([d.programs[0].name if d.programs else None for d in decisions], gold)
@@ -173,6 +174,77 @@ def test_fit_stores_per_program_thresholds_that_routing_applies(clinc_db):
         clinc_db.set_calibration(router_offsets=json.dumps(offsets))
     with pytest.raises(ProgdbError, match="'router_offsets': 'nope' is not a JSON object"):
         clinc_db.set_calibration(router_offsets="nope")
+
+
+def gold_probability(db: ProgramDB, rows) -> float:
+    """The router's mean probability of each prompt's right class (out of scope: the negative one)."""
+    import numpy as np
+
+    router = db._router()
+    _, keys, vectors = db._routing_keys([r.text for r in rows])
+    p = router.probabilities(keys, vectors)
+    right = [router.classes.index(program_name(r.intent) if r.intent else db._negative_class()) for r in rows]
+    return float(np.mean(p[np.arange(len(rows)), right]))
+
+
+def test_fit_learns_from_its_prompts_and_scores_them_out_of_fold(tmp_path):
+    import numpy as np
+
+    from progdb.db import LEARN_FOLDS, Router
+    from progdb.router import fold_of
+
+    db = ProgramDB(path=str(tmp_path / "db"), seed=False)
+    db.import_labelled(CLINC, "clinc", "train")
+    rows = read_clinc(CLINC, "val")
+    gold = [program_name(r.intent) if r.intent else None for r in rows]
+    report = db.fit(rows, "classifier", learn=False)
+    assert report["learned"] == 0 and db.store.labelled_with_vectors()[1] == []
+    before = gold_probability(db, rows)
+
+    report = db.fit(rows, "classifier")
+    assert report["learned"] == 100 and db.calibration()["fit"]["learned"] == 100
+    # stored as routing sees them: the key part of the prompt ('how can i say "cancel my order"
+    # in french' routes as 'how can i say in french')
+    _, keys, vecs = db._routing_keys([r.text for r in rows])
+    programs, texts, vectors = db.store.labelled_with_vectors()
+    assert programs == gold and texts == keys and np.allclose(vectors, vecs, atol=1e-6)
+    assert gold_probability(db, rows) > before + 0.05  # the router learned the prompts it was fitted on
+
+    # Each prompt's score came from a router that never saw it: fold 0's prompts, routed by a
+    # router trained on the keys and the other folds, decide as fit's out-of-fold pass did.
+    programs = sorted({g for g in gold if g})
+    fold = np.array([programs.index(g) % LEARN_FOLDS if g else fold_of(k, LEARN_FOLDS) for g, k in zip(gold, keys)])
+    inside, outside = np.flatnonzero(fold == 0), np.flatnonzero(fold != 0)
+    # a program's prompts share a fold: none of the held-out program's prompts is learned
+    assert 0 < len(inside) < len(rows) and not {gold[i] for i in inside if gold[i]} & {gold[i] for i in outside}
+    labels, texts, train_vecs = db._router_rows(([gold[i] or db._negative_class() for i in outside],
+                                                 [keys[i] for i in outside], vecs[outside]))
+    expected = db.route([keys[i] for i in inside], vecs[inside], "classifier", 0.0,
+                        model=Router.train(texts, train_vecs, labels))
+    oof = db._out_of_fold(gold, keys, vecs)
+    def top(d):  # a prompt routed to the negative class has no program, only candidates
+        return d.mode, [(m.name, m.score) for m in (d.programs or d.candidates)[:1]]
+    assert [top(d) for d in expected] == [top(oof[i]) for i in inside]
+
+    # Fitting again replaces the learned prompts; without learning, none are kept.
+    db.fit(rows[:40], "classifier")
+    assert len(db.store.labelled_with_vectors()[1]) == 40
+    db.fit(rows, "classifier", learn=False)
+    assert db.store.labelled_with_vectors()[1] == [] and gold_probability(db, rows) == pytest.approx(before)
+
+
+def test_fit_out_of_scope_prompts_form_a_class_when_no_negative_program_exists(tmp_path):
+    from progdb.db import FIT_NEGATIVE
+
+    db = ProgramDB(path=str(tmp_path / "db"), seed=False)
+    db.import_labelled(CLINC, "clinc", "train")
+    db.remove(OUT_OF_SCOPE)
+    rows = read_clinc(CLINC, "val")
+    db.fit(rows, "classifier")
+    assert FIT_NEGATIVE in db._router().classes
+    _, decisions = db.route_prompts([r.text for r in rows if r.intent is None])  # learned as out of scope
+    assert all(d.mode == "none" for d in decisions)
+    assert sum(FIT_NEGATIVE in d.message for d in decisions) > len(decisions) / 2, [d.message for d in decisions]
 
 
 def test_router_counts_words_of_one_letter(tmp_path):
