@@ -8,6 +8,8 @@ carved out of what we have, two ways:
                     test = odd rows of val (+ odd oos_val)
   train-fold.json   train = 4 of every 5 train prompts per intent; val = val (+ oos_val);
                     test = the 5th prompt (+ all oos_train, so no out-of-scope prompt is stored)
+  train-fold-b.json the same with the 1st of every 5 held out: for choosing between variants
+                    without looking at train-fold's test rows (bench/router_learning.py)
 """
 import json
 import sys
@@ -21,13 +23,15 @@ def main(source: str, out_dir: str) -> None:
     halves = {"train": d["train"], "oos_train": d["oos_train"],
               "val": d["val"][0::2], "oos_val": d["oos_val"][0::2],
               "test": d["val"][1::2], "oos_test": d["oos_val"][1::2]}
-    seen, train, test = {}, [], []
-    for text, intent in d["train"]:
-        seen[intent] = seen.get(intent, 0) + 1
-        (test if seen[intent] % 5 == 0 else train).append([text, intent])
-    fold = {"train": train, "oos_train": [], "val": d["val"], "oos_val": d["oos_val"],
-            "test": test, "oos_test": d["oos_train"]}
-    for name, data in (("val-halves", halves), ("train-fold", fold)):
+    files = {"val-halves": halves}
+    for name, held in (("train-fold", 0), ("train-fold-b", 1)):
+        seen, train, test = {}, [], []
+        for text, intent in d["train"]:
+            seen[intent] = seen.get(intent, 0) + 1
+            (test if seen[intent] % 5 == held else train).append([text, intent])
+        files[name] = {"train": train, "oos_train": [], "val": d["val"], "oos_val": d["oos_val"],
+                       "test": test, "oos_test": d["oos_train"]}
+    for name, data in files.items():
         (out / f"{name}.json").write_text(json.dumps(data))
         print(out / f"{name}.json", {k: len(v) for k, v in data.items()})
 

@@ -456,7 +456,7 @@ class ProgramDB:
         other folds. A program's prompts share a fold: prompts written for one intent together are
         near-paraphrases (CLINC150's val prompts are closer to each other than to the train prompts
         of their intent), and a sibling in training would make a prompt look surer than an unseen
-        one; on the test slice, folds by prompt set the threshold 0.05 too high. Out-of-scope
+        one, so the thresholds would sit too high (bench/router_learning.py). Out-of-scope
         prompts: a fold by a hash of the text."""
         folds = {p: i % LEARN_FOLDS for i, p in enumerate(sorted({g for g in gold if g}))}
         fold = np.array([folds[g] if g else fold_of(k, LEARN_FOLDS) for g, k in zip(gold, keys)])
@@ -567,6 +567,14 @@ class ProgramDB:
         parsed: Parsed = parse(prompt, self._template_list(), score_keys)
         cal = self.calibration()
         decision: Retrieval = self.route([parsed.key], embed([parsed.key]), cal=cal)[0]
+        if parsed.method == "cut" and cal["router"] == "classifier" and self._routes_whole(decision):
+            # A cut serves programs that take inputs; an intent takes the whole prompt, and the
+            # classifier was fitted and calibrated on whole prompts: "what is the boiling point of
+            # lead" is no 'repeat' because its first word is a stored key.
+            whole = parse(prompt, [], None)
+            whole_decision = self.route([whole.key], embed([whole.key]), cal=cal)[0]
+            if self._routes_whole(whole_decision):
+                parsed, decision = whole, whole_decision
         result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
                              decision.candidates, router=cal["router"])
@@ -604,6 +612,10 @@ class ProgramDB:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             result.compiled = fewshot.compiled
         return result
+
+    def _routes_whole(self, decision: Retrieval) -> bool:
+        """No program, or an intent: what a whole prompt routes to."""
+        return decision.mode == "none" or self._kind_map().get(decision.programs[0].name) == "intent"
 
     def compile(self, prompt: str, shots: int = 4, budget: int = DEFAULT_BUDGET) -> QueryResult:
         """The few-shot prompt the query would run, one per input, and nothing run (a dry run)."""

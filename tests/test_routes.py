@@ -111,6 +111,23 @@ def test_fit_stores_a_calibration_that_routes_the_held_out_split(clinc_db):
     assert m["in_scope_accuracy"] >= 0.85 and m["oos_recall"] >= 0.6, m
 
 
+def test_query_routes_intents_on_the_whole_prompt_as_fit_measures_it(clinc_db):
+    # "weather" is a stored key, so the embedding-guided cut would make the first prompt the key
+    # 'weather' plus an input; intents take whole prompts, as route_prompts (fit, eval) does.
+    from progdb.parse import parse
+
+    prompts = ["weather balloons were invented by whom", "make me laugh about the history of taxes",
+               "how much money is left in my checking account", "what is the boiling point of lead in kelvin"]
+    def score_keys(texts):
+        return [h[0].score if h else 0.0 for h in clinc_db.store.nearest_keys(clinc_db._routing_keys(texts)[2], 1)]
+    assert parse(prompts[0], [], score_keys).method == "cut" and clinc_db.calibration()["router"] == "classifier"
+    _, batch = clinc_db.route_prompts(prompts)
+    for prompt, expected in zip(prompts, batch):
+        r = clinc_db.query(prompt)
+        assert r.parse_method == "whole" and (r.mode, [m.name for m in r.programs]) == \
+            (expected.mode, [m.name for m in expected.programs]), prompt
+
+
 def test_classifier_beats_similarity_on_the_slice(tmp_path):
     from progdb.route_eval import eval_routes
 
