@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import ProgdbError
+from .errors import ProgdbError, json_reason
 
 Items = list[tuple[str, list[str]]]
 
@@ -23,6 +23,9 @@ def load_relations(path: str | Path) -> dict[str, Items]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.suffix in (".txt", ".json") and p.is_file()
                        and not p.name.startswith("."))
+        if any(p.suffix == ".txt" for p in files):
+            # A BATS folder: its relations are the .txt files; BATS 3.0 ships a metadata.json beside them.
+            files = [p for p in files if p.suffix == ".txt"]
         if not files:
             raise ProgdbError(f"{path}: no .txt or .json relation files in this folder")
         out: dict[str, Items] = {}
@@ -96,7 +99,7 @@ def _function_vectors(path: Path, text: str) -> Items:
     try:
         rows = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProgdbError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise ProgdbError(f"{path}, line {exc.lineno}: {json_reason(exc)}") from None
     if not isinstance(rows, list):
         raise ProgdbError(f"{path}: expected a JSON list of {{\"input\", \"output\"}} objects")
     pairs = []

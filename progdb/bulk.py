@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .errors import ProgdbError
+from .errors import ProgdbError, json_reason
 from .pairs_io import HEADER_NAMES
-from .program import NAME_RE
+from .program import MAX_NAME, NAME_RE
 
 PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv")
 MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair
@@ -161,6 +161,9 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
     """One pair's checks, shared by every format."""
     if not program:
         return Reject(str(path), n, "field 'program' is missing (add a program column or give --program)", raw)
+    if len(program) > MAX_NAME:
+        return Reject(str(path), n, f"field 'program': {len(program):,} characters, at most {MAX_NAME} allowed",
+                      raw[:200])
     if not NAME_RE.match(program):
         return Reject(str(path), n, f"field 'program': '{program}' must be lower-case letters, digits, "
                       "'.', '_' or '-'", raw)
@@ -238,7 +241,7 @@ def _jsonl(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield Reject(str(path), n, f"not valid JSON ({exc.msg})", text[:200])
+            yield Reject(str(path), n, f"{json_reason(exc)}", text[:200])
             continue
         yield _from_object(path, n, obj, program, text)
 
@@ -299,8 +302,10 @@ def _json_list_items(path: Path) -> Iterator[tuple[int, object] | dict]:
                 if pos < len(buf) or not more():
                     return buf[pos] if pos < len(buf) else ""
 
-        def bad(msg: str):
-            return ProgdbError(f"{path}, line {line}: not valid JSON ({msg})")
+        def bad(problem):
+            reason = json_reason(problem) if isinstance(problem, json.JSONDecodeError) else \
+                f"not valid JSON ({problem}{'; the file ends inside the list: is it cut short?' if at_end else ''})"
+            return ProgdbError(f"{path}, line {line}: {reason}")
 
         opening = skip_space()
         if opening == "{":
@@ -309,7 +314,7 @@ def _json_list_items(path: Path) -> Iterator[tuple[int, object] | dict]:
             try:
                 yield json.loads(buf[pos:])
             except json.JSONDecodeError as exc:
-                raise ProgdbError(f"{path}, line {line + exc.lineno - 1}: not valid JSON ({exc.msg})") from None
+                raise ProgdbError(f"{path}, line {line + exc.lineno - 1}: {json_reason(exc)}") from None
             return
         if opening != "[":
             if opening == "":
@@ -331,7 +336,7 @@ def _json_list_items(path: Path) -> Iterator[tuple[int, object] | dict]:
                     # An item cut by the chunk's end needs more text; a broken one stops the read
                     # once it is longer than any item could be, instead of reading the file whole.
                     if len(buf) - pos > JSON_MAX_ITEM or not more():
-                        raise bad(exc.msg) from None
+                        raise bad(exc) from None
             yield line, item
             line += buf.count("\n", pos, end)
             pos = end

@@ -16,30 +16,49 @@ from .fewshot import DEFAULT_BUDGET
 from .word_methods import DEFAULT_METHOD, METHODS
 
 
+# Exit codes, as grep has them: scripts can tell an answer from none from a failure.
+EXIT_OK, EXIT_NONE, EXIT_ERROR = 0, 1, 2
+EXIT_CODES_HELP = ("Exit status: 0 every prompt answered; 1 no answer (no program fits, the program got no "
+                   "input, or an answer is not sure); 2 an error (bad usage or input, a word outside the word "
+                   "space, an unreachable LLM). A batch exits with the worst status of its prompts.")
+
+
+class ProgdbError2(click.ClickException):
+    """A failure: one line on stderr, exit status 2."""
+    exit_code = EXIT_ERROR
+
+
 class ProgdbGroup(click.Group):
-    """Every failure is one line on stderr and a non-zero exit, never a traceback
+    """Every failure is one line on stderr and exit status 2, never a traceback
     (set PROGDB_DEBUG=1 to see one)."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ProgdbError as exc:
-            raise click.ClickException(str(exc)) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise ProgdbError2(str(exc)) from None
+        except click.ClickException as exc:
+            if type(exc) is click.ClickException:
+                exc.exit_code = EXIT_ERROR
+            raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as exc:  # an unexpected failure still gets one readable line
             if os.environ.get("PROGDB_DEBUG"):
                 raise
-            raise click.ClickException(f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
+            text = " ".join(f"{type(exc).__name__}: {exc}".split())
+            raise ProgdbError2(text if len(text) <= 300 else text[:299] + "…") from None
 
 
 def _db(ctx: click.Context):
-    """Open the database on first use, so `--help` never touches it."""
+    """Open the database on first use, so `--help` never touches it. Creating one is never a
+    surprise: it is announced on stderr (where, what is seeded, about how long) before it starts."""
     obj = ctx.find_root().obj
     if obj.get("db") is None:
         from .db import ProgramDB
 
-        obj["db"] = ProgramDB(path=obj["path"], server=obj["server"], seed=obj["seed"])
+        obj["db"] = ProgramDB(path=obj["path"], server=obj["server"], seed=obj["seed"],
+                              on_create=lambda text: click.echo(f"progdb: {text}", err=True))
     return obj["db"]
 
 
@@ -54,7 +73,7 @@ budget_option = click.option("--budget", default=DEFAULT_BUDGET, show_default=Tr
                              "fit are left out.")
 
 
-@click.group(cls=ProgdbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ProgdbGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.option("--db", "path", envvar="PROGDB_DB", metavar="PATH",
               help="Embedded database directory [env PROGDB_DB; default: the user data directory].")
 @click.option("--server", envvar="PROGDB_SERVER", metavar="URL",
@@ -81,7 +100,7 @@ def cli(ctx, path, server, no_seed):
 @click.option("--description", "-d", default="", help="What the program does (a fewshot prompt's instruction).")
 @click.option("--kind", type=click.Choice(["auto", "vector", "fewshot", "intent", "negative"]), default=None,
               help="auto: vector when most pairs are in the word space, else fewshot; intent: only routed "
-              "to; negative: prompts that must route nowhere.  [default: auto]")
+              "to; negative: prompts that must route nowhere.  [default: auto; a grown program keeps its kind]")
 @click.option("--example", "-e", "examples", nargs=2, multiple=True, metavar="IN OUT", help="One example pair.")
 @click.option("--examples", "examples_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Example pairs from a csv, tsv, jsonl or json file.")
@@ -89,17 +108,23 @@ def cli(ctx, path, server, no_seed):
               help="A whole program from a JSON or YAML file (fields as in seeds/).")
 @click.option("--source", default=None, help="Where the examples come from.")
 @click.option("--license", "license_", default=None, help="The examples' licence.")
-@click.option("--replace", is_flag=True, help="Replace a program of the same name.")
+@click.option("--replace", is_flag=True, help="Replace a program of the same name with exactly what is given "
+              "(its old keys and examples go).")
 @json_option
 @click.pass_context
 def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, replace, as_json):
     """Register a program NAME with its keys and example pairs, or a whole program file:
-    `progdb add my-program.yaml` (JSON or YAML with name, keys, description, examples, as in seeds/)."""
+    `progdb add my-program.yaml` (JSON or YAML with name, keys, description, examples, as in seeds/).
+
+    NAME already stored: its program grows (new keys and pairs are added, a description given
+    replaces the old one), unless --replace."""
     from .pairs_io import read_pairs
     from .program import Example, Program
     from .library import load_program_file
 
-    if not program_file and name and name.endswith((".json", ".yaml", ".yml")) and Path(name).is_file():
+    if not program_file and name and (name.endswith((".json", ".yaml", ".yml")) or "/" in name):
+        if not Path(name).is_file():
+            raise ProgdbError(f"{name}: no such file" if not Path(name).exists() else f"{name}: not a file")
         program_file, name = name, None
     if program_file:
         program = load_program_file(Path(program_file))
@@ -121,13 +146,42 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         program.source = source
     if license_ is not None:
         program.license = license_
-    stored = _db(ctx).add(program, replace=replace)
+    db = _db(ctx)
+    before = _stored_or_none(db, program.name)
+    if before is not None and not replace:
+        stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
+        action = "grew" if any(change.values()) or stored.description != before.description else "unchanged"
+    else:
+        stored, change = db.add(program, replace=replace), None
+        action = "replaced" if before is not None else "added"
+    for key, other, other_key, score in db.key_neighbours(stored):
+        click.echo(f"warning: key '{key}' is nearly the same as key '{other_key}' of program '{other}' "
+                   f"(similarity {score:.2f}): prompts that match both go to either "
+                   "(`progdb query --explain` shows which)", err=True)
     if as_json:
         _echo_json({"name": stored.name, "kind": stored.kind, "n_keys": len(stored.keys),
-                    "n_examples": len(stored.examples), "replaced": replace})
-    else:
-        click.echo(f"{'replaced' if replace else 'added'} {stored.name} ({stored.kind}, "
-                   f"{len(stored.keys)} keys, {len(stored.examples)} examples)")
+                    "n_examples": len(stored.examples), "action": action, "replaced": action == "replaced",
+                    **({"added_keys": change["keys"], "added_examples": change["examples"]} if change else {})})
+        return
+    now = f"{stored.kind}, {len(stored.keys)} keys, {len(stored.examples)} examples"
+    if change is not None:
+        click.echo(f"{action} {stored.name} (+{change['keys']} keys, +{change['examples']} examples; now {now})")
+        return
+    click.echo(f"{action} {stored.name} ({now})")
+    if before is not None:
+        lost_keys = len([k for k in before.keys if k not in stored.keys])
+        kept = {(e.input, e.output) for e in stored.examples}
+        lost = len([e for e in before.examples if (e.input, e.output) not in kept])
+        if lost_keys or lost:
+            click.echo(f"note: --replace dropped {lost_keys} keys and {lost} examples of the old {stored.name} "
+                       "(without --replace, add grows a program)", err=True)
+
+
+def _stored_or_none(db, name: str):
+    try:
+        return db.get(name)
+    except ProgdbError:
+        return None
 
 
 @cli.command("list")
@@ -206,23 +260,54 @@ def remove(ctx, name, as_json):
 
 
 @cli.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--output", "-o", "file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write to FILE instead of stdout (an existing FILE only with --force).")
+@click.option("--force", is_flag=True, help="Overwrite an existing --output FILE.")
 @click.pass_context
-def export(ctx, file):
-    """Write every program as JSON lines to FILE (or stdout)."""
-    text = _db(ctx).export()
+def export(ctx, names, file, force):
+    """Write programs as JSON lines (one program card a line): every program, or the NAMEs given,
+    to stdout or --output FILE. `progdb import FILE` reads it back."""
+    db = _db(ctx)
+    if names:
+        stored = {r["name"] for r in db.list()}
+        for name in names:
+            if name not in stored:
+                hint = f" (to write a file: progdb export -o {name})" if "." in name or "/" in name else ""
+                raise ProgdbError(f"export: no program named '{name}'{hint}")
+    text = db.export(names=list(names) or None)
     if not file or file == "-":
         click.echo(text, nl=False)
         return
     target = Path(file)
-    try:  # written beside the target, then renamed: a reader never sees half a file
-        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise ProgdbError(f"{file}: cannot write ({exc.strerror})") from None
+    if target.exists() and not force:
+        raise ProgdbError(f"{file}: already exists (--force to overwrite it)")
+    _write_atomically(target, text)
     click.echo(f"exported {text.count(chr(10))} programs to {file}", err=True)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Written beside the target, then renamed: a reader never sees half a file. The file gets the
+    mode a plain `open` would give it (the umask's, or the replaced file's), not mkstemp's 0600."""
+    try:
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ProgdbError(f"{target}: cannot write ({exc.strerror})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @cli.command("import")
@@ -325,13 +410,19 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
             return db.import_pairs(rows, **options)
         total = sum(_count_lines(Path(f)) for f, _ in kinds)
         started = time.monotonic()
+        done = 0  # rows so far; click draws the bar (and calls `rate`) on entry, before any update
 
         def rate(_):
-            return f"{bar.pos / max(time.monotonic() - started, 1e-6):,.0f} rows/s"
+            return f"{done / max(time.monotonic() - started, 1e-6):,.0f} rows/s" if done else None
 
         with click.progressbar(length=max(total, 1), label="importing", file=sys.stderr, show_eta=True,
                                show_pos=True, item_show_func=rate) as bar:
-            return db.import_pairs(rows, progress=bar.update, **options)
+            def advance(n: int) -> None:
+                nonlocal done
+                done += n
+                bar.update(n)
+
+            return db.import_pairs(rows, progress=advance, **options)
     finally:
         if reject_fh:
             reject_fh.close()
@@ -390,8 +481,10 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
         click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, dict)))
 
 
-@cli.command()
-@click.argument("prompt")
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("prompt", required=False)
+@click.option("--file", "prompts_file", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Answer every line of FILE as a prompt (- for stdin), one JSON line each; the same as PROMPT -.")
 @click.option("-k", "k", default=5, show_default=True, help="Candidates to return per input.")
 @shots_option
 @budget_option
@@ -406,21 +499,63 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
 @click.option("--explain", is_flag=True, help="Print each stage: parse, retrieve, execute.")
 @json_option
 @click.pass_context
-def query(ctx, prompt, k, shots, budget, method, llm_url, model, timeout, explain, as_json):
+def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, timeout, explain, as_json):
     """Answer PROMPT: find the program it asks for and run it on its inputs.
 
-    Without an LLM a fewshot program's output is its compiled prompt; with one, the LLM's reply."""
+    Without an LLM a fewshot program's output is its compiled prompt; with one, the LLM's reply.
+    `progdb query -` (or --file FILE) answers one prompt per line, embedding them in batches, and
+    writes one JSON object per line (the fields of --json, or {"prompt", "error"} for a prompt
+    that fails)."""
     from .llm import Endpoint
     from .report import explain_text, result_text
 
+    if prompt is not None and prompts_file is not None:
+        raise click.UsageError("give a PROMPT or --file FILE, not both")
+    if prompt is None and prompts_file is None:
+        raise click.UsageError("give a PROMPT (or - / --file FILE for one prompt per line)")
     llm = Endpoint.configured(llm_url, model, timeout)
-    result = _db(ctx).query(prompt, k=k, shots=shots, method=method, llm=llm, budget=budget)
+    options = dict(k=k, shots=shots, method=method, llm=llm, budget=budget)
+    if prompt == "-" or prompts_file is not None:
+        ctx.exit(_query_lines(_db(ctx), prompts_file or "-", options))
+    result = _db(ctx).query(prompt, **options)
     if as_json:
         _echo_json(result.to_dict())
     elif explain:
         click.echo(explain_text(result))
     else:
         click.echo(result_text(result))
+    ctx.exit(exit_status(result))
+
+
+def exit_status(result) -> int:
+    """0 answered; 1 no answer (no program, no input, an answer not sure); 2 an input that failed."""
+    if any(o.source == "error" for o in result.outputs):
+        return EXIT_ERROR
+    if result.mode == "none" or (result.kind != "intent" and not result.outputs and not result.compiled):
+        return EXIT_NONE
+    if any(getattr(o, "not_sure", False) for o in result.outputs):
+        return EXIT_NONE
+    return EXIT_OK
+
+
+def _query_lines(db, source: str, options: dict) -> int:
+    """One prompt per line in, one JSON line per prompt out, in order; blank lines are skipped.
+    Returns the worst exit status."""
+    try:
+        fh = click.open_file(source, "r", encoding="utf-8")
+    except OSError as exc:
+        raise ProgdbError(f"{source}: cannot read ({exc.strerror})") from None
+    worst = EXIT_OK
+    with fh:
+        prompts = (line.rstrip("\r\n") for line in fh if line.strip())
+        for prompt, result in db.query_many(prompts, **options):
+            if isinstance(result, ProgdbError):
+                record, status = {"prompt": prompt, "error": str(result)}, EXIT_ERROR
+            else:
+                record, status = result.to_dict(), exit_status(result)
+            worst = max(worst, status)
+            click.echo(json.dumps(record, ensure_ascii=False))
+    return worst
 
 
 @cli.command("compile")

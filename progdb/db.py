@@ -7,9 +7,10 @@ import json
 import os
 import time
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -22,11 +23,11 @@ from .fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, examp
                       pool_size, select)
 from .llm import Endpoint
 from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
-from .parse import Parsed, compile_template, fill, match_template, parse
+from .parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
 from .program import Example, Program, key_text, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
 from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
-from .library import load_seeds
+from .library import load_seeds, seeds_dir
 from .route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from .router import Router, cached_router, fold_of
 from .slots import cached_tagger
@@ -40,6 +41,7 @@ ROUTER_TEMPERATURE = 0.1
 LEARN_FOLDS = 5            # fit's out-of-fold routers: each trains on 4/5 of the labelled prompts
 FIT_NEGATIVE = "(out of scope)"  # the class of fit's out-of-scope prompts when no negative program exists
 NOTHING_LEARNED = ([], [], np.zeros((0, 0), dtype=np.float32))
+ROUTE_HITS = 50  # stored keys looked up per key: a program scores as its best key among them
 COMPOSE_MARGIN = 0.1  # each half of a split key must clear the threshold by this much
 PHRASE_WORDS = 4  # "Mount Rushmore National Memorial"; longer sides are text
 VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
@@ -73,6 +75,74 @@ def default_db_path() -> str:
     return str(Path(user_data_dir("progdb")) / "db")
 
 
+def _chunks(items: Iterable, n: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
+
+
+def _key_texts(prompt: str, templates) -> list[str]:
+    """The key texts query() will embed for this prompt: its parsed key, or the whole prompt and
+    every candidate cut's key (as parse asks score_keys)."""
+    found = match_template(prompt, templates) or split_explicit(prompt)
+    if found:
+        return [found.key]
+    whole = parse(prompt, [], None)
+    return [whole.key] + [c.key for c in candidate_cuts(prompt)]
+
+
+def _copied(program: Program) -> Program:
+    """A copy a caller may change (the examples list is new; Example records are shared and
+    never changed in place)."""
+    return Program(name=program.name, kind=program.kind, keys=list(program.keys), examples=list(program.examples),
+                   description=program.description, source=program.source, license=program.license)
+
+
+class KeyLookup:
+    """Key texts embedded and looked up among the stored keys once per text: one query embeds
+    its candidate cuts together, and a batch of prompts (query_many) embeds and searches all of
+    theirs in a few large calls instead of one small call per prompt."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.vectors: dict[str, np.ndarray] = {}
+        self.hits: dict[str, list] = {}
+
+    def prefetch(self, texts: list[str], search: bool = True) -> None:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if todo:
+            self.vectors.update(zip(todo, encoder().encode(todo)))
+        if search:
+            todo = [t for t in dict.fromkeys(texts) if t not in self.hits]
+            if todo:
+                self.hits.update(zip(todo, self.store.nearest_keys(self.embed(todo), ROUTE_HITS)))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.prefetch(texts, search=False)
+        return np.stack([self.vectors[t] for t in texts])
+
+    def nearest(self, texts: list[str]) -> list[list]:
+        """Each text's ROUTE_HITS nearest stored keys, best first."""
+        self.prefetch(texts)
+        return [self.hits[t] for t in texts]
+
+    def score_keys(self, texts: list[str]) -> list[float]:
+        return [h[0].score if h else 0.0 for h in self.nearest(texts)]
+
+
+def _check_new_path(path: Path, chosen: bool) -> None:
+    """A database directory about to be created: a chosen one (--db, PROGDB_DB) must have an
+    existing parent folder, so a mistyped path is an error rather than a new database; the
+    default location is created with its parents."""
+    if path.exists() and not path.is_dir():
+        raise ProgdbError(f"--db {path}: exists and is not a directory")
+    if path.is_dir() and any(path.iterdir()) and not (path / "progdb.lock").exists():
+        raise ProgdbError(f"--db {path}: a folder that holds other files, not a progdb database")
+    if chosen and not path.parent.is_dir():
+        raise ProgdbError(f"--db {path}: the folder {path.parent} does not exist (a new database is created "
+                          "only inside an existing folder)")
+
+
 @dataclass
 class QueryResult:
     prompt: str
@@ -98,12 +168,15 @@ class QueryResult:
 
 class ProgramDB:
     def __init__(self, path: str | None = None, server: str | None = None, seed: bool = True,
-                 namespace: str | None = None):
+                 namespace: str | None = None, on_create: Callable[[str], None] | None = None):
+        """on_create(text) is told, before the work starts, when a new database is created (and seeded)."""
         if path and server:
             raise ProgdbError("choose either a database path or a server, not both")
-        self.path = None if server else (path or default_db_path())
+        chosen = path or (None if server else os.environ.get("PROGDB_DB"))
+        self.path = None if server else (chosen or default_db_path())
         namespace = namespace or os.environ.get("PROGDB_NAMESPACE", "progdb")
         if self.path is not None and not (Path(self.path) / "chroma.sqlite3").exists():
+            _check_new_path(Path(self.path), chosen is not None)
             # chromadb's own set-up of a new directory races with a second process doing the same
             os.makedirs(self.path, exist_ok=True)
             with self._locked():
@@ -117,7 +190,14 @@ class ProgramDB:
         self._router_cache = None
         self._taggers: dict = {}
         self._example_vec_cache: dict = {}
+        self._cards: dict[str, tuple[bytes, Program]] = {}
         if self.store.is_new:
+            if on_create is not None:
+                where = self.store.location
+                on_create(f"creating a new database at {where}" +
+                          (f", seeded with the built-in library ({len(list(seeds_dir().glob('*.json')))} "
+                           "programs; about 20-60 s the first time on this machine, seconds once its "
+                           "embeddings are cached)" if seed else ", empty (--no-seed)"))
             with self._writing():
                 self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
@@ -189,6 +269,8 @@ class ProgramDB:
         for p in programs:
             if p.kind == "auto":
                 p.kind = self.detect_kind(p)
+            elif p.kind == "vector":
+                self._check_vector(p)
             if p.kind == "vector":
                 offset, used = word_space().mean_offset(p.pairs())
                 if not used:
@@ -225,6 +307,55 @@ class ProgramDB:
             yield
         finally:
             lease.release()
+
+    @staticmethod
+    def _check_vector(program: Program) -> None:
+        """A program forced to be vector must mostly be words of the word space: sentence pairs
+        stored as arithmetic would answer nonsense."""
+        pairs = program.pairs()
+        short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= PHRASE_WORDS]
+        inside = len(word_space().usable(short))
+        if pairs and inside <= VECTOR_SHARE * len(pairs):
+            raise ProgdbError(f"program '{program.name}': kind vector, but only {inside} of its {len(pairs)} pairs "
+                              "are words of the word space that the pair changes; use --kind fewshot (or auto)")
+
+    def grow(self, program: Program, kind_given: bool = False) -> tuple[Program, dict]:
+        """Merge `program` into the stored program of its name: new keys and pairs are added, a
+        non-empty description, source or licence replaces the stored one, the kind changes only
+        when `kind_given`. Returns the stored program and what changed
+        ({"keys": n added, "examples": n added})."""
+        old = self.get(program.name)
+        merged = Program(name=old.name, kind=program.kind if kind_given else old.kind, keys=list(old.keys),
+                         examples=list(old.examples), description=program.description or old.description,
+                         source=program.source or old.source, license=program.license or old.license)
+        new_keys = [k for k in dict.fromkeys(program.keys) if k not in old.keys]
+        known = {(e.input, e.output) for e in old.examples}
+        new_examples = []
+        for e in program.examples:
+            if (e.input, e.output) not in known:
+                known.add((e.input, e.output))
+                new_examples.append(e)
+        merged.keys += new_keys
+        merged.examples += new_examples
+        change = {"keys": len(new_keys), "examples": len(new_examples)}
+        if merged.to_json() == old.to_json():
+            return old, change
+        with self._writing():
+            return self._add_many([merged], replace=True)[0], change
+
+    def key_neighbours(self, program: Program, floor: float = 0.9) -> list[tuple[str, str, str, float]]:
+        """Keys of other programs nearly the same as this program's keys (cosine ≥ floor):
+        (this key, other program, its key, cosine). Such programs compete for the same prompts."""
+        keys = [k for k in program.keys if key_text(k)]
+        if not keys:
+            return []
+        found = []
+        for key, hits in zip(keys, self.store.nearest_keys(encoder().encode([key_text(k) for k in keys]), 10)):
+            for h in hits:
+                if h.program != program.name and h.score >= floor:
+                    found.append((key, h.program, h.key, h.score))
+                    break
+        return found
 
     @staticmethod
     def detect_kind(program: Program) -> str:
@@ -273,14 +404,26 @@ class ProgramDB:
         card = self.store.card(name)
         if card is None:
             raise ProgdbError(f"no program named '{name}'")
-        return parse_card(card, f"stored program '{name}'")
+        # Parsing and checking a large card costs milliseconds a query; the same card parses the same.
+        digest = hashlib.sha1(card.encode()).digest()
+        cached = self._cards.get(name)
+        if cached is None or cached[0] != digest:
+            cached = self._cards[name] = (digest, parse_card(card, f"stored program '{name}'"))
+        return _copied(cached[1])
 
     def list(self) -> list[dict]:
         return [{k: m[k] for k in ("name", "kind", "n_keys", "n_examples", "description")}
                 for m in self.store.summaries()]
 
-    def export(self, out: IO[str] | None = None) -> str:
-        text = "".join(card + "\n" for card in self.store.cards())
+    def export(self, out: IO[str] | None = None, names: list[str] | None = None) -> str:
+        """Program cards as JSON lines: every program, or those named (in name order)."""
+        if names is not None:
+            for name in names:
+                self.get(name)  # an unknown name is an error, not an empty export
+            cards = [self.store.card(name) for name in sorted(set(names))]
+        else:
+            cards = self.store.cards()
+        text = "".join(card + "\n" for card in cards)
         if out is not None:
             out.write(text)
         return text
@@ -363,16 +506,18 @@ class ProgramDB:
         return self._router_cache[0]
 
     def route(self, keys: list[str], vectors: np.ndarray, router: str | None = None,
-              threshold: float | None = None, cal: dict | None = None, model: Router | None = None) -> list[Retrieval]:
+              threshold: float | None = None, cal: dict | None = None, model: Router | None = None,
+              hits: list | None = None) -> list[Retrieval]:
         """Decide, for each key (embedded as `vectors`), which program it asks for; `router` and
         `threshold` override the calibration (`cal`, read from the database when not given);
-        `model` the classifier (fit's out-of-fold routers)."""
+        `model` the classifier (fit's out-of-fold routers); `hits` the keys' nearest stored keys
+        when already looked up (KeyLookup)."""
         cal = dict(cal or self.calibration())
         if threshold is not None:
             cal["threshold"] = cal["router_threshold"] = threshold
             cal["router_offsets"] = {}  # an explicit threshold holds for every program
         kinds = {**self._kind_map(), FIT_NEGATIVE: "negative"}
-        all_hits = self.store.nearest_keys(vectors, 50)
+        all_hits = hits if hits is not None else self.store.nearest_keys(vectors, ROUTE_HITS)
         if (router or cal["router"]) == "classifier":
             model = model or self._router()
         else:
@@ -533,9 +678,29 @@ class ProgramDB:
             raise ProgdbError("give at least one pair: progdb which king queen [man woman ...]")
         return rank_programs(space, self._word_programs(), pairs)[:k]
 
+    def query_many(self, prompts: Iterable[str], batch: int = 256,
+                   **options) -> Iterator[tuple[str, QueryResult | ProgdbError]]:
+        """(prompt, query(prompt)) for many prompts, in order, embedding and searching each batch's
+        key texts together (bench/batch_query.py). A prompt that fails gives its ProgdbError
+        instead of stopping the rest."""
+        for chunk in _chunks(prompts, batch):
+            lookup = KeyLookup(self.store)
+            templates = self._template_list()
+            texts = []
+            for prompt in chunk:
+                if prompt.strip() and not parse_incontext(prompt):
+                    texts += _key_texts(prompt, templates)
+            lookup.prefetch(texts)
+            cal = self.calibration()
+            for prompt in chunk:
+                try:
+                    yield prompt, self.query(prompt, lookup=lookup, cal=cal, **options)
+                except ProgdbError as exc:
+                    yield prompt, exc
+
     def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD,
               use_stored: bool = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
-              compile_only: bool = False) -> QueryResult:
+              compile_only: bool = False, lookup: KeyLookup | None = None, cal: dict | None = None) -> QueryResult:
         """use_stored=False: stored pairs neither answer nor teach the input asked about, so the
         result measures the program rather than the database's memory (evaluations).
         llm: fewshot programs run there (else the compiled prompt is the output), and a word outside
@@ -552,27 +717,21 @@ class ProgramDB:
             if compile_only:
                 return self._compile_incontext(prompt, *incontext, budget=budget)
             return self._query_incontext(prompt, *incontext, k=k, method=method, use_stored=use_stored)
-        vec_cache: dict[str, np.ndarray] = {}
+        lookup = lookup or KeyLookup(self.store)
+        embed, score_keys = lookup.embed, lookup.score_keys
 
-        def embed(texts: list[str]) -> np.ndarray:
-            todo = [t for t in dict.fromkeys(texts) if t not in vec_cache]
-            if todo:
-                vec_cache.update(zip(todo, encoder().encode(todo)))
-            return np.stack([vec_cache[t] for t in texts])
-
-        def score_keys(texts: list[str]) -> list[float]:
-            hits = self.store.nearest_keys(embed(texts), 1)
-            return [h[0].score if h else 0.0 for h in hits]
+        def routed(key: str) -> Retrieval:
+            return self.route([key], embed([key]), cal=cal, hits=lookup.nearest([key]))[0]
 
         parsed: Parsed = parse(prompt, self._template_list(), score_keys)
-        cal = self.calibration()
-        decision: Retrieval = self.route([parsed.key], embed([parsed.key]), cal=cal)[0]
+        cal = cal or self.calibration()
+        decision: Retrieval = routed(parsed.key)
         if parsed.method == "cut" and cal["router"] == "classifier" and self._routes_whole(decision):
             # A cut serves programs that take inputs; an intent takes the whole prompt, and the
             # classifier was fitted and calibrated on whole prompts: "what is the boiling point of
             # lead" is no 'repeat' because its first word is a stored key.
             whole = parse(prompt, [], None)
-            whole_decision = self.route([whole.key], embed([whole.key]), cal=cal)[0]
+            whole_decision = routed(whole.key)
             if self._routes_whole(whole_decision):
                 parsed, decision = whole, whole_decision
         result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,

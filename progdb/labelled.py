@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ProgdbError
+from .errors import ProgdbError, json_reason
 from .program import Example, Program, key_text
 
 FORMATS = ("clinc", "snips")
@@ -68,7 +68,7 @@ def _load_json(path: Path):
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProgdbError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise ProgdbError(f"{path}, line {exc.lineno}: {json_reason(exc)}") from None
 
 
 def read_clinc(path: str | Path, split: str) -> list[LabelledPrompt]:

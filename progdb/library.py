@@ -5,7 +5,7 @@ import json
 import os
 from pathlib import Path
 
-from .errors import ProgdbError
+from .errors import ProgdbError, json_reason
 from .program import Program, program_from_dict
 
 
@@ -43,7 +43,7 @@ def load_program_file(path: Path) -> Program:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ProgdbError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+            raise ProgdbError(f"{path}, line {exc.lineno}: {json_reason(exc)}") from None
     return program_from_dict(data, str(path))
 
 

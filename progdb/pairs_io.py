@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from .errors import ProgdbError
+from .errors import ProgdbError, json_reason
 from .program import Example
 
 HEADER_NAMES = {("input", "output"), ("source", "target"), ("in", "out"), ("prompt", "completion")}
@@ -57,7 +57,7 @@ def _from_json(path: Path, text: str) -> list[Example]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProgdbError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise ProgdbError(f"{path}, line {exc.lineno}: {json_reason(exc)}") from None
     if isinstance(data, dict) and "examples" in data:
         data = data["examples"]
     if not isinstance(data, list):
@@ -74,7 +74,7 @@ def _from_jsonl(path: Path, text: str) -> list[Example]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ProgdbError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
+            raise ProgdbError(f"{path}, line {n}: {json_reason(exc)}") from None
         pairs.append(_pair(path, n, obj))
     return pairs
 

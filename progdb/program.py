@@ -9,12 +9,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .errors import ProgdbError
+from .errors import ProgdbError, json_reason
 
 # vector: word pairs run by arithmetic; fewshot: text pairs run by a compiled prompt; intent: routed
 # to (its keys are example prompts or slot templates); negative: prompts that must route nowhere.
 KINDS = ("vector", "fewshot", "intent", "negative")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_NAME = 64  # characters: names are shown in tables and used in record ids
 SLOT_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Slots that carry a program's input; any other slot is a parameter of the instruction.
 INPUT_SLOTS = ("text", "word", "input", "words", "phrase")
@@ -60,6 +61,16 @@ class Program:
 
 def key_slots(key: str) -> list[str]:
     return SLOT_RE.findall(key)
+
+
+def unbalanced_slot(key: str) -> str | None:
+    """Why a key's braces do not form {slot}s ("female of {word" is a typo, not a key), or None."""
+    rest = SLOT_RE.sub("", key)
+    if "{" in rest or "}" in rest:
+        where = rest.find("{") if "{" in rest else rest.find("}")
+        return ("an unclosed '{'" if rest[where] == "{" else "a '}' without its '{'") + \
+            " (slots are written {name}: letters, digits and _)"
+    return None
 
 
 def key_text(key: str) -> str:
@@ -110,6 +121,8 @@ def validate(prog: Program, where: str = "program") -> None:
     """Reject what cannot be stored; every message names where and which field."""
     if not isinstance(prog.name, str) or not prog.name.strip():
         raise ProgdbError(f"{where}: field 'name' is empty")
+    if len(prog.name) > MAX_NAME:
+        raise ProgdbError(f"{where}: field 'name': {len(prog.name):,} characters, at most {MAX_NAME} allowed")
     if not NAME_RE.match(prog.name):
         raise ProgdbError(
             f"{where}: field 'name': '{prog.name}' must be lower-case letters, digits, '.', '_' or '-'"
@@ -124,6 +137,9 @@ def validate(prog: Program, where: str = "program") -> None:
             raise ProgdbError(f"{where}: field 'keys': key {i} is empty")
         if not key_text(key):
             raise ProgdbError(f"{where}: field 'keys': key {i} '{key}' has no words besides its slots")
+        broken = unbalanced_slot(key)
+        if broken:
+            raise ProgdbError(f"{where}: field 'keys': key {i} '{key}': {broken}")
     if len(set(prog.keys)) != len(prog.keys):
         dup = next(k for k in prog.keys if prog.keys.count(k) > 1)
         raise ProgdbError(f"{where}: field 'keys': key '{dup}' is repeated")
@@ -143,5 +159,5 @@ def parse_card(line: str, where: str) -> Program:
     try:
         d = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise ProgdbError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+        raise ProgdbError(f"{where}: {json_reason(exc)}") from None
     return program_from_dict(d, where)

@@ -17,6 +17,10 @@ from .word_index import WordIndex
 from .wordspace import WordSpace, canonical, tokens
 
 PAIR_TEMPERATURE = 0.1  # weighted: softmax(cos / T) over pairs, so the pairs nearest the input count most
+# ...shrunk toward the plain mean offset by PRIOR_PAIRS / (n + PRIOR_PAIRS): with two pairs the
+# nearest one alone would answer with its own output (female of nephew -> "sister" from
+# brother -> sister). bench/small_programs.py chose it on programs of 2-10 pairs.
+PRIOR_PAIRS = float(__import__("os").environ.get("PROGDB_PRIOR_PAIRS", "4"))
 RIDGE_LAMBDA = 1.0  # ridge map toward the identity (large λ → 3CosAvg)
 LRCOS_POWER = 0.1  # ridge-lrcos: cos × P(class)^0.1, a weak class prior
 CANDIDATES = 50  # words taken from the geometric ranking before the extras re-rank them
@@ -101,7 +105,10 @@ class Fitted:
         if m == "weighted":
             logits = (xs @ ps.sources.T) / PAIR_TEMPERATURE
             w = np.exp(logits - logits.max(axis=1, keepdims=True))
-            return xs + (w / w.sum(axis=1, keepdims=True)) @ ps.diffs
+            n = len(ps.diffs)
+            shrink = PRIOR_PAIRS / (n + PRIOR_PAIRS)
+            w = (1 - shrink) * w / w.sum(axis=1, keepdims=True) + shrink / n
+            return xs + w @ ps.diffs
         if m in ("ridge", "ridge-lrcos"):
             return xs @ self.W + self.b
         return xs  # lrcos: cos to the input itself, times the class probability

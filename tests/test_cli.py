@@ -58,16 +58,16 @@ def test_add_show_remove_export_import(tmp_path):
     assert "added fem (vector, 2 keys, 4 examples)" in r.output
     assert json.loads(run("--db", db, "list", "--json").output)[0]["n_examples"] == 4
     assert run("--db", db, "query", "female of nephew").output.splitlines()[1] == "nephew -> niece"
-    dup = run("--db", db, "add", "fem", "--key", "x", "--example", "a", "b")
-    assert dup.exit_code == 1 and "already exists" in dup.output
+    grown = run("--db", db, "add", "fem", "--key", "feminine of {word}", "--example", "duke", "duchess")
+    assert grown.exit_code == 0 and grown.output.startswith("grew fem (+1 keys, +1 examples")
     assert run("--db", db, "add", "fem", "--key", "feminine {word}", "--example", "duke", "duchess",
                "--replace").exit_code == 0
     assert json.loads(run("--db", db, "show", "fem", "--json").output)["keys"] == ["feminine {word}"]
     out = tmp_path / "all.jsonl"
-    assert run("--db", db, "export", str(out)).exit_code == 0
+    assert run("--db", db, "export", "-o", str(out)).exit_code == 0
     db2 = str(tmp_path / "db2")
     assert run("--db", db2, "--no-seed", "import", str(out)).exit_code == 0
-    assert run("--db", db2, "export").output == out.read_text()
+    assert run("--db", db2, "export").stdout == out.read_text()
     assert run("--db", db, "remove", "fem").output == "removed fem\n"
     assert json.loads(run("--db", db, "list", "--json").output) == []
     assert "no program named 'fem'" in run("--db", db, "remove", "fem").output
@@ -91,7 +91,7 @@ def test_add_program_file(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nkeys: ['x {text}']\nexamples:\n  - {input: a}\n")
     r = run("--db", str(tmp_path / "db"), "add", str(bad))
-    assert r.exit_code == 1 and str(bad) in r.output and "example 1" in r.output
+    assert r.exit_code == 2 and str(bad) in r.output and "example 1" in r.output
 
 
 @pytest.mark.parametrize("content,message", [
@@ -105,9 +105,9 @@ def test_bad_examples_file_names_file_line_field(tmp_path, content, message):
     f = tmp_path / ("pairs.jsonl" if content.startswith("{") else "pairs.csv")
     f.write_text(content)
     r = run("--db", str(tmp_path / "db"), "--no-seed", "add", "p", "--key", "k {word}", "--examples", str(f))
-    assert r.exit_code == 1
-    assert str(f) in r.output and message in r.output
-    assert len(r.output.strip().splitlines()) == 1
+    assert r.exit_code == 2
+    assert str(f) in r.stderr and message in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("Error: ") and len(r.stdout.strip().splitlines()) == 0
 
 
 def test_binary_and_wrong_encoding_files(tmp_path):
@@ -126,8 +126,8 @@ def _subprocess(*args, **kw):
 
 def test_checkout_entry_point_errors_are_one_line(tmp_path):
     p = _subprocess("cli.py", "--db", str(tmp_path / "db"), "--no-seed", "show", "nosuch")
-    assert p.returncode == 1
-    assert p.stderr.strip() == "Error: no program named 'nosuch'"
+    assert p.returncode == 2
+    assert p.stderr.strip().splitlines()[-1] == "Error: no program named 'nosuch'"
     assert "Traceback" not in p.stderr
 
 

@@ -139,8 +139,8 @@ def test_bad_rows_stop_the_import_naming_file_and_line(tmp_path, content, messag
     f = _write(tmp_path / "pairs.csv", content)
     db = str(tmp_path / "db")
     r = run("--db", db, "--no-seed", "import", f)
-    assert r.exit_code == 1 and str(f) in r.output and message in r.output, r.output
-    assert len(r.output.strip().splitlines()) == 1
+    assert r.exit_code == 2 and str(f) in r.stderr and message in r.stderr, r.output
+    assert r.stdout == "" and r.stderr.strip().splitlines()[-1].startswith("Error: ")
     assert json.loads(run("--db", db, "list", "--json").output) == []  # nothing of the bad batch stored
 
 
@@ -150,7 +150,7 @@ def test_no_create_and_skip_bad_write_the_rejects(tmp_path):
                ).exit_code == 0
     f = _write(tmp_path / "p.csv", "program,input,output\nfem,duke,duchess\nghost,a,b\nfem,lord,\nfem,earl,countess\n")
     r = run("--db", db, "import", f, "--no-create")
-    assert r.exit_code == 1 and "line 3: program 'ghost' does not exist (--no-create)" in r.output
+    assert r.exit_code == 2 and "line 3: program 'ghost' does not exist (--no-create)" in r.output
     rejects = tmp_path / "rejects.jsonl"
     r = run("--db", db, "import", f, "--no-create", "--skip-bad", "--rejects", rejects, "--json")
     assert r.exit_code == 0, r.output

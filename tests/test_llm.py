@@ -197,5 +197,5 @@ def test_cli_query_with_llm_from_env(seeded_path, server, monkeypatch, no_llm_en
     server.script = [(500, {"error": {"message": f"bad key {KEY}"}}, {}, 0.0)]
     r = CliRunner().invoke(cli, ["--db", seeded_path, "query", f"make this sound like Shakespeare: {POEM}",
                                  "--timeout", "5"])
-    assert r.exit_code == 1 and KEY not in r.output
+    assert r.exit_code == 2 and KEY not in r.output
     assert r.output.strip().startswith(f"Error: LLM endpoint {server.url}/chat/completions: HTTP 500")

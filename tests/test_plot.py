@@ -224,7 +224,7 @@ def test_labels_do_not_overlap_at_fifty_programs(crowded_db):
 def test_errors_are_one_line(seeded_path, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     r = run("--db", seeded_path, *args)
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 2, r.output
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], r.output
     assert os.listdir(tmp_path) == []
@@ -241,10 +241,10 @@ def test_unwritable_directory_is_named(seeded_path, tmp_path):
             r = run("--db", seeded_path, "plot", "plural", "--out", str(locked / "p.png"))
         finally:
             locked.chmod(0o700)
-        assert r.exit_code == 1 and f"the directory {locked} is not writable" in r.output
+        assert r.exit_code == 2 and f"the directory {locked} is not writable" in r.output
     else:
         r = run("--db", seeded_path, "plot", "plural", "--out", "/proc/p.png")
-        assert r.exit_code == 1 and r.output.startswith("Error: /proc/p.png: cannot write ("), r.output
+        assert r.exit_code == 2 and r.output.startswith("Error: /proc/p.png: cannot write ("), r.output
     assert len(r.output.strip().splitlines()) == 1
 
 

@@ -1,0 +1,236 @@
+"""The paths a new user takes in their first hour, the way they take them: at a terminal (a real
+pseudo-terminal), with their own small files, a new or mistyped --db, and scripts that read exit
+codes. Each test here failed on the main of 2026-11-29."""
+import json
+import os
+import pty
+import select
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progdb.cli import cli
+
+PROGDB = str(Path(sys.executable).parent / "progdb")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def in_terminal(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str]:
+    """Run the installed `progdb` with stdin, stdout and stderr on a pseudo-terminal, as a person
+    at a terminal runs it; returns the exit status and everything it drew."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([PROGDB, *args], stdin=slave, stdout=slave, stderr=slave, cwd=cwd,
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "100"}, close_fds=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], timeout)
+        if not ready:
+            proc.kill()
+            raise AssertionError(f"progdb {' '.join(args)} drew nothing for {timeout} s: {b''.join(chunks)!r}")
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.fixture
+def own_db(seeded_path, tmp_path) -> str:
+    """A copy of the seeded database that a test may write to."""
+    path = tmp_path / "db"
+    shutil.copytree(seeded_path, path)
+    return str(path)
+
+
+# -- 1. import at a terminal -------------------------------------------------------------------
+
+def test_import_draws_a_progress_bar_on_a_terminal(tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("input,output\n" + "".join(f"w{i},v{i}\n" for i in range(3000)))
+    status, screen = in_terminal(["--db", str(tmp_path / "db"), "--no-seed", "import", str(pairs), "--program", "x",
+                                  "--batch-size", "500", "--format", "csv"], tmp_path)
+    assert status == 0, screen
+    assert "NameError" not in screen and "importing" in screen and "rows/s" in screen, screen
+    assert "3,000 added, 0 updated, 0 unchanged, 0 rejected" in screen
+    assert "created 1 program(s): x" in screen
+
+
+# -- 5. exit codes ----------------------------------------------------------------------------
+
+def test_exit_codes_answer_none_error(seeded_path):
+    assert run("--db", seeded_path, "query", "past tense of go").exit_code == 0
+    none = run("--db", seeded_path, "query", "what's the weather in Oslo")
+    assert none.exit_code == 1 and none.output.startswith("no program:")
+    bad = run("--db", seeded_path, "query", "plural of qwxzzy")
+    assert bad.exit_code == 2 and "qwxzzy: error:" in bad.output
+    assert run("--db", seeded_path, "show", "no-such-program").exit_code == 2
+    assert "Exit status: 0 every prompt answered; 1 no answer" in run("query", "--help").output
+    assert "Exit status:" in run("--help").output
+
+
+def test_exit_code_of_the_real_command(seeded_path, tmp_path):
+    env = {**os.environ, "PROGDB_DB": seeded_path}
+    p = subprocess.run([PROGDB, "query", "what's the weather in Oslo"], capture_output=True, text=True, env=env)
+    assert p.returncode == 1 and p.stdout.startswith("no program:"), p.stderr
+    p = subprocess.run([PROGDB, "add", "x", "--key", "bad {slot"], capture_output=True, text=True, env=env)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "unclosed '{'" in p.stderr
+
+
+# -- 10. batch mode ---------------------------------------------------------------------------
+
+def test_query_dash_reads_one_prompt_per_line(seeded_path, tmp_path):
+    prompts = ["past tense of go", "", "plural of qwxzzy", "what's the weather in Oslo", "plural of mouse"]
+    r = run("--db", seeded_path, "query", "-", input="\n".join(prompts) + "\n")
+    lines = [json.loads(line) for line in r.output.splitlines()]
+    assert [d["prompt"] for d in lines] == [p for p in prompts if p]
+    assert lines[0]["outputs"][0]["answer"] == "went" and lines[3]["outputs"][0]["answer"] == "mice"
+    assert lines[1]["outputs"][0]["source"] == "error" and lines[2]["mode"] == "none"
+    assert r.exit_code == 2  # the worst of 0, 2, 1, 0
+    f = tmp_path / "prompts.txt"
+    f.write_text("past tense of go\nwhat's the weather in Oslo\n")
+    r = run("--db", seeded_path, "query", "--file", str(f))
+    assert r.exit_code == 1 and len(r.output.splitlines()) == 2
+    # the batch answers what the one-at-a-time query answers
+    one = json.loads(run("--db", seeded_path, "query", "--json", "past tense of go").output)
+    assert json.loads(r.output.splitlines()[0]) == one
+
+
+# -- 4. BATS as distributed -------------------------------------------------------------------
+
+def test_eval_analogies_and_import_on_a_bats_shaped_folder(tmp_path):
+    root = tmp_path / "BATS_3.0"
+    (root / "1_Inflectional_morphology").mkdir(parents=True)
+    (root / "3_Encyclopedic_semantics").mkdir()
+    (root / "metadata.json").write_text(json.dumps({"categories": ["1_Inflectional_morphology"], "version": "3.0"}))
+    (root / "1_Inflectional_morphology" / "I01 [noun - plural_reg].txt").write_text(
+        "".join(f"{w}\t{w}s\n" for w in ("cat", "dog", "car", "road", "tree", "bird", "hand", "house")))
+    (root / "3_Encyclopedic_semantics" / "E01 [country - capital].txt").write_text(
+        "france\tparis\ngermany\tberlin\njapan\ttokyo\nitaly\trome\nspain\tmadrid\negypt\tcairo\n")
+    r = run("eval", "analogies", str(root), "--json", "-m", "average")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output)
+    assert set(report["per_category"]) == {"I01 [noun - plural_reg]", "E01 [country - capital]"}
+    imported = run("--db", str(tmp_path / "db"), "--no-seed", "import", str(root), "--json")
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["added"] == 14
+
+
+# -- 6. growing a program ---------------------------------------------------------------------
+
+def test_add_grows_an_existing_program_and_replace_says_what_it_drops(tmp_path):
+    db = str(tmp_path / "db")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("input,output\nking,queen\nbrother,sister\nson,daughter\n")
+    assert run("--db", db, "--no-seed", "import", str(pairs), "--program", "fem").exit_code == 0
+    assert json.loads(run("--db", db, "show", "fem", "--json").output)["keys"] == ["fem"]
+    r = run("--db", db, "add", "fem", "--key", "female of {word}", "-d", "The female form of a word.",
+            "--example", "uncle", "aunt")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("grew fem (+1 keys, +1 examples; now vector, 2 keys, 4 examples)")
+    card = json.loads(run("--db", db, "show", "fem", "--json").output)
+    assert card["keys"] == ["fem", "female of {word}"] and card["description"] == "The female form of a word."
+    assert {"input": "uncle", "output": "aunt"} in card["examples"] and len(card["examples"]) == 4
+    assert run("--db", db, "add", "fem", "--key", "female of {word}").output.startswith("unchanged fem")
+    r = run("--db", db, "add", "fem", "--key", "feminine {word}", "--example", "duke", "duchess", "--replace")
+    assert r.exit_code == 0 and "dropped 2 keys and 4 examples" in r.output, r.output
+
+
+# -- 7. export --------------------------------------------------------------------------------
+
+def test_export_by_name_to_a_file_it_will_not_clobber(tmp_path):
+    db = str(tmp_path / "db")
+    for name, pair in (("fem", ("king", "queen")), ("plur", ("cat", "cats"))):
+        assert run("--db", db, "--no-seed", "add", name, "--key", f"{name} of {{word}}", "--example", *pair,
+                   "--example", "dog", "dogs" if name == "plur" else "bitch").exit_code == 0
+    one = run("--db", db, "export", "plur")
+    assert one.exit_code == 0 and [json.loads(x)["name"] for x in one.output.splitlines()] == ["plur"]
+    mistaken = run("--db", db, "export", "backup.jsonl")
+    assert mistaken.exit_code == 2 and "progdb export -o backup.jsonl" in mistaken.output
+    users = tmp_path / "pairs.csv"
+    users.write_text("input,output\nmine,precious\n")
+    clobber = run("--db", db, "export", "-o", str(users))
+    assert clobber.exit_code == 2 and "already exists" in clobber.output
+    assert users.read_text() == "input,output\nmine,precious\n"
+    out = tmp_path / "backup.jsonl"
+    old = os.umask(0o022)
+    try:
+        assert run("--db", db, "export", "-o", str(out)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert [json.loads(x)["name"] for x in out.read_text().splitlines()] == ["fem", "plur"]
+    assert run("--db", db, "export", "-o", str(out), "--force", "fem").exit_code == 0
+    assert len(out.read_text().splitlines()) == 1
+
+
+# -- 8. validation ----------------------------------------------------------------------------
+
+def test_bad_input_is_one_clear_line_and_stores_nothing(tmp_path):
+    db = str(tmp_path / "db")
+    assert run("--db", db, "--no-seed", "list").exit_code == 0
+    long_name = run("--db", db, "add", "x" * 10_000, "--key", "k", "--example", "a", "b")
+    assert long_name.exit_code == 2 and "10,000 characters, at most 64" in long_name.output
+    missing = run("--db", db, "add", "bad/nope.yaml")
+    assert missing.exit_code == 2 and missing.output == "Error: bad/nope.yaml: no such file\n"
+    unclosed = run("--db", db, "add", "fem", "--key", "female of {word", "--example", "king", "queen")
+    assert unclosed.exit_code == 2 and "unclosed '{'" in unclosed.output
+    sentences = run("--db", db, "add", "talk", "--kind", "vector", "--key", "say {text}",
+                    "--example", "I will see you tomorrow morning then", "See you tomorrow morning, then!",
+                    "--example", "the meeting has moved to thursday afternoon", "Meeting moved: Thursday pm")
+    assert sentences.exit_code == 2 and "use --kind fewshot" in sentences.output
+    truncated = tmp_path / "prog.json"
+    truncated.write_text('{"name": "x", "keys": ["x {word}"], "examples": [{"input": "a", "out')
+    r = run("--db", db, "add", str(truncated))
+    assert r.exit_code == 2 and r.output.rstrip().endswith("is the file cut short?)"), r.output
+    assert json.loads(run("--db", db, "list", "--json").stdout) == []
+
+
+def test_db_path_that_is_a_file_or_has_no_parent(tmp_path):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine\n")
+    r = run("--db", str(afile), "list")
+    assert r.exit_code == 2 and r.output == f"Error: --db {afile}: exists and is not a directory\n"
+    typo = tmp_path / "no-such-folder" / "db"
+    r = run("--db", str(typo), "list")
+    assert r.exit_code == 2 and "does not exist" in r.output and not typo.parent.exists()
+    busy = tmp_path / "home"
+    busy.mkdir()
+    (busy / "thesis.tex").write_text("x")
+    r = run("--db", str(busy), "--no-seed", "list")
+    assert r.exit_code == 2 and "not a progdb database" in r.output
+    assert sorted(p.name for p in busy.iterdir()) == ["thesis.tex"]
+
+
+# -- 9. no silent surprises --------------------------------------------------------------------
+
+def test_a_new_database_is_announced_on_stderr(tmp_path):
+    p = subprocess.run([PROGDB, "--db", str(tmp_path / "new"), "--no-seed", "list"], capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout.startswith("no programs")
+    assert p.stderr.startswith(f"progdb: creating a new database at {tmp_path / 'new'}, empty (--no-seed)")
+    again = subprocess.run([PROGDB, "--db", str(tmp_path / "new"), "list"], capture_output=True, text=True)
+    assert again.stderr == ""
+
+
+def test_shadowing_a_built_in_key_is_warned_and_the_readme_example_answers_niece(own_db):
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "fem", "--key", "female of {word}", "--example", "king",
+                        "queen", "--example", "brother", "sister"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout == "added fem (vector, 1 keys, 2 examples)\n", r.stderr
+    assert run("--db", own_db, "query", "female of nephew").output.splitlines()[1] == "nephew -> niece"
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "my-plural", "--key", "plural of {word}", "--example", "cat",
+                        "cats", "--example", "dog", "dogs"], capture_output=True, text=True)
+    assert r.returncode == 0
+    assert "warning: key 'plural of {word}' is nearly the same as key 'plural of {word}' of program 'plural'" \
+        in r.stderr
