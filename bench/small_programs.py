@@ -80,3 +80,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+# Measured (2026-11-30, this machine):
+#   --priors 0,1,2,4,8 --half tune: mean macro acc@1 over n = 2, 3, 5, 10: 0.174, 0.177, 0.179, 0.182, 0.181
+#   --priors 0,4 --half report:     0.358 (n=2 0.314, 3 0.328, 5 0.386, 10 0.404)
+#                                   0.385 (n=2 0.343, 3 0.363, 5 0.410, 10 0.426)  <- PRIOR_PAIRS = 4
+#   A penalty on another input's stored output (small one-to-one programs), tried at 0.02-0.1 on
+#   the tune half: 0.181-0.183 against 0.182 without; not kept.

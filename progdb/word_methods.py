@@ -20,7 +20,7 @@ PAIR_TEMPERATURE = 0.1  # weighted: softmax(cos / T) over pairs, so the pairs ne
 # ...shrunk toward the plain mean offset by PRIOR_PAIRS / (n + PRIOR_PAIRS): with two pairs the
 # nearest one alone would answer with its own output (female of nephew -> "sister" from
 # brother -> sister). bench/small_programs.py chose it on programs of 2-10 pairs.
-PRIOR_PAIRS = float(__import__("os").environ.get("PROGDB_PRIOR_PAIRS", "4"))
+PRIOR_PAIRS = 4.0
 RIDGE_LAMBDA = 1.0  # ridge map toward the identity (large λ → 3CosAvg)
 LRCOS_POWER = 0.1  # ridge-lrcos: cos × P(class)^0.1, a weak class prior
 CANDIDATES = 50  # words taken from the geometric ranking before the extras re-rank them
