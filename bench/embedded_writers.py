@@ -223,7 +223,7 @@ def w_progdb_check(path: str, expect_json: str) -> dict:
             if got is not None:
                 records = {i: (m.get("input", d), m["output"])
                            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
-                r["records_match_card"] = records == {example_id(name, e.input): (e.input, e.output)
+                r["records_match_card"] = records == {example_id(name, e.input, e.output): (e.input, e.output)
                                                       for e in p.examples}
         out["programs"][name] = r
     for name in expect.get("absent", []):
@@ -258,7 +258,7 @@ def w_probe(path: str, program: str, text: str) -> dict:
     if program in names:
         p = db.get(program)
         ids = set(db.store._ids_of("examples", program))
-        card = {example_id(program, e.input) for e in p.examples}
+        card = {example_id(program, e.input, e.output) for e in p.examples}
         out |= {"card_examples": len(card), "records": len(ids), "card_records_missing": len(card - ids)}
         hits = calls(db.store.nearest_examples, program, encoder().encode([text])[0], 1)
         out["nearest_ok"] = bool(hits) and hits[0][0] == text

@@ -59,7 +59,7 @@ def main() -> None:
     store = Store(args.db or tempfile.mkdtemp(prefix="progdb-examples-"))
     start = time.perf_counter()
     if store.cols["examples"].count() != len(stored):
-        store._upsert("examples", [example_id(o, t) for o, t in zip(owner, texts)], stored, documents=texts,
+        store._upsert("examples", [example_id(o, t, "x") for o, t in zip(owner, texts)], stored, documents=texts,
                       metadatas=[{"program": o, "output": "x"} for o in owner])
     # the programs' summaries: nearest_examples reads the examples' total from them
     names = [*SIZES, "filler"]
@@ -70,7 +70,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for name in SIZES:
         mine = np.flatnonzero(owner == name)
-        inputs = [texts[i] for i in mine]
+        inputs = [(texts[i], "x") for i in mine]  # the program's pairs
         queries = near_queries(stored[rng.choice(mine, args.queries)], rng)
         rows = {}
         for how, call in (("progdb", lambda v: store.nearest_examples(name, v, N, inputs)),

@@ -8,7 +8,7 @@ Formats:
   jsonl       one {"input", "output"[, "program"]} object a line
   json        a list of such objects, or {"examples": [...]}
   analogy     questions-words: `: section` lines (the program), then `a b c d` lines
-  bats        `word<TAB>answer1/answer2` (the first answer is the pair), program = the file's stem
+  bats        `word<TAB>answer1/answer2` (a pair per answer), program = the file's stem
   fv          function-vector JSON: a list of {"input", "output"}, program = the file's stem
 A row without a program of its own (csv/tsv/jsonl/json) takes the one given to read_rows (--program);
 analogy sections and bats/fv files always name their own.
@@ -380,8 +380,9 @@ def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
         if len(parts) != 2:
             yield Reject(str(path), n, "expected 'word<TAB>answer1/answer2'", text)
             continue
-        answers = [a.strip() for a in parts[1].split("/") if a.strip()]
-        yield _check(path, n, name, parts[0], answers[0] if answers else "", text)
+        answers = list(dict.fromkeys(a.strip() for a in parts[1].split("/") if a.strip()))
+        for answer in answers or [""]:  # every answer is a pair of its own
+            yield _check(path, n, name, parts[0], answer, text)
 
 
 def _slug(text: str) -> str:

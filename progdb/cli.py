@@ -320,6 +320,8 @@ def _umask() -> int:
               "snips: the SNIPS benchmark folder (one intent program per intent).")
 @click.option("--program", "-p", default=None, help="Pairs files: the program rows without a program column go to.")
 @click.option("--no-create", is_flag=True, help="Pairs for a program that does not exist are bad rows.")
+@click.option("--one-output", is_flag=True,
+              help="One output per input: a new output for a stored input replaces it (counted updated).")
 @click.option("--batch-size", default=5000, show_default=True, help="Rows checked, embedded and stored together.")
 @click.option("--skip-bad", is_flag=True, help="Store the good rows and write the bad ones, with reasons, to --rejects.")
 @click.option("--rejects", default="progdb-rejects.jsonl", show_default=True, type=click.Path(dir_okay=False),
@@ -330,14 +332,16 @@ def _umask() -> int:
 @click.option("--replace", is_flag=True, help="progdb/clinc/snips: replace programs that already exist.")
 @json_option
 @click.pass_context
-def import_(ctx, files, fmt, program, no_create, batch_size, skip_bad, rejects, quiet, split, replace, as_json):
+def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, split, replace,
+            as_json):
     """Import example pairs, or whole programs, from FILES.
 
     Pairs (csv/tsv with a header `program,input,output` or `input,output`, jsonl, json, analogy,
     bats, fv) are merged into their programs: the same pair again changes nothing, a new output for
-    a stored input updates it, and a program that does not exist is created (its name is its first
-    key) unless --no-create. A bad row stops the import before anything of its batch is stored,
-    naming file, line and reason (--skip-bad keeps going). A `progdb export` file (nothing is stored
+    a stored input is added beside its others (--one-output: replaces them), and a program that
+    does not exist is created (its name is its first key) unless --no-create. A bad row stops the
+    import before anything of its batch is stored, naming file, line and reason (--skip-bad keeps
+    going). A `progdb export` file (nothing is stored
     if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs."""
     from .bulk import PAIR_FORMATS
 
@@ -355,7 +359,7 @@ def import_(ctx, files, fmt, program, no_create, batch_size, skip_bad, rejects, 
         else:
             click.echo(f"imported {len(programs)} programs ({sum(len(p.keys) for p in programs)} keys)")
         return
-    summary = _import_pairs(db, kinds, program, not no_create, batch_size, skip_bad, rejects, quiet)
+    summary = _import_pairs(db, kinds, program, not no_create, batch_size, skip_bad, rejects, quiet, one_output)
     if as_json:
         _echo_json(summary.to_dict() | ({"rejects_file": rejects} if summary.rejected else {}))
         return
@@ -385,7 +389,7 @@ def _detect(file: str) -> str:
     return detect_format(path) if path.exists() else "csv"
 
 
-def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet):
+def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False):
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
@@ -404,7 +408,7 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
         reject_fh.write(json.dumps({"file": r.file, "line": r.line, "reason": r.reason, "text": r.text},
                                    ensure_ascii=False) + "\n")
 
-    options = dict(create=create, batch_size=batch_size, skip_bad=skip_bad, on_reject=on_reject)
+    options = dict(create=create, batch_size=batch_size, skip_bad=skip_bad, on_reject=on_reject, one_output=one_output)
     try:
         if quiet or not sys.stderr.isatty():
             return db.import_pairs(rows, **options)

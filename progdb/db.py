@@ -191,6 +191,9 @@ class ProgramDB:
         self._taggers: dict = {}
         self._example_vec_cache: dict = {}
         self._cards: dict[str, tuple[bytes, Program]] = {}
+        if self.store.needs_migration():  # made by an older progdb: store.migrate
+            with self._writing():
+                self.store.migrate()
         if self.store.is_new:
             if on_create is not None:
                 where = self.store.location
@@ -813,7 +816,7 @@ class ProgramDB:
         """The program's examples nearest to `vec` in key space, offered as demonstrations."""
         if program.kind == "fewshot":
             return [Candidate(i, o, program.name, s, v) for i, o, s, v in
-                    self.store.nearest_examples(program.name, vec, n, [e.input for e in program.examples])]
+                    self.store.nearest_examples(program.name, vec, n, program.pairs())]
         vecs = self._example_vectors(program)
         scores = vecs @ (vec / (np.linalg.norm(vec) or 1.0))
         top = np.argsort(-scores, kind="stable")[:n]
@@ -907,8 +910,10 @@ class _FewshotRun:
         if len(programs) > 1:
             names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
             self.instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
-        self.stored = {e.input.strip().lower(): e.output for e in lead.examples} \
-            if len(programs) == 1 and use_stored else {}
+        self.stored: dict[str, list[str]] = {}  # input -> every stored output of it
+        for e in lead.examples if len(programs) == 1 and use_stored else []:
+            outputs = self.stored.setdefault(e.input.strip().lower(), [])
+            outputs += [e.output] if e.output not in outputs else []
         self.compiled: list[Compiled] = []
 
     def compile(self, text: str) -> Compiled:
@@ -928,7 +933,8 @@ class _FewshotRun:
         """A database answers what it holds; otherwise the LLM's reply, or the prompt itself."""
         compiled = self.compile(text)
         if text.strip().lower() in self.stored:
-            return Output(text, self.stored[text.strip().lower()], "stored")
+            answers = self.stored[text.strip().lower()]
+            return Output(text, answers[0], "stored", answers=list(answers))
         if self.llm is None:
             return Output(text, compiled.text, "compiled")
         return Output(text, self.llm.chat(compiled.messages), "llm")

@@ -29,6 +29,7 @@ class Output:
     error: str | None = None
     chain: list[str] = field(default_factory=list)  # composed programs: input, then each step's answer
     note: str | None = None  # e.g. a vector program answered by its few-shot form on the LLM
+    answers: list[str] = field(default_factory=list)  # source "stored": every stored output of the input
 
 
 class WordProgram:
@@ -43,10 +44,11 @@ class WordProgram:
         self.rules = SurfaceRules(self.pairs.pairs)
         self._fitted: dict[str, Fitted] = {}
         self._ranker = False  # not trained yet (None: too few pairs)
-        self.stored: dict[str, str] = {}
+        self.stored: dict[str, list[str]] = {}  # lower-case input -> its stored outputs, in order
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for a, b in program.pairs():
-            self.stored.setdefault(a.strip().lower(), b)
+            outputs = self.stored.setdefault(a.strip().lower(), [])
+            outputs += [b] if b not in outputs else []
             self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in program.pairs()]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
@@ -128,8 +130,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
         stored = lead.stored.get(inputs[i].strip().lower()) if len(programs) == 1 and use_stored else None
         if stored is not None:
-            # A database answers what it holds: a stored pair beats arithmetic.
-            outputs[i] = Output(inputs[i], stored, "stored", cands)
+            # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
+            outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored))
         else:
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands)
     return outputs  # type: ignore[return-value]

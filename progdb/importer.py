@@ -1,7 +1,8 @@
 """Bulk import into a ProgramDB: batches of rows merged into their programs, idempotently.
 
-A pair is identified by its program and input: the same pair again is unchanged, the same input with
-a new output updates the pair in place, anything else is added. Each batch is checked whole before
+A pair is its program, input and output: the same pair again is unchanged, anything else is added (an
+input may have several outputs: synonyms, antonyms, BATS answers). With one_output, an input keeps one
+output: a new output for a stored input replaces its pairs (updated). Each batch is checked whole before
 any of it is stored, so a bad row stops the import before its batch (earlier batches stay stored
 and a re-run skips them as unchanged), unless skip_bad keeps the good rows and reports the rest.
 A program touched is written every few seconds and at the end, its card last (store.write_program), so a
@@ -11,7 +12,6 @@ same command completes it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 import uuid
@@ -35,7 +35,6 @@ WRITE_EVERY = float(os.environ.get("PROGDB_WRITE_EVERY", "5"))
 # Example pairs embedded and stored per writer job: the last chunk's store is the part of an
 # import that nothing overlaps.
 CHUNK = 1000
-LEGACY_FREE = re.compile(r".*/e/[0-9a-f]{16}")
 
 
 @dataclass
@@ -57,39 +56,76 @@ class _Target:
     revision), the pairs merged since the last write, and (vector programs) the running sum of
     usable offsets, so a write costs the changed pairs, not all of them."""
 
-    def __init__(self, program: Program, full: bool, rev: str | None):
+    def __init__(self, program: Program, full: bool, rev: str | None, one_output: bool = False):
         self.full, self.rev = full, rev  # full: the next write stores the whole program
-        self.changed: list[tuple[Example | None, Example]] = []  # (old pair or None, new pair)
+        self.one_output = one_output  # a new output for a stored input replaces its pairs
+        # (old pair or None, new pair or None): added (None, new), replaced (old, new), removed (old, None)
+        self.changed: list[tuple[Example | None, Example | None]] = []
         self._load(program)
 
     def _load(self, program: Program) -> None:
         self.program = program
-        self.index = {}
+        self.at: dict[str, list[int]] = {}  # input -> positions of its pairs in program.examples
+        self.seen: set[tuple[str, str]] = set()  # the program's (input, output) pairs
         for i, e in enumerate(program.examples):
-            self.index.setdefault(e.input, i)
+            self.at.setdefault(e.input, []).append(i)
+            self.seen.add((e.input, e.output))
+        self.holes = False  # removed pairs leave None in program.examples until compact()
         self.offset_sum, self.offset_n = None, 0
 
     def merge(self, row: Row, summary: ImportSummary | None = None) -> None:
-        at = self.index.get(row.input)
-        new = Example(row.input, row.output)
-        if at is None:
-            self.index[row.input] = len(self.program.examples)
-            self.program.examples.append(new)
+        pair, new = (row.input, row.output), Example(row.input, row.output)
+        at = self.at.get(row.input)
+        examples = self.program.examples
+        if self.one_output and at and not (len(at) == 1 and examples[at[0]].output == row.output):
+            # The input's pairs give way to the new one, which takes the first one's place.
+            for n, j in enumerate(at):
+                self.seen.discard((examples[j].input, examples[j].output))
+                self.changed.append((examples[j], new if n == 0 else None))
+                examples[j] = new if n == 0 else None
+            self.holes |= len(at) > 1
+            self.at[row.input] = at[:1]
+            self.seen.add(pair)
+            what = "updated"
+        elif pair in self.seen:
+            what = "unchanged"
+        else:
+            self.at.setdefault(row.input, []).append(len(examples))
+            examples.append(new)
+            self.seen.add(pair)
             self.changed.append((None, new))
             what = "added"
-        elif self.program.examples[at].output != row.output:
-            self.changed.append((self.program.examples[at], new))
-            self.program.examples[at] = new
-            what = "updated"
-        else:
-            what = "unchanged"
         if summary is not None:
             setattr(summary, what, getattr(summary, what) + 1)
+
+    def compact(self) -> None:
+        """Drop the places of removed pairs (before the program is written)."""
+        if self.holes:
+            self.program.examples = [e for e in self.program.examples if e is not None]
+            self.at = {}
+            for i, e in enumerate(self.program.examples):
+                self.at.setdefault(e.input, []).append(i)
+            self.holes = False
+
+    def to_store(self) -> list[Example]:
+        """The example pairs the next write stores: all of them (full), else the changed ones
+        still in the program, each once."""
+        if self.full:
+            pairs = ((e.input, e.output) for e in self.program.examples if e is not None)
+        else:
+            pairs = ((new.input, new.output) for _, new in self.changed
+                     if new is not None and (new.input, new.output) in self.seen)
+        return [Example(a, b) for a, b in dict.fromkeys(pairs)]
+
+    def removed(self) -> list[tuple[str, str]]:
+        """The pairs replaced or removed since the last write (their records must go)."""
+        return list(dict.fromkeys((old.input, old.output) for old, _ in self.changed
+                                  if old is not None and (old.input, old.output) not in self.seen))
 
     def rebase(self, stored: Program | None, rev: str | None) -> None:
         """Another process wrote this program since we read it: our pending pairs go on top of
         what it stored (a program it created meanwhile is extended, not replaced)."""
-        pending = [new for _, new in self.changed]
+        pending = [new for _, new in self.changed if new is not None]
         if stored is not None:
             self._load(stored)
             self.changed, self.full = [], False
@@ -158,9 +194,10 @@ def batched(items: Iterable, n: int) -> Iterator[list]:
 
 def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_size: int = DEFAULT_BATCH,
                 skip_bad: bool = False, on_reject: Callable[[Reject], None] | None = None,
-                progress: Callable[[int], None] | None = None) -> ImportSummary:
+                progress: Callable[[int], None] | None = None, one_output: bool = False) -> ImportSummary:
     """Merge rows into their programs (see the module's note). `on_reject` receives each bad row
-    when skip_bad is set; `progress` the number of rows of each finished batch."""
+    when skip_bad is set; `progress` the number of rows of each finished batch; `one_output`: an
+    input keeps one output, a new one replacing what it had (counted updated)."""
     if batch_size < 1:
         raise ProgdbError("--batch-size must be at least 1")
     summary = ImportSummary()
@@ -185,7 +222,7 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
             for r in good:
                 target = targets.get(r.program)
                 if target is None:
-                    target = targets[r.program] = _open(db, r.program, kinds, summary)
+                    target = targets[r.program] = _open(db, r.program, kinds, summary, one_output)
                 target.merge(r, summary)
             # Text pairs are written every batch (embedding them is the work the writer overlaps);
             # word pairs every few seconds (each write rewrites the card).
@@ -218,18 +255,21 @@ def _check(batch: list, targets: dict, kinds: dict, create: bool) -> tuple[list[
     return good, bad
 
 
-def _open(db, name: str, kinds: dict, summary: ImportSummary) -> _Target:
+def _open(db, name: str, kinds: dict, summary: ImportSummary, one_output: bool = False) -> _Target:
+    from .store import PAIR_ID
+
     if name in kinds:
         program = db.get(name)
-        # Records written before example ids hashed their input are rewritten whole once, so an
-        # updated pair cannot leave its old record behind.
+        # Records written before example ids hashed their pair (a database an older progdb
+        # wrote after this one migrated it) are rewritten whole once, so none is left behind.
         legacy = program.kind == "fewshot" and any(
-            not LEGACY_FREE.fullmatch(i) for i in db.store._ids_of("examples", name))
-        return _Target(program, full=legacy, rev=db.store.revision(name))
+            not PAIR_ID.fullmatch(i) for i in db.store._ids_of("examples", name))
+        return _Target(program, full=legacy, rev=db.store.revision(name), one_output=one_output)
     summary.created.append(name)
     # Its name becomes its first key ("english-to-pig-latin" -> "english to pig latin").
     key = " ".join(name.replace("-", " ").replace("_", " ").replace(".", " ").split())
-    return _Target(Program(name=name, kind="auto", keys=[key if key_text(key) else name]), full=True, rev=None)
+    return _Target(Program(name=name, kind="auto", keys=[key if key_text(key) else name]), full=True, rev=None,
+                   one_output=one_output)
 
 
 def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
@@ -242,12 +282,13 @@ def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
     if not todo:
         return
     for t in todo:
+        t.compact()
         if t.program.kind == "auto":
             t.program.kind = db.detect_kind(t.program)
         validate(t.program)
     vectors: dict[str, np.ndarray] = {}
     texts = [key_text(k) for t in todo if t.full for k in t.program.keys]
-    texts += [e.input for t in todo if t.program.kind == "fewshot" for e in _examples_to_store(t)][:CHUNK]
+    texts += [e.input for t in todo if t.program.kind == "fewshot" for e in t.to_store()][:CHUNK]
     if texts:
         _embed(texts, vectors)  # meanwhile the writer stores the previous write's last chunk
 
@@ -290,10 +331,6 @@ def _embed(texts: list[str], known: dict[str, np.ndarray]) -> np.ndarray:
     return np.stack([known[t] for t in texts])
 
 
-def _examples_to_store(t: _Target) -> list[Example]:
-    return list(t.program.examples) if t.full else [new for _, new in t.changed]
-
-
 def _prepare(db, t: _Target, vectors: dict) -> tuple[list[Example], tuple]:
     """The examples to store and the arguments of the program's store.write_program, taken now
     (the import goes on changing the target while the writer stores them)."""
@@ -302,16 +339,15 @@ def _prepare(db, t: _Target, vectors: dict) -> tuple[list[Example], tuple]:
     rev = db.store.revision(t.program.name)
     if rev != t.rev:
         t.rebase(db.get(t.program.name) if rev is not None else None, rev)
+    t.compact()
     p = t.program
-    first: dict[str, Example] = {}  # one per input, the first, as the card's index has it
-    for e in _examples_to_store(t) if p.kind == "fewshot" else []:
-        first.setdefault(e.input, e)
-    examples = list(first.values())
+    examples = t.to_store() if p.kind == "fewshot" else []
+    removed = t.removed() if p.kind == "fewshot" else []
     offset = t.offset(word_space()) if p.kind == "vector" else None
     key_vecs = _embed([key_text(k) for k in p.keys], vectors) if t.full else db.store.centroid(p.name)
     t.rev = uuid.uuid4().hex
     summary = {**p.summary(), "rev": t.rev}
     card = (p.to_json(), summary, list(p.keys), key_vecs, [e.input for e in examples],
-            [e.output for e in examples], None, offset, t.full)
+            [e.output for e in examples], None, offset, t.full, removed)
     t.changed, t.full = [], False
     return examples, card

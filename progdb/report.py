@@ -36,7 +36,8 @@ def result_text(r: QueryResult) -> str:
             lines.append(out.answer or "")
         else:
             tag = " (stored example)" if out.source == "stored" else ""
-            lines.append(" -> ".join(out.chain) if out.chain else f"{out.input} -> {out.answer}{tag}")
+            answer = " / ".join(out.answers) if out.source == "stored" and out.answers else out.answer
+            lines.append(" -> ".join(out.chain) if out.chain else f"{out.input} -> {answer}{tag}")
             if out.candidates:
                 lines.append(f"  candidates: {_candidates(out)}")
     return "\n".join(lines)
@@ -69,7 +70,8 @@ def explain_text(r: QueryResult) -> str:
             lines.append(f"   LLM reply for {out.input[:40]!r}" + (f" ({out.note})" if out.note else "") + ":")
             lines += ["   | " + line for line in (out.answer or "").splitlines()]
         else:
-            steps = " -> ".join(map(repr, out.chain)) if out.chain else f"{out.input!r} -> {out.answer!r}"
+            answer = " / ".join(map(repr, out.answers)) if out.source == "stored" and out.answers else repr(out.answer)
+            steps = " -> ".join(map(repr, out.chain)) if out.chain else f"{out.input!r} -> {answer}"
             lines.append(f"   {steps} ({out.source})")
             lines.append(f"     candidates: {_candidates(out, 10)}")
     for c in r.compiled:

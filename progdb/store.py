@@ -5,7 +5,8 @@ Names are prefixed with a namespace ("progdb" unless chosen), so one chroma serv
 several progdb databases.
   progdb-programs  one record per program: the card (document), the mean of its key vectors
   progdb-keys      one record per key phrasing (key space)
-  progdb-examples  one record per text example of a fewshot program (key space, input side)
+  progdb-examples  one record per text pair of a fewshot program (key space, input side); its id
+                   hashes the input and output, so an input with several outputs has several
   progdb-offsets   one record per vector program: its offset in word space
   progdb-labelled  the labelled prompts `fit` learned from (key space): the router trains on them
                    beside the keys; each fit replaces them
@@ -14,7 +15,9 @@ Database-wide settings (calibration, which models) live in the programs collecti
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +27,9 @@ import numpy as np
 
 from .errors import ProgdbError
 
-SCHEMA = 1
+# 2: example ids hash the pair (input and output); 1 hashed the input alone, one record per input.
+# An older database is migrated when it is opened (Store.migrate).
+SCHEMA = 2
 # Fixed at a collection's creation; M=32/ef_construction=200 measured far better recall than
 # chromadb's defaults (DESIGN.md); ef_search 400 keeps recall@10 ≥ 0.99 up to 1M real embeddings
 # (0.989 at 200) for ~1 ms more (bench/store_scale.py).
@@ -40,8 +45,14 @@ COST_MS = {"search": 0.008, "id": 0.05, "filter": 0.0015}
 OVERFETCH = 4  # an unfiltered search asks 4× the results expected to hold n of the program's
 
 
-def example_id(program: str, text: str) -> str:
-    return f"{program}/e/{hashlib.sha1(text.encode('utf-8')).hexdigest()[:16]}"
+def example_id(program: str, text: str, output: str) -> str:
+    """The record id of one pair: a pair is (program, input, output), so each output of an input
+    has a record of its own. ("/p/": records of schema 1 were "/e/" + a hash of the input alone.)"""
+    pair = json.dumps([text, output], ensure_ascii=False)
+    return f"{program}/p/{hashlib.sha1(pair.encode('utf-8')).hexdigest()[:16]}"
+
+
+PAIR_ID = re.compile(r".*/p/[0-9a-f]{16}")  # an id example_id makes (older records are rewritten)
 
 
 @dataclass
@@ -163,6 +174,46 @@ class Store:
         _EMBEDDED[self.path] = (self._client, token)
         self._generation = token
 
+    # -- schema ----------------------------------------------------------------------------
+    def schema(self) -> int:
+        return int((self.cols["programs"].metadata or {}).get("progdb_schema", 1))
+
+    def needs_migration(self) -> bool:
+        return self.schema() < SCHEMA
+
+    def migrate(self) -> int:
+        """Bring a database of an older schema up to this one (the caller holds the write lock);
+        returns how many example records were rewritten. Schema 1 kept one example record per
+        input, its id hashing the input: each fewshot program's records are rewritten one per
+        pair of its card (ids hashing the pair), an input's embedding reused for each of its
+        outputs, and the old records removed. Re-running it (an interrupted migration, or two
+        processes on a server) redoes the same writes."""
+        if not self.needs_migration():
+            return 0
+        rewritten = 0
+        for card in self.cards():
+            d = json.loads(card)
+            if d.get("kind") != "fewshot":
+                continue
+            name = d["name"]
+            got = self.cols["examples"].get(where={"program": name}, include=["documents", "metadatas", "embeddings"])
+            vector_of = {}
+            for meta, doc, vec in zip(got["metadatas"], got["documents"], got["embeddings"]):
+                vector_of.setdefault(_example_sides(meta, doc)[0], vec)
+            pairs = [p for p in dict.fromkeys((e["input"], e["output"]) for e in d.get("examples", []))
+                     if p[0] in vector_of]  # (an input without a record: nearest_examples falls back to the filter)
+            ids = [example_id(name, a, b) for a, b in pairs]
+            if pairs:
+                self._upsert("examples", ids, np.asarray([vector_of[a] for a, _ in pairs], dtype=np.float32),
+                             metadatas=[{"program": name, "input": a, "output": b} for a, b in pairs])
+            stale = sorted(set(got["ids"]) - set(ids))
+            for i in range(0, len(stale), self.batch):
+                self.cols["examples"].delete(ids=stale[i:i + self.batch])
+            rewritten += len(ids)
+        col = self.cols["programs"]
+        col.modify(metadata={**(col.metadata or {}), "progdb_schema": SCHEMA})
+        return rewritten
+
     # -- database settings ---------------------------------------------------------------
     def settings(self) -> dict:
         meta = dict(self.cols["programs"].metadata or {})
@@ -199,11 +250,11 @@ class Store:
         return self.cols[col].get(where={"program": program}, include=[])["ids"]
 
     def write_examples(self, name: str, inputs, outputs, vecs) -> None:
-        """Upsert example records. Their ids hash the input, so writing a pair again replaces its
-        record, and a repeated input keeps one record (its first pair)."""
+        """Upsert example records. Their ids hash the pair, so writing a pair again replaces its
+        record, and a repeated pair keeps one record."""
         first = {}
-        for i, text in enumerate(inputs):
-            first.setdefault(example_id(name, text), i)
+        for i, (text, output) in enumerate(zip(inputs, outputs)):
+            first.setdefault(example_id(name, text, output), i)
         if first:
             rows = list(first.values())
             # The input goes in the metadata, not the document: chromadb full-text indexes
@@ -212,11 +263,13 @@ class Store:
                          metadatas=[{"program": name, "input": inputs[i], "output": outputs[i]} for i in rows])
 
     def write_program(self, card_json: str, summary: dict, key_texts, key_vecs, ex_inputs, ex_outputs,
-                      ex_vecs, offset, full: bool = True) -> None:
+                      ex_vecs, offset, full: bool = True, removed=()) -> None:
         """Store one program's records, replacing any earlier version of it (full=True), or only
         upsert the given examples and the card (full=False: a bulk import adding to a program).
         ex_vecs=None: the examples were stored already (write_examples; a bulk import streams
         them), they are named only so that a full write keeps them and removes the rest.
+        `removed`: (input, output) pairs the program no longer has (a partial write's replaced
+        pairs), whose records go with the stale ones.
 
         The card goes last: a program exists once its card does, so an interrupted write leaves
         the previous version (or nothing) visible, and stale records of an old version are
@@ -236,11 +289,12 @@ class Store:
         elif full:
             self.cols["offsets"].delete(ids=[name])
         stale_keys = sorted(old_keys - set(key_ids))
-        stale_examples = sorted(old_examples - {example_id(name, text) for text in ex_inputs})
+        kept = {example_id(name, text, output) for text, output in zip(ex_inputs, ex_outputs)}
+        stale_examples = sorted((old_examples | {example_id(name, a, b) for a, b in removed}) - kept)
         if stale_keys:
             self.cols["keys"].delete(ids=stale_keys)
-        if stale_examples:
-            self.cols["examples"].delete(ids=stale_examples)
+        for i in range(0, len(stale_examples), self.batch):
+            self.cols["examples"].delete(ids=stale_examples[i:i + self.batch])
         centroid = np.asarray(key_vecs, dtype=np.float32).mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         self._upsert("programs", [name], [centroid], documents=[card_json], metadatas=[summary])
@@ -326,34 +380,34 @@ class Store:
         return hits
 
     def nearest_examples(self, program: str, vector: np.ndarray, n: int,
-                         inputs: list[str] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
+                         pairs: list[tuple[str, str]] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
         """The program's stored examples nearest to `vector`: (input, output, score, embedding).
 
         A chroma query filtered by program scans (28–163 ms in 100,000 examples, depending on the
-        program's size: bench/example_search.py), so when the program's `inputs` are known (its
-        card), the cheapest of three is taken: an unfiltered search asking enough results to hold n
-        of the program's (ids only: record ids start with the program's name), the program's
-        records by id ranked exactly (small programs), or the filter."""
+        program's size: bench/example_search.py), so when the program's (input, output) `pairs`
+        are known (its card), the cheapest of three is taken: an unfiltered search asking enough
+        results to hold n of the program's (ids only: record ids start with the program's name),
+        the program's records by id ranked exactly (small programs), or the filter."""
         vector = np.asarray(vector, dtype=np.float32)
         # the programs' own counts: the collection's count() costs as much as a search
         total = sum(m.get("n_examples", 0) for m in self.summaries() if m.get("kind") == "fewshot")
         col = self.cols["examples"]
-        if inputs is None or not total:
+        if pairs is None or not total:
             return self._filtered_examples(program, vector, n)
-        records = len(set(inputs))
+        records = len(set(pairs))
         want = min(total, OVERFETCH * n * total // max(records, 1) + n)
         cost = {"search": COST_MS["search"] * want, "ids": COST_MS["id"] * records, "filter": COST_MS["filter"] * total}
         how = min(cost, key=cost.get)
         if how == "search":
             res = col.query(query_embeddings=vector[None], n_results=want, include=["distances"])
-            prefix = f"{program}/e/"
+            prefix = f"{program}/p/"
             mine = [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0]) if i.startswith(prefix)][:n]
             if len(mine) == min(n, records):
                 return self._examples_by_id(mine)
         elif how == "ids":
-            ids = list(dict.fromkeys(example_id(program, t) for t in inputs))
+            ids = list(dict.fromkeys(example_id(program, a, b) for a, b in pairs))
             got = col.get(ids=ids, include=["embeddings"])
-            if len(got["ids"]) == len(ids):  # else: records stored before ids hashed their input
+            if len(got["ids"]) == len(ids):  # else: records of an interrupted write
                 scores = np.asarray(got["embeddings"], dtype=np.float32) @ (vector / (np.linalg.norm(vector) or 1.0))
                 top = sorted(range(len(scores)), key=lambda i: (-scores[i], got["ids"][i]))[:n]
                 return self._examples_by_id([(got["ids"][i], float(scores[i])) for i in top])

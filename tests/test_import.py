@@ -70,13 +70,14 @@ def test_every_pairs_format(tmp_path):
         assert [(r.program, r.line, r.input, r.output) for r in rows] == expected[fmt], fmt
     rows = list(read_rows(d / "bats"))
     assert [(r.program, r.input, r.output) for r in rows] == [("i01-noun-plural", "horse", "horses"),
+                                                              ("i01-noun-plural", "horse", "horsies"),
                                                               ("i01-noun-plural", "box", "boxes")]
     # All of them at once, into a new database: mixed formats in one command.
     db = str(d / "db")
     r = run("--db", db, "--no-seed", "import", *files.values(), d / "bats", "--program", "fem", "--json")
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output)
-    assert summary["added"] == 11 and summary["rejected"] == 0
+    assert summary["added"] == 12 and summary["rejected"] == 0
     # (auto-detected, the fv file is plain json: its rows have no program, so they take --program)
     assert sorted(summary["created"]) == ["capital-world", "fem", "i01-noun-plural", "pl"]
     listed = {p["name"]: p for p in json.loads(run("--db", db, "list", "--json").output)}
@@ -85,7 +86,7 @@ def test_every_pairs_format(tmp_path):
     assert json.loads(run("--db", db, "show", "capital-world", "--json").output)["keys"] == ["capital world"]
 
 
-def test_reimport_adds_nothing_and_changes_update_in_place(tmp_path):
+def test_reimport_adds_nothing_and_one_output_updates_in_place(tmp_path):
     db = ProgramDB(path=str(tmp_path / "db"), seed=False)
     text = tmp_path / "style.csv"
     rows = [("formalize", f"hey there, this is note number {i} for ya", f"Good day. This is note number {i} for you.")
@@ -100,7 +101,12 @@ def test_reimport_adds_nothing_and_changes_update_in_place(tmp_path):
     rows[3] = ("formalize", rows[3][1], "Greetings. Here is note number 3.")
     with open(text, "w", newline="") as fh:
         csv.writer(fh).writerows([("program", "input", "output")] + rows)
+    # A new output for a stored input is a pair of its own, beside the first...
     changed = db.import_pairs(read_rows(text))
+    assert (changed.added, changed.updated, changed.unchanged) == (1, 0, 29)
+    assert len(db.get("formalize").examples) == 31
+    # ...unless the input keeps one output: then it replaces the input's pairs.
+    changed = db.import_pairs(read_rows(text), one_output=True)
     assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 29)
     program = db.get("formalize")
     assert len(program.examples) == 30 and dict(program.pairs())[rows[3][1]] == rows[3][2]
@@ -246,7 +252,7 @@ def test_two_processes_importing_into_one_program_on_a_server_lose_nothing(chrom
     env = dict(os.environ, HF_HUB_OFFLINE="1", PROGDB_WRITE_EVERY="0",
                PROGDB_NAMESPACE=f"same-program-{kind}-{os.getpid()}")
     words = [w for w in word_space().words[:30000] if w.isalpha()]
-    expected = {}
+    expected = {}  # (input, output) -> None: a pair is its input and output (an input may have two)
     files = []
     for w in range(2):
         if kind == "fewshot":
@@ -254,7 +260,7 @@ def test_two_processes_importing_into_one_program_on_a_server_lose_nothing(chrom
         else:
             rows = list(zip(words[w::2][:6000], words[w + 1::2][:6000]))
         rows += [("a shared first input", "a shared output")] if kind == "fewshot" else [("cat", "cats")]
-        expected.update(rows)
+        expected.update(dict.fromkeys(rows))
         f = tmp_path / f"w{w}.csv"
         with open(f, "w", newline="") as fh:
             csv.writer(fh).writerows([("program", "input", "output")] + [("shared", a, b) for a, b in rows])
@@ -267,12 +273,12 @@ def test_two_processes_importing_into_one_program_on_a_server_lose_nothing(chrom
     db = ProgramDB(server=chroma_server, namespace=env["PROGDB_NAMESPACE"])
     program = db.get("shared")
     assert program.kind == kind
-    assert sorted(program.pairs()) == sorted(expected.items())
+    assert sorted(program.pairs()) == sorted(expected)
     if kind == "fewshot":
         got = db.store.cols["examples"].get(where={"program": "shared"}, include=["metadatas"])
-        assert sorted(m["input"] for m in got["metadatas"]) == sorted(expected)
+        assert sorted((m["input"], m["output"]) for m in got["metadatas"]) == sorted(expected)
     else:
-        mean, _ = word_space().mean_offset(list(expected.items()))
+        mean, _ = word_space().mean_offset(list(expected))
         assert np.allclose(db.store.offsets(["shared"])["shared"], mean, atol=1e-5)
     names = [c.name if hasattr(c, "name") else c for c in db.store.client.list_collections()]
     assert not [n for n in names if n.startswith(env["PROGDB_NAMESPACE"] + "-lease-")]  # all released
