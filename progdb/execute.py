@@ -43,6 +43,7 @@ class WordProgram:
         self.rules = SurfaceRules(self.pairs.pairs)
         self._fitted: dict[str, Fitted] = {}
         self._ranker = False  # not trained yet (None: too few pairs)
+        self.note: str | None = None  # why the method asked for did not answer
         self.stored: dict[str, str] = {}
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for a, b in program.pairs():
@@ -52,11 +53,18 @@ class WordProgram:
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
 
     def ranker(self):
-        """The program's learned ranker (trained on first use, cached on disk), None for small programs."""
+        """The program's learned ranker (trained when the program is written, cached on disk), None
+        for small programs, and None with a note when none is trained and the program is too large
+        to train one now (word_ranker.QUERY_TRAIN_PAIRS): a query never waits on unbounded work."""
         if self._ranker is False:
-            from .word_ranker import ranker_for
+            from .word_ranker import QUERY_TRAIN_PAIRS, NotTrained, ranker_for
 
-            self._ranker = ranker_for(self.space, self.pairs.pairs)
+            try:
+                self._ranker = ranker_for(self.space, self.pairs.pairs, train_up_to=QUERY_TRAIN_PAIRS)
+            except NotTrained:
+                self.note = ("answered with `combined`: this program's word ranker is not trained yet "
+                             "(it is trained when the program is added or imported)")
+                return None
         return self._ranker
 
     def resolve(self, method: str, leave_out: str | None = None) -> str:
@@ -132,6 +140,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i] = Output(inputs[i], stored, "stored", cands)
         else:
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands)
+            if method in GEOMETRY_OF and len(programs) == 1:
+                outputs[i].note = lead.note
     return outputs  # type: ignore[return-value]
 
 

@@ -48,14 +48,15 @@ class PairSet:
     """A program's usable pairs as unit vectors (phrases as the mean of their words)."""
 
     def __init__(self, space: WordSpace, pairs: list[tuple[str, str]]):
-        usable = space.usable(pairs)
-        if not usable:
+        kept = [(pair, rows) for pair, rows in zip(pairs, space.pair_rows(pairs)) if rows is not None]
+        if not kept:
             raise ProgdbError("none of the pairs are in the word space")
-        self.pairs = usable
-        self.sources = np.stack([space.vector(a) for a, _ in usable])
-        self.targets = np.stack([space.vector(b) for _, b in usable])
+        self.pairs = [pair for pair, _ in kept]  # space.usable(pairs)
+        self.sources = space.vectors([ra for _, (ra, _) in kept])  # as space.vector, one step for all
+        self.targets = space.vectors([rb for _, (_, rb) in kept])
         self.diffs = self.targets - self.sources
-        self.outputs = [canonical(b) for _, b in usable]  # kept by `without`: folds need not re-tokenise
+        # kept by `without`: folds need not re-tokenise
+        self.outputs = [b if b.isalpha() and b.islower() else canonical(b) for _, b in self.pairs]
 
     def without(self, drop: set[str]) -> "PairSet":
         """The pairs whose input is not in `drop`: one leave-one-out fold, with no re-embedding."""
