@@ -35,8 +35,9 @@ class WordProgram:
     """A vector program's pairs in word space, with its methods fitted on demand (kept per process)."""
 
     def __init__(self, program: Program, space: WordSpace):
+        pairs = program.pairs()
         try:
-            self.pairs = PairSet(space, program.pairs())
+            self.pairs = PairSet(space, pairs)
         except ProgdbError:
             raise ProgdbError(f"program '{program.name}': none of its pairs are in the word space") from None
         self.space, self.name = space, program.name
@@ -46,10 +47,10 @@ class WordProgram:
         self.note: str | None = None  # why the method asked for did not answer
         self.stored: dict[str, str] = {}
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
-        for a, b in program.pairs():
+        for a, b in pairs:
             self.stored.setdefault(a.strip().lower(), b)
-            self.spelling.setdefault(canonical(b), b)
-        outputs = [b for _, b in program.pairs()]
+            self.spelling.setdefault(b if b.isalpha() and b.islower() else canonical(b), b)
+        outputs = [b for _, b in pairs]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
 
     def ranker(self):

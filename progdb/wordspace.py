@@ -126,10 +126,11 @@ class WordSpace:
         A lower-case letters-only word is its own single token, so most words of a large program
         skip the tokeniser."""
         out = []
-        index = self.index
+        get, rows_of = self.index.get, self._rows
         for a, b in pairs:
-            ra = [index[a]] if a in index and a.isalpha() and a.islower() else self._rows(a)
-            rb = [index[b]] if b in index and b.isalpha() and b.islower() else self._rows(b)
+            ia, ib = get(a), get(b)
+            ra = [ia] if ia is not None and a.isalpha() and a.islower() else rows_of(a)
+            rb = [ib] if ib is not None and b.isalpha() and b.islower() else rows_of(b)
             out.append((ra, rb) if ra is not None and rb is not None and ra != rb else None)
         return out
 
