@@ -539,11 +539,12 @@ _rankers: dict[str, ProgramRanker | None] = {}
 
 
 def ranker_for(space: WordSpace, pairs: list[tuple[str, str]], train_up_to: int | None = None,
-               bound: int | None = TRAIN_PAIRS) -> ProgramRanker | None:
+               bound: int | None = -1) -> ProgramRanker | None:
     """The program's ranker: the ranker of its bounded sample (bounded_pairs), kept per process and
     cached on disk; None with too few inputs. NotTrained when none is trained yet and the sample has
     more than `train_up_to` pairs (None: train whatever the size; the query path passes
     QUERY_TRAIN_PAIRS, so a query never waits on more than that)."""
+    bound = TRAIN_PAIRS if bound == -1 else bound  # -1: the module's bound, read now
     key = hashlib.sha1("\x00".join(f"{a}\x01{b}" for a, b in pairs).encode()).hexdigest() + f" {bound}"
     if key in _rankers:
         return _rankers[key]
