@@ -299,6 +299,11 @@ class ProgramDB:
                 self.store.write_program(p.to_json(), p.summary(), list(p.keys), key_vecs,
                                          [e.input for e in ex], [e.output for e in ex], ex_vecs,
                                          offsets.get(p.name))
+        from .word_ranker import prepare  # a vector program's ranker is learned now, not by its first query
+
+        for p in programs:
+            if p.kind == "vector":
+                prepare(word_space(), p.pairs())
         return programs
 
     @contextmanager

@@ -36,29 +36,38 @@ class WordProgram:
     """A vector program's pairs in word space, with its methods fitted on demand (kept per process)."""
 
     def __init__(self, program: Program, space: WordSpace):
+        pairs = program.pairs()
         try:
-            self.pairs = PairSet(space, program.pairs())
+            self.pairs = PairSet(space, pairs)
         except ProgdbError:
             raise ProgdbError(f"program '{program.name}': none of its pairs are in the word space") from None
         self.space, self.name = space, program.name
         self.rules = SurfaceRules(self.pairs.pairs)
         self._fitted: dict[str, Fitted] = {}
         self._ranker = False  # not trained yet (None: too few pairs)
+        self.note: str | None = None  # why the method asked for did not answer
         self.stored: dict[str, list[str]] = {}  # lower-case input -> its stored outputs, in order
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
-        for a, b in program.pairs():
+        for a, b in pairs:
             outputs = self.stored.setdefault(a.strip().lower(), [])
             outputs += [b] if b not in outputs else []
-            self.spelling.setdefault(canonical(b), b)
-        outputs = [b for _, b in program.pairs()]
+            self.spelling.setdefault(b if b.isalpha() and b.islower() else canonical(b), b)
+        outputs = [b for _, b in pairs]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
 
     def ranker(self):
-        """The program's learned ranker (trained on first use, cached on disk), None for small programs."""
+        """The program's learned ranker (trained when the program is written, cached on disk), None
+        for small programs, and None with a note when none is trained and the program is too large
+        to train one now (word_ranker.QUERY_TRAIN_PAIRS): a query never waits on unbounded work."""
         if self._ranker is False:
-            from .word_ranker import ranker_for
+            from .word_ranker import QUERY_TRAIN_PAIRS, NotTrained, ranker_for
 
-            self._ranker = ranker_for(self.space, self.pairs.pairs)
+            try:
+                self._ranker = ranker_for(self.space, self.pairs.pairs, train_up_to=QUERY_TRAIN_PAIRS)
+            except NotTrained:
+                self.note = ("answered with `combined`: this program's word ranker is not trained yet "
+                             "(it is trained when the program is added or imported)")
+                return None
         return self._ranker
 
     def resolve(self, method: str, leave_out: str | None = None) -> str:
@@ -134,6 +143,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored))
         else:
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands)
+            if method in GEOMETRY_OF and len(programs) == 1:
+                outputs[i].note = lead.note
     return outputs  # type: ignore[return-value]
 
 

@@ -236,6 +236,12 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
     finally:
         writer.close()
         db._reset_caches()
+    from .db import word_space
+    from .word_ranker import prepare  # the ranker of each vector program written is learned now (bounded)
+
+    for t in targets.values():
+        if t.program.kind == "vector":
+            prepare(word_space(), t.program.pairs())
     summary.programs = sorted(targets)
     return summary
 

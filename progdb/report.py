@@ -40,6 +40,8 @@ def result_text(r: QueryResult) -> str:
             lines.append(" -> ".join(out.chain) if out.chain else f"{out.input} -> {answer}{tag}")
             if out.candidates:
                 lines.append(f"  candidates: {_candidates(out)}")
+            if out.note:
+                lines.append(f"  note: {out.note}")
     return "\n".join(lines)
 
 

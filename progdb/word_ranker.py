@@ -28,9 +28,11 @@ the other seeded programs 0.4-7 s).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 import time
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +51,12 @@ QUERY_CANDIDATES = 50  # ...and the words nearest the `weighted` query, as `comb
 KNN = 10  # stored inputs nearest the input whose answers vote in the `knn` feature
 Z = 2.0  # the per-program choice: how clearly the ranker must win (sign test, ~p 0.02 one-sided)
 SYMMETRIC = 0.1  # reversed pairs join the evidence when at least this share of pairs is stored both ways
+# The bound on learning (bench/ranker_bound.py): a program's ranker is the ranker of a deterministic
+# sample of at most TRAIN_PAIRS of its pairs (whole inputs, in sample_order), which are also its
+# evidence; the write paths (add, seed, import) train it (`prepare`), and a query that finds none
+# cached trains only a sample of at most QUERY_TRAIN_PAIRS, else answers with `combined` and says so.
+TRAIN_PAIRS = 2500  # every seeded program fits (synonym: 2,304 pairs), so the seeds lose nothing
+QUERY_TRAIN_PAIRS = 100  # ~2 s of CPU
 NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a", "an", "anti", "mis", "de")
 PREFIX_SWAPS = (("in", "ex"), ("im", "ex"), ("pro", "anti"), ("over", "under"), ("max", "min"), ("inc", "dec"),
                 ("up", "down"), ("pre", "post"), ("sub", "super"), ("en", "dis"), ("ascend", "descend"))
@@ -70,6 +78,38 @@ class Config:
 
 def fold_of(text: str) -> int:
     return hashlib.sha1(canonical(text).encode()).digest()[0] % FOLDS
+
+
+def sample_order(x: str) -> int:
+    """The order in which inputs enter a bounded sample: a hash of the canonical input (CRC-32, fast
+    for 100k inputs), independent of the fold's sha1, so a prefix of this order holds every fold in
+    proportion."""
+    return zlib.crc32(b"sample\x00" + x.encode())
+
+
+def _canonical_fast(a: str) -> str:
+    return a if a.isalpha() and a.islower() else canonical(a)  # a lower-case letters-only word is its own token
+
+
+def bounded_pairs(space: WordSpace, pairs: list[tuple[str, str]], bound: int | None) -> list[tuple[str, str]]:
+    """The usable pairs of the first inputs in sample_order, every pair of an input, until `bound`
+    pairs are taken (at least one input; None: every usable pair). Nested: the sample at a smaller
+    bound is a prefix of the sample at a larger one. Cost: one hash per input, `usable` on the
+    sample only, so a 100k-pair program is sampled in a fraction of a second."""
+    if bound is None or len(pairs) <= bound:
+        return space.usable(pairs)
+    by_input: dict[str, list[tuple[str, str]]] = {}
+    for a, b in pairs:
+        by_input.setdefault(_canonical_fast(a), []).append((a, b))
+    out: list[tuple[str, str]] = []
+    for x in sorted(by_input, key=sample_order):
+        if out and len(out) >= bound:
+            break
+        got = space.usable(by_input[x])
+        if got and out and len(out) + len(got) > bound:
+            break
+        out += got
+    return out
 
 
 def neg_forms(x: str) -> set[str]:
@@ -192,12 +232,23 @@ class Model:
 NOTICE_PAIRS = 500  # programs this large train for tens of seconds
 
 
+class NotTrained(Exception):
+    """ProgramRanker(train=False) found no trained ranker on disk."""
+
+
+def packaged_dir():
+    """Rankers trained for the seeded programs (tools/build_rankers.py), shipped with the seeds."""
+    from .library import seeds_dir
+
+    return seeds_dir() / "rankers"
+
+
 class ProgramRanker:
     """The ranker of one program: FOLDS fold models and a model on every pair, plus the held-out
     accuracy of the ranker and of `combined` per input (the per-program choice)."""
 
     def __init__(self, space: WordSpace, pairs: list[tuple[str, str]], config: Config = Config(),
-                 use_cache: bool = True):
+                 use_cache: bool = True, train: bool = True):
         self.space, self.config = space, config
         seen = {}
         for a, b in space.usable(pairs):
@@ -222,8 +273,10 @@ class ProgramRanker:
         self.pair_fold = np.array([fold_of(a) for a, _ in self.pairs])
         self.train_seconds = 0.0
         path = cache_file(f"word-ranker-{self.digest()}.npz")
-        if use_cache and self._load(path):
+        if use_cache and (self._load(path) or self._load(packaged_dir() / path.name)):
             return
+        if not train:
+            raise NotTrained(f"no trained ranker for these {len(self.pairs):,} pairs")
         if len(self.pairs) >= NOTICE_PAIRS:  # a minute for antonym's 2,000: say why the wait
             print(f"progdb: learning a word ranker from {len(self.pairs):,} pairs (once; cached in "
                   f"{path.parent})", file=sys.stderr, flush=True)
@@ -482,17 +535,38 @@ def combined_hits(space: WordSpace, items: list[tuple[str, list[str]]]) -> np.nd
                      for r, (_, bs) in zip(ranked, items)], dtype=float)
 
 
-_rankers: dict[str, ProgramRanker] = {}
+_rankers: dict[str, ProgramRanker | None] = {}
 
 
-def ranker_for(space: WordSpace, pairs: list[tuple[str, str]]) -> ProgramRanker | None:
-    """The program's ranker (kept per process, cached on disk), or None with too few inputs."""
-    if len({canonical(a) for a, _ in space.usable(pairs)}) < MIN_ITEMS:
+def ranker_for(space: WordSpace, pairs: list[tuple[str, str]], train_up_to: int | None = None,
+               bound: int | None = -1) -> ProgramRanker | None:
+    """The program's ranker: the ranker of its bounded sample (bounded_pairs), kept per process and
+    cached on disk; None with too few inputs. NotTrained when none is trained yet and the sample has
+    more than `train_up_to` pairs (None: train whatever the size; the query path passes
+    QUERY_TRAIN_PAIRS, so a query never waits on more than that)."""
+    bound = TRAIN_PAIRS if bound == -1 else bound  # -1: the module's bound, read now
+    key = hashlib.sha1("\x00".join(f"{a}\x01{b}" for a, b in pairs).encode()).hexdigest() + f" {bound}"
+    if key in _rankers:
+        return _rankers[key]
+    sample = bounded_pairs(space, pairs, bound)
+    if len({canonical(a) for a, _ in sample}) < MIN_ITEMS:
+        _rankers[key] = None
         return None
-    key = hashlib.sha1("\x00".join(f"{a}\x01{b}" for a, b in pairs).encode()).hexdigest()
-    if key not in _rankers:
-        _rankers[key] = ProgramRanker(space, pairs)
+    may_train = train_up_to is None or len(sample) <= train_up_to
+    # NotTrained is not remembered: another process (an import) may train the ranker meanwhile.
+    _rankers[key] = ProgramRanker(space, sample, train=may_train)
     return _rankers[key]
+
+
+def prepare(space: WordSpace, pairs: list[tuple[str, str]]) -> ProgramRanker | None:
+    """Train (or find on disk, or among the packaged seed rankers) a vector program's ranker: the
+    write paths (add, seeding, import) call this after storing the program, so its queries find the
+    ranker cached. Bounded: at most TRAIN_PAIRS pairs are learned from, whatever the program's size.
+    PROGDB_RANKER_AT_WRITE=0 defers it (bulk scripts, tests): queries then train what
+    QUERY_TRAIN_PAIRS allows and answer the rest with `combined`, saying so."""
+    if os.environ.get("PROGDB_RANKER_AT_WRITE", "1") == "0":
+        return None
+    return ranker_for(space, pairs)
 
 
 class RankerFitted(Fitted):

@@ -119,7 +119,32 @@ class WordSpace:
 
     def usable(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Pairs the word space can express: both sides known, and the pair changes the words."""
-        return [(a, b) for a, b in pairs if a in self and b in self and tokens(a) != tokens(b)]
+        return [pair for pair, rows in zip(pairs, self.pair_rows(pairs)) if rows is not None]
+
+    def pair_rows(self, pairs: list[tuple[str, str]]) -> list[tuple[list[int], list[int]] | None]:
+        """Per pair, the matrix rows of its two sides' words, or None where `usable` drops it.
+        A lower-case letters-only word is its own single token, so most words of a large program
+        skip the tokeniser."""
+        out = []
+        get, rows_of = self.index.get, self._rows
+        for a, b in pairs:
+            ia, ib = get(a), get(b)
+            ra = [ia] if ia is not None and a.isalpha() and a.islower() else rows_of(a)
+            rb = [ib] if ib is not None and b.isalpha() and b.islower() else rows_of(b)
+            out.append((ra, rb) if ra is not None and rb is not None and ra != rb else None)
+        return out
+
+    def vectors(self, rows: list[list[int]]) -> np.ndarray:
+        """Unit vectors for many phrases given as rows (see pair_rows): one-word phrases (most)
+        gathered from the matrix in one step, the others as `vector` computes them."""
+        out = np.empty((len(rows), self.dim), dtype=np.float32)
+        single = [i for i, r in enumerate(rows) if len(r) == 1]
+        out[single] = self.matrix[[rows[i][0] for i in single]]
+        for i, r in enumerate(rows):
+            if len(r) != 1:
+                v = self.matrix[r].mean(axis=0)
+                out[i] = v / (np.linalg.norm(v) or 1.0)
+        return out
 
     def _rows(self, phrase: str) -> list[int] | None:
         toks = tokens(phrase)

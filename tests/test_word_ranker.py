@@ -135,3 +135,91 @@ def test_trained_models_round_trip_the_disk_cache(space, tmp_path, monkeypatch):
     path.write_bytes(b"not a model")
     rebuilt = ProgramRanker(space, pairs)
     assert np.array_equal(rebuilt.ranker_hits, first.ranker_hits) and path.stat().st_size > 100
+
+
+# ---------------------------------------------------------------- the bound (bench/ranker_bound.py)
+
+def succ_pairs(space, n: int) -> list[tuple[str, str]]:
+    """n pairs of GloVe words and their successor in frequency order (as bench/import_speed.py)."""
+    words = [w for w in space.words if w.isalpha()][: n + 1]
+    return list(zip(words, words[1:]))
+
+
+@pytest.fixture
+def trained(monkeypatch, tmp_path):
+    """A private ranker cache, and a record of the inputs each training learned from."""
+    monkeypatch.setattr(word_ranker, "cache_file", lambda name: tmp_path / name)
+    monkeypatch.setattr(word_ranker, "_rankers", {})
+    monkeypatch.delenv("PROGDB_RANKER_AT_WRITE", raising=False)
+    seen: list[int] = []
+    train = ProgramRanker._train
+
+    def counting(self):
+        seen.append(len(self.inputs))
+        train(self)
+
+    monkeypatch.setattr(ProgramRanker, "_train", counting)
+    return seen
+
+
+def test_the_sample_is_bounded_nested_and_keeps_whole_inputs(space):
+    pairs = succ_pairs(space, 5000) + [("hot", "cold"), ("hot", "chilly")]
+    small, large = (word_ranker.bounded_pairs(space, pairs, b) for b in (300, 900))
+    assert len(small) <= 300 and len(large) <= 900 and large[: len(small)] == small
+    assert (("hot", "cold") in large) == (("hot", "chilly") in large)
+    folds = np.bincount([fold_of(a) for a, _ in large], minlength=FOLDS)
+    assert folds.min() > 0.6 * len(large) / FOLDS  # the sample order is not the fold's hash
+    assert word_ranker.bounded_pairs(space, pairs[:50], 300) == pairs[:50]
+
+
+def test_a_large_program_learns_from_its_bound_only_and_at_write_time(space, trained, monkeypatch):
+    monkeypatch.setattr(word_ranker, "TRAIN_PAIRS", 60)
+    pairs = succ_pairs(space, 20_000)
+    r = word_ranker.prepare(space, pairs)
+    assert trained == [60] and len(r.inputs) == 60
+    # The query of a new WordProgram (a new CLI process has nothing but the disk cache) trains nothing.
+    monkeypatch.setattr(word_ranker, "_rankers", {})
+    monkeypatch.setattr(ProgramRanker, "_train", lambda self: pytest.fail("a query trained"))
+    wp = WordProgram(Program(name="succ", kind="vector", keys=["succ"],
+                             examples=[Example(a, b) for a, b in pairs]), space)
+    out = run_vector(space, [(wp, 1.0)], ["king"], 3, "ranker", use_stored=False)[0]
+    assert out.source == "vector" and out.note is None and wp.ranker().inputs == r.inputs
+
+
+def test_a_query_never_trains_an_untrained_large_program(space, trained, monkeypatch):
+    """No ranker cached (a database written elsewhere): the query answers with `combined` and says so."""
+    monkeypatch.setattr(ProgramRanker, "_train", lambda self: pytest.fail("a query trained"))
+    pairs = succ_pairs(space, 20_000)
+    wp = WordProgram(Program(name="succ", kind="vector", keys=["succ"],
+                             examples=[Example(a, b) for a, b in pairs]), space)
+    out = run_vector(space, [(wp, 1.0)], ["king"], 3, "auto", use_stored=False)[0]
+    combined = run_vector(space, [(wp, 1.0)], ["king"], 3, "combined", use_stored=False)[0]
+    assert out.answer == combined.answer and "combined" in out.note and "not trained" in out.note
+    assert combined.note is None
+
+
+def test_import_trains_the_ranker_and_a_new_process_uses_it(space, trained, tmp_path):
+    import subprocess
+    import sys
+
+    from progdb.bulk import Row
+    from progdb.db import ProgramDB
+
+    pairs = seed_pairs("antonym", 150)
+    db = ProgramDB(path=str(tmp_path / "db"), seed=False)
+    db.import_pairs(iter([Row("a.csv", i + 2, "opposite-of", a, b) for i, (a, b) in enumerate(pairs)]))
+    assert trained == [len({a for a, _ in pairs})]
+    assert len(list(tmp_path.glob("word-ranker-*.npz"))) == 1
+    script = f"""
+import json, pathlib, pytest
+from progdb import word_ranker
+word_ranker.cache_file = lambda name: pathlib.Path({str(tmp_path)!r}) / name
+word_ranker.ProgramRanker._train = lambda self: pytest.fail("trained in the query process")
+from progdb.db import ProgramDB
+r = ProgramDB(path={str(tmp_path / "db")!r}, seed=False).query("opposite of: hot", method="ranker")
+print(json.dumps([r.programs[0].name, r.outputs[0].answer, r.outputs[0].note]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    name, answer, note = json.loads(done.stdout.strip().splitlines()[-1])
+    assert name == "opposite-of" and answer and note is None
