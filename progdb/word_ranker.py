@@ -42,7 +42,7 @@ from .word_index import WordIndex
 from .word_methods import PAIR_TEMPERATURE, Fitted, PairSet, Ranked, SurfaceRules, decode
 from .wordspace import WordSpace, canonical, tokens
 
-VERSION = 1
+VERSION = 2  # 2: `combined` shrinks toward the mean offset on few pairs (word_methods.PRIOR_PAIRS)
 FOLDS = 5
 MIN_ITEMS = 10  # fewer inputs than this cannot train five folds: such programs keep `combined`
 VOCAB = 100_000  # candidates are drawn from the most frequent words that look like words

