@@ -1,10 +1,11 @@
 """Batch queries: `progdb query -` / `ProgramDB.query_many` against one query at a time.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/batch_query.py [--db PATH] [--n 600] [--cli 8]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/batch_query.py [--db PATH] [--n 600] [--cli 8] [--mix mixed|templated]
 
-Prompts: the 66 paraphrased requests of bench/dev_prompts.tsv, the first CLINC150 val prompts
-(out of scope for the seeded library: routed and refused) and templated word requests ("plural
-of X", "past tense of Y", … over common words), shuffled with a fixed seed, n in all. The database
+Prompts (--mix mixed): the 66 paraphrased requests of bench/dev_prompts.tsv, the first CLINC150
+val prompts (out of scope for the seeded library: routed and refused) and templated word requests
+("plural of X", "past tense of Y", … over common words), shuffled with a fixed seed, n in all;
+--mix templated: the templated requests alone (what a script sends). The database
 is a copy of a seeded one (a new one is seeded when --db is not given). Every figure in one run:
 
 1. in process, warm (models loaded, caches filled by one untimed pass): db.query(p) for each
@@ -34,12 +35,12 @@ TEMPLATES = ("plural of {}", "past tense of {}", "opposite of {}", "what is the 
              "female of {}", "synonym for {}", "comparative of {}", "{} in french")
 
 
-def prompts(n: int) -> list[str]:
+def prompts(n: int, mix: str = "mixed") -> list[str]:
     dev = [line.rstrip("\n").split("\t")[1] for line in (ROOT / "bench" / "dev_prompts.tsv").read_text().splitlines()
            if line.strip() and not line.startswith("#")]
     clinc = [text for text, _ in json.loads(CLINC.read_text())["val"]][:n] if CLINC.exists() else []
     words = [t.format(w) for t in TEMPLATES for w in WORDS]
-    pool = dev + clinc[: n // 3] + words
+    pool = words if mix == "templated" else dev + clinc[: n // 3] + words
     random.Random(0).shuffle(pool)
     return (pool * (n // len(pool) + 1))[:n]
 
@@ -49,6 +50,9 @@ def main() -> None:
     ap.add_argument("--db", help="a seeded database to copy (default: seed a new one)")
     ap.add_argument("--n", type=int, default=600)
     ap.add_argument("--cli", type=int, default=8, help="prompts run as one process each")
+    ap.add_argument("--mix", choices=("mixed", "templated"), default="mixed",
+                    help="mixed: free-text requests, CLINC prompts and templated ones; templated: only "
+                    "'plural of X'-style requests (what a script sends)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from progdb.db import ProgramDB
@@ -58,7 +62,7 @@ def main() -> None:
     if args.db:
         shutil.copytree(args.db, db_path)
     db = ProgramDB(path=str(db_path))
-    asked = prompts(args.n)
+    asked = prompts(args.n, args.mix)
 
     def one_at_a_time():
         out = []
@@ -80,7 +84,7 @@ def main() -> None:
     many = batched()
     t_many = time.perf_counter() - t
     same = sum(a == b for a, b in zip(single, many))
-    print(f"in process, {len(asked)} prompts: one at a time {len(asked) / t_single:.1f} prompts/s, "
+    print(f"{args.mix}: in process, {len(asked)} prompts: one at a time {len(asked) / t_single:.1f} prompts/s, "
           f"query_many {len(asked) / t_many:.1f} prompts/s: x{t_single / t_many:.2f} "
           f"({same}/{len(asked)} answers identical)", flush=True)
 

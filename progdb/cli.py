@@ -18,8 +18,8 @@ from .word_methods import DEFAULT_METHOD, METHODS
 
 # Exit codes, as grep has them: scripts can tell an answer from none from a failure.
 EXIT_OK, EXIT_NONE, EXIT_ERROR = 0, 1, 2
-EXIT_CODES_HELP = ("Exit status: 0 every prompt answered; 1 no answer (no program fits, the program got no "
-                   "input, or an answer is not sure); 2 an error (bad usage or input, a word outside the word "
+EXIT_CODES_HELP = ("Exit status: 0 every prompt answered; 1 no answer (no program fits, or the program got no "
+                   "input); 2 an error (bad usage or input, a word outside the word "
                    "space, an unreachable LLM). A batch exits with the worst status of its prompts.")
 
 
@@ -532,12 +532,10 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
 
 
 def exit_status(result) -> int:
-    """0 answered; 1 no answer (no program, no input, an answer not sure); 2 an input that failed."""
+    """0 answered; 1 no answer (no program, or no input); 2 an input that failed."""
     if any(o.source == "error" for o in result.outputs):
         return EXIT_ERROR
     if result.mode == "none" or (result.kind != "intent" and not result.outputs and not result.compiled):
-        return EXIT_NONE
-    if any(getattr(o, "not_sure", False) for o in result.outputs):
         return EXIT_NONE
     return EXIT_OK
 

@@ -98,15 +98,37 @@ def _copied(program: Program) -> Program:
                    description=program.description, source=program.source, license=program.license)
 
 
+class _VectorJob:
+    """A word program's run, waiting for its outputs (query_many runs many at once)."""
+
+    def __init__(self, result: QueryResult, programs: list[tuple[WordProgram, float]], fewshot: "_FewshotRun"):
+        self.result, self.programs, self.fewshot = result, programs, fewshot
+
+    def finish(self, outputs: list[Output]) -> None:
+        for i, out in enumerate(outputs):
+            if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
+                outputs[i] = self.fewshot.fallback(out)
+        self.result.outputs = outputs
+        self.result.compiled = self.fewshot.compiled
+
+
 class KeyLookup:
     """Key texts embedded and looked up among the stored keys once per text: one query embeds
     its candidate cuts together, and a batch of prompts (query_many) embeds and searches all of
     theirs in a few large calls instead of one small call per prompt."""
 
+    KEEP = 50_000  # texts remembered across a batch's chunks (~80 MB of vectors)
+
     def __init__(self, store: Store):
         self.store = store
         self.vectors: dict[str, np.ndarray] = {}
         self.hits: dict[str, list] = {}
+
+    def trim(self) -> None:
+        """Forget the oldest texts beyond KEEP (dicts keep insertion order)."""
+        for table in (self.vectors, self.hits):
+            for text in list(islice(table, max(0, len(table) - self.KEEP))):
+                del table[text]
 
     def prefetch(self, texts: list[str], search: bool = True) -> None:
         todo = [t for t in dict.fromkeys(texts) if t not in self.vectors]
@@ -199,8 +221,8 @@ class ProgramDB:
                 where = self.store.location
                 on_create(f"creating a new database at {where}" +
                           (f", seeded with the built-in library ({len(list(seeds_dir().glob('*.json')))} "
-                           "programs; about 20-60 s the first time on this machine, seconds once its "
-                           "embeddings are cached)" if seed else ", empty (--no-seed)"))
+                           "programs; about a minute the first time on a 2-core machine, 15-20 s once "
+                           "its embeddings are cached)" if seed else ", empty (--no-seed)"))
             with self._writing():
                 self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
@@ -691,8 +713,11 @@ class ProgramDB:
         """(prompt, query(prompt)) for many prompts, in order, embedding and searching each batch's
         key texts together (bench/batch_query.py). A prompt that fails gives its ProgdbError
         instead of stopping the rest."""
+        lookup = KeyLookup(self.store)  # shared by the chunks: prompts repeat their key texts
+        k, method, use_stored = options.get("k", 5), options.get("method", DEFAULT_METHOD), \
+            options.get("use_stored", True)
         for chunk in _chunks(prompts, batch):
-            lookup = KeyLookup(self.store)
+            lookup.trim()
             templates = self._template_list()
             texts = []
             for prompt in chunk:
@@ -700,15 +725,29 @@ class ProgramDB:
                     texts += _key_texts(prompt, templates)
             lookup.prefetch(texts)
             cal = self.calibration()
+            answers: list[QueryResult | ProgdbError] = []
+            jobs: list[_VectorJob] = []
             for prompt in chunk:
                 try:
-                    yield prompt, self.query(prompt, lookup=lookup, cal=cal, **options)
+                    answers.append(self.query(prompt, lookup=lookup, cal=cal, defer=jobs, **options))
                 except ProgdbError as exc:
-                    yield prompt, exc
+                    answers.append(exc)
+            # Word programs run once per program (or blend) over all of the chunk's inputs: one
+            # pass over the word matrix instead of one per prompt.
+            groups: dict[tuple, list[_VectorJob]] = {}
+            for job in jobs:
+                groups.setdefault(tuple((id(wp), w) for wp, w in job.programs), []).append(job)
+            for group in groups.values():
+                inputs = [text for job in group for text in job.result.inputs]
+                outputs = iter(run_vector(word_space(), group[0].programs, inputs, k, method, use_stored))
+                for job in group:
+                    job.finish([next(outputs) for _ in job.result.inputs])
+            yield from zip(chunk, answers)
 
     def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD,
               use_stored: bool = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
-              compile_only: bool = False, lookup: KeyLookup | None = None, cal: dict | None = None) -> QueryResult:
+              compile_only: bool = False, lookup: KeyLookup | None = None, cal: dict | None = None,
+              defer: list | None = None) -> QueryResult:
         """use_stored=False: stored pairs neither answer nor teach the input asked about, so the
         result measures the program rather than the database's memory (evaluations).
         llm: fewshot programs run there (else the compiled prompt is the output), and a word outside
@@ -769,12 +808,11 @@ class ProgramDB:
                 steps = [self._pairs(self.get(m.name)) for m in chain[0]]
                 result.outputs = [run_chain(word_space(), steps, chain[1], k, method, use_stored)]
                 return result
-            result.outputs = run_vector(word_space(), [(self._pairs(p), w) for p, w in programs],
-                                        parsed.inputs, k, method, use_stored)
-            for i, out in enumerate(result.outputs):
-                if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
-                    result.outputs[i] = fewshot.fallback(out)
-            result.compiled = fewshot.compiled
+            job = _VectorJob(result, [(self._pairs(p), w) for p, w in programs], fewshot)
+            if defer is not None:  # query_many runs the jobs of a batch together
+                defer.append(job)
+                return result
+            job.finish(run_vector(word_space(), job.programs, parsed.inputs, k, method, use_stored))
         else:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             result.compiled = fewshot.compiled

@@ -45,7 +45,7 @@ def test_query_text_json_and_explain(seeded_path):
     e = run("--db", seeded_path, "query", "past tense of go", "--explain").output
     assert "1. parse" in e and "2. retrieve" in e and "3. execute" in e and "went" in e
     none = run("--db", seeded_path, "query", "what's the weather in Oslo")
-    assert none.exit_code == 0 and none.output.startswith("no program:")
+    assert none.exit_code == 1 and none.output.startswith("no program:")
 
 
 def test_add_show_remove_export_import(tmp_path):

@@ -77,7 +77,7 @@ def test_exit_codes_answer_none_error(seeded_path):
     bad = run("--db", seeded_path, "query", "plural of qwxzzy")
     assert bad.exit_code == 2 and "qwxzzy: error:" in bad.output
     assert run("--db", seeded_path, "show", "no-such-program").exit_code == 2
-    assert "Exit status: 0 every prompt answered; 1 no answer" in run("query", "--help").output
+    assert "Exit status: 0 every prompt answered; 1 no answer (no program fits" in run("query", "--help").output
     assert "Exit status:" in run("--help").output
 
 

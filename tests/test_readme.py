@@ -123,3 +123,20 @@ def test_transcript(transcript: Transcript, template: Path, tmp_path: Path):
         assert matches(step.expected, actual), (
             f"{transcript.where}: `$ {step.command}` (exit {p.returncode}) printed:\n" + "\n".join(actual) +
             "\n--- the README shows:\n" + "\n".join(step.expected))
+
+
+def test_python_api_example(template: Path, tmp_path: Path):
+    """The README's Python API block, on a copy of the seeded database (its LLM line needs a server)."""
+    from progdb import ProgramDB
+
+    shutil.copytree(template, tmp_path / "db")
+    db = ProgramDB(path=str(tmp_path / "db"))
+    db.add(name="fem", keys=["female of {word}"], examples=[("king", "queen"), ("boy", "girl")])
+    r = db.query("female of nephew")
+    assert (r.mode, r.programs[0].name, r.outputs[0].answer) == ("nearest", "fem", "niece")
+    assert db.compile("make this sound like Shakespeare: see you soon").compiled[0].messages
+    assert db.get("fem").keys == ["female of {word}"] and "fem" in {p["name"] for p in db.list()}
+    assert '"name":"fem"' in db.export()
+    db.remove("fem")
+    readme = (ROOT / "README.md").read_text()
+    assert "r.mode, r.programs[0].name, r.outputs[0].answer   # ('nearest', 'fem', 'niece')" in readme
