@@ -19,7 +19,7 @@ def run(*args, input=None):
 def test_list_and_show_seeded(seeded_path):
     r = run("--db", seeded_path, "list", "--json")
     assert r.exit_code == 0, r.output
-    rows = json.loads(r.output)
+    rows = json.loads(r.stdout)
     names = {row["name"] for row in rows}
     assert len(rows) >= 25
     for required in ("plural", "male-to-female", "past-tense", "present-participle", "comparative",
@@ -31,7 +31,7 @@ def test_list_and_show_seeded(seeded_path):
     assert set(rows[0]) == {"name", "kind", "n_keys", "n_examples", "description"}
     text = run("--db", seeded_path, "list").output
     assert text.splitlines()[0].split()[:4] == ["name", "kind", "keys", "examples"]
-    shown = json.loads(run("--db", seeded_path, "show", "plural", "--json").output)
+    shown = json.loads(run("--db", seeded_path, "show", "plural", "--json").stdout)
     assert shown["name"] == "plural" and shown["license"] and shown["source"]
     assert {"input": "mouse", "output": "mice"} in shown["examples"]
     assert "plural (vector)" in run("--db", seeded_path, "show", "plural").output
@@ -40,7 +40,7 @@ def test_list_and_show_seeded(seeded_path):
 def test_query_text_json_and_explain(seeded_path):
     r = run("--db", seeded_path, "query", "past tense of go")
     assert r.exit_code == 0 and "go -> went" in r.output
-    d = json.loads(run("--db", seeded_path, "query", "past tense of go", "-k", "3", "--json").output)
+    d = json.loads(run("--db", seeded_path, "query", "past tense of go", "-k", "3", "--json").stdout)
     assert d["mode"] == "nearest" and len(d["outputs"][0]["candidates"]) == 3
     e = run("--db", seeded_path, "query", "past tense of go", "--explain").output
     assert "1. parse" in e and "2. retrieve" in e and "3. execute" in e and "went" in e
@@ -56,20 +56,20 @@ def test_add_show_remove_export_import(tmp_path):
             "--example", "king", "queen", "--examples", str(pairs), "-d", "male to female")
     assert r.exit_code == 0, r.output
     assert "added fem (vector, 2 keys, 4 examples)" in r.output
-    assert json.loads(run("--db", db, "list", "--json").output)[0]["n_examples"] == 4
+    assert json.loads(run("--db", db, "list", "--json").stdout)[0]["n_examples"] == 4
     assert run("--db", db, "query", "female of nephew").output.splitlines()[1] == "nephew -> niece"
     grown = run("--db", db, "add", "fem", "--key", "feminine of {word}", "--example", "duke", "duchess")
     assert grown.exit_code == 0 and grown.output.startswith("grew fem (+1 keys, +1 examples")
     assert run("--db", db, "add", "fem", "--key", "feminine {word}", "--example", "duke", "duchess",
                "--replace").exit_code == 0
-    assert json.loads(run("--db", db, "show", "fem", "--json").output)["keys"] == ["feminine {word}"]
+    assert json.loads(run("--db", db, "show", "fem", "--json").stdout)["keys"] == ["feminine {word}"]
     out = tmp_path / "all.jsonl"
     assert run("--db", db, "export", "-o", str(out)).exit_code == 0
     db2 = str(tmp_path / "db2")
     assert run("--db", db2, "--no-seed", "import", str(out)).exit_code == 0
     assert run("--db", db2, "export").stdout == out.read_text()
     assert run("--db", db, "remove", "fem").output == "removed fem\n"
-    assert json.loads(run("--db", db, "list", "--json").output) == []
+    assert json.loads(run("--db", db, "list", "--json").stdout) == []
     assert "no program named 'fem'" in run("--db", db, "remove", "fem").output
 
 
@@ -85,7 +85,7 @@ def test_add_program_file(tmp_path):
     (tmp_path / "whisper.json").write_text(json.dumps(card))
     r = run("--db", str(tmp_path / "db"), "add", str(tmp_path / "whisper.json"))
     assert r.exit_code == 0 and "added whisper (fewshot, 1 keys, 2 examples)" in r.output
-    doc = json.loads(run("--db", str(tmp_path / "db"), "compile", "whisper STOP NOW", "--format", "json").output)
+    doc = json.loads(run("--db", str(tmp_path / "db"), "compile", "whisper STOP NOW", "--format", "json").stdout)
     assert doc["program"] == "whisper" and doc["messages"][0]["content"].startswith("Whisper it.")
     assert {e["input"] for e in doc["examples"]} == {"HI THERE", "GO ON"}
     bad = tmp_path / "bad.yaml"
@@ -151,6 +151,6 @@ def test_server_mode_from_the_command_line(chroma_server, tmp_path):
     f.write_text("walk\twalked\njump\tjumped\nplay\tplayed\nlook\tlooked\n")
     r = run("--server", chroma_server, "--no-seed", "add", "pastish", "--key", "pastify {word}", "--examples", str(f))
     assert r.exit_code == 0, r.output
-    d = json.loads(run("--server", chroma_server, "query", "pastify talk", "--json").output)
+    d = json.loads(run("--server", chroma_server, "query", "pastify talk", "--json").stdout)
     assert d["programs"][0]["name"] == "pastish" and d["outputs"][0]["answer"] == "talked"
     assert "cannot reach the chroma server" in run("--server", "http://127.0.0.1:1", "list").output

@@ -104,7 +104,7 @@ def test_query_dash_reads_one_prompt_per_line(seeded_path, tmp_path):
     r = run("--db", seeded_path, "query", "--file", str(f))
     assert r.exit_code == 1 and len(r.output.splitlines()) == 2
     # the batch answers what the one-at-a-time query answers
-    one = json.loads(run("--db", seeded_path, "query", "--json", "past tense of go").output)
+    one = json.loads(run("--db", seeded_path, "query", "--json", "past tense of go").stdout)
     assert json.loads(r.output.splitlines()[0]) == one
 
 
@@ -121,7 +121,7 @@ def test_eval_analogies_and_import_on_a_bats_shaped_folder(tmp_path):
         "france\tparis\ngermany\tberlin\njapan\ttokyo\nitaly\trome\nspain\tmadrid\negypt\tcairo\n")
     r = run("eval", "analogies", str(root), "--json", "-m", "average")
     assert r.exit_code == 0, r.output
-    report = json.loads(r.output)
+    report = json.loads(r.stdout)
     assert set(report["per_category"]) == {"I01 [noun - plural_reg]", "E01 [country - capital]"}
     imported = run("--db", str(tmp_path / "db"), "--no-seed", "import", str(root), "--json")
     assert imported.exit_code == 0, imported.output
@@ -135,12 +135,12 @@ def test_add_grows_an_existing_program_and_replace_says_what_it_drops(tmp_path):
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("input,output\nking,queen\nbrother,sister\nson,daughter\n")
     assert run("--db", db, "--no-seed", "import", str(pairs), "--program", "fem").exit_code == 0
-    assert json.loads(run("--db", db, "show", "fem", "--json").output)["keys"] == ["fem"]
+    assert json.loads(run("--db", db, "show", "fem", "--json").stdout)["keys"] == ["fem"]
     r = run("--db", db, "add", "fem", "--key", "female of {word}", "-d", "The female form of a word.",
             "--example", "uncle", "aunt")
     assert r.exit_code == 0, r.output
     assert r.output.startswith("grew fem (+1 keys, +1 examples; now vector, 2 keys, 4 examples)")
-    card = json.loads(run("--db", db, "show", "fem", "--json").output)
+    card = json.loads(run("--db", db, "show", "fem", "--json").stdout)
     assert card["keys"] == ["fem", "female of {word}"] and card["description"] == "The female form of a word."
     assert {"input": "uncle", "output": "aunt"} in card["examples"] and len(card["examples"]) == 4
     assert run("--db", db, "add", "fem", "--key", "female of {word}").output.startswith("unchanged fem")

@@ -76,14 +76,14 @@ def test_every_pairs_format(tmp_path):
     db = str(d / "db")
     r = run("--db", db, "--no-seed", "import", *files.values(), d / "bats", "--program", "fem", "--json")
     assert r.exit_code == 0, r.output
-    summary = json.loads(r.output)
+    summary = json.loads(r.stdout)
     assert summary["added"] == 12 and summary["rejected"] == 0
     # (auto-detected, the fv file is plain json: its rows have no program, so they take --program)
     assert sorted(summary["created"]) == ["capital-world", "fem", "i01-noun-plural", "pl"]
-    listed = {p["name"]: p for p in json.loads(run("--db", db, "list", "--json").output)}
+    listed = {p["name"]: p for p in json.loads(run("--db", db, "list", "--json").stdout)}
     assert listed["fem"]["n_examples"] == 5 and listed["fem"]["kind"] == "vector"
     assert run("--db", db, "import", files["fv"], "--format", "fv").output.startswith("1 added")
-    assert json.loads(run("--db", db, "show", "capital-world", "--json").output)["keys"] == ["capital world"]
+    assert json.loads(run("--db", db, "show", "capital-world", "--json").stdout)["keys"] == ["capital world"]
 
 
 def test_reimport_adds_nothing_and_one_output_updates_in_place(tmp_path):
@@ -147,7 +147,7 @@ def test_bad_rows_stop_the_import_naming_file_and_line(tmp_path, content, messag
     r = run("--db", db, "--no-seed", "import", f)
     assert r.exit_code == 2 and str(f) in r.stderr and message in r.stderr, r.output
     assert r.stdout == "" and r.stderr.strip().splitlines()[-1].startswith("Error: ")
-    assert json.loads(run("--db", db, "list", "--json").output) == []  # nothing of the bad batch stored
+    assert json.loads(run("--db", db, "list", "--json").stdout) == []  # nothing of the bad batch stored
 
 
 def test_no_create_and_skip_bad_write_the_rejects(tmp_path):
@@ -160,12 +160,12 @@ def test_no_create_and_skip_bad_write_the_rejects(tmp_path):
     rejects = tmp_path / "rejects.jsonl"
     r = run("--db", db, "import", f, "--no-create", "--skip-bad", "--rejects", rejects, "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["added"] == 2 and json.loads(r.output)["rejected"] == 2
+    assert json.loads(r.stdout)["added"] == 2 and json.loads(r.stdout)["rejected"] == 2
     bad = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert [(b["line"], b["reason"]) for b in bad] == [(3, "program 'ghost' does not exist (--no-create)"),
                                                       (4, "field 'output' is empty")]
     assert bad[0]["file"] == str(f) and bad[1]["text"] == "fem,lord,"
-    names = [p["name"] for p in json.loads(run("--db", db, "list", "--json").output)]
+    names = [p["name"] for p in json.loads(run("--db", db, "list", "--json").stdout)]
     assert names == ["fem"]
 
 
@@ -201,6 +201,8 @@ def test_kill_9_mid_import_then_rerun_stores_every_pair_once(tmp_path):
         proc = subprocess.Popen(cmd, env=dict(env, PROGDB_IMPORT_TRACE="1"), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
         # After the first write (so a crash can lose something), at a random moment: often mid-write.
+        line = proc.stderr.readline()
+        assert line.startswith("progdb: creating a new database at "), line  # said before any work
         assert proc.stderr.readline().strip() == "progdb: written"
         time.sleep(rng.uniform(0.0, 1.5))
         proc.send_signal(signal.SIGKILL)
@@ -298,7 +300,7 @@ def test_a_json_list_is_read_one_item_at_a_time(tmp_path, monkeypatch):
     broken = _write(tmp_path / "b.json", '[{"input": "a", "output": "b"},\n {"input": "c" "output": "d"}]')
     with pytest.raises(ProgdbError, match=r"b.json, line 2: not valid JSON"):
         list(read_rows(broken, "json", "p"))
-    with pytest.raises(ProgdbError, match=r"line 1: not valid JSON \(the list is not closed\)"):
+    with pytest.raises(ProgdbError, match=r"line 1: not valid JSON \(the list is not closed; the file ends inside the list"):
         list(read_rows(_write(tmp_path / "open.json", '[{"input": "a", "output": "b"}'), "json", "p"))
     monkeypatch.setattr(bulk, "JSON_CHUNK", 1 << 20)
     big = tmp_path / "big.json"

@@ -121,9 +121,9 @@ def test_bats_alternatives_each_a_pair_and_the_cli(tmp_path):
     db = str(tmp_path / "db")
     r = run("--db", db, "--no-seed", "import", d, "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["added"] == 5
+    assert json.loads(r.stdout)["added"] == 5
     assert run("--db", db, "import", d).output.startswith("0 added, 0 updated, 5 unchanged")
-    shown = json.loads(run("--db", db, "show", "i02-noun-plural-irreg", "--json").output)
+    shown = json.loads(run("--db", db, "show", "i02-noun-plural-irreg", "--json").stdout)
     assert [(e["input"], e["output"]) for e in shown["examples"]] == [
         ("octopus", "octopi"), ("octopus", "octopuses"), ("mouse", "mice"), ("cactus", "cacti"), ("cactus", "cactuses")]
     # The text and --json answers of a stored input with two outputs.
@@ -133,7 +133,7 @@ def test_bats_alternatives_each_a_pair_and_the_cli(tmp_path):
     assert run("--db", db, "import", f, "-p", "syn").output.startswith("1 added, 0 updated, 0 unchanged")
     r = run("--db", db, "query", "synonym of big")
     assert "big -> large / huge (stored example)" in r.output.splitlines(), r.output
-    out = json.loads(run("--db", db, "query", "synonym of big", "--json").output)["outputs"][0]
+    out = json.loads(run("--db", db, "query", "synonym of big", "--json").stdout)["outputs"][0]
     assert (out["answer"], out["answers"]) == ("large", ["large", "huge"])
     # --one-output
     f.write_text("big\tenormous\n", encoding="utf-8")

@@ -106,7 +106,7 @@ def test_plot_through_the_cli(seeded_path, tmp_path, monkeypatch):
     assert_png(tmp_path / "male-to-female.png")
     r = run("--db", seeded_path, "plot", "past-tense", "--limit", "12", "--out", "pt.svg", "--json")
     assert r.exit_code == 0, r.output
-    summary = json.loads(r.output)
+    summary = json.loads(r.stdout)
     assert summary["out"] == "pt.svg" and summary["arrows"] == 12 and len(summary["outliers"]) == 5
     assert (tmp_path / "pt.svg").read_text().lstrip().startswith("<?xml")
 
@@ -123,7 +123,7 @@ def test_compare_cosine_is_the_stored_offsets_cosine(seeded, seeded_path, tmp_pa
     r = run("--db", seeded_path, "plot", "--compare", "plural", "past-tense", "--out", str(tmp_path / "c.png"),
             "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["programs"] == ["plural", "past-tense"]
+    assert json.loads(r.stdout)["programs"] == ["plural", "past-tense"]
     assert_png(tmp_path / "c.png")
 
 
@@ -174,7 +174,7 @@ def test_map_through_the_cli(seeded_path, tmp_path, monkeypatch):
     assert_png(tmp_path / "progdb-map.png")
     r = run("--db", seeded_path, "map", "--query", "translate to french or spanish: cat", "--out", "q.png", "--json")
     assert r.exit_code == 0, r.output
-    summary = json.loads(r.output)
+    summary = json.loads(r.stdout)
     assert summary["programs"] == len(summary["labels"]) >= 25 and summary["query"]["mode"] == "interpolated"
     assert sum(line["weight"] for line in summary["query"]["lines"]) == pytest.approx(1.0, abs=1e-3)
 

@@ -3,7 +3,7 @@ must print what it shows.
 
 A transcript is a fenced block whose lines start with `$ progdb`; the lines after a command, up to
 the next command, are its output (stdout and stderr, as a terminal shows them). Elided output is
-marked: a line that starts with `…` stands for any number of lines (`…(three more turns)…`), and
+marked: a line that starts with `…` (after its indent) stands for any number of lines (`…(three more turns)…`), and
 an expected line ending in ` …` matches any line that starts with the text before it. A `# comment`
 at the end of a command is the shell's. Each block runs in its own scratch folder, against its own
 copy of one seeded database (seeded once per test run), with the repository's docs/examples/
@@ -74,7 +74,7 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     if not expected:
         return not actual
     head, rest = expected[0], expected[1:]
-    if head.startswith(ELIDED):
+    if head.lstrip().startswith(ELIDED):
         return any(matches(rest, actual[i:]) for i in range(len(actual) + 1))
     if not actual:
         return False
@@ -95,6 +95,7 @@ def test_the_readme_has_transcripts():
 def test_elision_rules():
     assert matches(["a", "…(two more)…", "d"], ["a", "b", "c", "d"])
     assert matches(["a", "…", "b"], ["a", "b"])
+    assert matches(["a", "  …(indented)…", "b"], ["a", "x", "b"])
     assert not matches(["a", "b"], ["a", "b", "c"])
     assert matches(["cand: x 1.0, …"], ["cand: x 1.0, y 0.5"])
     assert not matches(["cand: x 1.0, …"], ["cand: z 1.0"])

@@ -311,16 +311,16 @@ def test_cli_import_fit_show_and_set(tmp_path):
     r = runner.invoke(cli, db + ["import", CLINC, "--format", "clinc", "--split", "train"])
     assert r.exit_code == 0 and "imported 9 programs" in r.output, r.output
     r = runner.invoke(cli, db + ["fit", CLINC, "--format", "clinc", "--split", "val", "--json"])
-    assert r.exit_code == 0 and json.loads(r.output)["router"] == "classifier", r.output
+    assert r.exit_code == 0 and json.loads(r.stdout)["router"] == "classifier", r.output
     r = runner.invoke(cli, db + ["fit", "--set", "router_threshold=0.42"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, db + ["show", "--calibration", "--json"])
-    cal = json.loads(r.output)
+    cal = json.loads(r.stdout)
     assert cal["router_threshold"] == 0.42 and cal["fit"]["n"] == 100
     r = runner.invoke(cli, db + ["fit", "--set", "cutoff=1"])
     assert r.exit_code != 0 and "unknown field 'cutoff'" in r.output
     r = runner.invoke(cli, db + ["query", "--json", "what's the weather like in Paris today"])
-    out = json.loads(r.output)
+    out = json.loads(r.stdout)
     assert out["kind"] == "intent" and out["programs"][0]["name"] == "weather"
 
 
@@ -328,5 +328,5 @@ def test_cli_eval_routes_json():
     r = CliRunner().invoke(cli, ["eval", "routes", CLINC, "--format", "clinc", "--train-split", "train",
                                  "--fit-split", "val", "--test-split", "test", "--json"])
     assert r.exit_code == 0, r.output
-    report = json.loads(r.output)
+    report = json.loads(r.stdout)
     assert report["n"] == 100 and 0 <= report["oos_recall"] <= 1 and report["fit"]["n"] == 100
