@@ -23,7 +23,7 @@ EXIT_CODES_HELP = ("Exit status: 0 every prompt answered; 1 no answer (no progra
                    "space, an unreachable LLM). A batch exits with the worst status of its prompts.")
 
 
-class ProgdbError2(click.ClickException):
+class CommandError(click.ClickException):
     """A failure: one line on stderr, exit status 2."""
     exit_code = EXIT_ERROR
 
@@ -36,7 +36,7 @@ class ProgdbGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ProgdbError as exc:
-            raise ProgdbError2(str(exc)) from None
+            raise CommandError(str(exc)) from None
         except click.ClickException as exc:
             if type(exc) is click.ClickException:
                 exc.exit_code = EXIT_ERROR
@@ -47,7 +47,7 @@ class ProgdbGroup(click.Group):
             if os.environ.get("PROGDB_DEBUG"):
                 raise
             text = " ".join(f"{type(exc).__name__}: {exc}".split())
-            raise ProgdbError2(text if len(text) <= 300 else text[:299] + "…") from None
+            raise CommandError(text if len(text) <= 300 else text[:299] + "…") from None
 
 
 def _db(ctx: click.Context):
