@@ -83,8 +83,9 @@ def input_slots(slots: list[str]) -> list[str]:
     return named if named else list(slots)
 
 
-def program_from_dict(d: dict, where: str = "program") -> Program:
-    """Build and validate a program from a card-like dict; `where` names the source for errors."""
+def program_from_dict(d: dict, where: str = "program", check: bool = True) -> Program:
+    """Build and validate a program from a card-like dict; `where` names the source for errors.
+    check=False skips `validate` (a stored card was validated when it was written)."""
     if not isinstance(d, dict):
         raise ProgdbError(f"{where}: expected a JSON object")
     unknown = set(d) - set(CARD_FIELDS)
@@ -113,7 +114,8 @@ def program_from_dict(d: dict, where: str = "program") -> Program:
         source=d.get("source") or "",
         license=d.get("license") or "",
     )
-    validate(prog, where)
+    if check:
+        validate(prog, where)
     return prog
 
 
@@ -155,9 +157,9 @@ def validate(prog: Program, where: str = "program") -> None:
         raise ProgdbError(f"{where}: a vector program needs example pairs")
 
 
-def parse_card(line: str, where: str) -> Program:
+def parse_card(line: str, where: str, check: bool = True) -> Program:
     try:
         d = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ProgdbError(f"{where}: {json_reason(exc)}") from None
-    return program_from_dict(d, where)
+    return program_from_dict(d, where, check)
