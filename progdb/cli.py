@@ -58,7 +58,7 @@ def _db(ctx: click.Context):
         from .db import ProgramDB
 
         obj["db"] = ProgramDB(path=obj["path"], server=obj["server"], seed=obj["seed"],
-                              on_create=lambda text: click.echo(f"progdb: {text}", err=True))
+                              notice=lambda text: click.echo(f"progdb: {text}", err=True))
     return obj["db"]
 
 

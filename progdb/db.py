@@ -190,8 +190,9 @@ class QueryResult:
 
 class ProgramDB:
     def __init__(self, path: str | None = None, server: str | None = None, seed: bool = True,
-                 namespace: str | None = None, on_create: Callable[[str], None] | None = None):
-        """on_create(text) is told, before the work starts, when a new database is created (and seeded)."""
+                 namespace: str | None = None, notice: Callable[[str], None] | None = None):
+        """notice(text) is told, before the work starts, when a new database is created (and
+        seeded) or an older one is migrated: the slow first opens."""
         if path and server:
             raise ProgdbError("choose either a database path or a server, not both")
         chosen = path or (None if server else os.environ.get("PROGDB_DB"))
@@ -214,12 +215,15 @@ class ProgramDB:
         self._example_vec_cache: dict = {}
         self._cards: dict[str, tuple[bytes, Program]] = {}
         if self.store.needs_migration():  # made by an older progdb: store.migrate
+            if notice is not None:
+                notice(f"migrating the database at {self.store.location} to this version's layout (one record "
+                       "per pair; once, about a minute for the built-in library)")
             with self._writing():
                 self.store.migrate()
         if self.store.is_new:
-            if on_create is not None:
+            if notice is not None:
                 where = self.store.location
-                on_create(f"creating a new database at {where}" +
+                notice(f"creating a new database at {where}" +
                           (f", seeded with the built-in library ({len(list(seeds_dir().glob('*.json')))} "
                            "programs; about a minute the first time on a 2-core machine, 15-20 s once "
                            "its embeddings are cached)" if seed else ", empty (--no-seed)"))
