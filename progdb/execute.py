@@ -51,7 +51,7 @@ class WordProgram:
         for a, b in pairs:
             outputs = self.stored.setdefault(a.strip().lower(), [])
             outputs += [b] if b not in outputs else []
-            self.spelling.setdefault(b if b.isalpha() and b.islower() else canonical(b), b)
+            self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in pairs]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
 

@@ -62,7 +62,7 @@ class PairSet:
         self.targets = space.vectors([rb for _, (_, rb) in kept])
         self.diffs = self.targets - self.sources
         # kept by `without`: folds need not re-tokenise
-        self.outputs = [b if b.isalpha() and b.islower() else canonical(b) for _, b in self.pairs]
+        self.outputs = [canonical(b) for _, b in self.pairs]
 
     def without(self, drop: set[str]) -> "PairSet":
         """The pairs whose input is not in `drop`: one leave-one-out fold, with no re-embedding."""

@@ -87,10 +87,6 @@ def sample_order(x: str) -> int:
     return zlib.crc32(b"sample\x00" + x.encode())
 
 
-def _canonical_fast(a: str) -> str:
-    return a if a.isalpha() and a.islower() else canonical(a)  # a lower-case letters-only word is its own token
-
-
 def bounded_pairs(space: WordSpace, pairs: list[tuple[str, str]], bound: int | None) -> list[tuple[str, str]]:
     """The usable pairs of the first inputs in sample_order, every pair of an input, until `bound`
     pairs are taken (at least one input; None: every usable pair). Nested: the sample at a smaller
@@ -100,7 +96,7 @@ def bounded_pairs(space: WordSpace, pairs: list[tuple[str, str]], bound: int | N
         return space.usable(pairs)
     by_input: dict[str, list[tuple[str, str]]] = {}
     for a, b in pairs:
-        by_input.setdefault(_canonical_fast(a), []).append((a, b))
+        by_input.setdefault(canonical(a), []).append((a, b))
     out: list[tuple[str, str]] = []
     for x in sorted(by_input, key=sample_order):
         if out and len(out) >= bound:

@@ -23,6 +23,8 @@ def tokens(phrase: str) -> list[str]:
 
 def canonical(phrase: str) -> str:
     """A phrase as the word space sees it: its tokens, lower-cased, one space apart."""
+    if phrase.isalpha() and phrase.islower():  # one token already: most words of a large program
+        return phrase
     return " ".join(tokens(phrase))
 
 
