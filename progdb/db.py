@@ -24,7 +24,7 @@ from .fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, examp
 from .llm import Endpoint
 from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
 from .parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
-from .program import Example, Program, key_text, parse_card, validate
+from .program import Example, Program, key_text, outputs_by_input, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
 from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
 from .library import load_seeds, seeds_dir
@@ -75,12 +75,6 @@ def default_db_path() -> str:
     return str(Path(user_data_dir("progdb")) / "db")
 
 
-def _chunks(items: Iterable, n: int) -> Iterator[list]:
-    it = iter(items)
-    while chunk := list(islice(it, n)):
-        yield chunk
-
-
 def _key_texts(prompt: str, templates) -> list[str]:
     """The key texts query() will embed for this prompt: its parsed key, or the whole prompt and
     every candidate cut's key (as parse asks score_keys)."""
@@ -101,8 +95,13 @@ def _copied(program: Program) -> Program:
 class _VectorJob:
     """A word program's run, waiting for its outputs (query_many runs many at once)."""
 
-    def __init__(self, result: QueryResult, programs: list[tuple[WordProgram, float]], fewshot: "_FewshotRun"):
+    def __init__(self, result: QueryResult, programs: list[tuple[WordProgram, float]], fewshot: "_FewshotRun",
+                 options: tuple):
         self.result, self.programs, self.fewshot = result, programs, fewshot
+        self.options = options  # run_vector's k, method, use_stored
+
+    def run(self) -> None:
+        self.finish(run_vector(word_space(), self.programs, self.result.inputs, *self.options))
 
     def finish(self, outputs: list[Output]) -> None:
         for i, out in enumerate(outputs):
@@ -343,14 +342,20 @@ class ProgramDB:
             lease.release()
 
     @staticmethod
-    def _check_vector(program: Program) -> None:
-        """A program forced to be vector must mostly be words of the word space: sentence pairs
-        stored as arithmetic would answer nonsense."""
+    def _word_pairs(program: Program) -> tuple[int, int]:
+        """(pairs that are words or short phrases of the word space the pair changes, all pairs):
+        sentences are text, even when every word of them is in the word space."""
         pairs = program.pairs()
         short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= PHRASE_WORDS]
-        inside = len(word_space().usable(short))
-        if pairs and inside <= VECTOR_SHARE * len(pairs):
-            raise ProgdbError(f"program '{program.name}': kind vector, but only {inside} of its {len(pairs)} pairs "
+        return len(word_space().usable(short)), len(pairs)
+
+    @classmethod
+    def _check_vector(cls, program: Program) -> None:
+        """A program forced to be vector must mostly be words of the word space: sentence pairs
+        stored as arithmetic would answer nonsense."""
+        inside, total = cls._word_pairs(program)
+        if total and inside <= VECTOR_SHARE * total:
+            raise ProgdbError(f"program '{program.name}': kind vector, but only {inside} of its {total} pairs "
                               "are words of the word space that the pair changes; use --kind fewshot (or auto)")
 
     def grow(self, program: Program, kind_given: bool = False) -> tuple[Program, dict]:
@@ -391,16 +396,12 @@ class ProgramDB:
                     break
         return found
 
-    @staticmethod
-    def detect_kind(program: Program) -> str:
+    @classmethod
+    def detect_kind(cls, program: Program) -> str:
         """vector when most pairs are words (or short phrases) of the word space that the pair
-        changes; sentences are text, even when every word of them is in the word space."""
-        pairs = program.pairs()
-        if not pairs:
-            return "fewshot"
-        short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= PHRASE_WORDS]
-        inside = len(word_space().usable(short))
-        return "vector" if inside > VECTOR_SHARE * len(pairs) else "fewshot"
+        changes (_word_pairs); fewshot otherwise, and without pairs."""
+        inside, total = cls._word_pairs(program)
+        return "vector" if total and inside > VECTOR_SHARE * total else "fewshot"
 
     def remove(self, name: str) -> None:
         self.get(name)
@@ -453,9 +454,10 @@ class ProgramDB:
     def export(self, out: IO[str] | None = None, names: list[str] | None = None) -> str:
         """Program cards as JSON lines: every program, or those named (in name order)."""
         if names is not None:
-            for name in names:
-                self.get(name)  # an unknown name is an error, not an empty export
             cards = [self.store.card(name) for name in sorted(set(names))]
+            missing = [name for name, card in zip(sorted(set(names)), cards) if card is None]
+            if missing:  # an unknown name is an error, not an empty export
+                raise ProgdbError(f"no program named '{missing[0]}'")
         else:
             cards = self.store.cards()
         text = "".join(card + "\n" for card in cards)
@@ -718,10 +720,10 @@ class ProgramDB:
         """(prompt, query(prompt)) for many prompts, in order, embedding and searching each batch's
         key texts together (bench/batch_query.py). A prompt that fails gives its ProgdbError
         instead of stopping the rest."""
+        from .importer import batched
+
         lookup = KeyLookup(self.store)  # shared by the chunks: prompts repeat their key texts
-        k, method, use_stored = options.get("k", 5), options.get("method", DEFAULT_METHOD), \
-            options.get("use_stored", True)
-        for chunk in _chunks(prompts, batch):
+        for chunk in batched(prompts, batch):
             lookup.trim()
             templates = self._template_list()
             texts = []
@@ -741,10 +743,10 @@ class ProgramDB:
             # pass over the word matrix instead of one per prompt.
             groups: dict[tuple, list[_VectorJob]] = {}
             for job in jobs:
-                groups.setdefault(tuple((id(wp), w) for wp, w in job.programs), []).append(job)
+                groups.setdefault((tuple((id(wp), w) for wp, w in job.programs), job.options), []).append(job)
             for group in groups.values():
                 inputs = [text for job in group for text in job.result.inputs]
-                outputs = iter(run_vector(word_space(), group[0].programs, inputs, k, method, use_stored))
+                outputs = iter(run_vector(word_space(), group[0].programs, inputs, *group[0].options))
                 for job in group:
                     job.finish([next(outputs) for _ in job.result.inputs])
             yield from zip(chunk, answers)
@@ -813,11 +815,11 @@ class ProgramDB:
                 steps = [self._pairs(self.get(m.name)) for m in chain[0]]
                 result.outputs = [run_chain(word_space(), steps, chain[1], k, method, use_stored)]
                 return result
-            job = _VectorJob(result, [(self._pairs(p), w) for p, w in programs], fewshot)
+            job = _VectorJob(result, [(self._pairs(p), w) for p, w in programs], fewshot, (k, method, use_stored))
             if defer is not None:  # query_many runs the jobs of a batch together
                 defer.append(job)
                 return result
-            job.finish(run_vector(word_space(), job.programs, parsed.inputs, k, method, use_stored))
+            job.run()
         else:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             result.compiled = fewshot.compiled
@@ -958,10 +960,7 @@ class _FewshotRun:
         if len(programs) > 1:
             names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
             self.instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
-        self.stored: dict[str, list[str]] = {}  # input -> every stored output of it
-        for e in lead.examples if len(programs) == 1 and use_stored else []:
-            outputs = self.stored.setdefault(e.input.strip().lower(), [])
-            outputs += [e.output] if e.output not in outputs else []
+        self.stored = outputs_by_input(lead.pairs()) if len(programs) == 1 and use_stored else {}
         self.compiled: list[Compiled] = []
 
     def compile(self, text: str) -> Compiled:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import ProgdbError
-from .program import Program
+from .program import Program, outputs_by_input
 from .word_methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from .wordspace import WordSpace, canonical, tokens
 
@@ -46,11 +46,9 @@ class WordProgram:
         self._fitted: dict[str, Fitted] = {}
         self._ranker = False  # not trained yet (None: too few pairs)
         self.note: str | None = None  # why the method asked for did not answer
-        self.stored: dict[str, list[str]] = {}  # lower-case input -> its stored outputs, in order
+        self.stored = outputs_by_input(pairs)  # lower-case input -> its stored outputs, in order
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
-        for a, b in pairs:
-            outputs = self.stored.setdefault(a.strip().lower(), [])
-            outputs += [b] if b not in outputs else []
+        for _, b in pairs:
             self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in pairs]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2

@@ -59,6 +59,17 @@ class Program:
                 "n_examples": len(self.examples), "description": self.description}
 
 
+def outputs_by_input(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each input (stripped, lower-cased) with every distinct output stored for it, in order: what a
+    stored answer lists (`big -> large / huge`)."""
+    found: dict[str, list[str]] = {}
+    for a, b in pairs:
+        outputs = found.setdefault(a.strip().lower(), [])
+        if b not in outputs:
+            outputs.append(b)
+    return found
+
+
 def key_slots(key: str) -> list[str]:
     return SLOT_RE.findall(key)
 

@@ -12,7 +12,6 @@ copied in, so no transcript writes a tracked file or another block's database.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import shutil
 import subprocess
