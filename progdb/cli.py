@@ -644,6 +644,53 @@ def eval_icl(ctx, paths, shots, as_json):
         click.echo(f"shots {shots}: micro acc@1 {report['micro_acc1']:.3f}, macro acc@1 {report['macro_acc1']:.3f}")
 
 
+@eval_.command("prompts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", default="test", show_default=True, help="Split to report ('all' for every split).")
+@click.option("--failures", is_flag=True, help="Also list the prompts answered wrongly.")
+@json_option
+@click.pass_context
+def eval_prompts(ctx, file, split, failures, as_json):
+    """Natural prompts against this database: right program, right inputs, right answer, and
+    out-of-scope prompts refused; beside them the plain similarity router on the same prompts.
+
+    FILE is JSON lines: {"prompt", "program" (null when no program serves it), "inputs",
+    "answers" (per input, the accepted answers), "split"}; bench/prompts/prompts.jsonl is ours."""
+    from .prompt_eval import evaluate_prompts, read_prompts
+
+    rows = read_prompts(file)
+    if split != "all":
+        rows = [r for r in rows if r["split"] == split]
+        if not rows:
+            raise ProgdbError(f"{file}: no prompts in the split '{split}'")
+    report = evaluate_prompts(_db(ctx), rows)
+    if as_json:
+        _echo_json(report)
+        return
+    for name, s in report["splits"].items():
+        b = s["baseline"]
+        click.echo(f"split {name}: {s['n']} prompts ({s['n_word']} word, {s['n_text']} text, "
+                   f"{s['n_out_of_scope']} out of scope)")
+        click.echo(f"  {'':<22}{'progdb':>8}{'similarity router':>20}")
+        click.echo(f"  {'word: program':<22}{_num(s['word']['program']):>8}{_num(b['word_program']):>20}")
+        click.echo(f"  {'word: input':<22}{_num(s['word']['input']):>8}{'-':>20}")
+        click.echo(f"  {'word: answer':<22}{_num(s['word']['answer']):>8}{'-':>20}")
+        click.echo(f"  {'text: program':<22}{_num(s['text']['program']):>8}{_num(b['text_program']):>20}")
+        click.echo(f"  {'text: program+input':<22}{_num(s['text']['answer']):>8}{'-':>20}")
+        click.echo(f"  {'out of scope refused':<22}{_num(s['out_of_scope_refused']):>8}"
+                   f"{_num(b['out_of_scope_refused']):>20}")
+    if failures:
+        for d in report["prompts"]:
+            wrong = d.get("answer_ok") is False if d["program"] else not d["refused"]
+            if wrong:
+                click.echo(f"  line {d['line']}: {d['prompt']!r}: want {d['program']}, got {d.get('program')} "
+                           f"{d.get('inputs')} -> {d.get('answers', '')}")
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 @eval_.command("routes")
 @click.argument("file", type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["clinc", "snips"]), default="clinc", show_default=True)

@@ -8,7 +8,7 @@ import os
 import time
 from contextlib import contextmanager
 from itertools import islice
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
@@ -31,6 +31,7 @@ from .library import load_seeds, seeds_dir
 from .route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from .router import Router, cached_router, fold_of
 from .slots import cached_tagger
+from .understand import FIT_FLOOR, Choice, Reader
 from .store import Store
 from .wordspace import WordSpace
 
@@ -182,6 +183,7 @@ class QueryResult:
     compiled: list[Compiled] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)  # intent slots: {slot, value, start, end}
     router: str = "similarity"  # how programs were scored: similarity | classifier
+    corrections: list[str] = field(default_factory=list)  # typos read as other words: "plurl -> plural"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -210,6 +212,7 @@ class ProgramDB:
         self._kinds = None
         self._vector_cache = None
         self._router_cache = None
+        self._reader_cache = None
         self._taggers: dict = {}
         self._example_vec_cache: dict = {}
         self._cards: dict[str, tuple[bytes, Program]] = {}
@@ -236,7 +239,7 @@ class ProgramDB:
 
     # -- writing --------------------------------------------------------------------------
     def _reset_caches(self) -> None:
-        self._templates = self._kinds = self._vector_cache = self._router_cache = None
+        self._templates = self._kinds = self._vector_cache = self._router_cache = self._reader_cache = None
         self._taggers = {}
 
     @contextmanager
@@ -573,6 +576,77 @@ class ProgramDB:
                 decisions.append(retrieve.decide(nearest, kinds, cal["threshold"], cal["margin"], exact))
         return decisions
 
+    def _reader(self) -> Reader:
+        """The programs as the request reader sees them: their phrasings (keys, and the prompts a
+        fit learned from), stored out-of-scope prompts, and each program's stored inputs."""
+        if self._reader_cache is None:
+            kinds = self._kind_map()
+            names = sorted(kinds)
+            index = {n: i for i, n in enumerate(names)}
+            labels, texts, vectors = self.store.keys_with_vectors()
+            texts = [key_text(t) for t in texts]
+            more_labels, more_texts, more_vectors = self._learned()
+            negative = [kinds.get(l) == "negative" or l == FIT_NEGATIVE for l in labels + more_labels]
+            all_labels, all_texts = labels + more_labels, texts + more_texts
+            all_vectors = np.vstack([vectors, more_vectors]) if len(more_texts) else vectors
+            keep = [i for i, neg in enumerate(negative) if not neg and all_labels[i] in index]
+            negatives = all_vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
+                np.zeros((0, all_vectors.shape[1] if all_vectors.size else 384), dtype=np.float32)
+            inputs = {n: [e.input for e in self.get(n).examples] for n, k in kinds.items()
+                      if k in retrieve.BLENDABLE}
+            space = word_space()
+            self._reader_cache = Reader(names, kinds, np.array([index[all_labels[i]] for i in keep], dtype=np.int64),
+                                        [all_texts[i] for i in keep], all_vectors[keep], negatives, inputs,
+                                        space, space.index)
+        return self._reader_cache
+
+    def read(self, prompt: str, lookup: "KeyLookup | None" = None, cal: dict | None = None
+             ) -> tuple[Parsed, Retrieval, list[str]]:
+        """The request in a prompt: its reading (key and inputs), the decision on its program,
+        and the typos corrected on the way (understand.py)."""
+        lookup = lookup or KeyLookup(self.store)
+        cal = cal or self.calibration()
+        reader = self._reader()
+        text, corrections = reader.correct_key_words(prompt)
+        readings = reader.readings(text, self._template_list())
+        vectors = lookup.embed([r.key for r in readings] + [text])
+        choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
+        threshold = cal["threshold"]
+        kinds = self._kind_map()
+        candidates = []
+        for ch in choices:
+            if ch.program not in {c.name for c in candidates}:
+                candidates.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
+        if not choices:
+            return parse(prompt, [], None), Retrieval("none", [], [], threshold, "the database holds no programs"), corrections
+        top: Choice = choices[0]
+        parsed = top.reading.parsed(prompt)
+        corrections = corrections + top.corrections
+        if negative >= max(top.key_score, threshold):
+            return parsed, Retrieval("none", [], candidates[:5], threshold,
+                                     f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"), corrections
+        if top.key_score < threshold:
+            return parsed, Retrieval("none", [], candidates[:5], threshold,
+                                     f"nothing stored is close to this prompt (best: {top.program} at "
+                                     f"{top.key_score:.2f}, below the threshold {threshold:.2f})"), corrections
+        if top.fit < FIT_FLOOR:
+            shown = ", ".join(repr(i) for i in top.reading.inputs)
+            return parsed, Retrieval("none", [], candidates[:5], threshold,
+                                     f"the request reads as '{top.program}', but {shown} does not look like "
+                                     f"any of its inputs (fit {top.fit:.2f})"), corrections
+        # The other programs on the same reading may blend with the best (retrieve.decide).
+        same = [ch for ch in choices if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs
+                and ch.fit >= FIT_FLOOR]
+        ranked, seen = [], set()
+        for ch in same:
+            if ch.program not in seen:
+                seen.add(ch.program)
+                ranked.append(ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key))
+        exact = replace(ranked[0]) if ranked[0].score >= retrieve.EXACT else None
+        decision = retrieve.decide(ranked, kinds, threshold, cal["margin"], exact)
+        decision.candidates = candidates[:5]
+        return parsed, decision, corrections
+
     def route_prompts(self, prompts: list[str], router: str | None = None,
                       threshold: float | None = None) -> tuple[list[Parsed], list[Retrieval]]:
         """Parse and route many prompts in one batch (templates and explicit structure; a prompt
@@ -773,24 +847,17 @@ class ProgramDB:
             return self._query_incontext(prompt, *incontext, k=k, method=method, use_stored=use_stored)
         lookup = lookup or KeyLookup(self.store)
         embed, score_keys = lookup.embed, lookup.score_keys
-
-        def routed(key: str) -> Retrieval:
-            return self.route([key], embed([key]), cal=cal, hits=lookup.nearest([key]))[0]
-
-        parsed: Parsed = parse(prompt, self._template_list(), score_keys)
         cal = cal or self.calibration()
-        decision: Retrieval = routed(parsed.key)
-        if parsed.method == "cut" and cal["router"] == "classifier" and self._routes_whole(decision):
-            # A cut serves programs that take inputs; an intent takes the whole prompt, and the
-            # classifier was fitted and calibrated on whole prompts: "what is the boiling point of
-            # lead" is no 'repeat' because its first word is a stored key.
-            whole = parse(prompt, [], None)
-            whole_decision = routed(whole.key)
-            if self._routes_whole(whole_decision):
-                parsed, decision = whole, whole_decision
+        corrections: list[str] = []
+        if cal["router"] == "similarity":
+            parsed, decision, corrections = self.read(prompt, lookup, cal)
+        else:
+            parsed, decision = self._parse_and_classify(prompt, lookup, cal)
         result = QueryResult(prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
-                             decision.candidates, router=cal["router"])
+                             decision.candidates, router=cal["router"], corrections=corrections)
+        if corrections:
+            result.message = "; ".join(filter(None, ["read " + ", ".join(corrections), result.message]))
         if decision.mode == "none":
             return result
         if self._kind_map().get(decision.programs[0].name) == "intent":
@@ -824,6 +891,25 @@ class ProgramDB:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             result.compiled = fewshot.compiled
         return result
+
+    def _parse_and_classify(self, prompt: str, lookup: "KeyLookup", cal: dict) -> tuple[Parsed, Retrieval]:
+        """A fitted classifier's routing (intent databases): parse first, then route the key."""
+        embed = lookup.embed
+
+        def routed(key: str) -> Retrieval:
+            return self.route([key], embed([key]), cal=cal, hits=lookup.nearest([key]))[0]
+
+        parsed: Parsed = parse(prompt, self._template_list(), lookup.score_keys)
+        decision: Retrieval = routed(parsed.key)
+        if parsed.method == "cut" and self._routes_whole(decision):
+            # A cut serves programs that take inputs; an intent takes the whole prompt, and the
+            # classifier was fitted and calibrated on whole prompts: "what is the boiling point of
+            # lead" is no 'repeat' because its first word is a stored key.
+            whole = parse(prompt, [], None)
+            whole_decision = routed(whole.key)
+            if self._routes_whole(whole_decision):
+                parsed, decision = whole, whole_decision
+        return parsed, decision
 
     def _routes_whole(self, decision: Retrieval) -> bool:
         """No program, or an intent: what a whole prompt routes to."""

@@ -1,0 +1,361 @@
+"""Read a prompt as a request: which program it asks for, and which input(s) it gives.
+
+People wrap a request in politeness, articles, quotes and possessives, ask for several words at
+once ("plurals of cat and dog"), put the input first ("wolf -> plural") and misspell words. The
+reader proposes readings of the prompt (a key text and its inputs): the stored key templates that
+match, explicit structure, every cut into a key part and an input part, and every short span of
+the prompt taken as the input(s). All the readings' key texts are embedded in one encoder call.
+Each (program, reading) pair then scores as how well the key text matches the program's stored
+phrasings, less a penalty for inputs that do not look like the program's inputs (a capital wants
+a country: "venture" fits none of its inputs). The best pair wins; the answer is "none" when no
+reading's key reaches a program, when an input fits no program the key reaches, or when the
+prompt is closer to stored out-of-scope prompts than to any program.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .parse import Parsed, Template, _clean_key, match_template, split_explicit
+
+FIT_WEIGHT = 0.35      # how much a poorly fitting input costs a reading (key similarity units)
+FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
+NO_INPUT_FIT = 0.5     # a transform program named without any input
+MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
+MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
+MAX_SPAN_PROMPT = 24   # longer prompts are texts to transform: cut, not spanned
+MAX_KEY_WORDS = 12     # a cut's key part
+KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
+TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
+
+_QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
+_POLITE_HEAD = re.compile(
+    r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh|please|pls|plz|yo|quick question)\b[\s,!.:-]*)+", re.I)
+_ASK_HEAD = re.compile(
+    r"^(?:(?:could|can|would|will)\s+(?:you|u)\s+(?:(?:please|kindly|pls|possibly|just)[\s,]+)*"
+    r"(?:(?:tell|give|show|let)\s+me(?:\s+know)?|say|find|get\s+me|help\s+me\s+with)?[\s,:]*"
+    r"|(?:(?:please|kindly|pls)[\s,]+)+(?:tell|give|show)\s+me[\s,:]*"
+    r"|i(?:'d|\s+would)\s+like\s+(?:to\s+know\s+)?|i\s+(?:want|need)\s+(?:to\s+know\s+)?"
+    r"|do\s+you\s+know\s+|(?:tell|give|show)\s+me\s+)", re.I)
+_POLITE_TAIL = re.compile(
+    r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
+    r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
+_ARROW_REQUEST = re.compile(r"^\s*([^\n]+?)\s*(?:->|=>|→)\s*([^\n]+?)\s*[?.!]*$")
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*|\s*;\s*)\s*", re.I)
+_LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
+                      r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
+_WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
+_STOP = frozenset("""a an the of for in on to is are was be what what's whats which who how do does
+    did it its this that and or with as at by from me my you your please word form""".split())
+
+
+@dataclass
+class Reading:
+    key: str
+    inputs: list[str]
+    method: str                      # template | explicit | span | cut | whole
+    template: str | None = None
+    template_program: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+
+    def parsed(self, prompt: str) -> Parsed:
+        return Parsed(prompt, self.key, list(self.inputs), dict(self.slots), self.method, self.template,
+                      self.template_program)
+
+
+@dataclass
+class Choice:
+    """One program for one reading, and why it scored as it did."""
+    program: str
+    reading: Reading
+    key_score: float      # best cosine of the reading's key text to the program's phrasings
+    fit: float            # how well the inputs look like the program's inputs (0..1)
+    score: float          # key_score less the fit penalty
+    key: str              # the program's phrasing that matched
+    corrections: list[str] = field(default_factory=list)
+
+
+# -- text clean-up --------------------------------------------------------------------------------
+def strip_politeness(text: str) -> str:
+    """The request without greetings, "could you please tell me" and trailing thanks."""
+    t = text.strip()
+    for _ in range(3):
+        before = t
+        t = _POLITE_HEAD.sub("", t).strip()
+        t = _ASK_HEAD.sub("", t).strip()
+        t = _POLITE_TAIL.sub("", t).strip()
+        if t == before:
+            break
+    return t or text.strip()
+
+
+def unquote(text: str) -> str:
+    """Quotes around words removed, apostrophes inside words ("what's", "Turkey's") kept."""
+    return " ".join(_QUOTE.sub(" ", text).split())
+
+
+def clean_input(text: str) -> str:
+    """An input without surrounding punctuation, leading articles ("a monk") and a possessive
+    ("Turkey's")."""
+    t = unquote(text).strip(" \t\n?!.,;:-–—()[]")
+    t = _LEADING.sub("", t).strip()
+    t = _POSSESSIVE.sub("", t).strip()
+    return t.strip(" \t\n?!.,;:-–—()[]")
+
+
+def split_list(text: str) -> list[str]:
+    """'cat, dog and mouse' -> three inputs; a single item stays one."""
+    parts = [clean_input(p) for p in _LIST_SPLIT.split(text)]
+    return [p for p in parts if p]
+
+
+# -- typos ------------------------------------------------------------------------------------------
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), stopping past limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def allowed_edits(word: str) -> int:
+    return 1 if len(word) <= 5 else 2
+
+
+def closest(word: str, vocabulary, limit: int | None = None) -> str | None:
+    """The vocabulary word nearest `word` within its allowed edits (ties: the earlier one)."""
+    limit = allowed_edits(word) if limit is None else limit
+    best, best_d = None, limit + 1
+    for v in vocabulary:
+        if abs(len(v) - len(word)) > limit or v == word:
+            continue
+        d = edit_distance(word, v, limit)
+        if d < best_d:
+            best, best_d = v, d
+            if d == 1:
+                break
+    return best
+
+
+class Reader:
+    """The database's programs as the reader sees them; built once per database state."""
+
+    def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
+                 key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
+                 inputs: dict[str, list[str]], space, word_rank: dict[str, int]):
+        """programs: names in a fixed order; key_programs[i]: the index of key i's program;
+        negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs."""
+        self.programs, self.kinds = programs, kinds
+        order = np.argsort(key_programs, kind="stable")
+        self.key_programs = key_programs[order]
+        self.key_texts = [key_texts[i] for i in order]
+        self.key_vectors = key_vectors[order]
+        self.starts = np.flatnonzero(np.r_[True, self.key_programs[1:] != self.key_programs[:-1]])
+        self.has_keys = self.key_programs[self.starts]
+        self.negatives = negatives
+        self.space, self.word_rank = space, word_rank
+        self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
+        self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
+        self._input_vecs: dict[str, np.ndarray | None] = {}
+        self.key_words = sorted({w for t in key_texts for w in re.findall(r"[a-z]+", t.lower()) if len(w) >= 3})
+        self._key_word_set = set(self.key_words)
+
+    # -- typos ---------------------------------------------------------------------------------
+    def correct_key_words(self, text: str) -> tuple[str, list[str]]:
+        """Misspelt request words ("plurl", "synonim") replaced by the stored phrasings' word."""
+        notes = []
+
+        def fix(m: re.Match) -> str:
+            w = m.group(0)
+            lw = w.lower()
+            if len(lw) < 4 or lw in self._key_word_set or self.word_rank.get(lw, 10 ** 9) < TYPO_RANK:
+                return w
+            right = closest(lw, self.key_words)
+            if right is None:
+                return w
+            notes.append(f"{w} -> {right}")
+            return right
+
+        return re.sub(r"[A-Za-z]+", fix, text), notes
+
+    def correct_input(self, program: str, text: str) -> str | None:
+        """A misspelt input ("frnace") as the program's stored input or a common word, or None."""
+        low = text.lower()
+        stored = self.stored.get(program, {})
+        hit = closest(low, stored)
+        if hit is not None:
+            return stored[hit]
+        if self.kinds.get(program) == "vector" and " " not in low and len(low) >= 4:
+            same = [w for w in self.space.words[:TYPO_RANK] if w[:1] == low[:1] and abs(len(w) - len(low)) <= 2]
+            hit = closest(low, same)
+            if hit is not None:
+                return hit
+        return None
+
+    # -- input fit -------------------------------------------------------------------------------
+    def _vectors_of_inputs(self, program: str) -> np.ndarray | None:
+        if program not in self._input_vecs:
+            rows = [self.space.vector(i) for i in self.stored.get(program, {}).values() if i in self.space]
+            self._input_vecs[program] = np.stack(rows) if rows else None
+        return self._input_vecs[program]
+
+    def input_fit(self, program: str, text: str) -> float:
+        """1 for a stored input; a word program: the mean cosine (word space) of the input to its
+        nearest stored inputs; a text program: whether the input's length is like its inputs'."""
+        kind = self.kinds.get(program)
+        if kind in ("intent", "negative"):
+            return 1.0
+        low = text.strip().lower()
+        if low in self.stored.get(program, {}):
+            return 1.0
+        if kind == "vector":
+            vecs = self._vectors_of_inputs(program)
+            if vecs is None or text not in self.space:
+                return 0.0
+            sims = vecs @ self.space.vector(text)
+            top = float(max(0.0, np.sort(sims)[-KNN:].mean()))
+            # Word programs take words and names; "what is venture" is a request's words.
+            return top * 0.5 if any(w in _STOP for w in low.split()[1:] + low.split()[:1]) and " " in low else top
+        lo, hi = self.lengths.get(program, (1, 1000))
+        n = len(text.split())
+        if any(low in s for s in self.stored.get(program, {}) if len(low) >= 4):
+            return 0.9  # part of a stored input: "Yellowstone" of "Yellowstone National Park"
+        return 1.0 if lo <= n <= hi else 0.6
+
+    # -- readings -----------------------------------------------------------------------------------
+    def readings(self, prompt: str, templates: list[Template]) -> list[Reading]:
+        out: list[Reading] = []
+        text = unquote(strip_politeness(prompt))
+        arrow = _ARROW_REQUEST.match(text)
+        if arrow and not re.search(r"->|=>|→", arrow.group(2)):
+            left, right = clean_input(arrow.group(1)), _clean_key(arrow.group(2))
+            if left and right:  # "wolf -> plural": the input, then what to do with it
+                out.append(Reading(right, split_list(left) or [left], "explicit"))
+                out.append(Reading(_clean_key(arrow.group(1)), [clean_input(arrow.group(2))], "explicit"))
+        for source in dict.fromkeys([prompt.strip(), strip_politeness(prompt)]):
+            for t in templates:
+                m = match_template(source, [t])
+                if m and all(m.inputs):
+                    out.append(Reading(m.key, [clean_input(v) or v for v in m.inputs], "template", m.template,
+                                       m.template_program, m.slots))
+        explicit = split_explicit(strip_politeness(prompt))
+        if explicit:
+            out.append(Reading(explicit.key, explicit.inputs, "explicit"))
+        words = _WORD.findall(text)
+        words = [w for w in words if w not in {"?", "!"}]
+        n = len(words)
+        out.append(Reading(_clean_key(text), [], "whole"))
+        for i in range(1, n):  # cuts: key first or input first; a text input may be long
+            head, tail = " ".join(words[:i]), " ".join(words[i:])
+            if i <= MAX_KEY_WORDS:
+                out.append(Reading(_clean_key(head), [_clean_text(tail)], "cut"))
+            if n - i <= MAX_KEY_WORDS:
+                out.append(Reading(_clean_key(tail), [_clean_text(head)], "cut"))
+        if n <= MAX_SPAN_PROMPT:
+            for i in range(n):
+                for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
+                    span = words[i:j]
+                    if span[0].lower() in _STOP or span[-1].lower() in _STOP or not span[0][:1].isalnum():
+                        continue  # "a monk" is read as "monk": the article stays with the key
+                    joined = " ".join(span)
+                    items = split_list(joined) if j - i > 1 else [clean_input(joined)]
+                    if not items or (len(items) == 1 and j - i > MAX_SPAN_WORDS):
+                        continue
+                    if any(len(it.split()) > MAX_SPAN_WORDS for it in items):
+                        continue
+                    key = _clean_key(" ".join(words[:i] + ["{}"] + words[j:]).replace("{}", " "))
+                    if key:
+                        out.append(Reading(key, items, "span"))
+        seen, unique = set(), []
+        for r in out:
+            sig = (r.key.lower(), tuple(x.lower() for x in r.inputs))
+            if r.key and sig not in seen and all(r.inputs):
+                seen.add(sig)
+                unique.append(r)
+        return unique
+
+    # -- scoring ------------------------------------------------------------------------------------
+    def key_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per reading and program: the best cosine to its phrasings, and which phrasing."""
+        sims = vectors @ self.key_vectors.T
+        best = np.maximum.reduceat(sims, self.starts, axis=1)
+        arg = np.empty_like(best, dtype=np.int64)
+        bounds = list(self.starts) + [sims.shape[1]]
+        for c in range(len(self.starts)):
+            arg[:, c] = bounds[c] + np.argmax(sims[:, bounds[c]:bounds[c + 1]], axis=1)
+        return best, arg
+
+    def choose(self, readings: list[Reading], vectors: np.ndarray, whole_vector: np.ndarray,
+               shortlist: int = 4) -> tuple[list[Choice], float]:
+        """Every (program, reading) scored, best first, and the prompt's best similarity to a stored
+        out-of-scope prompt (0 when none are stored)."""
+        best, arg = self.key_scores(vectors)
+        choices: list[Choice] = []
+        for c, p_index in enumerate(self.has_keys):
+            program = self.programs[p_index]
+            kind = self.kinds.get(program)
+            column = best[:, c]
+            for r in np.argsort(-column)[:shortlist * 3]:
+                reading = readings[r]
+                if kind in ("intent", "negative"):
+                    if reading.method != "whole":
+                        continue
+                    fit, inputs, notes = 1.0, [], []
+                elif not reading.inputs:
+                    fit, inputs, notes = NO_INPUT_FIT, [], []
+                else:
+                    fit, inputs, notes = self._fit_all(program, reading.inputs)
+                score = float(column[r]) - FIT_WEIGHT * (1.0 - fit)
+                chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
+                                 reading.slots)
+                choices.append(Choice(program, chosen, float(column[r]), fit, score,
+                                      self.key_texts[arg[r, c]], notes))
+        choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
+        negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
+        return choices, negative
+
+    def _fit_all(self, program: str, inputs: list[str]) -> tuple[float, list[str], list[str]]:
+        """The inputs' weakest fit, the inputs (misspelt ones corrected when that fits better)."""
+        fits, fixed, notes = [], [], []
+        for text in inputs:
+            fit = self.input_fit(program, text)
+            if fit < 0.95 and (self.kinds.get(program) != "vector" or text not in self.space
+                               or self.word_rank.get(text.lower(), 10 ** 9) >= TYPO_RANK):
+                right = self.correct_input(program, text)
+                if right is not None:
+                    better = self.input_fit(program, right)
+                    if better > fit:
+                        notes.append(f"{text} -> {right}")
+                        text, fit = right, better
+            fits.append(fit)
+            fixed.append(text)
+        return min(fits), fixed, notes
+
+
+def _clean_text(text: str) -> str:
+    """A cut's input part: a text keeps its words; a short one loses articles and quotes."""
+    t = text.strip().strip(" \t\n,;:-–—")
+    return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
+
+
+def _length_profile(inputs: list[str]) -> tuple[int, int]:
+    """The range of word counts a text program's inputs take (a little wider than stored)."""
+    if not inputs:
+        return 1, 1000
+    counts = sorted(len(i.split()) for i in inputs)
+    lo, hi = counts[len(counts) // 20], counts[-1 - len(counts) // 20]
+    return (1, hi + 2) if hi <= 6 else (2, 10 ** 6)
