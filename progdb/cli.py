@@ -681,10 +681,10 @@ def eval_prompts(ctx, file, split, failures, as_json):
                    f"{_num(b['out_of_scope_refused']):>20}")
     if failures:
         for d in report["prompts"]:
-            wrong = d.get("answer_ok") is False if d["program"] else not d["refused"]
+            wrong = d.get("answer_ok") is False if d["want"] else not d["refused"]
             if wrong:
-                click.echo(f"  line {d['line']}: {d['prompt']!r}: want {d['program']}, got {d.get('program')} "
-                           f"{d.get('inputs')} -> {d.get('answers', '')}")
+                click.echo(f"  line {d['line']}: {d['prompt']!r}: want {d['want']}, got {d.get('program')} "
+                           f"{d.get('inputs')} -> {str(d.get('answers', ''))[:60]}")
 
 
 def _num(value) -> str:

@@ -27,11 +27,11 @@ from .parse import Parsed, candidate_cuts, compile_template, fill, match_templat
 from .program import Example, Program, key_text, outputs_by_input, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
 from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
-from .library import load_seeds, seeds_dir
+from .library import load_seed_prompts, load_seeds, seeds_dir
 from .route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from .router import Router, cached_router, fold_of
 from .slots import cached_tagger
-from .understand import FIT_FLOOR, Choice, Reader
+from .understand import FIT_FLOOR, NEG_MARGIN, SEED_THRESHOLD, Choice, Reader
 from .store import Store
 from .wordspace import WordSpace
 
@@ -235,7 +235,19 @@ class ProgramDB:
             # Also resumes a seeding that an earlier process did not finish.
             with self._writing():
                 self._add_many(load_seeds(), replace=True, cache=True)
+                self._learn_seed_prompts()
                 self.store.set_settings(state="seeded")
+
+    def _learn_seed_prompts(self) -> None:
+        """The built-in library's labelled requests and out-of-scope prompts join the routing, as a
+        `fit` would store them: the reader matches a request against them beside the keys."""
+        labels, texts = load_seed_prompts()
+        if texts:
+            kinds = self._kind_map()
+            keep = [i for i, l in enumerate(labels) if l is None or l in kinds]
+            texts = [texts[i] for i in keep]
+            self.store.replace_labelled([labels[i] for i in keep], texts, encoder().encode_cached(texts))
+            self.store.set_settings(threshold=SEED_THRESHOLD)
 
     # -- writing --------------------------------------------------------------------------
     def _reset_caches(self) -> None:
@@ -598,6 +610,7 @@ class ProgramDB:
             self._reader_cache = Reader(names, kinds, np.array([index[all_labels[i]] for i in keep], dtype=np.int64),
                                         [all_texts[i] for i in keep], all_vectors[keep], negatives, inputs,
                                         space, space.index)
+            self._reader_cache.learned = set(more_labels)
         return self._reader_cache
 
     def read(self, prompt: str, lookup: "KeyLookup | None" = None, cal: dict | None = None
@@ -622,9 +635,13 @@ class ProgramDB:
         top: Choice = choices[0]
         parsed = top.reading.parsed(prompt)
         corrections = corrections + top.corrections
-        if negative >= max(top.key_score, threshold):
+        if negative >= max(top.key_score - NEG_MARGIN, threshold):
             return parsed, Retrieval("none", [], candidates[:5], threshold,
                                      f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"), corrections
+        if top.program not in reader.learned:
+            # A program known only by its own few keys is judged by the default threshold: the
+            # seeded one was chosen for programs with dozens of labelled phrasings each.
+            threshold = min(threshold, retrieve.DEFAULT_THRESHOLD)
         if top.key_score < threshold:
             return parsed, Retrieval("none", [], candidates[:5], threshold,
                                      f"nothing stored is close to this prompt (best: {top.program} at "

@@ -53,3 +53,38 @@ def load_seeds(directory: Path | None = None) -> list[Program]:
     if not files:
         raise ProgdbError(f"{directory}: no seed programs found")
     return [load_program_file(p) for p in files]
+
+
+def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], list[str]]:
+    """The built-in library's labelled requests, as routing rows: per row its program (None: out of
+    scope) and its key text, the request with its input left out ("what's the plural of {}" ->
+    "what's the plural of"). Written by people who did not see the programs' keys (prompts/SOURCES.md)."""
+    from .parse import _clean_key
+
+    folder = (directory or seeds_dir()) / "prompts"
+    labels: list[str | None] = []
+    texts: list[str] = []
+    if not folder.is_dir():
+        return labels, texts
+    for name in ("paraphrases.jsonl", "out-of-scope.jsonl"):
+        path = folder / name
+        if not path.exists():
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ProgdbError(f"{path}, line {n}: {json_reason(exc)}") from None
+            prompt, given = row["prompt"], row.get("input")
+            if given:
+                at = prompt.find(given)
+                if at < 0:
+                    raise ProgdbError(f"{path}, line {n}: field 'input': not found in the prompt")
+                prompt = prompt[:at] + " " + prompt[at + len(given):]
+            key = _clean_key(prompt)
+            if key:
+                labels.append(row.get("program"))
+                texts.append(key)
+    return labels, texts

@@ -68,12 +68,18 @@ def judge(row: dict, result, kinds: dict[str, str]) -> dict:
         accepted = [{_norm(a) for a in group} for group in row["answers"]]
         out["answers"] = [o.answer for o in result.outputs]
         out["answer_ok"] = bool(out["program_ok"] and len(given) == len(accepted) and
-                                all(g and g[0] in acc for g, acc in zip(given, accepted)))
+                                all(g and _accepted(g[0], acc) for g, acc in zip(given, accepted)))
     else:
         texts = " ".join((o.answer or "") for o in result.outputs) + " " + \
             " ".join(c.text for c in getattr(result, "compiled", []))
         out["answer_ok"] = bool(out["program_ok"] and want and all(_norm(i) in _norm(texts) for i in row["inputs"]))
     return out
+
+
+def _accepted(answer: str, accepted: set[str]) -> bool:
+    """An accepted answer, or one inside a longer stored form ("Swiss Franc (CHF)" for "franc")."""
+    words = set(answer.replace("(", " ").replace(")", " ").split())
+    return answer in accepted or any(" " not in a and a in words for a in accepted)
 
 
 def similarity_router(db, prompts: list[str]) -> list[str | None]:
@@ -110,15 +116,15 @@ def evaluate_prompts(db, rows: list[dict], progress=None) -> dict:
         res = results.get(row["prompt"])
         j = judge(row, res, kinds)
         j["baseline_program"] = base
-        j.update({k: row.get(k) for k in ("prompt", "program", "split", "line")})
+        j.update({"want": row.get("program"), **{k: row.get(k) for k in ("prompt", "split", "line")}})
         detail.append(j)
         if progress:
             progress(j)
     for split in sorted({d["split"] for d in detail}):
         part = [d for d in detail if d["split"] == split]
-        word = [d for d in part if d["program"] and kinds.get(d["program"]) == "vector"]
-        text = [d for d in part if d["program"] and kinds.get(d["program"]) != "vector"]
-        oos = [d for d in part if not d["program"]]
+        word = [d for d in part if d["want"] and kinds.get(d["want"]) == "vector"]
+        text = [d for d in part if d["want"] and kinds.get(d["want"]) != "vector"]
+        oos = [d for d in part if not d["want"]]
         report["splits"][split] = {
             "n": len(part), "n_word": len(word), "n_text": len(text), "n_out_of_scope": len(oos),
             "word": {"program": _rate([d["program_ok"] for d in word]), "input": _rate([d["input_ok"] for d in word]),
@@ -126,8 +132,8 @@ def evaluate_prompts(db, rows: list[dict], progress=None) -> dict:
             "text": {"program": _rate([d["program_ok"] for d in text]), "input": _rate([d["input_ok"] for d in text]),
                      "answer": _rate([d["answer_ok"] for d in text])},
             "out_of_scope_refused": _rate([d["refused"] for d in oos]),
-            "baseline": {"word_program": _rate([d["baseline_program"] == d["program"] for d in word]),
-                         "text_program": _rate([d["baseline_program"] == d["program"] for d in text]),
+            "baseline": {"word_program": _rate([d["baseline_program"] == d["want"] for d in word]),
+                         "text_program": _rate([d["baseline_program"] == d["want"] for d in text]),
                          "out_of_scope_refused": _rate([d["baseline_program"] is None for d in oos])},
         }
     report["prompts"] = detail

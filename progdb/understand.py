@@ -23,10 +23,13 @@ from .parse import Parsed, Template, _clean_key, match_template, split_explicit
 
 FIT_WEIGHT = 0.35      # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
+EXPLICIT_BONUS = 0.05  # a colon, a new line or quotes mark where the input starts: trust them a little
+NEG_MARGIN = 0.15      # "none" when a stored out-of-scope prompt comes this close to the best program
+SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 NO_INPUT_FIT = 0.5     # a transform program named without any input
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
-MAX_SPAN_PROMPT = 24   # longer prompts are texts to transform: cut, not spanned
+MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
@@ -45,12 +48,15 @@ _POLITE_TAIL = re.compile(
     r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
 _ARROW_REQUEST = re.compile(r"^\s*([^\n]+?)\s*(?:->|=>|→)\s*([^\n]+?)\s*[?.!]*$")
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*|\s*;\s*)\s*", re.I)
+_LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
+_CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
 _STOP = frozenset("""a an the of for in on to is are was be what what's whats which who how do does
-    did it its this that and or with as at by from me my you your please word form""".split())
+    did it its this that and or with as at by from me my you your please word form i we he she they
+    can could should would will not""".split())
 
 
 @dataclass
@@ -170,8 +176,13 @@ class Reader:
         self.space, self.word_rank = space, word_rank
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
+        self.learned: set[str] = set()  # programs with labelled phrasings (a fit's or the seeds')
         self._input_vecs: dict[str, np.ndarray | None] = {}
-        self.key_words = sorted({w for t in key_texts for w in re.findall(r"[a-z]+", t.lower()) if len(w) >= 3})
+        self._corrected: dict[tuple[str, str], str | None] = {}
+        self._letters: dict[str, list[str]] | None = None
+        # Words of the stored phrasings that are words (the labelled requests keep their writers' typos).
+        self.key_words = sorted({w for t in key_texts for w in re.findall(r"[a-z]+", t.lower())
+                                 if len(w) >= 3 and word_rank.get(w, 10 ** 9) < TYPO_RANK})
         self._key_word_set = set(self.key_words)
 
     # -- typos ---------------------------------------------------------------------------------
@@ -182,7 +193,8 @@ class Reader:
         def fix(m: re.Match) -> str:
             w = m.group(0)
             lw = w.lower()
-            if len(lw) < 4 or lw in self._key_word_set or self.word_rank.get(lw, 10 ** 9) < TYPO_RANK:
+            if len(lw) < 4 or lw in self._key_word_set or lw in _CONTRACTIONS or \
+                    self.word_rank.get(lw, 10 ** 9) < TYPO_RANK:
                 return w
             right = closest(lw, self.key_words)
             if right is None:
@@ -193,18 +205,27 @@ class Reader:
         return re.sub(r"[A-Za-z]+", fix, text), notes
 
     def correct_input(self, program: str, text: str) -> str | None:
-        """A misspelt input ("frnace") as the program's stored input or a common word, or None."""
+        """A misspelt input ("frnace") as the program's stored input or a common word, or None.
+        Only a word the word space does not know is corrected."""
         low = text.lower()
-        stored = self.stored.get(program, {})
-        hit = closest(low, stored)
-        if hit is not None:
-            return stored[hit]
-        if self.kinds.get(program) == "vector" and " " not in low and len(low) >= 4:
-            same = [w for w in self.space.words[:TYPO_RANK] if w[:1] == low[:1] and abs(len(w) - len(low)) <= 2]
-            hit = closest(low, same)
-            if hit is not None:
-                return hit
-        return None
+        if " " in low or len(low) < 4 or low in self.space.index:
+            return None
+        if (program, low) not in self._corrected:
+            stored = self.stored.get(program, {})
+            hit = closest(low, stored)
+            right = stored[hit] if hit is not None else None
+            if right is None and self.kinds.get(program) == "vector":
+                right = closest(low, self._common_by_letter().get(low[:1], []))
+            self._corrected[(program, low)] = right
+        return self._corrected[(program, low)]
+
+    def _common_by_letter(self) -> dict[str, list[str]]:
+        if self._letters is None:
+            self._letters = {}
+            for w in self.space.words[:TYPO_RANK]:
+                if w.isalpha():
+                    self._letters.setdefault(w[:1], []).append(w)
+        return self._letters
 
     # -- input fit -------------------------------------------------------------------------------
     def _vectors_of_inputs(self, program: str) -> np.ndarray | None:
@@ -224,17 +245,22 @@ class Reader:
             return 1.0
         if kind == "vector":
             vecs = self._vectors_of_inputs(program)
-            if vecs is None or text not in self.space:
+            if vecs is None or text not in self.space or len(low.split()) > MAX_SPAN_WORDS:
                 return 0.0
             sims = vecs @ self.space.vector(text)
             top = float(max(0.0, np.sort(sims)[-KNN:].mean()))
             # Word programs take words and names; "what is venture" is a request's words.
-            return top * 0.5 if any(w in _STOP for w in low.split()[1:] + low.split()[:1]) and " " in low else top
+            return top * 0.5 if " " in low and any(w in _STOP for w in low.split()) else top
         lo, hi = self.lengths.get(program, (1, 1000))
         n = len(text.split())
-        if any(low in s for s in self.stored.get(program, {}) if len(low) >= 4):
-            return 0.9  # part of a stored input: "Yellowstone" of "Yellowstone National Park"
-        return 1.0 if lo <= n <= hi else 0.6
+        fit = 1.0 if lo <= n <= hi else 0.6
+        if hi <= 12:  # inputs of words and names, not texts
+            if any(low in s for s in self.stored.get(program, {})) and len(low) >= 4:
+                fit = 0.75  # part of a stored input: "Yellowstone" of "Yellowstone National Park"
+            words = low.split()
+            if len(words) > 1 and (words[0] in _STOP or words[-1] in _STOP):
+                fit *= 0.5  # "Boston located in" is a name and a request's words
+        return fit
 
     # -- readings -----------------------------------------------------------------------------------
     def readings(self, prompt: str, templates: list[Template]) -> list[Reading]:
@@ -255,29 +281,38 @@ class Reader:
         explicit = split_explicit(strip_politeness(prompt))
         if explicit:
             out.append(Reading(explicit.key, explicit.inputs, "explicit"))
-        words = _WORD.findall(text)
-        words = [w for w in words if w not in {"?", "!"}]
+        tokens = [m for m in _WORD.finditer(text) if m.group() not in {"?", "!"}]
+        words = [m.group() for m in tokens]
         n = len(words)
+
+        def between(i: int, j: int) -> str:  # the prompt's own text from word i to word j-1
+            return text[tokens[i].start():tokens[j - 1].end()]
+
+        def without(i: int, j: int) -> str:
+            return text[:tokens[i].start()] + " " + text[tokens[j - 1].end():]
+
         out.append(Reading(_clean_key(text), [], "whole"))
+        short = n <= MAX_SPAN_PROMPT
         for i in range(1, n):  # cuts: key first or input first; a text input may be long
-            head, tail = " ".join(words[:i]), " ".join(words[i:])
-            if i <= MAX_KEY_WORDS:
-                out.append(Reading(_clean_key(head), [_clean_text(tail)], "cut"))
-            if n - i <= MAX_KEY_WORDS:
-                out.append(Reading(_clean_key(tail), [_clean_text(head)], "cut"))
-        if n <= MAX_SPAN_PROMPT:
+            # In a short prompt, an input of a few words is a span's business (below).
+            if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS):
+                out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
+            if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS):
+                out.append(Reading(_clean_key(between(i, n)), [_clean_text(between(0, i))], "cut"))
+        if short:
             for i in range(n):
                 for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
                     span = words[i:j]
                     if span[0].lower() in _STOP or span[-1].lower() in _STOP or not span[0][:1].isalnum():
                         continue  # "a monk" is read as "monk": the article stays with the key
-                    joined = " ".join(span)
-                    items = split_list(joined) if j - i > 1 else [clean_input(joined)]
-                    if not items or (len(items) == 1 and j - i > MAX_SPAN_WORDS):
+                    listed = j - i > 1 and bool(_LIST_WORD.search(" ".join(span)))
+                    if j - i > MAX_SPAN_WORDS and not listed:
                         continue
-                    if any(len(it.split()) > MAX_SPAN_WORDS for it in items):
+                    joined = between(i, j)
+                    items = split_list(joined) if listed else [clean_input(joined)]
+                    if not items or any(len(it.split()) > MAX_SPAN_WORDS for it in items):
                         continue
-                    key = _clean_key(" ".join(words[:i] + ["{}"] + words[j:]).replace("{}", " "))
+                    key = _clean_key(without(i, j))
                     if key:
                         out.append(Reading(key, items, "span"))
         seen, unique = set(), []
@@ -319,7 +354,7 @@ class Reader:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
                     fit, inputs, notes = self._fit_all(program, reading.inputs)
-                score = float(column[r]) - FIT_WEIGHT * (1.0 - fit)
+                score = float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if reading.method == "explicit" else 0.0)
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
@@ -333,8 +368,7 @@ class Reader:
         fits, fixed, notes = [], [], []
         for text in inputs:
             fit = self.input_fit(program, text)
-            if fit < 0.95 and (self.kinds.get(program) != "vector" or text not in self.space
-                               or self.word_rank.get(text.lower(), 10 ** 9) >= TYPO_RANK):
+            if fit < 0.95:
                 right = self.correct_input(program, text)
                 if right is not None:
                     better = self.input_fit(program, right)

@@ -1,0 +1,119 @@
+"""Prompts as people type them: the request reader (understand.py) on the built-in library."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from progdb.cli import cli
+from progdb.db import ProgramDB
+from progdb.understand import clean_input, edit_distance, split_list, strip_politeness
+
+
+@pytest.mark.parametrize("typed, request_", [
+    ("Could you please, kindly, tell me the plural of 'leaf'? Thanks!", "the plural of 'leaf'"),
+    ("hey, what's the capital of Peru please", "what's the capital of Peru"),
+    ("I'd like to know the past tense of run, thanks in advance", "the past tense of run"),
+    ("plural of cat", "plural of cat"),
+])
+def test_politeness_is_not_part_of_the_request(typed, request_):
+    assert strip_politeness(typed) == request_
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("a monk", "monk"), ("Turkey's", "Turkey"), ('"cat"', "cat"), ("the United Kingdom", "United Kingdom"),
+    ("'leaf'?", "leaf"),
+])
+def test_inputs_lose_articles_quotes_and_possessives(raw, clean):
+    assert clean_input(raw) == clean
+
+
+def test_lists_split_into_inputs():
+    assert split_list("cat, dog and mouse") == ["cat", "dog", "mouse"]
+    assert split_list('"cat" and "dog"') == ["cat", "dog"]
+    assert split_list("New York") == ["New York"]
+
+
+def test_edit_distance_counts_a_swap_as_one():
+    assert edit_distance("frnace", "france") == 1
+    assert edit_distance("plurl", "plural") == 1
+    assert edit_distance("cat", "dog", limit=2) == 3  # past the limit
+
+
+@pytest.mark.parametrize("prompt, program, inputs, answers", [
+    ("Capital city of Japan please", "country-capital", ["Japan"], ["Tokyo"]),
+    ("What currency do they use in Japan?", "country-currency", ["Japan"], ["yen"]),
+    ("capital of the United Kingdom", "country-capital", ["United Kingdom"], ["London"]),
+    ("Turkey's capital", "country-capital", ["Turkey"], ["Ankara"]),
+    ("plurals of cat and dog", "plural", ["cat", "dog"], ["cats", "dogs"]),
+    ('plural of "cat" and "dog"', "plural", ["cat", "dog"], ["cats", "dogs"]),
+    ("wolf -> plural", "plural", ["wolf"], None),
+    ("the plural of a monk", "plural", ["monk"], ["monks"]),
+])
+def test_the_program_and_its_input_are_read_together(seeded, prompt, program, inputs, answers):
+    r = seeded.query(prompt)
+    assert r.mode == "nearest" and r.programs[0].name == program
+    assert r.inputs == inputs
+    if answers:
+        assert [o.answer for o in r.outputs] == answers
+
+
+@pytest.mark.parametrize("prompt, corrected, program, answer", [
+    ("plurl of tomato", "plurl -> plural", "plural", "tomatoes"),
+    ("synonim for happy", "synonim -> synonym", "synonym", None),
+    ("whats the capital of frnace", "frnace -> France", "country-capital", "Paris"),
+])
+def test_typos_are_read_and_said(seeded, prompt, corrected, program, answer):
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program
+    assert corrected in r.corrections and corrected in r.message
+    assert not [c for c in r.corrections if c.startswith("whats")]
+    if answer:
+        assert r.outputs[0].answer == answer
+
+
+@pytest.mark.parametrize("prompt", [
+    "what's the weather tomorrow",
+    "write a python function to reverse a list",
+])
+def test_near_misses_and_chatter_get_no_program(seeded, prompt):
+    assert seeded.query(prompt).mode == "none"
+
+
+def test_a_users_two_pair_program_wins_its_own_paraphrases(seeded_path, tmp_path):
+    import shutil
+
+    path = tmp_path / "db"
+    shutil.copytree(seeded_path, path)
+    db = ProgramDB(path=str(path))
+    db.add(name="cowboy", keys=["say it like a cowboy: {text}"], kind="fewshot",
+           examples=[("Hello, friend.", "Howdy, partner."), ("Let's go.", "Let's hit the trail.")])
+    for prompt in ["talk like a cowboy: I am going to the shop", "cowboy version of: see you tomorrow",
+                   "how would a cowboy say: good morning everyone"]:
+        r = db.query(prompt)
+        assert r.mode == "nearest" and r.programs[0].name == "cowboy", prompt
+
+
+def test_eval_prompts_reports_progdb_beside_the_similarity_router(seeded_path, tmp_path):
+    rows = [
+        {"prompt": "plural of cat", "program": "plural", "inputs": ["cat"], "answers": [["cats"]], "split": "test"},
+        {"prompt": "Capital city of Japan please", "program": "country-capital", "inputs": ["Japan"],
+         "answers": [["Tokyo"]], "split": "test"},
+        {"prompt": "what's the weather tomorrow", "program": None, "inputs": [], "answers": [], "split": "test"},
+        {"prompt": "plural of dog", "program": "plural", "inputs": ["dog"], "answers": [["dogs"]], "split": "dev"},
+    ]
+    f = tmp_path / "prompts.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    res = CliRunner().invoke(cli, ["--db", seeded_path, "eval", "prompts", str(f), "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    test = report["splits"]["test"]
+    assert list(report["splits"]) == ["test"] and test["n"] == 3
+    assert test["word"] == {"program": 1.0, "input": 1.0, "answer": 1.0}
+    assert test["out_of_scope_refused"] == 1.0
+    assert set(test["baseline"]) == {"word_program", "text_program", "out_of_scope_refused"}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"prompt": "plural of cat"}\n{"prompt": 3}\n')
+    res = CliRunner().invoke(cli, ["--db", seeded_path, "eval", "prompts", str(bad)])
+    assert res.exit_code == 2 and "line 2" in res.output and "prompt" in res.output
