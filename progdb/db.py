@@ -8,7 +8,7 @@ import os
 import time
 from contextlib import contextmanager
 from itertools import islice
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
@@ -31,7 +31,7 @@ from .library import load_seed_prompts, load_seeds, seeds_dir
 from .route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from .router import Router, cached_router, fold_of
 from .slots import cached_tagger
-from .understand import FIT_FLOOR, NEG_MARGIN, SEED_THRESHOLD, Choice, Reader
+from .understand import SEED_THRESHOLD, Reader
 from .store import Store
 from .wordspace import WordSpace
 
@@ -619,50 +619,25 @@ class ProgramDB:
         and the typos corrected on the way (understand.py)."""
         lookup = lookup or KeyLookup(self.store)
         cal = cal or self.calibration()
+        if not self._kind_map():
+            return (parse(prompt, [], None), Retrieval("none", [], [], cal["threshold"], "the database holds no programs"),
+                    [])
         reader = self._reader()
         text, corrections = reader.correct_key_words(prompt)
         readings = reader.readings(text, self._template_list())
         vectors = lookup.embed([r.key for r in readings] + [text])
         choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
-        threshold = cal["threshold"]
-        kinds = self._kind_map()
-        candidates = []
-        for ch in choices:
-            if ch.program not in {c.name for c in candidates}:
-                candidates.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
         if not choices:
-            return parse(prompt, [], None), Retrieval("none", [], [], threshold, "the database holds no programs"), corrections
-        top: Choice = choices[0]
-        parsed = top.reading.parsed(prompt)
-        corrections = corrections + top.corrections
-        if negative >= max(top.key_score - NEG_MARGIN, threshold):
-            return parsed, Retrieval("none", [], candidates[:5], threshold,
-                                     f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"), corrections
-        if top.program not in reader.learned:
-            # A program known only by its own few keys is judged by the default threshold: the
-            # seeded one was chosen for programs with dozens of labelled phrasings each.
-            threshold = min(threshold, retrieve.DEFAULT_THRESHOLD)
-        if top.key_score < threshold:
-            return parsed, Retrieval("none", [], candidates[:5], threshold,
-                                     f"nothing stored is close to this prompt (best: {top.program} at "
-                                     f"{top.key_score:.2f}, below the threshold {threshold:.2f})"), corrections
-        if top.fit < FIT_FLOOR:
-            shown = ", ".join(repr(i) for i in top.reading.inputs)
-            return parsed, Retrieval("none", [], candidates[:5], threshold,
-                                     f"the request reads as '{top.program}', but {shown} does not look like "
-                                     f"any of its inputs (fit {top.fit:.2f})"), corrections
-        # The other programs on the same reading may blend with the best (retrieve.decide).
-        same = [ch for ch in choices if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs
-                and ch.fit >= FIT_FLOOR]
-        ranked, seen = [], set()
-        for ch in same:
-            if ch.program not in seen:
-                seen.add(ch.program)
-                ranked.append(ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key))
-        exact = replace(ranked[0]) if ranked[0].score >= retrieve.EXACT else None
-        decision = retrieve.decide(ranked, kinds, threshold, cal["margin"], exact)
-        decision.candidates = candidates[:5]
-        return parsed, decision, corrections
+            return (parse(prompt, [], None), Retrieval("none", [], [], cal["threshold"], "the database holds no programs"),
+                    corrections)
+        decision = reader.decide(choices, negative, cal["threshold"], cal["margin"])
+        return choices[0].reading.parsed(prompt), decision, corrections + choices[0].corrections
+
+    def _reading_texts(self, prompt: str) -> list[str]:
+        """The texts read() embeds for a prompt (query_many embeds a batch's together)."""
+        reader = self._reader()
+        text, _ = reader.correct_key_words(prompt)
+        return [r.key for r in reader.readings(text, self._template_list())] + [text]
 
     def route_prompts(self, prompts: list[str], router: str | None = None,
                       threshold: float | None = None) -> tuple[list[Parsed], list[Retrieval]]:
@@ -817,12 +792,12 @@ class ProgramDB:
         for chunk in batched(prompts, batch):
             lookup.trim()
             templates = self._template_list()
+            cal = self.calibration()
             texts = []
             for prompt in chunk:
                 if prompt.strip() and not parse_incontext(prompt):
-                    texts += _key_texts(prompt, templates)
-            lookup.prefetch(texts)
-            cal = self.calibration()
+                    texts += self._reading_texts(prompt) if cal["router"] == "similarity" else _key_texts(prompt, templates)
+            lookup.prefetch(texts, search=cal["router"] != "similarity")
             answers: list[QueryResult | ProgdbError] = []
             jobs: list[_VectorJob] = []
             for prompt in chunk:

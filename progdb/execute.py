@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .confidence import FLOOR, confidence
 from .errors import ProgdbError
 from .program import Program, outputs_by_input
 from .word_methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
@@ -30,6 +31,9 @@ class Output:
     chain: list[str] = field(default_factory=list)  # composed programs: input, then each step's answer
     note: str | None = None  # e.g. a vector program answered by its few-shot form on the LLM
     answers: list[str] = field(default_factory=list)  # source "stored": every stored output of the input
+    method: str | None = None  # a computed answer: "ranker" or "geometry"
+    confidence: float | None = None  # P(right): 1 for a stored pair, calibrated for a computed one (confidence.py)
+    sure: bool = True  # False: the confidence is below confidence.FLOOR; the answer is a best guess
 
 
 class WordProgram:
@@ -133,14 +137,17 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         parts = [(wp.fitted(m, leave_out), w) for wp, w in programs]
         known.append(i)
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
-    for i, ranked in zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else []):
+    for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else [])):
         cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
         stored = lead.stored.get(inputs[i].strip().lower()) if len(programs) == 1 and use_stored else None
         if stored is not None:
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
-            outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored))
+            outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored), confidence=1.0)
         else:
-            outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands)
+            kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
+            outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
+            outputs[i].confidence = confidence(kind, cands)
+            outputs[i].sure = outputs[i].confidence is None or outputs[i].confidence >= FLOOR
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
     return outputs  # type: ignore[return-value]

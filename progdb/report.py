@@ -8,6 +8,17 @@ def _candidates(out, n: int = 5) -> str:
     return ", ".join(f"{c.answer} {c.score:.2f}" for c in out.candidates[:n])
 
 
+def _sureness(out) -> str:
+    """How sure the answer is: a stored pair, or a computed answer's confidence (confidence.py)."""
+    if out.source == "stored":
+        return " (stored example)"
+    if out.confidence is None:
+        return ""
+    if not out.sure:
+        return f"?  (not sure: confidence {out.confidence:.2f}; a best guess)"
+    return f"  (confidence {out.confidence:.2f})"
+
+
 def result_text(r: QueryResult) -> str:
     if r.mode == "none":
         return f"no program: {r.message}"
@@ -20,7 +31,7 @@ def result_text(r: QueryResult) -> str:
         progs = r.programs[0].name
     # A chain is as sure as its weakest step; otherwise the best program's score, as before.
     score = min(m.score for m in r.programs) if r.mode == "composed" else r.programs[0].score
-    lines.append(f"{progs}  [{r.mode}, score {score:.2f}]")
+    lines.append(f"{progs}  [{r.mode}, key match {score:.2f}]")
     if r.message:
         lines.append(f"note: {r.message}")
     for e in r.entities:
@@ -35,9 +46,8 @@ def result_text(r: QueryResult) -> str:
                 lines.append(f"note: {out.note}")
             lines.append(out.answer or "")
         else:
-            tag = " (stored example)" if out.source == "stored" else ""
             answer = " / ".join(out.answers) if out.source == "stored" and out.answers else out.answer
-            lines.append(" -> ".join(out.chain) if out.chain else f"{out.input} -> {answer}{tag}")
+            lines.append((" -> ".join(out.chain) if out.chain else f"{out.input} -> {answer}") + _sureness(out))
             if out.candidates:
                 lines.append(f"  candidates: {_candidates(out)}")
             if out.note:
@@ -74,7 +84,8 @@ def explain_text(r: QueryResult) -> str:
         else:
             answer = " / ".join(map(repr, out.answers)) if out.source == "stored" and out.answers else repr(out.answer)
             steps = " -> ".join(map(repr, out.chain)) if out.chain else f"{out.input!r} -> {answer}"
-            lines.append(f"   {steps} ({out.source})")
+            sure = f", confidence {out.confidence:.2f}" + ("" if out.sure else ", not sure") if out.confidence is not None else ""
+            lines.append(f"   {steps} ({out.source}{sure})")
             lines.append(f"     candidates: {_candidates(out, 10)}")
     for c in r.compiled:
         lines.append(f"   demonstrations chosen for {c.input[:40]!r}:")

@@ -13,24 +13,25 @@ prompt is closer to stored out-of-scope prompts than to any program.
 """
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .parse import Parsed, Template, _clean_key, match_template, split_explicit
+from .retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
 
 FIT_WEIGHT = 0.35      # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
-EXPLICIT_BONUS = 0.05  # a colon, a new line or quotes mark where the input starts: trust them a little
-NEG_MARGIN = 0.15      # "none" when a stored out-of-scope prompt comes this close to the best program
+EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
+NEG_MARGIN = 0.10      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 NO_INPUT_FIT = 0.5     # a transform program named without any input
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part
+FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 
@@ -196,9 +197,9 @@ class Reader:
             if len(lw) < 4 or lw in self._key_word_set or lw in _CONTRACTIONS or \
                     self.word_rank.get(lw, 10 ** 9) < TYPO_RANK:
                 return w
-            right = closest(lw, self.key_words)
-            if right is None:
-                return w
+            right = closest(lw, self.key_words, None if lw not in self.word_rank else 1)
+            if right is None or (lw in self.word_rank and lw.startswith(right)):
+                return w  # a rare form of a key word ("plurals") is that word, not a typo
             notes.append(f"{w} -> {right}")
             return right
 
@@ -245,10 +246,18 @@ class Reader:
             return 1.0
         if kind == "vector":
             vecs = self._vectors_of_inputs(program)
-            if vecs is None or text not in self.space or len(low.split()) > MAX_SPAN_WORDS:
+            if vecs is None or len(low.split()) > MAX_SPAN_WORDS:
                 return 0.0
+            if text not in self.space:
+                # An unknown word is no evidence either way: the program is still the one asked
+                # for, and its answer an error that says so (or the LLM's, with --llm).
+                return FIT_FLOOR if len(low.split()) == 1 else 0.0
             sims = vecs @ self.space.vector(text)
             top = float(max(0.0, np.sort(sims)[-KNN:].mean()))
+            # A few pairs say little about what a program's inputs look like: a user's two-pair
+            # program is not outbid by a seed that happens to store the input.
+            n = len(vecs)
+            top = 1.0 - (1.0 - top) * n / (n + FEW_INPUTS)
             # Word programs take words and names; "what is venture" is a request's words.
             return top * 0.5 if " " in low and any(w in _STOP for w in low.split()) else top
         lo, hi = self.lengths.get(program, (1, 1000))
@@ -276,7 +285,7 @@ class Reader:
             for t in templates:
                 m = match_template(source, [t])
                 if m and all(m.inputs):
-                    out.append(Reading(m.key, [clean_input(v) or v for v in m.inputs], "template", m.template,
+                    out.append(Reading(m.key, [_clean_text(v) or v for v in m.inputs], "template", m.template,
                                        m.template_program, m.slots))
         explicit = split_explicit(strip_politeness(prompt))
         if explicit:
@@ -347,14 +356,17 @@ class Reader:
             for r in np.argsort(-column)[:shortlist * 3]:
                 reading = readings[r]
                 if kind in ("intent", "negative"):
-                    if reading.method != "whole":
-                        continue
+                    # An intent takes the whole prompt (its slots are tagged later); any part of
+                    # the prompt may be what matches its stored requests.
                     fit, inputs, notes = 1.0, [], []
                 elif not reading.inputs:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
                     fit, inputs, notes = self._fit_all(program, reading.inputs)
-                score = float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if reading.method == "explicit" else 0.0)
+                # A colon or quotes mark the input for any program; a template only for its own.
+                marked = reading.method == "explicit" or (reading.method == "template" and
+                                                          reading.template_program == program)
+                score = float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
@@ -362,6 +374,41 @@ class Reader:
         choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
+
+    def decide(self, choices: list[Choice], negative: float, threshold: float, margin: float) -> Retrieval:
+        """The program for the best reading, a blend of close ones, or "none" (with the reason)."""
+        candidates: list[ProgramMatch] = []
+        for ch in choices:
+            if ch.program not in {c.name for c in candidates}:
+                candidates.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
+        top = choices[0]
+        if negative >= max(top.score - NEG_MARGIN, threshold):
+            return Retrieval("none", [], candidates[:5], threshold,
+                             f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})")
+        if top.program not in self.learned:
+            # A program known only by its own few keys is judged by the default threshold: the
+            # seeded one was chosen for programs with dozens of labelled phrasings each.
+            threshold = min(threshold, DEFAULT_THRESHOLD)
+        if top.key_score < threshold:
+            return Retrieval("none", [], candidates[:5], threshold,
+                             f"nothing stored is close to this prompt (best: {top.program} at "
+                             f"{top.key_score:.2f}, below the threshold {threshold:.2f})")
+        if top.fit < FIT_FLOOR:
+            shown = ", ".join(repr(i) for i in top.reading.inputs)
+            return Retrieval("none", [], candidates[:5], threshold,
+                             f"the request reads as '{top.program}', but {shown} does not look like "
+                             f"any of its inputs (fit {top.fit:.2f})")
+        # The other programs on the same reading may blend with the best (retrieve.decide).
+        ranked, seen = [], set()
+        for ch in choices:
+            same = ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs
+            if same and ch.fit >= FIT_FLOOR and ch.program not in seen:
+                seen.add(ch.program)
+                ranked.append(ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key))
+        exact = replace(ranked[0]) if ranked[0].score >= EXACT else None
+        decision = decide(ranked, self.kinds, threshold, margin, exact)
+        decision.candidates = candidates[:5]
+        return decision
 
     def _fit_all(self, program: str, inputs: list[str]) -> tuple[float, list[str], list[str]]:
         """The inputs' weakest fit, the inputs (misspelt ones corrected when that fits better)."""
@@ -382,7 +429,7 @@ class Reader:
 
 def _clean_text(text: str) -> str:
     """A cut's input part: a text keeps its words; a short one loses articles and quotes."""
-    t = text.strip().strip(" \t\n,;:-–—")
+    t = text.strip().lstrip(",;:-–— ")  # a text keeps its own ending: it is the user's data
     return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
 
 
@@ -391,5 +438,5 @@ def _length_profile(inputs: list[str]) -> tuple[int, int]:
     if not inputs:
         return 1, 1000
     counts = sorted(len(i.split()) for i in inputs)
-    lo, hi = counts[len(counts) // 20], counts[-1 - len(counts) // 20]
+    hi = counts[-1 - len(counts) // 20]  # the longest but the top 5%
     return (1, hi + 2) if hi <= 6 else (2, 10 ** 6)
