@@ -623,21 +623,18 @@ class ProgramDB:
             return (parse(prompt, [], None), Retrieval("none", [], [], cal["threshold"], "the database holds no programs"),
                     [])
         reader = self._reader()
-        text, corrections = reader.correct_key_words(prompt)
-        readings = reader.readings(text, self._template_list())
-        vectors = lookup.embed([r.key for r in readings] + [text])
+        readings = reader.readings_of(prompt, self._template_list())
+        vectors = lookup.embed([r.key for r in readings] + [prompt])
         choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
         if not choices:
             return (parse(prompt, [], None), Retrieval("none", [], [], cal["threshold"], "the database holds no programs"),
-                    corrections)
-        decision = reader.decide(choices, negative, cal["threshold"], cal["margin"])
-        return choices[0].reading.parsed(prompt), decision, corrections + choices[0].corrections
+                    [])
+        taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"])
+        return taken.reading.parsed(prompt), decision, taken.corrections
 
     def _reading_texts(self, prompt: str) -> list[str]:
         """The texts read() embeds for a prompt (query_many embeds a batch's together)."""
-        reader = self._reader()
-        text, _ = reader.correct_key_words(prompt)
-        return [r.key for r in reader.readings(text, self._template_list())] + [text]
+        return [r.key for r in self._reader().readings_of(prompt, self._template_list())] + [prompt]
 
     def route_prompts(self, prompts: list[str], router: str | None = None,
                       threshold: float | None = None) -> tuple[list[Parsed], list[Retrieval]]:

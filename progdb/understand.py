@@ -54,6 +54,8 @@ _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
+_QUESTION = frozenset("is are was were what which who whom how why do does did can could would should will "
+                      "i you we me my please".split())
 _CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
 _STOP = frozenset("""a an the of for in on to is are was be what what's whats which who how do does
     did it its this that and or with as at by from me my you your please word form i we he she they
@@ -68,6 +70,7 @@ class Reading:
     template: str | None = None
     template_program: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
+    corrections: list[str] = field(default_factory=list)  # typos read as other words on the way
 
     def parsed(self, prompt: str) -> Parsed:
         return Parsed(prompt, self.key, list(self.inputs), dict(self.slots), self.method, self.template,
@@ -177,6 +180,7 @@ class Reader:
         self.space, self.word_rank = space, word_rank
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
+        self.input_words = {p: {w for i in ins for w in i.lower().split()} for p, ins in inputs.items()}
         self.learned: set[str] = set()  # programs with labelled phrasings (a fit's or the seeds')
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
@@ -258,20 +262,46 @@ class Reader:
             # program is not outbid by a seed that happens to store the input.
             n = len(vecs)
             top = 1.0 - (1.0 - top) * n / (n + FEW_INPUTS)
+            if self._request_words(program, low):
+                top *= 0.5
             # Word programs take words and names; "what is venture" is a request's words.
-            return top * 0.5 if " " in low and any(w in _STOP for w in low.split()) else top
+            return top * 0.25 if " " in low and any(w in _STOP for w in low.split()) else top
         lo, hi = self.lengths.get(program, (1, 1000))
         n = len(text.split())
         fit = 1.0 if lo <= n <= hi else 0.6
         if hi <= 12:  # inputs of words and names, not texts
-            if any(low in s for s in self.stored.get(program, {})) and len(low) >= 4:
-                fit = 0.75  # part of a stored input: "Yellowstone" of "Yellowstone National Park"
+            if self._request_words(program, low):
+                fit *= 0.5  # "Boston located": a request's word its inputs never use
+            part = len(low) >= 4 and any(low in s for s in self.stored.get(program, {}))
+            if part:
+                fit = 0.6  # part of a stored input: "Yellowstone" of "Yellowstone National Park"
             words = low.split()
-            if len(words) > 1 and (words[0] in _STOP or words[-1] in _STOP):
-                fit *= 0.5  # "Boston located in" is a name and a request's words
+            if len(words) > 1 and (words[0] in _STOP or words[-1] in _STOP) and not part:
+                fit *= 0.25  # "Boston located in" is a name and a request's words
         return fit
 
+    def _request_words(self, program: str, low: str) -> bool:
+        """Does a several-word input hold a question's word ("is", "which") or a word of the stored
+        phrasings ("located", "plural") that none of the program's own inputs holds?"""
+        words = low.split()
+        own = self.input_words.get(program, ())
+        return len(words) > 1 and any((w in _QUESTION or w in self._key_word_set) and w not in own for w in words)
+
     # -- readings -----------------------------------------------------------------------------------
+    def readings_of(self, prompt: str, templates: list[Template]) -> list[Reading]:
+        """The prompt's readings as typed, and, when some word looks like a misspelt request word
+        ("plurl"), the readings of the corrected prompt too: the scores choose ("Seatle" is a
+        city's misspelling, not a request word's)."""
+        out = self.readings(prompt, templates)
+        fixed, notes = self.correct_key_words(prompt)
+        if notes:
+            seen = {(r.key.lower(), tuple(x.lower() for x in r.inputs)) for r in out}
+            for r in self.readings(fixed, templates):
+                if (r.key.lower(), tuple(x.lower() for x in r.inputs)) not in seen:
+                    r.corrections = list(notes)
+                    out.append(r)
+        return out
+
     def readings(self, prompt: str, templates: list[Template]) -> list[Reading]:
         out: list[Reading] = []
         text = unquote(strip_politeness(prompt))
@@ -368,34 +398,40 @@ class Reader:
                                                           reading.template_program == program)
                 score = float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
-                                 reading.slots)
+                                 reading.slots, reading.corrections + notes)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
-                                      self.key_texts[arg[r, c]], notes))
+                                      self.key_texts[arg[r, c]], reading.corrections + notes))
         choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
 
-    def decide(self, choices: list[Choice], negative: float, threshold: float, margin: float) -> Retrieval:
-        """The program for the best reading, a blend of close ones, or "none" (with the reason)."""
+    def _threshold(self, program: str, threshold: float) -> float:
+        """A program known only by its own few keys is judged by the default threshold: the seeded
+        one was chosen for programs with dozens of labelled phrasings each."""
+        return threshold if program in self.learned else min(threshold, DEFAULT_THRESHOLD)
+
+    def decide(self, choices: list[Choice], negative: float, threshold: float, margin: float
+               ) -> tuple[Choice, Retrieval]:
+        """The reading taken, and its program, a blend of close ones, or "none" (with the reason)."""
         candidates: list[ProgramMatch] = []
         for ch in choices:
             if ch.program not in {c.name for c in candidates}:
                 candidates.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
-        top = choices[0]
+        # The best reading whose inputs fit; the best of all only to say why nothing fits.
+        top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
+        if top.key_score < self._threshold(top.program, threshold):
+            top = choices[0]
         if negative >= max(top.score - NEG_MARGIN, threshold):
-            return Retrieval("none", [], candidates[:5], threshold,
+            return top, Retrieval("none", [], candidates[:5], threshold,
                              f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})")
-        if top.program not in self.learned:
-            # A program known only by its own few keys is judged by the default threshold: the
-            # seeded one was chosen for programs with dozens of labelled phrasings each.
-            threshold = min(threshold, DEFAULT_THRESHOLD)
+        threshold = self._threshold(top.program, threshold)
         if top.key_score < threshold:
-            return Retrieval("none", [], candidates[:5], threshold,
+            return top, Retrieval("none", [], candidates[:5], threshold,
                              f"nothing stored is close to this prompt (best: {top.program} at "
                              f"{top.key_score:.2f}, below the threshold {threshold:.2f})")
         if top.fit < FIT_FLOOR:
             shown = ", ".join(repr(i) for i in top.reading.inputs)
-            return Retrieval("none", [], candidates[:5], threshold,
+            return top, Retrieval("none", [], candidates[:5], threshold,
                              f"the request reads as '{top.program}', but {shown} does not look like "
                              f"any of its inputs (fit {top.fit:.2f})")
         # The other programs on the same reading may blend with the best (retrieve.decide).
@@ -404,11 +440,12 @@ class Reader:
             same = ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs
             if same and ch.fit >= FIT_FLOOR and ch.program not in seen:
                 seen.add(ch.program)
-                ranked.append(ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key))
+                ranked.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
+        ranked.sort(key=lambda m: -m.score)  # by the reading's score: a fitting input counts
         exact = replace(ranked[0]) if ranked[0].score >= EXACT else None
         decision = decide(ranked, self.kinds, threshold, margin, exact)
         decision.candidates = candidates[:5]
-        return decision
+        return top, decision
 
     def _fit_all(self, program: str, inputs: list[str]) -> tuple[float, list[str], list[str]]:
         """The inputs' weakest fit, the inputs (misspelt ones corrected when that fits better)."""
@@ -439,4 +476,4 @@ def _length_profile(inputs: list[str]) -> tuple[int, int]:
         return 1, 1000
     counts = sorted(len(i.split()) for i in inputs)
     hi = counts[-1 - len(counts) // 20]  # the longest but the top 5%
-    return (1, hi + 2) if hi <= 6 else (2, 10 ** 6)
+    return (1, hi + 2) if hi <= 8 else (2, 10 ** 6)
