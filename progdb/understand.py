@@ -21,11 +21,12 @@ import numpy as np
 from .parse import Parsed, Template, _clean_key, match_template, split_explicit
 from .retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
 
-FIT_WEIGHT = 0.35      # how much a poorly fitting input costs a reading (key similarity units)
+FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
-NEG_MARGIN = 0.10      # "none" when a stored out-of-scope prompt comes this close to the best program
+NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
+DROP_COST = 0.02       # per word of talk a reading leaves out ("... for my essay"), at most three
 NO_INPUT_FIT = 0.5     # a transform program named without any input
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
@@ -54,7 +55,7 @@ _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
-_QUESTION = frozenset("is are was were what which who whom how why do does did can could would should will "
+_QUESTION = frozenset("is are was were what which who whom how why when where do does did can could would should will "
                       "i you we me my please".split())
 _CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
 _STOP = frozenset("""a an the of for in on to is are was be what what's whats which who how do does
@@ -71,6 +72,7 @@ class Reading:
     template_program: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
     corrections: list[str] = field(default_factory=list)  # typos read as other words on the way
+    dropped: int = 0  # words of the prompt left out of both key and inputs (talk around the request)
 
     def parsed(self, prompt: str) -> Parsed:
         return Parsed(prompt, self.key, list(self.inputs), dict(self.slots), self.method, self.template,
@@ -146,18 +148,19 @@ def allowed_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def closest(word: str, vocabulary, limit: int | None = None) -> str | None:
-    """The vocabulary word nearest `word` within its allowed edits (ties: the earlier one)."""
+def closest(word: str, vocabulary, limit: int | None = None, weight=None) -> str | None:
+    """The vocabulary word nearest `word` within its allowed edits; ties go to the heavier word
+    (`weight`: word -> count), else to the earlier one."""
     limit = allowed_edits(word) if limit is None else limit
-    best, best_d = None, limit + 1
+    best, best_key = None, None
     for v in vocabulary:
         if abs(len(v) - len(word)) > limit or v == word:
             continue
         d = edit_distance(word, v, limit)
-        if d < best_d:
-            best, best_d = v, d
-            if d == 1:
-                break
+        if d <= limit:
+            key = (d, -(weight.get(v, 0) if weight else 0))
+            if best_key is None or key < best_key:
+                best, best_key = v, key
     return best
 
 
@@ -189,6 +192,10 @@ class Reader:
         self.key_words = sorted({w for t in key_texts for w in re.findall(r"[a-z]+", t.lower())
                                  if len(w) >= 3 and word_rank.get(w, 10 ** 9) < TYPO_RANK})
         self._key_word_set = set(self.key_words)
+        self.key_word_count: dict[str, int] = {}
+        for t in key_texts:
+            for w in set(re.findall(r"[a-z]+", t.lower())):
+                self.key_word_count[w] = self.key_word_count.get(w, 0) + 1
 
     # -- typos ---------------------------------------------------------------------------------
     def correct_key_words(self, text: str) -> tuple[str, list[str]]:
@@ -201,7 +208,7 @@ class Reader:
             if len(lw) < 4 or lw in self._key_word_set or lw in _CONTRACTIONS or \
                     self.word_rank.get(lw, 10 ** 9) < TYPO_RANK:
                 return w
-            right = closest(lw, self.key_words, None if lw not in self.word_rank else 1)
+            right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count)
             if right is None or (lw in self.word_rank and lw.startswith(right)):
                 return w  # a rare form of a key word ("plurals") is that word, not a typo
             notes.append(f"{w} -> {right}")
@@ -310,7 +317,7 @@ class Reader:
             left, right = clean_input(arrow.group(1)), _clean_key(arrow.group(2))
             if left and right:  # "wolf -> plural": the input, then what to do with it
                 out.append(Reading(right, split_list(left) or [left], "explicit"))
-                out.append(Reading(_clean_key(arrow.group(1)), [clean_input(arrow.group(2))], "explicit"))
+                out.append(Reading(_clean_key(arrow.group(1)), [_clean_text(arrow.group(2))], "explicit"))
         for source in dict.fromkeys([prompt.strip(), strip_politeness(prompt)]):
             for t in templates:
                 m = match_template(source, [t])
@@ -351,9 +358,16 @@ class Reader:
                     items = split_list(joined) if listed else [clean_input(joined)]
                     if not items or any(len(it.split()) > MAX_SPAN_WORDS for it in items):
                         continue
-                    key = _clean_key(without(i, j))
-                    if key:
-                        out.append(Reading(key, items, "span"))
+                    # The key is the rest of the prompt; or only the words before (after) the
+                    # input, when what follows (precedes) it is talk: "... of crisis for my essay".
+                    keys = {_clean_key(without(i, j)): 0}
+                    if j < n and i >= 2:
+                        keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
+                    if i > 0 and n - j >= 2:
+                        keys.setdefault(_clean_key(text[tokens[j - 1].end():]), i)
+                    for key, dropped in keys.items():
+                        if key:
+                            out.append(Reading(key, items, "span", dropped=dropped))
         seen, unique = set(), []
         for r in out:
             sig = (r.key.lower(), tuple(x.lower() for x in r.inputs))
@@ -393,12 +407,15 @@ class Reader:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
                     fit, inputs, notes = self._fit_all(program, reading.inputs)
+                    if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12:
+                        fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
                 # A colon or quotes mark the input for any program; a template only for its own.
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
-                score = float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
+                score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
+                         - min(DROP_COST * reading.dropped, 3 * DROP_COST))
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
-                                 reading.slots, reading.corrections + notes)
+                                 reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
                                       self.key_texts[arg[r, c]], reading.corrections + notes))
         choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
