@@ -10,6 +10,8 @@ Translation pairs are fewshot programs: measured on an 80/20 split of their in-v
 word arithmetic in English GloVe translated 1-3% of words correctly, and most outputs are not in
 its vocabulary at all.
 The fewshot style programs in seeds/ are written by hand and are not touched by this script.
+It rewrites the cards whole: then run tools/build_lexicon_pairs.py (it appends the lexicon pairs)
+and tools/build_rankers.py.
 """
 from __future__ import annotations
 
