@@ -27,12 +27,13 @@ from .parse import Parsed, candidate_cuts, compile_template, fill, match_templat
 from .program import Example, Program, key_text, outputs_by_input, parse_card, validate
 from .retrieve import ProgramMatch, Retrieval
 from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
-from .library import load_seed_prompts, load_seeds, seeds_dir
+from .library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
 from .route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from .router import Router, cached_router, fold_of
 from .slots import cached_tagger
 from .understand import SEED_THRESHOLD, Reader
-from .store import Store
+from . import seed_cache
+from .store import SCHEMA, Store
 from .wordspace import WordSpace
 
 ROUTERS = ("classifier", "similarity")
@@ -199,11 +200,20 @@ class ProgramDB:
         chosen = path or (None if server else os.environ.get("PROGDB_DB"))
         self.path = None if server else (chosen or default_db_path())
         namespace = namespace or os.environ.get("PROGDB_NAMESPACE", "progdb")
+        template = None
         if self.path is not None and not (Path(self.path) / "chroma.sqlite3").exists():
             _check_new_path(Path(self.path), chosen is not None)
             # chromadb's own set-up of a new directory races with a second process doing the same
             os.makedirs(self.path, exist_ok=True)
             with self._locked():
+                if seed and not os.environ.get("PROGDB_SEEDS"):
+                    template = seed_cache.template_path(seeds_dir(), namespace, encoder().model_path, SCHEMA)
+                    if seed_cache.restore(template, Path(self.path)):
+                        template = None  # a copy of a seeded database: nothing to seed
+                        if notice is not None:
+                            notice(f"creating a new database at {self.path}, seeded with the built-in library "
+                                   f"({len(list(seeds_dir().glob('*.json')))} programs, copied from the one seeded "
+                                   "earlier on this machine)")
                 self.store = Store(self.path, server, namespace)
         else:
             self.store = Store(self.path, server, namespace)
@@ -227,8 +237,8 @@ class ProgramDB:
                 where = self.store.location
                 notice(f"creating a new database at {where}" +
                           (f", seeded with the built-in library ({len(list(seeds_dir().glob('*.json')))} "
-                           "programs; about a minute the first time on a 2-core machine, 15-20 s once "
-                           "its embeddings are cached)" if seed else ", empty (--no-seed)"))
+                           "programs; about a minute the first time on a 2-core machine; later new databases "
+                           "copy it in seconds)" if seed else ", empty (--no-seed)"))
             with self._writing():
                 self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
@@ -237,6 +247,8 @@ class ProgramDB:
                 self._add_many(load_seeds(), replace=True, cache=True)
                 self._learn_seed_prompts()
                 self.store.set_settings(state="seeded")
+            if template is not None:
+                seed_cache.save(Path(self.path), template)
 
     def _learn_seed_prompts(self) -> None:
         """The built-in library's labelled requests and out-of-scope prompts join the routing, as a
@@ -246,7 +258,9 @@ class ProgramDB:
             kinds = self._kind_map()
             keep = [i for i, l in enumerate(labels) if l is None or l in kinds]
             texts = [texts[i] for i in keep]
-            self.store.replace_labelled([labels[i] for i in keep], texts, encoder().encode_cached(texts))
+            vectors = shipped_vectors(texts, encoder().model_path)
+            self.store.replace_labelled([labels[i] for i in keep], texts,
+                                        vectors if vectors is not None else encoder().encode_cached(texts))
             self.store.set_settings(threshold=SEED_THRESHOLD)
 
     # -- writing --------------------------------------------------------------------------

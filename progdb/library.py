@@ -88,3 +88,25 @@ def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], 
                 labels.append(row.get("program"))
                 texts.append(key)
     return labels, texts
+
+
+def shipped_vectors(texts: list[str], model_path: str, directory: Path | None = None):
+    """The labelled requests' embeddings shipped in seeds/prompts/vectors.npz (float16; written by
+    tools/embed_seed_prompts.py), when they were made by this encoder model for exactly these
+    texts; else None (the caller embeds them)."""
+    import hashlib
+
+    import numpy as np
+
+    path = (directory or seeds_dir()) / "prompts" / "vectors.npz"
+    if not path.exists():
+        return None
+    try:
+        z = np.load(path, allow_pickle=False)
+        digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
+        if str(z["model"]) != Path(model_path).name or str(z["digest"]) != digest:
+            return None
+        vectors = z["vectors"].astype(np.float32)
+    except (OSError, ValueError, KeyError):
+        return None
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)

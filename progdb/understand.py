@@ -430,10 +430,11 @@ class Reader:
     def decide(self, choices: list[Choice], negative: float, threshold: float, margin: float
                ) -> tuple[Choice, Retrieval]:
         """The reading taken, and its program, a blend of close ones, or "none" (with the reason)."""
+        # Shown scores are key similarities; the order is the readings' (fit and marks counted).
         candidates: list[ProgramMatch] = []
         for ch in choices:
             if ch.program not in {c.name for c in candidates}:
-                candidates.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
+                candidates.append(ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key))
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
         top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
         if top.key_score < self._threshold(top.program, threshold):
@@ -461,6 +462,10 @@ class Reader:
         ranked.sort(key=lambda m: -m.score)  # by the reading's score: a fitting input counts
         exact = replace(ranked[0]) if ranked[0].score >= EXACT else None
         decision = decide(ranked, self.kinds, threshold, margin, exact)
+        similarity = {ch.program: ch.key_score for ch in reversed(choices)
+                      if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}
+        for m in decision.programs:
+            m.score = round(similarity.get(m.name, m.score), 4)
         decision.candidates = candidates[:5]
         return top, decision
 
