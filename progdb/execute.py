@@ -169,10 +169,20 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
         previous = chain[-1]
         if previous not in space:
             break
+        stored = wp.stored.get(previous.strip().lower()) if use_stored else None
+        if stored:  # a step the database holds is answered from it: queen -> queens
+            out = Output(text, stored[0], "composed", [Candidate(a, 1.0) for a in stored], confidence=out.confidence)
+            chain.append(out.answer)
+            start = space.vector(out.answer)[None, :] if out.answer in space else wp.fitted(method).queries(start)
+            continue
         ranked = decode(space, [wp.fitted(method)], [previous], k, starts=start,
                         banned=[set(tokens(w)) for w in chain[:-1]])[0]
         cands = [Candidate(wp.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
-        out = Output(text, cands[0].answer if cands else None, "composed", cands)
+        # A chain is as sure as its least sure step.
+        steps = [c for c in (out.confidence, confidence("geometry", cands)) if c is not None]
+        out = Output(text, cands[0].answer if cands else None, "composed", cands,
+                     confidence=min(steps) if steps else None)
+        out.sure = out.confidence is None or out.confidence >= FLOOR
         if out.answer is None:
             break
         chain.append(out.answer)

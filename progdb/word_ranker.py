@@ -55,7 +55,7 @@ SYMMETRIC = 0.1  # reversed pairs join the evidence when at least this share of 
 # sample of at most TRAIN_PAIRS of its pairs (whole inputs, in sample_order), which are also its
 # evidence; the write paths (add, seed, import) train it (`prepare`), and a query that finds none
 # cached trains only a sample of at most QUERY_TRAIN_PAIRS, else answers with `combined` and says so.
-TRAIN_PAIRS = 2500  # every seeded program fits (synonym: 2,304 pairs), so the seeds lose nothing
+TRAIN_PAIRS = 2500  # the lexicon-filled seeds (plural 5,000, past-tense 3,070 pairs…) learn from a sample
 QUERY_TRAIN_PAIRS = 100  # ~2 s of CPU
 NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a", "an", "anti", "mis", "de")
 PREFIX_SWAPS = (("in", "ex"), ("im", "ex"), ("pro", "anti"), ("over", "under"), ("max", "min"), ("inc", "dec"),

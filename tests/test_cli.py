@@ -57,7 +57,7 @@ def test_add_show_remove_export_import(tmp_path):
     assert r.exit_code == 0, r.output
     assert "added fem (vector, 2 keys, 4 examples)" in r.output
     assert json.loads(run("--db", db, "list", "--json").stdout)[0]["n_examples"] == 4
-    assert run("--db", db, "query", "female of nephew").output.splitlines()[1] == "nephew -> niece"
+    assert run("--db", db, "query", "female of nephew").output.splitlines()[1].startswith("nephew -> niece")
     grown = run("--db", db, "add", "fem", "--key", "feminine of {word}", "--example", "duke", "duchess")
     assert grown.exit_code == 0 and grown.output.startswith("grew fem (+1 keys, +1 examples")
     assert run("--db", db, "add", "fem", "--key", "feminine {word}", "--example", "duke", "duchess",

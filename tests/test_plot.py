@@ -65,7 +65,7 @@ def test_vector_program_pairs_outliers_and_file(seeded, tmp_path):
     inputs = np.vstack([space.vector(a) for a, _ in usable])
     outputs = np.vstack([space.vector(b) for _, b in usable])
     expected = {usable[i] for i in lowest_cosines(inputs, outputs, 5)}
-    assert len(data.arrows) == 30 and data.n_usable == len(usable) and data.n_pairs == 200
+    assert len(data.arrows) == 30 and data.n_usable == len(usable) and data.n_pairs == len(seeded.get("plural").examples)
     assert {data.arrows[i].pair for i in data.outliers} == expected
     # The bold arrow is the program's stored offset.
     stored = seeded.store.offsets(["plural"])["plural"]
@@ -269,7 +269,8 @@ def test_a_program_without_pairs_in_the_space(seeded, tmp_path, monkeypatch):
 
     tiny = WordSpace(np.eye(3, dtype=np.float32), ["red", "green", "blue"])
     monkeypatch.setattr(db_module, "word_space", lambda: tiny)
-    with pytest.raises(ProgdbError, match="program 'plural': none of its 200 pairs are in the word space"):
+    n = len(seeded.get("plural").examples)
+    with pytest.raises(ProgdbError, match=f"program 'plural': none of its {n} pairs are in the word space"):
         plot_commands.pair_data(seeded, "plural")
     empty = ProgramDB(path=str(tmp_path / "db"), seed=False)
     empty.add(name="bare", keys=["do the bare thing to {text}"], kind="fewshot")
