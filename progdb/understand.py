@@ -26,7 +26,7 @@ FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
-DROP_COST = 0.02       # per word of talk a reading leaves out ("... for my essay"), at most three
+DROP_COST = 0.03       # per word of talk a reading leaves out ("... for my essay"), at most four
 NO_INPUT_FIT = 0.5     # a transform program named without any input
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
@@ -413,7 +413,7 @@ class Reader:
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
                 score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
-                         - min(DROP_COST * reading.dropped, 3 * DROP_COST))
+                         - min(DROP_COST * reading.dropped, 4 * DROP_COST))
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
@@ -470,7 +470,7 @@ class Reader:
         return top, decision
 
     def _fit_all(self, program: str, inputs: list[str]) -> tuple[float, list[str], list[str]]:
-        """The inputs' weakest fit, the inputs (misspelt ones corrected when that fits better)."""
+        """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better)."""
         fits, fixed, notes = [], [], []
         for text in inputs:
             fit = self.input_fit(program, text)
@@ -483,7 +483,9 @@ class Reader:
                         text, fit = right, better
             fits.append(fit)
             fixed.append(text)
-        return min(fits), fixed, notes
+        # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
+        # make the list someone else's.
+        return float(np.mean(fits)) if len(fits) > 1 else fits[0], fixed, notes
 
 
 def _clean_text(text: str) -> str:
