@@ -27,6 +27,7 @@ EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark t
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 DROP_COST = 0.03       # per word of talk a reading leaves out ("... for my essay"), at most four
+OWN_WORD_FIT = 0.6     # "past tense of the verb fight": "tense" is the request's word, not the input
 NO_INPUT_FIT = 0.5     # a transform program named without any input
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
@@ -184,6 +185,9 @@ class Reader:
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
         self.input_words = {p: {w for i in ins for w in i.lower().split()} for p, ins in inputs.items()}
+        self.own_key_words: dict[str, set[str]] = {}
+        for p_index, t in zip(self.key_programs, self.key_texts):
+            self.own_key_words.setdefault(programs[p_index], set()).update(re.findall(r"[a-z]+", t.lower()))
         self.learned: set[str] = set()  # programs with labelled phrasings (a fit's or the seeds')
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
@@ -469,6 +473,11 @@ class Reader:
         decision.candidates = candidates[:5]
         return top, decision
 
+    def _own_word(self, program: str, text: str) -> bool:
+        """A one-word input that is a word of the program's own phrasings ("tense" for past-tense)
+        is more likely the request's word than its input."""
+        return " " not in text and text.lower() in self.own_key_words.get(program, ())
+
     def _fit_all(self, program: str, inputs: list[str]) -> tuple[float, list[str], list[str]]:
         """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better)."""
         fits, fixed, notes = [], [], []
@@ -481,7 +490,7 @@ class Reader:
                     if better > fit:
                         notes.append(f"{text} -> {right}")
                         text, fit = right, better
-            fits.append(fit)
+            fits.append(fit * (OWN_WORD_FIT if self._own_word(program, text) else 1.0))
             fixed.append(text)
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
