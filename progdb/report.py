@@ -31,7 +31,10 @@ def result_text(r: QueryResult) -> str:
         progs = r.programs[0].name
     # A chain is as sure as its weakest step; otherwise the best program's score, as before.
     score = min(m.score for m in r.programs) if r.mode == "composed" else r.programs[0].score
-    lines.append(f"{progs}  [{r.mode}, key match {score:.2f}]")
+    if r.parse_method == "in-context":  # scored by how well the demonstrations fit, not by a key
+        lines.append(f"{progs}  [{r.mode}" + (f", fit {score:.2f}]" if r.mode != "in-context" else "]"))
+    else:
+        lines.append(f"{progs}  [{r.mode}, key match {score:.2f}]")
     if r.message:
         lines.append(f"note: {r.message}")
     for e in r.entities:

@@ -146,7 +146,8 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 
 def allowed_edits(word: str) -> int:
-    return 1 if len(word) <= 5 else 2
+    """One slip in a short word ("frnace"), two in a long one ("synonim" has one, "abreviaton" two)."""
+    return 1 if len(word) <= 6 else 2
 
 
 def closest(word: str, vocabulary, limit: int | None = None, weight=None) -> str | None:
