@@ -26,13 +26,14 @@ FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
+MAX_DROPPED = 4        # talk a span's key may leave out, in words
 DROP_COST = 0.03       # per word of talk a reading leaves out ("... for my essay"), at most four
 OWN_WORD_FIT = 0.6     # "past tense of the verb fight": "tense" is the request's word, not the input
 NO_INPUT_FIT = 0.5     # a transform program named without any input
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
-MAX_KEY_WORDS = 12     # a cut's key part
+MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
@@ -284,9 +285,10 @@ class Reader:
         if hi <= 12:  # inputs of words and names, not texts
             if self._request_words(program, low):
                 fit *= 0.5  # "Boston located": a request's word its inputs never use
-            part = len(low) >= 4 and any(low in s for s in self.stored.get(program, {}))
+            own = self.input_words.get(program, ())
+            part = len(low) >= 4 and all(w in own for w in low.split())
             if part:
-                fit = 0.6  # part of a stored input: "Yellowstone" of "Yellowstone National Park"
+                fit = 0.6  # words of its stored inputs: "Yellowstone" of "Yellowstone National Park"
             words = low.split()
             if len(words) > 1 and (words[0] in _STOP or words[-1] in _STOP) and not part:
                 fit *= 0.25  # "Boston located in" is a name and a request's words
@@ -366,9 +368,9 @@ class Reader:
                     # The key is the rest of the prompt; or only the words before (after) the
                     # input, when what follows (precedes) it is talk: "... of crisis for my essay".
                     keys = {_clean_key(without(i, j)): 0}
-                    if j < n and i >= 2:
+                    if j < n and i >= 2 and n - j <= MAX_DROPPED:
                         keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
-                    if i > 0 and n - j >= 2:
+                    if i > 0 and n - j >= 2 and i <= MAX_DROPPED:
                         keys.setdefault(_clean_key(text[tokens[j - 1].end():]), i)
                     for key, dropped in keys.items():
                         if key:
