@@ -59,6 +59,7 @@ def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], 
     """The built-in library's labelled requests, as routing rows: per row its program (None: out of
     scope) and its key text, the request with its input left out ("what's the plural of {}" ->
     "what's the plural of"). Written by people who did not see the programs' keys (prompts/SOURCES.md)."""
+    from .pairs_io import json_lines
     from .parse import _clean_key
 
     folder = (directory or seeds_dir()) / "prompts"
@@ -70,13 +71,7 @@ def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], 
         path = folder / name
         if not path.exists():
             continue
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ProgdbError(f"{path}, line {n}: {json_reason(exc)}") from None
+        for n, row in json_lines(path):
             prompt, given = row["prompt"], row.get("input")
             if given:
                 at = prompt.find(given)

@@ -66,17 +66,22 @@ def _from_json(path: Path, text: str) -> list[Example]:
     return [_pair(path, i, obj) for i, obj in enumerate(data, 1)]
 
 
-def _from_jsonl(path: Path, text: str) -> list[Example]:
-    pairs = []
+def json_lines(path: Path | str, text: str | None = None):
+    """(line number, object) for each non-blank line of a JSON-lines file; a bad line is a
+    one-line error naming the file and the line."""
+    if text is None:
+        text = Path(path).read_text(encoding="utf-8")
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            yield n, json.loads(line)
         except json.JSONDecodeError as exc:
             raise ProgdbError(f"{path}, line {n}: {json_reason(exc)}") from None
-        pairs.append(_pair(path, n, obj))
-    return pairs
+
+
+def _from_jsonl(path: Path, text: str) -> list[Example]:
+    return [_pair(path, n, obj) for n, obj in json_lines(path, text)]
 
 
 def _from_delimited(path: Path, text: str, delimiter: str) -> list[Example]:

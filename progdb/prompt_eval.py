@@ -12,25 +12,16 @@ whole prompt's best cosine to a stored phrasing, one threshold), which reads no 
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 
-from .errors import ProgdbError, json_reason
+from .errors import ProgdbError
+from .pairs_io import json_lines
 
-FIELDS = ("prompt", "program", "inputs", "answers")
 
 
 def read_prompts(path: str) -> list[dict]:
     rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ProgdbError(f"{path}, line {n}: {json_reason(exc)}") from None
+    for n, row in json_lines(path):
         if not isinstance(row, dict) or not isinstance(row.get("prompt"), str) or not row["prompt"].strip():
             raise ProgdbError(f"{path}, line {n}: field 'prompt': a non-empty string is required")
         row.setdefault("inputs", [])
