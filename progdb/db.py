@@ -124,9 +124,12 @@ class KeyLookup:
         self.store = store
         self.vectors: dict[str, np.ndarray] = {}
         self.hits: dict[str, list] = {}
+        self.readings: dict[str, list] = {}  # a prompt's readings, computed for a batch's prefetch
 
     def trim(self) -> None:
-        """Forget the oldest texts beyond KEEP (dicts keep insertion order)."""
+        """Forget the oldest texts beyond KEEP (dicts keep insertion order), and readings a
+        chunk left untaken."""
+        self.readings.clear()
         for table in (self.vectors, self.hits):
             for text in list(islice(table, max(0, len(table) - self.KEEP))):
                 del table[text]
@@ -609,22 +612,17 @@ class ProgramDB:
             kinds = self._kind_map()
             names = sorted(kinds)
             index = {n: i for i, n in enumerate(names)}
-            labels, texts, vectors = self.store.keys_with_vectors()
-            texts = [key_text(t) for t in texts]
-            more_labels, more_texts, more_vectors = self._learned()
-            negative = [kinds.get(l) == "negative" or l == FIT_NEGATIVE for l in labels + more_labels]
-            all_labels, all_texts = labels + more_labels, texts + more_texts
-            all_vectors = np.vstack([vectors, more_vectors]) if len(more_texts) else vectors
-            keep = [i for i, neg in enumerate(negative) if not neg and all_labels[i] in index]
-            negatives = all_vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
-                np.zeros((0, all_vectors.shape[1] if all_vectors.size else 384), dtype=np.float32)
+            learned = self._learned()
+            labels, texts, vectors = self._router_rows(learned)
+            negative = [kinds.get(label) == "negative" or label == FIT_NEGATIVE for label in labels]
+            keep = [i for i, neg in enumerate(negative) if not neg and labels[i] in index]
+            negatives = vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
+                np.zeros((0, vectors.shape[1] if vectors.size else 384), dtype=np.float32)
             inputs = {n: [e.input for e in self.get(n).examples] for n, k in kinds.items()
                       if k in retrieve.BLENDABLE}
-            space = word_space()
-            self._reader_cache = Reader(names, kinds, np.array([index[all_labels[i]] for i in keep], dtype=np.int64),
-                                        [all_texts[i] for i in keep], all_vectors[keep], negatives, inputs,
-                                        space, space.index)
-            self._reader_cache.learned = set(more_labels)
+            self._reader_cache = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
+                                        [texts[i] for i in keep], vectors[keep], negatives, inputs,
+                                        word_space(), set(learned[0]))
         return self._reader_cache
 
     def read(self, prompt: str, lookup: "KeyLookup | None" = None, cal: dict | None = None
@@ -633,22 +631,23 @@ class ProgramDB:
         and the typos corrected on the way (understand.py)."""
         lookup = lookup or KeyLookup(self.store)
         cal = cal or self.calibration()
-        if not self._kind_map():
-            return (parse(prompt, [], None), Retrieval("none", [], [], cal["threshold"], "the database holds no programs"),
-                    [])
-        reader = self._reader()
-        readings = reader.readings_of(prompt, self._template_list())
-        vectors = lookup.embed([r.key for r in readings] + [prompt])
-        choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
+        choices = []
+        if self._kind_map():
+            reader = self._reader()
+            readings = lookup.readings.pop(prompt, None) or reader.readings_of(prompt, self._template_list())
+            vectors = lookup.embed([r.key for r in readings] + [prompt])
+            choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
         if not choices:
             return (parse(prompt, [], None), Retrieval("none", [], [], cal["threshold"], "the database holds no programs"),
                     [])
         taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"])
         return taken.reading.parsed(prompt), decision, taken.corrections
 
-    def _reading_texts(self, prompt: str) -> list[str]:
-        """The texts read() embeds for a prompt (query_many embeds a batch's together)."""
-        return [r.key for r in self._reader().readings_of(prompt, self._template_list())] + [prompt]
+    def _reading_texts(self, prompt: str, lookup: "KeyLookup") -> list[str]:
+        """The texts read() embeds for a prompt (query_many embeds a batch's together); the
+        readings wait in the lookup for read() to take."""
+        readings = lookup.readings[prompt] = self._reader().readings_of(prompt, self._template_list())
+        return [r.key for r in readings] + [prompt]
 
     def route_prompts(self, prompts: list[str], router: str | None = None,
                       threshold: float | None = None) -> tuple[list[Parsed], list[Retrieval]]:
@@ -807,7 +806,8 @@ class ProgramDB:
             texts = []
             for prompt in chunk:
                 if prompt.strip() and not parse_incontext(prompt):
-                    texts += self._reading_texts(prompt) if cal["router"] == "similarity" else _key_texts(prompt, templates)
+                    texts += (self._reading_texts(prompt, lookup) if cal["router"] == "similarity"
+                              else _key_texts(prompt, templates))
             lookup.prefetch(texts, search=cal["router"] != "similarity")
             answers: list[QueryResult | ProgdbError] = []
             jobs: list[_VectorJob] = []

@@ -14,6 +14,7 @@ prompt is closer to stored out-of-scope prompts than to any program.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -172,10 +173,11 @@ class Reader:
 
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
-                 inputs: dict[str, list[str]], space, word_rank: dict[str, int]):
+                 inputs: dict[str, list[str]], space, learned: set[str]):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
-        negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs."""
-        self.programs, self.kinds = programs, kinds
+        negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
+        learned: the programs with labelled phrasings (a fit's or the seeds')."""
+        self.programs, self.kinds, self.learned = programs, kinds, learned
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
@@ -183,25 +185,24 @@ class Reader:
         self.starts = np.flatnonzero(np.r_[True, self.key_programs[1:] != self.key_programs[:-1]])
         self.has_keys = self.key_programs[self.starts]
         self.negatives = negatives
-        self.space, self.word_rank = space, word_rank
+        self.space = space
+        self.word_rank = space.index  # the word space's rows are in frequency order
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
         self.input_words = {p: {w for i in ins for w in i.lower().split()} for p, ins in inputs.items()}
-        self.own_key_words: dict[str, set[str]] = {}
-        for p_index, t in zip(self.key_programs, self.key_texts):
-            self.own_key_words.setdefault(programs[p_index], set()).update(re.findall(r"[a-z]+", t.lower()))
-        self.learned: set[str] = set()  # programs with labelled phrasings (a fit's or the seeds')
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._letters: dict[str, list[str]] | None = None
+        self.own_key_words: dict[str, set[str]] = {}  # per program, the words of its phrasings
+        self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
+        for p_index, t in zip(self.key_programs, self.key_texts):
+            words = set(re.findall(r"[a-z]+", t.lower()))
+            self.own_key_words.setdefault(programs[p_index], set()).update(words)
+            self.key_word_count.update(words)
         # Words of the stored phrasings that are words (the labelled requests keep their writers' typos).
-        self.key_words = sorted({w for t in key_texts for w in re.findall(r"[a-z]+", t.lower())
-                                 if len(w) >= 3 and word_rank.get(w, 10 ** 9) < TYPO_RANK})
+        self.key_words = sorted(w for w in self.key_word_count
+                                if len(w) >= 3 and self.word_rank.get(w, 10 ** 9) < TYPO_RANK)
         self._key_word_set = set(self.key_words)
-        self.key_word_count: dict[str, int] = {}
-        for t in key_texts:
-            for w in set(re.findall(r"[a-z]+", t.lower())):
-                self.key_word_count[w] = self.key_word_count.get(w, 0) + 1
 
     # -- typos ---------------------------------------------------------------------------------
     def correct_key_words(self, text: str) -> tuple[str, list[str]]:
