@@ -77,6 +77,11 @@ class Reading:
     corrections: list[str] = field(default_factory=list)  # typos read as other words on the way
     dropped: int = 0  # words of the prompt left out of both key and inputs (talk around the request)
 
+    @property
+    def signature(self) -> tuple:
+        """Readings that differ only in case are one reading."""
+        return self.key.lower(), tuple(x.lower() for x in self.inputs)
+
     def parsed(self, prompt: str) -> Parsed:
         return Parsed(prompt, self.key, list(self.inputs), dict(self.slots), self.method, self.template,
                       self.template_program)
@@ -310,29 +315,30 @@ class Reader:
         out = self.readings(prompt, templates)
         fixed, notes = self.correct_key_words(prompt)
         if notes:
-            seen = {(r.key.lower(), tuple(x.lower() for x in r.inputs)) for r in out}
+            seen = {r.signature for r in out}
             for r in self.readings(fixed, templates):
-                if (r.key.lower(), tuple(x.lower() for x in r.inputs)) not in seen:
+                if r.signature not in seen:
                     r.corrections = list(notes)
                     out.append(r)
         return out
 
     def readings(self, prompt: str, templates: list[Template]) -> list[Reading]:
         out: list[Reading] = []
-        text = unquote(strip_politeness(prompt))
+        request = strip_politeness(prompt)
+        text = unquote(request)
         arrow = _ARROW_REQUEST.match(text)
         if arrow and not re.search(r"->|=>|→", arrow.group(2)):
             left, right = clean_input(arrow.group(1)), _clean_key(arrow.group(2))
             if left and right:  # "wolf -> plural": the input, then what to do with it
                 out.append(Reading(right, split_list(left) or [left], "explicit"))
                 out.append(Reading(_clean_key(arrow.group(1)), [_clean_text(arrow.group(2))], "explicit"))
-        for source in dict.fromkeys([prompt.strip(), strip_politeness(prompt)]):
+        for source in dict.fromkeys([prompt.strip(), request]):
             for t in templates:
                 m = match_template(source, [t])
                 if m and all(m.inputs):
                     out.append(Reading(m.key, [_clean_text(v) or v for v in m.inputs], "template", m.template,
                                        m.template_program, m.slots))
-        explicit = split_explicit(strip_politeness(prompt))
+        explicit = split_explicit(request)
         if explicit:
             out.append(Reading(explicit.key, explicit.inputs, "explicit"))
         tokens = [m for m in _WORD.finditer(text) if m.group() not in {"?", "!"}]
@@ -378,9 +384,8 @@ class Reader:
                             out.append(Reading(key, items, "span", dropped=dropped))
         seen, unique = set(), []
         for r in out:
-            sig = (r.key.lower(), tuple(x.lower() for x in r.inputs))
-            if r.key and sig not in seen and all(r.inputs):
-                seen.add(sig)
+            if r.key and r.signature not in seen and all(r.inputs):
+                seen.add(r.signature)
                 unique.append(r)
         return unique
 
