@@ -671,14 +671,15 @@ def eval_prompts(ctx, file, split, failures, as_json):
         b = s["baseline"]
         click.echo(f"split {name}: {s['n']} prompts ({s['n_word']} word, {s['n_text']} text, "
                    f"{s['n_out_of_scope']} out of scope)")
-        click.echo(f"  {'':<22}{'progdb':>8}{'similarity router':>20}")
-        click.echo(f"  {'word: program':<22}{_num(s['word']['program']):>8}{_num(b['word_program']):>20}")
-        click.echo(f"  {'word: input':<22}{_num(s['word']['input']):>8}{'-':>20}")
-        click.echo(f"  {'word: answer':<22}{_num(s['word']['answer']):>8}{'-':>20}")
-        click.echo(f"  {'text: program':<22}{_num(s['text']['program']):>8}{_num(b['text_program']):>20}")
-        click.echo(f"  {'text: program+input':<22}{_num(s['text']['answer']):>8}{'-':>20}")
-        click.echo(f"  {'out of scope refused':<22}{_num(s['out_of_scope_refused']):>8}"
-                   f"{_num(b['out_of_scope_refused']):>20}")
+        rows = [("", "progdb", "similarity router"),
+                ("word: program", s["word"]["program"], b["word_program"]),
+                ("word: input", s["word"]["input"], None),
+                ("word: answer", s["word"]["answer"], None),
+                ("text: program", s["text"]["program"], b["text_program"]),
+                ("text: program+input", s["text"]["answer"], None),
+                ("out of scope refused", s["out_of_scope_refused"], b["out_of_scope_refused"])]
+        for label, ours, theirs in rows:
+            click.echo(f"  {label:<22}{_num(ours):>8}{_num(theirs):>20}")
     if failures:
         for d in report["prompts"]:
             wrong = d.get("answer_ok") is False if d["want"] else not d["refused"]
@@ -688,7 +689,7 @@ def eval_prompts(ctx, file, split, failures, as_json):
 
 
 def _num(value) -> str:
-    return "-" if value is None else f"{value:.3f}"
+    return "-" if value is None else value if isinstance(value, str) else f"{value:.3f}"
 
 
 @eval_.command("routes")

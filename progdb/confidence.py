@@ -26,3 +26,8 @@ def confidence(kind: str, candidates) -> float | None:
         return None
     z = sum(c * f for c, f in zip(model["coef"], features(candidates))) + model["intercept"]
     return round(1 / (1 + math.exp(-z)), 3)
+
+
+def is_sure(value: float | None) -> bool:
+    """An answer without a confidence (a blend, a text) is not flagged; a computed one below FLOOR is."""
+    return value is None or value >= FLOOR

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .confidence import FLOOR, confidence
+from .confidence import confidence, is_sure
 from .errors import ProgdbError
 from .program import Program, outputs_by_input
 from .word_methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
@@ -147,7 +147,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
             outputs[i].confidence = confidence(kind, cands)
-            outputs[i].sure = outputs[i].confidence is None or outputs[i].confidence >= FLOOR
+            outputs[i].sure = is_sure(outputs[i].confidence)
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
     return outputs  # type: ignore[return-value]
@@ -182,7 +182,7 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
         steps = [c for c in (out.confidence, confidence("geometry", cands)) if c is not None]
         out = Output(text, cands[0].answer if cands else None, "composed", cands,
                      confidence=min(steps) if steps else None)
-        out.sure = out.confidence is None or out.confidence >= FLOOR
+        out.sure = is_sure(out.confidence)
         if out.answer is None:
             break
         chain.append(out.answer)
