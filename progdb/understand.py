@@ -13,6 +13,7 @@ prompt is closer to stored out-of-scope prompts than to any program.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ import numpy as np
 
 from .parse import Parsed, Template, _clean_key, match_template, split_explicit
 from .retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
+from .word_ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
@@ -37,6 +39,8 @@ MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
+INPUT_SAMPLE = 1000    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
+FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 
 _QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
@@ -196,6 +200,7 @@ class Reader:
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
         self.input_words = {p: {w for i in ins for w in i.lower().split()} for p, ins in inputs.items()}
         self._input_vecs: dict[str, np.ndarray | None] = {}
+        self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._letters: dict[str, list[str]] | None = None
         self.own_key_words: dict[str, set[str]] = {}  # per program, the words of its phrasings
@@ -253,14 +258,26 @@ class Reader:
 
     # -- input fit -------------------------------------------------------------------------------
     def _vectors_of_inputs(self, program: str) -> np.ndarray | None:
+        """Word-space vectors of a bounded, deterministic sample of the program's stored inputs
+        (the first INPUT_SAMPLE in word_ranker.sample_order that the word space knows)."""
         if program not in self._input_vecs:
-            rows = [self.space.vector(i) for i in self.stored.get(program, {}).values() if i in self.space]
-            self._input_vecs[program] = np.stack(rows) if rows else None
+            known = [i for i in self.stored.get(program, {}).values() if i in self.space]
+            sample = heapq.nsmallest(INPUT_SAMPLE, known, key=sample_order)
+            self._input_vecs[program] = np.stack([self.space.vector(i) for i in sample]) if sample else None
         return self._input_vecs[program]
 
     def input_fit(self, program: str, text: str) -> float:
         """1 for a stored input; a word program: the mean cosine (word space) of the input to its
-        nearest stored inputs; a text program: whether the input's length is like its inputs'."""
+        nearest stored inputs; a text program: whether the input's length is like its inputs'.
+        Remembered: the same span recurs in many readings and many queries."""
+        key = (program, text)
+        if key not in self._fits:
+            if len(self._fits) >= FIT_CACHE:
+                self._fits.clear()
+            self._fits[key] = self._input_fit(program, text)
+        return self._fits[key]
+
+    def _input_fit(self, program: str, text: str) -> float:
         kind = self.kinds.get(program)
         if kind in ("intent", "negative"):
             return 1.0
@@ -276,7 +293,8 @@ class Reader:
                 # for, and its answer an error that says so (or the LLM's, with --llm).
                 return FIT_FLOOR if len(low.split()) == 1 else 0.0
             sims = vecs @ self.space.vector(text)
-            top = float(max(0.0, np.sort(sims)[-KNN:].mean()))
+            k = min(KNN, len(sims))
+            top = float(max(0.0, np.partition(sims, len(sims) - k)[-k:].mean()))
             # A few pairs say little about what a program's inputs look like: a user's two-pair
             # program is not outbid by a seed that happens to store the input.
             n = len(vecs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -117,3 +118,33 @@ def test_eval_prompts_reports_progdb_beside_the_similarity_router(seeded_path, t
     bad.write_text('{"prompt": "plural of cat"}\n{"prompt": 3}\n')
     res = CliRunner().invoke(cli, ["--db", seeded_path, "eval", "prompts", str(bad)])
     assert res.exit_code == 2 and "line 2" in res.output and "prompt" in res.output
+
+
+def test_input_fit_reads_a_bounded_sample_of_a_large_program(seeded):
+    """A program of 5,000 inputs is judged from at most INPUT_SAMPLE of them, the same ones each
+    time, and a stored input outside the sample still fits as stored."""
+    from progdb import understand
+    from progdb.understand import INPUT_SAMPLE, Reader
+
+    base = seeded._reader()
+    plural = base.stored["plural"]
+    assert len(plural) > INPUT_SAMPLE
+    first = base._vectors_of_inputs("plural")
+    assert first.shape[0] == INPUT_SAMPLE
+
+    def rebuilt() -> Reader:
+        inputs = {p: list(m.values()) for p, m in base.stored.items()}
+        return Reader(base.programs, base.kinds, base.key_programs, base.key_texts, base.key_vectors,
+                      base.negatives, inputs, base.space, base.learned)
+
+    again = rebuilt()
+    assert np.array_equal(again._vectors_of_inputs("plural"), first)  # deterministic
+    assert again.input_fit("plural", plural["wolf"]) == 1.0
+    saved = understand.INPUT_SAMPLE
+    try:
+        understand.INPUT_SAMPLE = 50
+        small = rebuilt()
+        assert small._vectors_of_inputs("plural").shape[0] == 50
+        assert 0.3 < small.input_fit("plural", "giraffe") <= 1.0
+    finally:
+        understand.INPUT_SAMPLE = saved
