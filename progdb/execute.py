@@ -14,6 +14,8 @@ from .program import Program, outputs_by_input
 from .word_methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from .wordspace import WordSpace, canonical, tokens
 
+STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
+
 
 @dataclass
 class Candidate:
@@ -139,7 +141,10 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else [])):
         cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
-        stored = lead.stored.get(inputs[i].strip().lower()) if len(programs) == 1 and use_stored else None
+        # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
+        # "the letter before b" is a pair previous-item stores, whatever next-item adds.
+        led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
+        stored = lead.stored.get(inputs[i].strip().lower()) if led and use_stored else None
         if stored is not None:
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
             outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored), confidence=1.0)

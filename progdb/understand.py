@@ -39,7 +39,9 @@ MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
-INPUT_SAMPLE = 1000    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
+INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
+UNEXPLAINED_COST = 0.0
+UNEXPLAINED_MAX = 3
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 
@@ -55,6 +57,7 @@ _ASK_HEAD = re.compile(
 _POLITE_TAIL = re.compile(
     r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
     r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
+_QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)['‘’]([^'‘’]+)['‘’](?!\w)")
 _ARROW_REQUEST = re.compile(r"^\s*([^\n]+?)\s*(?:->|=>|→)\s*([^\n]+?)\s*[?.!]*$")
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*|\s*;\s*)\s*", re.I)
 _LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
@@ -377,6 +380,14 @@ class Reader:
                 out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
             if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS):
                 out.append(Reading(_clean_key(between(i, n)), [_clean_text(between(0, i))], "cut"))
+        # A quoted phrase is one input: "good morning" is not read as "good" (spans inside it are skipped).
+        inside = set()
+        for m in _QUOTED.finditer(request):
+            phrase = [w.group().lower() for w in _WORD.finditer(m.group(1) or m.group(2) or "")]
+            for i in range(n - len(phrase) + 1):
+                if len(phrase) > 1 and [w.lower() for w in words[i:i + len(phrase)]] == phrase:
+                    inside |= {(a, b) for a in range(i, i + len(phrase))
+                               for b in range(a + 1, i + len(phrase) + 1)} - {(i, i + len(phrase))}
         if short:
             for i in range(n):
                 for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
@@ -385,6 +396,8 @@ class Reader:
                         continue  # "a monk" is read as "monk": the article stays with the key
                     listed = j - i > 1 and bool(_LIST_WORD.search(" ".join(span)))
                     if j - i > MAX_SPAN_WORDS and not listed:
+                        continue
+                    if (i, j) in inside:
                         continue
                     joined = between(i, j)
                     items = split_list(joined) if listed else [clean_input(joined)]
@@ -444,7 +457,8 @@ class Reader:
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
                 score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
-                         - min(DROP_COST * reading.dropped, 4 * DROP_COST))
+                         - min(DROP_COST * reading.dropped, 4 * DROP_COST)
+                         - UNEXPLAINED_COST * min(self._unexplained(program, reading.key), UNEXPLAINED_MAX))
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
@@ -499,6 +513,13 @@ class Reader:
             m.score = round(similarity.get(m.name, m.score), 4)
         decision.candidates = candidates[:5]
         return top, decision
+
+    def _unexplained(self, program: str, key: str) -> int:
+        """Content words of a reading's key that none of the program's phrasings uses: "best
+        Spanish restaurants near me" asks something beyond "Spanish for"."""
+        own = self.own_key_words.get(program, set())
+        return sum(1 for w in re.findall(r"[a-z]+", key.lower())
+                   if len(w) >= 3 and w not in own and w not in _STOP and w not in _QUESTION)
 
     def _own_word(self, program: str, text: str) -> bool:
         """A one-word input that is a word of the program's own phrasings ("tense" for past-tense)

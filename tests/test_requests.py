@@ -51,6 +51,9 @@ def test_edit_distance_counts_a_swap_as_one():
     ('plural of "cat" and "dog"', "plural", ["cat", "dog"], ["cats", "dogs"]),
     ("wolf -> plural", "plural", ["wolf"], None),
     ("the plural of a monk", "plural", ["monk"], ["monks"]),
+    ('Spanish for "good morning"', "english-spanish", ["good morning"], None),  # a quoted phrase is one input
+    ("Name the capital of India.", "country-capital", ["India"], ["New Delhi"]),  # countryinfo pairs
+    ("which state is Tacoma in", "city-to-state", ["Tacoma"], ["Washington"]),  # GeoNames pairs
 ])
 def test_the_program_and_its_input_are_read_together(seeded, prompt, program, inputs, answers):
     r = seeded.query(prompt)
@@ -148,3 +151,21 @@ def test_input_fit_reads_a_bounded_sample_of_a_large_program(seeded):
         assert 0.3 < small.input_fit("plural", "giraffe") <= 1.0
     finally:
         understand.INPUT_SAMPLE = saved
+
+
+def test_a_blend_led_by_one_program_answers_its_stored_pair(seeded):
+    """"precedes" reads as previous-item and a little next-item; b -> a is stored, so it answers."""
+    r = seeded.query("What precedes the letter 'b' in the alphabet?")
+    assert r.programs[0].name == "previous-item" and r.inputs == ["b"]
+    assert r.outputs[0].answer == "a" and r.outputs[0].source == "stored"
+
+
+def test_run_vector_blend_answers_the_lead_programs_stored_pair(seeded):
+    from progdb.db import word_space
+    from progdb.execute import STORED_LEAD, run_vector
+
+    prev, nxt = (seeded._pairs(seeded.get(n)) for n in ("previous-item", "next-item"))
+    led = run_vector(word_space(), [(prev, STORED_LEAD), (nxt, 1 - STORED_LEAD)], ["b"], 5)[0]
+    assert (led.answer, led.source) == ("a", "stored")
+    even = run_vector(word_space(), [(prev, 0.5), (nxt, 0.5)], ["b"], 5)[0]
+    assert even.source == "vector"  # an even blend is interpolation: nothing stored answers it
