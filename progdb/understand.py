@@ -40,8 +40,6 @@ MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakesp
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
-UNEXPLAINED_COST = 0.0
-UNEXPLAINED_MAX = 3
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 
@@ -457,8 +455,7 @@ class Reader:
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
                 score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
-                         - min(DROP_COST * reading.dropped, 4 * DROP_COST)
-                         - UNEXPLAINED_COST * min(self._unexplained(program, reading.key), UNEXPLAINED_MAX))
+                         - min(DROP_COST * reading.dropped, 4 * DROP_COST))
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
@@ -513,13 +510,6 @@ class Reader:
             m.score = round(similarity.get(m.name, m.score), 4)
         decision.candidates = candidates[:5]
         return top, decision
-
-    def _unexplained(self, program: str, key: str) -> int:
-        """Content words of a reading's key that none of the program's phrasings uses: "best
-        Spanish restaurants near me" asks something beyond "Spanish for"."""
-        own = self.own_key_words.get(program, set())
-        return sum(1 for w in re.findall(r"[a-z]+", key.lower())
-                   if len(w) >= 3 and w not in own and w not in _STOP and w not in _QUESTION)
 
     def _own_word(self, program: str, text: str) -> bool:
         """A one-word input that is a word of the program's own phrasings ("tense" for past-tense)
