@@ -765,3 +765,7 @@ def main() -> None:
     except BrokenPipeError:  # `progdb list | head` is not an error
         sys.stderr.close()
         sys.exit(0)
+
+
+if __name__ == "__main__":  # python -m progdb.cli
+    main()
