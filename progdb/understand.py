@@ -378,14 +378,14 @@ class Reader:
                 out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
             if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS):
                 out.append(Reading(_clean_key(between(i, n)), [_clean_text(between(0, i))], "cut"))
-        # A quoted phrase is one input: "good morning" is not read as "good" (spans inside it are skipped).
-        inside = set()
+        # A quoted phrase is one input: "good morning" is not read as "good" (no span inside it).
+        lowered = [w.lower() for w in words]
+        quoted = []  # (first word, end) of each quoted phrase of several words
         for m in _QUOTED.finditer(request):
-            phrase = [w.group().lower() for w in _WORD.finditer(m.group(1) or m.group(2) or "")]
-            for i in range(n - len(phrase) + 1):
-                if len(phrase) > 1 and [w.lower() for w in words[i:i + len(phrase)]] == phrase:
-                    inside |= {(a, b) for a in range(i, i + len(phrase))
-                               for b in range(a + 1, i + len(phrase) + 1)} - {(i, i + len(phrase))}
+            phrase = [w.group().lower() for w in _WORD.finditer(m.group(1) or m.group(2))]
+            if len(phrase) > 1:
+                quoted += [(i, i + len(phrase)) for i in range(n - len(phrase) + 1)
+                           if lowered[i:i + len(phrase)] == phrase]
         if short:
             for i in range(n):
                 for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
@@ -395,7 +395,7 @@ class Reader:
                     listed = j - i > 1 and bool(_LIST_WORD.search(" ".join(span)))
                     if j - i > MAX_SPAN_WORDS and not listed:
                         continue
-                    if (i, j) in inside:
+                    if any(a <= i and j <= b and (i, j) != (a, b) for a, b in quoted):
                         continue
                     joined = between(i, j)
                     items = split_list(joined) if listed else [clean_input(joined)]
