@@ -13,7 +13,6 @@ prompt is closer to stored out-of-scope prompts than to any program.
 """
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -262,8 +261,13 @@ class Reader:
         """Word-space vectors of a bounded, deterministic sample of the program's stored inputs
         (the first INPUT_SAMPLE in word_ranker.sample_order that the word space knows)."""
         if program not in self._input_vecs:
-            known = [i for i in self.stored.get(program, {}).values() if i in self.space]
-            sample = heapq.nsmallest(INPUT_SAMPLE, known, key=sample_order)
+            # One hash per input; the word space is asked about the sample only (as bounded_pairs).
+            sample = []
+            for text in sorted(self.stored.get(program, {}).values(), key=sample_order):
+                if text in self.space:
+                    sample.append(text)
+                    if len(sample) == INPUT_SAMPLE:
+                        break
             self._input_vecs[program] = np.stack([self.space.vector(i) for i in sample]) if sample else None
         return self._input_vecs[program]
 

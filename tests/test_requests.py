@@ -123,7 +123,7 @@ def test_eval_prompts_reports_progdb_beside_the_similarity_router(seeded_path, t
     assert res.exit_code == 2 and "line 2" in res.output and "prompt" in res.output
 
 
-def test_input_fit_reads_a_bounded_sample_of_a_large_program(seeded):
+def test_input_fit_reads_a_bounded_sample_of_a_large_program(seeded, monkeypatch):
     """A program of 5,000 inputs is judged from at most INPUT_SAMPLE of them, the same ones each
     time, and a stored input outside the sample still fits as stored."""
     from progdb import understand
@@ -143,14 +143,10 @@ def test_input_fit_reads_a_bounded_sample_of_a_large_program(seeded):
     again = rebuilt()
     assert np.array_equal(again._vectors_of_inputs("plural"), first)  # deterministic
     assert again.input_fit("plural", plural["wolf"]) == 1.0
-    saved = understand.INPUT_SAMPLE
-    try:
-        understand.INPUT_SAMPLE = 50
-        small = rebuilt()
-        assert small._vectors_of_inputs("plural").shape[0] == 50
-        assert 0.3 < small.input_fit("plural", "giraffe") <= 1.0
-    finally:
-        understand.INPUT_SAMPLE = saved
+    monkeypatch.setattr(understand, "INPUT_SAMPLE", 50)
+    small = rebuilt()
+    assert small._vectors_of_inputs("plural").shape[0] == 50
+    assert 0.3 < small.input_fit("plural", "giraffe") <= 1.0
 
 
 def test_a_blend_led_by_one_program_answers_its_stored_pair(seeded):
