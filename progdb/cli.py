@@ -600,12 +600,12 @@ def eval_analogies(path, methods, as_json):
     PATH is a questions-words file (`: section` then `a b c d`), a BATS-style folder (one .txt per
     relation, `word<TAB>answer1/answer2`) or function-vector JSON files (`[{input, output}]`)."""
     from .analogy_data import load_relations
-    from .db import word_space
+    from progdb import models
     from .evaluate import evaluate
 
     relations = load_relations(path)
     methods = list(METHODS) if "all" in methods else list(dict.fromkeys(methods))
-    reports = [evaluate(word_space(), relations, m) for m in methods]
+    reports = [evaluate(models.word_space(), relations, m) for m in methods]
     if as_json:
         data = [r.to_dict() for r in reports]
         _echo_json(data[0] if len(data) == 1 else data)

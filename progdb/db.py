@@ -15,7 +15,6 @@ from typing import IO, Callable, Iterable, Iterator
 import numpy as np
 
 from . import retrieve
-from .encoder import Encoder
 from .errors import ProgdbError
 from .lease import lock_timeout
 from .execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
@@ -32,9 +31,9 @@ from .route_eval import choose_threshold, fit_metrics, offsets_json, program_off
 from .router import Router, cached_router, fold_of
 from .slots import cached_tagger
 from .understand import SEED_THRESHOLD, Reader
-from . import seed_cache
+from . import models, seed_cache
+from .models import encoder, word_space  # noqa: F401  (re-exported: the public names)
 from .store import SCHEMA, Store
-from .wordspace import WordSpace
 
 ROUTERS = ("classifier", "similarity")
 ROUTER_THRESHOLD = 0.3     # router probability below which the answer is "none", until `fit` sets it
@@ -48,24 +47,7 @@ COMPOSE_MARGIN = 0.1  # each half of a split key must clear the threshold by thi
 PHRASE_WORDS = 4  # "Mount Rushmore National Memorial"; longer sides are text
 VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
 
-# Models are process-wide: loading them is the slow part, and every database shares them.
-_encoder: Encoder | None = None
-_words: WordSpace | None = None
 _pair_cache: dict[str, WordProgram] = {}
-
-
-def encoder() -> Encoder:
-    global _encoder
-    if _encoder is None:
-        _encoder = Encoder()
-    return _encoder
-
-
-def word_space() -> WordSpace:
-    global _words
-    if _words is None:
-        _words = WordSpace.load()
-    return _words
 
 
 def default_db_path() -> str:
@@ -103,7 +85,7 @@ class _VectorJob:
         self.options = options  # run_vector's k, method, use_stored
 
     def run(self) -> None:
-        self.finish(run_vector(word_space(), self.programs, self.result.inputs, *self.options))
+        self.finish(run_vector(models.word_space(), self.programs, self.result.inputs, *self.options))
 
     def finish(self, outputs: list[Output]) -> None:
         for i, out in enumerate(outputs):
@@ -137,7 +119,7 @@ class KeyLookup:
     def prefetch(self, texts: list[str], search: bool = True) -> None:
         todo = [t for t in dict.fromkeys(texts) if t not in self.vectors]
         if todo:
-            self.vectors.update(zip(todo, encoder().encode(todo)))
+            self.vectors.update(zip(todo, models.encoder().encode(todo)))
         if search:
             todo = [t for t in dict.fromkeys(texts) if t not in self.hits]
             if todo:
@@ -210,7 +192,7 @@ class ProgramDB:
             os.makedirs(self.path, exist_ok=True)
             with self._locked():
                 if seed and not os.environ.get("PROGDB_SEEDS"):
-                    template = seed_cache.template_path(seeds_dir(), namespace, encoder().model_path, SCHEMA)
+                    template = seed_cache.template_path(seeds_dir(), namespace, models.encoder().model_path, SCHEMA)
                     if seed_cache.restore(template, Path(self.path)):
                         template = None  # a copy of a seeded database: nothing to seed
                         if notice is not None:
@@ -261,9 +243,9 @@ class ProgramDB:
             kinds = self._kind_map()
             keep = [i for i, l in enumerate(labels) if l is None or l in kinds]
             texts = [texts[i] for i in keep]
-            vectors = shipped_vectors(texts, encoder().model_path)
+            vectors = shipped_vectors(texts, models.encoder().model_path)
             self.store.replace_labelled([labels[i] for i in keep], texts,
-                                        vectors if vectors is not None else encoder().encode_cached(texts))
+                                        vectors if vectors is not None else models.encoder().encode_cached(texts))
             self.store.set_settings(threshold=SEED_THRESHOLD)
 
     # -- writing --------------------------------------------------------------------------
@@ -332,7 +314,7 @@ class ProgramDB:
             elif p.kind == "vector":
                 self._check_vector(p)
             if p.kind == "vector":
-                offset, used = word_space().mean_offset(p.pairs())
+                offset, used = models.word_space().mean_offset(p.pairs())
                 if not used:
                     raise ProgdbError(f"program '{p.name}': none of its pairs are in the word space; "
                                       "use --kind fewshot")
@@ -343,7 +325,7 @@ class ProgramDB:
             texts += [key_text(k) for k in p.keys]
             if p.kind == "fewshot":
                 texts += [e.input for e in p.examples]
-        vectors = encoder().encode_cached(texts) if cache else encoder().encode(texts)
+        vectors = models.encoder().encode_cached(texts) if cache else models.encoder().encode(texts)
         at = 0
         for p in programs:
             nk = len(p.keys)
@@ -360,7 +342,7 @@ class ProgramDB:
 
         for p in programs:
             if p.kind == "vector":
-                prepare(word_space(), p.pairs())
+                prepare(models.word_space(), p.pairs())
         return programs
 
     @contextmanager
@@ -379,7 +361,7 @@ class ProgramDB:
         sentences are text, even when every word of them is in the word space."""
         pairs = program.pairs()
         short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= PHRASE_WORDS]
-        return len(word_space().usable(short)), len(pairs)
+        return len(models.word_space().usable(short)), len(pairs)
 
     @classmethod
     def _check_vector(cls, program: Program) -> None:
@@ -421,7 +403,7 @@ class ProgramDB:
         if not keys:
             return []
         found = []
-        for key, hits in zip(keys, self.store.nearest_keys(encoder().encode([key_text(k) for k in keys]), 10)):
+        for key, hits in zip(keys, self.store.nearest_keys(models.encoder().encode([key_text(k) for k in keys]), 10)):
             for h in hits:
                 if h.program != program.name and h.score >= floor:
                     found.append((key, h.program, h.key, h.score))
@@ -571,7 +553,7 @@ class ProgramDB:
 
     def _router(self):
         if self._router_cache is None:
-            self._router_cache = [cached_router(*self._router_rows(), encoder().model_path)]
+            self._router_cache = [cached_router(*self._router_rows(), models.encoder().model_path)]
         return self._router_cache[0]
 
     def route(self, keys: list[str], vectors: np.ndarray, router: str | None = None,
@@ -622,7 +604,7 @@ class ProgramDB:
                       if k in retrieve.BLENDABLE}
             self._reader_cache = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                                         [texts[i] for i in keep], vectors[keep], negatives, inputs,
-                                        word_space(), set(learned[0]))
+                                        models.word_space(), set(learned[0]))
         return self._reader_cache
 
     def read(self, prompt: str, lookup: "KeyLookup | None" = None, cal: dict | None = None
@@ -660,7 +642,7 @@ class ProgramDB:
         templates = self._template_list()
         parsed = [parse(p, templates, None) for p in prompts]
         keys = [p.key or p.prompt for p in parsed]
-        return parsed, keys, encoder().encode(keys)
+        return parsed, keys, models.encoder().encode(keys)
 
     def fit(self, rows: list[LabelledPrompt], router: str = "classifier", learn: bool = True) -> dict:
         """Calibrate routing on labelled prompts (out-of-scope ones included, intent None): the
@@ -686,7 +668,7 @@ class ProgramDB:
         if learn:
             decisions = self._out_of_fold(gold, keys, vectors)
         else:  # the router of the keys alone, as routing will be once this fit replaces the learned prompts
-            keys_only = cached_router(*self._router_rows(NOTHING_LEARNED), encoder().model_path)
+            keys_only = cached_router(*self._router_rows(NOTHING_LEARNED), models.encoder().model_path)
             decisions = self.route(keys, vectors, router, 0.0, model=keys_only)
         scored = [(d.programs[0].name if d.programs else None, d.programs[0].score if d.programs else 0.0,
                    d.exact) for d in decisions]
@@ -771,7 +753,7 @@ class ProgramDB:
     def _pairs(self, program: Program) -> WordProgram:
         digest = hashlib.sha1(program.to_json().encode()).hexdigest()
         if digest not in _pair_cache:
-            _pair_cache[digest] = WordProgram(program, word_space())
+            _pair_cache[digest] = WordProgram(program, models.word_space())
         return _pair_cache[digest]
 
     def _word_programs(self) -> list[WordProgram]:
@@ -783,7 +765,7 @@ class ProgramDB:
     def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float]]:
         """Stored vector programs that best explain the pairs, best first (incontext.rank_programs:
         the fit of each program's predictions to the given outputs, lead-adjusted)."""
-        space = word_space()
+        space = models.word_space()
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad:
             raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name})")
@@ -823,7 +805,7 @@ class ProgramDB:
                 groups.setdefault((tuple((id(wp), w) for wp, w in job.programs), job.options), []).append(job)
             for group in groups.values():
                 inputs = [text for job in group for text in job.result.inputs]
-                outputs = iter(run_vector(word_space(), group[0].programs, inputs, *group[0].options))
+                outputs = iter(run_vector(models.word_space(), group[0].programs, inputs, *group[0].options))
                 for job in group:
                     job.finish([next(outputs) for _ in job.result.inputs])
             yield from zip(chunk, answers)
@@ -883,7 +865,7 @@ class ProgramDB:
                 result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
                 result.message = "runs " + " then ".join(m.name for m in chain[0])
                 steps = [self._pairs(self.get(m.name)) for m in chain[0]]
-                result.outputs = [run_chain(word_space(), steps, chain[1], k, method, use_stored)]
+                result.outputs = [run_chain(models.word_space(), steps, chain[1], k, method, use_stored)]
                 return result
             job = _VectorJob(result, [(self._pairs(p), w) for p, w in programs], fewshot, (k, method, use_stored))
             if defer is not None:  # query_many runs the jobs of a batch together
@@ -948,7 +930,7 @@ class ProgramDB:
         not stored as records, so they are embedded on first use, with the disk cache)."""
         key = (program.name, len(program.examples), hash(tuple(e.input for e in program.examples)))
         if key not in self._example_vec_cache:
-            self._example_vec_cache[key] = encoder().encode_cached([e.input for e in program.examples])
+            self._example_vec_cache[key] = models.encoder().encode_cached([e.input for e in program.examples])
         return self._example_vec_cache[key]
 
     def candidates(self, program: Program, vec: np.ndarray, n: int) -> list[Candidate]:
@@ -964,7 +946,7 @@ class ProgramDB:
 
     def _query_incontext(self, prompt: str, demos: list[tuple[str, str]], text: str, k: int, method: str,
                          use_stored: bool) -> QueryResult:
-        space = word_space()
+        space = models.word_space()
         ranked = rank_programs(space, self._word_programs(), demos, None if use_stored else text)
         candidates = [ProgramMatch(n, s, 0.0, "in-context demonstrations") for n, s in ranked[:5]]
         result = QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", FIT_THRESHOLD,
@@ -995,7 +977,7 @@ class ProgramDB:
         Returns ([program applied first, then …], the innermost input) or None."""
         if len(parsed.inputs) != 1 or decision.mode == "none":
             return None
-        space, kinds = word_space(), self._kind_map()
+        space, kinds = models.word_space(), self._kind_map()
         text = parsed.inputs[0]
         if len(text.split()) > 1:  # the input may itself be a request: "the plural of [the feminine of king]"
             inner = parse(text, self._template_list(), score_keys)

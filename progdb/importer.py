@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from progdb import models
 from .bulk import Reject, Row
 from .errors import ProgdbError
 from .program import Example, Program, key_text, validate
@@ -55,7 +56,6 @@ class _Target:
     """One program being imported into: its card as last read or written (and that write's
     revision), the pairs merged since the last write, and (vector programs) the running sum of
     usable offsets, so a write costs the changed pairs, not all of them."""
-
     def __init__(self, program: Program, full: bool, rev: str | None, one_output: bool = False):
         self.full, self.rev = full, rev  # full: the next write stores the whole program
         self.one_output = one_output  # a new output for a stored input replaces its pairs
@@ -154,7 +154,6 @@ class _Writer:
     storing the last ones. After a failed job the rest are skipped (a card must never be written
     after its examples failed to store); the failure is raised by the next submit or wait. At most
     MAX_PENDING jobs wait, which bounds the vectors held in memory."""
-
     MAX_PENDING = 3
 
     def __init__(self):
@@ -236,12 +235,11 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
     finally:
         writer.close()
         db._reset_caches()
-    from .db import word_space
     from .word_ranker import prepare  # the ranker of each vector program written is learned now (bounded)
 
     for t in targets.values():
         if t.program.kind == "vector":
-            prepare(word_space(), t.program.pairs())
+            prepare(models.word_space(), t.program.pairs())
     summary.programs = sorted(targets)
     return summary
 
@@ -329,19 +327,15 @@ def _write(db, targets: Iterable[_Target], writer: _Writer) -> None:
 
 def _embed(texts: list[str], known: dict[str, np.ndarray]) -> np.ndarray:
     """The texts' vectors, embedding only those not in `known` (which keeps them)."""
-    from .db import encoder
-
     missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
-        known.update(zip(missing, encoder().encode(missing)))
+        known.update(zip(missing, models.encoder().encode(missing)))
     return np.stack([known[t] for t in texts])
 
 
 def _prepare(db, t: _Target, vectors: dict) -> tuple[list[Example], tuple]:
     """The examples to store and the arguments of the program's store.write_program, taken now
     (the import goes on changing the target while the writer stores them)."""
-    from .db import word_space
-
     rev = db.store.revision(t.program.name)
     if rev != t.rev:
         t.rebase(db.get(t.program.name) if rev is not None else None, rev)
@@ -349,7 +343,7 @@ def _prepare(db, t: _Target, vectors: dict) -> tuple[list[Example], tuple]:
     p = t.program
     examples = t.to_store() if p.kind == "fewshot" else []
     removed = t.removed() if p.kind == "fewshot" else []
-    offset = t.offset(word_space()) if p.kind == "vector" else None
+    offset = t.offset(models.word_space()) if p.kind == "vector" else None
     key_vecs = _embed([key_text(k) for k in p.keys], vectors) if t.full else db.store.centroid(p.name)
     t.rev = uuid.uuid4().hex
     summary = {**p.summary(), "rev": t.rev}

@@ -11,6 +11,7 @@ import json
 import click
 import numpy as np
 
+from progdb import models
 from . import plots
 from .errors import ProgdbError
 
@@ -23,9 +24,7 @@ def _word_embed(space):
 
 
 def _text_embed(texts):
-    from .db import encoder
-
-    return encoder().encode_cached(list(texts))
+    return models.encoder().encode_cached(list(texts))
 
 
 def _vector_pairs(program, space) -> list[tuple[str, str]]:
@@ -39,8 +38,6 @@ def _vector_pairs(program, space) -> list[tuple[str, str]]:
 def pair_data(db, name: str, limit: int = plots.DEFAULT_LIMIT) -> plots.PairPlot:
     """A vector program's pairs in word space; a fewshot program's in key space (only its first
     TEXT_POOL pairs: each one is embedded to find the outliers, and encoding is the slow part)."""
-    from .db import word_space
-
     program = db.get(name)
     if program.kind in ("intent", "negative"):
         raise ProgdbError(f"program '{name}' is of kind {program.kind}: its examples are prompts to route, "
@@ -49,7 +46,7 @@ def pair_data(db, name: str, limit: int = plots.DEFAULT_LIMIT) -> plots.PairPlot
         raise ProgdbError(f"program '{name}' has no example pairs to plot")
     n = len(program.examples)
     if program.kind == "vector":
-        space = word_space()
+        space = models.word_space()
         return plots.pair_plot(name, "vector", _vector_pairs(program, space), _word_embed(space),
                                f"word space ({space.name})", limit, n, "in the word space")
     pool = program.pairs()[: plots.TEXT_POOL]
@@ -59,8 +56,6 @@ def pair_data(db, name: str, limit: int = plots.DEFAULT_LIMIT) -> plots.PairPlot
 
 def compare_data(db, a: str, b: str, limit: int = plots.DEFAULT_LIMIT) -> plots.ComparePlot:
     """Two vector programs: their stored offsets, and their pairs in one shared plane."""
-    from .db import word_space
-
     programs = [db.get(a), db.get(b)]
     for p in programs:
         if p.kind != "vector":
@@ -70,23 +65,21 @@ def compare_data(db, a: str, b: str, limit: int = plots.DEFAULT_LIMIT) -> plots.
     for name in (a, b):
         if name not in stored:
             raise ProgdbError(f"--compare: program '{name}' has no stored offset")
-    space = word_space()
+    space = models.word_space()
     pairs = {p.name: _vector_pairs(p, space) for p in programs}
     return plots.compare_plot((a, b), np.vstack([stored[a], stored[b]]), pairs, _word_embed(space),
                               space.name, limit)
 
 
 def map_query(db, prompt: str, labels: list[str], key_vectors: np.ndarray) -> plots.MapQuery:
-    """Run the query, embed its key the way routing did (encoder().encode), and score every
+    """Run the query, embed its key the way routing did (models.encoder().encode), and score every
     program by its closest key (`labels`, `key_vectors`: every stored key), as the similarity
     router does."""
-    from .db import encoder
-
     result = db.query(prompt)
     if result.mode == "in-context" or not result.key:
         raise ProgdbError(f"--query: '{prompt}' is read as in-context demonstrations, which are not routed by "
                           "a key: it has no place on the map")
-    vector = encoder().encode([result.key])[0]
+    vector = models.encoder().encode([result.key])[0]
     scores: dict[str, float] = {}
     for name, cos in zip(labels, key_vectors @ vector):
         scores[name] = max(scores.get(name, -1.0), float(cos))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from progdb import models
 from .errors import ProgdbError
 from .pairs_io import json_lines
 
@@ -76,12 +77,11 @@ def _accepted(answer: str, accepted: set[str]) -> bool:
 def similarity_router(db, prompts: list[str]) -> list[str | None]:
     """semantic-router's rule on the same database: the whole prompt against every stored phrasing,
     a program scores as its best one, "none" below the database's threshold."""
-    from .db import encoder
     from .retrieve import best_per_program
 
     threshold = db.calibration()["threshold"]
     kinds = db._kind_map()
-    hits = db.store.nearest_keys(encoder().encode(prompts), 50)
+    hits = db.store.nearest_keys(models.encoder().encode(prompts), 50)
     out = []
     for h in hits:
         ranked = best_per_program(h)

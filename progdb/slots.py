@@ -14,6 +14,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from progdb import models
 from .cache import cache_file, written
 
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
@@ -38,7 +39,6 @@ def _shape(w: str) -> str:
 
 class Gazetteer:
     """Known slot values, matched as whole token runs (longest first)."""
-
     def __init__(self, spans_by_text: list[tuple[str, list[Span]]]):
         self.values: dict[tuple[str, ...], set[str]] = {}
         for text, spans in spans_by_text:
@@ -81,9 +81,7 @@ def word_clusters() -> dict[str, str]:
 def _write_clusters(path: Path) -> None:
     from sklearn.cluster import MiniBatchKMeans
 
-    from .db import word_space
-
-    space = word_space()
+    space = models.word_space()
     n = min(CLUSTER_WORDS, len(space.words))
     ids = [MiniBatchKMeans(k, random_state=0, n_init=3, batch_size=4096).fit_predict(space.matrix[:n])
            for k in CLUSTER_SIZES]

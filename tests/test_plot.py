@@ -264,7 +264,7 @@ def test_a_failed_write_keeps_the_old_file(seeded, tmp_path, monkeypatch):
 
 
 def test_a_program_without_pairs_in_the_space(seeded, tmp_path, monkeypatch):
-    from progdb import db as db_module
+    from progdb import models as db_module
     from progdb.wordspace import WordSpace
 
     tiny = WordSpace(np.eye(3, dtype=np.float32), ["red", "green", "blue"])
