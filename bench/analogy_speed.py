@@ -33,9 +33,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from progdb import word_index  # noqa: E402
-from progdb.word_index import WordIndex  # noqa: E402
-from progdb.wordspace import WordSpace  # noqa: E402
+from progdb.words import index as word_index  # noqa: E402
+from progdb.words.index import WordIndex  # noqa: E402
+from progdb.words.space import WordSpace  # noqa: E402
 
 ROUNDS = 3
 

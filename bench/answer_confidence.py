@@ -20,7 +20,7 @@ import numpy as np
 from progdb.confidence import features
 from progdb.db import ProgramDB
 from progdb.execute import run_vector
-from progdb.wordspace import canonical
+from progdb.words.space import canonical
 
 
 def main() -> None:

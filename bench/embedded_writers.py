@@ -401,7 +401,7 @@ def make_files(work: Path, n: int, texts: int) -> dict[str, Path]:
     """Word pairs from the GloVe vocabulary (word -> word+s; its plural in the word space first) and
     sentence pairs (8 frequent words and a number -> the same upper-cased) for text programs."""
     sys.path.insert(0, str(ROOT))
-    from progdb.wordspace import WordSpace
+    from progdb.words.space import WordSpace
 
     ws = WordSpace.load()
     words = [w for w in ws.words if w.isalpha() and w.islower() and not w.endswith("s")]

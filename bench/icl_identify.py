@@ -44,8 +44,8 @@ from progdb.analogy_data import load_relations  # noqa: E402
 from progdb.db import ProgramDB, word_space  # noqa: E402
 from progdb.evaluate import icl_prompt  # noqa: E402
 from progdb.incontext import FIT_GAIN, FIT_THRESHOLD, rank_programs, self_fit  # noqa: E402
-from progdb.word_methods import Fitted  # noqa: E402
-from progdb.wordspace import canonical  # noqa: E402
+from progdb.words.methods import Fitted  # noqa: E402
+from progdb.words.space import canonical  # noqa: E402
 
 FV = Path(__file__).resolve().parents[2] / "shared" / "data" / "function_vectors" / "abstractive"
 # FV task -> the seeded vector program holding its pairs (national_parks is a fewshot program).

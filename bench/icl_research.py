@@ -3,7 +3,7 @@
 Measures acc@1 of word programs on the function-vector tasks in
 ../shared/data/function_vectors/abstractive, every pair answered without its own pair:
 
-* part 3 (`methods`): every existing method of progdb/word_methods.py, leave-one-out, and the
+* part 3 (`methods`): every existing method of progdb/words/methods.py, leave-one-out, and the
   per-program choice of method (chosen on the train split, scored on the validation split);
 * part 1 (`ranker`): antonym and synonym with a learned ranker over a candidate pool (GloVe
   neighbours of the input, negation-prefix forms, the program's other known words), logistic
@@ -48,10 +48,10 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from progdb.analogy_data import load_relations  # noqa: E402
-from progdb.word_methods import METHODS, Fitted, PairSet, SurfaceRules, decode  # noqa: E402
-from progdb.word_ranker import _common_prefix, neg_forms  # noqa: E402
-from progdb.word_ranker import _same_stem as same_stem  # noqa: E402
-from progdb.wordspace import WordSpace, canonical, tokens  # noqa: E402
+from progdb.words.methods import METHODS, Fitted, PairSet, SurfaceRules, decode  # noqa: E402
+from progdb.words.ranker import _common_prefix, neg_forms  # noqa: E402
+from progdb.words.ranker import _same_stem as same_stem  # noqa: E402
+from progdb.words.space import WordSpace, canonical, tokens  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "function_vectors" / "abstractive"
 CACHE = Path("/tmp/icl_research")
@@ -165,7 +165,7 @@ NEG_PER_ITEM = 50  # negatives sampled per training input (pointwise logistic re
 _WORDLIKE = __import__("re").compile(r"^[a-z][a-z'\-]*[a-z]$")
 
 
-# The surface forms and stem test are the product's (progdb/word_ranker.py took them from here).
+# The surface forms and stem test are the product's (progdb/words/ranker.py took them from here).
 def _cp(a: str, b: str) -> int:
     return _common_prefix(a, b)
 

@@ -44,9 +44,9 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from progdb.analogy_data import load_relations  # noqa: E402
-from progdb.word_methods import Fitted, PairSet, decode  # noqa: E402
-from progdb.word_ranker import ProgramRanker, bounded_pairs, fold_of  # noqa: E402
-from progdb.wordspace import WordSpace, canonical  # noqa: E402
+from progdb.words.methods import Fitted, PairSet, decode  # noqa: E402
+from progdb.words.ranker import ProgramRanker, bounded_pairs, fold_of  # noqa: E402
+from progdb.words.space import WordSpace, canonical  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "function_vectors" / "abstractive"
 TASKS = ["antonym", "synonym", "singular-plural", "country-capital"]

@@ -38,9 +38,9 @@ def main() -> None:
     ap.add_argument("--half", default="both", choices=("tune", "report", "both"))
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from progdb import word_methods
+    from progdb.words import methods as word_methods
     from progdb.db import word_space
-    from progdb.wordspace import canonical
+    from progdb.words.space import canonical
 
     space = word_space()
     results = {}

@@ -92,7 +92,7 @@ def corpus_texts(target: int) -> tuple[list[str], list[str]]:
 
 
 def _glove_words() -> list[str]:
-    from progdb.wordspace import _default_files, _read_vocabulary
+    from progdb.words.space import _default_files, _read_vocabulary
 
     return _read_vocabulary(_default_files()[1])
 
@@ -123,7 +123,7 @@ def load_space(cache: Path, space: str) -> tuple[np.ndarray, list[str], np.ndarr
     if space == "minilm384":
         texts = json.loads((cache / "texts.json").read_text())
         return np.load(cache / "emb.npy"), texts["stored"], np.load(cache / "queries.npy")
-    from progdb.wordspace import WordSpace
+    from progdb.words.space import WordSpace
 
     ws = WordSpace.load(vocab_limit=10**7)
     rng = np.random.default_rng(SEED)

@@ -19,8 +19,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from progdb.analogy_data import load_relations  # noqa: E402
 from progdb.evaluate import _accuracy  # noqa: E402
-from progdb.word_methods import Extras, Fitted, PairSet, SurfaceRules, features, geometric_pools  # noqa: E402
-from progdb.wordspace import WordSpace, canonical  # noqa: E402
+from progdb.words.methods import Extras, Fitted, PairSet, SurfaceRules, features, geometric_pools  # noqa: E402
+from progdb.words.space import WordSpace, canonical  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "function_vectors" / "abstractive"
 TASKS = ["singular-plural", "present-past", "country-capital", "country-currency", "person-instrument",

@@ -1,4 +1,4 @@
-"""The learned ranker (progdb/word_ranker.py): its constants, its held-out accuracy, the per-program
+"""The learned ranker (progdb/words/ranker.py): its constants, its held-out accuracy, the per-program
 choice, and its training time.
 
 Splits as in bench/icl_research.py: a pair's fold is sha1(canonical input) % 5; fold 0 is the
@@ -36,8 +36,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from progdb.analogy_data import load_relations  # noqa: E402
-from progdb.word_ranker import Config, ProgramRanker, fold_of  # noqa: E402
-from progdb.wordspace import WordSpace, canonical  # noqa: E402
+from progdb.words.ranker import Config, ProgramRanker, fold_of  # noqa: E402
+from progdb.words.space import WordSpace, canonical  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "function_vectors" / "abstractive"
 TASKS = ["singular-plural", "present-past", "country-capital", "country-currency", "person-instrument",

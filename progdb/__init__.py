@@ -9,15 +9,15 @@ __all__ = ["ProgramDB", "Program", "ProgdbError"]
 def __getattr__(name):
     # Lazy, so `import progdb` (and `progdb list`) does not pull in chromadb or numpy early.
     if name == "ProgramDB":
-        from .db import ProgramDB
+        from progdb.db import ProgramDB
 
         return ProgramDB
     if name == "Program":
-        from .program import Program
+        from progdb.program import Program
 
         return Program
     if name == "ProgdbError":
-        from .errors import ProgdbError
+        from progdb.errors import ProgdbError
 
         return ProgdbError
     raise AttributeError(name)

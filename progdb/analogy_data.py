@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import ProgdbError, json_reason
+from progdb.errors import ProgdbError, json_reason
 
 Items = list[tuple[str, list[str]]]
 

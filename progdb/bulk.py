@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .errors import ProgdbError, json_reason
-from .pairs_io import HEADER_NAMES
-from .program import MAX_NAME, NAME_RE
+from progdb.errors import ProgdbError, json_reason
+from progdb.pairs_io import HEADER_NAMES
+from progdb.program import MAX_NAME, NAME_RE
 
 PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv")
 MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from . import plot_commands
-from .errors import ProgdbError
-from .fewshot import DEFAULT_BUDGET
-from .word_methods import DEFAULT_METHOD, METHODS
+from progdb import plot_commands
+from progdb.errors import ProgdbError
+from progdb.fewshot import DEFAULT_BUDGET
+from progdb.words.methods import DEFAULT_METHOD, METHODS
 
 
 # Exit codes, as grep has them: scripts can tell an answer from none from a failure.
@@ -55,7 +55,7 @@ def _db(ctx: click.Context):
     surprise: it is announced on stderr (where, what is seeded, about how long) before it starts."""
     obj = ctx.find_root().obj
     if obj.get("db") is None:
-        from .db import ProgramDB
+        from progdb.db import ProgramDB
 
         obj["db"] = ProgramDB(path=obj["path"], server=obj["server"], seed=obj["seed"],
                               notice=lambda text: click.echo(f"progdb: {text}", err=True))
@@ -118,9 +118,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
 
     NAME already stored: its program grows (new keys and pairs are added, a description given
     replaces the old one), unless --replace."""
-    from .pairs_io import read_pairs
-    from .program import Example, Program
-    from .library import load_program_file
+    from progdb.pairs_io import read_pairs
+    from progdb.program import Example, Program
+    from progdb.library import load_program_file
 
     if not program_file and name and (name.endswith((".json", ".yaml", ".yml")) or "/" in name):
         if not Path(name).is_file():
@@ -343,7 +343,7 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     import before anything of its batch is stored, naming file, line and reason (--skip-bad keeps
     going). A `progdb export` file (nothing is stored
     if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs."""
-    from .bulk import PAIR_FORMATS
+    from progdb.bulk import PAIR_FORMATS
 
     db = _db(ctx)
     kinds = [(f, fmt if fmt != "auto" else _detect(f)) for f in files]
@@ -373,7 +373,7 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
 
 
 def _detect(file: str) -> str:
-    from .bulk import detect_format
+    from progdb.bulk import detect_format
 
     if file == "-":
         return "progdb"
@@ -393,7 +393,7 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
-    from .bulk import read_rows
+    from progdb.bulk import read_rows
 
     rows = chain.from_iterable(read_rows(f, k, program) for f, k in kinds)
     reject_fh = None
@@ -474,7 +474,7 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
             values[name.strip()] = value.strip()
         report = db.set_calibration(**values)
     elif file:
-        from .labelled import read_labelled
+        from progdb.labelled import read_labelled
 
         report = db.fit(read_labelled(file, fmt, split), router, learn)
     else:
@@ -510,8 +510,8 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
     `progdb query -` (or --file FILE) answers one prompt per line, embedding them in batches, and
     writes one JSON object per line (the fields of --json, or {"prompt", "error"} for a prompt
     that fails)."""
-    from .llm import Endpoint
-    from .report import explain_text, result_text
+    from progdb.llm import Endpoint
+    from progdb.report import explain_text, result_text
 
     if prompt is not None and prompts_file is not None:
         raise click.UsageError("give a PROMPT or --file FILE, not both")
@@ -599,9 +599,9 @@ def eval_analogies(path, methods, as_json):
 
     PATH is a questions-words file (`: section` then `a b c d`), a BATS-style folder (one .txt per
     relation, `word<TAB>answer1/answer2`) or function-vector JSON files (`[{input, output}]`)."""
-    from .analogy_data import load_relations
+    from progdb.analogy_data import load_relations
     from progdb import models
-    from .evaluate import evaluate
+    from progdb.evaluate import evaluate
 
     relations = load_relations(path)
     methods = list(METHODS) if "all" in methods else list(dict.fromkeys(methods))
@@ -628,8 +628,8 @@ def eval_icl(ctx, paths, shots, as_json):
     """In-context prompts on function-vector JSON files (tasks named by file stem): each pair is
     asked with SHOTS other pairs of its task as demonstrations, against this database with the
     stored-example lookup turned off."""
-    from .analogy_data import load_relations
-    from .evaluate import evaluate_icl
+    from progdb.analogy_data import load_relations
+    from progdb.evaluate import evaluate_icl
 
     if shots < 1:
         raise ProgdbError("--shots must be at least 1")
@@ -656,7 +656,7 @@ def eval_prompts(ctx, file, split, failures, as_json):
 
     FILE is JSON lines: {"prompt", "program" (null when no program serves it), "inputs",
     "answers" (per input, the accepted answers), "split"}; bench/prompts/prompts.jsonl is ours."""
-    from .prompt_eval import evaluate_prompts, read_prompts
+    from progdb.prompt_eval import evaluate_prompts, read_prompts
 
     rows = read_prompts(file)
     if split != "all":
@@ -706,7 +706,7 @@ def _num(value) -> str:
 def eval_routes(file, fmt, train_split, fit_split, test_split, router, learn, as_json):
     """Routing with abstention, measured in a throwaway database: in-scope accuracy, out-of-scope
     recall and precision, macro F1 (out-of-scope as one more class)."""
-    from .route_eval import eval_routes as run
+    from progdb.route_eval import eval_routes as run
 
     report = run(file, fmt, train_split, fit_split or None, test_split, router, learn)
     if as_json:
@@ -728,7 +728,7 @@ def eval_routes(file, fmt, train_split, fit_split, test_split, router, learn, as
 def eval_split(path, fmt, train_split, test_split, router, templates, as_json):
     """Splitting prompts into intent and slots, measured in a throwaway database: intent accuracy,
     slot precision/recall/F1 (exact span and slot name)."""
-    from .route_eval import eval_split as run
+    from progdb.route_eval import eval_split as run
 
     report = run(path, fmt, train_split, test_split, router, templates)
     if as_json:

@@ -14,26 +14,26 @@ from typing import IO, Callable, Iterable, Iterator
 
 import numpy as np
 
-from . import retrieve
-from .errors import ProgdbError
-from .lease import lock_timeout
-from .execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
-from .fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
+from progdb import retrieve
+from progdb.errors import ProgdbError
+from progdb.lease import lock_timeout
+from progdb.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
+from progdb.fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
                       pool_size, select)
-from .llm import Endpoint
-from .incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
-from .parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
-from .program import Example, Program, key_text, outputs_by_input, parse_card, validate
-from .retrieve import ProgramMatch, Retrieval
-from .labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
-from .library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
-from .route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
-from .router import Router, cached_router, fold_of
-from .slots import cached_tagger
-from .understand import SEED_THRESHOLD, Reader
-from . import models, seed_cache
-from .models import encoder, word_space  # noqa: F401  (re-exported: the public names)
-from .store import SCHEMA, Store
+from progdb.llm import Endpoint
+from progdb.incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
+from progdb.parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
+from progdb.program import Example, Program, key_text, outputs_by_input, parse_card, validate
+from progdb.retrieve import ProgramMatch, Retrieval
+from progdb.labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
+from progdb.library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
+from progdb.route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
+from progdb.router import Router, cached_router, fold_of
+from progdb.slots import cached_tagger
+from progdb.understand import SEED_THRESHOLD, Reader
+from progdb import models, seed_cache
+from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the public names)
+from progdb.store import SCHEMA, Store
 
 ROUTERS = ("classifier", "similarity")
 ROUTER_THRESHOLD = 0.3     # router probability below which the answer is "none", until `fit` sets it
@@ -338,7 +338,7 @@ class ProgramDB:
                 self.store.write_program(p.to_json(), p.summary(), list(p.keys), key_vecs,
                                          [e.input for e in ex], [e.output for e in ex], ex_vecs,
                                          offsets.get(p.name))
-        from .word_ranker import prepare  # a vector program's ranker is learned now, not by its first query
+        from progdb.words.ranker import prepare  # a vector program's ranker is learned now, not by its first query
 
         for p in programs:
             if p.kind == "vector":
@@ -443,7 +443,7 @@ class ProgramDB:
 
     def import_pairs(self, rows, **options):
         """Example pairs in bulk (rows from bulk.read_rows): see importer.import_rows; returns an ImportSummary."""
-        from .importer import import_rows
+        from progdb.importer import import_rows
 
         with self._writing():
             return import_rows(self, rows, **options)
@@ -778,7 +778,7 @@ class ProgramDB:
         """(prompt, query(prompt)) for many prompts, in order, embedding and searching each batch's
         key texts together (bench/batch_query.py). A prompt that fails gives its ProgdbError
         instead of stopping the rest."""
-        from .importer import batched
+        from progdb.importer import batched
 
         lookup = KeyLookup(self.store)  # shared by the chunks: prompts repeat their key texts
         for chunk in batched(prompts, batch):

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from .errors import ProgdbError
+from progdb.errors import ProgdbError
 
 
 def default_model_path() -> str:
@@ -34,7 +34,7 @@ class Encoder:
 
     def _load(self):
         if self._model is None:
-            from . import onnx_encoder
+            from progdb import onnx_encoder
 
             fast = onnx_encoder.cache_path(self.model_path) if os.path.isdir(self.model_path) else None
             if fast is not None and fast.exists() and os.environ.get("PROGDB_NO_ONNX") is None:
@@ -66,7 +66,7 @@ class Encoder:
         thousands of texts, and reading them back takes milliseconds instead of a minute."""
         import hashlib
 
-        from .cache import cache_file, written
+        from progdb.cache import cache_file, written
 
         digest = hashlib.sha256("\x00".join([self.model_path, *texts]).encode()).hexdigest()[:24]
         path = cache_file(f"embeddings-{digest}.npy")

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analogy_data import Items
-from .wordspace import WordSpace, canonical
-from .word_methods import GEOMETRY_OF, Fitted, PairSet, SurfaceRules, decode
+from progdb.analogy_data import Items
+from progdb.words.space import WordSpace, canonical
+from progdb.words.methods import GEOMETRY_OF, Fitted, PairSet, SurfaceRules, decode
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _score_loo(space: WordSpace, items: Items, method: str) -> tuple[float, floa
     rules = SurfaceRules(everything.pairs)
     ranker = None
     if method in GEOMETRY_OF:  # the learned ranker, cross-fitted (word_ranker)
-        from .word_ranker import RankerFitted, ranker_for, resolve_method
+        from progdb.words.ranker import RankerFitted, ranker_for, resolve_method
 
         ranker = ranker_for(space, everything.pairs)
     fitted, inputs = [], []

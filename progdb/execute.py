@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .confidence import confidence, is_sure
-from .errors import ProgdbError
-from .program import Program, outputs_by_input
-from .word_methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
-from .wordspace import WordSpace, canonical, tokens
+from progdb.confidence import confidence, is_sure
+from progdb.errors import ProgdbError
+from progdb.program import Program, outputs_by_input
+from progdb.words.methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
+from progdb.words.space import WordSpace, canonical, tokens
 
 STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
 
@@ -64,7 +64,7 @@ class WordProgram:
         for small programs, and None with a note when none is trained and the program is too large
         to train one now (word_ranker.QUERY_TRAIN_PAIRS): a query never waits on unbounded work."""
         if self._ranker is False:
-            from .word_ranker import QUERY_TRAIN_PAIRS, NotTrained, ranker_for
+            from progdb.words.ranker import QUERY_TRAIN_PAIRS, NotTrained, ranker_for
 
             try:
                 self._ranker = ranker_for(self.space, self.pairs.pairs, train_up_to=QUERY_TRAIN_PAIRS)
@@ -75,7 +75,7 @@ class WordProgram:
         return self._ranker
 
     def resolve(self, method: str, leave_out: str | None = None) -> str:
-        from .word_ranker import resolve_method
+        from progdb.words.ranker import resolve_method
 
         return resolve_method(method, self.ranker() if method in GEOMETRY_OF else None, leave_out)
 
@@ -84,7 +84,7 @@ class WordProgram:
         (to measure the program rather than its memory)."""
         method = self.resolve(method, leave_out)
         if method == "ranker":
-            from .word_ranker import RankerFitted
+            from progdb.words.ranker import RankerFitted
 
             return RankerFitted(self.fitted("combined", leave_out), self.ranker(), leave_out)
         if leave_out is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .program import Program
+from progdb.program import Program
 
 MMR_LAMBDA = 0.7  # relevance vs. diversity: 1 would be plain nearest neighbours
 # Sentence embeddings crowd together (paraphrases at 0.93-0.96, unrelated text at 0.5), so MMR alone

@@ -25,9 +25,9 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from progdb import models
-from .bulk import Reject, Row
-from .errors import ProgdbError
-from .program import Example, Program, key_text, validate
+from progdb.bulk import Reject, Row
+from progdb.errors import ProgdbError
+from progdb.program import Example, Program, key_text, validate
 
 DEFAULT_BATCH = 5000
 # Seconds between writes of a program's card (each rewrites the whole card); PROGDB_WRITE_EVERY=0
@@ -235,7 +235,7 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
     finally:
         writer.close()
         db._reset_caches()
-    from .word_ranker import prepare  # the ranker of each vector program written is learned now (bounded)
+    from progdb.words.ranker import prepare  # the ranker of each vector program written is learned now (bounded)
 
     for t in targets.values():
         if t.program.kind == "vector":
@@ -260,7 +260,7 @@ def _check(batch: list, targets: dict, kinds: dict, create: bool) -> tuple[list[
 
 
 def _open(db, name: str, kinds: dict, summary: ImportSummary, one_output: bool = False) -> _Target:
-    from .store import PAIR_ID
+    from progdb.store import PAIR_ID
 
     if name in kinds:
         program = db.get(name)

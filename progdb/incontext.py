@@ -11,8 +11,8 @@ import re
 
 import numpy as np
 
-from .word_methods import PairSet
-from .wordspace import WordSpace
+from progdb.words.methods import PairSet
+from progdb.words.space import WordSpace
 
 _SEPARATOR = re.compile(r"\s*(?:->|=>|→|:)\s*")
 _ARROW = re.compile(r"->|=>|→")

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ProgdbError, json_reason
-from .program import Example, Program, key_text
+from progdb.errors import ProgdbError, json_reason
+from progdb.program import Example, Program, key_text
 
 FORMATS = ("clinc", "snips")
 OUT_OF_SCOPE = "out-of-scope"  # the negative program's name

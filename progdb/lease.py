@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 
-from .errors import ProgdbError
+from progdb.errors import ProgdbError
 
 TTL = 30.0  # seconds a lease outlives its last heartbeat
 HEARTBEAT = 5.0

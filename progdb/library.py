@@ -5,8 +5,8 @@ import json
 import os
 from pathlib import Path
 
-from .errors import ProgdbError, json_reason
-from .program import Program, program_from_dict
+from progdb.errors import ProgdbError, json_reason
+from progdb.program import Program, program_from_dict
 
 
 def seeds_dir() -> Path:
@@ -59,8 +59,8 @@ def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], 
     """The built-in library's labelled requests, as routing rows: per row its program (None: out of
     scope) and its key text, the request with its input left out ("what's the plural of {}" ->
     "what's the plural of"). Written by people who did not see the programs' keys (prompts/SOURCES.md)."""
-    from .pairs_io import json_lines
-    from .parse import _clean_key
+    from progdb.pairs_io import json_lines
+    from progdb.parse import _clean_key
 
     folder = (directory or seeds_dir()) / "prompts"
     labels: list[str | None] = []

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
-from .errors import ProgdbError
+from progdb.errors import ProgdbError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 30.0  # seconds: a server asking for longer is treated as a failure, not waited for

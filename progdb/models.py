@@ -7,7 +7,7 @@ never a module that uses them, so nothing here can import back.
 from __future__ import annotations
 
 from progdb.encoder import Encoder
-from progdb.wordspace import WordSpace
+from progdb.words.space import WordSpace
 
 _encoder: Encoder | None = None
 _words: WordSpace | None = None

@@ -6,8 +6,8 @@ import io
 import json
 from pathlib import Path
 
-from .errors import ProgdbError, json_reason
-from .program import Example
+from progdb.errors import ProgdbError, json_reason
+from progdb.program import Example
 
 HEADER_NAMES = {("input", "output"), ("source", "target"), ("in", "out"), ("prompt", "completion")}
 

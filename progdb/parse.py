@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .program import SLOT_RE, input_slots, key_slots
+from progdb.program import SLOT_RE, input_slots, key_slots
 
 _END_PUNCT = "?.!;, \t\n"
 _VALUE_STRIP = _END_PUNCT + "\"'“”"  # what a slot value loses at either end

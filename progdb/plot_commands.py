@@ -12,8 +12,8 @@ import click
 import numpy as np
 
 from progdb import models
-from . import plots
-from .errors import ProgdbError
+from progdb import plots
+from progdb.errors import ProgdbError
 
 KEY_SPACE = "key space (all-MiniLM-L6-v2)"
 

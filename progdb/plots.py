@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import ProgdbError
+from progdb.errors import ProgdbError
 
 DEFAULT_LIMIT = 40   # pairs drawn per program: more arrows than this are a smear
 OUTLIERS = 5         # pairs labelled as disagreeing with the mean offset, at most

@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .errors import ProgdbError, json_reason
+from progdb.errors import ProgdbError, json_reason
 
 # vector: word pairs run by arithmetic; fewshot: text pairs run by a compiled prompt; intent: routed
 # to (its keys are example prompts or slot templates); negative: prompts that must route nowhere.

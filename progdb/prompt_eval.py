@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from progdb import models
-from .errors import ProgdbError
-from .pairs_io import json_lines
+from progdb.errors import ProgdbError
+from progdb.pairs_io import json_lines
 
 
 
@@ -77,7 +77,7 @@ def _accepted(answer: str, accepted: set[str]) -> bool:
 def similarity_router(db, prompts: list[str]) -> list[str | None]:
     """semantic-router's rule on the same database: the whole prompt against every stored phrasing,
     a program scores as its best one, "none" below the database's threshold."""
-    from .retrieve import best_per_program
+    from progdb.retrieve import best_per_program
 
     threshold = db.calibration()["threshold"]
     kinds = db._kind_map()

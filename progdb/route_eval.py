@@ -10,7 +10,7 @@ import json
 import tempfile
 from collections import Counter
 
-from .labelled import LabelledPrompt, program_name, read_labelled
+from progdb.labelled import LabelledPrompt, program_name, read_labelled
 
 Prediction = tuple[str | None, float, bool]  # best program (None: nothing), its score, exact key match
 
@@ -145,7 +145,7 @@ def slot_metrics(pred: list[set], gold: list[set]) -> dict:
 
 
 def _throwaway_db(path: str, fmt: str, train_split: str, tmp: str):
-    from .db import ProgramDB
+    from progdb.db import ProgramDB
 
     db = ProgramDB(path=tmp, seed=False)
     db.import_labelled(path, fmt, train_split)

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from .errors import ProgdbError
+from progdb.errors import ProgdbError
 
 # 2: example ids hash the pair (input and output); 1 hashed the input alone, one record per input.
 # An older database is migrated when it is opened (Store.migrate).
@@ -166,7 +166,7 @@ class Store:
         their next read or write; this one's client is current."""
         if self.path is None:
             return
-        from .cache import written
+        from progdb.cache import written
 
         token = uuid.uuid4().hex
         with written(Path(self.path) / GENERATION_FILE) as tmp:
@@ -228,7 +228,7 @@ class Store:
     # -- writes ---------------------------------------------------------------------------
     def lease(self, program: str):
         """A write lease on one program (server only; see lease.py), not yet acquired."""
-        from .lease import Lease, NoLease
+        from progdb.lease import Lease, NoLease
 
         return Lease(self.client, self.namespace, program) if self.server else NoLease()
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .parse import Parsed, Template, _clean_key, match_template, split_explicit
-from .retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
-from .word_ranker import sample_order
+from progdb.parse import Parsed, Template, _clean_key, match_template, split_explicit
+from progdb.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
+from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer

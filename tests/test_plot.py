@@ -265,7 +265,7 @@ def test_a_failed_write_keeps_the_old_file(seeded, tmp_path, monkeypatch):
 
 def test_a_program_without_pairs_in_the_space(seeded, tmp_path, monkeypatch):
     from progdb import models as db_module
-    from progdb.wordspace import WordSpace
+    from progdb.words.space import WordSpace
 
     tiny = WordSpace(np.eye(3, dtype=np.float32), ["red", "green", "blue"])
     monkeypatch.setattr(db_module, "word_space", lambda: tiny)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from progdb.wordspace import tokens
+from progdb.words.space import tokens
 
 
 @pytest.mark.parametrize("prompt,key,inputs,program,answer", [

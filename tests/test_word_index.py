@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from progdb import word_index
-from progdb.word_index import WordIndex
-from progdb.wordspace import WordSpace
+from progdb.words import index as word_index
+from progdb.words.index import WordIndex
+from progdb.words.space import WordSpace
 
 
 @pytest.fixture(scope="module")

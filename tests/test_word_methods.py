@@ -12,7 +12,7 @@ from progdb.cli import cli
 from progdb.db import word_space
 from progdb.errors import ProgdbError
 from progdb.evaluate import evaluate
-from progdb.word_methods import METHODS, SurfaceRules
+from progdb.words.methods import METHODS, SurfaceRules
 
 FAMILY = Path(__file__).parent / "data" / "family-questions-words.txt"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from progdb import word_ranker
+from progdb.words import ranker as word_ranker
 from progdb.db import word_space
 from progdb.execute import WordProgram, run_vector
 from progdb.program import Example, Program
-from progdb.wordspace import canonical
-from progdb.word_ranker import FEATURES, FOLDS, Config, ProgramRanker, fold_of
+from progdb.words.space import canonical
+from progdb.words.ranker import FEATURES, FOLDS, Config, ProgramRanker, fold_of
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -213,7 +213,7 @@ def test_import_trains_the_ranker_and_a_new_process_uses_it(space, trained, tmp_
     assert len(list(tmp_path.glob("word-ranker-*.npz"))) == 1
     script = f"""
 import json, pathlib, pytest
-from progdb import word_ranker
+from progdb.words import ranker as word_ranker
 word_ranker.cache_file = lambda name: pathlib.Path({str(tmp_path)!r}) / name
 word_ranker.ProgramRanker._train = lambda self: pytest.fail("trained in the query process")
 from progdb.db import ProgramDB

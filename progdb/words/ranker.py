@@ -37,10 +37,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cache import cache_file, written
-from .word_index import WordIndex
-from .word_methods import PAIR_TEMPERATURE, Fitted, PairSet, Ranked, SurfaceRules, decode
-from .wordspace import WordSpace, canonical, tokens
+from progdb.cache import cache_file, written
+from progdb.words.index import WordIndex
+from progdb.words.methods import PAIR_TEMPERATURE, Fitted, PairSet, Ranked, SurfaceRules, decode
+from progdb.words.space import WordSpace, canonical, tokens
 
 VERSION = 2  # 2: `combined` shrinks toward the mean offset on few pairs (word_methods.PRIOR_PAIRS)
 FOLDS = 5
@@ -234,7 +234,7 @@ class NotTrained(Exception):
 
 def packaged_dir():
     """Rankers trained for the seeded programs (tools/build_rankers.py), shipped with the seeds."""
-    from .library import seeds_dir
+    from progdb.library import seeds_dir
 
     return seeds_dir() / "rankers"
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ProgdbError
-from .word_index import WordIndex
-from .wordspace import WordSpace, canonical, tokens
+from progdb.errors import ProgdbError
+from progdb.words.index import WordIndex
+from progdb.words.space import WordSpace, canonical, tokens
 
 PAIR_TEMPERATURE = 0.1  # weighted: softmax(cos / T) over pairs, so the pairs nearest the input count most
 # ...shrunk toward the plain mean offset by PRIOR_PAIRS / (n + PRIOR_PAIRS): with two pairs the

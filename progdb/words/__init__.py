@@ -1,0 +1,1 @@
+"""Word programs: the word space, its index, the analogy methods and the learned ranker."""
