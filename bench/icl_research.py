@@ -497,8 +497,8 @@ E_VOCAB = 100_000  # MiniLM decodes over the wordlike words among GloVe's most f
 
 def minilm_encoder():
     """The project's all-MiniLM-L6-v2 (ONNX export if present), held to one thread."""
-    from progdb import onnx_encoder
-    from progdb.encoder import Encoder, default_model_path
+    from progdb.text import onnx_encoder
+    from progdb.text.encoder import Encoder, default_model_path
 
     path = default_model_path()
     fast = onnx_encoder.cache_path(path) if os.path.isdir(path) else None

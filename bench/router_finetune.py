@@ -84,7 +84,7 @@ ONE_CHAR = r"(?u)\b\w+\b"  # the current router: emb + TF-IDF word 1-2-grams (on
 def base_model():
     from sentence_transformers import SentenceTransformer
 
-    from progdb.encoder import default_model_path
+    from progdb.text.encoder import default_model_path
     return SentenceTransformer(default_model_path(), device="cpu", local_files_only=True)
 
 

@@ -12,7 +12,7 @@ import click
 
 from progdb import plot_commands
 from progdb.errors import ProgdbError
-from progdb.fewshot import DEFAULT_BUDGET
+from progdb.text.fewshot import DEFAULT_BUDGET
 from progdb.words.methods import DEFAULT_METHOD, METHODS
 
 
@@ -510,7 +510,7 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
     `progdb query -` (or --file FILE) answers one prompt per line, embedding them in batches, and
     writes one JSON object per line (the fields of --json, or {"prompt", "error"} for a prompt
     that fails)."""
-    from progdb.llm import Endpoint
+    from progdb.text.llm import Endpoint
     from progdb.report import explain_text, result_text
 
     if prompt is not None and prompts_file is not None:

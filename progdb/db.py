@@ -18,9 +18,9 @@ from progdb import retrieve
 from progdb.errors import ProgdbError
 from progdb.lease import lock_timeout
 from progdb.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
-from progdb.fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
+from progdb.text.fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
                       pool_size, select)
-from progdb.llm import Endpoint
+from progdb.text.llm import Endpoint
 from progdb.incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
 from progdb.parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
 from progdb.program import Example, Program, key_text, outputs_by_input, parse_card, validate

@@ -6,7 +6,7 @@ never a module that uses them, so nothing here can import back.
 """
 from __future__ import annotations
 
-from progdb.encoder import Encoder
+from progdb.text.encoder import Encoder
 from progdb.words.space import WordSpace
 
 _encoder: Encoder | None = None

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from progdb import onnx_encoder
-from progdb.encoder import Encoder
+from progdb.text import onnx_encoder
+from progdb.text.encoder import Encoder
 
 SENTENCES = ["what is the plural of", "rewrite the following poem in the style of Shakespeare",
              "a much longer sentence " * 20, "ünïcödé ✓"]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from progdb.cli import cli
 from progdb.db import ProgramDB, encoder
-from progdb.fewshot import (Candidate, allocate_shots, compile_prompt, example_size, fixed_size, mmr_order,
+from progdb.text.fewshot import (Candidate, allocate_shots, compile_prompt, example_size, fixed_size, mmr_order,
                             select)
 
 POEM = "The sun is out, the sky is blue, I wrote this little song for you"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from progdb.cli import cli
 from progdb.errors import ProgdbError
-from progdb.llm import Endpoint
+from progdb.text.llm import Endpoint
 
 KEY = "sk-test-0123456789abcdef"
 POEM = "The sun is out, the sky is blue, I wrote this little song for you"

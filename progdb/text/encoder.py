@@ -34,7 +34,7 @@ class Encoder:
 
     def _load(self):
         if self._model is None:
-            from progdb import onnx_encoder
+            from progdb.text import onnx_encoder
 
             fast = onnx_encoder.cache_path(self.model_path) if os.path.isdir(self.model_path) else None
             if fast is not None and fast.exists() and os.environ.get("PROGDB_NO_ONNX") is None:

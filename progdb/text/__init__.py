@@ -1,0 +1,1 @@
+"""Text programs: the sentence encoder, the few-shot compiler and the LLM client."""
