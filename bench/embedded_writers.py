@@ -197,7 +197,7 @@ def w_progdb_check(path: str, expect_json: str) -> dict:
     import numpy as np
 
     from progdb.db import ProgramDB, word_space
-    from progdb.store import example_id
+    from progdb.storage.store import example_id
 
     expect = json.loads(expect_json)
     calls = Calls()
@@ -249,7 +249,7 @@ def w_probe(path: str, program: str, text: str) -> dict:
     """A reader during a write: the program's card against its example records, and its nearest
     example to one of its inputs."""
     from progdb.db import ProgramDB, encoder
-    from progdb.store import example_id
+    from progdb.storage.store import example_id
 
     calls = Calls()
     db = ProgramDB(path=path, seed=False)

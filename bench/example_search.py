@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from progdb.store import Store, example_id  # noqa: E402
+from progdb.storage.store import Store, example_id  # noqa: E402
 
 SIZES = {"p100": 100, "p1000": 1000, "p2000": 2000, "p10000": 10000, "p50000": 50000}
 N = 20

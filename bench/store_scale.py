@@ -262,7 +262,7 @@ class Session:
         self.open()
 
     def open(self) -> None:
-        from progdb.store import Store
+        from progdb.storage.store import Store
 
         if self.mode == "server":
             self.proc, url = start_server(self.path, Path(self.path + ".log"))
@@ -434,7 +434,7 @@ def insert(store, vectors, keys, names, max_seconds: float) -> dict:
 
 
 def run_case(args, n: int, mode: str) -> dict:
-    from progdb.store import HNSW
+    from progdb.storage.store import HNSW
 
     vectors, keys, queries = dataset(args.cache, args.space, n, args.copy_cos)
     names = programs(n)

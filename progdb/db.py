@@ -16,7 +16,7 @@ import numpy as np
 
 from progdb import retrieve
 from progdb.errors import ProgdbError
-from progdb.lease import lock_timeout
+from progdb.storage.lease import lock_timeout
 from progdb.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.text.fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
                       pool_size, select)
@@ -31,9 +31,10 @@ from progdb.route_eval import choose_threshold, fit_metrics, offsets_json, progr
 from progdb.router import Router, cached_router, fold_of
 from progdb.slots import cached_tagger
 from progdb.understand import SEED_THRESHOLD, Reader
-from progdb import models, seed_cache
+from progdb import models
+from progdb.storage import seed_cache
 from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the public names)
-from progdb.store import SCHEMA, Store
+from progdb.storage.store import SCHEMA, Store
 
 ROUTERS = ("classifier", "similarity")
 ROUTER_THRESHOLD = 0.3     # router probability below which the answer is "none", until `fit` sets it

@@ -260,7 +260,7 @@ def _check(batch: list, targets: dict, kinds: dict, create: bool) -> tuple[list[
 
 
 def _open(db, name: str, kinds: dict, summary: ImportSummary, one_output: bool = False) -> _Target:
-    from progdb.store import PAIR_ID
+    from progdb.storage.store import PAIR_ID
 
     if name in kinds:
         program = db.get(name)

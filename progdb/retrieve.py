@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from progdb.store import KeyHit
+from progdb.storage.store import KeyHit
 
 # Defaults, replaced by a database's stored calibration (`progdb fit`, `progdb show --calibration`).
 DEFAULT_THRESHOLD = 0.60   # below this best key similarity the answer is "none" (bench/calibrate_threshold.py)

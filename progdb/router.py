@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from progdb.cache import cache_file, written
+from progdb.storage.cache import cache_file, written
 
 C = 10.0            # inverse regularisation; chosen on CLINC150 val halves, not on a test split
 NGRAMS = (1, 2)

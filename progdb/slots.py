@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from progdb import models
-from progdb.cache import cache_file, written
+from progdb.storage.cache import cache_file, written
 
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
 FOLDS = 4

@@ -16,7 +16,7 @@ from progdb.bulk import read_rows
 from progdb.cli import cli
 from progdb.db import ProgramDB, encoder, word_space
 from progdb.report import result_text
-from progdb.store import PAIR_ID, SCHEMA, example_id
+from progdb.storage.store import PAIR_ID, SCHEMA, example_id
 
 
 def run(*args):

@@ -105,7 +105,7 @@ def test_a_database_made_with_a_lower_ef_search_is_raised_to_the_current_one(tmp
     (recall@10 0.989 at 1M records with 200: bench/store_scale.py) are modified when opened."""
     import chromadb
 
-    from progdb.store import HNSW, Store
+    from progdb.storage.store import HNSW, Store
 
     path = str(tmp_path / "old")
     client = chromadb.PersistentClient(path=path)

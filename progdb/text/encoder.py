@@ -66,7 +66,7 @@ class Encoder:
         thousands of texts, and reading them back takes milliseconds instead of a minute."""
         import hashlib
 
-        from progdb.cache import cache_file, written
+        from progdb.storage.cache import cache_file, written
 
         digest = hashlib.sha256("\x00".join([self.model_path, *texts]).encode()).hexdigest()[:24]
         path = cache_file(f"embeddings-{digest}.npy")

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from progdb.cache import cache_file, written
+from progdb.storage.cache import cache_file, written
 from progdb.words.index import WordIndex
 from progdb.words.methods import PAIR_TEMPERATURE, Fitted, PairSet, Ranked, SurfaceRules, decode
 from progdb.words.space import WordSpace, canonical, tokens

@@ -166,7 +166,7 @@ class Store:
         their next read or write; this one's client is current."""
         if self.path is None:
             return
-        from progdb.cache import written
+        from progdb.storage.cache import written
 
         token = uuid.uuid4().hex
         with written(Path(self.path) / GENERATION_FILE) as tmp:
@@ -228,7 +228,7 @@ class Store:
     # -- writes ---------------------------------------------------------------------------
     def lease(self, program: str):
         """A write lease on one program (server only; see lease.py), not yet acquired."""
-        from progdb.lease import Lease, NoLease
+        from progdb.storage.lease import Lease, NoLease
 
         return Lease(self.client, self.namespace, program) if self.server else NoLease()
 

@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from progdb.cache import cache_file
+from progdb.storage.cache import cache_file
 
 VERSION = 1
 DONE = ".progdb-seeded"  # written last: a copy without it is incomplete and never used

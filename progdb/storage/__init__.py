@@ -1,0 +1,1 @@
+"""Storage: the chromadb store, write leases and the on-disk caches."""
