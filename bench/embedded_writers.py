@@ -269,7 +269,7 @@ def w_longlived(path: str, probes_json: str) -> None:
     """A ProgramDB opened once and kept, answering commands from stdin ('@@' JSON line each):
     look (list, card, nearest examples of a program for some of its inputs, queries), write FILE NAME
     (import pairs), quit."""
-    from progdb.bulk import read_rows
+    from progdb.ingest.bulk import read_rows
     from progdb.db import ProgramDB, encoder
 
     probes = json.loads(probes_json)  # {"program": name, "inputs": [...], "queries": [...]}

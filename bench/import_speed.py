@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from progdb.bulk import Row  # noqa: E402
+from progdb.ingest.bulk import Row  # noqa: E402
 from progdb.db import ProgramDB, encoder, word_space  # noqa: E402
 
 CLINC = ROOT.parent / "shared" / "data" / "clinc150" / "clinc150_train_val.json"

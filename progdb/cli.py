@@ -118,9 +118,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
 
     NAME already stored: its program grows (new keys and pairs are added, a description given
     replaces the old one), unless --replace."""
-    from progdb.pairs_io import read_pairs
+    from progdb.ingest.pairs_io import read_pairs
     from progdb.program import Example, Program
-    from progdb.library import load_program_file
+    from progdb.ingest.library import load_program_file
 
     if not program_file and name and (name.endswith((".json", ".yaml", ".yml")) or "/" in name):
         if not Path(name).is_file():
@@ -343,7 +343,7 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     import before anything of its batch is stored, naming file, line and reason (--skip-bad keeps
     going). A `progdb export` file (nothing is stored
     if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs."""
-    from progdb.bulk import PAIR_FORMATS
+    from progdb.ingest.bulk import PAIR_FORMATS
 
     db = _db(ctx)
     kinds = [(f, fmt if fmt != "auto" else _detect(f)) for f in files]
@@ -373,7 +373,7 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
 
 
 def _detect(file: str) -> str:
-    from progdb.bulk import detect_format
+    from progdb.ingest.bulk import detect_format
 
     if file == "-":
         return "progdb"
@@ -393,7 +393,7 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
-    from progdb.bulk import read_rows
+    from progdb.ingest.bulk import read_rows
 
     rows = chain.from_iterable(read_rows(f, k, program) for f, k in kinds)
     reject_fh = None

@@ -26,7 +26,7 @@ from progdb.parse import Parsed, candidate_cuts, compile_template, fill, match_t
 from progdb.program import Example, Program, key_text, outputs_by_input, parse_card, validate
 from progdb.retrieve import ProgramMatch, Retrieval
 from progdb.labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
-from progdb.library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
+from progdb.ingest.library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
 from progdb.route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from progdb.router import Router, cached_router, fold_of
 from progdb.slots import cached_tagger
@@ -444,7 +444,7 @@ class ProgramDB:
 
     def import_pairs(self, rows, **options):
         """Example pairs in bulk (rows from bulk.read_rows): see importer.import_rows; returns an ImportSummary."""
-        from progdb.importer import import_rows
+        from progdb.ingest.importer import import_rows
 
         with self._writing():
             return import_rows(self, rows, **options)
@@ -779,7 +779,7 @@ class ProgramDB:
         """(prompt, query(prompt)) for many prompts, in order, embedding and searching each batch's
         key texts together (bench/batch_query.py). A prompt that fails gives its ProgdbError
         instead of stopping the rest."""
-        from progdb.importer import batched
+        from progdb.ingest.importer import batched
 
         lookup = KeyLookup(self.store)  # shared by the chunks: prompts repeat their key texts
         for chunk in batched(prompts, batch):

@@ -16,7 +16,7 @@ import numpy as np
 
 from progdb import models
 from progdb.errors import ProgdbError
-from progdb.pairs_io import json_lines
+from progdb.ingest.pairs_io import json_lines
 
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from progdb.bulk import read_rows
+from progdb.ingest.bulk import read_rows
 from progdb.cli import cli
 from progdb.db import ProgramDB, word_space
 from progdb.errors import ProgdbError
@@ -291,7 +291,7 @@ def test_a_json_list_is_read_one_item_at_a_time(tmp_path, monkeypatch):
     reading never holds the whole list."""
     import tracemalloc
 
-    import progdb.bulk as bulk
+    import progdb.ingest.bulk as bulk
 
     f = _write(tmp_path / "p.json", '[\n {"input": "a", "output": "b"},\n {"input": "cé", "output": "d"}\n]')
     for chunk in (3, 7, 1 << 20):

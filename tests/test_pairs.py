@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from click.testing import CliRunner
 
-from progdb.bulk import read_rows
+from progdb.ingest.bulk import read_rows
 from progdb.cli import cli
 from progdb.db import ProgramDB, encoder, word_space
 from progdb.report import result_text

@@ -203,7 +203,7 @@ def test_import_trains_the_ranker_and_a_new_process_uses_it(space, trained, tmp_
     import subprocess
     import sys
 
-    from progdb.bulk import Row
+    from progdb.ingest.bulk import Row
     from progdb.db import ProgramDB
 
     pairs = seed_pairs("antonym", 150)

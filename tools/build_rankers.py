@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from progdb.library import load_program_file  # noqa: E402
+from progdb.ingest.library import load_program_file  # noqa: E402
 from progdb.words.ranker import MIN_ITEMS, TRAIN_PAIRS, ProgramRanker, bounded_pairs  # noqa: E402
 from progdb.words.space import WordSpace, canonical  # noqa: E402
 

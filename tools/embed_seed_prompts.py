@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from progdb.db import encoder
-from progdb.library import load_seed_prompts, seeds_dir
+from progdb.ingest.library import load_seed_prompts, seeds_dir
 
 
 def main() -> None:

@@ -234,7 +234,7 @@ class NotTrained(Exception):
 
 def packaged_dir():
     """Rankers trained for the seeded programs (tools/build_rankers.py), shipped with the seeds."""
-    from progdb.library import seeds_dir
+    from progdb.ingest.library import seeds_dir
 
     return seeds_dir() / "rankers"
 

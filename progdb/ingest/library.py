@@ -59,7 +59,7 @@ def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], 
     """The built-in library's labelled requests, as routing rows: per row its program (None: out of
     scope) and its key text, the request with its input left out ("what's the plural of {}" ->
     "what's the plural of"). Written by people who did not see the programs' keys (prompts/SOURCES.md)."""
-    from progdb.pairs_io import json_lines
+    from progdb.ingest.pairs_io import json_lines
     from progdb.parse import _clean_key
 
     folder = (directory or seeds_dir()) / "prompts"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from progdb.errors import ProgdbError, json_reason
-from progdb.pairs_io import HEADER_NAMES
+from progdb.ingest.pairs_io import HEADER_NAMES
 from progdb.program import MAX_NAME, NAME_RE
 
 PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv")

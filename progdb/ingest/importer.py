@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from progdb import models
-from progdb.bulk import Reject, Row
+from progdb.ingest.bulk import Reject, Row
 from progdb.errors import ProgdbError
 from progdb.program import Example, Program, key_text, validate
 

@@ -1,0 +1,1 @@
+"""Ingest: reading pairs from files, bulk import, and the built-in library in seeds/."""
