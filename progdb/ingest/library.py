@@ -14,10 +14,11 @@ def seeds_dir() -> Path:
     override = os.environ.get("PROGDB_SEEDS")
     if override:
         return Path(override)
-    packaged = Path(__file__).resolve().parent / "seeds"
+    package = Path(__file__).resolve().parents[1]  # progdb/
+    packaged = package / "seeds"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "seeds"
+    return package.parent / "seeds"
 
 
 def load_program_file(path: Path) -> Program:
