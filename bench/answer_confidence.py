@@ -1,4 +1,4 @@
-"""How sure is a word program's computed answer? Fits the answer confidence of progdb/confidence.py.
+"""How sure is a word program's computed answer? Fits the answer confidence of progdb/query/confidence.py.
 
     python bench/answer_confidence.py [--per-program 80]
 
@@ -17,9 +17,9 @@ import zlib
 
 import numpy as np
 
-from progdb.confidence import features
+from progdb.query.confidence import features
 from progdb.db import ProgramDB
-from progdb.execute import run_vector
+from progdb.query.execute import run_vector
 from progdb.words.space import canonical
 
 

@@ -3,7 +3,7 @@
 For every function-vector task with a seeded vector program, every pair is asked as `progdb eval icl`
 asks it (K other pairs of the task as demonstrations, in the same shuffled order; the asked input
 left out of the stored programs) and the decision of progdb/db.py::_query_incontext is replayed with
-progdb/incontext.py: the stored program named, or none (the demonstrations' own offset). Reported per
+progdb/query/incontext.py: the stored program named, or none (the demonstrations' own offset). Reported per
 task and K: `id` (the task's program named), `other` (another program named), `top` (the task's
 program ranked first, named or not), and the medians of the best fit, the runner-up, the task
 program's fit and the self-fit when it was not named.
@@ -16,7 +16,7 @@ The demonstrations are themselves pairs of the seeded programs (their 80% share)
 recognise them from memory; `--novel` also leaves the demonstrations' inputs out of every stored
 program, as for demonstrations a user makes up (positives only; negatives are not stored pairs).
 
-Pairs are split by sha1(lower-case input) % 2. The constants of progdb/incontext.py were chosen on
+Pairs are split by sha1(lower-case input) % 2. The constants of progdb/query/incontext.py were chosen on
 half 0 (both conditions; a grid over threshold, gain, lead and the weight of direction in the fit:
 the best mean identification rate that named no task's program less often than before by more than
 0.05 and kept negatives and wrong programs rare) and are reported on half 1 (`--half 1`). `--acc` also
@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from progdb.analogy_data import load_relations  # noqa: E402
 from progdb.db import ProgramDB, word_space  # noqa: E402
 from progdb.evaluate import icl_prompt  # noqa: E402
-from progdb.incontext import FIT_GAIN, FIT_THRESHOLD, rank_programs, self_fit  # noqa: E402
+from progdb.query.incontext import FIT_GAIN, FIT_THRESHOLD, rank_programs, self_fit  # noqa: E402
 from progdb.words.methods import Fitted  # noqa: E402
 from progdb.words.space import canonical  # noqa: E402
 

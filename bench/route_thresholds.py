@@ -42,10 +42,10 @@ FOLDS = 5
 def routed_rows(db, path: str):
     """The fit (`val`) and test rows of a CLINC split file as `eval routes` routes them: per split,
     (name, rows, key texts, key vectors, exact-match program or "")."""
-    from progdb import retrieve
+    from progdb.query import retrieve
     from progdb.db import encoder
     from progdb.labelled import read_labelled
-    from progdb.parse import parse
+    from progdb.query.parse import parse
     from progdb.route_eval import _test_rows
 
     templates = db._template_list()

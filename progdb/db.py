@@ -14,23 +14,23 @@ from typing import IO, Callable, Iterable, Iterator
 
 import numpy as np
 
-from progdb import retrieve
+from progdb.query import retrieve
 from progdb.errors import ProgdbError
 from progdb.storage.lease import lock_timeout
-from progdb.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
+from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.text.fewshot import (DEFAULT_BUDGET, Candidate, Compiled, compile_prompt, example_size, fixed_size, instruction_for,
                       pool_size, select)
 from progdb.text.llm import Endpoint
-from progdb.incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
-from progdb.parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
+from progdb.query.incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, rank_programs, self_fit
+from progdb.query.parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
 from progdb.program import Example, Program, key_text, outputs_by_input, parse_card, validate
-from progdb.retrieve import ProgramMatch, Retrieval
+from progdb.query.retrieve import ProgramMatch, Retrieval
 from progdb.labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
 from progdb.ingest.library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
 from progdb.route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
 from progdb.router import Router, cached_router, fold_of
 from progdb.slots import cached_tagger
-from progdb.understand import SEED_THRESHOLD, Reader
+from progdb.query.reader import SEED_THRESHOLD, Reader
 from progdb import models
 from progdb.storage import seed_cache
 from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the public names)

@@ -77,7 +77,7 @@ def _accepted(answer: str, accepted: set[str]) -> bool:
 def similarity_router(db, prompts: list[str]) -> list[str | None]:
     """semantic-router's rule on the same database: the whole prompt against every stored phrasing,
     a program scores as its best one, "none" below the database's threshold."""
-    from progdb.retrieve import best_per_program
+    from progdb.query.retrieve import best_per_program
 
     threshold = db.calibration()["threshold"]
     kinds = db._kind_map()

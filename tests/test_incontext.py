@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from progdb.cli import cli
-from progdb.incontext import parse_incontext
+from progdb.query.incontext import parse_incontext
 
 
 @pytest.mark.parametrize("prompt", [

@@ -1,5 +1,5 @@
 """Prompt splitting without models: templates, explicit structure, candidate cuts."""
-from progdb.parse import candidate_cuts, compile_template, match_template, parse, split_explicit
+from progdb.query.parse import candidate_cuts, compile_template, match_template, parse, split_explicit
 from progdb.program import key_text
 
 TEMPLATES = [compile_template(p, k) for p, k in [

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from progdb.cli import cli
 from progdb.db import ProgramDB
-from progdb.understand import clean_input, edit_distance, split_list, strip_politeness
+from progdb.query.reader import clean_input, edit_distance, split_list, strip_politeness
 
 
 @pytest.mark.parametrize("typed, request_", [
@@ -126,8 +126,8 @@ def test_eval_prompts_reports_progdb_beside_the_similarity_router(seeded_path, t
 def test_input_fit_reads_a_bounded_sample_of_a_large_program(seeded, monkeypatch):
     """A program of 5,000 inputs is judged from at most INPUT_SAMPLE of them, the same ones each
     time, and a stored input outside the sample still fits as stored."""
-    from progdb import understand
-    from progdb.understand import INPUT_SAMPLE, Reader
+    from progdb.query import reader as understand
+    from progdb.query.reader import INPUT_SAMPLE, Reader
 
     base = seeded._reader()
     plural = base.stored["plural"]
@@ -158,7 +158,7 @@ def test_a_blend_led_by_one_program_answers_its_stored_pair(seeded):
 
 def test_run_vector_blend_answers_the_lead_programs_stored_pair(seeded):
     from progdb.db import word_space
-    from progdb.execute import STORED_LEAD, run_vector
+    from progdb.query.execute import STORED_LEAD, run_vector
 
     prev, nxt = (seeded._pairs(seeded.get(n)) for n in ("previous-item", "next-item"))
     led = run_vector(word_space(), [(prev, STORED_LEAD), (nxt, 1 - STORED_LEAD)], ["b"], 5)[0]

@@ -13,7 +13,7 @@ from progdb.db import ProgramDB
 from progdb.errors import ProgdbError
 from progdb.labelled import (OUT_OF_SCOPE, annotate, parse_annotation, program_name, programs_from,
                              read_clinc, read_snips, template)
-from progdb.retrieve import ProgramMatch, decide
+from progdb.query.retrieve import ProgramMatch, decide
 from progdb.route_eval import choose_threshold, program_offsets, route_metrics
 
 DATA = Path(__file__).parent / "data"
@@ -114,7 +114,7 @@ def test_fit_stores_a_calibration_that_routes_the_held_out_split(clinc_db):
 def test_query_routes_intents_on_the_whole_prompt_as_fit_measures_it(clinc_db):
     # "weather" is a stored key, so the embedding-guided cut would make the first prompt the key
     # 'weather' plus an input; intents take whole prompts, as route_prompts (fit, eval) does.
-    from progdb.parse import parse
+    from progdb.query.parse import parse
 
     prompts = ["weather balloons were invented by whom", "make me laugh about the history of taxes",
                "how much money is left in my checking account", "what is the boiling point of lead in kelvin"]

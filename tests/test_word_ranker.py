@@ -12,7 +12,7 @@ import pytest
 
 from progdb.words import ranker as word_ranker
 from progdb.db import word_space
-from progdb.execute import WordProgram, run_vector
+from progdb.query.execute import WordProgram, run_vector
 from progdb.program import Example, Program
 from progdb.words.space import canonical
 from progdb.words.ranker import FEATURES, FOLDS, Config, ProgramRanker, fold_of

@@ -61,7 +61,7 @@ def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], 
     scope) and its key text, the request with its input left out ("what's the plural of {}" ->
     "what's the plural of"). Written by people who did not see the programs' keys (prompts/SOURCES.md)."""
     from progdb.ingest.pairs_io import json_lines
-    from progdb.parse import _clean_key
+    from progdb.query.parse import _clean_key
 
     folder = (directory or seeds_dir()) / "prompts"
     labels: list[str | None] = []

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from progdb.parse import Parsed, Template, _clean_key, match_template, split_explicit
-from progdb.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
+from progdb.query.parse import Parsed, Template, _clean_key, match_template, split_explicit
+from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
 from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)

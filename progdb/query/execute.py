@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from progdb.confidence import confidence, is_sure
+from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
 from progdb.words.methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
