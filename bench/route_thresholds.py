@@ -44,9 +44,9 @@ def routed_rows(db, path: str):
     (name, rows, key texts, key vectors, exact-match program or "")."""
     from progdb.query import retrieve
     from progdb.db import encoder
-    from progdb.labelled import read_labelled
+    from progdb.routing.labelled import read_labelled
     from progdb.query.parse import parse
-    from progdb.route_eval import _test_rows
+    from progdb.routing.calibration import _test_rows
 
     templates = db._template_list()
     for name, rows in (("val", read_labelled(path, "clinc", "val")),
@@ -59,7 +59,7 @@ def routed_rows(db, path: str):
 
 
 def logits_of(model, texts: list[str], vectors: np.ndarray) -> np.ndarray:
-    from progdb.router import TEXT_WEIGHT
+    from progdb.routing.router import TEXT_WEIGHT
 
     words = model.vectorizer.transform(texts)
     n = vectors.shape[1]
@@ -75,9 +75,9 @@ def collect(path: str) -> dict:
         z = np.load(out, allow_pickle=False)
         return {k: z[k] for k in z.files}
     from progdb.db import ProgramDB
-    from progdb.labelled import program_name
+    from progdb.routing.labelled import program_name
     from progdb.program import key_text
-    from progdb.router import Router
+    from progdb.routing.router import Router
 
     with tempfile.TemporaryDirectory(prefix="progdb-bench-") as tmp:
         db = ProgramDB(path=tmp, seed=False)
@@ -182,7 +182,7 @@ def best_threshold(score, pred, gold, where: str = "low") -> float:
 
 def per_program(score, pred, gold, t_global: float, shrink: float, classes) -> np.ndarray:
     """Thresholds per predicted class as `progdb fit` chooses them (route_eval.program_offsets)."""
-    from progdb.route_eval import program_offsets
+    from progdb.routing.calibration import program_offsets
 
     names = [classes[p] if p >= 0 else None for p in pred]
     scored = [(n, float(s) if np.isfinite(s) else 1.0, not np.isfinite(s)) for n, s in zip(names, score)]

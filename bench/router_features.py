@@ -83,7 +83,7 @@ def collect(path: str) -> dict:
         z = np.load(out, allow_pickle=False)
         return {k: (list(z[k]) if z[k].dtype.kind == "U" else z[k]) for k in z.files}
     from progdb.db import ProgramDB
-    from progdb.labelled import program_name
+    from progdb.routing.labelled import program_name
     from progdb.program import key_text
     from route_thresholds import routed_rows  # bench/ is this script's directory
 
@@ -250,7 +250,7 @@ def scored(P: np.ndarray, classes: list[str], exact: list[str], negative: str) -
 
 def pipeline(fit: list, gold_fit: list, test: list, gold_test: list) -> dict:
     """Global threshold and per-program offsets chosen on the fit rows, scored on the test rows."""
-    from progdb.route_eval import abstain, choose_threshold, program_offsets, route_metrics
+    from progdb.routing.calibration import abstain, choose_threshold, program_offsets, route_metrics
 
     t, _ = choose_threshold(fit, gold_fit)
     return route_metrics(abstain(test, t, program_offsets(fit, gold_fit, t)), gold_test)

@@ -474,7 +474,7 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
             values[name.strip()] = value.strip()
         report = db.set_calibration(**values)
     elif file:
-        from progdb.labelled import read_labelled
+        from progdb.routing.labelled import read_labelled
 
         report = db.fit(read_labelled(file, fmt, split), router, learn)
     else:
@@ -706,7 +706,7 @@ def _num(value) -> str:
 def eval_routes(file, fmt, train_split, fit_split, test_split, router, learn, as_json):
     """Routing with abstention, measured in a throwaway database: in-scope accuracy, out-of-scope
     recall and precision, macro F1 (out-of-scope as one more class)."""
-    from progdb.route_eval import eval_routes as run
+    from progdb.routing.calibration import eval_routes as run
 
     report = run(file, fmt, train_split, fit_split or None, test_split, router, learn)
     if as_json:
@@ -728,7 +728,7 @@ def eval_routes(file, fmt, train_split, fit_split, test_split, router, learn, as
 def eval_split(path, fmt, train_split, test_split, router, templates, as_json):
     """Splitting prompts into intent and slots, measured in a throwaway database: intent accuracy,
     slot precision/recall/F1 (exact span and slot name)."""
-    from progdb.route_eval import eval_split as run
+    from progdb.routing.calibration import eval_split as run
 
     report = run(path, fmt, train_split, test_split, router, templates)
     if as_json:

@@ -25,11 +25,11 @@ from progdb.query.incontext import FIT_GAIN, FIT_THRESHOLD, parse_incontext, ran
 from progdb.query.parse import Parsed, candidate_cuts, compile_template, fill, match_template, parse, split_explicit
 from progdb.program import Example, Program, key_text, outputs_by_input, parse_card, validate
 from progdb.query.retrieve import ProgramMatch, Retrieval
-from progdb.labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
+from progdb.routing.labelled import LabelledPrompt, parse_annotation, program_name, programs_from, read_labelled
 from progdb.ingest.library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
-from progdb.route_eval import choose_threshold, fit_metrics, offsets_json, program_offsets
-from progdb.router import Router, cached_router, fold_of
-from progdb.slots import cached_tagger
+from progdb.routing.calibration import choose_threshold, fit_metrics, offsets_json, program_offsets
+from progdb.routing.router import Router, cached_router, fold_of
+from progdb.routing.slots import cached_tagger
 from progdb.query.reader import SEED_THRESHOLD, Reader
 from progdb import models
 from progdb.storage import seed_cache

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from progdb.cli import cli
 from progdb.db import ProgramDB
 from progdb.errors import ProgdbError
-from progdb.labelled import (OUT_OF_SCOPE, annotate, parse_annotation, program_name, programs_from,
+from progdb.routing.labelled import (OUT_OF_SCOPE, annotate, parse_annotation, program_name, programs_from,
                              read_clinc, read_snips, template)
 from progdb.query.retrieve import ProgramMatch, decide
-from progdb.route_eval import choose_threshold, program_offsets, route_metrics
+from progdb.routing.calibration import choose_threshold, program_offsets, route_metrics
 
 DATA = Path(__file__).parent / "data"
 CLINC = str(DATA / "clinc150-slice.json")
@@ -129,7 +129,7 @@ def test_query_routes_intents_on_the_whole_prompt_as_fit_measures_it(clinc_db):
 
 
 def test_classifier_beats_similarity_on_the_slice(tmp_path):
-    from progdb.route_eval import eval_routes
+    from progdb.routing.calibration import eval_routes
 
     classifier = eval_routes(CLINC, "clinc", "train", "val", "test", "classifier")
     similarity = eval_routes(CLINC, "clinc", "train", "val", "test", "similarity")
@@ -208,7 +208,7 @@ def test_fit_learns_from_its_prompts_and_scores_them_out_of_fold(tmp_path):
     import numpy as np
 
     from progdb.db import LEARN_FOLDS, Router
-    from progdb.router import fold_of
+    from progdb.routing.router import fold_of
 
     db = ProgramDB(path=str(tmp_path / "db"), seed=False)
     db.import_labelled(CLINC, "clinc", "train")
@@ -269,7 +269,7 @@ def test_router_counts_words_of_one_letter(tmp_path):
     # tokens would drop both letters); the cached copy must read text the same way.
     import numpy as np
 
-    from progdb.router import Router
+    from progdb.routing.router import Router
 
     vectors = np.full((6, 4), 0.5, dtype=np.float32)
     router = Router.train(["plan a", "plan b"] * 3, vectors, ["first", "second"] * 3)
@@ -297,7 +297,7 @@ def test_query_fills_slots_of_an_intent(snips_db):
 
 
 def test_eval_split_reports_intent_and_slot_scores():
-    from progdb.route_eval import eval_split
+    from progdb.routing.calibration import eval_split
 
     report = eval_split(SNIPS, "snips", "train", "train_full")
     assert report["n"] == 75 and report["intent_accuracy"] >= 0.9

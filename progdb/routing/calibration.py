@@ -10,7 +10,7 @@ import json
 import tempfile
 from collections import Counter
 
-from progdb.labelled import LabelledPrompt, program_name, read_labelled
+from progdb.routing.labelled import LabelledPrompt, program_name, read_labelled
 
 Prediction = tuple[str | None, float, bool]  # best program (None: nothing), its score, exact key match
 

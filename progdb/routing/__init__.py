@@ -1,0 +1,1 @@
+"""Routing: the learned router, its calibration and fit, slot filling, labelled prompts."""
