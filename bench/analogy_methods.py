@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from progdb.analogy_data import load_relations  # noqa: E402
-from progdb.evaluate import evaluate  # noqa: E402
+from progdb.evaluation.analogy_data import load_relations  # noqa: E402
+from progdb.evaluation.word_eval import evaluate  # noqa: E402
 from progdb.words.methods import METHODS  # noqa: E402
 from progdb.words.space import WordSpace  # noqa: E402
 

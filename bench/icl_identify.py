@@ -40,9 +40,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from progdb.analogy_data import load_relations  # noqa: E402
+from progdb.evaluation.analogy_data import load_relations  # noqa: E402
 from progdb.db import ProgramDB, word_space  # noqa: E402
-from progdb.evaluate import icl_prompt  # noqa: E402
+from progdb.evaluation.word_eval import icl_prompt  # noqa: E402
 from progdb.query.incontext import FIT_GAIN, FIT_THRESHOLD, rank_programs, self_fit  # noqa: E402
 from progdb.words.methods import Fitted  # noqa: E402
 from progdb.words.space import canonical  # noqa: E402
@@ -76,7 +76,7 @@ def half_of(text: str) -> int:
 
 
 def prompts(items, shots: int):
-    """(asked input, accepted answers, demonstrations) as progdb/evaluate.py::evaluate_icl builds them."""
+    """(asked input, accepted answers, demonstrations) as progdb/evaluation/word_eval.py::evaluate_icl builds them."""
     order = np.random.default_rng(0).permutation(len(items))
     for pos, i in enumerate(order):
         text, accepted = items[i]

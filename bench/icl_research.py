@@ -47,7 +47,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from progdb.analogy_data import load_relations  # noqa: E402
+from progdb.evaluation.analogy_data import load_relations  # noqa: E402
 from progdb.words.methods import METHODS, Fitted, PairSet, SurfaceRules, decode  # noqa: E402
 from progdb.words.ranker import _common_prefix, neg_forms  # noqa: E402
 from progdb.words.ranker import _same_stem as same_stem  # noqa: E402

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from progdb.analogy_data import load_relations  # noqa: E402
-from progdb.evaluate import _accuracy  # noqa: E402
+from progdb.evaluation.analogy_data import load_relations  # noqa: E402
+from progdb.evaluation.word_eval import _accuracy  # noqa: E402
 from progdb.words.methods import Extras, Fitted, PairSet, SurfaceRules, features, geometric_pools  # noqa: E402
 from progdb.words.space import WordSpace, canonical  # noqa: E402
 

@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from progdb.analogy_data import load_relations  # noqa: E402
+from progdb.evaluation.analogy_data import load_relations  # noqa: E402
 from progdb.words.ranker import Config, ProgramRanker, fold_of  # noqa: E402
 from progdb.words.space import WordSpace, canonical  # noqa: E402
 

@@ -599,9 +599,9 @@ def eval_analogies(path, methods, as_json):
 
     PATH is a questions-words file (`: section` then `a b c d`), a BATS-style folder (one .txt per
     relation, `word<TAB>answer1/answer2`) or function-vector JSON files (`[{input, output}]`)."""
-    from progdb.analogy_data import load_relations
+    from progdb.evaluation.analogy_data import load_relations
     from progdb import models
-    from progdb.evaluate import evaluate
+    from progdb.evaluation.word_eval import evaluate
 
     relations = load_relations(path)
     methods = list(METHODS) if "all" in methods else list(dict.fromkeys(methods))
@@ -628,8 +628,8 @@ def eval_icl(ctx, paths, shots, as_json):
     """In-context prompts on function-vector JSON files (tasks named by file stem): each pair is
     asked with SHOTS other pairs of its task as demonstrations, against this database with the
     stored-example lookup turned off."""
-    from progdb.analogy_data import load_relations
-    from progdb.evaluate import evaluate_icl
+    from progdb.evaluation.analogy_data import load_relations
+    from progdb.evaluation.word_eval import evaluate_icl
 
     if shots < 1:
         raise ProgdbError("--shots must be at least 1")
@@ -656,7 +656,7 @@ def eval_prompts(ctx, file, split, failures, as_json):
 
     FILE is JSON lines: {"prompt", "program" (null when no program serves it), "inputs",
     "answers" (per input, the accepted answers), "split"}; bench/prompts/prompts.jsonl is ours."""
-    from progdb.prompt_eval import evaluate_prompts, read_prompts
+    from progdb.evaluation.prompt_eval import evaluate_prompts, read_prompts
 
     rows = read_prompts(file)
     if split != "all":

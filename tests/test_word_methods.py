@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from progdb.analogy_data import load_relations
+from progdb.evaluation.analogy_data import load_relations
 from progdb.cli import cli
 from progdb.db import word_space
 from progdb.errors import ProgdbError
-from progdb.evaluate import evaluate
+from progdb.evaluation.word_eval import evaluate
 from progdb.words.methods import METHODS, SurfaceRules
 
 FAMILY = Path(__file__).parent / "data" / "family-questions-words.txt"

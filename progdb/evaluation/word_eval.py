@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from progdb.analogy_data import Items
+from progdb.evaluation.analogy_data import Items
 from progdb.words.space import WordSpace, canonical
 from progdb.words.methods import GEOMETRY_OF, Fitted, PairSet, SurfaceRules, decode
 

@@ -1,0 +1,1 @@
+"""Evaluation commands: word methods on relation data, natural prompts."""
