@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from progdb import plot_commands
+from progdb.plots import commands as plot_commands
 from progdb.errors import ProgdbError
 from progdb.text.fewshot import DEFAULT_BUDGET
 from progdb.words.methods import DEFAULT_METHOD, METHODS

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from progdb import plot_commands, plots
+from progdb.plots import commands as plot_commands
+from progdb.plots import draw as plots
 from progdb.cli import cli
 from progdb.db import ProgramDB, encoder, word_space
 from progdb.errors import ProgdbError

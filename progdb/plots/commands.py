@@ -12,7 +12,7 @@ import click
 import numpy as np
 
 from progdb import models
-from progdb import plots
+from progdb.plots import draw as plots
 from progdb.errors import ProgdbError
 
 KEY_SPACE = "key space (all-MiniLM-L6-v2)"

@@ -1,0 +1,1 @@
+"""Pictures of the program space: the drawing and the `plot` / `map` commands."""
