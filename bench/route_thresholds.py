@@ -46,7 +46,7 @@ def routed_rows(db, path: str):
     from progdb.db import encoder
     from progdb.routing.labelled import read_labelled
     from progdb.query.parse import parse
-    from progdb.routing.calibration import _test_rows
+    from progdb.evaluation.routes import _test_rows
 
     templates = db._template_list()
     for name, rows in (("val", read_labelled(path, "clinc", "val")),

@@ -706,7 +706,7 @@ def _num(value) -> str:
 def eval_routes(file, fmt, train_split, fit_split, test_split, router, learn, as_json):
     """Routing with abstention, measured in a throwaway database: in-scope accuracy, out-of-scope
     recall and precision, macro F1 (out-of-scope as one more class)."""
-    from progdb.routing.calibration import eval_routes as run
+    from progdb.evaluation.routes import eval_routes as run
 
     report = run(file, fmt, train_split, fit_split or None, test_split, router, learn)
     if as_json:
@@ -728,7 +728,7 @@ def eval_routes(file, fmt, train_split, fit_split, test_split, router, learn, as
 def eval_split(path, fmt, train_split, test_split, router, templates, as_json):
     """Splitting prompts into intent and slots, measured in a throwaway database: intent accuracy,
     slot precision/recall/F1 (exact span and slot name)."""
-    from progdb.routing.calibration import eval_split as run
+    from progdb.evaluation.routes import eval_split as run
 
     report = run(path, fmt, train_split, test_split, router, templates)
     if as_json:

@@ -129,7 +129,7 @@ def test_query_routes_intents_on_the_whole_prompt_as_fit_measures_it(clinc_db):
 
 
 def test_classifier_beats_similarity_on_the_slice(tmp_path):
-    from progdb.routing.calibration import eval_routes
+    from progdb.evaluation.routes import eval_routes
 
     classifier = eval_routes(CLINC, "clinc", "train", "val", "test", "classifier")
     similarity = eval_routes(CLINC, "clinc", "train", "val", "test", "similarity")
@@ -297,7 +297,7 @@ def test_query_fills_slots_of_an_intent(snips_db):
 
 
 def test_eval_split_reports_intent_and_slot_scores():
-    from progdb.routing.calibration import eval_split
+    from progdb.evaluation.routes import eval_split
 
     report = eval_split(SNIPS, "snips", "train", "train_full")
     assert report["n"] == 75 and report["intent_accuracy"] >= 0.9
