@@ -30,7 +30,7 @@ def main() -> None:
     args = ap.parse_args()
     db = ProgramDB(path=args.db)
     rows = []
-    for wp in db._word_programs():
+    for wp in db.catalog.word_programs():
         inputs = sorted(wp.stored, key=lambda x: zlib.crc32(x.encode()))[: args.per_program]
         inputs = [x for x in inputs if x in wp.space]
         for x, out in zip(inputs, run_vector(wp.space, [(wp, 1.0)], inputs, 5, "auto", use_stored=False)):

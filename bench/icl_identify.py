@@ -186,7 +186,7 @@ def main():
     half = None if args.half == "all" else int(args.half)
     tasks = [t for t in args.tasks.split(",") if t]
     db = ProgramDB()
-    space, programs = word_space(), db._word_programs()
+    space, programs = word_space(), db.catalog.word_programs()
     positives = {t: load_relations(FV / f"{t}.json")[t] for t in TASKS if not tasks or t in tasks}
     report = {"half": args.half, "novel": args.novel, "fit_threshold": FIT_THRESHOLD, "fit_gain": FIT_GAIN, "shots": {}}
     for shots in [int(s) for s in args.shots.split(",")]:

@@ -44,7 +44,7 @@ def main() -> None:
             t = time.perf_counter()
             db.query(p, lookup=KeyLookup(db.store))
             times.append(time.perf_counter() - t)
-            texts.append(len(db._reading_texts(p, KeyLookup(db.store))))
+            texts.append(len(db.pipeline.reading_texts(p, KeyLookup(db.store))))
     e50 = statistics.median(enc)
     q = sorted(times)
     p50, p95 = statistics.median(q), q[int(0.95 * (len(q) - 1))]

@@ -48,7 +48,7 @@ def routed_rows(db, path: str):
     from progdb.query.parse import parse
     from progdb.evaluation.routes import _test_rows
 
-    templates = db._template_list()
+    templates = db.catalog.templates()
     for name, rows in (("val", read_labelled(path, "clinc", "val")),
                        ("test", _test_rows(path, "clinc", "train", "test"))):
         keys = [p.key or p.prompt for p in (parse(r.text, templates, None) for r in rows)]
@@ -82,9 +82,9 @@ def collect(path: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="progdb-bench-") as tmp:
         db = ProgramDB(path=tmp, seed=False)
         db.import_labelled(path, "clinc", "train")
-        model = db._router()
+        model = db.routes.router()
         classes = model.classes
-        kinds = db._kind_map()
+        kinds = db.catalog.kinds()
         neg = [i for i, c in enumerate(classes) if kinds.get(c) == "negative"]
         data = {"classes": np.array(classes), "neg": np.array(neg[0] if neg else -1)}
         for name, rows, keys, vectors, exact in routed_rows(db, path):

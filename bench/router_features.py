@@ -91,7 +91,7 @@ def collect(path: str) -> dict:
         db = ProgramDB(path=tmp, seed=False)
         db.import_labelled(path, "clinc", "train")
         labels, texts, vectors = db.store.keys_with_vectors()
-        kinds = db._kind_map()
+        kinds = db.catalog.kinds()
         data = {"labels": labels, "texts": [key_text(t) for t in texts], "vectors": vectors,
                 "negative": [n for n, k in kinds.items() if k == "negative"] or [""]}
         for name, rows, keys, v, exact in routed_rows(db, path):

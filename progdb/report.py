@@ -1,7 +1,7 @@
 """Query results for a person: the answer alone, or every stage with --explain."""
 from __future__ import annotations
 
-from progdb.db import QueryResult
+from progdb.query.result import QueryResult
 
 
 def _candidates(out, n: int = 5) -> str:

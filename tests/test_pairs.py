@@ -62,7 +62,7 @@ def test_every_output_of_an_input_is_stored_answered_and_averaged(empty_db, tmp_
     assert n == len(distinct)
     assert np.allclose(db.store.offsets(["syn"])["syn"], expected, atol=1e-5)
     # The methods and the ranker learn from every pair.
-    wp = db._pairs(program)
+    wp = db.catalog.word_program(program)
     assert sorted(wp.pairs.pairs) == sorted(distinct)
     assert wp.ranker() is not None and sorted(wp.ranker().pairs) == sorted(distinct)
     # A stored input answers with all of its outputs.

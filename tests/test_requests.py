@@ -129,7 +129,7 @@ def test_input_fit_reads_a_bounded_sample_of_a_large_program(seeded, monkeypatch
     from progdb.query import reader as understand
     from progdb.query.reader import INPUT_SAMPLE, Reader
 
-    base = seeded._reader()
+    base = seeded.pipeline.reader()
     plural = base.stored["plural"]
     assert len(plural) > INPUT_SAMPLE
     first = base._vectors_of_inputs("plural")
@@ -160,7 +160,7 @@ def test_run_vector_blend_answers_the_lead_programs_stored_pair(seeded):
     from progdb.db import word_space
     from progdb.query.execute import STORED_LEAD, run_vector
 
-    prev, nxt = (seeded._pairs(seeded.get(n)) for n in ("previous-item", "next-item"))
+    prev, nxt = (seeded.catalog.word_program(seeded.get(n)) for n in ("previous-item", "next-item"))
     led = run_vector(word_space(), [(prev, STORED_LEAD), (nxt, 1 - STORED_LEAD)], ["b"], 5)[0]
     assert (led.answer, led.source) == ("a", "stored")
     even = run_vector(word_space(), [(prev, 0.5), (nxt, 0.5)], ["b"], 5)[0]

@@ -14,6 +14,7 @@ from progdb.errors import ProgdbError
 from progdb.routing.labelled import (OUT_OF_SCOPE, annotate, parse_annotation, program_name, programs_from,
                              read_clinc, read_snips, template)
 from progdb.query.retrieve import ProgramMatch, decide
+from progdb.routing import fit as fitting
 from progdb.routing.calibration import choose_threshold, program_offsets, route_metrics
 
 DATA = Path(__file__).parent / "data"
@@ -119,7 +120,7 @@ def test_query_routes_intents_on_the_whole_prompt_as_fit_measures_it(clinc_db):
     prompts = ["weather balloons were invented by whom", "make me laugh about the history of taxes",
                "how much money is left in my checking account", "what is the boiling point of lead in kelvin"]
     def score_keys(texts):
-        return [h[0].score if h else 0.0 for h in clinc_db.store.nearest_keys(clinc_db._routing_keys(texts)[2], 1)]
+        return [h[0].score if h else 0.0 for h in clinc_db.store.nearest_keys(clinc_db.routes.routing_keys(texts)[2], 1)]
     assert parse(prompts[0], [], score_keys).method == "cut" and clinc_db.calibration()["router"] == "classifier"
     _, batch = clinc_db.route_prompts(prompts)
     for prompt, expected in zip(prompts, batch):
@@ -197,17 +198,18 @@ def gold_probability(db: ProgramDB, rows) -> float:
     """The router's mean probability of each prompt's right class (out of scope: the negative one)."""
     import numpy as np
 
-    router = db._router()
-    _, keys, vectors = db._routing_keys([r.text for r in rows])
+    router = db.routes.router()
+    _, keys, vectors = db.routes.routing_keys([r.text for r in rows])
     p = router.probabilities(keys, vectors)
-    right = [router.classes.index(program_name(r.intent) if r.intent else db._negative_class()) for r in rows]
+    right = [router.classes.index(program_name(r.intent) if r.intent else db.routes.negative_class()) for r in rows]
     return float(np.mean(p[np.arange(len(rows)), right]))
 
 
 def test_fit_learns_from_its_prompts_and_scores_them_out_of_fold(tmp_path):
     import numpy as np
 
-    from progdb.db import LEARN_FOLDS, Router
+    from progdb.routing.fit import LEARN_FOLDS
+    from progdb.routing.router import Router
     from progdb.routing.router import fold_of
 
     db = ProgramDB(path=str(tmp_path / "db"), seed=False)
@@ -222,7 +224,7 @@ def test_fit_learns_from_its_prompts_and_scores_them_out_of_fold(tmp_path):
     assert report["learned"] == 100 and db.calibration()["fit"]["learned"] == 100
     # stored as routing sees them: the key part of the prompt ('how can i say "cancel my order"
     # in french' routes as 'how can i say in french')
-    _, keys, vecs = db._routing_keys([r.text for r in rows])
+    _, keys, vecs = db.routes.routing_keys([r.text for r in rows])
     programs, texts, vectors = db.store.labelled_with_vectors()
     assert programs == gold and texts == keys and np.allclose(vectors, vecs, atol=1e-6)
     assert gold_probability(db, rows) > before + 0.05  # the router learned the prompts it was fitted on
@@ -234,11 +236,11 @@ def test_fit_learns_from_its_prompts_and_scores_them_out_of_fold(tmp_path):
     inside, outside = np.flatnonzero(fold == 0), np.flatnonzero(fold != 0)
     # a program's prompts share a fold: none of the held-out program's prompts is learned
     assert 0 < len(inside) < len(rows) and not {gold[i] for i in inside if gold[i]} & {gold[i] for i in outside}
-    labels, texts, train_vecs = db._router_rows(([gold[i] or db._negative_class() for i in outside],
+    labels, texts, train_vecs = db.routes.router_rows(([gold[i] or db.routes.negative_class() for i in outside],
                                                  [keys[i] for i in outside], vecs[outside]))
     expected = db.route([keys[i] for i in inside], vecs[inside], "classifier", 0.0,
                         model=Router.train(texts, train_vecs, labels))
-    oof = db._out_of_fold(gold, keys, vecs)
+    oof = fitting.out_of_fold(db.routes, gold, keys, vecs)
     def top(d):  # a prompt routed to the negative class has no program, only candidates
         return d.mode, [(m.name, m.score) for m in (d.programs or d.candidates)[:1]]
     assert [top(d) for d in expected] == [top(oof[i]) for i in inside]
@@ -251,14 +253,14 @@ def test_fit_learns_from_its_prompts_and_scores_them_out_of_fold(tmp_path):
 
 
 def test_fit_out_of_scope_prompts_form_a_class_when_no_negative_program_exists(tmp_path):
-    from progdb.db import FIT_NEGATIVE
+    from progdb.routing.routes import FIT_NEGATIVE
 
     db = ProgramDB(path=str(tmp_path / "db"), seed=False)
     db.import_labelled(CLINC, "clinc", "train")
     db.remove(OUT_OF_SCOPE)
     rows = read_clinc(CLINC, "val")
     db.fit(rows, "classifier")
-    assert FIT_NEGATIVE in db._router().classes
+    assert FIT_NEGATIVE in db.routes.router().classes
     _, decisions = db.route_prompts([r.text for r in rows if r.intent is None])  # learned as out of scope
     assert all(d.mode == "none" for d in decisions)
     assert sum(FIT_NEGATIVE in d.message for d in decisions) > len(decisions) / 2, [d.message for d in decisions]

@@ -80,7 +80,7 @@ def similarity_router(db, prompts: list[str]) -> list[str | None]:
     from progdb.query.retrieve import best_per_program
 
     threshold = db.calibration()["threshold"]
-    kinds = db._kind_map()
+    kinds = db.catalog.kinds()
     hits = db.store.nearest_keys(models.encoder().encode(prompts), 50)
     out = []
     for h in hits:
@@ -95,7 +95,7 @@ def _rate(values: list[bool]) -> float | None:
 
 
 def evaluate_prompts(db, rows: list[dict], progress=None) -> dict:
-    kinds = db._kind_map()
+    kinds = db.catalog.kinds()
     unknown = sorted({r["program"] for r in rows if r.get("program") and r["program"] not in kinds})
     if unknown:
         raise ProgdbError(f"the prompts name programs this database does not hold: {', '.join(unknown)}")

@@ -65,7 +65,7 @@ def eval_split(path: str, fmt: str, train_split: str, test_split: str, router: s
         for p, d in zip(parsed, decisions):
             name = d.programs[0].name if d.programs else None
             pred_intents.append(name)
-            spans = db.slots_for(name, p.prompt, use_templates) if name and db._kind_map().get(name) == "intent" else []
+            spans = db.slots_for(name, p.prompt, use_templates) if name and db.catalog.kinds().get(name) == "intent" else []
             pred_slots.append(set(spans))
         gold_slots = [set(r.slots) for r in rows]
         right = sum(p == program_name(r.intent) for p, r in zip(pred_intents, rows) if r.intent)

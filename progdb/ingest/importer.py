@@ -201,7 +201,7 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
         raise ProgdbError("--batch-size must be at least 1")
     summary = ImportSummary()
     targets: dict[str, _Target] = {}
-    kinds = db._kind_map()
+    kinds = db.catalog.kinds()
     writer = _Writer()
     last_write = time.monotonic()
     try:

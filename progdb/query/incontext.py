@@ -11,6 +11,13 @@ import re
 
 import numpy as np
 
+from progdb import models
+from progdb.errors import ProgdbError
+from progdb.program import Example, Program
+from progdb.query.execute import WordProgram, run_vector
+from progdb.query.result import QueryResult
+from progdb.query.retrieve import ProgramMatch
+from progdb.text.fewshot import compile_prompt, example_size, fixed_size
 from progdb.words.methods import PairSet
 from progdb.words.space import WordSpace
 
@@ -90,3 +97,51 @@ def _fit(q: np.ndarray, ps: PairSet) -> float:
     direction = np.sum(moved * ps.diffs, axis=1) / (np.linalg.norm(moved, axis=1) * np.linalg.norm(ps.diffs, axis=1)
                                                    + 1e-9)
     return float(np.mean(near + direction) / 2)
+
+
+# -- in-context prompts, run ------------------------------------------------------------------------
+def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int, method: str,
+           use_stored: bool) -> QueryResult:
+    """The stored program the demonstrations name when one fits (rank_programs), else the
+    demonstrations themselves as a temporary program, run on `text`."""
+    space = models.word_space()
+    ranked = rank_programs(space, catalog.word_programs(), demos, None if use_stored else text)
+    candidates = [ProgramMatch(n, s, 0.0, "in-context demonstrations") for n, s in ranked[:5]]
+    result = QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", FIT_THRESHOLD,
+                         [], candidates, kind="vector")
+    own = self_fit(space, demos)
+    if ranked and ranked[0][1] >= max(FIT_THRESHOLD, own + FIT_GAIN):
+        name, score = ranked[0]
+        result.mode, result.programs = "nearest", [ProgramMatch(name, score, 1.0, "in-context demonstrations")]
+        result.message = f"the demonstrations fit the stored program '{name}' (fit {score:.2f})"
+        program = catalog.word_program(catalog.get(name))
+    else:
+        usable = space.usable(demos)
+        if not usable:
+            bad = next(w for pair in demos for w in pair if w not in space)
+            raise ProgdbError(f"in-context prompt: '{bad}' is not in the word space ({space.name})")
+        best = (f" (best: {ranked[0][0]} at {ranked[0][1]:.2f}; the pairs fit themselves at {own:.2f})"
+                if ranked else "")
+        result.message = f"no stored program fits the demonstrations{best}; their own pairs are the program"
+        result.programs = [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")]
+        program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
+                                      examples=[Example(a, b) for a, b in demos]), space)
+    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored)
+    return result
+
+
+def compile_demonstrations(prompt: str, demos: list[tuple[str, str]], text: str, budget: int) -> QueryResult:
+    """An in-context prompt's demonstrations are its few-shot examples, as given."""
+    examples = [{"input": a, "output": b, "program": "in-context", "score": 1.0} for a, b in demos]
+    instruction = "Give the output for the last input, following the pattern of the examples."
+    room, kept = budget - fixed_size(instruction, text), 0
+    for ex in examples:  # the first ones, in the order given, while they fit
+        room -= example_size(ex["input"], ex["output"])
+        if room < 0:
+            break
+        kept += 1
+    notes = [f"{kept} of {len(examples)} demonstrations fit"] if kept < len(examples) else []
+    compiled = compile_prompt(instruction, examples[:kept], text, notes)
+    return QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", 0.0,
+                       [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")], [],
+                       kind="fewshot", compiled=[compiled])

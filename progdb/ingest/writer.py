@@ -1,0 +1,139 @@
+"""Whole programs written to the store: validated, their kind decided, every embedding computed
+before the first write (so a failure stores nothing), each written under its lease."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+from progdb import models
+from progdb.errors import ProgdbError
+from progdb.program import Program, key_text, parse_card, validate
+from progdb.storage.locking import program_lease
+from progdb.storage.store import Store
+
+PHRASE_WORDS = 4  # "Mount Rushmore National Memorial"; longer sides are text
+VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
+
+
+def word_pairs(program: Program) -> tuple[int, int]:
+    """(pairs that are words or short phrases of the word space the pair changes, all pairs):
+    sentences are text, even when every word of them is in the word space."""
+    pairs = program.pairs()
+    short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= PHRASE_WORDS]
+    return len(models.word_space().usable(short)), len(pairs)
+
+
+def detect_kind(program: Program) -> str:
+    """vector when most pairs are words (or short phrases) of the word space that the pair
+    changes (word_pairs); fewshot otherwise, and without pairs."""
+    inside, total = word_pairs(program)
+    return "vector" if total and inside > VECTOR_SHARE * total else "fewshot"
+
+
+def check_vector(program: Program) -> None:
+    """A program forced to be vector must mostly be words of the word space: sentence pairs
+    stored as arithmetic would answer nonsense."""
+    inside, total = word_pairs(program)
+    if total and inside <= VECTOR_SHARE * total:
+        raise ProgdbError(f"program '{program.name}': kind vector, but only {inside} of its {total} pairs "
+                          "are words of the word space that the pair changes; use --kind fewshot (or auto)")
+
+
+def write_programs(store: Store, programs: list[Program], replace: bool, cache: bool = False) -> list[Program]:
+    """Store programs (the caller holds the database's write lock); cache: embeddings through the
+    disk cache (the seeds, benchmarks: texts that recur)."""
+    seen = set()
+    for p in programs:
+        validate(p)
+        if p.name in seen:
+            raise ProgdbError(f"program '{p.name}' appears twice")
+        seen.add(p.name)
+        if not replace and store.card(p.name) is not None:
+            raise ProgdbError(f"program '{p.name}' already exists (use --replace to replace it)")
+    offsets = {}
+    for p in programs:
+        if p.kind == "auto":
+            p.kind = detect_kind(p)
+        elif p.kind == "vector":
+            check_vector(p)
+        if p.kind == "vector":
+            offset, used = models.word_space().mean_offset(p.pairs())
+            if not used:
+                raise ProgdbError(f"program '{p.name}': none of its pairs are in the word space; "
+                                  "use --kind fewshot")
+            offsets[p.name] = offset
+    texts = []
+    for p in programs:
+        texts += [key_text(k) for k in p.keys]
+        if p.kind == "fewshot":
+            texts += [e.input for e in p.examples]
+    vectors = models.encoder().encode_cached(texts) if cache else models.encoder().encode(texts)
+    at = 0
+    for p in programs:
+        nk = len(p.keys)
+        key_vecs = vectors[at: at + nk]
+        at += nk
+        ex = p.examples if p.kind == "fewshot" else []
+        ex_vecs = vectors[at: at + len(ex)]
+        at += len(ex)
+        with program_lease(store, p.name):
+            store.write_program(p.to_json(), p.summary(), list(p.keys), key_vecs,
+                                [e.input for e in ex], [e.output for e in ex], ex_vecs, offsets.get(p.name))
+    from progdb.words.ranker import prepare  # a vector program's ranker is learned now, not by its first query
+
+    for p in programs:
+        if p.kind == "vector":
+            prepare(models.word_space(), p.pairs())
+    return programs
+
+
+def merged(old: Program, program: Program, kind_given: bool) -> tuple[Program, dict]:
+    """`program` merged into the stored `old`: new keys and pairs are added, a non-empty
+    description, source or licence replaces the stored one, the kind changes only when
+    `kind_given`. Returns the merged program and what changed ({"keys": n, "examples": n})."""
+    new = Program(name=old.name, kind=program.kind if kind_given else old.kind, keys=list(old.keys),
+                  examples=list(old.examples), description=program.description or old.description,
+                  source=program.source or old.source, license=program.license or old.license)
+    new_keys = [k for k in dict.fromkeys(program.keys) if k not in old.keys]
+    known = {(e.input, e.output) for e in old.examples}
+    new_examples = []
+    for e in program.examples:
+        if (e.input, e.output) not in known:
+            known.add((e.input, e.output))
+            new_examples.append(e)
+    new.keys += new_keys
+    new.examples += new_examples
+    return new, {"keys": len(new_keys), "examples": len(new_examples)}
+
+
+def key_neighbours(store: Store, program: Program, floor: float = 0.9) -> list[tuple[str, str, str, float]]:
+    """Keys of other programs nearly the same as this program's keys (cosine ≥ floor):
+    (this key, other program, its key, cosine). Such programs compete for the same prompts."""
+    keys = [k for k in program.keys if key_text(k)]
+    if not keys:
+        return []
+    found = []
+    for key, hits in zip(keys, store.nearest_keys(models.encoder().encode([key_text(k) for k in keys]), 10)):
+        for h in hits:
+            if h.program != program.name and h.score >= floor:
+                found.append((key, h.program, h.key, h.score))
+                break
+    return found
+
+
+def read_cards(source: str | Path | IO[str]) -> list[Program]:
+    """Programs exported by `export` (JSON lines), every line checked."""
+    label = str(getattr(source, "name", source))
+    if isinstance(source, (str, Path)):
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ProgdbError(f"{source}: not UTF-8 text") from None
+        except OSError as exc:
+            raise ProgdbError(f"{source}: cannot read ({exc.strerror})") from None
+    else:
+        text = source.read()
+    programs = [parse_card(line, f"{label}, line {n}") for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not programs:
+        raise ProgdbError(f"{label}: no programs in the file")
+    return programs

@@ -1,0 +1,284 @@
+"""A query, one way through: understand (parse and retrieve: the request and its program),
+then execute (the program runs on the inputs). Batches share their embedding and search work."""
+from __future__ import annotations
+
+from itertools import islice
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from progdb import models
+from progdb.catalog import Catalog
+from progdb.errors import ProgdbError
+from progdb.ingest.importer import batched
+from progdb.query import incontext
+from progdb.query.compose import composition
+from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
+from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
+from progdb.query.reader import Reader
+from progdb.query.result import QueryResult, Request
+from progdb.query.retrieve import BLENDABLE, Retrieval
+from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
+from progdb.storage.store import Store
+from progdb.text.fewshot import DEFAULT_BUDGET
+from progdb.text.llm import Endpoint
+from progdb.text.runner import Demonstrations, FewshotRun
+
+
+class KeyLookup:
+    """Key texts embedded and looked up among the stored keys once per text: one query embeds
+    its candidate cuts together, and a batch of prompts (query_many) embeds and searches all of
+    theirs in a few large calls instead of one small call per prompt."""
+
+    KEEP = 50_000  # texts remembered across a batch's chunks (~80 MB of vectors)
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.vectors: dict[str, np.ndarray] = {}
+        self.hits: dict[str, list] = {}
+        self.readings: dict[str, list] = {}  # a prompt's readings, computed for a batch's prefetch
+
+    def trim(self) -> None:
+        """Forget the oldest texts beyond KEEP (dicts keep insertion order), and readings a
+        chunk left untaken."""
+        self.readings.clear()
+        for table in (self.vectors, self.hits):
+            for text in list(islice(table, max(0, len(table) - self.KEEP))):
+                del table[text]
+
+    def prefetch(self, texts: list[str], search: bool = True) -> None:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if todo:
+            self.vectors.update(zip(todo, models.encoder().encode(todo)))
+        if search:
+            todo = [t for t in dict.fromkeys(texts) if t not in self.hits]
+            if todo:
+                self.hits.update(zip(todo, self.store.nearest_keys(self.embed(todo), ROUTE_HITS)))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.prefetch(texts, search=False)
+        return np.stack([self.vectors[t] for t in texts])
+
+    def nearest(self, texts: list[str]) -> list[list]:
+        """Each text's ROUTE_HITS nearest stored keys, best first."""
+        self.prefetch(texts)
+        return [self.hits[t] for t in texts]
+
+    def score_keys(self, texts: list[str]) -> list[float]:
+        return [h[0].score if h else 0.0 for h in self.nearest(texts)]
+
+
+class _VectorJob:
+    """A word program's run, waiting for its outputs (query_many runs many at once)."""
+
+    def __init__(self, result: QueryResult, programs: list[tuple[WordProgram, float]], fewshot: FewshotRun,
+                 options: tuple):
+        self.result, self.programs, self.fewshot = result, programs, fewshot
+        self.options = options  # run_vector's k, method, use_stored
+
+    def run(self) -> None:
+        self.finish(run_vector(models.word_space(), self.programs, self.result.inputs, *self.options))
+
+    def finish(self, outputs: list[Output]) -> None:
+        for i, out in enumerate(outputs):
+            if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
+                outputs[i] = self.fewshot.fallback(out)
+        self.result.outputs = outputs
+        self.result.compiled = self.fewshot.compiled
+
+
+def _key_texts(prompt: str, templates) -> list[str]:
+    """The key texts the classifier path embeds for this prompt: its parsed key, or the whole
+    prompt and every candidate cut's key (as parse asks score_keys)."""
+    found = match_template(prompt, templates) or split_explicit(prompt)
+    if found:
+        return [found.key]
+    whole = parse(prompt, [], None)
+    return [whole.key] + [c.key for c in candidate_cuts(prompt)]
+
+
+class QueryPipeline:
+    def __init__(self, catalog: Catalog, routes: Routes):
+        self.catalog, self.routes, self.store = catalog, routes, catalog.store
+        self.demonstrations = Demonstrations(self.store)
+        self.reset()
+
+    def reset(self) -> None:
+        self._reader: Reader | None = None
+
+    # -- understand: parse and retrieve ------------------------------------------------------------
+    def reader(self) -> Reader:
+        """The programs as the request reader sees them: their phrasings (keys, and the prompts a
+        fit learned from), stored out-of-scope prompts, and each program's stored inputs."""
+        if self._reader is None:
+            kinds = self.catalog.kinds()
+            names = sorted(kinds)
+            index = {n: i for i, n in enumerate(names)}
+            learned = self.routes.learned()
+            labels, texts, vectors = self.routes.router_rows(learned)
+            negative = [kinds.get(label) == "negative" or label == FIT_NEGATIVE for label in labels]
+            keep = [i for i, neg in enumerate(negative) if not neg and labels[i] in index]
+            negatives = vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
+                np.zeros((0, vectors.shape[1] if vectors.size else 384), dtype=np.float32)
+            inputs = {n: [e.input for e in self.catalog.get(n).examples] for n, k in kinds.items() if k in BLENDABLE}
+            self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
+                                  [texts[i] for i in keep], vectors[keep], negatives, inputs,
+                                  models.word_space(), set(learned[0]))
+        return self._reader
+
+    def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:
+        """The texts read() embeds for a prompt (query_many embeds a batch's together); the
+        readings wait in the lookup for read() to take."""
+        readings = lookup.readings[prompt] = self.reader().readings_of(prompt, self.catalog.templates())
+        return [r.key for r in readings] + [prompt]
+
+    def read(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
+        """The similarity path: the reader chooses the program and its input together (reader.py)."""
+        choices = []
+        if self.catalog.kinds():
+            reader = self.reader()
+            readings = lookup.readings.pop(prompt, None) or reader.readings_of(prompt, self.catalog.templates())
+            vectors = lookup.embed([r.key for r in readings] + [prompt])
+            choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
+        if not choices:
+            return Request(parse(prompt, [], None),
+                           Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
+        taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"])
+        return Request(taken.reading.parsed(prompt), decision, taken.corrections)
+
+    def classify(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
+        """A fitted classifier's routing (intent databases): parse, then route the key; a cut that
+        routes to no program or to an intent gives way to the whole prompt."""
+        def routed(key: str) -> Retrieval:
+            return self.routes.route([key], lookup.embed([key]), cal=cal, hits=lookup.nearest([key]))[0]
+
+        parsed = parse(prompt, self.catalog.templates(), lookup.score_keys)
+        decision = routed(parsed.key)
+        if parsed.method == "cut" and self._routes_whole(decision):
+            # A cut serves programs that take inputs; an intent takes the whole prompt, and the
+            # classifier was fitted and calibrated on whole prompts: "what is the boiling point of
+            # lead" is no 'repeat' because its first word is a stored key.
+            whole = parse(prompt, [], None)
+            whole_decision = routed(whole.key)
+            if self._routes_whole(whole_decision):
+                parsed, decision = whole, whole_decision
+        return Request(parsed, decision)
+
+    def _routes_whole(self, decision: Retrieval) -> bool:
+        """No program, or an intent: what a whole prompt routes to."""
+        return decision.mode == "none" or self.catalog.kinds().get(decision.programs[0].name) == "intent"
+
+    def understand(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
+        return self.read(prompt, lookup, cal) if cal["router"] == "similarity" else self.classify(prompt, lookup, cal)
+
+    # -- the query, whole ------------------------------------------------------------------------
+    def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD,
+              use_stored: bool = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
+              compile_only: bool = False, lookup: KeyLookup | None = None, cal: dict | None = None,
+              defer: list | None = None) -> QueryResult:
+        if not prompt or not prompt.strip():
+            raise ProgdbError("the prompt is empty")
+        if k < 1:
+            raise ProgdbError("-k must be at least 1")
+        if shots < 0 or budget < 1:
+            raise ProgdbError("--shots must be at least 0 and --budget at least 1")
+        demos = incontext.parse_incontext(prompt)
+        if demos:
+            if compile_only:
+                return incontext.compile_demonstrations(prompt, *demos, budget=budget)
+            return incontext.answer(self.catalog, prompt, *demos, k=k, method=method, use_stored=use_stored)
+        lookup = lookup or KeyLookup(self.store)
+        cal = cal or self.routes.calibration()
+        request = self.understand(prompt, lookup, cal)
+        return self.execute(request, cal, lookup, k, shots, method, use_stored, None if compile_only else llm,
+                            budget, compile_only, defer)
+
+    def execute(self, request: Request, cal: dict, lookup: KeyLookup, k: int, shots: int, method: str,
+                use_stored: bool, llm: Endpoint | None, budget: int, compile_only: bool,
+                defer: list | None) -> QueryResult:
+        """The request's program run on its inputs (or, compile_only, its few-shot prompt compiled)."""
+        parsed, decision = request.parsed, request.decision
+        result = QueryResult(parsed.prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
+                             decision.mode, decision.message, decision.threshold, decision.programs,
+                             decision.candidates, router=cal["router"], corrections=request.corrections)
+        if request.corrections:
+            result.message = "; ".join(filter(None, ["read " + ", ".join(request.corrections), result.message]))
+        if decision.mode == "none":
+            return result
+        if self.catalog.kinds().get(decision.programs[0].name) == "intent":
+            if compile_only:
+                raise ProgdbError(f"'{decision.programs[0].name}' is an intent: it is routed to, not compiled")
+            return self._fill_intent(result, decision.programs[0].name, parsed)
+        programs = [(self.catalog.get(m.name), m.weight) for m in decision.programs]
+        result.kind = programs[0][0].kind
+        if not parsed.inputs:
+            result.message = (result.message + "; " if result.message else "") + \
+                "the prompt names a program but gives it no input"
+            return result
+        fewshot = FewshotRun(self.demonstrations, programs, parsed, shots, budget, lookup.embed, llm, use_stored)
+        if compile_only:
+            result.compiled = [fewshot.compile(text) for text in parsed.inputs]
+            return result
+        if result.kind == "vector":
+            chain = composition(self.catalog, parsed, decision, lookup.embed, lookup.score_keys, cal["threshold"])
+            if chain:
+                result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
+                result.message = "runs " + " then ".join(m.name for m in chain[0])
+                steps = [self.catalog.word_program(self.catalog.get(m.name)) for m in chain[0]]
+                result.outputs = [run_chain(models.word_space(), steps, chain[1], k, method, use_stored)]
+                return result
+            job = _VectorJob(result, [(self.catalog.word_program(p), w) for p, w in programs], fewshot,
+                             (k, method, use_stored))
+            if defer is not None:  # query_many runs the jobs of a batch together
+                defer.append(job)
+                return result
+            job.run()
+        else:
+            result.outputs = [fewshot.run(text) for text in parsed.inputs]
+            result.compiled = fewshot.compiled
+        return result
+
+    def _fill_intent(self, result: QueryResult, name: str, parsed: Parsed) -> QueryResult:
+        spans = self.routes.slots_for(name, parsed.prompt)
+        text = parsed.prompt
+        result.kind = "intent"
+        result.entities = [{"slot": s, "value": text[a:b], "start": a, "end": b} for a, b, s in spans]
+        result.slots = {}
+        for e in result.entities:
+            result.slots.setdefault(e["slot"], e["value"])
+        result.inputs = [e["value"] for e in result.entities]
+        result.message = (f"routes to the intent '{name}'" +
+                          (f" with {len(spans)} slot{'s' * (len(spans) != 1)}" if spans else ""))
+        return result
+
+    def query_many(self, prompts: Iterable[str], batch: int = 256,
+                   **options) -> Iterator[tuple[str, QueryResult | ProgdbError]]:
+        lookup = KeyLookup(self.store)  # shared by the chunks: prompts repeat their key texts
+        for chunk in batched(prompts, batch):
+            lookup.trim()
+            templates = self.catalog.templates()
+            cal = self.routes.calibration()
+            texts = []
+            for prompt in chunk:
+                if prompt.strip() and not incontext.parse_incontext(prompt):
+                    texts += (self.reading_texts(prompt, lookup) if cal["router"] == "similarity"
+                              else _key_texts(prompt, templates))
+            lookup.prefetch(texts, search=cal["router"] != "similarity")
+            answers: list[QueryResult | ProgdbError] = []
+            jobs: list[_VectorJob] = []
+            for prompt in chunk:
+                try:
+                    answers.append(self.query(prompt, lookup=lookup, cal=cal, defer=jobs, **options))
+                except ProgdbError as exc:
+                    answers.append(exc)
+            # Word programs run once per program (or blend) over all of the chunk's inputs: one
+            # pass over the word matrix instead of one per prompt.
+            groups: dict[tuple, list[_VectorJob]] = {}
+            for job in jobs:
+                groups.setdefault((tuple((id(wp), w) for wp, w in job.programs), job.options), []).append(job)
+            for group in groups.values():
+                inputs = [text for job in group for text in job.result.inputs]
+                outputs = iter(run_vector(models.word_space(), group[0].programs, inputs, *group[0].options))
+                for job in group:
+                    job.finish([next(outputs) for _ in job.result.inputs])
+            yield from zip(chunk, answers)

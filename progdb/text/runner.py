@@ -1,0 +1,87 @@
+"""A query's few-shot work: the instruction (the request's parameters filled), then per input the
+compiled prompt of the nearest demonstrations and, with an LLM configured, its reply."""
+from __future__ import annotations
+
+import numpy as np
+
+from progdb import models
+from progdb.program import Program, key_text, outputs_by_input
+from progdb.query.execute import Output
+from progdb.query.parse import Parsed, fill
+from progdb.storage.store import Store
+from progdb.text.fewshot import Candidate, Compiled, compile_prompt, fixed_size, instruction_for, pool_size, select
+from progdb.text.llm import Endpoint
+
+
+class Demonstrations:
+    """A program's examples nearest an input in key space: a fewshot program's are stored records;
+    a vector program's (its few-shot form) are embedded on first use, with the disk cache."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._vectors: dict = {}
+
+    def _example_vectors(self, program: Program) -> np.ndarray:
+        key = (program.name, len(program.examples), hash(tuple(e.input for e in program.examples)))
+        if key not in self._vectors:
+            self._vectors[key] = models.encoder().encode_cached([e.input for e in program.examples])
+        return self._vectors[key]
+
+    def nearest(self, program: Program, vec: np.ndarray, n: int) -> list[Candidate]:
+        if program.kind == "fewshot":
+            return [Candidate(i, o, program.name, s, v) for i, o, s, v in
+                    self.store.nearest_examples(program.name, vec, n, program.pairs())]
+        vecs = self._example_vectors(program)
+        scores = vecs @ (vec / (np.linalg.norm(vec) or 1.0))
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [Candidate(program.examples[j].input, program.examples[j].output, program.name,
+                          float(scores[j]), vecs[j]) for j in top]
+
+
+class FewshotRun:
+    def __init__(self, demonstrations: Demonstrations, programs: list[tuple[Program, float]], parsed: Parsed,
+                 shots: int, budget: int, embed, llm: Endpoint | None, use_stored: bool):
+        self.demonstrations, self.programs, self.shots, self.budget = demonstrations, programs, shots, budget
+        self.embed, self.llm = embed, llm
+        lead = programs[0][0]
+        params = {s: v for s, v in parsed.slots.items() if v not in parsed.inputs}
+        request = key_text(fill(parsed.template, params)) if parsed.template else parsed.key
+        self.instruction = instruction_for(lead, params, request)
+        if len(programs) > 1:
+            names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
+            self.instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
+        self.stored = outputs_by_input(lead.pairs()) if len(programs) == 1 and use_stored else {}
+        self.compiled: list[Compiled] = []
+
+    def compile(self, text: str) -> Compiled:
+        vec = self.embed([text])[0]
+        pools = [(p.name, w, self.demonstrations.nearest(p, vec, pool_size(self.shots) + 1))
+                 for p, w in self.programs]
+        room = self.budget - fixed_size(self.instruction, text)
+        chosen, notes = select(pools, vec, self.shots, max(room, 0), exclude=text)
+        if room <= 0:
+            notes = [f"the input alone fills the budget of {self.budget:,} characters: no demonstrations"]
+        examples = [{"input": c.input, "output": c.output, "program": c.program, "score": round(c.score, 4)}
+                    for c in chosen]
+        compiled = compile_prompt(self.instruction, examples, text, notes)
+        self.compiled.append(compiled)
+        return compiled
+
+    def run(self, text: str) -> Output:
+        """A database answers what it holds; otherwise the LLM's reply, or the prompt itself."""
+        compiled = self.compile(text)
+        if text.strip().lower() in self.stored:
+            answers = self.stored[text.strip().lower()]
+            return Output(text, answers[0], "stored", answers=list(answers))
+        if self.llm is None:
+            return Output(text, compiled.text, "compiled")
+        return Output(text, self.llm.chat(compiled.messages), "llm")
+
+    def fallback(self, failed: Output) -> Output:
+        """A vector program's input outside the word space, answered by the program's few-shot form."""
+        if self.llm is None:
+            failed.error += " (with an LLM configured, --llm, the program's few-shot form would answer it)"
+            return failed
+        out = self.run(failed.input)
+        out.note = f"{failed.error}: answered by the program's few-shot form on the LLM"
+        return out
