@@ -1,8 +1,8 @@
 """ProgramDB: the Python API, a facade over the parts. The CLI is a thin layer over these verbs.
 
-    storage/  the chromadb store, the write lock and leases        catalog.py  the stored programs, as read
-    ingest/   programs written whole (writer), pairs in bulk        routing/    calibration, router, fit, slots
-    query/    a query, one way: understand, then execute (pipeline) models.py   the encoder and the word space
+    pipeline.py  a query, one way: understand (query/ parse, reader, retrieve), then execute
+    routing/     calibration, router, fit, slots      ingest/   programs written whole, pairs in bulk
+    storage/     the chromadb store, lock and leases  models.py the encoder and the word space
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import IO, Callable, Iterable, Iterator
 
 from progdb import models
 from progdb.storage import seed_cache
-from progdb.catalog import Catalog
+from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
 from progdb.ingest import writer
 from progdb.ingest.library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
@@ -21,7 +21,7 @@ from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the p
 from progdb.program import Example, Program
 from progdb.query.execute import DEFAULT_METHOD
 from progdb.query.incontext import rank_programs
-from progdb.query.pipeline import KeyLookup, QueryPipeline
+from progdb.pipeline import KeyLookup, QueryPipeline
 from progdb.query.reader import SEED_THRESHOLD
 from progdb.query.result import QueryResult
 from progdb.routing import fit as fitting

@@ -2,23 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from progdb.errors import ProgdbError, json_reason
+from progdb.paths import seeds_dir
 from progdb.program import Program, program_from_dict
-
-
-def seeds_dir() -> Path:
-    """`PROGDB_SEEDS`, else the seeds packaged with progdb (or beside it in a checkout)."""
-    override = os.environ.get("PROGDB_SEEDS")
-    if override:
-        return Path(override)
-    package = Path(__file__).resolve().parents[1]  # progdb/
-    packaged = package / "seeds"
-    if packaged.is_dir():
-        return packaged
-    return package.parent / "seeds"
 
 
 def load_program_file(path: Path) -> Program:

@@ -3,7 +3,7 @@ a request) or 'feminine plural of king' (the key splits into two keys)."""
 from __future__ import annotations
 
 from progdb import models
-from progdb.catalog import Catalog
+from progdb.query.catalog import Catalog
 from progdb.query import retrieve
 from progdb.query.parse import Parsed, parse
 from progdb.query.retrieve import ProgramMatch, Retrieval

@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from progdb import models
-from progdb.catalog import Catalog
+from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
 from progdb.program import key_text
 from progdb.query import retrieve

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from progdb.paths import seeds_dir
 from progdb.storage.cache import cache_file, written
 from progdb.words.index import WordIndex
 from progdb.words.methods import PAIR_TEMPERATURE, Fitted, PairSet, Ranked, SurfaceRules, decode
@@ -234,8 +235,6 @@ class NotTrained(Exception):
 
 def packaged_dir():
     """Rankers trained for the seeded programs (tools/build_rankers.py), shipped with the seeds."""
-    from progdb.ingest.library import seeds_dir
-
     return seeds_dir() / "rankers"
 
 

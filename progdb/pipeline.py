@@ -8,9 +8,8 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from progdb import models
-from progdb.catalog import Catalog
+from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
-from progdb.ingest.importer import batched
 from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
@@ -22,7 +21,7 @@ from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
 from progdb.storage.store import Store
 from progdb.text.fewshot import DEFAULT_BUDGET
 from progdb.text.llm import Endpoint
-from progdb.text.runner import Demonstrations, FewshotRun
+from progdb.query.fewshot_run import Demonstrations, FewshotRun
 
 
 class KeyLookup:
@@ -254,7 +253,8 @@ class QueryPipeline:
     def query_many(self, prompts: Iterable[str], batch: int = 256,
                    **options) -> Iterator[tuple[str, QueryResult | ProgdbError]]:
         lookup = KeyLookup(self.store)  # shared by the chunks: prompts repeat their key texts
-        for chunk in batched(prompts, batch):
+        items = iter(prompts)
+        for chunk in iter(lambda: list(islice(items, batch)), []):
             lookup.trim()
             templates = self.catalog.templates()
             cal = self.routes.calibration()
