@@ -9,7 +9,7 @@ carved out of what we have, two ways:
   train-fold.json   train = 4 of every 5 train prompts per intent; val = val (+ oos_val);
                     test = the 5th prompt (+ all oos_train, so no out-of-scope prompt is stored)
   train-fold-b.json the same with the 1st of every 5 held out: for choosing between variants
-                    without looking at train-fold's test rows (bench/router_learning.py)
+                    without looking at train-fold's test rows (bench/router_learning.py, retired: docs/research.md)
 """
 import json
 import sys

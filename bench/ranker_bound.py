@@ -4,7 +4,7 @@ accuracy.
     HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 .venv/bin/python bench/ranker_bound.py [--parts=accuracy,query] [--pairs 100000]
 
 Part `accuracy`: for antonym, synonym, singular-plural and country-capital (function-vector tasks in
-../shared/data), the inputs of fold 0 (sha1(input) % 5 == 0, as bench/word_ranker_choice.py) are held
+../shared/data), the inputs of fold 0 (sha1(input) % 5 == 0, as bench/word_ranker_choice.py did: docs/research.md) are held
 out; the ranker is trained on the bounded sample (word_ranker.bounded_pairs) of the other folds' pairs
 at each bound, and the held-out inputs are answered by it with that sample as evidence: they are in
 neither its training nor its evidence. acc@1 counts every held-out input (one outside the word space
