@@ -26,7 +26,7 @@ _ARROW = re.compile(r"->|=>|→")
 _SEGMENTS = re.compile(r"\s*(?:\n|,|;)\s*")
 _MAX_WORDS = 4  # a side of a "word: word" demonstration; longer text is a text program's business
 _MAX_WORDS_ARROW = 8  # arrows are rare in prose, so names ("Mount Rushmore National Memorial") may be longer
-# Chosen with bench/icl_identify.py on half 0 of the function-vector pairs (sha1 of the input).
+# Chosen with bench/icl_identify.py, retired: docs/research.md on half 0 of the function-vector pairs (sha1 of the input).
 # Demonstrations both stored in a program and new to it were measured (negatives: relations no program holds).
 FIT_THRESHOLD = 0.65  # score (fit less any shortfall of lead, see rank_programs) needed to name a stored program
 FIT_GAIN = 0.05  # ...and by how much it must beat the demonstrations explaining themselves

@@ -7,7 +7,7 @@ program, negative programs included, so out-of-scope prompts have a class of the
 n-grams, C and the n-gram range were chosen on the fit half of CLINC150 val (the embedding alone
 routed clearly worse there); the held-out figures are in the README, and the variants measured
 beside it (character n-grams, other C and weights, kNN and centroid blends...) in
-bench/router_features.py.
+bench/router_features.py (retired; its findings in docs/research.md).
 
 The router is derived data: it is trained from the stored keys when first needed and cached on
 disk by their content, so a changed program retrains it and the database never stores it.
@@ -26,7 +26,7 @@ NGRAMS = (1, 2)
 MIN_DF = 2          # an n-gram seen once is noise, and keeps the vocabulary (and cache) small
 TEXT_WEIGHT = 1.0   # scale of the TF-IDF block beside the unit-length embedding
 # Words of one letter or digit kept (sklearn drops them by default): they separate out-of-scope
-# prompts a little better on CLINC150's fit rows (bench/router_features.py).
+# prompts a little better on CLINC150's fit rows (bench/router_features.py, retired: docs/research.md).
 TOKENS = r"(?u)\b\w+\b"
 VERSION = 2
 

@@ -4,7 +4,7 @@ A method turns an input vector into a query vector (and, for LRCos, a per-word c
 decoder scores the vocabulary against it and then adds what the pairs show beyond geometry: surface
 rules (suffixes, prefixes) whose products exist, the program's own closed set of outputs, and word
 frequency. Every number below was chosen on the function-vector tasks in ../shared/data (see
-bench/tune_word_methods.py), never on the Google set the README reports.
+bench/tune_word_methods.py, retired: docs/research.md), never on the Google set the README reports.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from progdb.words.space import WordSpace, canonical, tokens
 PAIR_TEMPERATURE = 0.1  # weighted: softmax(cos / T) over pairs, so the pairs nearest the input count most
 # ...shrunk toward the plain mean offset by PRIOR_PAIRS / (n + PRIOR_PAIRS): with two pairs the
 # nearest one alone would answer with its own output (female of nephew -> "sister" from
-# brother -> sister). bench/small_programs.py chose it on programs of 2-10 pairs.
+# brother -> sister). bench/small_programs.py (retired; docs/research.md) chose it on programs of 2-10 pairs.
 PRIOR_PAIRS = 4.0
 RIDGE_LAMBDA = 1.0  # ridge map toward the identity (large λ → 3CosAvg)
 LRCOS_POWER = 0.1  # ridge-lrcos: cos × P(class)^0.1, a weak class prior
@@ -43,7 +43,7 @@ class Extras:
     frequency: float = 0.0
 
 
-COMBINED = Extras(rule=1.5, closed=0.0, frequency=0.05)  # bench/tune_word_methods.py
+COMBINED = Extras(rule=1.5, closed=0.0, frequency=0.05)  # bench/tune_word_methods.py, retired: docs/research.md
 BASE_OF = {"combined": "weighted"}
 # The learned methods (word_ranker.py) answer words; where vectors are decoded instead (blends,
 # composed steps, a program too small to learn from) they use `combined`'s geometry.
@@ -361,7 +361,7 @@ def geometric_pools(space: WordSpace, fitted: list[Fitted], inputs: list[str], s
 @dataclass
 class Features:
     """Everything the re-ranking weighs, per candidate word: kept apart so weights can be tuned
-    without recomputing geometry (bench/tune_word_methods.py)."""
+    without recomputing geometry (bench/tune_word_methods.py, retired: docs/research.md)."""
     words: list[str]
     geometric: np.ndarray
     rule: np.ndarray

@@ -5,9 +5,9 @@ them out; what does is evidence around the candidates: a negation prefix added o
 (happy → unhappy), how near the candidate is and how frequent, whether the program already has it
 as an output or as an input (antonym pairs come both ways), the answers of the stored inputs most
 like the input, and the offsets of those pairs. A logistic regression learns how much each counts,
-per program, from the program's own pairs (bench/icl_research.py, part "ranker", found the
-features; bench/word_ranker_choice.py chose the constants on the train split of the
-function-vector tasks, fold 0 held out).
+per program, from the program's own pairs (the features were found by bench/icl_research.py, part
+"ranker", and the constants chosen by bench/word_ranker_choice.py on the train split of the
+function-vector tasks, fold 0 held out; both retired, their findings in docs/research.md).
 
 The candidates are the input's nearest words, the nearest words of the `weighted` query and the
 products of the program's spelling rules (what `combined` ranks), negation forms, and the program's
@@ -69,7 +69,7 @@ FEATURES = ("cos", "rank", "in_nb", "freq", "neg_add", "neg_del", "neg_swap", "s
 
 @dataclass(frozen=True)
 class Config:
-    """Chosen by 4-fold CV inside the train split of antonym and synonym (bench/word_ranker_choice.py
+    """Chosen by 4-fold CV inside the train split of antonym and synonym (bench/word_ranker_choice.py, retired: docs/research.md
     --parts=tune: mean acc@1 0.237; 100 neighbours or C = 0.1 within 0.002; without reversed pairs 0.19)."""
     neighbours: int = 200  # GloVe neighbours of the input taken as candidates
     C: float = 1.0  # inverse regularisation of the logistic regression
