@@ -531,6 +531,45 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
     ctx.exit(exit_status(result))
 
 
+
+llm_options = [
+    click.option("--llm", "llm_url", metavar="URL", default=None,
+                 help="An OpenAI-compatible LLM's base URL, e.g. http://127.0.0.1:8080/v1: fewshot programs run there "
+                 "[env PROGDB_LLM_URL; the API key only from env PROGDB_LLM_API_KEY]."),
+    click.option("--model", default=None, help="The model name sent to the LLM [env PROGDB_LLM_MODEL]."),
+    click.option("--timeout", type=float, default=None, help="Seconds to wait for the LLM's reply "
+                 "[env PROGDB_LLM_TIMEOUT; default 60]."),
+]
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The interface to listen on (loopback unless you say otherwise).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="The port.")
+@llm_options[0]
+@llm_options[1]
+@llm_options[2]
+@click.option("--refuse-unserved", is_flag=True,
+              help="/v1/chat/completions: refuse a prompt no program serves instead of forwarding it to --llm.")
+@click.pass_context
+def serve(ctx, host, port, llm_url, model, timeout, refuse_unserved):
+    """Serve the database over HTTP until Ctrl-C: progdb's JSON API under /api (OpenAPI document at
+    /openapi.json), an OpenAI-compatible endpoint under /v1, and a page at /.
+
+    The server owns the database and keeps the models warm. With PROGDB_TOKEN set, every API call
+    but /api/health needs `Authorization: Bearer <token>`."""
+    import uvicorn
+
+    from progdb.server.app import create_app
+    from progdb.server.service import Service
+    from progdb.text.llm import Endpoint
+
+    llm = Endpoint.configured(llm_url, model, timeout)
+    db = _db(ctx)
+    app = create_app(Service(db, llm, refuse_unserved), token=os.environ.get("PROGDB_TOKEN"))
+    click.echo(f"progdb: serving {db.store.location} on http://{host}:{port} (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
 def exit_status(result) -> int:
     """0 answered; 1 no answer (no program, or no input); 2 an input that failed."""
     if any(o.source == "error" for o in result.outputs):
