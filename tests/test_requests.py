@@ -1,4 +1,4 @@
-"""Prompts as people type them: the request reader (understand.py) on the built-in library."""
+"""Prompts as people type them: the request reader (progdb/query/reader.py) on the built-in library."""
 from __future__ import annotations
 
 import json

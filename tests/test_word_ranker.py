@@ -1,4 +1,4 @@
-"""The learned ranker (word_ranker.py) on small real slices of the seeded programs: it beats
+"""The learned ranker (progdb/words/ranker.py) on small real slices of the seeded programs: it beats
 `combined` where geometry cannot single the answer out, it never sees the pair it is asked about,
 each program keeps the method its held-out pairs favour, and trained models round-trip the cache."""
 from __future__ import annotations

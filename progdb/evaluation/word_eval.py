@@ -80,7 +80,7 @@ def _score_loo(space: WordSpace, items: Items, method: str) -> tuple[float, floa
     everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
     rules = SurfaceRules(everything.pairs)
     ranker = None
-    if method in GEOMETRY_OF:  # the learned ranker, cross-fitted (word_ranker)
+    if method in GEOMETRY_OF:  # the learned ranker, cross-fitted (words/ranker.py)
         from progdb.words.ranker import RankerFitted, ranker_for, resolve_method
 
         ranker = ranker_for(space, everything.pairs)

@@ -1,6 +1,6 @@
-"""The `plot` and `map` commands: pictures of programs (plots.py computes and draws them).
+"""The `plot` and `map` commands: pictures of programs (draw.py computes and draws them).
 
-cli.py adds them to its group with `plot_commands.register(cli, _db)`; this module imports nothing
+cli.py adds them to its group with `commands.register(cli, _db)`; this module imports nothing
 from cli.py, so there is no import cycle. The *_data functions read the database and return what a
 figure shows, for the commands and for the tests.
 """

@@ -62,7 +62,7 @@ class WordProgram:
     def ranker(self):
         """The program's learned ranker (trained when the program is written, cached on disk), None
         for small programs, and None with a note when none is trained and the program is too large
-        to train one now (word_ranker.QUERY_TRAIN_PAIRS): a query never waits on unbounded work."""
+        to train one now (ranker.QUERY_TRAIN_PAIRS): a query never waits on unbounded work."""
         if self._ranker is False:
             from progdb.words.ranker import QUERY_TRAIN_PAIRS, NotTrained, ranker_for
 

@@ -259,7 +259,7 @@ class Reader:
     # -- input fit -------------------------------------------------------------------------------
     def _vectors_of_inputs(self, program: str) -> np.ndarray | None:
         """Word-space vectors of a bounded, deterministic sample of the program's stored inputs
-        (the first INPUT_SAMPLE in word_ranker.sample_order that the word space knows)."""
+        (the first INPUT_SAMPLE in words.ranker.sample_order that the word space knows)."""
         if program not in self._input_vecs:
             # One hash per input; the word space is asked about the sample only (as bounded_pairs).
             sample = []

@@ -65,7 +65,7 @@ def decide(ranked: list[ProgramMatch], kinds: dict[str, str], threshold: float =
            temperature: float = TEMPERATURE, offsets: dict[str, float] | None = None) -> Retrieval:
     """`ranked`: programs best first by score; `exact`: the program one of whose keys the prompt
     matches (nearly) word for word, which then wins alone whatever the scores say; `offsets`:
-    per program, how far its own threshold sits from `threshold` (route_eval.program_offsets)."""
+    per program, how far its own threshold sits from `threshold` (calibration.program_offsets)."""
     if not ranked:
         return Retrieval("none", [], [], threshold, "the database holds no programs")
     offsets, base = offsets or {}, threshold

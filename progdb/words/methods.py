@@ -28,7 +28,7 @@ CANDIDATES = 50  # words taken from the geometric ranking before the extras re-r
 CLOSED_CANDIDATES = 10  # a program's known outputs nearest the query, added to the candidates
 RULE_PAIRS = 10_000  # spelling rules are read off at most this many pairs (a deterministic sample)
 
-# "ranker" is the learned candidate ranker of word_ranker.py; "auto" is each program's own choice
+# "ranker" is the learned candidate ranker of words/ranker.py; "auto" is each program's own choice
 # between it and `combined`, by their accuracy on the program's held-out pairs. "auto" is the
 # default because it measures at least as well as `combined` on the Google analogy set (README).
 METHODS = ("add", "average", "normalized", "weighted", "ridge", "lrcos", "ridge-lrcos", "combined", "ranker", "auto")
@@ -45,7 +45,7 @@ class Extras:
 
 COMBINED = Extras(rule=1.5, closed=0.0, frequency=0.05)  # bench/tune_word_methods.py, retired: docs/research.md
 BASE_OF = {"combined": "weighted"}
-# The learned methods (word_ranker.py) answer words; where vectors are decoded instead (blends,
+# The learned methods (words/ranker.py) answer words; where vectors are decoded instead (blends,
 # composed steps, a program too small to learn from) they use `combined`'s geometry.
 GEOMETRY_OF = {"ranker": "combined", "auto": "combined"}
 
@@ -311,7 +311,7 @@ def decode(space: WordSpace, fitted: list[Fitted], inputs: list[str], k: int,
     """Top-k answers for inputs[i] under fitted[i] (one fitted program per input, so a
     leave-one-out evaluation batches every fold at once). Input words never answer.
     `starts` replaces the inputs' vectors (a composed program starts where the last one ended).
-    Inputs of a learned ranker (word_ranker.RankerFitted) are answered by it, grouped by program;
+    Inputs of a learned ranker (ranker.RankerFitted) are answered by it, grouped by program;
     a ranker needs a word to look around, so composed steps are decoded by geometry."""
     out: list[Ranked | None] = [None] * len(inputs)
     groups: dict[int, list[int]] = {}

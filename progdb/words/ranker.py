@@ -43,7 +43,7 @@ from progdb.words.index import WordIndex
 from progdb.words.methods import PAIR_TEMPERATURE, Fitted, PairSet, Ranked, SurfaceRules, decode
 from progdb.words.space import WordSpace, canonical, tokens
 
-VERSION = 2  # 2: `combined` shrinks toward the mean offset on few pairs (word_methods.PRIOR_PAIRS)
+VERSION = 2  # 2: `combined` shrinks toward the mean offset on few pairs (methods.PRIOR_PAIRS)
 FOLDS = 5
 MIN_ITEMS = 10  # fewer inputs than this cannot train five folds: such programs keep `combined`
 VOCAB = 100_000  # candidates are drawn from the most frequent words that look like words
@@ -142,7 +142,7 @@ def _same_stem(x: str, c: str) -> bool:
 
 class Neighbours:
     """The VOCAB most frequent wordlike words (no digits or punctuation), searched by cosine with
-    the exact blocked top-k of word_index (bounded scratch, two-stage top-k)."""
+    the exact blocked top-k of index.py (bounded scratch, two-stage top-k)."""
 
     def __init__(self, space: WordSpace):
         rows = [i for i, w in enumerate(space.words[:VOCAB]) if _WORDLIKE.match(w)]
@@ -587,7 +587,7 @@ def prepare(space: WordSpace, pairs: list[tuple[str, str]]) -> ProgramRanker | N
 
 class RankerFitted(Fitted):
     """`combined` fitted on the same pairs (for geometry: composition and blends use its query
-    vectors), whose inputs the ranker answers instead (word_methods.decode checks `ranker`)."""
+    vectors), whose inputs the ranker answers instead (methods.decode checks `ranker`)."""
 
     def __init__(self, base: Fitted, ranker: ProgramRanker, held_out: str | None):
         self.__dict__.update(base.__dict__)

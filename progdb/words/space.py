@@ -1,6 +1,6 @@
 """The word space: static word vectors (GloVe 6B 50d by default), words and phrases as vectors.
 
-One class owns the vectors, like gensim's KeyedVectors; searching them is word_index's job.
+One class owns the vectors, like gensim's KeyedVectors; searching them is index.py's job.
 """
 from __future__ import annotations
 
