@@ -34,6 +34,7 @@ class Upstream:
     def __init__(self):
         self.requests: list[dict] = []
         self.reply, self.fail = REPLY, None
+        self.gate: threading.Event | None = None  # set: each request waits for it before the reply
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,6 +43,8 @@ class Upstream:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 outer.requests.append({"path": self.path, "headers": dict(self.headers), "json": body})
+                if outer.gate is not None:
+                    outer.gate.wait(30)
                 if outer.fail is not None:
                     return self._send(outer.fail[0], "application/json", json.dumps(outer.fail[1]).encode())
                 if not body.get("stream"):
@@ -113,8 +116,10 @@ def server(served, upstream):
     svc.llm = Endpoint(upstream.url, "llama-3", timeout=20, api_key=KEY)
     svc.refuse_unserved, app.state.token = False, None
     upstream.requests.clear()
-    upstream.reply, upstream.fail = REPLY, None
+    upstream.reply, upstream.fail, upstream.gate = REPLY, None, None
     yield svc, app, url
+    if upstream.gate is not None:
+        upstream.gate.set()
 
 
 @pytest.fixture
@@ -167,6 +172,36 @@ def test_a_fewshot_program_runs_its_compiled_prompt_on_the_upstream(client, upst
     assert sent["json"]["model"] == "llama-3"
     assert sent["json"]["messages"] == seeded.compile(prompt).compiled[0].messages  # the compiled few-shot prompt
     assert KEY not in raw.http_response.text and KEY not in str(raw.headers)
+
+
+def test_the_database_answers_while_the_upstream_thinks(client, upstream):
+    """The upstream call runs off the database's worker thread: a word query is answered while a
+    fewshot prompt's upstream request is still open."""
+    upstream.gate = threading.Event()
+    replies = []
+    waiting = threading.Thread(target=lambda: replies.append(chat(client, f"make this sound like Shakespeare: {POEM}")))
+    waiting.start()
+    while not upstream.requests:  # the upstream holds the request until the gate opens
+        time.sleep(0.02)
+    assert chat(client, "plural of goose").parse().choices[0].message.content == "geese"
+    assert not replies  # still waiting on the upstream
+    upstream.gate.set()
+    waiting.join()
+    assert replies[0].parse().choices[0].message.content == REPLY
+
+
+def test_a_word_outside_the_word_space_runs_the_programs_fewshot_form(client, server, upstream):
+    word = "flibbertigibbetzz"
+    reply = chat(client, word, model="progdb/plural").parse()
+    assert reply.choices[0].message.content == REPLY
+    assert reply.model_extra["progdb"]["source"] == "llm"
+    sent = upstream.requests[0]["json"]["messages"]
+    assert sent[0]["role"] == "system" and word in sent[-1]["content"]
+    server[0].llm = None
+    with pytest.raises(openai.UnprocessableEntityError) as err:
+        chat(client, word, model="progdb/plural")
+    error = err.value.response.json()["error"]
+    assert error["code"] == "program_failed" and "word space" in error["message"]
 
 
 def test_an_unserved_prompt_is_forwarded_as_it_came(client, upstream):
