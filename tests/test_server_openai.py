@@ -336,3 +336,18 @@ def test_an_upstream_failure_is_a_502_and_the_key_never_shows(client, upstream, 
             chat(client, UNSERVED, max_tokens=10 ** 9)  # the client's own mistake, forwarded: a 400
         assert "max_tokens is too large" in err.value.response.json()["error"]["message"]
     assert KEY not in caplog.text
+
+
+def test_an_intent_answers_with_its_name_and_slots(client, server, upstream):
+    db = server[0].db  # the server is idle between requests: the test writes its database directly
+    db.add(name="book-flight", kind="intent",
+           keys=["book a flight to {city}", "I need a plane ticket to {city}", "fly me to {city}"])
+    try:
+        raw = chat(client, "book a flight to Paris")
+        reply = raw.parse()
+        assert json.loads(reply.choices[0].message.content)["intent"] == "book-flight"
+        assert raw.headers["x-progdb-program"] == "book-flight" and raw.headers["x-progdb-source"] == "intent"
+        assert reply.model_extra["progdb"]["kind"] == "intent"
+        assert upstream.requests == []
+    finally:
+        db.remove("book-flight")
