@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -351,3 +355,46 @@ def test_an_intent_answers_with_its_name_and_slots(client, server, upstream):
         assert upstream.requests == []
     finally:
         db.remove("book-flight")
+
+
+def test_progdb_serve_wires_llm_model_key_and_refuse_unserved(seeded_path, tmp_path, upstream, seeded):
+    """The command line, end to end: `progdb serve --llm URL --model M --refuse-unserved` with the
+    key in PROGDB_LLM_API_KEY; the key shows in neither a reply nor the server's output."""
+    path = tmp_path / "db"
+    shutil.copytree(seeded_path, path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PROGDB_LLM_API_KEY": KEY, "HF_HUB_OFFLINE": "1"}
+    env.pop("PROGDB_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-c", "from progdb.cli import main; main()", "--db", str(path), "serve",
+                             "--port", str(port), "--llm", upstream.url, "--model", "m1", "--refuse-unserved"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    upstream.requests.clear()
+    upstream.reply, upstream.fail, upstream.gate = REPLY, None, None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(3000):  # the models load first (a bound, not a timing check)
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                if httpx.get(base + "/api/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        else:
+            pytest.fail("progdb serve did not come up")
+        client = openai.OpenAI(base_url=base + "/v1", api_key="unused", max_retries=0)
+        prompt = f"make this sound like Shakespeare: {POEM}"
+        raw = chat(client, prompt)
+        assert raw.parse().choices[0].message.content == REPLY
+        sent = upstream.requests[0]
+        assert sent["headers"]["Authorization"] == f"Bearer {KEY}" and sent["json"]["model"] == "m1"
+        assert sent["json"]["messages"] == seeded.compile(prompt).compiled[0].messages
+        with pytest.raises(openai.UnprocessableEntityError):
+            chat(client, UNSERVED)
+        assert len(upstream.requests) == 1 and KEY not in raw.http_response.text
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=60)
+    assert KEY not in output
