@@ -5,6 +5,7 @@ import asyncio
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import AsyncIterator
 from urllib.parse import quote
@@ -120,7 +121,7 @@ def _read_body(body) -> tuple[str, str, bool]:
     model = body.get("model", MODEL)
     if not isinstance(model, str) or not model.strip():
         raise OpenAIError(400, "invalid_request", "`model` must be a string: 'progdb', or 'progdb/<program>'")
-    stream = body.get("stream", False)
+    stream = body.get("stream") or False
     if not isinstance(stream, bool):
         raise OpenAIError(400, "invalid_request", "`stream` must be true or false")
     users = [m for m in messages if m.get("role") == "user"]
@@ -242,6 +243,19 @@ def plan_for(result: QueryResult, fallback: dict[int, list], llm: Endpoint | Non
 
 
 # -- the upstream LLM (on threads of their own, never the database's) ------------------------------
+UPSTREAM_THREADS = 32  # upstream requests open at once (a stream holds a thread while it waits for a line)
+_upstream_pool: ThreadPoolExecutor | None = None
+
+
+async def _off_thread(fn, *args):
+    """fn(*args) on the upstream's threads: the LLM is slow, and neither the database's worker nor
+    the event loop waits for it."""
+    global _upstream_pool
+    if _upstream_pool is None:
+        _upstream_pool = ThreadPoolExecutor(UPSTREAM_THREADS, thread_name_prefix="progdb-llm")
+    return await asyncio.get_running_loop().run_in_executor(_upstream_pool, fn, *args)
+
+
 def _upstream_failure(exc: LLMError) -> OpenAIError:
     """The upstream's failure for the client: its own status when the request it forwarded was
     at fault, 502 (504: too slow) when the upstream or progdb's key was."""
@@ -255,7 +269,7 @@ def _upstream_failure(exc: LLMError) -> OpenAIError:
 
 async def _open(llm: Endpoint, body: dict):
     try:
-        return await asyncio.to_thread(llm.send, body)
+        return await _off_thread(llm.send, body)
     except LLMError as exc:
         raise _upstream_failure(exc) from None
 
@@ -265,7 +279,7 @@ async def _read_all(llm: Endpoint, response) -> dict:
         with response:
             return response.read()
     try:
-        raw = await asyncio.to_thread(read)
+        raw = await _off_thread(read)
         reply = json.loads(raw)
     except (OSError, ValueError):
         raise OpenAIError(502, "upstream_error", "the upstream LLM: no complete JSON reply", "upstream_error") from None
@@ -289,7 +303,7 @@ async def _lines(response) -> AsyncIterator[bytes]:
     """The response's lines as they come; the response is closed at the end or when the client goes."""
     try:
         while True:
-            line = await asyncio.to_thread(response.readline)
+            line = await _off_thread(response.readline)
             if not line:
                 return
             yield line
