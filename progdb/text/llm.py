@@ -21,6 +21,15 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 30.0  # seconds: a server asking for longer is treated as a failure, not waited for
 
 
+class LLMError(ProgdbError):
+    """The LLM endpoint failed: `what` says how without naming the endpoint, `status` is the HTTP
+    status it replied with (None: no reply), `detail` its own error message (key removed)."""
+
+    def __init__(self, message: str, what: str = "", status: int | None = None, detail: str = ""):
+        super().__init__(message)
+        self.what, self.status, self.detail = what or message, status, detail
+
+
 @dataclass
 class Endpoint:
     base_url: str
@@ -52,15 +61,27 @@ class Endpoint:
         body = {"messages": messages, "temperature": 0}
         if self.model:
             body["model"] = self.model
+        with self.send(body) as response:
+            try:
+                return self._reply(response.read())
+            except (TimeoutError, socket.timeout):
+                raise self._error(f"no reply within {self.timeout:g} s (set --timeout or PROGDB_LLM_TIMEOUT)") from None
+            except (ConnectionError, OSError) as exc:
+                raise self._error(f"connection failed ({exc.__class__.__name__})") from None
+
+    def send(self, body: dict):
+        """POST `body` to the chat-completions URL and return the open response (a context manager
+        to read, or to read line by line when body asks to stream), retrying 429 and 5xx replies.
+        Failures raise LLMError, with the HTTP status when the server gave one."""
         data = json.dumps(body).encode("utf-8")
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        headers = {"Content-Type": "application/json",
+                   "Accept": "text/event-stream" if body.get("stream") else "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         for attempt in range(self.retries + 1):
             request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    return self._reply(response.read())
+                return urllib.request.urlopen(request, timeout=self.timeout)
             except urllib.error.HTTPError as exc:
                 detail = self._detail(exc)
                 if exc.code in RETRY_STATUS and attempt < self.retries:
@@ -70,7 +91,7 @@ class Endpoint:
                         continue
                 tries = f" after {attempt + 1} attempts" if attempt else ""
                 hint = " (check PROGDB_LLM_API_KEY)" if exc.code in (401, 403) else ""
-                raise self._error(f"HTTP {exc.code}{tries}{hint}{detail}") from None
+                raise self._error(f"HTTP {exc.code}{tries}{hint}{detail}", exc.code, detail[2:]) from None
             except (TimeoutError, socket.timeout, urllib.error.URLError) as exc:
                 # urlopen raises a timeout bare while reading, wrapped in URLError while connecting
                 reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
@@ -119,5 +140,6 @@ class Endpoint:
     def _redact(self, text: str) -> str:
         return text.replace(self.api_key, "[PROGDB_LLM_API_KEY]") if self.api_key else text
 
-    def _error(self, what: str) -> ProgdbError:
-        return ProgdbError(self._redact(f"LLM endpoint {self.url}: {what}"))
+    def _error(self, what: str, status: int | None = None, detail: str = "") -> "LLMError":
+        return LLMError(self._redact(f"LLM endpoint {self.url}: {what}"), what=self._redact(what), status=status,
+                        detail=detail)
