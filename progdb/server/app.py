@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from progdb import __version__
 from progdb.errors import ProgdbError
 from progdb.server import api
+from progdb.server import page
 from progdb.server.deps import ApiError, error_body, progdb_error, require_token
 from progdb.server.service import Service
 
@@ -54,4 +55,5 @@ def create_app(svc: Service, token: str | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "programs": len(programs)}
 
     app.include_router(api.router, prefix="/api", dependencies=[Depends(require_token)])
+    app.include_router(page.router)  # the page at / and its data under /page-data (auth inside)
     return app
