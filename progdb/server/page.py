@@ -18,7 +18,7 @@ from progdb.server.deps import ApiError, require_token, service
 from progdb.server.service import Service
 
 STATIC = Path(__file__).resolve().parent / "static"
-FILES = {"page.js": "text/javascript", "page.css": "text/css"}  # what /static serves, and nothing else
+FILES = {"page.js": "text/javascript", "page.css": "text/css", "favicon.svg": "image/svg+xml"}  # what /static serves, and nothing else
 # The page runs its own script and style only, and fetches nothing but this server.
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
           "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")

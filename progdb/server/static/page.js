@@ -60,15 +60,15 @@ function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-function askToken(message) {
+function askToken(message) {  // message undefined: keep what the form says
   $("token-form").hidden = false;
-  showError($("token-message"), message);
+  if (message !== undefined) showError($("token-message"), message);
   $("token-input").focus();
 }
 
 function tokenReady() {
   if (!tokenRequired || token()) return Promise.resolve();
-  askToken("");
+  askToken();
   return new Promise((resolve) => tokenWaiters.push(resolve));
 }
 
