@@ -94,7 +94,7 @@ async def map_png(q: str | None = Query(None, max_length=2000), svc: Service = D
     except ProgdbError as exc:
         if not q:
             raise
-        note = str(exc)
+        note = str(exc).removeprefix("--query: ")  # the CLI's option is no part of the page
         plot = await svc.call(plot_data.map_data, svc.db, None)
     png = await asyncio.to_thread(_png, plot)  # drawing off the database's thread: queries go on
     headers = {"Cache-Control": "no-store"}

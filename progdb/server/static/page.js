@@ -125,7 +125,7 @@ async function ask(event) {
     const result = await response.json();
     renderResult(result);
     $("query-status").textContent = "";
-    loadMap(result.mode === "in-context" ? null : prompt);
+    loadMap(prompt);
   } catch (error) {
     $("query-status").textContent = "";
     showError($("query-error"), error.message);
@@ -151,8 +151,10 @@ function renderResult(r) {
   ]);
 
   const chosen = new Set(r.programs.map((m) => m.name));
-  $("retrieve-what").textContent = (r.router === "classifier" ? "Router probability" : "Best key similarity") +
-    ` of the nearest programs; threshold ${fixed(r.threshold)}.`;
+  $("retrieve-what").textContent = r.parse_method === "in-context" ?
+    "How well the demonstrations fit each stored program (not a key match)." :
+    (r.router === "classifier" ? "Router probability" : "Best key similarity") +
+      ` of the nearest programs; threshold ${fixed(r.threshold)}.`;
   const rows = r.candidates.map((c) => el("tr", { className: chosen.has(c.name) ? "chosen" : (c.score < r.threshold ? "below" : "") },
     el("td", { className: "num", text: fixed(c.score, 3) }), el("td", {}, meter(c.score)),
     el("td", { text: c.name }), el("td", { className: "key", text: c.key })));
@@ -166,10 +168,13 @@ function renderResult(r) {
     ["router", r.router],
     ["program kind", r.kind],
   ]);
+  // A chain runs each program whole, in order: its steps have a key match, not a weight.
+  const chain = r.mode === "composed";
   $("weights").hidden = !r.programs.length;
+  $("weights").tHead.rows[0].cells[1].textContent = chain ? "key match" : "weight";
   $("weights").tBodies[0].replaceChildren(...r.programs.map((m, i) => el("tr", {},
-    el("td", { text: (r.mode === "composed" ? `${i + 1}. ` : "") + m.name }),
-    el("td", { className: "num", text: fixed(m.weight) }), el("td", {}, meter(m.weight)))));
+    el("td", { text: (chain ? `step ${i + 1}: ` : "") + m.name }),
+    el("td", { className: "num", text: fixed(chain ? m.score : m.weight) }), el("td", {}, meter(chain ? m.score : m.weight)))));
 
   renderAnswers(r);
 }
@@ -180,7 +185,13 @@ function verdict(r) {
   const answered = r.outputs.filter((o) => o.source !== "error" && o.source !== "compiled" && o.answer);
   const parts = [el("strong", { text: names }), ` [${r.mode}]`];
   if (answered.length && r.outputs.every((o) => o.source !== "compiled" && o.source !== "llm")) {
-    parts.push(" → ", el("strong", { className: "answer", text: answered.map((o) => o.answer).join(", ") }));
+    const text = answered.map((o) => o.answer + (o.sure ? "" : "?")).join(", ");
+    parts.push(" → ", el("strong", { className: "answer", text }));
+    if (answered.some((o) => !o.sure)) parts.push(el("span", { className: "warn", text: "  (not sure: a best guess)" }));
+  } else if (r.outputs.some((o) => o.source === "compiled")) {
+    parts.push(" → a compiled few-shot prompt (below)");
+  } else if (r.outputs.some((o) => o.source === "llm")) {
+    parts.push(" → the LLM's reply (below)");
   }
   return parts;
 }
@@ -261,7 +272,7 @@ async function loadPrograms() {
       open.addEventListener("click", () => openProgram(p.name));
       const row = el("tr", { "data-name": p.name },
         el("td", {}, open), el("td", { text: p.kind }), el("td", { className: "num", text: p.n_keys }),
-        el("td", { className: "num", text: p.n_examples }), el("td", { text: p.description }));
+        el("td", { className: "num", text: p.n_examples }), el("td", { className: "prose", text: p.description }));
       row.dataset.search = `${p.name} ${p.kind} ${p.description}`.toLowerCase();
       return row;
     }));
