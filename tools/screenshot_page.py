@@ -1,4 +1,4 @@
-"""Screenshot of `progdb serve`'s page after a query (docs/serve-page.png) in headless Chromium; tests/test_server_page.py uses its helpers.
+"""docs/serve-page.png: the page of `progdb serve` after a query, in headless Chromium; the page's tests use it too.
 
     HF_HUB_OFFLINE=1 .venv/bin/python tools/screenshot_page.py [--out docs/serve-page.png] [--prompt "plural of wolf"]
 

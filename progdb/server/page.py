@@ -18,7 +18,8 @@ from progdb.server.deps import ApiError, require_token, service
 from progdb.server.service import Service
 
 STATIC = Path(__file__).resolve().parent / "static"
-FILES = {"page.js": "text/javascript", "page.css": "text/css", "favicon.svg": "image/svg+xml"}  # what /static serves, and nothing else
+# What /static serves, and nothing else.
+FILES = {"page.js": "text/javascript", "page.css": "text/css", "favicon.svg": "image/svg+xml"}
 # The page runs its own script and style only, and fetches nothing but this server.
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
           "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -26,7 +27,8 @@ PAIRS_LIMIT = 500    # pairs one request returns at most (a program may hold 100
 MAPS_KEPT = 16       # drawn maps kept, by what they show: drawing takes seconds, the data a fraction
 
 router = APIRouter()
-data = APIRouter(prefix="/page-data", dependencies=[Depends(require_token)])
+# The page's own reads (docs/page.md), token-checked like /api; not part of the API's OpenAPI document.
+data = APIRouter(prefix="/page-data", dependencies=[Depends(require_token)], include_in_schema=False)
 
 
 @router.get("/", include_in_schema=False)
