@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from progdb import __version__
 from progdb.errors import ProgdbError
-from progdb.server import api, openai_compat
+from progdb.server import api, openai_compat, page
 from progdb.server.deps import ApiError, error_body, progdb_error, require_token
 from progdb.server.service import Service
 
@@ -56,4 +56,5 @@ def create_app(svc: Service, token: str | None = None) -> FastAPI:
     app.include_router(api.router, prefix="/api", dependencies=[Depends(require_token)])
     app.include_router(openai_compat.router, prefix="/v1", dependencies=[Depends(require_token)])
     app.add_middleware(openai_compat.OpenAIErrors)  # errors under /v1 in OpenAI's shape
+    app.include_router(page.router)  # the page at / and its data under /page-data (auth inside)
     return app
