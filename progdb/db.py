@@ -24,12 +24,13 @@ from progdb.query.incontext import rank_programs
 from progdb.pipeline import KeyLookup, QueryPipeline
 from progdb.query.reader import SEED_THRESHOLD
 from progdb.query.result import QueryResult
+from progdb.query.retrieve import Retrieval
 from progdb.routing import fit as fitting
 from progdb.routing.labelled import LabelledPrompt, programs_from, read_labelled
 from progdb.routing.routes import Routes, clean_calibration
 from progdb.storage.locking import check_new_path, default_db_path, directory_lock, program_lease
 from progdb.storage.store import SCHEMA, Store
-from progdb.text.fewshot import DEFAULT_BUDGET
+from progdb.text.fewshot import DEFAULT_BUDGET, Candidate
 from progdb.text.llm import Endpoint
 
 __all__ = ["ProgramDB", "QueryResult", "KeyLookup", "default_db_path", "encoder", "word_space"]
@@ -218,6 +219,11 @@ class ProgramDB:
             self.store.set_settings(**clean)
         return self.calibration()
 
+    def route(self, keys: list[str], vectors, router: str | None = None, threshold: float | None = None,
+              cal: dict | None = None, model=None, hits: list | None = None) -> list[Retrieval]:
+        """Decide, for each key (embedded as `vectors`), which program it asks for (routing/routes.py)."""
+        return self.routes.route(keys, vectors, router, threshold, cal, model, hits)
+
     def route_prompts(self, prompts: list[str], router: str | None = None,
                       threshold: float | None = None):
         """Parse and route many prompts in one batch (templates and explicit structure; a prompt
@@ -264,6 +270,10 @@ class ProgramDB:
         if not result.compiled:
             raise ProgdbError(f"{result.programs[0].name}: the prompt gives the program no input to compile")
         return result
+
+    def candidates(self, program: Program, vec, n: int) -> list[Candidate]:
+        """The program's examples nearest to `vec` in key space, offered as demonstrations."""
+        return self.pipeline.demonstrations.nearest(program, vec, n)
 
     def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float]]:
         """Stored vector programs that best explain the pairs, best first (incontext.rank_programs:

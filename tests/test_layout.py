@@ -78,3 +78,14 @@ def test_every_module_says_what_it_is():
 def test_the_architecture_picture_is_drawn_from_the_code():
     assert (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8") == draw.draw(), \
         "docs/architecture.md is out of date: run python tools/draw_architecture.py"
+
+
+def test_the_facade_keeps_its_public_verbs():
+    """ProgramDB is the public API: the layout moved code behind it, never a verb out of it."""
+    from progdb.db import ProgramDB
+
+    verbs = {"add", "grow", "remove", "get", "list", "export", "import_", "import_pairs", "import_labelled",
+             "settings", "calibration", "set_calibration", "fit", "route", "route_prompts", "read",
+             "slots_for", "query", "query_many", "compile", "candidates", "which", "key_neighbours",
+             "detect_kind"}
+    assert verbs <= {name for name in dir(ProgramDB) if not name.startswith("_")}
