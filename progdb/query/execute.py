@@ -86,10 +86,12 @@ class WordProgram:
         return resolve_method(method, self.ranker() if method in GEOMETRY_OF else None, leave_out)
 
     def hidden(self, hide: Holdout) -> list[int]:
-        """The usable pairs a Holdout hides in this program (its input's pairs and their reverses)."""
-        back = [i for i in self._by_output.get(hide.input, ())
-                if canonical(self.pairs.pairs[i][0]) in hide.outputs]
-        return sorted({*self._by_input.get(hide.input, ()), *back})
+        """The usable pairs a Holdout hides in this program: its input's pairs, and the reverses of
+        those and of the Holdout's outputs."""
+        own = self._by_input.get(hide.input, [])
+        answers = hide.outputs | {canonical(self.pairs.pairs[i][1]) for i in own}
+        back = [i for i in self._by_output.get(hide.input, ()) if canonical(self.pairs.pairs[i][0]) in answers]
+        return sorted({*own, *back})
 
     def fitted(self, method: str, hide: Holdout | str | None = None) -> Fitted:
         """The method fitted on every pair, or, for a measured query, on every pair the Holdout
