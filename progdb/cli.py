@@ -685,7 +685,8 @@ def eval_icl(ctx, paths, shots, split, as_json):
     if as_json:
         _echo_json(report)
     else:
-        click.echo(f"shots {shots}, split {split}: micro acc@1 {report['micro_acc1']:.3f}, macro acc@1 {report['macro_acc1']:.3f}")
+        click.echo(f"shots {shots}, split {split}: micro acc@1 {report['micro_acc1']:.3f}, "
+                   f"macro acc@1 {report['macro_acc1']:.3f}")
 
 
 @eval_.command("prompts")
