@@ -661,12 +661,17 @@ def eval_analogies(path, methods, as_json):
 @eval_.command("icl")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--shots", "-K", default=3, show_default=True, help="Demonstrations in each prompt.")
+@click.option("--split", type=click.Choice(["report", "tune", "all"]), default="all", show_default=True,
+              help="Which pairs are asked: 'report' (a fixed fifth: sha1 of the canonical input, fold 0 "
+                   "of 5; report figures, never tune on it), 'tune' (the other four fifths) or 'all'.")
 @json_option
 @click.pass_context
-def eval_icl(ctx, paths, shots, as_json):
+def eval_icl(ctx, paths, shots, split, as_json):
     """In-context prompts on function-vector JSON files (tasks named by file stem): each pair is
     asked with SHOTS other pairs of its task as demonstrations, against this database with the
-    stored-example lookup turned off."""
+    asked pair hidden: the input's stored pairs, and the reverses of its pairs and of its accepted
+    answers, neither answer nor teach any program or the word ranker (the program is measured,
+    not the database's memory)."""
     from progdb.evaluation.analogy_data import load_relations
     from progdb.evaluation.word_eval import evaluate_icl
 
@@ -676,11 +681,12 @@ def eval_icl(ctx, paths, shots, as_json):
     for path in paths:
         relations.update(load_relations(path))
     progress = None if as_json else (lambda name, t: click.echo(f"  {name:<24} n={t['n']:<5} acc@1 {t['acc1']:.3f}"))
-    report = evaluate_icl(_db(ctx), relations, shots, progress)
+    report = evaluate_icl(_db(ctx), relations, shots, progress, split)
     if as_json:
         _echo_json(report)
     else:
-        click.echo(f"shots {shots}: micro acc@1 {report['micro_acc1']:.3f}, macro acc@1 {report['macro_acc1']:.3f}")
+        click.echo(f"shots {shots}, split {split}: micro acc@1 {report['micro_acc1']:.3f}, "
+                   f"macro acc@1 {report['macro_acc1']:.3f}")
 
 
 @eval_.command("prompts")

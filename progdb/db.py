@@ -32,6 +32,7 @@ from progdb.storage.locking import check_new_path, default_db_path, directory_lo
 from progdb.storage.store import SCHEMA, Store
 from progdb.text.fewshot import DEFAULT_BUDGET, Candidate
 from progdb.text.llm import Endpoint
+from progdb.words.holdout import Holdout
 
 __all__ = ["ProgramDB", "QueryResult", "KeyLookup", "default_db_path", "encoder", "word_space"]
 
@@ -245,11 +246,13 @@ class ProgramDB:
         return request.parsed, request.decision, request.corrections
 
     def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD,
-              use_stored: bool = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
+              use_stored: bool | Holdout = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
               compile_only: bool = False, lookup: KeyLookup | None = None, cal: dict | None = None,
               defer: list | None = None) -> QueryResult:
-        """use_stored=False: stored pairs neither answer nor teach the input asked about, so the
-        result measures the program rather than the database's memory (evaluations).
+        """use_stored=False: the stored pairs of the input asked about, and their reverses, neither
+        answer nor teach (any program, or the word ranker), so the result measures the program
+        rather than the database's memory (evaluations); a Holdout (progdb/words/holdout.py,
+        Holdout.of(input, answers)) also hides the reverses of the answers given.
         llm: fewshot programs run there (else the compiled prompt is the output), and a word outside
         the word space falls back to its vector program's few-shot form. compile_only: compile the
         few-shot prompt of whatever program is found, vector programs included, and run nothing."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from progdb.evaluation.analogy_data import Items
+from progdb.words.holdout import Holdout
 from progdb.words.space import WordSpace, canonical
 from progdb.words.methods import GEOMETRY_OF, Fitted, PairSet, SurfaceRules, decode
 
@@ -131,29 +132,57 @@ def icl_prompt(demos: list[tuple[str, str]], text: str) -> str:
     return "\n".join(f"{a} -> {b}" for a, b in demos) + f"\n{text} ->"
 
 
-def evaluate_icl(db, relations: dict[str, Items], shots: int, progress=None) -> dict:
-    """Every pair of a task answered from a prompt of `shots` other pairs of the same task, with
-    stored examples neither answering nor teaching the pair asked about (it measures the program,
-    not the memory). Demonstrations are the next pairs in a fixed shuffled order."""
+SPLITS = ("report", "tune", "all")
+REPORT_FOLD = 0  # the ranker's validation fold (words/ranker.py fold_of), never tuned on
+
+
+def icl_split(text: str) -> str:
+    """A pair's side of the fixed split of the function-vector tasks, by its input alone:
+    "report" when sha1(canonical input) falls in fold REPORT_FOLD of 5 (a fifth of the inputs),
+    else "tune". Choices are made on "tune"; "report" only reports."""
+    from progdb.words.ranker import fold_of
+
+    return "report" if fold_of(text) == REPORT_FOLD else "tune"
+
+
+def evaluate_icl(db, relations: dict[str, Items], shots: int, progress=None, split: str = "all") -> dict:
+    """Every pair of a task (of the `split` side, SPLITS) answered from a prompt of `shots` other
+    pairs of the same task. It measures the program, not the memory: the asked input's stored
+    pairs and the reverses of its pairs and of its accepted answers are hidden from every program
+    and from the ranker's evidence (words/holdout.py), and no demonstration is the asked pair's
+    reverse. Demonstrations are the next pairs in a fixed shuffled order of the whole task."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split '{split}' (choose from {', '.join(SPLITS)})")
     per_task = {}
     for name, items in relations.items():
         order = np.random.default_rng(0).permutation(len(items))
-        hits = 0
+        hits = asked = 0
         for pos, i in enumerate(order):
             text, accepted = items[i]
-            demos = [(items[j][0], items[j][1][0]) for j in
-                     (order[(pos + d) % len(items)] for d in range(1, shots + 1)) if j != i]
+            if split != "all" and icl_split(text) != split:
+                continue
+            asked += 1
+            near = {canonical(text)} | {canonical(b) for b in accepted}
+            demos = []
+            for d in range(1, len(items)):
+                j = order[(pos + d) % len(items)]
+                a, b = items[j][0], items[j][1][0]
+                if j != i and not (canonical(a) in near and canonical(b) == canonical(text)):
+                    demos.append((a, b))
+                if len(demos) == shots:
+                    break
             try:
-                result = db.query(icl_prompt(demos, text), k=1, use_stored=False)
+                result = db.query(icl_prompt(demos, text), k=1, use_stored=Holdout.of(text, accepted))
                 answer = result.outputs[0].answer if result.outputs else None
             except Exception:  # an input outside the word space is simply wrong, as for a person
                 answer = None
             hits += answer is not None and canonical(answer) in {canonical(b) for b in accepted}
-        per_task[name] = {"n": len(items), "acc1": round(hits / len(items), 4) if items else 0.0}
+        per_task[name] = {"n": asked, "acc1": round(hits / asked, 4) if asked else 0.0}
         if progress:
             progress(name, per_task[name])
     n = sum(t["n"] for t in per_task.values())
-    return {"shots": shots,
+    scored = [t["acc1"] for t in per_task.values() if t["n"]]
+    return {"shots": shots, "split": split,
             "micro_acc1": round(sum(t["acc1"] * t["n"] for t in per_task.values()) / n, 4) if n else 0.0,
-            "macro_acc1": round(float(np.mean([t["acc1"] for t in per_task.values()])), 4) if per_task else 0.0,
+            "macro_acc1": round(float(np.mean(scored)), 4) if scored else 0.0,
             "per_task": per_task}

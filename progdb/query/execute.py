@@ -11,6 +11,7 @@ import numpy as np
 from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
+from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from progdb.words.space import WordSpace, canonical, tokens
 
@@ -58,6 +59,11 @@ class WordProgram:
             self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in pairs]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
+        self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
+        self._by_output: dict[str, list[int]] = {}
+        for i, (a, b) in enumerate(self.pairs.pairs):
+            self._by_input.setdefault(canonical(a), []).append(i)
+            self._by_output.setdefault(canonical(b), []).append(i)
 
     def ranker(self):
         """The program's learned ranker (trained when the program is written, cached on disk), None
@@ -79,20 +85,35 @@ class WordProgram:
 
         return resolve_method(method, self.ranker() if method in GEOMETRY_OF else None, leave_out)
 
-    def fitted(self, method: str, leave_out: str | None = None) -> Fitted:
-        """The method fitted on every pair, or on every pair but those of input `leave_out`
-        (to measure the program rather than its memory)."""
-        method = self.resolve(method, leave_out)
+    def hidden(self, hide: Holdout) -> list[int]:
+        """The usable pairs a Holdout hides in this program: its input's pairs, and the reverses of
+        those and of the Holdout's outputs."""
+        own = self._by_input.get(hide.input, [])
+        answers = hide.outputs | {canonical(self.pairs.pairs[i][1]) for i in own}
+        back = [i for i in self._by_output.get(hide.input, ()) if canonical(self.pairs.pairs[i][0]) in answers]
+        return sorted({*own, *back})
+
+    def fitted(self, method: str, hide: Holdout | str | None = None) -> Fitted:
+        """The method fitted on every pair, or, for a measured query, on every pair the Holdout
+        `hide` leaves (an input alone: Holdout.of(input)), so the program is measured rather than
+        its memory: hidden pairs leave the fitted offsets, the spelling rules and the ranker's
+        evidence."""
+        if isinstance(hide, str):
+            hide = Holdout.of(hide)
+        held = hide.input if hide is not None else None
+        method = self.resolve(method, held)
         if method == "ranker":
             from progdb.words.ranker import RankerFitted
 
-            return RankerFitted(self.fitted("combined", leave_out), self.ranker(), leave_out)
-        if leave_out is not None:
-            drop = {a for a, _ in self.pairs.pairs if a.strip().lower() == leave_out.strip().lower()}
+            drop = self.hidden(hide) if hide is not None else []
+            return RankerFitted(self.fitted("combined", hide), self.ranker(), held,
+                                [self.pairs.pairs[i] for i in drop])
+        if hide is not None:
+            drop = self.hidden(hide)
             if drop:
-                fold = self.pairs.without(drop)
-                return Fitted(self.space, fold, method, self.rules,
-                              [(a, b) for a, b in self.pairs.pairs if a in drop])
+                gone = set(drop)
+                fold = self.pairs.keep([i for i in range(len(self.pairs.pairs)) if i not in gone])
+                return Fitted(self.space, fold, method, self.rules, [self.pairs.pairs[i] for i in drop])
         if method not in self._fitted:
             self._fitted[method] = Fitted(self.space, self.pairs, method, self.rules)
         return self._fitted[method]
@@ -119,9 +140,10 @@ class Blend(Fitted):
 
 
 def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inputs: list[str], k: int,
-               method: str = DEFAULT_METHOD, use_stored: bool = True) -> list[Output]:
+               method: str = DEFAULT_METHOD, use_stored: bool | Holdout = True) -> list[Output]:
     """All inputs in one pass over the word matrix; blended programs add their weighted offsets.
-    With use_stored=False a stored pair neither answers nor teaches (the program is measured)."""
+    With use_stored=False the stored pairs of an input and their reverses neither answer nor teach
+    (the program is measured); a Holdout of an input hides those and the reverses of its answers."""
     if method not in METHODS:
         raise ProgdbError(f"unknown method '{method}' (choose from {', '.join(METHODS)})")
     outputs: list[Output | None] = [None] * len(inputs)
@@ -133,10 +155,12 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i] = Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
                                 f"({space.name}, {len(space.words):,} words)")
             continue
-        leave_out = None if use_stored else text
+        hide = holdout_for(use_stored, text)
+        if hide is not None:  # the reverses of the input's stored pairs, in any program used
+            hide = hide.with_outputs(o for wp, _ in programs for o in wp.stored.get(text.strip().lower(), ()))
         # A blend is decoded by geometry alone, so its programs need no ranker (see Blend).
         m = GEOMETRY_OF.get(method, method) if len(programs) > 1 else method
-        parts = [(wp.fitted(m, leave_out), w) for wp, w in programs]
+        parts = [(wp.fitted(m, hide), w) for wp, w in programs]
         known.append(i)
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else [])):

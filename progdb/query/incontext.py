@@ -18,6 +18,7 @@ from progdb.query.execute import WordProgram, run_vector
 from progdb.query.result import QueryResult
 from progdb.query.retrieve import ProgramMatch
 from progdb.text.fewshot import compile_prompt, example_size, fixed_size
+from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.methods import PairSet
 from progdb.words.space import WordSpace
 
@@ -59,10 +60,11 @@ def _short(text: str, limit: int) -> bool:
 
 
 def rank_programs(space: WordSpace, programs: list, demos: list[tuple[str, str]],
-                  leave_out: str | None = None) -> list[tuple[str, float]]:
+                  leave_out: Holdout | str | None = None) -> list[tuple[str, float]]:
     """Stored vector programs by how well each predicts the demonstrations (see _fit; no pass over
     the vocabulary), less what each lacks of a LEAD over the best other program: one pair such as
-    monday: tuesday fits next-item and previous-item alike, and a tie names neither."""
+    monday: tuesday fits next-item and previous-item alike, and a tie names neither. `leave_out`
+    (an input, or a Holdout) hides pairs from every program (words/holdout.py)."""
     if not space.usable(demos):
         return []
     ps = PairSet(space, demos)
@@ -101,11 +103,16 @@ def _fit(q: np.ndarray, ps: PairSet) -> float:
 
 # -- in-context prompts, run ------------------------------------------------------------------------
 def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int, method: str,
-           use_stored: bool) -> QueryResult:
+           use_stored: bool | Holdout) -> QueryResult:
     """The stored program the demonstrations name when one fits (rank_programs), else the
-    demonstrations themselves as a temporary program, run on `text`."""
+    demonstrations themselves as a temporary program, run on `text`. use_stored=False or a Holdout:
+    the input's stored pairs and their reverses are hidden from every program (words/holdout.py)."""
     space = models.word_space()
-    ranked = rank_programs(space, catalog.word_programs(), demos, None if use_stored else text)
+    programs = catalog.word_programs()
+    hide = holdout_for(use_stored, text)
+    if hide is not None:  # any program may answer: the reverses of the input's pairs in each are hidden
+        hide = hide.with_outputs(o for wp in programs for o in wp.stored.get(text.strip().lower(), ()))
+    ranked = rank_programs(space, programs, demos, hide)
     candidates = [ProgramMatch(n, s, 0.0, "in-context demonstrations") for n, s in ranked[:5]]
     result = QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", FIT_THRESHOLD,
                          [], candidates, kind="vector")
@@ -126,7 +133,7 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
         result.programs = [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")]
         program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
                                       examples=[Example(a, b) for a, b in demos]), space)
-    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored)
+    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored if hide is None else hide)
     return result
 
 

@@ -66,7 +66,10 @@ class PairSet:
 
     def without(self, drop: set[str]) -> "PairSet":
         """The pairs whose input is not in `drop`: one leave-one-out fold, with no re-embedding."""
-        keep = [i for i, (a, _) in enumerate(self.pairs) if a not in drop]
+        return self.keep([i for i, (a, _) in enumerate(self.pairs) if a not in drop])
+
+    def keep(self, keep: list[int]) -> "PairSet":
+        """The pairs at these positions (a fold, or what a Holdout leaves), with no re-embedding."""
         if not keep:
             raise ProgdbError("no pairs left to learn from")
         fold = object.__new__(PairSet)
@@ -320,7 +323,8 @@ def decode(space: WordSpace, fitted: list[Fitted], inputs: list[str], k: int,
             groups.setdefault(id(f.ranker), []).append(i)
     for idx in groups.values():
         ranker = fitted[idx[0]].ranker
-        for i, r in zip(idx, ranker.rank([inputs[i] for i in idx], k, [fitted[i].held_out for i in idx])):
+        for i, r in zip(idx, ranker.rank([inputs[i] for i in idx], k, [fitted[i].held_out for i in idx],
+                                         [getattr(fitted[i], "hide", ()) for i in idx])):
             out[i] = r if r.words else None  # no model for that fold: geometry answers
     rest = [i for i in range(len(inputs)) if out[i] is None]
     if rest:

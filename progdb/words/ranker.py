@@ -589,6 +589,9 @@ class RankerFitted(Fitted):
     """`combined` fitted on the same pairs (for geometry: composition and blends use its query
     vectors), whose inputs the ranker answers instead (methods.decode checks `ranker`)."""
 
-    def __init__(self, base: Fitted, ranker: ProgramRanker, held_out: str | None):
+    def __init__(self, base: Fitted, ranker: ProgramRanker, held_out: str | None,
+                 hide: list[tuple[str, str]] = ()):
         self.__dict__.update(base.__dict__)
-        self.ranker, self.held_out = ranker, held_out
+        # held_out: the input whose pairs leave the evidence (and whose fold's model answers);
+        # hide: further pairs that leave it (a Holdout's reverse pairs, words/holdout.py)
+        self.ranker, self.held_out, self.hide = ranker, held_out, list(hide)
