@@ -142,7 +142,7 @@ class QueryPipeline:
         if not choices:
             return Request(parse(prompt, [], None),
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
-        taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"])
+        taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()))
         return Request(taken.reading.parsed(prompt), decision, taken.corrections)
 
     def classify(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:

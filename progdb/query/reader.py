@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from progdb.query import acceptance
 from progdb.query.parse import Parsed, Template, _clean_key, match_template, split_explicit
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
 from progdb.words.ranker import sample_order
@@ -473,14 +474,38 @@ class Reader:
         one was chosen for programs with dozens of labelled phrasings each."""
         return threshold if program in self.learned else min(threshold, DEFAULT_THRESHOLD)
 
-    def decide(self, choices: list[Choice], negative: float, threshold: float, margin: float
-               ) -> tuple[Choice, Retrieval]:
-        """The reading taken, and its program, a blend of close ones, or "none" (with the reason)."""
+    def evidence(self, choices: list[Choice], negative: float, words: int) -> tuple[Choice, list[float]]:
+        """The best reading whose inputs fit (else the best of all), and the evidence on it that
+        the learned accept-or-refuse rule weighs (acceptance.features)."""
+        fitting = [ch for ch in choices if ch.fit >= FIT_FLOOR] or choices
+        top = fitting[0]
+        second = next((ch for ch in fitting if ch.program != top.program), None)
+        values = acceptance.features(top.key_score, top.fit, top.score, negative,
+                                     top.score - (second.score if second else 0.0), words,
+                                     sum(len(i.split()) for i in top.reading.inputs), top.reading.method,
+                                     self.kinds.get(top.program), top.reading.dropped, len(top.reading.key.split()))
+        return top, values
+
+    def decide(self, choices: list[Choice], negative: float, threshold: float, margin: float,
+               words: int | None = None, learned_accept: bool = True) -> tuple[Choice, Retrieval]:
+        """The reading taken, and its program, a blend of close ones, or "none" (with the reason).
+        words: the prompt's length in words; with it, a program with labelled phrasings is
+        accepted or refused by the learned rule (acceptance.py), other programs by the hand rules."""
         # Shown scores are key similarities; the order is the readings' (fit and marks counted).
         candidates: list[ProgramMatch] = []
         for ch in choices:
             if ch.program not in {c.name for c in candidates}:
                 candidates.append(ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key))
+        if learned_accept and words is not None:
+            top, values = self.evidence(choices, negative, words)
+            if top.program in self.learned and self.kinds.get(top.program) in ("vector", "fewshot"):
+                sure = acceptance.probability(values)
+                # A key matched word for word with an input that fits is taken whatever the model
+                # says: "Spanish for 'good morning'" is no near miss because some stored
+                # out-of-scope prompt asks for a translation too.
+                if sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR):
+                    return top, Retrieval("none", [], candidates[:5], threshold, self._refusal(top, negative, threshold, sure))
+                return top, self._blend(top, choices, threshold, margin, candidates, accepted=True)
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
         top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
         if top.key_score < self._threshold(top.program, threshold):
@@ -498,22 +523,40 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold,
                              f"the request reads as '{top.program}', but {shown} does not look like "
                              f"any of its inputs (fit {top.fit:.2f})")
-        # The other programs on the same reading may blend with the best (retrieve.decide).
+        return top, self._blend(top, choices, threshold, margin, candidates)
+
+    @staticmethod
+    def _refusal(top: Choice, negative: float, threshold: float, sure: float) -> str:
+        """Why the learned rule refused, in the words of the evidence that weighed most."""
+        if top.key_score < threshold:
+            return (f"nothing stored is close to this prompt (best: {top.program} at {top.key_score:.2f}, "
+                    f"below the threshold {threshold:.2f})")
+        if negative >= top.score - NEG_MARGIN:
+            return f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"
+        return (f"the prompt does not read as a request for '{top.program}' (key match {top.key_score:.2f}, "
+                f"input fit {top.fit:.2f}; sure {sure:.2f} < {acceptance.FLOOR})")
+
+    def _blend(self, top: Choice, choices: list[Choice], threshold: float, margin: float,
+               candidates: list[ProgramMatch], accepted: bool = False) -> Retrieval:
+        """The taken reading's program, or a blend with the other programs on the same reading
+        (retrieve.decide); `accepted`: the learned rule took the reading, so no threshold refuses it."""
         ranked, seen = [], set()
         for ch in choices:
             same = ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs
             if same and ch.fit >= FIT_FLOOR and ch.program not in seen:
                 seen.add(ch.program)
                 ranked.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
+        if not ranked:  # an accepted reading whose input fits no program well: the taken program alone
+            ranked = [ProgramMatch(top.program, round(top.score, 4), 0.0, top.key)]
         ranked.sort(key=lambda m: -m.score)  # by the reading's score: a fitting input counts
         exact = replace(ranked[0]) if ranked[0].score >= EXACT else None
-        decision = decide(ranked, self.kinds, threshold, margin, exact)
+        decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
                       if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}
         for m in decision.programs:
             m.score = round(similarity.get(m.name, m.score), 4)
         decision.candidates = candidates[:5]
-        return top, decision
+        return decision
 
     def _own_word(self, program: str, text: str) -> bool:
         """A one-word input that is a word of the program's own phrasings ("tense" for past-tense)
