@@ -57,6 +57,8 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":  # FastAPI's words
+            return JSONResponse(error_body("bad_json", "the body is not valid JSON (or not UTF-8 text)"), status_code=400)
         code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
             exc.status_code, "http_error")
         return JSONResponse(error_body(code, one_line(str(exc.detail))), status_code=exc.status_code,
