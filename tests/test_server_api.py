@@ -187,7 +187,7 @@ def test_an_uploaded_pairs_file_is_imported_by_a_job(api):
     assert started.json()["kind"] == "import" and started.json()["state"] in ("queued", "running", "done")
     job = wait_job(api, started.json())
     assert job["state"] == "done", job
-    assert job["progress"] == {"done": 60, "total": 60}
+    assert job["progress"] == {"done": 60, "total": 60, "stage": ""}
     result = job["result"]
     assert (result["added"], result["rejected"], result["created"], result["file"]) == (60, 0, ["loud-words"], "loud.csv")
     assert len(api.get("/api/programs/loud-words").json()["examples"]) == 60

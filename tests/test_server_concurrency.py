@@ -76,7 +76,7 @@ def test_eight_clients_query_while_another_imports_5000_pairs(served):
             t.join(timeout=300)
         assert job["state"] == "done", job
         assert job["result"]["added"] == N_PAIRS and job["result"]["rejected"] == 0
-        assert job["progress"] == {"done": N_PAIRS, "total": N_PAIRS}
+        assert job["progress"] == {"done": N_PAIRS, "total": N_PAIRS, "stage": ""}
         # every query answered, each client answered while the import ran (then once more after it)
         for got in answers:
             assert len(got) >= 2

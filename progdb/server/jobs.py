@@ -6,8 +6,9 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from typing import Callable
+from typing import Callable, TypeVar
 
+T = TypeVar("T")
 KEEP = 200  # finished jobs remembered (the oldest are forgotten first)
 
 
@@ -16,6 +17,7 @@ class Job:
         self.id = uuid.uuid4().hex[:12]
         self.kind, self.state = kind, "queued"
         self.done, self.total = 0, total  # progress: rows (import) so far, of total
+        self.stage = ""  # what it does now, in a few words
         self.result: dict | None = None
         self.error: dict | None = None  # {"error": code, "message": one line}
         self.created, self.started, self.finished = time.time(), None, None
@@ -26,6 +28,25 @@ class Job:
         """n more units done; then the reads waiting are answered before the next slice."""
         self.done += n
         self.slice()
+
+    def alongside(self, fn: Callable[[], T]) -> T:
+        """fn() on a thread of its own (CPU work that needs no database), the reads waiting being
+        answered meanwhile; its result, or its exception raised here."""
+        out: dict = {}
+
+        def target() -> None:
+            try:
+                out["result"] = fn()
+            except BaseException as exc:  # raised in the job below
+                out["error"] = exc
+        thread = threading.Thread(target=target, name=f"progdb-job-{self.id}", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.05)
+            self.slice()
+        if "error" in out:
+            raise out["error"]
+        return out["result"]
 
     def run(self, work: Callable[["Job"], object]) -> None:
         self.state, self.started = "running", time.time()
@@ -40,7 +61,7 @@ class Job:
 
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "state": self.state,
-                "progress": {"done": self.done, "total": self.total},
+                "progress": {"done": self.done, "total": self.total, "stage": self.stage},
                 "result": self.result, "error": self.error, "created": self.created,
                 "started": self.started, "finished": self.finished}
 

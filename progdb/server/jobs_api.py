@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from progdb import models
 from progdb.ingest.bulk import read_rows
 from progdb.routing.labelled import LabelledPrompt
 from progdb.server import uploads
@@ -16,6 +17,7 @@ from progdb.server.deps import ApiError, error_of, limits, service
 from progdb.server.jobs import Job
 from progdb.server.limits import Limits
 from progdb.server.service import Service
+from progdb.words.ranker import prepare
 
 router = APIRouter()
 MAX_REJECTS = 1000  # bad rows listed in an import's result (all are counted)
@@ -61,9 +63,16 @@ async def import_(request: Request,
                 if len(rejects) < MAX_REJECTS:
                     rejects.append({"file": upload.name, "line": r.line, "reason": r.reason, "text": r.text[:200]})
 
+            job.stage = "importing"
             summary = svc.db.import_pairs(read_rows(upload.path, fmt, program), create=create, batch_size=batch_size,
                                           skip_bad=skip_bad, on_reject=on_reject, progress=job.advance,
-                                          one_output=one_output)
+                                          one_output=one_output, rankers=False)
+            if summary.vector_programs:
+                # Minutes of CPU for a large program: trained beside the worker, which answers queries meanwhile.
+                job.stage = "training word rankers"
+                pairs = [svc.db.get(name).pairs() for name in summary.vector_programs]
+                job.alongside(lambda: [prepare(models.word_space(), p) for p in pairs])
+            job.stage = ""
             return summary.to_dict() | {"file": upload.name, "format": fmt, "rejects": rejects}
         finally:
             upload.close()
