@@ -3,6 +3,7 @@ database, with a token and small limits; every endpoint, auth, the error codes, 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -259,3 +260,12 @@ def test_fit_runs_as_a_job(api):
     assert failed["state"] == "failed" and "no-such-intent" in failed["error"]["message"]
     error_of(api.post("/api/fit", json={"prompts": []}), 422, "invalid_request")
     api.post("/api/calibration", json={k: v for k, v in before.items() if k != "router_offsets"})
+
+
+def test_the_server_marks_its_database_while_it_runs(served):
+    """Last: the server stops (SIGTERM, as Ctrl-C would) and takes its marker with it."""
+    marker = json.loads((Path(served.db) / "progdb.serve").read_text())
+    assert marker["url"] == served.url and marker["pid"] == served.proc.pid
+    served.stop()
+    assert served.proc.returncode == 0
+    assert not (Path(served.db) / "progdb.serve").exists()
