@@ -187,6 +187,7 @@ class Store:
         their next read or write; this one's client is current. On a server the token lives in
         the chroma server (a collection's metadata), read by sync()."""
         if self.path is None:
+            self.sync()  # a write of another process since our last look: forget ours too
             token = uuid.uuid4().hex
             self._client.get_or_create_collection(f"{self.namespace}-generation", embedding_function=None) \
                 .modify(metadata={"token": token})
