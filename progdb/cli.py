@@ -556,19 +556,37 @@ def serve(ctx, host, port, llm_url, model, timeout, refuse_unserved):
     """Serve the database over HTTP until Ctrl-C: progdb's JSON API under /api (OpenAPI document at
     /openapi.json), an OpenAI-compatible endpoint under /v1, and a page at /.
 
-    The server owns the database and keeps the models warm. With PROGDB_TOKEN set, every API call
-    but /api/health needs `Authorization: Bearer <token>`."""
+    The server owns the database and keeps the models warm: while it runs, other processes may not
+    write an embedded --db (they are told its URL). With PROGDB_TOKEN set, every API call
+    but /api/health needs `Authorization: Bearer <token>`. --port 0 takes a free port."""
+    import contextlib
+    import signal
+    import socket
+
     import uvicorn
 
     from progdb.server.app import create_app
     from progdb.server.service import Service
+    from progdb.storage.locking import serve_marker
     from progdb.text.llm import Endpoint
 
     llm = Endpoint.configured(llm_url, model, timeout)
     db = _db(ctx)
-    app = create_app(Service(db, llm, refuse_unserved), token=os.environ.get("PROGDB_TOKEN"))
-    click.echo(f"progdb: serving {db.store.location} on http://{host}:{port} (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise ProgdbError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+    port = sock.getsockname()[1]
+    url = f"http://{f'[{host}]' if family == socket.AF_INET6 else host}:{port}"
+    # uvicorn re-raises SIGTERM once it has shut down: exit through the finally blocks (the marker goes)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with serve_marker(db.path, url) if db.path else contextlib.nullcontext():
+        app = create_app(Service(db, llm, refuse_unserved), token=os.environ.get("PROGDB_TOKEN"))
+        click.echo(f"progdb: serving {db.store.location} on {url} (Ctrl-C stops)", err=True)
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 def exit_status(result) -> int:
     """0 answered; 1 no answer (no program, or no input); 2 an input that failed."""

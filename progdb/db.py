@@ -28,7 +28,8 @@ from progdb.query.retrieve import Retrieval
 from progdb.routing import fit as fitting
 from progdb.routing.labelled import LabelledPrompt, programs_from, read_labelled
 from progdb.routing.routes import Routes, clean_calibration
-from progdb.storage.locking import check_new_path, default_db_path, directory_lock, program_lease
+from progdb.storage.locking import (check_new_path, check_not_served, default_db_path, directory_lock,
+                                    program_lease)
 from progdb.storage.store import SCHEMA, Store
 from progdb.text.fewshot import DEFAULT_BUDGET, Candidate
 from progdb.text.llm import Endpoint
@@ -118,8 +119,12 @@ class ProgramDB:
         a clear error; and each write tells other processes to reopen before their next use."""
         self._reset_caches()
         if self.path is None:
-            yield
+            try:
+                yield
+            finally:
+                self.store.wrote()  # other processes on the server forget their caches (store.sync)
             return
+        check_not_served(self.path)
         with directory_lock(self.path):
             try:
                 yield

@@ -46,6 +46,7 @@ class ImportSummary:
     rejected: int = 0
     created: list[str] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
+    vector_programs: list[str] = field(default_factory=list)  # of programs: those whose ranker a write prepares
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
@@ -193,10 +194,12 @@ def batched(items: Iterable, n: int) -> Iterator[list]:
 
 def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_size: int = DEFAULT_BATCH,
                 skip_bad: bool = False, on_reject: Callable[[Reject], None] | None = None,
-                progress: Callable[[int], None] | None = None, one_output: bool = False) -> ImportSummary:
+                progress: Callable[[int], None] | None = None, one_output: bool = False,
+                rankers: bool = True) -> ImportSummary:
     """Merge rows into their programs (see the module's note). `on_reject` receives each bad row
     when skip_bad is set; `progress` the number of rows of each finished batch; `one_output`: an
-    input keeps one output, a new one replacing what it had (counted updated)."""
+    input keeps one output, a new one replacing what it had (counted updated); `rankers` False:
+    the caller trains the written vector programs' rankers (summary.vector_programs names them)."""
     if batch_size < 1:
         raise ProgdbError("--batch-size must be at least 1")
     summary = ImportSummary()
@@ -237,8 +240,9 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
         db._reset_caches()
     from progdb.words.ranker import prepare  # the ranker of each vector program written is learned now (bounded)
 
+    summary.vector_programs = sorted(name for name, t in targets.items() if t.program.kind == "vector")
     for t in targets.values():
-        if t.program.kind == "vector":
+        if rankers and t.program.kind == "vector":
             prepare(models.word_space(), t.program.pairs())
     summary.programs = sorted(targets)
     return summary

@@ -11,12 +11,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from progdb import __version__
 from progdb.errors import ProgdbError
-from progdb.server import api, openai_compat, page
-from progdb.server.deps import ApiError, error_body, progdb_error, require_token
+from progdb.server import api, jobs_api, openai_compat, page, programs
+from progdb.server.deps import ApiError, error_body, error_of, one_line, progdb_error, require_token
+from progdb.server.limits import BodyLimit, Limits
 from progdb.server.service import Service
 
 
-def create_app(svc: Service, token: str | None = None) -> FastAPI:
+def create_app(svc: Service, token: str | None = None, limits: Limits | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
@@ -25,10 +26,18 @@ def create_app(svc: Service, token: str | None = None) -> FastAPI:
     app = FastAPI(title="progdb", version=__version__, lifespan=lifespan,
                   description="A vector database of programs: query, compile, manage programs, import pairs.")
     app.state.service, app.state.token = svc, token or None
+    app.state.limits = limits = limits or Limits.from_env()
+    app.add_middleware(BodyLimit, limits=limits)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        """Whatever else goes wrong is still one JSON line (and the server goes on)."""
+        err = error_of(exc)
+        return JSONResponse(error_body(err.code, err.message), status_code=err.status)
 
     @app.exception_handler(ProgdbError)
     async def _progdb_error(request: Request, exc: ProgdbError):
@@ -39,13 +48,21 @@ def create_app(svc: Service, token: str | None = None) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return JSONResponse(error_body("invalid_request", f"{where or 'request'}: {first.get('msg', 'invalid')}"),
+        if first.get("type") == "json_invalid":
+            return JSONResponse(error_body("bad_json", f"the body is not valid JSON: {first.get('msg', '')}"
+                                           f"{' at position ' + str(first['loc'][-1]) if len(first.get('loc', ())) > 1 else ''}"),
+                                status_code=400)
+        return JSONResponse(error_body("invalid_request", one_line(f"{where or 'request'}: {first.get('msg', 'invalid')}")),
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":  # FastAPI's words
+            return JSONResponse(error_body("bad_json", "the body is not valid JSON (or not UTF-8 text)"), status_code=400)
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status_code, "http_error")
+        return JSONResponse(error_body(code, one_line(str(exc.detail))), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.get("/api/health")
     async def health():
@@ -53,7 +70,8 @@ def create_app(svc: Service, token: str | None = None) -> FastAPI:
         programs = await svc.call(svc.db.list)
         return {"status": "ok", "version": __version__, "programs": len(programs)}
 
-    app.include_router(api.router, prefix="/api", dependencies=[Depends(require_token)])
+    for router in (api.router, programs.router, jobs_api.router):
+        app.include_router(router, prefix="/api", dependencies=[Depends(require_token)])
     app.include_router(openai_compat.router, prefix="/v1", dependencies=[Depends(require_token)])
     app.add_middleware(openai_compat.OpenAIErrors)  # errors under /v1 in OpenAI's shape
     app.include_router(page.router)  # the page at / and its data under /page-data (auth inside)

@@ -7,33 +7,58 @@ import secrets
 from fastapi import Request
 
 from progdb.errors import ProgdbError
+from progdb.server.limits import Limits
 from progdb.server.service import Service
 
 
 class ApiError(Exception):
     """An error a client caused or can act on: its HTTP status, a stable code and the one-line message."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, **detail):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.detail = detail  # more fields of the body, e.g. a bad file's file, line and reason
+
+    def body(self) -> dict:
+        return error_body(self.code, self.message) | self.detail
 
 
 def error_body(code: str, message: str) -> dict:
     return {"error": code, "message": message}
 
 
+def one_line(text: str, width: int = 500) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def progdb_error(exc: ProgdbError) -> ApiError:
     """The CLI's one-line message, with the status and code a client can branch on."""
-    text = str(exc)
+    text = one_line(str(exc))
     if text.startswith("no program named"):
         return ApiError(404, "not_found", text)
-    if "another process is writing" in text:
+    if "another process is writing" in text or "another writer" in text:
         return ApiError(409, "busy", text)
+    if text.startswith("LLM endpoint"):
+        return ApiError(502, "llm_error", text)
     return ApiError(400, "bad_request", text)
+
+
+def error_of(exc: BaseException) -> ApiError:
+    """Any failure as the API reports it: a client's mistake 4xx, the unexpected 500 `internal`."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ProgdbError):
+        return progdb_error(exc)
+    return ApiError(500, "internal", one_line(f"{type(exc).__name__}: {exc}"))
 
 
 def service(request: Request) -> Service:
     return request.app.state.service
+
+
+def limits(request: Request) -> Limits:
+    return request.app.state.limits
 
 
 def require_token(request: Request) -> None:

@@ -1,9 +1,12 @@
 """Where a database lives and who may write it: the default path, the checks on a new path, one
-writer per embedded directory (a file lock), and a program's write lease on a server."""
+writer per embedded directory (a file lock), a program's write lease on a server, and the marker
+of a `progdb serve` that owns an embedded directory (other processes may not write it)."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +15,7 @@ from progdb.errors import ProgdbError
 from progdb.storage.lease import lock_timeout
 
 LOCK_FILE = "progdb.lock"
+SERVE_FILE = "progdb.serve"  # {"url", "pid", "host"} of the server that owns the directory
 
 
 def default_db_path() -> str:
@@ -65,3 +69,66 @@ def program_lease(store, name: str):
         yield
     finally:
         lease.release()
+
+
+def _serve_lock(fh, kind: int) -> bool:
+    try:
+        fcntl.flock(fh, kind | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def server_of(path: str) -> dict | None:
+    """The live `progdb serve` that owns this directory ({"url", "pid", "host"}), or None. The
+    server holds a lock on its marker file while it runs, so a marker left by a killed server is
+    stale whatever its pid (and ignored); this process's own marker does not count."""
+    marker = Path(path) / SERVE_FILE
+    try:
+        fh = open(marker, "r", encoding="utf-8")
+    except OSError:
+        return None
+    with fh:
+        try:
+            owner = json.loads(fh.read() or "{}")
+        except ValueError:
+            owner = {}
+        if owner.get("pid") == os.getpid() and owner.get("host") == socket.gethostname():
+            return None
+        if _serve_lock(fh, fcntl.LOCK_SH):  # nobody holds it: the server is gone
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            return None
+    return owner or {"url": "?", "pid": "?"}
+
+
+def check_not_served(path: str) -> None:
+    """A write to an embedded directory that a `progdb serve` owns is refused: two processes
+    writing one chromadb directory lose vectors, and the server's caches would not know."""
+    owner = server_of(path)
+    if owner is not None:
+        raise ProgdbError(f"{path}: served by progdb serve at {owner.get('url')} (pid {owner.get('pid')}); "
+                          "write through it, or stop it first")
+
+
+@contextmanager
+def serve_marker(path: str, url: str):
+    """While the block runs, this process owns the directory: the marker names its URL and pid,
+    and is removed at exit (a killed server's marker is ignored: its lock went with it)."""
+    owner = server_of(path)
+    if owner is not None:
+        raise ProgdbError(f"{path}: already served by progdb serve at {owner.get('url')} (pid {owner.get('pid')})")
+    marker = Path(path) / SERVE_FILE
+    fh = open(marker, "a+", encoding="utf-8")
+    try:
+        if not _serve_lock(fh, fcntl.LOCK_EX):
+            raise ProgdbError(f"{path}: another progdb serve is starting on this database")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(json.dumps({"url": url, "pid": os.getpid(), "host": socket.gethostname()}))
+        fh.flush()
+        try:
+            yield
+        finally:
+            marker.unlink(missing_ok=True)
+    finally:
+        fh.close()

@@ -121,6 +121,7 @@ class Store:
     def _connect(self) -> None:
         if self.path is None:
             self._client = _client(None, self.server)
+            self._generation = self._server_generation()
             return
         generation = _generation(self.path)
         shared = _EMBEDDED.get(self.path)
@@ -151,6 +152,26 @@ class Store:
             for callback in self.on_reconnect:
                 callback()
 
+    def _server_generation(self) -> str:
+        try:
+            col = self._client.get_collection(f"{self.namespace}-generation", embedding_function=None)
+        except Exception:  # not written yet by any progdb of this version
+            return ""
+        return str((col.metadata or {}).get("token", ""))
+
+    def sync(self) -> None:
+        """Forget what this process derived from the store (on_reconnect) if another process has
+        written since: a long-running process (progdb serve) calls it before each use. Embedded,
+        every read already checks; on a server it costs one request."""
+        if self.path is not None:
+            self._refresh()
+            return
+        generation = self._server_generation()
+        if generation != self._generation:
+            self._generation = generation
+            for callback in self.on_reconnect:
+                callback()
+
     @property
     def client(self):
         self._refresh()
@@ -163,8 +184,14 @@ class Store:
 
     def wrote(self) -> None:
         """Called by the writer holding the lock after storing: other processes reopen before
-        their next read or write; this one's client is current."""
+        their next read or write; this one's client is current. On a server the token lives in
+        the chroma server (a collection's metadata), read by sync()."""
         if self.path is None:
+            self.sync()  # a write of another process since our last look: forget ours too
+            token = uuid.uuid4().hex
+            self._client.get_or_create_collection(f"{self.namespace}-generation", embedding_function=None) \
+                .modify(metadata={"token": token})
+            self._generation = token
             return
         from progdb.storage.cache import written
 

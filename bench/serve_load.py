@@ -1,0 +1,230 @@
+"""progdb serve under load: warm query latency over HTTP (1 and 8 clients) beside db.query in
+process, then 8 clients querying while another imports 50,000 pairs.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/serve_load.py [--db PATH] [--pairs 50000] [--text-share 0.2]
+                                                        [--clients 8] [--requests 40] [--json OUT]
+
+The database is a copy of a seeded one (a new one is seeded when --db is not given). Every figure
+in one run, in this order:
+
+1. in process, warm (one untimed pass): db.query(p), --requests times each, for three prompts: a
+   word prompt (a vector program), a prompt for a fewshot program (no LLM: the answer is its
+   compiled few-shot prompt) and one no program serves ("none"); p50 and p95 in ms.
+2. `progdb serve` started on the copy (a subprocess, loopback, a free port), warmed the same way:
+   POST /api/query with the same prompts, first from 1 client (--requests each), then from
+   --clients concurrent clients (--requests each per client); p50/p95 and their ratio to (1).
+3. the load: POST /api/import of --pairs pairs (word pairs for a new vector program and, a
+   --text-share of them, short text pairs for a new fewshot program, each of which is embedded)
+   as a job, while --clients clients query the three prompts in turn until it is done: the
+   import's time and rows/s, the queries answered during it, their failures (must be 0), p50/p95/max
+   latency; then, the server stopped, every pair is checked stored once.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from progdb.db import ProgramDB, word_space  # noqa: E402
+
+PROMPTS = {"word": "the plural of goose", "fewshot": "make this formal: hey what's up", "none": "tell me a joke about the weather"}
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] * 1000
+
+
+def summary(values: list[float]) -> dict:
+    return {"n": len(values), "p50_ms": round(pct(values, 0.5), 1), "p95_ms": round(pct(values, 0.95), 1)}
+
+
+def in_process(path: str, requests: int) -> dict:
+    db = ProgramDB(path=path)
+    out = {}
+    for name, prompt in PROMPTS.items():
+        result = db.query(prompt)
+        assert (result.mode == "none") == (name == "none"), (name, result.mode)
+        if name != "none":
+            assert result.kind == ("vector" if name == "word" else "fewshot"), (name, result.kind)
+        times = []
+        for _ in range(requests):
+            t = time.perf_counter()
+            db.query(prompt)
+            times.append(time.perf_counter() - t)
+        out[name] = summary(times)
+    return out
+
+
+class Server:
+    def __init__(self, path: str, log: Path):
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "progdb.cli", "--db", path, "serve", "--port", "0"],
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            found = re.search(r"serving .* on (http://\S+)", log.read_text())
+            if found:
+                self.url = found.group(1)
+                break
+            if self.proc.poll() is not None:
+                raise SystemExit(f"progdb serve exited: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        while httpx.get(f"{self.url}/api/health", timeout=30).status_code != 200:
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=120)
+        self.log.close()
+
+
+def ask(http: httpx.Client, prompt: str) -> float:
+    t = time.perf_counter()
+    got = http.post("/api/query", json={"prompt": prompt})
+    elapsed = time.perf_counter() - t
+    if got.status_code != 200:
+        raise RuntimeError(f"{got.status_code}: {got.text[:200]}")
+    return elapsed
+
+
+def over_http(url: str, clients: int, requests: int) -> dict:
+    out = {}
+    for name, prompt in PROMPTS.items():
+        times: list[float] = []
+
+        def client() -> None:
+            with httpx.Client(base_url=url, timeout=300) as http:
+                for _ in range(requests):
+                    times.append(ask(http, prompt))
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        out[name] = summary(times) | {"per_s": round(len(times) / (time.perf_counter() - started), 1)}
+    return out
+
+
+def pairs(n: int, text_share: float) -> tuple[list[tuple[str, str, str]], int]:
+    words = [w for w in word_space().words[500:] if w.isalpha()]
+    n_text = int(n * text_share)
+    n_words = n - n_text
+    half = len(words) // 2
+    assert n_words <= half, "more word pairs than the word space gives"
+    rows = [("bench-words", words[i], words[i + half]) for i in range(n_words)]
+    text = [("bench-text", f"crate {i} dock {i % 89}", f"CRATE {i} DOCK {i % 89}") for i in range(n_text)]
+    step = max(1, n // max(1, n_text))
+    for i, row in enumerate(text):
+        rows.insert(i * step, row)
+    return rows, n_text
+
+
+def load(url: str, rows: list, clients: int) -> dict:
+    csv = "program,input,output\n" + "".join(f"{p},{a},{b}\n" for p, a, b in rows)
+    done = threading.Event()
+    times: list[float] = []
+    failures: list[str] = []
+    names = list(PROMPTS.values())
+
+    def client(i: int) -> None:
+        with httpx.Client(base_url=url, timeout=600) as http:
+            n = i
+            while not done.is_set():
+                try:
+                    times.append(ask(http, names[n % len(names)]))
+                except Exception as exc:  # counted: the figure must be 0
+                    failures.append(str(exc))
+                n += 1
+
+    with httpx.Client(base_url=url, timeout=600) as http:
+        started = time.perf_counter()
+        job = http.post("/api/import", files={"file": ("bench.csv", csv.encode())}).json()
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        while True:
+            state = http.get(f"/api/jobs/{job['id']}").json()
+            if state["state"] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - started
+        done.set()
+        for t in threads:
+            t.join()
+    if state["state"] != "done":
+        raise SystemExit(f"the import failed: {state['error']}")
+    return {"pairs": len(rows), "import_s": round(elapsed, 1), "rows_per_s": round(len(rows) / elapsed),
+            "result": {k: state["result"][k] for k in ("added", "updated", "unchanged", "rejected")},
+            "queries": len(times), "query_failures": len(failures), "failures_first": failures[:3],
+            "query_p50_ms": round(pct(times, 0.5), 1), "query_p95_ms": round(pct(times, 0.95), 1),
+            "query_max_ms": round(max(times) * 1000, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", help="A seeded database to copy (default: a new one, seeded).")
+    ap.add_argument("--pairs", type=int, default=50_000)
+    ap.add_argument("--text-share", type=float, default=0.2)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--requests", type=int, default=40)
+    ap.add_argument("--json", help="Write the figures here too.")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="progdb-serve-load-"))
+    try:
+        path = str(work / "db")
+        if args.db:
+            shutil.copytree(args.db, path, ignore=shutil.ignore_patterns("progdb.serve"))
+        else:
+            ProgramDB(path=path)
+        report: dict = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "args": vars(args),
+                        "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}
+        report["in_process"] = in_process(path, args.requests)
+        print("in process", json.dumps(report["in_process"]), flush=True)
+        rows, n_text = pairs(args.pairs, args.text_share)
+        server = Server(path, work / "serve.log")
+        try:
+            with httpx.Client(base_url=server.url, timeout=300) as http:
+                for prompt in PROMPTS.values():  # warm: models, caches
+                    ask(http, prompt)
+            report["http_1"] = over_http(server.url, 1, args.requests)
+            print("http, 1 client", json.dumps(report["http_1"]), flush=True)
+            report[f"http_{args.clients}"] = over_http(server.url, args.clients, max(1, args.requests // 2))
+            print(f"http, {args.clients} clients", json.dumps(report[f"http_{args.clients}"]), flush=True)
+            report["ratio_p50_http1_to_in_process"] = {
+                k: round(report["http_1"][k]["p50_ms"] / report["in_process"][k]["p50_ms"], 2) for k in PROMPTS}
+            report["load"] = load(server.url, rows, args.clients)
+            print("load", json.dumps(report["load"]), flush=True)
+        finally:
+            server.stop()
+        db = ProgramDB(path=path)
+        got = db.store.cols["examples"].get(where={"program": "bench-text"}, include=[])
+        words = db.get("bench-words")
+        report["stored_once"] = (len(got["ids"]) == len(set(got["ids"])) == n_text
+                                 and len(words.examples) == len(set(words.pairs())) == args.pairs - n_text)
+        report["load_average_at_end"] = os.getloadavg()
+        print(json.dumps(report, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
