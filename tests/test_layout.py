@@ -89,3 +89,8 @@ def test_the_facade_keeps_its_public_verbs():
              "slots_for", "query", "query_many", "compile", "candidates", "which", "key_neighbours",
              "detect_kind"}
     assert verbs <= {name for name in dir(ProgramDB) if not name.startswith("_")}
+
+
+def test_the_readme_is_a_front_door():
+    """Figures and details live in docs/; the README keeps to 250 lines."""
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 250
