@@ -224,6 +224,12 @@ def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int
                                  note="the demonstrations, compiled, answered by the LLM")]
         return result
     usable = space.usable(demos)
+    if not usable and result.mode != "in-context":  # a named fewshot program, as it runs without an LLM
+        compiled = compile_demonstrations(result.prompt, demos, text, budget).compiled[0]
+        result.compiled, result.kind = [compiled], "fewshot"
+        result.message += "; it cannot run here (no LLM configured, --llm): the compiled demonstrations"
+        result.outputs = [Output(text, compiled.text, "compiled")]
+        return result
     if not usable:
         bad = next(w for pair in demos for w in pair if w not in space)
         raise ProgdbError(f"in-context prompt: '{bad}' is not in the word space ({space.name}), and no string "

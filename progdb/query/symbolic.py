@@ -191,19 +191,14 @@ class Found:
         return sorted(((a, round(w / total, 3)) for a, w in weight.items()), key=lambda t: -t[1])
 
     def confidence(self, text: str) -> float:
-        """1 when SURE_FROM examples or more were reproduced and every program that reproduces
-        them as simply gives the same answer; with fewer examples, or rivals as simple that
-        disagree, the share of the programs within one step of the simplest (weighted 2^-cost)
-        that agree, times 0.8 below SURE_FROM examples."""
+        """1 when SURE_FROM examples or more were reproduced and every program within one step of
+        the simplest (cost + 1) gives the same answer; otherwise the share of those programs
+        (weighted 2^-cost) that agree with the simplest, times 0.8 below SURE_FROM examples."""
         answer = self.run(text)
-        best = self.program.cost
-        close = [self.program] + [p for p in self.rivals if p.cost <= best + 1]
-        weights = [(2.0 ** -p.cost, p.run(text) == answer) for p in close]
-        share = sum(w for w, same in weights if same) / sum(w for w, _ in weights)
-        ties = [p for p in close if p.cost == best]
-        if self.examples >= SURE_FROM and all(p.run(text) == answer for p in ties):
-            share = 1.0
-        return round(share * (1.0 if self.examples >= SURE_FROM else 0.8), 3)
+        share = dict(self.candidates(text)).get(answer, 0.0)
+        if self.examples < SURE_FROM:
+            return round(0.8 * share, 3)
+        return 1.0 if share == 1.0 else share
 
 
 def synthesize(examples: list[tuple[str, str]], text: str | None = None) -> Found | None:
