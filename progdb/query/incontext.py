@@ -2,8 +2,10 @@
 
 A prompt of demonstrations is a program given by its pairs, as a task vector is in an LLM. The stored
 vector program that best predicts the demonstrations' outputs from their inputs is taken when it fits
-well, better than the demonstrations explain themselves and better than any other program;
-otherwise the demonstrations themselves become a temporary program.
+well, better than the demonstrations explain themselves and better than any other program, and a
+stored program (vector or fewshot) that stores every demonstration is named by them; then a string
+program that reproduces every demonstration (symbolic.py, docs/symbolic.md); otherwise the
+demonstrations themselves become a temporary program (or, with an LLM, are sent to it).
 """
 from __future__ import annotations
 
@@ -120,7 +122,7 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
                          [], candidates, kind="vector")
     own = self_fit(space, demos)
     found = symbolic.synthesize(demos, text)
-    named, score, how = _named(catalog, demos, ranked, own, text)
+    named, score, how = _named(catalog, demos, ranked, own, text if use_stored else None)
     if named:
         kind = catalog.kinds()[named]
         result.mode, result.kind = "nearest", kind
@@ -159,10 +161,11 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
     return _unexplained(result, space, demos, text, k, method, use_stored, llm, budget, ranked, own)
 
 
-def _named(catalog, demos, ranked, own: float, text: str) -> tuple[str | None, float, str]:
+def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | None, float, str]:
     """The stored program the demonstrations name, its score and how it was named: the one
     program that stores every demonstration (among several, the one ranked best, else the one
-    that stores `text`; "stores", its score its rank_programs fit, or 1 for a fewshot program),
+    that stores `text`, unless text is None: an evaluation's asked input chooses nothing; "stores",
+    its score its rank_programs fit, or 1 for a fewshot program),
     otherwise the vector program rank_programs puts first when it fits well enough ("fit")."""
     scores, holders = dict(ranked), catalog.holders(demos)
     if ranked and ranked[0][1] >= max(FIT_THRESHOLD, own + FIT_GAIN) and (not holders or ranked[0][0] in holders):
@@ -170,7 +173,7 @@ def _named(catalog, demos, ranked, own: float, text: str) -> tuple[str | None, f
     if len(holders) > 1:
         best = max(scores.get(h, -1.0) for h in holders)
         top = [h for h in holders if scores.get(h, -1.0) == best]
-        if len(top) > 1:
+        if len(top) > 1 and text is not None:
             top = [h for h in top if text.strip().lower() in catalog.stored_outputs()[h]] or top
         holders = top if len(top) == 1 else []
     if holders:
