@@ -185,7 +185,8 @@ class QueryPipeline:
         if demos:
             if compile_only:
                 return incontext.compile_demonstrations(prompt, *demos, budget=budget)
-            return incontext.answer(self.catalog, prompt, *demos, k=k, method=method, use_stored=use_stored)
+            return incontext.answer(self.catalog, prompt, *demos, k=k, method=method, use_stored=use_stored,
+                                    llm=llm, budget=budget)
         lookup = lookup or KeyLookup(self.store)
         cal = cal or self.routes.calibration()
         request = self.understand(prompt, lookup, cal)
@@ -214,7 +215,10 @@ class QueryPipeline:
             result.message = (result.message + "; " if result.message else "") + \
                 "the prompt names a program but gives it no input"
             return result
-        fewshot = FewshotRun(self.demonstrations, programs, parsed, shots, budget, lookup.embed, llm, use_stored)
+        # A fewshot program that a string program reproduces runs as that program, LLM or not (symbolic.py).
+        program = self.catalog.symbolic(programs[0][0].name) if len(programs) == 1 and result.kind == "fewshot" else None
+        fewshot = FewshotRun(self.demonstrations, programs, parsed, shots, budget, lookup.embed, llm, use_stored,
+                             program)
         if compile_only:
             result.compiled = [fewshot.compile(text) for text in parsed.inputs]
             return result

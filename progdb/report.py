@@ -32,7 +32,8 @@ def result_text(r: QueryResult) -> str:
     # A chain is as sure as its weakest step; otherwise the best program's score, as before.
     score = min(m.score for m in r.programs) if r.mode == "composed" else r.programs[0].score
     if r.parse_method == "in-context":  # scored by how well the demonstrations fit, not by a key
-        lines.append(f"{progs}  [{r.mode}" + (f", fit {score:.2f}]" if r.mode != "in-context" else "]"))
+        fit = r.fit or (f"fit {score:.2f}" if r.mode != "in-context" else "")
+        lines.append(f"{progs}  [{r.mode}" + (f", {fit}]" if fit else "]"))
     else:
         lines.append(f"{progs}  [{r.mode}, key match {score:.2f}]")
     if r.message:

@@ -15,6 +15,7 @@ from progdb.query.incontext import parse_incontext
     "king -> queen\nman -> woman\nboy ->",
     "king => queen; man => woman; boy =>",
     "king → queen, man → woman, boy → ?",
+    "king => queen / man => woman / boy =>",
 ])
 def test_in_context_forms_parse(prompt):
     assert parse_incontext(prompt) == ([("king", "queen"), ("man", "woman")], "boy")
@@ -100,6 +101,42 @@ def test_eval_icl_json(seeded_path, tmp_path):
 def test_demonstrations_name_a_program_only_when_it_leads(seeded, prompt, program, answer):
     r = seeded.query(prompt)
     assert r.mode == ("nearest" if program else "in-context"), (r.mode, r.candidates[:2])
-    assert r.programs[0].name == (program or "in-context")
+    # Unnamed, the demonstrations are their own program, or the string program that reproduces them
+    # (books -> book: one character off the end; tests/test_symbolic.py).
+    assert r.programs[0].name in ({program} if program else {"in-context", "symbolic"})
     if answer:
         assert r.outputs[0].answer == answer
+
+
+def test_stored_program_beats_a_string_program_that_also_fits(seeded):
+    # "add an s" reproduces both demonstrations; 'plural' stores them and knows better.
+    r = seeded.query("cat: cats, dog: dogs, mouse:")
+    assert r.programs[0].name == "plural"
+    assert r.outputs[0].answer == "mice"
+
+
+def test_stored_knowledge_answers_in_context(seeded):
+    # One demonstration stored by 'next-item' (and not by 'previous-item') names it; Friday is stored.
+    r = seeded.query("Monday: Tuesday; Friday:")
+    assert r.programs[0].name == "next-item"
+    assert (r.outputs[0].answer, r.outputs[0].source) == ("Saturday", "stored")
+    # A fewshot program's stored pairs answer too (english-french stores these three).
+    r = seeded.query("spider: araignée, sometimes: parfois, circle:")
+    assert r.programs[0].name == "english-french" and "stores every demonstration" in r.message
+    assert (r.outputs[0].answer, r.outputs[0].source) == ("cercle", "stored")
+    # ...but not when the database's memory is turned off (evaluations).
+    r = seeded.query("spider: araignée, sometimes: parfois, circle:", use_stored=False)
+    assert r.outputs[0].source != "stored"
+
+
+def test_unexplained_demonstrations_are_not_sure(seeded):
+    r = seeded.query("cat: kitten, dog: puppy, cow:")
+    out = r.outputs[0]
+    assert r.programs[0].name == "in-context" and r.fit.startswith("fit ")
+    assert not out.sure and out.confidence < 0.5 and len(out.candidates) >= 3
+
+
+def test_a_fewshot_program_named_by_its_stored_pairs_answers_them(seeded):
+    r = seeded.query("Acadia National Park -> Maine\nGrand Canyon National Park -> Arizona\nZion National Park ->")
+    assert r.programs[0].name == "national-park-state" and r.fit == "stores 2 of 2 demonstrations"
+    assert (r.outputs[0].answer, r.outputs[0].source) == ("Utah", "stored")

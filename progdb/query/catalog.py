@@ -7,8 +7,8 @@ import hashlib
 
 from progdb import models
 from progdb.errors import ProgdbError
-from progdb.program import Program, parse_card
-from progdb.query import retrieve
+from progdb.program import Program, outputs_by_input, parse_card
+from progdb.query import retrieve, symbolic
 from progdb.query.execute import WordProgram
 from progdb.query.parse import Template, compile_template
 from progdb.storage.store import Store
@@ -34,6 +34,7 @@ class Catalog:
         self._templates: list[Template] | None = None
         self._kinds: dict[str, str] | None = None
         self._vector: list[WordProgram] | None = None
+        self._stored: dict[str, dict[str, list[str]]] | None = None
 
     def get(self, name: str) -> Program:
         card = self.store.card(name)
@@ -46,6 +47,11 @@ class Catalog:
             # validated when written: checking 100,000 pairs again costs a first query 0.3 s
             cached = self._cards[name] = (digest, parse_card(card, f"stored program '{name}'", check=False))
         return copied(cached[1])
+
+    def digest(self, name: str) -> bytes:
+        """The sha1 of the program's card as stored (what the caches of derived things are keyed by)."""
+        self.get(name)
+        return self._cards[name][0]
 
     def kinds(self) -> dict[str, str]:
         if self._kinds is None:
@@ -73,3 +79,25 @@ class Catalog:
             self._vector = [self.word_program(self.get(name)) for name, kind in self.kinds().items()
                             if kind == "vector"]
         return self._vector
+
+    def stored_outputs(self) -> dict[str, dict[str, list[str]]]:
+        """Per program that takes inputs (vector and fewshot), each stored input (lower-case) with
+        its outputs: what in-context demonstrations are looked up in."""
+        if self._stored is None:
+            self._stored = {name: outputs_by_input(self.get(name).pairs()) for name, kind in self.kinds().items()
+                            if kind in retrieve.BLENDABLE}
+        return self._stored
+
+    def holders(self, demos: list[tuple[str, str]]) -> list[str]:
+        """The programs that store every demonstration as one of their pairs (an output given
+        capitalised as its input is matches a lower-case stored one: Monday -> Tuesday)."""
+        def holds(outputs: dict[str, list[str]], a: str, b: str) -> bool:
+            stored = outputs.get(a.strip().lower(), ())
+            return b in stored or (a[:1].isupper() and any(b == s[:1].upper() + s[1:] for s in stored))
+
+        return [name for name, outputs in self.stored_outputs().items() if all(holds(outputs, a, b) for a, b in demos)]
+
+    def symbolic(self, name: str) -> symbolic.Found | None:
+        """The string program that reproduces the program's stored pairs (checked on a deterministic
+        sample of at most symbolic.MAX_CHECK), or None; searched once per card (symbolic.for_program)."""
+        return symbolic.for_program(self.digest(name).hex(), lambda: self.get(name).pairs())

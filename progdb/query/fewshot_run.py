@@ -40,7 +40,7 @@ class Demonstrations:
 
 class FewshotRun:
     def __init__(self, demonstrations: Demonstrations, programs: list[tuple[Program, float]], parsed: Parsed,
-                 shots: int, budget: int, embed, llm: Endpoint | None, use_stored: bool):
+                 shots: int, budget: int, embed, llm: Endpoint | None, use_stored: bool, program=None):
         self.demonstrations, self.programs, self.shots, self.budget = demonstrations, programs, shots, budget
         self.embed, self.llm = embed, llm
         lead = programs[0][0]
@@ -52,6 +52,7 @@ class FewshotRun:
             self.instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
         self.stored = outputs_by_input(lead.pairs()) if len(programs) == 1 and use_stored else {}
         self.compiled: list[Compiled] = []
+        self.program = program  # the string program that reproduces the program's stored pairs (symbolic.Found)
 
     def compile(self, text: str) -> Compiled:
         vec = self.embed([text])[0]
@@ -68,7 +69,13 @@ class FewshotRun:
         return compiled
 
     def run(self, text: str) -> Output:
-        """A database answers what it holds; otherwise the LLM's reply, or the prompt itself."""
+        """A database answers what it holds; then the string program that reproduces the stored
+        pairs, exact and local, even with an LLM configured; otherwise the LLM's reply, or the
+        prompt itself."""
+        answer = self.program.run(text) if self.program is not None else None
+        if answer is not None and text.strip().lower() not in self.stored:
+            return Output(text, answer, "symbolic", confidence=1.0,
+                          note=f"runs as a string program: {self.program.describe()}")
         compiled = self.compile(text)
         if text.strip().lower() in self.stored:
             answers = self.stored[text.strip().lower()]

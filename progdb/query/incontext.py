@@ -2,8 +2,10 @@
 
 A prompt of demonstrations is a program given by its pairs, as a task vector is in an LLM. The stored
 vector program that best predicts the demonstrations' outputs from their inputs is taken when it fits
-well, better than the demonstrations explain themselves and better than any other program;
-otherwise the demonstrations themselves become a temporary program.
+well, better than the demonstrations explain themselves and better than any other program, and a
+stored program (vector or fewshot) that stores every demonstration is named by them; then a string
+program that reproduces every demonstration (symbolic.py, docs/symbolic.md); otherwise the
+demonstrations themselves become a temporary program (or, with an LLM, are sent to it).
 """
 from __future__ import annotations
 
@@ -14,17 +16,19 @@ import numpy as np
 from progdb import models
 from progdb.errors import ProgdbError
 from progdb.program import Example, Program
-from progdb.query.execute import WordProgram, run_vector
+from progdb.query import symbolic
+from progdb.query.confidence import is_sure
+from progdb.query.execute import Candidate, Output, WordProgram, run_vector
 from progdb.query.result import QueryResult
 from progdb.query.retrieve import ProgramMatch
-from progdb.text.fewshot import compile_prompt, example_size, fixed_size
+from progdb.text.fewshot import DEFAULT_BUDGET, compile_prompt, example_size, fixed_size
 from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.methods import PairSet
 from progdb.words.space import WordSpace
 
 _SEPARATOR = re.compile(r"\s*(?:->|=>|→|:)\s*")
 _ARROW = re.compile(r"->|=>|→")
-_SEGMENTS = re.compile(r"\s*(?:\n|,|;)\s*")
+_SEGMENTS = re.compile(r"\s*(?:\n|,|;)\s*|\s+/\s+")  # "hot => cold / up => down / left =>" too
 _MAX_WORDS = 4  # a side of a "word: word" demonstration; longer text is a text program's business
 _MAX_WORDS_ARROW = 8  # arrows are rare in prose, so names ("Mount Rushmore National Memorial") may be longer
 # Chosen with bench/icl_identify.py, retired: docs/research.md on half 0 of the function-vector pairs (sha1 of the input).
@@ -103,37 +107,154 @@ def _fit(q: np.ndarray, ps: PairSet) -> float:
 
 # -- in-context prompts, run ------------------------------------------------------------------------
 def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int, method: str,
-           use_stored: bool | Holdout) -> QueryResult:
-    """The stored program the demonstrations name when one fits (rank_programs), else the
-    demonstrations themselves as a temporary program, run on `text`. use_stored=False or a Holdout:
-    the input's stored pairs and their reverses are hidden from every program (words/holdout.py)."""
+           use_stored: bool | Holdout, llm=None, budget: int = DEFAULT_BUDGET) -> QueryResult:
+    """The demonstrations run on `text`, in this order:
+    1. a stored program the demonstrations name (one that stores every demonstration, else the one
+       rank_programs names) answers `text` from its stored pairs when it holds it;
+    2. a named vector program runs, unless it misses a demonstration a string program
+       (symbolic.py) reproduces exactly; a named fewshot program runs as the string program that
+       reproduces its stored pairs, if one does;
+    3. a string program that reproduces every demonstration;
+    4. with an LLM, the demonstrations compiled and sent; without one, the demonstrations as their
+       own word program, with its confidence (a best guess is marked "not sure").
+    use_stored=False or a Holdout: the input's stored pairs and their reverses are hidden from every
+    program (words/holdout.py)."""
     space = models.word_space()
     programs = catalog.word_programs()
     hide = holdout_for(use_stored, text)
     if hide is not None:  # any program may answer: the reverses of the input's pairs in each are hidden
         hide = hide.with_outputs(o for wp in programs for o in wp.stored.get(text.strip().lower(), ()))
+    measured = use_stored if hide is None else hide  # what the word programs may read of the stored pairs
     ranked = rank_programs(space, programs, demos, hide)
     candidates = [ProgramMatch(n, s, 0.0, "in-context demonstrations") for n, s in ranked[:5]]
     result = QueryResult(prompt, "", [text], {}, "in-context", None, "in-context", "", FIT_THRESHOLD,
                          [], candidates, kind="vector")
     own = self_fit(space, demos)
-    if ranked and ranked[0][1] >= max(FIT_THRESHOLD, own + FIT_GAIN):
-        name, score = ranked[0]
-        result.mode, result.programs = "nearest", [ProgramMatch(name, score, 1.0, "in-context demonstrations")]
-        result.message = f"the demonstrations fit the stored program '{name}' (fit {score:.2f})"
-        program = catalog.word_program(catalog.get(name))
-    else:
-        usable = space.usable(demos)
-        if not usable:
-            bad = next(w for pair in demos for w in pair if w not in space)
-            raise ProgdbError(f"in-context prompt: '{bad}' is not in the word space ({space.name})")
-        best = (f" (best: {ranked[0][0]} at {ranked[0][1]:.2f}; the pairs fit themselves at {own:.2f})"
-                if ranked else "")
+    found = symbolic.synthesize(demos, text)
+    named, score, how = _named(catalog, demos, ranked, own, text if use_stored else None)
+    if named:
+        kind = catalog.kinds()[named]
+        result.mode, result.kind = "nearest", kind
+        result.programs = [ProgramMatch(named, score, 1.0, "in-context demonstrations")]
+        result.fit = f"fit {score:.2f}" if how == "fit" else f"stores {len(demos)} of {len(demos)} demonstrations"
+        why = f"fit {score:.2f}" if how == "fit" else "it stores every demonstration"
+        result.message = f"the demonstrations fit the stored program '{named}' ({why})"
+        stored = catalog.stored_outputs()[named].get(text.strip().lower()) if use_stored else None
+        if stored and kind != "vector":  # a vector program answers its stored pairs itself, with candidates
+            result.outputs = [Output(text, stored[0], "stored", answers=list(stored), confidence=1.0)]
+            return _cased(result)
+        if kind == "vector":
+            wp = catalog.word_program(catalog.get(named))
+            if stored or found is None or _reproduces(space, wp, demos, method):
+                result.outputs = run_vector(space, [(wp, 1.0)], [text], k, method, measured)
+                return _cased(result)
+            result.message += ", but it misses a demonstration that a string program reproduces"
+        else:
+            own_program = catalog.symbolic(named)
+            if own_program is not None and own_program.run(text) is not None:
+                out = _symbolic_output(own_program, text, sure=True)
+                out.note = f"'{named}' runs as a string program: {own_program.describe()}"
+                result.outputs = [out]
+                return result
+            if found is None:
+                return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own)
+    if found is not None:
+        n = len(demos)
+        result.mode, result.kind = "in-context", "symbolic"
+        result.programs = [ProgramMatch("symbolic", 1.0, 1.0, "in-context demonstrations")]
+        result.fit = f"reproduces {n} of {n} demonstrations"
+        result.message = "; ".join(filter(None, [result.message if named else "",
+                                                  f"a string program reproduces every demonstration: {found.describe()}"]))
+        result.outputs = [_symbolic_output(found, text)]
+        return result
+    return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own)
+
+
+def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | None, float, str]:
+    """The stored program the demonstrations name, its score and how it was named: the one
+    program that stores every demonstration (among several, the one ranked best, else the one
+    that stores `text`, unless text is None: an evaluation's asked input chooses nothing; "stores",
+    its score its rank_programs fit, or 1 for a fewshot program),
+    otherwise the vector program rank_programs puts first when it fits well enough ("fit")."""
+    scores, holders = dict(ranked), catalog.holders(demos)
+    if ranked and ranked[0][1] >= max(FIT_THRESHOLD, own + FIT_GAIN) and (not holders or ranked[0][0] in holders):
+        return ranked[0][0], ranked[0][1], "fit"
+    if len(holders) > 1:
+        best = max(scores.get(h, -1.0) for h in holders)
+        top = [h for h in holders if scores.get(h, -1.0) == best]
+        if len(top) > 1 and text is not None:
+            top = [h for h in top if text.strip().lower() in catalog.stored_outputs()[h]] or top
+        holders = top if len(top) == 1 else []
+    if holders:
+        return holders[0], scores.get(holders[0], 1.0), "stores"
+    return None, 0.0, ""
+
+
+def _cased(result: QueryResult) -> QueryResult:
+    """A stored answer to a capitalised input, capitalised as the input is (Friday -> Saturday)."""
+    text = result.inputs[0]
+    for out in result.outputs:
+        if out.source == "stored" and text[:1].isupper() and out.answer and out.answer.islower():
+            out.answers = [a[:1].upper() + a[1:] for a in out.answers]
+            out.answer = out.answers[0] if out.answers else out.answer[:1].upper() + out.answer[1:]
+    return result
+
+
+def _reproduces(space: WordSpace, wp: WordProgram, demos: list[tuple[str, str]], method: str) -> bool:
+    """Whether a vector program gives every demonstration's output: stored, or as its first answer."""
+    todo = [(a, b) for a, b in demos if b.strip().lower() not in
+            [o.lower() for o in wp.stored.get(a.strip().lower(), [])]]
+    if not todo:
+        return True
+    outs = run_vector(space, [(wp, 1.0)], [a for a, _ in todo], 1, method, True)
+    return all(o.answer is not None and o.answer.lower() == b.strip().lower() for o, (_, b) in zip(outs, todo))
+
+
+def _symbolic_output(found: symbolic.Found, text: str, sure: bool = False) -> Output:
+    """A string program's answer; certain for a stored program's (it reproduces its stored pairs),
+    otherwise as sure as symbolic.Found.confidence says."""
+    value = 1.0 if sure else found.confidence(text)
+    cands = [Candidate(a, s) for a, s in found.candidates(text)]
+    return Output(text, found.run(text), "symbolic", cands, confidence=value, sure=is_sure(value))
+
+
+def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int, method: str,
+                 use_stored: bool | Holdout,
+                 llm, budget: int, ranked, own: float) -> QueryResult:
+    """No program reproduces the demonstrations: an LLM's reply to them when one is configured,
+    otherwise the demonstrations as their own word program (its answer with its confidence)."""
+    best = (f" (best: {ranked[0][0]} at {ranked[0][1]:.2f}; the pairs fit themselves at {own:.2f})"
+            if ranked else "")
+    if result.mode == "in-context":
         result.message = f"no stored program fits the demonstrations{best}; their own pairs are the program"
-        result.programs = [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")]
-        program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
-                                      examples=[Example(a, b) for a, b in demos]), space)
-    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored if hide is None else hide)
+    if llm is not None:
+        compiled = compile_demonstrations(result.prompt, demos, text, budget).compiled[0]
+        result.compiled = [compiled]
+        result.kind = "fewshot"
+        if result.mode == "in-context":
+            result.programs = [ProgramMatch("in-context", 1.0, 1.0, "in-context demonstrations")]
+        result.outputs = [Output(text, llm.chat(compiled.messages), "llm",
+                                 note="the demonstrations, compiled, answered by the LLM")]
+        return result
+    usable = space.usable(demos)
+    if not usable and result.mode != "in-context":  # a named fewshot program, as it runs without an LLM
+        compiled = compile_demonstrations(result.prompt, demos, text, budget).compiled[0]
+        result.compiled, result.kind = [compiled], "fewshot"
+        result.message += "; it cannot run here (no LLM configured, --llm): the compiled demonstrations"
+        result.outputs = [Output(text, compiled.text, "compiled")]
+        return result
+    if not usable:
+        bad = next(w for pair in demos for w in pair if w not in space)
+        raise ProgdbError(f"in-context prompt: '{bad}' is not in the word space ({space.name}), and no string "
+                          "program reproduces the demonstrations (with an LLM configured, --llm, it would answer)")
+    if result.mode == "in-context":
+        result.programs = [ProgramMatch("in-context", own, 1.0, "in-context demonstrations")]
+        result.fit = f"fit {own:.2f}"
+    else:
+        result.message += "; it cannot run here (no LLM configured): the demonstrations' own pairs answer"
+    program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
+                                  examples=[Example(a, b) for a, b in demos]), space)
+    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored)
     return result
 
 

@@ -37,6 +37,7 @@ class QueryResult:
     entities: list[dict] = field(default_factory=list)  # intent slots: {slot, value, start, end}
     router: str = "similarity"  # how programs were scored: similarity | classifier
     corrections: list[str] = field(default_factory=list)  # typos read as other words: "plurl -> plural"
+    fit: str | None = None  # in-context: how the demonstrations fit the program chosen, in words ("fit 0.94")
 
     def to_dict(self) -> dict:
         return asdict(self)
