@@ -8,8 +8,8 @@ import math
 
 # P(right) = sigmoid(coef · features + intercept), per kind of answer (bench/answer_confidence.py).
 MODELS = {
-    "ranker": {"coef": [3.8824, 1.5244], "intercept": -3.6376},
-    "geometry": {"coef": [2.5161, 1.6311], "intercept": -2.7043},
+    "ranker": {"coef": [3.564, 2.8819], "intercept": -3.6591},
+    "geometry": {"coef": [1.659, 2.5072], "intercept": -1.9532},
 }
 FLOOR = 0.5  # below this a computed answer is shown as "not sure", with its candidates
 
