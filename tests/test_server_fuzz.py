@@ -24,7 +24,7 @@ from serving import Served, copy_db  # noqa: E402
 TOKEN = "fuzz-token"
 LIMITS = {"PROGDB_MAX_BODY": "20000", "PROGDB_MAX_IMPORT": "20000", "PROGDB_MAX_PROMPTS": "8"}
 EXAMPLES = 8  # generated cases per operation
-BUDGET_S = 45  # per server: operations not reached within it are reported, not fuzzed
+BUDGET_S = 75  # per server: operations not reached within it are reported, not fuzzed
 
 
 def problems_of(case, response, api: bool) -> list[str]:
