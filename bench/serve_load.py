@@ -1,8 +1,12 @@
 """progdb serve under load: warm query latency over HTTP (1 and 8 clients) beside db.query in
-process, then 8 clients querying while another imports 50,000 pairs.
+process, a batch's prompts/s over HTTP beside db.query_many, then 8 clients querying while another
+imports 50,000 pairs.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/serve_load.py [--db PATH] [--pairs 50000] [--text-share 0.2]
-                                                        [--clients 8] [--requests 40] [--json OUT]
+                                                        [--clients 8] [--requests 40] [--batch 256]
+                                                        [--batch-runs 3] [--json OUT]
+
+--pairs 0 skips the load (3), so the latency and batch figures can be re-run alone.
 
 The database is a copy of a seeded one (a new one is seeded when --db is not given). Every figure
 in one run, in this order:
@@ -13,6 +17,11 @@ in one run, in this order:
 2. `progdb serve` started on the copy (a subprocess, loopback, a free port), warmed the same way:
    POST /api/query with the same prompts, first from 1 client (--requests each), then from
    --clients concurrent clients (--requests each per client); p50/p95 and their ratio to (1).
+2b. batches: --batch prompts (bench/batch_query.py's mixed prompts: paraphrased requests, CLINC150
+   prompts when the shared data is there, templated word requests), --batch-runs times each after
+   one untimed pass: list(db.query_many(prompts)) in the bench's own process before the server
+   started (beside (1)), then POST /api/query
+   {"prompts": [...]} from 1 client; prompts/s (best and median run) and their ratio.
 3. the load: POST /api/import of --pairs pairs (word pairs for a new vector program and, a
    --text-share of them, short text pairs for a new fewshot program, each of which is embedded)
    as a job, while --clients clients query the three prompts in turn until it is done: the
@@ -40,6 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from progdb.db import ProgramDB, word_space  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from batch_query import prompts as batch_prompts  # noqa: E402
 
 PROMPTS = {"word": "the plural of goose", "fewshot": "make this formal: hey what's up", "none": "tell me a joke about the weather"}
 
@@ -122,6 +134,36 @@ def over_http(url: str, clients: int, requests: int) -> dict:
     return out
 
 
+def rates(n: int, times: list[float]) -> dict:
+    return {"prompts": n, "runs": len(times), "best_prompts_per_s": round(n / min(times), 1),
+            "median_prompts_per_s": round(n / statistics.median(times), 1)}
+
+
+def batch_in_process(db: ProgramDB, prompts: list[str], runs: int) -> dict:
+    list(db.query_many(prompts))  # warm
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        got = list(db.query_many(prompts))
+        times.append(time.perf_counter() - t)
+    assert len(got) == len(prompts)
+    return rates(len(prompts), times)
+
+
+def batch_over_http(url: str, prompts: list[str], runs: int) -> dict:
+    with httpx.Client(base_url=url, timeout=600) as http:
+        def post() -> float:
+            t = time.perf_counter()
+            got = http.post("/api/query", json={"prompts": prompts})
+            elapsed = time.perf_counter() - t
+            if got.status_code != 200:
+                raise RuntimeError(f"{got.status_code}: {got.text[:200]}")
+            assert len(got.json()["results"]) == len(prompts)
+            return elapsed
+        post()  # warm
+        return rates(len(prompts), [post() for _ in range(runs)])
+
+
 def pairs(n: int, text_share: float) -> tuple[list[tuple[str, str, str]], int]:
     words = [w for w in word_space().words[500:] if w.isalpha()]
     n_text = int(n * text_share)
@@ -184,6 +226,8 @@ def main() -> None:
     ap.add_argument("--text-share", type=float, default=0.2)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=40)
+    ap.add_argument("--batch", type=int, default=256, help="Prompts in one POST /api/query batch.")
+    ap.add_argument("--batch-runs", type=int, default=3)
     ap.add_argument("--json", help="Write the figures here too.")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="progdb-serve-load-"))
@@ -197,7 +241,10 @@ def main() -> None:
                         "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}
         report["in_process"] = in_process(path, args.requests)
         print("in process", json.dumps(report["in_process"]), flush=True)
-        rows, n_text = pairs(args.pairs, args.text_share)
+        batch = batch_prompts(args.batch)
+        report["batch_in_process"] = batch_in_process(ProgramDB(path=path), batch, args.batch_runs)
+        print("batch, in process", json.dumps(report["batch_in_process"]), flush=True)
+        rows, n_text = pairs(args.pairs, args.text_share) if args.pairs else ([], 0)
         server = Server(path, work / "serve.log")
         try:
             with httpx.Client(base_url=server.url, timeout=300) as http:
@@ -209,15 +256,21 @@ def main() -> None:
             print(f"http, {args.clients} clients", json.dumps(report[f"http_{args.clients}"]), flush=True)
             report["ratio_p50_http1_to_in_process"] = {
                 k: round(report["http_1"][k]["p50_ms"] / report["in_process"][k]["p50_ms"], 2) for k in PROMPTS}
-            report["load"] = load(server.url, rows, args.clients)
-            print("load", json.dumps(report["load"]), flush=True)
+            report["batch_http"] = batch_over_http(server.url, batch, args.batch_runs)
+            print("batch, http", json.dumps(report["batch_http"]), flush=True)
+            report["ratio_batch_http_to_in_process"] = round(
+                report["batch_http"]["median_prompts_per_s"] / report["batch_in_process"]["median_prompts_per_s"], 2)
+            if args.pairs:
+                report["load"] = load(server.url, rows, args.clients)
+                print("load", json.dumps(report["load"]), flush=True)
         finally:
             server.stop()
-        db = ProgramDB(path=path)
-        got = db.store.cols["examples"].get(where={"program": "bench-text"}, include=[])
-        words = db.get("bench-words")
-        report["stored_once"] = (len(got["ids"]) == len(set(got["ids"])) == n_text
-                                 and len(words.examples) == len(set(words.pairs())) == args.pairs - n_text)
+        if args.pairs:
+            db = ProgramDB(path=path)
+            got = db.store.cols["examples"].get(where={"program": "bench-text"}, include=[])
+            words = db.get("bench-words")
+            report["stored_once"] = (len(got["ids"]) == len(set(got["ids"])) == n_text
+                                     and len(words.examples) == len(set(words.pairs())) == args.pairs - n_text)
         report["load_average_at_end"] = os.getloadavg()
         print(json.dumps(report, indent=2))
         if args.json:

@@ -158,6 +158,9 @@ def test_program_offsets_raise_a_threshold_over_caught_out_of_scope_and_lower_it
     shrunk = program_offsets(scored, gold, 0.5, shrink=20)
     assert 0 < shrunk["a"] < off["a"] and off["b"] < shrunk["b"] < 0
     assert program_offsets(scored, ["a"] * 8 + ["a", "b", "b", "c"], 0.5) == {}  # nothing to trade
+    # only out-of-scope prompts (a fit of "intent": null rows alone, found by tests/test_server_fuzz.py):
+    # nothing to trade either, and no IndexError from a gain of 0 / 0
+    assert program_offsets(scored, [None] * len(scored), 0.5) == {}
 
 
 def test_decide_uses_the_programs_own_threshold():

@@ -61,8 +61,9 @@ def program_offsets(scored: list[Prediction], gold: list[str | None], threshold:
     the out-of-scope prompts routed to it where its right answers allow, and below its lowest
     right answer when none was routed to it. ~10 prompts a program make that choice noisy, so it
     is shrunk toward the global one: t = (n t_own + shrink t) / (n + shrink). Measured on CLINC150
-    by bench/route_thresholds.py, retired: docs/research.md. Without out-of-scope rows there is nothing to trade: no offsets."""
-    if all(g is not None for g in gold):
+    by bench/route_thresholds.py, retired: docs/research.md. Without out-of-scope rows, or without
+    in-scope ones, there is nothing to trade: no offsets."""
+    if all(g is not None for g in gold) or all(g is None for g in gold):
         return {}
     n_in = sum(g is not None for g in gold)
     n_oos = len(gold) - n_in
