@@ -40,7 +40,10 @@ def test_fewshot_detected_and_examples_stored(empty_db):
     assert p.kind == "fewshot"
     r = db.query("shout good night everyone", shots=2)
     assert r.kind == "fewshot" and r.inputs == ["good night everyone"]
-    assert [ex["input"] for ex in r.compiled[0].examples][0] == "good morning"
+    # Its pairs are one string program (upper-cased, then "!"): it runs here, and still compiles.
+    assert (r.outputs[0].answer, r.outputs[0].source) == ("GOOD NIGHT EVERYONE!", "symbolic")
+    compiled = db.compile("shout good night everyone", shots=2).compiled
+    assert [ex["input"] for ex in compiled[0].examples][0] == "good morning"
     assert db.store.cols["examples"].count() == 3
 
 
