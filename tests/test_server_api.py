@@ -3,6 +3,7 @@ database, with a token and small limits; every endpoint, auth, the error codes, 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -64,6 +65,9 @@ def test_query_one_prompt_as_the_cli_gives_it(api):
     body = got.json()
     assert body["mode"] == "nearest" and body["programs"][0]["name"] == "plural"
     assert body["outputs"][0]["answer"] == "geese" and len(body["outputs"][0]["candidates"]) <= 3
+    # the query's own time, so a client can tell what HTTP added: positive, and within the round trip
+    own = float(re.fullmatch(r"query;dur=([0-9.]+)", got.headers["server-timing"]).group(1))
+    assert 0 < own < got.elapsed.total_seconds() * 1000
     assert api.post("/api/query", json={"prompt": "tell me a joke about cats"}).json()["mode"] == "none"
 
 

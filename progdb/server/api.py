@@ -2,7 +2,9 @@
 `query --json` and `compile --format json`."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import time
+
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from progdb.errors import ProgdbError
@@ -40,17 +42,26 @@ def _batch(db, prompts: list[str], options: dict) -> list[dict]:
     return out
 
 
+def _timed(fn, *args, **kwargs):
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
 @router.post("/query")
-async def query(body: QueryBody, svc: Service = Depends(service), lim: Limits = Depends(limits)):
+async def query(body: QueryBody, response: Response, svc: Service = Depends(service),
+                lim: Limits = Depends(limits)):
     """One prompt (`prompt`): the same result as `progdb query --json`. A batch (`prompts`): {"results":
-    [...]}, in order, each a result or {"prompt", "error"}, as `progdb query -`."""
+    [...]}, in order, each a result or {"prompt", "error"}, as `progdb query -`. The Server-Timing
+    header gives the query's own time (`query;dur=` ms), so a client can tell what HTTP added."""
     if (body.prompt is None) == (body.prompts is None):
         raise ApiError(422, "invalid_request", "give either 'prompt' or 'prompts'")
     if body.method not in METHODS:
         raise ApiError(422, "invalid_request", f"method: '{body.method}' is not one of {', '.join(METHODS)}")
     options = dict(k=body.k, shots=body.shots, budget=body.budget, method=body.method, llm=svc.llm)
     if body.prompt is not None:
-        result = await svc.call(svc.db.query, body.prompt, **options)
+        result, seconds = await svc.call(_timed, svc.db.query, body.prompt, **options)
+        response.headers["Server-Timing"] = f"query;dur={seconds * 1000:.2f}"
         return result.to_dict()
     if not body.prompts:
         raise ApiError(422, "invalid_request", "prompts: give at least one prompt")
