@@ -20,7 +20,8 @@ in one run, in this order:
    --clients concurrent clients (--requests each per client); p50/p95, their ratio to (1) and the
    difference of the p50s. Also, per request, the round trip less the query's own time on the
    server (its Server-Timing header): what HTTP adds, free of the machine's drift between (1)
-   and (2) (the goal: at most 3 ms at p50 for the word prompt, 1 client).
+   and (2) (the goal: at most 3 ms at p50 for the word prompt, 1 client); the same again with the
+   standard library's http.client as the client instead of httpx.
 2b. batches: --batch prompts (bench/batch_query.py's mixed prompts: paraphrased requests, CLINC150
    prompts when the shared data is there, templated word requests), --batch-runs times each after
    one untimed pass: list(db.query_many(prompts)) in the bench's own process before the server
@@ -36,6 +37,7 @@ in one run, in this order:
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -47,6 +49,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 
@@ -110,6 +113,30 @@ def ask(http: httpx.Client, prompt: str, added: list[float] | None = None) -> fl
         own = re.search(r"query;dur=([0-9.]+)", got.headers.get("server-timing", ""))
         added.append(elapsed - float(own.group(1)) / 1000)
     return elapsed
+
+
+def added_plain_client(url: str, requests: int) -> dict:
+    """What HTTP adds (as ask() measures it) with the standard library's http.client as the one
+    client: httpx itself takes about a millisecond of a round trip."""
+    where = urlparse(url)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=300)
+    out = {}
+    for name, prompt in PROMPTS.items():
+        body, added = json.dumps({"prompt": prompt}), []
+        for i in range(requests + 1):  # the first warms the connection
+            t = time.perf_counter()
+            conn.request("POST", "/api/query", body, {"Content-Type": "application/json"})
+            got = conn.getresponse()
+            got.read()
+            elapsed = time.perf_counter() - t
+            own = re.search(r"query;dur=([0-9.]+)", got.getheader("server-timing") or "")
+            if got.status != 200 or own is None:
+                raise RuntimeError(f"{got.status}: no query time")
+            if i:
+                added.append(elapsed - float(own.group(1)) / 1000)
+        out[name] = {"added_p50_ms": round(pct(added, 0.5), 2), "added_p95_ms": round(pct(added, 0.95), 2)}
+    conn.close()
+    return out
 
 
 def over_http(url: str, clients: int, requests: int) -> dict:
@@ -255,6 +282,8 @@ def main() -> None:
                     ask(http, prompt)
             report["http_1"] = over_http(server.url, 1, args.requests)
             print("http, 1 client", json.dumps(report["http_1"]), flush=True)
+            report["http_1_plain_client"] = added_plain_client(server.url, args.requests)
+            print("http, 1 plain client", json.dumps(report["http_1_plain_client"]), flush=True)
             report[f"http_{args.clients}"] = over_http(server.url, args.clients, max(1, args.requests // 2))
             print(f"http, {args.clients} clients", json.dumps(report[f"http_{args.clients}"]), flush=True)
             report["ratio_p50_http1_to_in_process"] = {

@@ -206,6 +206,8 @@ def _reproduces(space: WordSpace, wp: WordProgram, demos: list[tuple[str, str]],
             [o.lower() for o in wp.stored.get(a.strip().lower(), [])]]
     if not todo:
         return True
+    # Stored pairs may answer: these are the demonstrations' inputs, given in the prompt, never the
+    # asked one (whose pairs answer() hides when measuring).
     outs = run_vector(space, [(wp, 1.0)], [a for a, _ in todo], 1, method, True)
     return all(o.answer is not None and o.answer.lower() == b.strip().lower() for o, (_, b) in zip(outs, todo))
 
@@ -219,10 +221,10 @@ def _symbolic_output(found: symbolic.Found, text: str, sure: bool = False) -> Ou
 
 
 def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int, method: str,
-                 use_stored: bool | Holdout,
-                 llm, budget: int, ranked, own: float) -> QueryResult:
+                 measured: bool | Holdout, llm, budget: int, ranked, own: float) -> QueryResult:
     """No program reproduces the demonstrations: an LLM's reply to them when one is configured,
-    otherwise the demonstrations as their own word program (its answer with its confidence)."""
+    otherwise the demonstrations as their own word program (its answer with its confidence).
+    measured: what the word programs may read of the stored pairs (answer()'s)."""
     best = (f" (best: {ranked[0][0]} at {ranked[0][1]:.2f}; the pairs fit themselves at {own:.2f})"
             if ranked else "")
     if result.mode == "in-context":
@@ -254,7 +256,7 @@ def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int
         result.message += "; it cannot run here (no LLM configured): the demonstrations' own pairs answer"
     program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
                                   examples=[Example(a, b) for a, b in demos]), space)
-    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, use_stored)
+    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, measured)
     return result
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from progdb.errors import ProgdbError
@@ -49,8 +50,7 @@ def _timed(fn, *args, **kwargs):
 
 
 @router.post("/query")
-async def query(body: QueryBody, response: Response, svc: Service = Depends(service),
-                lim: Limits = Depends(limits)):
+async def query(body: QueryBody, svc: Service = Depends(service), lim: Limits = Depends(limits)):
     """One prompt (`prompt`): the same result as `progdb query --json`. A batch (`prompts`): {"results":
     [...]}, in order, each a result or {"prompt", "error"}, as `progdb query -`. The Server-Timing
     header gives the query's own time (`query;dur=` ms), so a client can tell what HTTP added."""
@@ -61,8 +61,8 @@ async def query(body: QueryBody, response: Response, svc: Service = Depends(serv
     options = dict(k=body.k, shots=body.shots, budget=body.budget, method=body.method, llm=svc.llm)
     if body.prompt is not None:
         result, seconds = await svc.call(_timed, svc.db.query, body.prompt, **options)
-        response.headers["Server-Timing"] = f"query;dur={seconds * 1000:.2f}"
-        return result.to_dict()
+        # A JSONResponse, not a dict: FastAPI would walk the dict once more to make it JSON-ready.
+        return JSONResponse(result.to_dict(), headers={"Server-Timing": f"query;dur={seconds * 1000:.2f}"})
     if not body.prompts:
         raise ApiError(422, "invalid_request", "prompts: give at least one prompt")
     if len(body.prompts) > lim.prompts:

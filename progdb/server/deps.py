@@ -53,15 +53,17 @@ def error_of(exc: BaseException) -> ApiError:
     return ApiError(500, "internal", one_line(f"{type(exc).__name__}: {exc}"))
 
 
-def service(request: Request) -> Service:
+# The dependencies are async: FastAPI runs a plain `def` one on a thread pool, a hand-off each
+# that a query's round trip paid three times.
+async def service(request: Request) -> Service:
     return request.app.state.service
 
 
-def limits(request: Request) -> Limits:
+async def limits(request: Request) -> Limits:
     return request.app.state.limits
 
 
-def require_token(request: Request) -> None:
+async def require_token(request: Request) -> None:
     """With a token configured (PROGDB_TOKEN), every API call must carry `Authorization: Bearer <token>`."""
     token = request.app.state.token
     if token is None:

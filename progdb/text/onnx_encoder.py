@@ -48,6 +48,10 @@ class OnnxEncoder:
         self.tokenizer.enable_padding()
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
+        # onnxruntime's pool threads spin for a while after each run, taking a core from the query's
+        # own Python work between its encoder calls (and from the server's event loop): on 2 cores a
+        # warm query's p50 fell by a quarter without it (bench/query_latency.py, docs/performance.md).
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
 
