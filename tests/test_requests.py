@@ -54,6 +54,9 @@ def test_edit_distance_counts_a_swap_as_one():
     ('Spanish for "good morning"', "english-spanish", ["good morning"], None),  # a quoted phrase is one input
     ("Name the capital of India.", "country-capital", ["India"], ["New Delhi"]),  # countryinfo pairs
     ("which state is Tacoma in", "city-to-state", ["Tacoma"], ["Washington"]),  # GeoNames pairs
+    # an input does not run on past a question mark into the chatter after it
+    ("hey, what's the past tense for think? always mix it up, thanks", "past-tense", ["think"], ["thought"]),
+    ("add a negative prefix to sensitive", "opposite", ["sensitive"], ["insensitive"]),  # WordNet antonyms
 ])
 def test_the_program_and_its_input_are_read_together(seeded, prompt, program, inputs, answers):
     r = seeded.query(prompt)

@@ -21,6 +21,8 @@ from progdb.query.symbolic import synthesize
     ([("dogs", "dog"), ("cats", "cat"), ("cars", "car")], "books", "book", "1 character off the end"),
     ([("walked", "walking"), ("jumped", "jumping")], "talked", "talking", "followed by 'ing'"),
     ([("zebra", "A"), ("yak", "Z")], "zoo", "A", "the letter after the first letter"),  # z wraps to a
+    ([("7", "8"), ("19", "20"), ("99", "100")], "1999", "2000", "the number plus 1"),
+    ([("7", "6"), ("20", "19")], "2000", "1999", "the number minus 1"),
 ])
 def test_the_simplest_program_that_reproduces_every_example(examples, text, answer, words):
     found = synthesize(examples, text)
@@ -145,3 +147,23 @@ def test_cli_transcript(seeded_path):
         "london -> London  (confidence 1.00)",
         "  note: runs as a string program: the input, with each word's first letter upper-cased",
     ]
+
+
+def test_a_word_programs_numbers_follow_the_rule_their_stored_pairs_follow(seeded):
+    """next-item's number pairs all count on by one: a year it does not hold is counted on too,
+    where arithmetic answered 1998; measured (the input's own pairs hidden), a held number still is."""
+    after = seeded.query("whats after 1999").outputs[0]
+    assert (after.answer, after.source) == ("2000", "rule") and "the number plus 1" in after.note
+    assert seeded.query("what comes before 2000").outputs[0].answer == "1999"
+    held = seeded.query("what comes after 41", use_stored=False).outputs[0]
+    assert (held.answer, held.source) == ("42", "rule")
+    assert seeded.query("what comes after 41").outputs[0].source == "stored"
+    # words are the arithmetic's: no string rule answers for them
+    assert seeded.query("what comes after Tuesday").outputs[0].source in ("stored", "vector")
+
+
+def test_for_shape_needs_enough_pairs_of_the_inputs_shape():
+    pairs = [("1", "2"), ("2", "3"), ("5", "6"), ("one", "two")]
+    assert symbolic.for_shape(pairs, "1999") is None  # 3 number pairs are too few
+    assert symbolic.for_shape(pairs + [("8", "9"), ("9", "10")], "1999").run("1999") == "2000"
+    assert symbolic.for_shape(pairs + [("8", "9"), ("9", "10")], "three") is None  # a word: not a shape

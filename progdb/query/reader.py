@@ -61,6 +61,7 @@ _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*
 _LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
+_SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
 _QUESTION = frozenset("is are was were what which who whom how why when where do does did can could would should will "
@@ -403,6 +404,8 @@ class Reader:
                     if any(a <= i and j <= b and (i, j) != (a, b) for a, b in quoted):
                         continue
                     joined = between(i, j)
+                    if _SENTENCE_END.search(joined):
+                        continue  # "think? always mix": an input does not run on past a question
                     items = split_list(joined) if listed else [clean_input(joined)]
                     if not items or any(len(it.split()) > MAX_SPAN_WORDS for it in items):
                         continue

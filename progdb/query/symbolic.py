@@ -7,6 +7,7 @@ A program is one of
     lower-, title-cased or with its first letter upper-cased, or reversed, between a constant prefix and suffix (which
     adds, removes or replaces an affix);
   * its length, in digits;
+  * a whole number, counted on or back by one or two (1999 -> 2000);
   * a constant (only when every output is the same, from three examples on).
 Every program is checked against every example; those that reproduce all of them exactly are
 kept, the simplest first. The space is fixed (under 200 programs, the constants of the text
@@ -131,6 +132,21 @@ class Length:
 
 
 @dataclass(frozen=True)
+class Count:
+    step: int
+    cost = property(lambda self: 1 + abs(self.step) * 0.5)
+
+    def run(self, text: str) -> str | None:
+        return str(int(text) + self.step) if text.isdigit() and int(text) + self.step >= 0 else None
+
+    def describe(self) -> str:
+        return f"the number {'plus' if self.step > 0 else 'minus'} {abs(self.step)}"
+
+
+_COUNTS = [Count(step) for step in (1, -1, 2, -2)]
+
+
+@dataclass(frozen=True)
 class Constant:
     value: str
     cost = 4.0
@@ -208,7 +224,8 @@ def synthesize(examples: list[tuple[str, str]], text: str | None = None) -> Foun
     if len(examples) < MIN_EXAMPLES:
         return None
     (a0, b0) = examples[0]
-    pool: list = [p for p in _LETTERS if len(b0) == 1] + _texts(a0, b0) + [Length()]
+    pool: list = [p for p in _LETTERS if len(b0) == 1] + _texts(a0, b0) + [Length()] + \
+        [p for p in _COUNTS if a0.isdigit()]
     if len(examples) >= MIN_CONSTANT:
         pool.append(Constant(b0))
     kept = [p for p in pool if all(p.run(a) == b for a, b in examples)]
@@ -235,6 +252,32 @@ def sample(pairs: list[tuple[str, str]], n: int = MAX_CHECK) -> list[tuple[str, 
 
 
 _of_cards: dict[str, Found | None] = {}
+
+
+def shape(text: str) -> str | None:
+    """The inputs a string program may answer inside a word program: whole numbers and single
+    letters, whose pairs follow a rule (7 -> 8, b -> c) that vector arithmetic does not extrapolate
+    (1999 -> 1998). Words are the arithmetic's and the spelling rules' business."""
+    if text.isdigit():
+        return "number"
+    if len(text) == 1 and text.isalpha():
+        return "letter"
+    return None
+
+
+MIN_SHAPED = 5  # pairs of the input's shape a rule must reproduce to answer for a word program
+
+
+def for_shape(pairs: list[tuple[str, str]], text: str) -> Found | None:
+    """The string program that reproduces every stored pair whose input has `text`'s shape (at
+    least MIN_SHAPED of them, a deterministic sample of at most MAX_CHECK) and runs on `text`."""
+    kind = shape(text)
+    if kind is None:
+        return None
+    same = [(a, b) for a, b in pairs if shape(a) == kind]
+    if len(same) < MIN_SHAPED:
+        return None
+    return synthesize(sample(same), text)
 
 
 def for_program(digest: str, pairs) -> Found | None:
