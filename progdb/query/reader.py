@@ -33,6 +33,8 @@ MAX_DROPPED = 4        # talk a span's key may leave out, in words
 DROP_COST = 0.03       # per word of talk a reading leaves out ("... for my essay"), at most four
 OWN_WORD_FIT = 0.6     # "past tense of the verb fight": "tense" is the request's word, not the input
 NO_INPUT_FIT = 0.5     # a transform program named without any input
+CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
+STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
@@ -42,6 +44,7 @@ KNN = 3                # an input fits as the mean cosine of its nearest stored 
 INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
+RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 
 _QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
 _POLITE_HEAD = re.compile(
@@ -237,15 +240,20 @@ class Reader:
 
     def correct_input(self, program: str, text: str) -> str | None:
         """A misspelt input ("frnace") as the program's stored input or a common word, or None.
-        Only a word the word space does not know is corrected."""
+        A word the word space knows is corrected only when it is rare (past RARE_INPUT_RANK: GloVe
+        holds common misspellings, "phillipines", "embarass") and one or two slips from a more
+        frequent stored input of the program."""
         low = text.lower()
-        if " " in low or len(low) < 4 or low in self.space.index:
+        rank = self.word_rank.get(low)
+        if " " in low or len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK):
             return None
         if (program, low) not in self._corrected:
             stored = self.stored.get(program, {})
+            if rank is not None:  # a real, if rare, word: only a more frequent stored input replaces it
+                stored = {k: v for k, v in stored.items() if self.word_rank.get(k, 10 ** 9) < rank}
             hit = closest(low, stored)
             right = stored[hit] if hit is not None else None
-            if right is None and self.kinds.get(program) == "vector":
+            if right is None and rank is None and self.kinds.get(program) == "vector":
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
@@ -468,9 +476,31 @@ class Reader:
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
                                       self.key_texts[arg[r, c]], reading.corrections + notes))
+        self._prefer_who_stores(choices)
         choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
+
+    def _stores(self, program: str, inputs: list[str]) -> bool:
+        held = self.stored.get(program, {})
+        return bool(inputs) and all(i.strip().lower() in held for i in inputs)
+
+    def _prefer_who_stores(self, choices: list[Choice]) -> None:
+        """Two programs whose keys both match the request: the one that stores its inputs takes it
+        from a text program that does not ("which US state is Savannah in": city-to-state stores
+        Savannah; national-park-state's phrasing matches a little better, and a text program's
+        input fit says nothing against a city). A word program's input fit already weighs its
+        inputs, and a user's two-pair program keeps its own key against a seed that stores more."""
+        storing: dict[tuple, float] = {}  # inputs -> the best key score of a program storing them
+        for ch in choices:
+            ins = tuple(i.strip().lower() for i in ch.reading.inputs)
+            if self._stores(ch.program, ch.reading.inputs):
+                storing[ins] = max(storing.get(ins, 0.0), ch.key_score)
+        for ch in choices:
+            ins = tuple(i.strip().lower() for i in ch.reading.inputs)
+            if ins in storing and storing[ins] >= ch.key_score - CLOSE_KEYS \
+                    and self.kinds.get(ch.program) != "vector" and not self._stores(ch.program, ch.reading.inputs):
+                ch.score -= STORED_ELSEWHERE
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
