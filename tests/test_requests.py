@@ -59,6 +59,8 @@ def test_edit_distance_counts_a_swap_as_one():
     ("add a negative prefix to sensitive", "opposite", ["sensitive"], ["insensitive"]),  # WordNet antonyms
     # two programs' keys match: the one that stores the input takes it (not national-park-state)
     ("which US state is Savannah in", "city-to-state", ["Savannah"], ["Georgia"]),
+    # a quoted word is the input, even one a span leaves to the key ("present" is no input here)
+    ("Could you give me the 3rd person singular present of 'be'?", "third-person-singular", ["be"], ["is"]),
 ])
 def test_the_program_and_its_input_are_read_together(seeded, prompt, program, inputs, answers):
     r = seeded.query(prompt)

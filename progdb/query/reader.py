@@ -374,6 +374,14 @@ class Reader:
         explicit = split_explicit(request)
         if explicit:
             out.append(Reading(explicit.key, explicit.inputs, "explicit"))
+        # A quoted word is a candidate input even where a span would leave it to the key ("the 3rd
+        # person singular present of 'be'"); read as a span, not marked: near misses quote words
+        # too ("is 'data' plural or singular?"). Whole quoted phrases only, not apostrophes.
+        marked = [m.group(1) or m.group(2) for m in _QUOTED.finditer(request)]
+        if marked and all(len(q.split()) <= MAX_SPAN_WORDS for q in marked):
+            key = _clean_key(_QUOTED.sub(" ", request))
+            if key:
+                out.append(Reading(key, [clean_input(q) or q for q in marked], "span"))
         tokens = [m for m in _WORD.finditer(text) if m.group() not in {"?", "!"}]
         words = [m.group() for m in tokens]
         n = len(words)
