@@ -29,7 +29,7 @@ class Candidate:
 class Output:
     input: str
     answer: str | None
-    source: str  # stored | vector | rule (a string program, symbolic.py) | composed | compiled (no LLM) | llm | error
+    source: str  # stored | vector | symbolic (a string program) | composed | compiled (no LLM) | llm | error
     candidates: list[Candidate] = field(default_factory=list)
     error: str | None = None
     chain: list[str] = field(default_factory=list)  # composed programs: input, then each step's answer
@@ -60,11 +60,19 @@ class WordProgram:
             self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in pairs]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
+        self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
         self._by_output: dict[str, list[int]] = {}
         for i, (a, b) in enumerate(self.pairs.pairs):
             self._by_input.setdefault(canonical(a), []).append(i)
             self._by_output.setdefault(canonical(b), []).append(i)
+
+    def shaped(self, kind: str) -> list[tuple[str, list[str]]]:
+        """The stored inputs of one shape (symbolic.shape) with their outputs; listed once per process,
+        so a query does not walk every stored pair."""
+        if kind not in self._shaped:
+            self._shaped[kind] = [(a, outs) for a, outs in self.stored.items() if symbolic.shape(a) == kind]
+        return self._shaped[kind]
 
     def ranker(self):
         """The program's learned ranker (trained when the program is written, cached on disk), None
@@ -177,7 +185,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         elif rule is not None:
             answer = rule.run(inputs[i])
             value = rule.confidence(inputs[i])
-            outputs[i] = Output(inputs[i], answer, "rule", [Candidate(a, c) for a, c in rule.candidates(inputs[i])]
+            outputs[i] = Output(inputs[i], answer, "symbolic", [Candidate(a, c) for a, c in rule.candidates(inputs[i])]
                                 + [c for c in cands if c.answer != answer], confidence=value, sure=is_sure(value),
                                 note=f"a string rule: {rule.describe()} (its {rule.examples} stored pairs of this "
                                      "shape all follow it)")
@@ -196,10 +204,11 @@ def _shape_rule(wp: WordProgram, text: str, use_stored) -> symbolic.Found | None
     letters: 1999 -> 2000 where arithmetic says 1998). Measured (use_stored not True), the pairs
     that hold the input as input or output are left out."""
     word = text.strip()
-    if symbolic.shape(word) is None:
+    kind = symbolic.shape(word)
+    if kind is None:
         return None
     low = word.lower()
-    pairs = [(a, outs[0]) for a, outs in wp.stored.items()
+    pairs = [(a, outs[0]) for a, outs in wp.shaped(kind)
              if use_stored is True or (a != low and low not in (o.lower() for o in outs))]
     return symbolic.for_shape(pairs, word)
 

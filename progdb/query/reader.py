@@ -489,25 +489,24 @@ class Reader:
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
 
-    def _stores(self, program: str, inputs: list[str]) -> bool:
-        held = self.stored.get(program, {})
-        return bool(inputs) and all(i.strip().lower() in held for i in inputs)
-
     def _prefer_who_stores(self, choices: list[Choice]) -> None:
         """Two programs whose keys both match the request: the one that stores its inputs takes it
         from a text program that does not ("which US state is Savannah in": city-to-state stores
         Savannah; national-park-state's phrasing matches a little better, and a text program's
         input fit says nothing against a city). A word program's input fit already weighs its
         inputs, and a user's two-pair program keeps its own key against a seed that stores more."""
+        read = []  # (choice, its inputs lower-cased, whether its program stores them all)
         storing: dict[tuple, float] = {}  # inputs -> the best key score of a program storing them
         for ch in choices:
             ins = tuple(i.strip().lower() for i in ch.reading.inputs)
-            if self._stores(ch.program, ch.reading.inputs):
+            held = self.stored.get(ch.program, {})
+            stores = bool(ins) and all(i in held for i in ins)
+            read.append((ch, ins, stores))
+            if stores:
                 storing[ins] = max(storing.get(ins, 0.0), ch.key_score)
-        for ch in choices:
-            ins = tuple(i.strip().lower() for i in ch.reading.inputs)
-            if ins in storing and storing[ins] >= ch.key_score - CLOSE_KEYS \
-                    and self.kinds.get(ch.program) != "vector" and not self._stores(ch.program, ch.reading.inputs):
+        for ch, ins, stores in read:
+            if not stores and ins in storing and storing[ins] >= ch.key_score - CLOSE_KEYS \
+                    and self.kinds.get(ch.program) != "vector":
                 ch.score -= STORED_ELSEWHERE
 
     def _threshold(self, program: str, threshold: float) -> float:
