@@ -77,6 +77,9 @@ def test_the_program_and_its_input_are_read_together(seeded, prompt, program, in
     # GloVe knows common misspellings; a rare one a slip from a stored input is still a typo
     ("what's the capital of the Phillipines", "Phillipines -> Philippines", "country-capital", "Manila"),
     ("past tense of choos", "choos -> choose", "past-tense", "chose"),
+    # request words the word space ranks past TYPO_RANK ("superlative", 52k) are still key words
+    ("superlitive of warm", "superlitive -> superlative", "superlative", "warmest"),
+    ("antonim of early", "antonim -> antonym", "antonym", None),
 ])
 def test_typos_are_read_and_said(seeded, prompt, corrected, program, answer):
     r = seeded.query(prompt)
@@ -91,6 +94,20 @@ def test_a_known_word_that_is_not_rare_enough_is_no_typo(seeded):
     """tener (a Spanish verb, GloVe rank 85k) is one slip from tender, a stored input of past-tense."""
     r = seeded.query("conjugate 'tener' in the preterite")
     assert not [c for c in r.corrections if c.startswith("tener")]
+
+
+@pytest.mark.parametrize("prompt, program, text", [
+    ("pirate speak thx: We will meet at the harbour after lunch.", "pirate", "We will meet at the harbour after lunch."),
+    ("headline please -- a local bakery has sold its millionth croissant this week",
+     "headline-case", "a local bakery has sold its millionth croissant this week"),
+    ("make it casual — Your subscription renewal has been processed successfully.",
+     "casual", "Your subscription renewal has been processed successfully."),
+])
+def test_the_words_before_a_separator_stay_with_the_request(seeded, prompt, program, text):
+    """The text to rewrite starts after the colon or dash, not at "thx:" or "please --"."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program
+    assert r.inputs == [text]
 
 
 @pytest.mark.parametrize("prompt", [

@@ -64,6 +64,8 @@ _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*
 _LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
+_SEPARATOR = re.compile(r":\s|\s--?\s|\s?[—–]\s?")  # "pls: The ...", "please -- The ...", "please — The ..."
+_DASH = re.compile(r"\s--?\s|\s?[—–]\s?")
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
@@ -211,13 +213,20 @@ class Reader:
         self.own_key_words: dict[str, set[str]] = {}  # per program, the words of its phrasings
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
         for p_index, t in zip(self.key_programs, self.key_texts):
-            words = set(re.findall(r"[a-z]+", t.lower()))
+            words = set(re.findall(r"[^\W\d_]+", t.lower()))  # "español" is one word
             self.own_key_words.setdefault(programs[p_index], set()).update(words)
             self.key_word_count.update(words)
-        # Words of the stored phrasings that are words (the labelled requests keep their writers' typos).
-        self.key_words = sorted(w for w in self.key_word_count
-                                if len(w) >= 3 and self.word_rank.get(w, 10 ** 9) < TYPO_RANK)
+        self.key_words = self._real_key_words()
         self._key_word_set = set(self.key_words)
+
+    def _real_key_words(self) -> list[str]:
+        """Words of the stored phrasings that are words, not their writers' typos: common ones, and
+        rarer ones the word space knows that several phrasings use ("antonym", "superlative" and
+        "participle" rank past TYPO_RANK), unless one slip from a common one ("wich")."""
+        common = [w for w in self.key_word_count if len(w) >= 3 and self.word_rank.get(w, 10 ** 9) < TYPO_RANK]
+        rare = [w for w, n in self.key_word_count.items() if len(w) >= 3 and n >= 2 and w in self.word_rank
+                and self.word_rank[w] >= TYPO_RANK and closest(w, common, 1) is None]
+        return sorted(common + rare)
 
     # -- typos ---------------------------------------------------------------------------------
     def correct_key_words(self, text: str) -> tuple[str, list[str]]:
@@ -374,6 +383,11 @@ class Reader:
         explicit = split_explicit(request)
         if explicit:
             out.append(Reading(explicit.key, explicit.inputs, "explicit"))
+        else:  # "make this casual -- The meeting has been ...": a dash marks a text as a colon does
+            dash = _DASH.search(request)
+            head, tail = (request[:dash.start()], request[dash.end():].strip()) if dash else ("", "")
+            if dash and _clean_key(head) and len(head.split()) <= MAX_KEY_WORDS and len(tail.split()) > MAX_SPAN_WORDS:
+                out.append(Reading(_clean_key(head), [tail], "explicit"))
         # A quoted word is a candidate input even where a span would leave it to the key ("the 3rd
         # person singular present of 'be'"); read as a span, not marked: near misses quote words
         # too ("is 'data' plural or singular?"). Whole quoted phrases only, not apostrophes.
@@ -394,9 +408,16 @@ class Reader:
 
         out.append(Reading(_clean_key(text), [], "whole"))
         short = n <= MAX_SPAN_PROMPT
+        # "plain english pls: The aforementioned ...": the words before a separator belong to the
+        # request, so a cut whose text would start with them ("pls: The ...") is not made.
+        sep = _SEPARATOR.search(text)
+        sep_word = sum(t.end() <= sep.start() for t in tokens) if sep else None
+        if sep_word is not None and not 1 <= sep_word <= MAX_KEY_WORDS:
+            sep_word = None
         for i in range(1, n):  # cuts: key first or input first; a text input may be long
             # In a short prompt, an input of a few words is a span's business (below).
-            if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS):
+            crosses = sep_word is not None and i < sep_word and sep_word - i <= MAX_DROPPED
+            if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS) and not crosses:
                 out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
             if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS):
                 out.append(Reading(_clean_key(between(i, n)), [_clean_text(between(0, i))], "cut"))
@@ -624,7 +645,8 @@ class Reader:
 
 def _clean_text(text: str) -> str:
     """A cut's input part: a text keeps its words; a short one loses articles and quotes."""
-    t = text.strip().lstrip(",;:-–— ")  # a text keeps its own ending: it is the user's data
+    # A text keeps its own ending (it is the user's data), but not a separator: "Hot Springs National Park - what state".
+    t = re.sub(r"\s+(?:--?|[—–])$", "", text.strip().lstrip(",;:-–— "))
     return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
 
 
