@@ -102,6 +102,13 @@ def test_a_known_word_that_is_not_rare_enough_is_no_typo(seeded):
      "headline-case", "a local bakery has sold its millionth croissant this week"),
     ("make it casual — Your subscription renewal has been processed successfully.",
      "casual", "Your subscription renewal has been processed successfully."),
+    # a question mark ends the request too; a name may be longer than a word program's input
+    ("can you turn this into a news headline? Two hikers found a lost dog on the mountain trail yesterday.",
+     "headline-case", "Two hikers found a lost dog on the mountain trail yesterday."),
+    ("what state is Craters of the Moon National Monument in", "national-park-state",
+     "Craters of the Moon National Monument"),
+    ("a storm knocked out power to half of the town overnight -> headline", "headline-case",
+     "a storm knocked out power to half of the town overnight"),
 ])
 def test_the_words_before_a_separator_stay_with_the_request(seeded, prompt, program, text):
     """The text to rewrite starts after the colon or dash, not at "thx:" or "please --"."""

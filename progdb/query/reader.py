@@ -36,6 +36,7 @@ NO_INPUT_FIT = 0.5     # a transform program named without any input
 CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
 STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
+MAX_NAME_WORDS = 6     # ...or a capitalised name ("Craters of the Moon National Monument")
 MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
@@ -64,7 +65,8 @@ _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*
 _LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
-_SEPARATOR = re.compile(r":\s|\s--?\s|\s?[—–]\s?")  # "pls: The ...", "please -- The ...", "please — The ..."
+_SEPARATOR = re.compile(r"[:?]\s|\s--?\s|\s?[—–]\s?")  # "pls: The ...", "please -- The ...", "register? We ..."
+_NAME_JOINS = frozenset("of the de du la le von van".split())
 _DASH = re.compile(r"\s--?\s|\s?[—–]\s?")
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
@@ -370,9 +372,10 @@ class Reader:
         text = unquote(request)
         arrow = _ARROW_REQUEST.match(text)
         if arrow and not re.search(r"->|=>|→", arrow.group(2)):
-            left, right = clean_input(arrow.group(1)), _clean_key(arrow.group(2))
+            left, right = _clean_text(arrow.group(1)), _clean_key(arrow.group(2))
             if left and right:  # "wolf -> plural": the input, then what to do with it
-                out.append(Reading(right, split_list(left) or [left], "explicit"))
+                items = split_list(left) if len(left.split()) <= MAX_LIST_WORDS else []  # a text is one input
+                out.append(Reading(right, items if len(items) > 1 else [left], "explicit"))
                 out.append(Reading(_clean_key(arrow.group(1)), [_clean_text(arrow.group(2))], "explicit"))
         for source in dict.fromkeys([prompt.strip(), request]):
             for t in templates:
@@ -409,14 +412,15 @@ class Reader:
         out.append(Reading(_clean_key(text), [], "whole"))
         short = n <= MAX_SPAN_PROMPT
         # "plain english pls: The aforementioned ...": the words before a separator belong to the
-        # request, so a cut whose text would start with them ("pls: The ...") is not made.
+        # request, so a cut whose text would start before it ("pls: The ...") is not made...
         sep = _SEPARATOR.search(text)
         sep_word = sum(t.end() <= sep.start() for t in tokens) if sep else None
         if sep_word is not None and not 1 <= sep_word <= MAX_KEY_WORDS:
             sep_word = None
         for i in range(1, n):  # cuts: key first or input first; a text input may be long
             # In a short prompt, an input of a few words is a span's business (below).
-            crosses = sep_word is not None and i < sep_word and sep_word - i <= MAX_DROPPED
+            # ...nor one whose key runs a word or two past it ("in a formal register? We").
+            crosses = sep_word is not None and i != sep_word and i - sep_word <= 2
             if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS) and not crosses:
                 out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
             if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS):
@@ -436,7 +440,8 @@ class Reader:
                     if span[0].lower() in _STOP or span[-1].lower() in _STOP or not span[0][:1].isalnum():
                         continue  # "a monk" is read as "monk": the article stays with the key
                     listed = j - i > 1 and bool(_LIST_WORD.search(" ".join(span)))
-                    if j - i > MAX_SPAN_WORDS and not listed:
+                    named = j - i <= MAX_NAME_WORDS and _is_name(span)
+                    if j - i > MAX_SPAN_WORDS and not (listed or named):
                         continue
                     if any(a <= i and j <= b and (i, j) != (a, b) for a, b in quoted):
                         continue
@@ -444,7 +449,8 @@ class Reader:
                     if _SENTENCE_END.search(joined):
                         continue  # "think? always mix": an input does not run on past a question
                     items = split_list(joined) if listed else [clean_input(joined)]
-                    if not items or any(len(it.split()) > MAX_SPAN_WORDS for it in items):
+                    if not items or any(len(it.split()) > MAX_SPAN_WORDS and not _is_name(it.split())
+                                        for it in items):
                         continue
                     # The key is the rest of the prompt; or only the words before (after) the
                     # input, when what follows (precedes) it is talk: "... of crisis for my essay".
@@ -641,6 +647,12 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return float(np.mean(fits)) if len(fits) > 1 else fits[0], fixed, notes
+
+
+def _is_name(words: list[str]) -> bool:
+    """Capitalised words, joined by small ones: "Statue of Liberty National Monument"."""
+    return len(words) >= 2 and all(w[:1].isupper() or (0 < k < len(words) - 1 and w in _NAME_JOINS)
+                                   for k, w in enumerate(words))
 
 
 def _clean_text(text: str) -> str:
