@@ -46,6 +46,7 @@ INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded 
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
+TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
 
 _QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
 _POLITE_HEAD = re.compile(
@@ -65,9 +66,9 @@ _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*
 _LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
-_SEPARATOR = re.compile(r"[:?]\s|\s--?\s|\s?[—–]\s?")  # "pls: The ...", "please -- The ...", "register? We ..."
+_DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare white whale ..."
+_SEPARATOR = re.compile(r"[:?]\s|" + _DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
 _NAME_JOINS = frozenset("of the de du la le von van".split())
-_DASH = re.compile(r"\s--?\s|\s?[—–]\s?")
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
@@ -211,6 +212,7 @@ class Reader:
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
+        self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         self._letters: dict[str, list[str]] | None = None
         self.own_key_words: dict[str, set[str]] = {}  # per program, the words of its phrasings
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
@@ -260,14 +262,34 @@ class Reader:
             return None
         if (program, low) not in self._corrected:
             stored = self.stored.get(program, {})
+            nearby = self._typo_targets(program)
+            candidates = {k: stored[k] for k in {*nearby[0].get(low[0], ()), *nearby[1].get(low[1], ())}}
             if rank is not None:  # a real, if rare, word: only a more frequent stored input replaces it
-                stored = {k: v for k, v in stored.items() if self.word_rank.get(k, 10 ** 9) < rank}
-            hit = closest(low, stored)
-            right = stored[hit] if hit is not None else None
+                candidates = {k: v for k, v in candidates.items() if self.word_rank.get(k, 10 ** 9) < rank}
+            # Ties go to the more frequent input.
+            hit = closest(low, sorted(candidates), weight={k: -self.word_rank.get(k, 10 ** 9) for k in candidates})
+            right = candidates[hit] if hit is not None else None
             if right is None and rank is None and self.kinds.get(program) == "vector":
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
+
+    def _typo_targets(self, program: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The program's stored inputs by first letter and by second letter (a slip keeps
+        one of the two), each list its TYPO_TARGETS most frequent: a typo is compared with a bounded
+        number of inputs whatever the program's size. Built once per program."""
+        if program not in self._targets:
+            words = sorted((k for k in self.stored.get(program, {}) if len(k) >= 2),
+                           key=lambda k: (self.word_rank.get(k, 10 ** 9), k))
+            by_first: dict[str, list[str]] = {}
+            by_second: dict[str, list[str]] = {}
+            for k in words:
+                for index, letter in ((by_first, k[0]), (by_second, k[1])):
+                    bucket = index.setdefault(letter, [])
+                    if len(bucket) < TYPO_TARGETS:
+                        bucket.append(k)
+            self._targets[program] = (by_first, by_second)
+        return self._targets[program]
 
     def _common_by_letter(self) -> dict[str, list[str]]:
         if self._letters is None:
@@ -386,11 +408,8 @@ class Reader:
         explicit = split_explicit(request)
         if explicit:
             out.append(Reading(explicit.key, explicit.inputs, "explicit"))
-        else:  # "make this casual -- The meeting has been ...": a dash marks a text as a colon does
-            dash = _DASH.search(request)
-            head, tail = (request[:dash.start()], request[dash.end():].strip()) if dash else ("", "")
-            if dash and _clean_key(head) and len(head.split()) <= MAX_KEY_WORDS and len(tail.split()) > MAX_SPAN_WORDS:
-                out.append(Reading(_clean_key(head), [tail], "explicit"))
+        else:
+            out += _dash_reading(request)
         # A quoted word is a candidate input even where a span would leave it to the key ("the 3rd
         # person singular present of 'be'"); read as a span, not marked: near misses quote words
         # too ("is 'data' plural or singular?"). Whole quoted phrases only, not apostrophes.
@@ -647,6 +666,17 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return float(np.mean(fits)) if len(fits) > 1 else fits[0], fixed, notes
+
+
+def _dash_reading(request: str) -> list[Reading]:
+    """A dash marks a text as a colon does: "make this casual -- The meeting has been moved ..."."""
+    dash = _DASH.search(request)
+    if not dash:
+        return []
+    head, tail = _clean_key(request[:dash.start()]), request[dash.end():].strip()
+    if head and len(head.split()) <= MAX_KEY_WORDS and len(tail.split()) > MAX_SPAN_WORDS:
+        return [Reading(head, [tail], "explicit")]
+    return []
 
 
 def _is_name(words: list[str]) -> bool:
