@@ -90,6 +90,21 @@ def test_typos_are_read_and_said(seeded, prompt, corrected, program, answer):
         assert r.outputs[0].answer == answer
 
 
+def test_a_typo_is_compared_with_a_bounded_number_of_inputs(seeded_path, monkeypatch):
+    """However many inputs a program stores, a misspelt one meets at most TYPO_TARGETS of them per
+    first and per second letter (the most frequent), and common typos still find theirs."""
+    from progdb.query import reader as reader_module
+
+    monkeypatch.setattr(reader_module, "TYPO_TARGETS", 40)
+    db = ProgramDB(path=seeded_path)  # a reader of its own, built under the smaller bound
+    reader = db.pipeline.reader()
+    by_first, by_second = reader._typo_targets("plural")
+    assert len(reader.stored["plural"]) > 4000
+    assert max(map(len, by_first.values())) == 40 and max(map(len, by_second.values())) == 40
+    assert reader.correct_input("plural", "hosue") == "house"
+    assert reader.correct_input("country-capital", "frnace") == "France"
+
+
 def test_a_known_word_that_is_not_rare_enough_is_no_typo(seeded):
     """tener (a Spanish verb, GloVe rank 85k) is one slip from tender, a stored input of past-tense."""
     r = seeded.query("conjugate 'tener' in the preterite")

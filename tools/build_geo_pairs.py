@@ -336,8 +336,7 @@ def main() -> None:
         seed_cards.append_pairs(card, new, TOOL, describe, src.licence)
         if not args.dry_run:
             seed_cards.write_card(path, card)
-    if args.report:
-        Path(args.report).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    seed_cards.write_report(args.report, report)
 
 
 if __name__ == "__main__":

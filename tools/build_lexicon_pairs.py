@@ -432,8 +432,7 @@ def main() -> None:
                                 "; ".join(dict.fromkeys(by_key[k].licence for k in used)))
         if not args.dry_run:
             seed_cards.write_card(path, card)
-    if args.report:
-        Path(args.report).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    seed_cards.write_report(args.report, report)
 
 
 if __name__ == "__main__":

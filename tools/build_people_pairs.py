@@ -30,7 +30,6 @@ its own range off and builds the same file again (seed_cards.py).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -210,8 +209,7 @@ def main() -> None:
                                     "or gloss names; the WordNet 3.0 database)", WORDNET_LICENCE)
             if not args.dry_run:
                 seed_cards.write_card(path, card)
-    if args.report:
-        Path(args.report).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    seed_cards.write_report(args.report, report)
 
 
 if __name__ == "__main__":

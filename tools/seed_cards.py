@@ -51,3 +51,9 @@ def append_pairs(card: dict, pairs: list[tuple[str, str]], tool: str, source: st
 
 def write_card(path: Path, card: dict) -> None:
     path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def write_report(path: str | None, report: dict) -> None:
+    """A tool's --report: what it appended and dropped, as JSON (nothing without a path)."""
+    if path:
+        Path(path).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
