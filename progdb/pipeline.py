@@ -217,8 +217,8 @@ class QueryPipeline:
             return result
         # A fewshot program that a string program reproduces runs as that program, LLM or not (symbolic.py).
         program = self.catalog.symbolic(programs[0][0].name) if len(programs) == 1 and result.kind == "fewshot" else None
-        fewshot = FewshotRun(self.demonstrations, programs, parsed, shots, budget, lookup.embed, llm, use_stored,
-                             program)
+        stored = self.catalog.outputs_of(programs[0][0].name) if len(programs) == 1 and use_stored else {}
+        fewshot = FewshotRun(self.demonstrations, programs, parsed, shots, budget, lookup.embed, llm, stored, program)
         if compile_only:
             result.compiled = [fewshot.compile(text) for text in parsed.inputs]
             return result

@@ -132,6 +132,20 @@ def test_the_words_before_a_separator_stay_with_the_request(seeded, prompt, prog
     assert r.inputs == [text]
 
 
+@pytest.mark.parametrize("prompt, program, text", [
+    ("translate to French: the rhubarb crumble is ready", "english-french", "the rhubarb crumble is ready"),
+    ("in German please: where is the train station?", "english-german", "where is the train station?"),
+    ("Spanish for 'I love you'", "english-spanish", "I love you"),
+])
+def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prompt, program, text):
+    """The translation programs store words, but an LLM translates what the user marked (a colon,
+    quotes): the sentence is the input, not one of its words, and no near miss takes it."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program
+    assert r.inputs == [text]
+    assert r.outputs[0].source == "compiled" and text in r.outputs[0].answer
+
+
 @pytest.mark.parametrize("prompt", [
     "what's the weather tomorrow",
     "write a python function to reverse a list",

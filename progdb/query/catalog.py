@@ -1,6 +1,6 @@
-"""The stored programs as the other parts read them: each card parsed once per change, the kinds,
-the templates, the word programs. Everything here is derived from the store and forgotten on every
-write (reset)."""
+"""The stored programs as the other parts read them: each card read and parsed once per change, the
+kinds, the templates, the word programs. Everything here is derived from the store and forgotten on
+every write, this process's or another's (reset)."""
 from __future__ import annotations
 
 import hashlib
@@ -24,6 +24,13 @@ def copied(program: Program) -> Program:
                    description=program.description, source=program.source, license=program.license)
 
 
+def _unchanged(stored: Program, program: Program) -> bool:
+    """Is `program` a copy of the stored one, unchanged (copies share its Example records)?"""
+    return (program.kind == stored.kind and program.keys == stored.keys and program.description == stored.description
+            and len(program.examples) == len(stored.examples)
+            and all(a is b for a, b in zip(program.examples, stored.examples)))
+
+
 class Catalog:
     def __init__(self, store: Store):
         self.store = store
@@ -35,18 +42,22 @@ class Catalog:
         self._kinds: dict[str, str] | None = None
         self._vector: list[WordProgram] | None = None
         self._stored: dict[str, dict[str, list[str]]] | None = None
+        self._outputs: dict[str, dict[str, list[str]]] = {}
+        self._current: dict[str, Program] = {}  # the cards as stored now (a write resets them)
 
     def get(self, name: str) -> Program:
-        card = self.store.card(name)
-        if card is None:
-            raise ProgdbError(f"no program named '{name}'")
-        # Parsing and checking a large card costs milliseconds a query; the same card parses the same.
-        digest = hashlib.sha1(card.encode()).digest()
-        cached = self._cards.get(name)
-        if cached is None or cached[0] != digest:
-            # validated when written: checking 100,000 pairs again costs a first query 0.3 s
-            cached = self._cards[name] = (digest, parse_card(card, f"stored program '{name}'", check=False))
-        return copied(cached[1])
+        if name not in self._current:  # read from the store once per state: a large card is 200 kB
+            card = self.store.card(name)
+            if card is None:
+                raise ProgdbError(f"no program named '{name}'")
+            # Parsing and checking a large card costs milliseconds a query; the same card parses the same.
+            digest = hashlib.sha1(card.encode()).digest()
+            cached = self._cards.get(name)
+            if cached is None or cached[0] != digest:
+                # validated when written: checking 100,000 pairs again costs a first query 0.3 s
+                cached = self._cards[name] = (digest, parse_card(card, f"stored program '{name}'", check=False))
+            self._current[name] = cached[1]
+        return copied(self._current[name])
 
     def digest(self, name: str) -> bytes:
         """The sha1 of the program's card as stored (what the caches of derived things are keyed by)."""
@@ -69,7 +80,11 @@ class Catalog:
         return [t for t in self._templates if kinds.get(t.program) in retrieve.BLENDABLE]
 
     def word_program(self, program: Program) -> WordProgram:
-        digest = hashlib.sha1(program.to_json().encode()).hexdigest()
+        cached = self._cards.get(program.name)
+        if cached is not None and _unchanged(cached[1], program):
+            digest = "card:" + cached[0].hex()  # as stored: no need to serialise 5,000 pairs to know it
+        else:
+            digest = hashlib.sha1(program.to_json().encode()).hexdigest()
         if digest not in _word_programs:
             _word_programs[digest] = WordProgram(program, models.word_space())
         return _word_programs[digest]
@@ -79,6 +94,14 @@ class Catalog:
             self._vector = [self.word_program(self.get(name)) for name, kind in self.kinds().items()
                             if kind == "vector"]
         return self._vector
+
+    def outputs_of(self, name: str) -> dict[str, list[str]]:
+        """One program's stored inputs (lower-case) with their outputs, kept until the next write."""
+        if self._stored is not None and name in self._stored:
+            return self._stored[name]
+        if name not in self._outputs:
+            self._outputs[name] = outputs_by_input(self.get(name).pairs())
+        return self._outputs[name]
 
     def stored_outputs(self) -> dict[str, dict[str, list[str]]]:
         """Per program that takes inputs (vector and fewshot), each stored input (lower-case) with

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from progdb import models
-from progdb.program import Program, key_text, outputs_by_input
+from progdb.program import Program, key_text
 from progdb.query.execute import Output
 from progdb.query.parse import Parsed, fill
 from progdb.storage.store import Store
@@ -40,7 +40,9 @@ class Demonstrations:
 
 class FewshotRun:
     def __init__(self, demonstrations: Demonstrations, programs: list[tuple[Program, float]], parsed: Parsed,
-                 shots: int, budget: int, embed, llm: Endpoint | None, use_stored: bool, program=None):
+                 shots: int, budget: int, embed, llm: Endpoint | None, stored: dict[str, list[str]], program=None):
+        """stored: the lead program's stored inputs (lower-case) with their outputs, what answers
+        before any LLM; empty when stored pairs may not answer (or several programs blend)."""
         self.demonstrations, self.programs, self.shots, self.budget = demonstrations, programs, shots, budget
         self.embed, self.llm = embed, llm
         lead = programs[0][0]
@@ -50,7 +52,7 @@ class FewshotRun:
         if len(programs) > 1:
             names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
             self.instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
-        self.stored = outputs_by_input(lead.pairs()) if len(programs) == 1 and use_stored else {}
+        self.stored = stored
         self.compiled: list[Compiled] = []
         self.program = program  # the string program that reproduces the program's stored pairs (symbolic.Found)
 

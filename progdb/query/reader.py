@@ -27,6 +27,7 @@ from progdb.words.ranker import sample_order
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
+MARKED_FIT = 0.75      # a text the user marked, for a program an LLM runs ("in German please: where is ...")
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 MAX_DROPPED = 4        # talk a span's key may leave out, in words
@@ -90,6 +91,7 @@ class Reading:
     slots: dict[str, str] = field(default_factory=dict)
     corrections: list[str] = field(default_factory=list)  # typos read as other words on the way
     dropped: int = 0  # words of the prompt left out of both key and inputs (talk around the request)
+    quoted: bool = False  # every input is a phrase the user quoted
 
     @property
     def signature(self) -> tuple:
@@ -403,8 +405,9 @@ class Reader:
             for t in templates:
                 m = match_template(source, [t])
                 if m and all(m.inputs):
-                    out.append(Reading(m.key, [_clean_text(v) or v for v in m.inputs], "template", m.template,
-                                       m.template_program, m.slots))
+                    inputs = [_clean_text(v) or v for v in m.inputs]
+                    out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
+                                       quoted=all(_is_quoted(v, request) for v in inputs)))
         explicit = split_explicit(request)
         if explicit:
             out.append(Reading(explicit.key, explicit.inputs, "explicit"))
@@ -524,6 +527,10 @@ class Reader:
                 # A colon or quotes mark the input for any program; a template only for its own.
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
+                if kind == "fewshot" and (reading.method == "explicit" or (marked and reading.quoted)):
+                    # An LLM runs it on whatever the user marked: a word program's examples do
+                    # not make a sentence to translate a poor input.
+                    fit = max(fit, MARKED_FIT)
                 score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
                          - min(DROP_COST * reading.dropped, 4 * DROP_COST))
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
@@ -677,6 +684,11 @@ def _dash_reading(request: str) -> list[Reading]:
     if head and len(head.split()) <= MAX_KEY_WORDS and len(tail.split()) > MAX_SPAN_WORDS:
         return [Reading(head, [tail], "explicit")]
     return []
+
+
+def _is_quoted(text: str, request: str) -> bool:
+    """Is the text one of the request's quoted phrases ("Spanish for 'I love you'")?"""
+    return any((m.group(1) or m.group(2)).strip() == text.strip() for m in _QUOTED.finditer(request))
 
 
 def _is_name(words: list[str]) -> bool:
