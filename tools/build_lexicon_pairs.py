@@ -38,10 +38,10 @@ Kept: lower-case a-z words as the source writes them, both in the packaged GloVe
 input among its --top most frequent rows (the rows are in frequency order; measured against wordfreq
 in seeds/LEXICONS.md). Each accepted answer is a pair of its own (be -> was, be -> were), the most
 frequent word first (person -> people, persons). An identical output for an animal's plural when the
-lexicon gives it first (sheep, deer, trout: a first WordNet sense in noun.animal), else only as the input's one answer and only for pasts (put), flat
-adverbs (hard) and Pattern's uninflected plurals. The card's pairs
-stay first, in their order; new ones follow, the most frequent inputs first, until the program holds
---cap pairs (one input's pairs are never split). The card's "source" and "license" gain a segment
+lexicon gives it first (sheep, deer, trout: a first WordNet sense in noun.animal), else only as the
+input's one answer and only for pasts (put), flat adverbs (hard) and Pattern's uninflected plurals.
+The card's pairs stay first, in their order; new ones follow, the most frequent inputs first, until
+the program holds --cap pairs (one input's pairs are never split). The card's "source" and "license" gain a segment
 "pairs N-M ...": a re-run cuts the card back to its first N-1 pairs and builds again, so running it
 twice gives the same files. --report writes every appended and every dropped pair as JSON.
 """
@@ -381,8 +381,8 @@ def main() -> None:
 
     def same_ok(program: str, word: str, only: bool) -> bool:
         """May `word -> word` be stored? For an animal whose first plural in the lexicon is the word
-        itself, yes (sheep; deer before deers; not horse, whose first is horses); else only as the input's one answer, and only where that is a form: a past (put), a flat
-        adverb (hard), a plural Pattern lists as uninflected (series). The lexicon's other identical
+        itself, yes (sheep; deer before deers; not horse, whose first is horses); else only as the
+        input's one answer, and only where that is a form: a past (put), a flat adverb (hard), a plural Pattern lists as uninflected (series). The lexicon's other identical
         plurals mark uncountable nouns (agriculture, and junk: two, say)."""
         if program == "plural" and word in animals and word in lem.invariant:
             return True

@@ -97,8 +97,6 @@ class Catalog:
 
     def outputs_of(self, name: str) -> dict[str, list[str]]:
         """One program's stored inputs (lower-case) with their outputs, kept until the next write."""
-        if self._stored is not None and name in self._stored:
-            return self._stored[name]
         if name not in self._outputs:
             self._outputs[name] = outputs_by_input(self.get(name).pairs())
         return self._outputs[name]
@@ -107,7 +105,7 @@ class Catalog:
         """Per program that takes inputs (vector and fewshot), each stored input (lower-case) with
         its outputs: what in-context demonstrations are looked up in."""
         if self._stored is None:
-            self._stored = {name: outputs_by_input(self.get(name).pairs()) for name, kind in self.kinds().items()
+            self._stored = {name: self.outputs_of(name) for name, kind in self.kinds().items()
                             if kind in retrieve.BLENDABLE}
         return self._stored
 

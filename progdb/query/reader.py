@@ -401,13 +401,15 @@ class Reader:
                 items = split_list(left) if len(left.split()) <= MAX_LIST_WORDS else []  # a text is one input
                 out.append(Reading(right, items if len(items) > 1 else [left], "explicit"))
                 out.append(Reading(_clean_key(arrow.group(1)), [_clean_text(arrow.group(2))], "explicit"))
+        marked = [m.group(1) or m.group(2) for m in _QUOTED.finditer(request)]  # the phrases the user quoted
+        quoted = {q.strip() for q in marked}
         for source in dict.fromkeys([prompt.strip(), request]):
             for t in templates:
                 m = match_template(source, [t])
                 if m and all(m.inputs):
                     inputs = [_clean_text(v) or v for v in m.inputs]
                     out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
-                                       quoted=all(_is_quoted(v, request) for v in inputs)))
+                                       quoted=all(v.strip() in quoted for v in inputs)))
         explicit = split_explicit(request)
         if explicit:
             out.append(Reading(explicit.key, explicit.inputs, "explicit"))
@@ -416,7 +418,6 @@ class Reader:
         # A quoted word is a candidate input even where a span would leave it to the key ("the 3rd
         # person singular present of 'be'"); read as a span, not marked: near misses quote words
         # too ("is 'data' plural or singular?"). Whole quoted phrases only, not apostrophes.
-        marked = [m.group(1) or m.group(2) for m in _QUOTED.finditer(request)]
         if marked and all(len(q.split()) <= MAX_SPAN_WORDS for q in marked):
             key = _clean_key(_QUOTED.sub(" ", request))
             if key:
@@ -527,7 +528,7 @@ class Reader:
                 # A colon or quotes mark the input for any program; a template only for its own.
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
-                if kind == "fewshot" and (reading.method == "explicit" or (marked and reading.quoted)):
+                if kind == "fewshot" and marked and (reading.method == "explicit" or reading.quoted):
                     # An LLM runs it on whatever the user marked: a word program's examples do
                     # not make a sentence to translate a poor input.
                     fit = max(fit, MARKED_FIT)
@@ -684,11 +685,6 @@ def _dash_reading(request: str) -> list[Reading]:
     if head and len(head.split()) <= MAX_KEY_WORDS and len(tail.split()) > MAX_SPAN_WORDS:
         return [Reading(head, [tail], "explicit")]
     return []
-
-
-def _is_quoted(text: str, request: str) -> bool:
-    """Is the text one of the request's quoted phrases ("Spanish for 'I love you'")?"""
-    return any((m.group(1) or m.group(2)).strip() == text.strip() for m in _QUOTED.finditer(request))
 
 
 def _is_name(words: list[str]) -> bool:
