@@ -2,8 +2,9 @@
 
     python bench/seed_time.py
 
-  cold      a fresh cache folder: every embedding is computed and the library written record by record
-  warm      embeddings cached, no seeded copy: the library is written record by record
+  cold      a fresh cache folder: the library is written record by record (its texts come embedded
+            in seeds/vectors.npz; before 2026-12-01 they were embedded here, about a minute)
+  warm      the cache an earlier new database left, less its seeded copy: written record by record
   copied    a seeded copy in the cache (seed_cache.py): the new database starts as a copy of it
 Each is the wall time of `python -c "ProgramDB(path=new)"`, next to the same process doing nothing
 but importing progdb.db (the floor every command pays).

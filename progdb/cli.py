@@ -57,8 +57,14 @@ def _db(ctx: click.Context):
     if obj.get("db") is None:
         from progdb.db import ProgramDB
 
-        obj["db"] = ProgramDB(path=obj["path"], server=obj["server"], seed=obj["seed"],
-                              notice=lambda text: click.echo(f"progdb: {text}", err=True))
+        def notice(text: str) -> None:
+            click.echo(f"progdb: {text}", err=True)
+
+        obj["db"] = ProgramDB(path=obj["path"], server=obj["server"], seed=obj["seed"], notice=notice)
+        if sys.stderr.isatty():  # a person waiting at a terminal hears why; scripts' stderr stays quiet
+            from progdb import models
+
+            models.encoder().notice = notice
     return obj["db"]
 
 

@@ -16,7 +16,7 @@ from progdb.storage import seed_cache
 from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
 from progdb.ingest import writer
-from progdb.ingest.library import load_seed_prompts, load_seeds, seeds_dir, shipped_vectors
+from progdb.ingest.library import load_seed_prompts, load_seeds, seed_vectors, seeds_dir
 from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the public names)
 from progdb.program import Example, Program
 from progdb.query.execute import DEFAULT_METHOD
@@ -80,14 +80,15 @@ class ProgramDB:
                 where = self.store.location
                 notice(f"creating a new database at {where}" +
                        (f", seeded with the built-in library ({len(list(seeds_dir().glob('*.json')))} "
-                        "programs; about a minute the first time on a 2-core machine; later new databases "
+                        "programs; about 20 seconds the first time on a 2-core machine; later new databases "
                         "copy it in seconds)" if seed else ", empty (--no-seed)"))
             with self._writing():
                 self.store.set_settings(state="seeding" if seed else "empty")
         if self.store.settings().get("state") == "seeding":
             # Also resumes a seeding that an earlier process did not finish.
             with self._writing():
-                writer.write_programs(self.store, load_seeds(), replace=True, cache=True)
+                writer.write_programs(self.store, load_seeds(), replace=True,
+                                      embed=lambda texts: seed_vectors(texts, models.encoder()), rankers=False)
                 self._learn_seed_prompts()
                 self.store.set_settings(state="seeded")
             if template is not None:
@@ -101,9 +102,7 @@ class ProgramDB:
             kinds = self.catalog.kinds()
             keep = [i for i, label in enumerate(labels) if label is None or label in kinds]
             texts = [texts[i] for i in keep]
-            vectors = shipped_vectors(texts, models.encoder().model_path)
-            self.store.replace_labelled([labels[i] for i in keep], texts,
-                                        vectors if vectors is not None else models.encoder().encode_cached(texts))
+            self.store.replace_labelled([labels[i] for i in keep], texts, seed_vectors(texts, models.encoder()))
             self.store.set_settings(threshold=SEED_THRESHOLD)
 
     # -- writing --------------------------------------------------------------------------
@@ -183,7 +182,7 @@ class ProgramDB:
         """One intent program per intent of a labelled benchmark split (see labelled.py)."""
         programs = programs_from(read_labelled(path, fmt, split), fmt)
         with self._writing():
-            return writer.write_programs(self.store, programs, replace, cache=True)
+            return writer.write_programs(self.store, programs, replace, embed=models.encoder().encode_cached)
 
     # -- reading --------------------------------------------------------------------------
     def get(self, name: str) -> Program:

@@ -1,4 +1,6 @@
-"""The ONNX fast path gives the same vectors as sentence-transformers."""
+"""The ONNX fast path and the shipped seed vectors give the same vectors as sentence-transformers."""
+
+from pathlib import Path
 
 import numpy as np
 
@@ -25,3 +27,29 @@ def test_encoder_switches_backend_on_request(monkeypatch):
     e = Encoder()
     v = e.encode(["plural of"])
     assert e.backend == "sentence-transformers" and abs(float(np.linalg.norm(v)) - 1) < 1e-5
+
+
+def test_the_shipped_seed_vectors_cover_every_seed_text_and_agree_with_the_encoder():
+    """seeds/vectors.npz spares a new database a minute of embedding; a seed edited without
+    rerunning tools/embed_seeds.py, or vectors of another model, fail here."""
+    from progdb.ingest.library import SHIPPED, _shipped, seed_texts, seeds_dir
+
+    encoder = Encoder()
+    rows, vectors = _shipped(Path(encoder.model_path).name, seeds_dir())
+    texts = seed_texts()
+    assert [t for t in texts if t not in rows] == []
+    sample = texts[:: max(1, len(texts) // 200)]
+    shipped = np.stack([vectors[rows[t]] for t in sample]).astype(np.float32)
+    shipped /= np.linalg.norm(shipped, axis=1, keepdims=True)
+    assert (np.sum(shipped * encoder.encode(sample), axis=1) > 0.9999).all(), SHIPPED
+
+
+def test_seed_vectors_embed_what_the_file_lacks(tmp_path):
+    from progdb.ingest.library import seed_vectors
+
+    encoder = Encoder()
+    texts = ["plural of", "a text no seed holds, about lighthouses"]
+    got = seed_vectors(texts, encoder)
+    assert np.allclose(np.sum(got * encoder.encode(texts), axis=1), 1.0, atol=1e-3)
+    # Without the file (or made by another model) every text is embedded.
+    assert np.allclose(seed_vectors(texts, encoder, tmp_path), encoder.encode(texts), atol=1e-5)

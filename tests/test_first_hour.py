@@ -23,12 +23,12 @@ def run(*args, input=None):
     return CliRunner().invoke(cli, list(args), input=input)
 
 
-def in_terminal(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str]:
+def in_terminal(args: list[str], cwd: Path, timeout: float = 300, env: dict | None = None) -> tuple[int, str]:
     """Run the installed `progdb` with stdin, stdout and stderr on a pseudo-terminal, as a person
     at a terminal runs it; returns the exit status and everything it drew."""
     master, slave = pty.openpty()
     proc = subprocess.Popen([PROGDB, *args], stdin=slave, stdout=slave, stderr=slave, cwd=cwd,
-                            env={**os.environ, "TERM": "xterm", "COLUMNS": "100"}, close_fds=True)
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "100", **(env or {})}, close_fds=True)
     os.close(slave)
     chunks = []
     while True:
@@ -239,3 +239,31 @@ def test_shadowing_a_built_in_key_is_warned_and_the_readme_example_answers_niece
     assert r.returncode == 0
     assert "warning: key 'plural of {word}' is nearly the same as key 'plural of {word}' of program 'plural'" \
         in r.stderr
+
+
+def test_a_users_two_pair_text_program_without_a_description_reads_its_own_key(own_db):
+    """An emoji program from two pairs: the compiled prompt's instruction is the owner's key, not
+    a fragment of the request ("emoji for a"), and a two-word input stays whole even though
+    another program's phrasings use "day"."""
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "emoji", "--key", "emoji for {text}", "--example", "pizza",
+                        "🍕", "--example", "dog", "🐶"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout == "added emoji (fewshot, 1 keys, 2 examples)\n", r.stderr
+    lines = run("--db", own_db, "query", "emoji for a sunny day").output.splitlines()
+    assert lines[0].startswith("emoji ") and lines[1] == "Emoji for the input.", lines[:3]
+    assert lines[-3:-1] == ["sunny day", lines[-4].replace("<input-", "</input-")], lines[-5:]
+    lines = run("--db", own_db, "query", "give me the emoji for cat").output.splitlines()
+    assert lines[1] == "Emoji for the input." and "cat" in lines, lines
+
+
+def test_the_first_query_on_a_new_machine_says_what_it_waits_for(tmp_path):
+    """An empty cache, as after `pip install`: the first query seeds a database and prepares the
+    encoder (a one-time ONNX export), and a person at the terminal is told both before the wait;
+    the next query has nothing to prepare and says nothing."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    status, drawn = in_terminal(["--db", str(tmp_path / "db"), "query", "plural of cat"], tmp_path, env=env)
+    assert status == 0, drawn
+    assert "progdb: creating a new database at" in drawn and "about 20 seconds the first time" in drawn
+    assert "progdb: preparing the sentence encoder: once per machine" in drawn
+    assert "cat -> cats (stored example)" in drawn
+    status, drawn = in_terminal(["--db", str(tmp_path / "db"), "query", "plural of dog"], tmp_path, env=env)
+    assert status == 0 and "progdb:" not in drawn and "dog -> dogs" in drawn, drawn

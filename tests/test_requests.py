@@ -134,6 +134,30 @@ def test_the_words_before_a_separator_stay_with_the_request(seeded, prompt, prog
 
 
 @pytest.mark.parametrize("prompt, program, text", [
+    # the request on a line after the text
+    ("The parcel was delivered by a courier this morning.\n\nnow make that active voice", "passive-to-active",
+     "The parcel was delivered by a courier this morning."),
+    ("Dear customer, your invoice is attached for your records.\n> make it sound chill", "casual",
+     "Dear customer, your invoice is attached for your records."),
+    # talk before the colon: the request is its last clause
+    ("my boss hates how I write and this goes to the board tomorrow, make it formal: hey guys the numbers look ok",
+     "formal", "hey guys the numbers look ok"),
+    # a marked text keeps its own last word, even a polite one
+    ("pirate speak: Meet me at the docks at noon, thanks", "pirate", "Meet me at the docks at noon, thanks"),
+    # talk, then a whole request after the separator: the request is read on its own
+    ("quick one for my road trip — Tacoma is in which state?", "city-to-state", "Tacoma"),
+    ("for my trivia night notes: what's the capital of Mongolia", "country-capital", "Mongolia"),
+])
+def test_a_text_ends_where_the_user_ended_it(seeded, prompt, program, text):
+    """A text to rewrite is the user's data: it ends at its own line, it does not start inside
+    the talk before a colon, and it is not shortened by the request's politeness rules; a word
+    request after talk and a separator is read without the talk."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program
+    assert r.inputs == [text]
+
+
+@pytest.mark.parametrize("prompt, program, text", [
     ("translate to French: the rhubarb crumble is ready", "english-french", "the rhubarb crumble is ready"),
     ("in German please: where is the train station?", "english-german", "where is the train station?"),
     ("Spanish for 'I love you'", "english-spanish", "I love you"),

@@ -41,9 +41,9 @@ frequent word first (person -> people, persons). An identical output for an anim
 lexicon gives it first (sheep, deer, trout: a first WordNet sense in noun.animal), else only as the
 input's one answer and only for pasts (put), flat adverbs (hard) and Pattern's uninflected plurals.
 The card's pairs stay first, in their order; new ones follow, the most frequent inputs first, until
-the program holds --cap pairs (one input's pairs are never split). The card's "source" and "license" gain a segment
-"pairs N-M ...": a re-run cuts the card back to its first N-1 pairs and builds again, so running it
-twice gives the same files. --report writes every appended and every dropped pair as JSON.
+the program holds --cap pairs (one input's pairs are never split). The card's "source" and
+"license" gain a segment "pairs N-M ...": a re-run cuts the card back to its first N-1 pairs and
+builds again, so running it twice gives the same files. --report writes every appended and every dropped pair as JSON.
 """
 from __future__ import annotations
 
@@ -382,8 +382,9 @@ def main() -> None:
     def same_ok(program: str, word: str, only: bool) -> bool:
         """May `word -> word` be stored? For an animal whose first plural in the lexicon is the word
         itself, yes (sheep; deer before deers; not horse, whose first is horses); else only as the
-        input's one answer, and only where that is a form: a past (put), a flat adverb (hard), a plural Pattern lists as uninflected (series). The lexicon's other identical
-        plurals mark uncountable nouns (agriculture, and junk: two, say)."""
+        input's one answer, and only where that is a form: a past (put), a flat adverb (hard), a
+        plural Pattern lists as uninflected (series). The lexicon's other identical plurals mark
+        uncountable nouns (agriculture, and junk: two, say)."""
         if program == "plural" and word in animals and word in lem.invariant:
             return True
         if not only or program in ("present-participle", "third-person-singular", "gerund-to-past"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from progdb.errors import ProgdbError, json_reason
 from progdb.paths import seeds_dir
 from progdb.program import Program, program_from_dict
@@ -74,23 +76,46 @@ def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], 
     return labels, texts
 
 
-def shipped_vectors(texts: list[str], model_path: str, directory: Path | None = None):
-    """The labelled requests' embeddings shipped in seeds/prompts/vectors.npz (float16; written by
-    tools/embed_seed_prompts.py), when they were made by this encoder model for exactly these
-    texts; else None (the caller embeds them)."""
-    import hashlib
+SHIPPED = "vectors.npz"  # the seeds' texts embedded, written by tools/embed_seeds.py
 
-    import numpy as np
 
-    path = (directory or seeds_dir()) / "prompts" / "vectors.npz"
-    if not path.exists():
-        return None
+def seed_texts(directory: Path | None = None) -> list[str]:
+    """Every text a new database embeds from seeds/: the programs' keys, the fewshot programs'
+    example inputs and the labelled requests, each once."""
+    from progdb.ingest.writer import embedded_texts
+
+    return list(dict.fromkeys(embedded_texts(load_seeds(directory)) + load_seed_prompts(directory)[1]))
+
+
+def seed_vectors(texts: list[str], encoder, directory: Path | None = None) -> np.ndarray:
+    """Embeddings of seed texts: read from seeds/vectors.npz (float16) when it was made by this
+    encoder model, so a new database does not embed ~7k texts (a minute on 2 cores); a text it
+    lacks (a seed edited since) is embedded, through the disk cache."""
+    row_of, shipped = _shipped(Path(encoder.model_path).name, directory or seeds_dir())
+    rows = [row_of.get(t) for t in texts]
+    out = np.zeros((len(texts), shipped.shape[1]), dtype=np.float32)
+    missing = [i for i, r in enumerate(rows) if r is None]
+    if missing:
+        out[missing] = encoder.encode_cached([texts[i] for i in missing])
+    found = [i for i, r in enumerate(rows) if r is not None]
+    if found:
+        vecs = shipped[[rows[i] for i in found]].astype(np.float32)
+        out[found] = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    return out
+
+
+def _shipped(model: str, directory: Path) -> tuple[dict[str, int], np.ndarray]:
+    """(text -> row, float16 vectors) of seeds/vectors.npz; empty when absent, unreadable or made by
+    another encoder."""
+    empty = ({}, np.zeros((0, 384), dtype=np.float16))
     try:
-        z = np.load(path, allow_pickle=False)
-        digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
-        if str(z["model"]) != Path(model_path).name or str(z["digest"]) != digest:
-            return None
-        vectors = z["vectors"].astype(np.float32)
+        z = np.load(directory / SHIPPED, allow_pickle=False)
+        if str(z["model"]) != model:
+            return empty
+        texts = str(z["texts"]).split("\x00")
+        vectors = z["vectors"]
     except (OSError, ValueError, KeyError):
-        return None
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        return empty
+    if len(texts) != len(vectors):
+        return empty
+    return {t: i for i, t in enumerate(texts)}, vectors

@@ -3,7 +3,9 @@ before the first write (so a failure stores nothing), each written under its lea
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, Callable
+
+import numpy as np
 
 from progdb import models
 from progdb.errors import ProgdbError
@@ -39,9 +41,22 @@ def check_vector(program: Program) -> None:
                           "are words of the word space that the pair changes; use --kind fewshot (or auto)")
 
 
-def write_programs(store: Store, programs: list[Program], replace: bool, cache: bool = False) -> list[Program]:
-    """Store programs (the caller holds the database's write lock); cache: embeddings through the
-    disk cache (the seeds, benchmarks: texts that recur)."""
+def embedded_texts(programs: list[Program]) -> list[str]:
+    """The texts a program's records embed, in order: its keys, then a fewshot program's inputs."""
+    texts = []
+    for p in programs:
+        texts += [key_text(k) for k in p.keys]
+        if p.kind == "fewshot":
+            texts += [e.input for e in p.examples]
+    return texts
+
+
+def write_programs(store: Store, programs: list[Program], replace: bool,
+                   embed: Callable[[list[str]], np.ndarray] | None = None, rankers: bool = True) -> list[Program]:
+    """Store programs (the caller holds the database's write lock); embed: how texts become
+    vectors (default: the encoder; the seeds read shipped ones, benchmarks use the disk cache);
+    rankers: learn each vector program's ranker now (the seeds' ship in seeds/rankers: a query
+    loads the one it needs)."""
     seen = set()
     for p in programs:
         validate(p)
@@ -62,12 +77,7 @@ def write_programs(store: Store, programs: list[Program], replace: bool, cache: 
                 raise ProgdbError(f"program '{p.name}': none of its pairs are in the word space; "
                                   "use --kind fewshot")
             offsets[p.name] = offset
-    texts = []
-    for p in programs:
-        texts += [key_text(k) for k in p.keys]
-        if p.kind == "fewshot":
-            texts += [e.input for e in p.examples]
-    vectors = models.encoder().encode_cached(texts) if cache else models.encoder().encode(texts)
+    vectors = (embed or models.encoder().encode)(embedded_texts(programs))
     at = 0
     for p in programs:
         nk = len(p.keys)
@@ -82,7 +92,7 @@ def write_programs(store: Store, programs: list[Program], replace: bool, cache: 
     from progdb.words.ranker import prepare  # a vector program's ranker is learned now, not by its first query
 
     for p in programs:
-        if p.kind == "vector":
+        if p.kind == "vector" and rankers:
             prepare(models.word_space(), p.pairs())
     return programs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from progdb import models
-from progdb.program import Program, key_text
+from progdb.program import Program, input_slots, key_slots, key_text
 from progdb.query.execute import Output
 from progdb.query.parse import Parsed, fill
 from progdb.storage.store import Store
@@ -46,7 +46,10 @@ class FewshotRun:
         self.demonstrations, self.programs, self.shots, self.budget = demonstrations, programs, shots, budget
         self.embed, self.llm = embed, llm
         lead = programs[0][0]
-        params = {s: v for s, v in parsed.slots.items() if v not in parsed.inputs}
+        # A template's other slots are parameters ("in the style of {author}"); its input slot's
+        # value is not, even when reading cleaned it ("a sunny day" -> "sunny day").
+        inputs = input_slots(key_slots(parsed.template)) if parsed.template else []
+        params = {s: v for s, v in parsed.slots.items() if s not in inputs and v not in parsed.inputs}
         request = key_text(fill(parsed.template, params)) if parsed.template else parsed.key
         self.instruction = instruction_for(lead, params, request)
         if len(programs) > 1:

@@ -3,8 +3,10 @@
 People wrap a request in politeness, articles, quotes and possessives, ask for several words at
 once ("plurals of cat and dog"), put the input first ("wolf -> plural") and misspell words. The
 reader proposes readings of the prompt (a key text and its inputs): the stored key templates that
-match, explicit structure, every cut into a key part and an input part, and every short span of
-the prompt taken as the input(s). All the readings' key texts are embedded in one encoder call.
+match, explicit structure (a colon, a dash, quotes, a request on its own last line), every cut
+into a key part and an input part, every short span of the prompt taken as the input(s), and the
+readings of what follows a separator when talk precedes it ("for my worksheet: plural of cactus").
+All the readings' key texts are embedded in one encoder call.
 Each (program, reading) pair then scores as how well the key text matches the program's stored
 phrasings, less a penalty for inputs that do not look like the program's inputs (a capital wants
 a country: "venture" fits none of its inputs). The best pair wins; the answer is "none" when no
@@ -309,11 +311,12 @@ class Reader:
             # One hash per input; the word space is asked about the sample only (as bounded_pairs).
             sample = []
             for text in sorted(self.stored.get(program, {}).values(), key=sample_order):
-                if text in self.space:
-                    sample.append(text)
+                rows = self.space.rows(text)
+                if rows is not None:
+                    sample.append(rows)
                     if len(sample) == INPUT_SAMPLE:
                         break
-            self._input_vecs[program] = np.stack([self.space.vector(i) for i in sample]) if sample else None
+            self._input_vecs[program] = self.space.vectors(sample) if sample else None
         return self._input_vecs[program]
 
     def input_fit(self, program: str, text: str) -> float:
@@ -370,10 +373,15 @@ class Reader:
 
     def _request_words(self, program: str, low: str) -> bool:
         """Does a several-word input hold a question's word ("is", "which") or a word of the stored
-        phrasings ("located", "plural") that none of the program's own inputs holds?"""
+        phrasings ("located", "plural") that none of the program's own inputs holds? A program
+        with few inputs says little about which words its inputs use: only its own phrasings'
+        words count against them (a user's emoji program takes "sunny day", though next-item's
+        phrasings say "day")."""
         words = low.split()
         own = self.input_words.get(program, ())
-        return len(words) > 1 and any((w in _QUESTION or w in self._key_word_set) and w not in own for w in words)
+        asks = self._key_word_set if len(self.stored.get(program, ())) >= FEW_INPUTS \
+            else self.own_key_words.get(program, set()) & self._key_word_set
+        return len(words) > 1 and any((w in _QUESTION or w in asks) and w not in own for w in words)
 
     # -- readings -----------------------------------------------------------------------------------
     def readings_of(self, prompt: str, templates: list[Template]) -> list[Reading]:
@@ -390,7 +398,7 @@ class Reader:
                     out.append(r)
         return out
 
-    def readings(self, prompt: str, templates: list[Template]) -> list[Reading]:
+    def readings(self, prompt: str, templates: list[Template], nested: bool = False) -> list[Reading]:
         out: list[Reading] = []
         request = strip_politeness(prompt)
         text = unquote(request)
@@ -412,9 +420,28 @@ class Reader:
                                        quoted=all(v.strip() in quoted for v in inputs)))
         explicit = split_explicit(request)
         if explicit:
-            out.append(Reading(explicit.key, explicit.inputs, "explicit"))
+            inputs = _as_typed(explicit.inputs, prompt)
+            out.append(Reading(explicit.key, inputs, "explicit"))
+            # "... it sounds like a robot wrote it, make it casual: It is ...": the request is
+            # the last clause before the colon; the talk before it is left out.
+            clauses = re.split(r"(?<=[,;.!?])\s+", explicit.key)
+            for k in range(1, len(clauses)):
+                key = _clean_key(" ".join(clauses[k:]))
+                if key:
+                    # Counted as the most talk a span may leave out: the talk's length is no evidence.
+                    out.append(Reading(key, inputs, "explicit",
+                                       dropped=min(MAX_DROPPED, len(explicit.key.split()) - len(key.split()))))
         else:
             out += _dash_reading(request)
+        out += _last_line_reading(request)
+        # "for my park passport book: which state has Mammoth Cave National Park?": talk, then a
+        # whole request after the separator, read as a prompt of its own, the talk left out.
+        talk = None if nested else _talk_then_request(request)
+        if talk:
+            words, tail = talk
+            for r in self.readings(tail, templates, nested=True):
+                r.dropped = min(MAX_DROPPED, r.dropped + words)
+                out.append(r)
         # A quoted word is a candidate input even where a span would leave it to the key ("the 3rd
         # person singular present of 'be'"); read as a span, not marked: near misses quote words
         # too ("is 'data' plural or singular?"). Whole quoted phrases only, not apostrophes.
@@ -440,13 +467,18 @@ class Reader:
         sep_word = sum(t.end() <= sep.start() for t in tokens) if sep else None
         if sep_word is not None and not 1 <= sep_word <= MAX_KEY_WORDS:
             sep_word = None
+        lines = _line_starts(request, n)
         for i in range(1, n):  # cuts: key first or input first; a text input may be long
             # In a short prompt, an input of a few words is a span's business (below).
             # ...nor one whose key runs a word or two past it ("in a formal register? We").
             crosses = sep_word is not None and i != sep_word and i - sep_word <= 2
-            if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS) and not crosses:
+            # A text on lines of its own ends at a line: "...drinks.\nnow say it like a pirate"
+            # does not give "now" to the text.
+            mid_line = bool(lines) and i not in lines and i != sep_word
+            if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS) and not crosses \
+                    and not (mid_line and max(lines) > i):
                 out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
-            if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS):
+            if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS) and not (mid_line and min(lines) < i):
                 out.append(Reading(_clean_key(between(i, n)), [_clean_text(between(0, i))], "cut"))
         # A quoted phrase is one input: "good morning" is not read as "good" (no span inside it).
         lowered = [w.lower() for w in words]
@@ -674,6 +706,49 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return float(np.mean(fits)) if len(fits) > 1 else fits[0], fixed, notes
+
+
+def _talk_then_request(request: str) -> tuple[int, str] | None:
+    """(the words before the first separator, the short request after it), when both are there."""
+    sep = _SEPARATOR.search(request)
+    if not sep:
+        return None
+    head, tail = request[:sep.start()].split(), request[sep.end():].strip()
+    if 1 <= len(head) <= MAX_KEY_WORDS and 2 <= len(tail.split()) <= MAX_SPAN_PROMPT:
+        return len(head), tail
+    return None
+
+
+def _as_typed(inputs: list[str], prompt: str) -> list[str]:
+    """A marked text as the user typed it: the polite tail taken off the request belongs to a
+    text ("Got your package, all good, cheers.")."""
+    typed = split_explicit(prompt.strip())
+    if typed and len(inputs) == len(typed.inputs) == 1 and len(inputs[0].split()) > MAX_SPAN_WORDS \
+            and typed.inputs[0].startswith(inputs[0]):
+        return typed.inputs
+    return inputs
+
+
+def _line_starts(request: str, n: int) -> set[int]:
+    """The word indices (of the request's n words, as readings() counts them) that begin its
+    second and later lines; empty for one line."""
+    starts, k = set(), 0
+    for line in request.strip().split("\n"):
+        count = sum(m.group() not in {"?", "!"} for m in _WORD.finditer(unquote(line)))
+        if k and count:
+            starts.add(k)
+        k += count
+    return starts if k == n else set()
+
+
+def _last_line_reading(request: str) -> list[Reading]:
+    """A request on the last line, after the text: "The flowers were planted by volunteers.\n^
+    change to active voice pls"."""
+    head, _, last = request.strip().rpartition("\n")
+    key = _clean_key(last.strip(" ^"))
+    if head.strip() and key and len(key.split()) <= MAX_KEY_WORDS and len(head.split()) > len(key.split()):
+        return [Reading(key, [head.strip()], "explicit")]
+    return []
 
 
 def _dash_reading(request: str) -> list[Reading]:

@@ -31,6 +31,7 @@ class Encoder:
         self.batch_size = batch_size
         self._model = None
         self.backend = None
+        self.notice = None  # told, before it starts, about a slow one-time step (the CLI at a terminal)
 
     def _load(self):
         if self._model is None:
@@ -41,9 +42,12 @@ class Encoder:
                 self._model = onnx_encoder.OnnxEncoder(self.model_path, fast)
                 self.backend = "onnxruntime"
                 return self._model
+            export = fast is not None and onnx_encoder.mean_pooled(self.model_path) \
+                and os.environ.get("PROGDB_NO_ONNX") is None
+            if export and self.notice is not None:
+                self.notice("preparing the sentence encoder: once per machine, about 20 seconds on 2 cores")
             st = self._load_sentence_transformers()
-            if fast is not None and onnx_encoder.mean_pooled(self.model_path) \
-                    and os.environ.get("PROGDB_NO_ONNX") is None:
+            if export:
                 onnx_encoder.export(st, self.model_path, fast)  # used from the next process on
             self._model = st
             self.backend = "sentence-transformers"

@@ -9,11 +9,12 @@ or an example.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from progdb.program import Program
+from progdb.program import SLOT_RE, Program, input_slots, key_slots
 
 MMR_LAMBDA = 0.7  # relevance vs. diversity: 1 would be plain nearest neighbours
 # Sentence embeddings crowd together (paraphrases at 0.93-0.96, unrelated text at 0.5), so MMR alone
@@ -86,11 +87,24 @@ def allocate_shots(weights: list[float], shots: int) -> list[int]:
 
 
 def instruction_for(program: Program, params: dict[str, str], request: str | None) -> str:
-    """The program's description, plus the request with its parameters filled, when it has any."""
-    base = program.description or (request or program.keys[0])
+    """The program's description (else its first key, its slots read as the input: the owner's
+    tested phrasing, not a fragment of the user's), plus the request with its parameters filled,
+    when it has any."""
+    base = program.description or _key_as_instruction(program.keys[0] if program.keys else request or "")
     if params and request:
         return f"{base.rstrip('.')}. Request: {request}."
     return base
+
+
+def _key_as_instruction(key: str) -> str:
+    """ "emoji for {text}" -> "Emoji for the input."; "{text} in the style of {author}" -> "The
+    input in the style of the given author." """
+    if not re.search(r"[^\W\d_]", SLOT_RE.sub("", key)):  # no words of its own: "{word}"
+        return "Transform the input as the examples do."
+    inputs = input_slots(key_slots(key))
+    text = SLOT_RE.sub(lambda m: "the input" if m.group(1) in inputs else f"the given {m.group(1)}", key)
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".:")
+    return f"{text[:1].upper()}{text[1:]}."
 
 
 def select(pools: list[tuple[str, float, list[Candidate]]], query: np.ndarray, shots: int,

@@ -128,7 +128,7 @@ class WordSpace:
         A lower-case letters-only word is its own single token, so most words of a large program
         skip the tokeniser."""
         out = []
-        get, rows_of = self.index.get, self._rows
+        get, rows_of = self.index.get, self.rows
         for a, b in pairs:
             ia, ib = get(a), get(b)
             ra = [ia] if ia is not None and a.isalpha() and a.islower() else rows_of(a)
@@ -148,7 +148,8 @@ class WordSpace:
                 out[i] = v / (np.linalg.norm(v) or 1.0)
         return out
 
-    def _rows(self, phrase: str) -> list[int] | None:
+    def rows(self, phrase: str) -> list[int] | None:
+        """The matrix rows of a phrase's words, or None when the word space lacks one."""
         toks = tokens(phrase)
         rows = [self.index.get(t) for t in toks]
         return rows if toks and None not in rows else None
@@ -159,7 +160,7 @@ class WordSpace:
         from the matrix in one step: a bulk import computes this over 100k pairs."""
         src_rows, dst_rows, phrase_diffs = [], [], []
         for a, b in pairs:
-            ra, rb = self._rows(a), self._rows(b)
+            ra, rb = self.rows(a), self.rows(b)
             if ra is None or rb is None or ra == rb:
                 continue
             if len(ra) == 1 and len(rb) == 1:
