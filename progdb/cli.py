@@ -324,7 +324,9 @@ def _umask() -> int:
               help="auto: from each file (a `progdb export` file, or pairs as csv/tsv/jsonl/json/analogy/bats). "
               "Pairs formats: see the README. progdb: JSON lines from `progdb export`; clinc: CLINC150 JSON; "
               "snips: the SNIPS benchmark folder (one intent program per intent).")
-@click.option("--program", "-p", default=None, help="Pairs files: the program rows without a program column go to.")
+@click.option("--program", "-p", default=None,
+              help="Pairs files: the program rows without a program column go to [default: the file's name, "
+              "e.g. emoji for emoji.csv].")
 @click.option("--no-create", is_flag=True, help="Pairs for a program that does not exist are bad rows.")
 @click.option("--one-output", is_flag=True,
               help="One output per input: a new output for a stored input replaces it (counted updated).")
@@ -342,8 +344,9 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
             as_json):
     """Import example pairs, or whole programs, from FILES.
 
-    Pairs (csv/tsv with a header `program,input,output` or `input,output`, jsonl, json, analogy,
-    bats, fv) are merged into their programs: the same pair again changes nothing, a new output for
+    Pairs (csv/tsv with a header `program,input,output` or `input,output`, or none; jsonl, json,
+    analogy, bats, fv) are merged into their programs (rows without a program column: --program,
+    or the file's name): the same pair again changes nothing, a new output for
     a stored input is added beside its others (--one-output: replaces them), and a program that
     does not exist is created (its name is its first key) unless --no-create. A bad row stops the
     import before anything of its batch is stored, naming file, line and reason (--skip-bad keeps
@@ -401,7 +404,7 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
 
     from progdb.ingest.bulk import read_rows
 
-    rows = chain.from_iterable(read_rows(f, k, program) for f, k in kinds)
+    rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True) for f, k in kinds)
     reject_fh = None
 
     def on_reject(r):

@@ -255,6 +255,21 @@ def test_a_users_two_pair_text_program_without_a_description_reads_its_own_key(o
     assert lines[1] == "Emoji for the input." and "cat" in lines, lines
 
 
+def test_a_users_own_csv_at_a_terminal_becomes_a_program_asked_in_their_words(own_db, tmp_path):
+    """emoji.csv with its own header (word,emoji), imported at a terminal without --program: the
+    program is named after the file, the header is not a pair, and requests that wrap the input
+    in "turn … into", "convert … to" answer the stored emoji, not the words around it."""
+    (tmp_path / "emoji.csv").write_text("word,emoji\nhappy,😀\nsad,😢\nlove,❤️\nfire,🔥\n", encoding="utf-8")
+    status, drawn = in_terminal(["--db", own_db, "import", "emoji.csv"], cwd=tmp_path)
+    assert status == 0 and "4 added" in drawn and "created 1 program(s): emoji" in drawn, drawn
+    for prompt, stored in [("turn sad into an emoji", "sad -> 😢"), ("convert love to emoji", "love -> ❤️"),
+                           ("emoji for fire", "fire -> 🔥")]:
+        lines = run("--db", own_db, "query", prompt).output.splitlines()
+        assert lines[0].startswith("emoji ") and lines[1] == f"{stored} (stored example)", (prompt, lines[:3])
+    lines = run("--db", own_db, "query", "turn angry into an emoji").output.splitlines()
+    assert "angry" in lines and "word" not in lines, lines  # the new input, and no header pair, in the prompt
+
+
 def test_the_first_query_on_a_new_machine_says_what_it_waits_for(tmp_path):
     """An empty cache, as after `pip install`: the first query seeds a database and prepares the
     encoder (a one-time ONNX export), and a person at the terminal is told both before the wait;

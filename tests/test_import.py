@@ -135,7 +135,6 @@ def test_pairs_added_to_a_seeded_vector_program_update_its_offset(tmp_path):
     (b"program,input,output\nfem,,duchess\n", "line 2: field 'input' is empty"),
     (b"program,input,output\nfem,duke,   \n", "line 2: field 'output' is empty"),
     (b"program,input,output\nfem,duke,duchess,extra\n", "line 2: expected 3 columns, found 4"),
-    (b"input,output\nduke,duchess\n", "line 2: field 'program' is missing"),
     (b"program,input,output\nBad Name,duke,duchess\n", "line 2: field 'program': 'Bad Name'"),
     (b"program,input,output\nfem,duke,duchess\nfem,caf\xe9,x\n", "line 3: not UTF-8 text"),
     (b"program,input,output\nfem,duke," + b"x" * 500_000 + b"\n", "line 2: line longer than"),
@@ -148,6 +147,26 @@ def test_bad_rows_stop_the_import_naming_file_and_line(tmp_path, content, messag
     assert r.exit_code == 2 and str(f) in r.stderr and message in r.stderr, r.output
     assert r.stdout == "" and r.stderr.strip().splitlines()[-1].startswith("Error: ")
     assert json.loads(run("--db", db, "list", "--json").stdout) == []  # nothing of the bad batch stored
+
+
+def test_a_two_column_file_without_program_is_named_after_the_file(tmp_path):
+    """A user's own csv: its header names its columns, not the known input,output; the file's name
+    is the program's, and a file without a header keeps its first row."""
+    db = str(tmp_path / "db")
+    emoji = _write(tmp_path / "emoji.csv", "word,emoji\nhappy,😀\nsad,😢\nfire,🔥\n")
+    r = run("--db", db, "--no-seed", "import", emoji)
+    assert r.exit_code == 0 and "3 added" in r.stdout and "created 1 program(s): emoji" in r.stdout, r.output
+    plural = _write(tmp_path / "my_plurals.csv", "cat,cats\nmouse,mice\n")
+    assert run("--db", db, "import", plural).exit_code == 0
+    cards = {p["name"]: p for p in json.loads(run("--db", db, "list", "--json").stdout)}
+    assert set(cards) == {"emoji", "my-plurals"}
+    pairs = json.loads(run("--db", db, "show", "emoji", "--json").stdout)["examples"]
+    assert [(e["input"], e["output"]) for e in pairs] == [("happy", "😀"), ("sad", "😢"), ("fire", "🔥")]
+    pairs = json.loads(run("--db", db, "show", "my-plurals", "--json").stdout)["examples"]
+    assert [(e["input"], e["output"]) for e in pairs] == [("cat", "cats"), ("mouse", "mice")]
+    other = _write(tmp_path / "more.csv", "word,emoji\nlove,❤️\n")  # --program names it; the header still goes
+    r = run("--db", db, "import", other, "--program", "emoji")
+    assert r.exit_code == 0 and "1 added" in r.stdout, r.output
 
 
 def test_no_create_and_skip_bad_write_the_rejects(tmp_path):

@@ -10,8 +10,10 @@ Formats:
   analogy     questions-words: `: section` lines (the program), then `a b c d` lines
   bats        `word<TAB>answer1/answer2` (a pair per answer), program = the file's stem
   fv          function-vector JSON: a list of {"input", "output"}, program = the file's stem
-A row without a program of its own (csv/tsv/jsonl/json) takes the one given to read_rows (--program);
-analogy sections and bats/fv files always name their own.
+A row without a program of its own (csv/tsv/jsonl/json) takes the one given to read_rows (--program),
+or with name_by_stem (the CLI's import) the file's stem; analogy sections and bats/fv files always
+name their own. A csv/tsv first row is a header when it names known columns (input,output …) or a
+word of the program's name (`word,emoji` in emoji.csv): people name files after their columns.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import codecs
 import csv
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -95,12 +98,16 @@ def _head(path: Path, size: int = 4096) -> str:
     return raw.decode("utf-8-sig", errors="replace")
 
 
-def read_rows(path: str | Path, fmt: str | None = None, program: str | None = None) -> Iterator[Row | Reject]:
+def read_rows(path: str | Path, fmt: str | None = None, program: str | None = None,
+              name_by_stem: bool = False) -> Iterator[Row | Reject]:
     """Rows and rejects of one file (or a BATS folder), in file order."""
     path = Path(path)
     if not path.exists():
         raise ProgdbError(f"{path}: no such file or folder")
     fmt = fmt or detect_format(path)
+    if program is None and name_by_stem and fmt in ("csv", "tsv", "jsonl", "json") and path.is_file():
+        stem = _stem_name(path)
+        program = stem if NAME_RE.match(stem) and len(stem) <= MAX_NAME else None
     if path.is_dir():
         if fmt != "bats":
             raise ProgdbError(f"{path}: a folder is read as BATS relations (one .txt per program)")
@@ -198,6 +205,9 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
             columns = _header(lowered)
             if columns is not None:
                 continue
+            if len(cells) == 2 and program and set(lowered) & set(re.split(r"[-_.]", program)):
+                columns = (None, 0, 1)
+                continue  # a header naming the program's own columns
             columns = (None, 0, 1) if len(cells) <= 2 else (0, 1, 2)
         width = 1 + max(i for i in columns if i is not None)
         if len(cells) < width:

@@ -75,8 +75,10 @@ _NAME_JOINS = frozenset("of the de du la le von van".split())
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
+# Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
+# into", "convert love"), whichever program is asked.
 _QUESTION = frozenset("is are was were what which who whom how why when where do does did can could would should will "
-                      "i you we me my please".split())
+                      "i you we me my please turn convert change transform translate into".split())
 _CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
 _STOP = frozenset("""a an the of for in on to is are was be what what's whats which who how do does
     did it its this that and or with as at by from me my you your please word form i we he she they
@@ -360,8 +362,8 @@ class Reader:
         n = len(text.split())
         fit = 1.0 if lo <= n <= hi else 0.6
         if hi <= 12:  # inputs of words and names, not texts
-            if self._request_words(program, low):
-                fit *= 0.5  # "Boston located": a request's word its inputs never use
+            if self._request_words(program, low) or (low in _QUESTION and low not in self.input_words.get(program, ())):
+                fit *= 0.5  # "Boston located", "convert": a request's word its inputs never use
             own = self.input_words.get(program, ())
             part = len(low) >= 4 and all(w in own for w in low.split())
             if part:
