@@ -89,6 +89,8 @@ def test_eval_icl_json(seeded_path, tmp_path):
     # One demonstration names a program when it leads the others clearly.
     ("France -> Paris\nJapan ->", "country-capital", "Tokyo"),
     ("tall -> short\nhappy ->", "antonym", None),
+    # Below the threshold by less than a lead, a clear leader answers what it stores (left -> right).
+    ("hot => cold / up => down / left =>", "antonym", "right"),
     # Synonyms fit antonym only slightly better than synonym, and opposites fit previous-item about
     # as well as antonym: a near tie names neither (the old absolute threshold named the first).
     ("happy -> glad, big -> large, quick ->", None, None),

@@ -175,7 +175,8 @@ def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | 
     program that stores every demonstration (among several, the one ranked best, else the one
     that stores `text`, unless text is None: an evaluation's asked input chooses nothing; "stores",
     its score its rank_programs fit, or 1 for a fewshot program),
-    otherwise the vector program rank_programs puts first when it fits well enough ("fit")."""
+    otherwise the vector program rank_programs puts first when it fits well enough, or when it
+    stores `text` and fits better than the demonstrations explain themselves ("fit")."""
     scores, holders = dict(ranked), catalog.holders(demos)
     if ranked and ranked[0][1] >= max(FIT_THRESHOLD, own + FIT_GAIN) and (not holders or ranked[0][0] in holders):
         return ranked[0][0], ranked[0][1], "fit"
@@ -187,6 +188,16 @@ def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | 
         holders = top if len(top) == 1 else []
     if holders:
         return holders[0], scores.get(holders[0], 1.0), "stores"
+    # Up to one LEAD below the threshold, the program ranked first still answers what it stores,
+    # when it leads the others clearly and explains the demonstrations better than they explain
+    # themselves: "hot => cold / up => down / left =>" is antonym's (0.59, the next 0.37, the pairs'
+    # own 0.53), and antonym stores left -> right. (happy -> glad, big -> large: antonym leads
+    # synonym by 0.05 only, and names nothing.)
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if ranked and text is not None and ranked[0][1] >= max(own + FIT_GAIN, FIT_THRESHOLD - LEAD) \
+            and ranked[0][1] - second >= LEAD \
+            and text.strip().lower() in catalog.stored_outputs().get(ranked[0][0], {}):
+        return ranked[0][0], ranked[0][1], "fit"
     return None, 0.0, ""
 
 
