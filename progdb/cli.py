@@ -28,6 +28,9 @@ class CommandError(click.ClickException):
     exit_code = EXIT_ERROR
 
 
+GLOBAL_OPTIONS = ("--db", "--server", "--no-seed")  # progdb's own options, given before the command
+
+
 class ProgdbGroup(click.Group):
     """Every failure is one line on stderr and exit status 2, never a traceback
     (set PROGDB_DEBUG=1 to see one)."""
@@ -37,11 +40,22 @@ class ProgdbGroup(click.Group):
             return super().invoke(ctx)
         except ProgdbError as exc:
             raise CommandError(str(exc)) from None
+        except click.NoSuchOption as exc:
+            if exc.option_name in GLOBAL_OPTIONS and exc.ctx is not None and exc.ctx.parent is not None:
+                # "progdb query --db x ...": say where the option goes, not only that it is unknown here
+                exc.message += (f" ({exc.option_name} is progdb's own option: put it before the command, "
+                                f"progdb {exc.option_name} … {exc.ctx.info_name} …)")
+            raise
         except click.ClickException as exc:
             if type(exc) is click.ClickException:
                 exc.exit_code = EXIT_ERROR
             raise
-        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+        except BrokenPipeError:
+            # `progdb list | head` is not an error. Click would exit 1 ("no answer" here); the
+            # reader has gone, so what is left to print goes nowhere (Python's advice for SIGPIPE).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # an unexpected failure still gets one readable line
             if os.environ.get("PROGDB_DEBUG"):

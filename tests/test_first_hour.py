@@ -270,6 +270,19 @@ def test_a_users_own_csv_at_a_terminal_becomes_a_program_asked_in_their_words(ow
     assert "angry" in lines and "word" not in lines, lines  # the new input, and no header pair, in the prompt
 
 
+def test_output_cut_short_by_head_is_no_error(seeded_path, tmp_path):
+    """`progdb list | head -1` under pipefail: the reader left early, which is not "no answer"."""
+    for command in ("list", "show plural", "export"):
+        r = subprocess.run(["bash", "-o", "pipefail", "-c", f"'{PROGDB}' --db '{seeded_path}' {command} | head -1"],
+                           capture_output=True, text=True, cwd=tmp_path)
+        assert r.returncode == 0 and len(r.stdout.splitlines()) == 1 and r.stderr == "", (command, r)
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(seeded_path):
+    r = run("query", "--db", seeded_path, "plural of cat")
+    assert r.exit_code == 2 and "--db is progdb's own option: put it before the command" in r.output, r.output
+
+
 def test_the_first_query_on_a_new_machine_says_what_it_waits_for(tmp_path):
     """An empty cache, as after `pip install`: the first query seeds a database and prepares the
     encoder (a one-time ONNX export), and a person at the terminal is told both before the wait;

@@ -59,6 +59,17 @@ def test_composition_runs_both_programs_and_shows_the_chain(seeded):
     assert r.outputs[0].answer == "queens"
 
 
+@pytest.mark.parametrize("prompt, program, answer", [
+    ("what's the capital of the united states", "country-capital", "Washington, D.C."),
+    ("what currency is used in the united states", "country-currency", "dollar"),
+])
+def test_a_stored_input_of_several_words_is_not_read_as_a_request(seeded, prompt, program, answer):
+    # "the united states" once read as city-to-state's "states" of "united": Carolina.
+    r = seeded.query(prompt)
+    assert r.mode == "nearest" and r.programs[0].name == program, (r.mode, r.programs)
+    assert r.inputs == ["united states"] and r.outputs[0].answer == answer
+
+
 def test_a_disjunction_blends_rather_than_composes(seeded):
     assert seeded.query("comparative or superlative of big").mode == "interpolated"
 

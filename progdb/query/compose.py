@@ -19,7 +19,9 @@ def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, sc
         return None
     store, space, kinds = catalog.store, models.word_space(), catalog.kinds()
     text = parsed.inputs[0]
-    if len(text.split()) > 1:  # the input may itself be a request: "the plural of [the feminine of king]"
+    # The input may itself be a request: "the plural of [the feminine of king]"; a stored input
+    # is not: "the capital of [the united states]".
+    if len(text.split()) > 1 and text.strip().lower() not in catalog.outputs_of(decision.programs[0].name):
         inner = parse(text, catalog.templates(), score_keys)
         if len(inner.inputs) == 1 and inner.inputs[0] in space and inner.key:
             hits = store.nearest_keys(embed([inner.key]), 20)[0]

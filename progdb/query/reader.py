@@ -36,6 +36,8 @@ MAX_DROPPED = 4        # talk a span's key may leave out, in words
 DROP_COST = 0.03       # per word of talk a reading leaves out ("... for my essay"), at most four
 OWN_WORD_FIT = 0.6     # "past tense of the verb fight": "tense" is the request's word, not the input
 NO_INPUT_FIT = 0.5     # a transform program named without any input
+CONTENDERS = 8         # programs always scored reading by reading, by their best key match...
+CONTENDER_GAP = 0.25   # ...and any other this close to the best match
 CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
 STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
@@ -543,8 +545,8 @@ class Reader:
         out-of-scope prompt (0 when none are stored)."""
         best, arg = self.key_scores(vectors)
         choices: list[Choice] = []
-        for c, p_index in enumerate(self.has_keys):
-            program = self.programs[p_index]
+        for c in self._contenders(best):
+            program = self.programs[self.has_keys[c]]
             kind = self.kinds.get(program)
             column = best[:, c]
             for r in np.argsort(-column)[:shortlist * 3]:
@@ -576,6 +578,18 @@ class Reader:
         choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
+
+    def _contenders(self, best: np.ndarray) -> list[int]:
+        """The programs (columns) worth scoring reading by reading: the CONTENDERS whose keys match
+        some reading best, and any other within CONTENDER_GAP of the best match. A program further
+        behind cannot win, come second or blend (a fitting input and marks add at most
+        EXPLICIT_BONUS); scoring it cost a fifth of a warm query (bench/query_latency.py)."""
+        if best.size == 0:
+            return []
+        top = best.max(axis=0)
+        order = np.argsort(-top, kind="stable")
+        floor = float(top[order[0]]) - CONTENDER_GAP
+        return sorted(int(c) for i, c in enumerate(order) if i < CONTENDERS or top[c] >= floor)
 
     def _prefer_who_stores(self, choices: list[Choice]) -> None:
         """Two programs whose keys both match the request: the one that stores its inputs takes it
