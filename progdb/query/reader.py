@@ -583,7 +583,9 @@ class Reader:
         """The programs (columns) worth scoring reading by reading: the CONTENDERS whose keys match
         some reading best, and any other within CONTENDER_GAP of the best match. A program further
         behind cannot win, come second or blend (a fitting input and marks add at most
-        EXPLICIT_BONUS); scoring it cost a fifth of a warm query (bench/query_latency.py)."""
+        EXPLICIT_BONUS). Scoring them all took a long prompt's many readings times every program:
+        on bench/query_latency.py's prompts the mean warm query fell from 77 to 52 ms (the median
+        unchanged), and the validation prompts' outcomes are the same."""
         if best.size == 0:
             return []
         top = best.max(axis=0)
