@@ -551,6 +551,10 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
         click.echo(explain_text(result))
     else:
         click.echo(result_text(result))
+        if sys.stderr.isatty() and any(o.source == "compiled" for o in result.outputs):
+            # A person at a terminal is told why a prompt came back instead of an answer.
+            click.echo("progdb: no LLM is configured, so this is the compiled prompt, ready to send; "
+                       "--llm URL (or PROGDB_LLM_URL) runs it", err=True)
     ctx.exit(exit_status(result))
 
 

@@ -253,6 +253,8 @@ def test_a_users_two_pair_text_program_without_a_description_reads_its_own_key(o
     assert lines[-3:-1] == ["sunny day", lines[-4].replace("<input-", "</input-")], lines[-5:]
     lines = run("--db", own_db, "query", "give me the emoji for cat").output.splitlines()
     assert lines[1] == "Emoji for the input." and "cat" in lines, lines
+    lines = run("--db", own_db, "query", "emoji for this: a rainy night").output.splitlines()
+    assert "rainy night" in lines and not any(line.startswith("this:") for line in lines), lines  # "this:" points at it
 
 
 def test_a_users_own_csv_at_a_terminal_becomes_a_program_asked_in_their_words(own_db, tmp_path):
@@ -268,6 +270,11 @@ def test_a_users_own_csv_at_a_terminal_becomes_a_program_asked_in_their_words(ow
         assert lines[0].startswith("emoji ") and lines[1] == f"{stored} (stored example)", (prompt, lines[:3])
     lines = run("--db", own_db, "query", "turn angry into an emoji").output.splitlines()
     assert "angry" in lines and "word" not in lines, lines  # the new input, and no header pair, in the prompt
+    # At a terminal, a compiled prompt says it is one (no LLM is configured); a stored answer does not.
+    status, drawn = in_terminal(["--db", own_db, "query", "turn angry into an emoji"], cwd=tmp_path)
+    assert status == 0 and "no LLM is configured, so this is the compiled prompt" in drawn, drawn
+    status, drawn = in_terminal(["--db", own_db, "query", "emoji for fire"], cwd=tmp_path)
+    assert status == 0 and "fire -> 🔥" in drawn and "no LLM" not in drawn, drawn
 
 
 def test_output_cut_short_by_head_is_no_error(seeded_path, tmp_path):

@@ -71,6 +71,8 @@ _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*
 _LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
+_POINTER = re.compile(r"^(?:this|these|that|it|the\s+following)(?:\s+(?:text|sentence|phrase|line|message|email|"
+                      r"paragraph|words?))?\s*:\s*(?=\S)", re.I)  # words pointing at the text after the colon
 _DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare white whale ..."
 _SEPARATOR = re.compile(r"[:?]\s|" + _DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
 _NAME_JOINS = frozenset("of the de du la le von van".split())
@@ -790,6 +792,7 @@ def _clean_text(text: str) -> str:
     """A cut's input part: a text keeps its words; a short one loses articles and quotes."""
     # A text keeps its own ending (it is the user's data), but not a separator: "Hot Springs National Park - what state".
     t = re.sub(r"\s+(?:--?|[—–])$", "", text.strip().lstrip(",;:-–— "))
+    t = _POINTER.sub("", t) or t  # "add emojis to {text}" read "this: happy birthday mom"
     return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
 
 
