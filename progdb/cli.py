@@ -139,7 +139,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     NAME already stored: its program grows (new keys and pairs are added, a description given
     replaces the old one), unless --replace."""
     from progdb.ingest.pairs_io import read_pairs
-    from progdb.program import Example, Program
+    from progdb.program import Example, Program, key_from_name
     from progdb.ingest.library import load_program_file
 
     if not program_file and name and (name.endswith((".json", ".yaml", ".yml")) or "/" in name):
@@ -168,6 +168,11 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         program.license = license_
     db = _db(ctx)
     before = _stored_or_none(db, program.name)
+    if (before is None or replace) and not program.keys and program.kind not in ("intent", "negative"):
+        # As import does: a new program given no phrasing is found by its name.
+        program.keys = [key_from_name(program.name)]
+        click.echo(f"note: no --key given: {program.name} is found by its name, '{program.keys[0]}' "
+                   "(add phrasings with --key)", err=True)
     if before is not None and not replace:
         stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
         action = "grew" if any(change.values()) or stored.description != before.description else "unchanged"

@@ -89,6 +89,13 @@ def key_text(key: str) -> str:
     return " ".join(SLOT_RE.sub(" ", key).split()).strip(" :,-")
 
 
+def key_from_name(name: str) -> str:
+    """The key a program given no phrasing is found by: its name in words
+    ("english-to-pig-latin" -> "english to pig latin")."""
+    key = " ".join(name.replace("-", " ").replace("_", " ").replace(".", " ").split())
+    return key if key_text(key) else name
+
+
 def input_slots(slots: list[str]) -> list[str]:
     named = [s for s in slots if s in INPUT_SLOTS]
     return named if named else list(slots)

@@ -277,6 +277,15 @@ def test_a_users_own_csv_at_a_terminal_becomes_a_program_asked_in_their_words(ow
     assert status == 0 and "fire -> 🔥" in drawn and "no LLM" not in drawn, drawn
 
 
+def test_add_without_a_key_is_found_by_its_name_as_import_does(tmp_path):
+    db = str(tmp_path / "db")
+    r = subprocess.run([PROGDB, "--db", db, "--no-seed", "add", "baby-animal", "--example", "cat", "kitten",
+                        "--example", "dog", "puppy"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout == "added baby-animal (vector, 1 keys, 2 examples)\n", r
+    assert "no --key given: baby-animal is found by its name, 'baby animal'" in r.stderr, r.stderr
+    assert json.loads(run("--db", db, "show", "baby-animal", "--json").stdout)["keys"] == ["baby animal"]
+
+
 def test_output_cut_short_by_head_is_no_error(seeded_path, tmp_path):
     """`progdb list | head -1` under pipefail: the reader left early, which is not "no answer"."""
     for command in ("list", "show plural", "export"):

@@ -27,7 +27,7 @@ import numpy as np
 from progdb import models
 from progdb.ingest.bulk import Reject, Row
 from progdb.errors import ProgdbError
-from progdb.program import Example, Program, key_text, validate
+from progdb.program import Example, Program, key_from_name, key_text, validate
 
 DEFAULT_BATCH = 5000
 # Seconds between writes of a program's card (each rewrites the whole card); PROGDB_WRITE_EVERY=0
@@ -274,9 +274,7 @@ def _open(db, name: str, kinds: dict, summary: ImportSummary, one_output: bool =
             not PAIR_ID.fullmatch(i) for i in db.store._ids_of("examples", name))
         return _Target(program, full=legacy, rev=db.store.revision(name), one_output=one_output)
     summary.created.append(name)
-    # Its name becomes its first key ("english-to-pig-latin" -> "english to pig latin").
-    key = " ".join(name.replace("-", " ").replace("_", " ").replace(".", " ").split())
-    return _Target(Program(name=name, kind="auto", keys=[key if key_text(key) else name]), full=True, rev=None,
+    return _Target(Program(name=name, kind="auto", keys=[key_from_name(name)]), full=True, rev=None,
                    one_output=one_output)
 
 
