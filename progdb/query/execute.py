@@ -173,7 +173,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         known.append(i)
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else [])):
-        cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
+        # Punctuation is in the word space (";", ","), never an answer: "capital of the USA" listed it.
+        cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)]
         # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
         # "the letter before b" is a pair previous-item stores, whatever next-item adds.
         led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
@@ -237,7 +238,7 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
             continue
         ranked = decode(space, [wp.fitted(method)], [previous], k, starts=start,
                         banned=[set(tokens(w)) for w in chain[:-1]])[0]
-        cands = [Candidate(wp.spell(w), s) for w, s in zip(ranked.words, ranked.scores)]
+        cands = [Candidate(wp.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)]
         # A chain is as sure as its least sure step.
         steps = [c for c in (out.confidence, confidence("geometry", cands)) if c is not None]
         out = Output(text, cands[0].answer if cands else None, "composed", cands,
@@ -254,3 +255,7 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
 def _case(word: str, capitalised: bool) -> str:
     """GloVe 6B is lower-case; programs whose outputs are names get them capitalised back."""
     return " ".join(w[:1].upper() + w[1:] for w in word.split(" ")) if capitalised else word
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
