@@ -135,6 +135,7 @@ def test_pairs_added_to_a_seeded_vector_program_update_its_offset(tmp_path):
     (b"program,input,output\nfem,,duchess\n", "line 2: field 'input' is empty"),
     (b"program,input,output\nfem,duke,   \n", "line 2: field 'output' is empty"),
     (b"program,input,output\nfem,duke,duchess,extra\n", "line 2: expected 3 columns, found 4"),
+    (b"program,input,output\nfem,\"duke,duchess\n", "line 2: a quote (\") is opened and not closed"),
     (b"program,input,output\nBad Name,duke,duchess\n", "line 2: field 'program': 'Bad Name'"),
     (b"program,input,output\nfem,duke,duchess\nfem,caf\xe9,x\n", "line 3: not UTF-8 text"),
     (b"program,input,output\nfem,duke," + b"x" * 500_000 + b"\n", "line 2: line longer than"),

@@ -210,6 +210,9 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
                 continue  # a header naming the program's own columns
             columns = (None, 0, 1) if len(cells) <= 2 else (0, 1, 2)
         width = 1 + max(i for i in columns if i is not None)
+        if len(cells) < width and text.count('"') % 2:  # csv read an unclosed quote to the line's end
+            yield Reject(str(path), n, 'a quote (") is opened and not closed', text)
+            continue
         if len(cells) < width:
             missing = ("program", "input", "output")[next(j for j, i in enumerate(columns) if i is not None
                                                           and i >= len(cells))]
