@@ -19,7 +19,7 @@ MAX_NAME = 64  # characters: names are shown in tables and used in record ids
 SLOT_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Slots that carry a program's input; any other slot is a parameter of the instruction.
 INPUT_SLOTS = ("text", "word", "input", "words", "phrase")
-CARD_FIELDS = ("name", "kind", "description", "keys", "examples", "source", "license")
+CARD_FIELDS = ("name", "kind", "description", "keys", "examples", "source", "license", "opposite")
 
 
 @dataclass
@@ -37,11 +37,12 @@ class Program:
     description: str = ""
     source: str = ""
     license: str = ""
+    opposite: str = ""  # the program a request for "less" of this one asks for (formal <-> casual)
 
     def card(self) -> dict:
         """The program as a plain dict, fields in a fixed order (built by hand: dataclasses.asdict
         takes seconds on a program of 100k pairs)."""
-        d = {k: getattr(self, k) for k in CARD_FIELDS}
+        d = {k: getattr(self, k) for k in CARD_FIELDS if k != "opposite" or self.opposite}
         d["keys"] = list(self.keys)
         d["examples"] = [{"input": e.input, "output": e.output} for e in self.examples]
         return d
@@ -131,6 +132,7 @@ def program_from_dict(d: dict, where: str = "program", check: bool = True) -> Pr
         description=d.get("description") or "",
         source=d.get("source") or "",
         license=d.get("license") or "",
+        opposite=d.get("opposite") or "",
     )
     if check:
         validate(prog, where)
@@ -150,6 +152,9 @@ def validate(prog: Program, where: str = "program") -> None:
     where = f"{where} '{prog.name}'" if where == "program" else where
     if prog.kind not in KINDS + ("auto",):
         raise ProgdbError(f"{where}: field 'kind': '{prog.kind}' is not one of auto, {', '.join(KINDS)}")
+    if prog.opposite and (not isinstance(prog.opposite, str) or not NAME_RE.match(prog.opposite)
+                          or prog.opposite == prog.name):
+        raise ProgdbError(f"{where}: field 'opposite': '{prog.opposite}' must name another program")
     if not prog.keys:
         raise ProgdbError(f"{where}: field 'keys': a program needs at least one key")
     for i, key in enumerate(prog.keys, 1):

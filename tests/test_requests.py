@@ -157,6 +157,26 @@ def test_a_text_ends_where_the_user_ended_it(seeded, prompt, program, text):
     assert r.inputs == [text]
 
 
+@pytest.mark.parametrize("prompt, program", [
+    ("less formal pls: The committee has decided to postpone the event.", "casual"),
+    ("too formal, fix it: I trust this message finds you well.", "casual"),
+    ("make it less casual: yo dude the meeting got moved", "formal"),
+    ("write this in formal English: hey whats up", "formal"),  # "in formal" is formal's
+])
+def test_asking_for_less_of_a_program_asks_for_its_opposite(seeded, prompt, program):
+    """formal and casual name each other as opposites (seeds/*.json): their phrasings' words
+    with "less", "too" or a negating prefix ask for the other one."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program, (r.mode, r.programs, r.message)
+
+
+def test_an_opposite_must_name_another_program(tmp_path):
+    card = {"name": "polite", "keys": ["make it polite"], "examples": [["hey", "hello"]], "opposite": "polite"}
+    (tmp_path / "polite.json").write_text(json.dumps(card))
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "db"), "--no-seed", "add", str(tmp_path / "polite.json")])
+    assert r.exit_code == 2 and "field 'opposite': 'polite' must name another program" in r.output, r.output
+
+
 @pytest.mark.parametrize("prompt, program, text", [
     ("translate to French: the rhubarb crumble is ready", "english-french", "the rhubarb crumble is ready"),
     ("in German please: where is the train station?", "english-german", "where is the train station?"),

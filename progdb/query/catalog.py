@@ -21,7 +21,8 @@ def copied(program: Program) -> Program:
     """A copy a caller may change (the examples list is new; Example records are shared and
     never changed in place)."""
     return Program(name=program.name, kind=program.kind, keys=list(program.keys), examples=list(program.examples),
-                   description=program.description, source=program.source, license=program.license)
+                   description=program.description, source=program.source, license=program.license,
+                   opposite=program.opposite)
 
 
 def _unchanged(stored: Program, program: Program) -> bool:

@@ -202,11 +202,14 @@ class Reader:
 
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
-                 inputs: dict[str, list[str]], space, learned: set[str]):
+                 inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
-        learned: the programs with labelled phrasings (a fit's or the seeds')."""
+        learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
+        program's opposite, where its card names one that is stored."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
+        self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
+        self._less_of = {p: _less_of(p) for p in self.opposites}
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
@@ -576,6 +579,11 @@ class Reader:
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
                                       self.key_texts[arg[r, c]], reading.corrections + notes))
+        for ch in choices:
+            if ch.program in self._less_of and self._less_of[ch.program].search(ch.reading.key):
+                # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
+                # the request is for its opposite (MiniLM puts "informal" beside "formal").
+                ch.program = self.opposites[ch.program]
         self._prefer_who_stores(choices)
         choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
@@ -786,6 +794,14 @@ def _is_name(words: list[str]) -> bool:
     """Capitalised words, joined by small ones: "Statue of Liberty National Monument"."""
     return len(words) >= 2 and all(w[:1].isupper() or (0 < k < len(words) - 1 and w in _NAME_JOINS)
                                    for k, w in enumerate(words))
+
+
+def _less_of(name: str) -> re.Pattern:
+    """Words asking for less of a program, by its name: "less formal", "too formal", "not so
+    formal", "informal(ly)", "unformal" (but not "in formal English")."""
+    words = r"[\s-]+".join(map(re.escape, re.split(r"[-_.]", name)))
+    return re.compile(r"(?:\b(?:less|too|not(?:\s+so|\s+too)?|overly|over)\s+|\b(?:in|un|non-?))"
+                      + words + r"(?:ly)?\b", re.I)
 
 
 def _clean_text(text: str) -> str:
