@@ -33,6 +33,7 @@ class ProgramBody(BaseModel):
     description: str | None = None
     source: str | None = None
     license: str | None = None
+    opposite: str | None = None
     replace: bool = False
 
     def program(self, name: str | None = None) -> Program:
@@ -43,7 +44,8 @@ class ProgramBody(BaseModel):
             raise ApiError(422, "invalid_request", f"name: '{self.name}' in the body, '{name}' in the URL")
         pairs = [Example(e.input, e.output) if isinstance(e, Pair) else Example(*e) for e in self.examples]
         return Program(name=name, kind=self.kind or "auto", keys=list(dict.fromkeys(self.keys)), examples=pairs,
-                       description=self.description or "", source=self.source or "", license=self.license or "")
+                       description=self.description or "", source=self.source or "", license=self.license or "",
+                       opposite=self.opposite or "")
 
 
 def _stored_or_none(db, name: str) -> Program | None:
