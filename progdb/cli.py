@@ -128,11 +128,14 @@ def cli(ctx, path, server, no_seed):
               help="A whole program from a JSON or YAML file (fields as in seeds/).")
 @click.option("--source", default=None, help="Where the examples come from.")
 @click.option("--license", "license_", default=None, help="The examples' licence.")
+@click.option("--opposite", default=None, metavar="NAME",
+              help="The program a request for less of this one asks for (\"less formal\" -> casual).")
 @click.option("--replace", is_flag=True, help="Replace a program of the same name with exactly what is given "
               "(its old keys and examples go).")
 @json_option
 @click.pass_context
-def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, replace, as_json):
+def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, opposite,
+        replace, as_json):
     """Register a program NAME with its keys and example pairs, or a whole program file:
     `progdb add my-program.yaml` (JSON or YAML with name, keys, description, examples, as in seeds/).
 
@@ -166,6 +169,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         program.source = source
     if license_ is not None:
         program.license = license_
+    if opposite is not None:
+        program.opposite = opposite
     db = _db(ctx)
     before = _stored_or_none(db, program.name)
     if (before is None or replace) and not program.keys and program.kind not in ("intent", "negative"):

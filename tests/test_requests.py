@@ -170,6 +170,15 @@ def test_asking_for_less_of_a_program_asks_for_its_opposite(seeded, prompt, prog
     assert r.programs and r.programs[0].name == program, (r.mode, r.programs, r.message)
 
 
+def test_add_names_an_opposite(tmp_path):
+    db = str(tmp_path / "db")
+    r = CliRunner().invoke(cli, ["--db", db, "--no-seed", "add", "polite", "--key", "make it polite: {text}",
+                                 "--example", "gimme that", "could you pass me that, please?", "--opposite", "rude"])
+    assert r.exit_code == 0, r.output
+    shown = json.loads(CliRunner().invoke(cli, ["--db", db, "show", "polite", "--json"]).output)
+    assert shown["opposite"] == "rude"
+
+
 def test_an_opposite_must_name_another_program(tmp_path):
     card = {"name": "polite", "keys": ["make it polite"], "examples": [["hey", "hello"]], "opposite": "polite"}
     (tmp_path / "polite.json").write_text(json.dumps(card))
