@@ -180,7 +180,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
                    "(add phrasings with --key)", err=True)
     if before is not None and not replace:
         stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
-        action = "grew" if any(change.values()) or stored.description != before.description else "unchanged"
+        action = "grew" if any(change.values()) or stored.description != before.description \
+            or stored.opposite != before.opposite else "unchanged"
     else:
         stored, change = db.add(program, replace=replace), None
         action = "replaced" if before is not None else "added"

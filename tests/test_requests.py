@@ -177,6 +177,10 @@ def test_add_names_an_opposite(tmp_path):
     assert r.exit_code == 0, r.output
     shown = json.loads(CliRunner().invoke(cli, ["--db", db, "show", "polite", "--json"]).output)
     assert shown["opposite"] == "rude"
+    # A stored program (a database seeded before cards had opposites) grows one.
+    r = CliRunner().invoke(cli, ["--db", db, "add", "polite", "--opposite", "blunt"])
+    assert r.exit_code == 0 and r.output.startswith("grew polite"), r.output
+    assert json.loads(CliRunner().invoke(cli, ["--db", db, "show", "polite", "--json"]).output)["opposite"] == "blunt"
 
 
 def test_an_opposite_must_name_another_program(tmp_path):
