@@ -119,8 +119,9 @@ class QueryPipeline:
             keep = [i for i, neg in enumerate(negative) if not neg and labels[i] in index]
             negatives = vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
                 np.zeros((0, vectors.shape[1] if vectors.size else 384), dtype=np.float32)
-            inputs = {n: [e.input for e in self.catalog.get(n).examples] for n, k in kinds.items() if k in BLENDABLE}
-            opposites = {n: self.catalog.get(n).opposite for n in names if self.catalog.get(n).opposite}
+            cards = {n: self.catalog.get(n) for n in names}
+            inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
+            opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
             self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                                   [texts[i] for i in keep], vectors[keep], negatives, inputs,
                                   models.word_space(), set(learned[0]), opposites)

@@ -4,6 +4,7 @@ every write, this process's or another's (reset)."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from progdb import models
 from progdb.errors import ProgdbError
@@ -20,9 +21,7 @@ _word_programs: dict[str, WordProgram] = {}
 def copied(program: Program) -> Program:
     """A copy a caller may change (the examples list is new; Example records are shared and
     never changed in place)."""
-    return Program(name=program.name, kind=program.kind, keys=list(program.keys), examples=list(program.examples),
-                   description=program.description, source=program.source, license=program.license,
-                   opposite=program.opposite)
+    return replace(program, keys=list(program.keys), examples=list(program.examples))
 
 
 def _unchanged(stored: Program, program: Program) -> bool:

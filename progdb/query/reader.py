@@ -369,9 +369,9 @@ class Reader:
         n = len(text.split())
         fit = 1.0 if lo <= n <= hi else 0.6
         if hi <= 12:  # inputs of words and names, not texts
-            if self._request_words(program, low) or (low in _QUESTION and low not in self.input_words.get(program, ())):
-                fit *= 0.5  # "Boston located", "convert": a request's word its inputs never use
             own = self.input_words.get(program, ())
+            if self._request_words(program, low) or (low in _QUESTION and low not in own):
+                fit *= 0.5  # "Boston located", "convert": a request's word its inputs never use
             part = len(low) >= 4 and all(w in own for w in low.split())
             if part:
                 fit = 0.6  # words of its stored inputs: "Yellowstone" of "Yellowstone National Park"
