@@ -460,7 +460,11 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
                 done += n
                 bar.update(n)
 
-            return db.import_pairs(rows, progress=advance, **options)
+            summary = db.import_pairs(rows, progress=advance, **options)
+            # The length counted lines: a header, blank lines or a missing last newline are no rows.
+            bar.length = max(bar.length, done)
+            bar.update(bar.length - bar.pos)
+            return summary
     finally:
         if reject_fh:
             reject_fh.close()

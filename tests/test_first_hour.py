@@ -66,6 +66,8 @@ def test_import_draws_a_progress_bar_on_a_terminal(tmp_path):
     assert "NameError" not in screen and "importing" in screen and "rows/s" in screen, screen
     assert "3,000 added, 0 updated, 0 unchanged, 0 rejected" in screen
     assert "created 1 program(s): x" in screen
+    # The bar's length counted the header line too; it still ends full, not at 3000/3001.
+    assert "3001/3001" in screen and "3000/3001" not in screen.rsplit("importing", 1)[-1], screen[-400:]
 
 
 # -- 5. exit codes ----------------------------------------------------------------------------
@@ -311,3 +313,41 @@ def test_the_first_query_on_a_new_machine_says_what_it_waits_for(tmp_path):
     assert "cat -> cats (stored example)" in drawn
     status, drawn = in_terminal(["--db", str(tmp_path / "db"), "query", "plural of dog"], tmp_path, env=env)
     assert status == 0 and "progdb:" not in drawn and "dog -> dogs" in drawn, drawn
+
+
+def test_a_users_own_text_program_takes_the_marked_text_whole(own_db, tmp_path):
+    """A four-pair `polite` program: "make this polite: stop emailing me" compiled the input `stop
+    emailing`, cutting the user's text at a word like "me", which its own inputs end on."""
+    (tmp_path / "polite.jsonl").write_text("".join(json.dumps({"input": a, "output": b}) + "\n" for a, b in [
+        ("give me the report", "Could you please send me the report when you have a moment?"),
+        ("you're wrong", "I think there may be a different way to look at this."),
+        ("stop calling me", "I'd appreciate it if we could keep in touch by email instead."),
+        ("this is bad", "I think this could be improved in a few places.")]), encoding="utf-8")
+    assert run("--db", own_db, "import", str(tmp_path / "polite.jsonl")).exit_code == 0
+    for prompt, text in [("make this polite: stop emailing me", "stop emailing me"), ("make this polite: call me", "call me")]:
+        r = subprocess.run([PROGDB, "--db", own_db, "query", "--json", prompt], capture_output=True, text=True)
+        out = json.loads(r.stdout)
+        assert out["programs"][0]["name"] == "polite" and out["inputs"] == [text], (prompt, out["programs"], out["inputs"])
+
+
+def test_spreadsheet_csvs_import_as_people_save_them(own_db, tmp_path):
+    """Files a new user had: a ';'-separated csv (as spreadsheets save it in many locales), a
+    header with a notes column, a `word,emoji` header in a file not named after it, and an
+    abbreviations file whose answers are phrases (text, not word arithmetic)."""
+    files = {"semi.csv": "abbr;meaning\nttyl;talk to you later\nidk;I don't know\n",
+             "three.csv": "input,output,notes\nsmile,😀,happy face\nsad,😢,\n",
+             "faces.csv": "word,emoji\nstar,⭐\nmoon,🌙\n",
+             "abbrev.tsv": "asap\tas soon as possible\nfyi\tfor your information\nbrb\tbe right back\n"
+                           "imo\tin my opinion\nlol\tlaughing out loud\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        r = run("--db", own_db, "import", str(tmp_path / name))
+        assert r.exit_code == 0 and "0 rejected" in r.output, (name, r.output)
+    shown = {name: run("--db", own_db, "show", name).output for name in ("semi", "three", "faces", "abbrev")}
+    assert "ttyl  ->  talk to you later" in shown["semi"] and "abbr" not in shown["semi"], shown["semi"]
+    assert "smile  ->  😀" in shown["three"] and "happy face" not in shown["three"], shown["three"]
+    assert "star  ->  ⭐" in shown["faces"] and "word  ->" not in shown["faces"], shown["faces"]
+    assert shown["abbrev"].startswith("abbrev (fewshot)"), shown["abbrev"]
+    # A headerless file keeps its first row.
+    (tmp_path / "plain.csv").write_text("cat,cats\ndog,dogs\n", encoding="utf-8")
+    assert "2 added" in run("--db", own_db, "import", str(tmp_path / "plain.csv")).output

@@ -170,6 +170,26 @@ def test_asking_for_less_of_a_program_asks_for_its_opposite(seeded, prompt, prog
     assert r.programs and r.programs[0].name == program, (r.mode, r.programs, r.message)
 
 
+@pytest.mark.parametrize("prompt, program", [
+    ("rewrite in a formal tone: see ya", "formal"),  # MiniLM: nearer casual's "Rewrite in a friendly tone"
+    ("rewrite this formally: hey, can't make it to the meeting, sorry", "formal"),
+    ("make this casual: I would like to request your attendance", "casual"),
+])
+def test_a_program_named_by_the_request_is_run_alone_never_blended_with_its_opposite(seeded, prompt, program):
+    """A new user's "rewrite in a formal tone" ran a 64/36 blend of casual and formal: casual's
+    instruction with formal's examples mixed in. A request that names a program runs it alone."""
+    r = seeded.query(prompt)
+    assert r.mode == "nearest" and [m.name for m in r.programs] == [program], (r.mode, r.programs)
+
+
+@pytest.mark.parametrize("prompt", [
+    "casual dinner ideas for 6 people on a budget",
+    "write a casual email to my friend inviting her to my birthday",
+])
+def test_naming_a_style_in_chatter_is_still_no_request(seeded, prompt):
+    assert seeded.query(prompt).mode == "none"
+
+
 def test_add_names_an_opposite(tmp_path):
     db = str(tmp_path / "db")
     r = CliRunner().invoke(cli, ["--db", db, "--no-seed", "add", "polite", "--key", "make it polite: {text}",

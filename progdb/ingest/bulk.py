@@ -12,7 +12,8 @@ Formats:
   fv          function-vector JSON: a list of {"input", "output"}, program = the file's stem
 A row without a program of its own (csv/tsv/jsonl/json) takes the one given to read_rows (--program),
 or with name_by_stem (the CLI's import) the file's stem; analogy sections and bats/fv files always
-name their own. A csv/tsv first row is a header when it names known columns (input,output …) or a
+name their own. A csv/tsv first row is a header when it names known columns (input,output …, any others
+left out), two common column names (word,emoji; abbr,meaning) or a
 word of the program's name (`word,emoji` in emoji.csv): people name files after their columns.
 """
 from __future__ import annotations
@@ -188,12 +189,15 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
 
 
 def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
-    delimiter = "\t" if fmt == "tsv" else ","
+    delimiter = "\t" if fmt == "tsv" else None  # a csv's: ',' or, as spreadsheets write it in many locales, ';'
     columns = None  # (program, input, output) positions
+    limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
     for n, text in _text_lines(path):
         if n is None:
             yield text  # a Reject
             continue
+        if delimiter is None:
+            delimiter = ";" if ";" in text and "," not in text else ","
         try:
             row = next(csv.reader([text], delimiter=delimiter))
         except csv.Error as exc:
@@ -202,12 +206,10 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
         cells = [c.strip() for c in row]
         lowered = tuple(c.lower() for c in cells)
         if columns is None:
-            columns = _header(lowered)
+            columns = _header(lowered, program)
             if columns is not None:
+                limit = len(cells)
                 continue
-            if len(cells) == 2 and program and set(lowered) & set(re.split(r"[-_.]", program)):
-                columns = (None, 0, 1)
-                continue  # a header naming the program's own columns
             columns = (None, 0, 1) if len(cells) <= 2 else (0, 1, 2)
         width = 1 + max(i for i in columns if i is not None)
         if len(cells) < width and text.count('"') % 2:  # csv read an unclosed quote to the line's end
@@ -218,22 +220,30 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
                                                           and i >= len(cells))]
             yield Reject(str(path), n, f"field '{missing}' is missing", text)
             continue
-        if len(cells) > width:
-            yield Reject(str(path), n, f"expected {width} columns, found {len(cells)}", text)
+        if len(cells) > (limit or width):
+            yield Reject(str(path), n, f"expected {limit or width} columns, found {len(cells)}", text)
             continue
         name = cells[columns[0]] if columns[0] is not None else program
         yield _check(path, n, name, row[columns[1]], row[columns[2]], text)
 
 
-def _header(cells: tuple[str, ...]) -> tuple[int | None, int, int] | None:
-    if "program" in cells:
-        rest = [c for c in cells if c != "program"]
-        for a, b in HEADER_NAMES:
-            if a in rest and b in rest:
-                return cells.index("program"), cells.index(a), cells.index(b)
+# Names people give a pairs file's two columns: a first row of two of them is a header.
+COLUMN_WORDS = {"input", "output", "source", "target", "prompt", "completion", "response", "word", "term", "text",
+                "phrase", "sentence", "name", "abbr", "abbreviation", "acronym", "meaning", "definition",
+                "expansion", "question", "answer", "original", "translation", "rewrite", "rewritten",
+                "key", "value", "label", "emoji", "example", "result"}
+
+
+def _header(cells: tuple[str, ...], program: str | None = None) -> tuple[int | None, int, int] | None:
+    """The (program, input, output) positions a first row names, or None when it is data: known
+    column pairs anywhere in the row (input,output,notes), or two cells that are column names or
+    words of the program's name (`word,emoji` in emoji.csv: people name files after columns)."""
     for a, b in HEADER_NAMES:
-        if cells[:2] == (a, b):
-            return None, 0, 1
+        if a in cells and b in cells:
+            return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)
+    own = set(re.split(r"[-_.]", program)) if program else set()
+    if len(cells) == 2 and (set(cells) & own or all(c in COLUMN_WORDS for c in cells)):
+        return None, 0, 1
     return None
 
 

@@ -14,14 +14,16 @@ from progdb.storage.locking import program_lease
 from progdb.storage.store import Store
 
 PHRASE_WORDS = 4  # "Mount Rushmore National Memorial"; longer sides are text
+ANSWER_WORDS = 2  # "Buenos Aires"; arithmetic answers a word or a name, never "for your information"
 VECTOR_SHARE = 0.5  # auto kind: vector when more than this share of pairs live in word space
 
 
 def word_pairs(program: Program) -> tuple[int, int]:
     """(pairs that are words or short phrases of the word space the pair changes, all pairs):
-    sentences are text, even when every word of them is in the word space."""
+    sentences are text, even when every word of them is in the word space, and so are answers of
+    more than ANSWER_WORDS words (fyi -> for your information: an abbreviation program is text)."""
     pairs = program.pairs()
-    short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= PHRASE_WORDS]
+    short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= ANSWER_WORDS]
     return len(models.word_space().usable(short)), len(pairs)
 
 

@@ -210,6 +210,7 @@ class Reader:
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: _less_of(p) for p in self.opposites}
+        self._named = {p: _named(p) for p in programs}
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
@@ -222,6 +223,9 @@ class Reader:
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
         self.input_words = {p: {w for i in ins for w in i.lower().split()} for p, ins in inputs.items()}
+        # The words like "me" that a program's own inputs start or end on ("stop calling me"): a
+        # reading that does the same is no request's words around a name for it.
+        self.stop_edges = {p: _stop_edges(ins) for p, ins in inputs.items()}
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
@@ -376,7 +380,9 @@ class Reader:
             if part:
                 fit = 0.6  # words of its stored inputs: "Yellowstone" of "Yellowstone National Park"
             words = low.split()
-            if len(words) > 1 and (words[0] in _STOP or words[-1] in _STOP) and not part:
+            firsts, lasts = self.stop_edges.get(program, ((), ()))
+            if len(words) > 1 and not part and ((words[0] in _STOP and words[0] not in firsts) or
+                                                (words[-1] in _STOP and words[-1] not in lasts)):
                 fit *= 0.25  # "Boston located in" is a name and a request's words
         return fit
 
@@ -549,6 +555,7 @@ class Reader:
         """Every (program, reading) scored, best first, and the prompt's best similarity to a stored
         out-of-scope prompt (0 when none are stored)."""
         best, arg = self.key_scores(vectors)
+        marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
         choices: list[Choice] = []
         for c in self._contenders(best):
             program = self.programs[self.has_keys[c]]
@@ -556,6 +563,8 @@ class Reader:
             column = best[:, c]
             for r in np.argsort(-column)[:shortlist * 3]:
                 reading = readings[r]
+                if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
+                    continue
                 if kind in ("intent", "negative"):
                     # An intent takes the whole prompt (its slots are tagged later); any part of
                     # the prompt may be what matches its stored requests.
@@ -580,14 +589,41 @@ class Reader:
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
                                       self.key_texts[arg[r, c]], reading.corrections + notes))
         for ch in choices:
-            if ch.program in self._less_of and self._less_of[ch.program].search(ch.reading.key):
+            if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
                 ch.program = self.opposites[ch.program]
+        self._prefer_named(choices)
         self._prefer_who_stores(choices)
         choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
+
+    @staticmethod
+    def _cut_from_marked(reading: Reading, marked_texts: set[tuple[str, str]]) -> bool:
+        """Words cut out of the text the user marked, by the same request: "make this polite: stop
+        emailing me" read as `stop emailing`. A text program takes the marked text whole. (A span
+        whose request is inside the marked text is another reading: "for my book: which state has
+        Mammoth Cave National Park?")"""
+        key = reading.key.lower()
+        return any(k == key and i in text and i != text for i in reading.inputs for k, text in marked_texts)
+
+    def _asks_less(self, program: str, key: str) -> bool:
+        """The key asks for less of the program ("less formal", "informal"), not less of its opposite."""
+        other = self.opposites[program]
+        return bool(self._less_of[program].search(key)) and not (
+            other in self._less_of and self._less_of[other].search(key))
+
+    def _prefer_named(self, choices: list[Choice]) -> None:
+        """Of a program and its opposite on one reading, the one the request names goes first:
+        MiniLM puts "rewrite in a formal tone" nearer casual's "Rewrite in a friendly tone"."""
+        by_reading = {(ch.program, ch.reading.signature): ch for ch in choices}
+        for ch in choices:
+            other = self.opposites.get(ch.program)
+            twin = by_reading.get((other, ch.reading.signature)) if other else None
+            if twin is not None and twin.score <= ch.score and self._named[other].search(ch.reading.key) \
+                    and not self._named[ch.program].search(ch.reading.key):
+                ch.score = twin.score - 1e-6
 
     def _contenders(self, best: np.ndarray) -> list[int]:
         """The programs (columns) worth scoring reading by reading: the CONTENDERS whose keys match
@@ -703,6 +739,11 @@ class Reader:
         if not ranked:  # an accepted reading whose input fits no program well: the taken program alone
             ranked = [ProgramMatch(top.program, round(top.score, 4), 0.0, top.key)]
         ranked.sort(key=lambda m: -m.score)  # by the reading's score: a fitting input counts
+        # Half formal, half casual is neither: a program is never blended with its opposite; and
+        # one the request names ("rewrite this formally") is asked for alone.
+        ranked = [m for m in ranked if self.opposites.get(ranked[0].name) != m.name]
+        if self._named[ranked[0].name].search(top.reading.key):
+            ranked = ranked[:1]
         exact = replace(ranked[0]) if ranked[0].score >= EXACT else None
         decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
@@ -794,6 +835,18 @@ def _is_name(words: list[str]) -> bool:
     """Capitalised words, joined by small ones: "Statue of Liberty National Monument"."""
     return len(words) >= 2 and all(w[:1].isupper() or (0 < k < len(words) - 1 and w in _NAME_JOINS)
                                    for k, w in enumerate(words))
+
+
+def _stop_edges(inputs: list[str]) -> tuple[set[str], set[str]]:
+    """The stop words the inputs of two words or more start on, and those they end on."""
+    split = [w for w in (i.lower().split() for i in inputs) if len(w) > 1]
+    return {w[0] for w in split if w[0] in _STOP}, {w[-1] for w in split if w[-1] in _STOP}
+
+
+def _named(name: str) -> re.Pattern:
+    """The program's name as words of a request: "formal", "formally" (not "informal")."""
+    words = r"[\s-]+".join(map(re.escape, re.split(r"[-_.]", name)))
+    return re.compile(r"\b" + words + r"(?:ly)?\b", re.I)
 
 
 def _less_of(name: str) -> re.Pattern:
