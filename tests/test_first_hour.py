@@ -351,3 +351,15 @@ def test_spreadsheet_csvs_import_as_people_save_them(own_db, tmp_path):
     # A headerless file keeps its first row.
     (tmp_path / "plain.csv").write_text("cat,cats\ndog,dogs\n", encoding="utf-8")
     assert "2 added" in run("--db", own_db, "import", str(tmp_path / "plain.csv")).output
+
+
+def test_a_stored_answer_shows_no_arithmetic_and_a_name_is_not_shown_in_pieces(seeded_path):
+    """A new user read "mouse -> mice (stored example)" above "candidates: mouses 1.90, mice 0.79"
+    and "Buenos Aires 0.83, Aires 0.83, Buenos 0.83": the stored answer stands alone, and --explain
+    lists the arithmetic's ranking with a name whole."""
+    lines = run("--db", seeded_path, "query", "plural of mouse").output.splitlines()
+    assert lines[1:] == ["mouse -> mice (stored example)"], lines
+    explained = run("--db", seeded_path, "query", "--explain", "capital of Argentina").output
+    ranked = next(line for line in explained.splitlines() if line.strip().startswith("candidates:"))
+    names = [c.strip().rsplit(" ", 1)[0] for c in ranked.split(":", 1)[1].split(", ")]
+    assert "Buenos Aires" in names and "Buenos" not in names and "Aires" not in names, ranked
