@@ -141,8 +141,10 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
 
     NAME already stored: its program grows (new keys and pairs are added, a description given
     replaces the old one), unless --replace."""
+    from dataclasses import replace as with_fields
+
     from progdb.ingest.pairs_io import read_pairs
-    from progdb.program import Example, Program, key_from_name
+    from progdb.program import Example, Program, key_from_name, validate
     from progdb.ingest.library import load_program_file
 
     if not program_file and name and (name.endswith((".json", ".yaml", ".yml")) or "/" in name):
@@ -174,8 +176,10 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     db = _db(ctx)
     before = _stored_or_none(db, program.name)
     if (before is None or replace) and not program.keys and program.kind not in ("intent", "negative"):
-        # As import does: a new program given no phrasing is found by its name.
-        program.keys = [key_from_name(program.name)]
+        # As import does: a new program given no phrasing is found by its name (a name that is no
+        # name is said first: "Bad_Name!" gets no note before its error).
+        program = with_fields(program, keys=[key_from_name(program.name)])
+        validate(program)
         click.echo(f"note: no --key given: {program.name} is found by its name, '{program.keys[0]}' "
                    "(add phrasings with --key)", err=True)
     if before is not None and not replace:

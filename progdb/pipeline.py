@@ -181,8 +181,10 @@ class QueryPipeline:
             raise ProgdbError("the prompt is empty")
         if k < 1:
             raise ProgdbError("-k must be at least 1")
-        if shots < 0 or budget < 1:
-            raise ProgdbError("--shots must be at least 0 and --budget at least 1")
+        if shots < 0:
+            raise ProgdbError(f"--shots must be at least 0 (got {shots})")
+        if budget < 1:
+            raise ProgdbError(f"--budget must be at least 1 (got {budget})")
         demos = incontext.parse_incontext(prompt)
         if demos:
             if compile_only:

@@ -74,7 +74,7 @@ def explain_text(r: QueryResult) -> str:
         lines.append(f"   slots:    {r.slots!r}")
     score = "router probability" if r.router == "classifier" else "best key similarity"
     lines += ["2. retrieve", f"   nearest programs ({score}; threshold {r.threshold:.2f}):"]
-    for c in r.candidates:
+    for c in sorted(r.candidates, key=lambda c: -c.score):  # the reader's order counts inputs too
         lines.append(f"     {c.score:.3f}  {c.name:<24} via key {c.key!r}")
     lines.append(f"   decision: {r.mode}" + (f" ({r.message})" if r.message else ""))
     for m in r.programs:

@@ -328,6 +328,11 @@ def test_a_users_own_text_program_takes_the_marked_text_whole(own_db, tmp_path):
         r = subprocess.run([PROGDB, "--db", own_db, "query", "--json", prompt], capture_output=True, text=True)
         out = json.loads(r.stdout)
         assert out["programs"][0]["name"] == "polite" and out["inputs"] == [text], (prompt, out["programs"], out["inputs"])
+    # Named and marked, though its one key, "polite", is far from the words (0.56 < 0.60).
+    r = subprocess.run([PROGDB, "--db", own_db, "query", "--json", "say this more politely: thanks for nothing"],
+                       capture_output=True, text=True)
+    out = json.loads(r.stdout)
+    assert out["programs"] and out["programs"][0]["name"] == "polite", out
 
 
 def test_spreadsheet_csvs_import_as_people_save_them(own_db, tmp_path):
@@ -363,3 +368,15 @@ def test_a_stored_answer_shows_no_arithmetic_and_a_name_is_not_shown_in_pieces(s
     ranked = next(line for line in explained.splitlines() if line.strip().startswith("candidates:"))
     names = [c.strip().rsplit(" ", 1)[0] for c in ranked.split(":", 1)[1].split(", ")]
     assert "Buenos Aires" in names and "Buenos" not in names and "Aires" not in names, ranked
+
+
+def test_a_bad_name_or_shots_is_one_line_about_itself(tmp_path):
+    """A new user's `add Bad_Name!` printed a note on how the program is found before the name's
+    error, and `--shots -1` blamed --budget too."""
+    db = str(tmp_path / "db")
+    r = subprocess.run([PROGDB, "--db", db, "--no-seed", "add", "Bad_Name!", "--example", "a", "b"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "note:" not in r.stderr and "'Bad_Name!'" in r.stderr, r.stderr
+    r = subprocess.run([PROGDB, "--db", db, "--no-seed", "query", "--shots", "-1", "plural of cat"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.strip() == "Error: --shots must be at least 0 (got -1)", r.stderr

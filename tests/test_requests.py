@@ -81,6 +81,8 @@ def test_the_program_and_its_input_are_read_together(seeded, prompt, program, in
     # request words the word space ranks past TYPO_RANK ("superlative", 52k) are still key words
     ("superlitive of warm", "superlitive -> superlative", "superlative", "warmest"),
     ("antonim of early", "antonim -> antonym", "antonym", None),
+    # a common word one slip from a request word, beside that word's neighbour in a phrasing
+    ("past tens of think", "tens -> tense", "past-tense", "thought"),
 ])
 def test_typos_are_read_and_said(seeded, prompt, corrected, program, answer):
     r = seeded.query(prompt)
@@ -312,3 +314,15 @@ def test_run_vector_blend_answers_the_lead_programs_stored_pair(seeded):
     assert (led.answer, led.source) == ("a", "stored")
     even = run_vector(word_space(), [(prev, 0.5), (nxt, 0.5)], ["b"], 5)[0]
     assert even.source == "vector"  # an even blend is interpolation: nothing stored answers it
+
+
+@pytest.mark.parametrize("prompt", ["what is the dose of ibuprofen", "how many tens in a hundred"])
+def test_a_common_word_is_no_slip_without_a_request_words_neighbour(seeded, prompt):
+    assert seeded.query(prompt).mode == "none"
+
+
+def test_an_input_one_paraphrase_names_is_still_an_input(seeded):
+    """"cactus" is in one of plural's 39 paraphrases ("plural of cactus?"); it was read as a
+    request word, and "plural for cactus pls" got no program."""
+    r = seeded.query("plural for cactus pls")
+    assert r.programs and r.programs[0].name == "plural" and r.inputs == ["cactus"], (r.mode, r.message)

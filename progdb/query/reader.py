@@ -28,6 +28,8 @@ from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
+MAX_SLIP_WORDS = 8     # a common word read as a request word's slip only in prompts this short
+NAMED_BONUS = 0.1      # a request that names the program and marks its text: "say this more politely: …"
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
 MARKED_FIT = 0.75      # a text the user marked, for a program an LLM runs ("in German please: where is ...")
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
@@ -46,6 +48,7 @@ MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
+OWN_WORD_PHRASINGS = 5  # a program with this many phrasings: its request words are those in two of them
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
@@ -231,12 +234,27 @@ class Reader:
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         self._letters: dict[str, list[str]] | None = None
-        self.own_key_words: dict[str, set[str]] = {}  # per program, the words of its phrasings
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
+        # The words that follow a word in some phrasing ("past" -> tense), and those that lead it.
+        self.key_followers: dict[str, set[str]] = {}
+        self.key_leaders: dict[str, set[str]] = {}
+        per_program: dict[str, Counter[str]] = {}
+        phrasings: Counter[str] = Counter()
         for p_index, t in zip(self.key_programs, self.key_texts):
             words = set(re.findall(r"[^\W\d_]+", t.lower()))  # "español" is one word
-            self.own_key_words.setdefault(programs[p_index], set()).update(words)
+            per_program.setdefault(programs[p_index], Counter()).update(words)
+            phrasings[programs[p_index]] += 1
             self.key_word_count.update(words)
+            low = re.findall(r"[^\W\d_]+", t.lower())
+            for a, b in zip(low, low[1:]):
+                self.key_followers.setdefault(a, set()).add(b)
+                self.key_leaders.setdefault(b, set()).add(a)
+        # Per program, the words of its requests: of a program with several phrasings, those in two
+        # or more ("tense" for past-tense), not an example's input that one paraphrase names
+        # ("cactus" in "plural of cactus?", which made "plural for cactus pls" no request).
+        self.own_key_words: dict[str, set[str]] = {
+            p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
+            for p, words in per_program.items()}
         self.key_words = self._real_key_words()
         self._key_word_set = set(self.key_words)
 
@@ -251,14 +269,28 @@ class Reader:
 
     # -- typos ---------------------------------------------------------------------------------
     def correct_key_words(self, text: str) -> tuple[str, list[str]]:
-        """Misspelt request words ("plurl", "synonim") replaced by the stored phrasings' word."""
+        """Misspelt request words ("plurl", "synonim") replaced by the stored phrasings' word; and
+        a common word one slip from a request word, when a phrasing has that word beside the same
+        neighbour ("past tens of" -> tense, as in "past tense"; "wat sport dose" -> what, does)."""
         notes = []
+        words = [m.group(0).lower() for m in re.finditer(r"[A-Za-z]+", text)]
+        position = iter(range(len(words)))
+        # Slips of common words are looked for in short requests only: a text to rewrite keeps its
+        # words ("approved by the board" is no "bard").
+        slips = len(words) <= MAX_SLIP_WORDS and not _QUOTED.search(text) and ":" not in text
 
         def fix(m: re.Match) -> str:
             w = m.group(0)
             lw = w.lower()
-            if len(lw) < 4 or lw in self._key_word_set or lw in _CONTRACTIONS or \
-                    self.word_rank.get(lw, 10 ** 9) < TYPO_RANK:
+            i = next(position)
+            if lw in self._key_word_set or lw in _CONTRACTIONS:
+                return w
+            if self.word_rank.get(lw, 10 ** 9) < TYPO_RANK or len(lw) < 4:
+                right = self._slip_in_context(lw, words[i - 1] if i else None,
+                                              words[i + 1] if i + 1 < len(words) else None) if slips else None
+                if right is not None:
+                    notes.append(f"{w} -> {right}")
+                    return right
                 return w
             right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count)
             if right is None or (lw in self.word_rank and lw.startswith(right)):
@@ -267,6 +299,16 @@ class Reader:
             return right
 
         return re.sub(r"[A-Za-z]+", fix, text), notes
+
+    def _slip_in_context(self, word: str, before: str | None, after: str | None) -> str | None:
+        """The request word one slip from a common word, if a phrasing has it beside the same
+        neighbour; None otherwise (most common words are just words)."""
+        if len(word) < 3:
+            return None
+        beside = self.key_followers.get(before, set()) | self.key_leaders.get(after, set())
+        # A word that holds the request word is another word (sports, Germany), as is its plural.
+        beside = {w for w in beside if w in self._key_word_set and not word.startswith(w) and w + "s" != word}
+        return closest(word, sorted(beside), 1, self.key_word_count)
 
     def correct_input(self, program: str, text: str) -> str | None:
         """A misspelt input ("frnace") as the program's stored input or a common word, or None.
@@ -584,6 +626,8 @@ class Reader:
                     fit = max(fit, MARKED_FIT)
                 score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
                          - min(DROP_COST * reading.dropped, 4 * DROP_COST))
+                if reading.method == "explicit" and self._named[program].search(reading.key):
+                    score += NAMED_BONUS
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
@@ -704,7 +748,10 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold,
                              f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})")
         threshold = self._threshold(top.program, threshold)
-        if top.key_score < threshold:
+        # "say this more politely: you're wrong" names the user's program `polite` and marks its
+        # text: that is a request for it, however far its one key ("polite") is from the words.
+        asked_by_name = top.reading.method == "explicit" and bool(self._named[top.program].search(top.reading.key))
+        if top.key_score < threshold and not asked_by_name:
             return top, Retrieval("none", [], candidates[:5], threshold,
                              f"nothing stored is close to this prompt (best: {top.program} at "
                              f"{top.key_score:.2f}, below the threshold {threshold:.2f})")
@@ -740,10 +787,11 @@ class Reader:
             ranked = [ProgramMatch(top.program, round(top.score, 4), 0.0, top.key)]
         ranked.sort(key=lambda m: -m.score)  # by the reading's score: a fitting input counts
         # Half formal, half casual is neither: a program is never blended with its opposite; and
-        # one the request names ("rewrite this formally") is asked for alone.
+        # one the request names ("rewrite this formally") is blended only with others it names
+        # ("comparative or superlative of big").
         ranked = [m for m in ranked if self.opposites.get(ranked[0].name) != m.name]
         if self._named[ranked[0].name].search(top.reading.key):
-            ranked = ranked[:1]
+            ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
         exact = replace(ranked[0]) if ranked[0].score >= EXACT else None
         decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
