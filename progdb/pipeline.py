@@ -14,7 +14,7 @@ from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import Reader
+from progdb.query.reader import Reader, asks_about_language
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, Retrieval
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
@@ -145,6 +145,12 @@ class QueryPipeline:
             return Request(parse(prompt, [], None),
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
         taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()))
+        # A transform program is never asked "why …": an intent may be ("how much is in my account").
+        if decision.mode != "none" and asks_about_language(prompt) and \
+                self.catalog.kinds().get(decision.programs[0].name) in BLENDABLE:
+            decision = Retrieval("none", [], decision.candidates, decision.threshold,
+                                 "the prompt asks about language (why, how many, what a word means), "
+                                 "not for a program's answer")
         return Request(taken.reading.parsed(prompt), decision, taken.corrections)
 
     def classify(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:

@@ -229,6 +229,11 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
 @pytest.mark.parametrize("prompt", [
     "what's the weather tomorrow",
     "write a python function to reverse a list",
+    # questions about language, not requests to run a program
+    "why do some words have no antonym at all",
+    "what does antonym mean?",
+    "how many plurals does English have",
+    "what's the difference between a national park and a national monument",
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"
@@ -326,3 +331,8 @@ def test_an_input_one_paraphrase_names_is_still_an_input(seeded):
     request word, and "plural for cactus pls" got no program."""
     r = seeded.query("plural for cactus pls")
     assert r.programs and r.programs[0].name == "plural" and r.inputs == ["cactus"], (r.mode, r.message)
+
+
+def test_what_this_means_in_simple_words_is_a_request(seeded):
+    r = seeded.query("What does this mean in simple words? 'The aforementioned party shall indemnify the lessee.'")
+    assert r.programs and r.programs[0].name == "plain-english", (r.mode, r.message)

@@ -84,6 +84,20 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
 # Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
 # into", "convert love"), whichever program is asked.
+# A question about language, not a request to run a program: "why do some words have no antonym",
+# "how many plurals does English have", "what does antonym mean", "what's the difference between
+# a national park and a national monument", "is it rude to be casual at work". ("What does this
+# mean in simple words? …" asks for plain English: a pointer is no word asked about.)
+_ABOUT_LANGUAGE = re.compile(
+    r"^\s*(?:(?:hey|so|ok|okay|and|but)[,\s]+)?(?:why\b|how (?:many|much)\b|"
+    r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
+    r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b)", re.I)
+
+
+def asks_about_language(prompt: str) -> bool:
+    return bool(_ABOUT_LANGUAGE.search(prompt))
+
+
 _QUESTION = frozenset("is are was were what which who whom how why when where do does did can could would should will "
                       "i you we me my please turn convert change transform translate into".split())
 _CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
