@@ -83,6 +83,8 @@ def test_the_program_and_its_input_are_read_together(seeded, prompt, program, in
     ("antonim of early", "antonim -> antonym", "antonym", None),
     # a common word one slip from a request word, beside that word's neighbour in a phrasing
     ("past tens of think", "tens -> tense", "past-tense", "thought"),
+    # a stored name with one word misspelt
+    ("what did Dizzy Gilespie play", "Dizzy Gilespie -> Dizzy Gillespie", "person-instrument", "trumpet"),
 ])
 def test_typos_are_read_and_said(seeded, prompt, corrected, program, answer):
     r = seeded.query(prompt)

@@ -330,8 +330,10 @@ class Reader:
         holds common misspellings, "phillipines", "embarass") and one or two slips from a more
         frequent stored input of the program."""
         low = text.lower()
+        if " " in low:
+            return self._correct_name(program, low)
         rank = self.word_rank.get(low)
-        if " " in low or len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK):
+        if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK):
             return None
         if (program, low) not in self._corrected:
             stored = self.stored.get(program, {})
@@ -345,6 +347,26 @@ class Reader:
             if right is None and rank is None and self.kinds.get(program) == "vector":
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
+        return self._corrected[(program, low)]
+
+    def _correct_name(self, program: str, low: str) -> str | None:
+        """A stored name with one of its words misspelt ("Dizzy Gilespie" for Dizzy Gillespie): the
+        other words as stored, the misspelt one (of five letters or more) no common word, within its
+        allowed slips; None unless exactly one stored name is that close."""
+        if (program, low) not in self._corrected:
+            words = low.split()
+            stored = self.stored.get(program, {})
+            hits = []
+            for k in self._typo_targets(program)[0].get(low[0], ()):
+                theirs = k.split()
+                diff = [i for i, (a, b) in enumerate(zip(words, theirs)) if a != b]
+                if len(theirs) != len(words) or len(diff) != 1:
+                    continue
+                typed, right = words[diff[0]], theirs[diff[0]]
+                if len(right) >= 5 and self.word_rank.get(typed, 10 ** 9) >= RARE_INPUT_RANK and \
+                        edit_distance(typed, right, allowed_edits(right)) <= allowed_edits(right):
+                    hits.append(stored[k])
+            self._corrected[(program, low)] = hits[0] if len(hits) == 1 else None
         return self._corrected[(program, low)]
 
     def _typo_targets(self, program: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
