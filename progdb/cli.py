@@ -527,7 +527,18 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
         click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, dict)))
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
+class PromptCommand(click.Command):
+    """A command whose PROMPT may start with a dash: "-ing form of run" holds a space, which no
+    option does, so it is the prompt (put after "--" for click), not the options -i -n -g."""
+
+    def parse_args(self, ctx, args):
+        prompts = [a for a in args if a.startswith("-") and not a.startswith("--") and " " in a]
+        if prompts and "--" not in args:
+            args = [a for a in args if a not in prompts] + ["--"] + prompts
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=PromptCommand, epilog=EXIT_CODES_HELP)
 @click.argument("prompt", required=False)
 @click.option("--file", "prompts_file", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
               help="Answer every line of FILE as a prompt (- for stdin), one JSON line each; the same as PROMPT -.")

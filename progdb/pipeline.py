@@ -145,9 +145,11 @@ class QueryPipeline:
             return Request(parse(prompt, [], None),
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
         taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()))
-        # A transform program is never asked "why …": an intent may be ("how much is in my account").
+        # A built-in transform program is never asked "why …"; an intent may be ("how much is in my
+        # account"), and a user's own program may be made for it (slang: "what does sus mean").
         if decision.mode != "none" and asks_about_language(prompt) and \
-                self.catalog.kinds().get(decision.programs[0].name) in BLENDABLE:
+                self.catalog.kinds().get(decision.programs[0].name) in BLENDABLE and \
+                decision.programs[0].name in reader.learned:
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "
                                  "not for a program's answer")

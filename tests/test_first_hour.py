@@ -380,3 +380,23 @@ def test_a_bad_name_or_shots_is_one_line_about_itself(tmp_path):
     r = subprocess.run([PROGDB, "--db", db, "--no-seed", "query", "--shots", "-1", "plural of cat"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.strip() == "Error: --shots must be at least 0 (got -1)", r.stderr
+
+
+def test_a_users_slang_program_answers_what_a_word_means(own_db, tmp_path):
+    """"what does X mean" is no request for a built-in program, but a user's slang program is
+    made for it (the rule refused "what does sus mean" in a second trial)."""
+    (tmp_path / "slang.csv").write_text("slang,meaning\nsus,suspicious\nsalty,bitter or upset\n"
+                                        "ghosted,stopped replying\nbet,okay or sure\n", encoding="utf-8")
+    assert run("--db", own_db, "import", str(tmp_path / "slang.csv")).exit_code == 0
+    r = subprocess.run([PROGDB, "--db", own_db, "query", "--json", "what does sus mean"], capture_output=True, text=True)
+    out = json.loads(r.stdout)
+    assert out["programs"] and out["programs"][0]["name"] == "slang" and out["inputs"] == ["sus"], out
+    assert run("--db", own_db, "query", "what does antonym mean?").exit_code == 1
+
+
+def test_a_prompt_may_start_with_a_dash_and_a_text_with_a_greeting(seeded_path):
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "-ing form of run"], capture_output=True, text=True)
+    assert r.returncode == 0 and "run -> running" in r.stdout, (r.stdout, r.stderr)
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "--json", "Hi team, the report is late.\n\nmake it formal"],
+                       capture_output=True, text=True)
+    assert json.loads(r.stdout)["inputs"] == ["Hi team, the report is late."], r.stdout[:300]

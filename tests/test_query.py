@@ -126,3 +126,9 @@ def test_capitalised_answers_follow_the_program(seeded):
     r = seeded.query("what is the capital of Japan")
     assert r.outputs[0].answer == "Tokyo"
     assert tokens(r.outputs[0].answer) == ["tokyo"]
+
+
+def test_a_refusal_shows_a_third_decimal_when_two_would_look_equal():
+    from progdb.query.retrieve import nothing_close
+    assert nothing_close("x", 0.6461, 0.65).endswith("(best: x at 0.646, below the threshold 0.650)")
+    assert nothing_close("x", 0.59, 0.65).endswith("(best: x at 0.59, below the threshold 0.65)")

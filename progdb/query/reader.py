@@ -23,7 +23,7 @@ import numpy as np
 
 from progdb.query import acceptance
 from progdb.query.parse import Parsed, Template, _clean_key, match_template, split_explicit
-from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide
+from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide, nothing_close
 from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
@@ -526,7 +526,7 @@ class Reader:
                                        dropped=min(MAX_DROPPED, len(explicit.key.split()) - len(key.split()))))
         else:
             out += _dash_reading(request)
-        out += _last_line_reading(request)
+        out += _last_line_reading(prompt)  # the text leads: a greeting in it is the text's
         # "for my park passport book: which state has Mammoth Cave National Park?": talk, then a
         # whole request after the separator, read as a prompt of its own, the talk left out.
         talk = None if nested else _talk_then_request(request)
@@ -789,8 +789,7 @@ class Reader:
         asked_by_name = top.reading.method == "explicit" and bool(self._named[top.program].search(top.reading.key))
         if top.key_score < threshold and not asked_by_name:
             return top, Retrieval("none", [], candidates[:5], threshold,
-                             f"nothing stored is close to this prompt (best: {top.program} at "
-                             f"{top.key_score:.2f}, below the threshold {threshold:.2f})")
+                                  nothing_close(top.program, top.key_score, threshold))
         if top.fit < FIT_FLOOR:
             shown = ", ".join(repr(i) for i in top.reading.inputs)
             return top, Retrieval("none", [], candidates[:5], threshold,
@@ -802,8 +801,7 @@ class Reader:
     def _refusal(top: Choice, negative: float, threshold: float, sure: float) -> str:
         """Why the learned rule refused, in the words of the evidence that weighed most."""
         if top.key_score < threshold:
-            return (f"nothing stored is close to this prompt (best: {top.program} at {top.key_score:.2f}, "
-                    f"below the threshold {threshold:.2f})")
+            return nothing_close(top.program, top.key_score, threshold)
         if negative >= top.score - NEG_MARGIN:
             return f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"
         return (f"the prompt does not read as a request for '{top.program}' (key match {top.key_score:.2f}, "

@@ -41,6 +41,14 @@ class Retrieval:
     exact: bool = False  # decided by a key matched (nearly) word for word, not by the scores
 
 
+def nothing_close(name: str, score: float, threshold: float) -> str:
+    """Why nothing answers: the best program's score beside the threshold, with a third decimal
+    when two would show them equal ("at 0.65, below the threshold 0.65")."""
+    places = 2 if f"{score:.2f}" != f"{threshold:.2f}" else 3
+    return (f"nothing stored is close to this prompt (best: {name} at {score:.{places}f}, "
+            f"below the threshold {threshold:.{places}f})")
+
+
 def best_per_program(hits: list[KeyHit]) -> list[ProgramMatch]:
     """A program scores as its closest key phrasing."""
     best: dict[str, KeyHit] = {}
@@ -75,9 +83,7 @@ def decide(ranked: list[ProgramMatch], kinds: dict[str, str], threshold: float =
         return Retrieval("none", [], ranked[:5], threshold,
                          f"the prompt is closest to stored out-of-scope prompts ('{top.name}', {top.score:.2f})")
     if exact is None and top.score < threshold:
-        return Retrieval("none", [], ranked[:5], threshold,
-                         f"nothing stored is close to this prompt (best: {top.name} at "
-                         f"{top.score:.2f}, below the threshold {threshold:.2f})")
+        return Retrieval("none", [], ranked[:5], threshold, nothing_close(top.name, top.score, threshold))
     kind = kinds.get(top.name)
     close = [m for m in ranked if m.score >= base + offsets.get(m.name, 0.0) and top.score - m.score <= margin
              and kinds.get(m.name) == kind]
