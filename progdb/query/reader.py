@@ -82,8 +82,6 @@ _NAME_JOINS = frozenset("of the de du la le von van".split())
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
-# Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
-# into", "convert love"), whichever program is asked.
 # A question about language, not a request to run a program: "why do some words have no antonym",
 # "how many plurals does English have", "what does antonym mean", "what's the difference between
 # a national park and a national monument", "is it rude to be casual at work". ("What does this
@@ -98,6 +96,8 @@ def asks_about_language(prompt: str) -> bool:
     return bool(_ABOUT_LANGUAGE.search(prompt))
 
 
+# Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
+# into", "convert love"), whichever program is asked.
 _QUESTION = frozenset("is are was were what which who whom how why when where do does did can could would should will "
                       "i you we me my please turn convert change transform translate into".split())
 _CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
@@ -925,18 +925,21 @@ def _stop_edges(inputs: list[str]) -> tuple[set[str], set[str]]:
     return {w[0] for w in split if w[0] in _STOP}, {w[-1] for w in split if w[-1] in _STOP}
 
 
+def _name_words(name: str) -> str:
+    """A program's name as a pattern of words: "plain-english" matches "plain English"."""
+    return r"[\s-]+".join(map(re.escape, re.split(r"[-_.]", name)))
+
+
 def _named(name: str) -> re.Pattern:
     """The program's name as words of a request: "formal", "formally" (not "informal")."""
-    words = r"[\s-]+".join(map(re.escape, re.split(r"[-_.]", name)))
-    return re.compile(r"\b" + words + r"(?:ly)?\b", re.I)
+    return re.compile(r"\b" + _name_words(name) + r"(?:ly)?\b", re.I)
 
 
 def _less_of(name: str) -> re.Pattern:
     """Words asking for less of a program, by its name: "less formal", "too formal", "not so
     formal", "informal(ly)", "unformal" (but not "in formal English")."""
-    words = r"[\s-]+".join(map(re.escape, re.split(r"[-_.]", name)))
     return re.compile(r"(?:\b(?:less|too|not(?:\s+so|\s+too)?|overly|over)\s+|\b(?:in|un|non-?))"
-                      + words + r"(?:ly)?\b", re.I)
+                      + _name_words(name) + r"(?:ly)?\b", re.I)
 
 
 def _clean_text(text: str) -> str:
