@@ -226,6 +226,9 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     assert r.programs and r.programs[0].name == program
     assert r.inputs == [text]
     assert r.outputs[0].source == "compiled" and text in r.outputs[0].answer
+    # A sentence of five words or more is told that the demonstrations are words.
+    sentence = len(text.split()) > 4
+    assert (r.outputs[0].note or "").endswith("so the demonstrations are words") == sentence, r.outputs[0].note
 
 
 @pytest.mark.parametrize("prompt", [

@@ -13,6 +13,9 @@ from progdb.text.fewshot import Candidate, Compiled, compile_prompt, fixed_size,
 from progdb.text.llm import Endpoint
 
 
+WORD_EXAMPLES = 3  # a program whose example inputs are at most this many words holds words, not sentences
+
+
 class Demonstrations:
     """A program's examples nearest an input in key space: a fewshot program's are stored records;
     a vector program's (its few-shot form) are embedded on first use, with the disk cache."""
@@ -56,6 +59,10 @@ class FewshotRun:
             names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
             self.instruction += f" (Blended from the programs {names}; the examples are mixed in that proportion.)"
         self.stored = stored
+        # The longest of the lead program's example inputs, in words: a word program (a word
+        # translator) asked about a sentence says so.
+        self.longest_input = max((len(e.input.split()) for e in lead.examples), default=0)
+        self.lead = lead.name
         self.compiled: list[Compiled] = []
         self.program = program  # the string program that reproduces the program's stored pairs (symbolic.Found)
 
@@ -85,9 +92,13 @@ class FewshotRun:
         if text.strip().lower() in self.stored:
             answers = self.stored[text.strip().lower()]
             return Output(text, answers[0], "stored", answers=list(answers))
+        note = None
+        if 0 < self.longest_input <= WORD_EXAMPLES and len(text.split()) > WORD_EXAMPLES + 1:
+            note = (f"{self.lead}'s examples are words and short phrases; this input is a sentence, "
+                    "so the demonstrations are words")
         if self.llm is None:
-            return Output(text, compiled.text, "compiled")
-        return Output(text, self.llm.chat(compiled.messages), "llm")
+            return Output(text, compiled.text, "compiled", note=note)
+        return Output(text, self.llm.chat(compiled.messages), "llm", note=note)
 
     def fallback(self, failed: Output) -> Output:
         """A vector program's input outside the word space, answered by the program's few-shot form."""
