@@ -218,6 +218,9 @@ def test_an_opposite_must_name_another_program(tmp_path):
     ("translate to French: the rhubarb crumble is ready", "english-french", "the rhubarb crumble is ready"),
     ("in German please: where is the train station?", "english-german", "where is the train station?"),
     ("Spanish for 'I love you'", "english-spanish", "I love you"),
+    # a question that points at a text, then the text (it was read as the word "dinner")
+    ("Can you translate this sentence to Spanish? The formal dinner is on Friday.", "english-spanish",
+     "The formal dinner is on Friday."),
 ])
 def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prompt, program, text):
     """The translation programs store words, but an LLM translates what the user marked (a colon,
@@ -238,6 +241,7 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     "why do some words have no antonym at all",
     "what does antonym mean?",
     "how many plurals does English have",
+    "can you make this shorter? thanks a lot man",  # "this" points at no text that follows
     "what's the difference between a national park and a national monument",
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):

@@ -79,6 +79,9 @@ _POINTER = re.compile(r"^(?:this|these|that|it|the\s+following)(?:\s+(?:text|sen
 _DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare white whale ..."
 _SEPARATOR = re.compile(r"[:?]\s|" + _DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
 _NAME_JOINS = frozenset("of the de du la le von van".split())
+_POINTED_QUESTION = re.compile(
+    r"^(.{2,200}?\b(?:(?:this|these|the following|my)\s+(?:sentences?|text|email|message|paragraph|lines?|phrase|note)|"
+    r"the following)\b[^?]*)\?\s+(\S+(?:\s+\S+){2,}.*)$", re.S | re.I)
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
@@ -512,6 +515,11 @@ class Reader:
                     out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                        quoted=all(v.strip() in quoted for v in inputs)))
         explicit = split_explicit(request)
+        pointed = _POINTED_QUESTION.match(request)
+        if pointed and not explicit and _clean_key(pointed.group(1)):
+            # "Can you translate this sentence to Spanish? The formal dinner is on Friday.": a
+            # question that points at a text, then the text.
+            out.append(Reading(_clean_key(pointed.group(1)), [pointed.group(2).strip()], "explicit"))
         if explicit:
             inputs = _as_typed(explicit.inputs, prompt)
             out.append(Reading(explicit.key, inputs, "explicit"))
@@ -560,6 +568,8 @@ class Reader:
         sep_word = sum(t.end() <= sep.start() for t in tokens) if sep else None
         if sep_word is not None and not 1 <= sep_word <= MAX_KEY_WORDS:
             sep_word = None
+        # The first word after the separator (past a "-" or ":" that is a word of its own).
+        text_word = sum(t.start() < sep.end() for t in tokens) if sep_word is not None else None
         lines = _line_starts(request, n)
         for i in range(1, n):  # cuts: key first or input first; a text input may be long
             # In a short prompt, an input of a few words is a span's business (below).
@@ -593,6 +603,8 @@ class Reader:
                         continue
                     if any(a <= i and j <= b and (i, j) != (a, b) for a, b in quoted):
                         continue
+                    if text_word is not None and i >= text_word and not (i == text_word and j == n):
+                        continue  # a word picked out of the text after the request's "?" or ":"
                     joined = between(i, j)
                     if _SENTENCE_END.search(joined):
                         continue  # "think? always mix": an input does not run on past a question
