@@ -20,7 +20,8 @@ demo: install
 	$(BIN)/progdb query "what is the plural of mouse?"
 	$(BIN)/progdb query "past tense of go"
 	$(BIN)/progdb query "rewrite the following poem in the style of Shakespeare: The sun is out, the sky is blue, I wrote this little song for you"
-	$(BIN)/progdb query "what's the weather in Oslo"
+	# exit status 1 is the honest "no program" this prompt should get, not a failed demo
+	$(BIN)/progdb query "what's the weather in Oslo" || test $$? -eq 1
 
 test: install
 	$(BIN)/pytest -q

@@ -400,3 +400,14 @@ def test_a_prompt_may_start_with_a_dash_and_a_text_with_a_greeting(seeded_path):
     r = subprocess.run([PROGDB, "--db", seeded_path, "query", "--json", "Hi team, the report is late.\n\nmake it formal"],
                        capture_output=True, text=True)
     assert json.loads(r.stdout)["inputs"] == ["Hi team, the report is late."], r.stdout[:300]
+
+
+def test_make_demo_ends_well_with_its_honest_no_program(own_db):
+    """`make demo`'s last prompt gets "no program", exit status 1, and make reported the demo as
+    failed ("make: *** [Makefile] Error 1") to a new user."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / ".venv" / "bin" / "progdb").exists():
+        pytest.skip("the Makefile's .venv is not this checkout's environment")
+    r = subprocess.run(["make", "-s", "-C", str(root), "demo"], capture_output=True, text=True,
+                       env={**os.environ, "PROGDB_DB": own_db}, timeout=600)
+    assert r.returncode == 0 and "no program: " in r.stdout and "Error" not in r.stderr, (r.stdout[-500:], r.stderr)
