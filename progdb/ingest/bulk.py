@@ -236,8 +236,9 @@ COLUMN_WORDS = {"input", "output", "source", "target", "prompt", "completion", "
 
 def _header(cells: tuple[str, ...], program: str | None = None) -> tuple[int | None, int, int] | None:
     """The (program, input, output) positions a first row names, or None when it is data: known
-    column pairs anywhere in the row (input,output,notes), or two cells that are column names or
-    words of the program's name (`word,emoji` in emoji.csv: people name files after columns)."""
+    column pairs anywhere in the row (input,output,notes); or two cells, both common column names
+    (abbr,meaning) or one a word of the program's name (`word,emoji` in emoji.csv: people name
+    files after columns)."""
     for a, b in HEADER_NAMES:
         if a in cells and b in cells:
             return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)

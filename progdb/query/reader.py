@@ -258,11 +258,11 @@ class Reader:
         per_program: dict[str, Counter[str]] = {}
         phrasings: Counter[str] = Counter()
         for p_index, t in zip(self.key_programs, self.key_texts):
-            words = set(re.findall(r"[^\W\d_]+", t.lower()))  # "español" is one word
+            low = re.findall(r"[^\W\d_]+", t.lower())  # "español" is one word
+            words = set(low)
             per_program.setdefault(programs[p_index], Counter()).update(words)
             phrasings[programs[p_index]] += 1
             self.key_word_count.update(words)
-            low = re.findall(r"[^\W\d_]+", t.lower())
             for a, b in zip(low, low[1:]):
                 self.key_followers.setdefault(a, set()).add(b)
                 self.key_leaders.setdefault(b, set()).add(a)
@@ -290,8 +290,9 @@ class Reader:
         a common word one slip from a request word, when a phrasing has that word beside the same
         neighbour ("past tens of" -> tense, as in "past tense"; "wat sport dose" -> what, does)."""
         notes = []
-        words = [m.group(0).lower() for m in re.finditer(r"[A-Za-z]+", text)]
-        position = iter(range(len(words)))
+        matches = list(re.finditer(r"[A-Za-z]+", text))
+        words = [m.group(0).lower() for m in matches]
+        position = {m.start(): i for i, m in enumerate(matches)}  # a match's word index, for its neighbours
         # Slips of common words are looked for in short requests only: a text to rewrite keeps its
         # words ("approved by the board" is no "bard").
         slips = len(words) <= MAX_SLIP_WORDS and not _QUOTED.search(text) and ":" not in text
@@ -299,7 +300,7 @@ class Reader:
         def fix(m: re.Match) -> str:
             w = m.group(0)
             lw = w.lower()
-            i = next(position)
+            i = position[m.start()]
             if lw in self._key_word_set or lw in _CONTRACTIONS:
                 return w
             if self.word_rank.get(lw, 10 ** 9) < TYPO_RANK or len(lw) < 4:
