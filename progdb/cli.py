@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -143,7 +144,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     replaces the old one), unless --replace."""
     from dataclasses import replace as with_fields
 
-    from progdb.ingest.pairs_io import read_pairs
+    from progdb.ingest.bulk import examples_from_file
     from progdb.program import Example, Program, key_from_name, validate
     from progdb.ingest.library import load_program_file
 
@@ -162,7 +163,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     program.keys += [k for k in keys if k not in program.keys]
     program.examples += [Example(a, b) for a, b in examples]
     if examples_file:
-        program.examples += read_pairs(examples_file)
+        program.examples += examples_from_file(examples_file, program.name)
     if kind:
         program.kind = kind
     if description:
@@ -184,8 +185,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
                    "(add phrasings with --key)", err=True)
     if before is not None and not replace:
         stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
-        action = "grew" if any(change.values()) or stored.description != before.description \
-            or stored.opposite != before.opposite else "unchanged"
+        fields = ("description", "opposite", "kind", "source", "license")
+        action = "grew" if any(change.values()) or any(getattr(stored, f) != getattr(before, f) for f in fields) \
+            else "unchanged"
     else:
         stored, change = db.add(program, replace=replace), None
         action = "replaced" if before is not None else "added"
@@ -423,7 +425,9 @@ def _detect(file: str) -> str:
             if {"name", "keys"} <= set(json.loads(first)):
                 return "progdb"
         except (ValueError, TypeError):
-            pass
+            # a card of thousands of pairs is one line longer than that: its head says what it is
+            if re.match(rb'\s*\{\s*"name"\s*:\s*"[^"]*"\s*,\s*"kind"\s*:', first) and b'"keys"' in first:
+                return "progdb"
     return detect_format(path) if path.exists() else "csv"
 
 
@@ -646,7 +650,12 @@ def serve(ctx, host, port, llm_url, model, timeout, refuse_unserved):
         uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 def exit_status(result) -> int:
-    """0 answered; 1 no answer (no program, or no input); 2 an input that failed."""
+    """0 answered; 1 no answer (no program, or no input); 2 an input that failed. A prompt of two
+    requests: the worse of the two."""
+    return max([_one_status(result)] + [_one_status(a) for a in getattr(result, "also", [])])
+
+
+def _one_status(result) -> int:
     if any(o.source == "error" for o in result.outputs):
         return EXIT_ERROR
     if result.mode == "none" or (result.kind != "intent" and not result.outputs and not result.compiled):
@@ -686,7 +695,13 @@ def compile_(ctx, prompt, shots, budget, fmt):
     """Print only the few-shot prompt PROMPT compiles to, and run nothing (a dry run to pipe anywhere).
 
     One prompt per input: several inputs print as a JSON list (messages, json) or separated by a form feed."""
-    result = _db(ctx).compile(prompt, shots=shots, budget=budget)
+    db = _db(ctx)
+    result = db.query(prompt, shots=shots, budget=budget, compile_only=True)
+    # As query says it, with query's exit status 1: no program, or no input, is an answer, not an error.
+    if result.mode == "none" or not result.compiled:
+        click.echo(f"no program: {result.message}" if result.mode == "none" else
+                   f"{result.programs[0].name}: the prompt gives the program no input to compile")
+        ctx.exit(1)
     names = ", ".join(m.name for m in result.programs)
     docs = [{"program": names, "text": c.text, "messages": c.messages, "examples": c.examples}
             for c in result.compiled]

@@ -166,10 +166,13 @@ class ProgramDB:
             self.store.delete_program(name)
 
     def import_(self, source: str | Path | IO[str], replace: bool = False) -> list[Program]:
-        """Read programs exported by `export` (JSON lines); all lines are checked before any is stored."""
+        """Read programs exported by `export` (JSON lines); all lines are checked before any is stored.
+        A program stored exactly as the file has it is left as it is: importing a file twice is no error."""
         programs = writer.read_cards(source)
         with self._writing():
-            return writer.write_programs(self.store, programs, replace)
+            changed = [p for p in programs if self.store.card(p.name) != p.to_json()]
+            writer.write_programs(self.store, changed, replace)
+            return programs
 
     def import_pairs(self, rows, **options):
         """Example pairs in bulk (rows from bulk.read_rows): see importer.import_rows; returns an ImportSummary."""

@@ -14,7 +14,7 @@ from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import Reader, asks_about_language
+from progdb.query.reader import Reader, asks_about_language, typed_text
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, Retrieval
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
@@ -96,6 +96,9 @@ def _key_texts(prompt: str, templates) -> list[str]:
     return [whole.key] + [c.key for c in candidate_cuts(prompt)]
 
 
+CLEAR_REQUEST = 0.9  # a prompt's second request matches its program's phrasings at least this well
+
+
 class QueryPipeline:
     def __init__(self, catalog: Catalog, routes: Routes):
         self.catalog, self.routes, self.store = catalog, routes, catalog.store
@@ -153,7 +156,10 @@ class QueryPipeline:
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "
                                  "not for a program's answer")
-        return Request(taken.reading.parsed(prompt), decision, taken.corrections)
+        parsed = taken.reading.parsed(prompt)
+        if decision.mode != "none" and reader.takes_texts(decision.programs[0].name):
+            parsed.inputs = typed_text(parsed.inputs, prompt)
+        return Request(parsed, decision, taken.corrections)
 
     def classify(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
         """A fitted classifier's routing (intent databases): parse, then route the key; a cut that
@@ -180,6 +186,29 @@ class QueryPipeline:
     def understand(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
         return self.read(prompt, lookup, cal) if cal["router"] == "similarity" else self.classify(prompt, lookup, cal)
 
+    def two_requests(self, prompt: str, whole: Request, lookup: KeyLookup, cal: dict) -> list[Request] | None:
+        """"plural of mouse and past tense of go": two requests, each read on its own, when both
+        halves read as requests with inputs and the whole prompt's reading missed the second: its
+        request words became inputs ("past tense" as a second noun) or were left out as talk
+        ("capital of peru? also currency of peru"). None for one request ("translate cat and
+        dog to french": the whole reading's key holds "french")."""
+        if cal["router"] != "similarity" or whole.decision.mode == "none":
+            return None  # a prompt refused whole ("explain the difference between X and Y") stays refused
+        reader = self.reader()
+        key_words = reader.request_words(whole.parsed.key) if whole.decision.mode != "none" else set()
+        input_words = reader.request_words(" ".join(whole.parsed.inputs)) if whole.decision.mode != "none" else set()
+        for head, tail, shared in reader.request_halves(prompt):
+            asked = reader.request_words(tail)
+            if not shared and not (asked & input_words or not asked <= key_words):
+                continue
+            parts = [self.read(half, lookup, cal) for half in (head, tail)]
+            # each half a clear request of its own: "…in Hungary? going there next month" is talk
+            if all(r.decision.mode != "none" and r.parsed.inputs and r.decision.programs[0].score >= CLEAR_REQUEST
+                   for r in parts) and \
+                    (not shared or parts[0].decision.programs[0].name != parts[1].decision.programs[0].name):
+                return parts
+        return None
+
     # -- the query, whole ------------------------------------------------------------------------
     def query(self, prompt: str, k: int = 5, shots: int = 4, method: str = DEFAULT_METHOD,
               use_stored: bool = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
@@ -202,8 +231,11 @@ class QueryPipeline:
         lookup = lookup or KeyLookup(self.store)
         cal = cal or self.routes.calibration()
         request = self.understand(prompt, lookup, cal)
-        return self.execute(request, cal, lookup, k, shots, method, use_stored, None if compile_only else llm,
-                            budget, compile_only, defer)
+        requests = self.two_requests(prompt, request, lookup, cal) or [request]
+        results = [self.execute(r, cal, lookup, k, shots, method, use_stored, None if compile_only else llm,
+                                budget, compile_only, defer) for r in requests]
+        results[0].also = results[1:]  # the second request's result, shown after the first
+        return results[0]
 
     def execute(self, request: Request, cal: dict, lookup: KeyLookup, k: int, shots: int, method: str,
                 use_stored: bool, llm: Endpoint | None, budget: int, compile_only: bool,

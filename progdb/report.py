@@ -24,6 +24,11 @@ def _sureness(out) -> str:
 
 
 def result_text(r: QueryResult) -> str:
+    """The answer; a second request of the prompt ("... and past tense of go") follows it."""
+    return "\n".join([_one_result(r)] + [_one_result(a) for a in r.also])
+
+
+def _one_result(r: QueryResult) -> str:
     if r.mode == "none":
         return f"no program: {r.message}"
     lines = []
@@ -66,6 +71,12 @@ def result_text(r: QueryResult) -> str:
 
 
 def explain_text(r: QueryResult) -> str:
+    """Every stage; a second request of the prompt gets its own stages after the first's."""
+    return "\n".join([_one_explained(r)] + [f"--- the second request: {a.prompt!r}\n" + _one_explained(a)
+                                             for a in r.also])
+
+
+def _one_explained(r: QueryResult) -> str:
     lines = ["1. parse", f"   prompt:   {r.prompt!r}", f"   method:   {r.parse_method}"]
     if r.template:
         lines.append(f"   template: {r.template}")

@@ -98,7 +98,7 @@ def test_add_program_file(tmp_path):
     ("", "empty file"),
     ("input,output\nking,queen\nboy\n", "line 3: field 'output' is missing"),
     ("input,output\nking,\n", "line 2: field 'output' is empty"),
-    ('{"input": "a", "output": "b"}\n{"input": "c"}\n', "line 2: field 'input' or 'output' is missing"),
+    ('{"input": "a", "output": "b"}\n{"input": "c"}\n', "line 2: field 'output' is missing"),
     ("king,queen,prince\n", "line 1: expected 2 columns"),
 ])
 def test_bad_examples_file_names_file_line_field(tmp_path, content, message):

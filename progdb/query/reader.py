@@ -20,6 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from progdb.query import acceptance
 from progdb.query.parse import Parsed, Template, _clean_key, match_template, split_explicit
@@ -109,6 +111,19 @@ _STOP = frozenset("""a an the of for in on to is are was be what what's whats wh
     can could should would will not""".split())
 
 
+# Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
+# peru; currency of peru", "capital of peru? also its currency".
+_REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&)\s+(?:also\s+|then\s+)?|,\s*(?:also|then)\s+|"
+                           r"[?.!]\s+(?:and\s+)?(?:also\s+)?", re.I)
+MAX_TWO_REQUEST_WORDS = 20  # longer prompts hold texts, whose "and" joins no requests
+
+# Words that may start talk after an input ("... asap", "... for my essay"); a content word there
+# is the input's own ("wisdom teeth removal cost" is not "wisdom" and talk).
+_CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
+_TALK = _STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
+                          "really ever".split())
+
+
 @dataclass
 class Reading:
     key: str
@@ -177,23 +192,15 @@ def split_list(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _plain_words(text: str) -> list[str]:
+    """A text's words in lower case, without the punctuation around them ("located?" -> located)."""
+    return [w for w in (w.strip(".,;:!?\"'()“”‘’") for w in text.lower().split()) if w]
+
+
 # -- typos ------------------------------------------------------------------------------------------
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Optimal string alignment distance (a swap of neighbours is one edit), stopping past limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2, prev = None, list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+    """Optimal string alignment distance (a swap of neighbours is one edit); limit + 1 past limit."""
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 def allowed_edits(word: str) -> int:
@@ -205,16 +212,10 @@ def closest(word: str, vocabulary, limit: int | None = None, weight=None) -> str
     """The vocabulary word nearest `word` within its allowed edits; ties go to the heavier word
     (`weight`: word -> count), else to the earlier one."""
     limit = allowed_edits(word) if limit is None else limit
-    best, best_key = None, None
-    for v in vocabulary:
-        if abs(len(v) - len(word)) > limit or v == word:
-            continue
-        d = edit_distance(word, v, limit)
-        if d <= limit:
-            key = (d, -(weight.get(v, 0) if weight else 0))
-            if best_key is None or key < best_key:
-                best, best_key = v, key
-    return best
+    # rapidfuzz scores the whole vocabulary in C: a request's typo check is read on every query
+    hits = process.extract(word, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    hits = [(d, -(weight.get(v, 0) if weight else 0), i, v) for v, d, i in hits if v != word]
+    return min(hits)[3] if hits else None
 
 
 class Reader:
@@ -230,7 +231,12 @@ class Reader:
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: _less_of(p) for p in self.opposites}
-        self._named = {p: _named(p) for p in programs}
+        # A text program is named by its whole name or by a part no other program's name has:
+        # "translate this into german: …" names english-german ("english" names four programs).
+        parts = Counter(w for p in programs for w in set(re.split(r"[-_.]", p.lower())))
+        self._named = {p: _named(p, [w for w in re.split(r"[-_.]", p.lower()) if parts[w] == 1 and len(w) >= 4
+                                     and w not in _STOP] if kinds.get(p) == "fewshot" else [])
+                       for p in programs}
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
@@ -242,7 +248,8 @@ class Reader:
         self.word_rank = space.index  # the word space's rows are in frequency order
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
-        self.input_words = {p: {w for i in ins for w in i.lower().split()} for p, ins in inputs.items()}
+        self.input_words = {p: {w for i in ins for w in _plain_words(i)} for p, ins in inputs.items()}
+        self.lists_stored = {p for p, ins in inputs.items() if any("," in i for i in ins)}  # inputs like "a, b"
         # The words like "me" that a program's own inputs start or end on ("stop calling me"): a
         # reading that does the same is no request's words around a name for it.
         self.stop_edges = {p: _stop_edges(ins) for p, ins in inputs.items()}
@@ -284,6 +291,35 @@ class Reader:
                 and self.word_rank[w] >= TYPO_RANK and closest(w, common, 1) is None]
         return sorted(common + rare)
 
+    # -- two requests in one prompt -------------------------------------------------------------
+    def request_halves(self, prompt: str) -> list[tuple[str, str]]:
+        """Where a short prompt may hold two requests: (first, second, shares the input) at each join
+        both of whose sides have a request's word and two words or more, or whose first side is a
+        request's word or two that takes the second's input ("comparative and superlative of big"). "capital of France and Germany" has
+        none: "Germany" is an input, not a request (the halves are read to decide the rest)."""
+        text = prompt.strip()
+        if "\n" in text or ":" in text or len(text.split()) > MAX_TWO_REQUEST_WORDS:
+            return []
+        halves = []
+        for m in _REQUEST_JOIN.finditer(text):
+            head, tail = text[:m.start()].strip(), text[m.end():].strip()
+            if self._asks(head) and self._asks(tail):
+                halves.append((head, tail, False))
+            elif 1 <= len(head.split()) <= 2 and self.request_words(head) and self._asks(tail):
+                # "comparative and superlative of big": both ask for big, the second says so
+                words = tail.split()
+                of = next((i for i, w in enumerate(words) if w.lower() in _STOP), None)
+                if of:
+                    halves.append((" ".join([head] + words[of:]), tail, True))
+        return halves
+
+    def _asks(self, text: str) -> bool:
+        return len(text.split()) >= 2 and bool(self.request_words(text))
+
+    def request_words(self, text: str) -> set[str]:
+        """The words of a text that stored phrasings use, stop words aside ("past", "tense", "capital")."""
+        return {w for w in re.findall(r"[^\W\d_]+", text.lower()) if w in self._key_word_set and w not in _STOP}
+
     # -- typos ---------------------------------------------------------------------------------
     def correct_key_words(self, text: str) -> tuple[str, list[str]]:
         """Misspelt request words ("plurl", "synonim") replaced by the stored phrasings' word; and
@@ -323,6 +359,8 @@ class Reader:
         neighbour; None otherwise (most common words are just words)."""
         if len(word) < 3:
             return None
+        # A neighbour like "of" or "is" says nothing: "male of cow" is no "male of now".
+        before, after = (None if w in _STOP else w for w in (before, after))
         beside = self.key_followers.get(before, set()) | self.key_leaders.get(after, set())
         # A word that holds the request word is another word (sports, Germany), as is its plural.
         beside = {w for w in beside if w in self._key_word_set and not word.startswith(w) and w + "s" != word}
@@ -432,9 +470,13 @@ class Reader:
         low = text.strip().lower()
         if low in self.stored.get(program, {}):
             return 1.0
+        listed = program not in self.lists_stored and len(_list_items([text])) > 1
         if kind == "vector":
+            if listed:
+                return 0.0  # "cat, dog, mouse" is three inputs (another reading), not a word
             vecs = self._vectors_of_inputs(program)
-            if vecs is None or len(low.split()) > MAX_SPAN_WORDS:
+            # ...and as many words as its own inputs have, give or take: "wisdom teeth removal cost" is no plural's
+            if vecs is None or len(low.split()) > min(MAX_SPAN_WORDS, self.lengths.get(program, (1, 1000))[1]):
                 return 0.0
             if text not in self.space:
                 # An unknown word is no evidence either way: the program is still the one asked
@@ -455,18 +497,25 @@ class Reader:
         n = len(text.split())
         fit = 1.0 if lo <= n <= hi else 0.6
         if hi <= 12:  # inputs of words and names, not texts
+            if listed:
+                fit *= 0.5  # three words to capitalize are three inputs
             own = self.input_words.get(program, ())
             if self._request_words(program, low) or (low in _QUESTION and low not in own):
                 fit *= 0.5  # "Boston located", "convert": a request's word its inputs never use
-            part = len(low) >= 4 and all(w in own for w in low.split())
+            words = _plain_words(low)  # "located?" is the word "located"
+            part = len(low) >= 4 and all(w in own for w in words)
             if part:
                 fit = 0.6  # words of its stored inputs: "Yellowstone" of "Yellowstone National Park"
-            words = low.split()
             firsts, lasts = self.stop_edges.get(program, ((), ()))
+            words = low.split()  # (a text's last word "me." is no stop word: it ends a sentence)
             if len(words) > 1 and not part and ((words[0] in _STOP and words[0] not in firsts) or
                                                 (words[-1] in _STOP and words[-1] not in lasts)):
                 fit *= 0.25  # "Boston located in" is a name and a request's words
         return fit
+
+    def takes_texts(self, program: str) -> bool:
+        """Are the program's inputs texts (some longer than a dozen words), not words and names?"""
+        return self.kinds.get(program) == "fewshot" and self.lengths.get(program, (1, 1000))[1] > 12
 
     def _request_words(self, program: str, low: str) -> bool:
         """Does a several-word input hold a question's word ("is", "which") or a word of the stored
@@ -474,7 +523,7 @@ class Reader:
         with few inputs says little about which words its inputs use: only its own phrasings'
         words count against them (a user's emoji program takes "sunny day", though next-item's
         phrasings say "day")."""
-        words = low.split()
+        words = _plain_words(low)
         own = self.input_words.get(program, ())
         asks = self._key_word_set if len(self.stored.get(program, ())) >= FEW_INPUTS \
             else self.own_key_words.get(program, set()) & self._key_word_set
@@ -513,6 +562,8 @@ class Reader:
                 m = match_template(source, [t])
                 if m and all(m.inputs):
                     inputs = [_clean_text(v) or v for v in m.inputs]
+                    if self.lengths.get(t.program, (1, 1000))[1] <= 12:  # a program of words, not texts
+                        inputs = [_quoted_within(v, marked) for v in inputs]
                     out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                        quoted=all(v.strip() in quoted for v in inputs)))
         explicit = split_explicit(request)
@@ -524,6 +575,9 @@ class Reader:
         if explicit:
             inputs = _as_typed(explicit.inputs, prompt)
             out.append(Reading(explicit.key, inputs, "explicit"))
+            items = _list_items(inputs)
+            if items:  # "capitalize these: apple, river, candle": three words (choose() asks whose)
+                out.append(Reading(explicit.key, items, "explicit"))
             # "... it sounds like a robot wrote it, make it casual: It is ...": the request is
             # the last clause before the colon; the talk before it is left out.
             clauses = re.split(r"(?<=[,;.!?])\s+", explicit.key)
@@ -616,7 +670,8 @@ class Reader:
                     # The key is the rest of the prompt; or only the words before (after) the
                     # input, when what follows (precedes) it is talk: "... of crisis for my essay".
                     keys = {_clean_key(without(i, j)): 0}
-                    if j < n and i >= 2 and n - j <= MAX_DROPPED:
+                    if j < n and i >= 2 and n - j <= MAX_DROPPED and (words[j].lower() in _TALK or not words[j][:1].isalnum()
+                                                                      or _CLAUSE_BREAK.search(text[tokens[j - 1].start():tokens[j].start()])):
                         keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
                     if i > 0 and n - j >= 2 and i <= MAX_DROPPED:
                         keys.setdefault(_clean_key(text[tokens[j - 1].end():]), i)
@@ -632,20 +687,21 @@ class Reader:
 
     # -- scoring ------------------------------------------------------------------------------------
     def key_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per reading and program: the best cosine to its phrasings, and which phrasing."""
+        """Per reading and program, the best cosine to its phrasings; and every phrasing's cosine
+        (which phrasing matched is looked up only for the choices kept: see _matched_phrasing)."""
         sims = vectors @ self.key_vectors.T
-        best = np.maximum.reduceat(sims, self.starts, axis=1)
-        arg = np.empty_like(best, dtype=np.int64)
-        bounds = list(self.starts) + [sims.shape[1]]
-        for c in range(len(self.starts)):
-            arg[:, c] = bounds[c] + np.argmax(sims[:, bounds[c]:bounds[c + 1]], axis=1)
-        return best, arg
+        return np.maximum.reduceat(sims, self.starts, axis=1), sims
+
+    def _matched_phrasing(self, sims: np.ndarray, r: int, c: int) -> str:
+        """The phrasing of program column c that reading r matched best."""
+        end = self.starts[c + 1] if c + 1 < len(self.starts) else sims.shape[1]
+        return self.key_texts[self.starts[c] + int(np.argmax(sims[r, self.starts[c]:end]))]
 
     def choose(self, readings: list[Reading], vectors: np.ndarray, whole_vector: np.ndarray,
                shortlist: int = 4) -> tuple[list[Choice], float]:
         """Every (program, reading) scored, best first, and the prompt's best similarity to a stored
         out-of-scope prompt (0 when none are stored)."""
-        best, arg = self.key_scores(vectors)
+        best, sims = self.key_scores(vectors)
         marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
         choices: list[Choice] = []
         for c in self._contenders(best):
@@ -656,6 +712,8 @@ class Reader:
                 reading = readings[r]
                 if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
                     continue
+                if reading.method == "explicit" and len(reading.inputs) > 1 and self.takes_texts(program):
+                    continue  # a marked text with commas is one text to rewrite, not a list
                 if kind in ("intent", "negative"):
                     # An intent takes the whole prompt (its slots are tagged later); any part of
                     # the prompt may be what matches its stored requests.
@@ -680,7 +738,7 @@ class Reader:
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
-                                      self.key_texts[arg[r, c]], reading.corrections + notes))
+                                      self._matched_phrasing(sims, r, c), reading.corrections + notes))
         for ch in choices:
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
@@ -688,7 +746,8 @@ class Reader:
                 ch.program = self.opposites[ch.program]
         self._prefer_named(choices)
         self._prefer_who_stores(choices)
-        choices.sort(key=lambda ch: (-ch.score, -ch.key_score, -len(ch.reading.key)))
+        # Scores equal but for float noise tie: "french translation of" then beats "french" (1.0 each).
+        choices.sort(key=lambda ch: (-round(ch.score, 6), -round(ch.key_score, 6), -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
 
@@ -793,7 +852,13 @@ class Reader:
         top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
         if top.key_score < self._threshold(top.program, threshold):
             top = choices[0]
-        if negative >= max(top.score - NEG_MARGIN, threshold):
+        # The stored out-of-scope prompts say what the built-in library does not serve; a user's
+        # program that is asked by its own key, word for word, serves it now ("what language do
+        # they speak in brazil" once country-language is added), and any other of its requests
+        # must be nearer a stored out-of-scope prompt than to its key, not merely as near.
+        exact = top.key_score >= EXACT and top.fit >= FIT_FLOOR
+        margin_to_negatives = NEG_MARGIN if top.program in self.learned else 0.0
+        if negative >= max(top.score - margin_to_negatives, threshold) and not (exact and top.program not in self.learned):
             return top, Retrieval("none", [], candidates[:5], threshold,
                              f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})")
         threshold = self._threshold(top.program, threshold)
@@ -883,6 +948,53 @@ def _talk_then_request(request: str) -> tuple[int, str] | None:
     return None
 
 
+def _quoted_within(value: str, marked: list[str]) -> str:
+    """The one phrase the user quoted in a slot's value with a word or two of talk around it
+    ("need the German for 'hospital' asap", "the word 'hello'"): the quotes mark the input."""
+    inside = [q.strip() for q in marked if q.strip() and q.strip() in value]
+    if len(inside) == 1 and inside[0] != value.strip():
+        rest = value.replace(inside[0], " ").strip(" \"'“”‘’`")
+        if len(rest.split()) <= 2:
+            return clean_input(inside[0]) or inside[0]
+    return value
+
+
+def _list_items(inputs: list[str]) -> list[str]:
+    """The items of one input that is a short list of words ("apple, river and candle"); else []."""
+    if len(inputs) != 1 or len(inputs[0].split()) > MAX_LIST_WORDS or not _LIST_WORD.search(inputs[0].replace(",", " , ")):
+        return []
+    items = split_list(inputs[0])
+    return items if len(items) > 1 and all(len(i.split()) <= MAX_SPAN_WORDS for i in items) else []
+
+
+def typed_text(inputs: list[str], prompt: str) -> list[str]:
+    """A text program's input as the user typed it. Reading takes quotes off words and joins lines
+    ("tell him "no way" and leave" -> "tell him no way and leave"), and takes a polite word off the
+    end ("I'm sorry, cheers."), which is right for a word but not for a text to rewrite: the typed
+    span is put back, and a marked text ("make this formal: Thanks!") is taken whole."""
+    typed = split_explicit(prompt.strip())
+    marked = typed.inputs[0] if typed and len(typed.inputs) == 1 and prompt.rstrip().endswith(typed.inputs[0]) else None
+    if not inputs:
+        return [marked] if marked else []
+    out = []
+    for text in inputs:
+        words = unquote(text).split()
+        found = None
+        if words:
+            between = r"(?:\s|['\"“”‘’`])+"
+            found = re.search(between.join(map(re.escape, words)), prompt)
+        if found:
+            start, end = found.span()
+            span = prompt[start:end]
+            if span.count('"') % 2 and prompt[end:end + 1] == '"':
+                span += '"'  # the text ends on a quoted phrase: keep its closing quote
+            text = span
+        if marked and len(inputs) == 1 and marked.startswith(text) and marked != text:
+            text = marked  # the polite end is the text's own
+        out.append(text)
+    return out
+
+
 def _as_typed(inputs: list[str], prompt: str) -> list[str]:
     """A marked text as the user typed it: the polite tail taken off the request belongs to a
     text ("Got your package, all good, cheers.")."""
@@ -943,9 +1055,11 @@ def _name_words(name: str) -> str:
     return r"[\s-]+".join(map(re.escape, re.split(r"[-_.]", name)))
 
 
-def _named(name: str) -> re.Pattern:
-    """The program's name as words of a request: "formal", "formally" (not "informal")."""
-    return re.compile(r"\b" + _name_words(name) + r"(?:ly)?\b", re.I)
+def _named(name: str, parts: list[str] = ()) -> re.Pattern:
+    """The program's name (or one of the given parts of it) as words of a request: "formal",
+    "formally" (not "informal")."""
+    words = "|".join([_name_words(name)] + [re.escape(w) for w in parts])
+    return re.compile(r"\b(?:" + words + r")(?:ly)?\b", re.I)
 
 
 def _less_of(name: str) -> re.Pattern:

@@ -38,6 +38,11 @@ class QueryResult:
     router: str = "similarity"  # how programs were scored: similarity | classifier
     corrections: list[str] = field(default_factory=list)  # typos read as other words: "plurl -> plural"
     fit: str | None = None  # in-context: how the demonstrations fit the program chosen, in words ("fit 0.94")
+    also: list["QueryResult"] = field(default_factory=list)  # a second request in the prompt ("... and past tense of go")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        # listed by similarity, as --explain shows them (the reader's order counts input fit too)
+        d["candidates"].sort(key=lambda c: -c["score"])
+        d["also"] = [r.to_dict() for r in self.also]
+        return d
