@@ -519,3 +519,20 @@ def test_eval_failures_show_what_an_out_of_scope_prompt_was_answered(seeded_path
                                                   "answers": [], "split": "test"}) + "\n", encoding="utf-8")
     r = run("--db", seeded_path, "eval", "prompts", str(tmp_path / "p.jsonl"), "--failures")
     assert "-> ['cats']" in r.output, r.output
+
+
+def test_more_questions_about_words_are_no_requests(seeded_path):
+    """Answered with a 'not sure' junk word in the second trial: plural of *used*, *invented*, *data*."""
+    for prompt in ("what is the plural form used for", "who invented the word plural", 'is "data" singular or plural'):
+        r = run("--db", seeded_path, "query", prompt)
+        assert r.exit_code == 1 and "asks about language" in r.output, (prompt, r.output)
+
+
+def test_this_pointing_at_the_text_is_the_requests_word(seeded_path):
+    """"pirate this the ship leaves at dawn" compiled `this the ship …`; "simplify this please. The
+    …" compiled `this please. The …`."""
+    assert _json_query(seeded_path, "pirate this the ship leaves at dawn")["inputs"] == ["the ship leaves at dawn"]
+    out = _json_query(seeded_path, "simplify this please. The implementation of the aforementioned policy "
+                                   "shall be effectuated forthwith.")
+    assert out["inputs"][0].startswith("The implementation"), out["inputs"]
+    assert _json_query(seeded_path, "make this formal: this is a test")["inputs"] == ["this is a test"]

@@ -78,6 +78,10 @@ _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
 _POINTER = re.compile(r"^(?:this|these|that|it|the\s+following)(?:\s+(?:text|sentence|phrase|line|message|email|"
                       r"paragraph|words?))?\s*:\s*(?=\S)", re.I)  # words pointing at the text after the colon
+# "pirate this the ship leaves at dawn", "simplify this please. The …": "this" points at the text
+# that follows, whose first word no "this" can stand before (an article, or a sentence begun anew).
+_POINTER_BARE = re.compile(r"^(?:this|these)(?:,?\s+(?:please|pls|plz))?(?:\s+(?=(?:the|a|an|my|our|your|their|his|her)\s)"
+                           r"|\s*[.,!]\s+(?=[A-Z]))", re.I)
 _DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare white whale ..."
 _SEPARATOR = re.compile(r"[:?]\s|" + _DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
 _NAME_JOINS = frozenset("of the de du la le von van".split())
@@ -94,7 +98,9 @@ _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
 _ABOUT_LANGUAGE = re.compile(
     r"^\s*(?:(?:hey|so|ok|okay|and|but)[,\s]+)?(?:why\b|how (?:many|much)\b|"
     r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
-    r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b)", re.I)
+    r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b|who (?:invented|coined|created|made up)\b|"
+    r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$)",
+    re.I)
 
 
 def asks_about_language(prompt: str) -> bool:
@@ -1074,6 +1080,7 @@ def _clean_text(text: str) -> str:
     # A text keeps its own ending (it is the user's data), but not a separator: "Hot Springs National Park - what state".
     t = re.sub(r"\s+(?:--?|[—–])$", "", text.strip().lstrip(",;:-–— "))
     t = _POINTER.sub("", t) or t  # "add emojis to {text}" read "this: happy birthday mom"
+    t = _POINTER_BARE.sub("", t) or t
     return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
 
 
