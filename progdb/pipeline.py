@@ -157,7 +157,7 @@ class QueryPipeline:
                                  "the prompt asks about language (why, how many, what a word means), "
                                  "not for a program's answer")
         parsed = taken.reading.parsed(prompt)
-        if decision.mode != "none" and reader.takes_texts(decision.programs[0].name):
+        if decision.mode != "none" and reader.takes_phrases(decision.programs[0].name):
             parsed.inputs = typed_text(parsed.inputs, prompt)
         return Request(parsed, decision, taken.corrections)
 
@@ -235,6 +235,7 @@ class QueryPipeline:
         results = [self.execute(r, cal, lookup, k, shots, method, use_stored, None if compile_only else llm,
                                 budget, compile_only, defer) for r in requests]
         results[0].also = results[1:]  # the second request's result, shown after the first
+        results[0].prompt = prompt  # (the whole prompt, as asked: a batch's lines match their answers)
         return results[0]
 
     def execute(self, request: Request, cal: dict, lookup: KeyLookup, k: int, shots: int, method: str,

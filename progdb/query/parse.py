@@ -37,6 +37,11 @@ class Template:
     regex: re.Pattern
     literal_chars: int
     inputs: list[str]
+    words: tuple[str, ...] = ()  # the key's literal words, case-folded: a prompt lacking one cannot match
+
+    def may_match(self, folded_prompt: str) -> bool:
+        """A cheap test before the regex: every literal word is somewhere in the (case-folded) prompt."""
+        return all(w in folded_prompt for w in self.words)
 
 
 def compile_template(program: str, key: str) -> Template | None:
@@ -66,7 +71,8 @@ def compile_template(program: str, key: str) -> Template | None:
     pattern.append(r"[\s?.!]*$")
     regex = re.compile("".join(pattern), re.IGNORECASE | re.DOTALL)
     literal = sum(len(p.strip()) for p in parts[::2])
-    return Template(program, key, regex, literal, input_slots(slots))
+    return Template(program, key, regex, literal, input_slots(slots),
+                    tuple(w.casefold() for part in parts[::2] for w in part.split()))
 
 
 def _clean_value(raw: str) -> str:
@@ -83,7 +89,10 @@ def _clean_value(raw: str) -> str:
 def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
     """The matching template with the most literal text; ties go to the earlier stored key."""
     best = None
+    folded = prompt.casefold()
     for t in templates:
+        if not t.may_match(folded):
+            continue  # a literal word of the key is missing: its regex cannot match
         m = t.regex.match(prompt.strip())
         if not m:
             continue

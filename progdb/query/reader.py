@@ -34,6 +34,7 @@ MAX_SLIP_WORDS = 8     # a common word read as a request word's slip only in pro
 NAMED_BONUS = 0.1      # a request that names the program and marks its text: "say this more politely: …"
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
 MARKED_FIT = 0.75      # a text the user marked, for a program an LLM runs ("in German please: where is ...")
+KEY_FLOOR_GAP = 0.15   # a built-in program's key this far below its threshold is refused, whatever else speaks for it
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 MAX_DROPPED = 4        # talk a span's key may leave out, in words
@@ -83,6 +84,9 @@ _POINTER = re.compile(r"^(?:this|these|that|it|the\s+following)(?:\s+(?:text|sen
 _POINTER_BARE = re.compile(r"^(?:this|these)(?:,?\s+(?:please|pls|plz))?(?:\s+(?=(?:the|a|an|my|our|your|their|his|her)\s)"
                            r"|\s*[.,!]\s+(?=[A-Z]))", re.I)
 _DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare white whale ..."
+_QUOTE_CHARS = "'\"“”‘’`"
+_TYPED_GAP = r"(?:\s|['\"“”‘’`])+"  # what reading may have made one space of
+_SEPARATOR_BEFORE = re.compile(r"(?:[:?]|\n)\s*$")  # a request's end, just before its text
 _SEPARATOR = re.compile(r"[:?]\s|" + _DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
 _NAME_JOINS = frozenset("of the de du la le von van".split())
 _POINTED_QUESTION = re.compile(
@@ -119,9 +123,10 @@ _STOP = frozenset("""a an the of for in on to is are was be what what's whats wh
 
 # Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
 # peru; currency of peru", "capital of peru? also its currency".
-_REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&)\s+(?:also\s+|then\s+)?|,\s*(?:also|then)\s+|"
+_REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&)\s+(?:also\s+|then\s+)?|,?\s+also\s+|,\s*then\s+|"
                            r"[?.!]\s+(?:and\s+)?(?:also\s+)?", re.I)
 MAX_TWO_REQUEST_WORDS = 20  # longer prompts hold texts, whose "and" joins no requests
+MAX_SHARED_HEAD_WORDS = 5   # "give me the plural" (and past tense of walk)
 
 # Words that may start talk after an input ("... asap", "... for my essay"); a content word there
 # is the input's own ("wisdom teeth removal cost" is not "wisdom" and talk).
@@ -309,14 +314,16 @@ class Reader:
         halves = []
         for m in _REQUEST_JOIN.finditer(text):
             head, tail = text[:m.start()].strip(), text[m.end():].strip()
-            if self._asks(head) and self._asks(tail):
+            if not (self.request_words(head) and self._asks(tail)):
+                continue
+            if len(head.split()) >= 2:
                 halves.append((head, tail, False))
-            elif 1 <= len(head.split()) <= 2 and self.request_words(head) and self._asks(tail):
-                # "comparative and superlative of big": both ask for big, the second says so
-                words = tail.split()
-                of = next((i for i, w in enumerate(words) if w.lower() in _STOP), None)
-                if of:
-                    halves.append((" ".join([head] + words[of:]), tail, True))
+            # "(give me the) comparative and superlative of big": both ask for big, the second says
+            # so; read when the first half has no input of its own
+            words = tail.split()
+            of = next((i for i, w in enumerate(words) if w.lower() in _STOP), None)
+            if of and len(head.split()) <= MAX_SHARED_HEAD_WORDS:
+                halves.append((" ".join([head] + words[of:]), tail, True))
         return halves
 
     def _asks(self, text: str) -> bool:
@@ -523,6 +530,10 @@ class Reader:
         """Are the program's inputs texts (some longer than a dozen words), not words and names?"""
         return self.kinds.get(program) == "fewshot" and self.lengths.get(program, (1, 1000))[1] > 12
 
+    def takes_phrases(self, program: str) -> bool:
+        """Are the program's inputs phrases or texts ("my card was charged twice"), not single words?"""
+        return self.kinds.get(program) == "fewshot" and self.lengths.get(program, (1, 1000))[1] > 4
+
     def _request_words(self, program: str, low: str) -> bool:
         """Does a several-word input hold a question's word ("is", "which") or a word of the stored
         phrasings ("located", "plural") that none of the program's own inputs holds? A program
@@ -564,7 +575,10 @@ class Reader:
         marked = [m.group(1) or m.group(2) for m in _QUOTED.finditer(request)]  # the phrases the user quoted
         quoted = {q.strip() for q in marked}
         for source in dict.fromkeys([prompt.strip(), request]):
+            folded = source.casefold()
             for t in templates:
+                if not t.may_match(folded):
+                    continue  # (as match_template tests it: without a call per template)
                 m = match_template(source, [t])
                 if m and all(m.inputs):
                     inputs = [_clean_text(v) or v for v in m.inputs]
@@ -656,8 +670,9 @@ class Reader:
             for i in range(n):
                 for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
                     span = words[i:j]
-                    if span[0].lower() in _STOP or span[-1].lower() in _STOP or not span[0][:1].isalnum():
-                        continue  # "a monk" is read as "monk": the article stays with the key
+                    if (span[0].lower() in _STOP and span[0].lower() != "be") or \
+                            (span[-1].lower() in _STOP and span[-1].lower() != "be") or not span[0][:1].isalnum():
+                        continue  # "a monk" is read as "monk": the article stays with the key ("be" is a verb asked about)
                     listed = j - i > 1 and bool(_LIST_WORD.search(" ".join(span)))
                     named = j - i <= MAX_NAME_WORDS and _is_name(span)
                     if j - i > MAX_SPAN_WORDS and not (listed or named):
@@ -694,14 +709,14 @@ class Reader:
     # -- scoring ------------------------------------------------------------------------------------
     def key_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per reading and program, the best cosine to its phrasings; and every phrasing's cosine
-        (which phrasing matched is looked up only for the choices kept: see _matched_phrasing)."""
+        (which phrasing matched is looked up for the contending programs only: _matched_phrasings)."""
         sims = vectors @ self.key_vectors.T
         return np.maximum.reduceat(sims, self.starts, axis=1), sims
 
-    def _matched_phrasing(self, sims: np.ndarray, r: int, c: int) -> str:
-        """The phrasing of program column c that reading r matched best."""
+    def _matched_phrasings(self, sims: np.ndarray, c: int) -> np.ndarray:
+        """Per reading, the index of program column c's phrasing it matched best."""
         end = self.starts[c + 1] if c + 1 < len(self.starts) else sims.shape[1]
-        return self.key_texts[self.starts[c] + int(np.argmax(sims[r, self.starts[c]:end]))]
+        return self.starts[c] + np.argmax(sims[:, self.starts[c]:end], axis=1)
 
     def choose(self, readings: list[Reading], vectors: np.ndarray, whole_vector: np.ndarray,
                shortlist: int = 4) -> tuple[list[Choice], float]:
@@ -711,6 +726,7 @@ class Reader:
         marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
         choices: list[Choice] = []
         for c in self._contenders(best):
+            phrasing = self._matched_phrasings(sims, c)
             program = self.programs[self.has_keys[c]]
             kind = self.kinds.get(program)
             column = best[:, c]
@@ -718,8 +734,9 @@ class Reader:
                 reading = readings[r]
                 if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
                     continue
-                if reading.method == "explicit" and len(reading.inputs) > 1 and self.takes_texts(program):
-                    continue  # a marked text with commas is one text to rewrite, not a list
+                if reading.method == "explicit" and len(reading.inputs) > 1 and (self.takes_texts(program) or (
+                        program in self.lists_stored and not all(_is_name(i.split()) or " " not in i for i in reading.inputs))):
+                    continue  # a marked text with commas is one text to rewrite, not a list (names and words are)
                 if kind in ("intent", "negative"):
                     # An intent takes the whole prompt (its slots are tagged later); any part of
                     # the prompt may be what matches its stored requests.
@@ -744,7 +761,7 @@ class Reader:
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, float(column[r]), fit, score,
-                                      self._matched_phrasing(sims, r, c), reading.corrections + notes))
+                                      self.key_texts[phrasing[r]], reading.corrections + notes))
         for ch in choices:
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
@@ -853,6 +870,12 @@ class Reader:
                 # out-of-scope prompt asks for a translation too.
                 if sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR):
                     return top, Retrieval("none", [], candidates[:5], threshold, self._refusal(top, negative, threshold, sure))
+                floor = self._threshold(top.program, threshold) - KEY_FLOOR_GAP
+                if top.key_score < floor and not self._named[top.program].search(top.reading.key):
+                    # "which category is this complaint: …" is no request for `formal` (0.48), whatever
+                    # a marked text makes the learned rule say
+                    return top, Retrieval("none", [], candidates[:5], threshold,
+                                          nothing_close(top.program, top.key_score, self._threshold(top.program, threshold)))
                 return top, self._blend(top, choices, threshold, margin, candidates, accepted=True)
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
         top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
@@ -908,9 +931,11 @@ class Reader:
         # one the request names ("rewrite this formally") is blended only with others it names
         # ("comparative or superlative of big").
         ranked = [m for m in ranked if self.opposites.get(ranked[0].name) != m.name]
+        names_several = False
         if self._named[ranked[0].name].search(top.reading.key):
             ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
-        exact = replace(ranked[0]) if ranked[0].score >= EXACT else None
+            names_several = len(ranked) > 1  # "translate to french or spanish": a blend of the two asked
+        exact = replace(ranked[0]) if ranked[0].score >= EXACT and not names_several else None
         decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
                       if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}
@@ -940,7 +965,7 @@ class Reader:
             fixed.append(text)
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
-        return float(np.mean(fits)) if len(fits) > 1 else fits[0], fixed, notes
+        return sum(fits) / len(fits), fixed, notes
 
 
 def _talk_then_request(request: str) -> tuple[int, str] | None:
@@ -977,7 +1002,9 @@ def typed_text(inputs: list[str], prompt: str) -> list[str]:
     """A text program's input as the user typed it. Reading takes quotes off words and joins lines
     ("tell him "no way" and leave" -> "tell him no way and leave"), and takes a polite word off the
     end ("I'm sorry, cheers."), which is right for a word but not for a text to rewrite: the typed
-    span is put back, and a marked text ("make this formal: Thanks!") is taken whole."""
+    span is put back with its quotes, and a text that starts right after the request's separator
+    (":", "?", a new line) runs to the prompt's end ("make this formal: Thanks!", "… formally? hey,
+    running late, sorry!! thanks")."""
     typed = split_explicit(prompt.strip())
     marked = typed.inputs[0] if typed and len(typed.inputs) == 1 and prompt.rstrip().endswith(typed.inputs[0]) else None
     if not inputs:
@@ -985,12 +1012,19 @@ def typed_text(inputs: list[str], prompt: str) -> list[str]:
     out = []
     for text in inputs:
         words = unquote(text).split()
-        found = None
-        if words:
-            between = r"(?:\s|['\"“”‘’`])+"
-            found = re.search(between.join(map(re.escape, words)), prompt)
+        found = re.search(_TYPED_GAP.join(map(re.escape, words)), prompt) if words else None
         if found:
             start, end = found.span()
+            span = prompt[start:end]
+            opening = start > 0 and prompt[start - 1] in _QUOTE_CHARS
+            closing = end < len(prompt) and prompt[end] in _QUOTE_CHARS
+            if opening and closing and not any(q in span for q in _QUOTE_CHARS[1:]):
+                out.append(span)  # 'this? "The new policy was approved." thanks': the quotes mark the text
+                continue
+            while start > 0 and prompt[start - 1] in _QUOTE_CHARS:
+                start -= 1  # '"hi all," she said': the opening quote is the text's
+            if len(inputs) == 1 and not opening and _SEPARATOR_BEFORE.search(prompt[:start]):
+                end = len(prompt.rstrip())  # the text after the separator is the rest of the prompt
             span = prompt[start:end]
             if span.count('"') % 2 and prompt[end:end + 1] == '"':
                 span += '"'  # the text ends on a quoted phrase: keep its closing quote
