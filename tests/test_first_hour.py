@@ -567,3 +567,15 @@ def test_a_text_keeps_its_opening_quote_and_runs_on_after_a_question(seeded_path
     for prompt, text in [("tickets: cant do that, not supported, sorry", "cant do that, not supported, sorry"),
                          ("tickets: Refund please, thanks", "Refund please, thanks")]:
         assert _json_query(own_db, prompt)["inputs"] == [text], prompt
+
+
+def test_a_spreadsheet_export_with_a_free_text_header_and_notes_imports(own_db, tmp_path):
+    """`Customer reply draft,Polished reply,Notes` failed every row: its first column was read as
+    the program."""
+    (tmp_path / "reply-polish.csv").write_text(
+        'Customer reply draft,Polished reply,Notes\ncant do that,"Unfortunately, that is not something we support.",v1\n'
+        "pls wait,Thank you for your patience.,\n", encoding="utf-8")
+    r = run("--db", own_db, "import", str(tmp_path / "reply-polish.csv"))
+    assert r.exit_code == 0 and "2 added" in r.output and "0 rejected" in r.output, r.output
+    shown = run("--db", own_db, "show", "reply-polish").output
+    assert "pls wait  ->  Thank you for your patience." in shown and "Customer" not in shown, shown

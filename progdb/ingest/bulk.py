@@ -228,7 +228,12 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
             if columns is not None:
                 limit = len(cells)
                 continue
-            columns = (None, 0, 1) if len(cells) <= 2 else (0, 1, 2)
+            if len(cells) <= 2:
+                columns = (None, 0, 1)
+            elif NAME_RE.match(cells[0]) and len(cells[0]) <= MAX_NAME:
+                columns = (0, 1, 2)
+            else:  # "hi there,Hello there!,a note": no program comes first; the columns after two are notes
+                columns, limit = (None, 0, 1), len(cells)
         width = 1 + max(i for i in columns if i is not None)
         if len(cells) < width and text.count('"') % 2:  # csv read an unclosed quote to the line's end
             yield Reject(str(path), n, 'a quote (") is opened and not closed', text)
@@ -252,14 +257,20 @@ COLUMN_WORDS = {"input", "output", "source", "target", "prompt", "completion", "
                 "key", "value", "label", "emoji", "example", "result"}
 
 
+NOTE_COLUMNS = {"notes", "note", "comment", "comments", "remarks", "id", "tags", "source"}  # a header's last column
+
+
 def _header(cells: tuple[str, ...], program: str | None = None) -> tuple[int | None, int, int] | None:
     """The (program, input, output) positions a first row names, or None when it is data: known
-    column pairs anywhere in the row (input,output,notes); or two cells, both common column names
+    column pairs anywhere in the row (input,output,notes); a row of three or more ending in a notes
+    column (Customer reply draft,Polished reply,Notes); or two cells, both common column names
     (abbr,meaning) or one a word of the program's name (`word,emoji` in emoji.csv: people name
     files after columns)."""
     for a, b in HEADER_NAMES:
         if a in cells and b in cells:
             return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)
+    if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and not NAME_RE.match(cells[0]):
+        return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
     own = set(re.split(r"[-_.]", program)) if program else set()
     if len(cells) == 2 and (set(cells) & own or all(c in COLUMN_WORDS for c in cells)):
         return None, 0, 1
