@@ -34,7 +34,6 @@ MAX_SLIP_WORDS = 8     # a common word read as a request word's slip only in pro
 NAMED_BONUS = 0.1      # a request that names the program and marks its text: "say this more politely: …"
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
 MARKED_FIT = 0.75      # a text the user marked, for a program an LLM runs ("in German please: where is ...")
-KEY_FLOOR_GAP = 0.15   # a built-in program's key this far below its threshold is refused, whatever else speaks for it
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 MAX_DROPPED = 4        # talk a span's key may leave out, in words
@@ -128,8 +127,9 @@ _REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&)\s+(?:also\s+|then\s+)?|,?\s+
 MAX_TWO_REQUEST_WORDS = 20  # longer prompts hold texts, whose "and" joins no requests
 MAX_SHARED_HEAD_WORDS = 5   # "give me the plural" (and past tense of walk)
 
-# Words that may start talk after an input ("... asap", "... for my essay"); a content word there
-# is the input's own ("wisdom teeth removal cost" is not "wisdom" and talk).
+# Words that may start talk after an input ("... asap", "... for my essay"), as may a choice
+# offered ("... Switzerland Zurich or Geneva?"); a content word there is the input's own ("wisdom
+# teeth removal cost" is not "wisdom" and talk).
 _CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
 _TALK = _STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
@@ -692,7 +692,8 @@ class Reader:
                     # input, when what follows (precedes) it is talk: "... of crisis for my essay".
                     keys = {_clean_key(without(i, j)): 0}
                     if j < n and i >= 2 and n - j <= MAX_DROPPED and (words[j].lower() in _TALK or not words[j][:1].isalnum()
-                                                                      or _CLAUSE_BREAK.search(text[tokens[j - 1].start():tokens[j].start()])):
+                                                                      or _CLAUSE_BREAK.search(text[tokens[j - 1].start():tokens[j].start()])
+                                                                      or "or" in (w.lower() for w in words[j:])):
                         keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
                     if i > 0 and n - j >= 2 and i <= MAX_DROPPED:
                         keys.setdefault(_clean_key(text[tokens[j - 1].end():]), i)
@@ -870,12 +871,6 @@ class Reader:
                 # out-of-scope prompt asks for a translation too.
                 if sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR):
                     return top, Retrieval("none", [], candidates[:5], threshold, self._refusal(top, negative, threshold, sure))
-                floor = self._threshold(top.program, threshold) - KEY_FLOOR_GAP
-                if top.key_score < floor and not self._named[top.program].search(top.reading.key):
-                    # "which category is this complaint: …" is no request for `formal` (0.48), whatever
-                    # a marked text makes the learned rule say
-                    return top, Retrieval("none", [], candidates[:5], threshold,
-                                          nothing_close(top.program, top.key_score, self._threshold(top.program, threshold)))
                 return top, self._blend(top, choices, threshold, margin, candidates, accepted=True)
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
         top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
@@ -981,11 +976,12 @@ def _talk_then_request(request: str) -> tuple[int, str] | None:
 
 def _quoted_within(value: str, marked: list[str]) -> str:
     """The one phrase the user quoted in a slot's value with a word or two of talk around it
-    ("need the German for 'hospital' asap", "the word 'hello'"): the quotes mark the input."""
+    ("need the German for 'hospital' asap", "the word 'hello'"): the quotes mark the input. Not
+    when the words around it ask something ("the female of 'lion'" is a request of its own)."""
     inside = [q.strip() for q in marked if q.strip() and q.strip() in value]
     if len(inside) == 1 and inside[0] != value.strip():
-        rest = value.replace(inside[0], " ").strip(" \"'“”‘’`")
-        if len(rest.split()) <= 2:
+        rest = value.replace(inside[0], " ").strip(" \"'“”‘’`").lower().split()
+        if len(rest) <= 2 and all(w in _TALK for w in rest):
             return clean_input(inside[0]) or inside[0]
     return value
 
