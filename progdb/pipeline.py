@@ -195,8 +195,8 @@ class QueryPipeline:
         if cal["router"] != "similarity" or whole.decision.mode == "none":
             return None  # a prompt refused whole ("explain the difference between X and Y") stays refused
         reader = self.reader()
-        key_words = reader.request_words(whole.parsed.key) if whole.decision.mode != "none" else set()
-        input_words = reader.request_words(" ".join(whole.parsed.inputs)) if whole.decision.mode != "none" else set()
+        key_words = reader.request_words(whole.parsed.key)
+        input_words = reader.request_words(" ".join(whole.parsed.inputs))
         for head, tail, shared in reader.request_halves(prompt):
             asked = reader.request_words(tail)
             if not shared and not (asked & input_words or not asked <= key_words):

@@ -130,9 +130,9 @@ MAX_SHARED_HEAD_WORDS = 5   # "give me the plural" (and past tense of walk)
 # Words that may start talk after an input ("... asap", "... for my essay"), as may a choice
 # offered ("... Switzerland Zurich or Geneva?"); a content word there is the input's own ("wisdom
 # teeth removal cost" is not "wisdom" and talk).
-_CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
 _TALK = _STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
+_CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
 
 
 @dataclass
@@ -303,11 +303,12 @@ class Reader:
         return sorted(common + rare)
 
     # -- two requests in one prompt -------------------------------------------------------------
-    def request_halves(self, prompt: str) -> list[tuple[str, str]]:
+    def request_halves(self, prompt: str) -> list[tuple[str, str, bool]]:
         """Where a short prompt may hold two requests: (first, second, shares the input) at each join
         both of whose sides have a request's word and two words or more, or whose first side is a
-        request's word or two that takes the second's input ("comparative and superlative of big"). "capital of France and Germany" has
-        none: "Germany" is an input, not a request (the halves are read to decide the rest)."""
+        few words asking for the second's input ("comparative and superlative of big"). "capital of
+        France and Germany" has none: "Germany" is an input, not a request (the halves are read to
+        decide the rest)."""
         text = prompt.strip()
         if "\n" in text or ":" in text or len(text.split()) > MAX_TWO_REQUEST_WORDS:
             return []
@@ -981,7 +982,7 @@ def _quoted_within(value: str, marked: list[str]) -> str:
     inside = [q.strip() for q in marked if q.strip() and q.strip() in value]
     if len(inside) == 1 and inside[0] != value.strip():
         rest = value.replace(inside[0], " ").strip(" \"'“”‘’`").lower().split()
-        if len(rest) <= 2 and all(w in _TALK for w in rest):
+        if len(rest) <= 2 and "of" not in rest:
             return clean_input(inside[0]) or inside[0]
     return value
 
