@@ -69,14 +69,13 @@ def detect_format(path: Path) -> str:
     head = _head(path)
     if suffix == ".json":
         return "json"
+    content = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
     if suffix == ".txt":
-        first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
-        if first.startswith(":"):
+        if content.startswith(":"):
             return "analogy"
-        if "\t" in first:
+        if "\t" in content:
             return "bats"
-    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
-    if suffix in (".txt", "") and _ARROW.search(first) and "\t" not in first:
+    if suffix in (".txt", "") and _ARROW.search(content) and "\t" not in content:
         return "arrows"  # before the comma test: "bet -> okay, agreed" is one pair, not two cells
     stripped = head.lstrip()
     if stripped.startswith("["):

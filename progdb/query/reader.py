@@ -84,7 +84,8 @@ _POINTER_BARE = re.compile(r"^(?:this|these)(?:,?\s+(?:please|pls|plz))?(?:\s+(?
                            r"|\s*[.,!]\s+(?=[A-Z]))", re.I)
 _DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare white whale ..."
 _QUOTE_CHARS = "'\"“”‘’`"
-_TYPED_GAP = r"(?:\s|['\"“”‘’`])+"  # what reading may have made one space of
+_MARKS_NOT_APOSTROPHE = _QUOTE_CHARS.replace("'", "")  # (an apostrophe is also in "we'll")
+_TYPED_GAP = r"(?:\s|[" + re.escape(_QUOTE_CHARS) + r"])+"  # what reading may have made one space of
 _SEPARATOR_BEFORE = re.compile(r"(?:[:?]|\n)\s*$")  # a request's end, just before its text
 _SEPARATOR = re.compile(r"[:?]\s|" + _DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
 _NAME_JOINS = frozenset("of the de du la le von van".split())
@@ -130,6 +131,7 @@ MAX_SHARED_HEAD_WORDS = 5   # "give me the plural" (and past tense of walk)
 # Words that may start talk after an input ("... asap", "... for my essay"), as may a choice
 # offered ("... Switzerland Zurich or Geneva?"); a content word there is the input's own ("wisdom
 # teeth removal cost" is not "wisdom" and talk).
+_SPAN_EDGE_STOP = _STOP - {"be"}  # an input may not start or end on these ("be" is a verb people ask about)
 _TALK = _STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
 _CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
@@ -244,9 +246,9 @@ class Reader:
         self._less_of = {p: _less_of(p) for p in self.opposites}
         # A text program is named by its whole name or by a part no other program's name has:
         # "translate this into german: …" names english-german ("english" names four programs).
-        parts = Counter(w for p in programs for w in set(re.split(r"[-_.]", p.lower())))
-        self._named = {p: _named(p, [w for w in re.split(r"[-_.]", p.lower()) if parts[w] == 1 and len(w) >= 4
-                                     and w not in _STOP] if kinds.get(p) == "fewshot" else [])
+        parts = Counter(w for p in programs for w in set(_name_parts(p)))
+        self._named = {p: _named(p, [w for w in _name_parts(p) if parts[w] == 1 and len(w) >= 4 and w not in _STOP]
+                                 if kinds.get(p) == "fewshot" else [])
                        for p in programs}
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
@@ -516,8 +518,7 @@ class Reader:
             own = self.input_words.get(program, ())
             if self._request_words(program, low) or (low in _QUESTION and low not in own):
                 fit *= 0.5  # "Boston located", "convert": a request's word its inputs never use
-            words = _plain_words(low)  # "located?" is the word "located"
-            part = len(low) >= 4 and all(w in own for w in words)
+            part = len(low) >= 4 and all(w in own for w in _plain_words(low))  # "located?" is the word "located"
             if part:
                 fit = 0.6  # words of its stored inputs: "Yellowstone" of "Yellowstone National Park"
             firsts, lasts = self.stop_edges.get(program, ((), ()))
@@ -671,9 +672,9 @@ class Reader:
             for i in range(n):
                 for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
                     span = words[i:j]
-                    if (span[0].lower() in _STOP and span[0].lower() != "be") or \
-                            (span[-1].lower() in _STOP and span[-1].lower() != "be") or not span[0][:1].isalnum():
-                        continue  # "a monk" is read as "monk": the article stays with the key ("be" is a verb asked about)
+                    if span[0].lower() in _SPAN_EDGE_STOP or span[-1].lower() in _SPAN_EDGE_STOP or \
+                            not span[0][:1].isalnum():
+                        continue  # "a monk" is read as "monk": the article stays with the key
                     listed = j - i > 1 and bool(_LIST_WORD.search(" ".join(span)))
                     named = j - i <= MAX_NAME_WORDS and _is_name(span)
                     if j - i > MAX_SPAN_WORDS and not (listed or named):
@@ -981,7 +982,7 @@ def _quoted_within(value: str, marked: list[str]) -> str:
     when the words around it ask something ("the female of 'lion'" is a request of its own)."""
     inside = [q.strip() for q in marked if q.strip() and q.strip() in value]
     if len(inside) == 1 and inside[0] != value.strip():
-        rest = value.replace(inside[0], " ").strip(" \"'“”‘’`").lower().split()
+        rest = value.replace(inside[0], " ").strip(" " + _QUOTE_CHARS).lower().split()
         if len(rest) <= 2 and "of" not in rest:
             return clean_input(inside[0]) or inside[0]
     return value
@@ -1015,7 +1016,7 @@ def typed_text(inputs: list[str], prompt: str) -> list[str]:
             span = prompt[start:end]
             opening = start > 0 and prompt[start - 1] in _QUOTE_CHARS
             closing = end < len(prompt) and prompt[end] in _QUOTE_CHARS
-            if opening and closing and not any(q in span for q in _QUOTE_CHARS[1:]):
+            if opening and closing and not any(q in span for q in _MARKS_NOT_APOSTROPHE):
                 out.append(span)  # 'this? "The new policy was approved." thanks': the quotes mark the text
                 continue
             while start > 0 and prompt[start - 1] in _QUOTE_CHARS:
@@ -1087,9 +1088,14 @@ def _stop_edges(inputs: list[str]) -> tuple[set[str], set[str]]:
     return {w[0] for w in split if w[0] in _STOP}, {w[-1] for w in split if w[-1] in _STOP}
 
 
+def _name_parts(name: str) -> list[str]:
+    """A program's name in words: english-german -> english, german."""
+    return re.split(r"[-_.]", name.lower())
+
+
 def _name_words(name: str) -> str:
     """A program's name as a pattern of words: "plain-english" matches "plain English"."""
-    return r"[\s-]+".join(map(re.escape, re.split(r"[-_.]", name)))
+    return r"[\s-]+".join(map(re.escape, _name_parts(name)))
 
 
 def _named(name: str, parts: list[str] = ()) -> re.Pattern:
