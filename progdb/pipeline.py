@@ -2,6 +2,8 @@
 then execute (the program runs on the inputs). Batches share their embedding and search work."""
 from __future__ import annotations
 
+import re
+
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -65,6 +67,9 @@ class KeyLookup:
 
     def score_keys(self, texts: list[str]) -> list[float]:
         return [h[0].score if h else 0.0 for h in self.nearest(texts)]
+
+
+_PRONOUN = re.compile(r"\b(?:its|it|their|them)\b", re.I)  # a second request about the first's input
 
 
 class _VectorJob:
@@ -197,11 +202,20 @@ class QueryPipeline:
         reader = self.reader()
         key_words = reader.request_words(whole.parsed.key)
         input_words = reader.request_words(" ".join(whole.parsed.inputs))
+        whole_inputs = {w for text in whole.parsed.inputs for w in re.findall(r"\w+", text.lower())}
         for head, tail, shared in reader.request_halves(prompt):
             asked = reader.request_words(tail)
-            if not shared and not (asked & input_words or not asked <= key_words):
+            # missed: the second's request words are inputs or left out, or its input is ("capital of
+            # france and capital of spain" read France alone)
+            missed = asked & input_words or not asked <= key_words or \
+                not whole_inputs & set(re.findall(r"\w+", tail.lower()))
+            if not shared and not missed:
                 continue
-            parts = [self.read(half, lookup, cal) for half in (head, tail)]
+            first = self.read(head, lookup, cal)
+            if first.parsed.inputs and len(first.parsed.inputs[0].split()) <= 3 and _PRONOUN.search(tail):  # "… and what's its currency": the first's input
+                tail = _PRONOUN.sub(lambda m: first.parsed.inputs[0] + ("'s" if m.group(0).lower() in ("its", "their")
+                                                                         else ""), tail, count=1)
+            parts = [first, self.read(tail, lookup, cal)]
             # each half a clear request of its own: "…in Hungary? going there next month" is talk
             if all(r.decision.mode != "none" and r.parsed.inputs and r.decision.programs[0].score >= CLEAR_REQUEST
                    for r in parts) and \

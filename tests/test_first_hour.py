@@ -579,3 +579,75 @@ def test_a_spreadsheet_export_with_a_free_text_header_and_notes_imports(own_db, 
     assert r.exit_code == 0 and "2 added" in r.output and "0 rejected" in r.output, r.output
     shown = run("--db", own_db, "show", "reply-polish").output
     assert "pls wait  ->  Thank you for your patience." in shown and "Customer" not in shown, shown
+
+
+# -- the twelfth session's new users ---------------------------------------------------------
+
+def test_the_male_of_a_female_word_and_the_direction_of_opposites(seeded_path):
+    """"male of queen" was refused or answered with another female word (0 of 36 in a trial):
+    there was no female-to-male program. Of two opposite programs the one the request's own
+    words name goes first: "but for a woman" is male-to-female's however near MiniLM puts
+    "but for a man"; "what letter comes after z" is next-item's though only previous-item stores z."""
+    for prompt, program, answer in [("male of queen", "female-to-male", "king"),
+                                    ("masculine of actress", "female-to-male", "actor"),
+                                    ("what do you call a male cow", "female-to-male", "bull"),
+                                    ("male counterpart of aunt", "female-to-male", "uncle"),
+                                    ("female of king", "male-to-female", "queen"),
+                                    ("widower but for a woman?", "male-to-female", "widow")]:
+        out = _json_query(seeded_path, prompt)
+        assert out["programs"][0]["name"] == program and out["outputs"][0]["answer"] == answer, (prompt, out["programs"])
+    for prompt, program in [('what letter comes after "z"', "next-item"), ('what letter comes before "a"', "previous-item")]:
+        assert _json_query(seeded_path, prompt)["programs"][0]["name"] == program, prompt
+
+
+def test_a_request_after_its_text_gets_the_text_whole(seeded_path):
+    """With the request after the text on one line, 1 of 10 texts came through whole: "hey can u
+    send it before 5? -- make this formal pls" compiled `send it before 5`."""
+    for prompt, program, text in [
+            ("hey can u send it before 5? -- make this formal pls", "formal", "hey can u send it before 5?"),
+            ("can we move the call to 4? make this formal", "formal", "can we move the call to 4?"),
+            ("Please find attached the invoice for March. Make it casual.", "casual",
+             "Please find attached the invoice for March."),
+            ("Please remit the outstanding balance forthwith. <- in plain english", "plain-english",
+             "Please remit the outstanding balance forthwith."),
+            ("Hi, welcome to our store! now make it pirate", "pirate", "Hi, welcome to our store!"),
+            ("Hi all — quick update. The API migration finished overnight. Next update at 3pm. Summarize in bullets",
+             "bullet-summary", "Hi all — quick update. The API migration finished overnight. Next update at 3pm."),
+            ("See you tomorrow! (in french pls)", "english-french", "See you tomorrow!"),
+            ("Could you translate this into Spanish for our website footer? The shop is closed on Sundays.",
+             "english-spanish", "The shop is closed on Sundays."),
+            ("title case this pls - how to write better prompts for customer support bots", "headline-case",
+             "how to write better prompts for customer support bots")]:
+        out = _json_query(seeded_path, prompt)
+        assert out["programs"][0]["name"] == program and out["inputs"] == [text] and not out["corrections"], \
+            (prompt, out["programs"], out["inputs"], out["corrections"])
+        assert text in out["compiled"][0]["text"]
+
+
+def test_two_requests_for_one_program_and_a_second_about_its(seeded_path):
+    """"capital of france and capital of spain" answered France alone; "whats the capital of spain
+    and whats its currency" only Madrid."""
+    out = _json_query(seeded_path, "capital of france and capital of spain")
+    assert [out["outputs"][0]["answer"], out["also"][0]["outputs"][0]["answer"]] == ["Paris", "Madrid"]
+    out = _json_query(seeded_path, "whats the capital of spain and whats its currency")
+    assert out["outputs"][0]["answer"] == "Madrid" and out["also"][0]["programs"][0]["name"] == "country-currency"
+    assert out["also"][0]["outputs"][0]["answer"].lower().startswith("euro")
+
+
+def test_a_row_number_column_and_a_header_of_labels_are_not_pairs(own_db, tmp_path):
+    """`id,message,reply` made programs named id, 1 and 2 (even with --program); a header of two
+    labels over rows of sentences (`Message,Reply`, `Product facts,Zesty copy`) was stored as a pair."""
+    files = {"tickets.csv": "id,message,reply\n1,Where is my order?,It ships tomorrow.\n2,Can I return it?,Yes.\n",
+             "numbered.csv": "1,Where is my order?,It ships tomorrow.\n2,Can I return it?,Yes.\n",
+             "support.csv": "Message,Reply\nWhere is my order?,It ships tomorrow.\nCan I return it?,Yes.\n",
+             "copy.tsv": "Product facts\tZesty copy\nA mug that keeps tea hot\tYour tea, forever toasty!\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        r = run("--db", own_db, "import", str(tmp_path / name), "--program", name.split(".")[0])
+        assert r.exit_code == 0 and "created 1 program(s)" in r.output and "0 rejected" in r.output, (name, r.output)
+        shown = run("--db", own_db, "show", name.split(".")[0]).output
+        first = text.splitlines()[1].split("\t" if name.endswith("tsv") else ",")
+        assert f"{first[-2]}  ->  {first[-1]}" in shown and "Message" not in shown and "facts" not in shown, shown
+    # two words over two words is a pair of data, as before
+    (tmp_path / "caps.csv").write_text("France,Paris\nGermany,Berlin\n", encoding="utf-8")
+    assert "2 added" in run("--db", own_db, "import", str(tmp_path / "caps.csv"), "--program", "caps").output

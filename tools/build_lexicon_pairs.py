@@ -26,13 +26,15 @@ same cards. Sources (licences, notices and the measured counts: seeds/LEXICONS.m
     negating prefix (possible -> impossible, honest -> dishonest, not good -> bad); male-to-female
     from noun glosses "(a) female X" / "(a) woman X" with X a word of a
     hypernym (lion -> lioness, actor -> actress, waiter -> waitress) or "of which the male is called
-    `X'" (bull -> cow).
+    `X'" (bull -> cow); female-to-male: those pairs reversed, a "female X" gloss only where the female
+    word is X with a feminine suffix (lioness -> lion; not nun -> religious, hen -> bird).
   * gender-bender 0.1.3 (Apache-2.0), language_models/english/words: its "male = female" lines, and
     its "female => neutral" lines where the female word is the neutral one plus a feminine suffix
     (hostess => host), reversed.
   * augly 1.0.0 (MIT), assets/text/gendered_words_mapping.json: words it maps both ways, in file
     order, where both are WordNet or lemminflect words (not duke -> dutchess) and the card's own mean
     male->female offset agrees with that order (not nun -> friar).
+  female-to-male holds exactly the reverses of pairs male-to-female kept, of any word frequency.
 
 Kept: lower-case a-z words as the source writes them, both in the packaged GloVe vocabulary, the
 input among its --top most frequent rows (the rows are in frequency order; measured against wordfreq
@@ -71,11 +73,14 @@ TOOL = "build_lexicon_pairs.py"  # its name marks the pairs it appended (seed_ca
 WORD = re.compile(r"^[a-z]+$")
 
 PROGRAMS = ("plural", "past-tense", "past-participle", "present-participle", "third-person-singular", "gerund-to-past",
-            "comparative", "superlative", "adjective-to-adverb", "male-to-female", "opposite", "antonym")
+            "comparative", "superlative", "adjective-to-adverb", "male-to-female", "female-to-male", "opposite", "antonym")
+REVERSED = {"female-to-male": "male-to-female"}  # a program whose pairs are another's, each turned round
 # antonym: the antonyms of the words people ask about (good, up, yes, always); WordNet's pairs of
 # rarer words read more as sense distinctions than opposites. Measured with `eval icl` antonym (K = 5,
 # report split): 0.207 before these pairs, 0.193 with inputs of the top 10,000, 0.191 of the top 30,000.
-TOP_OF = {"antonym": 10_000}
+# female-to-male: its inputs are female words, rarer than the male ones (lioness, vixen, abbess); its
+# pairs are those male-to-female kept, turned round, so any word of the space may be an input.
+TOP_OF = {"antonym": 10_000, "female-to-male": 400_000}
 NOUN_ANIMAL = 5  # WordNet's lexicographer file noun.animal
 NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")  # the opposite program's forms
 TAG_POS = {"NNS": "noun", "VBD": "verb", "VBN": "verb", "VBG": "verb", "VBZ": "verb", "JJR": "adj", "JJS": "adj", "RBR": "adv",
@@ -108,7 +113,8 @@ class Source:
         in "{program}" marks is named only for those programs."""
         files = [f for f in self.files if "{" not in f or "{" + program + "}" in f]
         files = [re.sub(r" \{[a-z\-{} ]+\}", "", f) for f in files]
-        return f"{self.dist} {PINNED[self.dist]} ({', '.join(files)}{self.what})"
+        turned = f"; its {REVERSED[program]} pairs reversed" if program in REVERSED else ""
+        return f"{self.dist} {PINNED[self.dist]} ({', '.join(files)}{self.what}{turned})"
 
 
 EXC_REL = "spacy_lookups_data/data/en_lemma_exc.json.gz"
@@ -251,7 +257,7 @@ def wordnet_source(graded: set[str]) -> Source:
         base + "data.adj, data.adv: pertainyms of adverbs built on the adjective {adjective-to-adverb}",
         base + "data.adj: antonyms that are the word with a negating prefix {opposite}",
         base + "data.noun1, data.noun2: glosses 'a female X' with X a hypernym, and an animal's male "
-               "and female kinds named by their glosses {male-to-female}",
+               "and female kinds named by their glosses {male-to-female}{female-to-male}",
         base + "index.noun, data.noun1, data.noun2: nouns whose first sense is in the lexicographer file "
                "noun.animal (sheep -> sheep) {plural}",
         base + "data.adj, data.adv, data.noun1, data.noun2, data.verb: the words' direct antonyms, "
@@ -308,6 +314,7 @@ def wordnet_source(graded: set[str]) -> Source:
         s = noun[key]
         male = None
         m = GLOSS_FEMALE.match(s["gloss"].split(";")[0].strip())
+        a_kind = bool(m)  # "a female X": X is a kind, and a male word only when it is also the female word's stem
         if m:
             hyper = {w for sym, off, pos, _, _ in s["ptrs"] if sym in ("@", "@i")
                      for w in noun.get(off + "n", {"words": []})["words"]}
@@ -318,10 +325,14 @@ def wordnet_source(graded: set[str]) -> Source:
         if male:
             for w in s["words"]:
                 out["male-to-female"].append((male, w))
+                # reversed, nun -> religious and hen -> bird are no male counterparts; lioness -> lion is
+                if not a_kind or suffixed(w, male):
+                    out["female-to-male"].append((w, male))
     # Only words whose most frequent noun sense is the animal, and no adjectives: not entire -> mare.
     adjectives = wordnet_lemmas(("adj",))
-    out["male-to-female"] += [(m, f) for m, f in sex_siblings(noun)
-                              if m in src.animals and f in src.animals and m not in adjectives]
+    siblings = [(m, f) for m, f in sex_siblings(noun) if m in src.animals and f in src.animals and m not in adjectives]
+    out["male-to-female"] += siblings
+    out["female-to-male"] += [(f, m) for m, f in siblings]
     src.pairs = out
     return src
 
@@ -369,6 +380,11 @@ def sex_siblings(noun: dict) -> list[tuple[str, str]]:
     return pairs
 
 
+def suffixed(female: str, neutral: str) -> bool:
+    """The female word is the neutral one with a feminine suffix (actress, waitress, lioness, tigress)."""
+    return female.endswith(FEMININE_SUFFIXES) and len(os.path.commonprefix([female, neutral])) >= max(3, len(neutral) - 2)
+
+
 def gender_bender_source() -> Source:
     """Its "male = female" lines as written (alternatives on either side: every combination), and of
     its "female => neutral" lines those whose female word is the neutral word with a feminine suffix
@@ -383,8 +399,7 @@ def gender_bender_source() -> Source:
             continue
         if " => " in line:
             females, neutrals = ([x.strip() for x in p.split(",")] for p in line.split(" => "))
-            out += [(n, f) for f in females for n in neutrals
-                    if f.endswith(FEMININE_SUFFIXES) and len(os.path.commonprefix([f, n])) >= max(3, len(n) - 2)]
+            out += [(n, f) for f in females for n in neutrals if suffixed(f, n)]
         elif " = " in line:
             males, females = ([x.strip() for x in p.split(",")] for p in line.split(" = "))
             out += [(m, f) for m in males for f in females]
@@ -517,7 +532,12 @@ def main() -> None:
             report["checks"]["augly: a word neither WordNet nor lemminflect knows (dropped)"] = unknown
         report["checks"][f"{key}: the word space puts the female word first" +
                          (" (dropped)" if key == "augly" else " (kept: the file states the order)")] = disagree
+    for src in sources:  # checked as male -> female above, then turned round (WordNet's are its own)
+        for program, of in REVERSED.items():
+            if of in src.pairs and not src.pairs.get(program):
+                src.pairs[program] = [(b, a) for a, b in src.pairs[of]]
 
+    stored: dict[str, set[tuple[str, str]]] = {}  # each program's pairs once built (a reversed program's come after)
     for name in PROGRAMS:
         path, card = Path(args.seeds) / f"{name}.json", cards[name]
         old = [(e["input"], e["output"]) for e in card["examples"]]
@@ -528,6 +548,8 @@ def main() -> None:
         forms: dict[str, dict[str, set[str]]] = {}  # input -> output -> source keys
         for src in sources:
             for a, b in src.pairs.get(name, []):
+                if name in REVERSED and (b, a) not in stored[REVERSED[name]]:
+                    continue  # only the pairs the other program kept (not queen -> tomcat)
                 if usable(space, TOP_OF.get(name, args.top), a, b):  # as the source writes them: "Iraq" is no lower-case word
                     forms.setdefault(a, {}).setdefault(b, set()).add(src.key)
         new: list[tuple[str, str, str]] = []
@@ -554,6 +576,7 @@ def main() -> None:
             "pairs": [f"{a} -> {b}" for a, b, _ in taken]}
         print(f"{name}: {len(old)} -> {len(old) + len(taken)} pairs (+{len(taken)} of {len(new)} candidates; "
               + ", ".join(f"{k} {v}" for k, v in report["programs"][name]["by_source"].items()) + ")")
+        stored[name] = have | {(a, b) for a, b, _ in taken}
         if not taken:
             continue
         seed_cards.append_pairs(card, [(a, b) for a, b, _ in taken], TOOL,

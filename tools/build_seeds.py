@@ -10,7 +10,7 @@ Translation pairs are fewshot programs: measured on an 80/20 split of their in-v
 word arithmetic in English GloVe translated 1-3% of words correctly, and most outputs are not in
 its vocabulary at all.
 The fewshot style programs in seeds/ are written by hand and are not touched by this script.
-It rewrites the cards whole: then run tools/build_lexicon_pairs.py (it appends the lexicon pairs)
+It rewrites the cards whole (--only NAME: that card alone): then run tools/build_lexicon_pairs.py (it appends the lexicon pairs)
 and tools/build_rankers.py.
 """
 from __future__ import annotations
@@ -38,6 +38,10 @@ PROGRAMS = {
         "the feminine of {word}", "what is the feminine of {word}", "female version of {word}",
         "female equivalent of {word}", "{word} but female", "the woman's form of {word}", "feminine form of {word}",
     ], [("google", "family", False)]),
+    "female-to-male": ("vector", "Give the male counterpart of a female word.", [
+        "the masculine of {word}", "what is the masculine of {word}", "male version of {word}",
+        "male equivalent of {word}", "{word} but male", "the man's form of {word}", "masculine form of {word}",
+    ], [("google", "family", True)]),
     "past-tense": ("vector", "Give the past tense of a verb.", [
         "past tense of {word}", "what is the past tense of {word}", "put {word} in the past tense",
         "{word} in the past tense", "simple past of {word}", "conjugate {word} in the past",
@@ -137,6 +141,13 @@ PROGRAMS = {
     ], [("fv", "national_parks")]),
 }
 
+# Programs whose cards name each other as opposites: never blended or chained, and "less X" asks for the other.
+OPPOSITES = {"male-to-female": "female-to-male", "next-item": "previous-item"}
+
+
+def opposite_of(name: str) -> str | None:
+    return OPPOSITES.get(name) or next((a for a, b in OPPOSITES.items() if b == name), None)
+
 
 def google_sections(path: Path) -> dict[str, list[tuple[str, str]]]:
     sections: dict[str, list[tuple[str, str]]] = {}
@@ -158,12 +169,15 @@ def main() -> None:
     here = Path(__file__).resolve().parent.parent
     ap.add_argument("--data", default=str(here.parent / "shared" / "data"))
     ap.add_argument("--out", default=str(here / "seeds"))
+    ap.add_argument("--only", action="append", metavar="NAME", help="rewrite only this card (repeatable)")
     args = ap.parse_args()
     import gensim
 
     google = google_sections(Path(os.path.dirname(gensim.__file__)) / "test" / "test_data" / "questions-words.txt")
     fv_dir = Path(args.data) / "function_vectors" / "abstractive"
     for name, (kind, description, keys, sources) in PROGRAMS.items():
+        if args.only and name not in args.only:
+            continue
         pairs, seen, provenance, licences = [], set(), [], []
         for src in sources:
             if src[0] == "fv":
@@ -179,7 +193,8 @@ def main() -> None:
                 if a and b and (a.lower(), b.lower()) not in seen:
                     seen.add((a.lower(), b.lower()))
                     pairs.append({"input": a, "output": b})
-        card = {"name": name, "kind": kind, "description": description, "keys": keys,
+        card = {"name": name, "kind": kind, "description": description,
+                **({"opposite": opposite_of(name)} if opposite_of(name) else {}), "keys": keys,
                 "examples": pairs, "source": "; ".join(provenance),
                 "license": "; ".join(dict.fromkeys(licences))}
         out = Path(args.out) / f"{name}.json"

@@ -14,7 +14,8 @@ A row without a program of its own (csv/tsv/jsonl/json) takes the one given to r
 or with name_by_stem (the CLI's import) the file's stem; analogy sections and bats/fv files always
 name their own. A csv/tsv first row is a header when it names known columns (input,output …, any others
 left out), two common column names (word,emoji; abbr,meaning) or a
-word of the program's name (`word,emoji` in emoji.csv): people name files after their columns.
+word of the program's name (`word,emoji` in emoji.csv): people name files after their columns; and
+two short labels over a row of texts (Message,Reply). A first column of row numbers is left out.
 """
 from __future__ import annotations
 
@@ -209,6 +210,7 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
     delimiter = "\t" if fmt == "tsv" else None  # a csv's: ',' or, as spreadsheets write it in many locales, ';'
     columns = None  # (program, input, output) positions
     limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
+    labels = None  # a first row that may be a header of two labels ("Message,Reply"): the next row decides
     for n, text in _text_lines(path):
         if n is None:
             yield text  # a Reject
@@ -222,13 +224,24 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
             continue
         cells = [c.strip() for c in row]
         lowered = tuple(c.lower() for c in cells)
-        if columns is None:
+        if labels is not None:
+            first_n, first_text, first_row = labels
+            labels = None
+            if not _labels_over_texts(first_row, cells):
+                yield _check(path, first_n, program, first_row[0], first_row[1], first_text)
+        elif columns is None:
             columns = _header(lowered, program)
             if columns is not None:
                 limit = len(cells)
                 continue
+            if len(cells) == 2 and _labels(cells):
+                labels = (n, text, row)
             if len(cells) <= 2:
                 columns = (None, 0, 1)
+                if labels is not None:
+                    continue
+            elif cells[0].isdigit():  # "1,Where is my order?,It ships tomorrow.": a row number, not a program
+                columns, limit = (None, 1, 2), len(cells)
             elif NAME_RE.match(cells[0]) and len(cells[0]) <= MAX_NAME:
                 columns = (0, 1, 2)
             else:  # "hi there,Hello there!,a note": no program comes first; the columns after two are notes
@@ -247,6 +260,21 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
             continue
         name = cells[columns[0]] if columns[0] is not None else program
         yield _check(path, n, name, row[columns[1]], row[columns[2]], text)
+    if labels is not None:  # a file of one row is data
+        yield _check(path, labels[0], program, labels[2][0], labels[2][1], labels[1])
+
+
+def _labels(cells: list[str]) -> bool:
+    """Two short names, as a header labels columns: "Message,Reply", "Product facts,Zesty copy"."""
+    return all(c and len(c.split()) <= 3 and c[-1].isalnum() for c in cells)
+
+
+def _labels_over_texts(first: list[str], second: list[str]) -> bool:
+    """A first row of labels heads rows of texts: the next row's cells are phrases or sentences, at
+    least twice its words ("Draft,Rewrite" over "hey can u send it,Could you send it?"); a pair of
+    words under a pair of words ("France,Paris" over "Germany,Berlin") is data."""
+    words = sum(len(c.split()) for c in second)
+    return words >= 4 and words >= 2 * sum(len(c.split()) for c in first)
 
 
 # Names people give a pairs file's two columns: a first row of two of them is a header.
@@ -256,6 +284,7 @@ COLUMN_WORDS = {"input", "output", "source", "target", "prompt", "completion", "
                 "key", "value", "label", "emoji", "example", "result"}
 
 
+ID_COLUMNS = {"id", "#", "no", "no.", "index", "row", ""}  # a first column of row numbers
 NOTE_COLUMNS = {"notes", "note", "comment", "comments", "remarks", "id", "tags", "source"}  # a header's last column
 
 
@@ -270,6 +299,8 @@ def _header(cells: tuple[str, ...], program: str | None = None) -> tuple[int | N
             return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)
     if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and not NAME_RE.match(cells[0]):
         return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
+    if len(cells) == 3 and cells[0] in ID_COLUMNS:
+        return None, 1, 2  # "id,message,reply": a row number, then the pair
     own = set(re.split(r"[-_.]", program)) if program else set()
     if len(cells) == 2 and (set(cells) & own or all(c in COLUMN_WORDS for c in cells)):
         return None, 0, 1

@@ -86,12 +86,24 @@ _DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare whit
 _QUOTE_CHARS = "'\"“”‘’`"
 _MARKS_NOT_APOSTROPHE = _QUOTE_CHARS.replace("'", "")  # (an apostrophe is also in "we'll")
 _TYPED_GAP = r"(?:\s|[" + re.escape(_QUOTE_CHARS) + r"])+"  # what reading may have made one space of
-_SEPARATOR_BEFORE = re.compile(r"(?:[:?]|\n)\s*$")  # a request's end, just before its text
+_SEPARATOR_BEFORE = re.compile(r"(?:[:?→]|\n|\s[-=]>)\s*$")  # a request's end, just before its text (a dash may end talk)
 _SEPARATOR = re.compile(r"[:?]\s|" + _DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
+# A request after its text: after a separator ("-- make this formal", "<- rewrite casually", "--> spanish"),
+# the last sentence ("… for March. Make it casual.") or in closing brackets ("(in french pls)").
+_TRAILING_SEP = re.compile(r"\s(?:-{1,2}>?|<-{1,2}|=>|→|[—–|])\s")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_TRAILING_PARENS = re.compile(r"\s*\((?P<key>[^()]{2,40})\)\s*$")
+MAX_TRAILING_KEY_WORDS = 8
+_JOINS_NEXT = frozenset("in into to of a an the as like".split())  # a word no text ends on: it joins what follows
+_RUNS_ON = _JOINS_NEXT | {"for", "with", "so"}
+_QUESTION_OPENING = re.compile(r"^(\S+)(?:\s+\S+){0,4}\?\s+\S+\s+\S+")  # a few words up to a "?", then a text
 _NAME_JOINS = frozenset("of the de du la le von van".split())
 _POINTED_QUESTION = re.compile(
     r"^(.{2,200}?\b(?:(?:this|these|the following|my)\s+(?:sentences?|text|email|message|paragraph|lines?|phrase|note)|"
-    r"the following)\b[^?]*)\?\s+(\S+(?:\s+\S+){2,}.*)$", re.S | re.I)
+    r"the following)\b[^?]*)\?\s+(\S+(?:\s+\S+){2,}.*)$"
+    # ...or "this"/"it" alone, before a text of five words or more ("Could you turn this into title case for
+    # the blog? why our customers love …"; not "can you make this shorter? thanks a lot man")
+    r"|^(.{2,200}?\b(?:this|it)\b[^?]*)\?\s+(\S+(?:\s+\S+){4,}.*)$", re.S | re.I)
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
@@ -256,6 +268,7 @@ class Reader:
         self.key_vectors = key_vectors[order]
         self.starts = np.flatnonzero(np.r_[True, self.key_programs[1:] != self.key_programs[:-1]])
         self.has_keys = self.key_programs[self.starts]
+        self._direction = self._direction_words()
         self.negatives = negatives
         self.space = space
         self.word_rank = space.index  # the word space's rows are in frequency order
@@ -349,11 +362,16 @@ class Reader:
         # words ("approved by the board" is no "bard").
         slips = len(words) <= MAX_SLIP_WORDS and not _QUOTED.search(text) and ":" not in text
 
+        # A text after its request's separator is the user's data ("title case this pls - … support
+        # bots" is no "boss"): only the request before it is read for typos.
+        sep = _SEPARATOR.search(text)
+        text_from = sep.end() if sep and self.request_words(text[:sep.start()]) else len(text)
+
         def fix(m: re.Match) -> str:
             w = m.group(0)
             lw = w.lower()
             i = position[m.start()]
-            if lw in self._key_word_set or lw in _CONTRACTIONS:
+            if m.start() >= text_from or lw in self._key_word_set or lw in _CONTRACTIONS:
                 return w
             if self.word_rank.get(lw, 10 ** 9) < TYPO_RANK or len(lw) < 4:
                 right = self._slip_in_context(lw, words[i - 1] if i else None,
@@ -570,9 +588,12 @@ class Reader:
         arrow = _ARROW_REQUEST.match(text)
         if arrow and not re.search(r"->|=>|→", arrow.group(2)):
             left, right = _clean_text(arrow.group(1)), _clean_key(arrow.group(2))
-            if left and right:  # "wolf -> plural": the input, then what to do with it
+            # "wolf -> plural": the input, then what to do with it (a text before the arrow is read
+            # as typed, greeting and all, by _trailing_request_reading)
+            if left and right:
                 items = split_list(left) if len(left.split()) <= MAX_LIST_WORDS else []  # a text is one input
-                out.append(Reading(right, items if len(items) > 1 else [left], "explicit"))
+                if len(items) > 1 or len(left.split()) <= MAX_SPAN_WORDS:
+                    out.append(Reading(right, items if len(items) > 1 else [left], "explicit"))
                 out.append(Reading(_clean_key(arrow.group(1)), [_clean_text(arrow.group(2))], "explicit"))
         marked = [m.group(1) or m.group(2) for m in _QUOTED.finditer(request)]  # the phrases the user quoted
         quoted = {q.strip() for q in marked}
@@ -590,10 +611,11 @@ class Reader:
                                        quoted=all(v.strip() in quoted for v in inputs)))
         explicit = split_explicit(request)
         pointed = _POINTED_QUESTION.match(request)
-        if pointed and not explicit and _clean_key(pointed.group(1)):
+        if pointed and not explicit and _clean_key(pointed.group(1) or pointed.group(3)):
             # "Can you translate this sentence to Spanish? The formal dinner is on Friday.": a
             # question that points at a text, then the text.
-            out.append(Reading(_clean_key(pointed.group(1)), [pointed.group(2).strip()], "explicit"))
+            out.append(Reading(_clean_key(pointed.group(1) or pointed.group(3)),
+                               [(pointed.group(2) or pointed.group(4)).strip()], "explicit"))
         if explicit:
             inputs = _as_typed(explicit.inputs, prompt)
             out.append(Reading(explicit.key, inputs, "explicit"))
@@ -612,6 +634,7 @@ class Reader:
         else:
             out += _dash_reading(request)
         out += _last_line_reading(prompt)  # the text leads: a greeting in it is the text's
+        out += _trailing_request_reading(prompt)
         # "for my park passport book: which state has Mammoth Cave National Park?": talk, then a
         # whole request after the separator, read as a prompt of its own, the talk left out.
         talk = None if nested else _talk_then_request(request)
@@ -658,7 +681,9 @@ class Reader:
             if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS) and not crosses \
                     and not (mid_line and max(lines) > i):
                 out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
-            if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS) and not (mid_line and min(lines) < i):
+            # ...nor a text that ends on the key's first word ("… at 3pm. Summarize in | bullets").
+            if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS) and not (mid_line and min(lines) < i) \
+                    and words[i - 1].lower() not in _JOINS_NEXT:
                 out.append(Reading(_clean_key(between(i, n)), [_clean_text(between(0, i))], "cut"))
         # A quoted phrase is one input: "good morning" is not read as "good" (no span inside it).
         lowered = [w.lower() for w in words]
@@ -702,11 +727,21 @@ class Reader:
                     for key, dropped in keys.items():
                         if key:
                             out.append(Reading(key, items, "span", dropped=dropped))
-        seen, unique = set(), []
+        seen: dict[tuple, int] = {}
+        unique: list[Reading] = []
         for r in out:
-            if r.key and r.signature not in seen and all(r.inputs):
-                seen.add(r.signature)
+            if not (r.key and all(r.inputs)) or _request_runs_on(r):
+                continue
+            if r.signature not in seen:
+                seen[r.signature] = len(unique)
                 unique.append(r)
+            elif r.method == "explicit" and unique[seen[r.signature]].method == "template" and \
+                    any(len(i.split()) > MAX_SPAN_WORDS for i in r.inputs) and \
+                    self.lengths.get(unique[seen[r.signature]].template_program, (1, 1000))[1] <= 12:
+                # a text the separator marks ("Where is the station? in German please") is marked
+                # for every program, not only for a word program's template (a text program's
+                # template keeps its slots: "rewrite the following {form} …: {text}")
+                unique[seen[r.signature]] = r
         return unique
 
     # -- scoring ------------------------------------------------------------------------------------
@@ -794,14 +829,30 @@ class Reader:
 
     def _prefer_named(self, choices: list[Choice]) -> None:
         """Of a program and its opposite on one reading, the one the request names goes first:
-        MiniLM puts "rewrite in a formal tone" nearer casual's "Rewrite in a friendly tone"."""
+        MiniLM puts "rewrite in a formal tone" nearer casual's "Rewrite in a friendly tone", "but for
+        a woman" nearer "but for a man". A program is named by its name's parts (a text program's)
+        or by its direction words: "after" asks next-item though only previous-item stores z."""
         by_reading = {(ch.program, ch.reading.signature): ch for ch in choices}
         for ch in choices:
             other = self.opposites.get(ch.program)
             twin = by_reading.get((other, ch.reading.signature)) if other else None
-            if twin is not None and twin.score <= ch.score and self._named[other].search(ch.reading.key) \
-                    and not self._named[ch.program].search(ch.reading.key):
+            if twin is not None and twin.score <= ch.score and self._names(other, ch.reading.key) \
+                    and not self._names(ch.program, ch.reading.key):
                 ch.score = twin.score - 1e-6
+
+    def _names(self, program: str, key: str) -> bool:
+        return bool(self._named[program].search(key)) or \
+            bool(self._direction.get(program, set()) & set(re.findall(r"[a-z]+", key.lower())))
+
+    def _direction_words(self) -> dict[str, set[str]]:
+        """Of two opposite programs, the words in two or more of one's phrasings and in none of the
+        other's: female, woman, feminine against male, man, masculine; after, next against before."""
+        counts = {}
+        for p in self.opposites:
+            at = np.flatnonzero(self.key_programs == self.programs.index(p))
+            counts[p] = Counter(w for i in at for w in set(re.findall(r"[a-z]+", self.key_texts[i].lower())))
+        return {p: {w for w, n in counts[p].items() if n >= 2 and w not in _STOP and w not in counts[o]}
+                for p, o in self.opposites.items()}
 
     def _contenders(self, best: np.ndarray) -> list[int]:
         """The programs (columns) worth scoring reading by reading: the CONTENDERS whose keys match
@@ -1063,6 +1114,41 @@ def _last_line_reading(request: str) -> list[Reading]:
     if head.strip() and key and len(key.split()) <= MAX_KEY_WORDS and len(head.split()) > len(key.split()):
         return [Reading(key, [head.strip()], "explicit")]
     return []
+
+
+def _trailing_request_reading(prompt: str) -> list[Reading]:
+    """The text first, as typed, then a short request after its last sentence or a separator:
+    "hey can u send it before 5? -- make this formal pls", "Please find attached the invoice.
+    Make it casual.", "See you tomorrow! (in french pls)". The greeting and the "?" are the text's."""
+    text = prompt.strip()
+    out = []
+    for cut in (_TRAILING_PARENS.search(text), _last_match(_TRAILING_SEP, text), _last_match(_SENTENCE_BREAK, text)):
+        if not cut:
+            continue
+        head, tail = text[:cut.start()].strip(), (cut.group("key") if "key" in cut.re.groupindex else text[cut.end():])
+        key = _clean_key(strip_politeness(tail))
+        if key and len(key.split()) <= MAX_TRAILING_KEY_WORDS and len(head.split()) >= 3 and \
+                len(head.split()) > len(key.split()) and all(r.key != key for r in out):
+            out.append(Reading(key, [head], "explicit"))
+    return out
+
+
+def _request_runs_on(reading: Reading) -> bool:
+    """A text input that opens with the request's own last words, up to its "?": "turn this into
+    title case | for the blog? why our customers …", "translate this into Spanish for | our website
+    footer? The shop …" (the text is what follows the "?")."""
+    if reading.method == "explicit" or len(reading.inputs) != 1:
+        return False
+    opening = _QUESTION_OPENING.match(reading.inputs[0])
+    key_words = reading.key.lower().split()
+    return bool(opening) and (opening.group(1).lower() in _RUNS_ON or bool(key_words) and key_words[-1] in _RUNS_ON)
+
+
+def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
+    found = None
+    for found in pattern.finditer(text):
+        pass
+    return found
 
 
 def _dash_reading(request: str) -> list[Reading]:
