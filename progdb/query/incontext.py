@@ -39,9 +39,35 @@ LEAD = 0.1  # the fit a program must lead every other program by to keep its who
 IDENTIFY_METHOD = "weighted"
 
 
+# An analogy as people write one: its first pair is the demonstration, the third word the input.
+_ASKED = r"\s*(?:\?|_+|x|what|which|…|\.\.\.)?\s*[?.!]*\s*$"
+_ANALOGIES = [
+    # "paris is to france as tokyo is to ?"
+    re.compile(r"^\s*(?:(?:complete|solve)(?:\s+the)?(?:\s+analogy)?\s*[:,]?\s*)?(?P<a>.+?)\s+is\s+to\s+(?P<b>.+?)"
+               r"\s+as\s+(?P<c>.+?)\s+is\s+to" + _ASKED, re.I),
+    # "man:woman::king:?", "man : woman :: king : ?"
+    re.compile(r"^\s*(?P<a>[^:]+?)\s*:\s*(?P<b>[^:]+?)\s*::\s*(?P<c>[^:]+?)\s*:" + _ASKED, re.I),
+    # "king - man + woman": the pair man -> woman, applied to king
+    re.compile(r"^\s*(?:what\s+is\s+)?(?P<c>[\w'-]+)\s*[-−–]\s*(?P<a>[\w'-]+)\s*\+\s*(?P<b>[\w'-]+)"
+               r"\s*(?:=|≈)?" + _ASKED, re.I),
+]
+
+
+def parse_analogy(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
+    """"a is to b as c is to ?", "a:b::c:?", "c - a + b": the pair a -> b and the input c."""
+    for pattern in _ANALOGIES:
+        m = pattern.match(prompt)
+        if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
+            return [(m.group("a").strip(), m.group("b").strip())], m.group("c").strip()
+    return None
+
+
 def parse_incontext(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     """Demonstrations and the query input, or None when the prompt is not in that form.
     The last segment must end in a separator ("boy:" or "boy ->"), so prose is never taken."""
+    analogy = parse_analogy(prompt)
+    if analogy:
+        return analogy
     limit = _MAX_WORDS_ARROW if _ARROW.search(prompt) else _MAX_WORDS
     segments = [s for s in _SEGMENTS.split(prompt.strip()) if s]
     if len(segments) < 2:
@@ -267,7 +293,10 @@ def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int
         result.message += "; it cannot run here (no LLM configured): the demonstrations' own pairs answer"
     program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
                                   examples=[Example(a, b) for a, b in demos]), space)
-    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, measured)
+    # The demonstrations' own words are no answer ("apple: red, banana:" is not "red"), as gensim's
+    # most_similar leaves an analogy's words out
+    demo_words = frozenset(w.lower() for pair in demos for w in pair)
+    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, measured, exclude=demo_words)
     return result
 
 

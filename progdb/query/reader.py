@@ -262,6 +262,7 @@ class Reader:
         self._named = {p: _named(p, [w for w in _name_parts(p) if parts[w] == 1 and len(w) >= 4 and w not in _STOP]
                                  if kinds.get(p) == "fewshot" else [])
                        for p in programs}
+        self._text_names = [self._named[p] for p in programs if kinds.get(p) == "fewshot"]
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
@@ -680,7 +681,14 @@ class Reader:
             mid_line = bool(lines) and i not in lines and i != sep_word
             if i <= MAX_KEY_WORDS and not (short and n - i <= MAX_SPAN_WORDS) and not crosses \
                     and not (mid_line and max(lines) > i):
-                out.append(Reading(_clean_key(between(0, i)), [_clean_text(between(i, n))], "cut"))
+                # A request ending on its target, a text program's name, marks the text after it as
+                # a colon would: "translate to german | we are closed on sunday" (not "casual dinner ideas").
+                rest = _clean_text(between(i, n))
+                named = i >= 2 and words[i - 2].lower() in ("to", "into", "in") and \
+                    any(r.fullmatch(words[i - 1]) for r in self._text_names) and \
+                    len(rest.split()) > MAX_SPAN_WORDS and not re.search(r"[.!?]", between(i, min(n, i + 2)))
+                # (not "put this in active | voice. The patients …": the name's phrase runs on)
+                out.append(Reading(_clean_key(between(0, i)), [rest], "explicit" if named else "cut"))
             # ...nor a text that ends on the key's first word ("… at 3pm. Summarize in | bullets").
             if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS) and not (mid_line and min(lines) < i) \
                     and words[i - 1].lower() not in _JOINS_NEXT:
