@@ -683,6 +683,10 @@ def test_a_support_leads_pasted_messages(seeded_path):
         out = _json_query(seeded_path, prompt)
         assert out["mode"] != "none" and out["programs"][0]["name"] == program and out["inputs"] == [text], \
             (prompt, out["message"], out["inputs"])
+    # "title case" is capitalize's key word for word, but a text is headline-case's alone (it was a blend)
+    out = _json_query(seeded_path, "title case: how to reset your password in three easy steps")
+    assert [p["name"] for p in out["programs"]] == ["headline-case"], out["programs"]
+    assert _json_query(seeded_path, "title case london")["outputs"][0]["answer"] == "London"
     for near_miss in ("casual dinner ideas for 6 people on a budget", "why do scientists write in passive voice",
                       "what does 'shiver me timbers' mean"):
         assert _json_query(seeded_path, near_miss)["mode"] == "none", near_miss

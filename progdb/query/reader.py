@@ -31,6 +31,7 @@ from progdb.words.ranker import sample_order
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
 MAX_SLIP_WORDS = 8     # a common word read as a request word's slip only in prompts this short
+TEXT_TAKER_GAP = 0.05  # a program of texts this near a program of words takes a text (see _prefer_text_takers)
 NAMED_BONUS = 0.1      # a request that names the program and marks its text: "say this more politely: …"
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
 MARKED_FIT = 0.75      # a text the user marked, for a program an LLM runs ("in German please: where is ...")
@@ -814,6 +815,7 @@ class Reader:
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
                 ch.program = self.opposites[ch.program]
         self._prefer_named(choices)
+        choices = self._prefer_text_takers(choices)
         self._prefer_who_stores(choices)
         # Scores equal but for float noise tie: "french translation of" then beats "french" (1.0 each).
         choices.sort(key=lambda ch: (-round(ch.score, 6), -round(ch.key_score, 6), -len(ch.reading.key)))
@@ -847,6 +849,21 @@ class Reader:
             if twin is not None and twin.score <= ch.score and self._names(other, ch.reading.key) \
                     and not self._names(ch.program, ch.reading.key):
                 ch.score = twin.score - 1e-6
+
+    def _prefer_text_takers(self, choices: list[Choice]) -> list[Choice]:
+        """A text goes to a program that takes texts when one is nearly as near as a program of
+        words: "title case: the lord of the rings" is headline-case's, not capitalize's (whose
+        "title case {word}" matches word for word), nor a blend of the two."""
+        best: dict[tuple, dict[bool, float]] = {}
+        for ch in choices:
+            if any(len(i.split()) > MAX_SPAN_WORDS for i in ch.reading.inputs) and self.kinds.get(ch.program) == "fewshot":
+                side = best.setdefault(ch.reading.signature, {})
+                texts = self.takes_phrases(ch.program)
+                side[texts] = max(side.get(texts, -1.0), ch.score)
+        beaten = {sig for sig, side in best.items()
+                  if True in side and False in side and side[False] - TEXT_TAKER_GAP <= side[True] < side[False]}
+        return [ch for ch in choices if not (ch.reading.signature in beaten and self.kinds.get(ch.program) == "fewshot"
+                                             and not self.takes_phrases(ch.program))]
 
     def _names(self, program: str, key: str) -> bool:
         return bool(self._named[program].search(key)) or \
