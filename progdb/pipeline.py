@@ -69,7 +69,15 @@ class KeyLookup:
         return [h[0].score if h else 0.0 for h in self.nearest(texts)]
 
 
-_PRONOUN = re.compile(r"\b(?:its|it|their|them)\b", re.I)  # a second request about the first's input
+_PRONOUN = re.compile(r"\b(?:its|it|their|them)\b", re.I)
+
+
+def _about_first(second: str, first_input: str) -> str:
+    """A second request about the first's input names it: "… and what's its currency" asks for
+    Spain's currency. A pronoun stands for a word or a name, not for a text."""
+    if len(first_input.split()) > 3:
+        return second
+    return _PRONOUN.sub(lambda m: first_input + ("'s" if m.group(0).lower() in ("its", "their") else ""), second, count=1)
 
 
 class _VectorJob:
@@ -217,9 +225,8 @@ class QueryPipeline:
             if not shared and not missed:
                 continue
             first = self.read(head, lookup, cal)
-            if first.parsed.inputs and len(first.parsed.inputs[0].split()) <= 3 and _PRONOUN.search(tail):  # "… and what's its currency": the first's input
-                tail = _PRONOUN.sub(lambda m: first.parsed.inputs[0] + ("'s" if m.group(0).lower() in ("its", "their")
-                                                                         else ""), tail, count=1)
+            if first.parsed.inputs:
+                tail = _about_first(tail, first.parsed.inputs[0])
             parts = [first, self.read(tail, lookup, cal)]
             # each half a clear request of its own: "…in Hungary? going there next month" is talk
             if all(r.decision.mode != "none" and r.parsed.inputs and r.decision.programs[0].score >= CLEAR_REQUEST

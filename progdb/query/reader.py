@@ -1147,10 +1147,12 @@ def _trailing_request_reading(prompt: str) -> list[Reading]:
     Make it casual.", "See you tomorrow! (in french pls)". The greeting and the "?" are the text's."""
     text = prompt.strip()
     out = []
-    for cut in (_TRAILING_PARENS.search(text), _last_match(_TRAILING_SEP, text), _last_match(_SENTENCE_BREAK, text)):
+    cuts = [(_TRAILING_PARENS.search(text), True), (_last_match(_TRAILING_SEP, text), False),
+            (_last_match(_SENTENCE_BREAK, text), False)]
+    for cut, in_brackets in cuts:
         if not cut:
             continue
-        head, tail = text[:cut.start()].strip(), (cut.group("key") if "key" in cut.re.groupindex else text[cut.end():])
+        head, tail = text[:cut.start()].strip(), cut.group("key") if in_brackets else text[cut.end():]
         key = _clean_key(strip_politeness(tail))
         if key and len(key.split()) <= MAX_TRAILING_KEY_WORDS and len(head.split()) >= 3 and \
                 len(head.split()) > len(key.split()) and all(r.key != key for r in out):
