@@ -350,8 +350,8 @@ def _umask() -> int:
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", default="auto", show_default=True,
-              type=click.Choice(["auto", "csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "progdb", "clinc",
-                                 "snips"]),
+              type=click.Choice(["auto", "csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows", "progdb",
+                                 "clinc", "snips"]),
               help="auto: from each file (a `progdb export` file, or pairs as csv/tsv/jsonl/json/analogy/bats). "
               "Pairs formats: see the README. progdb: JSON lines from `progdb export`; clinc: CLINC150 JSON; "
               "snips: the SNIPS benchmark folder (one intent program per intent).")

@@ -690,3 +690,11 @@ def test_a_support_leads_pasted_messages(seeded_path):
     for near_miss in ("casual dinner ideas for 6 people on a budget", "why do scientists write in passive voice",
                       "what does 'shiver me timbers' mean"):
         assert _json_query(seeded_path, near_miss)["mode"] == "none", near_miss
+
+
+def test_every_format_an_error_names_is_accepted_by_format(tmp_path):
+    """A blank file's error listed `arrows` among the formats, and `--format arrows` was refused."""
+    (tmp_path / "jotted.txt").write_text("brb -> be right back\nidk -> I don't know\n", encoding="utf-8")
+    r = run("--db", str(tmp_path / "db"), "--no-seed", "import", str(tmp_path / "jotted.txt"), "--format", "arrows",
+            "--program", "slang")
+    assert r.exit_code == 0 and "2 added" in r.output, r.output
