@@ -270,7 +270,6 @@ class Reader:
         self.key_vectors = key_vectors[order]
         self.starts = np.flatnonzero(np.r_[True, self.key_programs[1:] != self.key_programs[:-1]])
         self.has_keys = self.key_programs[self.starts]
-        self._direction = self._direction_words()
         self.negatives = negatives
         self.space = space
         self.word_rank = space.index  # the word space's rows are in frequency order
@@ -293,7 +292,7 @@ class Reader:
         per_program: dict[str, Counter[str]] = {}
         phrasings: Counter[str] = Counter()
         for p_index, t in zip(self.key_programs, self.key_texts):
-            low = re.findall(r"[^\W\d_]+", t.lower())  # "español" is one word
+            low = _words_of(t)
             words = set(low)
             per_program.setdefault(programs[p_index], Counter()).update(words)
             phrasings[programs[p_index]] += 1
@@ -307,6 +306,11 @@ class Reader:
         self.own_key_words: dict[str, set[str]] = {
             p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
             for p, words in per_program.items()}
+        # Of two opposite programs, the words in two or more of one's phrasings and in none of the
+        # other's: female, woman, feminine against male, man, masculine; after, next against before.
+        self._direction = {p: {w for w, n in per_program.get(p, Counter()).items()
+                               if n >= 2 and w not in _STOP and w not in per_program.get(o, Counter())}
+                           for p, o in self.opposites.items()}
         self.key_words = self._real_key_words()
         self._key_word_set = set(self.key_words)
 
@@ -349,7 +353,7 @@ class Reader:
 
     def request_words(self, text: str) -> set[str]:
         """The words of a text that stored phrasings use, stop words aside ("past", "tense", "capital")."""
-        return {w for w in re.findall(r"[^\W\d_]+", text.lower()) if w in self._key_word_set and w not in _STOP}
+        return {w for w in _words_of(text) if w in self._key_word_set and w not in _STOP}
 
     # -- typos ---------------------------------------------------------------------------------
     def correct_key_words(self, text: str) -> tuple[str, list[str]]:
@@ -866,18 +870,7 @@ class Reader:
                                              and not self.takes_phrases(ch.program))]
 
     def _names(self, program: str, key: str) -> bool:
-        return bool(self._named[program].search(key)) or \
-            bool(self._direction.get(program, set()) & set(re.findall(r"[a-z]+", key.lower())))
-
-    def _direction_words(self) -> dict[str, set[str]]:
-        """Of two opposite programs, the words in two or more of one's phrasings and in none of the
-        other's: female, woman, feminine against male, man, masculine; after, next against before."""
-        counts = {}
-        for p in self.opposites:
-            at = np.flatnonzero(self.key_programs == self.programs.index(p))
-            counts[p] = Counter(w for i in at for w in set(re.findall(r"[a-z]+", self.key_texts[i].lower())))
-        return {p: {w for w, n in counts[p].items() if n >= 2 and w not in _STOP and w not in counts[o]}
-                for p, o in self.opposites.items()}
+        return bool(self._named[program].search(key)) or bool(self._direction.get(program, set()) & set(_words_of(key)))
 
     def _contenders(self, best: np.ndarray) -> list[int]:
         """The programs (columns) worth scoring reading by reading: the CONTENDERS whose keys match
@@ -1039,6 +1032,11 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+def _words_of(text: str) -> list[str]:
+    """A phrasing's or a request's words, lower-cased: letters only ("español" is one word)."""
+    return re.findall(r"[^\W\d_]+", text.lower())
 
 
 def _talk_then_request(request: str) -> tuple[int, str] | None:
