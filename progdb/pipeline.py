@@ -161,23 +161,28 @@ class QueryPipeline:
             return Request(parse(prompt, [], None),
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
         taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()))
-        # A built-in transform program is never asked "why …"; an intent may be ("how much is in my
-        # account"), and a user's own program may be made for it (slang: "what does sus mean").
-        # (a text the request marks may ask "why …" itself: "why is this taking so long? make this polite")
-        asked = prompt
-        if taken.reading.method == "explicit" and decision.mode != "none" and reader.takes_phrases(decision.programs[0].name):
-            for text in taken.reading.inputs:
-                asked = asked.replace(text, " ")
-        if decision.mode != "none" and asks_about_language(asked) and \
-                self.catalog.kinds().get(decision.programs[0].name) in BLENDABLE and \
-                decision.programs[0].name in reader.learned:
+        if decision.mode != "none" and self._asks_about_language(prompt, taken.reading, decision.programs[0].name):
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "
                                  "not for a program's answer")
+        if decision.mode == "none":  # a refused prompt has no program, so no inputs: it is read whole
+            return Request(parse(prompt, [], None), decision, taken.corrections)
         parsed = taken.reading.parsed(prompt)
-        if decision.mode != "none" and reader.takes_phrases(decision.programs[0].name):
+        if reader.takes_phrases(decision.programs[0].name):
             parsed.inputs = typed_text(parsed.inputs, prompt)
         return Request(parsed, decision, taken.corrections)
+
+    def _asks_about_language(self, prompt: str, reading, program: str) -> bool:
+        """A built-in transform program is never asked "why …"; an intent may be ("how much is in my
+        account"), and a user's own program may be made for it (slang: "what does sus mean"). A text
+        the request marks may ask "why …" itself: "why is this taking so long? make this polite"."""
+        reader = self.reader()
+        asked = prompt
+        if reading.method == "explicit" and reader.takes_phrases(program):
+            for text in reading.inputs:
+                asked = asked.replace(text, " ")
+        return asks_about_language(asked) and self.catalog.kinds().get(program) in BLENDABLE \
+            and program in reader.learned
 
     def classify(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
         """A fitted classifier's routing (intent databases): parse, then route the key; a cut that

@@ -76,6 +76,9 @@ def test_exit_codes_answer_none_error(seeded_path):
     assert run("--db", seeded_path, "query", "past tense of go").exit_code == 0
     none = run("--db", seeded_path, "query", "what's the weather in Oslo")
     assert none.exit_code == 1 and none.output.startswith("no program:")
+    # a refusal runs nothing, so it reads no inputs: JSON shows the prompt whole, not fragments
+    refused = json.loads(run("--db", seeded_path, "query", "--json", "what's the weather in Oslo").stdout)
+    assert refused["mode"] == "none" and refused["inputs"] == [] and refused["key"] == "what's the weather in Oslo"
     bad = run("--db", seeded_path, "query", "plural of qwxzzy")
     assert bad.exit_code == 2 and "qwxzzy: error:" in bad.output
     assert run("--db", seeded_path, "show", "no-such-program").exit_code == 2
