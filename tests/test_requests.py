@@ -345,3 +345,16 @@ def test_an_input_one_paraphrase_names_is_still_an_input(seeded):
 def test_what_this_means_in_simple_words_is_a_request(seeded):
     r = seeded.query("What does this mean in simple words? 'The aforementioned party shall indemnify the lessee.'")
     assert r.programs and r.programs[0].name == "plain-english", (r.mode, r.message)
+
+
+@pytest.mark.parametrize("prompt, program, word, answer", [
+    ("yesterday i ___ to school (go). past?", "past-tense", "go", "went"),
+    ("she is ___ (swim) now, ing form?", "present-participle", "swim", "swimming"),
+    ("they have ___ (go) home. past participle of go", "past-participle", "go", "gone"),
+])
+def test_an_exercise_sentence_asks_about_the_word_in_brackets(seeded, prompt, program, word, answer):
+    """A learner's gap-fill: the word in brackets beside the blank is the input, not "school"
+    (which answered "schooled") or "watch) tv"."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program and r.inputs == [word], (r.mode, r.inputs)
+    assert r.outputs[0].answer == answer

@@ -640,6 +640,7 @@ class Reader:
         else:
             out += _dash_reading(request)
         out += _last_line_reading(prompt)  # the text leads: a greeting in it is the text's
+        out += _gap_fill_readings(request)
         out += _trailing_request_reading(prompt)
         # "for my park passport book: which state has Mammoth Cave National Park?": talk, then a
         # whole request after the separator, read as a prompt of its own, the talk left out.
@@ -1137,6 +1138,28 @@ def _last_line_reading(request: str) -> list[Reading]:
     if head.strip() and key and len(key.split()) <= MAX_KEY_WORDS and len(head.split()) > len(key.split()):
         return [Reading(key, [head.strip()], "explicit")]
     return []
+
+
+_BLANK = re.compile(r"_{2,}|\.{3,}|…")  # the gap of an exercise sentence
+_GAP_WORD = re.compile(r"\(\s*([^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s*\)")  # "(go)", "(look up)"
+
+
+def _gap_fill_readings(request: str) -> list[Reading]:
+    """An exercise sentence: "Yesterday I ___ (write) a letter. What's the past form?". The word in
+    brackets beside the blank is the input, whatever the sentence holds; the request is the
+    sentence, or the question after it."""
+    blanks, words = list(_BLANK.finditer(request)), list(_GAP_WORD.finditer(request))
+    if len(blanks) != 1 or len(words) != 1 or "_" not in blanks[0].group() and words[0].start() - blanks[0].end() > 2:
+        return []  # ("..." is a blank only just before the bracket: "I ... (go)"; it may be an ellipsis)
+    word = words[0].group(1)
+    rest = request[:words[0].start()] + " " + request[words[0].end():]
+    rest = _BLANK.sub(" ", rest)
+    keys = [_clean_key(rest)]
+    after = max(blanks[0].end(), words[0].end())
+    question = re.split(r"[.,;:!?]\s", request[after:] + " ", maxsplit=1)
+    if len(question) == 2 and _clean_key(question[1]):
+        keys.append(_clean_key(question[1]))  # the question after the sentence: "… a letter. What's the past form?"
+    return [Reading(key, [word], "explicit") for key in dict.fromkeys(keys) if key]
 
 
 def _trailing_request_reading(prompt: str) -> list[Reading]:
