@@ -172,3 +172,28 @@ def test_a_fewshot_program_named_by_its_stored_pairs_answers_them(seeded):
     r = seeded.query("Acadia National Park -> Maine\nGrand Canyon National Park -> Arizona\nZion National Park ->")
     assert r.programs[0].name == "national-park-state" and r.fit == "stores 2 of 2 demonstrations"
     assert (r.outputs[0].answer, r.outputs[0].source) == ("Utah", "stored")
+
+
+def test_a_chain_is_no_surer_than_its_guessed_step(seeded):
+    """ohio -> Albany (a guess: no country is Ohio) -> New York (stored) printed as sure."""
+    from progdb.db import word_space
+    from progdb.query.execute import run_chain
+
+    steps = [seeded.catalog.word_program(seeded.get(n)) for n in ("country-capital", "city-to-state")]
+    out = run_chain(word_space(), steps, "ohio", 5)
+    assert len(out.chain) == 3 and out.confidence < 0.5 and not out.sure, (out.chain, out.confidence)
+
+
+def test_a_users_key_of_two_request_words_is_not_split_into_a_chain(seeded_path, tmp_path):
+    """A user's state-capital ("state capital of {word}") lost its own stored Ohio -> Columbus to
+    country-capital then city-to-state."""
+    import shutil
+
+    db = tmp_path / "db"
+    shutil.copytree(seeded_path, db)
+    run = CliRunner().invoke
+    assert run(cli, ["--db", str(db), "add", "state-capital", "--key", "state capital of {word}",
+                     "--example", "Texas", "Austin", "--example", "Ohio", "Columbus"]).exit_code == 0
+    r = json.loads(run(cli, ["--db", str(db), "query", "--json", "what's the state capital of ohio"]).stdout)
+    assert r["mode"] == "nearest" and r["programs"][0]["name"] == "state-capital", (r["mode"], r["message"])
+    assert r["outputs"][0]["answer"] == "Columbus" and r["outputs"][0]["source"] == "stored"

@@ -55,7 +55,10 @@ def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, sc
         if catalog.get(left.name).opposite == right.name or catalog.get(right.name).opposite == left.name:
             continue  # "what precedes … in the alphabet" is no chain of previous-item and next-item
         score = min(left.score, right.score)
-        if score >= threshold + COMPOSE_MARGIN and (best is None or score > best[0]):
+        # each half must name its program better than the whole key names one: "state capital of"
+        # is one program's key (a user's state-capital), not "state" after "capital"
+        if score >= threshold + COMPOSE_MARGIN and score > decision.programs[0].score and \
+                (best is None or score > best[0]):
             best = (score, left, right)
     if best is None:
         return None

@@ -237,6 +237,7 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
         stored = wp.stored.get(previous.strip().lower()) if use_stored else None
         if stored:  # a step the database holds is answered from it: queen -> queens
             out = Output(text, stored[0], "composed", [Candidate(a, 1.0) for a in stored], confidence=out.confidence)
+            out.sure = is_sure(out.confidence)  # as sure as the steps before it
             chain.append(out.answer)
             start = space.vector(out.answer)[None, :] if out.answer in space else wp.fitted(method).queries(start)
             continue
