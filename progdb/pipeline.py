@@ -271,8 +271,9 @@ class QueryPipeline:
 
     def execute(self, request: Request, cal: dict, lookup: KeyLookup, k: int, shots: int, method: str,
                 use_stored: bool, llm: Endpoint | None, budget: int, compile_only: bool,
-                defer: list | None) -> QueryResult:
-        """The request's program run on its inputs (or, compile_only, its few-shot prompt compiled)."""
+                defer: list | None, chains: bool = True) -> QueryResult:
+        """The request's program run on its inputs (or, compile_only, its few-shot prompt compiled);
+        `chains`: a key that names two word programs runs both (not for a program pinned by name)."""
         parsed, decision = request.parsed, request.decision
         result = QueryResult(parsed.prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
@@ -299,7 +300,8 @@ class QueryPipeline:
             result.compiled = [fewshot.compile(text) for text in parsed.inputs]
             return result
         if result.kind == "vector":
-            chain = composition(self.catalog, parsed, decision, lookup.embed, lookup.score_keys, cal["threshold"])
+            chain = chains and composition(self.catalog, parsed, decision, lookup.embed, lookup.score_keys,
+                                           cal["threshold"])
             if chain:
                 result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
                 result.message = "runs " + " then ".join(m.name for m in chain[0])

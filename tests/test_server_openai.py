@@ -258,6 +258,9 @@ def test_the_model_pins_one_program(client, upstream):
     # The same words, routed freely, are no request for 'plural'; pinned, they are its input.
     reply = chat(client, "what is the plural of mouse", model="progdb/plural").parse()
     assert reply.choices[0].message.content == "mice"
+    # pinned, it runs alone: no chain of plural then past-tense ("joysticks")
+    reply = chat(client, "plural of mouse", model="progdb/past-tense").parse()
+    assert reply.model_extra["progdb"]["program"] == "past-tense" and reply.model_extra["progdb"]["mode"] != "composed"
     reply = chat(client, POEM, model="progdb/shakespearean").parse()
     assert reply.choices[0].message.content == REPLY
     assert reply.model_extra["progdb"]["program"] == "shakespearean"

@@ -159,7 +159,7 @@ def pinned_query(db: ProgramDB, name: str, prompt: str, compile_only: bool = Fal
         parsed, match = Parsed(prompt, "", inputs, method="whole"), ProgramMatch(name, 1.0, 1.0, "")
     decision = Retrieval("nearest", [match], [match], cal["threshold"], f"pinned by the model 'progdb/{name}'")
     return pipeline.execute(Read(parsed, decision), cal, lookup, 5, 4, DEFAULT_METHOD, True, None, DEFAULT_BUDGET,
-                            compile_only, None)
+                            compile_only, None, chains=False)
 
 
 def answer_query(db: ProgramDB, prompt: str, pin: str | None, fallback: bool) -> tuple[QueryResult, dict[int, list]]:
