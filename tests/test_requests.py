@@ -358,3 +358,15 @@ def test_an_exercise_sentence_asks_about_the_word_in_brackets(seeded, prompt, pr
     r = seeded.query(prompt)
     assert r.programs and r.programs[0].name == program and r.inputs == [word], (r.mode, r.inputs)
     assert r.outputs[0].answer == answer
+
+
+@pytest.mark.parametrize("prompt, program, text", [
+    ("we said the price is 'final' -- make this formal", "formal", "we said the price is 'final'"),
+    ("the code is `ABC` (make it formal pls)", "formal", "the code is `ABC`"),
+    ("rewrite this in pirate speak: Hi,\nthe sale starts friday", "pirate", "Hi,\nthe sale starts friday"),
+])
+def test_a_text_keeps_its_closing_quote_and_its_greeting(seeded, prompt, program, text):
+    """A text is the user's data: "… is 'final" lost its closing quote (and SQL its "'7 days'"),
+    and a greeting on the colon's line was dropped with the line."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program and r.inputs == [text], (r.mode, r.inputs)

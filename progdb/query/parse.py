@@ -129,11 +129,12 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 def split_explicit(prompt: str) -> Parsed | None:
     text = prompt.strip()
+    colon = re.match(r"^([^:\n]{2,200}?):\s+(.+)$", text, re.DOTALL)
     if "\n" in text:
         head, rest = text.split("\n", 1)
-        if head.strip() and rest.strip():
+        # (a colon on the first line marks the text from there: "pirate speak: Hi,\nthe sale …")
+        if head.strip() and rest.strip() and not (colon and len(colon.group(1)) + 1 < len(head.rstrip())):
             return Parsed(prompt, _clean_key(head), [rest.strip()], method="explicit")
-    colon = re.match(r"^([^:]{2,200}?):\s+(.+)$", text, re.DOTALL)
     quoted = re.findall(r'"([^"]+)"|“([^”]+)”', text)
     if quoted and colon and not re.search(r'["“]', colon.group(1)):
         quoted = []  # 'make this formal: tell him "no way"': the quotes are inside the marked text

@@ -1099,13 +1099,26 @@ def typed_text(inputs: list[str], prompt: str) -> list[str]:
             if len(inputs) == 1 and not opening and _SEPARATOR_BEFORE.search(prompt[:start]):
                 end = len(prompt.rstrip())  # the text after the separator is the rest of the prompt
             span = prompt[start:end]
-            if span.count('"') % 2 and prompt[end:end + 1] == '"':
-                span += '"'  # the text ends on a quoted phrase: keep its closing quote
+            if _closes_quote(span, prompt[end:]):
+                span += prompt[end]  # the text ends on a quoted phrase: keep its closing quote ("is 'final'")
             text = span
-        if marked and len(inputs) == 1 and marked.startswith(text) and marked != text:
-            text = marked  # the polite end is the text's own
+        if marked and len(inputs) == 1 and marked != text and (marked.startswith(text) or marked.endswith(text)):
+            text = marked  # the polite end, or the greeting that opens it ("…: Hi,\nthe sale …"), is the text's own
         out.append(text)
     return out
+
+
+_CLOSING = {'"': '"', "'": "'", "`": "`", "”": "“", "’": "‘"}  # a closing quote and its opening
+
+
+def _closes_quote(span: str, after: str) -> bool:
+    """The text continues `after` with the closing quote of a phrase it opened: "… is 'final" + "' -- …"."""
+    close = after[:1]
+    if close not in _CLOSING or re.match(r".\w", after):
+        return False
+    opened = len(re.findall(r"(?<!\w)" + re.escape(_CLOSING[close]), span))
+    closed = len(re.findall(re.escape(close) + r"(?!\w)", span)) if close != _CLOSING[close] else 0
+    return opened > closed if close != _CLOSING[close] else opened % 2 == 1
 
 
 def _as_typed(inputs: list[str], prompt: str) -> list[str]:
