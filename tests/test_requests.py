@@ -370,3 +370,9 @@ def test_a_text_keeps_its_closing_quote_and_its_greeting(seeded, prompt, program
     and a greeting on the colon's line was dropped with the line."""
     r = seeded.query(prompt)
     assert r.programs and r.programs[0].name == program and r.inputs == [text], (r.mode, r.inputs)
+
+
+def test_a_stored_pair_answers_a_word_the_word_space_lacks(seeded):
+    """'eswatini' is not in GloVe; country-capital stores Eswatini -> Mbabane, and it was an error."""
+    r = seeded.query("capital of eswatini")
+    assert r.outputs[0].source == "stored" and r.outputs[0].answer == "Mbabane", r.outputs[0]

@@ -162,6 +162,11 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     lead = programs[0][0]
     for i, text in enumerate(inputs):
         missing = space.missing(text)
+        led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
+        stored = lead.stored.get(text.strip().lower()) if missing and led and use_stored else None
+        if stored:  # a stored pair answers a word GloVe lacks ("Eswatini -> Mbabane")
+            outputs[i] = Output(text, stored[0], "stored", [], answers=list(stored), confidence=1.0)
+            continue
         if missing:
             outputs[i] = Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
                                 f"({space.name}, {len(space.words):,} words)")
