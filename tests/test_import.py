@@ -168,6 +168,11 @@ def test_a_two_column_file_without_program_is_named_after_the_file(tmp_path):
     other = _write(tmp_path / "more.csv", "word,emoji\nlove,❤️\n")  # --program names it; the header still goes
     r = run("--db", db, "import", other, "--program", "emoji")
     assert r.exit_code == 0 and "1 added" in r.stdout, r.output
+    # a file named for its rows, in the plural: "element,symbol" was stored as a pair
+    for name, text in (("elements.csv", "element,symbol\nHydrogen,H\nHelium,He\n"),
+                       ("baby-animals.tsv", "Animal\tYoung\ncat\tkitten\ndog\tpuppy\n")):
+        r = run("--db", db, "import", _write(tmp_path / name, text))
+        assert r.exit_code == 0 and r.stdout.startswith("2 added"), r.output
 
 
 def test_no_create_and_skip_bad_write_the_rejects(tmp_path):

@@ -292,8 +292,8 @@ def _header(cells: tuple[str, ...], program: str | None = None) -> tuple[int | N
     """The (program, input, output) positions a first row names, or None when it is data: known
     column pairs anywhere in the row (input,output,notes); a row of three or more ending in a notes
     column (Customer reply draft,Polished reply,Notes); or two cells, both common column names
-    (abbr,meaning) or one a word of the program's name (`word,emoji` in emoji.csv: people name
-    files after columns)."""
+    (abbr,meaning) or one a word of the program's name, plural or not (`word,emoji` in emoji.csv,
+    `element,symbol` in elements.csv: people name files after columns)."""
     for a, b in HEADER_NAMES:
         if a in cells and b in cells:
             return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)
@@ -301,8 +301,8 @@ def _header(cells: tuple[str, ...], program: str | None = None) -> tuple[int | N
         return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
     if len(cells) == 3 and cells[0] in ID_COLUMNS:
         return None, 1, 2  # "id,message,reply": a row number, then the pair
-    own = set(re.split(r"[-_.]", program)) if program else set()
-    if len(cells) == 2 and (set(cells) & own or all(c in COLUMN_WORDS for c in cells)):
+    own = {w.removesuffix("s") for w in re.split(r"[-_.]", program)} if program else set()
+    if len(cells) == 2 and ({c.removesuffix("s") for c in cells} & own or all(c in COLUMN_WORDS for c in cells)):
         return None, 0, 1
     return None
 
