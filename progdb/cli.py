@@ -7,6 +7,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 import click
@@ -664,22 +665,41 @@ def _one_status(result) -> int:
 
 
 def _query_lines(db, source: str, options: dict) -> int:
-    """One prompt per line in, one JSON line per prompt out, in order; blank lines are skipped.
-    Returns the worst exit status."""
+    """One prompt per line in, one JSON line per line out, in order (a blank line's is
+    {"prompt": "", "error": "the prompt is empty"}, so output lines match input lines; it does not
+    count in the exit status). Returns the worst exit status of the prompts."""
     try:
         fh = click.open_file(source, "r", encoding="utf-8")
     except OSError as exc:
         raise ProgdbError(f"{source}: cannot read ({exc.strerror})") from None
     worst = EXIT_OK
+    blanks = deque()  # per prompt handed to query_many, the blank lines just before it
+
+    def prompts():
+        before = 0
+        for line in fh:
+            if line.strip():
+                blanks.append(before)
+                before = 0
+                yield line.rstrip("\r\n")
+            else:
+                before += 1
+        blanks.append(before)  # the blank lines after the last prompt
+
+    def echo_blanks(count: int) -> None:
+        for _ in range(count):
+            click.echo(json.dumps({"prompt": "", "error": "the prompt is empty"}))
+
     with fh:
-        prompts = (line.rstrip("\r\n") for line in fh if line.strip())
-        for prompt, result in db.query_many(prompts, **options):
+        for prompt, result in db.query_many(prompts(), **options):
+            echo_blanks(blanks.popleft())
             if isinstance(result, ProgdbError):
                 record, status = {"prompt": prompt, "error": str(result)}, EXIT_ERROR
             else:
                 record, status = result.to_dict(), exit_status(result)
             worst = max(worst, status)
             click.echo(json.dumps(record, ensure_ascii=False))
+        echo_blanks(blanks.popleft() if blanks else 0)
     return worst
 
 

@@ -100,10 +100,14 @@ def test_query_dash_reads_one_prompt_per_line(seeded_path, tmp_path):
     prompts = ["past tense of go", "", "plural of qwxzzy", "what's the weather in Oslo", "plural of mouse"]
     r = run("--db", seeded_path, "query", "-", input="\n".join(prompts) + "\n")
     lines = [json.loads(line) for line in r.output.splitlines()]
-    assert [d["prompt"] for d in lines] == [p for p in prompts if p]
-    assert lines[0]["outputs"][0]["answer"] == "went" and lines[3]["outputs"][0]["answer"] == "mice"
-    assert lines[1]["outputs"][0]["source"] == "error" and lines[2]["mode"] == "none"
-    assert r.exit_code == 2  # the worst of 0, 2, 1, 0
+    assert [d["prompt"] for d in lines] == prompts  # a line out per line in, blank lines too (paste lines them up)
+    assert lines[0]["outputs"][0]["answer"] == "went" and lines[4]["outputs"][0]["answer"] == "mice"
+    assert lines[1] == {"prompt": "", "error": "the prompt is empty"}
+    assert lines[2]["outputs"][0]["source"] == "error" and lines[3]["mode"] == "none"
+    assert r.exit_code == 2  # the worst of 0, 2, 1, 0 (a blank line counts for nothing)
+    blank_ends = run("--db", seeded_path, "query", "-", input="\n\nplural of mouse\n\n")
+    assert [json.loads(x)["prompt"] for x in blank_ends.output.splitlines()] == ["", "", "plural of mouse", ""]
+    assert blank_ends.exit_code == 0
     f = tmp_path / "prompts.txt"
     f.write_text("past tense of go\nwhat's the weather in Oslo\n")
     r = run("--db", seeded_path, "query", "--file", str(f))
