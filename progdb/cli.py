@@ -719,8 +719,12 @@ def compile_(ctx, prompt, shots, budget, fmt):
     result = db.query(prompt, shots=shots, budget=budget, compile_only=True)
     # As query says it, with query's exit status 1: no program, or no input, is an answer, not an error.
     if result.mode == "none" or not result.compiled:
-        click.echo(f"no program: {result.message}" if result.mode == "none" else
+        message = (f"no program: {result.message}" if result.mode == "none" else
                    f"{result.programs[0].name}: the prompt gives the program no input to compile")
+        if fmt == "text":
+            click.echo(message)
+        else:  # a script reading JSON gets JSON: {"program": null, "message": …}
+            _echo_json({"program": result.programs[0].name if result.programs else None, "message": message})
         ctx.exit(1)
     names = ", ".join(m.name for m in result.programs)
     docs = [{"program": names, "text": c.text, "messages": c.messages, "examples": c.examples}

@@ -514,6 +514,8 @@ def test_pairs_files_people_jot_down_are_read_as_meant(own_db, tmp_path):
 def test_compile_says_no_program_as_query_does_and_an_export_imports_twice(own_db, tmp_path):
     r = subprocess.run([PROGDB, "--db", own_db, "compile", "what's the weather in Oslo"], capture_output=True, text=True)
     assert r.returncode == 1 and r.stdout.startswith("no program:"), (r.returncode, r.stdout, r.stderr)
+    as_json = run("--db", own_db, "compile", "what's the weather in Oslo", "--format", "json")
+    assert as_json.exit_code == 1 and json.loads(as_json.stdout)["program"] is None  # a script's json.loads works
     assert run("--db", own_db, "export", "-o", str(tmp_path / "backup.jsonl"), "plural").exit_code == 0
     copy = str(tmp_path / "copy")
     for _ in range(2):  # the second time changes nothing, and is no error
