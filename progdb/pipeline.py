@@ -292,6 +292,13 @@ class QueryPipeline:
             result.message = (result.message + "; " if result.message else "") + \
                 "the prompt names a program but gives it no input"
             return result
+        if len(programs) == 1 and result.kind == "vector" and use_stored:
+            reverse = [(text, self.catalog.asked_for(programs[0][0].name, text)) for text in parsed.inputs]
+            if all(asked for _, asked in reverse):  # "Canberra is the capital of which country?"
+                text, asked = reverse[0]
+                result.mode, result.programs, result.kind = "none", [], None
+                result.message = f"'{text}' is what {programs[0][0].name} answers, not what it asks: it stores {asked} -> {text}"
+                return result
         # A fewshot program that a string program reproduces runs as that program, LLM or not (symbolic.py).
         program = self.catalog.symbolic(programs[0][0].name) if len(programs) == 1 and result.kind == "fewshot" else None
         stored = self.catalog.outputs_of(programs[0][0].name) if len(programs) == 1 and use_stored else {}

@@ -376,3 +376,19 @@ def test_a_stored_pair_answers_a_word_the_word_space_lacks(seeded):
     """'eswatini' is not in GloVe; country-capital stores Eswatini -> Mbabane, and it was an error."""
     r = seeded.query("capital of eswatini")
     assert r.outputs[0].source == "stored" and r.outputs[0].answer == "Mbabane", r.outputs[0]
+
+
+@pytest.mark.parametrize("prompt, says", [
+    ("Nairobi is the capital of which country", "it stores Kenya -> Nairobi"),
+    ("plural of mice", "it stores mouse -> mice"),
+])
+def test_a_question_asked_backwards_is_refused_with_the_stored_pair(seeded, prompt, says):
+    """A one-way program's stored answer is no input of it: "Nairobi … which country" answered
+    Harare, country-capital run on a capital."""
+    r = seeded.query(prompt)
+    assert r.mode == "none" and says in r.message and not r.outputs, (r.mode, r.message)
+
+
+def test_a_program_that_goes_both_ways_still_takes_its_outputs(seeded):
+    r = seeded.query("what comes after tuesday")  # tuesday is an output of next-item, and an input too
+    assert r.programs[0].name == "next-item" and r.outputs[0].answer.lower() == "wednesday"

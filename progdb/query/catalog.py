@@ -30,6 +30,8 @@ def _unchanged(stored: Program, program: Program) -> bool:
     return (program.kind == stored.kind and program.keys == stored.keys and program.description == stored.description
             and program.examples == stored.examples)
 
+ONE_WAY_SHARE = 0.1  # a program at most this share of whose outputs are also its inputs goes one way
+
 
 class Catalog:
     def __init__(self, store: Store):
@@ -43,6 +45,7 @@ class Catalog:
         self._vector: list[WordProgram] | None = None
         self._stored: dict[str, dict[str, list[str]]] | None = None
         self._outputs: dict[str, dict[str, list[str]]] = {}
+        self._askers: dict[str, dict[str, str]] = {}
         self._current: dict[str, Program] = {}  # the cards as stored now (a write resets them)
 
     def get(self, name: str) -> Program:
@@ -100,6 +103,20 @@ class Catalog:
         if name not in self._outputs:
             self._outputs[name] = outputs_by_input(self.get(name).pairs())
         return self._outputs[name]
+
+    def asked_for(self, name: str, answer: str) -> str | None:
+        """The stored input a one-way program answers with `answer`, when `answer` is no input of its
+        own: "Nairobi" for country-capital is Kenya's answer, not a question. None for a program
+        whose outputs are mostly inputs too (synonym, next-item: they go both ways)."""
+        if name not in self._askers:
+            stored = self.outputs_of(name)
+            askers = {}
+            for a, b in self.get(name).pairs():
+                askers.setdefault(b.strip().lower(), a)
+            both_ways = sum(b in stored for b in askers)
+            self._askers[name] = askers if both_ways <= ONE_WAY_SHARE * len(askers) else {}
+        low = answer.strip().lower()
+        return None if low in self.outputs_of(name) else self._askers[name].get(low)
 
     def stored_outputs(self) -> dict[str, dict[str, list[str]]]:
         """Per program that takes inputs (vector and fewshot), each stored input (lower-case) with
