@@ -197,3 +197,10 @@ def test_a_users_key_of_two_request_words_is_not_split_into_a_chain(seeded_path,
     r = json.loads(run(cli, ["--db", str(db), "query", "--json", "what's the state capital of ohio"]).stdout)
     assert r["mode"] == "nearest" and r["programs"][0]["name"] == "state-capital", (r["mode"], r["message"])
     assert r["outputs"][0]["answer"] == "Columbus" and r["outputs"][0]["source"] == "stored"
+
+
+def test_a_string_rule_that_answers_no_word_is_not_sure(seeded):
+    """"goes: go, watches: watch, studies:" -> "studi" (two letters off) at confidence 0.80."""
+    r = seeded.query("goes: go, watches: watch, studies:")
+    out = r.outputs[0]
+    assert not (out.answer == "studi" and out.sure), (out.answer, out.confidence, out.source)

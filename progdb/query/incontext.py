@@ -157,6 +157,8 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
                          [], candidates, kind="vector")
     own = self_fit(space, demos)
     found = symbolic.synthesize(demos, text)
+    if found is not None and _no_word(space, found.run(text), text, demos):
+        found = None  # "studies" -> "studi" by the demonstrations' rule; their outputs are all words
     named, score, how = _named(catalog, demos, ranked, own, text if use_stored else None)
     if named:
         kind = catalog.kinds()[named]
@@ -247,6 +249,20 @@ def _reproduces(space: WordSpace, wp: WordProgram, demos: list[tuple[str, str]],
     # asked one (whose pairs answer() hides when measuring).
     outs = run_vector(space, [(wp, 1.0)], [a for a, _ in todo], 1, method, True)
     return all(o.answer is not None and o.answer.lower() == b.strip().lower() for o, (_, b) in zip(outs, todo))
+
+
+RARE_ANSWER = 50_000  # a string rule's answer past this frequency rank, and far rarer than its input...
+RARER = 10            # ...by this factor, is no word ("studies" -> "studi", rank 90,634; studies ~2,000)
+
+
+def _no_word(space: WordSpace, answer: str | None, text: str, demos) -> bool:
+    """A string program's answer that is no word, for demonstrations whose outputs all are words:
+    the rule only fits the spelling of the examples. Unknown to the word space, or rare and far
+    rarer than the input (a word's inflection is about as common as the word)."""
+    if not answer or not answer.isalpha() or not all(b.lower() in space for _, b in demos):
+        return False
+    rank, own = space.index.get(answer.lower()), space.index.get(text.strip().lower())
+    return rank is None or (own is not None and rank > RARE_ANSWER and rank > RARER * (own + 1))
 
 
 def _symbolic_output(found: symbolic.Found, text: str, sure: bool = False) -> Output:

@@ -379,6 +379,8 @@ class Reader:
             i = position[m.start()]
             if m.start() >= text_from or lw in self._key_word_set or lw in _CONTRACTIONS:
                 return w
+            if w[:1].isupper() and any(0 <= j < len(matches) and matches[j].group(0)[:1].isupper() for j in (i - 1, i + 1)):
+                return w  # a word of a name ("Jaco Pastorius" is no "jack")
             if self.word_rank.get(lw, 10 ** 9) < TYPO_RANK or len(lw) < 4:
                 right = self._slip_in_context(lw, words[i - 1] if i else None,
                                               words[i + 1] if i + 1 < len(words) else None) if slips else None
