@@ -388,3 +388,19 @@ def test_a_long_lived_process_sees_and_keeps_another_process_writes(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split("\n")[:3] == ["first 100 100", "shout 300 300", "whisper 300 300"], out.stdout
 
+
+
+def test_a_quoted_field_may_hold_new_lines_as_spreadsheets_write_them(tmp_path):
+    """Excel writes a cell's new lines inside its quotes: the row was refused as an unclosed quote,
+    and --skip-bad stored its second half as a pair."""
+    db = str(tmp_path / "db")
+    f = _write(tmp_path / "replies.csv", 'question,answer\n"Where is my refund?\nI returned the shoes.","Thanks, it ships today."\n'
+               '"Hi,\n\nmy order is late","Sorry, it is on the way."\n5" screen,five inch screen\n')
+    r = run("--db", db, "--no-seed", "import", f, "--program", "sup")
+    assert r.exit_code == 0 and r.stdout.startswith("3 added"), r.output
+    pairs = [(e["input"], e["output"]) for e in json.loads(run("--db", db, "show", "sup", "--json").stdout)["examples"]]
+    assert pairs == [("Where is my refund?\nI returned the shoes.", "Thanks, it ships today."),
+                     ("Hi,\n\nmy order is late", "Sorry, it is on the way."), ('5" screen', "five inch screen")]
+    unclosed = _write(tmp_path / "bad.csv", 'input,output\n"never closed,x\ncat,cats\n')
+    r = run("--db", db, "import", unclosed, "--program", "bad")
+    assert r.exit_code == 2 and "bad.csv, line 2" in r.output and "not closed" in r.output, r.output

@@ -183,6 +183,60 @@ def _text_lines(path: Path) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
             yield n, text
 
 
+MAX_RECORD_LINES = 200  # a quoted field may hold new lines (as spreadsheets write them), this many at most
+
+
+def _delimiter_of(first: str) -> str:
+    return ";" if ";" in first and "," not in first else ","
+
+
+def _csv_records(path: Path, delimiter_of) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
+    """The non-blank records of a csv or tsv, numbered by their first line: a quoted field that
+    runs on past its line ("Where is my refund?⏎I returned …") takes the next lines, blank ones
+    too, up to MAX_RECORD_LINES. `delimiter_of(first record)` gives the separator (a tsv's tab)."""
+    pending, lines, delimiter = None, 0, None
+    for n, text in _lines(path):
+        if text is None or text == HUGE:
+            if pending:
+                yield pending
+                pending = None
+            yield None, Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+            continue
+        if pending:
+            pending, lines = (pending[0], pending[1] + "\n" + text), lines + 1
+            if not _ends_in_quotes(pending[1], delimiter) or lines >= MAX_RECORD_LINES:
+                yield pending
+                pending = None
+            continue
+        if not text.strip():
+            continue
+        delimiter = delimiter or delimiter_of(text)
+        if _ends_in_quotes(text, delimiter):
+            pending, lines = (n, text), 1
+            continue
+        yield n, text
+    if pending:
+        yield pending  # never closed: the row's check names the open quote
+
+
+def _ends_in_quotes(text: str, delimiter: str) -> bool:
+    """Whether a csv record ends inside a quoted field (a quote opens a field only at its start)."""
+    inside, at_start, i = False, True, 0
+    while i < len(text):
+        c = text[i]
+        if inside:
+            if c == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 1  # "" inside quotes is a quote
+                else:
+                    inside = False
+        elif c == '"' and at_start:
+            inside = True
+        at_start = not inside and c == delimiter
+        i += 1
+    return inside
+
+
 def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Reject:
     """One pair's checks, shared by every format."""
     if not program:
@@ -211,12 +265,12 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
     columns = None  # (program, input, output) positions
     limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
     labels = None  # a first row that may be a header of two labels ("Message,Reply"): the next row decides
-    for n, text in _text_lines(path):
+    for n, text in _csv_records(path, lambda first: delimiter or _delimiter_of(first)):
         if n is None:
             yield text  # a Reject
             continue
         if delimiter is None:
-            delimiter = ";" if ";" in text and "," not in text else ","
+            delimiter = _delimiter_of(text)
         try:
             row = next(csv.reader([text], delimiter=delimiter))
         except csv.Error as exc:
