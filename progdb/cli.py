@@ -20,6 +20,7 @@ from progdb.words.methods import DEFAULT_METHOD, METHODS
 
 # Exit codes, as grep has them: scripts can tell an answer from none from a failure.
 EXIT_OK, EXIT_NONE, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 EXIT_CODES_HELP = ("Exit status: 0 every prompt answered; 1 no answer (no program fits, or the program got no "
                    "input); 2 an error (bad usage or input, a word outside the word "
                    "space, an unreachable LLM). A batch exits with the worst status of its prompts.")
@@ -57,8 +58,15 @@ class ProgdbGroup(click.Group):
             # reader has gone, so what is left to print goes nowhere (Python's advice for SIGPIPE).
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(0) from None
-        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except click.exceptions.Exit:
             raise
+        except (click.Abort, KeyboardInterrupt):
+            # Ctrl-C: exit 130, as shells report SIGINT, not 1 ("no answer"). What an import stored stays
+            # (each batch is whole), and running it again skips it.
+            again = "; what was stored stays, and the same import again adds the rest" \
+                if ctx.invoked_subcommand == "import" else ""
+            click.echo(f"\nprogdb: interrupted{again}", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except Exception as exc:  # an unexpected failure still gets one readable line
             if os.environ.get("PROGDB_DEBUG"):
                 raise
@@ -366,14 +374,18 @@ def _umask() -> int:
 @click.option("--skip-bad", is_flag=True, help="Store the good rows and write the bad ones, with reasons, to --rejects.")
 @click.option("--rejects", default="progdb-rejects.jsonl", show_default=True, type=click.Path(dir_okay=False),
               help="Where --skip-bad writes the bad rows (JSON lines: file, line, reason, text).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal); "
+              "the summary is still printed.")
+@click.option("--header/--no-header", default=None,
+              help="csv/tsv: the first row is a header (its first two columns the input and output), or "
+              "data [default: told from the row: known column names, the file's name, labels over texts].")
 @click.option("--split", default="train", show_default=True,
               help="clinc/snips: which split to import (clinc: train, val, …; snips: train, train_full, …).")
 @click.option("--replace", is_flag=True, help="progdb/clinc/snips: replace programs that already exist.")
 @json_option
 @click.pass_context
-def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, split, replace,
-            as_json):
+def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, header, split,
+            replace, as_json):
     """Import example pairs, or whole programs, from FILES.
 
     Pairs (csv/tsv with a header `program,input,output` or `input,output`, or none; jsonl, json,
@@ -400,10 +412,14 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
         else:
             click.echo(f"imported {len(programs)} programs ({sum(len(p.keys) for p in programs)} keys)")
         return
-    summary = _import_pairs(db, kinds, program, not no_create, batch_size, skip_bad, rejects, quiet, one_output)
+    if ctx.get_parameter_source("rejects") != click.core.ParameterSource.DEFAULT:
+        skip_bad = True  # asking where bad rows go is asking to set them aside
+    summary = _import_pairs(db, kinds, program, not no_create, batch_size, skip_bad, rejects, quiet, one_output,
+                            header)
+    stored_nothing = summary.rejected and not (summary.added or summary.updated or summary.unchanged)
     if as_json:
         _echo_json(summary.to_dict() | ({"rejects_file": rejects} if summary.rejected else {}))
-        return
+        ctx.exit(EXIT_NONE if stored_nothing else EXIT_OK)
     line = (f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
             f"{summary.rejected:,} rejected")
     if summary.rejected:
@@ -411,6 +427,8 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     click.echo(line)
     if summary.created:
         click.echo(f"created {len(summary.created)} program(s): {', '.join(summary.created)}")
+    if stored_nothing:
+        ctx.exit(EXIT_NONE)  # every row was bad: nothing imported
 
 
 def _detect(file: str) -> str:
@@ -432,13 +450,13 @@ def _detect(file: str) -> str:
     return detect_format(path) if path.exists() else "csv"
 
 
-def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False):
+def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False, header=None):
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
     from progdb.ingest.bulk import read_rows
 
-    rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True) for f, k in kinds)
+    rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True, header=header) for f, k in kinds)
     reject_fh = None
 
     def on_reject(r):

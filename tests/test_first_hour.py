@@ -707,3 +707,36 @@ def test_every_format_an_error_names_is_accepted_by_format(tmp_path):
     r = run("--db", str(tmp_path / "db"), "--no-seed", "import", str(tmp_path / "jotted.txt"), "--format", "arrows",
             "--program", "slang")
     assert r.exit_code == 0 and "2 added" in r.output, r.output
+
+
+def test_ctrl_c_during_an_import_exits_130_and_says_what_stays(tmp_path):
+    """Ctrl-C printed "Aborted!" and exited 1, the status of "no answer"."""
+    import signal
+    import time
+
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("input,output\n" + "".join(f"w{i},v{i}\n" for i in range(200_000)))
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([PROGDB, "--db", str(tmp_path / "db"), "--no-seed", "import", str(pairs), "--program", "x",
+                             "--batch-size", "1000"], stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "100"})
+    os.close(slave)
+    screen = b""
+    deadline = time.monotonic() + 300
+    while b"rows/s" not in screen and time.monotonic() < deadline:  # the bar has drawn: the import runs
+        if select.select([master], [], [], 5)[0]:
+            screen += os.read(master, 65536)
+    proc.send_signal(signal.SIGINT)
+    while True:
+        try:
+            ready = select.select([master], [], [], 60)[0]
+            data = os.read(master, 65536) if ready else b""
+        except OSError:
+            break
+        if not data:
+            break
+        screen += data
+    os.close(master)
+    assert proc.wait(timeout=60) == 130
+    text = screen.decode("utf-8", "replace")
+    assert "progdb: interrupted; what was stored stays" in text and "Aborted!" not in text, text[-500:]

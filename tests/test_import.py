@@ -404,3 +404,30 @@ def test_a_quoted_field_may_hold_new_lines_as_spreadsheets_write_them(tmp_path):
     unclosed = _write(tmp_path / "bad.csv", 'input,output\n"never closed,x\ncat,cats\n')
     r = run("--db", db, "import", unclosed, "--program", "bad")
     assert r.exit_code == 2 and "bad.csv, line 2" in r.output and "not closed" in r.output, r.output
+
+
+def test_the_header_option_and_what_a_data_engineer_s_files_hold(tmp_path):
+    db = str(tmp_path / "db")
+    hosts = _write(tmp_path / "hosts.csv", "hostname,datacenter\nweb-1.prod,lon1\nweb-2.prod,fra1\n")
+    r = run("--db", db, "--no-seed", "import", hosts, "--header")
+    assert r.exit_code == 0 and r.stdout.startswith("2 added"), r.output
+    pairs = [(e["input"], e["output"]) for e in json.loads(run("--db", db, "show", "hosts", "--json").stdout)["examples"]]
+    assert pairs == [("web-1.prod", "lon1"), ("web-2.prod", "fra1")]
+    words = _write(tmp_path / "words.csv", "input,output\ncat,cats\n")  # --no-header: a first row of data, whatever it says
+    assert run("--db", db, "import", words, "--no-header", "--program", "w").stdout.startswith("2 added")
+    # numbers, as pandas writes them, and src/tgt keys
+    nums = _write(tmp_path / "status.jsonl", '{"input": 200, "output": "OK"}\n{"src": "404", "tgt": "Not Found"}\n')
+    r = run("--db", db, "import", nums, "--program", "status")
+    assert r.exit_code == 0 and r.stdout.startswith("2 added"), r.output
+
+
+def test_rejects_are_kept_to_mend_and_a_file_of_bad_rows_imports_nothing(tmp_path):
+    db = str(tmp_path / "db")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"input,output\ncaf\xe9,coffee shop\n")
+    rejects = tmp_path / "rejects.jsonl"
+    # --rejects alone sets bad rows aside (it was ignored, and the import stopped at the first)
+    r = run("--db", db, "--no-seed", "import", str(latin), "--program", "x", "--rejects", str(rejects))
+    assert r.exit_code == 1 and "0 added, 0 updated, 0 unchanged, 1 rejected" in r.stdout, r.output  # nothing imported
+    bad = json.loads(rejects.read_text().splitlines()[0])
+    assert bad["line"] == 2 and bad["text"] == "caf\\xe9,coffee shop"  # the line, its bad byte escaped, to mend

@@ -104,8 +104,9 @@ def _head(path: Path, size: int = 4096) -> str:
 
 
 def read_rows(path: str | Path, fmt: str | None = None, program: str | None = None,
-              name_by_stem: bool = False) -> Iterator[Row | Reject]:
-    """Rows and rejects of one file (or a BATS folder), in file order."""
+              name_by_stem: bool = False, header: bool | None = None) -> Iterator[Row | Reject]:
+    """Rows and rejects of one file (or a BATS folder), in file order. `header` (csv, tsv): the
+    first row is a header (True) or data (False); None tells from the row (_header)."""
     path = Path(path)
     if not path.exists():
         raise ProgdbError(f"{path}: no such file or folder")
@@ -126,11 +127,11 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
               "bats": _bats, "fv": _json, "arrows": _arrows}[fmt]
     empty = True
-    for item in reader(path, fmt, program):
+    for item in (_delimited(path, fmt, program, header) if reader is _delimited else reader(path, fmt, program)):
         empty = False
         yield item
     if empty:
-        raise ProgdbError(f"{path}: empty file (no pairs)")
+        raise ProgdbError(f"{path}: no pairs (the file is empty, or holds only a header)")
 
 
 def examples_from_file(path: str | Path, program: str) -> list[Example]:
@@ -147,8 +148,12 @@ def examples_from_file(path: str | Path, program: str) -> list[Example]:
     return pairs
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) with the newline removed; text None for a line that is not UTF-8.
+class NotUTF8(str):
+    """A line that is not UTF-8, its bad bytes escaped (\\xe9): a reject keeps it to mend."""
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) with the newline removed; a NotUTF8 text for a line that is not UTF-8.
     Decoding is incremental, so a bad line does not stop the others."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as fh:
@@ -169,7 +174,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
                 text = decoder.decode(raw, final=True)
             except UnicodeDecodeError:
                 decoder.reset()
-                yield n, None
+                yield n, NotUTF8(raw.decode("utf-8", "backslashreplace").rstrip("\r\n"))
                 continue
             yield n, text.rstrip("\r\n")
 
@@ -177,10 +182,17 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
 def _text_lines(path: Path) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
     """The non-blank lines, or (None, Reject) for a line that cannot be read as text."""
     for n, text in _lines(path):
-        if text is None or text == HUGE:
-            yield None, Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+        if _unreadable(path, n, text):
+            yield None, _unreadable(path, n, text)
         elif text.strip():
             yield n, text
+
+
+def _unreadable(path: Path, n: int, text: str) -> Reject | None:
+    """A line no format can read: not UTF-8 (kept escaped, to mend), or too long (not kept)."""
+    if isinstance(text, NotUTF8):
+        return Reject(str(path), n, "not UTF-8 text (save the file as UTF-8)", text)
+    return Reject(str(path), n, f"line longer than {MAX_LINE:,} bytes") if text == HUGE else None
 
 
 MAX_RECORD_LINES = 200  # a quoted field may hold new lines (as spreadsheets write them), this many at most
@@ -196,11 +208,11 @@ def _csv_records(path: Path, delimiter_of) -> Iterator[tuple[int, str] | tuple[N
     too, up to MAX_RECORD_LINES. `delimiter_of(first record)` gives the separator (a tsv's tab)."""
     pending, lines, delimiter = None, 0, None
     for n, text in _lines(path):
-        if text is None or text == HUGE:
+        if _unreadable(path, n, text):
             if pending:
                 yield pending
                 pending = None
-            yield None, Reject(str(path), n, "not UTF-8 text" if text is None else f"line longer than {MAX_LINE:,} bytes")
+            yield None, _unreadable(path, n, text)
             continue
         if pending:
             pending, lines = (pending[0], pending[1] + "\n" + text), lines + 1
@@ -247,6 +259,10 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
     if not NAME_RE.match(program):
         return Reject(str(path), n, f"field 'program': '{program}' must be lower-case letters, digits, "
                       "'.', '_' or '-'", raw)
+    if isinstance(a, (int, float)) and not isinstance(a, bool):
+        a = str(a)  # a number, as pandas writes a column of them: {"input": 200, ...}
+    if isinstance(b, (int, float)) and not isinstance(b, bool):
+        b = str(b)
     for side, value in (("input", a), ("output", b)):
         if value is None:
             return Reject(str(path), n, f"field '{side}' is missing", raw)
@@ -260,7 +276,7 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
     return Row(str(path), n, program, a.strip(), b.strip())
 
 
-def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = None) -> Iterator[Row | Reject]:
     delimiter = "\t" if fmt == "tsv" else None  # a csv's: ',' or, as spreadsheets write it in many locales, ';'
     columns = None  # (program, input, output) positions
     limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
@@ -284,11 +300,11 @@ def _delimited(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reje
             if not _labels_over_texts(first_row, cells):
                 yield _check(path, first_n, program, first_row[0], first_row[1], first_text)
         elif columns is None:
-            columns = _header(lowered, program)
+            columns = None if header is False else _header(lowered, program) or ((None, 0, 1) if header else None)
             if columns is not None:
                 limit = len(cells)
                 continue
-            if len(cells) == 2 and _labels(cells):
+            if len(cells) == 2 and header is None and _labels(cells):
                 labels = (n, text, row)
             if len(cells) <= 2:
                 columns = (None, 0, 1)

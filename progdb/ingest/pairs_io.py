@@ -9,7 +9,7 @@ from pathlib import Path
 
 from progdb.errors import ProgdbError, json_reason
 
-HEADER_NAMES = {("input", "output"), ("source", "target"), ("in", "out"), ("prompt", "completion")}
+HEADER_NAMES = {("input", "output"), ("source", "target"), ("src", "tgt"), ("in", "out"), ("prompt", "completion")}
 
 
 def json_lines(path: Path | str, text: str | None = None):
