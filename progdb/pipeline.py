@@ -69,7 +69,7 @@ class KeyLookup:
         return [h[0].score if h else 0.0 for h in self.nearest(texts)]
 
 
-_PRONOUN = re.compile(r"\b(?:its|it|their|them)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what do you call someone from there"
 
 
 def _about_first(second: str, first_input: str) -> str:
@@ -166,7 +166,7 @@ class QueryPipeline:
                                  "the prompt asks about language (why, how many, what a word means), "
                                  "not for a program's answer")
         if decision.mode == "none":  # a refused prompt has no program, so no inputs: it is read whole
-            return Request(parse(prompt, [], None), decision, taken.corrections)
+            return Request(Parsed(prompt, " ".join(prompt.split()), [], method="whole"), decision, taken.corrections)
         parsed = taken.reading.parsed(prompt)
         if reader.takes_phrases(decision.programs[0].name):
             parsed.inputs = typed_text(parsed.inputs, prompt)

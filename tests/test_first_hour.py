@@ -740,3 +740,8 @@ def test_ctrl_c_during_an_import_exits_130_and_says_what_stays(tmp_path):
     assert proc.wait(timeout=60) == 130
     text = screen.decode("utf-8", "replace")
     assert "progdb: interrupted; what was stored stays" in text and "Aborted!" not in text, text[-500:]
+
+
+def test_a_refusal_of_a_prompt_with_a_colon_reads_no_inputs(seeded_path):
+    r = json.loads(run("--db", seeded_path, "query", "--json", "weather report: sunny in Oslo, 20 degrees").stdout)
+    assert r["mode"] == "none" and r["inputs"] == [] and r["parse_method"] == "whole", (r["mode"], r["inputs"])

@@ -392,3 +392,23 @@ def test_a_question_asked_backwards_is_refused_with_the_stored_pair(seeded, prom
 def test_a_program_that_goes_both_ways_still_takes_its_outputs(seeded):
     r = seeded.query("what comes after tuesday")  # tuesday is an output of next-item, and an input too
     assert r.programs[0].name == "next-item" and r.outputs[0].answer.lower() == "wednesday"
+
+
+@pytest.mark.parametrize("prompt, program, inputs", [
+    ("which state is Rocky Mountain National Park in", "national-park-state", ["Rocky Mountain National Park"]),
+    ("where is Zion National Park", "national-park-state", ["Zion National Park"]),
+    ("bullet points of these meeting notes: The launch moved to May. Budget is fixed. Hiring paused.", "bullet-summary",
+     ["The launch moved to May. Budget is fixed. Hiring paused."]),
+    ("make this casual: This week: sales rose 5% and we hired two people", "casual",
+     ["This week: sales rose 5% and we hired two people"]),
+])
+def test_a_stored_name_is_read_whole_and_a_pointer_is_no_text(seeded, prompt, program, inputs):
+    """The park a program stores went to city-to-state, or lost "National Park" to its template;
+    "these meeting notes:" points at the text and is not part of it (a text's own "This week:" is)."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program and r.inputs == inputs, (r.mode, r.inputs)
+
+
+def test_there_in_a_second_request_is_the_first_ones_place(seeded):
+    r = seeded.query("what's the capital of Burkina Faso and what do you call someone from there")
+    assert r.outputs[0].answer == "Ouagadougou" and r.also and r.also[0].inputs == ["Burkina Faso"]

@@ -78,7 +78,9 @@ _LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
 _POINTER = re.compile(r"^(?:this|these|that|it|the\s+following)(?:\s+(?:text|sentence|phrase|line|message|email|"
-                      r"paragraph|words?))?\s*:\s*(?=\S)", re.I)  # words pointing at the text after the colon
+                      r"paragraph|words?))?\s*:\s*(?=\S)"
+                      # ...or, in lower case (not a text's "This week: …"), at what it is: "these facts:", "this ticket:"
+                      r"|^(?-i:this|these|the\s+following)(?:\s+[a-z]+){1,2}\s*:\s*(?=\S)", re.I)  # words pointing at the text after the colon
 # "pirate this the ship leaves at dawn", "simplify this please. The …": "this" points at the text
 # that follows, whose first word no "this" can stand before (an article, or a sentence begun anew).
 _POINTER_BARE = re.compile(r"^(?:this|these)(?:,?\s+(?:please|pls|plz))?(?:\s+(?=(?:the|a|an|my|our|your|their|his|her)\s)"
@@ -905,9 +907,22 @@ class Reader:
             if stores:
                 storing[ins] = max(storing.get(ins, 0.0), ch.key_score)
         for ch, ins, stores in read:
+            # (a stored name of several words is evidence for a word program too: "Rocky Mountain
+            # National Park" is no city)
             if not stores and ins in storing and storing[ins] >= ch.key_score - CLOSE_KEYS \
-                    and self.kinds.get(ch.program) != "vector":
+                    and (self.kinds.get(ch.program) != "vector" or any(" " in i for i in ins)):
                 ch.score -= STORED_ELSEWHERE
+        # A stored name holds the words a template left out of it: "where is {text} national park"
+        # read "Zion"; the program stores "Zion National Park", which the request typed whole.
+        best: dict[str, Choice] = {}  # per program, its best reading
+        for ch, _, _ in read:
+            if ch.program not in best or ch.score > best[ch.program].score:
+                best[ch.program] = ch
+        for ch, ins, stores in read:
+            top = best[ch.program]
+            if stores and ch is not top and len(ins) == len(top.reading.inputs) and any(" " in i for i in ins) and \
+                    all(t.strip().lower() in i and t.strip().lower() != i for t, i in zip(top.reading.inputs, ins)):
+                ch.score, ch.key_score = top.score + 1e-6, top.key_score  # the template's match, the whole name
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
