@@ -412,3 +412,11 @@ def test_a_stored_name_is_read_whole_and_a_pointer_is_no_text(seeded, prompt, pr
 def test_there_in_a_second_request_is_the_first_ones_place(seeded):
     r = seeded.query("what's the capital of Burkina Faso and what do you call someone from there")
     assert r.outputs[0].answer == "Ouagadougou" and r.also and r.also[0].inputs == ["Burkina Faso"]
+
+
+@pytest.mark.parametrize("city, state", [("Juneau", "Alaska"), ("Montpelier", "Vermont")])
+def test_a_state_capital_is_a_stored_city(seeded, city, state):
+    """State capitals of under 50,000 people were no stored city: 'which state is Juneau in' came
+    back as national-park-state's compiled prompt."""
+    r = seeded.query(f"which state is {city} in")
+    assert r.programs[0].name == "city-to-state" and r.outputs[0].answer == state and r.outputs[0].source == "stored"

