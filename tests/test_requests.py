@@ -420,3 +420,19 @@ def test_a_state_capital_is_a_stored_city(seeded, city, state):
     back as national-park-state's compiled prompt."""
     r = seeded.query(f"which state is {city} in")
     assert r.programs[0].name == "city-to-state" and r.outputs[0].answer == state and r.outputs[0].source == "stored"
+
+
+def test_the_quoted_word_used_in_an_aside_is_still_the_input(seeded):
+    """"ing form of 'lie' (like lie down)" answered down -> downing; an aside that asks stays a
+    request ("opposit of 'probable' (the un/im one)" is opposite's)."""
+    r = seeded.query("ing form of 'lie' (like lie down)")
+    assert r.inputs == ["lie"] and r.outputs[0].answer == "lying", (r.inputs, r.outputs[:1])
+    assert seeded.query("opposit of 'probable' (the un/im one)").programs[0].name == "opposite"
+
+
+
+def test_a_quoted_word_is_no_slip_of_a_request_word(seeded):
+    """A quoted word is typed on purpose; unquoted, "plurl" is plural's slip."""
+    reader = seeded.pipeline.reader()
+    assert reader.correct_key_words("is 'plurl' a word")[1] == []
+    assert reader.correct_key_words("plurl of mouse")[1] == ["plurl -> plural"]

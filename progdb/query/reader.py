@@ -374,12 +374,15 @@ class Reader:
         # bots" is no "boss"): only the request before it is read for typos.
         sep = _SEPARATOR.search(text)
         text_from = sep.end() if sep and self.request_words(text[:sep.start()]) else len(text)
+        # A word the user quoted is typed on purpose: "is 'alot' one word" is not about "plot".
+        quoted = [m.span() for m in _QUOTED.finditer(text)]
 
         def fix(m: re.Match) -> str:
             w = m.group(0)
             lw = w.lower()
             i = position[m.start()]
-            if m.start() >= text_from or lw in self._key_word_set or lw in _CONTRACTIONS:
+            if m.start() >= text_from or lw in self._key_word_set or lw in _CONTRACTIONS or \
+                    any(a <= m.start() < b for a, b in quoted):
                 return w
             if w[:1].isupper() and any(0 <= j < len(matches) and matches[j].group(0)[:1].isupper() for j in (i - 1, i + 1)):
                 return w  # a word of a name ("Jaco Pastorius" is no "jack")
@@ -648,6 +651,14 @@ class Reader:
         out += _trailing_request_reading(prompt)
         # "for my park passport book: which state has Mammoth Cave National Park?": talk, then a
         # whole request after the separator, read as a prompt of its own, the talk left out.
+        # "ing form of 'lie' (like lie down)": the quoted word used in an aside, in brackets after
+        # the request, left out (another aside may ask too: "opposite of 'probable' (the un/im one)").
+        aside = None if nested else _TRAILING_PARENS.search(request)
+        if aside and len(request[:aside.start()].split()) >= 2 and \
+                any(re.search(r"\b" + re.escape(q.strip().lower()) + r"\b", aside.group("key").lower()) for q in marked):
+            for r in self.readings(request[:aside.start()], templates, nested=True):
+                r.dropped = min(MAX_DROPPED, r.dropped + len(aside.group("key").split()))
+                out.append(r)
         talk = None if nested else _talk_then_request(request)
         if talk:
             words, tail = talk
