@@ -111,6 +111,10 @@ def test_malformed_requests_are_4xx_json(api, served):
     error_of(api.post("/api/query", content=b"\xff\xfe not json", headers={"content-type": "application/json"}),
              400, "bad_json")
     error_of(api.post("/api/query", content=b"prompt=x", headers={"content-type": "text/plain"}), 422, "invalid_request")
+    # curl -d without -H: the message says what to send
+    form = api.post("/api/query", content=b'{"prompt": "plural of cat"}',
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert "Content-Type: application/json" in error_of(form, 422, "invalid_request")
     error_of(api.post("/api/query", json=["a", "list"]), 422, "invalid_request")
     error_of(api.get("/api/nothing-here"), 404, "not_found")
     error_of(api.patch("/api/query", json={}), 405, "method_not_allowed")

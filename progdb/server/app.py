@@ -52,6 +52,11 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
             return JSONResponse(error_body("bad_json", f"the body is not valid JSON: {first.get('msg', '')}"
                                            f"{' at position ' + str(first['loc'][-1]) if len(first.get('loc', ())) > 1 else ''}"),
                                 status_code=400)
+        kind = request.headers.get("content-type", "")
+        if not where and "json" not in kind:  # curl -d sends a form, urllib no type: the body was never read as JSON
+            return JSONResponse(error_body("invalid_request", f"the body must be JSON, sent with the header "
+                                           f"'Content-Type: application/json' (it came as {kind or 'no content type'})"),
+                                status_code=422)
         return JSONResponse(error_body("invalid_request", one_line(f"{where or 'request'}: {first.get('msg', 'invalid')}")),
                             status_code=422)
 
