@@ -124,6 +124,8 @@ def program_from_dict(d: dict, where: str = "program", check: bool = True) -> Pr
     keys = d.get("keys")
     if isinstance(keys, str):
         keys = [keys]
+    if not keys and isinstance(d.get("name"), str) and NAME_RE.match(d["name"]):
+        keys = [key_from_name(d["name"])]  # as `progdb add NAME` without --key: found by its name
     prog = Program(
         name=d.get("name", ""),
         kind=d.get("kind") or "auto",

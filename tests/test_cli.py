@@ -154,3 +154,19 @@ def test_server_mode_from_the_command_line(chroma_server, tmp_path):
     d = json.loads(run("--server", chroma_server, "query", "pastify talk", "--json").stdout)
     assert d["programs"][0]["name"] == "pastish" and d["outputs"][0]["answer"] == "talked"
     assert "cannot reach the chroma server" in run("--server", "http://127.0.0.1:1", "list").output
+
+
+def test_a_program_file_without_keys_is_found_by_its_name_as_add_name_is(tmp_path):
+    """`progdb add NAME` needs no key; a program file without "keys" was refused, and its message
+    hid the real fault (an empty example)."""
+    db = str(tmp_path / "db")
+    f = tmp_path / "blurb.json"
+    f.write_text(json.dumps({"name": "product-blurb", "kind": "fewshot",
+                             "examples": [{"input": "linen shirt, 3 colours", "output": "Breathe easy in linen."}]}))
+    r = CliRunner().invoke(cli, ["--db", db, "--no-seed", "add", str(f)])
+    assert r.exit_code == 0, r.output
+    assert json.loads(CliRunner().invoke(cli, ["--db", db, "show", "product-blurb", "--json"]).stdout)["keys"] == \
+        ["product blurb"]
+    f.write_text(json.dumps({"name": "bad", "examples": [{"input": "", "output": "x"}]}))
+    r = CliRunner().invoke(cli, ["--db", db, "add", str(f)])
+    assert r.exit_code == 2 and "example 1: field 'input' is empty" in r.output, r.output
