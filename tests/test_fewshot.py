@@ -158,3 +158,9 @@ def test_vector_program_and_incontext_prompts_compile_too(seeded):
 def test_compile_prompt_escapes_nothing_and_loses_nothing():
     c = compile_prompt("Do X.", [{"input": "a <b> & c", "output": "d\ne"}], "f & <g>")
     assert "a <b> & c" in c.text and "d\ne" in c.text and "f & <g>" in c.text
+
+
+def test_a_program_of_three_examples_is_not_said_to_fit_three_of_four():
+    q, cands = _cands("the blender arrived cracked", ["item broken", "wrong size", "late delivery"])
+    chosen, notes = select([("p", 1.0, cands)], q, shots=4, room=10_000)
+    assert len(chosen) == 3 and notes == ["3 demonstration(s): all the program holds, of the 4 asked"], notes

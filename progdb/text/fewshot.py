@@ -129,8 +129,9 @@ def select(pools: list[tuple[str, float, list[Candidate]]], query: np.ndarray, s
             taken += 1
     if skipped:
         notes.append(f"{skipped} longer demonstration(s) left out to stay within the budget")
-    if len(chosen) < shots:
-        notes.append(f"{len(chosen)} of {shots} demonstrations fit")
+    if len(chosen) < shots:  # the budget left some out, or the programs hold no more
+        notes.append(f"{len(chosen)} of {shots} demonstrations fit" if skipped else
+                     f"{len(chosen)} demonstration(s): all the program holds, of the {shots} asked")
     return sorted(chosen, key=lambda c: (-round(c.score, 6), c.input)), notes
 
 
