@@ -745,3 +745,12 @@ def test_ctrl_c_during_an_import_exits_130_and_says_what_stays(tmp_path):
 def test_a_refusal_of_a_prompt_with_a_colon_reads_no_inputs(seeded_path):
     r = json.loads(run("--db", seeded_path, "query", "--json", "weather report: sunny in Oslo, 20 degrees").stdout)
     assert r["mode"] == "none" and r["inputs"] == [] and r["parse_method"] == "whole", (r["mode"], r["inputs"])
+
+
+def test_a_word_a_users_program_stores_is_no_typo(own_db):
+    """"past tense of rebase" read "rebase -> rebate" though the user's git-verbs stores rebase."""
+    assert "rebase -> rebate" in run("--db", own_db, "query", "past tense of rebase").output  # the typo reading, before
+    assert run("--db", own_db, "add", "git-verbs", "--key", "git past tense of {word}", "--example", "rebase", "rebased",
+               "--example", "commit", "committed").exit_code == 0
+    r = json.loads(run("--db", own_db, "query", "--json", "past tense of rebase").stdout)
+    assert r["corrections"] == [] and r["inputs"] == ["rebase"], (r["corrections"], r["inputs"])

@@ -419,6 +419,8 @@ class Reader:
         holds common misspellings, "phillipines", "embarass") and one or two slips from a more
         frequent stored input of the program."""
         low = text.lower()
+        if any(low in held for held in self.stored.values()):
+            return None  # a program stores it as typed: a word ("rebase" in a user's git-verbs), no typo
         if " " in low:
             return self._correct_name(program, low)
         rank = self.word_rank.get(low)
