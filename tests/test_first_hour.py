@@ -754,3 +754,11 @@ def test_a_word_a_users_program_stores_is_no_typo(own_db):
                "--example", "commit", "committed").exit_code == 0
     r = json.loads(run("--db", own_db, "query", "--json", "past tense of rebase").stdout)
     assert r["corrections"] == [] and r["inputs"] == ["rebase"], (r["corrections"], r["inputs"])
+
+
+def test_a_refusal_names_the_key_that_matched_when_no_input_fits(own_db):
+    """--explain listed 'units' at 1.00 and the refusal said nothing stored was close (best: headline-case)."""
+    assert run("--db", own_db, "add", "units", "--key", "what does {word} stand for", "--example", "km", "kilometre",
+               "--example", "kg", "kilogram").exit_code == 0
+    r = run("--db", own_db, "query", "what does km stand for and what does kg stand for")
+    assert r.exit_code == 1 and "reads as 'units' (key match 1.00)" in r.output, r.output

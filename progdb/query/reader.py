@@ -972,7 +972,8 @@ class Reader:
                 # says: "Spanish for 'good morning'" is no near miss because some stored
                 # out-of-scope prompt asks for a translation too.
                 if sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR):
-                    return top, Retrieval("none", [], candidates[:5], threshold, self._refusal(top, negative, threshold, sure))
+                    return top, Retrieval("none", [], candidates[:5], threshold,
+                                          self._refusal(top, choices, negative, threshold, sure))
                 return top, self._blend(top, choices, threshold, margin, candidates, accepted=True)
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
         top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
@@ -992,8 +993,7 @@ class Reader:
         # text: that is a request for it, however far its one key ("polite") is from the words.
         asked_by_name = top.reading.method == "explicit" and bool(self._named[top.program].search(top.reading.key))
         if top.key_score < threshold and not asked_by_name:
-            return top, Retrieval("none", [], candidates[:5], threshold,
-                                  nothing_close(top.program, top.key_score, threshold))
+            return top, Retrieval("none", [], candidates[:5], threshold, _none_close(top, choices, threshold))
         if top.fit < FIT_FLOOR:
             shown = ", ".join(repr(i) for i in top.reading.inputs)
             return top, Retrieval("none", [], candidates[:5], threshold,
@@ -1002,10 +1002,10 @@ class Reader:
         return top, self._blend(top, choices, threshold, margin, candidates)
 
     @staticmethod
-    def _refusal(top: Choice, negative: float, threshold: float, sure: float) -> str:
+    def _refusal(top: Choice, choices: list[Choice], negative: float, threshold: float, sure: float) -> str:
         """Why the learned rule refused, in the words of the evidence that weighed most."""
         if top.key_score < threshold:
-            return nothing_close(top.program, top.key_score, threshold)
+            return _none_close(top, choices, threshold)
         if negative >= top.score - NEG_MARGIN:
             return f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"
         return (f"the prompt does not read as a request for '{top.program}' (key match {top.key_score:.2f}, "
@@ -1063,6 +1063,16 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
+    """Why nothing was taken when the reading taken matches no key: nothing is close, or a key
+    matched but with no input that fits ("what does km stand for and what does kg stand for")."""
+    matched = max(choices, key=lambda ch: ch.key_score)
+    if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
+        return (f"the request reads as '{matched.program}' (key match {matched.key_score:.2f}), but no reading of "
+                f"the prompt both matches its key and gives it an input that fits")
+    return nothing_close(top.program, top.key_score, threshold)
 
 
 def _words_of(text: str) -> list[str]:
