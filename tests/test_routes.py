@@ -335,3 +335,22 @@ def test_cli_eval_routes_json():
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
     assert report["n"] == 100 and 0 <= report["oos_recall"] <= 1 and report["fit"]["n"] == 100
+
+
+def test_an_unfitted_intent_takes_the_whole_prompt_not_what_is_left_of_it(tmp_path):
+    """A reading that cut a word out routed what was left: "reset my router password" was
+    account-login at key match 1.00 ("reset my password")."""
+    db = ["--db", str(tmp_path / "db"), "--no-seed"]
+    runner = CliRunner()
+    for name, keys in (("account-login", ["reset my password", "i can't log in", "my account is locked"]),
+                       ("cancel-order", ["cancel my order", "i want to cancel", "stop my order"])):
+        args = [k for key in keys for k in ("--key", key)]
+        assert runner.invoke(cli, db + ["add", name, "--kind", "intent", *args]).exit_code == 0
+    def routed(prompt):
+        r = json.loads(runner.invoke(cli, db + ["query", "--json", prompt]).stdout)
+        return r["programs"][0]["name"] if r["mode"] != "none" else None
+    assert routed("reset my router password") is None
+    assert routed("how do i cancel my netflix subscription") is None
+    assert routed("reset my password pls") == "account-login"
+    # a whole clause may ask, the rest is talk
+    assert routed("nvm dont want the food anymore, cancel my order") == "cancel-order"

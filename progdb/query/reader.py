@@ -107,6 +107,7 @@ _POINTED_QUESTION = re.compile(
     # ...or "this"/"it" alone, before a text of five words or more ("Could you turn this into title case for
     # the blog? why our customers love …"; not "can you make this shorter? thanks a lot man")
     r"|^(.{2,200}?\b(?:this|it)\b[^?]*)\?\s+(\S+(?:\s+\S+){4,}.*)$", re.S | re.I)
+_TOKEN = re.compile(r"[^\W_]+")  # a word or a number, as the clause and value checks count them
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
@@ -792,6 +793,7 @@ class Reader:
         """Every (program, reading) scored, best first, and the prompt's best similarity to a stored
         out-of-scope prompt (0 when none are stored)."""
         best, sims = self.key_scores(vectors)
+        whole = next((r.key for r in readings if r.method == "whole"), "")
         marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
         choices: list[Choice] = []
         for c in self._contenders(best):
@@ -807,8 +809,12 @@ class Reader:
                         program in self.lists_stored and not all(_is_name(i.split()) or " " not in i for i in reading.inputs))):
                     continue  # a marked text with commas is one text to rewrite, not a list (names and words are)
                 if kind in ("intent", "negative"):
-                    # An intent takes the whole prompt (its slots are tagged later); any part of
-                    # the prompt may be what matches its stored requests.
+                    # An intent takes the whole prompt (its slots are tagged later): a reading that
+                    # leaves words out would route what is left ("reset my router password" read
+                    # "reset my password", account-login at 1.00).
+                    if reading.method != "whole" and not _whole_clauses(reading.key, whole) and \
+                            not _drops_only_values(reading.key, whole):
+                        continue
                     fit, inputs, notes = 1.0, [], []
                 elif not reading.inputs:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
@@ -1063,6 +1069,41 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+def _whole_clauses(key: str, whole: str) -> bool:
+    """Whether a reading's key is whole clauses of the prompt, talk at their ends aside ("Is it too
+    late to cancel? The driver hasn't …", "nvm dont want the food anymore, cancel it"): an intent may
+    be asked in one clause, but not by a clause with words cut out of it ("reset my [router]
+    password")."""
+    def core(words: list[str]) -> list[str]:
+        while words and words[0] in _TALK:
+            words = words[1:]
+        while words and words[-1] in _TALK:
+            words = words[:-1]
+        return words
+
+    want = core(_words_of(key))
+    if not want:
+        return False
+    clauses = [_words_of(c) for c in _CLAUSE_BREAK.split(whole)]
+    return any(core([w for c in clauses[i:j] for w in c]) == want
+               for i in range(len(clauses)) for j in range(i + 1, len(clauses) + 1))
+
+
+def _drops_only_values(key: str, whole: str) -> bool:
+    """Whether the words a key leaves out of the prompt are values an intent's slots hold, or talk:
+    names, numbers ("what will the weather be in [Oslo] on [Friday]", "where is order [48213]"),
+    not words of the request ("reset my [router] password")."""
+    left = Counter(w.lower() for w in _TOKEN.findall(key))
+    dropped = []
+    for n, w in enumerate(_TOKEN.findall(whole)):
+        if left[w.lower()] > 0:
+            left[w.lower()] -= 1
+        else:
+            dropped.append((n, w))
+    return bool(dropped) and all(any(c.isdigit() for c in w) or w.lower() in _TALK or (n > 0 and w[:1].isupper())
+                                 for n, w in dropped)
 
 
 def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
