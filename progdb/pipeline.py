@@ -18,7 +18,7 @@ from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain,
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader, asks_about_language, typed_text
 from progdb.query.result import QueryResult, Request
-from progdb.query.retrieve import BLENDABLE, Retrieval
+from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
 from progdb.storage.store import Store
 from progdb.text.fewshot import DEFAULT_BUDGET
@@ -154,6 +154,13 @@ class QueryPipeline:
         choices = []
         if self.catalog.kinds():
             reader = self.reader()
+            asked = reader.stored_question(prompt)
+            if asked:  # the prompt is a stored input, word for word: its program answers it
+                name, text = asked
+                match = ProgramMatch(name, 1.0, 1.0, "its stored input")
+                return Request(Parsed(prompt, "", [text], method="stored"),
+                               Retrieval("nearest", [match], [match], cal["threshold"],
+                                         f"the prompt is an input '{name}' stores"))
             readings = lookup.readings.pop(prompt, None) or reader.readings_of(prompt, self.catalog.templates())
             vectors = lookup.embed([r.key for r in readings] + [prompt])
             choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
@@ -215,7 +222,7 @@ class QueryPipeline:
         request words became inputs ("past tense" as a second noun) or were left out as talk
         ("capital of peru? also currency of peru"). None for one request ("translate cat and
         dog to french": the whole reading's key holds "french")."""
-        if cal["router"] != "similarity" or whole.decision.mode == "none":
+        if cal["router"] != "similarity" or whole.decision.mode == "none" or whole.parsed.method == "stored":
             return None  # a prompt refused whole ("explain the difference between X and Y") stays refused
         reader = self.reader()
         key_words = reader.request_words(whole.parsed.key)

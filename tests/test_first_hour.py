@@ -762,3 +762,17 @@ def test_a_refusal_names_the_key_that_matched_when_no_input_fits(own_db):
                "--example", "kg", "kilogram").exit_code == 0
     r = run("--db", own_db, "query", "what does km stand for and what does kg stand for")
     assert r.exit_code == 1 and "reads as 'units' (key match 1.00)" in r.output, r.output
+
+
+def test_a_stored_question_asked_word_for_word_is_answered(own_db, tmp_path):
+    """A quiz writer's Question,Answer file: asking a stored question as stored got "nothing stored
+    is close to this prompt"."""
+    quiz = tmp_path / "quiz.csv"
+    quiz.write_text("Question,Answer\nWhat is the tallest mountain in Africa?,Kilimanjaro\n"
+                    "How many states are in the USA?,50\n")
+    assert run("--db", own_db, "import", str(quiz), "--program", "pubquiz").exit_code == 0
+    for prompt, answer in (("What is the tallest mountain in Africa?", "Kilimanjaro"),
+                           ("how many states are in the usa?", "50")):
+        r = json.loads(run("--db", own_db, "query", "--json", prompt).stdout)
+        assert r["programs"][0]["name"] == "pubquiz" and r["outputs"][0]["answer"] == answer, (r["mode"], r["message"])
+        assert r["parse_method"] == "stored"

@@ -54,6 +54,7 @@ FEW_INPUTS = 10        # a program with this many stored inputs has its fit judg
 OWN_WORD_PHRASINGS = 5  # a program with this many phrasings: its request words are those in two of them
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
+STORED_QUESTION_WORDS = 3  # a prompt this long that one program stores as an input is that input
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
@@ -413,6 +414,16 @@ class Reader:
         # A word that holds the request word is another word (sports, Germany), as is its plural.
         beside = {w for w in beside if w in self._key_word_set and not word.startswith(w) and w + "s" != word}
         return closest(word, sorted(beside), 1, self.key_word_count)
+
+    def stored_question(self, prompt: str) -> tuple[str, str] | None:
+        """(program, the input as stored) when the whole prompt, of three words or more, is an input
+        that exactly one program stores ("What is the tallest mountain in Africa?" in a user's quiz
+        pairs): the database answers what it holds, whatever its keys say."""
+        low = prompt.strip().lower()
+        if len(low.split()) < STORED_QUESTION_WORDS:
+            return None
+        holders = [(p, held[low]) for p, held in self.stored.items() if low in held]
+        return holders[0] if len(holders) == 1 else None
 
     def correct_input(self, program: str, text: str) -> str | None:
         """A misspelt input ("frnace") as the program's stored input or a common word, or None.
