@@ -663,8 +663,6 @@ class Reader:
         out += _last_line_reading(prompt)  # the text leads: a greeting in it is the text's
         out += _gap_fill_readings(request)
         out += _trailing_request_reading(prompt)
-        # "for my park passport book: which state has Mammoth Cave National Park?": talk, then a
-        # whole request after the separator, read as a prompt of its own, the talk left out.
         # "ing form of 'lie' (like lie down)": the quoted word used in an aside, in brackets after
         # the request, left out (another aside may ask too: "opposite of 'probable' (the un/im one)").
         aside = None if nested else _TRAILING_PARENS.search(request)
@@ -673,6 +671,8 @@ class Reader:
             for r in self.readings(request[:aside.start()], templates, nested=True):
                 r.dropped = min(MAX_DROPPED, r.dropped + len(aside.group("key").split()))
                 out.append(r)
+        # "for my park passport book: which state has Mammoth Cave National Park?": talk, then a
+        # whole request after the separator, read as a prompt of its own, the talk left out.
         talk = None if nested else _talk_then_request(request)
         if talk:
             words, tail = talk
