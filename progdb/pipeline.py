@@ -12,6 +12,7 @@ import numpy as np
 from progdb import models
 from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
+from progdb.program import Program
 from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
@@ -299,13 +300,10 @@ class QueryPipeline:
             result.message = (result.message + "; " if result.message else "") + \
                 "the prompt names a program but gives it no input"
             return result
-        if len(programs) == 1 and result.kind == "vector" and use_stored:
-            reverse = [(text, self.catalog.asked_for(programs[0][0].name, text)) for text in parsed.inputs]
-            if all(asked for _, asked in reverse):  # "Canberra is the capital of which country?"
-                text, asked = reverse[0]
-                result.mode, result.programs, result.kind = "none", [], None
-                result.message = f"'{text}' is what {programs[0][0].name} answers, not what it asks: it stores {asked} -> {text}"
-                return result
+        backwards = self._asked_backwards(programs, parsed.inputs) if use_stored else None
+        if backwards:  # "Canberra is the capital of which country?"
+            result.mode, result.programs, result.kind, result.message = "none", [], None, backwards
+            return result
         # A fewshot program that a string program reproduces runs as that program, LLM or not (symbolic.py).
         program = self.catalog.symbolic(programs[0][0].name) if len(programs) == 1 and result.kind == "fewshot" else None
         stored = self.catalog.outputs_of(programs[0][0].name) if len(programs) == 1 and use_stored else {}
@@ -332,6 +330,17 @@ class QueryPipeline:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             result.compiled = fewshot.compiled
         return result
+
+    def _asked_backwards(self, programs: list[tuple[Program, float]], inputs: list[str]) -> str | None:
+        """Why a word program is not run, when every input is an answer it stores and no input of
+        its own (catalog.asked_for): the request goes the other way. None otherwise."""
+        if len(programs) != 1 or programs[0][0].kind != "vector":
+            return None
+        name = programs[0][0].name
+        stored = [self.catalog.asked_for(name, text) for text in inputs]
+        if not stored or not all(stored):
+            return None
+        return f"'{inputs[0]}' is what {name} answers, not what it asks: it stores {stored[0]} -> {inputs[0]}"
 
     def _fill_intent(self, result: QueryResult, name: str, parsed: Parsed) -> QueryResult:
         spans = self.routes.slots_for(name, parsed.prompt)
