@@ -130,6 +130,7 @@ def test_pairs_added_to_a_seeded_vector_program_update_its_offset(tmp_path):
 
 @pytest.mark.parametrize("content,message", [
     (b"", "empty file"),
+    (b"input,output\n", "no pairs (only a header)"),
     (b"\x00\x01\x02binary", "binary file"),
     (b"program,input,output\nfem,duke\n", "line 2: field 'output' is missing"),
     (b"program,input,output\nfem,,duchess\n", "line 2: field 'input' is empty"),

@@ -131,7 +131,8 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
         empty = False
         yield item
     if empty:
-        raise ProgdbError(f"{path}: no pairs (the file is empty, or holds only a header)")
+        has_text = any(text.strip() for _, text in _lines(path))
+        raise ProgdbError(f"{path}: no pairs (only a header)" if has_text else f"{path}: empty file (no pairs)")
 
 
 def examples_from_file(path: str | Path, program: str) -> list[Example]:
