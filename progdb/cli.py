@@ -666,7 +666,24 @@ def serve(ctx, host, port, llm_url, model, timeout, refuse_unserved):
     with serve_marker(db.path, url) if db.path else contextlib.nullcontext():
         app = create_app(Service(db, llm, refuse_unserved), token=os.environ.get("PROGDB_TOKEN"))
         click.echo(f"progdb: serving {db.store.location} on {url} (Ctrl-C stops)", err=True)
+        warning = exposure_warning(host, os.environ.get("PROGDB_TOKEN"))
+        if warning:
+            click.echo(f"progdb: warning: {warning}", err=True)
         uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+def exposure_warning(host: str, token: str | None) -> str | None:
+    """What a server on a host other than loopback, without a token, exposes; None when it is safe."""
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name other than localhost
+        loopback = False
+    if loopback or token:
+        return None
+    return (f"{host} is not loopback and PROGDB_TOKEN is not set: anyone who can reach this port can read "
+            "and change the database")
+
 
 def exit_status(result) -> int:
     """0 answered; 1 no answer (no program, or no input); 2 an input that failed. A prompt of two
@@ -930,7 +947,7 @@ def which(ctx, words, k, as_json):
         _echo_json({"pairs": pairs, "programs": [{"name": n, "score": s} for n, s in ranked]})
         return
     for name, score in ranked:
-        click.echo(f"{score:.3f}  {name}")
+        click.echo(f"{score:6.3f}  {name}")  # a negative score lines up
 
 
 plot_commands.register(cli, _db)  # plot and map

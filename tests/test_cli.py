@@ -170,3 +170,12 @@ def test_a_program_file_without_keys_is_found_by_its_name_as_add_name_is(tmp_pat
     f.write_text(json.dumps({"name": "bad", "examples": [{"input": "", "output": "x"}]}))
     r = CliRunner().invoke(cli, ["--db", db, "add", str(f)])
     assert r.exit_code == 2 and "example 1: field 'input' is empty" in r.output, r.output
+
+
+def test_serving_beyond_loopback_without_a_token_is_warned():
+    from progdb.cli import exposure_warning
+
+    assert exposure_warning("127.0.0.1", None) is None and exposure_warning("127.0.0.2", None) is None
+    assert exposure_warning("::1", None) is None and exposure_warning("localhost", None) is None
+    assert "PROGDB_TOKEN is not set" in exposure_warning("0.0.0.0", None)
+    assert exposure_warning("0.0.0.0", "secret") is None
