@@ -102,7 +102,7 @@ def input_slots(slots: list[str]) -> list[str]:
     return named if named else list(slots)
 
 
-def program_from_dict(d: dict, where: str = "program", check: bool = True) -> Program:
+def program_from_dict(d: dict, where: str = "program", check: bool = True, found_by_name: bool = False) -> Program:
     """Build and validate a program from a card-like dict; `where` names the source for errors.
     check=False skips `validate` (a stored card was validated when it was written)."""
     if not isinstance(d, dict):
@@ -124,7 +124,7 @@ def program_from_dict(d: dict, where: str = "program", check: bool = True) -> Pr
     keys = d.get("keys")
     if isinstance(keys, str):
         keys = [keys]
-    if not keys and isinstance(d.get("name"), str) and NAME_RE.match(d["name"]):
+    if not keys and found_by_name and isinstance(d.get("name"), str) and NAME_RE.match(d["name"]):
         keys = [key_from_name(d["name"])]  # as `progdb add NAME` without --key: found by its name
     prog = Program(
         name=d.get("name", ""),

@@ -257,6 +257,10 @@ def test_an_export_file_imports_whole_programs(api):
     assert failed["state"] == "failed" and "tiny-export" in failed["error"]["message"]
     assert "line 1" in error_of(api.post("/api/import", params={"format": "progdb"},
                                          files={"file": ("programs.jsonl", b'{"name": "x"}\n')}), 400, "bad_file")
+    # a new program without keys is found by its name, as `progdb add NAME` is (an export card needs its keys)
+    keyless = api.post("/api/programs", json={"name": "tiny-blurb", "kind": "fewshot", "examples": [["a", "b"]]})
+    assert keyless.status_code == 201 and api.get("/api/programs/tiny-blurb").json()["keys"] == ["tiny blurb"]
+    api.delete("/api/programs/tiny-blurb")
     api.delete("/api/programs/tiny-export")
 
 

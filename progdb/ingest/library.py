@@ -35,7 +35,7 @@ def load_program_file(path: Path) -> Program:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ProgdbError(f"{path}, line {exc.lineno}: {json_reason(exc)}") from None
-    return program_from_dict(data, str(path))
+    return program_from_dict(data, str(path), found_by_name=True)  # a file without keys, as `add NAME`
 
 
 def load_seeds(directory: Path | None = None) -> list[Program]:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from progdb.errors import ProgdbError
-from progdb.program import Example, Program
+from progdb.program import Example, Program, key_from_name
 from progdb.server.deps import ApiError, service
 from progdb.server.service import Service
 
@@ -36,14 +36,17 @@ class ProgramBody(BaseModel):
     opposite: str | None = None
     replace: bool = False
 
-    def program(self, name: str | None = None) -> Program:
+    def program(self, name: str | None = None, found_by_name: bool = True) -> Program:
         name = name or self.name
         if not name:
             raise ApiError(422, "invalid_request", "name: give the program's name")
         if self.name and name != self.name:
             raise ApiError(422, "invalid_request", f"name: '{self.name}' in the body, '{name}' in the URL")
         pairs = [Example(e.input, e.output) if isinstance(e, Pair) else Example(*e) for e in self.examples]
-        return Program(name=name, kind=self.kind or "auto", keys=list(dict.fromkeys(self.keys)), examples=pairs,
+        keys = list(dict.fromkeys(self.keys))
+        if not keys and found_by_name:
+            keys = [key_from_name(name)]  # a new program without keys is found by its name, as `add NAME`
+        return Program(name=name, kind=self.kind or "auto", keys=keys, examples=pairs,
                        description=self.description or "", source=self.source or "", license=self.license or "",
                        opposite=self.opposite or "")
 
@@ -111,7 +114,7 @@ async def replace_program(name: str, body: ProgramBody, svc: Service = Depends(s
 @router.post("/programs/{name}/grow")
 async def grow_program(name: str, body: ProgramBody, svc: Service = Depends(service)):
     """Add keys and pairs to a stored program (`progdb add NAME` for a NAME that exists); 404 if none."""
-    return await svc.write(_grow, svc.db, body.program(name), body.kind is not None)
+    return await svc.write(_grow, svc.db, body.program(name, found_by_name=False), body.kind is not None)
 
 
 @router.delete("/programs/{name}")
