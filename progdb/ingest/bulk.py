@@ -183,8 +183,9 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 def _text_lines(path: Path) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
     """The non-blank lines, or (None, Reject) for a line that cannot be read as text."""
     for n, text in _lines(path):
-        if _unreadable(path, n, text):
-            yield None, _unreadable(path, n, text)
+        bad = _unreadable(path, n, text)
+        if bad:
+            yield None, bad
         elif text.strip():
             yield n, text
 
@@ -203,17 +204,18 @@ def _delimiter_of(first: str) -> str:
     return ";" if ";" in first and "," not in first else ","
 
 
-def _csv_records(path: Path, delimiter_of) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
+def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
     """The non-blank records of a csv or tsv, numbered by their first line: a quoted field that
     runs on past its line ("Where is my refund?⏎I returned …") takes the next lines, blank ones
-    too, up to MAX_RECORD_LINES. `delimiter_of(first record)` gives the separator (a tsv's tab)."""
-    pending, lines, delimiter = None, 0, None
+    too, up to MAX_RECORD_LINES. `delimiter`: a tsv's tab, or None to tell a csv's from its first record."""
+    pending, lines = None, 0
     for n, text in _lines(path):
-        if _unreadable(path, n, text):
+        bad = _unreadable(path, n, text)
+        if bad:
             if pending:
                 yield pending
                 pending = None
-            yield None, _unreadable(path, n, text)
+            yield None, bad
             continue
         if pending:
             pending, lines = (pending[0], pending[1] + "\n" + text), lines + 1
@@ -223,7 +225,7 @@ def _csv_records(path: Path, delimiter_of) -> Iterator[tuple[int, str] | tuple[N
             continue
         if not text.strip():
             continue
-        delimiter = delimiter or delimiter_of(text)
+        delimiter = delimiter or _delimiter_of(text)
         if _ends_in_quotes(text, delimiter):
             pending, lines = (n, text), 1
             continue
@@ -282,7 +284,7 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
     columns = None  # (program, input, output) positions
     limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
     labels = None  # a first row that may be a header of two labels ("Message,Reply"): the next row decides
-    for n, text in _csv_records(path, lambda first: delimiter or _delimiter_of(first)):
+    for n, text in _csv_records(path, delimiter):
         if n is None:
             yield text  # a Reject
             continue
