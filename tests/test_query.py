@@ -1,5 +1,6 @@
 """The query pipeline on the real seeded database with the real models."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,20 @@ def test_stored_pair_is_answered_from_the_database(seeded):
     assert r.outputs[0].source == "stored" and r.outputs[0].answer == "mice"
     # The spelling rule (+s) ranks "mouses" first by arithmetic: the stored pair is what corrects it.
     assert "mice" in [c.answer for c in r.outputs[0].candidates]
+
+
+def test_the_seeds_known_wrong_pairs_are_corrected(seeded):
+    """A stored pair is answered as certain, and the cards' sources are dated or noisy: "what currency
+    does croatia use" answered kuna (euro since 2023), "what does jimmy page play" violin."""
+    fixes = json.loads((Path(__file__).parents[1] / "tools" / "seed_corrections.json").read_text())["corrections"]
+    assert len(fixes) >= 10
+    for fix in fixes:
+        stored = [e.output for e in seeded.get(fix["program"]).examples if e.input.lower() == fix["input"].lower()]
+        assert set(fix["right"]) <= set(stored) and not set(fix["wrong"]) & set(stored), (fix, stored)
+    for prompt, answer in (("what currency does croatia use", "euro"), ("what does jimmy page play", "guitar"),
+                           ("what instrument did eric clapton play", "guitar"), ("capital of burundi", "Gitega")):
+        out = seeded.query(prompt).outputs[0]
+        assert (out.source, out.answer) == ("stored", answer), (prompt, out)
 
 
 def test_spelling_rules_answer_unseen_regular_words(seeded):
