@@ -6,7 +6,7 @@
 The cards' sources are dated or noisy (the function-vector pairs store Croatia -> kuna and Jimmy Page
 -> violin), and a stored pair is answered as certain. Run this after the pair-building tools, which
 rebuild the cards they append to. An output is replaced where it stands, so the pair ranges the
-tools name in a card's "source" stay true; the card's "source" names how many pairs were corrected
+tools name in a card's "source" stay true (a pair is dropped only from a card without such ranges); the card's "source" names how many pairs were corrected
 and where the list is. A re-run changes nothing.
 """
 from __future__ import annotations
@@ -23,13 +23,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import seed_cards  # noqa: E402
 
 LIST = Path(__file__).with_name("seed_corrections.json")
+RANGE = re.compile(r"pairs \d+-\d+")  # a tool's appended range, which dropping a pair would shift
 MARK = re.compile(r"; \d+ pairs? corrected by tools/correct_seeds\.py \(tools/seed_corrections\.json\)")
 
 
 def correct(card: dict, fixes: list[dict]) -> int:
-    """Replace each fix's wrong outputs of its input (any case) by the right ones; the count replaced."""
+    """Replace each fix's wrong outputs of its input (any case) by the right ones, or drop the pairs
+    of a fix with no right output (an LLM's refusal stored as a translation); the count changed."""
     done = 0
     for fix in fixes:
+        if not fix["right"]:
+            if RANGE.search(card["source"]):
+                raise SystemExit(f"{card['name']}: a pair is dropped only from a card no tool appended to")
+            kept = [e for e in card["examples"]
+                    if not (e["input"].lower() == fix["input"].lower() and e["output"] in fix["wrong"])]
+            done += len(card["examples"]) - len(kept)
+            card["examples"] = kept
+            continue
         swap = dict(zip(fix["wrong"], fix["right"], strict=True))
         for example in card["examples"]:
             if example["input"].lower() == fix["input"].lower() and example["output"] in swap:
