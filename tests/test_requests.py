@@ -71,6 +71,37 @@ def test_the_program_and_its_input_are_read_together(seeded, prompt, program, in
         assert [o.answer for o in r.outputs] == answers
 
 
+@pytest.mark.parametrize("prompt, program, inputs, answers", [
+    # text-speak is read as the words it stands for; talk at an input's edge is no part of it
+    ("how do u say thank you in french", "english-french", ["thank you"], None),
+    ("wats apple in french", "english-french", ["apple"], None),
+    ("german for hospital asap", "english-german", ["hospital"], None),
+    ("translate to german pls: good morning my friend", "english-german", ["good morning my friend"], None),
+    ("what comes after u", "next-item", ["u"], ["v"]),  # the letter u stays a letter
+    # a park named without "National Park" is the one the program stores
+    ("what state is yellowstone in", "national-park-state", ["Yellowstone National Park"], ["Wyoming"]),
+    ("which state is acadia in", "national-park-state", ["Acadia National Park"], ["Maine"]),
+    # plain requests for the library's summary and polite rewrites
+    ("summarize these meeting notes: budget approved, hiring freeze lifted, offsite moved to october",
+     "bullet-summary", ["budget approved, hiring freeze lifted, offsite moved to october"], None),
+    ("make this more polite: give me my charger back", "formal", ["give me my charger back"], None),
+])
+def test_a_casual_typists_requests(seeded, prompt, program, inputs, answers):
+    """From a new user's session typed as on a phone (2026-12-01): each was answered wrongly."""
+    r = seeded.query(prompt)
+    assert r.mode == "nearest" and r.programs[0].name == program, (r.mode, r.programs, r.message)
+    assert r.inputs == inputs
+    if answers:
+        assert [o.answer for o in r.outputs] == answers
+
+
+def test_a_programs_own_key_is_not_taken_by_a_lookalike(seeded):
+    """"capital of wakanda" went to capitalize ('capitalise' is 0.80 from "capital of") and answered
+    Wakanda, sure: the request is country-capital's word for word, whose answer is not sure."""
+    r = seeded.query("capital of wakanda")
+    assert r.programs[0].name == "country-capital" and not r.outputs[0].sure, r.outputs
+
+
 @pytest.mark.parametrize("prompt, corrected, program, answer", [
     ("plurl of tomato", "plurl -> plural", "plural", "tomatoes"),
     ("synonim for happy", "synonim -> synonym", "synonym", None),

@@ -134,23 +134,33 @@ def split_explicit(prompt: str) -> Parsed | None:
         head, rest = text.split("\n", 1)
         # (a colon on the first line marks the text from there: "pirate speak: Hi,\nthe sale …")
         if head.strip() and rest.strip() and not (colon and len(colon.group(1)) + 1 < len(head.rstrip())):
-            return Parsed(prompt, _clean_key(head), [rest.strip()], method="explicit")
+            return Parsed(prompt, _marked_key(head), [rest.strip()], method="explicit")
     quoted = re.findall(r'"([^"]+)"|“([^”]+)”', text)
     if quoted and colon and not re.search(r'["“]', colon.group(1)):
         quoted = []  # 'make this formal: tell him "no way"': the quotes are inside the marked text
     if quoted:
         inputs = [a or b for a, b in quoted]
         key = re.sub(r'"[^"]+"|“[^”]+”', " ", text)
-        if _clean_key(key):
-            return Parsed(prompt, _clean_key(key), [i.strip() for i in inputs], method="explicit")
+        if _marked_key(key):
+            return Parsed(prompt, _marked_key(key), [i.strip() for i in inputs], method="explicit")
     m = colon
-    if m and _clean_key(m.group(1)):
-        return Parsed(prompt, _clean_key(m.group(1)), [m.group(2).strip()], method="explicit")
+    if m and _marked_key(m.group(1)):
+        return Parsed(prompt, _marked_key(m.group(1)), [m.group(2).strip()], method="explicit")
     return None
+
+
+_KEY_FILLER = re.compile(r"^(?:(?:please|pls|plz)\b[\s,]*)+|(?:[\s,]*\b(?:please|pls|plz|thx|asap|lol))+$", re.I)
 
 
 def _clean_key(text: str) -> str:
     return " ".join(text.split()).strip(_END_PUNCT + ":")
+
+
+def _marked_key(text: str) -> str:
+    """The request before a colon or marks, without "pls" or "asap" at its ends ("translate to
+    german pls: ..."), which only pull its embedding away from the stored phrasings."""
+    key = _clean_key(text)
+    return _KEY_FILLER.sub("", key).strip(_END_PUNCT + ":") or key
 
 
 def candidate_cuts(prompt: str) -> list[Parsed]:

@@ -35,6 +35,7 @@ TEXT_TAKER_GAP = 0.05  # a program of texts this near a program of words takes a
 NAMED_BONUS = 0.1      # a request that names the program and marks its text: "say this more politely: …"
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
 MARKED_FIT = 0.75      # a text the user marked, for a program an LLM runs ("in German please: where is ...")
+TEMPLATE_PHRASE_FIT = 0.9  # a phrase in the program's own template ("how do you say {word} in French": thank you)
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 MAX_DROPPED = 4        # talk a span's key may leave out, in words
@@ -43,6 +44,8 @@ OWN_WORD_FIT = 0.6     # "past tense of the verb fight": "tense" is the request'
 NO_INPUT_FIT = 0.5     # a transform program named without any input
 CONTENDERS = 8         # programs always scored reading by reading, by their best key match...
 CONTENDER_GAP = 0.25   # ...and any other this close to the best match
+OWN_KEY = 0.999        # a reading's key is word for word one of the program's own...
+OWNER_GAP = 0.15       # ...and another program's match this far behind cannot take that reading
 CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
 STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
 MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
@@ -58,6 +61,7 @@ STORED_QUESTION_WORDS = 3  # a prompt this long that one program stores as an in
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
+GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
 
 _QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
@@ -151,6 +155,17 @@ MAX_SHARED_HEAD_WORDS = 5   # "give me the plural" (and past tense of walk)
 _SPAN_EDGE_STOP = _STOP - {"be"}  # an input may not start or end on these ("be" is a verb people ask about)
 _TALK = _STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
+# Text-speak in a request, read as the words it stands for (no typo: no note), where its neighbours
+# say it is that word: "how do u say thank you in french", "wats the plural of octopus"; the letter u
+# in "what comes after u" stays a letter.
+_TEXT_SPEAK = {"wat": "what", "wut": "what", "wats": "what's", "wuts": "what's", "u": "you", "r": "are", "ur": "your"}
+_SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".split()),
+                 "r": frozenset("what how where who which wat wut".split())}
+_SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write translate pls please plz".split()),
+                "r": frozenset("u you the".split())}
+# Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
+_FILLER = frozenset("pls plz thx ty lol lmao asap".split())  # no input at all: "translate to german pls: ..."
+_EDGE_NOISE = (_TALK - _STOP) | _CONTRACTIONS | frozenset(_TEXT_SPEAK) | {"what", "what's"}
 _CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
 
 
@@ -222,6 +237,13 @@ def split_list(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _speaks(word: str, before: str | None, after: str | None) -> bool:
+    """Whether a text-speak word stands for its word here (see _TEXT_SPEAK)."""
+    if word in _SPEAK_BEFORE:
+        return before in _SPEAK_BEFORE[word] or after in _SPEAK_AFTER[word]
+    return word != "ur" or (after is not None and before not in ("of", "in", "from", "to"))
+
+
 def _plain_words(text: str) -> list[str]:
     """A text's words in lower case, without the punctuation around them ("located?" -> located)."""
     return [w for w in (w.strip(".,;:!?\"'()“”‘’") for w in text.lower().split()) if w]
@@ -288,6 +310,7 @@ class Reader:
         self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+        self._short_names: dict[str, dict[str, list[str]]] = {}
         self._letters: dict[str, list[str]] | None = None
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
         # The words that follow a word in some phrasing ("past" -> tense), and those that lead it.
@@ -383,6 +406,9 @@ class Reader:
             w = m.group(0)
             lw = w.lower()
             i = position[m.start()]
+            if lw in _TEXT_SPEAK and m.start() < text_from and not any(a <= m.start() < b for a, b in quoted) \
+                    and _speaks(lw, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None):
+                return _TEXT_SPEAK[lw]
             if m.start() >= text_from or lw in self._key_word_set or lw in _CONTRACTIONS or \
                     any(a <= m.start() < b for a, b in quoted):
                 return w
@@ -433,6 +459,9 @@ class Reader:
         low = text.lower()
         if any(low in held for held in self.stored.values()):
             return None  # a program stores it as typed: a word ("rebase" in a user's git-verbs), no typo
+        whole = self._short_names_of(program).get(low, [])
+        if len(whole) == 1:
+            return whole[0]  # "yellowstone" is the one stored "Yellowstone National Park"
         if " " in low:
             return self._correct_name(program, low)
         rank = self.word_rank.get(low)
@@ -471,6 +500,22 @@ class Reader:
                     hits.append(stored[k])
             self._corrected[(program, low)] = hits[0] if len(hits) == 1 else None
         return self._corrected[(program, low)]
+
+    def _short_names_of(self, program: str) -> dict[str, list[str]]:
+        """The program's stored names by their short form, the name less a tail of two words or more
+        that GENERIC_TAIL of its names end with ("Acadia" of "Acadia National Park"): people name a
+        park without "National Park". Built once per program."""
+        if program not in self._short_names:
+            names = [k.split() for k in self.stored.get(program, {}) if len(k.split()) >= 3]
+            tails = Counter(" ".join(w[i:]) for w in names for i in range(1, len(w) - 1))
+            short: dict[str, list[str]] = {}
+            for w in names:
+                for i in range(1, len(w) - 1):
+                    if tails[" ".join(w[i:])] >= GENERIC_TAIL:
+                        short.setdefault(" ".join(w[:i]), []).append(self.stored[program][" ".join(w)])
+                        break
+            self._short_names[program] = {k: v for k, v in short.items() if k not in self.stored.get(program, {})}
+        return self._short_names[program]
 
     def _typo_targets(self, program: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The program's stored inputs by first letter and by second letter (a slip keeps
@@ -531,6 +576,8 @@ class Reader:
         low = text.strip().lower()
         if low in self.stored.get(program, {}):
             return 1.0
+        if low in _FILLER:
+            return 0.0
         listed = program not in self.lists_stored and len(_list_items([text])) > 1
         if kind == "vector":
             if listed:
@@ -568,8 +615,10 @@ class Reader:
                 fit = 0.6  # words of its stored inputs: "Yellowstone" of "Yellowstone National Park"
             firsts, lasts = self.stop_edges.get(program, ((), ()))
             words = low.split()  # (a text's last word "me." is no stop word: it ends a sentence)
-            if len(words) > 1 and not part and ((words[0] in _STOP and words[0] not in firsts) or
-                                                (words[-1] in _STOP and words[-1] not in lasts)):
+            if len(words) > 1 and (words[0] in _EDGE_NOISE or words[-1] in _EDGE_NOISE):
+                fit *= 0.25  # "wats apple", "hospital asap": talk, not the word to translate
+            elif len(words) > 1 and not part and ((words[0] in _STOP and words[0] not in firsts) or
+                                                  (words[-1] in _STOP and words[-1] not in lasts)):
                 fit *= 0.25  # "Boston located in" is a name and a request's words
         return fit
 
@@ -600,7 +649,7 @@ class Reader:
         city's misspelling, not a request word's)."""
         out = self.readings(prompt, templates)
         fixed, notes = self.correct_key_words(prompt)
-        if notes:
+        if fixed != prompt:
             seen = {r.signature for r in out}
             for r in self.readings(fixed, templates):
                 if r.signature not in seen:
@@ -840,6 +889,8 @@ class Reader:
                     # An LLM runs it on whatever the user marked: a word program's examples do
                     # not make a sentence to translate a poor input.
                     fit = max(fit, MARKED_FIT)
+                elif kind == "fewshot" and marked and len(inputs) == 1 and self._phrase_in_template(inputs[0]):
+                    fit = max(fit, TEMPLATE_PHRASE_FIT)  # "how do you say {word} in French" takes "thank you"
                 score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
                          - min(DROP_COST * reading.dropped, 4 * DROP_COST))
                 if reading.method == "explicit" and self._named[program].search(reading.key):
@@ -854,12 +905,20 @@ class Reader:
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
                 ch.program = self.opposites[ch.program]
         self._prefer_named(choices)
+        self._prefer_key_owner(choices)
         choices = self._prefer_text_takers(choices)
         self._prefer_who_stores(choices)
         # Scores equal but for float noise tie: "french translation of" then beats "french" (1.0 each).
         choices.sort(key=lambda ch: (-round(ch.score, 6), -round(ch.key_score, 6), -len(ch.reading.key)))
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
+
+    @staticmethod
+    def _phrase_in_template(text: str) -> bool:
+        """A few words a program's own template took, with no talk at their edges."""
+        words = text.lower().split()
+        return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in _EDGE_NOISE and words[-1] not in _EDGE_NOISE \
+            and not _list_items([text])  # "red, blue and green" is three inputs
 
     @staticmethod
     def _cut_from_marked(reading: Reading, marked_texts: set[tuple[str, str]]) -> bool:
@@ -888,6 +947,21 @@ class Reader:
             if twin is not None and twin.score <= ch.score and self._names(other, ch.reading.key) \
                     and not self._names(ch.program, ch.reading.key):
                 ch.score = twin.score - 1e-6
+
+    @staticmethod
+    def _prefer_key_owner(choices: list[Choice]) -> None:
+        """A reading whose key is one of a program's own keys word for word is that program's to
+        answer or refuse: "capital of wakanda" went to capitalize ('capitalise' 0.80 to "capital
+        of") and answered Wakanda, sure, because country-capital's input fit was poor."""
+        owner: dict[tuple, Choice] = {}
+        for ch in choices:
+            if ch.key_score >= OWN_KEY and (ch.reading.signature not in owner
+                                            or ch.score > owner[ch.reading.signature].score):
+                owner[ch.reading.signature] = ch
+        for ch in choices:
+            top = owner.get(ch.reading.signature)
+            if top is not None and ch.key_score < OWN_KEY - OWNER_GAP and ch.score >= top.score:
+                ch.score = top.score - 1e-6
 
     def _prefer_text_takers(self, choices: list[Choice]) -> list[Choice]:
         """A text goes to a program that takes texts when one is nearly as near as a program of
