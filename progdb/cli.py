@@ -395,17 +395,47 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     does not exist is created (its name is its first key) unless --no-create. A bad row stops the
     import before anything of its batch is stored, naming file, line and reason (--skip-bad keeps
     going). A `progdb export` file (nothing is stored
-    if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs."""
+    if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs.
+    FILE `-` reads stdin, as a file (pairs need --program)."""
+    db = _db(ctx)
+    if files.count("-") > 1:
+        raise click.UsageError("stdin (-) can be read once")
+    with tempfile.TemporaryDirectory(prefix="progdb-stdin-") as spool:
+        # Pairs piped in are read as a file of them would be (its format told from its lines);
+        # messages name <stdin>, not the spooled copy.
+        stdin = _spool_stdin(Path(spool)) if "-" in files else None
+        if stdin and not stdin.stat().st_size:
+            raise ProgdbError("<stdin>: empty (nothing was piped in)")
+        try:
+            _import_files(ctx, db, [str(stdin) if f == "-" else f for f in files], fmt, program, no_create,
+                          one_output, batch_size, skip_bad, rejects, quiet, header, split, replace, as_json,
+                          str(stdin) if stdin else None)
+        except ProgdbError as exc:
+            raise ProgdbError(str(exc).replace(str(stdin), "<stdin>") if stdin else str(exc)) from None
+
+
+def _spool_stdin(folder: Path) -> Path:
+    """stdin copied to a file, in chunks (a pipe may be larger than memory)."""
+    path = folder / "stdin"
+    with open(path, "wb") as out:
+        while chunk := sys.stdin.buffer.read(1 << 20):
+            out.write(chunk)
+    return path
+
+
+def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, header,
+                  split, replace, as_json, piped):
     from progdb.ingest.bulk import PAIR_FORMATS
 
-    db = _db(ctx)
     kinds = [(f, fmt if fmt != "auto" else _detect(f)) for f in files]
+    if program is None and any(f == piped and k in PAIR_FORMATS for f, k in kinds):
+        raise ProgdbError("<stdin>: pairs piped in need --program NAME (a file's pairs go to its name)")
     whole = [(f, k) for f, k in kinds if k not in PAIR_FORMATS]
     if whole and len(files) > 1:
         raise ProgdbError(f"{whole[0][0]}: a {whole[0][1]} file is imported on its own, not with pairs files")
     if whole:
         f, k = whole[0]
-        programs = (db.import_(sys.stdin if f == "-" else f, replace=replace) if k == "progdb"
+        programs = (db.import_(f, replace=replace) if k == "progdb"
                     else db.import_labelled(f, k, split, replace=replace))
         if as_json:
             _echo_json({"imported": [p.name for p in programs]})
@@ -415,7 +445,7 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     if ctx.get_parameter_source("rejects") != click.core.ParameterSource.DEFAULT:
         skip_bad = True  # asking where bad rows go is asking to set them aside
     summary = _import_pairs(db, kinds, program, not no_create, batch_size, skip_bad, rejects, quiet, one_output,
-                            header)
+                            header, piped)
     stored_nothing = summary.rejected and not (summary.added or summary.updated or summary.unchanged)
     if as_json:
         _echo_json(summary.to_dict() | ({"rejects_file": rejects} if summary.rejected else {}))
@@ -434,10 +464,8 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
 def _detect(file: str) -> str:
     from progdb.ingest.bulk import detect_format
 
-    if file == "-":
-        return "progdb"
     path = Path(file)
-    if path.suffix.lower() == ".jsonl" and path.is_file():
+    if path.suffix.lower() in (".jsonl", "") and path.is_file():  # (stdin is spooled to a file without a suffix)
         with open(path, "rb") as fh:
             first = fh.readline(65536)
         try:
@@ -450,7 +478,8 @@ def _detect(file: str) -> str:
     return detect_format(path) if path.exists() else "csv"
 
 
-def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False, header=None):
+def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False, header=None,
+                  piped=None):
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
@@ -466,7 +495,8 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
                 reject_fh = open(rejects, "w", encoding="utf-8")
             except OSError as exc:
                 raise ProgdbError(f"{rejects}: cannot write ({exc.strerror})") from None
-        reject_fh.write(json.dumps({"file": r.file, "line": r.line, "reason": r.reason, "text": r.text},
+        reject_fh.write(json.dumps({"file": "<stdin>" if r.file == piped else r.file, "line": r.line,
+                                    "reason": r.reason, "text": r.text},
                                    ensure_ascii=False) + "\n")
 
     options = dict(create=create, batch_size=batch_size, skip_bad=skip_bad, on_reject=on_reject, one_output=one_output)
@@ -603,11 +633,12 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
     elif explain:
         click.echo(explain_text(result))
     else:
-        click.echo(result_text(result))
         if sys.stderr.isatty() and any(o.source == "compiled" for o in result.outputs):
-            # A person at a terminal is told why a prompt came back instead of an answer.
+            # A person at a terminal is told first why a prompt comes back instead of an answer
+            # (under the prompt, the line was read last, after some forty lines of tags).
             click.echo("progdb: no LLM is configured, so this is the compiled prompt, ready to send; "
                        "--llm URL (or PROGDB_LLM_URL) runs it", err=True)
+        click.echo(result_text(result))
     ctx.exit(exit_status(result))
 
 

@@ -432,3 +432,34 @@ def test_rejects_are_kept_to_mend_and_a_file_of_bad_rows_imports_nothing(tmp_pat
     assert r.exit_code == 1 and "0 added, 0 updated, 0 unchanged, 1 rejected" in r.stdout, r.output  # nothing imported
     bad = json.loads(rejects.read_text().splitlines()[0])
     assert bad["line"] == 2 and bad["text"] == "caf\\xe9,coffee shop"  # the line, its bad byte escaped, to mend
+
+
+def test_pairs_piped_into_import_are_read_as_a_file_of_them(tmp_path):
+    """`cat team.txt | progdb import - --program team` said "line 1: not valid JSON": stdin was read
+    only as a `progdb export` file. Piped pairs are now told by their lines, as a file's are."""
+    db = str(tmp_path / "db")
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+
+    def pipe(text: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([PROGDB, "--db", db, "--no-seed", "import", "-", *args], input=text, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    done = pipe("jb -> Jonathan Barker\nmo -> Maureen O'Donnell\n", "--program", "team")
+    assert done.returncode == 0 and "2 added" in done.stdout, done.stderr
+    done = pipe('{"input": "rook", "output": "straight lines"}\n', "--program", "chess")
+    assert done.returncode == 0 and "1 added" in done.stdout, done.stderr
+    done = pipe("input,output\nking,one square\nqueen\n", "--program", "chess")
+    assert done.returncode == 2 and "<stdin>, line 3: field 'output' is missing" in done.stderr, done.stderr
+    assert "progdb-stdin" not in done.stderr  # the spooled copy is never named
+    done = pipe("jb -> Jonathan Barker\n")
+    assert done.returncode == 2 and "need --program" in done.stderr, done.stderr
+    done = pipe("", "--program", "team")
+    assert done.returncode == 2 and "<stdin>: empty" in done.stderr, done.stderr
+    # an export piped back in is still a whole program
+    exported = subprocess.run([PROGDB, "--db", db, "--no-seed", "export", "team"], env=env, capture_output=True,
+                              text=True, timeout=300).stdout
+    other = str(tmp_path / "other")
+    done = subprocess.run([PROGDB, "--db", other, "--no-seed", "import", "-"], input=exported, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "imported 1 programs" in done.stdout, done.stderr
+    assert sorted(ProgramDB(path=other).get("team").pairs()) == [("jb", "Jonathan Barker"), ("mo", "Maureen O'Donnell")]
