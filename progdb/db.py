@@ -18,7 +18,7 @@ from progdb.errors import ProgdbError
 from progdb.ingest import writer
 from progdb.ingest.library import load_seed_prompts, load_seeds, seed_vectors, seeds_dir
 from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the public names)
-from progdb.program import Example, Program
+from progdb.program import Example, Program, parse_card
 from progdb.query.execute import DEFAULT_METHOD
 from progdb.query.incontext import rank_programs
 from progdb.pipeline import KeyLookup, QueryPipeline
@@ -147,12 +147,17 @@ class ProgramDB:
     def grow(self, program: Program, kind_given: bool = False) -> tuple[Program, dict]:
         """Merge `program` into the stored program of its name (writer.merged). Returns the stored
         program and what changed ({"keys": n added, "examples": n added})."""
-        old = self.get(program.name)
-        new, change = writer.merged(old, program, kind_given)
-        if new.to_json() == old.to_json():
-            return old, change
-        with self._writing():
-            return writer.write_programs(self.store, [new], replace=True)[0], change
+        with self._writing(), self._leased(program.name):
+            # Read under the lease, not from this process's view: two servers growing one program
+            # each merged into the card it last saw, and the later write dropped the other's pairs.
+            card = self.store.card(program.name)
+            if card is None:
+                raise ProgdbError(f"no program named '{program.name}'")
+            old = parse_card(card, f"stored program '{program.name}'", check=False)
+            new, change = writer.merged(old, program, kind_given)
+            if new.to_json() == old.to_json():
+                return old, change
+            return writer.write_programs(self.store, [new], replace=True, leased=True)[0], change
 
     def key_neighbours(self, program: Program, floor: float = 0.9) -> list[tuple[str, str, str, float]]:
         """Keys of other programs nearly the same as this program's keys (writer.key_neighbours)."""

@@ -149,3 +149,37 @@ def test_two_servers_over_one_chroma_server_see_each_others_writes(chroma_server
     finally:
         a.stop()
         b.stop()
+
+
+def test_two_servers_growing_one_program_at_once_lose_no_pair(chroma_server, tmp_path):
+    """A tester's two servers over one chroma server each grew one program a pair a call, at once:
+    every call answered 200 "grew", and half the pairs were gone (each server merged into the card
+    it had last seen). A grow now reads the card under the program's lease."""
+    env = {"PROGDB_NAMESPACE": "serve-grow"}
+    a = Served(["--server", chroma_server, "--no-seed"], tmp_path / "a.log", env=env)
+    b = Served(["--server", chroma_server, "--no-seed"], tmp_path / "b.log", env=env)
+    try:
+        with a.client() as one:
+            program = {"name": "shout", "kind": "fewshot", "keys": ["shout {text}"], "examples": [["seed", "SEED"]]}
+            assert one.post("/api/programs", json=program).status_code == 201
+        failures = []
+
+        def grow(server: Served, tag: str) -> None:
+            with server.client() as client:
+                for i in range(8):
+                    r = client.post("/api/programs/shout/grow", json={"examples": [[f"{tag} {i}", f"{tag.upper()} {i}"]]})
+                    if r.status_code != 200:
+                        failures.append(r.text)
+
+        threads = [threading.Thread(target=grow, args=(s, t)) for s, t in ((a, "from a"), (b, "from b"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not failures, failures
+        with b.client() as two:
+            stored = {e[0] if isinstance(e, list) else e["input"] for e in two.get("/api/programs/shout").json()["examples"]}
+        assert stored == {"seed"} | {f"from {s} {i}" for s in "ab" for i in range(8)}, sorted(stored)
+    finally:
+        a.stop()
+        b.stop()

@@ -2,6 +2,7 @@
 before the first write (so a failure stores nothing), each written under its lease."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Callable
 
@@ -72,11 +73,13 @@ def embedded_texts(programs: list[Program]) -> list[str]:
 
 
 def write_programs(store: Store, programs: list[Program], replace: bool,
-                   embed: Callable[[list[str]], np.ndarray] | None = None, rankers: bool = True) -> list[Program]:
+                   embed: Callable[[list[str]], np.ndarray] | None = None, rankers: bool = True,
+                   leased: bool = False) -> list[Program]:
     """Store programs (the caller holds the database's write lock); embed: how texts become
     vectors (default: the encoder; the seeds read shipped ones, benchmarks use the disk cache);
     rankers: learn each vector program's ranker now (the seeds' ship in seeds/rankers: a query
-    loads the one it needs)."""
+    loads the one it needs); leased: the caller holds the programs' leases (a lease is no lock
+    its holder may take again)."""
     seen = set()
     for p in programs:
         validate(p)
@@ -106,7 +109,7 @@ def write_programs(store: Store, programs: list[Program], replace: bool,
         ex = p.examples if p.kind == "fewshot" else []
         ex_vecs = vectors[at: at + len(ex)]
         at += len(ex)
-        with program_lease(store, p.name):
+        with nullcontext() if leased else program_lease(store, p.name):
             store.write_program(p.to_json(), p.summary(), list(p.keys), key_vecs,
                                 [e.input for e in ex], [e.output for e in ex], ex_vecs, offsets.get(p.name))
     from progdb.words.ranker import prepare  # a vector program's ranker is learned now, not by its first query
