@@ -204,3 +204,16 @@ def test_a_string_rule_that_answers_no_word_is_not_sure(seeded):
     r = seeded.query("goes: go, watches: watch, studies:")
     out = r.outputs[0]
     assert not (out.answer == "studi" and out.sure), (out.answer, out.confidence, out.source)
+
+
+def test_demonstrations_that_change_nothing_are_one_prompts_error_not_a_crash(seeded_path):
+    """"orange:orange::lemon:?" raised StopIteration: `query` printed "Error: StopIteration:", and in
+    a `query --file` batch it took the other 121 prompts' answers with it."""
+    lines = "orange:orange::lemon:?\nlemon - orange + orange\nplural of cat\n"
+    r = CliRunner().invoke(cli, ["--db", seeded_path, "query", "-"], input=lines)
+    out = [json.loads(line) for line in r.output.splitlines()]
+    assert [o["prompt"] for o in out] == lines.splitlines(), r.output
+    assert all("change nothing (orange -> orange)" in o["error"] for o in out[:2]), out[:2]
+    assert out[2]["outputs"][0]["answer"] == "cats"
+    r = CliRunner().invoke(cli, ["--db", seeded_path, "query", "orange:orange::lemon:?"])
+    assert r.exit_code == 2 and "change nothing" in r.output and "StopIteration" not in r.output

@@ -299,7 +299,10 @@ def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int
         result.outputs = [Output(text, compiled.text, "compiled")]
         return result
     if not usable:
-        bad = next(w for pair in demos for w in pair if w not in space)
+        bad = next((w for pair in demos for w in pair if w not in space), None)
+        if bad is None:  # "orange:orange::lemon:?": every pair maps a word to itself, no change to learn
+            raise ProgdbError("in-context prompt: the demonstrations change nothing ("
+                              + ", ".join(f"{a} -> {b}" for a, b in demos) + "), so there is no relation to apply")
         raise ProgdbError(f"in-context prompt: '{bad}' is not in the word space ({space.name}), and no string "
                           "program reproduces the demonstrations (with an LLM configured, --llm, it would answer)")
     if result.mode == "in-context":

@@ -415,6 +415,8 @@ class Store:
         are known (its card), the cheapest of three is taken: an unfiltered search asking enough
         results to hold n of the program's (ids only: record ids start with the program's name),
         the program's records by id ranked exactly (small programs), or the filter."""
+        if pairs is not None and not pairs:
+            return []  # a fewshot program of a description and no examples yet (chroma's get wants ids)
         vector = np.asarray(vector, dtype=np.float32)
         # the programs' own counts: the collection's count() costs as much as a search
         total = sum(m.get("n_examples", 0) for m in self.summaries() if m.get("kind") == "fewshot")
@@ -441,6 +443,8 @@ class Store:
         return self._filtered_examples(program, vector, n)
 
     def _examples_by_id(self, ranked: list[tuple[str, float]]) -> list[tuple[str, str, float, np.ndarray]]:
+        if not ranked:
+            return []
         got = self.cols["examples"].get(ids=[i for i, _ in ranked], include=["documents", "metadatas", "embeddings"])
         row = {i: k for k, i in enumerate(got["ids"])}
         return [(*_example_sides(got["metadatas"][row[i]], got["documents"][row[i]]), score,
