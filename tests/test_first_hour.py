@@ -281,7 +281,7 @@ def test_a_users_own_csv_at_a_terminal_becomes_a_program_asked_in_their_words(ow
     assert "angry" in lines and "word" not in lines, lines  # the new input, and no header pair, in the prompt
     # At a terminal, a compiled prompt says it is one (no LLM is configured); a stored answer does not.
     status, drawn = in_terminal(["--db", own_db, "query", "turn angry into an emoji"], cwd=tmp_path)
-    assert status == 0 and "no LLM is configured, so this is the compiled prompt" in drawn, drawn
+    assert status == 0 and drawn.startswith("progdb: no LLM is configured, so this is the compiled prompt"), drawn
     status, drawn = in_terminal(["--db", own_db, "query", "emoji for fire"], cwd=tmp_path)
     assert status == 0 and "fire -> 🔥" in drawn and "no LLM" not in drawn, drawn
 
