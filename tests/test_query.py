@@ -50,6 +50,7 @@ def test_the_seeds_known_wrong_pairs_are_corrected(seeded):
     for fix in fixes:
         stored = [e.output for e in seeded.get(fix["program"]).examples if e.input.lower() == fix["input"].lower()]
         assert set(fix["right"]) <= set(stored) and not set(fix["wrong"]) & set(stored), (fix, stored)
+        assert fix["right"] or not stored, (fix, stored)  # a dropped pair (an LLM's "I'm sorry, but") is gone
     for prompt, answer in (("what currency does croatia use", "euro"), ("what does jimmy page play", "guitar"),
                            ("what instrument did eric clapton play", "guitar"), ("capital of burundi", "Gitega")):
         out = seeded.query(prompt).outputs[0]
