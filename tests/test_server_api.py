@@ -178,6 +178,22 @@ def test_a_program_is_added_grown_replaced_exported_and_removed(api):
     error_of(api.delete("/api/programs/zorblax-speak"), 404, "not_found")
 
 
+def test_a_fewshot_program_without_examples_answers_not_500(api):
+    """A tester's program of a description and a key, no examples: its query, compile, /v1 and any
+    batch holding it answered 500 ("Expected IDs to be a non-empty list")."""
+    body = {"name": "noex-shout", "kind": "fewshot", "keys": ["noex shout {text}"], "description": "Say it loudly."}
+    assert api.post("/api/programs", json=body).status_code == 201
+    try:
+        batch = api.post("/api/query", json={"prompts": ["plural of cat", "noex shout hello there"]})
+        assert batch.status_code == 200, batch.text
+        one, two = batch.json()["results"]
+        assert one["outputs"][0]["answer"] == "cats" and two["programs"][0]["name"] == "noex-shout"
+        assert "Say it loudly." in two["outputs"][0]["answer"] and "hello there" in two["outputs"][0]["answer"]
+        assert api.post("/api/compile", json={"prompt": "noex shout hello there"}).status_code == 200
+    finally:
+        api.delete("/api/programs/noex-shout")
+
+
 def test_calibration_is_shown_and_set(api):
     before = api.get("/api/calibration").json()
     assert {"router", "threshold", "router_threshold"} <= set(before)
