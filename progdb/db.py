@@ -176,6 +176,13 @@ class ProgramDB:
         programs = writer.read_cards(source)
         with self._writing():
             changed = [p for p in programs if self.store.card(p.name) != p.to_json()]
+            differ = [p.name for p in changed if self.store.card(p.name) is not None]
+            if differ and not replace:
+                # A backup restored into a new, seeded database meets the built-in programs, which
+                # may have changed since it was made.
+                raise ProgdbError(f"{len(differ)} program(s) of the file already exist here, stored otherwise: "
+                                  f"{', '.join(differ[:5])}{' …' if len(differ) > 5 else ''} (--replace takes the "
+                                  "file's; a database made with --no-seed holds only the file's programs)")
             writer.write_programs(self.store, changed, replace)
             return programs
 

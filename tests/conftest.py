@@ -2,12 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +12,7 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ.setdefault("PROGDB_RANKER_AT_WRITE", "0")
 
 from progdb.db import ProgramDB  # noqa: E402
+from serving import free_port, start_chroma, stop  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -33,43 +28,16 @@ def seeded(seeded_path) -> ProgramDB:
     return ProgramDB(path=seeded_path)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real chroma server on loopback, started for the tests and stopped after them."""
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if chroma is None:
-        pytest.fail("the `chroma` command (from chromadb) is not installed")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data / "server.log", "w")
-    proc = subprocess.Popen([chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited: {(data / 'server.log').read_text()[-500:]}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 60 s")
-    yield url
-    proc.terminate()
+    port = free_port()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        proc = start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
+    except AssertionError as exc:
+        pytest.fail(str(exc))
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
 
 
 _counter = iter(range(10**6))

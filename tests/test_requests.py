@@ -81,10 +81,9 @@ def test_the_program_and_its_input_are_read_together(seeded, prompt, program, in
     # a park named without "National Park" is the one the program stores
     ("what state is yellowstone in", "national-park-state", ["Yellowstone National Park"], ["Wyoming"]),
     ("which state is acadia in", "national-park-state", ["Acadia National Park"], ["Maine"]),
-    # plain requests for the library's summary and polite rewrites
+    # a plain request for the library's summary
     ("summarize these meeting notes: budget approved, hiring freeze lifted, offsite moved to october",
      "bullet-summary", ["budget approved, hiring freeze lifted, offsite moved to october"], None),
-    ("make this more polite: give me my charger back", "formal", ["give me my charger back"], None),
 ])
 def test_a_casual_typists_requests(seeded, prompt, program, inputs, answers):
     """From a new user's session typed as on a phone (2026-12-01): each was answered wrongly."""

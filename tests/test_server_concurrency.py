@@ -12,7 +12,7 @@ from itertools import count
 import pytest
 
 from progdb.db import ProgramDB, word_space
-from serving import ROOT, Served, copy_db, wait_job
+from serving import ROOT, Served, copy_db, free_port, start_chroma, stop, wait_job
 
 PROMPTS = ["the plural of goose", "translate to french: good morning", "tell me a joke about the weather",
            "what is the capital of italy", "the opposite of happy"]
@@ -183,3 +183,26 @@ def test_two_servers_growing_one_program_at_once_lose_no_pair(chroma_server, tmp
     finally:
         a.stop()
         b.stop()
+
+
+def test_a_store_that_cannot_be_reached_is_503_and_the_server_recovers(tmp_path):
+    """A tester stopped the chroma server under `progdb serve --server`: every route, /api/health
+    too, answered 500 internal. A monitor needs to tell an outage from a bug; the server recovers
+    when the store is back, without a restart."""
+    port = free_port()
+    chroma = start_chroma(tmp_path, port)
+    server = Served(["--server", f"http://127.0.0.1:{port}", "--no-seed"], tmp_path / "serve.log",
+                    env={"PROGDB_NAMESPACE": "outage"})
+    try:
+        with server.client() as client:
+            assert client.get("/api/health").status_code == 200
+            stop(chroma)
+            for method, path, body in [("GET", "/api/health", None), ("GET", "/api/programs", None),
+                                       ("POST", "/api/query", {"prompt": "plural of cat"})]:
+                r = client.request(method, path, json=body)
+                assert r.status_code == 503 and r.json()["error"] == "store_unavailable", (path, r.text)
+            chroma = start_chroma(tmp_path, port)
+            assert client.get("/api/health").status_code == 200
+    finally:
+        server.stop()
+        stop(chroma)

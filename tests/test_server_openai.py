@@ -258,6 +258,11 @@ def test_the_model_pins_one_program(client, upstream):
     # The same words, routed freely, are no request for 'plural'; pinned, they are its input.
     reply = chat(client, "what is the plural of mouse", model="progdb/plural").parse()
     assert reply.choices[0].message.content == "mice"
+    # a list is every word of it: "cactus", near a paraphrase "plural of cactus?", was read as the
+    # request, and goose and ox alone answered
+    reply = chat(client, "goose, ox, cactus", model="progdb/plural").parse()
+    assert reply.choices[0].message.content.splitlines()[:2] == ["geese", "oxen"]
+    assert len(reply.choices[0].message.content.splitlines()) == 3, reply.choices[0].message.content
     # pinned, it runs alone: no chain of plural then past-tense ("joysticks")
     reply = chat(client, "plural of mouse", model="progdb/past-tense").parse()
     assert reply.model_extra["progdb"]["program"] == "past-tense" and reply.model_extra["progdb"]["mode"] != "composed"

@@ -54,6 +54,7 @@ MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
+FEW_PHRASINGS = 12     # a program with fewer phrasings: all their words are its request words (_stored_within)
 OWN_WORD_PHRASINGS = 5  # a program with this many phrasings: its request words are those in two of them
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
@@ -155,8 +156,8 @@ MAX_SHARED_HEAD_WORDS = 5   # "give me the plural" (and past tense of walk)
 _SPAN_EDGE_STOP = _STOP - {"be"}  # an input may not start or end on these ("be" is a verb people ask about)
 _TALK = _STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
-# Text-speak in a request, read as the words it stands for (no typo: no note), where its neighbours
-# say it is that word: "how do u say thank you in french", "wats the plural of octopus"; the letter u
+# Text-speak in a short request (a text to rewrite keeps its words), read as the words it stands for
+# (no typo: no note), where its neighbours say it is that word: "how do u say thank you in french", "wats the plural of octopus"; the letter u
 # in "what comes after u" stays a letter.
 _TEXT_SPEAK = {"wat": "what", "wut": "what", "wats": "what's", "wuts": "what's", "u": "you", "r": "are", "ur": "your"}
 _SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".split()),
@@ -164,6 +165,7 @@ _SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".s
 _SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write translate pls please plz".split()),
                 "r": frozenset("u you the".split())}
 # Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
+_PRONOUNS = frozenset("i you me we us it he she him her they them".split())  # a phrase may start or end on one: "thank you"
 _FILLER = frozenset("pls plz thx ty lol lmao asap".split())  # no input at all: "translate to german pls: ..."
 _EDGE_NOISE = (_TALK - _STOP) | _CONTRACTIONS | frozenset(_TEXT_SPEAK) | {"what", "what's"}
 _CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
@@ -311,6 +313,7 @@ class Reader:
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         self._short_names: dict[str, dict[str, list[str]]] = {}
+        self._cleaned: dict[str, dict[str, str]] = {}
         self._letters: dict[str, list[str]] | None = None
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
         # The words that follow a word in some phrasing ("past" -> tense), and those that lead it.
@@ -333,6 +336,10 @@ class Reader:
         self.own_key_words: dict[str, set[str]] = {
             p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
             for p, words in per_program.items()}
+        # A program's request words for reading an input: every word of a few phrasings (a user's
+        # "status code {word}"), or those in two of many ("poem" in one of antonym's is no request word).
+        self.request_words_of = {p: set(words) if phrasings[p] < FEW_PHRASINGS else {w for w, n in words.items() if n >= 2}
+                                 for p, words in per_program.items()}
         # Of two opposite programs, the words in two or more of one's phrasings and in none of the
         # other's: female, woman, feminine against male, man, masculine; after, next against before.
         self._direction = {p: {w for w, n in per_program.get(p, Counter()).items()
@@ -382,6 +389,12 @@ class Reader:
         """The words of a text that stored phrasings use, stop words aside ("past", "tense", "capital")."""
         return {w for w in _words_of(text) if w in self._key_word_set and w not in _STOP}
 
+    def asks_for(self, program: str, key: str) -> bool:
+        """Does a reading's key hold one of the program's own request words, or a form of one
+        ("plural", "plurals"; not "cactus", which one of its paraphrases names)?"""
+        own = self.own_key_words.get(program, set()) - _STOP
+        return any(w in own or any(len(o) >= 4 and w.startswith(o) for o in own) for w in _words_of(key))
+
     # -- typos ---------------------------------------------------------------------------------
     def correct_key_words(self, text: str) -> tuple[str, list[str]]:
         """Misspelt request words ("plurl", "synonim") replaced by the stored phrasings' word; and
@@ -406,7 +419,7 @@ class Reader:
             w = m.group(0)
             lw = w.lower()
             i = position[m.start()]
-            if lw in _TEXT_SPEAK and m.start() < text_from and not any(a <= m.start() < b for a, b in quoted) \
+            if lw in _TEXT_SPEAK and slips and m.start() < text_from \
                     and _speaks(lw, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None):
                 return _TEXT_SPEAK[lw]
             if m.start() >= text_from or lw in self._key_word_set or lw in _CONTRACTIONS or \
@@ -500,6 +513,38 @@ class Reader:
                     hits.append(stored[k])
             self._corrected[(program, low)] = hits[0] if len(hits) == 1 else None
         return self._corrected[(program, low)]
+
+    def _cleaned_stored(self, program: str) -> dict[str, str]:
+        """The program's stored inputs that reading would clean to another text (".rs", "the Prof"),
+        by that text (rs, prof), where it is no stored input itself. Built once per program."""
+        if program not in self._cleaned:
+            stored = self.stored.get(program, {})
+            cleaned = {}
+            for low, original in stored.items():
+                short = clean_input(low).lower()
+                if short and short != low and short not in stored:
+                    cleaned.setdefault(short, original)
+            self._cleaned[program] = cleaned
+        return self._cleaned[program]
+
+    def _stored_within(self, program: str, text: str) -> str | None:
+        """The one stored input of the program inside a few typed words whose other words are the
+        request's (its phrasings' words that no input holds, joining words, talk): "http 429" of "what does {word} mean" is the
+        stored 429. None when the text is stored itself, or holds a word of its own (a pronoun:
+        "i love you" is no "love")."""
+        words = text.split()
+        stored = self.stored.get(program, {})
+        if len(words) < 2 or len(words) > MAX_SPAN_WORDS + 2 or text.strip().lower() in stored:
+            return None
+        low = [w.lower().strip(".,;:!?\"'") for w in words]
+        filler = (_STOP | _EDGE_NOISE | (self.request_words_of.get(program, set()) - self.input_words.get(program, set()))) \
+            - _PRONOUNS
+        for n in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - n + 1):
+                span = " ".join(low[i:i + n])
+                if span in stored and all(w in filler for w in low[:i] + low[i + n:]):
+                    return stored[span]
+        return None
 
     def _short_names_of(self, program: str) -> dict[str, list[str]]:
         """The program's stored names by their short form, the name less a tail of two words or more
@@ -879,7 +924,7 @@ class Reader:
                 elif not reading.inputs:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
-                    fit, inputs, notes = self._fit_all(program, reading.inputs)
+                    fit, inputs, notes = self._fit_all(program, reading.inputs, reading.quoted)
                     if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12:
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
                 # A colon or quotes mark the input for any program; a template only for its own.
@@ -889,7 +934,7 @@ class Reader:
                     # An LLM runs it on whatever the user marked: a word program's examples do
                     # not make a sentence to translate a poor input.
                     fit = max(fit, MARKED_FIT)
-                elif kind == "fewshot" and marked and len(inputs) == 1 and self._phrase_in_template(inputs[0]):
+                elif kind == "fewshot" and marked and len(inputs) == 1 and self._phrase_in_template(program, inputs[0]):
                     fit = max(fit, TEMPLATE_PHRASE_FIT)  # "how do you say {word} in French" takes "thank you"
                 score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
                          - min(DROP_COST * reading.dropped, 4 * DROP_COST))
@@ -913,12 +958,14 @@ class Reader:
         negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
         return choices, negative
 
-    @staticmethod
-    def _phrase_in_template(text: str) -> bool:
-        """A few words a program's own template took, with no talk at their edges."""
+    def _phrase_in_template(self, program: str, text: str) -> bool:
+        """A few words a program's own template took, as a phrase: no talk or joining word at their
+        edges ("fire as an" of "{word} as an emoji"), none of the program's request words ("status
+        code 401" of "what does {word} mean"), no list ("red, blue and green" is three inputs)."""
         words = text.lower().split()
-        return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in _EDGE_NOISE and words[-1] not in _EDGE_NOISE \
-            and not _list_items([text])  # "red, blue and green" is three inputs
+        edges = _EDGE_NOISE | (_STOP - _PRONOUNS)
+        return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in edges and words[-1] not in edges \
+            and not self._request_words(program, text.lower()) and not _list_items([text])
 
     @staticmethod
     def _cut_from_marked(reading: Reading, marked_texts: set[tuple[str, str]]) -> bool:
@@ -1137,16 +1184,26 @@ class Reader:
         is more likely the request's word than its input."""
         return " " not in text and text.lower() in self.own_key_words.get(program, ())
 
-    def _fit_all(self, program: str, inputs: list[str]) -> tuple[float, list[str], list[str]]:
-        """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better)."""
+    def _fit_all(self, program: str, inputs: list[str], quoted: bool = False) -> tuple[float, list[str], list[str]]:
+        """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better;
+        a quoted word that fits is as the user typed it)."""
         fits, fixed, notes = [], [], []
         for text in inputs:
+            # Reading cleans an input ("the Prof" -> Prof, ".rs" -> rs): a stored input it cleaned is that input.
+            text = self._cleaned_stored(program).get(text.strip().lower(), text)
+            inner = self._stored_within(program, text)
+            if inner is not None:  # "status code 401", "fire as an": the stored input and request words
+                notes.append(f"{text} -> {inner}")
+                text = inner
             fit = self.input_fit(program, text)
-            if fit < 0.95:
+            held = self.stored.get(program, {})
+            # (a text program fits any word: "emoji for rocekt" is still its stored rocket's typo,
+            # when the word space does not know it)
+            if fit < 0.95 or (text.strip().lower() not in held and text not in self.space and not quoted):
                 right = self.correct_input(program, text)
                 if right is not None:
                     better = self.input_fit(program, right)
-                    if better > fit:
+                    if better > fit or (better == fit and right.strip().lower() in held):
                         notes.append(f"{text} -> {right}")
                         text, fit = right, better
             fits.append(fit * (OWN_WORD_FIT if self._own_word(program, text) else 1.0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -36,6 +37,14 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         """Whatever else goes wrong is still one JSON line (and the server goes on)."""
+        err = error_of(exc)
+        return JSONResponse(error_body(err.code, err.message), status_code=err.status)
+
+    @app.exception_handler(httpx.TransportError)
+    @app.exception_handler(ConnectionError)
+    async def _store_unreachable(request: Request, exc: Exception):
+        """The chroma server is down: 503, answered here (not as an unexpected error, which also
+        logs a traceback and drops the client's connection)."""
         err = error_of(exc)
         return JSONResponse(error_body(err.code, err.message), status_code=err.status)
 

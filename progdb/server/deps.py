@@ -50,7 +50,21 @@ def error_of(exc: BaseException) -> ApiError:
         return exc
     if isinstance(exc, ProgdbError):
         return progdb_error(exc)
+    if _unreachable(exc):  # the chroma server is down: the client may retry, a monitor sees why
+        return ApiError(503, "store_unavailable", one_line(f"the store cannot be reached ({type(exc).__name__}: {exc})"))
     return ApiError(500, "internal", one_line(f"{type(exc).__name__}: {exc}"))
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A connection to the store (a chroma server) refused, reset or timed out."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:  # (a chain of causes may loop)
+        seen.add(id(exc))
+        if isinstance(exc, (ConnectionError, TimeoutError)) or type(exc).__name__ in (
+                "ConnectError", "ConnectTimeout", "RemoteProtocolError", "ReadTimeout"):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 # The dependencies are async: FastAPI runs a plain `def` one on a thread pool, a hand-off each

@@ -149,8 +149,10 @@ def pinned_query(db: ProgramDB, name: str, prompt: str, compile_only: bool = Fal
     if readings:
         vectors = lookup.embed([r.key for r in readings] + [prompt])
         choices, _ = reader.choose(readings, vectors[:-1], vectors[-1])
+        # (a reading whose key holds no request word is a list cut in two: "goose, ox, cactus" read
+        # "cactus" as the key, near plural's "plural of cactus?", and answered geese and oxen)
         taken = next((c for c in choices if c.program == name and c.reading.inputs and c.fit >= FIT_FLOOR
-                      and c.key_score >= cal["threshold"]), None)
+                      and c.key_score >= cal["threshold"] and reader.asks_for(name, c.reading.key)), None)
     if taken is not None:
         parsed, match = taken.reading.parsed(prompt), ProgramMatch(name, round(taken.key_score, 4), 1.0, taken.key)
     else:
