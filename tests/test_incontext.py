@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from progdb.cli import cli
-from progdb.query.incontext import parse_incontext
+from progdb.query.incontext import parse_analogy, parse_incontext
 
 
 @pytest.mark.parametrize("prompt", [
@@ -217,3 +217,23 @@ def test_demonstrations_that_change_nothing_are_one_prompts_error_not_a_crash(se
     assert out[2]["outputs"][0]["answer"] == "cats"
     r = CliRunner().invoke(cli, ["--db", seeded_path, "query", "orange:orange::lemon:?"])
     assert r.exit_code == 2 and "change nothing" in r.output and "StopIteration" not in r.output
+
+
+@pytest.mark.parametrize("prompt, pair, word", [
+    ("what is to dog as kitten is to cat", ("cat", "kitten"), "dog"),
+    ("kitten is to cat as what is to dog", ("cat", "kitten"), "dog"),
+    ("Baghdad : iraq = kabul : ?", ("Baghdad", "iraq"), "kabul"),
+    ("if athens is greece, then Madrid is what?", ("athens", "greece"), "Madrid"),
+    ("cairo is to Egypt like stockholm is to what", ("cairo", "Egypt"), "stockholm"),
+    ("dad + grandma - grandpa = ?", ("grandpa", "grandma"), "dad"),
+])
+def test_analogies_in_the_forms_a_researcher_writes_them(prompt, pair, word):
+    """An embeddings researcher's forms, refused 82 times in 86 (2026-12-01)."""
+    assert parse_analogy(prompt) == ([pair], word)
+
+
+def test_a_stored_programs_arithmetic_never_answers_a_demonstrations_word(seeded):
+    """"cat:kitten::dog:?" named male-to-female and answered "cat", one of the prompt's own words."""
+    for prompt in ("cat:kitten::dog:?", "what is to dog as kitten is to cat"):
+        out = seeded.query(prompt).outputs[0]
+        assert out.answer.lower() not in {"cat", "kitten", "dog"}, (prompt, out)

@@ -41,20 +41,34 @@ IDENTIFY_METHOD = "weighted"
 
 # An analogy as people write one: its first pair is the demonstration, the third word the input.
 _ASKED = r"\s*(?:\?|_+|x|what|which|…|\.\.\.)?\s*[?.!]*\s*$"
+_WHAT = r"(?:what|which(?:\s+\w+)?|\?|_+|x)"
 _ANALOGIES = [
-    # "paris is to france as tokyo is to ?"
+    # "paris is to france as tokyo is to ?", "... like tokyo is to what"
     re.compile(r"^\s*(?:(?:complete|solve)(?:\s+the)?(?:\s+analogy)?\s*[:,]?\s*)?(?P<a>.+?)\s+is\s+to\s+(?P<b>.+?)"
-               r"\s+as\s+(?P<c>.+?)\s+is\s+to" + _ASKED, re.I),
-    # "man:woman::king:?", "man : woman :: king : ?"
-    re.compile(r"^\s*(?P<a>[^:]+?)\s*:\s*(?P<b>[^:]+?)\s*::\s*(?P<c>[^:]+?)\s*:" + _ASKED, re.I),
+               r"\s+(?:as|like)\s+(?P<c>.+?)\s+is\s+to" + _ASKED, re.I),
+    # "what is to dog as kitten is to cat": the asked word first, so the pair is cat -> kitten, applied to dog
+    re.compile(r"^\s*" + _WHAT + r"\s+is\s+to\s+(?P<c>.+?)\s+(?:as|like)\s+(?P<b>.+?)\s+is\s+to\s+(?P<a>.+?)\s*[?.!]*\s*$",
+               re.I),
+    # "kitten is to cat as what is to dog": likewise
+    re.compile(r"^\s*(?P<b>.+?)\s+is\s+to\s+(?P<a>.+?)\s+(?:as|like)\s+" + _WHAT + r"\s+is\s+to\s+(?P<c>.+?)\s*[?.!]*\s*$",
+               re.I),
+    # "man:woman::king:?", "man : woman :: king : ?", "man : woman = king : ?"
+    re.compile(r"^\s*(?P<a>[^:=]+?)\s*:\s*(?P<b>[^:=]+?)\s*(?:::|=)\s*(?P<c>[^:=]+?)\s*:" + _ASKED, re.I),
+    # "if athens is greece, then madrid is what?"
+    re.compile(r"^\s*if\s+(?P<a>.+?)\s+is\s+(?:to\s+)?(?P<b>.+?)\s*,?\s+(?:then\s+)?(?P<c>.+?)\s+is\s+(?:to\s+)?"
+               + _WHAT + r"\s*[?.!]*\s*$", re.I),
     # "king - man + woman": the pair man -> woman, applied to king
     re.compile(r"^\s*(?:what\s+is\s+)?(?P<c>[\w'-]+)\s*[-−–]\s*(?P<a>[\w'-]+)\s*\+\s*(?P<b>[\w'-]+)"
+               r"\s*(?:=|≈)?" + _ASKED, re.I),
+    # "king + woman - man", as gensim's positive and negative words are written too
+    re.compile(r"^\s*(?:what\s+is\s+)?(?P<c>[\w'-]+)\s*\+\s*(?P<b>[\w'-]+)\s*[-−–]\s*(?P<a>[\w'-]+)"
                r"\s*(?:=|≈)?" + _ASKED, re.I),
 ]
 
 
 def parse_analogy(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
-    """"a is to b as c is to ?", "a:b::c:?", "c - a + b": the pair a -> b and the input c."""
+    """"a is to b as c is to ?", "a:b::c:?", "c - a + b" and the like (_ANALOGIES): the pair a -> b
+    and the input c."""
     for pattern in _ANALOGIES:
         m = pattern.match(prompt)
         if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
@@ -174,7 +188,10 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
         if kind == "vector":
             wp = catalog.word_program(catalog.get(named))
             if stored or found is None or _reproduces(space, wp, demos, method):
-                result.outputs = run_vector(space, [(wp, 1.0)], [text], k, method, measured)
+                # (its stored pairs answer as ever; arithmetic leaves the demonstrations' words out, as
+                # gensim does: "what is to dog as kitten is to cat" answered "cat")
+                result.outputs = run_vector(space, [(wp, 1.0)], [text], k, method, measured,
+                                            exclude=frozenset(w.lower() for pair in demos for w in pair))
                 return _cased(result)
             result.message += ", but it misses a demonstration that a string program reproduces"
         else:
