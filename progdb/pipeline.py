@@ -70,6 +70,7 @@ class KeyLookup:
         return [h[0].score if h else 0.0 for h in self.nearest(texts)]
 
 
+_NO_INPUT = frozenset("the a an this that one".split())  # what a second request's input may be but is not ("and the currency?")
 _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what do you call someone from there"
 
 
@@ -241,6 +242,10 @@ class QueryPipeline:
             if first.parsed.inputs:
                 tail = _about_first(tail, first.parsed.inputs[0])
             parts = [first, self.read(tail, lookup, cal)]
+            if first.parsed.inputs and len(first.parsed.inputs[0].split()) <= 3 and \
+                    all(i.strip().lower() in _NO_INPUT for i in parts[1].parsed.inputs):
+                # "… and whats the currency": a second request naming nothing asks about the first's input
+                parts[1] = self.read(f"{tail.rstrip(' ?.!')} of {first.parsed.inputs[0]}", lookup, cal)
             # each half a clear request of its own: "…in Hungary? going there next month" is talk
             if all(r.decision.mode != "none" and r.parsed.inputs and r.decision.programs[0].score >= CLEAR_REQUEST
                    for r in parts) and \

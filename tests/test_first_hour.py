@@ -642,6 +642,11 @@ def test_two_requests_for_one_program_and_a_second_about_its(seeded_path):
     out = _json_query(seeded_path, "whats the capital of spain and whats its currency")
     assert out["outputs"][0]["answer"] == "Madrid" and out["also"][0]["programs"][0]["name"] == "country-currency"
     assert out["also"][0]["outputs"][0]["answer"].lower().startswith("euro")
+    # a second request naming nothing asks about the first's input (it was dropped, or read "the")
+    for prompt, second in (("wats the capital of japan and whats the currency", "yen"),
+                           ("capital of peru and the currency?", "Sol (PEN)")):
+        out = _json_query(seeded_path, prompt)
+        assert out["also"] and out["also"][0]["outputs"][0]["answer"] == second, (prompt, out["also"])
 
 
 def test_a_row_number_column_and_a_header_of_labels_are_not_pairs(own_db, tmp_path):
