@@ -42,16 +42,21 @@ def test_stored_pair_is_answered_from_the_database(seeded):
     assert "mice" in [c.answer for c in r.outputs[0].candidates]
 
 
-def test_the_seeds_known_wrong_pairs_are_corrected(seeded):
+def test_the_seeds_known_wrong_pairs_are_corrected_and_missing_ones_added(seeded):
     """A stored pair is answered as certain, and the cards' sources are dated or noisy: "what currency
-    does croatia use" answered kuna (euro since 2023), "what does jimmy page play" violin."""
-    fixes = json.loads((Path(__file__).parents[1] / "tools" / "seed_corrections.json").read_text())["corrections"]
-    assert len(fixes) >= 10
-    for fix in fixes:
+    does croatia use" answered kuna (euro since 2023), "what does jimmy page play" violin, "adverb of
+    good" goodly, "male of hen" joh?."""
+    listed = json.loads((Path(__file__).parents[1] / "tools" / "seed_corrections.json").read_text())
+    assert len(listed["corrections"]) >= 10 and len(listed["additions"]) >= 10
+    for fix in listed["corrections"]:
         stored = [e.output for e in seeded.get(fix["program"]).examples if e.input.lower() == fix["input"].lower()]
         assert set(fix["right"]) <= set(stored) and not set(fix["wrong"]) & set(stored), (fix, stored)
         assert fix["right"] or not stored, (fix, stored)  # a dropped pair (an LLM's "I'm sorry, but") is gone
+    for pair in listed["additions"]:
+        assert pair["output"] in [e.output for e in seeded.get(pair["program"]).examples
+                                  if e.input.lower() == pair["input"].lower()], pair
     for prompt, answer in (("what currency does croatia use", "euro"), ("what does jimmy page play", "guitar"),
+                           ("adverb of good", "well"), ("male of hen", "rooster"), ("female of rooster", "hen"),
                            ("what instrument did eric clapton play", "guitar"), ("capital of burundi", "Gitega")):
         out = seeded.query(prompt).outputs[0]
         assert (out.source, out.answer) == ("stored", answer), (prompt, out)

@@ -125,7 +125,8 @@ _ABOUT_LANGUAGE = re.compile(
     r"^\s*(?:(?:hey|so|ok|okay|and|but)[,\s]+)?(?:why\b|how (?:many|much)\b|"
     r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
     r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b|who (?:invented|coined|created|made up)\b|"
-    r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$)",
+    r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|"
+    r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$)",
     re.I)
 
 

@@ -24,7 +24,8 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
         yield
         svc.close()  # the database's worker finishes what it started
 
-    app = FastAPI(title="progdb", version=__version__, lifespan=lifespan,
+    # No /docs or /redoc: their pages load scripts from a CDN, a blank page on a machine offline.
+    app = FastAPI(title="progdb", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="A vector database of programs: query, compile, manage programs, import pairs.")
     app.state.service, app.state.token = svc, token or None
     app.state.limits = limits = limits or Limits.from_env()
