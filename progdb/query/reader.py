@@ -315,6 +315,7 @@ class Reader:
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         self._short_names: dict[str, dict[str, list[str]]] = {}
         self._cleaned: dict[str, dict[str, str]] = {}
+        self._fillers: dict[str, frozenset[str] | set[str]] = {}
         self._letters: dict[str, list[str]] | None = None
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
         # The words that follow a word in some phrasing ("past" -> tense), and those that lead it.
@@ -530,16 +531,18 @@ class Reader:
 
     def _stored_within(self, program: str, text: str) -> str | None:
         """The one stored input of the program inside a few typed words whose other words are the
-        request's (its phrasings' words that no input holds, joining words, talk): "http 429" of "what does {word} mean" is the
-        stored 429. None when the text is stored itself, or holds a word of its own (a pronoun:
-        "i love you" is no "love")."""
+        request's (its phrasings' words that no input holds, joining words, talk): "http 429" of
+        "what does {word} mean" is the stored 429. None when the text is stored itself, or holds a
+        word of its own (a pronoun: "i love you" is no "love")."""
         words = text.split()
         stored = self.stored.get(program, {})
         if len(words) < 2 or len(words) > MAX_SPAN_WORDS + 2 or text.strip().lower() in stored:
             return None
         low = [w.lower().strip(".,;:!?\"'") for w in words]
-        filler = (_STOP | _EDGE_NOISE | (self.request_words_of.get(program, set()) - self.input_words.get(program, set()))) \
-            - _PRONOUNS
+        if program not in self._fillers:
+            own = self.request_words_of.get(program, set()) - self.input_words.get(program, set())
+            self._fillers[program] = (_STOP | _EDGE_NOISE | own) - _PRONOUNS
+        filler = self._fillers[program]
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n + 1):
                 span = " ".join(low[i:i + n])
