@@ -168,7 +168,7 @@ _SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write transla
 # Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
 _PRONOUNS = frozenset("i you me we us it he she him her they them".split())  # a phrase may start or end on one: "thank you"
 _FILLER = frozenset("pls plz thx ty lol lmao asap".split())  # no input at all: "translate to german pls: ..."
-_EDGE_NOISE = (_TALK - _STOP) | _CONTRACTIONS | frozenset(_TEXT_SPEAK) | {"what", "what's"}
+_EDGE_NOISE = _FILLER | _CONTRACTIONS | frozenset(_TEXT_SPEAK) | {"what", "what's"}  # (not "thanks": "thanks for nothing")
 _CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
 
 
