@@ -213,7 +213,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     if change is not None:
         click.echo(f"{action} {stored.name} (+{change['keys']} keys, +{change['examples']} examples; now {now})")
         for field in ("description", "kind"):  # a program file of the same name changes what the program does
-            if getattr(stored, field) != getattr(before, field):
+            if getattr(before, field) and getattr(stored, field) != getattr(before, field):
                 click.echo(f"note: {stored.name}'s {field} is now '{getattr(stored, field)}' (it was "
                            f"'{getattr(before, field)}'; --replace swaps the whole program)", err=True)
         return
