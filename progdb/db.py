@@ -175,8 +175,9 @@ class ProgramDB:
         A program stored exactly as the file has it is left as it is: importing a file twice is no error."""
         programs = writer.read_cards(source)
         with self._writing():
-            changed = [p for p in programs if self.store.card(p.name) != p.to_json()]
-            differ = [p.name for p in changed if self.store.card(p.name) is not None]
+            stored = {p.name: self.store.card(p.name) for p in programs}
+            changed = [p for p in programs if stored[p.name] != p.to_json()]
+            differ = [p.name for p in changed if stored[p.name] is not None]
             if differ and not replace:
                 # A backup restored into a new, seeded database meets the built-in programs, which
                 # may have changed since it was made.

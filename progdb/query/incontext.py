@@ -66,6 +66,12 @@ _ANALOGIES = [
 ]
 
 
+def _demo_words(demos: list[tuple[str, str]]) -> frozenset[str]:
+    """The demonstrations' own words, which are no answer, as gensim's most_similar leaves an
+    analogy's words out."""
+    return frozenset(w.lower() for pair in demos for w in pair)
+
+
 def parse_analogy(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     """"a is to b as c is to ?", "a:b::c:?", "c - a + b" and the like (_ANALOGIES): the pair a -> b
     and the input c."""
@@ -188,10 +194,10 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
         if kind == "vector":
             wp = catalog.word_program(catalog.get(named))
             if stored or found is None or _reproduces(space, wp, demos, method):
-                # (its stored pairs answer as ever; arithmetic leaves the demonstrations' words out, as
-                # gensim does: "what is to dog as kitten is to cat" answered "cat")
+                # (its stored pairs answer as ever; its arithmetic leaves the demonstrations' words
+                # out: "what is to dog as kitten is to cat" answered "cat")
                 result.outputs = run_vector(space, [(wp, 1.0)], [text], k, method, measured,
-                                            exclude=frozenset(w.lower() for pair in demos for w in pair))
+                                            exclude=_demo_words(demos))
                 return _cased(result)
             result.message += ", but it misses a demonstration that a string program reproduces"
         else:
@@ -329,10 +335,8 @@ def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int
         result.message += "; it cannot run here (no LLM configured): the demonstrations' own pairs answer"
     program = WordProgram(Program(name="in-context", kind="vector", keys=["in-context"],
                                   examples=[Example(a, b) for a, b in demos]), space)
-    # The demonstrations' own words are no answer ("apple: red, banana:" is not "red"), as gensim's
-    # most_similar leaves an analogy's words out
-    demo_words = frozenset(w.lower() for pair in demos for w in pair)
-    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, measured, exclude=demo_words)
+    # ("apple: red, banana:" is not "red")
+    result.outputs = run_vector(space, [(program, 1.0)], [text], k, method, measured, exclude=_demo_words(demos))
     return result
 
 

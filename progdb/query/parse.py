@@ -141,11 +141,10 @@ def split_explicit(prompt: str) -> Parsed | None:
     if quoted:
         inputs = [a or b for a, b in quoted]
         key = re.sub(r'"[^"]+"|“[^”]+”', " ", text)
-        if _marked_key(key):
-            return Parsed(prompt, _marked_key(key), [i.strip() for i in inputs], method="explicit")
-    m = colon
-    if m and _marked_key(m.group(1)):
-        return Parsed(prompt, _marked_key(m.group(1)), [m.group(2).strip()], method="explicit")
+        if key := _marked_key(key):
+            return Parsed(prompt, key, [i.strip() for i in inputs], method="explicit")
+    if colon and (key := _marked_key(colon.group(1))):
+        return Parsed(prompt, key, [colon.group(2).strip()], method="explicit")
     return None
 
 

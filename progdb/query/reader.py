@@ -158,17 +158,18 @@ _SPAN_EDGE_STOP = _STOP - {"be"}  # an input may not start or end on these ("be"
 _TALK = _STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
 # Text-speak in a short request (a text to rewrite keeps its words), read as the words it stands for
-# (no typo: no note), where its neighbours say it is that word: "how do u say thank you in french", "wats the plural of octopus"; the letter u
-# in "what comes after u" stays a letter.
+# (no typo: no note), where its neighbours say it is that word: "how do u say thank you in french",
+# "wats the plural of octopus"; the letter u in "what comes after u" stays a letter.
 _TEXT_SPEAK = {"wat": "what", "wut": "what", "wats": "what's", "wuts": "what's", "u": "you", "r": "are", "ur": "your"}
 _SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".split()),
                  "r": frozenset("what how where who which wat wut".split())}
 _SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write translate pls please plz".split()),
                 "r": frozenset("u you the".split())}
-# Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
 _PRONOUNS = frozenset("i you me we us it he she him her they them".split())  # a phrase may start or end on one: "thank you"
 _FILLER = frozenset("pls plz thx ty lol lmao asap".split())  # no input at all: "translate to german pls: ..."
+# Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
 _EDGE_NOISE = _FILLER | _CONTRACTIONS | frozenset(_TEXT_SPEAK) | {"what", "what's"}  # (not "thanks": "thanks for nothing")
+_PHRASE_EDGES = _EDGE_NOISE | (_STOP - _PRONOUNS)  # no phrase starts or ends on these ("fire as an")
 _CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
 
 
@@ -315,7 +316,6 @@ class Reader:
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         self._short_names: dict[str, dict[str, list[str]]] = {}
         self._cleaned: dict[str, dict[str, str]] = {}
-        self._fillers: dict[str, frozenset[str] | set[str]] = {}
         self._letters: dict[str, list[str]] | None = None
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
         # The words that follow a word in some phrasing ("past" -> tense), and those that lead it.
@@ -338,10 +338,13 @@ class Reader:
         self.own_key_words: dict[str, set[str]] = {
             p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
             for p, words in per_program.items()}
-        # A program's request words for reading an input: every word of a few phrasings (a user's
-        # "status code {word}"), or those in two of many ("poem" in one of antonym's is no request word).
-        self.request_words_of = {p: set(words) if phrasings[p] < FEW_PHRASINGS else {w for w, n in words.items() if n >= 2}
-                                 for p, words in per_program.items()}
+        # The words around a stored input that leave it the input (_stored_within): joining words, talk,
+        # and the program's request words that none of its inputs holds: every word of a few phrasings
+        # (a user's "status code {word}"), those in two of many ("poem" in one of antonym's is no request word).
+        self._filler = {p: (_STOP | _EDGE_NOISE | ((set(words) if phrasings[p] < FEW_PHRASINGS else
+                                                    {w for w, n in words.items() if n >= 2})
+                                                   - self.input_words.get(p, set()))) - _PRONOUNS
+                        for p, words in per_program.items()}
         # Of two opposite programs, the words in two or more of one's phrasings and in none of the
         # other's: female, woman, feminine against male, man, masculine; after, next against before.
         self._direction = {p: {w for w, n in per_program.get(p, Counter()).items()
@@ -539,10 +542,7 @@ class Reader:
         if len(words) < 2 or len(words) > MAX_SPAN_WORDS + 2 or text.strip().lower() in stored:
             return None
         low = [w.lower().strip(".,;:!?\"'") for w in words]
-        if program not in self._fillers:
-            own = self.request_words_of.get(program, set()) - self.input_words.get(program, set())
-            self._fillers[program] = (_STOP | _EDGE_NOISE | own) - _PRONOUNS
-        filler = self._fillers[program]
+        filler = self._filler.get(program, _STOP | _EDGE_NOISE)
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n + 1):
                 span = " ".join(low[i:i + n])
@@ -555,13 +555,13 @@ class Reader:
         that GENERIC_TAIL of its names end with ("Acadia" of "Acadia National Park"): people name a
         park without "National Park". Built once per program."""
         if program not in self._short_names:
-            names = [k.split() for k in self.stored.get(program, {}) if len(k.split()) >= 3]
-            tails = Counter(" ".join(w[i:]) for w in names for i in range(1, len(w) - 1))
+            names = [(original, k.split()) for k, original in self.stored.get(program, {}).items() if len(k.split()) >= 3]
+            tails = Counter(" ".join(w[i:]) for _, w in names for i in range(1, len(w) - 1))
             short: dict[str, list[str]] = {}
-            for w in names:
+            for original, w in names:
                 for i in range(1, len(w) - 1):
                     if tails[" ".join(w[i:])] >= GENERIC_TAIL:
-                        short.setdefault(" ".join(w[:i]), []).append(self.stored[program][" ".join(w)])
+                        short.setdefault(" ".join(w[:i]), []).append(original)
                         break
             self._short_names[program] = {k: v for k, v in short.items() if k not in self.stored.get(program, {})}
         return self._short_names[program]
@@ -967,8 +967,7 @@ class Reader:
         edges ("fire as an" of "{word} as an emoji"), none of the program's request words ("status
         code 401" of "what does {word} mean"), no list ("red, blue and green" is three inputs)."""
         words = text.lower().split()
-        edges = _EDGE_NOISE | (_STOP - _PRONOUNS)
-        return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in edges and words[-1] not in edges \
+        return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in _PHRASE_EDGES and words[-1] not in _PHRASE_EDGES \
             and not self._request_words(program, text.lower()) and not _list_items([text])
 
     @staticmethod
@@ -1192,6 +1191,7 @@ class Reader:
         """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better;
         a quoted word that fits is as the user typed it)."""
         fits, fixed, notes = [], [], []
+        held = self.stored.get(program, {})
         for text in inputs:
             # Reading cleans an input ("the Prof" -> Prof, ".rs" -> rs): a stored input it cleaned is that input.
             text = self._cleaned_stored(program).get(text.strip().lower(), text)
@@ -1200,7 +1200,6 @@ class Reader:
                 notes.append(f"{text} -> {inner}")
                 text = inner
             fit = self.input_fit(program, text)
-            held = self.stored.get(program, {})
             # (a text program fits any word: "emoji for rocekt" is still its stored rocket's typo,
             # when the word space does not know it)
             if fit < 0.95 or (text.strip().lower() not in held and text not in self.space and not quoted):

@@ -35,17 +35,13 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
     async def _api_error(request: Request, exc: ApiError):
         return JSONResponse(exc.body(), status_code=exc.status)
 
+    # A store that cannot be reached is answered by its own class's handler (503; as an unexpected
+    # Exception it would also log a traceback and drop the client's connection).
+    @app.exception_handler(httpx.TransportError)
+    @app.exception_handler(ConnectionError)
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         """Whatever else goes wrong is still one JSON line (and the server goes on)."""
-        err = error_of(exc)
-        return JSONResponse(error_body(err.code, err.message), status_code=err.status)
-
-    @app.exception_handler(httpx.TransportError)
-    @app.exception_handler(ConnectionError)
-    async def _store_unreachable(request: Request, exc: Exception):
-        """The chroma server is down: 503, answered here (not as an unexpected error, which also
-        logs a traceback and drops the client's connection)."""
         err = error_of(exc)
         return JSONResponse(error_body(err.code, err.message), status_code=err.status)
 

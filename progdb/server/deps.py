@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+import httpx
 from fastapi import Request
 
 from progdb.errors import ProgdbError
@@ -60,8 +61,8 @@ def _unreachable(exc: BaseException) -> bool:
     seen = set()
     while exc is not None and id(exc) not in seen:  # (a chain of causes may loop)
         seen.add(id(exc))
-        if isinstance(exc, (ConnectionError, TimeoutError)) or type(exc).__name__ in (
-                "ConnectError", "ConnectTimeout", "RemoteProtocolError", "ReadTimeout"):
+        if isinstance(exc, (ConnectionError, TimeoutError, httpx.ConnectError, httpx.ConnectTimeout,
+                            httpx.RemoteProtocolError, httpx.ReadTimeout)):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
