@@ -298,15 +298,26 @@ def _one_line(text: str, width: int = 70) -> str:
 
 @cli.command()
 @click.argument("name")
+@click.option("--input", "inputs", multiple=True, metavar="TEXT",
+              help="Remove only the example pairs of this input (repeatable); the program stays.")
 @json_option
 @click.pass_context
-def remove(ctx, name, as_json):
-    """Remove a program and all its records."""
-    _db(ctx).remove(name)
+def remove(ctx, name, inputs, as_json):
+    """Remove a program and all its records, or, with --input, only some of its example pairs."""
+    if not inputs:
+        _db(ctx).remove(name)
+        if as_json:
+            _echo_json({"removed": name})
+        else:
+            click.echo(f"removed {name}")
+        return
+    program, dropped = _db(ctx).drop_pairs(name, list(inputs))
     if as_json:
-        _echo_json({"removed": name})
-    else:
-        click.echo(f"removed {name}")
+        _echo_json({"program": name, "removed_pairs": [list(p) for p in dropped], "examples": len(program.examples)})
+        return
+    for a, b in dropped:
+        click.echo(f"removed {name}: {a} -> {b}")
+    click.echo(f"{name} keeps {len(program.examples)} example(s)")
 
 
 @cli.command()
@@ -461,6 +472,7 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
     click.echo(line)
     if summary.created:
         click.echo(f"created {len(summary.created)} program(s): {', '.join(summary.created)}")
+        _note_near_names(db, summary.created)
     if stored_nothing:
         ctx.exit(EXIT_NONE)  # every row was bad: nothing imported
 
@@ -480,6 +492,18 @@ def _detect(file: str) -> str:
             if re.match(rb'\s*\{\s*"name"\s*:\s*"[^"]*"\s*,\s*"kind"\s*:', first) and b'"keys"' in first:
                 return "progdb"
     return detect_format(path) if path.exists() else "csv"
+
+
+def _note_near_names(db, created: list[str]) -> None:
+    """A mistyped --program ("plurl") made a new program silently: name the one it may have meant."""
+    import difflib
+
+    others = [p["name"] for p in db.list() if p["name"] not in created]
+    for name in created:
+        near = difflib.get_close_matches(name, others, n=1, cutoff=0.8)
+        if near:
+            click.echo(f"note: '{name}' is a new program; did you mean '{near[0]}'? (`progdb remove {name}` undoes "
+                       "it; --no-create makes a program that does not exist an error)", err=True)
 
 
 def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False, header=None,
@@ -735,41 +759,45 @@ def _one_status(result) -> int:
 
 
 def _query_lines(db, source: str, options: dict) -> int:
-    """One prompt per line in, one JSON line per line out, in order (a blank line's is
-    {"prompt": "", "error": "the prompt is empty"}, so output lines match input lines; it does not
-    count in the exit status). Returns the worst exit status of the prompts."""
+    """One prompt per line in, one JSON line per line out, in order. A blank line's is
+    {"prompt": "", "error": "the prompt is empty"} and a comment's ("# plurals") {"prompt": line,
+    "comment": true}, so output lines match input lines; neither counts in the exit status.
+    Returns the worst exit status of the prompts."""
     try:
         fh = click.open_file(source, "r", encoding="utf-8")
     except OSError as exc:
         raise ProgdbError(f"{source}: cannot read ({exc.strerror})") from None
     worst = EXIT_OK
-    blanks = deque()  # per prompt handed to query_many, the blank lines just before it
+    skipped = deque()  # per prompt handed to query_many, the records of the lines skipped just before it
 
     def prompts():
-        before = 0
+        before = []
         for line in fh:
-            if line.strip():
-                blanks.append(before)
-                before = 0
-                yield line.rstrip("\r\n")
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                before.append({"prompt": "", "error": "the prompt is empty"})
+            elif re.match(r"\s*#(\s|$)", text):
+                before.append({"prompt": text, "comment": True})
             else:
-                before += 1
-        blanks.append(before)  # the blank lines after the last prompt
+                skipped.append(before)
+                before = []
+                yield text
+        skipped.append(before)  # the lines skipped after the last prompt
 
-    def echo_blanks(count: int) -> None:
-        for _ in range(count):
-            click.echo(json.dumps({"prompt": "", "error": "the prompt is empty"}))
+    def echo_skipped(records: list) -> None:
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
 
     with fh:
         for prompt, result in db.query_many(prompts(), **options):
-            echo_blanks(blanks.popleft())
+            echo_skipped(skipped.popleft())
             if isinstance(result, ProgdbError):
                 record, status = {"prompt": prompt, "error": str(result)}, EXIT_ERROR
             else:
                 record, status = result.to_dict(), exit_status(result)
             worst = max(worst, status)
             click.echo(json.dumps(record, ensure_ascii=False))
-        echo_blanks(blanks.popleft() if blanks else 0)
+        echo_skipped(skipped.popleft() if skipped else [])
     return worst
 
 

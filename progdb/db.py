@@ -170,6 +170,31 @@ class ProgramDB:
         with self._writing(), self._leased(name):
             self.store.delete_program(name)
 
+    def drop_pairs(self, name: str, inputs: list[str]) -> tuple[Program, list[tuple[str, str]]]:
+        """Remove the example pairs of these inputs from program NAME, the rest of it kept: (the
+        stored program, the pairs removed). An input matches as stored, else ignoring case and
+        edge spaces; one that matches nothing is an error and nothing is removed."""
+        with self._writing(), self._leased(name):
+            card = self.store.card(name)  # read under the lease, as grow does
+            if card is None:
+                raise ProgdbError(f"no program named '{name}'")
+            old = parse_card(card, f"stored program '{name}'", check=False)
+            drop = set()
+            for text in inputs:
+                found = {i for i, e in enumerate(old.examples) if e.input == text} or \
+                    {i for i, e in enumerate(old.examples) if e.input.strip().lower() == text.strip().lower()}
+                if not found:
+                    raise ProgdbError(f"program '{name}' has no example with input '{text}' (`progdb show {name}` "
+                                      "lists them); nothing was removed")
+                drop |= found
+            kept = [e for i, e in enumerate(old.examples) if i not in drop]
+            if old.kind == "vector" and not kept:
+                raise ProgdbError(f"that would leave the vector program '{name}' without pairs; nothing was "
+                                  f"removed (`progdb remove {name}` removes the program)")
+            new = Program(**{**old.__dict__, "examples": kept})
+            writer.write_programs(self.store, [new], replace=True, leased=True)
+            return new, [(old.examples[i].input, old.examples[i].output) for i in sorted(drop)]
+
     def import_(self, source: str | Path | IO[str], replace: bool = False) -> list[Program]:
         """Read programs exported by `export` (JSON lines); all lines are checked before any is stored.
         A program stored exactly as the file has it is left as it is: importing a file twice is no error."""

@@ -73,6 +73,23 @@ def test_add_show_remove_export_import(tmp_path):
     assert "no program named 'fem'" in run("--db", db, "remove", "fem").output
 
 
+def test_one_wrong_pair_is_removed_and_the_program_kept(tmp_path):
+    """A hobbyist's typo in one pair had no way out but removing the whole program."""
+    db = str(tmp_path / "db")
+    pairs = tmp_path / "lang.csv"
+    pairs.write_text("extension,language\n.py,Python\n.rs,Rust\n.go,Ruby\n.rb,Ruby\n")
+    assert run("--db", db, "--no-seed", "import", str(pairs), "--program", "lang", "-q").exit_code == 0
+    assert run("--db", db, "query", "lang .go").output.splitlines()[1].startswith(".go -> Ruby")
+    missing = run("--db", db, "remove", "lang", "--input", ".java")
+    assert missing.exit_code == 2 and "no example with input '.java'" in missing.output
+    dropped = run("--db", db, "remove", "lang", "--input", ".GO")
+    assert dropped.exit_code == 0 and dropped.output == "removed lang: .go -> Ruby\nlang keeps 3 example(s)\n"
+    card = json.loads(run("--db", db, "show", "lang", "--json").stdout)
+    assert [e["input"] for e in card["examples"]] == [".py", ".rs", ".rb"]
+    assert run("--db", db, "add", "lang", "--example", ".go", "Go").exit_code == 0
+    assert run("--db", db, "query", "lang .go").output.splitlines()[1].startswith(".go -> Go")
+
+
 def test_add_program_file(tmp_path):
     prog = tmp_path / "shout.yaml"
     prog.write_text("name: shout\nkeys: ['shout {text}']\ndescription: Shout it.\n"

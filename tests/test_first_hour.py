@@ -108,6 +108,11 @@ def test_query_dash_reads_one_prompt_per_line(seeded_path, tmp_path):
     blank_ends = run("--db", seeded_path, "query", "-", input="\n\nplural of mouse\n\n")
     assert [json.loads(x)["prompt"] for x in blank_ends.output.splitlines()] == ["", "", "plural of mouse", ""]
     assert blank_ends.exit_code == 0
+    # a comment line heads a group of prompts: it is no prompt ("# plurals" was asked as one)
+    commented = run("--db", seeded_path, "query", "-", input="# plurals\nplural of mouse\n  # the end\n")
+    assert [json.loads(x) for x in commented.output.splitlines()][::2] == [
+        {"prompt": "# plurals", "comment": True}, {"prompt": "  # the end", "comment": True}]
+    assert commented.exit_code == 0
     f = tmp_path / "prompts.txt"
     f.write_text("past tense of go\nwhat's the weather in Oslo\n")
     r = run("--db", seeded_path, "query", "--file", str(f))
@@ -655,7 +660,9 @@ def test_a_row_number_column_and_a_header_of_labels_are_not_pairs(own_db, tmp_pa
     files = {"tickets.csv": "id,message,reply\n1,Where is my order?,It ships tomorrow.\n2,Can I return it?,Yes.\n",
              "numbered.csv": "1,Where is my order?,It ships tomorrow.\n2,Can I return it?,Yes.\n",
              "support.csv": "Message,Reply\nWhere is my order?,It ships tomorrow.\nCan I return it?,Yes.\n",
-             "copy.tsv": "Product facts\tZesty copy\nA mug that keeps tea hot\tYour tea, forever toasty!\n"}
+             "copy.tsv": "Product facts\tZesty copy\nA mug that keeps tea hot\tYour tea, forever toasty!\n",
+             # lower-case words over names and marks (it was stored as the pair extension -> language)
+             "lang.csv": "extension,language\n.py,Python\n.rs,Rust\n"}
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         r = run("--db", own_db, "import", str(tmp_path / name), "--program", name.split(".")[0])
@@ -663,9 +670,21 @@ def test_a_row_number_column_and_a_header_of_labels_are_not_pairs(own_db, tmp_pa
         shown = run("--db", own_db, "show", name.split(".")[0]).output
         first = text.splitlines()[1].split("\t" if name.endswith("tsv") else ",")
         assert f"{first[-2]}  ->  {first[-1]}" in shown and "Message" not in shown and "facts" not in shown, shown
+        assert "extension" not in shown, shown
     # two words over two words is a pair of data, as before
     (tmp_path / "caps.csv").write_text("France,Paris\nGermany,Berlin\n", encoding="utf-8")
     assert "2 added" in run("--db", own_db, "import", str(tmp_path / "caps.csv"), "--program", "caps").output
+    (tmp_path / "plurals.csv").write_text("cat,cats\nice cream,ice creams\n", encoding="utf-8")
+    assert "2 added" in run("--db", own_db, "import", str(tmp_path / "plurals.csv"), "--program", "pl").output
+
+
+def test_a_mistyped_program_name_is_named_on_import(own_db, tmp_path):
+    """`import verbs.csv --program plurl` made a new program silently; the pairs were lost to `plural`."""
+    (tmp_path / "more.csv").write_text("cactus,cacti\n", encoding="utf-8")
+    r = run("--db", own_db, "import", str(tmp_path / "more.csv"), "--program", "plurl")
+    assert r.exit_code == 0 and "did you mean 'plural'?" in r.stderr and "progdb remove plurl" in r.stderr, r.output
+    r = run("--db", own_db, "import", str(tmp_path / "more.csv"), "--program", "succulents")
+    assert r.exit_code == 0 and "did you mean" not in r.output
 
 
 def test_a_long_adjective_compares_with_more_and_most(seeded_path):

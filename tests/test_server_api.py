@@ -118,6 +118,12 @@ def test_malformed_requests_are_4xx_json(api, served):
                     headers={"content-type": "application/x-www-form-urlencoded"})
     assert "Content-Type: application/json" in error_of(form, 422, "invalid_request")
     error_of(api.post("/api/query", json=["a", "list"]), 422, "invalid_request")
+    assert "empty" in error_of(api.post("/api/query", content=b"", headers={"content-type": "application/json"}),
+                               400, "bad_json")
+    # a JSON type is the field's own: "3" is no number, "yes" no bool (they were taken as 3 and true)
+    assert error_of(api.post("/api/query", json={"prompt": "plural of cat", "k": "3"}), 422,
+                    "invalid_request").startswith("k:")
+    error_of(api.post("/api/programs", json={"name": "x-y", "keys": ["x y"], "replace": "yes"}), 422, "invalid_request")
     error_of(api.get("/api/nothing-here"), 404, "not_found")
     error_of(api.patch("/api/query", json={}), 405, "method_not_allowed")
     error_of(api.get("/api/jobs/0123456789ab"), 404, "not_found")
@@ -164,6 +170,11 @@ def test_a_program_is_added_grown_replaced_exported_and_removed(api):
     answer = api.post("/api/query", json={"prompt": "translate into zorblax: good morning"}).json()
     assert answer["programs"][0]["name"] == "zorblax-speak"
 
+    dropped = api.delete("/api/programs/zorblax-speak/examples", params={"input": "Yes indeed"})
+    assert dropped.json() == {"program": "zorblax-speak", "removed_pairs": [["yes indeed", "aye aye"]], "examples": 2}
+    assert "no example with input 'nope'" in error_of(
+        api.delete("/api/programs/zorblax-speak/examples", params={"input": "nope"}), 400, "bad_request")
+    assert len(api.get("/api/programs/zorblax-speak").json()["examples"]) == 2
     replaced = api.put("/api/programs/zorblax-speak", json={"keys": ["speak zorblax"], "examples": [["hi", "ahoy"]]})
     assert replaced.json()["action"] == "replaced" and replaced.json()["n_examples"] == 1
     exported = api.get("/api/export", params={"name": "zorblax-speak"})

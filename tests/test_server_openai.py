@@ -402,6 +402,13 @@ def test_progdb_serve_wires_llm_model_key_and_refuse_unserved(seeded_path, tmp_p
         with pytest.raises(openai.UnprocessableEntityError):
             chat(client, UNSERVED)
         assert len(upstream.requests) == 1 and KEY not in raw.http_response.text
+        # the JSON API's failure names the LLM's trouble, as /v1 does, not the operator's URL
+        upstream.fail = (500, {"error": {"message": "overloaded"}})
+        failed = httpx.post(base + "/api/query", json={"prompt": prompt}, timeout=120)
+        assert failed.status_code == 502 and failed.json()["error"] == "llm_error", failed.text
+        assert failed.json()["message"].startswith("the LLM: HTTP 500") and upstream.url not in failed.text
+        batch = httpx.post(base + "/api/query", json={"prompts": [prompt]}, timeout=120).json()["results"]
+        assert batch[0]["error"].startswith("the LLM: HTTP 500") and upstream.url not in batch[0]["error"]
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=60)

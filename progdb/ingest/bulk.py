@@ -344,10 +344,19 @@ def _labels(cells: list[str]) -> bool:
 
 def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     """A first row of labels heads rows of texts: the next row's cells are phrases or sentences, at
-    least twice its words ("Draft,Rewrite" over "hey can u send it,Could you send it?"); a pair of
-    words under a pair of words ("France,Paris" over "Germany,Berlin") is data."""
-    words = sum(len(c.split()) for c in second)
-    return words >= 4 and words >= 2 * sum(len(c.split()) for c in first)
+    least twice its words ("Draft,Rewrite" over "hey can u send it,Could you send it?"), or are
+    shaped otherwise: lower-case words over names, marks or digits ("extension,language" over
+    ".py,Python"). A pair of words under a pair of words ("France,Paris" over "Germany,Berlin",
+    "cat,cats" over "dog,dogs") is data."""
+    words = [len(c.split()) for c in second]
+    if max(words) >= 3 and sum(words) >= max(4, 2 * sum(len(c.split()) for c in first)):
+        return True  # ("cat,cats" over "ice cream,ice creams" is data)
+    return all(_plain(c) for c in first) and not all(_plain(c) for c in second)
+
+
+def _plain(cell: str) -> bool:
+    """Lower-case letters, with the spaces, hyphens and apostrophes of words ("ice cream", "o'clock")."""
+    return bool(re.fullmatch(r"[a-z][a-z '\-]*", cell))
 
 
 # Names people give a pairs file's two columns: a first row of two of them is a header.

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from progdb.errors import ProgdbError
-from progdb.server.deps import ApiError, limits, service
+from progdb.server.deps import ApiError, client_message, limits, service
 from progdb.server.limits import Limits
 from progdb.server.service import Service
 from progdb.text.fewshot import DEFAULT_BUDGET
@@ -20,7 +20,7 @@ SLICE = 32  # prompts of a batch answered in one worker call (other clients' cal
 
 
 class QueryBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # "k": "3" is an error, not 3
     prompt: str | None = Field(None, min_length=1, max_length=10_000)
     prompts: list[str] | None = None
     k: int = Field(5, ge=1, le=50)
@@ -30,7 +30,7 @@ class QueryBody(BaseModel):
 
 
 class CompileBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # "k": "3" is an error, not 3
     prompt: str = Field(min_length=1, max_length=10_000)
     shots: int = Field(4, ge=0, le=100)
     budget: int = Field(DEFAULT_BUDGET, ge=1, le=1_000_000)
@@ -39,7 +39,8 @@ class CompileBody(BaseModel):
 def _batch(db, prompts: list[str], options: dict) -> list[dict]:
     out = []
     for prompt, result in db.query_many(prompts, **options):
-        out.append({"prompt": prompt, "error": str(result)} if isinstance(result, ProgdbError) else result.to_dict())
+        out.append({"prompt": prompt, "error": client_message(result)} if isinstance(result, ProgdbError)
+                   else result.to_dict())
     return out
 
 

@@ -59,6 +59,8 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
                                            f"{' at position ' + str(first['loc'][-1]) if len(first.get('loc', ())) > 1 else ''}"),
                                 status_code=400)
         kind = request.headers.get("content-type", "")
+        if not where and first.get("type") == "missing" and "json" in kind:
+            return JSONResponse(error_body("bad_json", "the body is empty: send a JSON object"), status_code=400)
         if not where and "json" not in kind:  # curl -d sends a form, urllib no type: the body was never read as JSON
             return JSONResponse(error_body("invalid_request", f"the body must be JSON, sent with the header "
                                            f"'Content-Type: application/json' (it came as {kind or 'no content type'})"),

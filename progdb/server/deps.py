@@ -8,6 +8,7 @@ import httpx
 from fastapi import Request
 
 from progdb.errors import ProgdbError
+from progdb.text.llm import LLMError
 from progdb.server.limits import Limits
 from progdb.server.service import Service
 
@@ -33,14 +34,20 @@ def one_line(text: str, width: int = 500) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def client_message(exc: ProgdbError) -> str:
+    """The CLI's one-line message, but an LLM's failure without the LLM's URL (as /v1 says it):
+    the operator configured it, a client has no need of it."""
+    return one_line(f"the LLM: {exc.what}" if isinstance(exc, LLMError) else str(exc))
+
+
 def progdb_error(exc: ProgdbError) -> ApiError:
-    """The CLI's one-line message, with the status and code a client can branch on."""
-    text = one_line(str(exc))
+    """The one-line message, with the status and code a client can branch on."""
+    text = client_message(exc)
     if text.startswith("no program named"):
         return ApiError(404, "not_found", text)
     if "another process is writing" in text or "another writer" in text:
         return ApiError(409, "busy", text)
-    if text.startswith("LLM endpoint"):
+    if isinstance(exc, LLMError):
         return ApiError(502, "llm_error", text)
     return ApiError(400, "bad_request", text)
 

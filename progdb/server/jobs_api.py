@@ -86,13 +86,13 @@ async def import_(request: Request,
 
 
 class Labelled(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as given: "true" is no bool
     text: str = Field(min_length=1)
     intent: str | None = None  # None: out of scope
 
 
 class FitBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as given: "true" is no bool
     prompts: list[Labelled] = Field(min_length=1, max_length=100_000)
     router: Literal["classifier", "similarity"] = "classifier"
     learn: bool = True

@@ -18,14 +18,14 @@ router = APIRouter()
 
 
 class Pair(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as given: "true" is no bool
     input: str
     output: str
 
 
 class ProgramBody(BaseModel):
     """A program as `progdb add` takes it: keys, example pairs ([in, out] or {"input", "output"})."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as given: "true" is no bool
     name: str | None = Field(None, max_length=200)
     kind: Literal["auto", "vector", "fewshot", "intent", "negative"] | None = None
     keys: list[str] = Field(default_factory=list, max_length=10_000)
@@ -122,6 +122,13 @@ async def remove_program(name: str, svc: Service = Depends(service)):
     """Remove a program and all its records (`progdb remove`)."""
     await svc.write(svc.db.remove, name)
     return {"removed": name}
+
+
+@router.delete("/programs/{name}/examples")
+async def drop_pairs(name: str, input: list[str] = Query(...), svc: Service = Depends(service)):
+    """Remove the example pairs of these inputs (?input=a&input=b) from a program (`progdb remove NAME --input`)."""
+    program, dropped = await svc.write(svc.db.drop_pairs, name, input)
+    return {"program": name, "removed_pairs": [list(p) for p in dropped], "examples": len(program.examples)}
 
 
 @router.get("/export")
