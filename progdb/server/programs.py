@@ -7,7 +7,7 @@ from typing import Literal, Union
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from progdb.errors import ProgdbError
 from progdb.program import Example, Program, key_from_name
@@ -25,7 +25,7 @@ class Pair(BaseModel):
 
 class ProgramBody(BaseModel):
     """A program as `progdb add` takes it: keys, example pairs ([in, out] or {"input", "output"})."""
-    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as given: "true" is no bool
+    model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, max_length=200)
     kind: Literal["auto", "vector", "fewshot", "intent", "negative"] | None = None
     keys: list[str] = Field(default_factory=list, max_length=10_000)
@@ -34,7 +34,7 @@ class ProgramBody(BaseModel):
     source: str | None = None
     license: str | None = None
     opposite: str | None = None
-    replace: bool = False
+    replace: StrictBool = False  # "yes" is no bool (a strict model would refuse [in, out] as a pair)
 
     def program(self, name: str | None = None, found_by_name: bool = True) -> Program:
         name = name or self.name
