@@ -17,7 +17,8 @@ from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import Reader, asks_about_language, typed_text
+from progdb.query.reader import Reader
+from progdb.query.wording import asks_about_language, typed_text
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes

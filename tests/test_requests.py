@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from progdb.cli import cli
 from progdb.db import ProgramDB
-from progdb.query.reader import clean_input, edit_distance, split_list, strip_politeness
+from progdb.query.typos import edit_distance
+from progdb.query.wording import clean_input, split_list, strip_politeness
 
 
 @pytest.mark.parametrize("typed, request_", [

@@ -18,7 +18,8 @@ from progdb.errors import ProgdbError
 from progdb.pipeline import KeyLookup
 from progdb.query.execute import DEFAULT_METHOD
 from progdb.query.parse import Parsed
-from progdb.query.reader import FIT_FLOOR, clean_input, split_list
+from progdb.query.reader import FIT_FLOOR
+from progdb.query.wording import clean_input, split_list
 from progdb.query.result import QueryResult
 from progdb.query.result import Request as Read
 from progdb.query.retrieve import ProgramMatch, Retrieval

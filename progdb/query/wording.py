@@ -1,0 +1,305 @@
+"""How people word a request, and an input cleaned of it: the word lists and patterns the reader
+reads by (stop words, talk, text-speak, quotes, separators) and the clean-up of an input (politeness,
+articles, possessives, quotes; a list split into its items; a text put back as it was typed)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from progdb.query.parse import split_explicit
+
+MAX_SPAN_WORDS = 4     # one input of a word program ("Mount Rushmore National Memorial")
+MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
+
+_QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
+_POLITE_HEAD = re.compile(
+    r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh|please|pls|plz|yo|quick question)\b[\s,!.:-]*)+", re.I)
+_ASK_HEAD = re.compile(
+    r"^(?:(?:could|can|would|will)\s+(?:you|u)\s+(?:(?:please|kindly|pls|possibly|just)[\s,]+)*"
+    r"(?:(?:tell|give|show|let)\s+me(?:\s+know)?|say|find|get\s+me|help\s+me\s+with)?[\s,:]*"
+    r"|(?:(?:please|kindly|pls)[\s,]+)+(?:tell|give|show)\s+me[\s,:]*"
+    r"|i(?:'d|\s+would)\s+like\s+(?:to\s+know\s+)?|i\s+(?:want|need)\s+(?:to\s+know\s+)?"
+    r"|do\s+you\s+know\s+|(?:tell|give|show)\s+me\s+)", re.I)
+_POLITE_TAIL = re.compile(
+    r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
+    r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
+QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)['‘’]([^'‘’]+)['‘’](?!\w)")
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*|\s*;\s*)\s*", re.I)
+LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
+_LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
+                      r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
+_POINTER = re.compile(r"^(?:this|these|that|it|the\s+following)(?:\s+(?:text|sentence|phrase|line|message|email|"
+                      r"paragraph|words?))?\s*:\s*(?=\S)"
+                      # ...or, in lower case (not a text's "This week: …"), at what it is: "these facts:", "this ticket:"
+                      r"|^(?-i:this|these|the\s+following)(?:\s+[a-z]+){1,2}\s*:\s*(?=\S)", re.I)  # words pointing at the text after the colon
+# "pirate this the ship leaves at dawn", "simplify this please. The …": "this" points at the text
+# that follows, whose first word no "this" can stand before (an article, or a sentence begun anew).
+_POINTER_BARE = re.compile(r"^(?:this|these)(?:,?\s+(?:please|pls|plz))?(?:\s+(?=(?:the|a|an|my|our|your|their|his|her)\s)"
+                           r"|\s*[.,!]\s+(?=[A-Z]))", re.I)
+DASH = re.compile(r"\s--?\s|\s?[—–]\s?")  # "headline please -- a rare white whale ..."
+_QUOTE_CHARS = "'\"“”‘’`"
+_MARKS_NOT_APOSTROPHE = _QUOTE_CHARS.replace("'", "")  # (an apostrophe is also in "we'll")
+_TYPED_GAP = r"(?:\s|[" + re.escape(_QUOTE_CHARS) + r"])+"  # what reading may have made one space of
+_SEPARATOR_BEFORE = re.compile(r"(?:[:?→]|\n|\s[-=]>)\s*$")  # a request's end, just before its text (a dash may end talk)
+SEPARATOR = re.compile(r"[:?]\s|" + DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
+_NAME_JOINS = frozenset("of the de du la le von van".split())
+_TOKEN = re.compile(r"[^\W_]+")  # a word or a number, as the clause and value checks count them
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
+WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
+# A question about language, not a request to run a program: "why do some words have no antonym",
+# "how many plurals does English have", "what does antonym mean", "what's the difference between
+# a national park and a national monument", "is it rude to be casual at work". ("What does this
+# mean in simple words? …" asks for plain English: a pointer is no word asked about.)
+_ABOUT_LANGUAGE = re.compile(
+    r"^\s*(?:(?:hey|so|ok|okay|and|but)[,\s]+)?(?:why\b|how (?:many|much)\b|"
+    r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
+    r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b|who (?:invented|coined|created|made up)\b|"
+    r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|"
+    r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$)",
+    re.I)
+
+
+def asks_about_language(prompt: str) -> bool:
+    return bool(_ABOUT_LANGUAGE.search(prompt))
+
+
+# Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
+# into", "convert love"), whichever program is asked.
+QUESTION_WORDS = frozenset("is are was were what which who whom how why when where do does did can could would should will "
+                      "i you we me my please turn convert change transform translate into".split())
+CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
+STOP = frozenset("""a an the of for in on to is are was be what what's whats which who how do does
+    did it its this that and or with as at by from me my you your please word form i we he she they
+    can could should would will not""".split())
+
+# Words that may start talk after an input ("... asap", "... for my essay"), as may a choice
+# offered ("... Switzerland Zurich or Geneva?"); a content word there is the input's own ("wisdom
+# teeth removal cost" is not "wisdom" and talk).
+SPAN_EDGE_STOP = STOP - {"be"}  # an input may not start or end on these ("be" is a verb people ask about)
+TALK = STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
+                          "really ever".split())
+# Text-speak in a short request (a text to rewrite keeps its words), read as the words it stands for
+# (no typo: no note), where its neighbours say it is that word: "how do u say thank you in french",
+# "wats the plural of octopus"; the letter u in "what comes after u" stays a letter.
+TEXT_SPEAK = {"wat": "what", "wut": "what", "wats": "what's", "wuts": "what's", "u": "you", "r": "are", "ur": "your"}
+_SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".split()),
+                 "r": frozenset("what how where who which wat wut".split())}
+_SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write translate pls please plz".split()),
+                "r": frozenset("u you the".split())}
+PRONOUNS = frozenset("i you me we us it he she him her they them".split())  # a phrase may start or end on one: "thank you"
+FILLER = frozenset("pls plz thx ty lol lmao asap".split())  # no input at all: "translate to german pls: ..."
+# Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
+EDGE_NOISE = FILLER | CONTRACTIONS | frozenset(TEXT_SPEAK) | {"what", "what's"}  # (not "thanks": "thanks for nothing")
+PHRASE_EDGES = EDGE_NOISE | (STOP - PRONOUNS)  # no phrase starts or ends on these ("fire as an")
+CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
+
+
+# -- text clean-up --------------------------------------------------------------------------------
+def strip_politeness(text: str) -> str:
+    """The request without greetings, "could you please tell me" and trailing thanks."""
+    t = text.strip()
+    for _ in range(3):
+        before = t
+        t = _POLITE_HEAD.sub("", t).strip()
+        t = _ASK_HEAD.sub("", t).strip()
+        t = _POLITE_TAIL.sub("", t).strip()
+        if t == before:
+            break
+    return t or text.strip()
+
+
+def unquote(text: str) -> str:
+    """Quotes around words removed, apostrophes inside words ("what's", "Turkey's") kept."""
+    return " ".join(_QUOTE.sub(" ", text).split())
+
+
+def clean_input(text: str) -> str:
+    """An input without surrounding punctuation, leading articles ("a monk") and a possessive
+    ("Turkey's")."""
+    t = unquote(text).strip(" \t\n?!.,;:-–—()[]")
+    t = _LEADING.sub("", t).strip()
+    t = _POSSESSIVE.sub("", t).strip()
+    return t.strip(" \t\n?!.,;:-–—()[]")
+
+
+def split_list(text: str) -> list[str]:
+    """'cat, dog and mouse' -> three inputs; a single item stays one."""
+    parts = [clean_input(p) for p in _LIST_SPLIT.split(text)]
+    return [p for p in parts if p]
+
+
+def speaks(word: str, before: str | None, after: str | None) -> bool:
+    """Whether a text-speak word stands for its word here (see TEXT_SPEAK)."""
+    if word in _SPEAK_BEFORE:
+        return before in _SPEAK_BEFORE[word] or after in _SPEAK_AFTER[word]
+    return word != "ur" or (after is not None and before not in ("of", "in", "from", "to"))
+
+
+def plain_words(text: str) -> list[str]:
+    """A text's words in lower case, without the punctuation around them ("located?" -> located)."""
+    return [w for w in (w.strip(".,;:!?\"'()“”‘’") for w in text.lower().split()) if w]
+
+
+def whole_clauses(key: str, whole: str) -> bool:
+    """Whether a reading's key is whole clauses of the prompt, talk at their ends aside ("Is it too
+    late to cancel? The driver hasn't …", "nvm dont want the food anymore, cancel it"): an intent may
+    be asked in one clause, but not by a clause with words cut out of it ("reset my [router]
+    password")."""
+    def core(words: list[str]) -> list[str]:
+        while words and words[0] in TALK:
+            words = words[1:]
+        while words and words[-1] in TALK:
+            words = words[:-1]
+        return words
+
+    want = core(words_of(key))
+    if not want:
+        return False
+    clauses = [words_of(c) for c in CLAUSE_BREAK.split(whole)]
+    return any(core([w for c in clauses[i:j] for w in c]) == want
+               for i in range(len(clauses)) for j in range(i + 1, len(clauses) + 1))
+
+
+def drops_only_values(key: str, whole: str) -> bool:
+    """Whether the words a key leaves out of the prompt are values an intent's slots hold, or talk:
+    names, numbers ("what will the weather be in [Oslo] on [Friday]", "where is order [48213]"),
+    not words of the request ("reset my [router] password")."""
+    left = Counter(w.lower() for w in _TOKEN.findall(key))
+    dropped = []
+    for n, w in enumerate(_TOKEN.findall(whole)):
+        if left[w.lower()] > 0:
+            left[w.lower()] -= 1
+        else:
+            dropped.append((n, w))
+    return bool(dropped) and all(any(c.isdigit() for c in w) or w.lower() in TALK or (n > 0 and w[:1].isupper())
+                                 for n, w in dropped)
+
+
+def words_of(text: str) -> list[str]:
+    """A phrasing's or a request's words, lower-cased: letters only ("español" is one word)."""
+    return re.findall(r"[^\W\d_]+", text.lower())
+
+
+def quoted_within(value: str, marked: list[str]) -> str:
+    """The one phrase the user quoted in a slot's value with a word or two of talk around it
+    ("need the German for 'hospital' asap", "the word 'hello'"): the quotes mark the input. Not
+    when the words around it ask something ("the female of 'lion'" is a request of its own)."""
+    inside = [q.strip() for q in marked if q.strip() and q.strip() in value]
+    if len(inside) == 1 and inside[0] != value.strip():
+        rest = value.replace(inside[0], " ").strip(" " + _QUOTE_CHARS).lower().split()
+        if len(rest) <= 2 and "of" not in rest:
+            return clean_input(inside[0]) or inside[0]
+    return value
+
+
+def list_items(inputs: list[str]) -> list[str]:
+    """The items of one input that is a short list of words ("apple, river and candle"); else []."""
+    if len(inputs) != 1 or len(inputs[0].split()) > MAX_LIST_WORDS or not LIST_WORD.search(inputs[0].replace(",", " , ")):
+        return []
+    items = split_list(inputs[0])
+    return items if len(items) > 1 and all(len(i.split()) <= MAX_SPAN_WORDS for i in items) else []
+
+
+def typed_text(inputs: list[str], prompt: str) -> list[str]:
+    """A text program's input as the user typed it. Reading takes quotes off words and joins lines
+    ("tell him "no way" and leave" -> "tell him no way and leave"), and takes a polite word off the
+    end ("I'm sorry, cheers."), which is right for a word but not for a text to rewrite: the typed
+    span is put back with its quotes, and a text that starts right after the request's separator
+    (":", "?", a new line) runs to the prompt's end ("make this formal: Thanks!", "… formally? hey,
+    running late, sorry!! thanks")."""
+    typed = split_explicit(prompt.strip())
+    marked = typed.inputs[0] if typed and len(typed.inputs) == 1 and prompt.rstrip().endswith(typed.inputs[0]) else None
+    if not inputs:
+        return [marked] if marked else []
+    out = []
+    for text in inputs:
+        words = unquote(text).split()
+        found = re.search(_TYPED_GAP.join(map(re.escape, words)), prompt) if words else None
+        if found:
+            start, end = found.span()
+            span = prompt[start:end]
+            opening = start > 0 and prompt[start - 1] in _QUOTE_CHARS
+            closing = end < len(prompt) and prompt[end] in _QUOTE_CHARS
+            if opening and closing and not any(q in span for q in _MARKS_NOT_APOSTROPHE):
+                out.append(span)  # 'this? "The new policy was approved." thanks': the quotes mark the text
+                continue
+            while start > 0 and prompt[start - 1] in _QUOTE_CHARS:
+                start -= 1  # '"hi all," she said': the opening quote is the text's
+            if len(inputs) == 1 and not opening and _SEPARATOR_BEFORE.search(prompt[:start]):
+                end = len(prompt.rstrip())  # the text after the separator is the rest of the prompt
+            span = prompt[start:end]
+            if _closes_quote(span, prompt[end:]):
+                span += prompt[end]  # the text ends on a quoted phrase: keep its closing quote ("is 'final'")
+            text = span
+        if marked and len(inputs) == 1 and marked != text and (marked.startswith(text) or marked.endswith(text)):
+            text = marked  # the polite end, or the greeting that opens it ("…: Hi,\nthe sale …"), is the text's own
+        out.append(text)
+    return out
+
+
+_CLOSING = {'"': '"', "'": "'", "`": "`", "”": "“", "’": "‘"}  # a closing quote and its opening
+
+
+def _closes_quote(span: str, after: str) -> bool:
+    """The text continues `after` with the closing quote of a phrase it opened: "… is 'final" + "' -- …"."""
+    close = after[:1]
+    if close not in _CLOSING or re.match(r".\w", after):
+        return False
+    opened = len(re.findall(r"(?<!\w)" + re.escape(_CLOSING[close]), span))
+    closed = len(re.findall(re.escape(close) + r"(?!\w)", span)) if close != _CLOSING[close] else 0
+    return opened > closed if close != _CLOSING[close] else opened % 2 == 1
+
+
+def as_typed(inputs: list[str], prompt: str) -> list[str]:
+    """A marked text as the user typed it: the polite tail taken off the request belongs to a
+    text ("Got your package, all good, cheers.")."""
+    typed = split_explicit(prompt.strip())
+    if typed and len(inputs) == len(typed.inputs) == 1 and len(inputs[0].split()) > MAX_SPAN_WORDS \
+            and typed.inputs[0].startswith(inputs[0]):
+        return typed.inputs
+    return inputs
+
+
+def is_name(words: list[str]) -> bool:
+    """Capitalised words, joined by small ones: "Statue of Liberty National Monument"."""
+    return len(words) >= 2 and all(w[:1].isupper() or (0 < k < len(words) - 1 and w in _NAME_JOINS)
+                                   for k, w in enumerate(words))
+
+
+def stop_edges(inputs: list[str]) -> tuple[set[str], set[str]]:
+    """The stop words the inputs of two words or more start on, and those they end on."""
+    split = [w for w in (i.lower().split() for i in inputs) if len(w) > 1]
+    return {w[0] for w in split if w[0] in STOP}, {w[-1] for w in split if w[-1] in STOP}
+
+
+def name_parts(name: str) -> list[str]:
+    """A program's name in words: english-german -> english, german."""
+    return re.split(r"[-_.]", name.lower())
+
+
+def _name_words(name: str) -> str:
+    """A program's name as a pattern of words: "plain-english" matches "plain English"."""
+    return r"[\s-]+".join(map(re.escape, name_parts(name)))
+
+
+def name_pattern(name: str, parts: list[str] = ()) -> re.Pattern:
+    """The program's name (or one of the given parts of it) as words of a request: "formal",
+    "formally" (not "informal")."""
+    words = "|".join([_name_words(name)] + [re.escape(w) for w in parts])
+    return re.compile(r"\b(?:" + words + r")(?:ly)?\b", re.I)
+
+
+def less_pattern(name: str) -> re.Pattern:
+    """Words asking for less of a program, by its name: "less formal", "too formal", "not so
+    formal", "informal(ly)", "unformal" (but not "in formal English")."""
+    return re.compile(r"(?:\b(?:less|too|not(?:\s+so|\s+too)?|overly|over)\s+|\b(?:in|un|non-?))"
+                      + _name_words(name) + r"(?:ly)?\b", re.I)
+
+
+def clean_text(text: str) -> str:
+    """A cut's input part: a text keeps its words; a short one loses articles and quotes."""
+    # A text keeps its own ending (it is the user's data), but not a separator: "Hot Springs National Park - what state".
+    t = re.sub(r"\s+(?:--?|[—–])$", "", text.strip().lstrip(",;:-–— "))
+    t = _POINTER.sub("", t) or t  # "add emojis to {text}" read "this: happy birthday mom"
+    t = _POINTER_BARE.sub("", t) or t
+    return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
