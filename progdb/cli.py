@@ -222,8 +222,10 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         lost_keys = len([k for k in before.keys if k not in stored.keys])
         kept = {(e.input, e.output) for e in stored.examples}
         lost = len([e for e in before.examples if (e.input, e.output) not in kept])
-        if lost_keys or lost:
-            click.echo(f"note: --replace dropped {lost_keys} keys and {lost} examples of the old {stored.name} "
+        # (a fewshot program's description is its instruction: one replaced without -d is gone)
+        gone = " and its description" if before.description and not stored.description else ""
+        if lost_keys or lost or gone:
+            click.echo(f"note: --replace dropped {lost_keys} keys and {lost} examples{gone} of the old {stored.name} "
                        "(without --replace, add grows a program)", err=True)
 
 
@@ -758,11 +760,24 @@ def _one_status(result) -> int:
     return EXIT_OK
 
 
+def _prompt_of_line(line: str) -> str:
+    """A line's prompt: the line, or the "prompt" of a JSON object line (JSON lines, as an app writes
+    them: a prompt that holds new lines, "2021/6/7\\nin iso format", fits on one line)."""
+    if line.lstrip().startswith("{"):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return line
+        if isinstance(record, dict) and isinstance(record.get("prompt"), str):
+            return record["prompt"]
+    return line
+
+
 def _query_lines(db, source: str, options: dict) -> int:
-    """One prompt per line in, one JSON line per line out, in order. A blank line's is
-    {"prompt": "", "error": "the prompt is empty"} and a comment's ("# plurals") {"prompt": line,
-    "comment": true}, so output lines match input lines; neither counts in the exit status.
-    Returns the worst exit status of the prompts."""
+    """One prompt per line in (or a JSON object line's "prompt"), one JSON line per line out, in
+    order. A blank line's is {"prompt": "", "error": "the prompt is empty"} and a comment's
+    ("# plurals") {"prompt": line, "comment": true}, so output lines match input lines; neither
+    counts in the exit status. Returns the worst exit status of the prompts."""
     try:
         fh = click.open_file(source, "r", encoding="utf-8")
     except OSError as exc:
@@ -781,7 +796,7 @@ def _query_lines(db, source: str, options: dict) -> int:
             else:
                 skipped.append(before)
                 before = []
-                yield text
+                yield _prompt_of_line(text)
         skipped.append(before)  # the lines skipped after the last prompt
 
     def echo_skipped(records: list) -> None:

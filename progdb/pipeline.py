@@ -15,6 +15,7 @@ from progdb.errors import ProgdbError
 from progdb.program import Program
 from progdb.query import incontext
 from progdb.query.compose import composition
+from progdb.query.confidence import REFUSE
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader
@@ -100,6 +101,13 @@ class _VectorJob:
                 outputs[i] = self.fewshot.fallback(out)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
+        unsure = [o for o in outputs if o.confidence is not None and o.confidence < REFUSE]
+        if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
+            first = unsure[0]
+            self.result.mode, self.result.programs, self.result.kind, self.result.outputs = "none", [], None, []
+            self.result.message = "; ".join(filter(None, [self.result.message, (
+                f"the request reads as '{self.programs[0][0].name}', but its best guess for '{first.input}' "
+                f"({first.answer}) is too unsure to give (confidence {first.confidence:.2f} < {REFUSE})")]))
 
 
 def _key_texts(prompt: str, templates) -> list[str]:

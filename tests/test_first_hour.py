@@ -113,6 +113,11 @@ def test_query_dash_reads_one_prompt_per_line(seeded_path, tmp_path):
     assert [json.loads(x) for x in commented.output.splitlines()][::2] == [
         {"prompt": "# plurals", "comment": True}, {"prompt": "  # the end", "comment": True}]
     assert commented.exit_code == 0
+    # a JSON lines file holds prompts of several lines (an app's batch): each line's "prompt" is asked
+    lines = json.dumps({"prompt": "plural of goose\nthanks"}) + "\n" + json.dumps({"prompt": "past tense of go"}) + "\n"
+    batch = [json.loads(x) for x in run("--db", seeded_path, "query", "-", input=lines).output.splitlines()]
+    assert [d["prompt"] for d in batch] == ["plural of goose\nthanks", "past tense of go"]
+    assert [d["outputs"][0]["answer"] for d in batch] == ["geese", "went"]
     f = tmp_path / "prompts.txt"
     f.write_text("past tense of go\nwhat's the weather in Oslo\n")
     r = run("--db", seeded_path, "query", "--file", str(f))
@@ -860,3 +865,55 @@ def test_growing_a_program_says_when_its_description_changes(tmp_path):
     r = run("--db", db, "--no-seed", "add", "emoji", "--description", "ascii emoticons", "--example", "smile", ":)")
     assert r.exit_code == 0 and "grew emoji" in r.output
     assert "note: emoji's description is now 'ascii emoticons' (it was 'Turn a word into an emoji.'" in r.output
+    # --replace without -d drops the instruction too: the note says so (it named only keys and examples)
+    r = run("--db", db, "add", "emoji", "--example", "smile", ":)", "--replace")
+    assert r.exit_code == 0 and "dropped 0 keys and 1 examples and its description of the old emoji" in r.stderr, r.output
+
+
+def test_a_learners_and_a_testers_prompts(seeded_path):
+    """A language learner's and a sceptical tester's first hour: "plural of mother in law" answered
+    mother -> mothers (stored), "third-person singular present of do" present -> presents, "past of
+    lie (say not true)" took `lie (say`, "participle of write" blended to *writing*, Glacier National
+    Park went to city-to-state (*California?*), "capital of espain" was an error, "french fries recipe"
+    compiled a French translation, "capitalization rules for titles" a capitalization."""
+    answered = {"plural of mother in law": ("plural", "mothers-in-law"),
+                "plural from criterion": ("plural", "criteria"),
+                "participle of write": ("past-participle", "written"),
+                "what's a female horse called": ("male-to-female", "mare"),
+                "third-person singular present of do": ("third-person-singular", "does"),
+                "he form of do": ("third-person-singular", "does"),
+                "which state is Glacier National Park in": ("national-park-state", "Montana"),
+                "capital of espain": ("country-capital", "Madrid"),
+                "plural of aircraft": ("plural", "aircraft")}
+    refused = ["french fries recipe", "capitalization rules for titles"]
+    prompts = list(answered) + refused + ["past of lie (say not true)", "rewrite this more professionally: sorry im late lol"]
+    r = run("--db", seeded_path, "query", "-", input="\n".join(prompts) + "\n")
+    got = {d["prompt"]: d for d in map(json.loads, r.output.splitlines())}
+    for prompt, (program, answer) in answered.items():
+        out = got[prompt]
+        assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == (program, answer), (prompt, out["outputs"])
+    for prompt in refused:
+        assert got[prompt]["mode"] == "none", (prompt, got[prompt].get("programs"))
+    assert got["past of lie (say not true)"]["inputs"] == ["lie"]
+    assert got["rewrite this more professionally: sorry im late lol"]["programs"][0]["name"] == "formal"
+
+
+def test_an_app_builders_texts_reach_their_program_whole(own_db):
+    """An app builder's own text programs, asked as their users ask: "2021/6/7\\nin iso format please"
+    gave the input `7`, "12/25/2023 -> iso 8601" `12/25/2023 ->`; a request after " -- " or in brackets
+    stayed in the text, and a sentence before an arrow lost its greeting."""
+    assert run("--db", own_db, "import", str(Path(__file__).with_name("data") / "app_programs.jsonl")).exit_code == 0
+    asked = {"2021/6/7\nin iso format please": ("iso-date", "2021/6/7"),
+             "Tuesday, 9 January 2024\nin iso format please": ("iso-date", "Tuesday, 9 January 2024"),
+             "12/25/2023 -> iso 8601": ("iso-date", "12/25/2023"),
+             "we dont ship to PO boxes (make it a polite support reply)": ("support-reply", "we dont ship to PO boxes"),
+             "Hey! Your order is delayed. Sorry!! -- rewrite as a polite customer support reply":
+                 ("support-reply", "Hey! Your order is delayed. Sorry!!"),
+             "Hi! The item is discontinued. -> polite support reply": ("support-reply", "Hi! The item is discontinued.")}
+    lines = "".join(json.dumps({"prompt": p}) + "\n" for p in asked)
+    got = [json.loads(x) for x in run("--db", own_db, "query", "-", input=lines).output.splitlines()]
+    for out, (prompt, (program, text)) in zip(got, asked.items()):
+        assert (out["programs"][0]["name"], out["inputs"]) == (program, [text]), (prompt, out["inputs"])
+    # a built-in translator's request before a colon: the text after it is the input, not talk
+    out = _json_query(own_db, "translate this into Spanish for our website footer: All prices include VAT.")
+    assert (out["programs"][0]["name"], out["inputs"]) == ("english-spanish", ["All prices include VAT."])

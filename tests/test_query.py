@@ -48,16 +48,21 @@ def test_the_seeds_known_wrong_pairs_are_corrected_and_missing_ones_added(seeded
     good" goodly, "male of hen" joh?."""
     listed = json.loads((Path(__file__).parents[1] / "tools" / "seed_corrections.json").read_text())
     assert len(listed["corrections"]) >= 10 and len(listed["additions"]) >= 10
+    # (an addition may store a replaced output again, after the right one: fish -> fish, then fishes)
+    added = {(a["program"], a["input"].lower(), a["output"]) for a in listed["additions"]}
     for fix in listed["corrections"]:
         stored = [e.output for e in seeded.get(fix["program"]).examples if e.input.lower() == fix["input"].lower()]
-        assert set(fix["right"]) <= set(stored) and not set(fix["wrong"]) & set(stored), (fix, stored)
+        gone = {w for w in fix["wrong"] if (fix["program"], fix["input"].lower(), w) not in added}
+        assert set(fix["right"]) <= set(stored) and not gone & set(stored), (fix, stored)
+        assert not fix["right"] or stored[0] == fix["right"][0], (fix, stored)  # the right one answers first
         assert fix["right"] or not stored, (fix, stored)  # a dropped pair (an LLM's "I'm sorry, but") is gone
     for pair in listed["additions"]:
         assert pair["output"] in [e.output for e in seeded.get(pair["program"]).examples
                                   if e.input.lower() == pair["input"].lower()], pair
     for prompt, answer in (("what currency does croatia use", "euro"), ("what does jimmy page play", "guitar"),
                            ("adverb of good", "well"), ("male of hen", "rooster"), ("female of rooster", "hen"),
-                           ("what instrument did eric clapton play", "guitar"), ("capital of burundi", "Gitega")):
+                           ("what instrument did eric clapton play", "guitar"), ("capital of burundi", "Gitega"),
+                           ("plural of fish", "fish"), ("plural of criterion", "criteria"), ("plural of ox", "oxen")):
         out = seeded.query(prompt).outputs[0]
         assert (out.source, out.answer) == ("stored", answer), (prompt, out)
 

@@ -3,7 +3,7 @@ tools/seed_corrections.json lists them.
 
     HF_HUB_OFFLINE=1 python tools/correct_seeds.py [--dry-run]
     HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 python tools/build_rankers.py --only country-currency country-capital person-instrument \
-        adjective-to-adverb male-to-female female-to-male
+        adjective-to-adverb male-to-female female-to-male plural
 
 The cards' sources are dated or noisy (the function-vector pairs store Croatia -> kuna and Jimmy Page
 -> violin), and a stored pair is answered as certain. Run this after the pair-building tools, which

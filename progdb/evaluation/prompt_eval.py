@@ -48,7 +48,9 @@ def judge(row: dict, result, kinds: dict[str, str]) -> dict:
     names = [m.name for m in result.programs] if result.mode != "none" else []
     got = names[0] if names else None
     out = {"program": got, "refused": result.mode == "none", "inputs": result.inputs,
-           "answers": [o.answer for o in result.outputs]}  # (an out-of-scope prompt's too: --failures shows them)
+           "answers": [o.answer for o in result.outputs],  # (an out-of-scope prompt's too: --failures shows them)
+           # the least sure answer's confidence (None: a compiled prompt or a text): how a floor would refuse
+           "confidence": min((o.confidence for o in result.outputs if o.confidence is not None), default=None)}
     if gold is None:
         return out
     out["program_ok"] = gold in names

@@ -12,6 +12,9 @@ MODELS = {
     "geometry": {"coef": [1.659, 2.5072], "intercept": -1.9532},
 }
 FLOOR = 0.5  # below this a computed answer is shown as "not sure", with its candidates
+# Below this none is shown: the request is refused. On the validation prompts every computed answer
+# this unsure was wrong, or answered a prompt no program serves ("past tense of New Zealand" 0.03).
+REFUSE = 0.15
 
 
 def features(candidates) -> list[float]:

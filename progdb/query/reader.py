@@ -62,6 +62,10 @@ TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip fr
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
+NAMES_STORED, NAME_SHARE = 5, 0.9  # a program of at least 5 inputs, 90% of them capitalised, stores names...
+NOT_A_NAME_FIT = 0.25  # ...which a common word typed in lower case fits this well (below FIT_FLOOR)
+BARE_KEY_FIT = 0.25    # a text program's one-word key beside an unmarked phrase ("french fries recipe")
+ONE_WORD_TEXT_FIT = 0.25  # one word, unmarked, for a program whose inputs are texts
 
 # Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
 # peru; currency of peru", "capital of peru? also its currency".
@@ -116,6 +120,9 @@ class Reader:
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
         self.input_words = {p: {w for i in ins for w in plain_words(i)} for p, ins in inputs.items()}
         self.lists_stored = {p for p, ins in inputs.items() if any("," in i for i in ins)}  # inputs like "a, b"
+        # Programs whose inputs are names (national parks): a common word in lower case is none of them.
+        self.names_stored = {p for p, ins in inputs.items()
+                             if len(ins) >= NAMES_STORED and sum(i[:1].isupper() for i in ins) >= NAME_SHARE * len(ins)}
         # The words like "me" that a program's own inputs start or end on ("stop calling me"): a
         # reading that does the same is no request's words around a name for it.
         self.stop_edges = {p: stop_edges(ins) for p, ins in inputs.items()}
@@ -297,7 +304,9 @@ class Reader:
         if (program, low) not in self._corrected:
             stored = self.stored.get(program, {})
             nearby = self._typo_targets(program)
-            candidates = {k: stored[k] for k in {*nearby[0].get(low[0], ()), *nearby[1].get(low[1], ())}}
+            # (and by the second letter first: a letter put before the word, "espain")
+            candidates = {k: stored[k] for k in {*nearby[0].get(low[0], ()), *nearby[1].get(low[1], ()),
+                                                 *nearby[0].get(low[1], ())}}
             if rank is not None:  # a real, if rare, word: only a more frequent stored input replaces it
                 candidates = {k: v for k, v in candidates.items() if self.word_rank.get(k, 10 ** 9) < rank}
             # Ties go to the more frequent input.
@@ -330,14 +339,16 @@ class Reader:
 
     def _cleaned_stored(self, program: str) -> dict[str, str]:
         """The program's stored inputs that reading would clean to another text (".rs", "the Prof"),
-        by that text (rs, prof), where it is no stored input itself. Built once per program."""
+        or that people type with spaces for hyphens ("mother in law"), by that text (rs, prof, mother
+        in law), where it is no stored input itself. Built once per program."""
         if program not in self._cleaned:
             stored = self.stored.get(program, {})
             cleaned = {}
             for low, original in stored.items():
-                short = clean_input(low).lower()
-                if short and short != low and short not in stored:
-                    cleaned.setdefault(short, original)
+                # ... and those typed with spaces for their hyphens: "mother in law" is the stored mother-in-law
+                for short in (clean_input(low).lower(), low.replace("-", " ")):
+                    if short and short != low and short not in stored:
+                        cleaned.setdefault(short, original)
             self._cleaned[program] = cleaned
         return self._cleaned[program]
 
@@ -462,6 +473,8 @@ class Reader:
         lo, hi = self.lengths.get(program, (1, 1000))
         n = len(text.split())
         fit = 1.0 if lo <= n <= hi else 0.6
+        if n == 1 and lo > 1 and hi > 12:
+            fit = ONE_WORD_TEXT_FIT  # "what makes a good issue title": a program of texts takes no "good"
         if hi <= 12:  # inputs of words and names, not texts
             if listed:
                 fit *= 0.5  # three words to capitalize are three inputs
@@ -471,6 +484,8 @@ class Reader:
             part = len(low) >= 4 and all(w in own for w in plain_words(low))  # "located?" is the word "located"
             if part:
                 fit = 0.6  # words of its stored inputs: "Yellowstone" of "Yellowstone National Park"
+            elif program in self.names_stored and text.strip() == low and low in self.space:
+                fit = min(fit, NOT_A_NAME_FIT)  # "what state is my package in": no park's name
             firsts, lasts = self.stop_edges.get(program, ((), ()))
             words = low.split()  # (a text's last word "me." is no stop word: it ends a sentence)
             if len(words) > 1 and (words[0] in EDGE_NOISE or words[-1] in EDGE_NOISE):
@@ -565,6 +580,12 @@ class Reader:
                     fit, inputs, notes = self._fit_all(program, reading.inputs, reading.quoted)
                     if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12:
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
+                    if kind == "fewshot" and reading.method == "span" and " " not in reading.key.strip() and \
+                            len(inputs) == 1 and len(inputs[0].split()) >= 2 and \
+                            inputs[0].strip().lower() not in self.stored.get(program, {}):
+                        # One word beside a phrase, unmarked, names a thing, not a request:
+                        # "french fries recipe", "capitalization rules for titles" ("french: good night" is marked)
+                        fit = min(fit, BARE_KEY_FIT)
                 # A colon or quotes mark the input for any program; a template only for its own.
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
@@ -818,8 +839,10 @@ class Reader:
 
     def _own_word(self, program: str, text: str) -> bool:
         """A one-word input that is a word of the program's own phrasings ("tense" for past-tense)
-        is more likely the request's word than its input."""
-        return " " not in text and text.lower() in self.own_key_words.get(program, ())
+        is more likely the request's word than its input; a stop word of them is no request word ("do"
+        of "he form of do")."""
+        low = text.lower()
+        return " " not in text and low in self.own_key_words.get(program, ()) and low not in STOP
 
     def _fit_all(self, program: str, inputs: list[str], quoted: bool = False) -> tuple[float, list[str], list[str]]:
         """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better;

@@ -21,6 +21,10 @@ MAX_DROPPED = 4        # talk a span's key may leave out, in words
 MAX_NAME_WORDS = 6     # a span longer than MAX_SPAN_WORDS only as a capitalised name ("Craters of the Moon National Monument")
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
+MAX_ASIDE_REQUEST = 6  # a request this short is read without an aside in brackets after it
+# A verb people ask about, a stop word elsewhere: it ends a request as its input ("he form of do").
+ASKED_VERBS = frozenset("do does did is are was were have has had".split())
+_LANGUAGE = frozenset("english british american us uk".split())  # "… in English" is talk, "… in Vietnam" is not
 
 _ARROW_REQUEST = re.compile(r"^\s*([^\n]+?)\s*(?:->|=>|→)\s*([^\n]+?)\s*[?.!]*$")
 # A request after its text: after a separator ("-- make this formal", "<- rewrite casually", "--> spanish"),
@@ -29,7 +33,7 @@ _TRAILING_SEP = re.compile(r"\s(?:-{1,2}>?|<-{1,2}|=>|→|[—–|])\s")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _TRAILING_PARENS = re.compile(r"\s*\((?P<key>[^()]{2,40})\)\s*$")
 MAX_TRAILING_KEY_WORDS = 8
-_JOINS_NEXT = frozenset("in into to of a an the as like".split())  # a word no text ends on: it joins what follows
+_JOINS_NEXT = frozenset("in into to of a an the as like my our your their his her its".split())  # a word no text ends on: it joins what follows
 _RUNS_ON = _JOINS_NEXT | {"for", "with", "so"}
 _QUESTION_OPENING = re.compile(r"^(\S+)(?:\s+\S+){0,4}\?\s+\S+\s+\S+")  # a few words up to a "?", then a text
 _POINTED_QUESTION = re.compile(
@@ -39,6 +43,9 @@ _POINTED_QUESTION = re.compile(
     # the blog? why our customers love …"; not "can you make this shorter? thanks a lot man")
     r"|^(.{2,200}?\b(?:this|it)\b[^?]*)\?\s+(\S+(?:\s+\S+){4,}.*)$", re.S | re.I)
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
+# Inside a slot: words of the request, its ":" or "?", then a text ("our website footer: All prices …";
+# not "this: a rainy night", whose pointer reading cleans)
+_SLOT_PAST_SEPARATOR = re.compile(r"^\s*\S+\s+\S.*?\w[:?]\s+\S+\s+\S")
 
 
 @dataclass
@@ -71,10 +78,11 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     request = strip_politeness(prompt)
     text = unquote(request)
     arrow = _ARROW_REQUEST.match(text)
-    if arrow and not re.search(r"->|=>|→", arrow.group(2)):
+    if arrow and not re.search(r"->|=>|→", arrow.group(2)) and not re.search(r"[.!?]\s*$", arrow.group(1)):
         left, right = clean_text(arrow.group(1)), _clean_key(arrow.group(2))
-        # "wolf -> plural": the input, then what to do with it (a text before the arrow is read
-        # as typed, greeting and all, by _trailing_request_reading)
+        # "wolf -> plural": the input, then what to do with it (a text before the arrow, and a
+        # sentence "Hi! The item is discontinued. -> polite reply", is read as typed, greeting and
+        # all, by _trailing_request_reading)
         if left and right:
             items = split_list(left) if len(left.split()) <= MAX_LIST_WORDS else []  # a text is one input
             if len(items) > 1 or len(left.split()) <= MAX_SPAN_WORDS:
@@ -88,6 +96,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             if not t.may_match(folded):
                 continue  # (as match_template tests it: without a call per template)
             m = match_template(source, [t])
+            if m and any(_SLOT_PAST_SEPARATOR.search(v) for v in m.inputs):
+                continue  # a slot ran past the request's end: "translate {this} into Spanish for {our footer: All …}"
             if m and all(m.inputs):
                 inputs = [clean_text(v) or v for v in m.inputs]
                 if word_program(t.program):  # a program of words, not texts
@@ -123,9 +133,12 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     out += _trailing_request_reading(prompt)
     # "ing form of 'lie' (like lie down)": the quoted word used in an aside, in brackets after
     # the request, left out (another aside may ask too: "opposite of 'probable' (the un/im one)").
+    # So is any aside after a short request that quotes nothing: "past of lie (say not true)".
     aside = None if nested else _TRAILING_PARENS.search(request)
-    if aside and len(request[:aside.start()].split()) >= 2 and \
-            any(re.search(r"\b" + re.escape(q.strip().lower()) + r"\b", aside.group("key").lower()) for q in marked):
+    before = len(request[:aside.start()].split()) if aside else 0
+    if aside and before >= 2 and (
+            any(re.search(r"\b" + re.escape(q.strip().lower()) + r"\b", aside.group("key").lower()) for q in marked)
+            or (not marked and before <= MAX_ASIDE_REQUEST)):
         for r in propose(request[:aside.start()], templates, word_program, text_names, nested=True):
             r.dropped = min(MAX_DROPPED, r.dropped + len(aside.group("key").split()))
             out.append(r)
@@ -198,9 +211,10 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
         for i in range(n):
             for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
                 span = words[i:j]
-                if span[0].lower() in SPAN_EDGE_STOP or span[-1].lower() in SPAN_EDGE_STOP or \
-                        not span[0][:1].isalnum():
-                    continue  # "a monk" is read as "monk": the article stays with the key
+                if (span[0].lower() in SPAN_EDGE_STOP or span[-1].lower() in SPAN_EDGE_STOP or
+                        not span[0][:1].isalnum() or not span[-1][:1].isalnum()) and \
+                        not (j == n == i + 1 and span[0].lower() in ASKED_VERBS):
+                    continue  # "a monk" is read as "monk": the article stays with the key (a verb ends a request: "… of do")
                 listed = j - i > 1 and bool(LIST_WORD.search(" ".join(span)))
                 named = j - i <= MAX_NAME_WORDS and is_name(span)
                 if j - i > MAX_SPAN_WORDS and not (listed or named):
@@ -210,18 +224,22 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                 if text_word is not None and i >= text_word and not (i == text_word and j == n):
                     continue  # a word picked out of the text after the request's "?" or ":"
                 joined = between(i, j)
-                if _SENTENCE_END.search(joined):
-                    continue  # "think? always mix": an input does not run on past a question
+                if _glued(text, tokens[i].start(), tokens[j - 1].end()):
+                    continue  # "7" of "2021/6/7": a date's part is no input
+                if _SENTENCE_END.search(joined) or joined.count("(") != joined.count(")"):
+                    continue  # "think? always mix", "lie (say": an input does not run on past a question or into an aside
                 items = split_list(joined) if listed else [clean_input(joined)]
                 if not items or any(len(it.split()) > MAX_SPAN_WORDS and not is_name(it.split())
-                                    for it in items):
+                                    or it.count("(") != it.count(")") for it in items):
                     continue
                 # The key is the rest of the prompt; or only the words before (after) the
                 # input, when what follows (precedes) it is talk: "... of crisis for my essay".
                 keys = {_clean_key(without(i, j)): 0}
-                if j < n and i >= 2 and n - j <= MAX_DROPPED and (words[j].lower() in TALK or not words[j][:1].isalnum()
-                                                                  or CLAUSE_BREAK.search(text[tokens[j - 1].start():tokens[j].start()])
-                                                                  or "or" in (w.lower() for w in words[j:])):
+                # (a text after a colon is the input, never talk: "… for our website footer: All prices include VAT.")
+                talk_after = j < n and (_talk_tail(words[j:]) or (not words[j][:1].isalnum() and words[j] != ":")
+                                        or CLAUSE_BREAK.search(text[tokens[j - 1].start():tokens[j].start()])
+                                        or "or" in (w.lower() for w in words[j:]))
+                if talk_after and i >= 2 and n - j <= MAX_DROPPED:
                     keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
                 if i > 0 and n - j >= 2 and i <= MAX_DROPPED:
                     keys.setdefault(_clean_key(text[tokens[j - 1].end():]), i)
@@ -244,6 +262,24 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             # template keeps its slots: "rewrite the following {form} …: {text}")
             unique[seen[r.signature]] = r
     return unique
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """A span cut out of a token of digits and slashes or colons ("2021/6/7", "10:30")."""
+    before, after = text[start - 1:start], text[end:end + 1]
+    return (before in ("/", ":") and text[start:start + 1].isdigit()) or \
+        (after in ("/", ":") and text[end - 1:end].isdigit())
+
+
+def _talk_tail(tail: list[str]) -> bool:
+    """Words after an input that may be talk left out of the request ("for my essay", "in English",
+    "asap"), not words the input runs on with: "of do" ("third-person singular present of do" is no
+    "present"), a place ("the war in Vietnam" is no "war")."""
+    first = tail[0].lower()
+    if first not in TALK or first == "of":
+        return False
+    return not (first in ("in", "from", "at", "on") and
+                any(w[:1].isupper() and w.lower() not in _LANGUAGE for w in tail[1:]))
 
 
 def _talk_then_request(request: str) -> tuple[int, str] | None:
@@ -273,8 +309,10 @@ def _last_line_reading(request: str) -> list[Reading]:
     """A request on the last line, after the text: "The flowers were planted by volunteers.\n^
     change to active voice pls"."""
     head, _, last = request.strip().rpartition("\n")
-    key = _clean_key(last.strip(" ^"))
-    if head.strip() and key and len(key.split()) <= MAX_KEY_WORDS and len(head.split()) > len(key.split()):
+    key = _clean_key(strip_politeness(last.strip(" ^")))
+    # (a text of one token is a text too: "2021/6/7\nin iso format please")
+    if head.strip() and key and len(key.split()) <= MAX_KEY_WORDS and \
+            (len(head.split()) > len(key.split()) or len(head.split()) == 1):
         return [Reading(key, [head.strip()], "explicit")]
     return []
 
@@ -307,15 +345,16 @@ def _trailing_request_reading(prompt: str) -> list[Reading]:
     Make it casual.", "See you tomorrow! (in french pls)". The greeting and the "?" are the text's."""
     text = prompt.strip()
     out = []
-    cuts = [(_TRAILING_PARENS.search(text), True), (_last_match(_TRAILING_SEP, text), False),
-            (_last_match(_SENTENCE_BREAK, text), False)]
-    for cut, in_brackets in cuts:
+    # (brackets or a separator mark the request; a sentence break only when the text is the longer part)
+    cuts = [(_TRAILING_PARENS.search(text), True, True), (_last_match(_TRAILING_SEP, text), False, True),
+            (_last_match(_SENTENCE_BREAK, text), False, False)]
+    for cut, in_brackets, marked in cuts:
         if not cut:
             continue
         head, tail = text[:cut.start()].strip(), cut.group("key") if in_brackets else text[cut.end():]
         key = _clean_key(strip_politeness(tail))
         if key and len(key.split()) <= MAX_TRAILING_KEY_WORDS and len(head.split()) >= 3 and \
-                len(head.split()) > len(key.split()) and all(r.key != key for r in out):
+                (marked or len(head.split()) > len(key.split())) and all(r.key != key for r in out):
             out.append(Reading(key, [head], "explicit"))
     return out
 

@@ -24,7 +24,8 @@ _POLITE_TAIL = re.compile(
     r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
     r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
 QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)['‘’]([^'‘’]+)['‘’](?!\w)")
-_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*/\s*|\s*;\s*)\s*", re.I)
+# (a slash between digits is a date's: "12/25/2023" is one input)
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*(?<!\d)/\s*|\s*/(?!\d)\s*|\s*;\s*)\s*", re.I)
 LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
@@ -72,10 +73,12 @@ STOP = frozenset("""a an the of for in on to is are was be what what's whats whi
     did it its this that and or with as at by from me my you your please word form i we he she they
     can could should would will not""".split())
 
+# An input may not start or end on these ("be" is a verb people ask about; "has" is no input of "which
+# state has the most national parks", though a request may end on it: readings.ASKED_VERBS).
+SPAN_EDGE_STOP = (STOP - {"be"}) | {"has", "have", "had", "am"}
 # Words that may start talk after an input ("... asap", "... for my essay"), as may a choice
 # offered ("... Switzerland Zurich or Geneva?"); a content word there is the input's own ("wisdom
 # teeth removal cost" is not "wisdom" and talk).
-SPAN_EDGE_STOP = STOP - {"be"}  # an input may not start or end on these ("be" is a verb people ask about)
 TALK = STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
 # Text-speak in a short request (a text to rewrite keeps its words), read as the words it stands for
@@ -298,8 +301,9 @@ def less_pattern(name: str) -> re.Pattern:
 
 def clean_text(text: str) -> str:
     """A cut's input part: a text keeps its words; a short one loses articles and quotes."""
-    # A text keeps its own ending (it is the user's data), but not a separator: "Hot Springs National Park - what state".
-    t = re.sub(r"\s+(?:--?|[—–])$", "", text.strip().lstrip(",;:-–— "))
+    # A text keeps its own ending (it is the user's data), but not a separator: "Hot Springs National Park - what state",
+    # "12/25/2023 -> iso 8601".
+    t = re.sub(r"\s+(?:--?|[—–]|[-=]>|→)$", "", text.strip().lstrip(",;:-–— "))
     t = _POINTER.sub("", t) or t  # "add emojis to {text}" read "this: happy birthday mom"
     t = _POINTER_BARE.sub("", t) or t
     return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
