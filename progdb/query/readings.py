@@ -212,9 +212,10 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
                 span = words[i:j]
                 if (span[0].lower() in SPAN_EDGE_STOP or span[-1].lower() in SPAN_EDGE_STOP or
-                        not span[0][:1].isalnum() or not span[-1][:1].isalnum()) and \
+                        not span[0][:1].isalnum() or span[-1] == ":") and \
                         not (j == n == i + 1 and span[0].lower() in ASKED_VERBS):
-                    continue  # "a monk" is read as "monk": the article stays with the key (a verb ends a request: "… of do")
+                    continue  # "a monk" is read as "monk": the article stays with the key (a verb ends a request:
+                    # "… of do"; no input ends on the colon that marks a text: "… our website footer: All prices …")
                 listed = j - i > 1 and bool(LIST_WORD.search(" ".join(span)))
                 named = j - i <= MAX_NAME_WORDS and is_name(span)
                 if j - i > MAX_SPAN_WORDS and not (listed or named):
