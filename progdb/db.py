@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -148,16 +149,20 @@ class ProgramDB:
         """Merge `program` into the stored program of its name (writer.merged). Returns the stored
         program and what changed ({"keys": n added, "examples": n added})."""
         with self._writing(), self._leased(program.name):
-            # Read under the lease, not from this process's view: two servers growing one program
-            # each merged into the card it last saw, and the later write dropped the other's pairs.
-            card = self.store.card(program.name)
-            if card is None:
-                raise ProgdbError(f"no program named '{program.name}'")
-            old = parse_card(card, f"stored program '{program.name}'", check=False)
+            old = self._stored_now(program.name)
             new, change = writer.merged(old, program, kind_given)
             if new.to_json() == old.to_json():
                 return old, change
             return writer.write_programs(self.store, [new], replace=True, leased=True)[0], change
+
+    def _stored_now(self, name: str) -> Program:
+        """The program as the store holds it now, read by a caller holding its lease, not from this
+        process's view: two servers growing one program each merged into the card it last saw, and
+        the later write dropped the other's pairs."""
+        card = self.store.card(name)
+        if card is None:
+            raise ProgdbError(f"no program named '{name}'")
+        return parse_card(card, f"stored program '{name}'", check=False)
 
     def key_neighbours(self, program: Program, floor: float = 0.9) -> list[tuple[str, str, str, float]]:
         """Keys of other programs nearly the same as this program's keys (writer.key_neighbours)."""
@@ -175,10 +180,7 @@ class ProgramDB:
         stored program, the pairs removed). An input matches as stored, else ignoring case and
         edge spaces; one that matches nothing is an error and nothing is removed."""
         with self._writing(), self._leased(name):
-            card = self.store.card(name)  # read under the lease, as grow does
-            if card is None:
-                raise ProgdbError(f"no program named '{name}'")
-            old = parse_card(card, f"stored program '{name}'", check=False)
+            old = self._stored_now(name)
             drop = set()
             for text in inputs:
                 found = {i for i, e in enumerate(old.examples) if e.input == text} or \
@@ -191,7 +193,7 @@ class ProgramDB:
             if old.kind == "vector" and not kept:
                 raise ProgdbError(f"that would leave the vector program '{name}' without pairs; nothing was "
                                   f"removed (`progdb remove {name}` removes the program)")
-            new = Program(**{**old.__dict__, "examples": kept})
+            new = dataclasses.replace(old, examples=kept)
             writer.write_programs(self.store, [new], replace=True, leased=True)
             return new, [(old.examples[i].input, old.examples[i].output) for i in sorted(drop)]
 
