@@ -26,6 +26,7 @@ from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
 from progdb.storage.store import Store
 from progdb.text.fewshot import DEFAULT_BUDGET
 from progdb.text.llm import Endpoint
+from progdb.threads import one_blas_thread
 from progdb.query.fewshot_run import Demonstrations, FewshotRun
 
 
@@ -267,6 +268,12 @@ class QueryPipeline:
               use_stored: bool = True, llm: Endpoint | None = None, budget: int = DEFAULT_BUDGET,
               compile_only: bool = False, lookup: KeyLookup | None = None, cal: dict | None = None,
               defer: list | None = None) -> QueryResult:
+        with one_blas_thread():
+            return self._query(prompt, k, shots, method, use_stored, llm, budget, compile_only, lookup, cal, defer)
+
+    def _query(self, prompt: str, k: int, shots: int, method: str, use_stored: bool, llm: Endpoint | None,
+               budget: int, compile_only: bool, lookup: KeyLookup | None, cal: dict | None,
+               defer: list | None) -> QueryResult:
         if not prompt or not prompt.strip():
             raise ProgdbError("the prompt is empty")
         if k < 1:
