@@ -13,6 +13,7 @@ prompt is closer to stored out-of-scope prompts than to any program.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,8 @@ from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance
 from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
-                                  QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, clean_input, drops_only_values,
+                                  QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
+                                  SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, words_of)
 from progdb.words.ranker import sample_order
@@ -56,6 +58,9 @@ FEW_PHRASINGS = 12     # a program with fewer phrasings: all their words are its
 OWN_WORD_PHRASINGS = 5  # a program with this many phrasings: its request words are those in two of them
 KNN = 3                # an input fits as the mean cosine of its nearest stored inputs
 INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded sample): no query waits on a program's size
+UNLIKE_INPUTS = 100    # a program storing this many inputs knows what they look like: an input that fits
+UNLIKE_QUANTILE = 0.02  # ...worse than all but this share of its own inputs fit each other is none of them
+UNLIKE_ROWS = 200      # (the share measured on this many of its inputs, against the sample: bounded)
 STORED_QUESTION_WORDS = 3  # a prompt this long that one program stores as an input is that input
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
@@ -127,6 +132,7 @@ class Reader:
         # reading that does the same is no request's words around a name for it.
         self.stop_edges = {p: stop_edges(ins) for p, ins in inputs.items()}
         self._input_vecs: dict[str, np.ndarray | None] = {}
+        self._unlike_floors: dict[str, float | None] = {}
         self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
@@ -191,7 +197,8 @@ class Reader:
         halves = []
         for m in _REQUEST_JOIN.finditer(text):
             head, tail = text[:m.start()].strip(), text[m.end():].strip()
-            if not (self.request_words(head) and self._asks(tail)):
+            # "capital of peru and currency": a second request may be its one request word
+            if not (self.request_words(head) and (self._asks(tail) or self._one_request_word(tail))):
                 continue
             if len(head.split()) >= 2:
                 halves.append((head, tail, False))
@@ -205,6 +212,9 @@ class Reader:
 
     def _asks(self, text: str) -> bool:
         return len(text.split()) >= 2 and bool(self.request_words(text))
+
+    def _one_request_word(self, text: str) -> bool:
+        return len(words_of(text)) == 1 and bool(self.request_words(text))
 
     def request_words(self, text: str) -> set[str]:
         """The words of a text that stored phrasings use, stop words aside ("past", "tense", "capital")."""
@@ -243,6 +253,12 @@ class Reader:
             if lw in TEXT_SPEAK and slips and m.start() < text_from \
                     and speaks(lw, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None):
                 return TEXT_SPEAK[lw]
+            if slips and i + 1 < len(words) and m.start() < text_from:
+                right = SHORT_FORMS.get(lw) if all(w in SHORT_FORM_LEAD for w in words[:i]) \
+                    else SHORT_AFTER.get((words[i - 1], lw)) if i else None
+                if right is not None:
+                    notes.append(f"{w} -> {right}")
+                    return right
             if m.start() >= text_from or lw in self._key_word_set or lw in CONTRACTIONS or \
                     any(a <= m.start() < b for a, b in quoted):
                 return w
@@ -261,7 +277,17 @@ class Reader:
             notes.append(f"{w} -> {right}")
             return right
 
-        return re.sub(r"[A-Za-z]+", fix, text), notes
+        def digit(m: re.Match) -> str:
+            before, d = m.group(1), m.group(2)
+            if before.lower() in self._key_word_set and before.lower() not in NUMBER_BEFORE:
+                notes.append(f"{d} -> {DIGIT_WORDS[d]}")
+                return f"{before} {DIGIT_WORDS[d]} "
+            return m.group(0)
+
+        fixed = re.sub(r"[A-Za-z]+", fix, text)
+        if slips:
+            fixed = re.sub(r"\b([A-Za-z]+) ([42]) (?=[A-Za-z])", digit, fixed)
+        return fixed, notes
 
     def _slip_in_context(self, word: str, before: str | None, after: str | None) -> str | None:
         """The request word one slip from a common word, if a phrasing has it beside the same
@@ -291,15 +317,18 @@ class Reader:
         holds common misspellings, "phillipines", "embarass") and one or two slips from a more
         frequent stored input of the program."""
         low = text.lower()
-        if any(low in held for held in self.stored.values()):
+        rank = self.word_rank.get(low)
+        # A common word is no typo, unless it is unlike every input of the program and one slip
+        # from one of them: "capital of columbia" is Colombia's (though cities store Columbia).
+        unlike = rank is not None and rank < RARE_INPUT_RANK and self._unlike(program, text)
+        if not unlike and any(low in held for held in self.stored.values()):
             return None  # a program stores it as typed: a word ("rebase" in a user's git-verbs), no typo
         whole = self._short_names_of(program).get(low, [])
         if len(whole) == 1:
             return whole[0]  # "yellowstone" is the one stored "Yellowstone National Park"
         if " " in low:
             return self._correct_name(program, low)
-        rank = self.word_rank.get(low)
-        if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK):
+        if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike):
             return None
         if (program, low) not in self._corrected:
             stored = self.stored.get(program, {})
@@ -307,10 +336,13 @@ class Reader:
             # (and by the second letter first: a letter put before the word, "espain")
             candidates = {k: stored[k] for k in {*nearby[0].get(low[0], ()), *nearby[1].get(low[1], ()),
                                                  *nearby[0].get(low[1], ())}}
-            if rank is not None:  # a real, if rare, word: only a more frequent stored input replaces it
+            if rank is not None and not unlike:  # a real, if rare, word: only a more frequent stored input replaces it
                 candidates = {k: v for k, v in candidates.items() if self.word_rank.get(k, 10 ** 9) < rank}
             # Ties go to the more frequent input.
-            hit = closest(low, sorted(candidates), weight={k: -self.word_rank.get(k, 10 ** 9) for k in candidates})
+            hit = closest(low, sorted(candidates), 1 if unlike else None,
+                          weight={k: -self.word_rank.get(k, 10 ** 9) for k in candidates})
+            if unlike and hit is not None and len(os.path.commonprefix([low, hit])) >= len(low) - 2:
+                hit = None  # another ending is another word, not a slip: optimist is no optimism
             right = candidates[hit] if hit is not None else None
             if right is None and rank is None and self.kinds.get(program) == "vector":
                 right = closest(low, self._common_by_letter().get(low[:1], []))
@@ -427,6 +459,33 @@ class Reader:
             self._input_vecs[program] = self.space.vectors(sample) if sample else None
         return self._input_vecs[program]
 
+    def _unlike_below(self, program: str) -> float | None:
+        """The fit below which an input is unlike the program's own ("capital of the moon", "currency
+        of love"): how well all but UNLIKE_QUANTILE of its stored inputs fit their nearest others.
+        None for a program with few inputs (a user's two-pair program says little about its inputs)."""
+        if program not in self._unlike_floors:
+            vecs = self._vectors_of_inputs(program)
+            floor = None
+            if vecs is not None and len(vecs) >= UNLIKE_INPUTS:
+                sims = vecs[:UNLIKE_ROWS] @ vecs.T
+                sims[sims > 0.9999] = -1.0  # itself, and inputs the word space reads alike
+                own = np.sort(sims, axis=1)[:, -KNN:].mean(axis=1)
+                floor = float(np.quantile(own, UNLIKE_QUANTILE))
+            self._unlike_floors[program] = floor
+        return self._unlike_floors[program]
+
+    def _nearest_inputs(self, vecs: np.ndarray, text: str) -> float:
+        """The mean cosine (word space) of a word the space knows to its KNN nearest stored inputs."""
+        sims = vecs @ self.space.vector(text)
+        k = min(KNN, len(sims))
+        return float(max(0.0, np.partition(sims, len(sims) - k)[-k:].mean()))
+
+    def _unlike(self, program: str, text: str) -> bool:
+        """Is a word the space knows unlike every input of a program that stores many (_unlike_below)?"""
+        below = self._unlike_below(program)
+        return below is not None and text in self.space and \
+            self._nearest_inputs(self._vectors_of_inputs(program), text) < below
+
     def input_fit(self, program: str, text: str) -> float:
         """1 for a stored input; a word program: the mean cosine (word space) of the input to its
         nearest stored inputs; a text program: whether the input's length is like its inputs'.
@@ -459,9 +518,9 @@ class Reader:
                 # An unknown word is no evidence either way: the program is still the one asked
                 # for, and its answer an error that says so (or the LLM's, with --llm).
                 return FIT_FLOOR if len(low.split()) == 1 else 0.0
-            sims = vecs @ self.space.vector(text)
-            k = min(KNN, len(sims))
-            top = float(max(0.0, np.partition(sims, len(sims) - k)[-k:].mean()))
+            top = self._nearest_inputs(vecs, text)
+            if self._unlike(program, text):
+                return min(top, FIT_FLOOR * 0.9)  # none of its inputs: "none", not a guess ("Apollo?")
             # A few pairs say little about what a program's inputs look like: a user's two-pair
             # program is not outbid by a seed that happens to store the input.
             n = len(vecs)
@@ -665,8 +724,12 @@ class Reader:
                 owner[ch.reading.signature] = ch
         for ch in choices:
             top = owner.get(ch.reading.signature)
-            if top is not None and ch.key_score < OWN_KEY - OWNER_GAP and ch.score >= top.score:
-                ch.score = top.score - 1e-6
+            if top is not None and ch.key_score < OWN_KEY - OWNER_GAP:
+                if ch.score >= top.score:
+                    ch.score = top.score - 1e-6
+                # ...and an input that does not fit the owner does not fit the lookalike either
+                # ("capital of mars": no country, so no capitalising)
+                ch.fit = min(ch.fit, top.fit)
 
     def _prefer_text_takers(self, choices: list[Choice]) -> list[Choice]:
         """A text goes to a program that takes texts when one is nearly as near as a program of
@@ -791,10 +854,7 @@ class Reader:
         if top.key_score < threshold and not asked_by_name:
             return top, Retrieval("none", [], candidates[:5], threshold, _none_close(top, choices, threshold))
         if top.fit < FIT_FLOOR:
-            shown = ", ".join(repr(i) for i in top.reading.inputs)
-            return top, Retrieval("none", [], candidates[:5], threshold,
-                             f"the request reads as '{top.program}', but {shown} does not look like "
-                             f"any of its inputs (fit {top.fit:.2f})")
+            return top, Retrieval("none", [], candidates[:5], threshold, _unfit(top))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
     @staticmethod
@@ -804,6 +864,8 @@ class Reader:
             return _none_close(top, choices, threshold)
         if negative >= top.score - NEG_MARGIN:
             return f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"
+        if top.fit < FIT_FLOOR and top.reading.inputs:
+            return _unfit(top)
         return (f"the prompt does not read as a request for '{top.program}' (key match {top.key_score:.2f}, "
                 f"input fit {top.fit:.2f}; sure {sure:.2f} < {acceptance.FLOOR})")
 
@@ -871,6 +933,11 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+def _unfit(top: Choice) -> str:
+    shown = ", ".join(repr(i) for i in top.reading.inputs)
+    return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
 
 
 def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:

@@ -90,6 +90,19 @@ _SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".s
 _SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write translate pls please plz".split()),
                 "r": frozenset("u you the".split())}
 PRONOUNS = frozenset("i you me we us it he she him her they them".split())  # a phrase may start or end on one: "thank you"
+# A request word shortened as people type it on a phone ("pl of goose", "cap of peru", "adj for
+# netherlands"), read as that word at the start of a short request only: "plural of cap" keeps its cap.
+SHORT_FORMS = {"pl": "plural", "plur": "plural", "cap": "capital", "adj": "adjective", "adv": "adverb",
+               "syn": "synonym", "opp": "opposite", "ant": "antonym", "fem": "feminine", "masc": "masculine",
+               "comp": "comparative", "sup": "superlative", "nat": "nationality", "curr": "currency"}
+SHORT_FORM_LEAD = frozenset("what what's whats wat wats the a an".split())  # may come before one ("whats the pl of")
+# "past part of sing" is the participle's: a shortened word read by the word before it.
+SHORT_AFTER = {("past", "part"): "participle", ("present", "part"): "participle", ("pres", "part"): "participle"}
+# A digit standing for a word between a request's words: "synonym 4 happy", "english 2 spanish"
+# (never after a word that takes a number: "what comes after 4 in", "page 2 of").
+DIGIT_WORDS = {"4": "for", "2": "to"}
+NUMBER_BEFORE = frozenset("after before than plus minus times of is are by to from and or at the number page "
+                          "chapter grade top over under about".split())
 FILLER = frozenset("pls plz thx ty lol lmao asap".split())  # no input at all: "translate to german pls: ..."
 # Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
 EDGE_NOISE = FILLER | CONTRACTIONS | frozenset(TEXT_SPEAK) | {"what", "what's"}  # (not "thanks": "thanks for nothing")
