@@ -572,8 +572,9 @@ def _count_lines(path: Path) -> int:
 @click.argument("file", required=False, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["clinc", "snips"]), default="clinc", show_default=True)
 @click.option("--split", default="val", show_default=True, help="The labelled split to calibrate on.")
-@click.option("--router", type=click.Choice(["classifier", "similarity"]), default="classifier", show_default=True,
-              help="classifier: a light classifier over the stored keys; similarity: the best key's cosine.")
+@click.option("--router", type=click.Choice(["auto", "classifier", "similarity"]), default="auto", show_default=True,
+              help="classifier: a light classifier over the stored keys (whole prompts); similarity: the reader's "
+              "key cosines, inputs and typos read; auto: the classifier for a database of intents alone, else similarity.")
 @click.option("--learn/--no-learn", default=True, show_default=True,
               help="The classifier also learns from these prompts (thresholds then chosen out of fold).")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
@@ -599,8 +600,13 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
             values[name.strip()] = value.strip()
         report = db.set_calibration(**values)
     elif file:
+        from progdb.routing.fit import auto_router
         from progdb.routing.labelled import read_labelled
 
+        if router == "classifier" and auto_router(db.catalog.kinds()) != "classifier":
+            click.echo("progdb: note: the classifier routes whole prompts, so the programs that take inputs "
+                       "(the built-in library's) will read no input, typo or second request; "
+                       "`progdb fit --router similarity` (the default here) keeps them", err=True)
         report = db.fit(read_labelled(file, fmt, split), router, learn)
     else:
         raise ProgdbError("fit: give a labelled FILE (or --set FIELD=VALUE)")

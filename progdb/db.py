@@ -278,7 +278,7 @@ class ProgramDB:
         without either routes whole): what `fit` and `eval routes` measure."""
         return self.routes.route_prompts(prompts, router, threshold)
 
-    def fit(self, rows: list[LabelledPrompt], router: str = "classifier", learn: bool = True) -> dict:
+    def fit(self, rows: list[LabelledPrompt], router: str = "auto", learn: bool = True) -> dict:
         """Calibrate routing on labelled prompts (out-of-scope ones included, intent None): see routing/fit.py."""
         return fitting.fit(self.routes, rows, self._writing, router, learn)
 

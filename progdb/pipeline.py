@@ -85,6 +85,12 @@ def _about_first(second: str, first_input: str) -> str:
     return _PRONOUN.sub(lambda m: first_input + ("'s" if m.group(0).lower() in ("its", "their") else ""), second, count=1)
 
 
+def _surer(result: QueryResult) -> tuple[bool, float]:
+    """How an answer ranks against another reading's: a named stored program first, then its confidence."""
+    confidence = result.outputs[0].confidence if result.outputs and result.outputs[0].confidence is not None else 0.0
+    return result.mode == "nearest", confidence
+
+
 class _VectorJob:
     """A word program's run, waiting for its outputs (query_many runs many at once)."""
 
@@ -108,7 +114,7 @@ class _VectorJob:
             self.result.mode, self.result.programs, self.result.kind, self.result.outputs = "none", [], None, []
             self.result.message = "; ".join(filter(None, [self.result.message, (
                 f"the request reads as '{self.programs[0][0].name}', but its best guess for '{first.input}' "
-                f"({first.answer}) is too unsure to give (confidence {first.confidence:.2f} < {REFUSE})")]))
+                f"({first.answer}) is too unsure to give (confidence {first.confidence:.3f} < {REFUSE})")]))
 
 
 def _key_texts(prompt: str, templates) -> list[str]:
@@ -286,8 +292,15 @@ class QueryPipeline:
         if demos:
             if compile_only:
                 return incontext.compile_demonstrations(prompt, *demos, budget=budget)
-            return incontext.answer(self.catalog, prompt, *demos, k=k, method=method, use_stored=use_stored,
-                                    llm=llm, budget=budget)
+            result = incontext.answer(self.catalog, prompt, *demos, k=k, method=method, use_stored=use_stored,
+                                      llm=llm, budget=budget)
+            other = incontext.arithmetic_reading(prompt)
+            if other:  # the other reading, when it names a stored program and answers surer
+                turned = incontext.answer(self.catalog, prompt, *other, k=k, method=method, use_stored=use_stored,
+                                          llm=llm, budget=budget)
+                if _surer(turned) > _surer(result):
+                    return turned
+            return result
         lookup = lookup or KeyLookup(self.store)
         cal = cal or self.routes.calibration()
         request = self.understand(prompt, lookup, cal)
@@ -304,11 +317,13 @@ class QueryPipeline:
         """The request's program run on its inputs (or, compile_only, its few-shot prompt compiled);
         `chains`: a key that names two word programs runs both (not for a program pinned by name)."""
         parsed, decision = request.parsed, request.decision
+        # (a refused prompt's corrections were of a reading not taken: "how old r u" read no "r")
+        corrections = request.corrections if decision.mode != "none" else []
         result = QueryResult(parsed.prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
-                             decision.candidates, router=cal["router"], corrections=request.corrections)
-        if request.corrections:
-            result.message = "; ".join(filter(None, ["read " + ", ".join(request.corrections), result.message]))
+                             decision.candidates, router=cal["router"], corrections=corrections)
+        if corrections:
+            result.message = "; ".join(filter(None, ["read " + ", ".join(corrections), result.message]))
         if decision.mode == "none":
             return result
         if self.catalog.kinds().get(decision.programs[0].name) == "intent":

@@ -917,3 +917,27 @@ def test_an_app_builders_texts_reach_their_program_whole(own_db):
     # a built-in translator's request before a colon: the text after it is the input, not talk
     out = _json_query(own_db, "translate this into Spanish for our website footer: All prices include VAT.")
     assert (out["programs"][0]["name"], out["inputs"]) == ("english-spanish", ["All prices include VAT."])
+
+
+def test_a_support_bots_routes_beside_the_library_and_fit_keeps_the_library(own_db):
+    """A chatbot developer's routes (intents, a few utterances each) on the seeded database:
+    "i want my money back" was refused (its whole reading drops "i want" as talk, 0.58 < 0.60), and
+    `fit` with its default classifier made the library read no input or typo ("whats the capital of
+    frnace" became an error; "what are your store hours" answered *each*). Fit now picks the
+    reader's similarity when the database holds programs that take inputs, and says so when told
+    the classifier."""
+    data = Path(__file__).with_name("data")
+    assert run("--db", own_db, "import", str(data / "support_routes.jsonl")).exit_code == 0
+    asked = {"i want my money back": "refund-request", "i want to speak to a real person not a bot": "talk-to-human"}
+    for prompt, program in asked.items():
+        out = _json_query(own_db, prompt)
+        assert out["programs"] and out["programs"][0]["name"] == program, (prompt, out.get("message"))
+    r = run("--db", own_db, "fit", str(data / "support_fit.json"))
+    assert r.exit_code == 0 and r.output.startswith("router similarity"), r.output
+    out = _json_query(own_db, "whats the capital of frnace")
+    assert out["outputs"][0]["answer"] == "Paris" and out["corrections"] == ["frnace -> France"]
+    assert _json_query(own_db, "what are your store hours")["mode"] == "none"
+    assert _json_query(own_db, "i want my money back")["programs"][0]["name"] == "refund-request"
+    told = subprocess.run([PROGDB, "--db", own_db, "fit", str(data / "support_fit.json"), "--router", "classifier"],
+                          capture_output=True, text=True)
+    assert told.returncode == 0 and "--router similarity" in told.stderr, told.stderr

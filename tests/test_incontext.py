@@ -237,3 +237,30 @@ def test_a_stored_programs_arithmetic_never_answers_a_demonstrations_word(seeded
     for prompt in ("cat:kitten::dog:?", "what is to dog as kitten is to cat"):
         out = seeded.query(prompt).outputs[0]
         assert out.answer.lower() not in {"cat", "kitten", "dog"}, (prompt, out)
+
+
+@pytest.mark.parametrize("prompt, program, stored", [("one : three :: five : ?", "next-item", "six"),
+                                                      ("monday : wednesday :: friday : ?", "next-item", "saturday"),
+                                                      ("hot : colder :: big : ?", "comparative", "bigger")])
+def test_a_program_that_stores_the_demonstration_otherwise_is_not_named(seeded, prompt, program, stored):
+    """A researcher's "one : three :: five : ?" named next-item (it stores one -> two) and answered
+    *six* (stored example, confidence 1.00): the user's own example said otherwise."""
+    r = seeded.query(prompt)
+    assert r.mode == "in-context" and f"'{program}'" in r.message and "not what they show" in r.message, r.message
+    assert not (r.outputs[0].source == "stored" and r.outputs[0].answer == stored), r.outputs
+
+
+def test_one_agreeing_demonstration_keeps_a_program_of_many_answers(seeded):
+    """A word with several stored answers: one demonstration that agrees names the program still."""
+    r = seeded.query("king: queen, man: woman, boy:")
+    assert r.programs[0].name == "male-to-female" and r.outputs[0].answer == "girl"
+
+
+@pytest.mark.parametrize("prompt, answer", [("athens - greece + norway", "Oslo"), ("norway + athens - greece", "Oslo"),
+                                            ("illinois - chicago + phoenix", "Arizona"),
+                                            ("bigger - big + small", "smaller"), ("king - man + woman", "queen")])
+def test_vector_arithmetic_is_read_either_way(seeded, prompt, answer):
+    """"A - B + C" is one vector, the pair B -> C on A or B -> A on C (gensim's positive A and C):
+    "athens - greece + norway" answered *lillehammer?* while "norway + athens - greece" said Oslo."""
+    r = seeded.query(prompt)
+    assert r.mode == "nearest" and r.outputs[0].answer == answer, (r.programs, r.outputs)

@@ -220,6 +220,7 @@ def test_labels_do_not_overlap_at_fifty_programs(crowded_db):
     (["plot"], "give a program NAME or --compare A B"),
     (["plot", "plural", "--compare", "plural", "past-tense"], "give a program NAME or --compare A B"),
     (["plot", "--compare", "plural", "shakespearean"], "'shakespearean' is of kind fewshot"),
+    (["plot", "--compare", "plural", "plural"], "give two different programs"),  # was chromadb's DuplicateIDError
     (["map", "--query", "king: queen, man:"], "in-context demonstrations"),
 ])
 def test_errors_are_one_line(seeded_path, tmp_path, monkeypatch, args, message):

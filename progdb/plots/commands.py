@@ -56,6 +56,8 @@ def pair_data(db, name: str, limit: int = plots.DEFAULT_LIMIT) -> plots.PairPlot
 
 def compare_data(db, a: str, b: str, limit: int = plots.DEFAULT_LIMIT) -> plots.ComparePlot:
     """Two vector programs: their stored offsets, and their pairs in one shared plane."""
+    if a == b:
+        raise ProgdbError(f"--compare: give two different programs (got '{a}' twice)")
     programs = [db.get(a), db.get(b)]
     for p in programs:
         if p.kind != "vector":

@@ -82,6 +82,17 @@ def parse_analogy(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     return None
 
 
+def arithmetic_reading(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
+    """"c - a + b" read the other way: the pair a -> c applied to b, the same vector (gensim's
+    positive c and b, negative a). "athens - greece + norway" is country-capital's greece -> athens
+    on norway, not a pair greece -> norway on athens; None for any other form."""
+    for pattern in _ANALOGIES[-2:]:
+        m = pattern.match(prompt)
+        if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
+            return [(m.group("a").strip(), m.group("c").strip())], m.group("b").strip()
+    return None
+
+
 def parse_incontext(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     """Demonstrations and the query input, or None when the prompt is not in that form.
     The last segment must end in a separator ("boy:" or "boy ->"), so prose is never taken."""
@@ -208,7 +219,7 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
                 result.outputs = [out]
                 return result
             if found is None:
-                return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own)
+                return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own, catalog)
     if found is not None:
         n = len(demos)
         result.mode, result.kind = "in-context", "symbolic"
@@ -218,7 +229,7 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
                                                   f"a string program reproduces every demonstration: {found.describe()}"]))
         result.outputs = [_symbolic_output(found, text)]
         return result
-    return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own)
+    return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own, catalog)
 
 
 def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | None, float, str]:
@@ -229,6 +240,9 @@ def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | 
     otherwise the vector program rank_programs puts first when it fits well enough, or when it
     stores `text` and fits better than the demonstrations explain themselves ("fit")."""
     scores, holders = dict(ranked), catalog.holders(demos)
+    # A program that stores a demonstration's input with other outputs only is not the one shown:
+    # "one : three :: five : ?" is no next-item (one -> two), "hot : colder" no comparative.
+    ranked = [(name, score) for name, score in ranked if not _contradicted(catalog, name, demos)]
     if ranked and ranked[0][1] >= max(FIT_THRESHOLD, own + FIT_GAIN) and (not holders or ranked[0][0] in holders):
         return ranked[0][0], ranked[0][1], "fit"
     if len(holders) > 1:
@@ -250,6 +264,15 @@ def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | 
             and text.strip().lower() in catalog.stored_outputs().get(ranked[0][0], {}):
         return ranked[0][0], ranked[0][1], "fit"
     return None, 0.0, ""
+
+
+def _contradicted(catalog, name: str, demos: list[tuple[str, str]]) -> bool:
+    """Does the program store the input of every demonstration it knows, and none of them with the
+    output shown (at least one known)? A demonstration with another of a word's answers
+    ("big: large" beside a stored big -> huge) contradicts nothing when another agrees."""
+    held = catalog.stored_outputs().get(name, {})
+    known = [(held[a.strip().lower()], b.strip().lower()) for a, b in demos if a.strip().lower() in held]
+    return bool(known) and all(b not in {o.lower() for o in outs} for outs, b in known)
 
 
 def _cased(result: QueryResult) -> QueryResult:
@@ -297,7 +320,7 @@ def _symbolic_output(found: symbolic.Found, text: str, sure: bool = False) -> Ou
 
 
 def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int, method: str,
-                 measured: bool | Holdout, llm, budget: int, ranked, own: float) -> QueryResult:
+                 measured: bool | Holdout, llm, budget: int, ranked, own: float, catalog) -> QueryResult:
     """No program reproduces the demonstrations: an LLM's reply to them when one is configured,
     otherwise the demonstrations as their own word program (its answer with its confidence).
     measured: what the word programs may read of the stored pairs (answer()'s)."""
@@ -305,6 +328,11 @@ def _unexplained(result: QueryResult, space: WordSpace, demos, text: str, k: int
             if ranked else "")
     if result.mode == "in-context":
         result.message = f"no stored program fits the demonstrations{best}; their own pairs are the program"
+        if ranked and _contradicted(catalog, ranked[0][0], demos):
+            held = catalog.stored_outputs()[ranked[0][0]]
+            a = next(a for a, _ in demos if a.strip().lower() in held)
+            result.message = (f"the demonstrations look like '{ranked[0][0]}' (fit {ranked[0][1]:.2f}), but it stores "
+                              f"{a} -> {held[a.strip().lower()][0]}, not what they show; their own pairs are the program")
     if llm is not None:
         compiled = compile_demonstrations(result.prompt, demos, text, budget).compiled[0]
         result.compiled = [compiled]

@@ -103,6 +103,7 @@ class Reader:
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
         program's opposite, where its card names one that is stored."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
+        self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: less_pattern(p) for p in self.opposites}
         # A text program is named by its whole name or by a part no other program's name has:
@@ -610,16 +611,20 @@ class Reader:
         """Every (program, reading) scored, best first, and the prompt's best similarity to a stored
         out-of-scope prompt (0 when none are stored)."""
         best, sims = self.key_scores(vectors)
+        # An intent is matched by the prompt as typed too: its phrasings are whole prompts, "I want
+        # a refund", whose "I want" the whole reading leaves out as talk ("i want my money back")
+        typed = self.key_scores(whole_vector[None, :])[0] if self._intents else None
         whole = next((r.key for r in readings if r.method == "whole"), "")
         marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
         choices: list[Choice] = []
-        for c in self._contenders(best):
+        for c in self._contenders(np.vstack([best, typed]) if self._intents else best):
             phrasing = self._matched_phrasings(sims, c)
             program = self.programs[self.has_keys[c]]
             kind = self.kinds.get(program)
             column = best[:, c]
             for r in np.argsort(-column)[:shortlist * 3]:
                 reading = readings[r]
+                key_score = float(column[r])
                 if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
                     continue
                 if reading.method == "explicit" and len(reading.inputs) > 1 and (self.takes_texts(program) or (
@@ -633,6 +638,8 @@ class Reader:
                             not drops_only_values(reading.key, whole):
                         continue
                     fit, inputs, notes = 1.0, [], []
+                    if reading.method == "whole":
+                        key_score = max(key_score, float(typed[0, c]))
                 elif not reading.inputs:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
@@ -654,13 +661,13 @@ class Reader:
                     fit = max(fit, MARKED_FIT)
                 elif kind == "fewshot" and marked and len(inputs) == 1 and self._phrase_in_template(program, inputs[0]):
                     fit = max(fit, TEMPLATE_PHRASE_FIT)  # "how do you say {word} in French" takes "thank you"
-                score = (float(column[r]) - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
+                score = (key_score - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
                          - min(DROP_COST * reading.dropped, 4 * DROP_COST))
                 if reading.method == "explicit" and self._named[program].search(reading.key):
                     score += NAMED_BONUS
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
-                choices.append(Choice(program, chosen, float(column[r]), fit, score,
+                choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes))
         for ch in choices:
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):

@@ -23,13 +23,15 @@ LEARN_FOLDS = 5  # fit's out-of-fold routers: each trains on 4/5 of the labelled
 
 
 def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], ContextManager],
-        router: str = "classifier", learn: bool = True) -> dict:
+        router: str = "auto", learn: bool = True) -> dict:
     """Store the calibration chosen on `rows` (out-of-scope ones with intent None), and with the
     classifier and `learn` the prompts themselves (in place of the last fit's); `writing()` is the
-    database's write lock."""
-    if router not in ROUTERS:
-        raise ProgdbError(f"fit: router '{router}' is not one of {', '.join(ROUTERS)}")
+    database's write lock. router "auto": auto_router."""
     kinds = routes.catalog.kinds()
+    if router == "auto":
+        router = auto_router(kinds)
+    if router not in ROUTERS:
+        raise ProgdbError(f"fit: router '{router}' is not one of auto, {', '.join(ROUTERS)}")
     for r in rows:
         if r.intent is not None and program_name(r.intent) not in kinds:
             raise ProgdbError(f"{r.where}: intent '{r.intent}' has no program '{program_name(r.intent)}' "
@@ -66,6 +68,13 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
     if learn:
         routes.router()  # trained now (and cached) rather than by the first query
     return report
+
+
+def auto_router(kinds: dict[str, str]) -> str:
+    """The classifier for a database of intents alone (CLINC150's); the reader's similarity when it
+    holds programs that take inputs (the built-in library beside a user's routes): the classifier
+    routes whole prompts, so it would read no input, no typo and no second request of theirs."""
+    return "classifier" if all(k in ("intent", "negative") for k in kinds.values()) else "similarity"
 
 
 def out_of_fold(routes: Routes, gold: list[str | None], keys: list[str], vectors: np.ndarray) -> list[Retrieval]:

@@ -94,7 +94,7 @@ class Labelled(BaseModel):
 class FitBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as given: "true" is no bool
     prompts: list[Labelled] = Field(min_length=1, max_length=100_000)
-    router: Literal["classifier", "similarity"] = "classifier"
+    router: Literal["auto", "classifier", "similarity"] = "auto"
     learn: bool = True
 
 
