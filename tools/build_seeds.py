@@ -68,7 +68,7 @@ PROGRAMS = {
     ], [("google", "gram4-superlative", False)]),
     "adjective-to-adverb": ("vector", "Turn an adjective into its adverb.", [
         "adverb of {word}", "adverb form of {word}", "what is the adverb of {word}",
-        "turn {word} into an adverb", "the -ly form of {word}", "adjective to adverb: {word}",
+        "turn {word} into an adverb", "the -ly form of {word}", "adjective to adverb: {word}", "adverb for {word}",
     ], [("google", "gram1-adjective-to-adverb", False)]),
     "opposite": ("vector", "Give the negated form of an adjective (un-, in-, im-).", [
         "negated form of {word}", "negate {word} with a prefix", "{word} with un- or in-",
