@@ -104,11 +104,12 @@ def test_a_programs_own_key_is_not_taken_by_a_lookalike(seeded):
 
 
 @pytest.mark.parametrize("prompt", ["capital of the moon", "capital of Atlantis", "currency of love",
-                                    "currency of Mars", "capital of mars"])
+                                    "currency of Mars", "capital of mars", "what is the capital gains tax rate"])
 def test_an_input_unlike_all_of_a_programs_inputs_is_refused(seeded, prompt):
     """The tester's near misses got not-sure guesses (*Apollo?*, *Titan?*): a program that stores
     many inputs knows what they look like, and a word that fits them worse than all but 2 in 100
-    of them fit each other is none of them."""
+    of them fit each other is none of them; nor does a lookalike take it ("capital gains tax rate"
+    was capitalize's *Gains Tax Rate*, sure, once country-capital's fit fell)."""
     r = seeded.query(prompt)
     assert r.mode == "none" and not r.outputs, (r.programs, r.outputs)
 

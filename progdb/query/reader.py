@@ -50,6 +50,7 @@ CONTENDERS = 8         # programs always scored reading by reading, by their bes
 CONTENDER_GAP = 0.25   # ...and any other this close to the best match
 OWN_KEY = 0.999        # a reading's key is word for word one of the program's own...
 OWNER_GAP = 0.15       # ...and another program's match this far behind cannot take that reading
+UNFIT_OWNER_KEY = 0.95  # a key matched this near whose input fits not at all: no lookalike takes the input
 CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
 STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
 
@@ -723,20 +724,25 @@ class Reader:
     def _prefer_key_owner(choices: list[Choice]) -> None:
         """A reading whose key is one of a program's own keys word for word is that program's to
         answer or refuse: "capital of wakanda" went to capitalize ('capitalise' 0.80 to "capital
-        of") and answered Wakanda, sure, because country-capital's input fit was poor."""
+        of") and answered Wakanda, sure, because country-capital's input fit was poor. And an input
+        that fits no input of a program its key matches nearly word for word (UNFIT_OWNER_KEY) fits
+        no lookalike further behind either: "what is the capital gains tax rate" is no
+        capitalising of "gains tax rate"."""
         owner: dict[tuple, Choice] = {}
+        near: dict[tuple, Choice] = {}
         for ch in choices:
-            if ch.key_score >= OWN_KEY and (ch.reading.signature not in owner
-                                            or ch.score > owner[ch.reading.signature].score):
-                owner[ch.reading.signature] = ch
+            sig = ch.reading.signature
+            if ch.key_score >= OWN_KEY and (sig not in owner or ch.score > owner[sig].score):
+                owner[sig] = ch
+            if ch.key_score >= UNFIT_OWNER_KEY and (sig not in near or ch.key_score > near[sig].key_score):
+                near[sig] = ch
         for ch in choices:
             top = owner.get(ch.reading.signature)
-            if top is not None and ch.key_score < OWN_KEY - OWNER_GAP:
-                if ch.score >= top.score:
-                    ch.score = top.score - 1e-6
-                # ...and an input that does not fit the owner does not fit the lookalike either
-                # ("capital of mars": no country, so no capitalising)
-                ch.fit = min(ch.fit, top.fit)
+            if top is not None and ch.key_score < OWN_KEY - OWNER_GAP and ch.score >= top.score:
+                ch.score = top.score - 1e-6
+            matched = near.get(ch.reading.signature)
+            if matched is not None and matched.fit < FIT_FLOOR and ch.key_score < matched.key_score - OWNER_GAP:
+                ch.fit = min(ch.fit, matched.fit)
 
     def _prefer_text_takers(self, choices: list[Choice]) -> list[Choice]:
         """A text goes to a program that takes texts when one is nearly as near as a program of
