@@ -517,3 +517,9 @@ def test_a_quoted_word_is_no_slip_of_a_request_word(seeded):
     reader = seeded.pipeline.reader()
     assert reader.correct_key_words("is 'plurl' a word")[1] == []
     assert reader.correct_key_words("plurl of mouse")[1] == ["plurl -> plural"]
+
+
+def test_text_speak_people(seeded):
+    """"ppl from peru called" was refused at 0.646 (threshold 0.65); "people from peru called" is read."""
+    r = seeded.query("ppl from peru called")
+    assert r.programs and r.programs[0].name == "nationality-adjective" and r.outputs[0].answer == "Peruvian"

@@ -84,7 +84,8 @@ TALK = STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again 
 # Text-speak in a short request (a text to rewrite keeps its words), read as the words it stands for
 # (no typo: no note), where its neighbours say it is that word: "how do u say thank you in french",
 # "wats the plural of octopus"; the letter u in "what comes after u" stays a letter.
-TEXT_SPEAK = {"wat": "what", "wut": "what", "wats": "what's", "wuts": "what's", "u": "you", "r": "are", "ur": "your"}
+TEXT_SPEAK = {"wat": "what", "wut": "what", "wats": "what's", "wuts": "what's", "u": "you", "r": "are", "ur": "your",
+              "ppl": "people"}
 _SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".split()),
                  "r": frozenset("what how where who which wat wut".split())}
 _SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write translate pls please plz".split()),
