@@ -61,6 +61,8 @@ def test_edit_distance_counts_a_swap_as_one():
     ("add a negative prefix to sensitive", "opposite", ["sensitive"], ["insensitive"]),  # WordNet antonyms
     # two programs' keys match: the one that stores the input takes it (not national-park-state)
     ("which US state is Savannah in", "city-to-state", ["Savannah"], ["Georgia"]),
+    # a city that a park's name begins with is the city ("Boston National Historical Park" is a park's)
+    ("Which US state is Boston located in?", "city-to-state", ["Boston"], ["Massachusetts"]),
     # a quoted word is the input, even one a span leaves to the key ("present" is no input here)
     ("Could you give me the 3rd person singular present of 'be'?", "third-person-singular", ["be"], ["is"]),
 ])

@@ -323,10 +323,10 @@ class Reader:
         # A common word is no typo, unless it is unlike every input of the program and one slip
         # from one of them: "capital of columbia" is Colombia's (though cities store Columbia).
         unlike = rank is not None and rank < RARE_INPUT_RANK and self._unlike(program, text)
-        if not unlike and any(low in held for held in self.stored.values()):
+        if any(low in held for held in self.stored.values()) and not unlike:
             return None  # a program stores it as typed: a word ("rebase" in a user's git-verbs), no typo
         whole = self._short_names_of(program).get(low, [])
-        if len(whole) == 1:
+        if len(whole) == 1 and not unlike:
             return whole[0]  # "yellowstone" is the one stored "Yellowstone National Park"
         if " " in low:
             return self._correct_name(program, low)
@@ -484,7 +484,7 @@ class Reader:
 
     def _unlike(self, program: str, text: str) -> bool:
         """Is a word the space knows unlike every input of a program that stores many (_unlike_below)?"""
-        below = self._unlike_below(program)
+        below = self._unlike_below(program) if self.kinds.get(program) == "vector" else None
         return below is not None and text in self.space and \
             self._nearest_inputs(self._vectors_of_inputs(program), text) < below
 
