@@ -85,12 +85,6 @@ def _about_first(second: str, first_input: str) -> str:
     return _PRONOUN.sub(lambda m: first_input + ("'s" if m.group(0).lower() in ("its", "their") else ""), second, count=1)
 
 
-def _surer(result: QueryResult) -> tuple[bool, float]:
-    """How an answer ranks against another reading's: a named stored program first, then its confidence."""
-    confidence = result.outputs[0].confidence if result.outputs and result.outputs[0].confidence is not None else 0.0
-    return result.mode == "nearest", confidence
-
-
 class _VectorJob:
     """A word program's run, waiting for its outputs (query_many runs many at once)."""
 
@@ -292,15 +286,8 @@ class QueryPipeline:
         if demos:
             if compile_only:
                 return incontext.compile_demonstrations(prompt, *demos, budget=budget)
-            result = incontext.answer(self.catalog, prompt, *demos, k=k, method=method, use_stored=use_stored,
-                                      llm=llm, budget=budget)
-            other = incontext.arithmetic_reading(prompt)
-            if other:  # the other reading, when it names a stored program and answers surer
-                turned = incontext.answer(self.catalog, prompt, *other, k=k, method=method, use_stored=use_stored,
-                                          llm=llm, budget=budget)
-                if _surer(turned) > _surer(result):
-                    return turned
-            return result
+            return incontext.answer_either_way(self.catalog, prompt, *demos, k=k, method=method,
+                                               use_stored=use_stored, llm=llm, budget=budget)
         lookup = lookup or KeyLookup(self.store)
         cal = cal or self.routes.calibration()
         request = self.understand(prompt, lookup, cal)

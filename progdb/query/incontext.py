@@ -232,6 +232,24 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
     return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own, catalog)
 
 
+def answer_either_way(catalog, prompt: str, demos: list[tuple[str, str]], text: str, **options) -> QueryResult:
+    """answer(), and for "c - a + b" the other reading of the same vector too (arithmetic_reading):
+    the one that names a stored program with the surer answer."""
+    result = answer(catalog, prompt, demos, text, **options)
+    other = arithmetic_reading(prompt)
+    if other:
+        turned = answer(catalog, prompt, *other, **options)
+        if _surer(turned) > _surer(result):
+            return turned
+    return result
+
+
+def _surer(result: QueryResult) -> tuple[bool, float]:
+    """How an answer ranks against another reading's: a named stored program first, then its confidence."""
+    out = result.outputs[0] if result.outputs else None
+    return result.mode == "nearest", out.confidence if out is not None and out.confidence is not None else 0.0
+
+
 def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | None, float, str]:
     """The stored program the demonstrations name, its score and how it was named: the one
     program that stores every demonstration (among several, the one ranked best, else the one

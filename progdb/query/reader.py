@@ -521,7 +521,8 @@ class Reader:
                 # for, and its answer an error that says so (or the LLM's, with --llm).
                 return FIT_FLOOR if len(low.split()) == 1 else 0.0
             top = self._nearest_inputs(vecs, text)
-            if self._unlike(program, text):
+            below = self._unlike_below(program)
+            if below is not None and top < below:
                 return min(top, FIT_FLOOR * 0.9)  # none of its inputs: "none", not a guess ("Apollo?")
             # A few pairs say little about what a program's inputs look like: a user's two-pair
             # program is not outbid by a seed that happens to store the input.
