@@ -57,6 +57,9 @@ _ANALOGIES = [
     # "if athens is greece, then madrid is what?"
     re.compile(r"^\s*if\s+(?P<a>.+?)\s+is\s+(?:to\s+)?(?P<b>.+?)\s*,?\s+(?:then\s+)?(?P<c>.+?)\s+is\s+(?:to\s+)?"
                + _WHAT + r"\s*[?.!]*\s*$", re.I),
+]
+# Vector arithmetic, which arithmetic_reading also reads the other way
+_ARITHMETIC = [
     # "king - man + woman": the pair man -> woman, applied to king
     re.compile(r"^\s*(?:what\s+is\s+)?(?P<c>[\w'-]+)\s*[-−–]\s*(?P<a>[\w'-]+)\s*\+\s*(?P<b>[\w'-]+)"
                r"\s*(?:=|≈)?" + _ASKED, re.I),
@@ -64,6 +67,7 @@ _ANALOGIES = [
     re.compile(r"^\s*(?:what\s+is\s+)?(?P<c>[\w'-]+)\s*\+\s*(?P<b>[\w'-]+)\s*[-−–]\s*(?P<a>[\w'-]+)"
                r"\s*(?:=|≈)?" + _ASKED, re.I),
 ]
+_ANALOGIES = _ANALOGIES + _ARITHMETIC  # tried in this order: the arithmetic forms last
 
 
 def _demo_words(demos: list[tuple[str, str]]) -> frozenset[str]:
@@ -86,7 +90,7 @@ def arithmetic_reading(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     """"c - a + b" read the other way: the pair a -> c applied to b, the same vector (gensim's
     positive c and b, negative a). "athens - greece + norway" is country-capital's greece -> athens
     on norway, not a pair greece -> norway on athens; None for any other form."""
-    for pattern in _ANALOGIES[-2:]:
+    for pattern in _ARITHMETIC:
         m = pattern.match(prompt)
         if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
             return [(m.group("a").strip(), m.group("c").strip())], m.group("b").strip()
