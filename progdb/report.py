@@ -83,10 +83,12 @@ def _one_explained(r: QueryResult) -> str:
     lines += [f"   key:      {r.key!r}", f"   inputs:   {r.inputs!r}"]
     if r.slots:
         lines.append(f"   slots:    {r.slots!r}")
-    score = "router probability" if r.router == "classifier" else "best key similarity"
+    score = "router probability" if r.router == "classifier" else \
+        "cosine of its best key to the prompt's words it was compared with"
     lines += ["2. retrieve", f"   nearest programs ({score}; threshold {r.threshold:.2f}):"]
     for c in sorted(r.candidates, key=lambda c: -c.score):  # the reader's order counts inputs too
-        lines.append(f"     {c.score:.3f}  {c.name:<24} via key {c.key!r}")
+        compared = f" ~ {c.matched!r}" if c.matched and c.matched != c.key else ""
+        lines.append(f"     {c.score:.3f}  {c.name:<24} via key {c.key!r}{compared}")
     lines.append(f"   decision: {r.mode}" + (f" ({r.message})" if r.message else ""))
     for m in r.programs:
         lines.append(f"     {m.name} weight {m.weight:.2f}")

@@ -796,6 +796,21 @@ def test_a_refusal_names_the_key_that_matched_when_no_input_fits(own_db):
     assert r.exit_code == 1 and "reads as 'units' (key match 1.00)" in r.output, r.output
 
 
+def test_a_refusal_names_the_closest_key_and_explain_shows_what_it_was_compared_with(seeded_path):
+    """A support developer measured the cosines themselves: a refusal said "best: headline-case at
+    0.38" with previous-item at 0.62 above it in the candidates, and --explain's "best key
+    similarity" was not the cosine of the key it printed to their message (it is to a part of it)."""
+    for prompt in ("who won the super bowl last year", "the tracking link you sent doesnt work, where is my package"):
+        r = json.loads(run("--db", seeded_path, "query", "--json", prompt).stdout)
+        top = max(r["candidates"], key=lambda c: c["score"])
+        assert r["mode"] == "none" and f"best: {top['name']} at {top['score']:.2f}" in r["message"], (r["message"], top)
+        assert all(c["matched"] for c in r["candidates"])
+    explained = run("--db", seeded_path, "query", "--explain", "who won the super bowl last year").output
+    assert "cosine of its best key to the prompt's words it was compared with" in explained
+    line = next(x for x in explained.splitlines() if "previous-item" in x and "via key" in x)
+    assert " ~ 'last year'" in line, line
+
+
 def test_a_stored_question_asked_word_for_word_is_answered(own_db, tmp_path):
     """A quiz writer's Question,Answer file: asking a stored question as stored got "nothing stored
     is close to this prompt"."""

@@ -24,6 +24,7 @@ def test_in_context_forms_parse(prompt):
 @pytest.mark.parametrize("prompt", [
     "man is to woman as king is to ?", "man:woman::king:?", "man : woman :: king : what",
     "king - man + woman", "king − man + woman = ?", "complete the analogy: man is to woman as king is to _",
+    "king minus man plus woman", "what's king plus woman minus man?", "king-man+woman",
 ])
 def test_analogies_as_people_write_them_parse(prompt):
     """They were read as requests: "king - man + woman" answered `man + -> woman?`."""
@@ -258,7 +259,8 @@ def test_one_agreeing_demonstration_keeps_a_program_of_many_answers(seeded):
 
 @pytest.mark.parametrize("prompt, answer", [("athens - greece + norway", "Oslo"), ("norway + athens - greece", "Oslo"),
                                             ("illinois - chicago + phoenix", "Arizona"),
-                                            ("bigger - big + small", "smaller"), ("king - man + woman", "queen")])
+                                            ("bigger - big + small", "smaller"), ("king - man + woman", "queen"),
+                                            ("king minus man plus woman", "queen")])
 def test_vector_arithmetic_is_read_either_way(seeded, prompt, answer):
     """"A - B + C" is one vector, the pair B -> C on A or B -> A on C (gensim's positive A and C):
     "athens - greece + norway" answered *lillehammer?* while "norway + athens - greece" said Oslo."""

@@ -59,13 +59,15 @@ _ANALOGIES = [
                + _WHAT + r"\s*[?.!]*\s*$", re.I),
 ]
 # Vector arithmetic, which arithmetic_reading also reads the other way
+_MINUS = r"\s*(?:[-−–]|\bminus\b)\s*"  # "king - man + woman", "king minus man plus woman"
+_PLUS = r"\s*(?:\+|\bplus\b)\s*"
 _ARITHMETIC = [
     # "king - man + woman": the pair man -> woman, applied to king
-    re.compile(r"^\s*(?:what\s+is\s+)?(?P<c>[\w'-]+)\s*[-−–]\s*(?P<a>[\w'-]+)\s*\+\s*(?P<b>[\w'-]+)"
-               r"\s*(?:=|≈)?" + _ASKED, re.I),
+    re.compile(r"^\s*(?:what(?:\s+is|'s|s)\s+)?(?P<c>[\w'-]+?)" + _MINUS + r"(?P<a>[\w'-]+?)" + _PLUS + r"(?P<b>[\w'-]+)"
+               r"\s*(?:=|≈|equals)?" + _ASKED, re.I),
     # "king + woman - man", as gensim's positive and negative words are written too
-    re.compile(r"^\s*(?:what\s+is\s+)?(?P<c>[\w'-]+)\s*\+\s*(?P<b>[\w'-]+)\s*[-−–]\s*(?P<a>[\w'-]+)"
-               r"\s*(?:=|≈)?" + _ASKED, re.I),
+    re.compile(r"^\s*(?:what(?:\s+is|'s|s)\s+)?(?P<c>[\w'-]+?)" + _PLUS + r"(?P<b>[\w'-]+?)" + _MINUS + r"(?P<a>[\w'-]+)"
+               r"\s*(?:=|≈|equals)?" + _ASKED, re.I),
 ]
 _ANALOGIES = _ANALOGIES + _ARITHMETIC  # tried in this order: the arithmetic forms last
 

@@ -832,11 +832,7 @@ class Reader:
         """The reading taken, and its program, a blend of close ones, or "none" (with the reason).
         words: the prompt's length in words; with it, a program with labelled phrasings is
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules."""
-        # Shown scores are key similarities; the order is the readings' (fit and marks counted).
-        candidates: list[ProgramMatch] = []
-        for ch in choices:
-            if ch.program not in {c.name for c in candidates}:
-                candidates.append(ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key))
+        candidates = _closest_keys(choices)
         if learned_accept and words is not None:
             top, values = self.evidence(choices, negative, words)
             if top.program in self.learned and self.kinds.get(top.program) in ("vector", "fewshot"):
@@ -892,9 +888,9 @@ class Reader:
             same = ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs
             if same and ch.fit >= FIT_FLOOR and ch.program not in seen:
                 seen.add(ch.program)
-                ranked.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key))
+                ranked.append(ProgramMatch(ch.program, round(ch.score, 4), 0.0, ch.key, ch.reading.key))
         if not ranked:  # an accepted reading whose input fits no program well: the taken program alone
-            ranked = [ProgramMatch(top.program, round(top.score, 4), 0.0, top.key)]
+            ranked = [ProgramMatch(top.program, round(top.score, 4), 0.0, top.key, top.reading.key)]
         ranked.sort(key=lambda m: -m.score)  # by the reading's score: a fitting input counts
         # Half formal, half casual is neither: a program is never blended with its opposite; and
         # one the request names ("rewrite this formally") is blended only with others it names
@@ -910,7 +906,10 @@ class Reader:
                       if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}
         for m in decision.programs:
             m.score = round(similarity.get(m.name, m.score), 4)
-        decision.candidates = candidates[:5]
+        shown = candidates[:5]
+        if top.program not in {c.name for c in shown}:  # the program taken is always among them
+            shown[-1:] = [next(c for c in candidates if c.name == top.program)]
+        decision.candidates = shown
         return decision
 
     def _own_word(self, program: str, text: str) -> bool:
@@ -954,6 +953,17 @@ def _unfit(top: Choice) -> str:
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
 
 
+def _closest_keys(choices: list[Choice]) -> list[ProgramMatch]:
+    """Each program's closest key match over all readings, closest first: what --explain and a
+    refusal show (the reading taken may be another: its input's fit counts too)."""
+    best: dict[str, Choice] = {}
+    for ch in choices:
+        if ch.program not in best or ch.key_score > best[ch.program].key_score:
+            best[ch.program] = ch
+    return [ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key, ch.reading.key)
+            for ch in sorted(best.values(), key=lambda ch: -ch.key_score)]
+
+
 def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
     """Why nothing was taken when the reading taken matches no key: nothing is close, or a key
     matched but with no input that fits ("what does km stand for and what does kg stand for")."""
@@ -961,7 +971,9 @@ def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
     if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
         return (f"the request reads as '{matched.program}' (key match {matched.key_score:.2f}), but no reading of "
                 f"the prompt both matches its key and gives it an input that fits")
-    return nothing_close(top.program, top.key_score, threshold)
+    # the closest key of all, as the candidates list it, unless it passed and lost on other grounds
+    best = matched if matched.key_score < threshold else top
+    return nothing_close(best.program, best.key_score, threshold)
 
 
 def _length_profile(inputs: list[str]) -> tuple[int, int]:

@@ -29,6 +29,7 @@ class ProgramMatch:
     score: float
     weight: float
     key: str
+    matched: str = ""  # the prompt's words the key was compared with (the reader's request part)
 
 
 @dataclass

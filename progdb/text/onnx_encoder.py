@@ -79,7 +79,9 @@ class OnnxEncoder:
 def export(st_model, model_dir: str, target: Path) -> bool:
     """Export the transformer of a loaded SentenceTransformer; keep it only if it agrees."""
     try:
-        import onnx  # noqa: F401  (torch's exporter needs it)
+        import importlib
+
+        importlib.import_module("onnx")  # torch's exporter needs it: fail here, before the work
         import torch
 
         class LastHidden(torch.nn.Module):
