@@ -1028,10 +1028,10 @@ def which(ctx, words, k, as_json):
     pairs = list(zip(words[::2], words[1::2]))
     ranked = _db(ctx).which(pairs, k)
     if as_json:
-        _echo_json({"pairs": pairs, "programs": [{"name": n, "score": s} for n, s in ranked]})
+        _echo_json({"pairs": pairs, "programs": [{"name": n, "score": s, "stores": st} for n, s, st in ranked]})
         return
-    for name, score in ranked:
-        click.echo(f"{score:6.3f}  {name}")  # a negative score lines up
+    for name, score, stores in ranked:
+        click.echo(f"{score:6.3f}  {name}" + ("  (stores every pair)" if stores else ""))  # a negative score lines up
 
 
 plot_commands.register(cli, _db)  # plot and map

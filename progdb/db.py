@@ -136,14 +136,24 @@ class ProgramDB:
 
     def add(self, program: Program | None = None, *, name: str | None = None, keys: Iterable[str] = (),
             examples: Iterable = (), kind: str = "auto", description: str = "", source: str = "",
-            license: str = "", replace: bool = False) -> Program:
-        """Register a program (or replace one with replace=True). Nothing is stored unless all of it is valid."""
+            license: str = "", replace: bool = False, grow: bool = False) -> Program:
+        """Register a program; on a stored name, replace it (replace=True) or add the new keys and
+        pairs to it (grow=True, as `progdb add NAME` does), else an error. Nothing is stored unless
+        all of it is valid."""
         if program is None:
             program = Program(name=name or "", kind=kind, keys=list(keys),
                               examples=[e if isinstance(e, Example) else Example(*e) for e in examples],
                               description=description, source=source, license=license)
-        with self._writing():
-            return writer.write_programs(self.store, [program], replace)[0]
+        if grow and not replace and self.store.card(program.name) is not None:
+            return self.grow(program, kind_given=kind != "auto")[0]
+        try:
+            with self._writing():
+                return writer.write_programs(self.store, [program], replace)[0]
+        except ProgdbError as err:
+            if "already exists" not in str(err):
+                raise
+            raise ProgdbError(f"program '{program.name}' already exists (add(..., grow=True) adds the new keys "
+                              "and pairs to it, replace=True replaces it)") from None
 
     def grow(self, program: Program, kind_given: bool = False) -> tuple[Program, dict]:
         """Merge `program` into the stored program of its name (writer.merged). Returns the stored
@@ -325,14 +335,19 @@ class ProgramDB:
         """The program's examples nearest to `vec` in key space, offered as demonstrations."""
         return self.pipeline.demonstrations.nearest(program, vec, n)
 
-    def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float]]:
-        """Stored vector programs that best explain the pairs, best first (incontext.rank_programs:
-        the fit of each program's predictions to the given outputs, lead-adjusted)."""
+    def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float, bool]]:
+        """Stored vector programs that best explain the pairs, best first: (name, score, stores).
+        Those that store every pair come first ("monday tuesday" is next-item's, though the
+        comparative's offset fits two neighbouring words as well), then by incontext.rank_programs
+        (the fit of each program's predictions to the given outputs, lead-adjusted)."""
         space = models.word_space()
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad:
             raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name})")
         if not pairs:
             raise ProgdbError("give at least one pair: progdb which king queen [man woman ...]")
-        return rank_programs(space, self.catalog.word_programs(), pairs)[:k]
+        holders = set(self.catalog.holders(pairs))
+        ranked = rank_programs(space, self.catalog.word_programs(), pairs)
+        ranked.sort(key=lambda r: r[0] not in holders)  # stable: by fit within each group
+        return [(name, score, name in holders) for name, score in ranked[:k]]
 

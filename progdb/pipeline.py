@@ -77,6 +77,16 @@ _NO_INPUT = frozenset("the a an this that one".split())  # what a second request
 _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what do you call someone from there"
 
 
+_QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
+
+
+def _parallel(head: str, tail: str) -> bool:
+    """Both halves open as questions with the same word ("what comes after monday and what comes
+    before monday"): two questions, as a child asks them of a speaker."""
+    a, b = _QUESTION_OPENER.match(head), _QUESTION_OPENER.match(tail)
+    return bool(a and b) and a.group(1).lower() == b.group(1).lower()
+
+
 def _about_first(second: str, first_input: str) -> str:
     """A second request about the first's input names it: "… and what's its currency" asks for
     Spain's currency. A pronoun stands for a word or a name, not for a text."""
@@ -234,19 +244,25 @@ class QueryPipeline:
         request words became inputs ("past tense" as a second noun) or were left out as talk
         ("capital of peru? also currency of peru"). None for one request ("translate cat and
         dog to french": the whole reading's key holds "french")."""
-        if cal["router"] != "similarity" or whole.decision.mode == "none" or whole.parsed.method == "stored":
-            return None  # a prompt refused whole ("explain the difference between X and Y") stays refused
+        if cal["router"] != "similarity" or whole.parsed.method == "stored":
+            return None
         reader = self.reader()
         key_words = reader.request_words(whole.parsed.key)
         input_words = reader.request_words(" ".join(whole.parsed.inputs))
         whole_inputs = {w for text in whole.parsed.inputs for w in re.findall(r"\w+", text.lower())}
         for head, tail, shared in reader.request_halves(prompt):
+            # "whats the capital of italy and whats the capital of spain": two questions asked alike
+            # (the whole reading took Spain alone, or was refused); other prompts refused whole stay
+            # refused ("explain the difference between X and Y")
+            parallel = _parallel(head, tail)
+            if whole.decision.mode == "none" and not parallel:
+                continue
             asked = reader.request_words(tail)
             # missed: the second's request words are inputs or left out, or its input is ("capital of
             # france and capital of spain" read France alone)
             missed = asked & input_words or not asked <= key_words or \
                 not whole_inputs & set(re.findall(r"\w+", tail.lower()))
-            if not shared and not missed:
+            if not shared and not missed and not parallel:
                 continue
             first = self.read(head, lookup, cal)
             if first.parsed.inputs:

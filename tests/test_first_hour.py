@@ -455,6 +455,34 @@ def test_two_requests_in_one_prompt_get_two_answers(seeded_path):
         assert out["also"] == [] and len(out["inputs"]) == 2, (one, out["inputs"], out["also"])
 
 
+def test_a_voice_assistants_transcripts(seeded_path, tmp_path):
+    """Speech-to-text, one transcript a line (`query --file`): "hey computer whats the plural of
+    child" answered computers, sure; "whats the capital of italy and whats the capital of spain"
+    answered Madrid alone and "whats the past tense of go and whats the past tense of see" was refused;
+    an unknown word's error output said sure: true; "can you tell me a secret" answered secrets."""
+    lines = ["hey computer whats the plural of child", "ok computer what state is boston in",
+             "whats the capital of italy and whats the capital of spain",
+             "whats the past tense of go and whats the past tense of see",
+             "what comes after monday and what comes before monday",
+             "what is love and what is hate", "whats the weather and whats the time", "plural of qwxzzy",
+             "can you tell me a riddle", "can you tell me a secret"]
+    (tmp_path / "transcripts.txt").write_text("\n".join(lines) + "\n")
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "--file", str(tmp_path / "transcripts.txt")],
+                       capture_output=True, text=True)
+    out = {o["prompt"]: o for o in map(json.loads, r.stdout.splitlines())}
+
+    def answers(o):
+        return [x["answer"] for one in [o] + o["also"] for x in one["outputs"]]
+    assert answers(out[lines[0]]) == ["children"] and answers(out[lines[1]]) == ["Massachusetts"]
+    assert answers(out[lines[2]]) == ["Rome", "Madrid"] and answers(out[lines[3]]) == ["went", "saw"]
+    assert answers(out[lines[4]]) == ["tuesday", "sunday"]
+    assert out[lines[5]]["mode"] == out[lines[6]]["mode"] == "none"  # parallel questions, neither a request
+    error = out[lines[7]]["outputs"][0]
+    assert error["source"] == "error" and error["sure"] is False
+    # an article is no request: "a" was read as plural's key, "riddle -> middle -> middles", sure
+    assert out[lines[8]]["mode"] == out[lines[9]]["mode"] == "none"
+
+
 def test_a_users_program_is_not_refused_for_what_the_seeds_do_not_serve(own_db):
     """After the README tour's country-language, "what language do they speak in brazil" (its key,
     word for word) was refused: a stored out-of-scope prompt of the built-in library is that prompt."""

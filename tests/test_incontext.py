@@ -31,6 +31,14 @@ def test_analogies_as_people_write_them_parse(prompt):
     assert parse_incontext(prompt) == ([("man", "woman")], "king")
 
 
+def test_demonstrations_typed_in_lower_case_name_the_program_storing_them_capitalised(seeded):
+    """"france: french, germany: german, italy:" said no stored program fits (nationality-adjective at
+    0.97 beside the pairs' own 0.95), though it stores France -> French and Germany -> German."""
+    r = seeded.query("france: french, germany: german, italy:")
+    assert r.mode == "nearest" and r.programs[0].name == "nationality-adjective", (r.mode, r.message)
+    assert r.outputs[0].answer == "Italian"
+
+
 def test_an_analogy_is_answered_and_never_with_its_own_words(seeded):
     """"paris is to france as tokyo is to ?" was refused; "apple: red, banana:" answered *red*,
     which gensim's most_similar never returns (an analogy's own words are left out)."""
@@ -99,6 +107,10 @@ def test_which_names_the_program(seeded_path):
     data = json.loads(out.output)
     assert data["programs"][0]["name"] == "male-to-female"
     assert data["programs"][0]["score"] > data["programs"][1]["score"]
+    assert data["programs"][0]["stores"] is True
+    # next-item stores monday -> tuesday; the comparative's offset fit two neighbouring words better
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "monday", "tuesday"])
+    assert out.output.splitlines()[0].endswith("next-item  (stores every pair)"), out.output
     odd = CliRunner().invoke(cli, ["--db", seeded_path, "which", "king"])
     assert odd.exit_code != 0 and "pairs" in odd.output
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from progdb.errors import ProgdbError
+
 ROOT = Path(__file__).resolve().parent.parent
 PROGDB = str(Path(sys.executable).parent / "progdb")
 ELIDED = "…"
@@ -140,9 +142,16 @@ def test_python_api_example(template: Path, tmp_path: Path):
     db.add(name="fem", keys=["female of {word}"], examples=[("king", "queen"), ("boy", "girl")])
     r = db.query("female of nephew")
     assert (r.mode, r.programs[0].name, r.outputs[0].answer) == ("nearest", "fem", "niece")
+    assert (r.outputs[0].sure, f"{r.outputs[0].confidence:.2f}") == (False, "0.38")
+    assert db.add(name="fem", examples=[("duke", "duchess")], grow=True).pairs()[-1] == ("duke", "duchess")
+    with pytest.raises(ProgdbError, match=r"grow=True"):  # a stored name, neither grown nor replaced
+        db.add(name="fem", keys=["female of {word}"], examples=[("duke", "duchess")])
+    r = db.query("what's the weather in Oslo")
+    assert (r.mode, r.programs, r.outputs) == ("none", [], [])
     assert db.compile("make this sound like Shakespeare: see you soon").compiled[0].messages
     assert db.get("fem").keys == ["female of {word}"] and "fem" in {p["name"] for p in db.list()}
     assert '"name":"fem"' in db.export()
     db.remove("fem")
     readme = (ROOT / "README.md").read_text()
     assert "r.mode, r.programs[0].name, r.outputs[0].answer   # ('nearest', 'fem', 'niece')" in readme
+    assert "# False, 0.38: a best guess" in readme and 'grow=True)' in readme

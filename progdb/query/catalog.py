@@ -128,10 +128,12 @@ class Catalog:
 
     def holders(self, demos: list[tuple[str, str]]) -> list[str]:
         """The programs that store every demonstration as one of their pairs (an output given
-        capitalised as its input is matches a lower-case stored one: Monday -> Tuesday)."""
+        capitalised as its input is matches a lower-case stored one: Monday -> Tuesday; one typed
+        in lower case, a capitalised one: france -> french, unless the case was all it changed)."""
         def holds(outputs: dict[str, list[str]], a: str, b: str) -> bool:
             stored = outputs.get(a.strip().lower(), ())
-            return b in stored or (a[:1].isupper() and any(b == s[:1].upper() + s[1:] for s in stored))
+            return b in stored or (a[:1].isupper() and any(b == s[:1].upper() + s[1:] for s in stored)) \
+                or (b.islower() and b != a.strip().lower() and any(b == s.lower() for s in stored))
 
         return [name for name, outputs in self.stored_outputs().items() if all(holds(outputs, a, b) for a, b in demos)]
 

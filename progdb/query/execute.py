@@ -39,6 +39,10 @@ class Output:
     confidence: float | None = None  # P(right): 1 for a stored pair, calibrated for a computed one (confidence.py)
     sure: bool = True  # False: the confidence is below confidence.FLOOR; the answer is a best guess
 
+    def __post_init__(self):
+        if self.source in ("error", "compiled"):
+            self.sure = False  # no answer to give: an app that reads `sure` alone must not take it
+
 
 class WordProgram:
     """A vector program's pairs in word space, with its methods fitted on demand (kept per process)."""

@@ -35,6 +35,7 @@ _TRAILING_PARENS = re.compile(r"\s*\((?P<key>[^()]{2,40})\)\s*$")
 MAX_TRAILING_KEY_WORDS = 8
 _JOINS_NEXT = frozenset("in into to of a an the as like my our your their his her its".split())  # a word no text ends on: it joins what follows
 _RUNS_ON = _JOINS_NEXT | {"for", "with", "so"}
+_ARTICLE_ONLY = re.compile(r"\W*(?:(?:a|an|the)\W*)+", re.I)
 _QUESTION_OPENING = re.compile(r"^(\S+)(?:\s+\S+){0,4}\?\s+\S+\s+\S+")  # a few words up to a "?", then a text
 _POINTED_QUESTION = re.compile(
     r"^(.{2,200}?\b(?:(?:this|these|the following|my)\s+(?:sentences?|text|email|message|paragraph|lines?|phrase|note)|"
@@ -250,8 +251,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     seen: dict[tuple, int] = {}
     unique: list[Reading] = []
     for r in out:
-        if not (r.key and all(r.inputs)) or _request_runs_on(r):
-            continue
+        if not (r.key and all(r.inputs)) or _request_runs_on(r) or _ARTICLE_ONLY.fullmatch(r.key):
+            continue  # (an article is no request: "can you tell me a riddle" read "a" as plural's key)
         if r.signature not in seen:
             seen[r.signature] = len(unique)
             unique.append(r)

@@ -14,6 +14,12 @@ MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 _QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
 _POLITE_HEAD = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh|please|pls|plz|yo|quick question)\b[\s,!.:-]*)+", re.I)
+# An assistant addressed by its name before the request, as speech-to-text writes it ("hey computer
+# whats the plural of child" read computer as the input): the name is followed by a question or a command.
+_ADDRESS = re.compile(
+    r"^(?:hey|hi|hello|ok|okay|yo)[\s,]+[a-z]+[\s,!.:-]+(?=(?:what|whats|what's|how|can|could|would|will|tell|"
+    r"give|say|make|rewrite|translate|turn|change|convert|spell|is|are|which|who|where|please|pls|um+|uh|so|"
+    r"i|do|does)\b)", re.I)
 _ASK_HEAD = re.compile(
     r"^(?:(?:could|can|would|will)\s+(?:you|u)\s+(?:(?:please|kindly|pls|possibly|just)[\s,]+)*"
     r"(?:(?:tell|give|show|let)\s+me(?:\s+know)?|say|find|get\s+me|help\s+me\s+with)?[\s,:]*"
@@ -117,6 +123,7 @@ def strip_politeness(text: str) -> str:
     t = text.strip()
     for _ in range(3):
         before = t
+        t = _ADDRESS.sub("", t).strip()
         t = _POLITE_HEAD.sub("", t).strip()
         t = _ASK_HEAD.sub("", t).strip()
         t = _POLITE_TAIL.sub("", t).strip()
