@@ -483,6 +483,24 @@ def test_a_voice_assistants_transcripts(seeded_path, tmp_path):
     assert out[lines[8]]["mode"] == out[lines[9]]["mode"] == "none"
 
 
+def test_a_word_newer_than_the_word_space_is_no_typo_and_gets_its_spelling_rule(seeded_path):
+    """A data scientist's loop over words: "past tense of retweet" said "read retweet -> retreat",
+    retreated, sure; unfriend became friend, refactor reactor. A prefix and a common word is a word;
+    the word space lacks it, so the program's spelling rule answers, as sure as the rule is precise."""
+    from progdb import ProgramDB
+
+    db = ProgramDB(path=seeded_path)
+    for prompt, answer in (("past tense of retweet", "retweeted"), ("past tense of unfriend", "unfriended"),
+                           ("past tense of refactor", "refactored"), ("plural of selfie", "selfies")):
+        r = db.query(prompt)
+        out = r.outputs[0]
+        assert r.corrections == [] and (out.answer, out.source) == (answer, "symbolic"), (prompt, r.corrections, out)
+        assert out.sure and 0.8 <= out.confidence < 1.0
+    # gibberish has no precise rule: the word space's error, not sure
+    out = db.query("plural of qwxzzy").outputs[0]
+    assert out.source == "error" and not out.sure
+
+
 def test_a_users_program_is_not_refused_for_what_the_seeds_do_not_serve(own_db):
     """After the README tour's country-language, "what language do they speak in brazil" (its key,
     word for word) was refused: a stored out-of-scope prompt of the built-in library is that prompt."""

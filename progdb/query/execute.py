@@ -4,6 +4,7 @@ Vector programs run by arithmetic in word space (fewshot programs: see fewshot.p
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -172,8 +173,9 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i] = Output(text, stored[0], "stored", [], answers=list(stored), confidence=1.0)
             continue
         if missing:
-            outputs[i] = Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
-                                f"({space.name}, {len(space.words):,} words)")
+            spelt = _spelling_rule(lead, text) if len(programs) == 1 and use_stored is True else None
+            outputs[i] = spelt or Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
+                                         f"({space.name}, {len(space.words):,} words)")
             continue
         hide = holdout_for(use_stored, text)
         if hide is not None:  # the reverses of the input's stored pairs, in any program used
@@ -211,6 +213,25 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
     return outputs  # type: ignore[return-value]
+
+
+SPELLING_RULE_FLOOR = 0.8  # a word the word space lacks is answered by a spelling rule this precise
+
+
+def _spelling_rule(wp: WordProgram, text: str) -> Output | None:
+    """A word newer or rarer than the word space ("retweet", "selfie", "upvote") answered by the
+    spelling rule of the program's pairs that fits it best (+ed, +s), as sure as that rule's
+    precision on the pairs like it; None when no rule is that precise ("sus" -> suser, 0.75)."""
+    word = text.strip()
+    if not re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)*", word):
+        return None
+    ranked = sorted(wp.rules.candidates(word).items(), key=lambda c: -c[1])
+    if not ranked or ranked[0][1] < SPELLING_RULE_FLOOR:
+        return None
+    answer, precision = ranked[0]
+    return Output(text, answer, "symbolic", [Candidate(a, round(s, 4)) for a, s in ranked[:5]],
+                  note=f"'{word}' is not in the word space: a spelling rule of the program's pairs answers it",
+                  confidence=round(precision, 4), sure=is_sure(precision))
 
 
 def _shape_rule(wp: WordProgram, text: str, use_stored) -> symbolic.Found | None:

@@ -65,6 +65,8 @@ UNLIKE_ROWS = 200      # (the share measured on this many of its inputs, against
 STORED_QUESTION_WORDS = 3  # a prompt this long that one program stores as an input is that input
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
+WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non", "up", "de", "co", "back")
+PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
@@ -273,6 +275,8 @@ class Reader:
                     notes.append(f"{w} -> {right}")
                     return right
                 return w
+            if self._prefixed_word(lw):
+                return w  # "retweet" is no "tweet" of a phrasing
             right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count)
             if right is None or (lw in self.word_rank and lw.startswith(right)):
                 return w  # a rare form of a key word ("plurals") is that word, not a typo
@@ -330,7 +334,7 @@ class Reader:
             return whole[0]  # "yellowstone" is the one stored "Yellowstone National Park"
         if " " in low:
             return self._correct_name(program, low)
-        if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike):
+        if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike) or self._prefixed_word(low):
             return None
         if (program, low) not in self._corrected:
             stored = self.stored.get(program, {})
@@ -350,6 +354,12 @@ class Reader:
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
+
+    def _prefixed_word(self, low: str) -> bool:
+        """A prefix and a common word ("retweet", "unfriend", "refactor", "overfit"): a word the word
+        space is too old or too small to hold, not a slip ("retweet" was read as the stored retreat)."""
+        return any(low.startswith(p) and len(low) - len(p) >= 3 and self.word_rank.get(low[len(p):], RARE_INPUT_RANK)
+                   < PREFIXED_STEM_RANK for p in WORD_PREFIXES)
 
     def _correct_name(self, program: str, low: str) -> str | None:
         """A stored name with one of its words misspelt ("Dizzy Gilespie" for Dizzy Gillespie): the
