@@ -162,7 +162,8 @@ class QueryPipeline:
             opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
             self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                                   [texts[i] for i in keep], vectors[keep], negatives, inputs,
-                                  models.word_space(), set(learned[0]), opposites)
+                                  models.word_space(), set(learned[0]), opposites,
+                                  embed=lambda texts: models.encoder().encode(texts))
         return self._reader
 
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:

@@ -501,6 +501,37 @@ def test_a_word_newer_than_the_word_space_is_no_typo_and_gets_its_spelling_rule(
     assert out.source == "error" and not out.sure
 
 
+def test_another_inputs_stored_answer_is_a_guess_in_a_one_to_one_program(own_db):
+    """A data scientist's element-symbol of ten pairs answered "silver -> Au (confidence 0.53)", sure:
+    gold's symbol. A program of one output per input that answers what it stores for another input
+    is guessing; a program of shared outputs (currencies) is not."""
+    from progdb import ProgramDB
+
+    db = ProgramDB(path=own_db)
+    db.add(name="element-symbol", keys=["chemical symbol for {word}", "symbol of {word}"],
+           examples=[("sodium", "Na"), ("iron", "Fe"), ("gold", "Au"), ("oxygen", "O"), ("carbon", "C"),
+                     ("helium", "He"), ("calcium", "Ca"), ("nitrogen", "N"), ("zinc", "Zn"), ("tin", "Sn")])
+    out = db.query("chemical symbol for silver").outputs[0]
+    assert out.answer == "Au" and not out.sure and "Au is what it stores for another input" in out.note, out
+    assert not db.pipeline.catalog.word_program(db.get("country-currency")).one_to_one
+
+
+def test_a_users_program_serves_the_library_out_of_scope_prompts_it_asks_for(own_db):
+    """A user's country-language (four pairs, one key, "language spoken in {word}"): "what language
+    do they speak in brazil" and "what language is spoken in brazil" were refused as "closest to stored
+    out-of-scope prompts (1.00)": the library stores that question as one it does not serve."""
+    from progdb import ProgramDB
+
+    db = ProgramDB(path=own_db)
+    db.add(name="country-language", keys=["language spoken in {word}"],
+           examples=[("france", "french"), ("brazil", "portuguese"), ("germany", "german"), ("japan", "japanese")])
+    for prompt in ("what language do they speak in brazil", "what language do they speak in Brazil?",
+                   "what language is spoken in brazil"):
+        r = db.query(prompt)
+        assert r.mode == "nearest" and r.outputs[0].answer == "portuguese", (prompt, r.message)
+    assert db.query("what is the capital gains tax rate").mode == "none"
+
+
 def test_a_users_program_is_not_refused_for_what_the_seeds_do_not_serve(own_db):
     """After the README tour's country-language, "what language do they speak in brazil" (its key,
     word for word) was refused: a stored out-of-scope prompt of the built-in library is that prompt."""

@@ -17,6 +17,8 @@ from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from progdb.words.space import WordSpace, canonical, tokens
 
+ONE_TO_ONE = 0.9  # a program whose outputs are this share distinct, and as few of them inputs, maps one to one
+ANOTHERS_ANSWER = 0.5  # ...and its computed answer that it stores for another input is worth half its confidence
 STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
 
 
@@ -65,12 +67,21 @@ class WordProgram:
             self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in pairs]
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
+        # One input, one output of its own (element -> symbol, city -> team; not currencies or antonyms)
+        ins, outs = {canonical(a) for a, _ in pairs}, {canonical(b) for b in outputs}
+        self.one_to_one = len(outs) >= ONE_TO_ONE * len(outputs) and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
         self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
         self._by_output: dict[str, list[int]] = {}
         for i, (a, b) in enumerate(self.pairs.pairs):
             self._by_input.setdefault(canonical(a), []).append(i)
             self._by_output.setdefault(canonical(b), []).append(i)
+
+    def answers_another(self, text: str, answer: str) -> bool:
+        """Is `answer` what this one-to-one program stores for an input other than `text`?"""
+        own = canonical(text)
+        return self.one_to_one and any(canonical(self.pairs.pairs[j][0]) != own
+                                       for j in self._by_output.get(canonical(answer), ()))
 
     def shaped(self, kind: str) -> list[tuple[str, list[str]]]:
         """The stored inputs of one shape (symbolic.shape) with their outputs; listed once per process,
@@ -209,9 +220,15 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
             outputs[i].confidence = confidence(kind, cands)
-            outputs[i].sure = is_sure(outputs[i].confidence)
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
+            if len(programs) == 1 and cands and lead.answers_another(inputs[i], cands[0].answer):
+                # silver -> Au, Detroit -> celtics: what a program of one output per input stores for
+                # another input is, for this one, a guess
+                outputs[i].confidence *= ANOTHERS_ANSWER
+                outputs[i].note = "; ".join(filter(None, [outputs[i].note, f"{cands[0].answer} is what it stores "
+                                                          "for another input"]))
+            outputs[i].sure = is_sure(outputs[i].confidence)
     return outputs  # type: ignore[return-value]
 
 

@@ -67,6 +67,8 @@ FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at mo
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non", "up", "de", "co", "back")
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
+CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
+CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
@@ -100,11 +102,13 @@ class Reader:
 
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
-                 inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None):
+                 inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
+                 embed=None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
-        program's opposite, where its card names one that is stored."""
+        program's opposite, where its card names one that is stored; embed(texts): sentence vectors
+        (the out-of-scope prompts a user's program asks for, _negative)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
@@ -137,6 +141,7 @@ class Reader:
         self.stop_edges = {p: stop_edges(ins) for p, ins in inputs.items()}
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._unlike_floors: dict[str, float | None] = {}
+        self._embed = embed
         self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
@@ -509,6 +514,12 @@ class Reader:
             self._fits[key] = self._input_fit(program, text)
         return self._fits[key]
 
+    def _longest_input(self, program: str) -> int:
+        """The word count of a word program's longest inputs (the top 5% aside): one word more is a
+        name's or a compound's ("polar bear" for a program of single words), two more a phrase's
+        ("baby shower gift ideas" is no baby animal)."""
+        return self.lengths.get(program, (1, 1000))[1] - LENGTH_SLACK
+
     def _input_fit(self, program: str, text: str) -> float:
         kind = self.kinds.get(program)
         if kind in ("intent", "negative"):
@@ -524,7 +535,7 @@ class Reader:
                 return 0.0  # "cat, dog, mouse" is three inputs (another reading), not a word
             vecs = self._vectors_of_inputs(program)
             # ...and as many words as its own inputs have, give or take: "wisdom teeth removal cost" is no plural's
-            if vecs is None or len(low.split()) > min(MAX_SPAN_WORDS, self.lengths.get(program, (1, 1000))[1]):
+            if vecs is None or len(low.split()) > min(MAX_SPAN_WORDS, self._longest_input(program) + 1):
                 return 0.0
             if text not in self.space:
                 # An unknown word is no evidence either way: the program is still the one asked
@@ -692,8 +703,23 @@ class Reader:
         self._prefer_who_stores(choices)
         # Scores equal but for float noise tie: "french translation of" then beats "french" (1.0 each).
         choices.sort(key=lambda ch: (-round(ch.score, 6), -round(ch.key_score, 6), -len(ch.reading.key)))
-        negative = float((self.negatives @ whole_vector).max()) if len(self.negatives) else 0.0
-        return choices, negative
+        return choices, self._negative(choices, whole_vector)
+
+    def _negative(self, choices: list[Choice], whole_vector: np.ndarray) -> float:
+        """The prompt's cosine to the nearest stored out-of-scope prompt. One that is the leading
+        reading's own request, when its program is a user's unfitted one, is no longer out of scope:
+        "what language do brazilians speak in brazil" once the user adds country-language is near
+        the library's out-of-scope "what language do they speak in Brazil", which is that program's
+        key asked of the prompt's input (one more text embedded, only then)."""
+        if not len(self.negatives):
+            return 0.0
+        sims = self.negatives @ whole_vector
+        top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0] if choices else None)
+        if top is not None and top.program not in self.learned and top.reading.inputs and \
+                self._embed is not None and sims.max() >= CLAIM_CHECK:
+            asked = np.asarray(self._embed([f"{top.key} {top.reading.inputs[0]}"]))[0]
+            sims = np.where(self.negatives @ asked >= CLAIMED, -1.0, sims)
+        return float(sims.max())
 
     def _phrase_in_template(self, program: str, text: str) -> bool:
         """A few words a program's own template took, as a phrase: no talk or joining word at their
@@ -986,10 +1012,13 @@ def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
     return nothing_close(best.program, best.key_score, threshold)
 
 
+LENGTH_SLACK = 2  # a text program's inputs may run this many words past its stored ones
+
+
 def _length_profile(inputs: list[str]) -> tuple[int, int]:
     """The range of word counts a text program's inputs take (a little wider than stored)."""
     if not inputs:
         return 1, 1000
     counts = sorted(len(i.split()) for i in inputs)
     hi = counts[-1 - len(counts) // 20]  # the longest but the top 5%
-    return (1, hi + 2) if hi <= 8 else (2, 10 ** 6)
+    return (1, hi + LENGTH_SLACK) if hi <= 8 else (2, 10 ** 6)
