@@ -163,8 +163,13 @@ class QueryPipeline:
             self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                                   [texts[i] for i in keep], vectors[keep], negatives, inputs,
                                   models.word_space(), set(learned[0]), opposites,
-                                  embed=lambda texts: models.encoder().encode(texts))
+                                  embed=lambda texts: models.encoder().encode(texts), spelled=self._spelled)
         return self._reader
+
+    def _spelled(self, program: str, word: str) -> float:
+        """How precise the word program's best spelling rule is on a word (+s for dataset: 1.00)."""
+        rules = self.catalog.word_program(self.catalog.get(program)).rules.candidates(word)
+        return max(rules.values(), default=0.0)
 
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:
         """The texts read() embeds for a prompt (query_many embeds a batch's together); the

@@ -481,6 +481,13 @@ def test_a_voice_assistants_transcripts(seeded_path, tmp_path):
     assert error["source"] == "error" and error["sure"] is False
     # an article is no request: "a" was read as plural's key, "riddle -> middle -> middles", sure
     assert out[lines[8]]["mode"] == out[lines[9]]["mode"] == "none"
+    # a request pointing at a text, then the text, with no colon between (refused; "english …" the input)
+    for prompt, program, text in (("make this sound like a pirate time for bed everybody", "pirate", "time for bed everybody"),
+                                  ("say this in plain english the aforementioned child shall attend", "plain-english",
+                                   "the aforementioned child shall attend")):
+        r = json.loads(subprocess.run([PROGDB, "--db", seeded_path, "query", "--json", prompt],
+                                      capture_output=True, text=True).stdout)
+        assert r["programs"][0]["name"] == program and r["inputs"] == [text], (prompt, r["message"], r["inputs"])
 
 
 def test_a_word_newer_than_the_word_space_is_no_typo_and_gets_its_spelling_rule(seeded_path):

@@ -67,6 +67,7 @@ FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at mo
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non", "up", "de", "co", "back")
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
+SPELLED_LIKE = 0.95  # a word this precisely inflected by a program's spelling rule is shaped like its inputs
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
@@ -103,12 +104,13 @@ class Reader:
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
                  inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
-                 embed=None):
+                 embed=None, spelled=None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
         program's opposite, where its card names one that is stored; embed(texts): sentence vectors
-        (the out-of-scope prompts a user's program asks for, _negative)."""
+        (the out-of-scope prompts a user's program asks for, _negative); spelled(program, word): the
+        precision of the word program's best spelling rule on the word."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
@@ -141,7 +143,7 @@ class Reader:
         self.stop_edges = {p: stop_edges(ins) for p, ins in inputs.items()}
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._unlike_floors: dict[str, float | None] = {}
-        self._embed = embed
+        self._embed, self._spelled = embed, spelled
         self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
@@ -543,8 +545,11 @@ class Reader:
                 return FIT_FLOOR if len(low.split()) == 1 else 0.0
             top = self._nearest_inputs(vecs, text)
             below = self._unlike_below(program)
-            if below is not None and top < below:
-                return min(top, FIT_FLOOR * 0.9)  # none of its inputs: "none", not a guess ("Apollo?")
+            # none of its inputs: "none", not a guess ("Apollo?"); unless the program's spelling
+            # rules take it as one of theirs ("plural of dataset": +s, right on every pair like it)
+            if below is not None and top < below and not (
+                    self._spelled is not None and self._spelled(program, low) >= SPELLED_LIKE):
+                return min(top, FIT_FLOOR * 0.9)
             # A few pairs say little about what a program's inputs look like: a user's two-pair
             # program is not outbid by a seed that happens to store the input.
             n = len(vecs)
@@ -667,7 +672,8 @@ class Reader:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
                     fit, inputs, notes = self._fit_all(program, reading.inputs, reading.quoted)
-                    if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12:
+                    if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12 and \
+                            not _points_then_text(reading, whole):
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
                     if kind == "fewshot" and reading.method == "span" and " " not in reading.key.strip() and \
                             len(inputs) == 1 and len(inputs[0].split()) >= 2 and \
@@ -982,6 +988,17 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+_POINTING = re.compile(r"\b(?:this|it)\b", re.I)
+
+
+def _points_then_text(reading: Reading, whole: str) -> bool:
+    """A request that points at a text, then the text, unmarked, as speech-to-text writes it ("make
+    this sound like a pirate time for bed everybody"): the key starts the prompt, the input ends it."""
+    low, key = whole.lower(), reading.key.lower()
+    return len(reading.inputs) == 1 and bool(_POINTING.search(key)) and low.startswith(key) and \
+        low.endswith(reading.inputs[0].lower())
 
 
 def _unfit(top: Choice) -> str:

@@ -193,7 +193,9 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             rest = clean_text(between(i, n))
             named = i >= 2 and words[i - 2].lower() in ("to", "into", "in") and \
                 any(r.fullmatch(words[i - 1]) for r in text_names) and \
+                not any(r.fullmatch(f"{words[i - 1]} {words[i]}") for r in text_names) and \
                 len(rest.split()) > MAX_SPAN_WORDS and not re.search(r"[.!?]", between(i, min(n, i + 2)))
+            # (nor "say this in plain | english the …": the name runs on)
             # (not "put this in active | voice. The patients …": the name's phrase runs on)
             out.append(Reading(_clean_key(between(0, i)), [rest], "explicit" if named else "cut"))
         # ...nor a text that ends on the key's first word ("… at 3pm. Summarize in | bullets").

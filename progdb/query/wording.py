@@ -13,7 +13,8 @@ MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 
 _QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
 _POLITE_HEAD = re.compile(
-    r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh|please|pls|plz|yo|quick question)\b[\s,!.:-]*)+", re.I)
+    r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh|please|pls|plz|yo|quick question|"
+    r"like(?=[\s,]+(?:what|whats|what's|how|which|who)\b))\b[\s,!.:-]*)+", re.I)  # "so like whats …"
 # An assistant addressed by its name before the request, as speech-to-text writes it ("hey computer
 # whats the plural of child" read computer as the input): the name is followed by a question or a command.
 _ADDRESS = re.compile(
