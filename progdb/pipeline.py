@@ -258,10 +258,11 @@ class QueryPipeline:
         whole_inputs = {w for text in whole.parsed.inputs for w in re.findall(r"\w+", text.lower())}
         for head, tail, shared in reader.request_halves(prompt):
             # "whats the capital of italy and whats the capital of spain": two questions asked alike
-            # (the whole reading took Spain alone, or was refused); other prompts refused whole stay
-            # refused ("explain the difference between X and Y")
+            # (the whole reading took Spain alone, or was refused), or two asked of one input ("whats
+            # the plural and past tense of walk"); other prompts refused whole stay refused
+            # ("explain the difference between X and Y")
             parallel = _parallel(head, tail)
-            if whole.decision.mode == "none" and not parallel:
+            if whole.decision.mode == "none" and not (parallel or shared):
                 continue
             asked = reader.request_words(tail)
             # missed: the second's request words are inputs or left out, or its input is ("capital of

@@ -465,7 +465,8 @@ def test_a_voice_assistants_transcripts(seeded_path, tmp_path):
              "whats the past tense of go and whats the past tense of see",
              "what comes after monday and what comes before monday",
              "what is love and what is hate", "whats the weather and whats the time", "plural of qwxzzy",
-             "can you tell me a riddle", "can you tell me a secret"]
+             "can you tell me a riddle", "can you tell me a secret", "whats the plural and past tense of walk",
+             "explain the difference between weather and climate"]
     (tmp_path / "transcripts.txt").write_text("\n".join(lines) + "\n")
     r = subprocess.run([PROGDB, "--db", seeded_path, "query", "--file", str(tmp_path / "transcripts.txt")],
                        capture_output=True, text=True)
@@ -481,6 +482,7 @@ def test_a_voice_assistants_transcripts(seeded_path, tmp_path):
     assert error["source"] == "error" and error["sure"] is False
     # an article is no request: "a" was read as plural's key, "riddle -> middle -> middles", sure
     assert out[lines[8]]["mode"] == out[lines[9]]["mode"] == "none"
+    assert answers(out[lines[10]]) == ["walks", "walked"] and out[lines[11]]["mode"] == "none"
     # a request pointing at a text, then the text, with no colon between (refused; "english …" the input)
     for prompt, program, text in (("make this sound like a pirate time for bed everybody", "pirate", "time for bed everybody"),
                                   ("say this in plain english the aforementioned child shall attend", "plain-english",
