@@ -452,12 +452,18 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
         raise ProgdbError(f"{whole[0][0]}: a {whole[0][1]} file is imported on its own, not with pairs files")
     if whole:
         f, k = whole[0]
-        programs = (db.import_(f, replace=replace) if k == "progdb"
-                    else db.import_labelled(f, k, split, replace=replace))
-        if as_json:
-            _echo_json({"imported": [p.name for p in programs]})
+        if k == "progdb":  # a program stored exactly as the file has it is left alone, and said so
+            changed: list[str] = []
+            every = db.import_(f, replace=replace, changed_names=changed)
+            programs = [p for p in every if p.name in set(changed)]
         else:
-            click.echo(f"imported {len(programs)} programs ({sum(len(p.keys) for p in programs)} keys)")
+            every = programs = db.import_labelled(f, k, split, replace=replace)
+        unchanged = len(every) - len(programs)
+        if as_json:
+            _echo_json({"imported": [p.name for p in programs], "unchanged": unchanged})
+        else:
+            click.echo(f"imported {len(programs)} programs ({sum(len(p.keys) for p in programs)} keys)"
+                       + (f", {unchanged} unchanged" if unchanged else ""))
         return
     if ctx.get_parameter_source("rejects") != click.core.ParameterSource.DEFAULT:
         skip_bad = True  # asking where bad rows go is asking to set them aside

@@ -207,9 +207,10 @@ class ProgramDB:
             writer.write_programs(self.store, [new], replace=True, leased=True)
             return new, [(old.examples[i].input, old.examples[i].output) for i in sorted(drop)]
 
-    def import_(self, source: str | Path | IO[str], replace: bool = False) -> list[Program]:
+    def import_(self, source: str | Path | IO[str], replace: bool = False, changed_names: list | None = None) -> list[Program]:
         """Read programs exported by `export` (JSON lines); all lines are checked before any is stored.
-        A program stored exactly as the file has it is left as it is: importing a file twice is no error."""
+        A program stored exactly as the file has it is left as it is: importing a file twice is no error.
+        changed_names, if given, receives the names of the programs this import stored or changed."""
         programs = writer.read_cards(source)
         with self._writing():
             stored = {p.name: self.store.card(p.name) for p in programs}
@@ -222,6 +223,8 @@ class ProgramDB:
                                   f"{', '.join(differ[:5])}{' …' if len(differ) > 5 else ''} (--replace takes the "
                                   "file's; a database made with --no-seed holds only the file's programs)")
             writer.write_programs(self.store, changed, replace)
+            if changed_names is not None:
+                changed_names.extend(p.name for p in changed)
             return programs
 
     def import_pairs(self, rows, **options):
