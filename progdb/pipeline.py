@@ -113,6 +113,11 @@ class _VectorJob:
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
         unsure = [o for o in outputs if o.confidence is not None and o.confidence < REFUSE]
+        if unsure and len(unsure) < len(outputs):  # one of several inputs: that one has no answer
+            for i, o in enumerate(outputs):
+                if o in unsure:
+                    outputs[i] = Output(o.input, None, "error", o.candidates, error=(
+                        f"its best guess ({o.answer}) is too unsure to give (confidence {o.confidence:.3f} < {REFUSE})"))
         if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
             first = unsure[0]
             self.result.mode, self.result.programs, self.result.kind, self.result.outputs = "none", [], None, []
@@ -163,13 +168,8 @@ class QueryPipeline:
             self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                                   [texts[i] for i in keep], vectors[keep], negatives, inputs,
                                   models.word_space(), set(learned[0]), opposites,
-                                  embed=lambda texts: models.encoder().encode(texts), spelled=self._spelled)
+                                  embed=lambda texts: models.encoder().encode(texts))
         return self._reader
-
-    def _spelled(self, program: str, word: str) -> float:
-        """How precise the word program's best spelling rule is on a word (+s for dataset: 1.00)."""
-        rules = self.catalog.word_program(self.catalog.get(program)).rules.candidates(word)
-        return max(rules.values(), default=0.0)
 
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:
         """The texts read() embeds for a prompt (query_many embeds a batch's together); the

@@ -541,6 +541,30 @@ def test_a_users_program_serves_the_library_out_of_scope_prompts_it_asks_for(own
     assert db.query("what is the capital gains tax rate").mode == "none"
 
 
+def test_a_crossword_solvers_clues(seeded_path, tmp_path):
+    """Clues as a crossword prints them: the letter count became the input ("Capital of Bhutan (7)"
+    -> "Bhutan (7 -> Feb?"); real rare verbs were read as slips of stored ones ("past tense of
+    smite" -> site -> sited, stored example), and rare nouns were refused as unlike every stored noun
+    ("plural of chateau"), though a plural takes any noun."""
+    clues = {"Capital of Bhutan (7)": "Thimphu", "What is the capital of Liechtenstein? (5)": "Vaduz",
+             "Plural of crisis, 6 letters": "crises", "Male duck (5)": "drake",
+             "What is the past tense of slink?": None, "Past tense of gird": None, "Past tense of smite": None,
+             "What is the plural of chateau?": None, "plural of seraph": None}
+    (tmp_path / "clues.txt").write_text("\n".join(clues) + "\n")
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "--file", str(tmp_path / "clues.txt")],
+                       capture_output=True, text=True)
+    out = {o["prompt"]: o for o in map(json.loads, r.stdout.splitlines())}
+    for clue, answer in clues.items():
+        o = out[clue]
+        assert o["corrections"] == [] and len(o["inputs"]) <= 1, (clue, o["inputs"], o["corrections"])
+        if answer is not None:
+            assert o["outputs"][0]["answer"] == answer, (clue, o["outputs"])
+    for clue in ("What is the plural of chateau?", "plural of seraph", "What is the past tense of slink?"):
+        assert out[clue]["mode"] == "nearest", (clue, out[clue]["message"])
+    # a program of names still knows what is none of its inputs
+    assert _json_query(seeded_path, "capital of the moon")["mode"] == "none"
+
+
 def test_a_users_program_is_not_refused_for_what_the_seeds_do_not_serve(own_db):
     """After the README tour's country-language, "what language do they speak in brazil" (its key,
     word for word) was refused: a stored out-of-scope prompt of the built-in library is that prompt."""
@@ -866,7 +890,8 @@ def test_a_refusal_of_a_prompt_with_a_colon_reads_no_inputs(seeded_path):
 
 def test_a_word_a_users_program_stores_is_no_typo(own_db):
     """"past tense of rebase" read "rebase -> rebate" though the user's git-verbs stores rebase."""
-    assert "rebase -> rebate" in run("--db", own_db, "query", "past tense of rebase").output  # the typo reading, before
+    # re + base is a word, no slip of "rebate": the library's past-tense spells it
+    assert "rebase -> rebased" in run("--db", own_db, "query", "past tense of rebase").output
     assert run("--db", own_db, "add", "git-verbs", "--key", "git past tense of {word}", "--example", "rebase", "rebased",
                "--example", "commit", "committed").exit_code == 0
     r = json.loads(run("--db", own_db, "query", "--json", "past tense of rebase").stdout)

@@ -158,3 +158,11 @@ def test_a_refusal_shows_a_third_decimal_when_two_would_look_equal():
     from progdb.query.retrieve import nothing_close
     assert nothing_close("x", 0.6461, 0.65).endswith("(best: x at 0.646, below the threshold 0.650)")
     assert nothing_close("x", 0.59, 0.65).endswith("(best: x at 0.59, below the threshold 0.65)")
+
+
+def test_one_of_several_inputs_too_unsure_to_give_has_no_answer(seeded):
+    """A crossword solver's "synonym for happy, 7 letters" answered "7 letters -> page? (confidence
+    0.07)" beside cheerful, though under 0.15 there is no answer: that holds for each input."""
+    r = seeded.query("synonym for happy and 1999")
+    assert [o.answer for o in r.outputs] == ["cheerful", None], r.outputs
+    assert "too unsure to give" in r.outputs[1].error and not r.outputs[1].sure

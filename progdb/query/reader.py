@@ -64,10 +64,10 @@ UNLIKE_QUANTILE = 0.02  # ...worse than all but this share of its own inputs fit
 UNLIKE_ROWS = 200      # (the share measured on this many of its inputs, against the sample: bounded)
 STORED_QUESTION_WORDS = 3  # a prompt this long that one program stores as an input is that input
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
+SLIP_COSINE = 0.15  # a known word this close (word space) to another may be its misspelling
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non", "up", "de", "co", "back")
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
-SPELLED_LIKE = 0.95  # a word this precisely inflected by a program's spelling rule is shaped like its inputs
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
@@ -104,13 +104,12 @@ class Reader:
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
                  inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
-                 embed=None, spelled=None):
+                 embed=None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
         program's opposite, where its card names one that is stored; embed(texts): sentence vectors
-        (the out-of-scope prompts a user's program asks for, _negative); spelled(program, word): the
-        precision of the word program's best spelling rule on the word."""
+        (the out-of-scope prompts a user's program asks for, _negative)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
@@ -143,7 +142,7 @@ class Reader:
         self.stop_edges = {p: stop_edges(ins) for p, ins in inputs.items()}
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._unlike_floors: dict[str, float | None] = {}
-        self._embed, self._spelled = embed, spelled
+        self._embed = embed
         self._fits: dict[tuple[str, str], float] = {}
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
@@ -285,7 +284,7 @@ class Reader:
             if self._prefixed_word(lw):
                 return w  # "retweet" is no "tweet" of a phrasing
             right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count)
-            if right is None or (lw in self.word_rank and lw.startswith(right)):
+            if right is None or (lw in self.word_rank and lw.startswith(right)) or not self._slip_of(lw, right):
                 return w  # a rare form of a key word ("plurals") is that word, not a typo
             notes.append(f"{w} -> {right}")
             return right
@@ -357,10 +356,22 @@ class Reader:
             if unlike and hit is not None and len(os.path.commonprefix([low, hit])) >= len(low) - 2:
                 hit = None  # another ending is another word, not a slip: optimist is no optimism
             right = candidates[hit] if hit is not None else None
+            if right is not None and not self._slip_of(low, right.lower()):
+                right = None  # "smite" is no "site": a word the space uses elsewhere than the other
             if right is None and rank is None and self.kinds.get(program) == "vector":
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
+
+    def _slip_of(self, typed: str, right: str) -> bool:
+        """Could a word the word space knows be a slip of `right`? A misspelling is written where
+        the word is, so the space puts it near the word ("goverment" 0.65, "recieve" 0.22 to theirs);
+        a real rare word is elsewhere ("smite" -0.43 to site, "slink" -0.15 to link, "gird" -0.22
+        to girl). Unknown words may be slips of anything."""
+        if typed not in self.space or right not in self.space:
+            return True
+        a, b = self.space.vector(typed), self.space.vector(right)
+        return float(a @ b) / (float(np.linalg.norm(a) * np.linalg.norm(b)) or 1.0) >= SLIP_COSINE
 
     def _prefixed_word(self, low: str) -> bool:
         """A prefix and a common word ("retweet", "unfriend", "refactor", "overfit"): a word the word
@@ -481,11 +492,14 @@ class Reader:
     def _unlike_below(self, program: str) -> float | None:
         """The fit below which an input is unlike the program's own ("capital of the moon", "currency
         of love"): how well all but UNLIKE_QUANTILE of its stored inputs fit their nearest others.
-        None for a program with few inputs (a user's two-pair program says little about its inputs)."""
+        Only for a program of names (countries, cities, people: a class its inputs nearly close): one
+        of common words takes any word of its kind, rare ones too ("plural of chateau", "past tense of
+        smite" were refused, or read as "site"); and not for a program of few inputs (a user's
+        two-pair program says little about its inputs)."""
         if program not in self._unlike_floors:
             vecs = self._vectors_of_inputs(program)
             floor = None
-            if vecs is not None and len(vecs) >= UNLIKE_INPUTS:
+            if vecs is not None and len(vecs) >= UNLIKE_INPUTS and program in self.names_stored:
                 sims = vecs[:UNLIKE_ROWS] @ vecs.T
                 sims[sims > 0.9999] = -1.0  # itself, and inputs the word space reads alike
                 own = np.sort(sims, axis=1)[:, -KNN:].mean(axis=1)
@@ -545,11 +559,8 @@ class Reader:
                 return FIT_FLOOR if len(low.split()) == 1 else 0.0
             top = self._nearest_inputs(vecs, text)
             below = self._unlike_below(program)
-            # none of its inputs: "none", not a guess ("Apollo?"); unless the program's spelling
-            # rules take it as one of theirs ("plural of dataset": +s, right on every pair like it)
-            if below is not None and top < below and not (
-                    self._spelled is not None and self._spelled(program, low) >= SPELLED_LIKE):
-                return min(top, FIT_FLOOR * 0.9)
+            if below is not None and top < below:
+                return min(top, FIT_FLOOR * 0.9)  # none of its inputs: "none", not a guess ("Apollo?")
             # A few pairs say little about what a program's inputs look like: a user's two-pair
             # program is not outbid by a seed that happens to store the input.
             n = len(vecs)

@@ -27,6 +27,9 @@ _ASK_HEAD = re.compile(
     r"|(?:(?:please|kindly|pls)[\s,]+)+(?:tell|give|show)\s+me[\s,:]*"
     r"|i(?:'d|\s+would)\s+like\s+(?:to\s+know\s+)?|i\s+(?:want|need)\s+(?:to\s+know\s+)?"
     r"|do\s+you\s+know\s+|(?:tell|give|show)\s+me\s+)", re.I)
+# A crossword clue's letter count after the request: "Capital of Bhutan (7)", "synonym for happy, 7 letters"
+_LETTER_COUNT = re.compile(r"(?:\s*\(\s*\d+(?:\s*[,-]\s*\d+)*\s*(?:letters?)?\s*\)|[\s,;:-]+\d+\s+letters?(?:\s+long)?)"
+                           r"\s*[?.!]*\s*$", re.I)
 _POLITE_TAIL = re.compile(
     r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
     r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
@@ -120,7 +123,8 @@ CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next mon
 
 # -- text clean-up --------------------------------------------------------------------------------
 def strip_politeness(text: str) -> str:
-    """The request without greetings, "could you please tell me" and trailing thanks."""
+    """The request without greetings, "could you please tell me", trailing thanks and a crossword
+    clue's letter count ("(7)", ", 7 letters")."""
     t = text.strip()
     for _ in range(3):
         before = t
@@ -128,6 +132,7 @@ def strip_politeness(text: str) -> str:
         t = _POLITE_HEAD.sub("", t).strip()
         t = _ASK_HEAD.sub("", t).strip()
         t = _POLITE_TAIL.sub("", t).strip()
+        t = _LETTER_COUNT.sub("", t).strip()
         if t == before:
             break
     return t or text.strip()
