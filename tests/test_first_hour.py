@@ -565,6 +565,25 @@ def test_a_crossword_solvers_clues(seeded_path, tmp_path):
     assert _json_query(seeded_path, "capital of the moon")["mode"] == "none"
 
 
+def test_an_editors_short_texts_and_foreign_please(seeded_path, tmp_path):
+    """A copy editor's requests: "translate to French: Thank you." was refused naming english-german
+    (the thanks after the colon was cut as politeness, so "French" became the input); "En français
+    svp: Thank you for your letter." compiled the input "svp: Thank"."""
+    cases = {"translate to French: Thank you.": ("english-french", "Thank you."),
+             "casual pls: Thank you.": ("casual", "Thank you."),
+             "En français svp: Thank you for your letter.": ("english-french", "Thank you for your letter."),
+             "auf Deutsch bitte: Thank you for your letter.": ("english-german", "Thank you for your letter."),
+             "en español por favor: Our office is closed today.": ("english-spanish", "Our office is closed today."),
+             "plural of: cat, thanks": ("plural", "cat")}
+    (tmp_path / "requests.txt").write_text("\n".join(cases) + "\n")
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "--file", str(tmp_path / "requests.txt")],
+                       capture_output=True, text=True)
+    for o in map(json.loads, r.stdout.splitlines()):
+        program, text = cases[o["prompt"]]
+        assert o["programs"] and o["programs"][0]["name"] == program and o["inputs"] == [text], \
+            (o["prompt"], o["message"], o["inputs"])
+
+
 def test_a_users_program_is_not_refused_for_what_the_seeds_do_not_serve(own_db):
     """After the README tour's country-language, "what language do they speak in brazil" (its key,
     word for word) was refused: a stored out-of-scope prompt of the built-in library is that prompt."""

@@ -148,7 +148,9 @@ def split_explicit(prompt: str) -> Parsed | None:
     return None
 
 
-_KEY_FILLER = re.compile(r"^(?:(?:please|pls|plz)\b[\s,]*)+|(?:[\s,]*\b(?:please|pls|plz|thx|asap|lol))+$", re.I)
+# (and a "please" of the language asked for: "En français svp: …", "auf Deutsch bitte: …")
+_PLEASE = r"please|pls|plz|svp|stp|s'il (?:vous|te) pla[iî]t|bitte|por favor|porfa|per favore|prego"
+_KEY_FILLER = re.compile(r"^(?:(?:" + _PLEASE + r")\b[\s,]*)+|(?:[\s,]*\b(?:" + _PLEASE + r"|thx|asap|lol))+$", re.I)
 
 
 def _clean_key(text: str) -> str:

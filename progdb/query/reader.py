@@ -64,7 +64,6 @@ UNLIKE_QUANTILE = 0.02  # ...worse than all but this share of its own inputs fit
 UNLIKE_ROWS = 200      # (the share measured on this many of its inputs, against the sample: bounded)
 STORED_QUESTION_WORDS = 3  # a prompt this long that one program stores as an input is that input
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
-SLIP_COSINE = 0.15  # a known word this close (word space) to another may be its misspelling
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non", "up", "de", "co", "back")
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
@@ -284,7 +283,7 @@ class Reader:
             if self._prefixed_word(lw):
                 return w  # "retweet" is no "tweet" of a phrasing
             right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count)
-            if right is None or (lw in self.word_rank and lw.startswith(right)) or not self._slip_of(lw, right):
+            if right is None or (lw in self.word_rank and lw.startswith(right)):
                 return w  # a rare form of a key word ("plurals") is that word, not a typo
             notes.append(f"{w} -> {right}")
             return right
@@ -356,22 +355,10 @@ class Reader:
             if unlike and hit is not None and len(os.path.commonprefix([low, hit])) >= len(low) - 2:
                 hit = None  # another ending is another word, not a slip: optimist is no optimism
             right = candidates[hit] if hit is not None else None
-            if right is not None and not self._slip_of(low, right.lower()):
-                right = None  # "smite" is no "site": a word the space uses elsewhere than the other
             if right is None and rank is None and self.kinds.get(program) == "vector":
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
-
-    def _slip_of(self, typed: str, right: str) -> bool:
-        """Could a word the word space knows be a slip of `right`? A misspelling is written where
-        the word is, so the space puts it near the word ("goverment" 0.65, "recieve" 0.22 to theirs);
-        a real rare word is elsewhere ("smite" -0.43 to site, "slink" -0.15 to link, "gird" -0.22
-        to girl). Unknown words may be slips of anything."""
-        if typed not in self.space or right not in self.space:
-            return True
-        a, b = self.space.vector(typed), self.space.vector(right)
-        return float(a @ b) / (float(np.linalg.norm(a) * np.linalg.norm(b)) or 1.0) >= SLIP_COSINE
 
     def _prefixed_word(self, low: str) -> bool:
         """A prefix and a common word ("retweet", "unfriend", "refactor", "overfit"): a word the word

@@ -131,7 +131,9 @@ def strip_politeness(text: str) -> str:
         t = _ADDRESS.sub("", t).strip()
         t = _POLITE_HEAD.sub("", t).strip()
         t = _ASK_HEAD.sub("", t).strip()
-        t = _POLITE_TAIL.sub("", t).strip()
+        tail = _POLITE_TAIL.search(t)
+        if tail and not re.search(r":|--?|–|—", tail.group(0)):  # after a separator the
+            t = t[:tail.start()].strip()  # thanks is the text: "translate to French: Thank you.", "… -- thanks!!"
         t = _LETTER_COUNT.sub("", t).strip()
         if t == before:
             break
