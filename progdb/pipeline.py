@@ -250,8 +250,8 @@ class QueryPipeline:
         request words became inputs ("past tense" as a second noun) or were left out as talk
         ("capital of peru? also currency of peru"). None for one request ("translate cat and
         dog to french": the whole reading's key holds "french")."""
-        if cal["router"] != "similarity" or whole.parsed.method == "stored":
-            return None
+        if cal["router"] != "similarity" or whole.parsed.method == "stored" or not self.catalog.kinds():
+            return None  # (a database of no programs has no reader)
         reader = self.reader()
         key_words = reader.request_words(whole.parsed.key)
         input_words = reader.request_words(" ".join(whole.parsed.inputs))
