@@ -455,7 +455,8 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
         if k == "progdb":  # a program stored exactly as the file has it is left alone, and said so
             changed: list[str] = []
             every = db.import_(f, replace=replace, changed_names=changed)
-            programs = [p for p in every if p.name in set(changed)]
+            stored = set(changed)
+            programs = [p for p in every if p.name in stored]
         else:
             every = programs = db.import_labelled(f, k, split, replace=replace)
         unchanged = len(every) - len(programs)

@@ -19,7 +19,7 @@ from progdb.errors import ProgdbError
 from progdb.ingest import writer
 from progdb.ingest.library import load_seed_prompts, load_seeds, seed_vectors, seeds_dir
 from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the public names)
-from progdb.program import Example, Program, parse_card
+from progdb.program import Example, Program, parse_card, validate
 from progdb.query.execute import DEFAULT_METHOD
 from progdb.query.incontext import rank_programs
 from progdb.pipeline import KeyLookup, QueryPipeline
@@ -144,16 +144,14 @@ class ProgramDB:
             program = Program(name=name or "", kind=kind, keys=list(keys),
                               examples=[e if isinstance(e, Example) else Example(*e) for e in examples],
                               description=description, source=source, license=license)
-        if grow and not replace and self.store.card(program.name) is not None:
-            return self.grow(program, kind_given=kind != "auto")[0]
-        try:
-            with self._writing():
-                return writer.write_programs(self.store, [program], replace)[0]
-        except ProgdbError as err:
-            if "already exists" not in str(err):
-                raise
+        if not replace and self.store.card(program.name) is not None:
+            if grow:
+                return self.grow(program, kind_given=kind != "auto")[0]
+            validate(program)  # a bad program is said first, as write_programs says it
             raise ProgdbError(f"program '{program.name}' already exists (add(..., grow=True) adds the new keys "
-                              "and pairs to it, replace=True replaces it)") from None
+                              "and pairs to it, replace=True replaces it)")
+        with self._writing():
+            return writer.write_programs(self.store, [program], replace)[0]
 
     def grow(self, program: Program, kind_given: bool = False) -> tuple[Program, dict]:
         """Merge `program` into the stored program of its name (writer.merged). Returns the stored

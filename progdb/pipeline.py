@@ -112,14 +112,14 @@ class _VectorJob:
                 outputs[i] = self.fewshot.fallback(out)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
-        unsure = [o for o in outputs if o.confidence is not None and o.confidence < REFUSE]
+        unsure = [i for i, o in enumerate(outputs) if o.confidence is not None and o.confidence < REFUSE]
         if unsure and len(unsure) < len(outputs):  # one of several inputs: that one has no answer
-            for i, o in enumerate(outputs):
-                if o in unsure:
-                    outputs[i] = Output(o.input, None, "error", o.candidates, error=(
-                        f"its best guess ({o.answer}) is too unsure to give (confidence {o.confidence:.3f} < {REFUSE})"))
+            for i in unsure:
+                o = outputs[i]
+                outputs[i] = Output(o.input, None, "error", o.candidates, error=(
+                    f"its best guess ({o.answer}) is too unsure to give (confidence {o.confidence:.3f} < {REFUSE})"))
         if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
-            first = unsure[0]
+            first = outputs[unsure[0]]
             self.result.mode, self.result.programs, self.result.kind, self.result.outputs = "none", [], None, []
             self.result.message = "; ".join(filter(None, [self.result.message, (
                 f"the request reads as '{self.programs[0][0].name}', but its best guess for '{first.input}' "

@@ -718,7 +718,7 @@ class Reader:
         if not len(self.negatives):
             return 0.0
         sims = self.negatives @ whole_vector
-        top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0] if choices else None)
+        top = _first_fitting(choices) if choices else None
         if top is not None and top.program not in self.learned and top.reading.inputs and \
                 self._embed is not None and sims.max() >= CLAIM_CHECK:
             asked = np.asarray(self._embed([f"{top.key} {top.reading.inputs[0]}"]))[0]
@@ -885,7 +885,7 @@ class Reader:
                                           self._refusal(top, choices, negative, threshold, sure))
                 return top, self._blend(top, choices, threshold, margin, candidates, accepted=True)
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
-        top = next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
+        top = _first_fitting(choices)
         if top.key_score < self._threshold(top.program, threshold):
             top = choices[0]
         # The stored out-of-scope prompts say what the built-in library does not serve; a user's
@@ -1002,6 +1002,11 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
 def _unfit(top: Choice) -> str:
     shown = ", ".join(repr(i) for i in top.reading.inputs)
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
+
+
+def _first_fitting(choices: list[Choice]) -> Choice:
+    """The best reading whose inputs fit; the best of all when none does (to say why nothing fits)."""
+    return next((ch for ch in choices if ch.fit >= FIT_FLOOR), choices[0])
 
 
 def _closest_keys(choices: list[Choice]) -> list[ProgramMatch]:
