@@ -140,12 +140,15 @@ def cli(ctx, path, server, no_seed):
 @click.option("--license", "license_", default=None, help="The examples' licence.")
 @click.option("--opposite", default=None, metavar="NAME",
               help="The program a request for less of this one asks for (\"less formal\" -> casual).")
+@click.option("--reverse", multiple=True, metavar="WORD",
+              help="A word a request for this program's way back asks for (plural: --reverse singular); "
+              "such requests are not this program's. Repeatable.")
 @click.option("--replace", is_flag=True, help="Replace a program of the same name with exactly what is given "
               "(its old keys and examples go).")
 @json_option
 @click.pass_context
 def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, opposite,
-        replace, as_json):
+        reverse, replace, as_json):
     """Register a program NAME with its keys and example pairs, or a whole program file:
     `progdb add my-program.yaml` (JSON or YAML with name, keys, description, examples, as in seeds/).
 
@@ -183,6 +186,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         program.license = license_
     if opposite is not None:
         program.opposite = opposite
+    if reverse:
+        program.reverse = list(dict.fromkeys(program.reverse + list(reverse)))
     db = _db(ctx)
     before = _stored_or_none(db, program.name)
     if (before is None or replace) and not program.keys and program.kind not in ("intent", "negative"):
@@ -194,7 +199,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
                    "(add phrasings with --key)", err=True)
     if before is not None and not replace:
         stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
-        fields = ("description", "opposite", "kind", "source", "license")
+        fields = ("description", "opposite", "reverse", "kind", "source", "license")
         action = "grew" if any(change.values()) or any(getattr(stored, f) != getattr(before, f) for f in fields) \
             else "unchanged"
     else:
@@ -676,12 +681,7 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
     elif explain:
         click.echo(explain_text(result))
     else:
-        if sys.stderr.isatty() and any(o.source == "compiled" for o in result.outputs):
-            # A person at a terminal is told first why a prompt comes back instead of an answer
-            # (under the prompt, the line was read last, after some forty lines of tags).
-            click.echo("progdb: no LLM is configured, so this is the compiled prompt, ready to send; "
-                       "--llm URL (or PROGDB_LLM_URL) runs it", err=True)
-        click.echo(result_text(result))
+        click.echo(result_text(result))  # (a compiled prompt's note, first, says it is one)
     ctx.exit(exit_status(result))
 
 

@@ -165,10 +165,11 @@ class QueryPipeline:
             cards = {n: self.catalog.get(n) for n in names}
             inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
             opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
+            reverses = {n: card.reverse for n, card in cards.items() if card.reverse}
             self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                                   [texts[i] for i in keep], vectors[keep], negatives, inputs,
                                   models.word_space(), set(learned[0]), opposites,
-                                  embed=lambda texts: models.encoder().encode(texts))
+                                  embed=lambda texts: models.encoder().encode(texts), reverses=reverses)
         return self._reader
 
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:

@@ -19,7 +19,8 @@ MAX_NAME = 64  # characters: names are shown in tables and used in record ids
 SLOT_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Slots that carry a program's input; any other slot is a parameter of the instruction.
 INPUT_SLOTS = ("text", "word", "input", "words", "phrase")
-CARD_FIELDS = ("name", "kind", "description", "keys", "examples", "source", "license", "opposite")
+CARD_FIELDS = ("name", "kind", "description", "keys", "examples", "source", "license", "opposite", "reverse")
+OPTIONAL_FIELDS = ("opposite", "reverse")  # left out of a card when empty
 
 
 @dataclass
@@ -38,11 +39,14 @@ class Program:
     source: str = ""
     license: str = ""
     opposite: str = ""  # the program a request for "less" of this one asks for (formal <-> casual)
+    # Words a request for this program's way back asks for ("singular" of plural, "english" of
+    # english-french): such a request is not this program's.
+    reverse: list[str] = field(default_factory=list)
 
     def card(self) -> dict:
         """The program as a plain dict, fields in a fixed order (built by hand: dataclasses.asdict
         takes seconds on a program of 100k pairs)."""
-        d = {k: getattr(self, k) for k in CARD_FIELDS if k != "opposite" or self.opposite}
+        d = {k: getattr(self, k) for k in CARD_FIELDS if k not in OPTIONAL_FIELDS or getattr(self, k)}
         d["keys"] = list(self.keys)
         d["examples"] = [{"input": e.input, "output": e.output} for e in self.examples]
         return d
@@ -135,6 +139,7 @@ def program_from_dict(d: dict, where: str = "program", check: bool = True, found
         source=d.get("source") or "",
         license=d.get("license") or "",
         opposite=d.get("opposite") or "",
+        reverse=[d["reverse"]] if isinstance(d.get("reverse"), str) else d.get("reverse") or [],
     )
     if check:
         validate(prog, where)
@@ -157,6 +162,8 @@ def validate(prog: Program, where: str = "program") -> None:
     if prog.opposite and (not isinstance(prog.opposite, str) or not NAME_RE.match(prog.opposite)
                           or prog.opposite == prog.name):
         raise ProgdbError(f"{where}: field 'opposite': '{prog.opposite}' must name another program")
+    if not isinstance(prog.reverse, list) or not all(isinstance(w, str) and w.strip() for w in prog.reverse):
+        raise ProgdbError(f"{where}: field 'reverse': expected a list of words (\"singular\")")
     if not prog.keys:
         raise ProgdbError(f"{where}: field 'keys': a program needs at least one key")
     for i, key in enumerate(prog.keys, 1):

@@ -289,9 +289,12 @@ def test_a_users_own_csv_at_a_terminal_becomes_a_program_asked_in_their_words(ow
         assert lines[0].startswith("emoji ") and lines[1] == f"{stored} (stored example)", (prompt, lines[:3])
     lines = run("--db", own_db, "query", "turn angry into an emoji").output.splitlines()
     assert "angry" in lines and "word" not in lines, lines  # the new input, and no header pair, in the prompt
-    # At a terminal, a compiled prompt says it is one (no LLM is configured); a stored answer does not.
+    # A compiled prompt says first that it is one (no LLM is configured), at a terminal and in a
+    # script's JSON (a translator's script took 35 lines of tags for an answer); a stored answer does not.
     status, drawn = in_terminal(["--db", own_db, "query", "turn angry into an emoji"], cwd=tmp_path)
-    assert status == 0 and drawn.startswith("progdb: no LLM is configured, so this is the compiled prompt"), drawn
+    assert status == 0 and drawn.splitlines()[1].startswith(
+        "note: 'angry' is not stored; no LLM is configured, so this is the compiled prompt"), drawn
+    assert "ready to send" in _json_query(own_db, "turn angry into an emoji")["outputs"][0]["note"]
     status, drawn = in_terminal(["--db", own_db, "query", "emoji for fire"], cwd=tmp_path)
     assert status == 0 and "fire -> 🔥" in drawn and "no LLM" not in drawn, drawn
 
@@ -1087,3 +1090,36 @@ def test_a_support_bots_routes_beside_the_library_and_fit_keeps_the_library(own_
     told = subprocess.run([PROGDB, "--db", own_db, "fit", str(data / "support_fit.json"), "--router", "classifier"],
                           capture_output=True, text=True)
     assert told.returncode == 0 and "--router similarity" in told.stderr, told.stderr
+
+
+def test_a_request_for_a_programs_way_back_is_refused_and_says_so(seeded_path, own_db):
+    """A translator asked "translate 'papillon' to English" and got english-french's compiled prompt
+    (French of a French word); "singular of cacti" answered plural's *masculine?*; "convert to
+    passive: …" ran passive-to-active. A program's card names the words its way back asks for
+    (`reverse`): such a request is not that program's, and the refusal says why. The way there
+    is still the program's."""
+    back = ["translate 'papillon' to English", "singular of cacti", "what is the singular form of mice",
+            "german to english: Handschuh", "'geese' is the plural of what?",
+            "convert to passive: The chef prepares every dish by hand.", "which country has Lima as its capital",
+            "un-pirate this: Ahoy matey, we be settin' sail at dawn", "convert WARNING to lowercase"]
+    forth = {"how do you say butterfly in French": "english-french", "plural of cactus": "plural",
+             "english to german: glove": "english-german", "what's the capital of Peru": "country-capital",
+             "convert to active: The dish was prepared by the chef.": "passive-to-active",
+             "rewrite in Early Modern English: Turn off the lights when you leave.": "shakespearean"}
+    lines = "".join(json.dumps({"prompt": p}) + "\n" for p in back + list(forth))
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "-"], input=lines, capture_output=True, text=True)
+    got = [json.loads(x) for x in r.stdout.splitlines()]
+    for prompt, out in zip(back, got):
+        assert out["mode"] == "none", (prompt, out.get("programs"))
+    assert "the other way round" in got[0]["message"], got[0]["message"]
+    for (prompt, program), out in zip(forth.items(), got[len(back):]):
+        assert out["programs"] and out["programs"][0]["name"] == program, (prompt, out.get("message"))
+    # a user's own program says its way back with --reverse
+    add = run("--db", own_db, "add", "hex-to-decimal", "--key", "convert hex {word} to decimal",
+              "--key", "hex to decimal {word}", "--example", "ff", "255", "--example", "10", "16",
+              "--example", "1f", "31", "--reverse", "hex")
+    assert add.exit_code == 0, add.output
+    assert _json_query(own_db, "convert hex ff to decimal")["outputs"][0]["answer"] == "255"
+    out = _json_query(own_db, "convert 255 to hex")
+    assert out["mode"] == "none" and "hex-to-decimal" in out["message"], out
+    assert json.loads(run("--db", own_db, "export", "hex-to-decimal").output)["reverse"] == ["hex"]

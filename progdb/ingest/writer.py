@@ -122,12 +122,12 @@ def write_programs(store: Store, programs: list[Program], replace: bool,
 
 def merged(old: Program, program: Program, kind_given: bool) -> tuple[Program, dict]:
     """`program` merged into the stored `old`: new keys and pairs are added, a non-empty
-    description, source, licence or opposite replaces the stored one, the kind changes only when
+    description, source, licence, opposite or reverse replaces the stored one, the kind changes only when
     `kind_given`. Returns the merged program and what changed ({"keys": n, "examples": n})."""
     new = Program(name=old.name, kind=program.kind if kind_given else old.kind, keys=list(old.keys),
                   examples=list(old.examples), description=program.description or old.description,
                   source=program.source or old.source, license=program.license or old.license,
-                  opposite=program.opposite or old.opposite)
+                  opposite=program.opposite or old.opposite, reverse=program.reverse or old.reverse)
     new_keys = [k for k in dict.fromkeys(program.keys) if k not in old.keys]
     known = {(e.input, e.output) for e in old.examples}
     new_examples = []

@@ -97,7 +97,11 @@ class FewshotRun:
             note = (f"{self.lead.name}'s examples are words and short phrases; this input is a sentence, "
                     "so the demonstrations are words")
         if self.llm is None:
-            return Output(text, compiled.text, "compiled", note=note)
+            # said first, in the text and in JSON: a script or a person reading no terminal's stderr
+            # took 35 lines of tags for an answer ("what's the French for cheese")
+            unstored = f"'{text.strip()}' is not stored; " if len(text.split()) <= WORD_EXAMPLES else ""
+            ready = f"{unstored}no LLM is configured, so this is the compiled prompt, ready to send (--llm URL runs it)"
+            return Output(text, compiled.text, "compiled", note="; ".join(filter(None, [ready, note])))
         return Output(text, self.llm.chat(compiled.messages), "llm", note=note)
 
     def fallback(self, failed: Output) -> Output:

@@ -29,7 +29,7 @@ from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WOR
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
-                                  stop_edges, whole_clauses, words_of)
+                                  stop_edges, whole_clauses, words_of, asked_for_pattern, undo_pattern)
 from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
@@ -95,6 +95,8 @@ class Choice:
     score: float          # key_score less the fit penalty
     key: str              # the program's phrasing that matched
     corrections: list[str] = field(default_factory=list)
+    back: str = ""        # what the request asks for instead, when it asks for the program's way back
+    elsewhere: str = ""   # what it asks for that is another program's way back (a guess below the threshold is refused)
 
 
 class Reader:
@@ -103,16 +105,22 @@ class Reader:
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
                  inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
-                 embed=None):
+                 embed=None, reverses: dict[str, list[str]] | None = None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
         program's opposite, where its card names one that is stored; embed(texts): sentence vectors
-        (the out-of-scope prompts a user's program asks for, _negative)."""
+        (the out-of-scope prompts a user's program asks for, _negative); reverses: the words a
+        request for a program's way back asks for, by its card (plural: singular)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: less_pattern(p) for p in self.opposites}
+        self._way_back = {p: _way_back_patterns(p, words) for p, words in (reverses or {}).items() if words}
+        # Every program's way back: what a request asks for that the programs say none of them does
+        # ("in dense legalese", "into an email"); a program that is only near such a request is no answer.
+        unserved = sorted({w for words in (reverses or {}).values() for w in words})
+        self._unserved = asked_for_pattern(unserved) if unserved else None
         # A text program is named by its whole name or by a part no other program's name has:
         # "translate this into german: …" names english-german ("english" names four programs).
         parts = Counter(w for p in programs for w in set(name_parts(p)))
@@ -641,6 +649,7 @@ class Reader:
         # a refund", whose "I want" the whole reading leaves out as talk ("i want my money back")
         typed = self.key_scores(whole_vector[None, :])[0] if self._intents else None
         whole = next((r.key for r in readings if r.method == "whole"), "")
+        prompt = max((r.key for r in readings if r.method == "whole"), key=len, default="")
         marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
         choices: list[Choice] = []
         for c in self._contenders(np.vstack([best, typed]) if self._intents else best):
@@ -697,6 +706,14 @@ class Reader:
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes))
         for ch in choices:
+            prompt_or_key = ch.reading.key if any(len(i.split()) > MAX_SPAN_WORDS for i in ch.reading.inputs) else prompt
+            if ch.program in self._way_back:
+                # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
+                ch.back = self._asks_back(ch.program, prompt_or_key, prompt)
+            if self._unserved is not None and not ch.back:
+                ch.elsewhere = self._asks_unserved(ch.program, prompt_or_key)
+                if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
+                    ch.fit, ch.score = 0.0, ch.score - FIT_WEIGHT * ch.fit
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
@@ -747,6 +764,27 @@ class Reader:
         other = self.opposites[program]
         return bool(self._less_of[program].search(key)) and not (
             other in self._less_of and self._less_of[other].search(key))
+
+    def _asks_back(self, program: str, key: str, prompt: str) -> str:
+        """The words of the key (a short prompt's whole) that ask for the program's way back, not
+        the program: one of the card's reverse words ("to english") and none of the name's ("to
+        french"), or to undo the program ("un-pirate this"), or the prompt ends asking what its
+        word is the program of ("'geese' is the plural of what?"). Empty when it does not."""
+        back, forth, undo, of_what = self._way_back[program]
+        m = back.search(key)
+        if m and not (forth and forth.search(key)):
+            return m.group(0).strip()
+        m = (undo.search(key) or of_what.search(prompt)) if undo else None
+        return m.group(0).strip() if m else ""
+
+    def _asks_unserved(self, program: str, text: str) -> str:
+        """What the text asks for that is some program's way back and none of this program's name
+        words ("in dense legalese" for formal; "in plain english" is still plain-english's)."""
+        m = self._unserved.search(text)
+        if not m:
+            return ""
+        asked = m.group(0).lower()
+        return "" if any(w in asked for w in name_parts(program) if len(w) >= 3) else m.group(0).strip()
 
     def _prefer_named(self, choices: list[Choice]) -> None:
         """Of a program and its opposite on one reading, the one the request names goes first:
@@ -880,9 +918,11 @@ class Reader:
                 # A key matched word for word with an input that fits is taken whatever the model
                 # says: "Spanish for 'good morning'" is no near miss because some stored
                 # out-of-scope prompt asks for a translation too.
-                if sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR):
+                if top.back or (sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR)):
                     return top, Retrieval("none", [], candidates[:5], threshold,
                                           self._refusal(top, choices, negative, threshold, sure))
+                if top.elsewhere and top.key_score < threshold:
+                    return top, Retrieval("none", [], candidates[:5], threshold, _unserved(top, threshold))
                 return top, self._blend(top, choices, threshold, margin, candidates, accepted=True)
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
         top = _first_fitting(choices)
@@ -905,6 +945,8 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _none_close(top, choices, threshold))
         if top.fit < FIT_FLOOR:
             return top, Retrieval("none", [], candidates[:5], threshold, _unfit(top))
+        if top.elsewhere and top.key_score < threshold:
+            return top, Retrieval("none", [], candidates[:5], threshold, _unserved(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
     @staticmethod
@@ -914,7 +956,7 @@ class Reader:
             return _none_close(top, choices, threshold)
         if negative >= top.score - NEG_MARGIN:
             return f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"
-        if top.fit < FIT_FLOOR and top.reading.inputs:
+        if top.fit < FIT_FLOOR and (top.reading.inputs or top.back):
             return _unfit(top)
         return (f"the prompt does not read as a request for '{top.program}' (key match {top.key_score:.2f}, "
                 f"input fit {top.fit:.2f}; sure {sure:.2f} < {acceptance.FLOOR})")
@@ -1000,8 +1042,29 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
 
 
 def _unfit(top: Choice) -> str:
+    if top.back:
+        return (f"the request reads as '{top.program}' the other way round ('{top.back}'), "
+                "which no program here does")
     shown = ", ".join(repr(i) for i in top.reading.inputs)
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
+
+
+def _way_back_patterns(program: str, reverse: list[str]) -> tuple:
+    """A program's way back as a request asks for it (its card's reverse words), the program itself
+    as one asks for it (its name's words that are no reverse word: "french" of english-french,
+    "active" of passive-to-active), a request to undo it ("un-pirate") and one asking what a word
+    is the program of ("'geese' is the plural of what?")."""
+    back_words = {w for r in reverse for w in r.lower().split()}
+    forth = [w for w in name_parts(program) if len(w) >= 3 and w not in STOP and w not in back_words]
+    if not forth:
+        return asked_for_pattern(reverse), None, None, None
+    return (asked_for_pattern(reverse), asked_for_pattern(forth), undo_pattern(forth),
+            re.compile(r"\b(?:" + "|".join(map(re.escape, forth)) + r")\s+of\s*(?:what|which\s+\w+)?\W*$", re.I))
+
+
+def _unserved(top: Choice, threshold: float) -> str:
+    return (f"the request asks for '{top.elsewhere}', which no program here does (the nearest, "
+            f"'{top.program}', matches at {top.key_score:.2f}, below the threshold {threshold:.2f})")
 
 
 def _first_fitting(choices: list[Choice]) -> Choice:

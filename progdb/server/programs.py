@@ -34,6 +34,7 @@ class ProgramBody(BaseModel):
     source: str | None = None
     license: str | None = None
     opposite: str | None = None
+    reverse: list[str] | None = None
     replace: StrictBool = False  # "yes" is no bool (a strict model would refuse [in, out] as a pair)
 
     def program(self, name: str | None = None, found_by_name: bool = True) -> Program:
@@ -48,7 +49,7 @@ class ProgramBody(BaseModel):
             keys = [key_from_name(name)]  # a new program without keys is found by its name, as `add NAME`
         return Program(name=name, kind=self.kind or "auto", keys=keys, examples=pairs,
                        description=self.description or "", source=self.source or "", license=self.license or "",
-                       opposite=self.opposite or "")
+                       opposite=self.opposite or "", reverse=self.reverse or [])
 
 
 def _stored_or_none(db, name: str) -> Program | None:
