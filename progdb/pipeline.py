@@ -15,7 +15,8 @@ from progdb.errors import ProgdbError
 from progdb.program import Program
 from progdb.query import incontext
 from progdb.query.compose import composition
-from progdb.query.confidence import REFUSE
+from progdb.query.confidence import REFUSE, is_sure
+from progdb.query.typos import edit_distance
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader
@@ -110,6 +111,7 @@ class _VectorJob:
         for i, out in enumerate(outputs):
             if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
                 outputs[i] = self.fewshot.fallback(out)
+        _doubt_two_slips(outputs, self.result.corrections)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
         unsure = [i for i, o in enumerate(outputs) if o.confidence is not None and o.confidence < REFUSE]
@@ -124,6 +126,26 @@ class _VectorJob:
             self.result.message = "; ".join(filter(None, [self.result.message, (
                 f"the request reads as '{self.programs[0][0].name}', but its best guess for '{first.input}' "
                 f"({first.answer}) is too unsure to give (confidence {first.confidence:.3f} < {REFUSE})")]))
+
+
+TWO_SLIPS = 0.4  # an input read as a word two letters away is a guess at the word: its answer's confidence times this
+
+
+def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
+    """An answer for an input read as a word two letters from what was typed is a guess at the
+    reading, however sure the answer: "plural of orcling" (a game's word) answered *rulings*, stored,
+    sure; "past participle of prendre" *prepared*. One slip ("frnace") stays sure."""
+    doubtful = {}
+    for c in corrections:
+        typed, _, read = c.partition(" -> ")
+        if read and " " not in typed + read and edit_distance(typed.lower(), read.lower(), 2) == 2:
+            doubtful[read] = typed
+    for out in outputs:
+        if out.input in doubtful and out.confidence is not None and out.source != "error":
+            out.confidence *= TWO_SLIPS
+            out.sure = is_sure(out.confidence)
+            out.note = "; ".join(filter(None, [out.note, f"read '{doubtful[out.input]}' as '{out.input}', "
+                                                         "two letters apart: a guess at the word"]))
 
 
 def _key_texts(prompt: str, templates) -> list[str]:

@@ -1111,7 +1111,7 @@ def test_a_request_for_a_programs_way_back_is_refused_and_says_so(seeded_path, o
     got = [json.loads(x) for x in r.stdout.splitlines()]
     for prompt, out in zip(back, got):
         assert out["mode"] == "none", (prompt, out.get("programs"))
-    assert "the other way round" in got[0]["message"], got[0]["message"]
+    assert "but it asks for 'to English': the program's way back" in got[0]["message"], got[0]["message"]
     for (prompt, program), out in zip(forth.items(), got[len(back):]):
         assert out["programs"] and out["programs"][0]["name"] == program, (prompt, out.get("message"))
     # a user's own program says its way back with --reverse

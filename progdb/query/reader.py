@@ -29,7 +29,7 @@ from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WOR
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
-                                  stop_edges, whole_clauses, words_of, asked_for_pattern, undo_pattern)
+                                  stop_edges, whole_clauses, words_of, asked_for_pattern, undo_pattern, LANGUAGES)
 from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
@@ -116,7 +116,10 @@ class Reader:
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: less_pattern(p) for p in self.opposites}
-        self._way_back = {p: _way_back_patterns(p, words) for p, words in (reverses or {}).items() if words}
+        # A program's way back: its card's reverse words, and any language its name does not hold
+        self._way_back = {p: _way_back_patterns(p, list((reverses or {}).get(p, []))
+                                                + [w for w in LANGUAGES if w not in name_parts(p)])
+                          for p in programs if kinds.get(p) in ("vector", "fewshot")}
         # Every program's way back: what a request asks for that the programs say none of them does
         # ("in dense legalese", "into an email"); a program that is only near such a request is no answer.
         unserved = sorted({w for words in (reverses or {}).values() for w in words})
@@ -710,10 +713,10 @@ class Reader:
             if ch.program in self._way_back:
                 # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
                 ch.back = self._asks_back(ch.program, prompt_or_key, prompt)
-            if self._unserved is not None and not ch.back:
-                ch.elsewhere = self._asks_unserved(ch.program, prompt_or_key)
                 if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
                     ch.fit, ch.score = 0.0, ch.score - FIT_WEIGHT * ch.fit
+            if self._unserved is not None and not ch.back:
+                ch.elsewhere = self._asks_unserved(ch.program, prompt_or_key)
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
@@ -773,9 +776,9 @@ class Reader:
         back, forth, undo, of_what = self._way_back[program]
         m = back.search(key)
         if m and not (forth and forth.search(key)):
-            return m.group(0).strip()
+            return m.group(0).strip(" :?.!,;")
         m = (undo.search(key) or of_what.search(prompt)) if undo else None
-        return m.group(0).strip() if m else ""
+        return m.group(0).strip(" :?.!,;") if m else ""
 
     def _asks_unserved(self, program: str, text: str) -> str:
         """What the text asks for that is some program's way back and none of this program's name
@@ -952,6 +955,9 @@ class Reader:
     @staticmethod
     def _refusal(top: Choice, choices: list[Choice], negative: float, threshold: float, sure: float) -> str:
         """Why the learned rule refused, in the words of the evidence that weighed most."""
+        matched = max(choices, key=lambda ch: ch.key_score)
+        if matched.back and matched.key_score >= max(threshold, top.key_score):
+            return _unfit(matched)  # the request reads as the program's way back
         if top.key_score < threshold:
             return _none_close(top, choices, threshold)
         if negative >= top.score - NEG_MARGIN:
@@ -1043,8 +1049,8 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
 
 def _unfit(top: Choice) -> str:
     if top.back:
-        return (f"the request reads as '{top.program}' the other way round ('{top.back}'), "
-                "which no program here does")
+        return (f"the request reads as '{top.program}', but it asks for '{top.back}': the program's way "
+                "back or another target, which no program here gives")
     shown = ", ".join(repr(i) for i in top.reading.inputs)
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
 
@@ -1087,6 +1093,8 @@ def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
     """Why nothing was taken when the reading taken matches no key: nothing is close, or a key
     matched but with no input that fits ("what does km stand for and what does kg stand for")."""
     matched = max(choices, key=lambda ch: ch.key_score)
+    if matched.back and matched.key_score >= threshold:
+        return _unfit(matched)
     if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
         return (f"the request reads as '{matched.program}' (key match {matched.key_score:.2f}), but no reading of "
                 f"the prompt both matches its key and gives it an input that fits")

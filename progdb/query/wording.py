@@ -328,6 +328,13 @@ def less_pattern(name: str) -> re.Pattern:
                       + _name_words(name) + r"(?:ly)?\b", re.I)
 
 
+# Languages a request may ask for: a program whose name holds none of them does not translate
+# into them ("polish for 'beer'" is no english-german request, "plural of 'casa' in spanish" no plural's)
+LANGUAGES = ("french", "german", "spanish", "italian", "portuguese", "dutch", "chinese", "mandarin", "cantonese",
+             "japanese", "korean", "arabic", "russian", "ukrainian", "polish", "czech", "hungarian", "romanian",
+             "swedish", "norwegian", "danish", "finnish", "greek", "turkish", "hebrew", "latin", "hindi", "urdu",
+             "bengali", "persian", "farsi", "vietnamese", "thai", "indonesian", "malay", "tagalog", "swahili",
+             "catalan", "welsh", "irish", "esperanto")
 _AS_WHAT = r"(?:word|form|version|translation|meaning|equivalent|term|tense|voice|adjective|verb|noun)s?"
 
 
