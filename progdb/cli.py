@@ -143,12 +143,14 @@ def cli(ctx, path, server, no_seed):
 @click.option("--reverse", multiple=True, metavar="WORD",
               help="A word a request for this program's way back asks for (plural: --reverse singular); "
               "such requests are not this program's. Repeatable.")
+@click.option("--header/--no-header", default=None,
+              help="--examples csv/tsv: the first row is a header (column names), or a pair (default: told from the row).")
 @click.option("--replace", is_flag=True, help="Replace a program of the same name with exactly what is given "
               "(its old keys and examples go).")
 @json_option
 @click.pass_context
 def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, opposite,
-        reverse, replace, as_json):
+        reverse, header, replace, as_json):
     """Register a program NAME with its keys and example pairs, or a whole program file:
     `progdb add my-program.yaml` (JSON or YAML with name, keys, description, examples, as in seeds/).
 
@@ -175,7 +177,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     program.keys += [k for k in keys if k not in program.keys]
     program.examples += [Example(a, b) for a, b in examples]
     if examples_file:
-        program.examples += examples_from_file(examples_file, program.name)
+        _say_labels_read_as_data(examples_file, header, program.name)
+        program.examples += examples_from_file(examples_file, program.name, header)
     if kind:
         program.kind = kind
     if description:
@@ -520,6 +523,16 @@ def _note_near_names(db, created: list[str]) -> None:
                        "it; --no-create makes a program that does not exist an error)", err=True)
 
 
+def _say_labels_read_as_data(path, header, program) -> None:
+    """A first row of two lower-case words is a pair or a header, and no rule tells: say which it was read as."""
+    from progdb.ingest.bulk import labels_read_as_data
+
+    first = labels_read_as_data(path, header, program)
+    if first:
+        click.echo(f"progdb: {path}: the first row '{first}' is read as a pair (--header reads it as column names)",
+                   err=True)
+
+
 def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False, header=None,
                   piped=None):
     """Stream every file's rows into the database, with a progress bar on a terminal."""
@@ -527,6 +540,8 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
 
     from progdb.ingest.bulk import read_rows
 
+    for f, _ in kinds:
+        _say_labels_read_as_data(f, header, program)
     rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True, header=header) for f, k in kinds)
     reject_fh = None
 

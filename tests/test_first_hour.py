@@ -1123,3 +1123,19 @@ def test_a_request_for_a_programs_way_back_is_refused_and_says_so(seeded_path, o
     out = _json_query(own_db, "convert 255 to hex")
     assert out["mode"] == "none" and "hex-to-decimal" in out["message"], out
     assert json.loads(run("--db", own_db, "export", "hex-to-decimal").output)["reverse"] == ["hex"]
+
+
+def test_a_first_row_of_two_words_is_said_to_be_a_pair_and_add_takes_header(own_db, tmp_path):
+    """A game developer's mobs.csv began `monster,element`: import stored it as a pair without a
+    word ("9 added"), and `add --examples` had no --header. A first row of two lower-case words is
+    either, so import and add say how it was read, and add takes --header as import does."""
+    (tmp_path / "mobs.csv").write_text("monster,element\ngoblin,earth\nimp,fire\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "mobs.csv")], capture_output=True, text=True)
+    assert r.returncode == 0 and "3 added" in r.stdout, r.stdout + r.stderr
+    assert "the first row 'monster,element' is read as a pair (--header reads it as column names)" in r.stderr, r.stderr
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "mob-element", "--key", "element of {word}",
+                        "--examples", str(tmp_path / "mobs.csv"), "--header"], capture_output=True, text=True)
+    assert r.returncode == 0 and "2 examples" in r.stdout and "read as a pair" not in r.stderr, r.stdout + r.stderr
+    (tmp_path / "emoji.csv").write_text("word,emoji\nhappy,x\n", encoding="utf-8")  # a known header: nothing to say
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "emoji.csv")], capture_output=True, text=True)
+    assert r.returncode == 0 and "1 added" in r.stdout and "read as a pair" not in r.stderr, r.stdout + r.stderr

@@ -135,11 +135,11 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
         raise ProgdbError(f"{path}: no pairs (only a header)" if has_text else f"{path}: empty file (no pairs)")
 
 
-def examples_from_file(path: str | Path, program: str) -> list[Example]:
+def examples_from_file(path: str | Path, program: str, header: bool | None = None) -> list[Example]:
     """A file's pairs for `add NAME --examples FILE`, read as `import` reads them (header, format,
     delimiter: one file, the same pairs); the first bad row is the error."""
     pairs = []
-    for item in read_rows(path, program=program):
+    for item in read_rows(path, program=program, header=header):
         if isinstance(item, Reject):
             raise ProgdbError(item.message())
         if item.program != program:  # a third column was read as the row's program
@@ -277,6 +277,23 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
             return Reject(str(path), n, f"field '{side}' is {len(value):,} characters (limit {MAX_FIELD:,})",
                           raw[:200])
     return Row(str(path), n, program, a.strip(), b.strip())
+
+
+def labels_read_as_data(path: str | Path, header: bool | None = None, program: str | None = None) -> str | None:
+    """A csv/tsv first row of two lower-case words that was read as a pair ("monster,element" over
+    "goblin,earth" is a header or a pair: no rule tells), as typed, so that it can be said; else None."""
+    path = Path(path)
+    if header is not None or not path.is_file() or detect_format(path) not in ("csv", "tsv"):
+        return None
+    first = next((text for n, text in _csv_records(path, "\t" if detect_format(path) == "tsv" else None)
+                  if n is not None and text.strip()), None)
+    if first is None:
+        return None
+    cells = [c.strip() for c in re.split(r"[,;\t]", first)]
+    if len(cells) != 2 or not all(re.fullmatch(r"[a-z]+", c) for c in cells) or \
+            _header(tuple(cells), program or _stem_name(path)) is not None:
+        return None
+    return first.strip()
 
 
 def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = None) -> Iterator[Row | Reject]:
