@@ -1139,3 +1139,15 @@ def test_a_first_row_of_two_words_is_said_to_be_a_pair_and_add_takes_header(own_
     (tmp_path / "emoji.csv").write_text("word,emoji\nhappy,x\n", encoding="utf-8")  # a known header: nothing to say
     r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "emoji.csv")], capture_output=True, text=True)
     assert r.returncode == 0 and "1 added" in r.stdout and "read as a pair" not in r.stderr, r.stdout + r.stderr
+
+
+def test_a_teachers_country_names_with_marks_and_a_common_word_typo(seeded_path):
+    """A geography teacher's "capital of Türkiye" was refused (Turkiye was read as Turkey), and
+    "capital of hungry" too: hungry is a word, one letter from Hungary, and the rule that keeps
+    optimist from becoming optimism took it for another ending of the same word."""
+    asked = {"capital of Türkiye": "Ankara", "currency of Türkiye": "Turkish Lira (TRY)", "capital of hungry": "Budapest"}
+    lines = "".join(json.dumps({"prompt": p}) + "\n" for p in asked)
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "-"], input=lines, capture_output=True, text=True)
+    for (prompt, answer), out in zip(asked.items(), map(json.loads, r.stdout.splitlines())):
+        assert out["outputs"] and out["outputs"][0]["answer"] == answer, (prompt, out.get("message"))
+    assert _json_query(seeded_path, "antonym: optimist")["outputs"][0]["input"] == "optimist"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -339,6 +340,12 @@ class Reader:
         holds common misspellings, "phillipines", "embarass") and one or two slips from a more
         frequent stored input of the program."""
         low = text.lower()
+        if not low.isascii():  # "Türkiye" is read as typed without its marks ("Turkiye" -> Turkey)
+            plain = _without_marks(low)
+            if plain != low and plain.isascii():
+                if plain in self.stored.get(program, {}):
+                    return self.stored[program][plain]
+                return self.correct_input(program, plain)
         rank = self.word_rank.get(low)
         # A common word is no typo, unless it is unlike every input of the program and one slip
         # from one of them: "capital of columbia" is Colombia's (though cities store Columbia).
@@ -363,8 +370,8 @@ class Reader:
             # Ties go to the more frequent input.
             hit = closest(low, sorted(candidates), 1 if unlike else None,
                           weight={k: -self.word_rank.get(k, 10 ** 9) for k in candidates})
-            if unlike and hit is not None and len(os.path.commonprefix([low, hit])) >= len(low) - 2:
-                hit = None  # another ending is another word, not a slip: optimist is no optimism
+            if unlike and hit is not None and len(os.path.commonprefix([low, hit])) >= max(len(low), len(hit)) - 2:
+                hit = None  # another ending is another word, not a slip: optimist is no optimism (hungry is hungary)
             right = candidates[hit] if hit is not None else None
             if right is None and rank is None and self.kinds.get(program) == "vector":
                 right = closest(low, self._common_by_letter().get(low[:1], []))
@@ -1053,6 +1060,11 @@ def _unfit(top: Choice) -> str:
                 "back or another target, which no program here gives")
     shown = ", ".join(repr(i) for i in top.reading.inputs)
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
+
+
+def _without_marks(text: str) -> str:
+    """Letters without their accents: "türkiye" -> "turkiye"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _way_back_patterns(program: str, reverse: list[str]) -> tuple:
