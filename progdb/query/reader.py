@@ -716,7 +716,9 @@ class Reader:
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes))
         for ch in choices:
-            prompt_or_key = ch.reading.key if any(len(i.split()) > MAX_SPAN_WORDS for i in ch.reading.inputs) else prompt
+            # what the request asks, read on the prompt without its text ("rewrite as a regular sentence,
+            # not a headline: …" is also read `not a headline`), or whole when its inputs are words
+            prompt_or_key = _without_texts(prompt, ch.reading.inputs)
             if ch.program in self._way_back:
                 # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
                 ch.back = self._asks_back(ch.program, prompt_or_key, prompt)
@@ -1060,6 +1062,14 @@ def _unfit(top: Choice) -> str:
                 "back or another target, which no program here gives")
     shown = ", ".join(repr(i) for i in top.reading.inputs)
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
+
+
+def _without_texts(prompt: str, inputs: list[str]) -> str:
+    """The prompt less its inputs of more words than a word program's: the request's words."""
+    for text in inputs:
+        if len(text.split()) > MAX_SPAN_WORDS:
+            prompt = prompt.replace(text, " … ")
+    return prompt
 
 
 def _without_marks(text: str) -> str:
