@@ -127,8 +127,19 @@ def fill(template: str, values: dict[str, str]) -> str:
     return SLOT_RE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+# A request in brackets before its text ("[active voice] The bridge was …"), or a short one ended by
+# emoji ("French pls 🇫🇷 Where is the nearest pharmacy?", "casual pls 🙏 Some users …")
+_BRACKETED = re.compile(r"^[\[(]([^\])\n]{2,60})[\])]\s*(\S.*)$", re.DOTALL)
+_EMOJI = "[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]"
+_EMOJI_ENDED = re.compile(r"^([^:\n]{2,60}?)\s*" + _EMOJI + r"+\s+(\S.*)$", re.DOTALL)
+
+
 def split_explicit(prompt: str) -> Parsed | None:
     text = prompt.strip()
+    for marked in (_BRACKETED, _EMOJI_ENDED):
+        m = marked.match(text)
+        if m and len(m.group(1).split()) <= 6 and len(m.group(2).split()) >= 3 and (key := _marked_key(m.group(1))):
+            return Parsed(prompt, key, [m.group(2).strip()], method="explicit")
     colon = re.match(r"^([^:\n]{2,200}?):\s+(.+)$", text, re.DOTALL)
     if "\n" in text:
         head, rest = text.split("\n", 1)

@@ -132,6 +132,9 @@ class Reader:
                                  if kinds.get(p) == "fewshot" else [])
                        for p in programs}
         self._text_names = [self._named[p] for p in programs if kinds.get(p) == "fewshot"]
+        # A text program's name asked for as the request's target, at its end: "… this sign in Spanish: …"
+        self._target_named = {p: _target_pattern([w for w in name_parts(p) if parts[w] == 1 and len(w) >= 4
+                                                  and w not in STOP]) for p in programs if kinds.get(p) == "fewshot"}
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
@@ -672,6 +675,10 @@ class Reader:
                 key_score = float(column[r])
                 if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
                     continue
+                label = reading.method == "explicit" and len(reading.inputs) == 1 and \
+                    self._label_before_colon(program, reading.key)
+                if label:  # "make this more casual? Update: our hours …": the colon is the text's own
+                    reading = _with_label(reading, label, prompt)
                 if reading.method == "explicit" and len(reading.inputs) > 1 and (self.takes_texts(program) or (
                         program in self.lists_stored and not all(is_name(i.split()) or " " not in i for i in reading.inputs))):
                     continue  # a marked text with commas is one text to rewrite, not a list (names and words are)
@@ -777,12 +784,24 @@ class Reader:
         return bool(self._less_of[program].search(key)) and not (
             other in self._less_of and self._less_of[other].search(key))
 
+    def _label_before_colon(self, program: str, key: str) -> str:
+        """The words before a colon end in a label that starts the text ("Update", "Reminder", "Meet
+        Ember Roast"), after a request that ended ("…more casual? Update: …", "make this formal please
+        Reminder: …"): a capitalised word or three after a sentence's end or a please, none of them
+        the program's request words ("Hey! Rewrite this formally: …" marks its text)."""
+        m = _LABEL_TAIL.search(key)
+        if not m or set(words_of(m.group(1))) & self.own_key_words.get(program, set()) or \
+                self._named[program].search(m.group(1)):
+            return ""
+        return m.group(1)
+
     def _asks_back(self, program: str, key: str, prompt: str) -> str:
         """The words of the key (a short prompt's whole) that ask for the program's way back, not
         the program: one of the card's reverse words ("to english") and none of the name's ("to
         french"), or to undo the program ("un-pirate this"), or the prompt ends asking what its
         word is the program of ("'geese' is the plural of what?"). Empty when it does not."""
         back, forth, undo, of_what = self._way_back[program]
+        key = _NEGATED.sub(" ", key)  # "make it less passive", "active not passive": no target
         m = back.search(key)
         if m and not (forth and forth.search(key)):
             return m.group(0).strip(" :?.!,;")
@@ -923,6 +942,11 @@ class Reader:
         words: the prompt's length in words; with it, a program with labelled phrasings is
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules."""
         candidates = _closest_keys(choices)
+        matched = max(choices, key=lambda ch: ch.key_score)
+        if matched.back and _first_fitting(choices).key_score < matched.key_score:
+            # the request is nearest a program it asks the way back of: another program only near
+            # it is no answer ("convert this to all lowercase: …" is not headline-case's)
+            return matched, Retrieval("none", [], candidates[:5], threshold, _unfit(matched))
         if learned_accept and words is not None:
             top, values = self.evidence(choices, negative, words)
             if top.program in self.learned and self.kinds.get(top.program) in ("vector", "fewshot"):
@@ -930,7 +954,10 @@ class Reader:
                 # A key matched word for word with an input that fits is taken whatever the model
                 # says: "Spanish for 'good morning'" is no near miss because some stored
                 # out-of-scope prompt asks for a translation too.
-                if top.back or (sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR)):
+                targeted = top.reading.method == "explicit" and top.fit >= FIT_FLOOR and \
+                    self._target_named.get(top.program) is not None and bool(self._target_named[top.program].search(top.reading.key))
+                if top.back or (sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR)
+                                and not targeted):
                     return top, Retrieval("none", [], candidates[:5], threshold,
                                           self._refusal(top, choices, negative, threshold, sure))
                 if top.elsewhere and top.key_score < threshold:
@@ -1046,6 +1073,8 @@ class Reader:
 
 
 _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
+_NEGATED = re.compile(r"\b(?:less|not|too|non|never|without|no\s+longer)\s+(?:so\s+|very\s+)?[\w-]+", re.I)
+_LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$")
 
 
 def _points_then_text(reading: Reading, whole: str) -> bool:
@@ -1062,6 +1091,22 @@ def _unfit(top: Choice) -> str:
                 "back or another target, which no program here gives")
     shown = ", ".join(repr(i) for i in top.reading.inputs)
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
+
+
+def _target_pattern(words: list[str]) -> re.Pattern | None:
+    """A request that ends asking for one of the words as its target: "… in Spanish", "Spanish
+    version", "German translation pls" (a text's colon follows)."""
+    if not words:
+        return None
+    w = "(?:" + "|".join(map(re.escape, words)) + ")"
+    return re.compile(r"(?:\b(?:in|into|to)\s+" + w + r"|\b" + w + r"\s+(?:version|translation|style)|^\W*" + w +
+                      r")(?:\s+(?:please|pls|plz))?\W*$", re.I)
+
+
+def _with_label(reading: Reading, label: str, prompt: str) -> Reading:
+    """The reading with its text started at the label before the colon, as typed."""
+    m = re.search(re.escape(label) + r"(\s*:\s*)", prompt)
+    return replace(reading, inputs=[label + (m.group(1) if m else ": ") + reading.inputs[0]])
 
 
 def _without_texts(prompt: str, inputs: list[str]) -> str:

@@ -229,6 +229,8 @@ def list_items(inputs: list[str]) -> list[str]:
     if len(inputs) != 1 or len(inputs[0].split()) > MAX_LIST_WORDS or not LIST_WORD.search(inputs[0].replace(",", " , ")):
         return []
     items = split_list(inputs[0])
+    if len(items) == 2 and "," not in inputs[0] and min(len(i.split()) for i in items) >= 3:
+        return []  # two clauses of a sentence: "the store opens at eight and closes at ten"
     return items if len(items) > 1 and all(len(i.split()) <= MAX_SPAN_WORDS for i in items) else []
 
 
