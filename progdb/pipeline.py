@@ -219,6 +219,10 @@ class QueryPipeline:
             return Request(parse(prompt, [], None),
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
         taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()))
+        if decision.mode == "none" and taken.back and taken.reading.inputs:
+            # "Nairobi is the capital of which country": the stored pair says more than the way back
+            backwards = self._asked_backwards([(self.catalog.get(taken.program), 1.0)], taken.reading.inputs)
+            decision.message = backwards or decision.message
         if decision.mode != "none" and self._asks_about_language(prompt, taken.reading, decision.programs[0].name):
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "

@@ -268,7 +268,8 @@ def test_a_users_two_pair_text_program_without_a_description_reads_its_own_key(o
                         "🍕", "--example", "dog", "🐶"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout == "added emoji (fewshot, 1 keys, 2 examples)\n", r.stderr
     lines = run("--db", own_db, "query", "emoji for a sunny day").output.splitlines()
-    assert lines[0].startswith("emoji ") and lines[1] == "Emoji for the input.", lines[:3]
+    assert lines[0].startswith("emoji ") and lines[1].startswith("note: 'sunny day' is not stored; no LLM") \
+        and lines[2] == "Emoji for the input.", lines[:3]
     assert lines[-3:-1] == ["sunny day", lines[-4].replace("<input-", "</input-")], lines[-5:]
     lines = run("--db", own_db, "query", "give me the emoji for cat").output.splitlines()
     assert lines[1] == "Emoji for the input." and "cat" in lines, lines
