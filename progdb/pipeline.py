@@ -188,10 +188,12 @@ class QueryPipeline:
             inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
             opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
             reverses = {n: card.reverse for n, card in cards.items() if card.reverse}
+            outputs = {n: [e.output for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
             self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                                   [texts[i] for i in keep], vectors[keep], negatives, inputs,
                                   models.word_space(), set(learned[0]), opposites,
-                                  embed=lambda texts: models.encoder().encode(texts), reverses=reverses)
+                                  embed=lambda texts: models.encoder().encode(texts), reverses=reverses,
+                                  outputs=outputs)
         return self._reader
 
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:

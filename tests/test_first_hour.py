@@ -1152,3 +1152,7 @@ def test_a_teachers_country_names_with_marks_and_a_common_word_typo(seeded_path)
     for (prompt, answer), out in zip(asked.items(), map(json.loads, r.stdout.splitlines())):
         assert out["outputs"] and out["outputs"][0]["answer"] == answer, (prompt, out.get("message"))
     assert _json_query(seeded_path, "antonym: optimist")["outputs"][0]["input"] == "optimist"
+    # a US state, what city-to-state answers, is no country: "capital of Texas" answered *Kansas?*
+    for prompt in ("capital of Texas", "currency of Ohio", "what state is Paris in"):
+        assert _json_query(seeded_path, prompt)["mode"] == "none", prompt
+    assert _json_query(seeded_path, "capital of Georgia")["outputs"][0]["answer"] == "Tbilisi"

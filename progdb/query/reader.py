@@ -106,13 +106,14 @@ class Reader:
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
                  inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
-                 embed=None, reverses: dict[str, list[str]] | None = None):
+                 embed=None, reverses: dict[str, list[str]] | None = None, outputs: dict[str, list[str]] | None = None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
         program's opposite, where its card names one that is stored; embed(texts): sentence vectors
         (the out-of-scope prompts a user's program asks for, _negative); reverses: the words a
-        request for a program's way back asks for, by its card (plural: singular)."""
+        request for a program's way back asks for, by its card (plural: singular); outputs: each
+        program's stored outputs (a name one program answers is no input of another: Texas)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
@@ -154,6 +155,11 @@ class Reader:
         # The words like "me" that a program's own inputs start or end on ("stop calling me"): a
         # reading that does the same is no request's words around a name for it.
         self.stop_edges = {p: stop_edges(ins) for p, ins in inputs.items()}
+        # The names each program of names answers (states, capitals): another program of names that
+        # does not store one as an input is not asked about it ("capital of Texas" is no country's)
+        self._answered_names = {p: {o.strip().lower() for o in outs if o[:1].isupper()}
+                                for p, outs in (outputs or {}).items() if p in self.names_stored}
+        self._others_names: dict[str, set[str]] = {}
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._unlike_floors: dict[str, float | None] = {}
         self._embed = embed
@@ -553,6 +559,8 @@ class Reader:
             return 1.0
         if low in FILLER:
             return 0.0
+        if program in self.names_stored and low in self._names_others_answer(program):
+            return 0.0  # "capital of Texas": a state, what city-to-state answers, is none of its countries
         listed = program not in self.lists_stored and len(list_items([text])) > 1
         if kind == "vector":
             if listed:
@@ -601,6 +609,13 @@ class Reader:
                                                   (words[-1] in STOP and words[-1] not in lasts)):
                 fit *= 0.25  # "Boston located in" is a name and a request's words
         return fit
+
+    def _names_others_answer(self, program: str) -> set[str]:
+        """The names other programs of names answer that this one does not store as inputs."""
+        if program not in self._others_names:
+            others = set().union(*(names for p, names in self._answered_names.items() if p != program))
+            self._others_names[program] = others - set(self.stored.get(program, {}))
+        return self._others_names[program]
 
     def takes_texts(self, program: str) -> bool:
         """Are the program's inputs texts (some longer than a dozen words), not words and names?"""
