@@ -957,8 +957,9 @@ class Reader:
         words: the prompt's length in words; with it, a program with labelled phrasings is
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules."""
         candidates = _closest_keys(choices)
-        matched = max(choices, key=lambda ch: ch.key_score)
-        if matched.back and _first_fitting(choices).key_score < matched.key_score:
+        matched, fitting = max(choices, key=lambda ch: ch.key_score), _first_fitting(choices)
+        if matched.back and fitting.key_score < matched.key_score and \
+                not self._named[fitting.program].search(fitting.reading.key):  # "french for weapon" names its program
             # the request is nearest a program it asks the way back of: another program only near
             # it is no answer ("convert this to all lowercase: …" is not headline-case's)
             return matched, Retrieval("none", [], candidates[:5], threshold, _unfit(matched))
