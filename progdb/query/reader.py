@@ -815,8 +815,11 @@ class Reader:
         the program: one of the card's reverse words ("to english") and none of the name's ("to
         french"), or to undo the program ("un-pirate this"), or the prompt ends asking what its
         word is the program of ("'geese' is the plural of what?"). Empty when it does not."""
-        back, forth, undo, of_what = self._way_back[program]
+        back, forth, undo, of_what, source = self._way_back[program]
         key = _NEGATED.sub(" ", key)  # "make it less passive", "active not passive": no target
+        m = source.search(key) if source else None
+        if m:  # "german to spanish: Hund", "translate gato from spanish": another language to translate from
+            return m.group(0).strip(" :?.!,;")
         m = back.search(key)
         if m and not (forth and forth.search(key)):
             return m.group(0).strip(" :?.!,;")
@@ -1145,10 +1148,16 @@ def _way_back_patterns(program: str, reverse: list[str]) -> tuple:
     is the program of ("'geese' is the plural of what?")."""
     back_words = {w for r in reverse for w in r.lower().split()}
     forth = [w for w in name_parts(program) if len(w) >= 3 and w not in STOP and w not in back_words]
+    # a translator's first language is what it translates from ("english-french"): from any other, not it
+    first = name_parts(program)[0]
+    others = [w for w in LANGUAGES + ("english",) if w != first]
+    source = re.compile(r"\bfrom\s+(?:" + "|".join(others) + r")\b|^\W*(?:" + "|".join(others) +
+                        r")\s+(?:to|into|->|→|=>)\s", re.I) if first in LANGUAGES + ("english",) else None
     if not forth:
-        return asked_for_pattern(reverse), None, None, None
+        return asked_for_pattern(reverse), None, None, None, source
     return (asked_for_pattern(reverse), asked_for_pattern(forth), undo_pattern(forth),
-            re.compile(r"\b(?:" + "|".join(map(re.escape, forth)) + r")\s+of\s*(?:what|which\s+\w+)?\W*$", re.I))
+            re.compile(r"\b(?:" + "|".join(map(re.escape, forth)) + r")\s+of\s*(?:what|which\s+\w+)?\W*$", re.I),
+            source)
 
 
 def _unserved(top: Choice, threshold: float) -> str:
