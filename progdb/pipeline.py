@@ -360,7 +360,8 @@ class QueryPipeline:
         corrections = request.corrections if decision.mode != "none" else []
         result = QueryResult(parsed.prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
-                             decision.candidates, router=cal["router"], corrections=corrections)
+                             decision.candidates, router=cal["router"], corrections=corrections,
+                             accepted=decision.accepted or None)
         if corrections:
             result.message = "; ".join(filter(None, ["read " + ", ".join(corrections), result.message]))
         if decision.mode == "none":

@@ -90,6 +90,8 @@ def _one_explained(r: QueryResult) -> str:
         compared = f" ~ {c.matched!r}" if c.matched and c.matched != c.key else ""
         lines.append(f"     {c.score:.3f}  {c.name:<24} via key {c.key!r}{compared}")
     lines.append(f"   decision: {r.mode}" + (f" ({r.message})" if r.message else ""))
+    if r.accepted:
+        lines.append(f"   taken below the threshold: {r.accepted}")
     for m in r.programs:
         lines.append(f"     {m.name} weight {m.weight:.2f}")
     lines.append("3. execute" + (f" ({r.kind} program)" if r.kind else ""))

@@ -981,7 +981,12 @@ class Reader:
                                           self._refusal(top, choices, negative, threshold, sure))
                 if top.elsewhere and top.key_score < threshold:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved(top, threshold))
-                return top, self._blend(top, choices, threshold, margin, candidates, accepted=True)
+                decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
+                if decision.mode != "none" and top.key_score < threshold:
+                    decision.accepted = (f"the learned accept-or-refuse rule is {sure:.2f} sure (at least "
+                                         f"{acceptance.FLOOR}) that it asks for '{top.program}': the reading taken matches "
+                                         f"a key at {top.key_score:.2f}, its input fits at {top.fit:.2f}")
+                return top, decision
         # The best reading whose inputs fit; the best of all only to say why nothing fits.
         top = _first_fitting(choices)
         if top.key_score < self._threshold(top.program, threshold):
@@ -1045,6 +1050,7 @@ class Reader:
             names_several = len(ranked) > 1  # "translate to french or spanish": a blend of the two asked
         exact = replace(ranked[0]) if ranked[0].score >= EXACT and not names_several else None
         decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
+        decision.threshold = threshold  # (the threshold, not the score an accepted reading was let through at)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
                       if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}
         for m in decision.programs:

@@ -40,6 +40,7 @@ class Retrieval:
     threshold: float = DEFAULT_THRESHOLD
     message: str = ""
     exact: bool = False  # decided by a key matched (nearly) word for word, not by the scores
+    accepted: str = ""  # why a reading whose key matched below the threshold was taken
 
 
 def nothing_close(name: str, score: float, threshold: float) -> str:
