@@ -272,7 +272,7 @@ def test_a_users_two_pair_text_program_without_a_description_reads_its_own_key(o
         and lines[2] == "Emoji for the input.", lines[:3]
     assert lines[-3:-1] == ["sunny day", lines[-4].replace("<input-", "</input-")], lines[-5:]
     lines = run("--db", own_db, "query", "give me the emoji for cat").output.splitlines()
-    assert lines[1] == "Emoji for the input." and "cat" in lines, lines
+    assert lines[2] == "Emoji for the input." and "cat" in lines, lines
     lines = run("--db", own_db, "query", "emoji for this: a rainy night").output.splitlines()
     assert "rainy night" in lines and not any(line.startswith("this:") for line in lines), lines  # "this:" points at it
 
