@@ -679,6 +679,9 @@ class Reader:
         whole = next((r.key for r in readings if r.method == "whole"), "")
         prompt = max((r.key for r in readings if r.method == "whole"), key=len, default="")
         marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
+        # the phrases a template took whole ("plural of {our new product line}"): a word picked out of
+        # one, other words of it left behind, is no input ("plural of our new line": `product`)
+        phrases = [i.lower().split() for r in readings if r.method == "template" for i in r.inputs if " " in i.strip()]
         choices: list[Choice] = []
         for c in self._contenders(np.vstack([best, typed]) if self._intents else best):
             phrasing = self._matched_phrasings(sims, c)
@@ -689,6 +692,8 @@ class Reader:
                 reading = readings[r]
                 key_score = float(column[r])
                 if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
+                    continue
+                if kind == "vector" and reading.method == "span" and phrases and self._inside_phrase(program, reading, phrases):
                     continue
                 label = reading.method == "explicit" and len(reading.inputs) == 1 and \
                     self._label_before_colon(program, reading.key)
@@ -798,6 +803,21 @@ class Reader:
         other = self.opposites[program]
         return bool(self._less_of[program].search(key)) and not (
             other in self._less_of and self._less_of[other].search(key))
+
+    def _inside_phrase(self, program: str, reading: Reading, phrases: list[list[str]]) -> bool:
+        """The reading's one input is words from inside a phrase a template took, and the phrase's
+        other words are more than stop words, talk and the program's request words."""
+        if len(reading.inputs) != 1:
+            return False
+        words = reading.inputs[0].lower().split()
+        own = self.own_key_words.get(program, set())
+        for phrase in phrases:
+            for i in range(len(phrase) - len(words) + 1):
+                if phrase[i:i + len(words)] == words and len(phrase) > len(words):
+                    rest = phrase[:i] + phrase[i + len(words):]
+                    if any(w not in STOP and w not in FILLER and w not in own for w in rest):
+                        return True
+        return False
 
     def _label_before_colon(self, program: str, key: str) -> str:
         """The words before a colon end in a label that starts the text ("Update", "Reminder", "Meet
