@@ -1156,3 +1156,34 @@ def test_a_teachers_country_names_with_marks_and_a_common_word_typo(seeded_path)
     for prompt in ("capital of Texas", "currency of Ohio", "what state is Paris in"):
         assert _json_query(seeded_path, prompt)["mode"] == "none", prompt
     assert _json_query(seeded_path, "capital of Georgia")["outputs"][0]["answer"] == "Tbilisi"
+
+
+def test_a_marketers_and_a_translators_requests(seeded_path):
+    """A marketer's texts lost their label ("Update:") or took request words ("pls 🙏"), bracketed
+    requests were cut at the bracket, and edits the library lacks went to the nearest style
+    ("dense legalese" -> formal); a translator got German for "polish for beer" and English-to-X
+    prompts for German-to-Spanish; a game's word "orcling" was answered *rulings*, sure."""
+    served = {
+        "[active voice] The bridge was designed by a team of engineers from Delft.":
+            ("passive-to-active", "The bridge was designed by a team of engineers from Delft."),
+        "French pls 🇫🇷 Where is the nearest pharmacy? I have a terrible headache.":
+            ("english-french", "Where is the nearest pharmacy? I have a terrible headache."),
+        "casual pls 🙏 Some users experienced login issues this morning. The issue has been resolved.":
+            ("casual", "Some users experienced login issues this morning. The issue has been resolved."),
+        "can you make this more casual? Update: our store hours are changing. We open at 9 from June 3.":
+            ("casual", "Update: our store hours are changing. We open at 9 from June 3."),
+        "Our clinic needs this sign in Spanish: Please turn off your phone in the waiting room.":
+            ("english-spanish", "Please turn off your phone in the waiting room."),
+    }
+    refused = ['polish for "beer"', "portuguese: bread", "german to spanish: Hund", "plural of our new product line",
+               "Rewrite this in dense legalese: You can't sublet the apartment without asking me first.",
+               "convert this to all lowercase: Welcome To The Annual Spring Gala At The Plaza Hotel"]
+    lines = "".join(json.dumps({"prompt": p}) + "\n" for p in [*served, *refused, "plural of orcling"])
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "-"], input=lines, capture_output=True, text=True)
+    got = [json.loads(x) for x in r.stdout.splitlines()]
+    for (prompt, (program, text)), out in zip(served.items(), got):
+        assert out["programs"] and (out["programs"][0]["name"], out["inputs"]) == (program, [text]), (prompt, out)
+    for prompt, out in zip(refused, got[len(served):]):
+        assert out["mode"] == "none", (prompt, out.get("programs"), out.get("inputs"))
+    guess = got[-1]["outputs"][0]
+    assert guess["answer"] == "rulings" and not guess["sure"] and "two letters apart" in guess["note"], guess
