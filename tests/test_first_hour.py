@@ -1106,7 +1106,7 @@ def test_a_request_for_a_programs_way_back_is_refused_and_says_so(seeded_path, o
     forth = {"how do you say butterfly in French": "english-french", "plural of cactus": "plural",
              "english to german: glove": "english-german", "what's the capital of Peru": "country-capital",
              "convert to active: The dish was prepared by the chef.": "passive-to-active",
-             "rewrite in Early Modern English: Turn off the lights when you leave.": "shakespearean"}
+             "rewrite this in Shakespearean English: see you at the station tomorrow": "shakespearean"}
     lines = "".join(json.dumps({"prompt": p}) + "\n" for p in back + list(forth))
     r = subprocess.run([PROGDB, "--db", seeded_path, "query", "-"], input=lines, capture_output=True, text=True)
     got = [json.loads(x) for x in r.stdout.splitlines()]
