@@ -676,9 +676,14 @@ def test_eval_failures_show_what_an_out_of_scope_prompt_was_answered(seeded_path
 
 def test_more_questions_about_words_are_no_requests(seeded_path):
     """Answered with a 'not sure' junk word in the second trial: plural of *used*, *invented*, *data*."""
-    for prompt in ("what is the plural form used for", "who invented the word plural", 'is "data" singular or plural'):
+    for prompt in ("what is the plural form used for", "who invented the word plural", 'is "data" singular or plural',
+                   # a student's and a learner's, answered *explained*, *endings*, *clumsy*, *storyline*, sure
+                   "explain what a past participle is", "what is the rule for making plurals of words ending in y",
+                   "plural rule for words finish in y", "meaning of the word awkward", "is alot a word"):
         r = run("--db", seeded_path, "query", prompt)
         assert r.exit_code == 1 and "asks about language" in r.output, (prompt, r.output)
+    assert "plain-english" in run("--db", seeded_path, "query", "explain this in plain english: The lessee shall "
+                                  "indemnify the lessor.").output.splitlines()[0]
 
 
 def test_this_pointing_at_the_text_is_the_requests_word(seeded_path):

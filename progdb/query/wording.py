@@ -66,12 +66,16 @@ _ABOUT_LANGUAGE = re.compile(
     r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
     r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b|who (?:invented|coined|created|made up)\b|"
     r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|"
-    r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$)",
+    r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$|"
+    r"explain (?:to me )?(?:what|how|why|when|the (?:rule|difference))\b|(?:the )?meaning of\b|is (?:the word )?\S+ a (?:real )?word\b)",
     re.I)
+# A grammar rule asked about anywhere: "what is the rule for making plurals of words ending in y",
+# "plural rule for words finish in y", "rule for the ing when double consonant"
+_LANGUAGE_RULE = re.compile(r"\brules?\s+(?:for|of|about|when|with)\b", re.I)
 
 
 def asks_about_language(prompt: str) -> bool:
-    return bool(_ABOUT_LANGUAGE.search(prompt))
+    return bool(_ABOUT_LANGUAGE.search(prompt) or _LANGUAGE_RULE.search(prompt))
 
 
 # Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
