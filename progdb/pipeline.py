@@ -112,6 +112,7 @@ class _VectorJob:
             if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
                 outputs[i] = self.fewshot.fallback(out)
         _doubt_two_slips(outputs, self.result.corrections)
+        _doubt_a_guessed_request(outputs, self.result.accepted_sure)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
         unsure = [i for i, o in enumerate(outputs) if o.confidence is not None and o.confidence < REFUSE]
@@ -146,6 +147,21 @@ def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
             out.sure = is_sure(out.confidence)
             out.note = "; ".join(filter(None, [out.note, f"read '{doubtful[out.input]}' as '{out.input}', "
                                                          "two letters apart: a guess at the word"]))
+
+
+GUESSED_REQUEST = 0.5  # a request taken below the threshold this unsure is itself a guess: no answer of it is sure
+
+
+def _doubt_a_guessed_request(outputs: list[Output], accepted_sure: float | None) -> None:
+    """"wheel is part of a" read as past-participle at 0.57 (the learned rule 0.40 sure) answered
+    *wheeled*, a stored pair, sure: the answer is sure only when the request is."""
+    if accepted_sure is None or accepted_sure >= GUESSED_REQUEST:
+        return
+    for out in outputs:
+        if out.sure and out.source != "error":
+            out.sure = False
+            out.note = "; ".join(filter(None, [out.note, f"the request itself is a guess (read below the "
+                                                         f"threshold, {accepted_sure:.2f} sure)"]))
 
 
 def _key_texts(prompt: str, templates) -> list[str]:
@@ -361,7 +377,7 @@ class QueryPipeline:
         result = QueryResult(parsed.prompt, parsed.key, parsed.inputs, parsed.slots, parsed.method, parsed.template,
                              decision.mode, decision.message, decision.threshold, decision.programs,
                              decision.candidates, router=cal["router"], corrections=corrections,
-                             accepted=decision.accepted or None)
+                             accepted=decision.accepted or None, accepted_sure=decision.accepted_sure)
         if corrections:
             result.message = "; ".join(filter(None, ["read " + ", ".join(corrections), result.message]))
         if decision.mode == "none":
@@ -404,6 +420,7 @@ class QueryPipeline:
             job.run()
         else:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
+            _doubt_a_guessed_request(result.outputs, result.accepted_sure)
             result.compiled = fewshot.compiled
         return result
 

@@ -15,7 +15,7 @@ def _candidates(out, n: int = 5) -> str:
 def _sureness(out) -> str:
     """How sure the answer is: a stored pair, or a computed answer's confidence (confidence.py)."""
     if out.source == "stored":
-        return " (stored example)" if out.sure else f"?  (stored example of a guessed word: confidence {out.confidence:.2f})"
+        return " (stored example)" if out.sure else "?  (stored example, but not sure: see the note)"
     if out.confidence is None:
         return ""
     if not out.sure:

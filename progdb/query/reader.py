@@ -1003,6 +1003,7 @@ class Reader:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved(top, threshold))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
+                    decision.accepted_sure = round(sure, 3)
                     decision.accepted = (f"the learned accept-or-refuse rule is {sure:.2f} sure (at least "
                                          f"{acceptance.FLOOR}) that it asks for '{top.program}': the reading taken matches "
                                          f"a key at {top.key_score:.2f}, its input fits at {top.fit:.2f}")

@@ -39,6 +39,7 @@ class QueryResult:
     corrections: list[str] = field(default_factory=list)  # typos read as other words: "plurl -> plural"
     fit: str | None = None  # in-context: how the demonstrations fit the program chosen, in words ("fit 0.94")
     accepted: str | None = None  # why a request whose key matched below the threshold was taken
+    accepted_sure: float | None = None  # the learned rule's certainty then: under 0.5 no answer is sure
     also: list["QueryResult"] = field(default_factory=list)  # a second request in the prompt ("... and past tense of go")
 
     def to_dict(self) -> dict:

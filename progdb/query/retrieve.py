@@ -41,6 +41,7 @@ class Retrieval:
     message: str = ""
     exact: bool = False  # decided by a key matched (nearly) word for word, not by the scores
     accepted: str = ""  # why a reading whose key matched below the threshold was taken
+    accepted_sure: float | None = None  # ...and how sure the learned rule was that it is a request
 
 
 def nothing_close(name: str, score: float, threshold: float) -> str:
