@@ -1180,7 +1180,7 @@ def test_a_marketers_and_a_translators_requests(seeded_path):
         "Our clinic needs this sign in Spanish: Please turn off your phone in the waiting room.":
             ("english-spanish", "Please turn off your phone in the waiting room."),
     }
-    refused = ['polish for "beer"', "portuguese: bread", "german to spanish: Hund", "plural of our new product line",
+    refused = ['polish for "beer"', "portuguese: bread", "german to spanish: Hund",
                "Rewrite this in dense legalese: You can't sublet the apartment without asking me first.",
                "convert this to all lowercase: Welcome To The Annual Spring Gala At The Plaza Hotel"]
     lines = "".join(json.dumps({"prompt": p}) + "\n" for p in [*served, *refused, "plural of orcling"])

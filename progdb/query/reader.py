@@ -805,18 +805,21 @@ class Reader:
             other in self._less_of and self._less_of[other].search(key))
 
     def _inside_phrase(self, program: str, reading: Reading, phrases: list[list[str]]) -> bool:
-        """The reading's one input is words from inside a phrase a template took, and the phrase's
-        other words are more than stop words, talk and the program's request words."""
+        """The reading's one input is words from the middle of a phrase a template took, with words
+        on both sides that are more than stop words, talk and the program's request words ("new
+        product line"; not "'crisis' for my essay", "make pretty")."""
         if len(reading.inputs) != 1:
             return False
         words = reading.inputs[0].lower().split()
         own = self.own_key_words.get(program, set())
+        real = lambda side: sum(w not in STOP and w not in FILLER and w not in own for w in side)  # noqa: E731
         for phrase in phrases:
-            for i in range(len(phrase) - len(words) + 1):
-                if phrase[i:i + len(words)] == words and len(phrase) > len(words):
-                    rest = phrase[:i] + phrase[i + len(words):]
-                    if any(w not in STOP and w not in FILLER and w not in own for w in rest):
-                        return True
+            for i in range(1, len(phrase) - len(words) + 1):
+                if phrase[i:i + len(words)] != words:
+                    continue
+                after = phrase[i + len(words):]
+                if (after and real(phrase[:i]) and real(after)) or (not after and real(phrase[:i]) >= 2):
+                    return True  # (at the end, after two words of the phrase: "our new product line")
         return False
 
     def _label_before_colon(self, program: str, key: str) -> str:
