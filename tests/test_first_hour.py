@@ -1192,3 +1192,12 @@ def test_a_marketers_and_a_translators_requests(seeded_path):
         assert out["mode"] == "none", (prompt, out.get("programs"), out.get("inputs"))
     guess = got[-1]["outputs"][0]
     assert guess["answer"] == "rulings" and not guess["sure"] and "two letters apart" in guess["note"], guess
+
+
+def test_a_learners_marked_sentence_and_a_second_question_with_also(seeded_path):
+    """A learner's "french pls: how much is this?" was translated as *much* (a stored word inside the
+    marked sentence), and "capital of peru? and the currency also" read "also" as the country."""
+    out = _json_query(seeded_path, "french pls: how much is this?")
+    assert (out["programs"][0]["name"], out["inputs"]) == ("english-french", ["how much is this?"]), out
+    out = _json_query(seeded_path, "capital of peru? and the currency also")
+    assert out["outputs"][0]["answer"] == "Lima" and out["also"][0]["inputs"] == ["Peru"], out["also"]

@@ -715,7 +715,8 @@ class Reader:
                 elif not reading.inputs:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
-                    fit, inputs, notes = self._fit_all(program, reading.inputs, reading.quoted)
+                    fit, inputs, notes = self._fit_all(program, reading.inputs, reading.quoted,
+                                                       marked=reading.method == "explicit" and kind == "fewshot")
                     if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12 and \
                             not _points_then_text(reading, whole):
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
@@ -1092,7 +1093,8 @@ class Reader:
         low = text.lower()
         return " " not in text and low in self.own_key_words.get(program, ()) and low not in STOP
 
-    def _fit_all(self, program: str, inputs: list[str], quoted: bool = False) -> tuple[float, list[str], list[str]]:
+    def _fit_all(self, program: str, inputs: list[str], quoted: bool = False,
+                 marked: bool = False) -> tuple[float, list[str], list[str]]:
         """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better;
         a quoted word that fits is as the user typed it)."""
         fits, fixed, notes = [], [], []
@@ -1100,7 +1102,8 @@ class Reader:
         for text in inputs:
             # Reading cleans an input ("the Prof" -> Prof, ".rs" -> rs): a stored input it cleaned is that input.
             text = self._cleaned_stored(program).get(text.strip().lower(), text)
-            inner = self._stored_within(program, text)
+            # (a text the user marked for a program of texts is the text: "french pls: how much is this?" is no *much*)
+            inner = None if marked and len(text.split()) > 2 else self._stored_within(program, text)
             if inner is not None:  # "status code 401", "fire as an": the stored input and request words
                 notes.append(f"{text} -> {inner}")
                 text = inner
