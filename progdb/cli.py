@@ -670,9 +670,12 @@ class PromptCommand(click.Command):
 @click.option("--timeout", type=float, default=None, help="Seconds to wait for the LLM's reply "
               "[env PROGDB_LLM_TIMEOUT; default 60].")
 @click.option("--explain", is_flag=True, help="Print each stage: parse, retrieve, execute.")
+@click.option("--no-stored", "no_stored", is_flag=True,
+              help="Vector programs: answer by arithmetic alone, the input's stored pairs (and their reverses) "
+              "hidden, as the evaluations do: king - man + woman computed, not looked up.")
 @json_option
 @click.pass_context
-def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, timeout, explain, as_json):
+def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, timeout, explain, no_stored, as_json):
     """Answer PROMPT: find the program it asks for and run it on its inputs.
 
     Without an LLM a fewshot program's output is its compiled prompt; with one, the LLM's reply.
@@ -688,6 +691,8 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
         raise click.UsageError("give a PROMPT (or - / --file FILE for one prompt per line)")
     llm = Endpoint.configured(llm_url, model, timeout)
     options = dict(k=k, shots=shots, method=method, llm=llm, budget=budget)
+    if no_stored:
+        options["use_stored"] = False
     if prompt == "-" or prompts_file is not None:
         ctx.exit(_query_lines(_db(ctx), prompts_file or "-", options))
     result = _db(ctx).query(prompt, **options)

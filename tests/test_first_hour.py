@@ -1201,3 +1201,12 @@ def test_a_learners_marked_sentence_and_a_second_question_with_also(seeded_path)
     assert (out["programs"][0]["name"], out["inputs"]) == ("english-french", ["how much is this?"]), out
     out = _json_query(seeded_path, "capital of peru? and the currency also")
     assert out["outputs"][0]["answer"] == "Lima" and out["also"][0]["inputs"] == ["Peru"], out["also"]
+
+
+def test_a_researcher_computes_what_is_stored_with_no_stored(seeded_path):
+    """A researcher could not study the arithmetic from `query`: "king - man + woman" and "plural of
+    mouse" were answered from stored pairs. --no-stored hides the input's pairs, as the evaluations do."""
+    out = json.loads(subprocess.run([PROGDB, "--db", seeded_path, "query", "--json", "--no-stored", "plural of mouse"],
+                                    capture_output=True, text=True).stdout)["outputs"][0]
+    assert out["source"] == "vector" and out["method"] in ("ranker", "geometry"), out
+    assert _json_query(seeded_path, "plural of mouse")["outputs"][0]["source"] == "stored"
