@@ -743,17 +743,20 @@ class Reader:
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes))
+        asked: dict[tuple[str, str], tuple[str, str]] = {}  # (program, request words) -> (back, elsewhere)
         for ch in choices:
             # what the request asks, read on the prompt without its text ("rewrite as a regular sentence,
             # not a headline: …" is also read `not a headline`), or whole when its inputs are words
             prompt_or_key = _without_texts(prompt, ch.reading.inputs)
-            if ch.program in self._way_back:
+            if (ch.program, prompt_or_key) not in asked:
                 # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
-                ch.back = self._asks_back(ch.program, prompt_or_key, prompt)
-                if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
-                    ch.fit, ch.score = 0.0, ch.score - FIT_WEIGHT * ch.fit
-            if self._unserved is not None and not ch.back:
-                ch.elsewhere = self._asks_unserved(ch.program, prompt_or_key)
+                back = self._asks_back(ch.program, prompt_or_key, prompt) if ch.program in self._way_back else ""
+                elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
+                    not back else ""
+                asked[ch.program, prompt_or_key] = back, elsewhere
+            ch.back, ch.elsewhere = asked[ch.program, prompt_or_key]
+            if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
+                ch.fit, ch.score = 0.0, ch.score - FIT_WEIGHT * ch.fit
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
@@ -841,11 +844,11 @@ class Reader:
         word is the program of ("'geese' is the plural of what?"). Empty when it does not."""
         back, forth, undo, of_what, source = self._way_back[program]
         key = _NEGATED.sub(" ", key)  # "make it less passive", "active not passive": no target
-        m = source.search(key) if source else None
-        if m:  # "german to spanish: Hund", "translate gato from spanish": another language to translate from
-            return m.group(0).strip(" :?.!,;")
         m = back.search(key)
         if m and not (forth and forth.search(key)):
+            return m.group(0).strip(" :?.!,;")
+        m = source.search(key) if source else None
+        if m:  # "german to spanish: Hund", "translate gato from spanish": another language to translate from
             return m.group(0).strip(" :?.!,;")
         m = (undo.search(key) or of_what.search(prompt)) if undo else None
         return m.group(0).strip(" :?.!,;") if m else ""
