@@ -30,7 +30,8 @@ from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WOR
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
-                                  stop_edges, whole_clauses, words_of, asked_for_pattern, undo_pattern, LANGUAGES)
+                                  stop_edges, whole_clauses, words_of)
+from progdb.query.targets import LANGUAGES, WayBack, asked_for_pattern, target_pattern
 from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
@@ -119,8 +120,7 @@ class Reader:
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: less_pattern(p) for p in self.opposites}
         # A program's way back: its card's reverse words, and any language its name does not hold
-        self._way_back = {p: _way_back_patterns(p, list((reverses or {}).get(p, []))
-                                                + [w for w in LANGUAGES if w not in name_parts(p)])
+        self._way_back = {p: WayBack(p, list((reverses or {}).get(p, [])) + [w for w in LANGUAGES if w not in name_parts(p)])
                           for p in programs if kinds.get(p) in ("vector", "fewshot")}
         # Every program's way back: what a request asks for that the programs say none of them does
         # ("in dense legalese", "into an email"); a program that is only near such a request is no answer.
@@ -134,7 +134,7 @@ class Reader:
                        for p in programs}
         self._text_names = [self._named[p] for p in programs if kinds.get(p) == "fewshot"]
         # A text program's name asked for as the request's target, at its end: "… this sign in Spanish: …"
-        self._target_named = {p: _target_pattern([w for w in name_parts(p) if parts[w] == 1 and len(w) >= 4
+        self._target_named = {p: target_pattern([w for w in name_parts(p) if parts[w] == 1 and len(w) >= 4
                                                   and w not in STOP]) for p in programs if kinds.get(p) == "fewshot"}
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
@@ -750,7 +750,7 @@ class Reader:
             prompt_or_key = _without_texts(prompt, ch.reading.inputs)
             if (ch.program, prompt_or_key) not in asked:
                 # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
-                back = self._asks_back(ch.program, prompt_or_key, prompt) if ch.program in self._way_back else ""
+                back = self._way_back[ch.program].asks_back(prompt_or_key, prompt) if ch.program in self._way_back else ""
                 elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
                     not back else ""
                 asked[ch.program, prompt_or_key] = back, elsewhere
@@ -836,22 +836,6 @@ class Reader:
                 self._named[program].search(m.group(1)):
             return ""
         return m.group(1)
-
-    def _asks_back(self, program: str, key: str, prompt: str) -> str:
-        """The words of the key (a short prompt's whole) that ask for the program's way back, not
-        the program: one of the card's reverse words ("to english") and none of the name's ("to
-        french"), or to undo the program ("un-pirate this"), or the prompt ends asking what its
-        word is the program of ("'geese' is the plural of what?"). Empty when it does not."""
-        back, forth, undo, of_what, source = self._way_back[program]
-        key = _NEGATED.sub(" ", key)  # "make it less passive", "active not passive": no target
-        m = back.search(key)
-        if m and not (forth and forth.search(key)):
-            return m.group(0).strip(" :?.!,;")
-        m = source.search(key) if source else None
-        if m:  # "german to spanish: Hund", "translate gato from spanish": another language to translate from
-            return m.group(0).strip(" :?.!,;")
-        m = (undo.search(key) or of_what.search(prompt)) if undo else None
-        return m.group(0).strip(" :?.!,;") if m else ""
 
     def _asks_unserved(self, program: str, text: str) -> str:
         """What the text asks for that is some program's way back and none of this program's name
@@ -1128,7 +1112,6 @@ class Reader:
 
 
 _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
-_NEGATED = re.compile(r"\b(?:less|not|too|non|never|without|no\s+longer)\s+(?:so\s+|very\s+)?[\w-]+", re.I)
 _LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$")
 
 
@@ -1148,16 +1131,6 @@ def _unfit(top: Choice) -> str:
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
 
 
-def _target_pattern(words: list[str]) -> re.Pattern | None:
-    """A request that ends asking for one of the words as its target: "… in Spanish", "Spanish
-    version", "German translation pls" (a text's colon follows)."""
-    if not words:
-        return None
-    w = "(?:" + "|".join(map(re.escape, words)) + ")"
-    return re.compile(r"(?:\b(?:in|into|to)\s+" + w + r"|\b" + w + r"\s+(?:version|translation|style)|^\W*" + w +
-                      r")(?:\s+(?:please|pls|plz))?\W*$", re.I)
-
-
 def _with_label(reading: Reading, label: str, prompt: str) -> Reading:
     """The reading with its text started at the label before the colon, as typed."""
     m = re.search(re.escape(label) + r"(\s*:\s*)", prompt)
@@ -1175,25 +1148,6 @@ def _without_texts(prompt: str, inputs: list[str]) -> str:
 def _without_marks(text: str) -> str:
     """Letters without their accents: "türkiye" -> "turkiye"."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def _way_back_patterns(program: str, reverse: list[str]) -> tuple:
-    """A program's way back as a request asks for it (its card's reverse words), the program itself
-    as one asks for it (its name's words that are no reverse word: "french" of english-french,
-    "active" of passive-to-active), a request to undo it ("un-pirate") and one asking what a word
-    is the program of ("'geese' is the plural of what?")."""
-    back_words = {w for r in reverse for w in r.lower().split()}
-    forth = [w for w in name_parts(program) if len(w) >= 3 and w not in STOP and w not in back_words]
-    # a translator's first language is what it translates from ("english-french"): from any other, not it
-    first = name_parts(program)[0]
-    others = [w for w in LANGUAGES + ("english",) if w != first]
-    source = re.compile(r"\bfrom\s+(?:" + "|".join(others) + r")\b|^\W*(?:" + "|".join(others) +
-                        r")\s+(?:to|into|->|→|=>)\s", re.I) if first in LANGUAGES + ("english",) else None
-    if not forth:
-        return asked_for_pattern(reverse), None, None, None, source
-    return (asked_for_pattern(reverse), asked_for_pattern(forth), undo_pattern(forth),
-            re.compile(r"\b(?:" + "|".join(map(re.escape, forth)) + r")\s+of\s*(?:what|which\s+\w+)?\W*$", re.I),
-            source)
 
 
 def _unserved(top: Choice, threshold: float) -> str:

@@ -334,41 +334,6 @@ def less_pattern(name: str) -> re.Pattern:
                       + _name_words(name) + r"(?:ly)?\b", re.I)
 
 
-# Languages a request may ask for: a program whose name holds none of them does not translate
-# into them ("polish for 'beer'" is no english-german request, "plural of 'casa' in spanish" no plural's)
-LANGUAGES = ("french", "german", "spanish", "italian", "portuguese", "dutch", "chinese", "mandarin", "cantonese",
-             "japanese", "korean", "arabic", "russian", "ukrainian", "polish", "czech", "hungarian", "romanian",
-             "swedish", "norwegian", "danish", "finnish", "greek", "turkish", "hebrew", "latin", "hindi", "urdu",
-             "bengali", "persian", "farsi", "vietnamese", "thai", "indonesian", "malay", "tagalog", "swahili",
-             "catalan", "welsh", "irish", "esperanto")
-# (words between a preposition and its target; "to this email" points at the text, it asks for no email)
-_NOT_POINTING = r"(?:(?!(?:this|that|these|those|my|your|our|his|her|their)\b)\S+\s+)"
-# (a target ends the request: "make it passive", "in the singular", "in everyday English:", not "make this email to …")
-_ENDS_REQUEST = (r"(?=\s*(?:$|[?.!,:;)…]|(?:please|pls|plz|voice|form|language|words?|speak|talk|english|style|tone|"
-                 r"version|case|letters?|body|instead|for|with)\b))")
-_AS_WHAT = r"(?:word|form|version|translation|meaning|equivalent|term|tense|voice|adjective|verb|noun)s?"
-
-
-def asked_for_pattern(words: list[str]) -> re.Pattern:
-    """Words as what a request asks for, not as what it is given: "to english", "into a proper
-    sentence", "in the singular", "in everyday English:", "which country", "singular of",
-    "english translation of", "make it passive", "name a national park", "lowercase: WARNING"."""
-    w = "(?:" + "|".join(r"[\s-]+".join(map(re.escape, x.lower().split())) for x in words) + r")(?:s|es)?"
-    return re.compile(
-        r"\b(?:to|into|as)\s+" + _NOT_POINTING + r"{0,2}" + w + r"\b"
-        r"|\bin\s+" + _NOT_POINTING + r"{0,2}" + w + _ENDS_REQUEST +
-        r"|\b(?:which|what)\s+" + w + r"\b"
-        r"|\b" + w + r"\s+(?:" + _AS_WHAT + r"\s+)?(?:for|of)\b"
-        r"|\bmake\s+(?:it|this|that|them|these|those)\s+(?:\S+\s+)?" + w + _ENDS_REQUEST +
-        r"|\b(?:name|list|give\s+me)\s+(?:a\s+few\s+|a\s+|an\s+|some\s+|the\s+|few\s+|\d+\s+)?(?:\S+\s+)?" + w + r"\b"
-        r"|^\W*" + w + r"(?:\s+" + _AS_WHAT + r")?\s*(?:[:?]|$|please\b|pls\b)", re.I)
-
-
-def undo_pattern(words: list[str]) -> re.Pattern:
-    """A request to undo a program, by its name's words: "un-pirate this", "uncapitalize", "de-headline"."""
-    return re.compile(r"\b(?:un|de)-?(?:" + "|".join(map(re.escape, words)) + r")", re.I)
-
-
 def clean_text(text: str) -> str:
     """A cut's input part: a text keeps its words; a short one loses articles and quotes."""
     # A text keeps its own ending (it is the user's data), but not a separator: "Hot Springs National Park - what state",
