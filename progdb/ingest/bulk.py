@@ -285,10 +285,11 @@ def labels_read_as_data(path: str | Path, header: bool | None = None, program: s
     path = Path(path)
     if header is not None or not path.is_file() or detect_format(path) not in ("csv", "tsv"):
         return None
-    first = next((text for n, text in _csv_records(path, "\t" if detect_format(path) == "tsv" else None)
-                  if n is not None and text.strip()), None)
-    if first is None:
-        return None
+    records = (text for n, text in _csv_records(path, "\t" if detect_format(path) == "tsv" else None)
+               if n is not None and text.strip())
+    first, second = next(records, None), next(records, None)
+    if second is None:
+        return None  # a file of one row is data, and nothing to say
     cells = [c.strip() for c in re.split(r"[,;\t]", first)]
     if len(cells) != 2 or not all(re.fullmatch(r"[a-z]+", c) for c in cells) or \
             _header(tuple(cells), program or _stem_name(path)) is not None:

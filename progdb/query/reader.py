@@ -99,6 +99,7 @@ class Choice:
     corrections: list[str] = field(default_factory=list)
     back: str = ""        # what the request asks for instead, when it asks for the program's way back
     elsewhere: str = ""   # what it asks for that is another program's way back (a guess below the threshold is refused)
+    targeted: bool = False  # a text marked (or pointed at) whose request ends naming this program: "… in Spanish: …"
 
 
 class Reader:
@@ -134,8 +135,8 @@ class Reader:
                        for p in programs}
         self._text_names = [self._named[p] for p in programs if kinds.get(p) == "fewshot"]
         # A text program's name asked for as the request's target, at its end: "… this sign in Spanish: …"
-        self._target_named = {p: target_pattern([w for w in name_parts(p) if parts[w] == 1 and len(w) >= 4
-                                                  and w not in STOP]) for p in programs if kinds.get(p) == "fewshot"}
+        self._target_named = {p: target_pattern([" ".join(name_parts(p))] + [w for w in name_parts(p) if parts[w] == 1
+                                                 and len(w) >= 4 and w not in STOP]) for p in programs if kinds.get(p) == "fewshot"}
         order = np.argsort(key_programs, kind="stable")
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
@@ -741,8 +742,11 @@ class Reader:
                     score += NAMED_BONUS
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
                                  reading.slots, reading.corrections + notes, reading.dropped)
+                named = self._target_named.get(program)
+                targeted = named is not None and fit >= FIT_FLOOR and bool(named.search(reading.key)) and \
+                    (reading.method == "explicit" or _points_then_text(reading, whole))
                 choices.append(Choice(program, chosen, key_score, fit, score,
-                                      self.key_texts[phrasing[r]], reading.corrections + notes))
+                                      self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted))
         asked: dict[tuple[str, str], tuple[str, str]] = {}  # (program, request words) -> (back, elsewhere)
         for ch in choices:
             # what the request asks, read on the prompt without its text ("rewrite as a regular sentence,
@@ -984,10 +988,8 @@ class Reader:
                 # A key matched word for word with an input that fits is taken whatever the model
                 # says: "Spanish for 'good morning'" is no near miss because some stored
                 # out-of-scope prompt asks for a translation too.
-                targeted = top.reading.method == "explicit" and top.fit >= FIT_FLOOR and \
-                    self._target_named.get(top.program) is not None and bool(self._target_named[top.program].search(top.reading.key))
                 if top.back or (sure < acceptance.FLOOR and not (top.key_score >= EXACT and top.fit >= FIT_FLOOR)
-                                and not targeted):
+                                and not top.targeted):
                     return top, Retrieval("none", [], candidates[:5], threshold,
                                           self._refusal(top, choices, negative, threshold, sure))
                 if top.elsewhere and top.key_score < threshold:

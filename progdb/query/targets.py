@@ -46,7 +46,7 @@ def target_pattern(words: list[str]) -> re.Pattern | None:
     version", "German translation pls" (a text's colon follows)."""
     if not words:
         return None
-    w = "(?:" + "|".join(map(re.escape, words)) + ")"
+    w = "(?:" + "|".join(r"[\s-]+".join(map(re.escape, x.split())) for x in words) + ")"
     return re.compile(r"(?:\b(?:in|into|to)\s+" + w + r"|\b" + w + r"\s+(?:version|translation|style)|^\W*" + w +
                       r")(?:\s+(?:please|pls|plz))?\W*$", re.I)
 
