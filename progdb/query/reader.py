@@ -744,7 +744,8 @@ class Reader:
                                  reading.slots, reading.corrections + notes, reading.dropped)
                 named = self._target_named.get(program)
                 targeted = named is not None and fit >= FIT_FLOOR and bool(named.search(reading.key)) and \
-                    (reading.method == "explicit" or _points_then_text(reading, whole))
+                    (reading.method == "explicit" or (_points_then_text(reading, whole) and
+                                                      bool(_POINTED_AT.search(reading.key))))
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted))
         asked: dict[tuple[str, str], tuple[str, str]] = {}  # (program, request words) -> (back, elsewhere)
@@ -1114,6 +1115,8 @@ class Reader:
 
 
 _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
+# (a verb's object: "say this in plain english …", not "is it legal to pirate …")
+_POINTED_AT = re.compile(r"\b(?:say|make|put|turn|rewrite|write|translate|convert|change|read)\s+(?:this|it)\b", re.I)
 _LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$")
 
 
