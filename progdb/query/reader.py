@@ -120,9 +120,10 @@ class Reader:
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: less_pattern(p) for p in self.opposites}
-        # A program's way back: its card's reverse words, and any language its name does not hold
-        self._way_back = {p: WayBack(p, list((reverses or {}).get(p, [])) + [w for w in LANGUAGES if w not in name_parts(p)])
-                          for p in programs if kinds.get(p) in ("vector", "fewshot")}
+        # A program's way back: its card's reverse words, and any language its name does not hold;
+        # built when a query first reads the program (a process's first query reads a few, not all)
+        self._reverses = reverses or {}
+        self._way_back: dict[str, WayBack] = {}
         # Every program's way back: what a request asks for that the programs say none of them does
         # ("in dense legalese", "into an email"); a program that is only near such a request is no answer.
         unserved = sorted({w for words in (reverses or {}).values() for w in words})
@@ -755,7 +756,8 @@ class Reader:
             prompt_or_key = _without_texts(prompt, ch.reading.inputs)
             if (ch.program, prompt_or_key) not in asked:
                 # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
-                back = self._way_back[ch.program].asks_back(prompt_or_key, prompt) if ch.program in self._way_back else ""
+                way_back = self._way_back_of(ch.program)
+                back = way_back.asks_back(prompt_or_key, prompt) if way_back is not None else ""
                 elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
                     not back else ""
                 asked[ch.program, prompt_or_key] = back, elsewhere
@@ -830,6 +832,15 @@ class Reader:
                 if (after and real(phrase[:i]) and real(after)) or (not after and real(phrase[:i]) >= 2):
                     return True  # (at the end, after two words of the phrase: "our new product line")
         return False
+
+    def _way_back_of(self, program: str) -> WayBack | None:
+        """The program's way back (a word or a text program's), built once."""
+        if program not in self._way_back:
+            if self.kinds.get(program) not in ("vector", "fewshot"):
+                return None
+            self._way_back[program] = WayBack(program, list(self._reverses.get(program, []))
+                                              + [w for w in LANGUAGES if w not in name_parts(program)])
+        return self._way_back[program]
 
     def _label_before_colon(self, program: str, key: str) -> str:
         """The words before a colon end in a label that starts the text ("Update", "Reminder", "Meet
