@@ -283,10 +283,10 @@ def labels_read_as_data(path: str | Path, header: bool | None = None, program: s
     """A csv/tsv first row of two lower-case words that was read as a pair ("monster,element" over
     "goblin,earth" is a header or a pair: no rule tells), as typed, so that it can be said; else None."""
     path = Path(path)
-    if header is not None or not path.is_file() or detect_format(path) not in ("csv", "tsv"):
+    fmt = detect_format(path) if path.is_file() else None
+    if header is not None or fmt not in ("csv", "tsv"):
         return None
-    records = (text for n, text in _csv_records(path, "\t" if detect_format(path) == "tsv" else None)
-               if n is not None and text.strip())
+    records = (text for n, text in _csv_records(path, "\t" if fmt == "tsv" else None) if n is not None and text.strip())
     first, second = next(records, None), next(records, None)
     if second is None:
         return None  # a file of one row is data, and nothing to say

@@ -1005,7 +1005,7 @@ class Reader:
                     return top, Retrieval("none", [], candidates[:5], threshold,
                                           self._refusal(top, choices, negative, threshold, sure))
                 if top.elsewhere and top.key_score < threshold:
-                    return top, Retrieval("none", [], candidates[:5], threshold, _unserved(top, threshold))
+                    return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
                     decision.accepted_sure = round(sure, 3)
@@ -1035,7 +1035,7 @@ class Reader:
         if top.fit < FIT_FLOOR:
             return top, Retrieval("none", [], candidates[:5], threshold, _unfit(top))
         if top.elsewhere and top.key_score < threshold:
-            return top, Retrieval("none", [], candidates[:5], threshold, _unserved(top, threshold))
+            return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
     @staticmethod
@@ -1166,7 +1166,7 @@ def _without_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def _unserved(top: Choice, threshold: float) -> str:
+def _unserved_refusal(top: Choice, threshold: float) -> str:
     return (f"the request asks for '{top.elsewhere}', which no program here does (the nearest, "
             f"'{top.program}', matches at {top.key_score:.2f}, below the threshold {threshold:.2f})")
 
