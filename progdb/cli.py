@@ -1,6 +1,7 @@
 """The `progdb` command: one click group, each command a thin layer over ProgramDB."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -425,10 +426,11 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     db = _db(ctx)
     if files.count("-") > 1:
         raise click.UsageError("stdin (-) can be read once")
-    with tempfile.TemporaryDirectory(prefix="progdb-stdin-") as spool:
+    piping = "-" in files  # (no folder made otherwise: an import killed mid-way left empty ones in /tmp)
+    with tempfile.TemporaryDirectory(prefix="progdb-stdin-") if piping else contextlib.nullcontext() as spool:
         # Pairs piped in are read as a file of them would be (its format told from its lines);
         # messages name <stdin>, not the spooled copy.
-        stdin = _spool_stdin(Path(spool)) if "-" in files else None
+        stdin = _spool_stdin(Path(spool)) if piping else None
         if stdin and not stdin.stat().st_size:
             raise ProgdbError("<stdin>: empty (nothing was piped in)")
         try:

@@ -16,7 +16,7 @@ from progdb.program import Program
 from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.confidence import REFUSE, is_sure
-from progdb.query.typos import edit_distance
+from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader
@@ -130,16 +130,20 @@ class _VectorJob:
 
 
 TWO_SLIPS = 0.4  # an input read as a word two letters away is a guess at the word: its answer's confidence times this
+LONG_NAME = 10  # ...unless the word is this long: two slips leave "Lichtenstien" plainly Liechtenstein
 
 
 def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
     """An answer for an input read as a word two letters from what was typed is a guess at the
     reading, however sure the answer: "plural of orcling" (a game's word) answered *rulings*, stored,
-    sure; "past participle of prendre" *prepared*. One slip ("frnace") stays sure."""
+    sure; "past participle of prendre" *prepared*. One slip ("frnace", "marroco") stays sure, as do two
+    in a long name."""
     doubtful = {}
     for c in corrections:
         typed, _, read = c.partition(" -> ")
-        if read and " " not in typed + read and edit_distance(typed.lower(), read.lower(), 2) == 2:
+        # a doubled letter is the commonest slip in a name: "phillipines" is one slip from philippines
+        slips = edit_distance(without_doubles(typed.lower()), without_doubles(read.lower()), 2)
+        if read and " " not in typed + read and slips >= 2 and len(read) < LONG_NAME:
             doubtful[read] = typed
     for out in outputs:
         if out.input in doubtful and out.confidence is not None and out.source != "error":

@@ -13,6 +13,7 @@ from progdb.query import symbolic
 from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
+from progdb.words.compounds import CompoundHeads
 from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from progdb.words.space import WordSpace, canonical, tokens
@@ -71,6 +72,7 @@ class WordProgram:
         ins, outs = {canonical(a) for a, _ in pairs}, {canonical(b) for b in outputs}
         self.one_to_one = len(outs) >= ONE_TO_ONE * len(outputs) and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
         self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
+        self._heads: CompoundHeads | None = None  # see heads()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
         self._by_output: dict[str, list[int]] = {}
         for i, (a, b) in enumerate(self.pairs.pairs):
@@ -89,6 +91,12 @@ class WordProgram:
         if kind not in self._shaped:
             self._shaped[kind] = [(a, outs) for a, outs in self.stored.items() if symbolic.shape(a) == kind]
         return self._shaped[kind]
+
+    def heads(self) -> CompoundHeads:
+        """The compound rule measured on the program's stored pairs (once per process)."""
+        if self._heads is None:
+            self._heads = CompoundHeads(self.stored)
+        return self._heads
 
     def ranker(self):
         """The program's learned ranker (trained when the program is written, cached on disk), None
@@ -183,6 +191,11 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         if stored:  # a stored pair answers a word GloVe lacks ("Eswatini -> Mbabane")
             outputs[i] = Output(text, stored[0], "stored", [], answers=list(stored), confidence=1.0)
             continue
+        if len(programs) == 1 and not (use_stored is True and text.strip().lower() in lead.stored):
+            compound = _compound(lead, text, holdout_for(use_stored, text))
+            if compound:  # a rarer word than arithmetic knows well: its head's stored inflection
+                outputs[i] = compound
+                continue
         if missing:
             spelt = _spelling_rule(lead, text) if len(programs) == 1 and use_stored is True else None
             outputs[i] = spelt or Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
@@ -249,6 +262,20 @@ def _spelling_rule(wp: WordProgram, text: str) -> Output | None:
     return Output(text, answer, "symbolic", [Candidate(a, round(s, 4)) for a, s in ranked[:5]],
                   note=f"'{word}' is not in the word space: a spelling rule of the program's pairs answers it",
                   confidence=round(precision, 4), sure=is_sure(precision))
+
+
+def _compound(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None:
+    """A compound the program does not store answered as its stored head is (outdo -> outdid as
+    do -> did), as sure as the rule is on the program's stored compounds; None where it does not
+    hold (see compounds.py)."""
+    found = wp.heads().answer(text.strip(), hide)
+    if found is None:
+        return None
+    answers, head, value = found
+    return Output(text, answers[0], "symbolic", [Candidate(a, round(value, 4)) for a in answers],
+                  note=f"a compound of '{head}', answered as {head} -> {wp.stored[head][0]} is stored (the rule "
+                       f"holds for {value:.0%} of this program's stored compounds)",
+                  confidence=round(value, 4), sure=is_sure(value))
 
 
 def _shape_rule(wp: WordProgram, text: str, use_stored) -> symbolic.Found | None:

@@ -25,13 +25,14 @@ from progdb.query import acceptance
 from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide, nothing_close
-from progdb.query.typos import allowed_edits, closest, edit_distance
+from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
 from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, words_of)
 from progdb.query.targets import LANGUAGES, WayBack, asked_for_pattern, target_pattern
+from progdb.words import compounds
 from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
@@ -368,8 +369,9 @@ class Reader:
             return whole[0]  # "yellowstone" is the one stored "Yellowstone National Park"
         if " " in low:
             return self._correct_name(program, low)
-        if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike) or self._prefixed_word(low):
-            return None
+        if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike) or self._prefixed_word(low) \
+                or (low.isalpha() and compounds.split(low, self.stored.get(program, {}))):
+            return None  # superwoman is super + the stored woman, not a slip from superman
         if (program, low) not in self._corrected:
             stored = self.stored.get(program, {})
             nearby = self._typo_targets(program)
@@ -381,6 +383,10 @@ class Reader:
             # Ties go to the more frequent input.
             hit = closest(low, sorted(candidates), 1 if unlike else None,
                           weight={k: -self.word_rank.get(k, 10 ** 9) for k in candidates})
+            if hit is None and rank is None:  # no word at all: compared without doubled letters
+                single = {without_doubles(k): k for k in sorted(candidates, reverse=True)}
+                near = closest(without_doubles(low), sorted(single))
+                hit = single[near] if near is not None else None
             if unlike and hit is not None and len(os.path.commonprefix([low, hit])) >= max(len(low), len(hit)) - 2:
                 hit = None  # another ending is another word, not a slip: optimist is no optimism (hungry is hungary)
             right = candidates[hit] if hit is not None else None

@@ -1,6 +1,8 @@
 """Typos: how far a typed word is from a known one, and the nearest known word within a slip or two."""
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -23,3 +25,9 @@ def closest(word: str, vocabulary, limit: int | None = None, weight=None) -> str
     hits = process.extract(word, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None)
     hits = [(d, -(weight.get(v, 0) if weight else 0), i, v) for v, d, i in hits if v != word]
     return min(hits)[3] if hits else None
+
+
+def without_doubles(word: str) -> str:
+    """The word with each doubled letter single: names are misspelt most at their doubles
+    ("marroco" is three slips from morocco, one from it without them; "phillipines")."""
+    return re.sub(r"(.)\1+", r"\1", word)
