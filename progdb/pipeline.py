@@ -20,7 +20,7 @@ from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader
-from progdb.query.wording import asks_about_language, typed_text
+from progdb.query.wording import asks_about_language, typed_text, without_quiz_label
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
@@ -305,7 +305,7 @@ class QueryPipeline:
         key_words = reader.request_words(whole.parsed.key)
         input_words = reader.request_words(" ".join(whole.parsed.inputs))
         whole_inputs = {w for text in whole.parsed.inputs for w in re.findall(r"\w+", text.lower())}
-        for head, tail, shared in reader.request_halves(prompt):
+        for head, tail, shared in reader.request_halves(without_quiz_label(prompt)):
             # "whats the capital of italy and whats the capital of spain": two questions asked alike
             # (the whole reading took Spain alone, or was refused), or two asked of one input ("whats
             # the plural and past tense of walk"); other prompts refused whole stay refused

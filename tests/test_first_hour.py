@@ -552,6 +552,57 @@ def test_a_name_misspelt_at_its_doubled_letters_is_read_and_sure(seeded_path):
         assert r.exit_code == 0 and answer in r.output and "?" not in r.output, (prompt, r.output)
 
 
+def test_a_quiz_writers_requests(seeded_path):
+    """A pub-quiz writer's session: "Q: capital of Ceylon" and "cap of NZ" were capitalize's
+    (Ceylon -> Ceylon, confidence 1.00): the request is country-capital's word for word, and a
+    program only like its key does not take it; "Q:" split no two requests; an answer was a word of
+    a name ("Aires?", its candidates Buenos Aires); "at 0.650, below the threshold 0.650"."""
+    lines = "".join(json.dumps({"prompt": p}) + "\n" for p in (
+        "Q: capital of Ceylon", "cap of NZ", "Q: capital of Chile; nationality of Chile", "capital of Rio de Janeiro",
+        "largest city in Canada", "capitalize paris"))
+    out = subprocess.run([PROGDB, "--db", seeded_path, "query", "--json", "-"], input=lines, capture_output=True,
+                         text=True)
+    ceylon, nz, chile, rio, largest, paris = (json.loads(line) for line in out.stdout.splitlines())
+    for r, name in ((ceylon, "Ceylon"), (nz, "NZ")):
+        assert r["mode"] == "none" and f"'{name}' does not look like any of its inputs" in r["message"], r["message"]
+        assert "country-capital" in r["message"]
+    both = chile["outputs"] + [o for also in chile["also"] for o in also["outputs"]]
+    assert [(o["input"], o["answer"]) for o in both] == [("Chile", "Santiago"), ("Chile", "Chilean")], chile
+    guess = rio["outputs"][0]
+    assert guess["answer"] == "Buenos Aires" and not guess["sure"], guess  # a guess, but a name, not "Aires"
+    assert [c["answer"] for c in guess["candidates"]].count("Buenos Aires") == 1
+    assert largest["mode"] == "none" and "at 0.6496, below the threshold 0.6500" in largest["message"], largest["message"]
+    assert paris["outputs"][0]["answer"] == "Paris"  # capitalize's own request
+
+
+def test_a_spanish_speakers_request_words(seeded_path):
+    """A learner whose first language is Spanish: "plural de mouse" answered *luna?* (the input "de
+    mouse"), "sinónimo de happy", "pasado de eat", "femenino de king" were refused, "como se dice
+    'butterfly' en alemán" went to english-spanish. The request words are read as English ones, and
+    said; "Rio de Janeiro" keeps its de. A common word is no name: "adjective for power" was
+    nationality-adjective's *Powerful*, sure."""
+    from progdb import ProgramDB
+
+    db = ProgramDB(path=seeded_path)
+    for prompt, program, pair in (("plural de mouse", "plural", ("mouse", "mice")),
+                                  ("plural de: mouse", "plural", ("mouse", "mice")),
+                                  ("sinónimo de happy", "synonym", ("happy", "cheerful")),
+                                  ("pasado de eat", "past-tense", ("eat", "ate")),
+                                  ("femenino de king", "male-to-female", ("king", "queen")),
+                                  ("comparativo de bad", "comparative", ("bad", "worse")),
+                                  ("como se dice 'butterfly' en alemán", "english-german", ("butterfly", "schmetterling"))):
+        r = db.query(prompt)
+        assert r.programs and r.programs[0].name == program, (prompt, r.message)
+        out = r.outputs[0]
+        assert (out.input, out.answer, out.source) == (*pair, "stored") and out.confidence == 1.0, (prompt, out)
+    assert "sinónimo -> synonym" in db.query("sinónimo de happy").corrections
+    assert db.query("what state is Rio de Janeiro in").inputs == ["Rio de Janeiro"]
+    for prompt in ("adjective for power", "adj of success"):
+        assert db.query(prompt).mode == "none", prompt
+    assert db.query("nationality of china").outputs[0].answer == "Chinese"  # a name typed lower-case
+    assert db.query("capital of turkey").outputs[0].answer == "Ankara"  # a word, and a name
+
+
 def test_another_inputs_stored_answer_is_a_guess_in_a_one_to_one_program(own_db):
     """A data scientist's element-symbol of ten pairs answered "silver -> Au (confidence 0.53)", sure:
     gold's symbol. A program of one output per input that answers what it stores for another input

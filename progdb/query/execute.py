@@ -73,6 +73,7 @@ class WordProgram:
         self.one_to_one = len(outs) >= ONE_TO_ONE * len(outputs) and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
         self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
         self._heads: CompoundHeads | None = None  # see heads()
+        self._fragments: dict[str, str] | None = None  # see spell()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
         self._by_output: dict[str, list[int]] = {}
         for i, (a, b) in enumerate(self.pairs.pairs):
@@ -152,10 +153,13 @@ class WordProgram:
         return self._fitted[method]
 
     def spell(self, word: str) -> str:
-        """GloVe 6B is lower-case: answers take the program's own spelling, or its capitalisation."""
+        """GloVe 6B is lower-case: answers take the program's own spelling, or its capitalisation;
+        a word of one stored name of several words is that name ("aires" is Buenos Aires)."""
         if word in self.spelling:
             return self.spelling[word]
-        return _case(word, self.capitalised)
+        if self._fragments is None:
+            self._fragments = _fragments_of(self.spelling)
+        return self._fragments.get(word) or _case(word, self.capitalised)
 
 
 class Blend(Fitted):
@@ -213,7 +217,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k, banned=banned)
                                           if known else [])):
         # Punctuation is in the word space (";", ","), never an answer: "capital of the USA" listed it.
-        cands = [Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)]
+        cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)])
         # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
         # "the letter before b" is a pair previous-item stores, whatever next-item adds.
         led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
@@ -331,9 +335,26 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
     return out
 
 
+def _fragments_of(spelling: dict[str, str]) -> dict[str, str]:
+    """Each word (of four letters or more) of exactly one stored output of several words, that is no
+    stored output itself, to that output: the word space decodes "Buenos Aires" as aires too."""
+    owners: dict[str, set[str]] = {}
+    for low, written in spelling.items():
+        for word in low.split(" ") if " " in low else ():
+            if len(word) >= 4 and word not in spelling:
+                owners.setdefault(word, set()).add(written)
+    return {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}
+
+
 def _case(word: str, capitalised: bool) -> str:
     """GloVe 6B is lower-case; programs whose outputs are names get them capitalised back."""
     return " ".join(w[:1].upper() + w[1:] for w in word.split(" ")) if capitalised else word
+
+
+def _once(cands: list[Candidate]) -> list[Candidate]:
+    """Each answer at its first (best) place: a name's word and the name are one answer."""
+    seen: set[str] = set()
+    return [c for c in cands if not (c.answer in seen or seen.add(c.answer))]
 
 
 def _has_word(text: str) -> bool:

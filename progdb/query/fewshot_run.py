@@ -88,7 +88,7 @@ class FewshotRun:
         compiled = self.compile(text)
         if text.strip().lower() in self.stored:
             answers = self.stored[text.strip().lower()]
-            return Output(text, answers[0], "stored", answers=list(answers))
+            return Output(text, answers[0], "stored", answers=list(answers), confidence=1.0)
         note = None
         # A word program (a word translator) asked about a sentence says so. The examples are read
         # only for a sentence: english-french's 3,759 take about 1 ms, not to be spent on every query.

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from progdb.query import acceptance
+from progdb.query import acceptance, romance
 from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
-from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, decide, nothing_close
+from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
 from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
@@ -163,6 +163,7 @@ class Reader:
         self._answered_names = {p: {o.strip().lower() for o in outs if o[:1].isupper()}
                                 for p, outs in (outputs or {}).items() if p in self.names_stored}
         self._others_names: dict[str, set[str]] = {}
+        self._common: set[str] | None = None  # see _common_words()
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._unlike_floors: dict[str, float | None] = {}
         self._embed = embed
@@ -264,7 +265,12 @@ class Reader:
         """Misspelt request words ("plurl", "synonim") replaced by the stored phrasings' word; and
         a common word one slip from a request word, when a phrasing has that word beside the same
         neighbour ("past tens of" -> tense, as in "past tense"; "wat sport dose" -> what, does)."""
-        notes = []
+        # "plural de mouse", "sinónimo de happy": a Spanish speaker's request words, read first
+        sep = SEPARATOR.search(text)
+        text_from = sep.end() if sep and self.request_words(text[:sep.start()]) else len(text)
+        request, notes = romance.in_english(text[:text_from], lambda w: w in self._key_word_set,
+                                            text_from < len(text))
+        text = request + text[text_from:]
         matches = list(re.finditer(r"[A-Za-z]+", text))
         words = [m.group(0).lower() for m in matches]
         position = {m.start(): i for i, m in enumerate(matches)}  # a match's word index, for its neighbours
@@ -569,6 +575,8 @@ class Reader:
             return 0.0
         if program in self.names_stored and low in self._names_others_answer(program):
             return 0.0  # "capital of Texas": a state, what city-to-state answers, is none of its countries
+        if kind == "vector" and program in self.names_stored and text.strip() == low and low in self._common_words():
+            return FIT_FLOOR * 0.9  # "adjective for power": a word programs of words store, and no name
         listed = program not in self.lists_stored and len(list_items([text])) > 1
         if kind == "vector":
             if listed:
@@ -617,6 +625,15 @@ class Reader:
                                                   (words[-1] in STOP and words[-1] not in lasts)):
                 fit *= 0.25  # "Boston located in" is a name and a request's words
         return fit
+
+    def _common_words(self) -> set[str]:
+        """The words that word programs of common words store lower-case (power, turkey) and that no
+        program of names stores (Turkey is a country)."""
+        if self._common is None:
+            names = set().union(*(self.stored[p] for p in self.names_stored if p in self.stored))
+            self._common = {low for p, held in self.stored.items() if self.kinds.get(p) == "vector"
+                            and p not in self.names_stored for low, typed in held.items() if typed[:1].islower()} - names
+        return self._common
 
     def _names_others_answer(self, program: str) -> set[str]:
         """The names other programs of names answer that this one does not store as inputs."""
@@ -999,6 +1016,8 @@ class Reader:
             # the request is nearest a program it asks the way back of: another program only near
             # it is no answer ("convert this to all lowercase: …" is not headline-case's)
             return matched, Retrieval("none", [], candidates[:5], threshold, _unfit(matched))
+        if self._resembles_only(matched, fitting):
+            return matched, Retrieval("none", [], candidates[:5], threshold, _unfit(matched))
         if learned_accept and words is not None:
             top, values = self.evidence(choices, negative, words)
             if top.program in self.learned and self.kinds.get(top.program) in ("vector", "fewshot"):
@@ -1043,6 +1062,15 @@ class Reader:
         if top.elsewhere and top.key_score < threshold:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
+
+    def _resembles_only(self, matched: Choice, fitting: Choice) -> bool:
+        """Is `fitting` only like the key that `matched` is word for word, on the same inputs, which
+        do not fit matched? Then the request is matched's, and unfit: "Q: capital of Ceylon" and
+        "cap of NZ" were capitalize's (capitalise ~ Q: capital of; initial cap ~ cap of), sure."""
+        return (matched.key_score >= EXACT > fitting.key_score and matched.fit < FIT_FLOOR
+                and fitting.program != matched.program and fitting.fit >= FIT_FLOOR
+                and [i.lower() for i in fitting.reading.inputs] == [i.lower() for i in matched.reading.inputs]
+                and not self._named[fitting.program].search(fitting.reading.key))
 
     @staticmethod
     def _refusal(top: Choice, choices: list[Choice], negative: float, threshold: float, sure: float) -> str:
@@ -1174,7 +1202,7 @@ def _without_marks(text: str) -> str:
 
 def _unserved_refusal(top: Choice, threshold: float) -> str:
     return (f"the request asks for '{top.elsewhere}', which no program here does (the nearest, "
-            f"'{top.program}', matches at {top.key_score:.2f}, below the threshold {threshold:.2f})")
+            f"'{top.program}', matches {below(top.key_score, threshold)})")
 
 
 def _first_fitting(choices: list[Choice]) -> Choice:

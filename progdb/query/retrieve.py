@@ -44,12 +44,16 @@ class Retrieval:
     accepted_sure: float | None = None  # ...and how sure the learned rule was that it is a request
 
 
+def below(score: float, threshold: float) -> str:
+    """"at 0.64, below the threshold 0.65", with as many decimals as show the two apart (a trial
+    read "at 0.650, below the threshold 0.650")."""
+    places = next((p for p in (2, 3, 4) if f"{score:.{p}f}" != f"{threshold:.{p}f}"), 4)
+    return f"at {score:.{places}f}, below the threshold {threshold:.{places}f}"
+
+
 def nothing_close(name: str, score: float, threshold: float) -> str:
-    """Why nothing answers: the best program's score beside the threshold, with a third decimal
-    when two would show them equal ("at 0.65, below the threshold 0.65")."""
-    places = 2 if f"{score:.2f}" != f"{threshold:.2f}" else 3
-    return (f"nothing stored is close to this prompt (best: {name} at {score:.{places}f}, "
-            f"below the threshold {threshold:.{places}f})")
+    """Why nothing answers: the best program's score beside the threshold."""
+    return f"nothing stored is close to this prompt (best: {name} {below(score, threshold)})"
 
 
 def best_per_program(hits: list[KeyHit]) -> list[ProgramMatch]:

@@ -30,6 +30,7 @@ _ASK_HEAD = re.compile(
 # A crossword clue's letter count after the request: "Capital of Bhutan (7)", "synonym for happy, 7 letters"
 _LETTER_COUNT = re.compile(r"(?:\s*\(\s*\d+(?:\s*[,-]\s*\d+)*\s*(?:letters?)?\s*\)|[\s,;:-]+\d+\s+letters?(?:\s+long)?)"
                            r"\s*[?.!]*\s*$", re.I)
+_QUIZ_LABEL = re.compile(r"^(?:q|question)\s*\d*\s*[:.)]\s*", re.I)  # "Q: capital of Chile", "Question 3: …"
 _POLITE_TAIL = re.compile(
     r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
     r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
@@ -127,13 +128,14 @@ CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next mon
 
 # -- text clean-up --------------------------------------------------------------------------------
 def strip_politeness(text: str) -> str:
-    """The request without greetings, "could you please tell me", trailing thanks and a crossword
-    clue's letter count ("(7)", ", 7 letters")."""
+    """The request without greetings, "could you please tell me", a quiz's "Q:", trailing thanks and
+    a crossword clue's letter count ("(7)", ", 7 letters")."""
     t = text.strip()
     for _ in range(3):
         before = t
         t = _ADDRESS.sub("", t).strip()
         t = _POLITE_HEAD.sub("", t).strip()
+        t = without_quiz_label(t)
         t = _ASK_HEAD.sub("", t).strip()
         tail = _POLITE_TAIL.search(t)
         if tail and not re.search(r":|--?|–|—", tail.group(0)):  # after a separator the
@@ -142,6 +144,11 @@ def strip_politeness(text: str) -> str:
         if t == before:
             break
     return t or text.strip()
+
+
+def without_quiz_label(text: str) -> str:
+    """The prompt without a quiz's "Q:" or "Question 3:" before it."""
+    return _QUIZ_LABEL.sub("", text.strip())
 
 
 def unquote(text: str) -> str:
