@@ -603,6 +603,42 @@ def test_a_spanish_speakers_request_words(seeded_path):
     assert db.query("capital of turkey").outputs[0].answer == "Ankara"  # a word, and a name
 
 
+def test_an_analysts_lookup_tables_answer_their_rows_and_refuse_others(own_db, tmp_path):
+    """An analyst's spreadsheets as programs: "category of SKU-9999" was read as the stored SKU-1099
+    and answered as stored, sure (another product); "who manages payroll" guessed *Gabe?* from a
+    table of names that arithmetic cannot relate; "what city is DEN" was refused as city-to-state's
+    way back though airport-city stores DEN."""
+    (tmp_path / "dept.csv").write_text("department,manager\nFinance,Priya Raman\nMarketing,Tom Becker\n"
+                                       "Sales,Ana Lopez\nEngineering,Raj Patel\nLegal,Mia Wong\nSupport,Sam Ortiz\n"
+                                       "Design,Lea Kim\nOperations,Ben Cole\n", encoding="utf-8")
+    (tmp_path / "sku.csv").write_text("sku,category\n" + "".join(f"SKU-{n},{c}\n" for n, c in (
+        (1099, "Pet Supplies"), (1042, "Electronics"), (1023, "Garden"), (1050, "Toys"), (1061, "Kitchen"))),
+        encoding="utf-8")
+    (tmp_path / "airports.tsv").write_text("Airport Code\tCity\nDEN\tDenver\nPDX\tPortland\nLHR\tLondon\n"
+                                           "MIA\tMiami\nDFW\tDallas\n", encoding="utf-8")
+    for name, file, key in (("dept-managers", "dept.csv", "who manages {word}"),
+                            ("sku-category", "sku.csv", "category of {word}"),
+                            ("airport-city", "airports.tsv", "what city is airport {word}")):
+        assert run("--db", own_db, "import", str(tmp_path / file), "--program", name).exit_code == 0
+        assert run("--db", own_db, "add", name, "--key", key).exit_code == 0
+    lines = "".join(json.dumps({"prompt": p}) + "\n" for p in (
+        "category of SKU-9999", "category of SKU-1042", "who manages payroll", "who manages finance",
+        "what city is DEN", "what city is lhr"))
+    out = subprocess.run([PROGDB, "--db", own_db, "query", "--json", "-"], input=lines, capture_output=True, text=True)
+    sku, stored_sku, payroll, finance, den, lhr = (json.loads(line) for line in out.stdout.splitlines())
+    assert sku["corrections"] == [] and not (sku["outputs"] and sku["outputs"][0]["source"] == "stored"), sku
+    assert stored_sku["outputs"][0]["answer"] == "Electronics"
+    assert payroll["mode"] == "none" and "too unsure to give" in payroll["message"], payroll["message"]
+    assert finance["outputs"][0]["answer"] == "Priya Raman"
+    assert [(r["outputs"][0]["answer"], r["programs"][0]["name"]) for r in (den, lhr)] == [
+        ("Denver", "airport-city"), ("London", "airport-city")], (den["message"], lhr["message"])
+    # a program whose arithmetic holds keeps its guesses: the README's two-pair fem
+    assert run("--db", own_db, "add", "fem", "--key", "female of {word}", "--example", "king", "queen",
+               "--example", "brother", "sister").exit_code == 0
+    guess = _json_query(own_db, "female of nephew")["outputs"][0]
+    assert guess["source"] == "vector" and guess["confidence"] >= 0.3, guess
+
+
 def test_another_inputs_stored_answer_is_a_guess_in_a_one_to_one_program(own_db):
     """A data scientist's element-symbol of ten pairs answered "silver -> Au (confidence 0.53)", sure:
     gold's symbol. A program of one output per input that answers what it stores for another input

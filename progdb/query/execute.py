@@ -21,6 +21,7 @@ from progdb.words.space import WordSpace, canonical, tokens
 ONE_TO_ONE = 0.9  # a program whose outputs are this share distinct, and as few of them inputs, maps one to one
 ANOTHERS_ANSWER = 0.5  # ...and its computed answer that it stores for another input is worth half its confidence
 STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
+SMALL_PROGRAM = 50  # a program of fewer stored inputs has its arithmetic measured on them before a guess is trusted
 
 
 @dataclass
@@ -74,6 +75,7 @@ class WordProgram:
         self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
         self._heads: CompoundHeads | None = None  # see heads()
         self._fragments: dict[str, str] | None = None  # see spell()
+        self._measured: dict[str, dict[str, bool]] = {}  # see measured()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
         self._by_output: dict[str, list[int]] = {}
         for i, (a, b) in enumerate(self.pairs.pairs):
@@ -92,6 +94,23 @@ class WordProgram:
         if kind not in self._shaped:
             self._shaped[kind] = [(a, outs) for a, outs in self.stored.items() if symbolic.shape(a) == kind]
         return self._shaped[kind]
+
+    def measured(self, method: str, hidden: str = "") -> tuple[int, int] | None:
+        """How many of a small program's stored inputs its arithmetic answers right with that input's
+        pairs hidden (leave one out), of how many tried; the `hidden` input's own fold left out (a
+        measured query must not learn from its own answer). None for a program of SMALL_PROGRAM
+        inputs or more, whose calibrated confidence stands: a user's table of names (department ->
+        manager) is no relation in word space, and its guesses ("payroll -> Gabe?") are no answers."""
+        if len(self.stored) >= SMALL_PROGRAM:
+            return None
+        if method not in self._measured:
+            asked = [a for a in self.stored if a in self.space]
+            folds = [self.fitted(method, Holdout.of(a)) for a in asked]
+            ranked = decode(self.space, folds, asked, 1) if asked else []
+            self._measured[method] = {a: bool(r.words) and canonical(r.words[0]) in {canonical(o) for o in self.stored[a]}
+                                      for a, r in zip(asked, ranked)}
+        folds = [hit for a, hit in self._measured[method].items() if a != hidden]
+        return sum(folds), len(folds)
 
     def heads(self) -> CompoundHeads:
         """The compound rule measured on the program's stored pairs (once per process)."""
@@ -239,6 +258,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i].confidence = confidence(kind, cands)
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
+            if len(programs) == 1:
+                _cap_by_measure(outputs[i], lead, method, inputs[i])
             if len(programs) == 1 and cands and lead.answers_another(inputs[i], cands[0].answer):
                 # silver -> Au, Detroit -> celtics: what a program of one output per input stores for
                 # another input is, for this one, a guess
@@ -266,6 +287,21 @@ def _spelling_rule(wp: WordProgram, text: str) -> Output | None:
     return Output(text, answer, "symbolic", [Candidate(a, round(s, 4)) for a, s in ranked[:5]],
                   note=f"'{word}' is not in the word space: a spelling rule of the program's pairs answers it",
                   confidence=round(precision, 4), sure=is_sure(precision))
+
+
+def _cap_by_measure(out: Output, wp: WordProgram, method: str, text: str) -> None:
+    """A small program's computed answer is no surer than its arithmetic is on its own pairs (a
+    rule of succession over the leave-one-out folds): "who manages payroll" -> Gabe? was 0.31 from a
+    table of twelve names none of which arithmetic finds; now 0.07, too unsure to give."""
+    found = wp.measured(method, canonical(text))
+    if found is None or out.confidence is None:
+        return
+    right, tried = found
+    cap = (right + 1) / (tried + 2)
+    if out.confidence > cap:
+        out.confidence = round(cap, 4)
+        out.note = "; ".join(filter(None, [out.note, f"its arithmetic finds {right} of its {tried} stored pairs "
+                                                     "with each one hidden"]))
 
 
 def _compound(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None:

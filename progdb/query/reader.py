@@ -72,6 +72,7 @@ WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non",
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
+COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
@@ -164,6 +165,7 @@ class Reader:
                                 for p, outs in (outputs or {}).items() if p in self.names_stored}
         self._others_names: dict[str, set[str]] = {}
         self._common: set[str] | None = None  # see _common_words()
+        self._proper: set[str] = set()
         self._input_vecs: dict[str, np.ndarray | None] = {}
         self._unlike_floors: dict[str, float | None] = {}
         self._embed = embed
@@ -356,14 +358,21 @@ class Reader:
         """A misspelt input ("frnace") as the program's stored input or a common word, or None.
         A word the word space knows is corrected only when it is rare (past RARE_INPUT_RANK: GloVe
         holds common misspellings, "phillipines", "embarass") and one or two slips from a more
-        frequent stored input of the program."""
+        frequent stored input of the program. Its digits are never changed: SKU-9999 is no slip of
+        the stored SKU-1099, but another product."""
+        right = self._corrected_input(program, text)
+        if right is not None and re.findall(r"\d", right) != re.findall(r"\d", text):
+            return None
+        return right
+
+    def _corrected_input(self, program: str, text: str) -> str | None:
         low = text.lower()
         if not low.isascii():  # "Türkiye" is read as typed without its marks ("Turkiye" -> Turkey)
             plain = _without_marks(low)
             if plain != low and plain.isascii():
                 if plain in self.stored.get(program, {}):
                     return self.stored[program][plain]
-                return self.correct_input(program, plain)
+                return self._corrected_input(program, plain)
         rank = self.word_rank.get(low)
         # A common word is no typo, unless it is unlike every input of the program and one slip
         # from one of them: "capital of columbia" is Colombia's (though cities store Columbia).
@@ -575,7 +584,7 @@ class Reader:
             return 0.0
         if program in self.names_stored and low in self._names_others_answer(program):
             return 0.0  # "capital of Texas": a state, what city-to-state answers, is none of its countries
-        if kind == "vector" and program in self.names_stored and text.strip() == low and low in self._common_words():
+        if kind == "vector" and text.strip() == low and low in self._common_words(program):
             return FIT_FLOOR * 0.9  # "adjective for power": a word programs of words store, and no name
         listed = program not in self.lists_stored and len(list_items([text])) > 1
         if kind == "vector":
@@ -626,14 +635,18 @@ class Reader:
                 fit *= 0.25  # "Boston located in" is a name and a request's words
         return fit
 
-    def _common_words(self) -> set[str]:
-        """The words that word programs of common words store lower-case (power, turkey) and that no
-        program of names stores (Turkey is a country)."""
+    def _common_words(self, program: str) -> set[str]:
+        """For a program of proper names, the words that word programs of common words store lower-case
+        (power, turkey) and that no program of names stores (Turkey is a country); none for a program
+        of other names, whose inputs are common words capitalised (a user's Finance, Payroll)."""
         if self._common is None:
+            words = {low for p, held in self.stored.items() if self.kinds.get(p) == "vector"
+                     and p not in self.names_stored for low, typed in held.items() if typed[:1].islower()}
             names = set().union(*(self.stored[p] for p in self.names_stored if p in self.stored))
-            self._common = {low for p, held in self.stored.items() if self.kinds.get(p) == "vector"
-                            and p not in self.names_stored for low, typed in held.items() if typed[:1].islower()} - names
-        return self._common
+            self._proper = {p for p in self.names_stored if p in self.stored and
+                            len(words & set(self.stored[p])) <= COMMON_NAMES * len(self.stored[p])}
+            self._common = words - names
+        return self._common if program in self._proper else set()
 
     def _names_others_answer(self, program: str) -> set[str]:
         """The names other programs of names answer that this one does not store as inputs."""
@@ -1011,7 +1024,7 @@ class Reader:
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules."""
         candidates = _closest_keys(choices)
         matched, fitting = max(choices, key=lambda ch: ch.key_score), _first_fitting(choices)
-        if matched.back and fitting.key_score < matched.key_score and \
+        if matched.back and fitting.key_score < matched.key_score and not self._stores_inputs(fitting) and \
                 not self._named[fitting.program].search(fitting.reading.key):  # "french for weapon" names its program
             # the request is nearest a program it asks the way back of: another program only near
             # it is no answer ("convert this to all lowercase: …" is not headline-case's)
@@ -1063,12 +1076,19 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
+    def _stores_inputs(self, choice: Choice) -> bool:
+        """Does the choice's program store each of its inputs? ("what city is DEN" is a user's
+        airport-city's stored DEN, whatever way back of city-to-state the words ask for.)"""
+        held = self.stored.get(choice.program, {})
+        return bool(choice.reading.inputs) and all(i.strip().lower() in held for i in choice.reading.inputs)
+
     def _resembles_only(self, matched: Choice, fitting: Choice) -> bool:
         """Is `fitting` only like the key that `matched` is word for word, on the same inputs, which
         do not fit matched? Then the request is matched's, and unfit: "Q: capital of Ceylon" and
         "cap of NZ" were capitalize's (capitalise ~ Q: capital of; initial cap ~ cap of), sure."""
+        # (a phrase: "state" alone is a word many programs' keys hold, "-> state" a park's)
         return (matched.key_score >= EXACT > fitting.key_score and matched.fit < FIT_FLOOR
-                and fitting.program != matched.program and fitting.fit >= FIT_FLOOR
+                and len(matched.reading.key.split()) >= 2 and fitting.program != matched.program and fitting.fit >= FIT_FLOOR
                 and [i.lower() for i in fitting.reading.inputs] == [i.lower() for i in matched.reading.inputs]
                 and not self._named[fitting.program].search(fitting.reading.key))
 
