@@ -167,6 +167,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         if not Path(name).is_file():
             raise ProgdbError(f"{name}: no such file" if not Path(name).exists() else f"{name}: not a file")
         program_file, name = name, None
+    elif name and not program_file and _is_file(name):  # "add notes.txt" made a program named notes.txt
+        raise ProgdbError(f"{name}: a program file is .json, .yaml or .yml (pairs in a file: `progdb import {name} "
+                          "--program NAME`, or `add NAME --examples FILE`)")
     if program_file:
         program = load_program_file(Path(program_file))
         if name:
@@ -795,17 +798,29 @@ def _one_status(result) -> int:
     return EXIT_OK
 
 
-def _prompt_of_line(line: str) -> str:
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except OSError:  # a name too long to be a path is none
+        return False
+
+
+def _prompt_of_line(line: str) -> tuple[str, dict]:
     """A line's prompt: the line, or the "prompt" of a JSON object line (JSON lines, as an app writes
-    them: a prompt that holds new lines, "2021/6/7\\nin iso format", fits on one line)."""
+    them: a prompt that holds new lines, "2021/6/7\\nin iso format", fits on one line), and what of
+    the object is echoed back (its "id"). A JSON object without a "prompt" string is an error (a
+    misspelt field was run as a prompt: `{"text": …` went to a program with the input `me is happy"}`)."""
     if line.lstrip().startswith("{"):
         try:
             record = json.loads(line)
         except ValueError:
-            return line
-        if isinstance(record, dict) and isinstance(record.get("prompt"), str):
-            return record["prompt"]
-    return line
+            return line, {}
+        if isinstance(record, dict):
+            if not isinstance(record.get("prompt"), str):
+                got = ", ".join(f'"{k}"' for k in record) or "none"
+                raise ProgdbError(f'a JSON line needs a "prompt" string (its fields: {got})')
+            return record["prompt"], {"id": record["id"]} if "id" in record else {}
+    return line, {}
 
 
 def _query_lines(db, source: str, options: dict) -> int:
@@ -819,19 +834,28 @@ def _query_lines(db, source: str, options: dict) -> int:
         raise ProgdbError(f"{source}: cannot read ({exc.strerror})") from None
     worst = EXIT_OK
     skipped = deque()  # per prompt handed to query_many, the records of the lines skipped just before it
+    echoed = deque()  # per prompt, what of its JSON line is echoed back ({"id": …})
 
     def prompts():
+        nonlocal worst
         before = []
-        for line in fh:
+        for number, line in enumerate(fh, 1):
             text = line.rstrip("\r\n")
             if not text.strip():
                 before.append({"prompt": "", "error": "the prompt is empty"})
             elif re.match(r"\s*#(\s|$)", text):
                 before.append({"prompt": text, "comment": True})
             else:
+                try:
+                    prompt, echo = _prompt_of_line(text)
+                except ProgdbError as exc:
+                    before.append({"prompt": None, "error": f"{'<stdin>' if source == '-' else source}:{number}: {exc}"})
+                    worst = max(worst, EXIT_ERROR)
+                    continue
                 skipped.append(before)
+                echoed.append(echo)
                 before = []
-                yield _prompt_of_line(text)
+                yield prompt
         skipped.append(before)  # the lines skipped after the last prompt
 
     def echo_skipped(records: list) -> None:
@@ -846,7 +870,7 @@ def _query_lines(db, source: str, options: dict) -> int:
             else:
                 record, status = result.to_dict(), exit_status(result)
             worst = max(worst, status)
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps({**echoed.popleft(), **record}, ensure_ascii=False))
         echo_skipped(skipped.popleft() if skipped else [])
     return worst
 

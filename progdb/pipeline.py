@@ -392,9 +392,10 @@ class QueryPipeline:
             return self._fill_intent(result, decision.programs[0].name, parsed)
         programs = [(self.catalog.get(m.name), m.weight) for m in decision.programs]
         result.kind = programs[0][0].kind
-        if not parsed.inputs:
-            result.message = (result.message + "; " if result.message else "") + \
-                "the prompt names a program but gives it no input"
+        if not parsed.inputs:  # a refusal, as an app reads one: nothing ran ("write a tweet")
+            result.mode, result.programs, result.kind = "none", [], None
+            result.message = "; ".join(filter(None, [result.message, f"the prompt names '{programs[0][0].name}' "
+                                                     "but gives it no input"]))
             return result
         backwards = self._asked_backwards(programs, parsed.inputs) if use_stored else None
         if backwards:  # "Canberra is the capital of which country?"

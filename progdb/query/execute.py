@@ -15,6 +15,7 @@ from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
 from progdb.words.compounds import CompoundHeads
 from progdb.words.holdout import Holdout, holdout_for
+from progdb.words.phrases import PhraseForms
 from progdb.words.methods import DEFAULT_METHOD, GEOMETRY_OF, METHODS, Extras, Fitted, PairSet, SurfaceRules, decode
 from progdb.words.space import WordSpace, canonical, tokens
 
@@ -74,6 +75,7 @@ class WordProgram:
         self.one_to_one = len(outs) >= ONE_TO_ONE * len(outputs) and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
         self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
         self._heads: CompoundHeads | None = None  # see heads()
+        self._phrases: PhraseForms | None = None  # see phrases()
         self._fragments: dict[str, str] | None = None  # see spell()
         self._measured: dict[str, dict[str, bool]] = {}  # see measured()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
@@ -111,6 +113,12 @@ class WordProgram:
                                       for a, r in zip(asked, ranked)}
         folds = [hit for a, hit in self._measured[method].items() if a != hidden]
         return sum(folds), len(folds)
+
+    def phrases(self) -> PhraseForms:
+        """The rule of a form made with a word before the input ("more interesting"), read once."""
+        if self._phrases is None:
+            self._phrases = PhraseForms(self.stored)
+        return self._phrases
 
     def heads(self) -> CompoundHeads:
         """The compound rule measured on the program's stored pairs (once per process)."""
@@ -215,9 +223,10 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i] = Output(text, stored[0], "stored", [], answers=list(stored), confidence=1.0)
             continue
         if len(programs) == 1 and not (use_stored is True and text.strip().lower() in lead.stored):
-            compound = _compound(lead, text, holdout_for(use_stored, text))
-            if compound:  # a rarer word than arithmetic knows well: its head's stored inflection
-                outputs[i] = compound
+            hide = holdout_for(use_stored, text)
+            ruled = _compound(lead, text, hide) or _phrase_form(lead, text, hide)
+            if ruled:  # a compound of a stored head ("outdo"), a form of two words ("more interesting")
+                outputs[i] = ruled
                 continue
         if missing:
             spelt = _spelling_rule(lead, text) if len(programs) == 1 and use_stored is True else None
@@ -316,6 +325,18 @@ def _compound(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None
                   note=f"a compound of '{head}', answered as {head} -> {wp.stored[head][0]} is stored (the rule "
                        f"holds for {value:.0%} of this program's stored compounds)",
                   confidence=round(value, 4), sure=is_sure(value))
+
+
+def _phrase_form(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None:
+    """A form made with a word before the input ("more interesting"), which arithmetic in a space of
+    single words cannot give, where the program's stored pairs of the word's kind take it (phrases.py)."""
+    found = wp.phrases().answer(text.strip(), hide.input if hide is not None else "")
+    if found is None:
+        return None
+    answer, value, context = found
+    return Output(text, answer, "symbolic", [Candidate(answer, round(value, 4))],
+                  note=f"'{wp.phrases().lead.strip()}' before the word, as this program's stored words "
+                       f"{context} take it", confidence=round(value, 4), sure=is_sure(value))
 
 
 def _shape_rule(wp: WordProgram, text: str, use_stored) -> symbolic.Found | None:

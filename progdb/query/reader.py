@@ -30,7 +30,7 @@ from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WOR
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
-                                  stop_edges, whole_clauses, words_of)
+                                  stop_edges, whole_clauses, words_of, OPPOSITE, contradicts)
 from progdb.query.targets import LANGUAGES, WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
 from progdb.words.ranker import sample_order
@@ -72,6 +72,7 @@ WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non",
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
+CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
 COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
@@ -701,6 +702,21 @@ class Reader:
         sims = vectors @ self.key_vectors.T
         return np.maximum.reduceat(sims, self.starts, axis=1), sims
 
+    def _uncontradicted(self, c: int, row: np.ndarray, typed: np.ndarray | None, text: str) -> tuple[float, int]:
+        """Program column c's best phrasing for a request (and the prompt as typed) among those
+        that do not say the opposite action (wording.contradicts), and its index; when every one
+        does, the best of them worth CONTRADICTED of its cosine: "turn on the bedroom light" is no
+        request for lights-off, however near its "turn the bedroom lights off"."""
+        start = self.starts[c]
+        end = self.starts[c + 1] if c + 1 < len(self.starts) else row.shape[0]
+        scores = row[start:end] if typed is None else np.maximum(row[start:end], typed[start:end])
+        fine = [j for j in range(end - start) if not contradicts(text, self.key_texts[start + j])]
+        if fine:
+            j = max(fine, key=lambda j: scores[j])
+            return float(scores[j]), start + j
+        j = int(np.argmax(scores))
+        return float(scores[j]) * CONTRADICTED, start + j
+
     def _matched_phrasings(self, sims: np.ndarray, c: int) -> np.ndarray:
         """Per reading, the index of program column c's phrasing it matched best."""
         end = self.starts[c + 1] if c + 1 < len(self.starts) else sims.shape[1]
@@ -713,7 +729,8 @@ class Reader:
         best, sims = self.key_scores(vectors)
         # An intent is matched by the prompt as typed too: its phrasings are whole prompts, "I want
         # a refund", whose "I want" the whole reading leaves out as talk ("i want my money back")
-        typed = self.key_scores(whole_vector[None, :])[0] if self._intents else None
+        typed_all = whole_vector[None, :] @ self.key_vectors.T if self._intents else None
+        typed = np.maximum.reduceat(typed_all, self.starts, axis=1) if self._intents else None
         whole = next((r.key for r in readings if r.method == "whole"), "")
         prompt = max((r.key for r in readings if r.method == "whole"), key=len, default="")
         marked_texts = {(r.key.lower(), i) for r in readings if r.method == "explicit" for i in r.inputs}
@@ -750,6 +767,10 @@ class Reader:
                     fit, inputs, notes = 1.0, [], []
                     if reading.method == "whole":
                         key_score = max(key_score, float(typed[0, c]))
+                    if kind == "intent" and set(words_of(reading.key)) & OPPOSITE.keys():
+                        key_score, matched = self._uncontradicted(c, sims[r], typed_all[0] if reading.method == "whole"
+                                                                  else None, reading.key)
+                        phrasing[r] = matched
                 elif not reading.inputs:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:

@@ -349,3 +349,25 @@ def clean_text(text: str) -> str:
     t = _POINTER.sub("", t) or t  # "add emojis to {text}" read "this: happy birthday mom"
     t = _POINTER_BARE.sub("", t) or t
     return clean_input(t) if len(t.split()) <= MAX_SPAN_WORDS else t
+
+
+# Words that name opposite actions or states: a user's intent whose phrasing says one and a prompt
+# that says the other are opposite commands, however close their sentence vectors ("turn on the
+# bedroom light" matched lights-off's "turn the bedroom lights off" at 0.89; "unlock the house"
+# lock-doors' "lock up the house"; "renew my subscription" cancel-subscription).
+OPPOSITE_ACTIONS = (("on", "off"), ("lock", "unlock"), ("locked", "unlocked"), ("open", "close"), ("open", "shut"),
+                    ("opened", "closed"), ("start", "stop"), ("up", "down"), ("enable", "disable"),
+                    ("increase", "decrease"), ("raise", "lower"), ("louder", "quieter"), ("brighter", "dimmer"),
+                    ("warmer", "cooler"), ("add", "remove"), ("arm", "disarm"), ("play", "pause"), ("mute", "unmute"),
+                    ("subscribe", "unsubscribe"), ("cancel", "renew"), ("bright", "dark"), ("activate", "deactivate"))
+OPPOSITE: dict[str, set[str]] = {}
+for _a, _b in OPPOSITE_ACTIONS:
+    OPPOSITE.setdefault(_a, set()).add(_b)
+    OPPOSITE.setdefault(_b, set()).add(_a)
+
+
+def contradicts(prompt: str, phrasing: str) -> bool:
+    """Does the phrasing say an action's opposite where the prompt says the action?"""
+    said, key = set(words_of(prompt)), set(words_of(phrasing))
+    return any(w not in key and any(o in key and o not in said for o in OPPOSITE[w]) for w in said & OPPOSITE.keys())
+

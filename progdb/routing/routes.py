@@ -138,9 +138,10 @@ class Routes:
         return parsed, self.route(keys, vectors, router, threshold)
 
     def slots_for(self, name: str, prompt: str, use_templates: bool = False) -> list[tuple[int, int, str]]:
-        """Slot spans of a prompt routed to the intent `name`, from the intent's tagger; with
-        use_templates, first from one of its templates when one matches the whole prompt (on SNIPS
-        that measured far worse: loose templates swallow words, see docs/evaluation.md)."""
+        """Slot spans of a prompt routed to the intent `name`, from the intent's tagger (or, with no
+        annotated examples to train one, its templates); with use_templates, first from one of its
+        templates when one matches the whole prompt (on SNIPS that measured far worse: loose
+        templates swallow words, see docs/evaluation.md)."""
         if use_templates:
             matched = match_template(prompt, self.catalog.templates(name))
             if matched and matched.spans:
@@ -149,4 +150,9 @@ class Routes:
             examples = [parse_annotation(e.output) for e in self.catalog.get(name).examples]
             self._taggers[name] = cached_tagger(examples)
         tagger = self._taggers[name]
-        return tagger.tag(prompt) if tagger else []
+        if tagger:
+            return tagger.tag(prompt)
+        # no annotated examples to learn from: the {slots} of a key that matches the whole prompt
+        # ("play {song}" takes "play Bohemian Rhapsody")
+        matched = match_template(prompt, self.catalog.templates(name))
+        return matched.spans if matched and matched.spans else []
