@@ -856,7 +856,8 @@ def test_more_questions_about_words_are_no_requests(seeded_path):
     for prompt in ("what is the plural form used for", "who invented the word plural", 'is "data" singular or plural',
                    # a student's and a learner's, answered *explained*, *endings*, *clumsy*, *storyline*, sure
                    "explain what a past participle is", "what is the rule for making plurals of words ending in y",
-                   "plural rule for words finish in y", "meaning of the word awkward", "is alot a word"):
+                   "plural rule for words finish in y", "meaning of the word awkward", "is alot a word",
+                   "is 'alot' one word", "when use 'a' or 'an'", "correct my sentence: I have 25 years"):
         r = run("--db", seeded_path, "query", prompt)
         assert r.exit_code == 1 and "asks about language" in r.output, (prompt, r.output)
     assert "plain-english" in run("--db", seeded_path, "query", "explain this in plain english: The lessee shall "

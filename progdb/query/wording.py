@@ -68,7 +68,9 @@ _ABOUT_LANGUAGE = re.compile(
     r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b|who (?:invented|coined|created|made up)\b|"
     r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|"
     r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$|"
-    r"explain (?:to me )?(?:what|how|why|when|the (?:rule|difference))\b|(?:the )?meaning of\b|is (?:the word )?\S+ a (?:real )?word\b)",
+    r"explain (?:to me )?(?:what|how|why|when|the (?:rule|difference))\b|(?:the )?meaning of\b|is (?:the word )?\S+ a (?:real )?word\b|"
+    r"is (?:the word )?\S+ (?:one word|two words|correct|right|wrong|spelled (?:right|correctly|wrong)|proper english|grammatical)\b|"
+    r"when (?:do (?:i|you) |should (?:i|you) |to |(?:i|you) )?use\b|(?:correct|check|fix) my (?:sentence|grammar|english|spelling)\b)",
     re.I)
 # A grammar rule asked about anywhere: "what is the rule for making plurals of words ending in y",
 # "plural rule for words finish in y", "rule for the ing when double consonant"
