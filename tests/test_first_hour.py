@@ -1323,6 +1323,17 @@ def test_a_first_row_of_two_words_is_said_to_be_a_pair_and_add_takes_header(own_
     (tmp_path / "emoji.csv").write_text("word,emoji\nhappy,x\n", encoding="utf-8")  # a known header: nothing to say
     r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "emoji.csv")], capture_output=True, text=True)
     assert r.returncode == 0 and "1 added" in r.stdout and "read as a pair" not in r.stderr, r.stdout + r.stderr
+    # an analyst's sheets: "department,manager" over names was read as a header while the note said
+    # a pair; "Department","Manager","Notes" was stored as a pair (a program's name may start data)
+    (tmp_path / "dept.csv").write_text("department,manager\nFinance,Priya Raman\nSales,Ana Lopez\n", encoding="utf-8")
+    (tmp_path / "staff.csv").write_text('"Department","Manager","Notes"\n"Legal","Mia Wong","tier 1, tier 2"\n'
+                                        '"Design","Lea Kim",""\n', encoding="utf-8")
+    (tmp_path / "words.csv").write_text("plural,note,notes\nplural,cat,cats\n", encoding="utf-8")
+    for file, added in (("dept.csv", "2 added"), ("staff.csv", "2 added"), ("words.csv", "0 updated")):
+        r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / file)], capture_output=True, text=True)
+        assert r.returncode == 0 and added in r.stdout and "read as a pair" not in r.stderr, (file, r.stdout, r.stderr)
+    assert "Department" not in run("--db", own_db, "show", "staff").output
+    assert "note  ->  notes" in run("--db", own_db, "show", "plural", "--limit", "100000").output
 
 
 def test_a_teachers_country_names_with_marks_and_a_common_word_typo(seeded_path):

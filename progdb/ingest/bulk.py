@@ -294,6 +294,8 @@ def labels_read_as_data(path: str | Path, header: bool | None = None, program: s
     if len(cells) != 2 or not all(re.fullmatch(r"[a-z]+", c) for c in cells) or \
             _header(tuple(cells), program or _stem_name(path)) is not None:
         return None
+    if _labels_over_texts(cells, [c.strip() for c in re.split(r"[,;\t]", second)][:2]):
+        return None  # read as a header after all ("department,manager" over "Finance,Priya Raman")
     return first.strip()
 
 
@@ -321,7 +323,7 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             if not _labels_over_texts(first_row, cells):
                 yield _check(path, first_n, program, first_row[0], first_row[1], first_text)
         elif columns is None:
-            columns = None if header is False else _header(lowered, program) or ((None, 0, 1) if header else None)
+            columns = None if header is False else _header(lowered, program, cells) or ((None, 0, 1) if header else None)
             if columns is not None:
                 limit = len(cells)
                 continue
@@ -388,16 +390,19 @@ ID_COLUMNS = {"id", "#", "no", "no.", "index", "row", ""}  # a first column of r
 NOTE_COLUMNS = {"notes", "note", "comment", "comments", "remarks", "id", "tags", "source"}  # a header's last column
 
 
-def _header(cells: tuple[str, ...], program: str | None = None) -> tuple[int | None, int, int] | None:
+def _header(cells: tuple[str, ...], program: str | None = None,
+            typed: list[str] | None = None) -> tuple[int | None, int, int] | None:
     """The (program, input, output) positions a first row names, or None when it is data: known
     column pairs anywhere in the row (input,output,notes); a row of three or more ending in a notes
-    column (Customer reply draft,Polished reply,Notes); or two cells, both common column names
+    column (Customer reply draft,Polished reply,Notes; Department,Manager,Notes as `typed`, each
+    capitalised, though a program's name could start a row of data: plural,note,notes); or two cells, both common column names
     (abbr,meaning) or one a word of the program's name, plural or not (`word,emoji` in emoji.csv,
     `element,symbol` in elements.csv: people name files after columns)."""
     for a, b in HEADER_NAMES:
         if a in cells and b in cells:
             return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)
-    if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and not NAME_RE.match(cells[0]):
+    if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and (not NAME_RE.match(cells[0]) or (
+            typed is not None and all(c[:1].isupper() for c in typed))):
         return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
     if len(cells) == 3 and cells[0] in ID_COLUMNS:
         return None, 1, 2  # "id,message,reply": a row number, then the pair
