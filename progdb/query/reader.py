@@ -1045,7 +1045,7 @@ class Reader:
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules."""
         candidates = _closest_keys(choices)
         matched, fitting = max(choices, key=lambda ch: ch.key_score), _first_fitting(choices)
-        if matched.back and fitting.key_score < matched.key_score and not self._stores_inputs(fitting) and \
+        if matched.back and fitting.key_score < matched.key_score and not self._stores_inputs(fitting, threshold) and \
                 not self._named[fitting.program].search(fitting.reading.key):  # "french for weapon" names its program
             # the request is nearest a program it asks the way back of: another program only near
             # it is no answer ("convert this to all lowercase: …" is not headline-case's)
@@ -1097,19 +1097,25 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
-    def _stores_inputs(self, choice: Choice) -> bool:
-        """Does the choice's program store each of its inputs? ("what city is DEN" is a user's
-        airport-city's stored DEN, whatever way back of city-to-state the words ask for.)"""
+    def _stores_inputs(self, choice: Choice, threshold: float) -> bool:
+        """Is the choice's program a user's, asked (its key past its threshold) about inputs it
+        stores? ("what city is DEN" is a user's airport-city's stored DEN, whatever way back of
+        city-to-state the words ask for; "noun form of 'happy'" is no request for the library's
+        synonym, which stores happy among thousands.)"""
         held = self.stored.get(choice.program, {})
-        return bool(choice.reading.inputs) and all(i.strip().lower() in held for i in choice.reading.inputs)
+        return choice.program not in self.learned and bool(choice.reading.inputs) and \
+            all(i.strip().lower() in held for i in choice.reading.inputs) and \
+            choice.key_score >= self._threshold(choice.program, threshold)
 
     def _resembles_only(self, matched: Choice, fitting: Choice) -> bool:
-        """Is `fitting` only like the key that `matched` is word for word, on the same inputs, which
-        do not fit matched? Then the request is matched's, and unfit: "Q: capital of Ceylon" and
-        "cap of NZ" were capitalize's (capitalise ~ Q: capital of; initial cap ~ cap of), sure."""
+        """Is `fitting`, a library program, only like the key that `matched` is word for word, on the
+        same inputs, which do not fit matched? Then the request is matched's, and unfit: "Q: capital
+        of Ceylon" and "cap of NZ" were capitalize's (capitalise ~ Q: capital of; initial cap ~ cap
+        of), sure."""
         # (a phrase: "state" alone is a word many programs' keys hold, "-> state" a park's)
         return (matched.key_score >= EXACT > fitting.key_score and matched.fit < FIT_FLOOR
-                and len(matched.reading.key.split()) >= 2 and fitting.program != matched.program and fitting.fit >= FIT_FLOOR
+                and len(matched.reading.key.split()) >= 2 and fitting.program != matched.program
+                and fitting.program in self.learned  # (a user's "adjective form of the noun" is asked for) and fitting.fit >= FIT_FLOOR
                 and [i.lower() for i in fitting.reading.inputs] == [i.lower() for i in matched.reading.inputs]
                 and not self._named[fitting.program].search(fitting.reading.key))
 
