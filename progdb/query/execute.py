@@ -106,13 +106,20 @@ class WordProgram:
         if len(self.stored) >= SMALL_PROGRAM:
             return None
         if method not in self._measured:
-            asked = [a for a in self.stored if a in self.space]
-            folds = [self.fitted(method, Holdout.of(a)) for a in asked]
+            asked, folds = [], []
+            for a in self.stored:
+                try:  # (an analogy's one pair, or a pair and its reverse, leave nothing to learn from)
+                    fold = self.fitted(method, Holdout.of(a)) if a in self.space else None
+                except ProgdbError:
+                    fold = None
+                if fold is not None:
+                    asked.append(a)
+                    folds.append(fold)
             ranked = decode(self.space, folds, asked, 1) if asked else []
             self._measured[method] = {a: bool(r.words) and canonical(r.words[0]) in {canonical(o) for o in self.stored[a]}
                                       for a, r in zip(asked, ranked)}
         folds = [hit for a, hit in self._measured[method].items() if a != hidden]
-        return sum(folds), len(folds)
+        return (sum(folds), len(folds)) if folds else None
 
     def phrases(self) -> PhraseForms:
         """The rule of a form made with a word before the input ("more interesting"), read once."""
@@ -410,8 +417,10 @@ def _case(word: str, capitalised: bool) -> str:
 
 def _once(cands: list[Candidate]) -> list[Candidate]:
     """Each answer at its first (best) place: a name's word and the name are one answer."""
-    seen: set[str] = set()
-    return [c for c in cands if not (c.answer in seen or seen.add(c.answer))]
+    kept: dict[str, Candidate] = {}
+    for c in cands:
+        kept.setdefault(c.answer, c)
+    return list(kept.values())
 
 
 def _has_word(text: str) -> bool:

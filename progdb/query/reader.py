@@ -1112,10 +1112,11 @@ class Reader:
         same inputs, which do not fit matched? Then the request is matched's, and unfit: "Q: capital
         of Ceylon" and "cap of NZ" were capitalize's (capitalise ~ Q: capital of; initial cap ~ cap
         of), sure."""
-        # (a phrase: "state" alone is a word many programs' keys hold, "-> state" a park's)
+        # (a phrase: "state" alone is a word many programs' keys hold, "-> state" a park's; a user's
+        # "adjective form of the noun" is asked for by "adjective form of fool")
         return (matched.key_score >= EXACT > fitting.key_score and matched.fit < FIT_FLOOR
                 and len(matched.reading.key.split()) >= 2 and fitting.program != matched.program
-                and fitting.program in self.learned  # (a user's "adjective form of the noun" is asked for) and fitting.fit >= FIT_FLOOR
+                and fitting.program in self.learned and fitting.fit >= FIT_FLOOR
                 and [i.lower() for i in fitting.reading.inputs] == [i.lower() for i in matched.reading.inputs]
                 and not self._named[fitting.program].search(fitting.reading.key))
 

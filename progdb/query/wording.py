@@ -356,7 +356,7 @@ def clean_text(text: str) -> str:
 # Words that name opposite actions or states: a user's intent whose phrasing says one and a prompt
 # that says the other are opposite commands, however close their sentence vectors ("turn on the
 # bedroom light" matched lights-off's "turn the bedroom lights off" at 0.89; "unlock the house"
-# lock-doors' "lock up the house"; "renew my subscription" cancel-subscription).
+# lock-doors' "lock up the house").
 OPPOSITE_ACTIONS = (("on", "off"), ("lock", "unlock"), ("locked", "unlocked"), ("open", "close"), ("open", "shut"),
                     ("opened", "closed"), ("start", "stop"), ("up", "down"), ("enable", "disable"),
                     ("increase", "decrease"), ("raise", "lower"), ("louder", "quieter"), ("brighter", "dimmer"),
