@@ -129,6 +129,7 @@ class _VectorJob:
                 f"({first.answer}) is too unsure to give (confidence {first.confidence:.3f} < {REFUSE})")]))
 
 
+CLOSE_CALL = 0.02  # an intent this near the routed one's score makes the route a close call, said so
 TWO_SLIPS = 0.4  # an input read as a word two letters away is a guess at the word: its answer's confidence times this
 LONG_NAME = 10  # ...unless the word is this long: two slips leave "Lichtenstien" plainly Liechtenstein
 
@@ -451,6 +452,14 @@ class QueryPipeline:
         result.inputs = [e["value"] for e in result.entities]
         result.message = (f"routes to the intent '{name}'" +
                           (f" with {len(spans)} slot{'s' * (len(spans) != 1)}" if spans else ""))
+        kinds = self.catalog.kinds()
+        chosen = next((c.score for c in result.candidates if c.name == name), None)
+        rival = next((c for c in result.candidates if c.name != name and kinds.get(c.name) == "intent"), None)
+        if chosen is not None and rival is not None and chosen - rival.score <= CLOSE_CALL:
+            # "is the front door locked" went to unlock-doors at 0.803, lock-doors 0.801: an app must
+            # be able to tell a coin toss from a route
+            result.message += (f"; a close call: '{rival.name}' is nearly as close ({rival.score:.3f} against "
+                               f"{chosen:.3f})")
         return result
 
     def query_many(self, prompts: Iterable[str], batch: int = 256,

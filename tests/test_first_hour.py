@@ -667,6 +667,10 @@ def test_a_home_assistants_intents_keep_opposite_commands_apart_and_fill_key_slo
     assert [r["programs"][0]["name"] if r["programs"] else None for r in results] == [
         "lights-on", "lights-off", "unlock-doors", "lock-doors", "play-music", "lights-on"], [r["message"] for r in results]
     assert results[4]["slots"] == {"song": "Bohemian Rhapsody"} and results[5]["slots"] == {"room": "kitchen"}
+    # a status question between two intents is a coin toss (0.803 against 0.801), and says so
+    close = _json_query(own_db, "is the front door locked")
+    assert "a close call: 'lock-doors' is nearly as close" in close["message"], close["message"]
+    assert "close call" not in _json_query(own_db, "unlock the doors")["message"]
 
 
 def test_an_apps_json_lines_and_program_files(own_db, tmp_path, monkeypatch):
