@@ -212,7 +212,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     else:
         stored, change = db.add(program, replace=replace), None
         action = "replaced" if before is not None else "added"
-    for key, other, other_key, score in db.key_neighbours(stored):
+    for key, other, other_key, score in db.key_neighbours(stored, before=None if replace else before):
         click.echo(f"warning: key '{key}' is nearly the same as key '{other_key}' of program '{other}' "
                    f"(similarity {score:.2f}): prompts that match both go to either "
                    "(`progdb query --explain` shows which)", err=True)

@@ -172,9 +172,11 @@ class ProgramDB:
             raise ProgdbError(f"no program named '{name}'")
         return parse_card(card, f"stored program '{name}'", check=False)
 
-    def key_neighbours(self, program: Program, floor: float = 0.9) -> list[tuple[str, str, str, float]]:
-        """Keys of other programs nearly the same as this program's keys (writer.key_neighbours)."""
-        return writer.key_neighbours(self.store, program, floor)
+    def key_neighbours(self, program: Program, floor: float = 0.9,
+                       before: Program | None = None) -> list[tuple[str, str, str, float]]:
+        """Keys of other programs nearly the same as this program's keys, but those it had `before`
+        (writer.key_neighbours)."""
+        return writer.key_neighbours(self.store, program, floor, before)
 
     detect_kind = staticmethod(writer.detect_kind)
 

@@ -258,6 +258,10 @@ def test_shadowing_a_built_in_key_is_warned_and_the_readme_example_answers_niece
     assert r.returncode == 0
     assert "warning: key 'plural of {word}' is nearly the same as key 'plural of {word}' of program 'plural'" \
         in r.stderr
+    # said once, when the key is added: an analyst's every later `add` repeated it about keys already there
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "my-plural", "--key", "pluralise {word} for me", "--example",
+                        "fox", "foxes"], capture_output=True, text=True)
+    assert r.returncode == 0 and "plural of {word}' is nearly the same" not in r.stderr, r.stderr
 
 
 def test_a_users_two_pair_text_program_without_a_description_reads_its_own_key(own_db):

@@ -140,10 +140,14 @@ def merged(old: Program, program: Program, kind_given: bool) -> tuple[Program, d
     return new, {"keys": len(new_keys), "examples": len(new_examples)}
 
 
-def key_neighbours(store: Store, program: Program, floor: float = 0.9) -> list[tuple[str, str, str, float]]:
+def key_neighbours(store: Store, program: Program, floor: float = 0.9,
+                   before: Program | None = None) -> list[tuple[str, str, str, float]]:
     """Keys of other programs nearly the same as this program's keys (cosine ≥ floor):
-    (this key, other program, its key, cosine). Such programs compete for the same prompts."""
-    keys = [k for k in program.keys if key_text(k)]
+    (this key, other program, its key, cosine). Such programs compete for the same prompts.
+    `before`: the program as it was stored, whose keys were warned about when they were added (a
+    user's every `add` repeated a warning about keys already there)."""
+    old = set(before.keys) if before is not None else set()
+    keys = [k for k in program.keys if key_text(k) and k not in old]
     if not keys:
         return []
     found = []

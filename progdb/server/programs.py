@@ -59,10 +59,10 @@ def _stored_or_none(db, name: str) -> Program | None:
         return None
 
 
-def _report(db, stored: Program, action: str, change: dict | None = None) -> dict:
+def _report(db, stored: Program, action: str, change: dict | None = None, before: Program | None = None) -> dict:
     warnings = [f"key '{key}' is nearly the same as key '{other_key}' of program '{other}' (similarity "
                 f"{score:.2f}): prompts that match both go to either" for key, other, other_key, score
-                in db.key_neighbours(stored)]
+                in db.key_neighbours(stored, before=before)]
     return {"name": stored.name, "kind": stored.kind, "n_keys": len(stored.keys), "n_examples": len(stored.examples),
             "action": action, "replaced": action == "replaced",
             **({"added_keys": change["keys"], "added_examples": change["examples"]} if change else {}),
@@ -84,7 +84,7 @@ def _grow(db, program: Program, kind_given: bool) -> dict:
         program.description = before.description
     stored, change = db.grow(program, kind_given=kind_given)
     action = "grew" if any(change.values()) or stored.description != before.description else "unchanged"
-    return _report(db, stored, action, change)
+    return _report(db, stored, action, change, before)
 
 
 @router.get("/programs")
