@@ -229,8 +229,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         if stored:  # a stored pair answers a word GloVe lacks ("Eswatini -> Mbabane")
             outputs[i] = Output(text, stored[0], "stored", [], answers=list(stored), confidence=1.0)
             continue
+        hide = holdout_for(use_stored, text)
         if len(programs) == 1 and not (use_stored is True and text.strip().lower() in lead.stored):
-            hide = holdout_for(use_stored, text)
             ruled = _compound(lead, text, hide) or _phrase_form(lead, text, hide)
             if ruled:  # a compound of a stored head ("outdo"), a form of two words ("more interesting")
                 outputs[i] = ruled
@@ -240,7 +240,6 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i] = spelt or Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
                                          f"({space.name}, {len(space.words):,} words)")
             continue
-        hide = holdout_for(use_stored, text)
         if hide is not None:  # the reverses of the input's stored pairs, in any program used
             hide = hide.with_outputs(o for wp, _ in programs for o in wp.stored.get(text.strip().lower(), ()))
         # A blend is decoded by geometry alone, so its programs need no ranker (see Blend).

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -30,7 +29,7 @@ from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WOR
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
-                                  stop_edges, whole_clauses, words_of, OPPOSITE, contradicts)
+                                  stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts)
 from progdb.query.targets import LANGUAGES, WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
 from progdb.words.ranker import sample_order
@@ -369,7 +368,7 @@ class Reader:
     def _corrected_input(self, program: str, text: str) -> str | None:
         low = text.lower()
         if not low.isascii():  # "Türkiye" is read as typed without its marks ("Turkiye" -> Turkey)
-            plain = _without_marks(low)
+            plain = without_marks(low)
             if plain != low and plain.isascii():
                 if plain in self.stored.get(program, {}):
                     return self.stored[program][plain]
@@ -1241,11 +1240,6 @@ def _without_texts(prompt: str, inputs: list[str]) -> str:
         if len(text.split()) > MAX_SPAN_WORDS:
             prompt = prompt.replace(text, " … ")
     return prompt
-
-
-def _without_marks(text: str) -> str:
-    """Letters without their accents: "türkiye" -> "turkiye"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _unserved_refusal(top: Choice, threshold: float) -> str:

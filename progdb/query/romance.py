@@ -9,10 +9,9 @@ prompt as typed, as it does a corrected typo.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from progdb.query.targets import LANGUAGES
-from progdb.query.wording import STOP
+from progdb.query.wording import STOP, without_marks
 
 WORDS = {
     "femenino": "feminine", "feminino": "feminine", "masculino": "masculine", "sinonimo": "synonym",
@@ -29,11 +28,6 @@ PHRASES = {"como se dice": "how do you say", "como se diz": "how do you say", "c
 _TARGETS = frozenset(LANGUAGES) | {"english"}
 
 
-def plain(word: str) -> str:
-    """The word without its marks: "antónimo" -> "antonimo"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
 def in_english(request: str, is_request_word, text_after: bool = False) -> tuple[str, list[str]]:
     """The request with its Spanish or Portuguese request words in English, and a note per word read
     ("sinónimo -> synonym"); `is_request_word(word)`: a word of the stored phrasings; `text_after`:
@@ -45,7 +39,7 @@ def in_english(request: str, is_request_word, text_after: bool = False) -> tuple
         if n:
             notes.append(f"{phrase} -> {english}")
     tokens = re.split(r"([^\W\d_]+)", text)  # words at odd positions, what lies between them at even
-    words = [plain(t).lower() for t in tokens[1::2]]
+    words = [without_marks(t).lower() for t in tokens[1::2]]
     read = [WORDS.get(w, w) for w in words]
     for i, w in enumerate(words):
         if w in WORDS:

@@ -4,6 +4,7 @@ articles, possessives, quotes; a list split into its items; a text put back as i
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from progdb.query.parse import split_explicit
@@ -151,6 +152,11 @@ def strip_politeness(text: str) -> str:
 def without_quiz_label(text: str) -> str:
     """The prompt without a quiz's "Q:" or "Question 3:" before it."""
     return _QUIZ_LABEL.sub("", text.strip())
+
+
+def without_marks(text: str) -> str:
+    """Letters without their accents: "türkiye" -> "turkiye", "antónimo" -> "antonimo"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def unquote(text: str) -> str:

@@ -142,17 +142,17 @@ class Routes:
         annotated examples to train one, its templates); with use_templates, first from one of its
         templates when one matches the whole prompt (on SNIPS that measured far worse: loose
         templates swallow words, see docs/evaluation.md)."""
-        if use_templates:
+        def from_templates() -> list[tuple[int, int, str]]:
             matched = match_template(prompt, self.catalog.templates(name))
-            if matched and matched.spans:
-                return matched.spans
+            return matched.spans if matched and matched.spans else []
+
+        spans = from_templates() if use_templates else []
+        if spans:
+            return spans
         if name not in self._taggers:
             examples = [parse_annotation(e.output) for e in self.catalog.get(name).examples]
             self._taggers[name] = cached_tagger(examples)
         tagger = self._taggers[name]
-        if tagger:
-            return tagger.tag(prompt)
         # no annotated examples to learn from: the {slots} of a key that matches the whole prompt
         # ("play {song}" takes "play Bohemian Rhapsody")
-        matched = match_template(prompt, self.catalog.templates(name))
-        return matched.spans if matched and matched.spans else []
+        return tagger.tag(prompt) if tagger else from_templates()
