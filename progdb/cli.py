@@ -78,9 +78,12 @@ class ProgdbGroup(click.Group):
 def _db(ctx: click.Context):
     """Open the database on first use, so `--help` never touches it. Creating one is never a
     surprise: it is announced on stderr (where, what is seeded, about how long) before it starts."""
-    obj = ctx.find_root().obj
+    root = ctx.find_root()
+    obj = root.obj
     if obj.get("db") is None:
         from progdb.db import ProgramDB
+
+        _check_mistyped_db(obj["path"], root.invoked_subcommand)
 
         def notice(text: str) -> None:
             click.echo(f"progdb: {text}", err=True)
@@ -91,6 +94,20 @@ def _db(ctx: click.Context):
 
             models.encoder().notice = notice
     return obj["db"]
+
+
+# Commands that only read: given a --db that does not exist beside one a slip away, they point there
+# instead of seeding a new database that would answer without the user's programs.
+READING_COMMANDS = {"query", "list", "show", "which", "export", "compile", "serve", "plot", "map"}
+
+
+def _check_mistyped_db(path: str | None, command: str | None) -> None:
+    from progdb.storage.locking import near_database
+
+    near = near_database(Path(path)) if path and command in READING_COMMANDS else None
+    if near is not None:
+        raise ProgdbError(f"--db {path}: no database there; did you mean {near}? ({command} makes no new "
+                          "database beside one of a near name; add or import creates one)")
 
 
 def _echo_json(data) -> None:

@@ -11,6 +11,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
+
 from progdb.errors import ProgdbError
 from progdb.storage.lease import lock_timeout
 
@@ -38,6 +40,20 @@ def check_new_path(path: Path, chosen: bool) -> None:
     if chosen and not path.parent.is_dir():
         raise ProgdbError(f"--db {path}: the folder {path.parent} does not exist (a new database is created "
                           "only inside an existing folder)")
+
+
+def near_database(path: Path) -> Path | None:
+    """A database beside a `path` that does not exist, named one slip from it (two in a long name,
+    case aside): "mydv" for "mydb". A command that only reads is pointed there rather than making a
+    new database for a mistyped --db."""
+    if path.exists() or not path.parent.is_dir():
+        return None
+    name = path.name.lower()
+    slips = 1 if len(name) <= 6 else 2
+    for sibling in sorted(path.parent.iterdir()):
+        if (sibling / LOCK_FILE).exists() and OSA.distance(name, sibling.name.lower(), score_cutoff=slips) <= slips:
+            return sibling
+    return None
 
 
 @contextmanager
