@@ -31,6 +31,16 @@ def test_slot_in_the_middle():
     assert p.inputs == ["Chicago"]
 
 
+def test_a_literal_ends_at_a_words_edge():
+    """"workplace of a {word}" must not read "an actor" as a + "n actor"; quotes still end a word."""
+    own = [compile_template("workplace", "workplace of a {word}"), compile_template("work", "where does a {word} work")]
+    assert match_template("what is the workplace of an actor", own) is None
+    assert match_template("workplace of a 'nurse'", own).inputs == ["nurse"]
+    assert match_template("where does a chef homework", own) is None
+    assert match_template("where does a chef work?", own).inputs == ["chef"]
+    assert match_template("plural of'cat'", TEMPLATES).inputs == ["cat"]
+
+
 def test_explicit_structure():
     assert split_explicit("make it formal: hey dude, wassup").inputs == ["hey dude, wassup"]
     q = split_explicit('translate "good morning" to French')

@@ -56,8 +56,9 @@ def compile_template(program: str, key: str) -> Template | None:
             words = part.split()
             lit = r"\s+".join(re.escape(w) for w in words)
             if lit:
-                lead = r"\s*" if part[:1].isspace() or i == 0 else ""
-                trail = r"\s*" if part[-1:].isspace() else ""
+                # a spaced literal ends at a word's edge: "workplace of a {word}" takes no "n actor" of "an actor"
+                lead = (r"\s*" + (r"\b" if words[0][:1].isalnum() else "")) if part[:1].isspace() or i == 0 else ""
+                trail = ((r"\b" if words[-1][-1:].isalnum() else "") + r"\s*") if part[-1:].isspace() else ""
                 pattern.append(lead + lit + trail)
             elif part:
                 pattern.append(r"\s+")
