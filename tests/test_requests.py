@@ -53,6 +53,8 @@ def test_edit_distance_counts_a_swap_as_one():
     ("wolf -> plural", "plural", ["wolf"], None),
     ("the plural of a monk", "plural", ["monk"], ["monks"]),
     ("plurals of sheep and moose", "plural", ["sheep", "moose"], ["sheep", "moose"]),  # an animal's own plural
+    # a list's last item is no talk to leave out, even where it fits worse than the stored ones
+    ("plural of goose, moose and mongoose", "plural", ["goose", "moose", "mongoose"], ["geese", "moose", "mongooses"]),
     ('Spanish for "good morning"', "english-spanish", ["good morning"], None),  # a quoted phrase is one input
     ("Name the capital of India.", "country-capital", ["India"], ["New Delhi"]),  # countryinfo pairs
     ("which state is Tacoma in", "city-to-state", ["Tacoma"], ["Washington"]),  # GeoNames pairs

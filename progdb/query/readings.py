@@ -243,7 +243,10 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                 talk_after = j < n and (_talk_tail(words[j:]) or (not words[j][:1].isalnum() and words[j] != ":")
                                         or CLAUSE_BREAK.search(text[tokens[j - 1].start():tokens[j].start()])
                                         or "or" in (w.lower() for w in words[j:]))
-                if talk_after and i >= 2 and n - j <= MAX_DROPPED:
+                # ("and mongoose" after "goose, moose" is the list's last item, not talk to leave out)
+                last_item = j + 1 < n and words[j].lower() in ("and", "&", ",") and \
+                    (n - j == 2 or (n - j <= 4 and is_name(words[j + 1:])))
+                if talk_after and not last_item and i >= 2 and n - j <= MAX_DROPPED:
                     keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
                 if i > 0 and n - j >= 2 and i <= MAX_DROPPED:
                     keys.setdefault(_clean_key(text[tokens[j - 1].end():]), i)
