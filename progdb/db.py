@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+
+import numpy as np
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
@@ -98,13 +100,18 @@ class ProgramDB:
     def _learn_seed_prompts(self) -> None:
         """The built-in library's labelled requests and out-of-scope prompts join the routing, as a
         `fit` would store them: the reader matches a request against them beside the keys."""
-        labels, texts = load_seed_prompts()
+        labels, texts, vectors = self._library_prompts()
         if texts:
-            kinds = self.catalog.kinds()
-            keep = [i for i, label in enumerate(labels) if label is None or label in kinds]
-            texts = [texts[i] for i in keep]
-            self.store.replace_labelled([labels[i] for i in keep], texts, seed_vectors(texts, models.encoder()))
+            self.store.replace_labelled(labels, texts, vectors)
             self.store.set_settings(threshold=SEED_THRESHOLD)
+
+    def _library_prompts(self) -> tuple[list[str | None], list[str], np.ndarray]:
+        """The built-in library's labelled requests for the programs this database holds."""
+        labels, texts = load_seed_prompts()
+        kinds = self.catalog.kinds()
+        keep = [i for i, label in enumerate(labels) if label is None or label in kinds]
+        texts = [texts[i] for i in keep]
+        return [labels[i] for i in keep], texts, seed_vectors(texts, models.encoder()) if texts else None
 
     # -- writing --------------------------------------------------------------------------
     def _reset_caches(self) -> None:
@@ -293,7 +300,12 @@ class ProgramDB:
 
     def fit(self, rows: list[LabelledPrompt], router: str = "auto", learn: bool = True) -> dict:
         """Calibrate routing on labelled prompts (out-of-scope ones included, intent None): see routing/fit.py."""
-        return fitting.fit(self.routes, rows, self._writing, router, learn)
+        # A seeded database keeps its library's labelled requests, and the library its threshold:
+        # a fit on a user's few intents calibrates those intents, not the library.
+        labels, texts, vectors = self._library_prompts()
+        held = set(self.store.labelled_with_vectors()[1])
+        library = (labels, texts, vectors) if texts and held.issuperset(texts) else None
+        return fitting.fit(self.routes, rows, self._writing, router, learn, library)
 
     def slots_for(self, name: str, prompt: str, use_templates: bool = False) -> list[tuple[int, int, str]]:
         return self.routes.slots_for(name, prompt, use_templates)

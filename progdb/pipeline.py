@@ -241,7 +241,8 @@ class QueryPipeline:
         if not choices:
             return Request(parse(prompt, [], None),
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
-        taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()))
+        taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()),
+                                        own=cal.get("program_thresholds"))
         if decision.mode == "none" and taken.back and taken.reading.inputs:
             # "Nairobi is the capital of which country": the stored pair says more than the way back
             backwards = self._asked_backwards([(self.catalog.get(taken.program), 1.0)], taken.reading.inputs)

@@ -1291,8 +1291,20 @@ def test_a_support_bots_routes_beside_the_library_and_fit_keeps_the_library(own_
     for prompt, program in asked.items():
         out = _json_query(own_db, prompt)
         assert out["programs"] and out["programs"][0]["name"] == program, (prompt, out.get("message"))
+    from progdb.db import ProgramDB
+
+    library = ProgramDB(path=own_db).store.labelled_with_vectors()[1]
     r = run("--db", own_db, "fit", str(data / "support_fit.json"))
     assert r.exit_code == 0 and r.output.startswith("router similarity"), r.output
+    # the fit calibrates the user's routes; the library keeps its labelled requests and its threshold
+    # (a restaurant bot's fit wiped them and set 0.36 for all: "book a flight to barcelona" answered
+    # english-spanish's vuelo, sure)
+    db = ProgramDB(path=own_db)
+    cal = db.calibration()
+    assert cal["threshold"] == 0.65 and set(cal["program_thresholds"]) == {
+        "refund-request", "talk-to-human", "order-tracking"}, cal
+    assert db.store.labelled_with_vectors()[1] == library
+    assert _json_query(own_db, "book a flight to barcelona for two")["mode"] == "none"
     out = _json_query(own_db, "whats the capital of frnace")
     assert out["outputs"][0]["answer"] == "Paris" and out["corrections"] == ["frnace -> France"]
     assert _json_query(own_db, "what are your store hours")["mode"] == "none"

@@ -119,6 +119,7 @@ class Reader:
         request for a program's way back asks for, by its card (plural: singular); outputs: each
         program's stored outputs (a name one program answers is no input of another: Texas)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
+        self._own: dict[str, float] = {}  # programs' own thresholds, set per decision (decide)
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: less_pattern(p) for p in self.opposites}
@@ -1023,6 +1024,8 @@ class Reader:
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
         one was chosen for programs with dozens of labelled phrasings each."""
+        if program in self._own:
+            return self._own[program]
         return threshold if program in self.learned else min(threshold, DEFAULT_THRESHOLD)
 
     def evidence(self, choices: list[Choice], negative: float, words: int) -> tuple[Choice, list[float]]:
@@ -1038,10 +1041,18 @@ class Reader:
         return top, values
 
     def decide(self, choices: list[Choice], negative: float, threshold: float, margin: float,
-               words: int | None = None, learned_accept: bool = True) -> tuple[Choice, Retrieval]:
+               words: int | None = None, learned_accept: bool = True,
+               own: dict[str, float] | None = None) -> tuple[Choice, Retrieval]:
         """The reading taken, and its program, a blend of close ones, or "none" (with the reason).
         words: the prompt's length in words; with it, a program with labelled phrasings is
-        accepted or refused by the learned rule (acceptance.py), other programs by the hand rules."""
+        accepted or refused by the learned rule (acceptance.py), other programs by the hand rules.
+        own: programs' own thresholds (a user's fit on a seeded database), over `threshold`."""
+        self._own = own or {}
+        if self._own and any(ch.program in self._own and ch.fit >= FIT_FLOOR and ch.key_score >= self._own[ch.program]
+                             for ch in choices):
+            # a fitted program past its own threshold beats a library program short of the library's
+            choices = [ch for ch in choices
+                       if ch.program in self._own or ch.key_score >= self._threshold(ch.program, threshold)]
         candidates = _closest_keys(choices)
         matched, fitting = max(choices, key=lambda ch: ch.key_score), _first_fitting(choices)
         if matched.back and fitting.key_score < matched.key_score and not self._stores_inputs(fitting, threshold) and \

@@ -23,10 +23,12 @@ LEARN_FOLDS = 5  # fit's out-of-fold routers: each trains on 4/5 of the labelled
 
 
 def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], ContextManager],
-        router: str = "auto", learn: bool = True) -> dict:
+        router: str = "auto", learn: bool = True, library: tuple | None = None) -> dict:
     """Store the calibration chosen on `rows` (out-of-scope ones with intent None), and with the
     classifier and `learn` the prompts themselves (in place of the last fit's); `writing()` is the
-    database's write lock. router "auto": auto_router."""
+    database's write lock. router "auto": auto_router. `library`: the built-in library's labelled
+    requests (labels, texts, vectors) of a seeded database; they stay, and the library keeps its
+    threshold: the similarity router's fitted threshold is then the fitted programs' own."""
     kinds = routes.catalog.kinds()
     if router == "auto":
         router = auto_router(kinds)
@@ -58,16 +60,31 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
               "n_out_of_scope": gold.count(None), **fit_metrics(scored, gold, threshold, offsets),
               "own_thresholds": len(offsets), "learned": len(rows) if learn else 0}
     values = {"router": router, ("router_threshold" if router == "classifier" else "threshold"): threshold,
-              "fit": json.dumps(report)}
+              "program_thresholds": "{}"}
+    if library is not None and router == "similarity":
+        fitted = sorted({g for g in gold if g})
+        values = {"router": router, "program_thresholds": json.dumps({p: round(threshold, 4) for p in fitted})}
+        report["threshold_of"] = fitted
+    values["fit"] = json.dumps(report)
     if router == "classifier":
         values["router_offsets"] = offsets_json(offsets)
     with writing():
         # Thresholds hold for the router they were chosen with: without learning, nothing learned.
-        routes.store.replace_labelled(*((gold, keys, vectors) if learn else NOTHING_LEARNED))
+        routes.store.replace_labelled(*_with_library((gold, keys, vectors) if learn else NOTHING_LEARNED, library))
         routes.store.set_settings(**values)
     if learn:
         routes.router()  # trained now (and cached) rather than by the first query
     return report
+
+
+def _with_library(learned: tuple, library: tuple | None) -> tuple:
+    """The fit's learned prompts after the library's own, which a fit never replaces."""
+    if library is None:
+        return learned
+    labels, texts, vectors = library
+    if not learned[1]:
+        return list(labels), list(texts), vectors
+    return list(labels) + list(learned[0]), list(texts) + list(learned[1]), np.vstack([vectors, learned[2]])
 
 
 def auto_router(kinds: dict[str, str]) -> str:

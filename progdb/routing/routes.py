@@ -63,7 +63,9 @@ class Routes:
                "router_threshold": float(s.get("router_threshold", ROUTER_THRESHOLD)),
                "router_margin": float(s.get("router_margin", ROUTER_MARGIN)),
                # per program, its own threshold minus router_threshold (`fit` sets them)
-               "router_offsets": json.loads(s.get("router_offsets", "{}"))}
+               "router_offsets": json.loads(s.get("router_offsets", "{}")),
+               # a seeded database's fitted programs: their own threshold (the library keeps "threshold")
+               "program_thresholds": json.loads(s.get("program_thresholds", "{}"))}
         if s.get("fit"):
             cal["fit"] = json.loads(s["fit"])
         return cal
