@@ -112,6 +112,7 @@ class _VectorJob:
             if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
                 outputs[i] = self.fewshot.fallback(out)
         _doubt_two_slips(outputs, self.result.corrections)
+        _doubt_a_real_word(outputs, self.result.corrections, models.word_space().index)
         _doubt_a_guessed_request(outputs, self.result.accepted_sure)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
@@ -152,6 +153,23 @@ def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
             out.sure = is_sure(out.confidence)
             out.note = "; ".join(filter(None, [out.note, f"read '{doubtful[out.input]}' as '{out.input}', "
                                                          "two letters apart: a guess at the word"]))
+
+
+REAL_WORD = 0.4  # an input read as another word though the typed one is a word too: this sure at most (not sure)
+
+
+def _doubt_a_real_word(outputs: list[Output], corrections: list[str], words) -> None:
+    """A rare word read as a stored one a slip away is a guess, not a typo fixed: a crossword's
+    "comparative of sere" answered *surer* (read as sure), "present participle of singe" *singling*,
+    stored, sure. Names stay sure ("phillipines" is a misspelling the word space holds too)."""
+    doubtful = {read: typed for typed, _, read in (c.partition(" -> ") for c in corrections)
+                if read and read == read.lower() and typed.lower() in words and " " not in typed + read}
+    for out in outputs:
+        if out.input in doubtful and out.confidence is not None and out.source != "error" and out.confidence > REAL_WORD:
+            out.confidence = REAL_WORD
+            out.sure = is_sure(out.confidence)
+            out.note = "; ".join(filter(None, [out.note, f"'{doubtful[out.input]}' is a word too: read as "
+                                                         f"'{out.input}', a guess at what was meant"]))
 
 
 GUESSED_REQUEST = 0.5  # a request taken below the threshold this unsure is itself a guess: no answer of it is sure

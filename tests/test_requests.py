@@ -527,3 +527,15 @@ def test_text_speak_people(seeded):
     """"ppl from peru called" was refused at 0.646 (threshold 0.65); "people from peru called" is read."""
     r = seeded.query("ppl from peru called")
     assert r.programs and r.programs[0].name == "nationality-adjective" and r.outputs[0].answer == "Peruvian"
+
+
+def test_a_rare_word_read_as_another_is_a_guess_not_a_sure_answer(seeded):
+    """A crossword player's "comparative of sere" answered *surer* (read as sure), stored, sure; a
+    word the word space holds is a word, so reading it as another is a guess. A name's misspelling
+    ("phillipines", which the word space holds too) and a non-word ("tomatoe") stay sure."""
+    for prompt, read in [("comparative of sere", "sure"), ("present participle of singe", "single")]:
+        out = seeded.query(prompt).outputs[0]
+        assert out.input == read and not out.sure and "is a word too" in out.note, (prompt, out)
+    for prompt, answer in [("capital of phillipines", "Manila"), ("plural of tomatoe", "tomatoes")]:
+        out = seeded.query(prompt).outputs[0]
+        assert out.answer == answer and out.sure, (prompt, out)
