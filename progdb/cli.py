@@ -22,8 +22,8 @@ from progdb.words.methods import DEFAULT_METHOD, METHODS
 # Exit codes, as grep has them: scripts can tell an answer from none from a failure.
 EXIT_OK, EXIT_NONE, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
-EXIT_CODES_HELP = ("Exit status: 0 every prompt answered; 1 no answer (no program fits, or the program got no "
-                   "input); 2 an error (bad usage or input, a word outside the word "
+EXIT_CODES_HELP = ("Exit status: 0 every prompt answered; 1 no answer (no program fits, the program got no "
+                   "input, or an input's best guess is too unsure to give); 2 an error (bad usage or input, a word outside the word "
                    "space, an unreachable LLM). A batch exits with the worst status of its prompts.")
 
 
@@ -808,9 +808,12 @@ def exit_status(result) -> int:
 
 
 def _one_status(result) -> int:
-    if any(o.source == "error" for o in result.outputs):
+    from progdb.query.execute import no_answer
+
+    if any(o.source == "error" and not no_answer(o) for o in result.outputs):
         return EXIT_ERROR
-    if result.mode == "none" or (result.kind != "intent" and not result.outputs and not result.compiled):
+    if result.mode == "none" or any(map(no_answer, result.outputs)) or \
+            (result.kind != "intent" and not result.outputs and not result.compiled):
         return EXIT_NONE
     return EXIT_OK
 

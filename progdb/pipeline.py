@@ -17,7 +17,7 @@ from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
-from progdb.query.execute import DEFAULT_METHOD, Output, WordProgram, run_chain, run_vector
+from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader
 from progdb.query.wording import asks_about_language, typed_text, without_quiz_label
@@ -121,13 +121,13 @@ class _VectorJob:
             for i in unsure:
                 o = outputs[i]
                 outputs[i] = Output(o.input, None, "error", o.candidates, error=(
-                    f"its best guess ({o.answer}) is too unsure to give (confidence {o.confidence:.3f} < {REFUSE})"))
+                    f"its best guess ({o.answer}) {TOO_UNSURE} (confidence {o.confidence:.3f} < {REFUSE})"))
         if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
             first = outputs[unsure[0]]
             self.result.mode, self.result.programs, self.result.kind, self.result.outputs = "none", [], None, []
             self.result.message = "; ".join(filter(None, [self.result.message, (
                 f"the request reads as '{self.programs[0][0].name}', but its best guess for '{first.input}' "
-                f"({first.answer}) is too unsure to give (confidence {first.confidence:.3f} < {REFUSE})")]))
+                f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE})")]))
 
 
 CLOSE_CALL = 0.02  # an intent this near the routed one's score makes the route a close call, said so

@@ -1,6 +1,7 @@
 """Query results for a person: the answer alone, or every stage with --explain."""
 from __future__ import annotations
 
+from progdb.query.execute import no_answer
 from progdb.query.result import QueryResult
 
 
@@ -51,7 +52,7 @@ def _one_result(r: QueryResult) -> str:
         lines.append(f"  {e['slot']}: {e['value']}")
     for i, out in enumerate(r.outputs):
         if out.source == "error":
-            lines.append(f"{out.input}: error: {out.error}")
+            lines.append(f"{out.input}: {'no answer' if no_answer(out) else 'error'}: {out.error}")
         elif out.source in ("compiled", "llm"):
             if len(r.outputs) > 1:
                 lines.append(f"--- input {i + 1}")
@@ -99,7 +100,7 @@ def _one_explained(r: QueryResult) -> str:
         lines.append("   nothing to run")
     for out in r.outputs:
         if out.source == "error":
-            lines.append(f"   {out.input!r}: error: {out.error}")
+            lines.append(f"   {out.input!r}: {'no answer' if no_answer(out) else 'error'}: {out.error}")
         elif out.source == "compiled":
             lines.append(f"   compiled prompt for {out.input[:40]!r}:")
             lines += ["   | " + line for line in (out.answer or "").splitlines()]

@@ -167,3 +167,8 @@ def test_one_of_several_inputs_too_unsure_to_give_has_no_answer(seeded):
     r = seeded.query("synonym for happy and 1999")
     assert [o.answer for o in r.outputs] == ["cheerful", None], r.outputs
     assert "too unsure to give" in r.outputs[1].error and not r.outputs[1].sure
+    # no answer for one input is a refusal's exit status (1), not an error's (2), and says so
+    from progdb.cli import exit_status
+    from progdb.report import result_text
+
+    assert exit_status(r) == 1 and "1999: no answer: its best guess" in result_text(r)

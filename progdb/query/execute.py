@@ -31,6 +31,14 @@ class Candidate:
     score: float
 
 
+TOO_UNSURE = "is too unsure to give"  # an output error that is no failure: the input has no answer (exit 1)
+
+
+def no_answer(out: "Output") -> bool:
+    """An input whose best guess was too unsure to give: no answer, as a refusal is, not an error."""
+    return out.source == "error" and TOO_UNSURE in (out.error or "")
+
+
 @dataclass
 class Output:
     input: str
