@@ -378,6 +378,31 @@ def test_a_users_own_text_program_takes_the_marked_text_whole(own_db, tmp_path):
     assert out["programs"] and out["programs"][0]["name"] == "polite", out
 
 
+def test_a_support_desks_text_programs_take_their_requests_not_their_opposites(own_db):
+    """A helpdesk's refund-decline took "approve this refund request and write a reply: …" (0.81):
+    the reply drafted would refuse the refund the agent wants to grant. Its to-english, past its
+    threshold, was refused as english-german's way back for "translate this German email into
+    English: …"."""
+    run("--db", own_db, "add", "refund-decline", "--kind", "fewshot",
+        "--key", "draft a polite reply declining this refund request: {text}",
+        "--key", "politely refuse this customer's refund request: {text}",
+        "--example", "I want a refund, the bike arrived late", "I'm sorry for the delay; as the bike arrived "
+        "undamaged we can't offer a refund, but here is a 10% voucher.",
+        "--example", "Refund me, I changed my mind after 60 days", "Thank you for riding with us; our 30-day "
+        "window has passed, so we can't refund this order, but we can help you sell it on.")
+    run("--db", own_db, "add", "to-english", "--kind", "fewshot",
+        "--key", "translate this customer message to English: {text}",
+        "--key", "what does this message say in English: {text}",
+        "--example", "Hallo, wo ist meine Bestellung?", "Hello, where is my order?",
+        "--example", "Bonjour, le vélo est cassé.", "Hello, the bike is broken.")
+    decline = _json_query(own_db, "draft a polite reply declining this refund request: I want my money back")
+    assert decline["programs"][0]["name"] == "refund-decline", decline["message"]
+    approve = _json_query(own_db, "approve this refund request and write a reply: I'd like my money back please")
+    assert not any(p["name"] == "refund-decline" for p in approve["programs"]), approve
+    german = _json_query(own_db, "translate this German email into English: Ich warte noch auf mein Paket.")
+    assert german["programs"] and german["programs"][0]["name"] == "to-english", german["message"]
+
+
 def test_spreadsheet_csvs_import_as_people_save_them(own_db, tmp_path):
     """Files a new user had: a ';'-separated csv (as spreadsheets save it in many locales), a
     header with a notes column, a `word,emoji` header in a file not named after it, and an

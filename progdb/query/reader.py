@@ -29,7 +29,7 @@ from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WOR
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
-                                  stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts)
+                                  stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes)
 from progdb.query.targets import LANGUAGES, WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
 from progdb.words.ranker import sample_order
@@ -72,6 +72,7 @@ PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
+OPPOSED = 0.5          # a user's program whose keys and name say only the prompt's opposite action ("approve" a refund-decline)
 COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
@@ -120,6 +121,7 @@ class Reader:
         program's stored outputs (a name one program answers is no input of another: Texas)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._own: dict[str, float] = {}  # programs' own thresholds, set per decision (decide)
+        self._action_words: dict[str, set[str]] = {}  # per user program, the words of its keys and name (_opposed)
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
         self._less_of = {p: less_pattern(p) for p in self.opposites}
@@ -717,6 +719,16 @@ class Reader:
         j = int(np.argmax(scores))
         return float(scores[j]) * CONTRADICTED, start + j
 
+    def _opposed(self, program: str, request: str) -> bool:
+        """Does the request say an action whose opposite the program's own keys and name say
+        (wording.opposes)? Its words are read once per program."""
+        if program not in self._action_words:
+            words = set(words_of(program.replace("-", " ").replace("_", " ")))
+            for j in np.flatnonzero(self.key_programs == self.programs.index(program)):
+                words |= set(words_of(self.key_texts[j]))
+            self._action_words[program] = words
+        return opposes(request, self._action_words[program])
+
     def _matched_phrasings(self, sims: np.ndarray, c: int) -> np.ndarray:
         """Per reading, the index of program column c's phrasing it matched best."""
         end = self.starts[c + 1] if c + 1 < len(self.starts) else sims.shape[1]
@@ -746,6 +758,8 @@ class Reader:
             for r in np.argsort(-column)[:shortlist * 3]:
                 reading = readings[r]
                 key_score = float(column[r])
+                if kind in ("vector", "fewshot") and program not in self.learned and self._opposed(program, reading.key):
+                    key_score *= OPPOSED  # the request says the opposite of what the user's program does
                 if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
                     continue
                 if kind == "vector" and reading.method == "span" and phrases and self._inside_phrase(program, reading, phrases):
@@ -1056,7 +1070,8 @@ class Reader:
         candidates = _closest_keys(choices)
         matched, fitting = max(choices, key=lambda ch: ch.key_score), _first_fitting(choices)
         if matched.back and fitting.key_score < matched.key_score and not self._stores_inputs(fitting, threshold) and \
-                not self._named[fitting.program].search(fitting.reading.key):  # "french for weapon" names its program
+                not self._named[fitting.program].search(fitting.reading.key) and \
+                not self._users_past_threshold(fitting, threshold):  # "french for weapon" names its program
             # the request is nearest a program it asks the way back of: another program only near
             # it is no answer ("convert this to all lowercase: …" is not headline-case's)
             return matched, Retrieval("none", [], candidates[:5], threshold, _unfit(matched))
@@ -1115,6 +1130,13 @@ class Reader:
         held = self.stored.get(choice.program, {})
         return choice.program not in self.learned and bool(choice.reading.inputs) and \
             all(i.strip().lower() in held for i in choice.reading.inputs) and \
+            choice.key_score >= self._threshold(choice.program, threshold)
+
+    def _users_past_threshold(self, choice: Choice, threshold: float) -> bool:
+        """A user's program asked past its threshold, its input fitting: the library program whose way
+        back the request asks for is no reason to refuse it ("translate this German email into
+        English: …" is the user's to-english at 0.654, not english-german's way back)."""
+        return choice.program not in self.learned and choice.fit >= FIT_FLOOR and not choice.back and \
             choice.key_score >= self._threshold(choice.program, threshold)
 
     def _resembles_only(self, matched: Choice, fitting: Choice) -> bool:

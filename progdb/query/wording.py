@@ -367,11 +367,21 @@ OPPOSITE_ACTIONS = (("on", "off"), ("lock", "unlock"), ("locked", "unlocked"), (
                     ("opened", "closed"), ("start", "stop"), ("up", "down"), ("enable", "disable"),
                     ("increase", "decrease"), ("raise", "lower"), ("louder", "quieter"), ("brighter", "dimmer"),
                     ("warmer", "cooler"), ("add", "remove"), ("arm", "disarm"), ("play", "pause"), ("mute", "unmute"),
-                    ("subscribe", "unsubscribe"), ("cancel", "renew"), ("bright", "dark"), ("activate", "deactivate"))
+                    ("subscribe", "unsubscribe"), ("cancel", "renew"), ("bright", "dark"), ("activate", "deactivate"),
+                    # a support desk's replies: "approve this refund request" is no request for refund-decline
+                    *((yes, no) for yes in ("approve", "approving", "accept", "accepting", "grant", "granting")
+                      for no in ("decline", "declining", "reject", "rejecting", "refuse", "refusing", "deny", "denying")))
 OPPOSITE: dict[str, set[str]] = {}
 for _a, _b in OPPOSITE_ACTIONS:
     OPPOSITE.setdefault(_a, set()).add(_b)
     OPPOSITE.setdefault(_b, set()).add(_a)
+
+
+def opposes(request: str, program_words: set[str]) -> bool:
+    """Does the request say an action whose opposite a program's keys and name say, and never the
+    action itself? ("approve this refund request" of a refund-decline whose keys all decline)"""
+    said = set(words_of(request)) & OPPOSITE.keys()
+    return any(w not in program_words and OPPOSITE[w] & program_words for w in said)
 
 
 def contradicts(prompt: str, phrasing: str) -> bool:
