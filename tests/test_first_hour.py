@@ -238,19 +238,25 @@ def test_db_path_that_is_a_file_or_has_no_parent(tmp_path):
 def test_a_mistyped_db_beside_the_users_database_is_pointed_to_it_not_seeded(own_db):
     """`--db mydv` beside `mydb`: a command that only reads would answer from a fresh built-in
     library without the user's programs; it says which database was meant and makes none."""
-    run("--db", own_db, "add", "fem", "--key", "female of {word}", "--example", "king", "queen",
+    mine = Path(own_db).parent / "mydb"
+    shutil.move(own_db, mine)
+    run("--db", str(mine), "add", "fem", "--key", "female of {word}", "--example", "king", "queen",
         "--example", "actor", "actress")
-    mine = Path(own_db)
-    typo = mine.parent / "dv"
+    typo = mine.parent / "mydv"
     for command in (["list"], ["query", "female of lion"], ["show", "fem"]):
         r = run("--db", str(typo), *command)
         assert r.exit_code == 2 and r.output == (
             f"Error: --db {typo}: no database there; did you mean {mine}? ({command[0]} makes no new database "
             "beside one of a near name; add or import creates one)\n"), r.output
         assert not typo.exists()
-    other = mine.parent / "scratch"  # a name no slip away: a new database, as before
-    r = run("--db", str(other), "--no-seed", "list")
-    assert r.exit_code == 0 and other.is_dir()
+    # a name no slip away, or the next of a numbered series: a new database, as before
+    for other in (mine.parent / "scratch", mine.parent / "mydb2"):
+        r = run("--db", str(other), "--no-seed", "list")
+        assert r.exit_code == 0 and other.is_dir(), r.output
+    (mine.parent / "run1").mkdir()
+    (mine.parent / "run1" / "progdb.lock").write_text("")
+    r = run("--db", str(mine.parent / "run2"), "--no-seed", "list")
+    assert r.exit_code == 0, r.output
 
 
 # -- 9. no silent surprises --------------------------------------------------------------------

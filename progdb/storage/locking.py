@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import socket
 import time
 from contextlib import contextmanager
@@ -46,12 +47,14 @@ def near_database(path: Path) -> Path | None:
     """A database beside a `path` that does not exist, named one slip from it (two in a long name,
     case aside): "mydv" for "mydb". A command that only reads is pointed there rather than making a
     new database for a mistyped --db."""
-    if path.exists() or not path.parent.is_dir():
-        return None
     name = path.name.lower()
+    if path.exists() or not path.parent.is_dir() or len(name) < 4:
+        return None  # (three letters are too few to tell a slip from another name: db1, db2)
     slips = 1 if len(name) <= 6 else 2
     for sibling in sorted(path.parent.iterdir()):
-        if (sibling / LOCK_FILE).exists() and OSA.distance(name, sibling.name.lower(), score_cutoff=slips) <= slips:
+        other = sibling.name.lower()
+        if (sibling / LOCK_FILE).exists() and OSA.distance(name, other, score_cutoff=slips) <= slips and \
+                re.sub(r"\d", "", name) != re.sub(r"\d", "", other):  # test2 beside test1 is the next one
             return sibling
     return None
 
