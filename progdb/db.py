@@ -105,7 +105,7 @@ class ProgramDB:
             self.store.replace_labelled(labels, texts, vectors)
             self.store.set_settings(threshold=SEED_THRESHOLD)
 
-    def _library_prompts(self) -> tuple[list[str | None], list[str], np.ndarray]:
+    def _library_prompts(self) -> tuple[list[str | None], list[str], np.ndarray | None]:
         """The built-in library's labelled requests for the programs this database holds."""
         labels, texts = load_seed_prompts()
         kinds = self.catalog.kinds()
