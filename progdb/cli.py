@@ -102,9 +102,13 @@ READING_COMMANDS = {"query", "list", "show", "which", "export", "compile", "serv
 
 
 def _check_mistyped_db(path: str | None, command: str | None) -> None:
+    from progdb.query.typos import allowed_edits, edit_distance
     from progdb.storage.locking import near_database
 
-    near = near_database(Path(path)) if path and command in READING_COMMANDS else None
+    def slipped(typed: str, name: str) -> bool:  # a slip as a misspelt word is one (two in a long name)
+        return edit_distance(typed, name) <= allowed_edits(typed)
+
+    near = near_database(Path(path), slipped) if path and command in READING_COMMANDS else None
     if near is not None:
         raise ProgdbError(f"--db {path}: no database there; did you mean {near}? ({command} makes no new "
                           "database beside one of a near name; add or import creates one)")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-
-import numpy as np
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
+
+import numpy as np
 
 from progdb import models
 from progdb.storage import seed_cache

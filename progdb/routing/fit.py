@@ -59,12 +59,12 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
     report = {"router": router, "threshold": round(threshold, 4), "n": len(rows),
               "n_out_of_scope": gold.count(None), **fit_metrics(scored, gold, threshold, offsets),
               "own_thresholds": len(offsets), "learned": len(rows) if learn else 0}
-    values = {"router": router, ("router_threshold" if router == "classifier" else "threshold"): threshold,
-              "program_thresholds": "{}"}
-    if library is not None and router == "similarity":
-        fitted = sorted({g for g in gold if g})
-        values = {"router": router, "program_thresholds": json.dumps({p: round(threshold, 4) for p in fitted})}
-        report["threshold_of"] = fitted
+    values = {"router": router, "program_thresholds": "{}"}
+    if library is not None and router == "similarity":  # the fitted programs' own; the library keeps its
+        report["threshold_of"] = fitted = sorted({g for g in gold if g})
+        values["program_thresholds"] = json.dumps({p: round(threshold, 4) for p in fitted})
+    else:
+        values["router_threshold" if router == "classifier" else "threshold"] = threshold
     values["fit"] = json.dumps(report)
     if router == "classifier":
         values["router_offsets"] = offsets_json(offsets)

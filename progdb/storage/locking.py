@@ -11,8 +11,7 @@ import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
-
-from rapidfuzz.distance import OSA
+from typing import Callable
 
 from progdb.errors import ProgdbError
 from progdb.storage.lease import lock_timeout
@@ -43,17 +42,16 @@ def check_new_path(path: Path, chosen: bool) -> None:
                           "only inside an existing folder)")
 
 
-def near_database(path: Path) -> Path | None:
-    """A database beside a `path` that does not exist, named one slip from it (two in a long name,
-    case aside): "mydv" for "mydb". A command that only reads is pointed there rather than making a
-    new database for a mistyped --db."""
+def near_database(path: Path, slipped: Callable[[str, str], bool]) -> Path | None:
+    """A database beside a `path` that does not exist, whose name the typed one `slipped` from (case
+    aside): "mydv" for "mydb". A command that only reads is pointed there rather than making a new
+    database for a mistyped --db."""
     name = path.name.lower()
     if path.exists() or not path.parent.is_dir() or len(name) < 4:
         return None  # (three letters are too few to tell a slip from another name: db1, db2)
-    slips = 1 if len(name) <= 6 else 2
     for sibling in sorted(path.parent.iterdir()):
         other = sibling.name.lower()
-        if (sibling / LOCK_FILE).exists() and OSA.distance(name, other, score_cutoff=slips) <= slips and \
+        if (sibling / LOCK_FILE).exists() and slipped(name, other) and \
                 re.sub(r"\d", "", name) != re.sub(r"\d", "", other):  # test2 beside test1 is the next one
             return sibling
     return None
