@@ -516,6 +516,7 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
     if summary.created:
         click.echo(f"created {len(summary.created)} program(s): {', '.join(summary.created)}")
         _note_near_names(db, summary.created)
+        _note_name_only_keys(db, summary.created)
     if stored_nothing:
         ctx.exit(EXIT_NONE)  # every row was bad: nothing imported
 
@@ -547,6 +548,19 @@ def _note_near_names(db, created: list[str]) -> None:
         if near:
             click.echo(f"note: '{name}' is a new program; did you mean '{near[0]}'? (`progdb remove {name}` undoes "
                        "it; --no-create makes a program that does not exist an error)", err=True)
+
+
+def _note_name_only_keys(db, created: list[str]) -> None:
+    """A program an import created has its name for its only key: say so, or a user wonders why
+    "female of lion" does not find female-animal."""
+    from progdb.program import key_from_name
+
+    for name in created:
+        program = db.get(name)
+        if program.keys == [key_from_name(name)]:
+            slot = "{text}" if program.kind == "fewshot" else "{word}"
+            click.echo(f"note: {name} is found by its name alone ('{program.keys[0]}'); "
+                       f"add how people ask for it: progdb add {name} --key \"... {slot}\"", err=True)
 
 
 def _say_labels_read_as_data(path, header, program) -> None:

@@ -243,7 +243,7 @@ class ProgramDB:
 
     def import_labelled(self, path: str, fmt: str, split: str, replace: bool = False) -> list[Program]:
         """One intent program per intent of a labelled benchmark split (see labelled.py)."""
-        programs = programs_from(read_labelled(path, fmt, split), fmt)
+        programs = programs_from(read_labelled(path, fmt, split), fmt, Path(path).name)
         with self._writing():
             return writer.write_programs(self.store, programs, replace, embed=models.encoder().encode_cached)
 

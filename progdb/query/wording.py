@@ -130,6 +130,12 @@ CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next mon
 
 
 # -- text clean-up --------------------------------------------------------------------------------
+def polite_tail_dropped(text: str) -> str:
+    """The text without a trailing "please", "thanks" (kept when nothing else is left)."""
+    tail = _POLITE_TAIL.search(text)
+    return text[:tail.start()].rstrip() if tail and tail.start() > 0 else text
+
+
 def strip_politeness(text: str) -> str:
     """The request without greetings, "could you please tell me", a quiz's "Q:", trailing thanks and
     a crossword clue's letter count ("(7)", ", 7 letters")."""

@@ -22,8 +22,6 @@ from progdb.program import Example, Program, key_text
 
 FORMATS = ("clinc", "snips")
 OUT_OF_SCOPE = "out-of-scope"  # the negative program's name
-CLINC_SOURCE = ("CLINC150 (Larson et al. 2019, github.com/clinc/oos-eval); CC BY 3.0")
-SNIPS_SOURCE = ("SNIPS NLU benchmark (Coucke et al. 2018, arXiv:1805.10190; github.com/sonos/nlu-benchmark)")
 _ANNOTATION_RE = re.compile(r"\[([^\[\]]+)\]\(([A-Za-z_][A-Za-z0-9_]*)\)")
 
 
@@ -189,11 +187,12 @@ def template(p: LabelledPrompt) -> str | None:
     return key if key_text(key) else None
 
 
-def programs_from(rows: list[LabelledPrompt], fmt: str) -> list[Program]:
+def programs_from(rows: list[LabelledPrompt], fmt: str, origin: str) -> list[Program]:
     """One intent program per intent (keys in first-seen order, duplicates dropped), and the
-    out-of-scope prompts as one negative program."""
-    source = CLINC_SOURCE if fmt == "clinc" else SNIPS_SOURCE
-    license_ = "CC BY 3.0" if fmt == "clinc" else "CC0 1.0"
+    out-of-scope prompts as one negative program. Their source is `origin` (the file); no licence
+    is claimed: a file in CLINC150's layout is often a user's own data, not CLINC150."""
+    source = f"{origin} ({fmt} layout)"
+    license_ = ""
     by_intent: dict[str | None, list[LabelledPrompt]] = {}
     for r in rows:
         by_intent.setdefault(r.intent, []).append(r)

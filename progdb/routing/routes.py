@@ -13,6 +13,7 @@ from progdb.program import key_text
 from progdb.query import retrieve
 from progdb.query.parse import Parsed, match_template, parse
 from progdb.query.retrieve import Retrieval
+from progdb.query.wording import polite_tail_dropped
 from progdb.routing.calibration import offsets_json
 from progdb.routing.labelled import parse_annotation
 from progdb.routing.router import Router, cached_router
@@ -146,7 +147,10 @@ class Routes:
         templates swallow words, see docs/evaluation.md)."""
         def from_templates() -> list[tuple[int, int, str]]:
             matched = match_template(prompt, self.catalog.templates(name))
-            return matched.spans if matched and matched.spans else []
+            if not matched or not matched.spans:
+                return []
+            # a slot at the prompt's end takes its thanks too: "… at half past seven please"
+            return [(a, a + len(polite_tail_dropped(prompt[a:b])), slot) for a, b, slot in matched.spans]
 
         spans = from_templates() if use_templates else []
         if spans:
