@@ -108,10 +108,13 @@ def _check_mistyped_db(path: str | None, command: str | None) -> None:
     def slipped(typed: str, name: str) -> bool:  # a slip as a misspelt word is one (two in a long name)
         return edit_distance(typed, name) <= allowed_edits(typed)
 
-    near = near_database(Path(path), slipped) if path and command in READING_COMMANDS else None
-    if near is not None:
+    near = near_database(Path(path), slipped) if path and command else None
+    if near is not None and command in READING_COMMANDS:
         raise ProgdbError(f"--db {path}: no database there; did you mean {near}? ({command} makes no new "
                           "database beside one of a near name; add or import creates one)")
+    if near is not None:  # a command that writes makes the new database, and says what it may be a slip of
+        click.echo(f"progdb: note: --db {path} is new, beside {near}: if that is the one meant, "
+                   f"`rm -r {path}` undoes this", err=True)
 
 
 def _echo_json(data) -> None:
@@ -233,6 +236,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     else:
         stored, change = db.add(program, replace=replace), None
         action = "replaced" if before is not None else "added"
+        if before is None and not as_json:
+            _note_near_names(db, [stored.name], importing=False)  # "baby-animals" beside baby-animal
     for key, other, other_key, score in db.key_neighbours(stored, before=None if replace else before):
         click.echo(f"warning: key '{key}' is nearly the same as key '{other_key}' of program '{other}' "
                    f"(similarity {score:.2f}): prompts that match both go to either "
@@ -538,16 +543,18 @@ def _detect(file: str) -> str:
     return detect_format(path) if path.exists() else "csv"
 
 
-def _note_near_names(db, created: list[str]) -> None:
-    """A mistyped --program ("plurl") made a new program silently: name the one it may have meant."""
-    import difflib
+def _note_near_names(db, created: list[str], importing: bool = True) -> None:
+    """A mistyped --program ("plurl") made a new program silently: name the one it may have meant
+    (a slip or two away: three-bullet-summary is no slip of bullet-summary)."""
+    from progdb.query.typos import allowed_edits, closest
 
     others = [p["name"] for p in db.list() if p["name"] not in created]
     for name in created:
-        near = difflib.get_close_matches(name, others, n=1, cutoff=0.8)
+        near = closest(name, others, allowed_edits(name))
         if near:
-            click.echo(f"note: '{name}' is a new program; did you mean '{near[0]}'? (`progdb remove {name}` undoes "
-                       "it; --no-create makes a program that does not exist an error)", err=True)
+            click.echo(f"note: '{name}' is a new program; did you mean '{near}'? (`progdb remove {name}` undoes "
+                       "it" + ("; --no-create makes a program that does not exist an error)" if importing else ")"),
+                       err=True)
 
 
 def _note_name_only_keys(db, created: list[str]) -> None:

@@ -1,7 +1,7 @@
 """Query results for a person: the answer alone, or every stage with --explain."""
 from __future__ import annotations
 
-from progdb.query.execute import no_answer
+from progdb.query.execute import TOO_UNSURE, no_answer
 from progdb.query.result import QueryResult
 
 
@@ -30,8 +30,8 @@ def result_text(r: QueryResult) -> str:
 
 
 def _one_result(r: QueryResult) -> str:
-    if r.mode == "none":
-        return f"no program: {r.message}"
+    if r.mode == "none":  # (the program was found and its guess held back: no answer, not no program)
+        return f"{'no answer' if TOO_UNSURE in r.message else 'no program'}: {r.message}"
     lines = []
     if r.mode == "interpolated":
         progs = " + ".join(f"{m.name} ({m.weight:.2f})" for m in r.programs)

@@ -249,6 +249,10 @@ def test_a_mistyped_db_beside_the_users_database_is_pointed_to_it_not_seeded(own
             f"Error: --db {typo}: no database there; did you mean {mine}? ({command[0]} makes no new database "
             "beside one of a near name; add or import creates one)\n"), r.output
         assert not typo.exists()
+    # a command that writes makes it, and says what it may be a slip of
+    r = run("--db", str(typo), "--no-seed", "add", "x", "--key", "x of {word}", "--example", "a", "b")
+    assert r.exit_code == 0 and f"progdb: note: --db {typo} is new, beside {mine}" in r.stderr, r.output
+    shutil.rmtree(typo)
     # a name no slip away, or the next of a numbered series: a new database, as before
     for other in (mine.parent / "scratch", mine.parent / "mydb2"):
         r = run("--db", str(other), "--no-seed", "list")
@@ -1066,6 +1070,11 @@ def test_a_mistyped_program_name_is_named_on_import(own_db, tmp_path):
     assert r.exit_code == 0 and "did you mean 'plural'?" in r.stderr and "progdb remove plurl" in r.stderr, r.output
     r = run("--db", own_db, "import", str(tmp_path / "more.csv"), "--program", "succulents")
     assert r.exit_code == 0 and "did you mean" not in r.output
+    # ...and on add (a teacher's baby-animals beside baby-animal), but a whole word more is another program
+    r = run("--db", own_db, "add", "past-tenses", "--example", "go", "went")
+    assert r.exit_code == 0 and "did you mean 'past-tense'? (`progdb remove past-tenses` undoes it)" in r.stderr, r.output
+    r = run("--db", own_db, "add", "three-bullet-summary", "--example", "a b c d e f", "- a b\n- c d\n- e f")
+    assert r.exit_code == 0 and "did you mean" not in r.output, r.output
 
 
 def test_a_long_adjective_compares_with_more_and_most(seeded_path):
@@ -1470,3 +1479,41 @@ def test_a_researcher_computes_what_is_stored_with_no_stored(seeded_path):
                                     capture_output=True, text=True).stdout)["outputs"][0]
     assert out["source"] == "vector" and out["method"] in ("ranker", "geometry"), out
     assert _json_query(seeded_path, "plural of mouse")["outputs"][0]["source"] == "stored"
+
+
+def test_a_shops_own_text_programs_take_their_requests_from_the_library_and_keep_the_qualifiers(own_db):
+    """A marketer's formal-email and three-bullet-summary lost "make this formal: …" and "3 bullets"
+    to the library's formal and bullet-summary (1.00 against 0.72); "under 50 words" never reached the
+    compiled prompt; "make this a tweet: Cork yoga mats, non-slip" was two inputs."""
+    assert run("--db", own_db, "add", "formal-email", "-K", "make this a formal email: {text}",
+               "-K", "rewrite in a professional email tone: {text}",
+               "-d", "Rewrite a casual message as a polite, formal email in our shop's voice.",
+               "-e", "hey ur order is late sorry", "Dear customer, we apologise: your order is delayed.",
+               "-e", "cant do engraving anymore", "Dear customer, we regret that engraving is no longer offered."
+               ).exit_code == 0
+    assert run("--db", own_db, "add", "tweet", "-K", "turn this into a tweet: {text}", "-K", "write a tweet for {text}",
+               "-d", "Turn a product description into a tweet for our shop.",
+               "-e", "Hand-poured soy candle, cedar and bergamot", "Cedar + bergamot 🕯️ #candles",
+               "-e", "Organic cotton tote bag, inside pocket", "Meet your new everyday bag 🍋 #totebag").exit_code == 0
+    mine = _json_query(own_db, "make this formal, under 50 words: ur discount code didn't work bc it expired")
+    assert mine["programs"][0]["name"] == "formal-email", mine["message"]
+    instruction = mine["compiled"][0]["instruction"]
+    assert "Request: make this formal, under 50 words." in instruction, instruction
+    tweet = _json_query(own_db, "can u make this a tweet: Cork yoga mats, non-slip")
+    assert (tweet["programs"][0]["name"], tweet["inputs"]) == ("tweet", ["Cork yoga mats, non-slip"]), tweet
+    assert "Request:" not in tweet["compiled"][0]["instruction"]  # it asks nothing the program does not say
+    # the library keeps what the user's programs do not specialise, and a list stays a list
+    assert _json_query(own_db, "make this less formal: Dear customer, we regret the delay")["programs"][0]["name"] == "casual"
+    assert _json_query(own_db, "capitalize these: apple, river")["inputs"] == ["apple", "river"]
+
+
+def test_an_input_typed_without_its_accents_is_the_stored_one(own_db, tmp_path):
+    """A data engineer's city-country stores Zürich and Kraków: "which country is zurich in" was a guess."""
+    (tmp_path / "city-country.csv").write_text("city,country\nZürich,Switzerland\nKraków,Poland\nİstanbul,Turkey\n"
+                                               "Lyon,France\n", encoding="utf-8")
+    assert run("--db", own_db, "import", str(tmp_path / "city-country.csv")).exit_code == 0
+    assert run("--db", own_db, "add", "city-country", "-K", "which country is {word} in").exit_code == 0
+    for typed, stored, country in (("zurich", "Zürich", "Switzerland"), ("krakow", "Kraków", "Poland")):
+        out = _json_query(own_db, f"which country is {typed} in")
+        assert (out["outputs"][0]["answer"], out["outputs"][0]["source"]) == (country, "stored"), out
+        assert f"{typed} -> {stored}" in out["message"], out["message"]

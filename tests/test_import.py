@@ -132,6 +132,7 @@ def test_pairs_added_to_a_seeded_vector_program_update_its_offset(tmp_path):
     (b"", "empty file"),
     (b"input,output\n", "no pairs (only a header)"),
     (b"\x00\x01\x02binary", "binary file"),
+    ("input\toutput\ncat\tkitten\n".encode("utf-16"), "UTF-16 text (Excel's \"Unicode Text\"); save it as UTF-8"),
     (b"program,input,output\nfem,duke\n", "line 2: field 'output' is missing"),
     (b"program,input,output\nfem,,duchess\n", "line 2: field 'input' is empty"),
     (b"program,input,output\nfem,duke,   \n", "line 2: field 'output' is empty"),
@@ -193,6 +194,16 @@ def test_no_create_and_skip_bad_write_the_rejects(tmp_path):
     assert bad[0]["file"] == str(f) and bad[1]["text"] == "fem,lord,"
     names = [p["name"] for p in json.loads(run("--db", db, "list", "--json").stdout)]
     assert names == ["fem"]
+
+
+def test_a_spreadsheets_rows_of_bare_commas_are_no_rows(tmp_path):
+    """Excel saves the empty rows under a table as ",": they stopped the import, "field 'input' is empty"."""
+    db = str(tmp_path / "db")
+    f = tmp_path / "nouns.csv"
+    f.write_bytes("\ufeffNoun,Adjective\r\nfog,foggy\r\n,\r\nhope,hopeful\r\n,\r\n\"\",\"\"\r\n".encode())
+    r = run("--db", db, "--no-seed", "import", str(f), "--program", "noun-adjective")
+    assert r.exit_code == 0 and "2 added, 0 updated, 0 unchanged, 0 rejected" in r.output, r.output
+    assert [e.input for e in ProgramDB(path=db).get("noun-adjective").examples] == ["fog", "hope"]
 
 
 def test_a_bad_batch_keeps_the_batches_before_it(tmp_path):

@@ -328,6 +328,12 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     "how many plurals does English have",
     "can you make this shorter? thanks a lot man",  # "this" points at no text that follows
     "what's the difference between a national park and a national monument",
+    # a teacher's, about grammar: answered "teach -> taught", "noun -> nouns", "explain -> explains"
+    "how do I teach past tense",
+    "what is a plural noun",
+    "what are comparative adjectives",
+    "explain plural nouns to my class",
+    "is opposite an adjective",
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"

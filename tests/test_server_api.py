@@ -229,6 +229,10 @@ def test_an_uploaded_pairs_file_is_imported_by_a_job(api):
     result = job["result"]
     assert (result["added"], result["rejected"], result["created"], result["file"]) == (60, 0, ["loud-words"], "loud.csv")
     assert len(api.get("/api/programs/loud-words").json()["examples"]) == 60
+    # rows without a program column go to the file's name, as `progdb import` has them
+    named = wait_job(api, api.post("/api/import", files={"file": ("sun-moon.csv", b"sun,moon\nday,night\n")}).json())
+    assert named["state"] == "done" and named["result"]["created"] == ["sun-moon"], named
+    api.delete("/api/programs/sun-moon")
     assert any(j["id"] == job["id"] for j in api.get("/api/jobs").json())
 
     # the same rows again, streamed as the body: nothing changes
@@ -242,8 +246,9 @@ def test_a_bad_pairs_file_is_400_naming_file_line_and_field(api):
     message = error_of(got, 400, "bad_file")
     assert message.startswith("pairs.csv, line 3: field 'output' is empty") and "nothing was stored" in message
     assert (got.json()["file"], got.json()["line"]) == ("pairs.csv", 3)
-    assert "field 'program' is missing" in error_of(api.post("/api/import", files={"file": ("p.csv", b"sun,moon\n")}),
-                                                   400, "bad_file")
+    # (a raw body has no name to name its program by; a file's name does, as on the command line)
+    assert "field 'program' is missing (add a program column or give program=NAME)" in error_of(
+        api.post("/api/import", content=b"sun,moon\n"), 400, "bad_file")
     assert "line 2" in error_of(api.post("/api/import", params={"filename": "p.jsonl"},
                                          content=b'{"input": "a", "output": "b", "program": "x-y"}\n{"input": \n'),
                                 400, "bad_file")
@@ -277,10 +282,11 @@ def test_an_export_file_imports_whole_programs(api):
     card = {"name": "tiny-export", "kind": "fewshot", "keys": ["make it tiny"], "description": "",
             "examples": [{"input": "a big house", "output": "a tiny house"}]}
     job = wait_job(api, api.post("/api/import", files={"file": ("programs.jsonl", json.dumps(card).encode())}).json())
-    assert job["state"] == "done" and job["result"] == {"imported": ["tiny-export"]}
+    assert job["state"] == "done" and job["result"] == {"imported": ["tiny-export"], "unchanged": 0}
     assert api.get("/api/programs/tiny-export").json()["examples"] == card["examples"]
     again = wait_job(api, api.post("/api/import", files={"file": ("programs.jsonl", json.dumps(card).encode())}).json())
-    assert again["state"] == "done"  # the same programs again: left as they are, no error
+    # the same programs again: left as they are, no error, and said as the CLI says it
+    assert again["state"] == "done" and again["result"] == {"imported": [], "unchanged": 1}, again
     changed = {**card, "description": "another"}
     failed = wait_job(api, api.post("/api/import", files={"file": ("programs.jsonl", json.dumps(changed).encode())}).json())
     assert failed["state"] == "failed" and "tiny-export" in failed["error"]["message"]

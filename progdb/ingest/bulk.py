@@ -98,6 +98,9 @@ def _head(path: Path, size: int = 4096) -> str:
             raw = fh.read(size)
     except OSError as exc:
         raise ProgdbError(f"{path}: cannot read ({exc.strerror})") from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ProgdbError(f"{path}: UTF-16 text (Excel's \"Unicode Text\"); save it as UTF-8 (\"CSV UTF-8\") and "
+                          "import that")
     if b"\x00" in raw:
         raise ProgdbError(f"{path}: binary file, not a pairs file")
     return raw.decode("utf-8-sig", errors="replace")
@@ -223,8 +226,8 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
                 yield pending
                 pending = None
             continue
-        if not text.strip():
-            continue
+        if not text.strip() or _EMPTY_ROW.fullmatch(text):
+            continue  # (a spreadsheet's export ends on rows of bare commas: no data, so no error)
         delimiter = delimiter or _delimiter_of(text)
         if _ends_in_quotes(text, delimiter):
             pending, lines = (n, text), 1
@@ -232,6 +235,9 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
         yield n, text
     if pending:
         yield pending  # never closed: the row's check names the open quote
+
+
+_EMPTY_ROW = re.compile(r'(?:\s|""|[,;\t])*')  # every cell empty: ",", ";;", '"",""'
 
 
 def _ends_in_quotes(text: str, delimiter: str) -> bool:

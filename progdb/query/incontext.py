@@ -20,6 +20,7 @@ from progdb.query import symbolic
 from progdb.query.confidence import is_sure
 from progdb.query.execute import Candidate, Output, WordProgram, run_vector
 from progdb.query.result import QueryResult
+from progdb.query.typos import closest
 from progdb.query.retrieve import ProgramMatch
 from progdb.text.fewshot import DEFAULT_BUDGET, compile_prompt, example_size, fixed_size
 from progdb.words.holdout import Holdout, holdout_for
@@ -240,14 +241,47 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
 
 def answer_either_way(catalog, prompt: str, demos: list[tuple[str, str]], text: str, **options) -> QueryResult:
     """answer(), and for "c - a + b" the other reading of the same vector too (arithmetic_reading):
-    the one that names a stored program with the surer answer."""
-    result = answer(catalog, prompt, demos, text, **options)
+    the one that names a stored program with the surer answer. A misspelt word is read as the
+    frequent word it is a slip from ("kign - man + woman"), and said."""
+    fixes: list[str] = []
+    spelled = _spelled(demos, text, fixes)
+    if fixes:
+        try:  # (a word the word space lacks may still be stored, or a string program's: "araignée")
+            typed = answer(catalog, prompt, demos, text, **options)
+            if typed.outputs and typed.outputs[0].source != "error":
+                return typed
+        except ProgdbError:
+            pass
+    result = answer(catalog, prompt, *spelled, **options)
     other = arithmetic_reading(prompt)
     if other:
-        turned = answer(catalog, prompt, *other, **options)
+        turned = answer(catalog, prompt, *_spelled(*other, []), **options)
         if _surer(turned) > _surer(result):
-            return turned
+            result = turned
+    if fixes:
+        result.corrections = fixes
+        result.message = "; ".join(filter(None, ["read " + ", ".join(fixes), result.message]))
     return result
+
+
+TYPO_VOCABULARY = 50_000  # the word space's most frequent words: what a slip is read as
+
+
+def _spelled(demos: list[tuple[str, str]], text: str, fixes: list[str]) -> tuple[list[tuple[str, str]], str]:
+    """The demonstrations and input with each word the word space lacks read as the frequent word
+    it is one slip from (two in a long word); `fixes` gets "kign -> king"."""
+    space = models.word_space()
+
+    def fix(word: str) -> str:
+        if len(word) < 4 or not re.fullmatch(r"[A-Za-z]+", word) or word in space:
+            return word
+        right = closest(word.lower(), space.words[:TYPO_VOCABULARY])
+        if right is None:
+            return word
+        fixes.append(f"{word} -> {right}")
+        return right
+
+    return [(fix(a), fix(b)) for a, b in demos], fix(text)
 
 
 def _surer(result: QueryResult) -> tuple[bool, float]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -72,6 +73,10 @@ PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
+USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
+SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
+SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
+USERS_FIT_TIE = 0.1   # ...its input fitting nearly as well ("adj for wales" is nationality-adjective's, not danger -> dangerous's)
 OPPOSED = 0.5          # a user's program whose keys and name say only the prompt's opposite action ("approve" a refund-decline)
 COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
@@ -121,6 +126,8 @@ class Reader:
         program's stored outputs (a name one program answers is no input of another: Texas)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._own: dict[str, float] = {}  # programs' own thresholds, set per decision (decide)
+        self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
+        self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
         self._action_words: dict[str, set[str]] = {}  # per user program, the words of its keys and name (_opposed)
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
@@ -340,8 +347,9 @@ class Reader:
         neighbour; None otherwise (most common words are just words)."""
         if len(word) < 3:
             return None
-        # A neighbour like "of" or "is" says nothing: "male of cow" is no "male of now".
-        before, after = (None if w in STOP else w for w in (before, after))
+        # A neighbour like "of", "is" or "pls" says nothing: "male of cow" is no "male of now",
+        # "form of fog pls" no "form of for".
+        before, after = (None if w in STOP or w in FILLER else w for w in (before, after))
         beside = self.key_followers.get(before, set()) | self.key_leaders.get(after, set())
         # A word that holds the request word is another word (sports, Germany), as is its plural.
         beside = {w for w in beside if w in self._key_word_set and not word.startswith(w) and w + "s" != word}
@@ -453,6 +461,13 @@ class Reader:
                         cleaned.setdefault(short, original)
             self._cleaned[program] = cleaned
         return self._cleaned[program]
+
+    def _folded_stored(self, program: str) -> dict[str, str]:
+        """The program's stored inputs with accents, by their letters without them (built once per program)."""
+        if program not in self._folded:
+            self._folded[program] = {folded(low): original for low, original in self.stored.get(program, {}).items()
+                                     if folded(low) != low}
+        return self._folded[program]
 
     def _stored_within(self, program: str, text: str) -> str | None:
         """The one stored input of the program inside a few typed words whose other words are the
@@ -771,6 +786,8 @@ class Reader:
                 if reading.method == "explicit" and len(reading.inputs) > 1 and (self.takes_texts(program) or (
                         program in self.lists_stored and not all(is_name(i.split()) or " " not in i for i in reading.inputs))):
                     continue  # a marked text with commas is one text to rewrite, not a list (names and words are)
+                if reading.method == "explicit" and len(reading.inputs) > 1 and _ONE_TEXT.search(reading.key):
+                    continue  # "make this a tweet: Cork yoga mats, non-slip": "this" points at one text
                 if kind in ("intent", "negative"):
                     # An intent takes the whole prompt (its slots are tagged later): a reading that
                     # leaves words out would route what is left ("reset my router password" read
@@ -1067,6 +1084,15 @@ class Reader:
             # a fitted program past its own threshold beats a library program short of the library's
             choices = [ch for ch in choices
                        if ch.program in self._own or ch.key_score >= self._threshold(ch.program, threshold)]
+        top, decision = self._decide(choices, negative, threshold, margin, words, learned_accept)
+        if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
+            preferred = self._users_first(top, choices, threshold)
+            if preferred[0] is not choices[0]:
+                return preferred[0], self._blend(preferred[0], preferred, threshold, margin, _closest_keys(preferred))
+        return top, decision
+
+    def _decide(self, choices: list[Choice], negative: float, threshold: float, margin: float,
+                words: int | None, learned_accept: bool) -> tuple[Choice, Retrieval]:
         candidates = _closest_keys(choices)
         matched, fitting = max(choices, key=lambda ch: ch.key_score), _first_fitting(choices)
         if matched.back and fitting.key_score < matched.key_score and not self._stores_inputs(fitting, threshold) and \
@@ -1121,6 +1147,46 @@ class Reader:
         if top.elsewhere and top.key_score < threshold:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
+
+    def _users_first(self, top: Choice, choices: list[Choice], threshold: float) -> list[Choice]:
+        """The choices with a user's program first where it is asked nearly as closely as the library
+        program `top` that would answer: who
+        added "formal-email" with "make this more formal: {text}" means theirs, not the library's
+        formal, by a key that ties it. Not where the library stores the inputs and the user's
+        program does not (a user's small female-animal is no reason to guess what male-to-female stores)."""
+        library_stores = all(i.strip().lower() in self.stored.get(top.program, {}) for i in top.reading.inputs)
+        for ch in choices:
+            # (the library's hundreds of phrasings outscore a user's two keys: a program that
+            # specialises the one on top, "formal-email" of formal, may trail it further)
+            shadow = self.shadowed(ch.program) if ch.program not in self.learned else None
+            tie = SPECIALISED_TIE if shadow and shadow[0] == top.program and shadow[1] >= SPECIALISES else USERS_TIE
+            if ch.key_score < top.key_score - tie:
+                continue
+            users = ch.program not in self.learned and self.kinds.get(ch.program) in ("vector", "fewshot")
+            # (a word's fit says whose input it is; a text's, mostly its length against two examples')
+            least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" else FIT_FLOOR
+            if users and ch.fit >= max(FIT_FLOOR, least) and \
+                    ch.key_score >= self._threshold(ch.program, threshold) and \
+                    not ch.back and not (library_stores and not self._stores_inputs(ch, threshold)):
+                first = replace(ch, score=max(ch.score, top.score) + 1e-4)  # (ranked first where scores rank)
+                return [first] + [c for c in choices if c is not ch]
+        return choices
+
+    def shadowed(self, program: str) -> tuple[str, float] | None:
+        """The library program a user's program specialises, and how near: the one whose phrasings
+        its keys come nearest (each key's best match, averaged). Read once per program."""
+        if program not in self._shadows:
+            self._shadows[program] = None
+            index = self.programs.index(program)
+            mine = self.key_vectors[self.key_programs == index]
+            if len(mine) and program not in self.learned:
+                sims = mine @ self.key_vectors.T
+                near = [(float(sims[:, self.key_programs == self.programs.index(p)].max(axis=1).mean()), p)
+                        for p in self.learned if self.kinds.get(p) == self.kinds.get(program)]
+                if near:
+                    score, library = max(near)
+                    self._shadows[program] = (library, score)
+        return self._shadows[program]
 
     def _stores_inputs(self, choice: Choice, threshold: float) -> bool:
         """Is the choice's program a user's, asked (its key past its threshold) about inputs it
@@ -1184,6 +1250,8 @@ class Reader:
         # one the request names ("rewrite this formally") is blended only with others it names
         # ("comparative or superlative of big").
         ranked = [m for m in ranked if self.opposites.get(ranked[0].name) != m.name]
+        # ...nor a user's program with the library program it specialises (_users_first chose it)
+        ranked = [m for m in ranked if (self._shadows.get(ranked[0].name) or ("",))[0] != m.name]
         names_several = False
         if self._named[ranked[0].name].search(top.reading.key):
             ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
@@ -1217,6 +1285,10 @@ class Reader:
         for text in inputs:
             # Reading cleans an input ("the Prof" -> Prof, ".rs" -> rs): a stored input it cleaned is that input.
             text = self._cleaned_stored(program).get(text.strip().lower(), text)
+            unaccented = None if text.strip().lower() in held else self._folded_stored(program).get(folded(text))
+            if unaccented:  # "zurich" is the stored Zürich, "istanbul" the stored İstanbul
+                notes.append(f"{text} -> {unaccented}")
+                text = unaccented
             # (a text the user marked for a program of texts is the text: "french pls: how much is this?" is no *much*)
             inner = None if marked and len(text.split()) > 2 else self._stored_within(program, text)
             if inner is not None:  # "status code 401", "fire as an": the stored input and request words
@@ -1239,9 +1311,16 @@ class Reader:
         return sum(fits) / len(fits), fixed, notes
 
 
+def folded(text: str) -> str:
+    """Lower case without accents: "Zürich" -> "zurich", "İstanbul" -> "istanbul"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c))
+
+
 _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
 # (a verb's object: "say this in plain english …", not "is it legal to pirate …")
 _POINTED_AT = re.compile(r"\b(?:say|make|put|turn|rewrite|write|translate|convert|change|read)\s+(?:this|it)\b", re.I)
+# A request pointing at one thing: what follows its colon is one text, commas and all ("these" lists).
+_ONE_TEXT = re.compile(r"\b(?:this|it)\b(?!.*\b(?:these|those|each|every|all|words|list)\b)", re.I)
 _LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$")
 
 

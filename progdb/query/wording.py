@@ -63,6 +63,8 @@ WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
 # "how many plurals does English have", "what does antonym mean", "what's the difference between
 # a national park and a national monument", "is it rude to be casual at work". ("What does this
 # mean in simple words? …" asks for plain English: a pointer is no word asked about.)
+_GRAMMAR_TERM = (r"(?:nouns?|adjectives?|adverbs?|verbs?|tenses?|plurals?|singulars?|comparatives?|superlatives?|"
+                 r"antonyms?|synonyms?|participles?|gerunds?|pronouns?|prepositions?)\b")
 _ABOUT_LANGUAGE = re.compile(
     r"^\s*(?:(?:hey|so|ok|okay|and|but)[,\s]+)?(?:why\b|how (?:many|much)\b|"
     r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
@@ -71,7 +73,12 @@ _ABOUT_LANGUAGE = re.compile(
     r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$|"
     r"explain (?:to me )?(?:what|how|why|when|the (?:rule|difference))\b|(?:the )?meaning of\b|is (?:the word )?\S+ a (?:real )?word\b|"
     r"is (?:the word )?\S+ (?:one word|two words|correct|right|wrong|spelled (?:right|correctly|wrong)|proper english|grammatical)\b|"
-    r"when (?:do (?:i|you) |should (?:i|you) |to |(?:i|you) )?use\b|(?:correct|check|fix) my (?:sentence|grammar|english|spelling)\b)",
+    r"when (?:do (?:i|you) |should (?:i|you) |to |(?:i|you) )?use\b|(?:correct|check|fix) my (?:sentence|grammar|english|spelling)\b|"
+    # a teacher's: "how do I teach past tense", "what is a plural noun", "explain plural nouns to my
+    # class", "is opposite an adjective"
+    r"how (?:do|can|should|would) (?:i|you|we) (?:teach|learn|explain|practi[cs]e|remember|study)\b|"
+    r"what(?:'s|s| is| are) (?:an? )?(?:\w+ )?" + _GRAMMAR_TERM + r"\s*[?.!]*\s*$|"
+    r"explain (?:to me )?(?:\w+ )?" + _GRAMMAR_TERM + r"|is (?:the word )?\S+ an? " + _GRAMMAR_TERM + r"\s*[?.!]*\s*$)",
     re.I)
 # A grammar rule asked about anywhere: "what is the rule for making plurals of words ending in y",
 # "plural rule for words finish in y", "rule for the ing when double consonant"

@@ -32,7 +32,8 @@ def _accepted(job: Job) -> JSONResponse:
 async def import_(request: Request,
                   format: str = Query("auto", description="auto, progdb (a `progdb export` file), or a pairs "
                                       "format: csv, tsv, jsonl, json, analogy, bats, fv"),
-                  program: str | None = Query(None, description="The program of rows without a program column."),
+                  program: str | None = Query(None, description="The program of rows without a program column "
+                                              "[default: the file's name, e.g. emoji for emoji.csv]."),
                   create: bool = Query(True, description="false: pairs for a program that does not exist are bad rows."),
                   one_output: bool = Query(False, description="A new output for a stored input replaces it."),
                   skip_bad: bool = Query(False, description="Store the good rows; the bad are listed in the result."),
@@ -53,10 +54,11 @@ async def import_(request: Request,
 
     def work(job: Job) -> dict:
         try:
-            if fmt == "progdb":
-                programs = svc.db.import_(upload.path, replace=replace)
+            if fmt == "progdb":  # (as `progdb import` says it: a program stored as the file has it is unchanged)
+                changed: list[str] = []
+                programs = svc.db.import_(upload.path, replace=replace, changed_names=changed)
                 job.advance(len(programs))
-                return {"imported": [p.name for p in programs]}
+                return {"imported": changed, "unchanged": len(programs) - len(changed)}
             rejects: list[dict] = []
 
             def on_reject(r) -> None:
@@ -64,7 +66,8 @@ async def import_(request: Request,
                     rejects.append({"file": upload.name, "line": r.line, "reason": r.reason, "text": r.text[:200]})
 
             job.stage = "importing"
-            summary = svc.db.import_pairs(read_rows(upload.path, fmt, program), create=create, batch_size=batch_size,
+            summary = svc.db.import_pairs(read_rows(upload.path, fmt, program, name_by_stem=upload.named_by_client),
+                                          create=create, batch_size=batch_size,
                                           skip_bad=skip_bad, on_reject=on_reject, progress=job.advance,
                                           one_output=one_output, rankers=False)
             if summary.vector_programs:

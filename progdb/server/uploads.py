@@ -27,6 +27,7 @@ class Upload:
     folder: Path
     path: Path  # the file, under the name the client gave it
     name: str  # that name, as messages say it
+    named_by_client: bool = False  # the client gave a name (its stem names the program, as the CLI's file name does)
 
     def named(self, text: str) -> str:
         """A message about the file, naming it as the client did rather than by its temporary path."""
@@ -52,7 +53,7 @@ async def receive(request: Request, limit: int, filename: str | None) -> Upload:
             if not isinstance(part, UploadFile):
                 raise ApiError(422, "invalid_request", "file: send the pairs file as the multipart field 'file'")
             name = _safe_name(filename or part.filename)
-            upload = Upload(folder, folder / name, filename or part.filename or name)
+            upload = Upload(folder, folder / name, filename or part.filename or name, bool(filename or part.filename))
             size = 0
             with open(upload.path, "wb") as out:
                 while block := await part.read(COPY_BLOCK):
@@ -63,7 +64,7 @@ async def receive(request: Request, limit: int, filename: str | None) -> Upload:
             await form.close()
         else:
             name = _safe_name(filename or "body")
-            upload = Upload(folder, folder / name, filename or "body")
+            upload = Upload(folder, folder / name, filename or "body", bool(filename))
             size = 0
             with open(upload.path, "wb") as out:
                 async for block in request.stream():
@@ -100,11 +101,12 @@ def check(upload: Upload, fmt: str, program: str | None, skip_bad: bool) -> tupl
         if fmt == "progdb":
             return fmt, len(read_cards(upload.path))
         rows = 0
-        for item in read_rows(upload.path, fmt, program):
+        for item in read_rows(upload.path, fmt, program, name_by_stem=upload.named_by_client):
             if isinstance(item, Reject):
                 if not skip_bad:
-                    raise ApiError(400, "bad_file", upload.named(
-                        f"{item.message()} (nothing was stored; skip_bad=true stores the good rows)"),
+                    raise ApiError(400, "bad_file", upload.named(  # (the API's parameter, not the CLI's option)
+                        f"{item.message().replace('give --program', 'give program=NAME')} "
+                        "(nothing was stored; skip_bad=true stores the good rows)"),
                         file=upload.name, line=item.line, reason=item.reason)
             else:
                 rows += 1

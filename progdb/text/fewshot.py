@@ -89,11 +89,30 @@ def allocate_shots(weights: list[float], shots: int) -> list[int]:
 def instruction_for(program: Program, params: dict[str, str], request: str | None) -> str:
     """The program's description (else its first key, its slots read as the input: the owner's
     tested phrasing, not a fragment of the user's), plus the request with its parameters filled,
-    when it has any."""
+    when it has any, or the user's request when it asks for more than the program says ("under
+    50 words", "keep the emoji", "3 bullets"): an LLM must see what the user asked."""
     base = program.description or _key_as_instruction(program.keys[0] if program.keys else request or "")
-    if params and request:
-        return f"{base.rstrip('.')}. Request: {request}."
+    if request and (params or qualifiers(program, request)):
+        return f"{base.rstrip('.')}. Request: {request.rstrip('.,;:!?- ')}."
     return base
+
+
+# Words any request to a text program may hold, which qualify nothing ("can u make this a tweet").
+_ASKING = frozenset("""a an the this that these it its of for to in into as on with and or is be me my
+    our your you u can could would will pls plz please kindly make turn rewrite write convert change give
+    put do get need want just some version text message one thanks thx hey hi ok okay so""".split())
+
+
+def qualifiers(program: Program, request: str) -> list[str]:
+    """The request's words that the program's name, keys and description do not hold: what the user
+    asks beyond the program ("under", "50", "words" of "tweet this, under 50 words")."""
+    def stem(word: str) -> str:
+        return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+    said = {stem(w) for w in re.findall(r"[^\W_]+", " ".join([program.name.replace("-", " "), program.description,
+                                                              *program.keys]).lower())}
+    return [w for w in re.findall(r"[^\W_]+", request.lower())
+            if w not in _ASKING and stem(w) not in said and not SLOT_RE.fullmatch(w)]
 
 
 def _key_as_instruction(key: str) -> str:

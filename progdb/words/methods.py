@@ -321,10 +321,14 @@ def decode(space: WordSpace, fitted: list[Fitted], inputs: list[str], k: int,
     for i, f in enumerate(fitted):
         if starts is None and getattr(f, "ranker", None) is not None:
             groups.setdefault(id(f.ranker), []).append(i)
+    extra = max((len(b) for b in banned), default=0) if banned else 0
     for idx in groups.values():
         ranker = fitted[idx[0]].ranker
-        for i, r in zip(idx, ranker.rank([inputs[i] for i in idx], k, [fitted[i].held_out for i in idx],
+        for i, r in zip(idx, ranker.rank([inputs[i] for i in idx], k + extra, [fitted[i].held_out for i in idx],
                                          [getattr(fitted[i], "hide", ()) for i in idx])):
+            if extra and r.words:  # (an analogy's own words: "dog:puppy::cat:?" is no dog)
+                kept = [(w, s) for w, s in zip(r.words, r.scores) if w.lower() not in banned[i]][:k]
+                r = Ranked([w for w, _ in kept], [s for _, s in kept])
             out[i] = r if r.words else None  # no model for that fold: geometry answers
     rest = [i for i in range(len(inputs)) if out[i] is None]
     if rest:
