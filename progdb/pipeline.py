@@ -19,7 +19,7 @@ from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import Reader
+from progdb.query.reader import Reader, base_form_in
 from progdb.query.wording import asks_about_language, typed_text, without_quiz_label
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
@@ -145,7 +145,8 @@ def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
         typed, _, read = c.partition(" -> ")
         # a doubled letter is the commonest slip in a name: "phillipines" is one slip from philippines
         slips = edit_distance(without_doubles(typed.lower()), without_doubles(read.lower()), 2)
-        if read and " " not in typed + read and slips >= 2 and len(read) < LONG_NAME:
+        if read and " " not in typed + read and slips >= 2 and len(read) < LONG_NAME and \
+                base_form_in(typed, {read.lower(): read}) != read:  # ("teaches" read as the stored teach is no slip)
             doubtful[read] = typed
     for out in outputs:
         if out.input in doubtful and out.confidence is not None and out.source != "error":
@@ -163,7 +164,8 @@ def _doubt_a_real_word(outputs: list[Output], corrections: list[str], words) -> 
     "comparative of sere" answered *surer* (read as sure), "present participle of singe" *singling*,
     stored, sure. Names stay sure ("phillipines" is a misspelling the word space holds too)."""
     doubtful = {read: typed for typed, _, read in (c.partition(" -> ") for c in corrections)
-                if read and read == read.lower() and typed.lower() in words and " " not in typed + read}
+                if read and read == read.lower() and typed.lower() in words and " " not in typed + read
+                and base_form_in(typed, {read: read}) != read}  # ("crows" read as a stored crow is no guess)
     for out in outputs:
         if out.input in doubtful and out.confidence is not None and out.source != "error" and out.confidence > REAL_WORD:
             out.confidence = REAL_WORD

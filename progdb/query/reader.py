@@ -1289,6 +1289,10 @@ class Reader:
             if unaccented:  # "zurich" is the stored Zürich, "istanbul" the stored İstanbul
                 notes.append(f"{text} -> {unaccented}")
                 text = unaccented
+            base = None if program in self.learned or text.strip().lower() in held else base_form_in(text, held)
+            if base:  # a user's collective-noun stores crow: "a group of crows" asks for it
+                notes.append(f"{text} -> {base}")
+                text = base
             # (a text the user marked for a program of texts is the text: "french pls: how much is this?" is no *much*)
             inner = None if marked and len(text.split()) > 2 else self._stored_within(program, text)
             if inner is not None:  # "status code 401", "fire as an": the stored input and request words
@@ -1309,6 +1313,25 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+def base_form_in(text: str, held: dict[str, str]) -> str | None:
+    """The stored word an inflected one is a form of ("crows" of crow, "drives" of drive, "studies"
+    of study, "baking" of bake), when exactly one such base is stored; None otherwise. For a user's
+    small program, whose few inputs are base forms: the library's programs ask about the forms."""
+    low = text.strip().lower()
+    if not re.fullmatch(r"[a-z]{4,}", low):
+        return None
+    bases = set()
+    for ending, swaps in (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ied", ("y",)), ("ed", ("", "e")),
+                          ("ing", ("", "e"))):
+        if low.endswith(ending):
+            stem = low[:-len(ending)]
+            bases |= {stem + s for s in swaps}
+            if ending in ("ed", "ing") and len(stem) > 2 and stem[-1] == stem[-2]:
+                bases.add(stem[:-1])  # "running" of run, "stopped" of stop
+    found = {held[b] for b in bases if b in held}
+    return found.pop() if len(found) == 1 else None
 
 
 def folded(text: str) -> str:
