@@ -1507,6 +1507,10 @@ def test_a_shops_own_text_programs_take_their_requests_from_the_library_and_keep
     # the library keeps what the user's programs do not specialise, and a list stays a list
     assert _json_query(own_db, "make this less formal: Dear customer, we regret the delay")["programs"][0]["name"] == "casual"
     assert _json_query(own_db, "capitalize these: apple, river")["inputs"] == ["apple", "river"]
+    # a question is no text handed over: words picked out of it are no email to rewrite
+    for question in ("what's a good headline length for emails", "how many followers do we have on twitter"):
+        out = _json_query(own_db, question)
+        assert out["mode"] == "none", (question, out["programs"], out["inputs"])
 
 
 def test_an_input_typed_without_its_accents_is_the_stored_one(own_db, tmp_path):

@@ -810,6 +810,11 @@ class Reader:
                     if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12 and \
                             not _points_then_text(reading, whole):
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
+                    if reading.method in ("span", "cut") and self.takes_phrases(program) and program not in self.learned \
+                            and _ASKS_A_QUESTION.match(whole) and not _points_then_text(reading, whole):
+                        # ...and out of a question, never, for a user's program of texts: "what are the pros
+                        # and cons of shopify vs etsy" is no review for review-pros-cons
+                        fit = 0.0
                     if kind == "fewshot" and reading.method == "span" and " " not in reading.key.strip() and \
                             len(inputs) == 1 and len(inputs[0].split()) >= 2 and \
                             inputs[0].strip().lower() not in self.stored.get(program, {}):
@@ -1313,6 +1318,11 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+# A question asked, not a text handed over: a text program's words picked out of it are no text.
+_ASKS_A_QUESTION = re.compile(r"^\W*(?:what|what's|whats|how|why|when|where|who|which|is|are|does|do|should|"
+                              r"can i|can we)\b", re.I)
 
 
 def base_form_in(text: str, held: dict[str, str]) -> str | None:
