@@ -1516,13 +1516,16 @@ def test_a_shops_own_text_programs_take_their_requests_from_the_library_and_keep
 def test_an_input_typed_without_its_accents_is_the_stored_one(own_db, tmp_path):
     """A data engineer's city-country stores Zürich and Kraków: "which country is zurich in" was a guess."""
     (tmp_path / "city-country.csv").write_text("city,country\nZürich,Switzerland\nKraków,Poland\nİstanbul,Turkey\n"
-                                               "Lyon,France\n", encoding="utf-8")
+                                               "Lyon,France\nReykjavík,Iceland\n", encoding="utf-8")
     assert run("--db", own_db, "import", str(tmp_path / "city-country.csv")).exit_code == 0
     assert run("--db", own_db, "add", "city-country", "-K", "which country is {word} in").exit_code == 0
     for typed, stored, country in (("zurich", "Zürich", "Switzerland"), ("krakow", "Kraków", "Poland")):
         out = _json_query(own_db, f"which country is {typed} in")
         assert (out["outputs"][0]["answer"], out["outputs"][0]["source"]) == (country, "stored"), out
         assert f"{typed} -> {stored}" in out["message"], out["message"]
+    # a name the user's program stores is its to answer, not a guess of the library's national-park-state
+    out = _json_query(own_db, "where is Reykjavík")
+    assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == ("city-country", "Iceland"), out
 
 
 def test_a_users_small_program_reads_an_inflected_input_as_its_stored_base(own_db):
@@ -1541,3 +1544,14 @@ def test_a_users_small_program_reads_an_inflected_input_as_its_stored_base(own_d
         assert f"{typed} -> {base}" in out["message"], out["message"]
     # the library's programs ask about the forms themselves
     assert _json_query(own_db, "past tense of walked")["inputs"] == ["walked"]
+
+
+def test_a_users_program_answers_a_short_request_about_an_input_it_stores(own_db):
+    """A data engineer's acronyms store KPI: "expand KPI" (0.56 to "expand the acronym {word}") was
+    refused below the threshold 0.60, though the database holds the answer."""
+    assert run("--db", own_db, "add", "acronyms", "-K", "what does {word} stand for", "-K", "expand the acronym {word}",
+               "-e", "KPI", "key performance indicator", "-e", "ETA", "estimated time of arrival").exit_code == 0
+    out = _json_query(own_db, "expand KPI")
+    assert (out["outputs"][0]["answer"], out["outputs"][0]["source"]) == ("key performance indicator", "stored"), out
+    # a common word it does not store, or a request no nearer, is still refused
+    assert _json_query(own_db, "expand the garden")["mode"] == "none"

@@ -73,6 +73,7 @@ PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
+STORED_ASK = 0.5      # a user's program asked about an input it stores (no common word) this closely answers it
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
@@ -1090,10 +1091,13 @@ class Reader:
             choices = [ch for ch in choices
                        if ch.program in self._own or ch.key_score >= self._threshold(ch.program, threshold)]
         top, decision = self._decide(choices, negative, threshold, margin, words, learned_accept)
+        held = self._users_stored_input(choices) if decision.mode == "none" and not top.back else None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
             preferred = self._users_first(top, choices, threshold)
-            if preferred[0] is not choices[0]:
-                return preferred[0], self._blend(preferred[0], preferred, threshold, margin, _closest_keys(preferred))
+            held = preferred[0] if preferred[0] is not choices[0] else None
+        if held is not None:  # the user's program alone: it is no blend with the library's it was preferred to
+            return held, self._blend(held, [c for c in choices if c.program == held.program], threshold, margin,
+                                     _closest_keys(choices), accepted=True)
         return top, decision
 
     def _decide(self, choices: list[Choice], negative: float, threshold: float, margin: float,
@@ -1153,6 +1157,26 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
+    def _users_stored_input(self, choices: list[Choice]) -> Choice | None:
+        """A user's program asked about an input it stores, typed as no common word is ("expand KPI",
+        "group of geese" of a user's acronyms and animal-group), its key matched at STORED_ASK or more
+        though short of the threshold: the database answers what it holds. The best such choice, or None."""
+        for ch in choices:
+            if ch.program in self.learned or self.kinds.get(ch.program) not in ("vector", "fewshot") or \
+                    ch.key_score < STORED_ASK or not ch.reading.inputs or ch.back:
+                continue
+            if self._holds_typed(ch):
+                return ch
+        return None
+
+    def _holds_typed(self, choice: Choice) -> bool:
+        """Does the choice's program store every input, each typed as no common word is (KPI, Reykjavík)?"""
+        held = self.stored.get(choice.program, {})
+        return bool(choice.reading.inputs) and all(
+            i.strip().lower() in held and (i.strip() != i.strip().lower() or
+                                           self.word_rank.get(i.strip().lower(), 10 ** 9) >= TYPO_RANK)
+            for i in choice.reading.inputs)
+
     def _users_first(self, top: Choice, choices: list[Choice], threshold: float) -> list[Choice]:
         """The choices with a user's program first where it is asked nearly as closely as the library
         program `top` that would answer: who
@@ -1161,6 +1185,10 @@ class Reader:
         program does not (a user's small female-animal is no reason to guess what male-to-female stores)."""
         library_stores = all(i.strip().lower() in self.stored.get(top.program, {}) for i in top.reading.inputs)
         for ch in choices:
+            if not library_stores and ch.program not in self.learned and ch.key_score >= STORED_ASK and \
+                    not ch.back and self.kinds.get(ch.program) in ("vector", "fewshot") and self._holds_typed(ch):
+                # "where is Reykjavík": a user's city-country stores it, national-park-state only guesses
+                return [replace(ch, score=max(ch.score, top.score) + 1e-4)] + [c for c in choices if c is not ch]
             # (the library's hundreds of phrasings outscore a user's two keys: a program that
             # specialises the one on top, "formal-email" of formal, may trail it further)
             shadow = self.shadowed(ch.program) if ch.program not in self.learned else None
@@ -1255,8 +1283,6 @@ class Reader:
         # one the request names ("rewrite this formally") is blended only with others it names
         # ("comparative or superlative of big").
         ranked = [m for m in ranked if self.opposites.get(ranked[0].name) != m.name]
-        # ...nor a user's program with the library program it specialises (_users_first chose it)
-        ranked = [m for m in ranked if (self._shadows.get(ranked[0].name) or ("",))[0] != m.name]
         names_several = False
         if self._named[ranked[0].name].search(top.reading.key):
             ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
