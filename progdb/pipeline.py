@@ -416,8 +416,10 @@ class QueryPipeline:
         result.kind = programs[0][0].kind
         if not parsed.inputs:  # a refusal, as an app reads one: nothing ran ("write a tweet")
             result.mode, result.programs, result.kind = "none", [], None
-            result.message = "; ".join(filter(None, [result.message, f"the prompt names '{programs[0][0].name}' "
-                                                     "but gives it no input"]))
+            # (what it blended or matched is moot: nothing was given to it)
+            names = " or ".join(f"'{p.name}'" for p, _ in programs)
+            result.message = "; ".join(filter(None, ["read " + ", ".join(corrections) if corrections else "",
+                                                     f"the prompt names {names} but gives it no input"]))
             return result
         backwards = self._asked_backwards(programs, parsed.inputs) if use_stored else None
         if backwards:  # "Canberra is the capital of which country?"

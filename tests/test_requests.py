@@ -545,3 +545,13 @@ def test_a_rare_word_read_as_another_is_a_guess_not_a_sure_answer(seeded):
     for prompt, answer in [("capital of phillipines", "Manila"), ("plural of tomatoe", "tomatoes")]:
         out = seeded.query(prompt).outputs[0]
         assert out.answer == answer and out.sure, (prompt, out)
+
+
+@pytest.mark.parametrize("prompt, program", [("what is the plural of", "plural"), ("past tense of", "past-tense"),
+                                             ("capital of", "country-capital")])
+def test_a_request_with_no_input_says_so(seeded, prompt, program):
+    """A teacher's "what is the plural of" was refused as asking for plural's way back, and "past tense
+    of" answered *tense -> tensed*, the request's own word."""
+    r = seeded.query(prompt)
+    assert r.mode == "none" and not r.outputs and f"'{program}'" in r.message and \
+        r.message.endswith("but gives it no input"), r.message

@@ -789,6 +789,8 @@ class Reader:
                     continue  # a marked text with commas is one text to rewrite, not a list (names and words are)
                 if reading.method == "explicit" and len(reading.inputs) > 1 and _ONE_TEXT.search(reading.key):
                     continue  # "make this a tweet: Cork yoga mats, non-slip": "this" points at one text
+                if reading.inputs and reading.method in ("span", "cut") and _DANGLING.search(whole):
+                    continue  # "past tense of" gives no input: "tense" is the request's own word
                 if kind in ("intent", "negative"):
                     # An intent takes the whole prompt (its slots are tagged later): a reading that
                     # leaves words out would route what is left ("reset my router password" read
@@ -1346,6 +1348,8 @@ class Reader:
         return sum(fits) / len(fits), fixed, notes
 
 
+# A request that ends where its input would start: "what is the plural of", "synonym for?"
+_DANGLING = re.compile(r"\b(?:of|for|to|into)\s*[?.!:]*\s*$", re.I)  # ("which country is krakow in" is whole)
 # A question asked, not a text handed over: a text program's words picked out of it are no text.
 _ASKS_A_QUESTION = re.compile(r"^\W*(?:what|what's|whats|how|why|when|where|who|which|is|are|does|do|should|"
                               r"can i|can we)\b", re.I)
@@ -1392,6 +1396,8 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
 
 
 def _unfit(top: Choice) -> str:
+    if top.back and not top.reading.inputs:  # "what is the plural of": nothing asked of it, either way
+        return f"the prompt names '{top.program}' but gives it no input"
     if top.back:
         return (f"the request reads as '{top.program}', but it asks for '{top.back}': the program's way "
                 "back or another target, which no program here gives")
