@@ -789,7 +789,8 @@ class Reader:
                     continue  # a marked text with commas is one text to rewrite, not a list (names and words are)
                 if reading.method == "explicit" and len(reading.inputs) > 1 and _ONE_TEXT.search(reading.key):
                     continue  # "make this a tweet: Cork yoga mats, non-slip": "this" points at one text
-                if reading.inputs and reading.method in ("span", "cut") and _DANGLING.search(whole):
+                if reading.inputs and reading.method in ("span", "cut") and _DANGLING.search(whole) and \
+                        all(self._own_word(program, i) for i in reading.inputs):
                     continue  # "past tense of" gives no input: "tense" is the request's own word
                 if kind in ("intent", "negative"):
                     # An intent takes the whole prompt (its slots are tagged later): a reading that
