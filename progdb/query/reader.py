@@ -1161,9 +1161,10 @@ class Reader:
         return top, self._blend(top, choices, threshold, margin, candidates)
 
     def _users_stored_input(self, choices: list[Choice]) -> Choice | None:
-        """A user's program asked about an input it stores, typed as no common word is ("expand KPI",
-        "group of geese" of a user's acronyms and animal-group), its key matched at STORED_ASK or more
-        though short of the threshold: the database answers what it holds. The best such choice, or None."""
+        """A user's program asked about an input it stores, typed as no common word is ("expand KPI" of
+        a user's acronyms; not "group of geese": geese is a common word), its key matched at STORED_ASK
+        or more though short of the threshold: the database answers what it holds. The best such
+        choice, or None."""
         for ch in choices:
             if ch.program in self.learned or self.kinds.get(ch.program) not in ("vector", "fewshot") or \
                     ch.key_score < STORED_ASK or not ch.reading.inputs or ch.back:
@@ -1182,10 +1183,10 @@ class Reader:
 
     def _users_first(self, top: Choice, choices: list[Choice], threshold: float) -> list[Choice]:
         """The choices with a user's program first where it is asked nearly as closely as the library
-        program `top` that would answer: who
-        added "formal-email" with "make this more formal: {text}" means theirs, not the library's
-        formal, by a key that ties it. Not where the library stores the inputs and the user's
-        program does not (a user's small female-animal is no reason to guess what male-to-female stores)."""
+        program `top` that would answer (who added "formal-email" means theirs, not the library's
+        formal), or stores the input as typed where `top` does not. Not where the library stores the
+        inputs and the user's program does not (a user's small female-animal is no reason to guess
+        what male-to-female stores). The choices unchanged when no user's program qualifies."""
         library_stores = all(i.strip().lower() in self.stored.get(top.program, {}) for i in top.reading.inputs)
         for ch in choices:
             if not library_stores and ch.program not in self.learned and ch.key_score >= STORED_ASK and \
