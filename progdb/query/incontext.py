@@ -20,8 +20,8 @@ from progdb.query import symbolic
 from progdb.query.confidence import is_sure
 from progdb.query.execute import Candidate, Output, WordProgram, run_vector
 from progdb.query.result import QueryResult
-from progdb.query.typos import closest
 from progdb.query.retrieve import ProgramMatch
+from progdb.query.typos import closest
 from progdb.text.fewshot import DEFAULT_BUDGET, compile_prompt, example_size, fixed_size
 from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.methods import PairSet
