@@ -622,9 +622,11 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
                 bar.update(n)
 
             summary = db.import_pairs(rows, progress=advance, **options)
-            # The length counted lines: a header, blank lines or a missing last newline are no rows.
-            bar.length = max(bar.length, done)
+            # The length counted lines: a header or blank lines are no rows, so the bar ends on the
+            # rows read ("3000/3000" for a header and 3,000 rows, not 3001).
+            bar.length = max(done, 1)
             bar.update(bar.length - bar.pos)
+            bar.render_progress()  # (an update of no steps draws nothing: the new length is drawn here)
             return summary
     finally:
         if reject_fh:

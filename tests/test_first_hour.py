@@ -66,8 +66,10 @@ def test_import_draws_a_progress_bar_on_a_terminal(tmp_path):
     assert "NameError" not in screen and "importing" in screen and "rows/s" in screen, screen
     assert "3,000 added, 0 updated, 0 unchanged, 0 rejected" in screen
     assert "created 1 program(s): x" in screen
-    # The bar's length counted the header line too; it still ends full, not at 3000/3001.
-    assert "3001/3001" in screen and "3000/3001" not in screen.rsplit("importing", 1)[-1], screen[-400:]
+    # The bar's length counted the header line too; it ends full on the rows read (3000/3000), not 3000/3001
+    # nor 3001/3001 (a data engineer read it as a row too many).
+    last = screen.rsplit("importing", 1)[-1]
+    assert "3000/3000" in last and "3001" not in last, screen[-400:]
 
 
 # -- 5. exit codes ----------------------------------------------------------------------------
@@ -1077,6 +1079,9 @@ def test_a_mistyped_program_name_is_named_on_import(own_db, tmp_path):
     assert r.exit_code == 0 and "did you mean 'past-tense'? (`progdb remove past-tenses` undoes it)" in r.stderr, r.output
     r = run("--db", own_db, "add", "three-bullet-summary", "--example", "a b c d e f", "- a b\n- c d\n- e f")
     assert r.exit_code == 0 and "did you mean" not in r.output, r.output
+    # ...and on show (a data engineer's "show acronym" of acronyms)
+    r = run("--db", own_db, "show", "plurall")
+    assert r.exit_code == 2 and "no program named 'plurall'; did you mean 'plural'?" in r.output, r.output
 
 
 def test_a_long_adjective_compares_with_more_and_most(seeded_path):

@@ -264,6 +264,7 @@ def test_a_bad_pairs_file_is_400_naming_file_line_and_field(api):
                                  files={"file": ("pairs.csv", bad)}).json())
     assert job["state"] == "done", job
     assert (job["result"]["added"], job["result"]["rejected"]) == (1, 1)
+    assert job["progress"]["done"] == job["progress"]["total"] == 2, job["progress"]  # (it said 6 of 2)
     assert job["result"]["rejects"][0] | {"text": ""} == {"file": "pairs.csv", "line": 3,
                                                            "reason": "field 'output' is empty", "text": ""}
     api.delete("/api/programs/opposites-x")

@@ -12,6 +12,7 @@ from progdb.program import Program, outputs_by_input, parse_card
 from progdb.query import retrieve, symbolic
 from progdb.query.execute import WordProgram
 from progdb.query.parse import Template, compile_template
+from progdb.query.typos import allowed_edits, closest
 from progdb.storage.store import Store
 
 # Word programs are process-wide: the same card makes the same one, whichever database holds it.
@@ -51,8 +52,9 @@ class Catalog:
     def get(self, name: str) -> Program:
         if name not in self._current:  # read from the store once per state: a large card is 200 kB
             card = self.store.card(name)
-            if card is None:
-                raise ProgdbError(f"no program named '{name}'")
+            if card is None:  # ("show acronym" of a stored acronyms: name the one meant)
+                near = closest(name, sorted(self.kinds()), allowed_edits(name))
+                raise ProgdbError(f"no program named '{name}'" + (f"; did you mean '{near}'?" if near else ""))
             # Parsing and checking a large card costs milliseconds a query; the same card parses the same.
             digest = hashlib.sha1(card.encode()).digest()
             cached = self._cards.get(name)
