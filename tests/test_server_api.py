@@ -325,3 +325,9 @@ def test_the_server_marks_its_database_while_it_runs(served):
     served.stop()
     assert served.proc.returncode == 0
     assert not (Path(served.db) / "progdb.serve").exists()
+
+
+def test_a_misspelt_field_is_named_as_the_one_meant(api):
+    """An app developer's {"promt": …} got "promt: Extra inputs are not permitted"."""
+    message = error_of(api.post("/api/query", json={"promt": "plural of cat"}), 422, "invalid_request")
+    assert "did you mean 'prompt'?" in message, message

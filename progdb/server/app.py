@@ -18,6 +18,22 @@ from progdb.server.limits import BodyLimit, Limits
 from progdb.server.service import Service
 
 
+def _misspelt_field(request: Request, errors: list) -> str | None:
+    """An unknown field a slip or two from one the endpoint takes ({"promt": …}): said as the one
+    meant, not as "promt: Extra inputs are not permitted"."""
+    from progdb.query.typos import closest
+
+    body = getattr(request.scope.get("route"), "body_field", None)
+    fields = list(getattr(getattr(getattr(body, "field_info", None), "annotation", None), "model_fields", {}))
+    for e in errors:
+        if e.get("type") == "extra_forbidden" and e.get("loc"):
+            extra = str(e["loc"][-1])
+            near = closest(extra, fields, 2) if fields else None
+            if near:
+                return f"{extra}: no such field; did you mean '{near}'?"
+    return None
+
+
 def create_app(svc: Service, token: str | None = None, limits: Limits | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -65,7 +81,8 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
             return JSONResponse(error_body("invalid_request", f"the body must be JSON, sent with the header "
                                            f"'Content-Type: application/json' (it came as {kind or 'no content type'})"),
                                 status_code=422)
-        return JSONResponse(error_body("invalid_request", one_line(f"{where or 'request'}: {first.get('msg', 'invalid')}")),
+        return JSONResponse(error_body("invalid_request", one_line(_misspelt_field(request, exc.errors()) or
+                                                                   f"{where or 'request'}: {first.get('msg', 'invalid')}")),
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
