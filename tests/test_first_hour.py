@@ -1509,6 +1509,8 @@ def test_a_shops_own_text_programs_take_their_requests_from_the_library_and_keep
     tweet = _json_query(own_db, "can u make this a tweet: Cork yoga mats, non-slip")
     assert (tweet["programs"][0]["name"], tweet["inputs"]) == ("tweet", ["Cork yoga mats, non-slip"]), tweet
     assert "Request:" not in tweet["compiled"][0]["instruction"]  # it asks nothing the program does not say
+    slotted = _json_query(own_db, "write a tweet for: Cork yoga mats, non-slip")
+    assert slotted["slots"] == {"text": "Cork yoga mats, non-slip"}, slotted["slots"]  # (it kept the ": ")
     # the library keeps what the user's programs do not specialise, and a list stays a list
     assert _json_query(own_db, "make this less formal: Dear customer, we regret the delay")["programs"][0]["name"] == "casual"
     assert _json_query(own_db, "capitalize these: apple, river")["inputs"] == ["apple", "river"]

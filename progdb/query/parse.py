@@ -79,6 +79,7 @@ def compile_template(program: str, key: str) -> Template | None:
 def _clean_value(raw: str) -> str:
     """A slot value without surrounding quotes and punctuation; a text of three words or more keeps
     its own final ?, ! or . ("Hello, how are you doing today?" is the text to rewrite)."""
+    raw = re.sub(r"^\s*:\s*", "", raw)  # "write a tweet for: Cork …": the colon ends the request, not the value
     value = raw.strip().strip(_VALUE_STRIP)
     if len(value.split()) >= 3:
         kept = raw.strip().strip("\"'“” \t\n").rstrip(",; ")
