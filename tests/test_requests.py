@@ -555,3 +555,14 @@ def test_a_request_with_no_input_says_so(seeded, prompt, program):
     r = seeded.query(prompt)
     assert r.mode == "none" and not r.outputs and f"'{program}'" in r.message and \
         r.message.endswith("but gives it no input"), r.message
+
+
+@pytest.mark.parametrize("prompt, typed, country, answer", [("japanese currency", "japanese", "Japan", "yen"),
+                                                            ("italian capital city", "italian", "Italy", "Rome")])
+def test_a_nationality_names_its_country_for_a_program_of_countries(seeded, prompt, typed, country, answer):
+    """A crossword's "Bulgarian currency (3)" and "Italian capital" were refused: no country in them. The
+    library's nationality-adjective stores Japan -> Japanese, which reads the nationality as its country."""
+    r = seeded.query(prompt)
+    assert r.inputs == [country] and r.outputs[0].answer == answer and r.outputs[0].sure, (r.message, r.outputs)
+    assert f"read {typed} -> {country} (as nationality-adjective has it)" in r.message
+    assert seeded.query("capital of Texas").mode == "none"  # a state no country program stores stays refused

@@ -175,6 +175,10 @@ class Reader:
         self._answered_names = {p: {o.strip().lower() for o in outs if o[:1].isupper()}
                                 for p, outs in (outputs or {}).items() if p in self.names_stored}
         self._others_names: dict[str, set[str]] = {}
+        # Each program of names' pairs, and per program the names other programs give its inputs (_name_forms)
+        self._name_pairs = {p: list(zip(inputs.get(p, []), outs)) for p, outs in (outputs or {}).items()
+                            if p in self.names_stored}
+        self._forms: dict[str, dict[str, tuple[str, str]]] = {}
         self._common: set[str] | None = None  # see _common_words()
         self._proper: set[str] = set()
         self._input_vecs: dict[str, np.ndarray | None] = {}
@@ -462,6 +466,22 @@ class Reader:
                         cleaned.setdefault(short, original)
             self._cleaned[program] = cleaned
         return self._cleaned[program]
+
+    def _name_forms(self, program: str) -> dict[str, tuple[str, str]]:
+        """For a program of names, the names other programs of names store as the answer for one of its
+        inputs, each to that input ("japanese" -> Japan, by nationality-adjective's Japan -> Japanese),
+        where one input has that answer; with the program that stores it. Built once per program."""
+        if program not in self._forms:
+            held = self.stored.get(program, {})
+            found: dict[str, set[str]] = {}
+            for other, pairs in self._name_pairs.items():
+                if other != program:
+                    for i, o in pairs:
+                        if o[:1].isupper() and i.strip().lower() in held and o.strip().lower() not in held:
+                            found.setdefault(o.strip().lower(), set()).add((held[i.strip().lower()], other))
+            self._forms[program] = {o: next(iter(ins)) for o, ins in found.items()
+                                    if len({name for name, _ in ins}) == 1}
+        return self._forms[program]
 
     def _folded_stored(self, program: str) -> dict[str, str]:
         """The program's stored inputs with accents, by their letters without them (built once per program)."""
@@ -1324,6 +1344,11 @@ class Reader:
             if unaccented:  # "zurich" is the stored Zürich, "istanbul" the stored İstanbul
                 notes.append(f"{text} -> {unaccented}")
                 text = unaccented
+            named = None if text.strip().lower() in held or program not in self.names_stored else \
+                self._name_forms(program).get(text.strip().lower())
+            if named:  # "japanese currency": the stored Japan, whose nationality another program stores
+                notes.append(f"{text} -> {named[0]} (as {named[1]} has it)")  # (no typo: no doubt of one)
+                text = named[0]
             base = None if program in self.learned or text.strip().lower() in held else base_form_in(text, held)
             if base:  # a user's collective-noun stores crow: "a group of crows" asks for it
                 notes.append(f"{text} -> {base}")
