@@ -479,7 +479,7 @@ class Reader:
                     for i, o in pairs:
                         if o[:1].isupper() and i.strip().lower() in held and o.strip().lower() not in held:
                             found.setdefault(o.strip().lower(), set()).add((held[i.strip().lower()], other))
-            self._forms[program] = {o: next(iter(ins)) for o, ins in found.items()
+            self._forms[program] = {o: min(ins) for o, ins in found.items()  # (min: the same note every run)
                                     if len({name for name, _ in ins}) == 1}
         return self._forms[program]
 
