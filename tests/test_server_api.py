@@ -93,6 +93,9 @@ def test_query_options_are_checked(api):
     error_of(api.post("/api/query", json={"prompts": []}), 422, "invalid_request")
     error_of(api.post("/api/query", json={"prompt": "plural of cat", "shots": "many"}), 422, "invalid_request")
     error_of(api.post("/api/query", json={"prompt": "plural of cat", "colour": "red"}), 422, "invalid_request")
+    # a misspelt field is named as the one meant ({"promt": …} got "Extra inputs are not permitted")
+    message = error_of(api.post("/api/query", json={"promt": "plural of cat"}), 422, "invalid_request")
+    assert "did you mean 'prompt'?" in message, message
 
 
 def test_compile_gives_the_few_shot_prompt(api):
@@ -325,9 +328,3 @@ def test_the_server_marks_its_database_while_it_runs(served):
     served.stop()
     assert served.proc.returncode == 0
     assert not (Path(served.db) / "progdb.serve").exists()
-
-
-def test_a_misspelt_field_is_named_as_the_one_meant(api):
-    """An app developer's {"promt": …} got "promt: Extra inputs are not permitted"."""
-    message = error_of(api.post("/api/query", json={"promt": "plural of cat"}), 422, "invalid_request")
-    assert "did you mean 'prompt'?" in message, message
