@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -486,8 +485,9 @@ class Reader:
     def _folded_stored(self, program: str) -> dict[str, str]:
         """The program's stored inputs with accents, by their letters without them (built once per program)."""
         if program not in self._folded:
-            self._folded[program] = {folded(low): original for low, original in self.stored.get(program, {}).items()
-                                     if folded(low) != low}
+            # (without_marks, as _corrected_input reads a typed accent the other way: "türkiye")
+            plain = {low: without_marks(low) for low in self.stored.get(program, {})}
+            self._folded[program] = {bare: self.stored[program][low] for low, bare in plain.items() if bare != low}
         return self._folded[program]
 
     def _stored_within(self, program: str, text: str) -> str | None:
@@ -1340,7 +1340,7 @@ class Reader:
         for text in inputs:
             # Reading cleans an input ("the Prof" -> Prof, ".rs" -> rs): a stored input it cleaned is that input.
             text = self._cleaned_stored(program).get(text.strip().lower(), text)
-            unaccented = None if text.strip().lower() in held else self._folded_stored(program).get(folded(text))
+            unaccented = None if text.strip().lower() in held else self._folded_stored(program).get(without_marks(text.strip().lower()))
             if unaccented:  # "zurich" is the stored Zürich, "istanbul" the stored İstanbul
                 notes.append(f"{text} -> {unaccented}")
                 text = unaccented
@@ -1399,11 +1399,6 @@ def base_form_in(text: str, held: dict[str, str]) -> str | None:
                 bases.add(stem[:-1])  # "running" of run, "stopped" of stop
     found = {held[b] for b in bases if b in held}
     return found.pop() if len(found) == 1 else None
-
-
-def folded(text: str) -> str:
-    """Lower case without accents: "Zürich" -> "zurich", "İstanbul" -> "istanbul"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c))
 
 
 _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
