@@ -736,7 +736,8 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
 
     if prompt is not None and prompts_file is not None:
         raise click.UsageError("give a PROMPT or --file FILE, not both")
-    if prompt is None and prompts_file is None:
+    session = prompt is None and prompts_file is None and sys.stdin.isatty()
+    if prompt is None and prompts_file is None and not session:
         raise click.UsageError("give a PROMPT (or - / --file FILE for one prompt per line)")
     llm = Endpoint.configured(llm_url, model, timeout)
     options = dict(k=k, shots=shots, method=method, llm=llm, budget=budget)
@@ -744,14 +745,26 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
         options["use_stored"] = False
     if prompt == "-" or prompts_file is not None:
         ctx.exit(_query_lines(_db(ctx), prompts_file or "-", options))
-    result = _db(ctx).query(prompt, **options)
-    if as_json:
-        _echo_json(result.to_dict())
-    elif explain:
-        click.echo(explain_text(result))
-    else:
-        click.echo(result_text(result))  # (a compiled prompt's note, first, says it is one)
-    ctx.exit(exit_status(result))
+
+    def answer(text: str) -> int:
+        try:
+            result = _db(ctx).query(text, **options)
+        except ProgdbError as exc:
+            raise CommandError(str(exc)) from None
+        if as_json:
+            _echo_json(result.to_dict())
+        elif explain:
+            click.echo(explain_text(result))
+        else:
+            click.echo(result_text(result))  # (a compiled prompt's note, first, says it is one)
+        return exit_status(result)
+
+    if session:  # a person at a terminal typed `progdb query`: answer each line they type
+        from progdb import session as typed
+
+        db = _db(ctx)
+        ctx.exit(typed.run(db, answer, f"{len(db.catalog.kinds())} programs in {db.store.location}"))
+    ctx.exit(answer(prompt))
 
 
 

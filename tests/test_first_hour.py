@@ -72,6 +72,63 @@ def test_import_draws_a_progress_bar_on_a_terminal(tmp_path):
     assert "3000/3000" in last and "3001" not in last, screen[-400:]
 
 
+# -- typing prompts at a terminal ---------------------------------------------------------------
+
+def typed_session(args: list[str], lines: list[str], cwd: Path, env: dict, end: bytes = b"\x04") -> tuple[int, str]:
+    """Run the installed `progdb` on a pseudo-terminal and type each line after its "> " prompt,
+    then `end` (Ctrl-D); returns the exit status and everything drawn."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([PROGDB, *args], stdin=slave, stdout=slave, stderr=slave, cwd=cwd, close_fds=True,
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "100", **env})
+    os.close(slave)
+    screen = b""
+
+    def read_until(done) -> None:
+        nonlocal screen
+        while not done():
+            if not select.select([master], [], [], 300)[0]:
+                proc.kill()
+                raise AssertionError(f"nothing drawn for 300 s: {screen.decode('utf-8', 'replace')[-500:]}")
+            try:
+                screen += os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                return
+
+    for line in lines + [None]:  # (each prompt starts a line: "mouse -> mice" holds no prompt)
+        asked = screen.count(b"\n> ")
+        read_until(lambda: screen.count(b"\n> ") > asked and screen.endswith(b"\n> "))
+        os.write(master, line.encode() + b"\n" if line is not None else end)
+    read_until(lambda: proc.poll() is not None and not select.select([master], [], [], 0.2)[0])
+    os.close(master)
+    return proc.wait(timeout=60), screen.decode("utf-8", "replace")
+
+
+def test_query_without_a_prompt_at_a_terminal_answers_each_line_typed(seeded_path, tmp_path):
+    """A person asking one thing after another paid a new process's seconds for each answer
+    (`progdb query` without a prompt was a usage error): at a terminal it now answers each line
+    typed, with the models loaded once, until Ctrl-D or exit."""
+    state = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    status, screen = typed_session(["--db", seeded_path, "query"],
+                                   ["plural of mouse", "", "what's the weather in Oslo", "kign - man + woman",
+                                    "plural of"], tmp_path, state)
+    assert status == 0, screen
+    assert "35 programs in" in screen and "Ctrl-D or exit leaves" in screen, screen
+    answers = screen.split("\n> ")
+    assert "mouse -> mice" in answers[1], screen
+    assert "no program:" in answers[3], screen  # (the empty line asked nothing: a new prompt)
+    assert "king -> queen" in answers[4] and "read kign -> king" in answers[4], screen
+    assert "gives it no input" in answers[5], screen
+    # the lines typed are kept for the arrow keys of the next session
+    assert "plural of mouse" in (tmp_path / "state" / "progdb" / "query_history").read_text()
+    # "exit" leaves too; --json answers in JSON, a line each
+    status, screen = typed_session(["--db", seeded_path, "query", "--json"], ["past tense of go", "exit"],
+                                   tmp_path, state, end=b"")
+    assert status == 0 and '"answer": "went"' in screen.replace("\r", ""), screen
+    # without a terminal a prompt is still required (a script piping nothing gets a usage error, exit 2)
+    r = run("--db", seeded_path, "query")
+    assert r.exit_code == 2 and "give a PROMPT" in r.output, r.output
+
+
 # -- 5. exit codes ----------------------------------------------------------------------------
 
 def test_exit_codes_answer_none_error(seeded_path):

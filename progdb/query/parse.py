@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from progdb.program import SLOT_RE, input_slots, key_slots
@@ -34,10 +35,16 @@ class Parsed:
 class Template:
     program: str
     key: str
-    regex: re.Pattern
+    pattern: str
     literal_chars: int
     inputs: list[str]
     words: tuple[str, ...] = ()  # the key's literal words, case-folded: a prompt lacking one cannot match
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        # compiled when a prompt first holds all the literal words: a process's first query
+        # compiled all ~250 stored keys' patterns for the few it could match
+        return re.compile(self.pattern, re.IGNORECASE | re.DOTALL)
 
     def may_match(self, folded_prompt: str) -> bool:
         """A cheap test before the regex: every literal word is somewhere in the (case-folded) prompt."""
@@ -70,9 +77,8 @@ def compile_template(program: str, key: str) -> Template | None:
             last = i == len(parts) - 2
             pattern.append(rf"(?P<{part}>.+)" if last else rf"(?P<{part}>.+?)")
     pattern.append(r"[\s?.!]*$")
-    regex = re.compile("".join(pattern), re.IGNORECASE | re.DOTALL)
     literal = sum(len(p.strip()) for p in parts[::2])
-    return Template(program, key, regex, literal, input_slots(slots),
+    return Template(program, key, "".join(pattern), literal, input_slots(slots),
                     tuple(w.casefold() for part in parts[::2] for w in part.split()))
 
 

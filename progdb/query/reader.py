@@ -955,8 +955,8 @@ class Reader:
         if program not in self._way_back:
             if self.kinds.get(program) not in ("vector", "fewshot"):
                 return None
-            self._way_back[program] = WayBack(program, list(self._reverses.get(program, []))
-                                              + [w for w in LANGUAGES if w not in name_parts(program)])
+            self._way_back[program] = WayBack(program, list(self._reverses.get(program, [])),
+                                              tuple(w for w in LANGUAGES if w not in name_parts(program)))
         return self._way_back[program]
 
     def _label_before_colon(self, program: str, key: str) -> str:
@@ -1356,7 +1356,9 @@ class Reader:
             # (a text the user marked for a program of texts is the text: "french pls: how much is this?" is no *much*)
             inner = None if marked and len(text.split()) > 2 else self._stored_within(program, text)
             if inner is not None:  # "status code 401", "fire as an": the stored input and request words
-                notes.append(f"{text} -> {inner}")
+                # (words only dropped around it are no reading to note: "read of turkey -> Turkey")
+                if not re.search(r"(?<!\w)" + re.escape(inner.lower()) + r"(?!\w)", text.lower()):
+                    notes.append(f"{text} -> {inner}")
                 text = inner
             fit = self.input_fit(program, text)
             # (a text program fits any word: "emoji for rocekt" is still its stored rocket's typo,

@@ -6,6 +6,7 @@ request is that program's or its way back (WayBack.asks_back)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from progdb.query.wording import STOP, name_parts
 
@@ -41,6 +42,18 @@ def asked_for_pattern(words: list[str]) -> re.Pattern:
         r"|^\W*" + w + r"(?:\s+" + _AS_WHAT + r")?\s*(?:[:?]|$|please\b|pls\b)", re.I)
 
 
+@lru_cache(maxsize=None)
+def _shared_asked_for(words: tuple[str, ...]) -> re.Pattern:
+    return asked_for_pattern(list(words))
+
+
+def _first(a: re.Match | None, b: re.Match | None) -> re.Match | None:
+    """The match that starts first (as one pattern of both lists would find it), a's on a tie."""
+    if a is None or b is None:
+        return a or b
+    return b if b.start() < a.start() else a
+
+
 def target_pattern(words: list[str]) -> re.Pattern | None:
     """A request that ends asking for one of the words as its target: "… in Spanish", "Spanish
     version", "German translation pls" (a text's colon follows)."""
@@ -58,10 +71,14 @@ class WayBack:
     program of ("'geese' is the plural of what?"); for a translator, another language to
     translate from ("german to spanish: Hund")."""
 
-    def __init__(self, program: str, reverse: list[str]):
-        back_words = {w for r in reverse for w in r.lower().split()}
+    def __init__(self, program: str, reverse: list[str], languages: tuple[str, ...] = ()):
+        """reverse: the card's words for the way back; languages: those the program does not
+        translate into, which read as a way back too."""
+        back_words = {w for r in list(reverse) + list(languages) for w in r.lower().split()}
         forth = [w for w in name_parts(program) if len(w) >= 3 and w not in STOP and w not in back_words]
-        self.back = asked_for_pattern(reverse)
+        self.back = asked_for_pattern(reverse) if reverse else None
+        # (most programs share one list of languages: its pattern is compiled once, not per program)
+        self.languages = _shared_asked_for(languages) if languages else None
         self.forth = asked_for_pattern(forth) if forth else None
         self.undo = re.compile(r"\b(?:un|de)-?(?:" + "|".join(map(re.escape, forth)) + r")", re.I) if forth else None
         self.of_what = re.compile(r"\b(?:" + "|".join(map(re.escape, forth)) + r")\s+of\s*(?:what|which\s+\w+)?\W*$",
@@ -75,7 +92,7 @@ class WayBack:
         """The words of the request (a short prompt's whole, a long one's without its text) that
         ask for the way back, or "" when it asks for the program."""
         request = _NEGATED.sub(" ", request)  # "make it less passive", "active not passive": no target
-        m = self.back.search(request)
+        m = _first(self.back and self.back.search(request), self.languages and self.languages.search(request))
         if m and not (self.forth and self.forth.search(request)):
             return m.group(0).strip(_PUNCT)
         m = self.source.search(request) if self.source else None
