@@ -1619,3 +1619,24 @@ def test_a_users_program_answers_a_short_request_about_an_input_it_stores(own_db
     assert (out["outputs"][0]["answer"], out["outputs"][0]["source"]) == ("key performance indicator", "stored"), out
     # a common word it does not store, or a request no nearer, is still refused
     assert _json_query(own_db, "expand the garden")["mode"] == "none"
+
+
+def test_a_game_masters_own_programs_take_their_own_requests(own_db, tmp_path):
+    """A hobbyist's programs of a few pairs each: "say this like a tavern keeper: we are closed", the
+    program's own key word for word, was refused at 0.58 (a text program with short sentences for
+    inputs read "we are closed" as words and names: it starts on a stop word); "where is stout
+    from" was refused as a national park's, though beer-origin, near it as a whole, stores Stout."""
+    assert run("--db", own_db, "add", "tavern-voice", "-K", "say this like a tavern keeper: {text}",
+               "-e", "Hello, welcome to the inn.", "Well met, traveller! Come in from the cold.",
+               "-e", "We're out of rooms tonight.", "Sorry, friend, every bed's taken this eve.",
+               "-e", "That will be five silver.", "Five silver pieces, if ye please.").exit_code == 0
+    beers = tmp_path / "beer-origin.tsv"
+    beers.write_text("Style\tCountry\r\nStout\tIreland\r\nPilsner\tCzechia\r\nSaison\tBelgium\r\n")
+    assert "3 added" in run("--db", own_db, "import", str(beers)).output  # (the header is no pair)
+    assert run("--db", own_db, "add", "beer-origin", "-K", "where does {word} beer come from").exit_code == 0
+    out = _json_query(own_db, "say this like a tavern keeper: we are closed")
+    assert (out["programs"][0]["name"], out["inputs"]) == ("tavern-voice", ["we are closed"]), out["message"]
+    out = _json_query(own_db, "where is stout from")
+    assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == ("beer-origin", "Ireland"), out["message"]
+    # two words picked out of a request are no sentence to rewrite
+    assert _json_query(own_db, "play some tavern music")["mode"] == "none"

@@ -206,6 +206,29 @@ def test_a_spreadsheets_rows_of_bare_commas_are_no_rows(tmp_path):
     assert [e.input for e in ProgramDB(path=db).get("noun-adjective").examples] == ["fog", "hope"]
 
 
+def test_a_hobbyists_hand_typed_files_read_as_typed(tmp_path):
+    """Files a person types in a spreadsheet, as a trial's were: a tab-separated file saved as .csv
+    ("line 1: field 'output' is missing"), an empty column past the pair ("Hop,Aroma," stored
+    Hop -> Aroma), a header of two kinds of things over things ("Style<TAB>Country" over
+    "Stout<TAB>Ireland" was stored as a pair, silently), and a comma typed inside a field."""
+    def pairs(name: str, text: str, program: str) -> list:
+        rows = list(read_rows(_write(tmp_path / name, text), program=program))
+        return [(r.input, r.output) if hasattr(r, "input") else r.reason for r in rows]
+
+    assert pairs("beers.csv", "Style\tCountry\nLambic\tBelgium\nBock\tGermany\n", "beer-origin") == \
+        [("Lambic", "Belgium"), ("Bock", "Germany")]
+    assert pairs("beers.tsv", "Style\tCountry\r\nStout\tIreland\r\nPilsner\tCzechia\r\n", "beer-origin") == \
+        [("Stout", "Ireland"), ("Pilsner", "Czechia")]
+    assert pairs("hops.csv", "Hop,Aroma,\r\nCentennial,floral,\r\nSimcoe,pine,\r\n", "hop-aroma") == \
+        [("Centennial", "floral"), ("Simcoe", "pine")]
+    # a pair of names under a pair of names is still data (no rule tells them from a header)
+    assert pairs("capitals.csv", "France,Paris\nGermany,Berlin\n", "capital") == [("France", "Paris"), ("Germany", "Berlin")]
+    # ...and a kind over a thing, as in a program of kinds, too
+    assert pairs("kinds.csv", "Country,Nation\nCity,Town\n", "synonyms") == [("Country", "Nation"), ("City", "Town")]
+    [reason] = [p for p in pairs("hops2.csv", "Hop,Aroma\nSimcoe,pine, resin\n", "hop-aroma") if isinstance(p, str)]
+    assert reason == 'expected 2 columns, found 3 (a field holding a \',\' is written in quotes: "pine, resin")', reason
+
+
 def test_a_bad_batch_keeps_the_batches_before_it(tmp_path):
     db = ProgramDB(path=str(tmp_path / "db"), seed=False)
     lines = ["program,input,output"] + [f"fem,w{i},x{i}" for i in range(10)] + ["fem,broken"]

@@ -334,6 +334,13 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     "what are comparative adjectives",
     "explain plural nouns to my class",
     "is opposite an adjective",
+    # an editor's: answered "decide -> choose" (synonym), "perfect -> perfected", and plain-english's
+    # compiled prompt with the idiom as its text
+    "noun form of decide",
+    "what is the past perfect tense",
+    'what does the idiom "spill the beans" mean',
+    'what does "per se" mean',
+    'what does it mean to be "under the weather"',
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"
@@ -566,3 +573,14 @@ def test_a_nationality_names_its_country_for_a_program_of_countries(seeded, prom
     assert r.inputs == [country] and r.outputs[0].answer == answer and r.outputs[0].sure, (r.message, r.outputs)
     assert f"read {typed} -> {country} (as nationality-adjective has it)" in r.message
     assert seeded.query("capital of Texas").mode == "none"  # a state no country program stores stays refused
+
+
+def test_a_word_class_the_request_names_is_the_programs_and_words_dropped_are_no_reading(seeded):
+    """"noun form of decide" is no synonym's (its phrasings name a noun as what they are given, "synonym
+    for the noun"), while the classes a program is asked for still reach it; and "capital city of
+    turkey" said "read of turkey -> Turkey", words dropped around the stored input noted as a reading."""
+    assert seeded.query("synonym for the noun house").programs[0].name == "synonym"
+    assert seeded.query("adverb of quick").outputs[0].answer == "quickly"
+    assert seeded.query("nationality adjective for spain").outputs[0].answer == "Spanish"
+    r = seeded.query("capital city of turkey")
+    assert r.outputs[0].answer == "Ankara" and "read" not in r.message, r.message

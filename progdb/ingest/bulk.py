@@ -204,6 +204,10 @@ MAX_RECORD_LINES = 200  # a quoted field may hold new lines (as spreadsheets wri
 
 
 def _delimiter_of(first: str) -> str:
+    """A csv's delimiter by its first record: ',' or, as spreadsheets write it in many locales, ';';
+    a tab where the record has tabs and neither (a tab-separated file saved as .csv)."""
+    if "\t" in first and "," not in first and ";" not in first:
+        return "\t"
     return ";" if ";" in first and "," not in first else ","
 
 
@@ -322,6 +326,9 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             yield Reject(str(path), n, f"not {fmt} ({exc})", text)
             continue
         cells = [c.strip() for c in row]
+        while len(cells) > 2 and not cells[-1] and not any(row[len(cells) - 1:]):
+            cells.pop()  # an empty column past the pair, as a spreadsheet exports one ("Hop,Aroma,")
+        row = row[:max(len(cells), 2)]
         lowered = tuple(c.lower() for c in cells)
         if labels is not None:
             first_n, first_text, first_row = labels
@@ -355,7 +362,9 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             yield Reject(str(path), n, f"field '{missing}' is missing", text)
             continue
         if len(cells) > (limit or width):
-            yield Reject(str(path), n, f"expected {limit or width} columns, found {len(cells)}", text)
+            quote = f' (a field holding a {delimiter!r} is written in quotes: "{row[-2]},{row[-1]}")' \
+                if delimiter in ",;" and '"' not in text else ""
+            yield Reject(str(path), n, f"expected {limit or width} columns, found {len(cells)}{quote}", text)
             continue
         name = cells[columns[0]] if columns[0] is not None else program
         yield _check(path, n, name, row[columns[1]], row[columns[2]], text)
@@ -380,7 +389,26 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
         return True  # ("cat,cats" over "ice cream,ice creams" is data)
     if all(re.fullmatch(r"[A-Z][a-z]+", c) for c in first) and all(_plain(c) for c in second):
         return True  # capitalised labels over lower-case words, as a spreadsheet heads them ("Verb,Person")
+    if all(re.fullmatch(r"[A-Z][a-z]+", c) and _names_a_kind(c) for c in first) and \
+            not all(_names_a_kind(c) for c in second):
+        return True  # kinds of things over things: "Style,Country" over "Stout,Ireland"
     return all(_plain(c) for c in first) and not all(_plain(c) for c in second)
+
+
+# Words that name a kind of thing, as a spreadsheet's column does ("Style", "Country"), where a row
+# of data names things ("Stout", "Ireland")
+KIND_WORDS = frozenset("""country city state capital currency language nationality continent region place location
+    origin style type kind category class group colour color school aroma smell flavour flavor taste animal species
+    breed food dish drink beer wine hop spell monster creature lair habitat element symbol person artist author book
+    title team sport instrument player company product brand item price size verb noun adjective adverb plural
+    singular tense synonym antonym opposite code status description level grade role job department manager owner
+    day month year date number amount average unit line voice reply message draft english french german spanish
+    italian""".split())
+
+
+def _names_a_kind(cell: str) -> bool:
+    low = cell.lower()
+    return low in KIND_WORDS or low.removesuffix("s") in KIND_WORDS or low in COLUMN_WORDS
 
 
 def _plain(cell: str) -> bool:

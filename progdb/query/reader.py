@@ -72,7 +72,18 @@ PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
+# Words that name a class of words (a request for a form names one: "noun form of", "adverb for")
+WORD_CLASSES = frozenset("noun verb adjective adverb pronoun preposition participle gerund".split())
+_CLASS_ASKED = re.compile(r"\b(" + "|".join(WORD_CLASSES) + r")s?\s+(?:form\s+|forms\s+|version\s+)?(?:of|for)\b"
+                          r"|\b(?:as|into)\s+(?:an?\s+)?(" + "|".join(WORD_CLASSES) + r")s?\b", re.I)
+
+
+def _classes_asked(text: str) -> set[str]:
+    """The word classes a request asks for: "noun form of", "adverb for", "as an adjective" (not
+    "synonym for the noun", which says what its input is)."""
+    return {(a or b).lower() for a, b in _CLASS_ASKED.findall(text)}
 STORED_ASK = 0.5      # a user's program asked about an input it stores (no common word) this closely answers it
+STORED_NEAR = 0.4     # ...or any input it stores, its key this close and the whole prompt past its threshold
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
@@ -163,6 +174,10 @@ class Reader:
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
         self.input_words = {p: {w for i in ins for w in plain_words(i)} for p, ins in inputs.items()}
         self.lists_stored = {p for p, ins in inputs.items() if any("," in i for i in ins)}  # inputs like "a, b"
+        # Text programs whose inputs are sentences, however short ("We're out of rooms tonight."):
+        # an input is read as a text, not as words and names ("we are closed" starts on a stop word)
+        self.sentences_stored = {p for p, ins in inputs.items() if kinds.get(p) == "fewshot" and ins and
+                                 2 * sum(len(i.split()) >= 3 and i.rstrip()[-1:] in ".!?" for i in ins) >= len(ins)}
         # Programs whose inputs are names (national parks): a common word in lower case is none of them.
         self.names_stored = {p for p, ins in inputs.items()
                              if len(ins) >= NAMES_STORED and sum(i[:1].isupper() for i in ins) >= NAME_SHARE * len(ins)}
@@ -210,6 +225,11 @@ class Reader:
         self.own_key_words: dict[str, set[str]] = {
             p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
             for p, words in per_program.items()}
+        # The word classes a program's phrasings and name speak of ("adverb", "tense"): a request for
+        # another ("noun form of decide") is not that program's (synonym stores decide -> choose)
+        self.classes_named: dict[str, set[str]] = {p: {w for w in name_parts(p) if w in WORD_CLASSES} for p in programs}
+        for p_index, t in zip(self.key_programs, self.key_texts):
+            self.classes_named[programs[p_index]] |= _classes_asked(t)
         # The words around a stored input that leave it the input (_stored_within): joining words, talk,
         # and the program's request words that none of its inputs holds: every word of a few phrasings
         # (a user's "status code {word}"), those in two of many ("poem" in one of antonym's is no request word).
@@ -651,10 +671,12 @@ class Reader:
             return top * 0.25 if " " in low and any(w in STOP for w in low.split()) else top
         lo, hi = self.lengths.get(program, (1, 1000))
         n = len(text.split())
+        if program in self.sentences_stored:
+            lo = max(lo, 3)  # (two words picked out of "play some tavern music" are no sentence)
         fit = 1.0 if lo <= n <= hi else 0.6
         if n == 1 and lo > 1 and hi > 12:
             fit = ONE_WORD_TEXT_FIT  # "what makes a good issue title": a program of texts takes no "good"
-        if hi <= 12:  # inputs of words and names, not texts
+        if hi <= 12 and program not in self.sentences_stored:  # inputs of words and names, not texts
             if listed:
                 fit *= 0.5  # three words to capitalize are three inputs
             own = self.input_words.get(program, ())
@@ -799,6 +821,8 @@ class Reader:
                 if kind == "fewshot" and reading.method == "span" and self._cut_from_marked(reading, marked_texts):
                     continue
                 if kind == "vector" and reading.method == "span" and phrases and self._inside_phrase(program, reading, phrases):
+                    continue
+                if kind == "vector" and self._other_class(program, reading.key):
                     continue
                 label = reading.method == "explicit" and len(reading.inputs) == 1 and \
                     self._label_before_colon(program, reading.key)
@@ -949,6 +973,10 @@ class Reader:
                 if (after and real(phrase[:i]) and real(after)) or (not after and real(phrase[:i]) >= 2):
                     return True  # (at the end, after two words of the phrase: "our new product line")
         return False
+
+    def _other_class(self, program: str, key: str) -> bool:
+        """Does the request ask for a word class the program's phrasings never name ("noun form of")?"""
+        return bool(_classes_asked(key) - self.classes_named.get(program, set()))
 
     def _way_back_of(self, program: str) -> WayBack | None:
         """The program's way back (a word or a text program's), built once."""
@@ -1114,7 +1142,7 @@ class Reader:
             choices = [ch for ch in choices
                        if ch.program in self._own or ch.key_score >= self._threshold(ch.program, threshold)]
         top, decision = self._decide(choices, negative, threshold, margin, words, learned_accept)
-        held = self._users_stored_input(choices) if decision.mode == "none" and not top.back else None
+        held = self._users_stored_input(choices, threshold) if decision.mode == "none" and not top.back else None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
             preferred = self._users_first(top, choices, threshold)
             held = preferred[0] if preferred[0] is not choices[0] else None
@@ -1180,16 +1208,21 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
-    def _users_stored_input(self, choices: list[Choice]) -> Choice | None:
+    def _users_stored_input(self, choices: list[Choice], threshold: float) -> Choice | None:
         """A user's program asked about an input it stores, typed as no common word is ("expand KPI" of
         a user's acronyms; not "group of geese": geese is a common word), its key matched at STORED_ASK
-        or more though short of the threshold: the database answers what it holds. The best such
-        choice, or None."""
+        or more though short of the threshold; or any input it stores, where the prompt as a whole
+        matches its key past its own threshold ("where is stout from" of a user's beer-origin,
+        refused as a national park's): the database answers what it holds. The best such choice, or None."""
+        whole = {ch.program: ch.key_score for ch in choices if ch.reading.method == "whole"}
         for ch in choices:
             if ch.program in self.learned or self.kinds.get(ch.program) not in ("vector", "fewshot") or \
-                    ch.key_score < STORED_ASK or not ch.reading.inputs or ch.back:
+                    ch.key_score < STORED_NEAR or not ch.reading.inputs or ch.back:
                 continue
-            if self._holds_typed(ch):
+            held = self.stored.get(ch.program, {})
+            if (ch.key_score >= STORED_ASK and self._holds_typed(ch)) or \
+                    (whole.get(ch.program, 0.0) >= self._threshold(ch.program, threshold) and
+                     all(i.strip().lower() in held for i in ch.reading.inputs)):
                 return ch
         return None
 

@@ -68,6 +68,9 @@ _GRAMMAR_TERM = (r"(?:nouns?|adjectives?|adverbs?|verbs?|tenses?|plurals?|singul
 _ABOUT_LANGUAGE = re.compile(
     r"^\s*(?:(?:hey|so|ok|okay|and|but)[,\s]+)?(?:why\b|how (?:many|much)\b|"
     r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
+    r"what (?:does|do) (?:the )?(?:idiom|phrase|expression|saying|word|term) (?:\"[^\"]+\"|'[^']+'|“[^”]+”|\S+) mean\b|"
+    r"what (?:does|do) (?:\"[^\"]+\"|'[^']+'|“[^”]+”) mean\b|"
+    r"what does it mean (?:to|when|if)\b|"
     r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b|who (?:invented|coined|created|made up)\b|"
     r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|"
     r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$|"
@@ -78,6 +81,7 @@ _ABOUT_LANGUAGE = re.compile(
     # class", "is opposite an adjective"
     r"how (?:do|can|should|would) (?:i|you|we) (?:teach|learn|explain|practi[cs]e|remember|study)\b|"
     r"what(?:'s|s| is| are) (?:an? )?(?:\w+ )?" + _GRAMMAR_TERM + r"\s*[?.!]*\s*$|"
+    r"what(?:'s|s| is| are) the (?:\w+ ){1,2}tenses?\s*[?.!]*\s*$|"  # "what is the past perfect tense"
     r"explain (?:to me )?(?:\w+ )?" + _GRAMMAR_TERM + r"|is (?:the word )?\S+ an? " + _GRAMMAR_TERM + r"\s*[?.!]*\s*$)",
     re.I)
 # A grammar rule asked about anywhere: "what is the rule for making plurals of words ending in y",
