@@ -249,7 +249,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         return
     now = f"{stored.kind}, {len(stored.keys)} keys, {len(stored.examples)} examples"
     if change is not None:
-        click.echo(f"{action} {stored.name} (+{change['keys']} keys, +{change['examples']} examples; now {now})")
+        described = ", a description" if stored.description and not before.description else ""  # (a new one: said)
+        click.echo(f"{action} {stored.name} (+{change['keys']} keys, +{change['examples']} examples{described}; "
+                   f"now {now})")
         for field in ("description", "kind"):  # a program file of the same name changes what the program does
             if getattr(before, field) and getattr(stored, field) != getattr(before, field):
                 click.echo(f"note: {stored.name}'s {field} is now '{getattr(stored, field)}' (it was "
@@ -727,7 +729,9 @@ class PromptCommand(click.Command):
 def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, timeout, explain, no_stored, as_json):
     """Answer PROMPT: find the program it asks for and run it on its inputs.
 
-    Without an LLM a fewshot program's output is its compiled prompt; with one, the LLM's reply.
+    At a terminal without PROMPT, a session: each line you type is answered, the models loaded
+    once (Ctrl-D or exit leaves). Without an LLM a fewshot program's output is its compiled
+    prompt; with one, the LLM's reply.
     `progdb query -` (or --file FILE) answers one prompt per line, embedding them in batches, and
     writes one JSON object per line (the fields of --json, or {"prompt", "error"} for a prompt
     that fails)."""

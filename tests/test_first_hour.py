@@ -217,7 +217,7 @@ def test_add_grows_an_existing_program_and_replace_says_what_it_drops(tmp_path):
     r = run("--db", db, "add", "fem", "--key", "female of {word}", "-d", "The female form of a word.",
             "--example", "uncle", "aunt")
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("grew fem (+1 keys, +1 examples; now vector, 2 keys, 4 examples)")
+    assert r.output.startswith("grew fem (+1 keys, +1 examples, a description; now vector, 2 keys, 4 examples)")
     card = json.loads(run("--db", db, "show", "fem", "--json").stdout)
     assert card["keys"] == ["fem", "female of {word}"] and card["description"] == "The female form of a word."
     assert {"input": "uncle", "output": "aunt"} in card["examples"] and len(card["examples"]) == 4
@@ -1243,7 +1243,7 @@ def test_a_refusal_names_the_key_that_matched_when_no_input_fits(own_db):
     r = run("--db", own_db, "query", "what does km stand for and what does kg stand for")
     assert r.exit_code == 0 and "km -> kilometre (stored example)" in r.output and "kg -> kilogram" in r.output, r.output
     r = run("--db", own_db, "query", "what does this stand for and what does that stand for")
-    assert r.exit_code == 1 and "reads as 'units' (key match 1.00)" in r.output, r.output
+    assert r.exit_code == 1 and "'what does stand for' read as 'units' (key match 1.00)" in r.output, r.output
 
 
 def test_a_refusal_names_the_closest_key_and_explain_shows_what_it_was_compared_with(seeded_path):

@@ -314,6 +314,7 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
     columns = None  # (program, input, output) positions
     limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
     labels = None  # a first row that may be a header of two labels ("Message,Reply"): the next row decides
+    empty_tail = None  # how many empty columns the first row ends with (each row loses them when empty)
     for n, text in _csv_records(path, delimiter):
         if n is None:
             yield text  # a Reject
@@ -326,9 +327,10 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             yield Reject(str(path), n, f"not {fmt} ({exc})", text)
             continue
         cells = [c.strip() for c in row]
-        while len(cells) > 2 and not cells[-1] and not any(row[len(cells) - 1:]):
-            cells.pop()  # an empty column past the pair, as a spreadsheet exports one ("Hop,Aroma,")
-        row = row[:max(len(cells), 2)]
+        if empty_tail is None:  # empty columns past the first row's pair, as a spreadsheet exports them ("Hop,Aroma,")
+            empty_tail = len(cells) - 1 - max([i for i, c in enumerate(cells) if c] + [1])
+        if empty_tail and len(cells) > 2 and not any(cells[-empty_tail:]):
+            cells, row = cells[:-empty_tail], row[:-empty_tail]
         lowered = tuple(c.lower() for c in cells)
         if labels is not None:
             first_n, first_text, first_row = labels

@@ -1457,7 +1457,7 @@ def _unfit(top: Choice) -> str:
         return f"the prompt names '{top.program}' but gives it no input"
     if top.back:
         return (f"the request reads as '{top.program}', but it asks for '{top.back}': the program's way "
-                "back or another target, which no program here gives")
+                "back or another target, which no program's keys here ask for")
     shown = ", ".join(repr(i) for i in top.reading.inputs)
     return f"the request reads as '{top.program}', but {shown} does not look like any of its inputs (fit {top.fit:.2f})"
 
@@ -1504,8 +1504,13 @@ def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
     if matched.back and matched.key_score >= threshold:
         return _unfit(matched)
     if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
-        return (f"the request reads as '{matched.program}' (key match {matched.key_score:.2f}), but no reading of "
-                f"the prompt both matches its key and gives it an input that fits")
+        # (which words matched, when they are not the whole request: "fix the grammar: Me and him goes
+        # to the shop yesterday" read as previous-item, by 'the day before'-like words a user cannot guess)
+        words = matched.reading.key.strip(" ?.!:")
+        said = f"its words '{words}'" if matched.reading.inputs and words else "the request"
+        return (f"{said} read{'s' if said == 'the request' else ''} as '{matched.program}' (key match "
+                f"{matched.key_score:.2f}), but no reading of the prompt both matches its key and gives it an input "
+                f"that fits")
     # the closest key of all, as the candidates list it, unless it passed and lost on other grounds
     best = matched if matched.key_score < threshold else top
     return nothing_close(best.program, best.key_score, threshold)
