@@ -16,6 +16,7 @@ from progdb.program import SLOT_RE, input_slots, key_slots
 
 LEAVE = {"exit", "quit", r"\q", ":q"}  # besides Ctrl-D
 HISTORY_LINES = 1000
+WARM_PROGRAMS = 200  # programs asked while waiting, at most: a large database warms the rest as asked
 
 
 def warm(db) -> None:
@@ -76,12 +77,13 @@ class Warmer(threading.Thread):
 
 
 def warm_steps(db) -> list[Callable[[], object]]:
-    """The models and reader first, then one request for each program, in the order listed."""
+    """The models and reader first, then one request for each program (the first WARM_PROGRAMS), as listed."""
     def ask(name: str) -> None:
         prompt = asking_for(db.catalog.get(name))
         if prompt:
             db.query(prompt)
-    return [lambda: warm(db)] + [lambda name=name: ask(name) for name in sorted(db.catalog.kinds())]
+    names = sorted(db.catalog.kinds())[:WARM_PROGRAMS]
+    return [lambda: warm(db)] + [lambda name=name: ask(name) for name in names]
 
 
 def _history_file() -> Path:
@@ -113,7 +115,7 @@ def _line_editing() -> Callable[[], None]:
     return save
 
 
-def run(db, answer: Callable[[str], None], where: str) -> int:
+def run(db, answer: Callable[[str], object], where: str) -> int:
     """Answer each line typed with answer(prompt) until Ctrl-D or exit; returns the exit status, 0."""
     warmer = Warmer(warm_steps(db))
     warmer.start()

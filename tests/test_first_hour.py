@@ -1640,3 +1640,13 @@ def test_a_game_masters_own_programs_take_their_own_requests(own_db, tmp_path):
     assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == ("beer-origin", "Ireland"), out["message"]
     # two words picked out of a request are no sentence to rewrite
     assert _json_query(own_db, "play some tavern music")["mode"] == "none"
+
+
+def test_the_compiled_request_is_the_users_words_as_typed(seeded_path):
+    """An editor's "Would you mind rewriting this more formally?" reached the LLM as "Request: mind
+    rewriting this more formally." and "formalise" as "formalize": the request as read, not as typed."""
+    out = _json_query(seeded_path, "Would you mind rewriting this more formally? I can't come tomorrow, sorry.")
+    assert out["programs"][0]["name"] == "formal", out["message"]
+    assert "Request: Would you mind rewriting this more formally." in out["compiled"][0]["instruction"], out["compiled"]
+    out = _json_query(seeded_path, "formalise: hey can't make it tomorrow")
+    assert "Request: formalise." in out["compiled"][0]["instruction"], out["compiled"]

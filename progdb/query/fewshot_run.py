@@ -41,6 +41,18 @@ class Demonstrations:
                           float(scores[j]), vecs[j]) for j in top]
 
 
+def typed_request(parsed: Parsed) -> str:
+    """The request as the user typed it: the prompt without its input text ("Would you mind rewriting
+    this more formally?", "formalise:"), not as it was read (the reading's key dropped "Would you"
+    and spelt "formalize"); the reading's key when an input is not there word for word."""
+    text = parsed.prompt
+    for given in parsed.inputs:
+        if not given or given not in text:
+            return parsed.key
+        text = text.replace(given, " ", 1)
+    return " ".join(text.split()).strip(" :\"'“”‘’") or parsed.key
+
+
 class FewshotRun:
     def __init__(self, demonstrations: Demonstrations, programs: list[tuple[Program, float]], parsed: Parsed,
                  shots: int, budget: int, embed, llm: Endpoint | None, stored: dict[str, list[str]], program=None):
@@ -53,7 +65,7 @@ class FewshotRun:
         # value is not, even when reading cleaned it ("a sunny day" -> "sunny day").
         inputs = input_slots(key_slots(parsed.template)) if parsed.template else []
         params = {s: v for s, v in parsed.slots.items() if s not in inputs and v not in parsed.inputs}
-        request = key_text(fill(parsed.template, params)) if parsed.template else parsed.key
+        request = key_text(fill(parsed.template, params)) if parsed.template else typed_request(parsed)
         self.instruction = instruction_for(lead, params, request)
         if len(programs) > 1:
             names = ", ".join(f"{p.name} ({w:.0%})" for p, w in programs)
