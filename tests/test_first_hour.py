@@ -1650,3 +1650,34 @@ def test_the_compiled_request_is_the_users_words_as_typed(seeded_path):
     assert "Request: Would you mind rewriting this more formally." in out["compiled"][0]["instruction"], out["compiled"]
     out = _json_query(seeded_path, "formalise: hey can't make it tomorrow")
     assert "Request: formalise." in out["compiled"][0]["instruction"], out["compiled"]
+
+
+def test_ctrl_c_in_a_session_drops_the_line_typed_and_the_session_goes_on(seeded_path, tmp_path):
+    import signal
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([PROGDB, "--db", seeded_path, "query"], stdin=slave, stdout=slave, stderr=slave,
+                            close_fds=True, env={**os.environ, "TERM": "xterm", "XDG_STATE_HOME": str(tmp_path)})
+    os.close(slave)
+    screen = b""
+
+    def read_until(done, limit: float = 300) -> None:
+        nonlocal screen
+        deadline = time.monotonic() + limit
+        while not done() and time.monotonic() < deadline:
+            if select.select([master], [], [], 1)[0]:
+                screen += os.read(master, 65536)
+
+    read_until(lambda: screen.endswith(b"\n> "))
+    os.write(master, b"plural of ca")
+    read_until(lambda: screen.endswith(b"plural of ca"))
+    proc.send_signal(signal.SIGINT)  # (what Ctrl-C sends, where the terminal is the process's own)
+    read_until(lambda: b"(Ctrl-D or exit leaves)" in screen and screen.endswith(b"\n> "))
+    os.write(master, b"plural of dog\n")
+    read_until(lambda: b"dog -> dogs" in screen and screen.endswith(b"\n> "))
+    os.write(master, b"\x04")
+    assert proc.wait(timeout=60) == 0
+    os.close(master)
+    text = screen.decode("utf-8", "replace")
+    assert "dog -> dogs" in text and "caplural" not in text, text[-600:]
