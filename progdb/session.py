@@ -71,9 +71,11 @@ class Warmer(threading.Thread):
     @contextlib.contextmanager
     def paused(self):
         self.free.clear()
-        with self.lock:
-            yield
-        self.free.set()
+        try:
+            with self.lock:
+                yield
+        finally:  # (a query that fails or is interrupted lets the warm-up go on)
+            self.free.set()
 
 
 def warm_steps(db) -> list[Callable[[], object]]:
