@@ -17,6 +17,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -72,16 +73,6 @@ PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
-# Words that name a class of words (a request for a form names one: "noun form of", "adverb for")
-WORD_CLASSES = frozenset("noun verb adjective adverb pronoun preposition participle gerund".split())
-_CLASS_ASKED = re.compile(r"\b(" + "|".join(WORD_CLASSES) + r")s?\s+(?:form\s+|forms\s+|version\s+)?(?:of|for)\b"
-                          r"|\b(?:as|into)\s+(?:an?\s+)?(" + "|".join(WORD_CLASSES) + r")s?\b", re.I)
-
-
-def _classes_asked(text: str) -> set[str]:
-    """The word classes a request asks for: "noun form of", "adverb for", "as an adjective" (not
-    "synonym for the noun", which says what its input is)."""
-    return {(a or b).lower() for a, b in _CLASS_ASKED.findall(text)}
 STORED_ASK = 0.5      # a user's program asked about an input it stores (no common word) this closely answers it
 STORED_NEAR = 0.4     # ...or any input it stores, its key this close and the whole prompt past its threshold
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
@@ -1086,8 +1077,7 @@ class Reader:
         storing: dict[tuple, float] = {}  # inputs -> the best key score of a program storing them
         for ch in choices:
             ins = tuple(i.strip().lower() for i in ch.reading.inputs)
-            held = self.stored.get(ch.program, {})
-            stores = bool(ins) and all(i in held for i in ins)
+            stores = self._stores_all(ch.program, ch.reading.inputs)
             read.append((ch, ins, stores))
             if stores:
                 storing[ins] = max(storing.get(ins, 0.0), ch.key_score)
@@ -1219,12 +1209,16 @@ class Reader:
             if ch.program in self.learned or self.kinds.get(ch.program) not in ("vector", "fewshot") or \
                     ch.key_score < STORED_NEAR or not ch.reading.inputs or ch.back:
                 continue
-            held = self.stored.get(ch.program, {})
             if (ch.key_score >= STORED_ASK and self._holds_typed(ch)) or \
                     (whole.get(ch.program, 0.0) >= self._threshold(ch.program, threshold) and
-                     all(i.strip().lower() in held for i in ch.reading.inputs)):
+                     self._stores_all(ch.program, ch.reading.inputs)):
                 return ch
         return None
+
+    def _stores_all(self, program: str, inputs: list[str], empty: bool = False) -> bool:
+        """Does the program store every input (as typed, case aside)? `empty`: the answer for no inputs."""
+        held = self.stored.get(program, {})
+        return all(i.strip().lower() in held for i in inputs) if inputs else empty
 
     def _holds_typed(self, choice: Choice) -> bool:
         """Does the choice's program store every input, each typed as no common word is (KPI, Reykjavík)?"""
@@ -1240,7 +1234,7 @@ class Reader:
         formal), or stores the input as typed where `top` does not. Not where the library stores the
         inputs and the user's program does not (a user's small female-animal is no reason to guess
         what male-to-female stores). The choices unchanged when no user's program qualifies."""
-        library_stores = all(i.strip().lower() in self.stored.get(top.program, {}) for i in top.reading.inputs)
+        library_stores = self._stores_all(top.program, top.reading.inputs, empty=True)
         for ch in choices:
             if not library_stores and ch.program not in self.learned and ch.key_score >= STORED_ASK and \
                     not ch.back and self.kinds.get(ch.program) in ("vector", "fewshot") and self._holds_typed(ch):
@@ -1283,9 +1277,7 @@ class Reader:
         stores? ("what city is DEN" is a user's airport-city's stored DEN, whatever way back of
         city-to-state the words ask for; "noun form of 'happy'" is no request for the library's
         synonym, which stores happy among thousands.)"""
-        held = self.stored.get(choice.program, {})
-        return choice.program not in self.learned and bool(choice.reading.inputs) and \
-            all(i.strip().lower() in held for i in choice.reading.inputs) and \
+        return choice.program not in self.learned and self._stores_all(choice.program, choice.reading.inputs) and \
             choice.key_score >= self._threshold(choice.program, threshold)
 
     def _users_past_threshold(self, choice: Choice, threshold: float) -> bool:
@@ -1415,6 +1407,21 @@ _DANGLING = re.compile(r"\b(?:of|for|to|into)\s*[?.!:]*\s*$", re.I)  # ("which c
 # A question asked, not a text handed over: a text program's words picked out of it are no text.
 _ASKS_A_QUESTION = re.compile(r"^\W*(?:what|what's|whats|how|why|when|where|who|which|is|are|does|do|should|"
                               r"can i|can we)\b", re.I)
+
+
+# Words that name a class of words (a request for a form names one: "noun form of", "adverb for")
+WORD_CLASSES = frozenset("noun verb adjective adverb pronoun preposition participle gerund".split())
+_CLASSES = "|".join(sorted(WORD_CLASSES))
+_CLASS_ASKED = re.compile(r"\b(" + _CLASSES + r")s?\s+(?:form\s+|forms\s+|version\s+)?(?:of|for)\b"
+                          r"|\b(?:as|into)\s+(?:an?\s+)?(" + _CLASSES + r")s?\b", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _classes_asked(text: str) -> frozenset[str]:
+    """The word classes a request asks for: "noun form of", "adverb for", "as an adjective" (not
+    "synonym for the noun", which says what its input is). Remembered: a reading's key is asked
+    of every program near it."""
+    return frozenset((a or b).lower() for a, b in _CLASS_ASKED.findall(text))
 
 
 def base_form_in(text: str, held: dict[str, str]) -> str | None:
