@@ -2,6 +2,8 @@
 compiled prompt of the nearest demonstrations and, with an LLM configured, its reply."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from progdb import models
@@ -49,8 +51,10 @@ def typed_request(parsed: Parsed) -> str:
     for given in parsed.inputs:
         if not given or given not in text:
             return parsed.key
-        text = text.replace(given, " ", 1)
-    return " ".join(text.split()).strip(" :\"'“”‘’") or parsed.key
+        # (with the quotes around it: "what's the French word for 'kitchen'?" left "for ' '?")
+        text = re.sub(r"[\"'“‘]?" + re.escape(given) + r"[\"'”’]?", " ", text, count=1)
+    text = re.sub(r"\s+([?.!,;:])", r"\1", " ".join(text.split()))
+    return text.strip(" :\"'“”‘’") or parsed.key
 
 
 class FewshotRun:
