@@ -1650,6 +1650,9 @@ def test_the_compiled_request_is_the_users_words_as_typed(seeded_path):
     assert "Request: Would you mind rewriting this more formally." in out["compiled"][0]["instruction"], out["compiled"]
     out = _json_query(seeded_path, "formalise: hey can't make it tomorrow")
     assert "Request: formalise." in out["compiled"][0]["instruction"], out["compiled"]
+    # the input left out takes its quotes along ("for ' '?" was left)
+    out = _json_query(seeded_path, "hey, what's the French word for 'kitchen'? thanks!")
+    assert "what's the French word for? thanks." in out["compiled"][0]["instruction"], out["compiled"]
 
 
 def test_ctrl_c_in_a_session_drops_the_line_typed_and_the_session_goes_on(seeded_path, tmp_path):
