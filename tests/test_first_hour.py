@@ -74,6 +74,14 @@ def test_import_draws_a_progress_bar_on_a_terminal(tmp_path):
 
 # -- typing prompts at a terminal ---------------------------------------------------------------
 
+def _readable(fd: int, timeout: float) -> bool:
+    """poll, not select: a long test run's descriptors pass select's limit of 1024 ("filedescriptor
+    out of range in select()")."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(timeout * 1000))
+
+
 def typed_session(args: list[str], lines: list[str], cwd: Path, env: dict, end: bytes = b"\x04") -> tuple[int, str]:
     """Run the installed `progdb` on a pseudo-terminal and type each line after its "> " prompt,
     then `end` (Ctrl-D); returns the exit status and everything drawn."""
@@ -86,7 +94,7 @@ def typed_session(args: list[str], lines: list[str], cwd: Path, env: dict, end: 
     def read_until(done) -> None:
         nonlocal screen
         while not done():
-            if not select.select([master], [], [], 300)[0]:
+            if not _readable(master, 300):
                 proc.kill()
                 raise AssertionError(f"nothing drawn for 300 s: {screen.decode('utf-8', 'replace')[-500:]}")
             try:
@@ -98,7 +106,7 @@ def typed_session(args: list[str], lines: list[str], cwd: Path, env: dict, end: 
         asked = screen.count(b"\n> ")
         read_until(lambda: screen.count(b"\n> ") > asked and screen.endswith(b"\n> "))
         os.write(master, line.encode() + b"\n" if line is not None else end)
-    read_until(lambda: proc.poll() is not None and not select.select([master], [], [], 0.2)[0])
+    read_until(lambda: proc.poll() is not None and not _readable(master, 0.2))
     os.close(master)
     return proc.wait(timeout=60), screen.decode("utf-8", "replace")
 
@@ -1669,7 +1677,7 @@ def test_ctrl_c_in_a_session_drops_the_line_typed_and_the_session_goes_on(seeded
         nonlocal screen
         deadline = time.monotonic() + limit
         while not done() and time.monotonic() < deadline:
-            if select.select([master], [], [], 1)[0]:
+            if _readable(master, 1):
                 screen += os.read(master, 65536)
 
     read_until(lambda: screen.endswith(b"\n> "))
