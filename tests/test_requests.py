@@ -584,3 +584,30 @@ def test_a_word_class_the_request_names_is_the_programs_and_words_dropped_are_no
     assert seeded.query("nationality adjective for spain").outputs[0].answer == "Spanish"
     r = seeded.query("capital city of turkey")
     assert r.outputs[0].answer == "Ankara" and "read" not in r.message, r.message
+
+
+@pytest.mark.parametrize("prompt, near, asked", [
+    ("make this shorter: At this point in time we are unable to process your request.", "formal", "shorter"),
+    ("make it sound old-fashioned: Text me when you get home.", "casual", "old fashioned"),
+    ("expand this note: mtg w/ CEO re Q3 budget, pls confirm asap", "bullet-summary", "expand"),
+    ("correct this sentence: Their going to there house over they're.", "casual", "correct"),
+])
+def test_a_rewrite_no_text_program_does_is_refused_not_given_to_the_nearest(seeded, prompt, near, asked):
+    """An editor's requests for what the library has no program for were compiled for the nearest:
+    "make this shorter" as formal (key match 0.56), "old-fashioned" as casual, "expand" as a summary."""
+    r = seeded.query(prompt)
+    assert r.mode == "none" and not r.outputs, (r.mode, r.programs)
+    assert f"reads as '{near}'" in r.message and f"asks for '{asked}'" in r.message, r.message
+
+
+@pytest.mark.parametrize("prompt, program", [
+    ("Make this more polished for LinkedIn: we did good this quarter and the team crushed it.", "formal"),
+    ("Relax the tone of this message to my neighbour: Your dog must not bark at night.", "casual"),
+    ("rewrite for a child: The economy is experiencing significant inflation this year.", "plain-english"),
+    ("make this sound more frendly and casual: Your application has been rejected by us.", "casual"),
+])
+def test_a_rewrite_in_a_form_or_slip_of_the_programs_words_is_still_its(seeded, prompt, program):
+    """"polished" is a form of formal's "polish", "relax" of casual's "relaxed"; "for a child" says
+    whom the text is for, not how to rewrite it; "frendly" is a slip of "friendly"."""
+    r = seeded.query(prompt)
+    assert r.programs and r.programs[0].name == program, (r.mode, r.message)

@@ -29,7 +29,7 @@ from progdb.query.typos import allowed_edits, closest, edit_distance, without_do
 from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
-                                  is_name, less_pattern, list_items, name_parts, name_pattern, plain_words, speaks,
+                                  is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes)
 from progdb.query.targets import LANGUAGES, WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
@@ -110,6 +110,7 @@ class Choice:
     back: str = ""        # what the request asks for instead, when it asks for the program's way back
     elsewhere: str = ""   # what it asks for that is another program's way back (a guess below the threshold is refused)
     targeted: bool = False  # a text marked (or pointed at) whose request ends naming this program: "… in Spanish: …"
+    unheld: str = ""      # how the request asks a text rewritten, in words none of the program's phrasings hold
 
 
 class Reader:
@@ -213,6 +214,7 @@ class Reader:
         # Per program, the words of its requests: of a program with several phrasings, those in two
         # or more ("tense" for past-tense), not an example's input that one paraphrase names
         # ("cactus" in "plural of cactus?", which made "plural for cactus pls" no request).
+        self._phrasing_words = {p: set(words) for p, words in per_program.items()}
         self.own_key_words: dict[str, set[str]] = {
             p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
             for p, words in per_program.items()}
@@ -881,7 +883,7 @@ class Reader:
                                                       bool(_POINTED_AT.search(reading.key))))
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted))
-        asked: dict[tuple[str, str], tuple[str, str]] = {}  # (program, request words) -> (back, elsewhere)
+        asked: dict[tuple[str, str], tuple[str, str, str]] = {}  # (program, request) -> (back, elsewhere, unheld)
         for ch in choices:
             # what the request asks, read on the prompt without its text ("rewrite as a regular sentence,
             # not a headline: …" is also read `not a headline`), or whole when its inputs are words
@@ -892,8 +894,9 @@ class Reader:
                 back = way_back.asks_back(prompt_or_key, prompt) if way_back is not None else ""
                 elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
                     not back else ""
-                asked[ch.program, prompt_or_key] = back, elsewhere
-            ch.back, ch.elsewhere = asked[ch.program, prompt_or_key]
+                unheld = self._unheld(ch.program, prompt_or_key) if prompt_or_key != prompt else ""
+                asked[ch.program, prompt_or_key] = back, elsewhere, unheld
+            ch.back, ch.elsewhere, ch.unheld = asked[ch.program, prompt_or_key]
             if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
                 ch.fit, ch.score = 0.0, ch.score - FIT_WEIGHT * ch.fit
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
@@ -997,6 +1000,20 @@ class Reader:
             return ""
         asked = m.group(0).lower()
         return "" if any(w in asked for w in name_parts(program) if len(w) >= 3) else m.group(0).strip()
+
+    def _unheld(self, program: str, request: str) -> str:
+        """The words saying how to rewrite the text, when none of them is the program's: in none of
+        its phrasings, no form of a word there ("plainer", "polished") and no slip of one. "make
+        this shorter: …" is near formal's "make this more formal", and "make it sound old-fashioned:
+        …" near casual's "make it sound relaxed", but neither asks for what they do. Read for the
+        library's text programs only: their phrasings are many, a user's one key says too little."""
+        if program not in self.learned or self.kinds.get(program) != "fewshot":
+            return ""
+        asked = manner_words(request)
+        own = self._phrasing_words.get(program, set())
+        if not asked or any(_holds_word(own, w) for w in asked):
+            return ""
+        return " ".join(asked)
 
     def _prefer_named(self, choices: list[Choice]) -> None:
         """Of a program and its opposite on one reading, the one the request names goes first:
@@ -1166,6 +1183,8 @@ class Reader:
                                           self._refusal(top, choices, negative, threshold, sure))
                 if top.elsewhere and top.key_score < threshold:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
+                if top.unheld:
+                    return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
                     decision.accepted_sure = round(sure, 3)
@@ -1196,6 +1215,8 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unfit(top))
         if top.elsewhere and top.key_score < threshold:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
+        if top.unheld:
+            return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
     def _users_stored_input(self, choices: list[Choice], threshold: float) -> Choice | None:
@@ -1478,14 +1499,26 @@ def _with_label(reading: Reading, label: str, prompt: str) -> Reading:
 def _without_texts(prompt: str, inputs: list[str]) -> str:
     """The prompt less its inputs of more words than a word program's: the request's words."""
     for text in inputs:
-        if len(text.split()) > MAX_SPAN_WORDS:
-            prompt = prompt.replace(text, " … ")
+        if len(text.split()) > MAX_SPAN_WORDS:  # (the whole prompt's reading ends without its full stop)
+            prompt = prompt.replace(text if text in prompt else text.rstrip(".!?…"), " … ")
     return prompt
 
 
 def _unserved_refusal(top: Choice, threshold: float) -> str:
     return (f"the request asks for '{top.elsewhere}', which no program here does (the nearest, "
             f"'{top.program}', matches {below(top.key_score, threshold)})")
+
+
+def _unheld_refusal(top: Choice) -> str:
+    return (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but none of its phrasings "
+            f"asks for '{top.unheld}'")
+
+
+def _holds_word(words: set[str], word: str) -> bool:
+    """Is the word one of these, a form of one (the same first five letters: "polished" of "polish",
+    "plainer" of "plain"), or a slip of one ("arrr" of "arr")?"""
+    return word in words or (len(word) >= 5 and any(len(w) >= 5 and w[:5] == word[:5] for w in words)) or \
+        closest(word, words) is not None
 
 
 def _first_fitting(choices: list[Choice]) -> Choice:

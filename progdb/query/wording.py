@@ -110,6 +110,25 @@ SPAN_EDGE_STOP = (STOP - {"be"}) | {"has", "have", "had", "am"}
 # teeth removal cost" is not "wisdom" and talk).
 TALK = STOP | frozenset("asap pls plz thanks thx ty lol now quickly quick again too also here ok okay real "
                           "really ever".split())
+# Words any request to rewrite a text may hold, beside talk: asking, pointing at the text, naming
+# it. They say nothing of how to rewrite it ("make this email sound …", "turn it into something …").
+REWRITE_TALK = frozenset("""make makes made rewrite rewriting rewritten write writing written rephrase reword turn
+    convert change put say said sound sounds sounding look looks read give get want need help does fix
+    text texts sentence sentences paragraph paragraphs message messages email emails note notes line lines words
+    version copy post letter piece passage these those something thing stuff more less bit little much way very
+    just some like into onto following below above there out off over hey hi hello thank you your our us may
+    might must let mind kindly actually basically literally""".split())
+# Whom or what a text is for: "for my boss", "to our customers" (not "to sound less unsure").
+_AUDIENCE = re.compile(r"\b(?:for|to)\s+(?:a|an|the|my|our|your|his|her|their|some)\b[^,.;:!?\n]*", re.I)
+
+
+def manner_words(request: str) -> list[str]:
+    """The words of a request to rewrite a text that may say how: "shorter" of "make this shorter:
+    …", "snarky spin" of "give this a snarky spin for our meme page: …"."""
+    return [w for w in words_of(_AUDIENCE.sub(" ", request))
+            if w not in TALK and w not in REWRITE_TALK and len(w) > 2 and not w.isdigit()]
+
+
 # Text-speak in a short request (a text to rewrite keeps its words), read as the words it stands for
 # (no typo: no note), where its neighbours say it is that word: "how do u say thank you in french",
 # "wats the plural of octopus"; the letter u in "what comes after u" stays a letter.
