@@ -23,6 +23,14 @@ def run(*args, input=None):
     return CliRunner().invoke(cli, list(args), input=input)
 
 
+def _readable(fd: int, timeout: float) -> bool:
+    """poll, not select: a long test run's descriptors pass select's limit of 1024 ("filedescriptor
+    out of range in select()")."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(timeout * 1000))
+
+
 def in_terminal(args: list[str], cwd: Path, timeout: float = 300, env: dict | None = None) -> tuple[int, str]:
     """Run the installed `progdb` with stdin, stdout and stderr on a pseudo-terminal, as a person
     at a terminal runs it; returns the exit status and everything it drew."""
@@ -32,8 +40,7 @@ def in_terminal(args: list[str], cwd: Path, timeout: float = 300, env: dict | No
     os.close(slave)
     chunks = []
     while True:
-        ready, _, _ = select.select([master], [], [], timeout)
-        if not ready:
+        if not _readable(master, timeout):
             proc.kill()
             raise AssertionError(f"progdb {' '.join(args)} drew nothing for {timeout} s: {b''.join(chunks)!r}")
         try:
@@ -73,14 +80,6 @@ def test_import_draws_a_progress_bar_on_a_terminal(tmp_path):
 
 
 # -- typing prompts at a terminal ---------------------------------------------------------------
-
-def _readable(fd: int, timeout: float) -> bool:
-    """poll, not select: a long test run's descriptors pass select's limit of 1024 ("filedescriptor
-    out of range in select()")."""
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(timeout * 1000))
-
 
 def typed_session(args: list[str], lines: list[str], cwd: Path, env: dict, end: bytes = b"\x04") -> tuple[int, str]:
     """Run the installed `progdb` on a pseudo-terminal and type each line after its "> " prompt,
@@ -1211,13 +1210,12 @@ def test_ctrl_c_during_an_import_exits_130_and_says_what_stays(tmp_path):
     screen = b""
     deadline = time.monotonic() + 300
     while b"rows/s" not in screen and time.monotonic() < deadline:  # the bar has drawn: the import runs
-        if select.select([master], [], [], 5)[0]:
+        if _readable(master, 5):
             screen += os.read(master, 65536)
     proc.send_signal(signal.SIGINT)
     while True:
         try:
-            ready = select.select([master], [], [], 60)[0]
-            data = os.read(master, 65536) if ready else b""
+            data = os.read(master, 65536) if _readable(master, 60) else b""
         except OSError:
             break
         if not data:
