@@ -58,6 +58,9 @@ def test_edit_distance_counts_a_swap_as_one():
     ('Spanish for "good morning"', "english-spanish", ["good morning"], None),  # a quoted phrase is one input
     ("Name the capital of India.", "country-capital", ["India"], ["New Delhi"]),  # countryinfo pairs
     ("which state is Tacoma in", "city-to-state", ["Tacoma"], ["Washington"]),  # GeoNames pairs
+    # a role noun, not a person (WordNet roles built on what they play): it answered piano, sure
+    ("what does a violinist play", "person-instrument", ["violinist"], ["violin"]),
+    ("what sport does a golfer play", "person-sport", ["golfer"], ["golf"]),
     # an input does not run on past a question mark into the chatter after it
     ("hey, what's the past tense for think? always mix it up, thanks", "past-tense", ["think"], ["thought"]),
     ("add a negative prefix to sensitive", "opposite", ["sensitive"], ["insensitive"]),  # WordNet antonyms
