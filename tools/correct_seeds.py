@@ -68,10 +68,12 @@ def correct(card: dict, fixes: list[dict]) -> int:
             card["examples"] = kept
             continue
         swap = dict(zip(fix["wrong"], fix["right"], strict=True))
-        for example in card["examples"]:
-            if example["input"].lower() == fix["input"].lower() and example["output"] in swap:
-                example["output"] = swap[example["output"]]
-                done += 1
+        mine = [e for e in card["examples"] if e["input"].lower() == fix["input"].lower() and e["output"] in swap]
+        if [e["output"] for e in mine] == fix["right"]:
+            continue  # a fix that reorders (hot: cold before cool) is done already: a re-run undid it
+        for example in mine:
+            example["output"] = swap[example["output"]]
+            done += 1
     return done
 
 
