@@ -59,3 +59,11 @@ def test_cuts_go_both_ways_and_parse_takes_the_best_scored():
 def test_key_text_drops_slots():
     assert key_text("what is the plural of {word}") == "what is the plural of"
     assert key_text("make this sound like Shakespeare: {text}") == "make this sound like Shakespeare"
+
+
+def test_the_asker_of_a_keys_question_is_whoever_types_it():
+    t = compile_template("english-french", "how do you say {word} in French")
+    for typed in ["how do I say thank you in french", "how do we say thank you in French",
+                  "how do you say thank you in french"]:
+        assert match_template(typed, [t]).inputs == ["thank you"], typed
+    assert match_template("how do they say thank you in french", [t]) is None

@@ -58,6 +58,9 @@ def test_edit_distance_counts_a_swap_as_one():
     ('Spanish for "good morning"', "english-spanish", ["good morning"], None),  # a quoted phrase is one input
     ("Name the capital of India.", "country-capital", ["India"], ["New Delhi"]),  # countryinfo pairs
     ("which state is Tacoma in", "city-to-state", ["Tacoma"], ["Washington"]),  # GeoNames pairs
+    # the asker of a key's "how do you say" is anyone: "thank you" was read "thank" (remercier)
+    ("how do I say thank you in french", "english-french", ["thank you"], None),
+    ("how would I say cat in spanish", "english-spanish", ["cat"], ["gato"]),
     # a role noun, not a person (WordNet roles built on what they play): it answered piano, sure
     ("what does a violinist play", "person-instrument", ["violinist"], ["violin"]),
     ("what sport does a golfer play", "person-sport", ["golfer"], ["golf"]),
@@ -344,6 +347,9 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     'what does the idiom "spill the beans" mean',
     'what does "per se" mean',
     'what does it mean to be "under the weather"',
+    # a learner's: answered "learn -> apprendre", and german's compiled prompt for "hard to learn"
+    "what's the best way to learn french",
+    "is german hard to learn",
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"

@@ -17,6 +17,10 @@ _END_PUNCT = "?.!;, \t\n"
 _VALUE_STRIP = _END_PUNCT + "\"'“”"  # what a slot value loses at either end
 _FILLER_WORDS = 3  # words a template tolerates in front of it ("please", "hey, what's")
 _MAX_CUT_INPUT_WORDS = 8
+# The asker of a key's question is whoever types it: "how do you say {word} in French" is also typed
+# "how do I say …", "how would we say …" (it was read "thank" of "how do I say thank you in french").
+_ASKS = frozenset("do does did would could can should will".split())
+_ASKER = r"(?:you|i|we|u)"
 
 
 @dataclass
@@ -61,7 +65,7 @@ def compile_template(program: str, key: str) -> Template | None:
     for i, part in enumerate(parts):
         if i % 2 == 0:
             words = part.split()
-            lit = r"\s+".join(re.escape(w) for w in words)
+            lit = r"\s+".join(_ASKER if _asker(words, j) else re.escape(w) for j, w in enumerate(words))
             if lit:
                 # a spaced literal ends at a word's edge: "workplace of a {word}" takes no "n actor" of "an actor"
                 lead = (r"\s*" + (r"\b" if words[0][:1].isalnum() else "")) if part[:1].isspace() or i == 0 else ""
@@ -79,7 +83,13 @@ def compile_template(program: str, key: str) -> Template | None:
     pattern.append(r"[\s?.!]*$")
     literal = sum(len(p.strip()) for p in parts[::2])
     return Template(program, key, "".join(pattern), literal, input_slots(slots),
-                    tuple(w.casefold() for part in parts[::2] for w in part.split()))
+                    tuple(w.casefold() for part in parts[::2] for j, w in enumerate(part.split())
+                          if not _asker(part.split(), j)))
+
+
+def _asker(words: list[str], j: int) -> bool:
+    """Is words[j] the "you" a question asks with ("how do you say")?"""
+    return words[j].casefold() == "you" and j > 0 and words[j - 1].casefold() in _ASKS
 
 
 def _clean_value(raw: str) -> str:

@@ -80,6 +80,9 @@ _ABOUT_LANGUAGE = re.compile(
     # a teacher's: "how do I teach past tense", "what is a plural noun", "explain plural nouns to my
     # class", "is opposite an adjective"
     r"how (?:do|can|should|would) (?:i|you|we) (?:teach|learn|explain|practi[cs]e|remember|study)\b|"
+    # a learner's: "what's the best way to learn french", "is german hard to learn"
+    r"(?:what(?:'s|s| is) )?(?:the )?(?:best|easiest|fastest|quickest) way to (?:learn|study|practi[cs]e|master|memori[sz]e)\b|"
+    r"is \S+ (?:hard|difficult|easy|tough) to (?:learn|master|speak|pronounce)\b|"
     r"what(?:'s|s| is| are) (?:an? )?(?:\w+ )?" + _GRAMMAR_TERM + r"\s*[?.!]*\s*$|"
     r"what(?:'s|s| is| are) the (?:\w+ ){1,2}tenses?\s*[?.!]*\s*$|"  # "what is the past perfect tense"
     r"explain (?:to me )?(?:\w+ )?" + _GRAMMAR_TERM + r"|is (?:the word )?\S+ an? " + _GRAMMAR_TERM + r"\s*[?.!]*\s*$)",
