@@ -116,18 +116,25 @@ class _VectorJob:
         _doubt_a_guessed_request(outputs, self.result.accepted_sure)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
-        unsure = [i for i, o in enumerate(outputs) if o.confidence is not None and o.confidence < REFUSE]
-        if unsure and len(unsure) < len(outputs):  # one of several inputs: that one has no answer
-            for i in unsure:
-                o = outputs[i]
-                outputs[i] = Output(o.input, None, "error", o.candidates, error=(
-                    f"its best guess ({o.answer}) {TOO_UNSURE} (confidence {o.confidence:.3f} < {REFUSE})"))
-        if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
-            first = outputs[unsure[0]]
-            self.result.mode, self.result.programs, self.result.kind, self.result.outputs = "none", [], None, []
-            self.result.message = "; ".join(filter(None, [self.result.message, (
-                f"the request reads as '{self.programs[0][0].name}', but its best guess for '{first.input}' "
-                f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE})")]))
+        refuse_too_unsure(self.result, self.programs[0][0].name)
+
+
+def refuse_too_unsure(result: QueryResult, program: str) -> None:
+    """An input whose best guess is below REFUSE has no answer; when every input's is, the result
+    is "none", honestly, however the program was reached (its key, or an analogy's pairs)."""
+    outputs = result.outputs
+    unsure = [i for i, o in enumerate(outputs) if o.confidence is not None and o.confidence < REFUSE]
+    if unsure and len(unsure) < len(outputs):  # one of several inputs: that one has no answer
+        for i in unsure:
+            o = outputs[i]
+            outputs[i] = Output(o.input, None, "error", o.candidates, error=(
+                f"its best guess ({o.answer}) {TOO_UNSURE} (confidence {o.confidence:.3f} < {REFUSE})"))
+    if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
+        first = outputs[unsure[0]]
+        result.mode, result.programs, result.kind, result.outputs = "none", [], None, []
+        result.message = "; ".join(filter(None, [result.message, (
+            f"the request reads as '{program}', but its best guess for '{first.input}' "
+            f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE})")]))
 
 
 CLOSE_CALL = 0.02  # an intent this near the routed one's score makes the route a close call, said so
@@ -380,8 +387,11 @@ class QueryPipeline:
         if demos:
             if compile_only:
                 return incontext.compile_demonstrations(prompt, *demos, budget=budget)
-            return incontext.answer_either_way(self.catalog, prompt, *demos, k=k, method=method,
-                                               use_stored=use_stored, llm=llm, budget=budget)
+            result = incontext.answer_either_way(self.catalog, prompt, *demos, k=k, method=method,
+                                                 use_stored=use_stored, llm=llm, budget=budget)
+            if result.mode != "in-context" and result.programs:  # a stored program's guess, as asked by its key
+                refuse_too_unsure(result, result.programs[0].name)
+            return result
         lookup = lookup or KeyLookup(self.store)
         cal = cal or self.routes.calibration()
         request = self.understand(prompt, lookup, cal)

@@ -1648,6 +1648,39 @@ def test_a_game_masters_own_programs_take_their_own_requests(own_db, tmp_path):
     assert _json_query(own_db, "play some tavern music")["mode"] == "none"
 
 
+def test_a_linguistics_students_own_relations_are_asked_in_their_words(own_db, tmp_path):
+    """A student's programs of five pairs: "what language is spoken in spain" was refused as
+    english-spanish's reading of "spoken", though their country-language's key matched at 0.75;
+    "what's the young of a bear called" read "bear called"; "cat is to kitten as pig is to ?" gave
+    the guess (0.07) that "what do you call a baby pig" refused as too unsure, and exited 0."""
+    assert run("--db", own_db, "add", "country-language", "-K", "what language do they speak in {word}",
+               "-K", "language of {word}", *[a for p in ("france french", "germany german", "italy italian",
+                                                        "japan japanese", "russia russian") for a in ("-e", *p.split())]
+               ).exit_code == 0
+    out = _json_query(own_db, "what language is spoken in spain")
+    assert (out["programs"][0]["name"], out["inputs"]) == ("country-language", ["spain"]), out["message"]
+    babies = tmp_path / "baby_animals.csv"
+    babies.write_text("animal,baby\ncat,kitten\ndog,puppy\ncow,calf\nsheep,lamb\nowl,owlet\n")
+    assert "5 added" in run("--db", own_db, "import", str(babies), "--program", "baby-animal").output
+    assert run("--db", own_db, "add", "baby-animal", "-K", "what do you call a baby {word}",
+               "-K", "the young of a {word}").exit_code == 0
+    assert _json_query(own_db, "what's the young of a bear called")["inputs"] == ["bear"]
+    r = run("--db", own_db, "query", "what do you call a baby pig")
+    asked = run("--db", own_db, "query", "cat is to kitten as pig is to ?")
+    assert r.exit_code == asked.exit_code == 1 and "too unsure to give" in asked.output, (r.output, asked.output)
+
+
+def test_a_us_date_is_one_input_however_it_is_asked(own_db):
+    """"03/04/2025 to iso" was read as the input "03", the rest of the date left to the request (a
+    developer's program of dates, asked by a teammate)."""
+    assert run("--db", own_db, "add", "us-date-to-iso", "-K", "US date to ISO: {text}",
+               "-e", "03/04/2025", "2025-03-04", "-e", "12/31/2024", "2024-12-31", "-e", "7/4/2023", "2023-07-04").exit_code == 0
+    out = _json_query(own_db, "03/04/2025 to iso")
+    assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == ("us-date-to-iso", "2025-03-04"), out
+    # a word is no date: "what's the ISO standard for dates" was compiled with "standard" for its input
+    assert _json_query(own_db, "what's the ISO standard for dates")["mode"] == "none"
+
+
 def test_the_compiled_request_is_the_users_words_as_typed(seeded_path):
     """An editor's "Would you mind rewriting this more formally?" reached the LLM as "Request: mind
     rewriting this more formally." and "formalise" as "formalize": the request as read, not as typed."""

@@ -251,7 +251,11 @@ def test_a_stored_programs_arithmetic_never_answers_a_demonstrations_word(seeded
                           ("what is to dog as kitten is to cat", {"cat", "kitten", "dog"}),
                           # (a program with a learned ranker too: synonym answered "dog", its candidates puppy)
                           ("dog:puppy::cat:?", {"dog", "puppy", "cat"})):
-        out = seeded.query(prompt).outputs[0]
+        r = seeded.query(prompt)
+        if r.mode == "none":  # (synonym's guess for cat, rabbit at 0.12, is too unsure to give: none)
+            assert "too unsure to give" in r.message, (prompt, r.message)
+            continue
+        out = r.outputs[0]
         assert out.answer.lower() not in words and not words & {c.answer.lower() for c in out.candidates}, (prompt, out)
 
 
@@ -288,3 +292,12 @@ def test_a_misspelt_word_in_an_analogy_is_read_and_said(seeded):
     r = seeded.query("kign - man + woman")
     assert r.outputs[0].answer == "queen" and r.corrections == ["kign -> king"], (r.message, r.outputs)
     assert r.message.startswith("read kign -> king")
+
+
+def test_an_analogy_asked_as_if_then_what(seeded):
+    """"if boy is girl then what is nephew" was refused; only "…, then nephew is what?" was read."""
+    for prompt in ["if boy is girl then what is nephew", "if boy is girl, what's nephew?"]:
+        r = seeded.query(prompt)
+        assert r.outputs and r.outputs[0].answer == "niece", (prompt, r.mode, r.message)
+    # a clause is no demonstration: it was answered "rained", in context
+    assert seeded.query("if it is raining then what is the capital of france").mode != "in-context"

@@ -43,6 +43,7 @@ IDENTIFY_METHOD = "weighted"
 # An analogy as people write one: its first pair is the demonstration, the third word the input.
 _ASKED = r"\s*(?:\?|_+|x|what|which|…|\.\.\.)?\s*[?.!]*\s*$"
 _WHAT = r"(?:what|which(?:\s+\w+)?|\?|_+|x)"
+_FEW = r"[\w'-]+(?:\s+[\w'-]+){0,2}?"  # a word or a name of up to three
 _ANALOGIES = [
     # "paris is to france as tokyo is to ?", "... like tokyo is to what"
     re.compile(r"^\s*(?:(?:complete|solve)(?:\s+the)?(?:\s+analogy)?\s*[:,]?\s*)?(?P<a>.+?)\s+is\s+to\s+(?P<b>.+?)"
@@ -58,6 +59,11 @@ _ANALOGIES = [
     # "if athens is greece, then madrid is what?"
     re.compile(r"^\s*if\s+(?P<a>.+?)\s+is\s+(?:to\s+)?(?P<b>.+?)\s*,?\s+(?:then\s+)?(?P<c>.+?)\s+is\s+(?:to\s+)?"
                + _WHAT + r"\s*[?.!]*\s*$", re.I),
+    # "if boy is girl then what is nephew", "if boy is girl, what's nephew?"
+    # (words, not a clause: "if it is raining then what is the capital of france" is none)
+    re.compile(r"^\s*if\s+(?!(?:it|this|that|there|he|she|they|i|you|we)\s)(?P<a>" + _FEW + r")\s+is\s+(?:to\s+)?"
+               r"(?P<b>" + _FEW + r")\s*,?\s+(?:then\s+)?(?:what|which)(?:\s+is|'s|s)\s+(?:to\s+)?(?P<c>" + _FEW + r")"
+               r"\s*[?.!]*\s*$", re.I),
 ]
 # Vector arithmetic, which arithmetic_reading also reads the other way
 _MINUS = r"\s*(?:[-−–]|\bminus\b)\s*"  # "king - man + woman", "king minus man plus woman"

@@ -19,6 +19,8 @@ _FILLER_WORDS = 3  # words a template tolerates in front of it ("please", "hey, 
 _MAX_CUT_INPUT_WORDS = 8
 # The asker of a key's question is whoever types it: "how do you say {word} in French" is also typed
 # "how do I say …", "how would we say …" (it was read "thank" of "how do I say thank you in french").
+_WHAT_CALLED = re.compile(r"\s*(?:what|what's|whats|what is)\b.*\bcalled\W*$", re.I | re.S)
+_CALLED = re.compile(r"\s+called$", re.I)
 _ASKS = frozenset("do does did would could can should will".split())
 _ASKER = r"(?:you|i|we|u)"
 
@@ -115,6 +117,8 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         if not m:
             continue
         values = {k: _clean_value(v) for k, v in m.groupdict().items()}
+        if _WHAT_CALLED.match(prompt):  # "what's the young of a bear called": "called" is the question's
+            values = {k: _CALLED.sub("", v) for k, v in values.items()}
         if any(not v for v in values.values()):
             continue
         # Text matched by neither literal nor slot (filler words) counts against the template,

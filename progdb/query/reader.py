@@ -170,6 +170,8 @@ class Reader:
         # an input is read as a text, not as words and names ("we are closed" starts on a stop word)
         self.sentences_stored = {p for p, ins in inputs.items() if kinds.get(p) == "fewshot" and ins and
                                  2 * sum(len(i.split()) >= 3 and i.rstrip()[-1:] in ".!?" for i in ins) >= len(ins)}
+        # Programs whose every input holds a digit (dates, sizes, codes): a text without one is none of them.
+        self.digits_stored = {p for p, ins in inputs.items() if len(ins) >= 2 and all(any(c.isdigit() for c in i) for i in ins)}
         # Programs whose inputs are names (national parks): a common word in lower case is none of them.
         self.names_stored = {p for p, ins in inputs.items()
                              if len(ins) >= NAMES_STORED and sum(i[:1].isupper() for i in ins) >= NAME_SHARE * len(ins)}
@@ -669,6 +671,8 @@ class Reader:
         fit = 1.0 if lo <= n <= hi else 0.6
         if n == 1 and lo > 1 and hi > 12:
             fit = ONE_WORD_TEXT_FIT  # "what makes a good issue title": a program of texts takes no "good"
+        if program in self.digits_stored and not any(c.isdigit() for c in text):
+            return min(fit, FIT_FLOOR * 0.9)  # "what's the ISO standard for dates": no "standard" is a date
         if hi <= 12 and program not in self.sentences_stored:  # inputs of words and names, not texts
             if listed:
                 fit *= 0.5  # three words to capitalize are three inputs
@@ -1149,7 +1153,8 @@ class Reader:
             choices = [ch for ch in choices
                        if ch.program in self._own or ch.key_score >= self._threshold(ch.program, threshold)]
         top, decision = self._decide(choices, negative, threshold, margin, words, learned_accept)
-        held = self._users_stored_input(choices, threshold) if decision.mode == "none" and not top.back else None
+        held = (self._users_stored_input(choices, threshold) or self._users_own(top, choices, negative, threshold)) \
+            if decision.mode == "none" and not top.back else None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
             preferred = self._users_first(top, choices, threshold)
             held = preferred[0] if preferred[0] is not choices[0] else None
@@ -1233,6 +1238,20 @@ class Reader:
             if (ch.key_score >= STORED_ASK and self._holds_typed(ch)) or \
                     (whole.get(ch.program, 0.0) >= self._threshold(ch.program, threshold) and
                      self._stores_all(ch.program, ch.reading.inputs)):
+                return ch
+        return None
+
+    def _users_own(self, top: Choice, choices: list[Choice], negative: float, threshold: float) -> Choice | None:
+        """A user's program past its own threshold, its input fitting, when the library program read
+        on top was refused: "what language is spoken in spain" is a user's country-language's (its
+        key "what language do they speak in {word}" at 0.75), though english-spanish's reading of
+        "spoken" came first and was refused. Not when a stored out-of-scope prompt is nearer the
+        prompt than its key is."""
+        if top.program not in self.learned:
+            return None
+        for ch in choices:
+            if self.kinds.get(ch.program) in ("vector", "fewshot") and self._users_past_threshold(ch, threshold) \
+                    and ch.key_score > negative and not ch.elsewhere and not ch.unheld:
                 return ch
         return None
 

@@ -180,6 +180,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     text_word = sum(t.start() < sep.end() for t in tokens) if sep_word is not None else None
     lines = _line_starts(request, n)
     for i in range(1, n):  # cuts: key first or input first; a text input may be long
+        if _glued(text, tokens[i].start(), tokens[i].start()):
+            continue  # not inside a date or a time: "03/ | 04/2025 to iso"
         # In a short prompt, an input of a few words is a span's business (below).
         # ...nor one whose key runs a word or two past it ("in a formal register? We").
         crosses = sep_word is not None and i != sep_word and i - sep_word <= 2
@@ -271,11 +273,18 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     return unique
 
 
+_DIGITS_GLUED = re.compile(r"\d[/:]|[/:]\d")
+
+
 def _glued(text: str, start: int, end: int) -> bool:
-    """A span cut out of a token of digits and slashes or colons ("2021/6/7", "10:30")."""
-    before, after = text[start - 1:start], text[end:end + 1]
-    return (before in ("/", ":") and text[start:start + 1].isdigit()) or \
-        (after in ("/", ":") and text[end - 1:end].isdigit())
+    """A span cut out of a run of digits and slashes or colons ("7" or "03/" of "2021/6/7" and
+    "03/04/2025", "10" of "10:30"): either edge falls inside such a run."""
+    for at in (start, end):
+        if 0 < at < len(text) and not text[at - 1].isspace() and not text[at].isspace():
+            run = re.search(r"\S*$", text[:at]).group() + re.match(r"\S*", text[at:]).group()
+            if _DIGITS_GLUED.search(run):
+                return True
+    return False
 
 
 def _talk_tail(tail: list[str]) -> bool:
