@@ -27,7 +27,7 @@ from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
 from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
-                                  QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
+                                  QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes)
@@ -991,10 +991,11 @@ class Reader:
         Reminder: …"): a capitalised word or three after a sentence's end or a please, none of them
         the program's request words ("Hey! Rewrite this formally: …" marks its text)."""
         m = _LABEL_TAIL.search(key)
-        if not m or set(words_of(m.group(1))) & self.own_key_words.get(program, set()) or \
-                self._named[program].search(m.group(1)):
+        label = m and (m.group(1) or m.group(2))
+        if not label or set(words_of(label)) & self.own_key_words.get(program, set()) or \
+                self._named[program].search(label) or label.lower() in TALK:
             return ""
-        return m.group(1)
+        return label
 
     def _asks_unserved(self, program: str, text: str) -> str:
         """What the text asks for that is some program's way back and none of this program's name
@@ -1488,7 +1489,9 @@ _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
 _POINTED_AT = re.compile(r"\b(?:say|make|put|turn|rewrite|write|translate|convert|change|read)\s+(?:this|it)\b", re.I)
 # A request pointing at one thing: what follows its colon is one text, commas and all ("these" lists).
 _ONE_TEXT = re.compile(r"\b(?:this|it)\b(?!.*\b(?:these|those|each|every|all|words|list)\b)", re.I)
-_LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$")
+_LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$"
+                         # ...or one word in lower case after a question ended: a commit's "refactor:", "fix:"
+                         r"|[?!]\s+([a-z][\w'’-]*)\s*$")
 
 
 def _points_then_text(reading: Reading, whole: str) -> bool:
