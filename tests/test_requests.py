@@ -508,6 +508,9 @@ def test_a_program_that_goes_both_ways_still_takes_its_outputs(seeded):
      ["The launch moved to May. Budget is fixed. Hiring paused."]),
     ("make this casual: This week: sales rose 5% and we hired two people", "casual",
      ["This week: sales rose 5% and we hired two people"]),
+    # a word in lower case after the request's question is the text's label (a commit's "refactor:")
+    ("can you make this more formal? update: we moved the meeting to 3pm and nobody told me", "formal",
+     ["update: we moved the meeting to 3pm and nobody told me"]),
 ])
 def test_a_stored_name_is_read_whole_and_a_pointer_is_no_text(seeded, prompt, program, inputs):
     """The park a program stores went to city-to-state, or lost "National Park" to its template;
