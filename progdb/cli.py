@@ -882,7 +882,9 @@ def _prompt_of_line(line: str) -> tuple[str, dict]:
         if isinstance(record, dict):
             if not isinstance(record.get("prompt"), str):
                 got = ", ".join(f'"{k}"' for k in record) or "none"
-                raise ProgdbError(f'a JSON line needs a "prompt" string (its fields: {got})')
+                error = ProgdbError(f'a JSON line needs a "prompt" string (its fields: {got})')
+                error.echo = {"id": record["id"]} if "id" in record else {}  # (an app matches answers by id)
+                raise error
             return record["prompt"], {"id": record["id"]} if "id" in record else {}
     return line, {}
 
@@ -913,7 +915,8 @@ def _query_lines(db, source: str, options: dict) -> int:
                 try:
                     prompt, echo = _prompt_of_line(text)
                 except ProgdbError as exc:
-                    before.append({"prompt": None, "error": f"{'<stdin>' if source == '-' else source}:{number}: {exc}"})
+                    before.append({**getattr(exc, "echo", {}), "prompt": None,
+                                   "error": f"{'<stdin>' if source == '-' else source}:{number}: {exc}"})
                     worst = max(worst, EXIT_ERROR)
                     continue
                 skipped.append(before)

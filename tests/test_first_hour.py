@@ -804,11 +804,12 @@ def test_an_apps_json_lines_and_program_files(own_db, tmp_path, monkeypatch):
     mode nearest with no outputs, which an app reading `mode` took for an answer; `add notes.txt`
     made a program named notes.txt."""
     lines = (json.dumps({"id": 7, "prompt": "plural of mouse"}) + "\n" + json.dumps({"text": "plural of goose"}) + "\n"
-             + json.dumps({"prompt": "make this formal"}) + "\n")
+             + json.dumps({"prompt": "make this formal"}) + "\n" + json.dumps({"id": 9}) + "\n")
     out = subprocess.run([PROGDB, "--db", own_db, "query", "--json", "-"], input=lines, capture_output=True, text=True)
-    mouse, bad, empty = (json.loads(line) for line in out.stdout.splitlines())
+    mouse, bad, empty, no_prompt = (json.loads(line) for line in out.stdout.splitlines())
     assert out.returncode == 2 and mouse["id"] == 7 and mouse["outputs"][0]["answer"] == "mice", out.stdout
     assert bad == {"prompt": None, "error": '<stdin>:2: a JSON line needs a "prompt" string (its fields: "text")'}, bad
+    assert no_prompt["id"] == 9 and no_prompt["prompt"] is None, no_prompt  # (its id echoed, as an answer's is)
     assert empty["mode"] == "none" and empty["programs"] == [] and empty["outputs"] == [], empty
     assert "names 'formal' but gives it no input" in empty["message"], empty["message"]
     (tmp_path / "notes.txt").write_text("hello\n", encoding="utf-8")
