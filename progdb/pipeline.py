@@ -186,8 +186,16 @@ GUESSED_REQUEST = 0.5  # a request taken below the threshold this unsure is itse
 
 def _doubt_a_guessed_request(outputs: list[Output], accepted_sure: float | None) -> None:
     """"wheel is part of a" read as past-participle at 0.57 (the learned rule 0.40 sure) answered
-    *wheeled*, a stored pair, sure: the answer is sure only when the request is."""
-    if accepted_sure is None or accepted_sure >= GUESSED_REQUEST:
+    *wheeled*, a stored pair, sure: the answer is sure only when the request is. A compiled prompt
+    (or an LLM's reply), never sure, says its request was read below the threshold: it acts all the
+    same ("which of our products is this complaint about? …" was formal's at 0.53)."""
+    if accepted_sure is None:
+        return
+    for out in outputs:
+        if out.source in ("compiled", "llm"):  # it acts all the same: say the program is a guess
+            out.note = "; ".join(filter(None, [f"the request was read below the threshold ({accepted_sure:.2f} sure "
+                                                  "it asks for this program)", out.note]))
+    if accepted_sure >= GUESSED_REQUEST:
         return
     for out in outputs:
         if out.sure and out.source != "error":
