@@ -61,6 +61,9 @@ def test_edit_distance_counts_a_swap_as_one():
     # the asker of a key's "how do you say" is anyone: "thank you" was read "thank" (remercier)
     ("how do I say thank you in french", "english-french", ["thank you"], None),
     ("how would I say cat in spanish", "english-spanish", ["cat"], ["gato"]),
+    # a phrase's pronouns are its own: "i love you" was read "love" (amour)
+    ("translate i love you to french", "english-french", ["i love you"], None),
+    ("how do you say i am hungry in german", "english-german", ["i am hungry"], None),
     # a role noun, not a person (WordNet roles built on what they play): it answered piano, sure
     ("what does a violinist play", "person-instrument", ["violinist"], ["violin"]),
     ("what sport does a golfer play", "person-sport", ["golfer"], ["golf"]),

@@ -688,9 +688,9 @@ class Reader:
             words = low.split()  # (a text's last word "me." is no stop word: it ends a sentence)
             if len(words) > 1 and (words[0] in EDGE_NOISE or words[-1] in EDGE_NOISE):
                 fit *= 0.25  # "wats apple", "hospital asap": talk, not the word to translate
-            elif len(words) > 1 and not part and ((words[0] in STOP and words[0] not in firsts) or
-                                                  (words[-1] in STOP and words[-1] not in lasts)):
-                fit *= 0.25  # "Boston located in" is a name and a request's words
+            elif len(words) > 1 and not part and ((words[0] in _EDGE_STOP and words[0] not in firsts) or
+                                                  (words[-1] in _EDGE_STOP and words[-1] not in lasts)):
+                fit *= 0.25  # "Boston located in" is a name and a request's words ("i love you" is a phrase)
         return fit
 
     def _common_words(self, program: str) -> set[str]:
@@ -937,7 +937,8 @@ class Reader:
         code 401" of "what does {word} mean"), no list ("red, blue and green" is three inputs)."""
         words = text.lower().split()
         return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in PHRASE_EDGES and words[-1] not in PHRASE_EDGES \
-            and not self._request_words(program, text.lower()) and not list_items([text])
+            and not self._request_words(program, " ".join(w for w in words if w not in PRONOUNS)) \
+            and not list_items([text])  # (a phrase's pronouns are its own: "i love you", "see you soon")
 
     @staticmethod
     def _cut_from_marked(reading: Reading, marked_texts: set[tuple[str, str]]) -> bool:
@@ -1489,6 +1490,7 @@ _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
 _POINTED_AT = re.compile(r"\b(?:say|make|put|turn|rewrite|write|translate|convert|change|read)\s+(?:this|it)\b", re.I)
 # A request pointing at one thing: what follows its colon is one text, commas and all ("these" lists).
 _ONE_TEXT = re.compile(r"\b(?:this|it)\b(?!.*\b(?:these|those|each|every|all|words|list)\b)", re.I)
+_EDGE_STOP = STOP - PRONOUNS  # a phrase to translate may start or end on a pronoun: "i love you", "thank you"
 _LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$"
                          # ...or one word in lower case after a question ended: a commit's "refactor:", "fix:"
                          r"|[?!]\s+([a-z][\w'’-]*)\s*$")
