@@ -17,10 +17,11 @@ _END_PUNCT = "?.!;, \t\n"
 _VALUE_STRIP = _END_PUNCT + "\"'“”"  # what a slot value loses at either end
 _FILLER_WORDS = 3  # words a template tolerates in front of it ("please", "hey, what's")
 _MAX_CUT_INPUT_WORDS = 8
-# The asker of a key's question is whoever types it: "how do you say {word} in French" is also typed
-# "how do I say …", "how would we say …" (it was read "thank" of "how do I say thank you in french").
+# "what's the young of a bear called": the question's last word is no part of the slot's value
 _WHAT_CALLED = re.compile(r"\s*(?:what|what's|whats|what is)\b.*\bcalled\W*$", re.I | re.S)
 _CALLED = re.compile(r"\s+called$", re.I)
+# The asker of a key's question is whoever types it: "how do you say {word} in French" is also typed
+# "how do I say …", "how do we say …" (it was read "thank" of "how do I say thank you in french").
 _ASKS = frozenset("do does did would could can should will".split())
 _ASKER = r"(?:you|i|we|u)"
 
