@@ -1252,8 +1252,9 @@ class Reader:
         if top.program not in self.learned:
             return None
         for ch in choices:
-            if self.kinds.get(ch.program) in ("vector", "fewshot") and self._users_past_threshold(ch, threshold) \
-                    and ch.key_score > negative and not ch.elsewhere and not ch.unheld:
+            if self.kinds.get(ch.program) in ("vector", "fewshot") and ch.reading.inputs and \
+                    self._users_past_threshold(ch, threshold) and ch.key_score > negative and not ch.elsewhere \
+                    and not ch.unheld:
                 return ch
         return None
 
