@@ -135,9 +135,10 @@ def role_words(noun: dict, role_of: dict[str, str]) -> list[tuple[str, str]]:
     out = []
     for key in sorted(role_of):
         thing = role_of[key]
+        stem = thing.rstrip("s")  # (drums: a drummer's name is built on "drum")
         for w in noun[key]["words"]:
-            shared = len(os.path.commonprefix([w, thing.rstrip("s")]))
-            if re.fullmatch(r"[a-z]+", w) and shared >= 3 and shared >= 0.5 * len(thing.rstrip("s")):
+            shared = len(os.path.commonprefix([w, stem]))
+            if re.fullmatch(r"[a-z]+", w) and shared >= 3 and shared >= 0.5 * len(stem):
                 out.append((w, thing))
     return out
 

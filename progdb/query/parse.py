@@ -65,9 +65,11 @@ def compile_template(program: str, key: str) -> Template | None:
     parts = SLOT_RE.split(key)  # literal, slot, literal, slot, ..., literal
     pattern = [r"^(?:\S+\s+){0,%d}?" % _FILLER_WORDS if parts[0].strip() else "^"]
     seen = set()
+    literal_words = []  # case-folded, the asker's "you" aside: a prompt lacking one cannot match
     for i, part in enumerate(parts):
         if i % 2 == 0:
             words = part.split()
+            literal_words += [w.casefold() for j, w in enumerate(words) if not _asker(words, j)]
             lit = r"\s+".join(_ASKER if _asker(words, j) else re.escape(w) for j, w in enumerate(words))
             if lit:
                 # a spaced literal ends at a word's edge: "workplace of a {word}" takes no "n actor" of "an actor"
@@ -85,9 +87,7 @@ def compile_template(program: str, key: str) -> Template | None:
             pattern.append(rf"(?P<{part}>.+)" if last else rf"(?P<{part}>.+?)")
     pattern.append(r"[\s?.!]*$")
     literal = sum(len(p.strip()) for p in parts[::2])
-    return Template(program, key, "".join(pattern), literal, input_slots(slots),
-                    tuple(w.casefold() for part in parts[::2] for j, w in enumerate(part.split())
-                          if not _asker(part.split(), j)))
+    return Template(program, key, "".join(pattern), literal, input_slots(slots), tuple(literal_words))
 
 
 def _asker(words: list[str], j: int) -> bool:
@@ -111,6 +111,7 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
     """The matching template with the most literal text; ties go to the earlier stored key."""
     best = None
     folded = prompt.casefold()
+    called = bool(_WHAT_CALLED.match(prompt))  # "what's the young of a bear called": "called" is the question's
     for t in templates:
         if not t.may_match(folded):
             continue  # a literal word of the key is missing: its regex cannot match
@@ -118,7 +119,7 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         if not m:
             continue
         values = {k: _clean_value(v) for k, v in m.groupdict().items()}
-        if _WHAT_CALLED.match(prompt):  # "what's the young of a bear called": "called" is the question's
+        if called:
             values = {k: _CALLED.sub("", v) for k, v in values.items()}
         if any(not v for v in values.values()):
             continue

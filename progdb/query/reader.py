@@ -888,6 +888,7 @@ class Reader:
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted))
         asked: dict[tuple[str, str], tuple[str, str, str]] = {}  # (program, request) -> (back, elsewhere, unheld)
+        manners: dict[str, list[str]] = {}  # request -> its manner words, read once for every program
         for ch in choices:
             # what the request asks, read on the prompt without its text ("rewrite as a regular sentence,
             # not a headline: …" is also read `not a headline`), or whole when its inputs are words
@@ -898,7 +899,11 @@ class Reader:
                 back = way_back.asks_back(prompt_or_key, prompt) if way_back is not None else ""
                 elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
                     not back else ""
-                unheld = self._unheld(ch.program, prompt_or_key) if prompt_or_key != prompt else ""
+                unheld = ""
+                if prompt_or_key != prompt and self._reads_manner(ch.program):
+                    if prompt_or_key not in manners:
+                        manners[prompt_or_key] = manner_words(prompt_or_key)
+                    unheld = self._unheld(ch.program, manners[prompt_or_key])
                 asked[ch.program, prompt_or_key] = back, elsewhere, unheld
             ch.back, ch.elsewhere, ch.unheld = asked[ch.program, prompt_or_key]
             if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
@@ -1007,15 +1012,17 @@ class Reader:
         asked = m.group(0).lower()
         return "" if any(w in asked for w in name_parts(program) if len(w) >= 3) else m.group(0).strip()
 
-    def _unheld(self, program: str, request: str) -> str:
-        """The words saying how to rewrite the text, when none of them is the program's: in none of
-        its phrasings, no form of a word there ("plainer", "polished") and no slip of one. "make
-        this shorter: …" is near formal's "make this more formal", and "make it sound old-fashioned:
-        …" near casual's "make it sound relaxed", but neither asks for what they do. Read for the
-        library's text programs only: their phrasings are many, a user's one key says too little."""
-        if program not in self.learned or self.kinds.get(program) != "fewshot":
-            return ""
-        asked = manner_words(request)
+    def _reads_manner(self, program: str) -> bool:
+        """Is the program one whose request's manner words are read (_unheld)? The library's text
+        programs only: their phrasings are many, a user's one key says too little."""
+        return program in self.learned and self.kinds.get(program) == "fewshot"
+
+    def _unheld(self, program: str, asked: list[str]) -> str:
+        """The words saying how to rewrite the text (`asked`, wording.manner_words), when none of them
+        is the program's: in none of its phrasings, no form of a word there ("plainer", "polished")
+        and no slip of one. "make this shorter: …" is near formal's "make this more formal", and
+        "make it sound old-fashioned: …" near casual's "make it sound relaxed", but neither asks for
+        what they do."""
         own = self._phrasing_words.get(program, set())
         if not asked or any(_holds_word(own, w) for w in asked):
             return ""

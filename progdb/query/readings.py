@@ -180,7 +180,7 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     text_word = sum(t.start() < sep.end() for t in tokens) if sep_word is not None else None
     lines = _line_starts(request, n)
     for i in range(1, n):  # cuts: key first or input first; a text input may be long
-        if _glued(text, tokens[i].start(), tokens[i].start()):
+        if _in_glued_run(text, tokens[i].start()):
             continue  # not inside a date or a time: "03/ | 04/2025 to iso"
         # In a short prompt, an input of a few words is a span's business (below).
         # ...nor one whose key runs a word or two past it ("in a formal register? We").
@@ -279,12 +279,15 @@ _DIGITS_GLUED = re.compile(r"\d[/:]|[/:]\d")
 def _glued(text: str, start: int, end: int) -> bool:
     """A span cut out of a run of digits and slashes or colons ("7" or "03/" of "2021/6/7" and
     "03/04/2025", "10" of "10:30"): either edge falls inside such a run."""
-    for at in (start, end):
-        if 0 < at < len(text) and not text[at - 1].isspace() and not text[at].isspace():
-            run = re.search(r"\S*$", text[:at]).group() + re.match(r"\S*", text[at:]).group()
-            if _DIGITS_GLUED.search(run):
-                return True
-    return False
+    return _in_glued_run(text, start) or _in_glued_run(text, end)
+
+
+def _in_glued_run(text: str, at: int) -> bool:
+    """Does position `at` fall inside a run of digits and slashes or colons, with no space on either side?"""
+    if not 0 < at < len(text) or text[at - 1].isspace() or text[at].isspace():
+        return False
+    run = re.search(r"\S*$", text[:at]).group() + re.match(r"\S*", text[at:]).group()
+    return bool(_DIGITS_GLUED.search(run))
 
 
 def _talk_tail(tail: list[str]) -> bool:
