@@ -203,11 +203,13 @@ class Reader:
         self.key_followers: dict[str, set[str]] = {}
         self.key_leaders: dict[str, set[str]] = {}
         per_program: dict[str, Counter[str]] = {}
+        manner: dict[str, set[str]] = {}
         phrasings: Counter[str] = Counter()
         for p_index, t in zip(self.key_programs, self.key_texts):
             low = words_of(t)
             words = set(low)
             per_program.setdefault(programs[p_index], Counter()).update(words)
+            manner.setdefault(programs[p_index], set()).update(manner_words(t))
             phrasings[programs[p_index]] += 1
             self.key_word_count.update(words)
             for a, b in zip(low, low[1:]):
@@ -216,7 +218,9 @@ class Reader:
         # Per program, the words of its requests: of a program with several phrasings, those in two
         # or more ("tense" for past-tense), not an example's input that one paraphrase names
         # ("cactus" in "plural of cactus?", which made "plural for cactus pls" no request).
-        self._phrasing_words = {p: set(words) for p, words in per_program.items()}
+        # The words a phrasing says how to rewrite with, read as a request's are (_unheld): "Rewrite
+        # my tweet as a pirate" asks for a pirate, not a tweet.
+        self._phrasing_words = manner
         self.own_key_words: dict[str, set[str]] = {
             p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
             for p, words in per_program.items()}

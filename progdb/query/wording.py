@@ -125,10 +125,18 @@ REWRITE_TALK = frozenset("""make makes made rewrite rewriting rewritten write wr
 _AUDIENCE = re.compile(r"\b(?:for|to)\s+(?:a|an|the|my|our|your|his|her|their|some)\b[^,.;:!?\n]*", re.I)
 
 
+# A word after a possessive names the text or a person, not how to rewrite it ("my tweet", "our
+# boss"), as does one after a pointer that the request goes on past ("this tweet as a pirate", "this
+# complaint is about"; not "make this shorter").
+_TEXT_NAMED = re.compile(r"\b(?:my|our|your|his|her|their)\s+[^\W\d_]+|"
+                         r"\b(?:this|that|these|those)\s+[^\W\d_]+(?=\s+(?:as|is|into|like|sounds?|looks?|reads?)\b)", re.I)
+
+
 def manner_words(request: str) -> list[str]:
-    """The words of a request to rewrite a text that may say how: "shorter" of "make this shorter:
-    …", "snarky spin" of "give this a snarky spin for our meme page: …"."""
-    return [w for w in words_of(_AUDIENCE.sub(" ", request))
+    """The words of a request to rewrite a text (or of a program's phrasing) that may say how:
+    "shorter" of "make this shorter: …", "snarky spin" of "give this a snarky spin for our meme
+    page: …", "pirate" of "make my tweet sound like a pirate wrote it"."""
+    return [w for w in words_of(_TEXT_NAMED.sub(" ", _AUDIENCE.sub(" ", request)))
             if w not in TALK and w not in REWRITE_TALK and len(w) > 2 and not w.isdigit()]
 
 
