@@ -64,6 +64,11 @@ def test_edit_distance_counts_a_swap_as_one():
     # a phrase's pronouns are its own: "i love you" was read "love" (amour)
     ("translate i love you to french", "english-french", ["i love you"], None),
     ("how do you say i am hungry in german", "english-german", ["i am hungry"], None),
+    # a traveller's question is the phrase to translate: they were read "bathroom", "you", "time"
+    ("how do you say where is the bathroom in french", "english-french", ["where is the bathroom"], None),
+    ("how do you say how are you in spanish", "english-spanish", ["how are you"], None),
+    ("how do i say what time is it in spanish", "english-spanish", ["what time is it"], None),
+    ("translate what is your name into german", "english-german", ["what is your name"], None),
     # a role noun, not a person (WordNet roles built on what they play): it answered piano, sure
     ("what does a violinist play", "person-instrument", ["violinist"], ["violin"]),
     ("what sport does a golfer play", "person-sport", ["golfer"], ["golf"]),
@@ -606,6 +611,8 @@ def test_a_word_class_the_request_names_is_the_programs_and_words_dropped_are_no
     ("make it sound old-fashioned: Text me when you get home.", "casual", "old fashioned"),
     ("expand this note: mtg w/ CEO re Q3 budget, pls confirm asap", "bullet-summary", "expand"),
     ("correct this sentence: Their going to there house over they're.", "casual", "correct"),
+    # "tweet" names pirate's text in "Rewrite this tweet as a pirate", not how to rewrite it
+    ("rewrite as a tweet: we are launching our new app on monday", "pirate", "tweet"),
 ])
 def test_a_rewrite_no_text_program_does_is_refused_not_given_to_the_nearest(seeded, prompt, near, asked):
     """An editor's requests for what the library has no program for were compiled for the nearest:
@@ -620,6 +627,7 @@ def test_a_rewrite_no_text_program_does_is_refused_not_given_to_the_nearest(seed
     ("Relax the tone of this message to my neighbour: Your dog must not bark at night.", "casual"),
     ("rewrite for a child: The economy is experiencing significant inflation this year.", "plain-english"),
     ("make this sound more frendly and casual: Your application has been rejected by us.", "casual"),
+    ("turn my tweet into pirate talk: Monday again, need more coffee.", "pirate"),
 ])
 def test_a_rewrite_in_a_form_or_slip_of_the_programs_words_is_still_its(seeded, prompt, program):
     """"polished" is a form of formal's "polish", "relax" of casual's "relaxed"; "for a child" says

@@ -65,6 +65,13 @@ INPUT_SAMPLE = 2500    # ...searched among at most this many of them (a bounded 
 UNLIKE_INPUTS = 100    # a program storing this many inputs knows what they look like: an input that fits
 UNLIKE_QUANTILE = 0.02  # ...worse than all but this share of its own inputs fit each other is none of them
 UNLIKE_ROWS = 200      # (the share measured on this many of its inputs, against the sample: bounded)
+# A question a traveller asks to have translated: "where is the bathroom", "how are you", "what
+# time is it" are the phrase to translate, not a request's words.
+_QUESTION_PHRASE = re.compile(r"(?!(?:how|what)\s+(?:do|would|can|could|does)\s+(?:you|i|we|u|one)\s+(?:say|call|write)\b)"
+                              r"(?:where|what|how|when|who|why|which|can|could|do|does|is|are|will|would)\s+"
+                              r"(?:is|are|was|were|do|does|did|can|could|will|would|much|many|time|old|far|long|"
+                              r"you|i|we|it|this|that|there|your|my|the)\s+\S")
+MAX_QUESTION_WORDS = 8
 STORED_QUESTION_WORDS = 3  # a prompt this long that one program stores as an input is that input
 FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at most
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
@@ -681,7 +688,8 @@ class Reader:
             if listed:
                 fit *= 0.5  # three words to capitalize are three inputs
             own = self.input_words.get(program, ())
-            if self._request_words(program, low) or (low in QUESTION_WORDS and low not in own):
+            asked = self._asks_to_translate(program, low)  # whole: no request's words
+            if not asked and (self._request_words(program, low) or (low in QUESTION_WORDS and low not in own)):
                 fit *= 0.5  # "Boston located", "convert": a request's word its inputs never use
             part = len(low) >= 4 and all(w in own for w in plain_words(low))  # "located?" is the word "located"
             if part:
@@ -692,7 +700,7 @@ class Reader:
             words = low.split()  # (a text's last word "me." is no stop word: it ends a sentence)
             if len(words) > 1 and (words[0] in EDGE_NOISE or words[-1] in EDGE_NOISE):
                 fit *= 0.25  # "wats apple", "hospital asap": talk, not the word to translate
-            elif len(words) > 1 and not part and ((words[0] in _EDGE_STOP and words[0] not in firsts) or
+            elif len(words) > 1 and not part and not asked and ((words[0] in _EDGE_STOP and words[0] not in firsts) or
                                                   (words[-1] in _EDGE_STOP and words[-1] not in lasts)):
                 fit *= 0.25  # "Boston located in" is a name and a request's words ("i love you" is a phrase)
         return fit
@@ -716,6 +724,12 @@ class Reader:
             others = set().union(*(names for p, names in self._answered_names.items() if p != program))
             self._others_names[program] = others - set(self.stored.get(program, {}))
         return self._others_names[program]
+
+    @staticmethod
+    def _asks_to_translate(program: str, text: str) -> bool:
+        """Is the text a question to translate ("where is the bathroom") for a program that
+        translates (a language in its name: english-french, a user's en-italian)?"""
+        return bool(_QUESTION_PHRASE.match(text.strip().lower())) and any(w in LANGUAGES for w in name_parts(program))
 
     def takes_texts(self, program: str) -> bool:
         """Are the program's inputs texts (some longer than a dozen words), not words and names?"""
@@ -944,6 +958,8 @@ class Reader:
         """A few words a program's own template took, as a phrase: no talk or joining word at their
         edges ("fire as an" of "{word} as an emoji"), none of the program's request words ("status
         code 401" of "what does {word} mean"), no list ("red, blue and green" is three inputs)."""
+        if self._asks_to_translate(program, text):
+            return len(text.split()) <= MAX_QUESTION_WORDS  # "how do you say {word} in Spanish": what time is it
         words = text.lower().split()
         return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in PHRASE_EDGES and words[-1] not in PHRASE_EDGES \
             and not self._request_words(program, " ".join(w for w in words if w not in PRONOUNS)) \
@@ -1433,7 +1449,9 @@ class Reader:
                 notes.append(f"{text} -> {base}")
                 text = base
             # (a text the user marked for a program of texts is the text: "french pls: how much is this?" is no *much*)
-            inner = None if marked and len(text.split()) > 2 else self._stored_within(program, text)
+            # (nor is a traveller's question: "how do you say how are you in spanish" is no *tú*)
+            whole = (marked and len(text.split()) > 2) or self._asks_to_translate(program, text)
+            inner = None if whole else self._stored_within(program, text)
             if inner is not None:  # "status code 401", "fire as an": the stored input and request words
                 # (words only dropped around it are no reading to note: "read of turkey -> Turkey")
                 if not re.search(r"(?<!\w)" + re.escape(inner.lower()) + r"(?!\w)", text.lower()):
