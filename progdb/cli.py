@@ -102,11 +102,11 @@ READING_COMMANDS = {"query", "list", "show", "which", "export", "compile", "serv
 
 
 def _check_mistyped_db(path: str | None, command: str | None) -> None:
-    from progdb.query.typos import allowed_edits, edit_distance
+    from progdb.query.typos import edit_distance
     from progdb.storage.locking import near_database
 
-    def slipped(typed: str, name: str) -> bool:  # a slip as a misspelt word is one (two in a long name)
-        return edit_distance(typed, name) <= allowed_edits(typed)
+    def slipped(typed: str, name: str) -> bool:  # one slip: db_plain is another name beside db_main
+        return edit_distance(typed, name) <= 1
 
     near = near_database(Path(path), slipped) if path and command else None
     if near is not None and command in READING_COMMANDS:

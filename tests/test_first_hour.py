@@ -301,6 +301,16 @@ def test_db_path_that_is_a_file_or_has_no_parent(tmp_path):
     assert sorted(p.name for p in busy.iterdir()) == ["thesis.tex"]
 
 
+def test_a_db_two_slips_from_another_is_its_own_name(tmp_path):
+    """A teacher's `--db db_plain` beside their db_main was refused as a slip of it: a mistyped
+    name is one slip from the one meant."""
+    main = tmp_path / "db_main"
+    assert run("--db", str(main), "--no-seed", "add", "x", "--key", "x of {word}", "--example", "a", "b").exit_code == 0
+    plain = tmp_path / "db_plain"
+    r = run("--db", str(plain), "--no-seed", "list")
+    assert r.exit_code == 0 and "did you mean" not in r.output and plain.exists(), r.output
+
+
 def test_a_mistyped_db_beside_the_users_database_is_pointed_to_it_not_seeded(own_db):
     """`--db mydv` beside `mydb`: a command that only reads would answer from a fresh built-in
     library without the user's programs; it says which database was meant and makes none."""
