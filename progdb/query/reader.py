@@ -55,6 +55,7 @@ OWN_KEY = 0.999        # a reading's key is word for word one of the program's o
 OWNER_GAP = 0.15       # ...and another program's match this far behind cannot take that reading
 UNFIT_OWNER_KEY = 0.95  # a key matched this near whose input fits not at all: no lookalike takes the input
 CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
+STORED_NAME_KEYS = 0.2  # ...as do keys this close, for a name of several words ("what does Wayne Gretzky play")
 STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
 
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
@@ -67,7 +68,10 @@ UNLIKE_QUANTILE = 0.02  # ...worse than all but this share of its own inputs fit
 UNLIKE_ROWS = 200      # (the share measured on this many of its inputs, against the sample: bounded)
 # A question a traveller asks to have translated: "where is the bathroom", "how are you", "what
 # time is it" are the phrase to translate, not a request's words.
-_QUESTION_PHRASE = re.compile(r"(?!(?:how|what)\s+(?:do|would|can|could|does)\s+(?:you|i|we|u|one)\s+(?:say|call|write)\b)"
+# (Not a question about doing or learning: "how do you form the past tense in Spanish", "how long
+# does it take to learn French" ask about the language.)
+_QUESTION_PHRASE = re.compile(r"(?!how\s+(?:do|does|did|can|could|would|should|long)\b)"
+                              r"(?!what\s+(?:do|does|would|can|could)\s+(?:you|i|we|u|one)\s+(?:say|call|write)\b)"
                               r"(?:where|what|how|when|who|why|which|can|could|do|does|is|are|will|would)\s+"
                               r"(?:is|are|was|were|do|does|did|can|could|will|would|much|many|time|old|far|long|"
                               r"you|i|we|it|this|that|there|your|my|the)\s+\S")
@@ -354,6 +358,10 @@ class Reader:
                 return w
             if self._prefixed_word(lw):
                 return w  # "retweet" is no "tweet" of a phrasing
+            glued = self._glued_key_words(lw)
+            if glued is not None:
+                notes.append(f"{w} -> {glued}")
+                return glued
             right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count)
             if right is None or (lw in self.word_rank and lw.startswith(right)):
                 return w  # a rare form of a key word ("plurals") is that word, not a typo
@@ -371,6 +379,14 @@ class Reader:
         if slips:
             fixed = re.sub(r"\b([A-Za-z]+) ([42]) (?=[A-Za-z])", digit, fixed)
         return fixed, notes
+
+    def _glued_key_words(self, word: str) -> str | None:
+        """Two request words typed as one, that some phrasing has side by side: "pasttense" -> "past
+        tense", "thirdperson" -> "third person"; None otherwise."""
+        for i in range(2, len(word) - 1):
+            if word[i:] in self.key_followers.get(word[:i], ()):
+                return f"{word[:i]} {word[i:]}"
+        return None
 
     def _slip_in_context(self, word: str, before: str | None, after: str | None) -> str | None:
         """The request word one slip from a common word, if a phrasing has it beside the same
@@ -541,13 +557,20 @@ class Reader:
         if program not in self._short_names:
             names = [(original, k.split()) for k, original in self.stored.get(program, {}).items() if len(k.split()) >= 3]
             tails = Counter(" ".join(w[i:]) for _, w in names for i in range(1, len(w) - 1))
-            short: dict[str, list[str]] = {}
+            short: dict[str, list[tuple[int, str]]] = {}
             for original, w in names:
                 for i in range(1, len(w) - 1):
                     if tails[" ".join(w[i:])] >= GENERIC_TAIL:
-                        short.setdefault(" ".join(w[:i]), []).append(original)
+                        short.setdefault(" ".join(w[:i]), []).append((tails[" ".join(w[i:])], original))
                         break
-            self._short_names[program] = {k: v for k, v in short.items() if k not in self.stored.get(program, {})}
+            # Names that share a short form and an answer are one for a request: "Denali" is Denali
+            # National Park (the commoner tail) and Denali National Preserve, both in Alaska.
+            answer = dict(self._name_pairs.get(program, []))
+            for k, named in short.items():
+                if len({answer.get(o, o) for _, o in named}) == 1:
+                    short[k] = [max(named)]
+            self._short_names[program] = {k: [o for _, o in v] for k, v in short.items()
+                                          if k not in self.stored.get(program, {})}
         return self._short_names[program]
 
     def _typo_targets(self, program: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -1134,7 +1157,8 @@ class Reader:
         for ch, ins, stores in read:
             # (a stored name of several words is evidence for a word program too: "Rocky Mountain
             # National Park" is no city)
-            if not stores and ins in storing and storing[ins] >= ch.key_score - CLOSE_KEYS \
+            close = STORED_NAME_KEYS if any(" " in i for i in ins) else CLOSE_KEYS
+            if not stores and ins in storing and storing[ins] >= ch.key_score - close \
                     and (self.kinds.get(ch.program) != "vector" or any(" " in i for i in ins)):
                 ch.score -= STORED_ELSEWHERE
         # A stored name holds the words a template left out of it: "where is {text} national park"

@@ -15,7 +15,7 @@ MAX_LIST_WORDS = 12    # "cat, dog, mouse and horse"
 _QUOTE = re.compile(r"(?<![\w])['\"“”‘’`]+|['\"“”‘’`]+(?![\w])")
 _POLITE_HEAD = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh|please|pls|plz|yo|quick question|"
-    r"like(?=[\s,]+(?:what|whats|what's|how|which|who)\b))\b[\s,!.:-]*)+", re.I)  # "so like whats …"
+    r"like(?=[\s,]+(?:what|whats|what's|how|which|who)\b))\b(?!-\w)[\s,!.:-]*)+", re.I)  # "so like whats …" (not Yo-Yo Ma)
 # An assistant addressed by its name before the request, as speech-to-text writes it ("hey computer
 # whats the plural of child" read computer as the input): the name is followed by a question or a command.
 _ADDRESS = re.compile(
@@ -89,7 +89,8 @@ _ABOUT_LANGUAGE = re.compile(
     re.I)
 # A grammar rule asked about anywhere: "what is the rule for making plurals of words ending in y",
 # "plural rule for words finish in y", "rule for the ing when double consonant"
-_LANGUAGE_RULE = re.compile(r"\brules?\s+(?:for|of|about|when|with)\b", re.I)
+_LANGUAGE_RULE = re.compile(r"\brules?\s+(?:for|of|about|when|with)\b|"
+                            r"\b(?:all|every)\s+(?:the\s+|its\s+)?(?:tenses|forms|persons)\b", re.I)  # a table: "conjugate to be in all tenses"
 
 
 def asks_about_language(prompt: str) -> bool:
