@@ -75,6 +75,7 @@ def test_edit_distance_counts_a_swap_as_one():
     ("What does Wayne Gretzky play", "person-sport", ["Wayne Gretzky"], ["hockey"]),
     ("Denali is in which state?", "national-park-state", ["Denali National Park"], ["Alaska"]),
     ("yo-yo ma instrument", "person-instrument", ["yo-yo ma"], ["cello"]),
+    ("Great Smoky Mountains NP state", "national-park-state", ["Great Smoky Mountains National Park"], ["Tennessee"]),
     # two request words typed as one, as a phrasing has them side by side
     ("pasttense of run", "past-tense", ["run"], ["ran"]),
     # a role noun, not a person (WordNet roles built on what they play): it answered piano, sure

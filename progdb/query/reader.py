@@ -552,8 +552,9 @@ class Reader:
 
     def _short_names_of(self, program: str) -> dict[str, list[str]]:
         """The program's stored names by their short form, the name less a tail of two words or more
-        that GENERIC_TAIL of its names end with ("Acadia" of "Acadia National Park"): people name a
-        park without "National Park". Built once per program."""
+        that GENERIC_TAIL of its names end with ("Acadia" of "Acadia National Park"), or with that
+        tail's initials ("Acadia NP"): people name a park without "National Park". Built once per
+        program."""
         if program not in self._short_names:
             names = [(original, k.split()) for k, original in self.stored.get(program, {}).items() if len(k.split()) >= 3]
             tails = Counter(" ".join(w[i:]) for _, w in names for i in range(1, len(w) - 1))
@@ -562,6 +563,9 @@ class Reader:
                 for i in range(1, len(w) - 1):
                     if tails[" ".join(w[i:])] >= GENERIC_TAIL:
                         short.setdefault(" ".join(w[:i]), []).append((tails[" ".join(w[i:])], original))
+                        # and with the tail's initials: "Great Smoky Mountains NP"
+                        initials = " ".join(w[:i]) + " " + "".join(t[0] for t in w[i:])
+                        short.setdefault(initials, []).append((tails[" ".join(w[i:])], original))
                         break
             # Names that share a short form and an answer are one for a request: "Denali" is Denali
             # National Park (the commoner tail) and Denali National Preserve, both in Alaska.
@@ -1484,7 +1488,8 @@ class Reader:
             fit = self.input_fit(program, text)
             # (a text program fits any word: "emoji for rocekt" is still its stored rocket's typo,
             # when the word space does not know it)
-            if fit < 0.95 or (text.strip().lower() not in held and text not in self.space and not quoted):
+            if fit < 0.95 or (text.strip().lower() not in held and text not in self.space and not quoted) or \
+                    (program in self.names_stored and _INITIALS_TAIL.search(text) and text.strip().lower() not in held):
                 right = self.correct_input(program, text)
                 if right is not None:
                     better = self.input_fit(program, right)
@@ -1498,6 +1503,8 @@ class Reader:
         return sum(fits) / len(fits), fixed, notes
 
 
+# A name ending in its kind's initials ("Great Smoky Mountains NP"): the stored name's short form (_short_names_of)
+_INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")
 # A request that ends where its input would start: "what is the plural of", "synonym for?"
 _DANGLING = re.compile(r"\b(?:of|for|to|into)\s*[?.!:]*\s*$", re.I)  # ("which country is krakow in" is whole)
 # A question asked, not a text handed over: a text program's words picked out of it are no text.
