@@ -648,3 +648,10 @@ def test_a_rewrite_in_a_form_or_slip_of_the_programs_words_is_still_its(seeded, 
     whom the text is for, not how to rewrite it; "frendly" is a slip of "friendly"."""
     r = seeded.query(prompt)
     assert r.programs and r.programs[0].name == program, (r.mode, r.message)
+
+
+def test_a_clitic_of_the_word_space_is_never_an_answer(seeded):
+    """GloVe holds "'m" and "'s" as words: "noun of happy" guessed *'m*, a fragment, for plural."""
+    r = seeded.query("noun of happy")
+    words = [o.answer for o in r.outputs] + [c.answer for o in r.outputs for c in o.candidates]
+    assert words and all(w[:1].isalnum() for w in words), words

@@ -258,7 +258,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     banned = [set(exclude) for _ in known] if exclude else None
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k, banned=banned)
                                           if known else [])):
-        # Punctuation is in the word space (";", ","), never an answer: "capital of the USA" listed it.
+        # Punctuation and clitics are in the word space (";", "'m"), never an answer: "capital of the USA" listed ";".
         cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)])
         # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
         # "the letter before b" is a pair previous-item stores, whatever next-item adds.
@@ -431,4 +431,6 @@ def _once(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _has_word(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+    """Is the word space's token a word? Not punctuation (";"), nor a clitic ("'m", "'s": "noun of
+    happy" guessed *'m*)."""
+    return text[:1].isalnum()
