@@ -655,3 +655,12 @@ def test_a_clitic_of_the_word_space_is_never_an_answer(seeded):
     r = seeded.query("noun of happy")
     words = [o.answer for o in r.outputs] + [c.answer for o in r.outputs for c in o.candidates]
     assert words and all(w[:1].isalnum() for w in words), words
+
+
+@pytest.mark.parametrize("prompt, language", [("dog in polish", "Polish"), ("japanese for cat", "Japanese"),
+                                              ("translate cat to italian", "Italian")])
+def test_a_language_no_program_translates_into_is_named_in_the_refusal(seeded, prompt, language):
+    """A teacher's "dog in polish" was refused as asking english-german for another target; the
+    refusal now says what is missing."""
+    r = seeded.query(prompt)
+    assert r.mode == "none" and f"no program here translates into {language}" in r.message, r.message

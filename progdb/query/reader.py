@@ -1568,6 +1568,10 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
 def _unfit(top: Choice) -> str:
     if top.back and not top.reading.inputs:  # "what is the plural of": nothing asked of it, either way
         return f"the prompt names '{top.program}' but gives it no input"
+    other = [w for w in words_of(top.back) if w in LANGUAGES and w not in name_parts(top.program)]
+    if top.back and other:  # "dog in polish" is no program's: english-german is only the nearest
+        return (f"the request reads as '{top.program}', but it asks for '{top.back}': no program here "
+                f"translates into {other[0].title()}")
     if top.back:
         return (f"the request reads as '{top.program}', but it asks for '{top.back}': the program's way "
                 "back or another target, which no program's keys here ask for")
