@@ -69,6 +69,14 @@ def test_edit_distance_counts_a_swap_as_one():
     ("how do you say how are you in spanish", "english-spanish", ["how are you"], None),
     ("how do i say what time is it in spanish", "english-spanish", ["what time is it"], None),
     ("translate what is your name into german", "english-german", ["what is your name"], None),
+    ("how much is this in french", "english-french", ["how much is this"], None),  # (no count asked about)
+    # a traveller's phrases: quoted, thanks, a toast, the language first; they were read "bill"
+    # (facture, sure), "much", no input at all, "how do you say cat", "thank" (agradecer)
+    ('translate "the bill please" to french', "english-french", ["the bill please"], None),
+    ("thank you very much in spanish", "english-spanish", ["thank you very much"], None),
+    ("spanish word for cheers", "english-spanish", ["cheers"], None),
+    ("in french, how do you say cat", "english-french", ["cat"], ["chat"]),
+    ("how would I say thank you in spanish", "english-spanish", ["thank you"], None),
     # a quiz host's: a stored name of several words decides between two programs' keys (it blended
     # person-instrument's harmonica in), a park's short name shared by two stored names with one
     # answer, a hyphenated name that starts like a greeting ("yo-yo" was dropped)
@@ -372,6 +380,7 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     "conjugate to be in all tenses",
     "how long does it take to learn French",
     "how do you form the past tense in Spanish",
+    "what's the subjunctive in spanish",
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"

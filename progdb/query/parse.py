@@ -24,6 +24,7 @@ _CALLED = re.compile(r"\s+called$", re.I)
 # "how do I say …", "how do we say …" (it was read "thank" of "how do I say thank you in french").
 _ASKS = frozenset("do does did would could can should will".split())
 _ASKER = r"(?:you|i|we|u)"
+_ASKING = r"(?:%s)" % "|".join(sorted(_ASKS))  # ... however it asks: "how would I say …"
 
 
 @dataclass
@@ -69,8 +70,9 @@ def compile_template(program: str, key: str) -> Template | None:
     for i, part in enumerate(parts):
         if i % 2 == 0:
             words = part.split()
-            literal_words += [w.casefold() for j, w in enumerate(words) if not _asker(words, j)]
-            lit = r"\s+".join(_ASKER if _asker(words, j) else re.escape(w) for j, w in enumerate(words))
+            literal_words += [w.casefold() for j, w in enumerate(words) if not _asker(words, j) and not _asker(words, j + 1)]
+            lit = r"\s+".join(_ASKER if _asker(words, j) else _ASKING if _asker(words, j + 1) else re.escape(w)
+                              for j, w in enumerate(words))
             if lit:
                 # a spaced literal ends at a word's edge: "workplace of a {word}" takes no "n actor" of "an actor"
                 lead = (r"\s*" + (r"\b" if words[0][:1].isalnum() else "")) if part[:1].isspace() or i == 0 else ""
@@ -92,7 +94,7 @@ def compile_template(program: str, key: str) -> Template | None:
 
 def _asker(words: list[str], j: int) -> bool:
     """Is words[j] the "you" a question asks with ("how do you say")?"""
-    return words[j].casefold() == "you" and j > 0 and words[j - 1].casefold() in _ASKS
+    return j < len(words) and words[j].casefold() == "you" and j > 0 and words[j - 1].casefold() in _ASKS
 
 
 def _clean_value(raw: str) -> str:

@@ -71,6 +71,8 @@ UNLIKE_ROWS = 200      # (the share measured on this many of its inputs, against
 # (Not a question about doing or learning: "how do you form the past tense in Spanish", "how long
 # does it take to learn French" ask about the language.)
 _QUESTION_PHRASE = re.compile(r"(?!how\s+(?:do|does|did|can|could|would|should|long)\b)"
+                              r"(?!what\s+(?:is|are)\s+(?:the\s+|an?\s+)?\S+\s*$)"  # "what is {carburetor} in french"
+                              r"(?!what(?:'s|s|\s+is)\s+the\s+(?:\w+\s+)?word\s+for\b)"  # "what is the word for {bread}"
                               r"(?!what\s+(?:do|does|would|can|could)\s+(?:you|i|we|u|one)\s+(?:say|call|write)\b)"
                               r"(?:where|what|how|when|who|why|which|can|could|do|does|is|are|will|would)\s+"
                               r"(?:is|are|was|were|do|does|did|can|could|will|would|much|many|time|old|far|long|"
@@ -753,10 +755,13 @@ class Reader:
         return self._others_names[program]
 
     @staticmethod
-    def _asks_to_translate(program: str, text: str) -> bool:
-        """Is the text a question to translate ("where is the bathroom") for a program that
-        translates (a language in its name: english-french, a user's en-italian)?"""
-        return bool(_QUESTION_PHRASE.match(text.strip().lower())) and any(w in LANGUAGES for w in name_parts(program))
+    def _translates(program: str) -> bool:
+        """Does the program translate (a language in its name: english-french, a user's en-italian)?"""
+        return any(w in LANGUAGES for w in name_parts(program))
+
+    def _asks_to_translate(self, program: str, text: str) -> bool:
+        """Is the text a question to translate ("where is the bathroom") for a program that translates?"""
+        return bool(_QUESTION_PHRASE.match(text.strip().lower())) and self._translates(program)
 
     def takes_texts(self, program: str) -> bool:
         """Are the program's inputs texts (some longer than a dozen words), not words and names?"""
@@ -896,7 +901,8 @@ class Reader:
                     fit, inputs, notes = NO_INPUT_FIT, [], []
                 else:
                     fit, inputs, notes = self._fit_all(program, reading.inputs, reading.quoted,
-                                                       marked=reading.method == "explicit" and kind == "fewshot")
+                                                       marked=(reading.method == "explicit" or reading.quoted)
+                                                       and kind == "fewshot")
                     if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12 and \
                             not _points_then_text(reading, whole):
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
@@ -988,9 +994,13 @@ class Reader:
         if self._asks_to_translate(program, text):
             return len(text.split()) <= MAX_QUESTION_WORDS  # "how do you say {word} in Spanish": what time is it
         words = text.lower().split()
+        own = [w for w in plain_words(text) if w not in PRONOUNS]  # (a phrase's pronouns are its own: "i love you")
+        if self._translates(program):  # a phrase to translate holds any words but the translator's own request's
+            asks = any(w in QUESTION_WORDS or w in self.own_key_words.get(program, ()) for w in own)  # ("thank you very much")
+        else:
+            asks = self._request_words(program, " ".join(own))
         return 0 < len(words) <= MAX_SPAN_WORDS and words[0] not in PHRASE_EDGES and words[-1] not in PHRASE_EDGES \
-            and not self._request_words(program, " ".join(w for w in words if w not in PRONOUNS)) \
-            and not list_items([text])  # (a phrase's pronouns are its own: "i love you", "see you soon")
+            and not asks and not list_items([text])
 
     @staticmethod
     def _cut_from_marked(reading: Reading, marked_texts: set[tuple[str, str]]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from progdb.query.parse import Parsed, Template, _clean_key, match_template, split_explicit
-from progdb.query.wording import (CLAUSE_BREAK, DASH, LIST_WORD, MAX_LIST_WORDS, MAX_SPAN_WORDS, QUOTED, SEPARATOR,
+from progdb.query.wording import (LANGUAGES, CLAUSE_BREAK, DASH, LIST_WORD, MAX_LIST_WORDS, MAX_SPAN_WORDS, QUOTED, SEPARATOR,
                                   SPAN_EDGE_STOP, TALK, WORD, as_typed, clean_input, clean_text, is_name, list_items,
                                   quoted_within, split_list, strip_politeness, unquote)
 
@@ -91,7 +91,7 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             out.append(Reading(_clean_key(arrow.group(1)), [clean_text(arrow.group(2))], "explicit"))
     marked = [m.group(1) or m.group(2) for m in QUOTED.finditer(request)]  # the phrases the user quoted
     quoted = {q.strip() for q in marked}
-    for source in dict.fromkeys([prompt.strip(), request]):
+    for source in dict.fromkeys([prompt.strip(), request, _target_last(request)]):
         folded = source.casefold()
         for t in templates:
             if not t.may_match(folded):
@@ -100,12 +100,17 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             if m and any(_SLOT_PAST_SEPARATOR.search(v) for v in m.inputs):
                 continue  # a slot ran past the request's end: "translate {this} into Spanish for {our footer: All …}"
             if m and all(m.inputs):
-                inputs = [clean_text(v) or v for v in m.inputs]
+                # (a quoted phrase is the user's as typed: "translate "the bill please" to french")
+                inputs = [v.strip() if v.strip() in quoted and len(v.split()) >= 3 else clean_text(v) or v
+                          for v in m.inputs]
                 if word_program(t.program):  # a program of words, not texts
                     inputs = [quoted_within(v, marked) for v in inputs]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
     explicit = split_explicit(request)
+    first = _TARGET_FIRST.match(request)
+    if explicit and first and _ASKS_AFTER_TARGET.match(first.group(3)):
+        explicit = None  # "in french, how do you say cat": a request after the comma, no text to translate
     pointed = _POINTED_QUESTION.match(request)
     if pointed and not explicit and _clean_key(pointed.group(1) or pointed.group(3)):
         # "Can you translate this sentence to Spanish? The formal dinner is on Friday.": a
@@ -157,7 +162,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     if marked and all(len(q.split()) <= MAX_SPAN_WORDS for q in marked):
         key = _clean_key(QUOTED.sub(" ", request))
         if key:
-            out.append(Reading(key, [clean_input(q) or q for q in marked], "span"))
+            out.append(Reading(key, [q.strip() if len(q.split()) >= 3 else clean_input(q) or q for q in marked],
+                               "span", quoted=True))
     tokens = [m for m in WORD.finditer(text) if m.group() not in {"?", "!"}]
     words = [m.group() for m in tokens]
     n = len(words)
@@ -196,7 +202,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             named = i >= 2 and words[i - 2].lower() in ("to", "into", "in") and \
                 any(r.fullmatch(words[i - 1]) for r in text_names) and \
                 not any(r.fullmatch(f"{words[i - 1]} {words[i]}") for r in text_names) and \
-                len(rest.split()) > MAX_SPAN_WORDS and not re.search(r"[.!?]", between(i, min(n, i + 2)))
+                len(rest.split()) > MAX_SPAN_WORDS and not re.search(r"[.!?]", between(i, min(n, i + 2))) and \
+                not _ASKS_AFTER_TARGET.match(rest)
             # (nor "say this in plain | english the …": the name runs on)
             # (not "put this in active | voice. The patients …": the name's phrase runs on)
             out.append(Reading(_clean_key(between(0, i)), [rest], "explicit" if named else "cut"))
@@ -299,6 +306,21 @@ def _talk_tail(tail: list[str]) -> bool:
         return False
     return not (first in ("in", "from", "at", "on") and
                 any(w[:1].isupper() and w.lower() not in _LANGUAGE for w in tail[1:]))
+
+
+# A language named first, then the request: "in french, how do you say cat"
+_TARGET_FIRST = re.compile(r"^\s*(in|into)\s+(" + "|".join(LANGUAGES) + r")\s*,\s*(\S.*)$", re.I | re.DOTALL)
+
+
+# A request for a translation after its target, no text to translate: "[in french,] how do you say cat"
+_ASKS_AFTER_TARGET = re.compile(r"\s*(?:how\s+(?:do|would|can|could|should|will)\s+(?:i|you|we|one|u)\s+say|"
+                                r"what(?:'s|s|\s+is)\s+the\s+(?:\w+\s+)?word\s+for|translate)\b", re.I)
+
+
+def _target_last(request: str) -> str:
+    """The request with a language named before it moved to its end, as templates have it."""
+    m = _TARGET_FIRST.match(request)
+    return f"{m.group(3).rstrip(' ?.!')} {m.group(1)} {m.group(2)}" if m else request
 
 
 def _talk_then_request(request: str) -> tuple[int, str] | None:

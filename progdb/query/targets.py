@@ -8,15 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from progdb.query.wording import STOP, name_parts
+from progdb.query.wording import LANGUAGES, STOP, name_parts  # noqa: F401 (LANGUAGES: the readers' too)
 
-# Languages a request may ask for: a program whose name holds none of them does not translate
-# into them ("polish for 'beer'" is no english-german request, "plural of 'casa' in spanish" no plural's)
-LANGUAGES = ("french", "german", "spanish", "italian", "portuguese", "dutch", "chinese", "mandarin", "cantonese",
-             "japanese", "korean", "arabic", "russian", "ukrainian", "polish", "czech", "hungarian", "romanian",
-             "swedish", "norwegian", "danish", "finnish", "greek", "turkish", "hebrew", "latin", "hindi", "urdu",
-             "bengali", "persian", "farsi", "vietnamese", "thai", "indonesian", "malay", "tagalog", "swahili",
-             "catalan", "welsh", "irish", "esperanto")
 # (words between a preposition and its target; "to this email" points at the text, it asks for no email)
 _NOT_POINTING = r"(?:(?!(?:this|that|these|those|my|your|our|his|her|their)\b)\S+\s+)"
 # (a target ends the request: "make it passive", "in the singular", "in everyday English:", not "make this email to …")

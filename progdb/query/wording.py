@@ -35,6 +35,15 @@ _QUIZ_LABEL = re.compile(r"^(?:q|question)\s*\d*\s*[:.)]\s*", re.I)  # "Q: capit
 _POLITE_TAIL = re.compile(
     r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
     r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
+# A word after which the input is due: "spanish word for cheers" asks for cheers, it thanks no one.
+_INPUT_DUE = re.compile(r"\b(?:for|of|say|is|translate|translated)\s*$", re.I)
+
+
+def _polite_tail(text: str) -> re.Match | None:
+    tail = _POLITE_TAIL.search(text)
+    return None if tail is None or _INPUT_DUE.search(text[:tail.start()]) else tail
+
+
 QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)['‘’]([^'‘’]+)['‘’](?!\w)")
 # (a slash between digits is a date's: "12/25/2023" is one input)
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*(?<!\d)/\s*|\s*/(?!\d)\s*|\s*;\s*)\s*", re.I)
@@ -57,6 +66,13 @@ _SEPARATOR_BEFORE = re.compile(r"(?:[:?→]|\n|\s[-=]>)\s*$")  # a request's end
 SEPARATOR = re.compile(r"[:?]\s|" + DASH.pattern)  # "pls: The ...", "... a formal register? We ..."
 _NAME_JOINS = frozenset("of the de du la le von van".split())
 _TOKEN = re.compile(r"[^\W_]+")  # a word or a number, as the clause and value checks count them
+# Languages a request may ask for: a program whose name holds none of them does not translate
+# into them ("polish for 'beer'" is no english-german request, "plural of 'casa' in spanish" no plural's)
+LANGUAGES = ("french", "german", "spanish", "italian", "portuguese", "dutch", "chinese", "mandarin", "cantonese",
+             "japanese", "korean", "arabic", "russian", "ukrainian", "polish", "czech", "hungarian", "romanian",
+             "swedish", "norwegian", "danish", "finnish", "greek", "turkish", "hebrew", "latin", "hindi", "urdu",
+             "bengali", "persian", "farsi", "vietnamese", "thai", "indonesian", "malay", "tagalog", "swahili",
+             "catalan", "welsh", "irish", "esperanto")
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
 # A question about language, not a request to run a program: "why do some words have no antonym",
@@ -93,8 +109,18 @@ _LANGUAGE_RULE = re.compile(r"\brules?\s+(?:for|of|about|when|with)\b|"
                             r"\b(?:all|every)\s+(?:the\s+|its\s+)?(?:tenses|forms|persons)\b", re.I)  # a table: "conjugate to be in all tenses"
 
 
+# A phrase asked in a language: "how much is this in french" is a traveller's, no count asked about
+_PHRASE_IN_LANGUAGE = re.compile(r"^\s*how (?:much|many)\b.*\b(?:in|into|to)\s+(?:" + "|".join(LANGUAGES) + r")\s*[?.!]*\s*$", re.I)
+# A grammar term of another language asked about: "what's the subjunctive in spanish"
+_FOREIGN_GRAMMAR = re.compile(r"^\s*what(?:'s|s| is| are) (?:an? |the )?(?:\w+ )?(?:subjunctive|conjugations?|preterite|"
+                              r"imperfect|genders?|articles?|cases?|" + _GRAMMAR_TERM + r")"
+                              r"\s+in\s+(?:" + "|".join(LANGUAGES) + r")\s*[?.!]*\s*$", re.I)
+
+
 def asks_about_language(prompt: str) -> bool:
-    return bool(_ABOUT_LANGUAGE.search(prompt) or _LANGUAGE_RULE.search(prompt))
+    if _PHRASE_IN_LANGUAGE.search(prompt):
+        return False
+    return bool(_ABOUT_LANGUAGE.search(prompt) or _LANGUAGE_RULE.search(prompt) or _FOREIGN_GRAMMAR.search(prompt))
 
 
 # Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
@@ -174,7 +200,7 @@ CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next mon
 # -- text clean-up --------------------------------------------------------------------------------
 def polite_tail_dropped(text: str) -> str:
     """The text without a trailing "please", "thanks" (kept when nothing else is left)."""
-    tail = _POLITE_TAIL.search(text)
+    tail = _polite_tail(text)
     return text[:tail.start()].rstrip() if tail and tail.start() > 0 else text
 
 
@@ -188,7 +214,7 @@ def strip_politeness(text: str) -> str:
         t = _POLITE_HEAD.sub("", t).strip()
         t = without_quiz_label(t)
         t = _ASK_HEAD.sub("", t).strip()
-        tail = _POLITE_TAIL.search(t)
+        tail = _polite_tail(t)
         if tail and not re.search(r":|--?|–|—", tail.group(0)):  # after a separator the
             t = t[:tail.start()].strip()  # thanks is the text: "translate to French: Thank you.", "… -- thanks!!"
         t = _LETTER_COUNT.sub("", t).strip()
