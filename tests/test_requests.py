@@ -400,6 +400,31 @@ def test_a_users_two_pair_program_wins_its_own_paraphrases(seeded_path, tmp_path
         assert r.mode == "nearest" and r.programs[0].name == "cowboy", prompt
 
 
+def test_a_code_or_a_quoted_text_asked_about_is_a_users_programs_input(seeded_path, tmp_path):
+    """A product manager's error-explain (four pairs): "how would you explain TOKEN_EXPIRED to a
+    customer" was refused, since words picked out of a question are no text; a code is no question's
+    words. And a quoted comment is the text, never the request's words: the comment had gone into
+    the key and "if this NPS comment is" was compiled as the text."""
+    import shutil
+
+    path = tmp_path / "db"
+    shutil.copytree(seeded_path, path)
+    db = ProgramDB(path=str(path))
+    db.add(name="error-explain", kind="fewshot",
+           keys=["explain this error to a customer: {text}", "what does this error mean in plain language: {text}",
+                 "customer-friendly explanation of {text}"],
+           examples=[("ERR_PAYMENT_DECLINED (code 402)", "Your bank declined the payment."),
+                     ("429 Too Many Requests", "You've made a lot of requests in a short time."),
+                     ("SSO_SAML_ASSERTION_EXPIRED", "Your sign-in session timed out.")])
+    db.add(name="feedback-sentiment", kind="fewshot",
+           keys=["is this feedback positive, negative or mixed: {text}", "sentiment of {text}"],
+           examples=[("Love the new dashboard!", "positive"), ("Export keeps failing.", "negative")])
+    r = db.query("how would you explain TOKEN_EXPIRED to a customer")
+    assert r.programs and r.programs[0].name == "error-explain" and r.inputs == ["TOKEN_EXPIRED"], (r.mode, r.message)
+    r = db.query('Can you tell me if this NPS comment is positive or negative? "Would recommend to my team"')
+    assert r.mode == "none" or r.inputs == ["Would recommend to my team"], r.inputs
+
+
 def test_eval_prompts_reports_progdb_beside_the_similarity_router(seeded_path, tmp_path):
     rows = [
         {"prompt": "plural of cat", "program": "plural", "inputs": ["cat"], "answers": [["cats"]], "split": "test"},

@@ -907,9 +907,11 @@ class Reader:
                             not _points_then_text(reading, whole):
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
                     if reading.method in ("span", "cut") and self.takes_phrases(program) and program not in self.learned \
-                            and _ASKS_A_QUESTION.match(whole) and not _points_then_text(reading, whole):
+                            and _ASKS_A_QUESTION.match(whole) and not _points_then_text(reading, whole) \
+                            and not reading.quoted and not all(_CODE.fullmatch(i.strip()) for i in reading.inputs):
                         # ...and out of a question, never, for a user's program of texts: "what are the pros
-                        # and cons of shopify vs etsy" is no review for review-pros-cons
+                        # and cons of shopify vs etsy" is no review for review-pros-cons (a quoted text
+                        # or a code is asked about: "how would you explain TOKEN_EXPIRED to a customer")
                         fit = 0.0
                     if kind == "fewshot" and reading.method == "span" and " " not in reading.key.strip() and \
                             len(inputs) == 1 and len(inputs[0].split()) >= 2 and \
@@ -1513,6 +1515,8 @@ class Reader:
         return sum(fits) / len(fits), fixed, notes
 
 
+# A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
+_CODE = re.compile(r"(?=\S*[_\d])[\w.\-/:]{3,}|[A-Z][A-Z0-9]{2,}(?:[_\-][A-Z0-9]+)*")
 # A name ending in its kind's initials ("Great Smoky Mountains NP"): the stored name's short form (_short_names_of)
 _INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")
 # A request that ends where its input would start: "what is the plural of", "synonym for?"

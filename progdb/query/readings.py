@@ -264,9 +264,12 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                         out.append(Reading(key, items, "span", dropped=dropped))
     seen: dict[tuple, int] = {}
     unique: list[Reading] = []
+    texts = [q.lower().split() for q in marked if len(q.split()) >= QUOTED_TEXT_WORDS]
     for r in out:
         if not (r.key and all(r.inputs)) or _request_runs_on(r) or _ARTICLE_ONLY.fullmatch(r.key):
             continue  # (an article is no request: "can you tell me a riddle" read "a" as plural's key)
+        if r.method in ("cut", "span") and any(_holds_words(r.key, q) for q in texts):
+            continue  # a phrase the user quoted is no request's words: '… positive or negative? "Would recommend to my team"'
         if r.signature not in seen:
             seen[r.signature] = len(unique)
             unique.append(r)
@@ -278,6 +281,15 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             # template keeps its slots: "rewrite the following {form} …: {text}")
             unique[seen[r.signature]] = r
     return unique
+
+
+QUOTED_TEXT_WORDS = 3  # a quoted phrase this long is the user's text, never a key's words
+
+
+def _holds_words(key: str, words: list[str]) -> bool:
+    """Does the key hold these words in a row?"""
+    have = [w.group().lower() for w in WORD.finditer(key) if w.group()[:1].isalnum()]
+    return any(have[i:i + len(words)] == words for i in range(len(have) - len(words) + 1))
 
 
 _DIGITS_GLUED = re.compile(r"\d[/:]|[/:]\d")
