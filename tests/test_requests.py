@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
+
 import pytest
 from click.testing import CliRunner
 
@@ -423,6 +425,15 @@ def test_a_code_or_a_quoted_text_asked_about_is_a_users_programs_input(seeded_pa
     assert r.programs and r.programs[0].name == "error-explain" and r.inputs == ["TOKEN_EXPIRED"], (r.mode, r.message)
     r = db.query('Can you tell me if this NPS comment is positive or negative? "Would recommend to my team"')
     assert r.mode == "none" or r.inputs == ["Would recommend to my team"], r.inputs
+    # a refusal names the threshold of the program it names: a library program's is 0.65, though
+    # the user's programs here are taken from 0.60
+    for prompt in ["pls list owners + tasks from: data migration sync, Kai writes rollback plan", "thanks!",
+                   "what do we call the Billing API internally"]:
+        r = db.query(prompt)
+        named = re.search(r"\(best: (\S+) at [\d.]+, below the threshold ([\d.]+)\)", r.message)
+        assert r.mode == "none" and named, r.message
+        users = named.group(1) in ("error-explain", "feedback-sentiment")
+        assert named.group(2) == ("0.60" if users else "0.65"), r.message
 
 
 def test_eval_prompts_reports_progdb_beside_the_similarity_router(seeded_path, tmp_path):

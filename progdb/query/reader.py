@@ -142,6 +142,7 @@ class Reader:
         program's stored outputs (a name one program answers is no input of another: Texas)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._own: dict[str, float] = {}  # programs' own thresholds, set per decision (decide)
+        self._base_threshold = DEFAULT_THRESHOLD  # ...and the database's (decide)
         self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
         self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
         self._action_words: dict[str, set[str]] = {}  # per user program, the words of its keys and name (_opposed)
@@ -1189,6 +1190,25 @@ class Reader:
                     all(t.strip().lower() in i and t.strip().lower() != i for t, i in zip(top.reading.inputs, ins)):
                 ch.score, ch.key_score = top.score + 1e-6, top.key_score  # the template's match, the whole name
 
+    def _none_close(self, top: Choice, choices: list[Choice], threshold: float) -> str:
+        """Why nothing was taken when the reading taken matches no key: nothing is close, or a key
+        matched but with no input that fits ("what does km stand for and what does kg stand for")."""
+        matched = max(choices, key=lambda ch: ch.key_score)
+        if matched.back and matched.key_score >= threshold:
+            return _unfit(matched)
+        if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
+            # (which words matched, when they are not the whole request: "fix the grammar: Me and him goes
+            # to the shop yesterday" read as previous-item, by 'the day before'-like words a user cannot guess)
+            words = matched.reading.key.strip(" ?.!:")
+            said = f"its words '{words}'" if matched.reading.inputs and words else "the request"
+            return (f"{said} read{'s' if said == 'the request' else ''} as '{matched.program}' (key match "
+                    f"{matched.key_score:.2f}), but no reading of the prompt both matches its key and gives it an input "
+                    f"that fits")
+        # the closest key of all, as the candidates list it, unless it passed and lost on other grounds,
+        # beside that program's own threshold (the library's 0.65, not a user's program's 0.60)
+        best = matched if matched.key_score < threshold else top
+        return nothing_close(best.program, best.key_score, max(threshold, self._threshold(best.program, self._base_threshold)))
+
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
         one was chosen for programs with dozens of labelled phrasings each."""
@@ -1216,6 +1236,7 @@ class Reader:
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules.
         own: programs' own thresholds (a user's fit on a seeded database), over `threshold`."""
         self._own = own or {}
+        self._base_threshold = threshold
         if self._own and any(ch.program in self._own and ch.fit >= FIT_FLOOR and ch.key_score >= self._own[ch.program]
                              for ch in choices):
             # a fitted program past its own threshold beats a library program short of the library's
@@ -1284,7 +1305,7 @@ class Reader:
         # text: that is a request for it, however far its one key ("polite") is from the words.
         asked_by_name = top.reading.method == "explicit" and bool(self._named[top.program].search(top.reading.key))
         if top.key_score < threshold and not asked_by_name:
-            return top, Retrieval("none", [], candidates[:5], threshold, _none_close(top, choices, threshold))
+            return top, Retrieval("none", [], candidates[:5], threshold, self._none_close(top, choices, threshold))
         if top.fit < FIT_FLOOR:
             return top, Retrieval("none", [], candidates[:5], threshold, _unfit(top))
         if top.elsewhere and top.key_score < threshold:
@@ -1410,14 +1431,13 @@ class Reader:
                 and [i.lower() for i in fitting.reading.inputs] == [i.lower() for i in matched.reading.inputs]
                 and not self._named[fitting.program].search(fitting.reading.key))
 
-    @staticmethod
-    def _refusal(top: Choice, choices: list[Choice], negative: float, threshold: float, sure: float) -> str:
+    def _refusal(self, top: Choice, choices: list[Choice], negative: float, threshold: float, sure: float) -> str:
         """Why the learned rule refused, in the words of the evidence that weighed most."""
         matched = max(choices, key=lambda ch: ch.key_score)
         if matched.back and matched.key_score >= max(threshold, top.key_score):
             return _unfit(matched)  # the request reads as the program's way back
         if top.key_score < threshold:
-            return _none_close(top, choices, threshold)
+            return self._none_close(top, choices, threshold)
         if negative >= top.score - NEG_MARGIN:
             return f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"
         if top.fit < FIT_FLOOR and (top.reading.inputs or top.back):
@@ -1638,25 +1658,6 @@ def _closest_keys(choices: list[Choice]) -> list[ProgramMatch]:
             best[ch.program] = ch
     return [ProgramMatch(ch.program, round(ch.key_score, 4), 0.0, ch.key, ch.reading.key)
             for ch in sorted(best.values(), key=lambda ch: -ch.key_score)]
-
-
-def _none_close(top: Choice, choices: list[Choice], threshold: float) -> str:
-    """Why nothing was taken when the reading taken matches no key: nothing is close, or a key
-    matched but with no input that fits ("what does km stand for and what does kg stand for")."""
-    matched = max(choices, key=lambda ch: ch.key_score)
-    if matched.back and matched.key_score >= threshold:
-        return _unfit(matched)
-    if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
-        # (which words matched, when they are not the whole request: "fix the grammar: Me and him goes
-        # to the shop yesterday" read as previous-item, by 'the day before'-like words a user cannot guess)
-        words = matched.reading.key.strip(" ?.!:")
-        said = f"its words '{words}'" if matched.reading.inputs and words else "the request"
-        return (f"{said} read{'s' if said == 'the request' else ''} as '{matched.program}' (key match "
-                f"{matched.key_score:.2f}), but no reading of the prompt both matches its key and gives it an input "
-                f"that fits")
-    # the closest key of all, as the candidates list it, unless it passed and lost on other grounds
-    best = matched if matched.key_score < threshold else top
-    return nothing_close(best.program, best.key_score, threshold)
 
 
 LENGTH_SLACK = 2  # a text program's inputs may run this many words past its stored ones
