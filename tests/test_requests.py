@@ -189,6 +189,13 @@ def test_a_second_request_of_one_word_asks_about_the_first_input(seeded):
     assert r.also[0].programs[0].name == "country-currency" and r.also[0].inputs == ["peru"]
 
 
+def test_a_word_asked_in_two_languages_is_two_requests(seeded):
+    """"how do you say beer in german and spanish" answered only the Spanish, silently."""
+    r = seeded.query("how do you say beer in german and spanish")
+    assert r.programs[0].name == "english-german" and [o.answer for o in r.outputs] == ["bier"], r.message
+    assert r.also and r.also[0].programs[0].name == "english-spanish" and r.also[0].inputs == ["beer"], r.also
+
+
 @pytest.mark.parametrize("prompt, corrected, program, answer", [
     ("plurl of tomato", "plurl -> plural", "plural", "tomatoes"),
     ("synonim for happy", "synonim -> synonym", "synonym", None),

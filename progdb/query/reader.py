@@ -106,6 +106,8 @@ ONE_WORD_TEXT_FIT = 0.25  # one word, unmarked, for a program whose inputs are t
 # peru; currency of peru", "capital of peru? also its currency".
 _REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&)\s+(?:also\s+|then\s+)?|,?\s+also\s+|,\s*then\s+|"
                            r"[?.!]\s+(?:and\s+)?(?:also\s+)?", re.I)
+_TWO_TARGETS = re.compile(r"^(.*\S)\s+(in|into|to)\s+(%s)\s*(?:,\s*|\s+)(?:and|&|or)\s+(?:in\s+|into\s+|to\s+)?(%s)\s*[?.!]*$"
+                          % ("|".join(LANGUAGES), "|".join(LANGUAGES)), re.I)
 MAX_TWO_REQUEST_WORDS = 20  # longer prompts hold texts, whose "and" joins no requests
 MAX_SHARED_HEAD_WORDS = 5   # "give me the plural" (and past tense of walk)
 
@@ -278,6 +280,9 @@ class Reader:
         if "\n" in text or ":" in text or len(text.split()) > MAX_TWO_REQUEST_WORDS:
             return []
         halves = []
+        two = _TWO_TARGETS.match(text)
+        if two:  # "how do you say beer in german and spanish": the request asked of each language
+            halves.append((f"{two[1]} {two[2]} {two[3]}", f"{two[1]} {two[2]} {two[4]}", True))
         for m in _REQUEST_JOIN.finditer(text):
             head, tail = text[:m.start()].strip(), text[m.end():].strip()
             # "capital of peru and currency": a second request may be its one request word
