@@ -409,6 +409,25 @@ def test_a_users_two_pair_program_wins_its_own_paraphrases(seeded_path, tmp_path
         assert r.mode == "nearest" and r.programs[0].name == "cowboy", prompt
 
 
+def test_a_users_key_matched_closer_than_the_librarys_wins_though_the_library_stores_the_input(seeded_path, tmp_path):
+    """A teacher's word-family (three pairs, key "noun form of {word}"): "the noun from the word
+    'angry'" matched it at 0.78 and synonym ("synonym for the noun") at 0.76, but synonym stores
+    angry, so the two were blended and *furious* given as a stored example. A library program
+    whose key matches as closely still keeps what it stores: "female of lion" is lioness."""
+    import shutil
+
+    path = tmp_path / "db"
+    shutil.copytree(seeded_path, path)
+    db = ProgramDB(path=str(path))
+    db.add(name="word-family", keys=["noun form of {word}"], kind="vector",
+           examples=[("decide", "decision"), ("happy", "happiness"), ("strong", "strength")])
+    db.add(name="female-animal", keys=["the female animal of {word}"], kind="vector",
+           examples=[("stallion", "mare"), ("bull", "cow")])
+    r = db.query('the noun from the word "angry"')
+    assert r.programs[0].name == "word-family" and len(r.programs) == 1, [p.name for p in r.programs]
+    assert [o.answer for o in db.query("female of lion").outputs] == ["lioness"]
+
+
 def test_a_code_or_a_quoted_text_asked_about_is_a_users_programs_input(seeded_path, tmp_path):
     """A product manager's error-explain (four pairs): "how would you explain TOKEN_EXPIRED to a
     customer" was refused, since words picked out of a question are no text; a code is no question's

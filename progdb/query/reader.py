@@ -1383,11 +1383,14 @@ class Reader:
             if ch.key_score < top.key_score - tie:
                 continue
             users = ch.program not in self.learned and self.kinds.get(ch.program) in ("vector", "fewshot")
-            # (a word's fit says whose input it is; a text's, mostly its length against two examples')
-            least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" else FIT_FLOOR
+            # (a word's fit says whose input it is; a text's, mostly its length against two examples'.
+            # A user's key matched closer than the library's is theirs whatever the library stores: "the
+            # noun from the word 'angry'" is a teacher's word-family's, not synonym's, which stores angry)
+            closer = ch.key_score > top.key_score
+            least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" and not closer else FIT_FLOOR
             if users and ch.fit >= max(FIT_FLOOR, least) and \
                     ch.key_score >= self._threshold(ch.program, threshold) and \
-                    not ch.back and not (library_stores and not self._stores_inputs(ch, threshold)):
+                    not ch.back and not (library_stores and not closer and not self._stores_inputs(ch, threshold)):
                 first = replace(ch, score=max(ch.score, top.score) + 1e-4)  # (ranked first where scores rank)
                 return [first] + [c for c in choices if c is not ch]
         return choices
