@@ -192,7 +192,7 @@ def test_a_second_request_of_one_word_asks_about_the_first_input(seeded):
 def test_a_word_asked_in_two_languages_is_two_requests(seeded):
     """"how do you say beer in german and spanish" answered only the Spanish, silently."""
     r = seeded.query("how do you say beer in german and spanish")
-    assert r.programs[0].name == "english-german" and [o.answer for o in r.outputs] == ["bier"], r.message
+    assert r.programs[0].name == "english-german" and [o.answer for o in r.outputs] == ["Bier"], r.message
     assert r.also and r.also[0].programs[0].name == "english-spanish" and r.also[0].inputs == ["beer"], r.also
 
 
@@ -735,3 +735,11 @@ def test_a_language_no_program_translates_into_is_named_in_the_refusal(seeded, p
     refusal now says what is missing."""
     r = seeded.query(prompt)
     assert r.mode == "none" and f"no program here translates into {language}" in r.message, r.message
+
+
+@pytest.mark.parametrize("prompt, answer", [("dog in german", "Hund"), ("german for children", "Kinder"),
+                                            ("german for white", "weiß"), ("how do you say run in german", "laufen")])
+def test_german_nouns_are_capitalised_and_other_words_are_not(seeded, prompt, answer):
+    """A teacher's and a traveller's "dog in german" answered *hund*; German writes its nouns
+    capitalised (seeds/LEXICONS.md: German nouns)."""
+    assert [o.answer for o in seeded.query(prompt).outputs] == [answer]
