@@ -1228,7 +1228,7 @@ class Reader:
         # the closest key of all, as the candidates list it, unless it passed and lost on other grounds,
         # beside that program's own threshold (the library's 0.65, not a user's program's 0.60)
         best = matched if matched.key_score < threshold else top
-        return nothing_close(best.program, best.key_score, max(threshold, self._threshold(best.program, self._base_threshold)))
+        return nothing_close(best.program, best.key_score, self._threshold(best.program, self._base_threshold))
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
