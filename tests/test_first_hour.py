@@ -730,7 +730,7 @@ def test_a_spanish_speakers_request_words(seeded_path):
                                   ("pasado de eat", "past-tense", ("eat", "ate")),
                                   ("femenino de king", "male-to-female", ("king", "queen")),
                                   ("comparativo de bad", "comparative", ("bad", "worse")),
-                                  ("como se dice 'butterfly' en alemán", "english-german", ("butterfly", "schmetterling"))):
+                                  ("como se dice 'butterfly' en alemán", "english-german", ("butterfly", "Schmetterling"))):
         r = db.query(prompt)
         assert r.programs and r.programs[0].name == program, (prompt, r.message)
         out = r.outputs[0]
