@@ -126,7 +126,6 @@ class Choice:
     elsewhere: str = ""   # what it asks for that is another program's way back (a guess below the threshold is refused)
     targeted: bool = False  # a text marked (or pointed at) whose request ends naming this program: "… in Spanish: …"
     unheld: str = ""      # how the request asks a text rewritten, in words none of the program's phrasings hold
-    unnamed: bool = False  # a translator asked without a language named
 
 
 class Reader:
@@ -878,10 +877,10 @@ class Reader:
             phrasing = self._matched_phrasings(sims, c)
             program = self.programs[self.has_keys[c]]
             kind = self.kinds.get(program)
-            # A library translator is asked in a language's name: "what time is it in madrid" is none
-            # (another language named is refused as such: "dog in polish", "what is gato in english").
-            unnamed = program in self.learned and self._translates(program) and \
-                not said & self._language_words(program) and not said & _ANY_LANGUAGE
+            if program in self.learned and self._translates(program) and not said & self._language_words(program) \
+                    and not said & _ANY_LANGUAGE:
+                continue  # a library translator is asked in a language's name: "what time is it in madrid" is none
+                # (another language named is refused as such: "dog in polish", "what is gato in english")
             column = best[:, c]
             for r in np.argsort(-column)[:shortlist * 3]:
                 reading = readings[r]
@@ -962,8 +961,7 @@ class Reader:
                     (reading.method == "explicit" or (_points_then_text(reading, whole) and
                                                       bool(_POINTED_AT.search(reading.key))))
                 choices.append(Choice(program, chosen, key_score, fit, score,
-                                      self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted,
-                                      unnamed=unnamed))
+                                      self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted))
         asked: dict[tuple[str, str], tuple[str, str, str]] = {}  # (program, request) -> (back, elsewhere, unheld)
         manners: dict[str, list[str]] = {}  # request -> its manner words, read once for every program
         for ch in choices:
@@ -1301,7 +1299,7 @@ class Reader:
                                           self._refusal(top, choices, negative, threshold, sure))
                 if top.elsewhere and top.key_score < threshold:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
-                if top.unheld or top.unnamed:
+                if top.unheld:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
@@ -1333,7 +1331,7 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unfit(top))
         if top.elsewhere and top.key_score < threshold:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
-        if top.unheld or top.unnamed:
+        if top.unheld:
             return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
         return top, self._blend(top, choices, threshold, margin, candidates)
 
@@ -1662,8 +1660,6 @@ def _unserved_refusal(top: Choice, threshold: float) -> str:
 
 
 def _unheld_refusal(top: Choice) -> str:
-    if top.unnamed:
-        return f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but names no language"
     return (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but none of its phrasings "
             f"asks for '{top.unheld}'")
 
