@@ -772,8 +772,7 @@ class Reader:
         if program not in self._languages:
             others = set().union(*(self.own_key_words.get(p, set()) for p in self.programs if p != program))
             own = {w for w in self.own_key_words.get(program, set()) - others if w not in STOP and len(w) > 2}
-            named = set(name_parts(program)) & set(LANGUAGES)
-            self._languages[program] = own | named | {w for n in named for w in _ENDONYMS.get(n, ())}
+            self._languages[program] = own | (set(name_parts(program)) & set(LANGUAGES))
         return self._languages[program]
 
     def _asks_to_translate(self, program: str, text: str) -> bool:
@@ -1561,9 +1560,7 @@ class Reader:
 
 # A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
 _CODE = re.compile(r"(?=\S*[_\d])[\w.\-/:]{3,}|[A-Z][A-Z0-9]{2,}(?:[_\-][A-Z0-9]+)*")
-_ENDONYMS = {"french": ("français", "francais"), "german": ("deutsch",), "spanish": ("español", "espanol", "castellano"),
-             "italian": ("italiano",), "portuguese": ("português", "portugues")}
-_ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"} | {w for names in _ENDONYMS.values() for w in names}
+_ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"}
 # A name ending in its kind's initials ("Great Smoky Mountains NP"): the stored name's short form (_short_names_of)
 _INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")
 # A request that ends where its input would start: "what is the plural of", "synonym for?"
