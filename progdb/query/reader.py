@@ -26,12 +26,12 @@ from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
-from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
+from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, LANGUAGES, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes)
-from progdb.query.targets import LANGUAGES, WayBack, asked_for_pattern, target_pattern
+from progdb.query.targets import WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
 from progdb.words.ranker import sample_order
 

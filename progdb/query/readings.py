@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from progdb.query.parse import Parsed, Template, _clean_key, match_template, split_explicit
-from progdb.query.wording import (LANGUAGES, CLAUSE_BREAK, DASH, LIST_WORD, MAX_LIST_WORDS, MAX_SPAN_WORDS, QUOTED, SEPARATOR,
+from progdb.query.wording import (CLAUSE_BREAK, DASH, LANGUAGES, LIST_WORD, MAX_LIST_WORDS, MAX_SPAN_WORDS, QUOTED, SEPARATOR,
                                   SPAN_EDGE_STOP, TALK, WORD, as_typed, clean_input, clean_text, is_name, list_items,
                                   quoted_within, split_list, strip_politeness, unquote)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from progdb.query.wording import LANGUAGES, STOP, name_parts  # noqa: F401 (LANGUAGES: the readers' too)
+from progdb.query.wording import LANGUAGES, STOP, name_parts
 
 # (words between a preposition and its target; "to this email" points at the text, it asks for no email)
 _NOT_POINTING = r"(?:(?!(?:this|that|these|those|my|your|our|his|her|their)\b)\S+\s+)"
