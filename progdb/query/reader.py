@@ -569,11 +569,12 @@ class Reader:
             short: dict[str, list[tuple[int, str]]] = {}
             for original, w in names:
                 for i in range(1, len(w) - 1):
-                    if tails[" ".join(w[i:])] >= GENERIC_TAIL:
-                        short.setdefault(" ".join(w[:i]), []).append((tails[" ".join(w[i:])], original))
+                    tail = tails[" ".join(w[i:])]
+                    if tail >= GENERIC_TAIL:
+                        short.setdefault(" ".join(w[:i]), []).append((tail, original))
                         # and with the tail's initials: "Great Smoky Mountains NP"
                         initials = " ".join(w[:i]) + " " + "".join(t[0] for t in w[i:])
-                        short.setdefault(initials, []).append((tails[" ".join(w[i:])], original))
+                        short.setdefault(initials, []).append((tail, original))
                         break
             # Names that share a short form and an answer are one for a request: "Denali" is Denali
             # National Park (the commoner tail) and Denali National Preserve, both in Alaska.
@@ -767,7 +768,7 @@ class Reader:
 
     def _asks_to_translate(self, program: str, text: str) -> bool:
         """Is the text a question to translate ("where is the bathroom") for a program that translates?"""
-        return bool(_QUESTION_PHRASE.match(text.strip().lower())) and self._translates(program)
+        return self._translates(program) and bool(_QUESTION_PHRASE.match(text.strip().lower()))
 
     def takes_texts(self, program: str) -> bool:
         """Are the program's inputs texts (some longer than a dozen words), not words and names?"""

@@ -91,7 +91,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             out.append(Reading(_clean_key(arrow.group(1)), [clean_text(arrow.group(2))], "explicit"))
     marked = [m.group(1) or m.group(2) for m in QUOTED.finditer(request)]  # the phrases the user quoted
     quoted = {q.strip() for q in marked}
-    for source in dict.fromkeys([prompt.strip(), request, _target_last(request)]):
+    first = _TARGET_FIRST.match(request)  # a language named first: "in french, how do you say cat"
+    for source in dict.fromkeys([prompt.strip(), request, _target_last(first) or request]):
         folded = source.casefold()
         for t in templates:
             if not t.may_match(folded):
@@ -108,7 +109,6 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
     explicit = split_explicit(request)
-    first = _TARGET_FIRST.match(request)
     if explicit and first and _ASKS_AFTER_TARGET.match(first.group(3)):
         explicit = None  # "in french, how do you say cat": a request after the comma, no text to translate
     pointed = _POINTED_QUESTION.match(request)
@@ -329,10 +329,10 @@ _ASKS_AFTER_TARGET = re.compile(r"\s*(?:how\s+(?:do|would|can|could|should|will)
                                 r"what(?:'s|s|\s+is)\s+the\s+(?:\w+\s+)?word\s+for|translate)\b", re.I)
 
 
-def _target_last(request: str) -> str:
-    """The request with a language named before it moved to its end, as templates have it."""
-    m = _TARGET_FIRST.match(request)
-    return f"{m.group(3).rstrip(' ?.!')} {m.group(1)} {m.group(2)}" if m else request
+def _target_last(first: re.Match | None) -> str:
+    """The request whose language was named first (`first`: _TARGET_FIRST's match) with the language
+    moved to its end, as templates have it; "" when none was named first."""
+    return f"{first.group(3).rstrip(' ?.!')} {first.group(1)} {first.group(2)}" if first else ""
 
 
 def _talk_then_request(request: str) -> tuple[int, str] | None:
