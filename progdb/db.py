@@ -305,7 +305,7 @@ class ProgramDB:
         labels, texts, vectors = self._library_prompts()
         held = set(self.store.labelled_with_vectors()[1])
         library = (labels, texts, vectors) if texts and held.issuperset(texts) else None
-        return fitting.fit(self.routes, rows, self._writing, router, learn, library)
+        return fitting.fit(self.routes, rows, self._writing, router, learn, library, self.pipeline.phrasings)
 
     def slots_for(self, name: str, prompt: str, use_templates: bool = False) -> list[tuple[int, int, str]]:
         return self.routes.slots_for(name, prompt, use_templates)

@@ -19,7 +19,7 @@ from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import Reader, base_form_in
+from progdb.query.reader import FIT_FLOOR, Reader, base_form_in
 from progdb.query.wording import asks_about_language, typed_text, without_quiz_label
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
@@ -231,26 +231,68 @@ class QueryPipeline:
         """The programs as the request reader sees them: their phrasings (keys, and the prompts a
         fit learned from), stored out-of-scope prompts, and each program's stored inputs."""
         if self._reader is None:
-            kinds = self.catalog.kinds()
-            names = sorted(kinds)
-            index = {n: i for i, n in enumerate(names)}
-            learned = self.routes.learned()
-            labels, texts, vectors = self.routes.router_rows(learned)
-            negative = [kinds.get(label) == "negative" or label == FIT_NEGATIVE for label in labels]
-            keep = [i for i, neg in enumerate(negative) if not neg and labels[i] in index]
-            negatives = vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
-                np.zeros((0, vectors.shape[1] if vectors.size else 384), dtype=np.float32)
-            cards = {n: self.catalog.get(n) for n in names}
-            inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
-            opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
-            reverses = {n: card.reverse for n, card in cards.items() if card.reverse}
-            outputs = {n: [e.output for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
-            self._reader = Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
-                                  [texts[i] for i in keep], vectors[keep], negatives, inputs,
-                                  models.word_space(), set(learned[0]), opposites,
-                                  embed=lambda texts: models.encoder().encode(texts), reverses=reverses,
-                                  outputs=outputs)
+            self._reader = self._new_reader()
         return self._reader
+
+    def _new_reader(self, unfitted: bool = False) -> Reader:
+        """unfitted: without the phrasings a fit taught a user's programs (a new fit reads its prompts
+        as the programs' keys alone, not as the last fit's requests)."""
+        kinds = self.catalog.kinds()
+        names = sorted(kinds)
+        index = {n: i for i, n in enumerate(names)}
+        learned = self.routes.learned()
+        # a user's programs a fit taught phrasings to are still the user's (their threshold, their rules)
+        fitted = self.routes.calibration()["program_thresholds"]
+        if unfitted:
+            kept = [i for i, label in enumerate(learned[0]) if label not in fitted]
+            learned = ([learned[0][i] for i in kept], [learned[1][i] for i in kept], learned[2][kept])
+        labels, texts, vectors = self.routes.router_rows(learned)
+        negative = [kinds.get(label) == "negative" or label == FIT_NEGATIVE for label in labels]
+        keep = [i for i, neg in enumerate(negative) if not neg and labels[i] in index]
+        negatives = vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
+            np.zeros((0, vectors.shape[1] if vectors.size else 384), dtype=np.float32)
+        cards = {n: self.catalog.get(n) for n in names}
+        inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
+        opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
+        reverses = {n: card.reverse for n, card in cards.items() if card.reverse}
+        outputs = {n: [e.output for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
+        return Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
+                      [texts[i] for i in keep], vectors[keep], negatives, inputs,
+                      models.word_space(), set(learned[0]) - set(fitted), opposites,
+                      embed=lambda texts: models.encoder().encode(texts), reverses=reverses,
+                      outputs=outputs)
+
+    def phrasings(self, rows: list[tuple[str, str | None]]) -> list[str]:
+        """Each labelled prompt (prompt, its program) as a phrasing of its program, what a fit on a
+        seeded database learns: the key of the reading its program matched best with an input that
+        fits ("sentiment of this comment: the export is broken again" -> "sentiment of this
+        comment"), so the input's words are no phrasing; an out-of-scope prompt, or one no reading
+        gives its program an input, whole. A text program's text is the one the prompt marks (after a
+        colon, in quotes); a reading of inputs the program stores comes first."""
+        reader, templates = self._new_reader(unfitted=True), self.catalog.templates()
+        out = []
+        for prompt, program in rows:
+            if program is None:
+                out.append(prompt)
+                continue
+            readings = reader.readings_of(prompt, templates)
+            vectors = models.encoder().encode([r.key for r in readings] + [prompt])
+            marked = [r for r in readings if r.method == "explicit" and len(r.inputs) == 1 and r.key.strip()]
+            if marked and reader.takes_phrases(program):
+                # the text marked, "how bad is this report: emails bounce"; of the two sides ("convert
+                # this to a user story - show last login date") the one nearer the program's phrasings
+                sides = [t for r in marked for t in (r.key, r.inputs[0])]
+                column = reader.key_scores(models.encoder().encode(sides))[0][:, reader.column_of(program)]
+                out.append(sides[int(np.argmax(column))])
+                continue
+            choices, _ = reader.choose(readings, vectors[:-1], vectors[-1])
+            mine = [ch for ch in choices if ch.program == program and ch.reading.inputs and ch.fit >= FIT_FLOOR
+                    and ch.reading.key.strip()]
+            held = reader.stored.get(program, {})  # a stored input read whole: "Invoice Hub", not "Hub"
+            best = max(mine, key=lambda ch: (all(i.strip().lower() in held for i in ch.reading.inputs), ch.score),
+                       default=None)
+            out.append(best.reading.key if best else prompt)
+        return out
 
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:
         """The texts read() embeds for a prompt (query_many embeds a batch's together); the

@@ -810,6 +810,10 @@ class Reader:
         return propose(prompt, templates, lambda p: self.lengths.get(p, (1, 1000))[1] <= 12, self._text_names)
 
     # -- scoring ------------------------------------------------------------------------------------
+    def column_of(self, program: str) -> int:
+        """The program's column in key_scores()."""
+        return int(np.flatnonzero(self.has_keys == self.programs.index(program))[0])
+
     def key_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per reading and program, the best cosine to its phrasings; and every phrasing's cosine
         (which phrasing matched is looked up for the contending programs only: _matched_phrasings)."""
@@ -1200,6 +1204,7 @@ class Reader:
         """Why nothing was taken when the reading taken matches no key: nothing is close, or a key
         matched but with no input that fits ("what does km stand for and what does kg stand for")."""
         matched = max(choices, key=lambda ch: ch.key_score)
+        threshold = self._threshold(matched.program, threshold)  # its own: a user's program's is lower
         if matched.back and matched.key_score >= threshold:
             return _unfit(matched)
         if matched.key_score >= threshold and matched.fit < FIT_FLOOR:

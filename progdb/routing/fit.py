@@ -13,7 +13,7 @@ import numpy as np
 
 from progdb import models
 from progdb.errors import ProgdbError
-from progdb.query.retrieve import Retrieval
+from progdb.query.retrieve import DEFAULT_THRESHOLD, Retrieval
 from progdb.routing.calibration import choose_threshold, fit_metrics, offsets_json, program_offsets
 from progdb.routing.labelled import LabelledPrompt, program_name
 from progdb.routing.router import Router, cached_router, fold_of
@@ -23,12 +23,14 @@ LEARN_FOLDS = 5  # fit's out-of-fold routers: each trains on 4/5 of the labelled
 
 
 def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], ContextManager],
-        router: str = "auto", learn: bool = True, library: tuple | None = None) -> dict:
+        router: str = "auto", learn: bool = True, library: tuple | None = None,
+        phrasings: Callable[[list[tuple[str, str | None]]], list[str]] | None = None) -> dict:
     """Store the calibration chosen on `rows` (out-of-scope ones with intent None), and with the
     classifier and `learn` the prompts themselves (in place of the last fit's); `writing()` is the
     database's write lock. router "auto": auto_router. `library`: the built-in library's labelled
     requests (labels, texts, vectors) of a seeded database; they stay, and the library keeps its
-    threshold: the similarity router's fitted threshold is then the fitted programs' own."""
+    threshold: the similarity router's fitted threshold is then the fitted programs' own, and with
+    `learn` the prompts' requests (`phrasings` reads them) are learned as their programs' phrasings."""
     kinds = routes.catalog.kinds()
     if router == "auto":
         router = auto_router(kinds)
@@ -41,6 +43,8 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
     if not rows:
         raise ProgdbError("fit: no labelled prompts")
     gold = [program_name(r.intent) if r.intent else None for r in rows]
+    if library is not None and router == "similarity" and learn and phrasings is not None:
+        return fit_phrasings(routes, [r.text for r in rows], gold, writing, library, phrasings)
     _, keys, vectors = routes.routing_keys([r.text for r in rows])
     # A classifier needs two classes: the programs, and out of scope when some prompts are.
     learn = learn and router == "classifier" and len(set(kinds) | ({None} & set(gold))) >= 2
@@ -75,6 +79,57 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
     if learn:
         routes.router()  # trained now (and cached) rather than by the first query
     return report
+
+
+def fit_phrasings(routes: Routes, prompts: list[str], gold: list[str | None], writing: Callable[[], ContextManager],
+                  library: tuple, phrasings: Callable) -> dict:
+    """A seeded database's fit: each in-scope prompt's request (its input left out) becomes a
+    phrasing of its program and each out-of-scope prompt a stored one, beside the library's, which
+    stay; so a user's program is found by the way colleagues ask for it, not only by its few keys.
+    The fitted programs' threshold is chosen on out-of-fold scores: each request scored against
+    the keys, the library and the other folds' requests, as an unseen prompt will be; never below
+    the default, which a user's programs keep with no out-of-scope prompts to trade against: a
+    lower one let a user's program take what the library serves ("say this in plain english for
+    the sales team: …" ran a product manager's error-explain at 0.51), which no out-of-scope prompt
+    of the user's tests."""
+    texts = phrasings(list(zip(prompts, gold)))
+    vectors = models.encoder().encode(texts)
+    scored = out_of_fold_similarity(routes, gold, texts, vectors, library)
+    fitted = sorted({g for g in gold if g} - set(library[0]))  # the library's programs keep the library's threshold
+    threshold = max(choose_threshold(scored, gold)[0], DEFAULT_THRESHOLD) if None in gold else DEFAULT_THRESHOLD
+    report = {"router": "similarity", "threshold": round(threshold, 4), "n": len(prompts),
+              "n_out_of_scope": gold.count(None), **fit_metrics(scored, gold, threshold),
+              "own_thresholds": len(fitted), "learned": len(prompts), "threshold_of": fitted}
+    values = {"router": "similarity", "program_thresholds": json.dumps({p: round(threshold, 4) for p in fitted}),
+              "fit": json.dumps(report)}
+    with writing():
+        routes.store.replace_labelled(*_with_library((gold, texts, vectors), library))
+        routes.store.set_settings(**values)
+    return report
+
+
+def out_of_fold_similarity(routes: Routes, gold: list[str | None], texts: list[str], vectors: np.ndarray,
+                           library: tuple) -> list[tuple[str | None, float, bool]]:
+    """Each request's best program and its cosine (None when a stored out-of-scope prompt is
+    nearest), against every key, the library's requests and the requests of the other folds."""
+    key_labels, key_texts, key_vectors = routes.store.keys_with_vectors()
+    lib_labels, _, lib_vectors = library
+    labels = list(key_labels) + [p for p in lib_labels]
+    rows = np.vstack([key_vectors, lib_vectors]) if len(lib_labels) else key_vectors
+    kinds = routes.catalog.kinds()
+    fold = np.array([fold_of(t, LEARN_FOLDS) for t in texts])
+    keys = {t.lower() for t in key_texts}
+    scored = []
+    for i, text in enumerate(texts):
+        others = np.flatnonzero(fold != fold[i])
+        row_labels = labels + [gold[j] for j in others]
+        sims = np.concatenate([rows @ vectors[i], vectors[others] @ vectors[i]])
+        best = int(np.argmax(sims))
+        program = row_labels[best]
+        if program is not None and kinds.get(program) == "negative":
+            program = None
+        scored.append((program, float(sims[best]), text.lower() in keys))
+    return scored
 
 
 def _with_library(learned: tuple, library: tuple | None) -> tuple:
