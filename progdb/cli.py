@@ -654,7 +654,8 @@ def _count_lines(path: Path) -> int:
               help="classifier: a light classifier over the stored keys (whole prompts); similarity: the reader's "
               "key cosines, inputs and typos read; auto: the classifier for a database of intents alone, else similarity.")
 @click.option("--learn/--no-learn", default=True, show_default=True,
-              help="The classifier also learns from these prompts (thresholds then chosen out of fold).")
+              help="Also learn from these prompts (thresholds then chosen out of fold): the classifier the prompts, "
+              "the similarity router beside the built-in library their requests as the programs' phrasings.")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
               help="Set a calibration field by hand instead (router, threshold, margin, router_threshold, router_margin, "
               "router_offsets as JSON {program: offset}).")
@@ -664,10 +665,11 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
     """Calibrate routing on labelled prompts (out-of-scope ones included) and store it.
 
     Chooses the abstention threshold that maximises in-scope accuracy + out-of-scope recall on
-    FILE's split; `progdb show --calibration` shows the result. With the classifier (and
-    --learn), the router also learns from the prompts: they are kept in the database in place of
-    the last fit's, and each prompt's score for the thresholds comes from a router trained
-    without it (5 folds)."""
+    FILE's split; `progdb show --calibration` shows the result. With --learn, the prompts are
+    also kept in the database in place of the last fit's: the classifier learns them, and the
+    similarity router beside the built-in library their requests (inputs left out) as the
+    programs' phrasings; each prompt's score for the thresholds comes from a router that did not
+    learn it (5 folds)."""
     db = _db(ctx)
     if settings:
         values = {}

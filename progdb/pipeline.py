@@ -19,10 +19,11 @@ from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import FIT_FLOOR, Reader, base_form_in
+from progdb.query.reader import Reader, base_form_in
 from progdb.query.wording import asks_about_language, typed_text, without_quiz_label
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
+from progdb.routing.phrasings import requests_of
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
 from progdb.storage.store import Store
 from progdb.text.fewshot import DEFAULT_BUDGET
@@ -263,36 +264,9 @@ class QueryPipeline:
                       outputs=outputs)
 
     def phrasings(self, rows: list[tuple[str, str | None]]) -> list[str]:
-        """Each labelled prompt (prompt, its program) as a phrasing of its program, what a fit on a
-        seeded database learns: the key of the reading its program matched best with an input that
-        fits ("sentiment of this comment: the export is broken again" -> "sentiment of this
-        comment"), so the input's words are no phrasing; an out-of-scope prompt, or one no reading
-        gives its program an input, whole. A text program's text is the one the prompt marks (after a
-        colon, in quotes); a reading of inputs the program stores comes first."""
-        reader, templates = self._new_reader(unfitted=True), self.catalog.templates()
-        out = []
-        for prompt, program in rows:
-            if program is None:
-                out.append(prompt)
-                continue
-            readings = reader.readings_of(prompt, templates)
-            vectors = models.encoder().encode([r.key for r in readings] + [prompt])
-            marked = [r for r in readings if r.method == "explicit" and len(r.inputs) == 1 and r.key.strip()]
-            if marked and reader.takes_phrases(program):
-                # the text marked, "how bad is this report: emails bounce"; of the two sides ("convert
-                # this to a user story - show last login date") the one nearer the program's phrasings
-                sides = [t for r in marked for t in (r.key, r.inputs[0])]
-                column = reader.key_scores(models.encoder().encode(sides))[0][:, reader.column_of(program)]
-                out.append(sides[int(np.argmax(column))])
-                continue
-            choices, _ = reader.choose(readings, vectors[:-1], vectors[-1])
-            mine = [ch for ch in choices if ch.program == program and ch.reading.inputs and ch.fit >= FIT_FLOOR
-                    and ch.reading.key.strip()]
-            held = reader.stored.get(program, {})  # a stored input read whole: "Invoice Hub", not "Hub"
-            best = max(mine, key=lambda ch: (all(i.strip().lower() in held for i in ch.reading.inputs), ch.score),
-                       default=None)
-            out.append(best.reading.key if best else prompt)
-        return out
+        """Each labelled prompt (prompt, its program) as a phrasing of its program, read by the
+        programs' keys and the library alone (routing/phrasings.py): what a fit learns."""
+        return requests_of(self._new_reader(unfitted=True), self.catalog.templates(), rows)
 
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:
         """The texts read() embeds for a prompt (query_many embeds a batch's together); the
