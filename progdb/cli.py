@@ -763,6 +763,9 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
             click.echo(explain_text(result))
         else:
             click.echo(result_text(result))  # (a compiled prompt's note, first, says it is one)
+            if session and any(out.source == "compiled" for out in result.outputs):
+                # it ends in an open <output-…> tag for the LLM to fill: the next "> " is not part of it
+                click.echo("(end of the compiled prompt)\n", err=True)
         return exit_status(result)
 
     if session:  # a person at a terminal typed `progdb query`: answer each line they type
