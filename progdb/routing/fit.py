@@ -57,6 +57,8 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
     scored = [(d.programs[0].name if d.programs else None, d.programs[0].score if d.programs else 0.0,
                d.exact) for d in decisions]
     threshold, _ = choose_threshold(scored, gold)
+    if library is not None and router == "similarity":
+        threshold = max(threshold, DEFAULT_THRESHOLD)  # as fit_phrasings chooses it
     # The classifier's probabilities differ in spread per program: each gets its own threshold,
     # shrunk toward the global one (calibration.program_offsets).
     offsets = program_offsets(scored, gold, threshold) if router == "classifier" else {}
