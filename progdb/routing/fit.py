@@ -1,4 +1,5 @@
-"""`fit`: calibrate routing on labelled prompts, and (the classifier) learn from them.
+"""`fit`: calibrate routing on labelled prompts, and learn from them (the classifier the prompts,
+the reader beside the built-in library their requests, routing/phrasings.py).
 
 The threshold maximises in-scope accuracy + out-of-scope recall. With the classifier, the
 thresholds are chosen on out-of-fold decisions: each prompt routed by a router that never saw it,
@@ -116,7 +117,7 @@ def out_of_fold_similarity(routes: Routes, gold: list[str | None], texts: list[s
     nearest), against every key, the library's requests and the requests of the other folds."""
     key_labels, key_texts, key_vectors = routes.store.keys_with_vectors()
     lib_labels, _, lib_vectors = library
-    labels = list(key_labels) + [p for p in lib_labels]
+    labels = list(key_labels) + list(lib_labels)
     rows = np.vstack([key_vectors, lib_vectors]) if len(lib_labels) else key_vectors
     kinds = routes.catalog.kinds()
     fold = np.array([fold_of(t, LEARN_FOLDS) for t in texts])
