@@ -886,9 +886,13 @@ class Reader:
                     self._label_before_colon(program, reading.key)
                 if label:  # "make this more casual? Update: our hours …": the colon is the text's own
                     reading = _with_label(reading, label, prompt)
-                if reading.method == "explicit" and len(reading.inputs) > 1 and (self.takes_texts(program) or (
+                if reading.method in ("explicit", "span") and len(reading.inputs) > 1 and (
+                        (reading.method == "explicit" and self.takes_texts(program)) or (
                         program in self.lists_stored and not all(is_name(i.split()) or " " not in i for i in reading.inputs))):
-                    continue  # a marked text with commas is one text to rewrite, not a list (names and words are)
+                    # a marked text with commas is one text to rewrite, not a list (names and words are); a
+                    # program whose own inputs hold commas takes "ticket language? Goedemiddag, mijn facturen
+                    # kloppen niet" whole, marked or not
+                    continue
                 if reading.method == "explicit" and len(reading.inputs) > 1 and _ONE_TEXT.search(reading.key):
                     continue  # "make this a tweet: Cork yoga mats, non-slip": "this" points at one text
                 if reading.inputs and reading.method in ("span", "cut") and _DANGLING.search(whole) and \

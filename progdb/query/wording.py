@@ -113,7 +113,9 @@ _LANGUAGE_RULE = re.compile(r"\brules?\s+(?:for|of|about|when|with)\b|"
 _PHRASE_IN_LANGUAGE = re.compile(r"^\s*how (?:much|many)\b.*\b(?:in|into|to)\s+(?:" + "|".join(LANGUAGES) + r")\s*[?.!]*\s*$", re.I)
 # A grammar term of another language asked about: "what's the subjunctive in spanish"
 _FOREIGN_GRAMMAR = re.compile(r"^\s*what(?:'s|s| is| are) (?:an? |the )?(?:\w+ )?(?:subjunctive|conjugations?|preterite|"
-                              r"imperfect|genders?|articles?|cases?|" + _GRAMMAR_TERM + r")"
+                              # a word's gender or article: "what's the gender of table in french"
+                              r"imperfect|(?:genders?|articles?)(?:\s+(?:of|for)\s+(?:the\s+word\s+)?\S+)?|cases?|"
+                              + _GRAMMAR_TERM + r")"
                               r"\s+in\s+(?:" + "|".join(LANGUAGES) + r")\s*[?.!]*\s*$", re.I)
 
 
