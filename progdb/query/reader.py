@@ -1327,7 +1327,11 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         if top.unheld:
             return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
-        return top, self._blend(top, choices, threshold, margin, candidates)
+        decision = self._blend(top, choices, threshold, margin, candidates)
+        if asked_by_name and top.key_score < threshold and decision.mode != "none":  # say why (--explain, JSON)
+            named = self._named[top.program].search(top.reading.key).group(0)
+            decision.accepted = f"the request names the program ('{named}' of {top.program})"
+        return top, decision
 
     def _users_stored_input(self, choices: list[Choice], threshold: float) -> Choice | None:
         """A user's program asked about an input it stores, typed as no common word is ("expand KPI" of
