@@ -1026,7 +1026,14 @@ class Reader:
         whose request is inside the marked text is another reading: "for my book: which state has
         Mammoth Cave National Park?")"""
         key = reading.key.lower()
-        return any(k == key and i in text and i != text for i in reading.inputs for k, text in marked_texts)
+        if any(k == key and i in text and i != text for i in reading.inputs for k, text in marked_texts):
+            return True
+        # nor, where the marked text's request asks to rewrite it, a request made of the text's own words:
+        # "rewrite in our house style: Ticket escalated. Await further communication." read as `Ticket
+        # communication` of a ticket-language program
+        said = words_of(key)
+        return any(set(words_of(k)) & _ASKS_REWRITE and said and set(said) <= set(words_of(text))
+                   and all(i.lower() in text.lower() for i in reading.inputs) for k, text in marked_texts)
 
     def _asks_less(self, program: str, key: str) -> bool:
         """The key asks for less of the program ("less formal", "informal"), not less of its opposite."""
@@ -1604,6 +1611,7 @@ def base_form_in(text: str, held: dict[str, str]) -> str | None:
 
 _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
 # (a verb's object: "say this in plain english …", not "is it legal to pirate …")
+_ASKS_REWRITE = frozenset("rewrite rephrase reword make turn convert translate change write put say".split())
 _POINTED_AT = re.compile(r"\b(?:say|make|put|turn|rewrite|write|translate|convert|change|read)\s+(?:this|it)\b", re.I)
 # A request pointing at one thing: what follows its colon is one text, commas and all ("these" lists).
 _ONE_TEXT = re.compile(r"\b(?:this|it)\b(?!.*\b(?:these|those|each|every|all|words|list)\b)", re.I)
