@@ -1774,3 +1774,21 @@ def test_fit_teaches_a_users_program_how_colleagues_ask_for_it(own_db):
         assert _json_query(own_db, prompt)["programs"][0]["name"] == program
     for prompt in ("how many tickets are open", "what's the weather in paris"):
         assert _json_query(own_db, prompt)["mode"] == "none", prompt
+
+
+def test_a_support_leads_ticket_language_takes_a_ticket_whole(own_db):
+    """A support lead's ticket-language program (its inputs are greetings and sentences, commas and all):
+    "ticket language? Goedemiddag, mijn facturen kloppen niet" compiled two prompts, one per half;
+    "rewrite in our house style: Ticket escalated. …" read `Ticket communication` as a request for it;
+    "detect language: …" was taken below the threshold with no reason given."""
+    data = Path(__file__).with_name("data") / "ticket_languages.jsonl"
+    assert run("--db", own_db, "import", str(data), "--program", "ticket-language").exit_code == 0
+    assert run("--db", own_db, "add", "ticket-language", "--key", "what language is this ticket in: {text}").exit_code == 0
+    out = _json_query(own_db, "ticket language? Goedemiddag, mijn facturen kloppen niet")
+    assert (out["programs"][0]["name"], out["inputs"]) == ("ticket-language", ["Goedemiddag, mijn facturen kloppen niet"])
+    out = _json_query(own_db, "detect language: Hallo, ich wurde zweimal belastet")
+    assert out["programs"][0]["name"] == "ticket-language" and "names the program ('language'" in out["accepted"], out
+    out = _json_query(own_db, "rewrite in our house style: Ticket escalated. Await further communication.")
+    assert all(p["name"] != "ticket-language" for p in out["programs"]), out
+    # a word's gender in a language is a question about French, not a word to translate
+    assert _json_query(own_db, "what's the gender of table in french")["mode"] == "none"
