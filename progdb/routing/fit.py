@@ -68,7 +68,8 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
               "own_thresholds": len(offsets), "learned": len(rows) if learn else 0}
     values = {"router": router, "program_thresholds": "{}"}
     if library is not None and router == "similarity":  # the fitted programs' own; the library keeps its
-        report["threshold_of"] = fitted = sorted({g for g in gold if g})
+        report["threshold_of"] = fitted = _users_programs(gold, library)
+        report["own_thresholds"] = len(fitted)  # (as show --calibration's program_thresholds counts them)
         values["program_thresholds"] = json.dumps({p: round(threshold, 4) for p in fitted})
     else:
         values["router_threshold" if router == "classifier" else "threshold"] = threshold
@@ -98,7 +99,7 @@ def fit_phrasings(routes: Routes, prompts: list[str], gold: list[str | None], wr
     texts = phrasings(list(zip(prompts, gold)))
     vectors = models.encoder().encode(texts)
     scored = out_of_fold_similarity(routes, gold, texts, vectors, library)
-    fitted = sorted({g for g in gold if g} - set(library[0]))  # the library's programs keep the library's threshold
+    fitted = _users_programs(gold, library)
     threshold = max(choose_threshold(scored, gold)[0], DEFAULT_THRESHOLD) if None in gold else DEFAULT_THRESHOLD
     report = {"router": "similarity", "threshold": round(threshold, 4), "n": len(prompts),
               "n_out_of_scope": gold.count(None), **fit_metrics(scored, gold, threshold),
@@ -109,6 +110,13 @@ def fit_phrasings(routes: Routes, prompts: list[str], gold: list[str | None], wr
         routes.store.replace_labelled(*_with_library((gold, texts, vectors), library))
         routes.store.set_settings(**values)
     return report
+
+
+def _users_programs(gold: list[str | None], library: tuple) -> list[str]:
+    """The fitted programs that get the fit's threshold: the user's. A library program labelled in
+    the fit keeps the library's threshold, and its library rules (the reader takes the programs
+    with a threshold of their own for the user's)."""
+    return sorted({g for g in gold if g} - set(library[0]))
 
 
 def out_of_fold_similarity(routes: Routes, gold: list[str | None], texts: list[str], vectors: np.ndarray,
