@@ -1325,7 +1325,8 @@ class Reader:
         threshold = self._threshold(top.program, threshold)
         # "say this more politely: you're wrong" names the user's program `polite` and marks its
         # text: that is a request for it, however far its one key ("polite") is from the words.
-        asked_by_name = top.reading.method == "explicit" and bool(self._named[top.program].search(top.reading.key))
+        named = self._named[top.program].search(top.reading.key) if top.reading.method == "explicit" else None
+        asked_by_name = named is not None
         if top.key_score < threshold and not asked_by_name:
             return top, Retrieval("none", [], candidates[:5], threshold, self._none_close(top, choices, threshold))
         if top.fit < FIT_FLOOR:
@@ -1336,8 +1337,7 @@ class Reader:
             return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
         decision = self._blend(top, choices, threshold, margin, candidates)
         if asked_by_name and top.key_score < threshold and decision.mode != "none":  # say why (--explain, JSON)
-            named = self._named[top.program].search(top.reading.key).group(0)
-            decision.accepted = f"the request names the program ('{named}' of {top.program})"
+            decision.accepted = f"the request names the program ('{named.group(0)}' of {top.program})"
         return top, decision
 
     def _users_stored_input(self, choices: list[Choice], threshold: float) -> Choice | None:
