@@ -119,6 +119,9 @@ def test_the_program_and_its_input_are_read_together(seeded, prompt, program, in
     # a park named without "National Park" is the one the program stores
     ("what state is yellowstone in", "national-park-state", ["Yellowstone National Park"], ["Wyoming"]),
     ("which state is acadia in", "national-park-state", ["Acadia National Park"], ["Maine"]),
+    # a famous person by surname is the one stored name ending in it
+    ("what instrument does hendrix play", "person-instrument", ["Jimi Hendrix"], ["guitar"]),
+    ("what sport does gretzky play", "person-sport", ["Wayne Gretzky"], ["hockey"]),
     # a plain request for the library's summary
     ("summarize these meeting notes: budget approved, hiring freeze lifted, offsite moved to october",
      "bullet-summary", ["budget approved, hiring freeze lifted, offsite moved to october"], None),
@@ -743,3 +746,10 @@ def test_german_nouns_are_capitalised_and_other_words_are_not(seeded, prompt, an
     """A teacher's and a traveller's "dog in german" answered *hund*; German writes its nouns
     capitalised (seeds/LEXICONS.md: German nouns)."""
     assert [o.answer for o in seeded.query(prompt).outputs] == [answer]
+
+
+def test_a_surname_two_stored_people_share_is_not_read_as_either(seeded):
+    """John Coltrane plays saxophone, Alice Coltrane piano: "coltrane" is neither stored name."""
+    r = seeded.query("what instrument does coltrane play")
+    assert r.programs[0].name == "person-instrument" and r.inputs == ["coltrane"], (r.programs, r.inputs)
+    assert all(o.source != "stored" for o in r.outputs)

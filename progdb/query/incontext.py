@@ -233,6 +233,16 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
                 return result
             if found is None:
                 return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own, catalog)
+    back = _way_back(catalog, demos, text) if named is None and use_stored is True else None
+    if back is not None:  # "paris is to france as tokyo is to ?": country-capital's pairs, read the other way
+        name, inputs, stored_as = back
+        result.mode, result.kind = "nearest", catalog.kinds()[name]
+        result.programs = [ProgramMatch(name, 1.0, 1.0, "in-context demonstrations, reversed")]
+        result.fit = f"stores {len(demos)} of {len(demos)} demonstrations the other way"
+        result.message = f"the demonstrations are the way back of the stored program '{name}' (it stores each of them reversed)"
+        result.outputs = [Output(text, inputs[0], "stored", answers=inputs, confidence=1.0,
+                                 note=f"'{name}' stores {inputs[0]} -> {stored_as}")]
+        return result
     if found is not None:
         n = len(demos)
         result.mode, result.kind = "in-context", "symbolic"
@@ -328,6 +338,18 @@ def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | 
             and text.strip().lower() in catalog.stored_outputs().get(ranked[0][0], {}):
         return ranked[0][0], ranked[0][1], "fit"
     return None, 0.0, ""
+
+
+def _way_back(catalog, demos: list[tuple[str, str]], text: str) -> tuple[str, list[str], str] | None:
+    """The one program that stores every demonstration reversed (and none the right way round), with
+    the stored inputs whose output is `text` (and that output as stored): what its way back answers. None when there is no such
+    program, or it does not store `text` as an output."""
+    holders = catalog.holders([(b, a) for a, b in demos])
+    if len(holders) != 1:
+        return None
+    low = text.strip().lower()
+    pairs = [(i, o) for i, o in catalog.get(holders[0]).pairs() if o.strip().lower() == low]
+    return (holders[0], list(dict.fromkeys(i for i, _ in pairs)), pairs[0][1]) if pairs else None
 
 
 CONTRADICTING_DEMOS = 2  # at most this many demonstrations are contradicted by a program storing them otherwise

@@ -95,6 +95,7 @@ USERS_FIT_TIE = 0.1   # ...its input fitting nearly as well ("adj for wales" is 
 OPPOSED = 0.5          # a user's program whose keys and name say only the prompt's opposite action ("approve" a refund-decline)
 COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
+PEOPLE_SHARE = 0.8     # a program of names this share of which are two words or more names people (a surname names one)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
 NAMES_STORED, NAME_SHARE = 5, 0.9  # a program of at least 5 inputs, 90% of them capitalised, stores names...
@@ -212,6 +213,7 @@ class Reader:
         self._corrected: dict[tuple[str, str], str | None] = {}
         self._targets: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         self._short_names: dict[str, dict[str, list[str]]] = {}
+        self._surnames: dict[str, dict[str, str]] = {}
         self._cleaned: dict[str, dict[str, str]] = {}
         self._letters: dict[str, list[str]] | None = None
         self.key_word_count: Counter[str] = Counter()  # in how many phrasings a word appears
@@ -585,6 +587,27 @@ class Reader:
             self._short_names[program] = {k: [o for _, o in v] for k, v in short.items()
                                           if k not in self.stored.get(program, {})}
         return self._short_names[program]
+
+    def _surnames_of(self, program: str) -> dict[str, str]:
+        """For a program of people's names (most of two words or more), its stored names by their
+        last word, where every name ending in it has one answer: "hendrix" is the stored Jimi Hendrix;
+        "coltrane" is none (John plays saxophone, Alice piano). People name the famous by surname.
+        Built once per program."""
+        if program not in self._surnames:
+            held = self.stored.get(program, {})
+            names = [n for n in held if len(n.split()) >= 2]
+            found: dict[str, set[str]] = {}
+            if program in self.names_stored and len(names) >= PEOPLE_SHARE * len(held):
+                answer = {i.strip().lower(): o for i, o in self._name_pairs.get(program, [])}
+                for n in names:
+                    last = n.split()[-1].strip(".,")
+                    if len(last) >= 3 and last.isalpha() and last not in held:
+                        found.setdefault(last, set()).add(n)
+                self._surnames[program] = {last: held[min(ns)] for last, ns in found.items()
+                                           if len({answer.get(n) for n in ns}) == 1}
+            else:
+                self._surnames[program] = {}
+        return self._surnames[program]
 
     def _typo_targets(self, program: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The program's stored inputs by first letter and by second letter (a slip keeps
@@ -1491,6 +1514,10 @@ class Reader:
         # one the request names ("rewrite this formally") is blended only with others it names
         # ("comparative or superlative of big").
         ranked = [m for m in ranked if self.opposites.get(ranked[0].name) != m.name]
+        # A user's program is no blend with the library's, nor the library's with a user's: their
+        # tasks merely sound alike ("categorize this email" is a user's order-status, not half a summary).
+        users = ranked[0].name not in self.learned
+        ranked = [m for m in ranked if (m.name not in self.learned) == users]
         names_several = False
         if self._named[ranked[0].name].search(top.reading.key):
             ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
@@ -1533,6 +1560,10 @@ class Reader:
             if named:  # "japanese currency": the stored Japan, whose nationality another program stores
                 notes.append(f"{text} -> {named[0]} (as {named[1]} has it)")  # (no typo: no doubt of one)
                 text = named[0]
+            surname = None if text.strip().lower() in held else self._surnames_of(program).get(text.strip().lower())
+            if surname:  # "what does hendrix play": the one stored Jimi Hendrix
+                notes.append(f"{text} -> {surname}")
+                text = surname
             base = None if program in self.learned or text.strip().lower() in held else base_form_in(text, held)
             if base:  # a user's collective-noun stores crow: "a group of crows" asks for it
                 notes.append(f"{text} -> {base}")
