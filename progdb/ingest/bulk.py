@@ -364,14 +364,22 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             yield Reject(str(path), n, f"field '{missing}' is missing", text)
             continue
         if len(cells) > (limit or width):
-            quote = f' (a field holding a {delimiter!r} is written in quotes: "{row[-2]},{row[-1]}")' \
-                if delimiter in ",;" and '"' not in text else ""
+            quote = _quote_hint(row, delimiter, limit or width) if delimiter in ",;" and '"' not in text else ""
             yield Reject(str(path), n, f"expected {limit or width} columns, found {len(cells)}{quote}", text)
             continue
         name = cells[columns[0]] if columns[0] is not None else program
         yield _check(path, n, name, row[columns[1]], row[columns[2]], text)
     if labels is not None:  # a file of one row is data
         yield _check(path, labels[0], program, labels[2][0], labels[2][1], labels[1])
+
+
+def _quote_hint(row: list[str], delimiter: str, width: int) -> str:
+    """How to quote the field that holds the delimiter. With one cell too many, either of two
+    neighbours may be the one split, so both ways are shown: "a,b",c or a,"b,c"."""
+    if len(row) != width + 1:
+        return f" (a field holding a {delimiter!r} is written in quotes)"
+    ways = [delimiter.join(row[:i] + [f'"{row[i]}{delimiter}{row[i + 1]}"'] + row[i + 2:]) for i in range(len(row) - 1)]
+    return f" (a field holding a {delimiter!r} is written in quotes: {' or '.join(ways)})"
 
 
 def _labels(cells: list[str]) -> bool:
