@@ -15,6 +15,7 @@ import click
 from progdb.program import SLOT_RE, input_slots, key_slots
 
 LEAVE = {"exit", "quit", r"\q", ":q"}  # besides Ctrl-D
+HELP = {"help", "?", "list"}  # no prompt a program serves: what a person types to find their way
 HISTORY_LINES = 1000
 WARM_PROGRAMS = 200  # programs asked while waiting, at most: a large database warms the rest as asked
 
@@ -117,12 +118,23 @@ def _line_editing() -> Callable[[], None]:
     return save
 
 
+def _guide(db, asked: str) -> None:
+    """`help`: what a line can be; `list`: the programs a prompt can ask for, one a line."""
+    if asked == "list":
+        for row in db.list():
+            click.echo(f"{row['name']}  ({row['kind']})  {row['description'] or ''}".rstrip())
+        return
+    click.echo("Type a request as you would ask a person: plural of mouse; rewrite this like a pirate: hello\n"
+               "friend; man is to woman as king is to ?. `list` shows the programs, `exit` or Ctrl-D leaves;\n"
+               "options apply to the whole session, given as it starts: progdb query --explain")
+
+
 def run(db, answer: Callable[[str], object], where: str) -> int:
     """Answer each line typed with answer(prompt) until Ctrl-D or exit; returns the exit status, 0."""
     warmer = Warmer(warm_steps(db))
     warmer.start()
     save_history = _line_editing()
-    click.echo(f"progdb: {where}; type a prompt and press Enter (Ctrl-D or exit leaves)", err=True)
+    click.echo(f"progdb: {where}; type a prompt and press Enter (help shows how, Ctrl-D or exit leaves)", err=True)
     try:
         while True:
             try:
@@ -137,6 +149,9 @@ def run(db, answer: Callable[[str], object], where: str) -> int:
                 continue
             if prompt.lower() in LEAVE:
                 break
+            if prompt.lower() in HELP:
+                _guide(db, prompt.lower())
+                continue
             try:
                 with warmer.paused():
                     answer(prompt)

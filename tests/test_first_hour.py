@@ -117,7 +117,7 @@ def test_query_without_a_prompt_at_a_terminal_answers_each_line_typed(seeded_pat
     state = {"XDG_STATE_HOME": str(tmp_path / "state")}
     status, screen = typed_session(["--db", seeded_path, "query"],
                                    ["plural of mouse", "", "what's the weather in Oslo", "kign - man + woman",
-                                    "plural of", "make this formal: gonna be late"], tmp_path, state)
+                                    "plural of", "make this formal: gonna be late", "list", "help"], tmp_path, state)
     assert status == 0, screen
     assert "35 programs in" in screen and "Ctrl-D or exit leaves" in screen, screen
     answers = screen.split("\n> ")
@@ -128,6 +128,9 @@ def test_query_without_a_prompt_at_a_terminal_answers_each_line_typed(seeded_pat
     # a compiled prompt ends in an open <output-…> tag for the LLM; the session says where it ends
     # (the next "> " had followed the tag as if part of it)
     assert answers[6].replace("\r", "").rstrip().endswith(">\n(end of the compiled prompt)"), screen
+    # "list" and "help" are no prompts: a person finding their way was told "no program" for both
+    assert "plural  (vector)  Give the plural form of a noun." in answers[7] and "no program" not in answers[7], screen
+    assert "`list` shows the programs" in answers[8] and "no program" not in answers[8], screen
     # the lines typed are kept for the arrow keys of the next session
     assert "plural of mouse" in (tmp_path / "state" / "progdb" / "query_history").read_text()
     # "exit" leaves too; --json answers in JSON, a line each
