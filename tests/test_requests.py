@@ -28,6 +28,7 @@ def test_politeness_is_not_part_of_the_request(typed, request_):
 @pytest.mark.parametrize("raw, clean", [
     ("a monk", "monk"), ("Turkey's", "Turkey"), ('"cat"', "cat"), ("the United Kingdom", "United Kingdom"),
     ("'leaf'?", "leaf"),
+    ("the book Dracula", "Dracula"), ("film 'Jaws'", "Jaws"), ("book club", "book club"),  # a work's kind before its title
 ])
 def test_inputs_lose_articles_quotes_and_possessives(raw, clean):
     assert clean_input(raw) == clean

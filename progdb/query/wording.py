@@ -50,6 +50,8 @@ _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*(?<!
 LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
+# A work's kind before its title: "the book Dracula", "the film 'Jaws'" (not "book club": a title is capitalised or quoted)
+_WORK_KIND = re.compile(r"^(?:book|novel|film|movie|song|album|poem|play|opera|painting|show|series)\s+(?=[A-Z\"'“‘])")
 _POINTER = re.compile(r"^(?:this|these|that|it|the\s+following)(?:\s+(?:text|sentence|phrase|line|message|email|"
                       r"paragraph|words?))?\s*:\s*(?=\S)"
                       # ...or, in lower case (not a text's "This week: …"), at what it is: "these facts:", "this ticket:"
@@ -241,10 +243,11 @@ def unquote(text: str) -> str:
 
 
 def clean_input(text: str) -> str:
-    """An input without surrounding punctuation, leading articles ("a monk") and a possessive
-    ("Turkey's")."""
+    """An input without surrounding punctuation, leading articles ("a monk"), a work's kind before
+    its title ("the book Dracula") and a possessive ("Turkey's")."""
     t = unquote(text).strip(" \t\n?!.,;:-–—()[]")
     t = _LEADING.sub("", t).strip()
+    t = unquote(_WORK_KIND.sub("", t)).strip()
     t = _POSSESSIVE.sub("", t).strip()
     return t.strip(" \t\n?!.,;:-–—()[]")
 
