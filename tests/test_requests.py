@@ -754,3 +754,5 @@ def test_a_surname_two_stored_people_share_is_not_read_as_either(seeded):
     r = seeded.query("what instrument does coltrane play")
     assert r.programs[0].name == "person-instrument" and r.inputs == ["coltrane"], (r.programs, r.inputs)
     assert all(o.source != "stored" for o in r.outputs)
+    # nor is a surname after another first name the stored one: Keith Moon is no Warren Moon
+    assert seeded.query("keith moon played what").inputs == ["keith moon"]

@@ -609,6 +609,17 @@ class Reader:
                 self._surnames[program] = {}
         return self._surnames[program]
 
+    def _first_name_before(self, program: str, surname: str, prompt: str, stored: str) -> bool:
+        """Does the prompt name someone else of that surname: a word before it that is neither the
+        stored name's nor a request's ("keith moon", not "does moon", "instrument moon")?"""
+        words = plain_words(prompt)
+        low = surname.strip().lower()
+        if low not in words or words.index(low) == 0:
+            return False
+        before = words[words.index(low) - 1]
+        return before not in stored.lower().split() and before not in STOP | EDGE_NOISE and \
+            before not in self.own_key_words.get(program, ())
+
     def _typo_targets(self, program: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The program's stored inputs by first letter and by second letter (a slip keeps
         one of the two), each list its TYPO_TARGETS most frequent: a typo is compared with a bounded
@@ -940,7 +951,7 @@ class Reader:
                 else:
                     fit, inputs, notes = self._fit_all(program, reading.inputs, reading.quoted,
                                                        marked=(reading.method == "explicit" or reading.quoted)
-                                                       and kind == "fewshot")
+                                                       and kind == "fewshot", prompt=whole)
                     if reading.method == "span" and self.lengths.get(program, (1, 1))[1] > 12 and \
                             not _points_then_text(reading, whole):
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
@@ -1543,9 +1554,10 @@ class Reader:
         return " " not in text and low in self.own_key_words.get(program, ()) and low not in STOP
 
     def _fit_all(self, program: str, inputs: list[str], quoted: bool = False,
-                 marked: bool = False) -> tuple[float, list[str], list[str]]:
+                 marked: bool = False, prompt: str = "") -> tuple[float, list[str], list[str]]:
         """How well the inputs fit, and the inputs (misspelt ones corrected when that fits better;
-        a quoted word that fits is as the user typed it)."""
+        a quoted word that fits is as the user typed it). prompt: the whole prompt, where a surname
+        is read as its stored name only when no other first name stands before it."""
         fits, fixed, notes = [], [], []
         held = self.stored.get(program, {})
         for text in inputs:
@@ -1561,6 +1573,8 @@ class Reader:
                 notes.append(f"{text} -> {named[0]} (as {named[1]} has it)")  # (no typo: no doubt of one)
                 text = named[0]
             surname = None if text.strip().lower() in held else self._surnames_of(program).get(text.strip().lower())
+            if surname and self._first_name_before(program, text, prompt, surname):
+                surname = None  # "keith moon played what" is no stored Warren Moon
             if surname:  # "what does hendrix play": the one stored Jimi Hendrix
                 notes.append(f"{text} -> {surname}")
                 text = surname
