@@ -20,7 +20,7 @@ from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader, base_form_in
-from progdb.query.wording import asks_about_language, typed_text, without_quiz_label
+from progdb.query.wording import absent_text, asks_about_language, typed_text, without_quiz_label
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.phrasings import requests_of
@@ -454,6 +454,12 @@ class QueryPipeline:
             names = " or ".join(f"'{p.name}'" for p, _ in programs)
             result.message = "; ".join(filter(None, ["read " + ", ".join(corrections) if corrections else "",
                                                      f"the prompt names {names} but gives it no input"]))
+            return result
+        absent = absent_text(parsed.prompt) if parsed.method != "explicit" else None
+        if absent:  # "make this email more formal": the email is not here, and its word is no input
+            result.mode, result.programs, result.kind = "none", [], None
+            result.message = (f"the prompt points at a text it does not give ('{absent}'); give the text after a "
+                              f"colon: {parsed.prompt.strip().rstrip('?.!')}: …")
             return result
         backwards = self._asked_backwards(programs, parsed.inputs) if use_stored else None
         if backwards:  # "Canberra is the capital of which country?"

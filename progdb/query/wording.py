@@ -242,6 +242,24 @@ def unquote(text: str) -> str:
     return " ".join(_QUOTE.sub(" ", text).split())
 
 
+# A text the prompt points at and does not give: "make this email more formal", "translate my resume
+# into german" (a text given after it is marked: a colon, a new line, quotes, a dash)
+_ABSENT_TEXT = re.compile(r"\b(?:this|that|these|those|my|our|your|his|her|their)\s+(?:[a-z]+\s+)?"
+                          r"(?:e-?mails?|mails?|messages?|texts?|letters?|websites?|site|web\s?page|pages?|documents?|docs?|"
+                          r"articles?|essays?|paragraphs?|posts?|tweets?|reviews?|reports?|files?|pdfs?|resumes?|cvs?|"
+                          r"memos?|notes|stor(?:y|ies)|poems?|speech|papers?|announcement|draft|complaint|bio|caption|"
+                          r"slides?|chapters?|lyrics|script)\b", re.I)
+_MARKED_TEXT = re.compile(r"[:\n\"“”«»]|\s[-–—]\s|[.?!]\s+\S")
+
+
+def absent_text(prompt: str) -> str | None:
+    """The words that point at a text the prompt does not give ("this email"), or None."""
+    if _MARKED_TEXT.search(prompt):
+        return None
+    found = _ABSENT_TEXT.search(prompt)
+    return found.group(0) if found else None
+
+
 def clean_input(text: str) -> str:
     """An input without surrounding punctuation, leading articles ("a monk"), a work's kind before
     its title ("the book Dracula") and a possessive ("Turkey's")."""
