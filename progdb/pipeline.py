@@ -455,7 +455,7 @@ class QueryPipeline:
             result.message = "; ".join(filter(None, ["read " + ", ".join(corrections) if corrections else "",
                                                      f"the prompt names {names} but gives it no input"]))
             return result
-        absent = absent_text(parsed.prompt) if parsed.method != "explicit" else None
+        absent = absent_text(parsed.prompt, parsed.inputs) if parsed.method != "explicit" else None
         if absent:  # "make this email more formal": the email is not here, and its word is no input
             result.mode, result.programs, result.kind = "none", [], None
             result.message = (f"the prompt points at a text it does not give ('{absent}'); give the text after a "

@@ -756,3 +756,18 @@ def test_a_surname_two_stored_people_share_is_not_read_as_either(seeded):
     assert all(o.source != "stored" for o in r.outputs)
     # nor is a surname after another first name the stored one: Keith Moon is no Warren Moon
     assert seeded.query("keith moon played what").inputs == ["keith moon"]
+
+
+@pytest.mark.parametrize("prompt, pointer", [
+    ("make this email more formal", "this email"),  # (it answered a stored email sentence, sure)
+    ("translate this website into french", "this website"),  # (*site web*, the word, sure)
+    ("how do I make my emails sound more formal", "my emails"),  # (a rewrite of the question compiled)
+    ("rewrite this poem in the style of shakespeare", "this poem"),
+])
+def test_a_prompt_pointing_at_a_text_it_does_not_give_is_told_how_to_give_it(seeded, prompt, pointer):
+    r = seeded.query(prompt)
+    assert r.mode == "none" and r.outputs == [], (r.mode, r.outputs)
+    assert f"points at a text it does not give ('{pointer}')" in r.message and f"{prompt}: …" in r.message, r.message
+    # given after a colon, it runs; mentioned beside another input, it is no pointer
+    assert seeded.query(prompt + ": hey, can't come tomorrow").mode != "none"
+    assert seeded.query("for my essay i need the plural of 'crisis'").outputs[0].answer == "crises"

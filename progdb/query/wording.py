@@ -252,12 +252,14 @@ _ABSENT_TEXT = re.compile(r"\b(?:this|that|these|those|my|our|your|his|her|their
 _MARKED_TEXT = re.compile(r"[:\n\"“”«»]|\s[-–—]\s|[.?!]\s+\S")
 
 
-def absent_text(prompt: str) -> str | None:
-    """The words that point at a text the prompt does not give ("this email"), or None."""
+def absent_text(prompt: str, inputs: list[str]) -> str | None:
+    """The words that point at a text the prompt does not give ("this email"), where an input read
+    holds them, or None ("for my essay, the plural of 'crisis'" gives its input)."""
     if _MARKED_TEXT.search(prompt):
         return None
     found = _ABSENT_TEXT.search(prompt)
-    return found.group(0) if found else None
+    noun = found.group(0).split()[-1].lower() if found else None
+    return found.group(0) if noun and any(noun in plain_words(i) for i in inputs) else None
 
 
 def clean_input(text: str) -> str:
