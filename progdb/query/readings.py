@@ -35,6 +35,8 @@ _TRAILING_PARENS = re.compile(r"\s*\((?P<key>[^()]{2,40})\)\s*$")
 MAX_TRAILING_KEY_WORDS = 8
 _JOINS_NEXT = frozenset("in into to of a an the as like my our your their his her its".split())  # a word no text ends on: it joins what follows
 _RUNS_ON = _JOINS_NEXT | {"for", "with", "so"}
+# ...nor on a word that counts or points at what follows: "… charged twice for one | order" is no request `order`
+_TEXT_RUNS_ON = _RUNS_ON | frozenset("one each every some any this that these those per about from at by".split())
 _ARTICLE_ONLY = re.compile(r"\W*(?:(?:a|an|the)\W*)+", re.I)
 _QUESTION_OPENING = re.compile(r"^(\S+)(?:\s+\S+){0,4}\?\s+\S+\s+\S+")  # a few words up to a "?", then a text
 _POINTED_QUESTION = re.compile(
@@ -209,7 +211,7 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             out.append(Reading(_clean_key(between(0, i)), [rest], "explicit" if named else "cut"))
         # ...nor a text that ends on the key's first word ("… at 3pm. Summarize in | bullets").
         if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS) and not (mid_line and min(lines) < i) \
-                and words[i - 1].lower() not in _JOINS_NEXT:
+                and words[i - 1].lower() not in _TEXT_RUNS_ON:
             out.append(Reading(_clean_key(between(i, n)), [clean_text(between(0, i))], "cut"))
     # A quoted phrase is one input: "good morning" is not read as "good" (no span inside it).
     lowered = [w.lower() for w in words]
