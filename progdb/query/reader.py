@@ -145,6 +145,7 @@ class Reader:
         program's stored outputs (a name one program answers is no input of another: Texas)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._own: dict[str, float] = {}  # programs' own thresholds, set per decision (decide)
+        self._languages: dict[str, set[str]] = {}  # a translator's language words (_language_words)
         self._base_threshold = DEFAULT_THRESHOLD  # ...and the database's (decide)
         self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
         self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
@@ -800,6 +801,19 @@ class Reader:
         """Does the program translate (a language in its name: english-french, a user's en-italian)?"""
         return any(w in LANGUAGES for w in name_parts(program))
 
+    def _language_words(self, program: str) -> set[str]:
+        """The words that name a translator's language: its name's ("spanish"), those of its
+        phrasings no other program's phrasings use ("español", "es"), and the countries whose
+        nationality a program of names stores as that language (Spain -> Spanish)."""
+        if program not in self._languages:
+            others = set().union(*(self.own_key_words.get(p, set()) for p in self.programs if p != program))
+            own = {w for w in self.own_key_words.get(program, set()) - others if w not in STOP and len(w) >= 2}
+            languages = set(name_parts(program)) & set(LANGUAGES)
+            countries = {i.strip().lower() for pairs in self._name_pairs.values() for i, o in pairs
+                         if o.strip().lower() in languages}
+            self._languages[program] = own | languages | countries
+        return self._languages[program]
+
     def _asks_to_translate(self, program: str, text: str) -> bool:
         """Is the text a question to translate ("where is the bathroom") for a program that translates?"""
         return self._translates(program) and bool(_QUESTION_PHRASE.match(text.strip().lower()))
@@ -899,11 +913,17 @@ class Reader:
         # the phrases a template took whole ("plural of {our new product line}"): a word picked out of
         # one, other words of it left behind, is no input ("plural of our new line": `product`)
         phrases = [i.lower().split() for r in readings if r.method == "template" for i in r.inputs if " " in i.strip()]
+        said = {w for r in readings for w in words_of(r.key)} | set(words_of(prompt))
         choices: list[Choice] = []
         for c in self._contenders(np.vstack([best, typed]) if self._intents else best):
             phrasing = self._matched_phrasings(sims, c)
             program = self.programs[self.has_keys[c]]
             kind = self.kinds.get(program)
+            if program in self.learned and self._translates(program) and not said & self._language_words(program) \
+                    and not said & _ANY_LANGUAGE and not _LANGUAGE_CODE.match(prompt):
+                continue  # a library translator is asked in a language's name: "what time is it in madrid" is none
+                # (another language named is refused as such: "dog in polish", "what is gato in english";
+                # a code before a colon names one: "de: glove")
             column = best[:, c]
             for r in np.argsort(-column)[:shortlist * 3]:
                 reading = readings[r]
@@ -1611,6 +1631,8 @@ class Reader:
 
 # A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
 _CODE = re.compile(r"(?=\S*[_\d])[\w.\-/:]{3,}|[A-Z][A-Z0-9]{2,}(?:[_\-][A-Z0-9]+)*")
+_ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"}
+_LANGUAGE_CODE = re.compile(r"^\s*[a-z]{2}\s*:\s*\S", re.I)  # "de: glove", "ES: window"
 # A name ending in its kind's initials ("Great Smoky Mountains NP"): the stored name's short form (_short_names_of)
 _INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")
 # A request that ends where its input would start: "what is the plural of", "synonym for?"
