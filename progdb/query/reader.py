@@ -26,7 +26,7 @@ from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
-from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, FILLER, LANGUAGES, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
+from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, LANGUAGES, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
@@ -803,15 +803,15 @@ class Reader:
 
     def _language_words(self, program: str) -> set[str]:
         """The words that name a translator's language: its name's ("spanish"), those of its
-        phrasings no other program's phrasings use ("español", "es"), and the countries whose
+        phrasings no other program's phrasings use ("espanol": without accents), and the countries whose
         nationality a program of names stores as that language (Spain -> Spanish)."""
         if program not in self._languages:
             others = set().union(*(self.own_key_words.get(p, set()) for p in self.programs if p != program))
-            own = {w for w in self.own_key_words.get(program, set()) - others if w not in STOP and len(w) >= 2}
+            own = {without_marks(w) for w in self.own_key_words.get(program, set()) - others if w not in STOP and len(w) > 2}
             languages = set(name_parts(program)) & set(LANGUAGES)
             countries = {i.strip().lower() for pairs in self._name_pairs.values() for i, o in pairs
                          if o.strip().lower() in languages}
-            self._languages[program] = own | languages | countries
+            self._languages[program] = own | languages | countries | {e for e, lang in ENDONYMS.items() if lang in languages}
         return self._languages[program]
 
     def _asks_to_translate(self, program: str, text: str) -> bool:
@@ -913,7 +913,7 @@ class Reader:
         # the phrases a template took whole ("plural of {our new product line}"): a word picked out of
         # one, other words of it left behind, is no input ("plural of our new line": `product`)
         phrases = [i.lower().split() for r in readings if r.method == "template" for i in r.inputs if " " in i.strip()]
-        said = {w for r in readings for w in words_of(r.key)} | set(words_of(prompt))
+        said = {without_marks(w) for w in {w for r in readings for w in words_of(r.key)} | set(words_of(prompt))}
         choices: list[Choice] = []
         for c in self._contenders(np.vstack([best, typed]) if self._intents else best):
             phrasing = self._matched_phrasings(sims, c)
@@ -1631,7 +1631,7 @@ class Reader:
 
 # A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
 _CODE = re.compile(r"(?=\S*[_\d])[\w.\-/:]{3,}|[A-Z][A-Z0-9]{2,}(?:[_\-][A-Z0-9]+)*")
-_ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"}
+_ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"} | frozenset(ENDONYMS)
 _LANGUAGE_CODE = re.compile(r"^\s*[a-z]{2}\s*:\s*\S", re.I)  # "de: glove", "ES: window"
 # A name ending in its kind's initials ("Great Smoky Mountains NP"): the stored name's short form (_short_names_of)
 _INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")

@@ -75,6 +75,10 @@ LANGUAGES = ("french", "german", "spanish", "italian", "portuguese", "dutch", "c
              "swedish", "norwegian", "danish", "finnish", "greek", "turkish", "hebrew", "latin", "hindi", "urdu",
              "bengali", "persian", "farsi", "vietnamese", "thai", "indonesian", "malay", "tagalog", "swahili",
              "catalan", "welsh", "irish", "esperanto")
+# Languages by their own names, as people type them without accents ("en francais: …", "auf deutsch")
+ENDONYMS = {"francais": "french", "deutsch": "german", "espanol": "spanish", "castellano": "spanish",
+            "italiano": "italian", "portugues": "portuguese", "nederlands": "dutch", "polski": "polish",
+            "svenska": "swedish", "norsk": "norwegian", "dansk": "danish", "suomi": "finnish", "cymraeg": "welsh"}
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
 # A question about language, not a request to run a program: "why do some words have no antonym",
