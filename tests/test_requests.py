@@ -394,6 +394,7 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     "how long does it take to learn French",
     "how do you form the past tense in Spanish",
     "what's the subjunctive in spanish",
+    "what time is it in madrid",  # (no language named: it answered "time -> tiempo", sure)
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"
@@ -771,3 +772,12 @@ def test_a_prompt_pointing_at_a_text_it_does_not_give_is_told_how_to_give_it(see
     # given after a colon, it runs; mentioned beside another input, it is no pointer
     assert seeded.query(prompt + ": hey, can't come tomorrow").mode != "none"
     assert seeded.query("for my essay i need the plural of 'crisis'").outputs[0].answer == "crises"
+
+
+@pytest.mark.parametrize("prompt, program", [
+    ("de: glove", "english-german"), ("en français: lighthouse", "english-french"),
+    ("how would someone in Spain say 'pencil'", "english-spanish"), ("auf deutsch: glove", "english-german"),
+])
+def test_a_translator_is_asked_in_its_languages_name_code_endonym_or_country(seeded, prompt, program):
+    r = seeded.query(prompt)
+    assert r.mode == "nearest" and r.programs[0].name == program, (r.mode, r.message)

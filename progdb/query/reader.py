@@ -127,6 +127,7 @@ class Choice:
     elsewhere: str = ""   # what it asks for that is another program's way back (a guess below the threshold is refused)
     targeted: bool = False  # a text marked (or pointed at) whose request ends naming this program: "… in Spanish: …"
     unheld: str = ""      # how the request asks a text rewritten, in words none of the program's phrasings hold
+    unnamed: bool = False  # a library translator asked without its language ("what time is it in madrid")
 
 
 class Reader:
@@ -919,11 +920,6 @@ class Reader:
             phrasing = self._matched_phrasings(sims, c)
             program = self.programs[self.has_keys[c]]
             kind = self.kinds.get(program)
-            if program in self.learned and self._translates(program) and not said & self._language_words(program) \
-                    and not said & _ANY_LANGUAGE and not _LANGUAGE_CODE.match(prompt):
-                continue  # a library translator is asked in a language's name: "what time is it in madrid" is none
-                # (another language named is refused as such: "dog in polish", "what is gato in english";
-                # a code before a colon names one: "de: glove")
             column = best[:, c]
             for r in np.argsort(-column)[:shortlist * 3]:
                 reading = readings[r]
@@ -1009,6 +1005,11 @@ class Reader:
                                                       bool(_POINTED_AT.search(reading.key))))
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted))
+        # A library translator is asked in its language: "what time is it in madrid" is none (another
+        # language named is refused as such: "dog in polish"; a code names one: "de: glove")
+        unnamed_languages = set() if said & _ANY_LANGUAGE or _LANGUAGE_CODE.match(prompt) else \
+            {p for p in {ch.program for ch in choices}
+             if p in self.learned and self._translates(p) and not said & self._language_words(p)}
         asked: dict[tuple[str, str], tuple[str, str, str]] = {}  # (program, request) -> (back, elsewhere, unheld)
         manners: dict[str, list[str]] = {}  # request -> its manner words, read once for every program
         for ch in choices:
@@ -1030,6 +1031,7 @@ class Reader:
             ch.back, ch.elsewhere, ch.unheld = asked[ch.program, prompt_or_key]
             if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
                 ch.fit, ch.score = 0.0, ch.score - FIT_WEIGHT * ch.fit
+            ch.unnamed = ch.program in unnamed_languages
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
@@ -1319,6 +1321,9 @@ class Reader:
             choices = [ch for ch in choices
                        if ch.program in self._own or ch.key_score >= self._threshold(ch.program, threshold)]
         top, decision = self._decide(choices, negative, threshold, margin, words, learned_accept)
+        if decision.mode != "none" and top.unnamed:  # (refused when taken: it is no rival's lead to take away)
+            decision = Retrieval("none", [], decision.candidates, decision.threshold,
+                                 f"the request reads as '{top.program}', but names no language it translates into")
         held = (self._users_stored_input(choices, threshold) or self._users_own(top, choices, negative, threshold)) \
             if decision.mode == "none" and not top.back else None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
