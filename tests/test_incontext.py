@@ -25,6 +25,7 @@ def test_in_context_forms_parse(prompt):
     "man is to woman as king is to ?", "man:woman::king:?", "man : woman :: king : what",
     "king - man + woman", "king − man + woman = ?", "complete the analogy: man is to woman as king is to _",
     "king minus man plus woman", "what's king plus woman minus man?", "king-man+woman",
+    "man woman king ?",  # gensim's questions-words line, asked (a student's "slow slower fast ?" was refused)
 ])
 def test_analogies_as_people_write_them_parse(prompt):
     """They were read as requests: "king - man + woman" answered `man + -> woman?`."""
@@ -51,6 +52,7 @@ def test_an_analogy_is_answered_and_never_with_its_own_words(seeded):
 @pytest.mark.parametrize("prompt", [
     "rewrite: hello, world", "capital of France", "plural of cat", "translate to French: good morning",
     "Note: the meeting moved, see you there", "the state is to the people as", "what is to be done",
+    "plural of cat ?", "what is love ?",
 ])
 def test_prose_is_not_taken_for_demonstrations(prompt):
     assert parse_incontext(prompt) is None

@@ -22,6 +22,7 @@ from progdb.query.execute import Candidate, Output, WordProgram, run_vector
 from progdb.query.result import QueryResult
 from progdb.query.retrieve import ProgramMatch
 from progdb.query.typos import closest
+from progdb.query.wording import QUESTION_WORDS, STOP
 from progdb.text.fewshot import DEFAULT_BUDGET, compile_prompt, example_size, fixed_size
 from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.methods import PairSet
@@ -76,6 +77,11 @@ _ARITHMETIC = [
     re.compile(r"^\s*(?:what(?:\s+is|'s|s)\s+)?(?P<c>[\w'-]+?)" + _PLUS + r"(?P<b>[\w'-]+?)" + _MINUS + r"(?P<a>[\w'-]+)"
                r"\s*(?:=|≈|equals)?" + _ASKED, re.I),
 ]
+# gensim's questions-words line asked: "athens greece berlin ?" (three words, none a function word:
+# "plural of cat ?" is a request)
+_WORD = r"[^\W\d_][\w'\-]*"
+_GENSIM_LINE = re.compile(r"^\s*(?P<a>" + _WORD + r")\s+(?P<b>" + _WORD + r")\s+(?P<c>" + _WORD + r")\s+(?:\?+|_+|what)\s*$",
+                          re.I)
 _ANALOGIES = _ANALOGIES + _ARITHMETIC  # tried in this order: the arithmetic forms last
 
 
@@ -92,6 +98,9 @@ def parse_analogy(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
         m = pattern.match(prompt)
         if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
             return [(m.group("a").strip(), m.group("b").strip())], m.group("c").strip()
+    m = _GENSIM_LINE.match(prompt)
+    if m and not any(m.group(g).lower() in STOP | QUESTION_WORDS for g in "abc"):
+        return [(m.group("a"), m.group("b"))], m.group("c")
     return None
 
 
