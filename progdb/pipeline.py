@@ -474,7 +474,7 @@ class QueryPipeline:
             return result
         if result.kind == "vector":
             chain = chains and composition(self.catalog, parsed, decision, lookup.embed, lookup.score_keys,
-                                           cal["threshold"])
+                                           cal["threshold"], self.reader().ranked)
             if chain:
                 result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
                 result.message = "runs " + " then ".join(m.name for m in chain[0])

@@ -80,7 +80,7 @@ _ARITHMETIC = [
 # gensim's questions-words line asked: "athens greece berlin ?" (three words, none a function word:
 # "plural of cat ?" is a request)
 _WORD = r"[^\W\d_][\w'\-]*"
-_GENSIM_LINE = re.compile(r"^\s*(?P<a>" + _WORD + r")\s+(?P<b>" + _WORD + r")\s+(?P<c>" + _WORD + r")\s+(?:\?+|_+|what)\s*$",
+_GENSIM_LINE = re.compile(r"^\s*(?P<a>" + _WORD + r")\s+(?P<b>" + _WORD + r")\s+(?P<c>" + _WORD + r")\s+(?:\?+|_+)\s*$",
                           re.I)
 _ANALOGIES = _ANALOGIES + _ARITHMETIC  # tried in this order: the arithmetic forms last
 
