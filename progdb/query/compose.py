@@ -17,8 +17,8 @@ GENERIC = {"a", "an", "the", "of", "for", "to", "in", "what", "what's", "whats",
 
 
 def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, score_keys,
-                threshold: float, ranked) -> tuple[list[ProgramMatch], str] | None:
-    """([program applied first, then …], the innermost input), or None. ranked(vectors): per text,
+                threshold: float, rank_texts) -> tuple[list[ProgramMatch], str] | None:
+    """([program applied first, then …], the innermost input), or None. rank_texts(vectors): per text,
     its nearest programs as the request reader scores them (its keys and labelled phrasings)."""
     if len(parsed.inputs) != 1 or decision.mode == "none":
         return None
@@ -44,7 +44,7 @@ def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, sc
     if not cuts:
         return None
     # (each half weighed as the whole request was, by the programs' keys and labelled phrasings)
-    hits = ranked(embed([part for cut in cuts for part in cut]))
+    hits = rank_texts(embed([part for cut in cuts for part in cut]))
     best = None
     for n, cut in enumerate(cuts):
         parts = [hits[2 * n + j] for j in (0, 1)]
