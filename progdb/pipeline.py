@@ -474,13 +474,17 @@ class QueryPipeline:
             return result
         if result.kind == "vector":
             chain = chains and composition(self.catalog, parsed, decision, lookup.embed, lookup.score_keys,
-                                           cal["threshold"], self.reader().ranked)
+                                           cal["threshold"])
             if chain:
-                result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
-                result.message = "runs " + " then ".join(m.name for m in chain[0])
                 steps = [self.catalog.word_program(self.catalog.get(m.name)) for m in chain[0]]
-                result.outputs = [run_chain(models.word_space(), steps, chain[1], k, method, use_stored)]
-                return result
+                out = run_chain(models.word_space(), steps, chain[1], k, method, use_stored)
+                # a chain that undoes itself was no chain: "opposite with un/in/im: correct" is not
+                # opposite then antonym (correct -> incorrect -> correct)
+                if (out.answer or "").strip().lower() != chain[1].strip().lower():
+                    result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
+                    result.message = "runs " + " then ".join(m.name for m in chain[0])
+                    result.outputs = [out]
+                    return result
             job = _VectorJob(result, [(self.catalog.word_program(p), w) for p, w in programs], fewshot,
                              (k, method, use_stored))
             if defer is not None:  # query_many runs the jobs of a batch together

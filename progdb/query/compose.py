@@ -17,9 +17,8 @@ GENERIC = {"a", "an", "the", "of", "for", "to", "in", "what", "what's", "whats",
 
 
 def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, score_keys,
-                threshold: float, rank_texts) -> tuple[list[ProgramMatch], str] | None:
-    """([program applied first, then …], the innermost input), or None. rank_texts(vectors): per text,
-    its nearest programs as the request reader scores them (its keys and labelled phrasings)."""
+                threshold: float) -> tuple[list[ProgramMatch], str] | None:
+    """([program applied first, then …], the innermost input), or None."""
     if len(parsed.inputs) != 1 or decision.mode == "none":
         return None
     store, space, kinds = catalog.store, models.word_space(), catalog.kinds()
@@ -43,11 +42,15 @@ def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, sc
             if not GENERIC.issuperset(w.lower() for w in words[:i]) and not GENERIC.issuperset(w.lower() for w in words[i:])]
     if not cuts:
         return None
-    # (each half weighed as the whole request was, by the programs' keys and labelled phrasings)
-    hits = rank_texts(embed([part for cut in cuts for part in cut]))
+    vecs = embed([part for cut in cuts for part in cut] + [parsed.key])
+    hits = store.nearest_keys(vecs, 20)
+    # the whole key, matched as its halves are (to the stored keys): the decision's score also counts
+    # the library's labelled phrasings, which a half like "the female of" is not compared with
+    whole = retrieve.best_per_program(hits[-1])
+    whole_score = whole[0].score if whole else 0.0
     best = None
     for n, cut in enumerate(cuts):
-        parts = [hits[2 * n + j] for j in (0, 1)]
+        parts = [retrieve.best_per_program(hits[2 * n + j]) for j in (0, 1)]
         if not all(parts):
             continue
         left, right = parts[0][0], parts[1][0]
@@ -58,7 +61,7 @@ def composition(catalog: Catalog, parsed: Parsed, decision: Retrieval, embed, sc
         score = min(left.score, right.score)
         # each half must name its program better than the whole key names one: "state capital of"
         # is one program's key (a user's state-capital), not "state" after "capital"
-        if score >= threshold + COMPOSE_MARGIN and score > decision.programs[0].score and \
+        if score >= threshold + COMPOSE_MARGIN and score > whole_score and \
                 (best is None or score > best[0]):
             best = (score, left, right)
     if best is None:

@@ -869,19 +869,6 @@ class Reader:
         sims = vectors @ self.key_vectors.T
         return np.maximum.reduceat(sims, self.starts, axis=1), sims
 
-    def ranked(self, vectors: np.ndarray, top: int = 3) -> list[list[ProgramMatch]]:
-        """Per text, the programs its phrasings come nearest, best first (a chain's halves are
-        weighed on the scale the whole request was)."""
-        best, sims = self.key_scores(vectors)
-        out = []
-        for row, sim in zip(best, sims):
-            order = np.argsort(-row, kind="stable")[:top]
-            out.append([ProgramMatch(self.programs[self.has_keys[c]], round(float(row[c]), 4), 0.0,
-                                     self.key_texts[self.starts[c] + int(np.argmax(sim[self.starts[c]:(
-                                         self.starts[c + 1] if c + 1 < len(self.starts) else len(sim))]))])
-                        for c in order])
-        return out
-
     def _uncontradicted(self, c: int, row: np.ndarray, typed: np.ndarray | None, text: str) -> tuple[float, int]:
         """Program column c's best phrasing for a request (and the prompt as typed) among those
         that do not say the opposite action (wording.contradicts), and its index; when every one
