@@ -184,7 +184,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     from dataclasses import replace as with_fields
 
     from progdb.ingest.bulk import examples_from_file
-    from progdb.program import Example, Program, key_from_name, validate
+    from progdb.program import Example, Program, key_from_name, validate, with_name_key
     from progdb.ingest.library import load_program_file
 
     if not program_file and name and (name.endswith((".json", ".yaml", ".yml")) or "/" in name):
@@ -228,6 +228,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         validate(program)
         click.echo(f"note: no --key given: {program.name} is found by its name, '{program.keys[0]}' "
                    "(add phrasings with --key)", err=True)
+    elif before is None and not program_file and program.kind not in ("intent", "negative"):
+        program = with_fields(program, keys=with_name_key(program.keys, program.name))  # ...and with phrasings too
     if before is not None and not replace:
         stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
         fields = ("description", "opposite", "reverse", "kind", "source", "license")

@@ -101,6 +101,13 @@ def key_from_name(name: str) -> str:
     return key if key_text(key) else name
 
 
+def with_name_key(keys: list[str], name: str) -> list[str]:
+    """A new program's keys and its name in words, as `import` gives one: people type a program's
+    name for it ("brand category: nintendo", "subject line?") whatever phrasings it was given."""
+    key = key_from_name(name)
+    return keys if key.lower() in {k.lower() for k in keys} else keys + [key]
+
+
 def input_slots(slots: list[str]) -> list[str]:
     named = [s for s in slots if s in INPUT_SLOTS]
     return named if named else list(slots)

@@ -55,7 +55,9 @@ def test_add_show_remove_export_import(tmp_path):
     r = run("--db", db, "--no-seed", "add", "fem", "--key", "female of {word}", "--key", "girl version of {word}",
             "--example", "king", "queen", "--examples", str(pairs), "-d", "male to female")
     assert r.exit_code == 0, r.output
-    assert "added fem (vector, 2 keys, 4 examples)" in r.output
+    assert "added fem (vector, 3 keys, 4 examples)" in r.output  # its two keys and its name, "fem"
+    assert json.loads(run("--db", db, "show", "fem", "--json").stdout)["keys"] == [
+        "female of {word}", "girl version of {word}", "fem"]
     assert json.loads(run("--db", db, "list", "--json").stdout)[0]["n_examples"] == 4
     assert run("--db", db, "query", "female of nephew").output.splitlines()[1].startswith("nephew -> niece")
     grown = run("--db", db, "add", "fem", "--key", "feminine of {word}", "--example", "duke", "duchess")

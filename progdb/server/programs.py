@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from progdb.errors import ProgdbError
-from progdb.program import Example, Program, key_from_name
+from progdb.program import Example, Program, key_from_name, with_name_key
 from progdb.server.deps import ApiError, service
 from progdb.server.service import Service
 
@@ -103,7 +103,10 @@ async def show_program(name: str, svc: Service = Depends(service)):
 @router.post("/programs", status_code=201)
 async def add_program(body: ProgramBody, svc: Service = Depends(service)):
     """Register a program; 409 `exists` if one of its name is stored, unless "replace": true."""
-    return await svc.write(_add, svc.db, body.program(), body.replace)
+    program = body.program()
+    if body.keys and not body.replace:  # a new program is found by its name too, as `progdb add` and import do
+        program.keys = with_name_key(program.keys, program.name)
+    return await svc.write(_add, svc.db, program, body.replace)
 
 
 @router.put("/programs/{name}")
