@@ -781,3 +781,16 @@ def test_a_prompt_pointing_at_a_text_it_does_not_give_is_told_how_to_give_it(see
 def test_a_translator_is_asked_in_its_languages_name_code_endonym_or_country(seeded, prompt, program):
     r = seeded.query(prompt)
     assert r.mode == "nearest" and r.programs[0].name == program, (r.mode, r.message)
+
+
+@pytest.mark.parametrize("prompt, program, text", [
+    ("Can you summarise this email for me?\nHi all, quick update: the print run is delayed two days.", "bullet-summary",
+     "Hi all, quick update: the print run is delayed two days."),
+    ("simplify this jargon for a customer: We leverage synergistic omnichannel paradigms.", "plain-english",
+     "We leverage synergistic omnichannel paradigms."),
+])
+def test_a_text_pointed_at_is_no_target_of_the_request(seeded, prompt, program, text):
+    """A copywriter's: refused, "it asks for 'email for'" (bullet-summary's way back is an email) and
+    "'jargon for'" (plain-english's is jargon): "this email" is the text, not what is asked for."""
+    r = seeded.query(prompt)
+    assert r.mode == "nearest" and r.programs[0].name == program and r.inputs == [text], (r.mode, r.message, r.inputs)

@@ -15,6 +15,8 @@ _NOT_POINTING = r"(?:(?!(?:this|that|these|those|my|your|our|his|her|their)\b)\S
 # (a target ends the request: "make it passive", "in the singular", "in everyday English:", not "make this email to …")
 _ENDS_REQUEST = (r"(?=\s*(?:$|[?.!,:;)…]|(?:please|pls|plz|voice|form|language|words?|speak|talk|english|style|tone|"
                  r"version|case|letters?|body|instead|for|with)\b))")
+# (nor is a word the request points at: "summarise this email for me", "simplify this jargon for a customer")
+_AFTER_NO_POINTER = "".join(f"(?<!{w} )" for w in ("this", "that", "these", "those", "my", "your", "our", "his", "her", "their"))
 _AS_WHAT = r"(?:word|form|version|translation|meaning|equivalent|term|tense|voice|adjective|verb|noun)s?"
 _NEGATED = re.compile(r"\b(?:less|not|too|non|never|without|no\s+longer)\s+(?:so\s+|very\s+)?[\w-]+", re.I)
 _PUNCT = " :?.!,;"
@@ -29,7 +31,7 @@ def asked_for_pattern(words: list[str]) -> re.Pattern:
         r"\b(?:to|into|as)\s+" + _NOT_POINTING + r"{0,2}" + w + r"\b"
         r"|\bin\s+" + _NOT_POINTING + r"{0,2}" + w + _ENDS_REQUEST +
         r"|\b(?:which|what)\s+" + w + r"\b"
-        r"|\b" + w + r"\s+(?:" + _AS_WHAT + r"\s+)?(?:for|of)\b"
+        r"|\b" + _AFTER_NO_POINTER + w + r"\s+(?:" + _AS_WHAT + r"\s+)?(?:for|of)\b"
         r"|\bmake\s+(?:it|this|that|them|these|those)\s+(?:\S+\s+)?" + w + _ENDS_REQUEST +
         r"|\b(?:name|list|give\s+me)\s+(?:a\s+few\s+|a\s+|an\s+|some\s+|the\s+|few\s+|\d+\s+)?(?:\S+\s+)?" + w + r"\b"
         r"|^\W*" + w + r"(?:\s+" + _AS_WHAT + r")?\s*(?:[:?]|$|please\b|pls\b)", re.I)
