@@ -395,6 +395,8 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     "how do you form the past tense in Spanish",
     "what's the subjunctive in spanish",
     "what time is it in madrid",  # (no language named: it answered "time -> tiempo", sure)
+    "french press vs pour over coffee",  # (a copywriter's: a translation compiled; a language word as an adjective)
+    "german shepherd puppies for sale near me",
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"

@@ -984,6 +984,11 @@ class Reader:
                         # One word beside a phrase, unmarked, names a thing, not a request:
                         # "french fries recipe", "capitalization rules for titles" ("french: good night" is marked)
                         fit = min(fit, BARE_KEY_FIT)
+                    if reading.method in ("span", "cut") and len(inputs) == 1 and len(inputs[0].split()) >= 2 and \
+                            self._translates(program) and _LANGUAGE_BEFORE(reading.inputs[0]).search(whole):
+                        # a language word just before a phrase is its adjective: "french press vs pour over
+                        # coffee", "german shepherd puppies for sale" (not "french: good night", marked)
+                        fit = min(fit, BARE_KEY_FIT)
                 # A colon or quotes mark the input for any program; a template only for its own.
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
@@ -1632,6 +1637,11 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+def _LANGUAGE_BEFORE(phrase: str) -> re.Pattern:
+    """A language's name (or English) typed just before the phrase, with nothing between."""
+    return re.compile(r"\b(?:" + "|".join(_ANY_LANGUAGE) + r")\s+" + re.escape(phrase.strip()), re.I)
 
 
 # A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
