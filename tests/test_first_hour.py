@@ -358,7 +358,7 @@ def test_a_new_database_is_announced_on_stderr(tmp_path):
 def test_shadowing_a_built_in_key_is_warned_and_the_readme_example_answers_niece(own_db):
     r = subprocess.run([PROGDB, "--db", own_db, "add", "fem", "--key", "female of {word}", "--example", "king",
                         "queen", "--example", "brother", "sister"], capture_output=True, text=True)
-    assert r.returncode == 0 and r.stdout == "added fem (vector, 1 keys, 2 examples)\n", r.stderr
+    assert r.returncode == 0 and r.stdout == "added fem (vector, 2 keys, 2 examples)\n", r.stderr  # its key and its name
     # Two pairs: the nearest pair alone used to answer with its own output (nephew -> sister).
     lines = run("--db", own_db, "query", "female of uncle").output.splitlines()
     assert lines[0].startswith("fem ") and lines[1].startswith("uncle -> aunt"), lines
@@ -380,7 +380,7 @@ def test_a_users_two_pair_text_program_without_a_description_reads_its_own_key(o
     another program's phrasings use "day"."""
     r = subprocess.run([PROGDB, "--db", own_db, "add", "emoji", "--key", "emoji for {text}", "--example", "pizza",
                         "🍕", "--example", "dog", "🐶"], capture_output=True, text=True)
-    assert r.returncode == 0 and r.stdout == "added emoji (fewshot, 1 keys, 2 examples)\n", r.stderr
+    assert r.returncode == 0 and r.stdout == "added emoji (fewshot, 2 keys, 2 examples)\n", r.stderr
     lines = run("--db", own_db, "query", "emoji for a sunny day").output.splitlines()
     assert lines[0].startswith("emoji ") and lines[1].startswith("note: 'sunny day' is not stored; no LLM") \
         and lines[2] == "Emoji for the input.", lines[:3]
