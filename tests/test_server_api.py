@@ -163,12 +163,13 @@ def test_a_program_is_added_grown_replaced_exported_and_removed(api):
             "examples": [["hello there", "ahoy there"], {"input": "my friend", "output": "me hearty"}]}
     added = api.post("/api/programs", json=body)
     assert added.status_code == 201, added.text
-    assert added.json() | {"warnings": []} == {"name": "zorblax-speak", "kind": "fewshot", "n_keys": 1, "n_examples": 2,
+    # (its key and its name, "zorblax speak", as `progdb add` stores them)
+    assert added.json() | {"warnings": []} == {"name": "zorblax-speak", "kind": "fewshot", "n_keys": 2, "n_examples": 2,
                                                 "action": "added", "replaced": False, "warnings": []}
     assert "already exists" in error_of(api.post("/api/programs", json=body), 409, "exists")
     grown = api.post("/api/programs/zorblax-speak/grow", json={"keys": ["translate into zorblax"],
                                                               "examples": [["yes indeed", "aye aye"]]}).json()
-    assert (grown["action"], grown["n_keys"], grown["n_examples"], grown["added_examples"]) == ("grew", 2, 3, 1)
+    assert (grown["action"], grown["n_keys"], grown["n_examples"], grown["added_examples"]) == ("grew", 3, 3, 1)
     error_of(api.post("/api/programs/not-there/grow", json={"examples": [["a", "b"]]}), 404, "not_found")
     answer = api.post("/api/query", json={"prompt": "translate into zorblax: good morning"}).json()
     assert answer["programs"][0]["name"] == "zorblax-speak"
