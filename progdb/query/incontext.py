@@ -248,7 +248,8 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
         result.mode, result.kind = "nearest", catalog.kinds()[name]
         result.programs = [ProgramMatch(name, 1.0, 1.0, "in-context demonstrations, reversed")]
         result.fit = f"stores {len(demos)} of {len(demos)} demonstrations the other way"
-        result.message = f"the demonstrations are the way back of the stored program '{name}' (it stores each of them reversed)"
+        result.message = (f"the demonstrations are the way back of the stored program '{name}' "
+                          "(it stores each of them reversed)")
         result.outputs = [Output(text, inputs[0], "stored", answers=inputs, confidence=1.0,
                                  note=f"'{name}' stores {inputs[0]} -> {stored_as}")]
         return result
@@ -350,9 +351,9 @@ def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | 
 
 
 def _way_back(catalog, demos: list[tuple[str, str]], text: str) -> tuple[str, list[str], str] | None:
-    """The one program that stores every demonstration reversed (and none the right way round), with
-    the stored inputs whose output is `text` (and that output as stored): what its way back answers. None when there is no such
-    program, or it does not store `text` as an output."""
+    """The one program that stores every demonstration reversed (asked when none is named by them
+    the right way round), the stored inputs whose output is `text`, and that output as stored: what
+    its way back answers. None when no one program does, or it does not store `text` as an output."""
     holders = catalog.holders([(b, a) for a, b in demos])
     if len(holders) != 1:
         return None

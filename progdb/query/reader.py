@@ -985,7 +985,7 @@ class Reader:
                         # "french fries recipe", "capitalization rules for titles" ("french: good night" is marked)
                         fit = min(fit, BARE_KEY_FIT)
                     if reading.method in ("span", "cut") and len(inputs) == 1 and len(inputs[0].split()) >= 2 and \
-                            self._translates(program) and _LANGUAGE_BEFORE(reading.inputs[0]).search(whole):
+                            self._translates(program) and _language_before(reading.inputs[0]).search(whole):
                         # a language word just before a phrase is its adjective: "french press vs pour over
                         # coffee", "german shepherd puppies for sale" (not "french: good night", marked)
                         fit = min(fit, BARE_KEY_FIT)
@@ -1639,7 +1639,7 @@ class Reader:
         return sum(fits) / len(fits), fixed, notes
 
 
-def _LANGUAGE_BEFORE(phrase: str) -> re.Pattern:
+def _language_before(phrase: str) -> re.Pattern:
     """A language's name (or English) typed just before the phrase, with nothing between."""
     return re.compile(r"\b(?:" + "|".join(_ANY_LANGUAGE) + r")\s+" + re.escape(phrase.strip()), re.I)
 
