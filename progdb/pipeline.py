@@ -457,7 +457,8 @@ class QueryPipeline:
             return result
         absent = absent_text(parsed.prompt, parsed.inputs) if parsed.method != "explicit" else None
         if absent:  # "make this email more formal": the email is not here, and its word is no input
-            result.mode, result.programs, result.kind = "none", [], None
+            # (a refusal reads no inputs: the prompt whole, as any refusal shows it)
+            result.mode, result.programs, result.kind, result.key, result.inputs = "none", [], None, parsed.prompt, []
             result.message = (f"the prompt points at a text it does not give ('{absent}'); give the text after a "
                               f"colon: {parsed.prompt.strip().rstrip('?.!')}: …")
             return result

@@ -769,7 +769,7 @@ def test_a_surname_two_stored_people_share_is_not_read_as_either(seeded):
 ])
 def test_a_prompt_pointing_at_a_text_it_does_not_give_is_told_how_to_give_it(seeded, prompt, pointer):
     r = seeded.query(prompt)
-    assert r.mode == "none" and r.outputs == [], (r.mode, r.outputs)
+    assert r.mode == "none" and r.outputs == [] and r.inputs == [], (r.mode, r.outputs, r.inputs)
     assert f"points at a text it does not give ('{pointer}')" in r.message and f"{prompt}: …" in r.message, r.message
     # given after a colon, it runs; mentioned beside another input, it is no pointer
     assert seeded.query(prompt + ": hey, can't come tomorrow").mode != "none"
