@@ -1816,3 +1816,15 @@ def test_a_bookshops_order_status_program_runs_alone_on_its_customers_messages(o
     assert out["inputs"] == ["can you cancel my order before it ships?"]
     out = _json_query(own_db, "triage this ticket - I was charged twice for one order")
     assert not any(i.endswith("for one") for i in out["inputs"]), out["inputs"]
+
+
+def test_a_students_small_relation_reads_the_animal_not_the_question(own_db):
+    """A student's animal-young (six pairs of their CSV): "what's a young goat called?" read the input
+    `goat called` ("called" is the question's), and the answer to a stored animal stays stored."""
+    data = Path(__file__).with_name("data") / "animal_young.csv"
+    assert run("--db", own_db, "add", "animal-young", "--key", "baby {word}", "--key", "young of {word}",
+               "--examples", str(data)).exit_code == 0
+    out = _json_query(own_db, "what's a young goat called?")
+    assert out["inputs"] == ["goat"], out
+    out = _json_query(own_db, "baby dog")
+    assert (out["inputs"], out["outputs"][0]["answer"]) == (["dog"], "puppy"), out

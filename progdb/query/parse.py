@@ -18,7 +18,7 @@ _VALUE_STRIP = _END_PUNCT + "\"'“”"  # what a slot value loses at either end
 _FILLER_WORDS = 3  # words a template tolerates in front of it ("please", "hey, what's")
 _MAX_CUT_INPUT_WORDS = 8
 # "what's the young of a bear called": the question's last word is no part of the slot's value
-_WHAT_CALLED = re.compile(r"\s*(?:what|what's|whats|what is)\b.*\bcalled\W*$", re.I | re.S)
+WHAT_CALLED = re.compile(r"\s*(?:what|what's|whats|what is)\b.*\bcalled\W*$", re.I | re.S)
 _CALLED = re.compile(r"\s+called$", re.I)
 # The asker of a key's question is whoever types it: "how do you say {word} in French" is also typed
 # "how do I say …", "how do we say …" (it was read "thank" of "how do I say thank you in french").
@@ -113,7 +113,7 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
     """The matching template with the most literal text; ties go to the earlier stored key."""
     best = None
     folded = prompt.casefold()
-    called = bool(_WHAT_CALLED.match(prompt))  # "what's the young of a bear called": "called" is the question's
+    called = bool(WHAT_CALLED.match(prompt))  # "what's the young of a bear called": "called" is the question's
     for t in templates:
         if not t.may_match(folded):
             continue  # a literal word of the key is missing: its regex cannot match

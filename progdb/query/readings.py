@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from progdb.query.parse import Parsed, Template, _clean_key, match_template, split_explicit
+from progdb.query.parse import WHAT_CALLED, Parsed, Template, _clean_key, match_template, split_explicit
 from progdb.query.wording import (CLAUSE_BREAK, DASH, LANGUAGES, LIST_WORD, MAX_LIST_WORDS, MAX_SPAN_WORDS, QUOTED, SEPARATOR,
                                   SPAN_EDGE_STOP, TALK, WORD, as_typed, clean_input, clean_text, is_name, list_items,
                                   quoted_within, split_list, strip_politeness, unquote)
@@ -221,6 +221,7 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
         if len(phrase) > 1:
             quoted += [(i, i + len(phrase)) for i in range(n - len(phrase) + 1)
                        if lowered[i:i + len(phrase)] == phrase]
+    called = bool(WHAT_CALLED.match(request))
     if short:
         for i in range(n):
             for j in range(i + 1, min(n, i + MAX_LIST_WORDS) + 1):
@@ -236,6 +237,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                     continue
                 if any(a <= i and j <= b and (i, j) != (a, b) for a, b in quoted):
                     continue
+                if called and span[-1].lower() == "called":
+                    continue  # "what's a young goat called": "called" is the question's, no input's
                 if text_word is not None and i >= text_word and not (i == text_word and j == n):
                     continue  # a word picked out of the text after the request's "?" or ":"
                 joined = between(i, j)
