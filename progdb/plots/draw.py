@@ -137,6 +137,10 @@ def outlier_count(n: int) -> int:
     return 0 if n < 2 else min(OUTLIERS, max(1, n // 5))
 
 
+def _the_pairs(n: int) -> str:
+    return "the pair" if n == 1 else f"the {n} pairs"
+
+
 def pair_plot(program: str, kind: str, pairs: list[tuple[str, str]], embed: Callable, space: str,
               limit: int = DEFAULT_LIMIT, n_pairs: int | None = None, pool: str = "in the space") -> PairPlot:
     """`pairs`: the program's pairs that `embed` (texts -> one row per text) can place; the mean
@@ -159,9 +163,9 @@ def pair_plot(program: str, kind: str, pairs: list[tuple[str, str]], embed: Call
     position = {i: n for n, i in enumerate(drawn)}
     total = len(pairs) if n_pairs is None else n_pairs
     title = f"{program} ({kind}): {len(arrows)} of {total} pairs, input → output, in {space}"
-    note = (f"Thin arrows: pairs, from input to output. Bold: the mean offset over the {len(pairs)} pairs "
+    note = (f"Thin arrows: pairs, from input to output. Bold: the mean offset over {_the_pairs(len(pairs))} "
             f"{pool}, drawn from the drawn inputs' centroid; this "
-            f"plane shows {kept:.0%} of its length. Labelled: the {len(outliers)} pairs whose offset agrees "
+            f"plane shows {kept:.0%} of its length. Labelled: {_the_pairs(len(outliers))} whose offset agrees "
             "least with the mean (lowest cosine). Axes: PCA of the drawn inputs and outputs.")
     return PairPlot(program, kind, space, title, proj.axis_labels(), arrows, mean_arrow,
                     [position[i] for i in outliers], total, len(pairs), mean.astype(np.float32), kept, note)
