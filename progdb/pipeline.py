@@ -129,13 +129,21 @@ def refuse_too_unsure(result: QueryResult, program: str) -> None:
         for i in unsure:
             o = outputs[i]
             outputs[i] = Output(o.input, None, "error", o.candidates, error=(
-                f"its best guess ({o.answer}) {TOO_UNSURE} (confidence {o.confidence:.3f} < {REFUSE})"))
+                f"its best guess ({o.answer}) {TOO_UNSURE} (confidence {o.confidence:.3f} < {REFUSE}"
+                f"{_ranked(o)})"))
     if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
         first = outputs[unsure[0]]
         result.mode, result.programs, result.kind, result.outputs = "none", [], None, []
         result.message = "; ".join(filter(None, [result.message, (
             f"the request reads as '{program}', but its best guess for '{first.input}' "
-            f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE})")]))
+            f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE}{_ranked(first)})")]))
+
+
+def _ranked(output: Output) -> str:
+    """A withheld guess's candidates, as an answer shows them: what the arithmetic ranked (a
+    student of embeddings wants them, refused or not)."""
+    shown = ", ".join(f"{c.answer} {c.score:.2f}" for c in output.candidates[:5])
+    return f"; candidates: {shown}" if shown else ""
 
 
 CLOSE_CALL = 0.02  # an intent this near the routed one's score makes the route a close call, said so
