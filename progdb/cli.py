@@ -244,6 +244,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         click.echo(f"warning: key '{key}' is nearly the same as key '{other_key}' of program '{other}' "
                    f"(similarity {score:.2f}): prompts that match both go to either "
                    "(`progdb query --explain` shows which)", err=True)
+    if action != "unchanged":
+        _note_unanswerable(db, stored)
     if as_json:
         _echo_json({"name": stored.name, "kind": stored.kind, "n_keys": len(stored.keys),
                     "n_examples": len(stored.examples), "action": action, "replaced": action == "replaced",
@@ -269,6 +271,22 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         if lost_keys or lost or gone:
             click.echo(f"note: --replace dropped {lost_keys} keys and {lost} examples{gone} of the old {stored.name} "
                        "(without --replace, add grows a program)", err=True)
+
+
+def _note_unanswerable(db, program) -> None:
+    """A small vector program whose arithmetic finds too few of its own pairs will refuse every input
+    it does not store (its guesses are capped below the refusal floor): said when it is stored, not
+    discovered query by query (a student's six-pair animal-young refused every new animal)."""
+    from progdb.query.confidence import REFUSE
+    from progdb.query.execute import DEFAULT_METHOD
+
+    if program.kind != "vector":
+        return
+    found = db.pipeline.catalog.word_program(program).measured(DEFAULT_METHOD)
+    if found is not None and (found[0] + 1) / (found[1] + 2) < REFUSE:
+        click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs with each one "
+                   "hidden, so an input it does not store will get no answer (more pairs, or --kind fewshot "
+                   "with an LLM, can help)", err=True)
 
 
 def _stored_or_none(db, name: str):

@@ -1822,8 +1822,10 @@ def test_a_students_small_relation_reads_the_animal_not_the_question(own_db):
     """A student's animal-young (six pairs of their CSV): "what's a young goat called?" read the input
     `goat called` ("called" is the question's), and the answer to a stored animal stays stored."""
     data = Path(__file__).with_name("data") / "animal_young.csv"
-    assert run("--db", own_db, "add", "animal-young", "--key", "baby {word}", "--key", "young of {word}",
-               "--examples", str(data)).exit_code == 0
+    added = run("--db", own_db, "add", "animal-young", "--key", "baby {word}", "--key", "young of {word}",
+                "--examples", str(data))
+    # its arithmetic finds none of its six pairs: said when it is stored, not found out query by query
+    assert added.exit_code == 0 and "animal-young's arithmetic finds 0 of its 6 pairs" in added.output, added.output
     out = _json_query(own_db, "what's a young goat called?")
     assert out["inputs"] == ["goat"], out
     # a withheld guess still shows what the arithmetic ranked (a student wants the ranking, refused or not)
