@@ -985,7 +985,7 @@ class Reader:
                         # "french fries recipe", "capitalization rules for titles" ("french: good night" is marked)
                         fit = min(fit, BARE_KEY_FIT)
                     if reading.method in ("span", "cut") and len(inputs) == 1 and len(inputs[0].split()) >= 2 and \
-                            self._translates(program) and _language_before(reading.inputs[0]).search(whole):
+                            self._translates(program) and _language_before(reading.inputs[0], whole):
                         # a language word just before a phrase is its adjective: "french press vs pour over
                         # coffee", "german shepherd puppies for sale" (not "french: good night", marked)
                         fit = min(fit, BARE_KEY_FIT)
@@ -1639,14 +1639,17 @@ class Reader:
         return sum(fits) / len(fits), fixed, notes
 
 
-def _language_before(phrase: str) -> re.Pattern:
-    """A language's name (or English) typed just before the phrase, with nothing between."""
-    return re.compile(r"\b(?:" + "|".join(_ANY_LANGUAGE) + r")\s+" + re.escape(phrase.strip()), re.I)
+def _language_before(phrase: str, whole: str) -> bool:
+    """Is a language's name (or English) typed just before the phrase in `whole`, nothing between?
+    (One pattern compiled once: this is asked of every reading a translator is given.)"""
+    low = phrase.strip().lower()
+    return any(whole[m.end():].lower().startswith(low) for m in _LANGUAGE_WORD.finditer(whole))
 
 
 # A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
 _CODE = re.compile(r"(?=\S*[_\d])[\w.\-/:]{3,}|[A-Z][A-Z0-9]{2,}(?:[_\-][A-Z0-9]+)*")
 _ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"} | frozenset(ENDONYMS)
+_LANGUAGE_WORD = re.compile(r"\b(?:" + "|".join(sorted(_ANY_LANGUAGE)) + r")\s+", re.I)
 _LANGUAGE_CODE = re.compile(r"^\s*[a-z]{2}\s*:\s*\S", re.I)  # "de: glove", "ES: window"
 # A name ending in its kind's initials ("Great Smoky Mountains NP"): the stored name's short form (_short_names_of)
 _INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")
