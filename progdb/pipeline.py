@@ -17,7 +17,7 @@ from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
-from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, run_chain, run_vector
+from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, candidate_list, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import Reader, base_form_in
 from progdb.query.wording import absent_text, asks_about_language, typed_text, without_quiz_label
@@ -142,7 +142,7 @@ def refuse_too_unsure(result: QueryResult, program: str) -> None:
 def _ranked(output: Output) -> str:
     """A withheld guess's candidates, as an answer shows them: what the arithmetic ranked (a
     student of embeddings wants them, refused or not)."""
-    shown = ", ".join(f"{c.answer} {c.score:.2f}" for c in output.candidates[:5])
+    shown = candidate_list(output)
     return f"; candidates: {shown}" if shown else ""
 
 

@@ -1,16 +1,8 @@
 """Query results for a person: the answer alone, or every stage with --explain."""
 from __future__ import annotations
 
-from progdb.query.execute import TOO_UNSURE, no_answer
+from progdb.query.execute import TOO_UNSURE, candidate_list, no_answer
 from progdb.query.result import QueryResult
-
-
-def _candidates(out, n: int = 5) -> str:
-    """The best n, a name's single words left out where the name itself is shown (Buenos Aires,
-    not also Buenos and Aires)."""
-    names = {w for c in out.candidates[:n] if " " in c.answer for w in c.answer.split()}
-    shown = [c for c in out.candidates if " " in c.answer or c.answer not in names][:n]
-    return ", ".join(f"{c.answer} {c.score:.2f}" for c in shown)
 
 
 def _sureness(out) -> str:
@@ -65,7 +57,7 @@ def _one_result(r: QueryResult) -> str:
             # A stored answer is the answer: what the arithmetic would rank (mouses 1.90 above
             # mice) only puzzles here; --explain and --json show it.
             if out.candidates and out.source != "stored":
-                lines.append(f"  candidates: {_candidates(out, len(out.candidates))}")  # as many as -k asked
+                lines.append(f"  candidates: {candidate_list(out, len(out.candidates))}")  # as many as -k asked
             if out.note:
                 lines.append(f"  note: {out.note}")
     return "\n".join(lines)
@@ -112,7 +104,7 @@ def _one_explained(r: QueryResult) -> str:
             steps = " -> ".join(map(repr, out.chain)) if out.chain else f"{out.input!r} -> {answer}"
             sure = f", confidence {out.confidence:.2f}" + ("" if out.sure else ", not sure") if out.confidence is not None else ""
             lines.append(f"   {steps} ({out.source}{sure})")
-            lines.append(f"     candidates: {_candidates(out, 10)}")
+            lines.append(f"     candidates: {candidate_list(out, 10)}")
     for c in r.compiled:
         lines.append(f"   demonstrations chosen for {c.input[:40]!r}:")
         for ex in c.examples:

@@ -34,6 +34,14 @@ class Candidate:
 TOO_UNSURE = "is too unsure to give"  # an output error that is no failure: the input has no answer (exit 1)
 
 
+def candidate_list(out: "Output", n: int = 5) -> str:
+    """The best n candidates as shown, a name's single words left out where the name itself is shown
+    (Buenos Aires, not also Buenos and Aires): an answer's, and a guess withheld as too unsure."""
+    names = {w for c in out.candidates[:n] if " " in c.answer for w in c.answer.split()}
+    shown = [c for c in out.candidates if " " in c.answer or c.answer not in names][:n]
+    return ", ".join(f"{c.answer} {c.score:.2f}" for c in shown)
+
+
 def no_answer(out: "Output") -> bool:
     """An input whose best guess was too unsure to give: no answer, as a refusal is, not an error."""
     return out.source == "error" and TOO_UNSURE in (out.error or "")
