@@ -1173,10 +1173,11 @@ def which(ctx, words, k, as_json):
     pairs = list(zip(words[::2], words[1::2]))
     ranked = _db(ctx).which(pairs, k)
     if as_json:
-        _echo_json({"pairs": pairs, "programs": [{"name": n, "score": s, "stores": st} for n, s, st in ranked]})
+        _echo_json({"pairs": pairs, "programs": [{"name": n, "score": s, "stores": st == "every pair",
+                                                  "stores_reversed": st == "every pair reversed"} for n, s, st in ranked]})
         return
     for name, score, stores in ranked:
-        click.echo(f"{score:6.3f}  {name}" + ("  (stores every pair)" if stores else ""))  # a negative score lines up
+        click.echo(f"{score:6.3f}  {name}" + (f"  (stores {stores})" if stores else ""))  # a negative score lines up
 
 
 plot_commands.register(cli, _db)  # plot and map

@@ -350,11 +350,13 @@ class ProgramDB:
         """The program's examples nearest to `vec` in key space, offered as demonstrations."""
         return self.pipeline.demonstrations.nearest(program, vec, n)
 
-    def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float, bool]]:
-        """Stored vector programs that best explain the pairs, best first: (name, score, stores).
-        Those that store every pair come first ("monday tuesday" is next-item's, though the
-        comparative's offset fits two neighbouring words as well), then by incontext.rank_programs
-        (the fit of each program's predictions to the given outputs, lead-adjusted)."""
+    def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float, str]]:
+        """Stored vector programs that best explain the pairs, best first: (name, score, stores), where
+        stores is "every pair", "every pair reversed" or "". Those that store every pair come first
+        ("monday tuesday" is next-item's, though the comparative's offset fits two neighbouring words
+        as well), then those that store them the other way round ("tokyo japan" is country-capital's
+        way back), then by incontext.rank_programs (the fit of each program's predictions to the
+        given outputs, lead-adjusted)."""
         space = models.word_space()
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad:
@@ -362,7 +364,9 @@ class ProgramDB:
         if not pairs:
             raise ProgdbError("give at least one pair: progdb which king queen [man woman ...]")
         holders = set(self.catalog.holders(pairs))
+        backwards = set(self.catalog.holders([(b, a) for a, b in pairs])) - holders
+        stores = {**{n: "every pair reversed" for n in backwards}, **{n: "every pair" for n in holders}}
         ranked = rank_programs(space, self.catalog.word_programs(), pairs)
-        ranked.sort(key=lambda r: r[0] not in holders)  # stable: by fit within each group
-        return [(name, score, name in holders) for name, score in ranked[:k]]
+        ranked.sort(key=lambda r: (r[0] not in holders, r[0] not in backwards))  # stable: by fit within each group
+        return [(name, score, stores.get(name, "")) for name, score in ranked[:k]]
 

@@ -1832,3 +1832,34 @@ def test_a_students_small_relation_reads_the_animal_not_the_question(own_db):
     assert out["mode"] != "none" or "; candidates: " in out["message"], out["message"]
     out = _json_query(own_db, "baby dog")
     assert (out["inputs"], out["outputs"][0]["answer"]) == (["dog"], "puppy"), out
+
+
+def test_a_copywriters_small_programs_read_their_shorthand_and_field_labels(own_db):
+    """A copywriter's subject-line (two examples, one key) and brand-category (five pairs): "subj line
+    pls: …" was refused ("subj" is in no dictionary; it starts one request word); "Write a subject
+    line. Body: …" put the field's label "Body:" into the email; "what kind of product is a canon"
+    offered "the" as its best guess; a slogan asked in far words named only the library's nearest
+    program, not the user's they could give more keys."""
+    assert run("--db", own_db, "add", "subject-line", "--key", "write a subject line for this email: {text}",
+               "--example", "Hi Jo, your order has shipped and should arrive Thursday.", "Your order is on its way",
+               "--example", "Invoice 2093 is now 14 days overdue. Could you check with accounts?",
+               "Overdue: invoice 2093").exit_code == 0
+    out = _json_query(own_db, "subj line pls: Thanks for meeting with us yesterday, here are the next steps.")
+    assert [p["name"] for p in out["programs"]] == ["subject-line"], out
+    assert "subj -> subject" in out["corrections"], out["corrections"]
+    assert out["inputs"] == ["Thanks for meeting with us yesterday, here are the next steps."]
+    out = _json_query(own_db, "Write a subject line. Body: Our summer sale starts Monday with 30% off everything.")
+    assert out["inputs"] == ["Our summer sale starts Monday with 30% off everything."], out
+    # a label that is the text's own first words stays in it
+    out = _json_query(own_db, "make this more casual? Update: our opening hours change next week")
+    assert out["inputs"] == ["Update: our opening hours change next week"], out
+
+    assert run("--db", own_db, "add", "brand-category", "--key", "what kind of product is {word}",
+               *[a for pair in (("rolex", "watch"), ("nikon", "camera"), ("xbox", "console"), ("prius", "car"),
+                                ("kleenex", "tissue")) for a in ("--example", *pair)]).exit_code == 0
+    out = _json_query(own_db, "what kind of product is a canon")
+    answers = [c["answer"] for o in out["outputs"] for c in o["candidates"]] or [out["message"]]
+    assert out["inputs"] == ["canon"] and not {"the", "a", "of", "and"} & set(answers), out
+
+    out = _json_query(own_db, "Need a slogan for this product: handmade leather wallet, lifetime warranty")
+    assert out["mode"] == "none" and "your nearest program: " in out["message"], out["message"]

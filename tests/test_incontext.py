@@ -116,6 +116,12 @@ def test_which_names_the_program(seeded_path):
     # next-item stores monday -> tuesday; the comparative's offset fit two neighbouring words better
     out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "monday", "tuesday"])
     assert out.output.splitlines()[0].endswith("next-item  (stores every pair)"), out.output
+    # a relation asked the other way round is a program's way back, and said so
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "tokyo", "japan", "paris", "france"])
+    assert out.output.splitlines()[0].endswith("country-capital  (stores every pair reversed)"), out.output
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "tokyo", "japan", "--json"])
+    assert json.loads(out.output)["programs"][0] == {**json.loads(out.output)["programs"][0], "name": "country-capital",
+                                                     "stores": False, "stores_reversed": True}
     odd = CliRunner().invoke(cli, ["--db", seeded_path, "which", "king"])
     assert odd.exit_code != 0 and "pairs" in odd.output
 

@@ -66,6 +66,13 @@ class Output:
             self.sure = False  # no answer to give: an app that reads `sure` alone must not take it
 
 
+# Closed-class words (articles, pronouns, prepositions, conjunctions, auxiliaries): frequent enough to
+# sit near any query vector, so a small program's arithmetic offers them ("canon -> the").
+FUNCTION_WORDS = frozenset("""a an the this that these those my your his her its our their i me you he him she it we
+    us they them who whom which what whose and or but nor so if of in on at to for with from by about as into onto
+    than then there here is are was were be been being am do does did has have had not no""".split())
+
+
 class WordProgram:
     """A vector program's pairs in word space, with its methods fitted on demand (kept per process)."""
 
@@ -85,6 +92,8 @@ class WordProgram:
         for _, b in pairs:
             self.spelling.setdefault(canonical(b), b)
         outputs = [b for _, b in pairs]
+        # A program whose answers are never function words never answers one: brand -> category guessed "the"
+        self.answers_function_words = any(canonical(b) in FUNCTION_WORDS for b in outputs)
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
         # One input, one output of its own (element -> symbol, city -> team; not currencies or antonyms)
         ins, outs = {canonical(a) for a, _ in pairs}, {canonical(b) for b in outputs}
@@ -267,7 +276,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k, banned=banned)
                                           if known else [])):
         # Punctuation and clitics are in the word space (";", "'m"), never an answer: "capital of the USA" listed ";".
-        cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)])
+        cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)
+                       if _has_word(w) and (lead.answers_function_words or w not in FUNCTION_WORDS)])
         # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
         # "the letter before b" is a pair previous-item stores, whatever next-item adds.
         led = len(programs) == 1 or programs[0][1] >= STORED_LEAD

@@ -374,7 +374,8 @@ class Reader:
             if glued is not None:
                 notes.append(f"{w} -> {glued}")
                 return glued
-            right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count)
+            right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count) \
+                or self._shortened_key_word(lw)
             if right is None or (lw in self.word_rank and lw.startswith(right)):
                 return w  # a rare form of a key word ("plurals") is that word, not a typo
             notes.append(f"{w} -> {right}")
@@ -391,6 +392,14 @@ class Reader:
         if slips:
             fixed = re.sub(r"\b([A-Za-z]+) ([42]) (?=[A-Za-z])", digit, fixed)
         return fixed, notes
+
+    def _shortened_key_word(self, word: str) -> str | None:
+        """The one request word that a word no dictionary holds starts ("subj line" -> subject); None
+        when it starts none or several."""
+        if len(word) < 3 or word in self.word_rank:
+            return None
+        longer = [k for k in self.key_words if k.startswith(word) and len(k) >= len(word) + 2]
+        return longer[0] if len(longer) == 1 else None
 
     def _glued_key_words(self, word: str) -> str | None:
         """Two request words typed as one, that some phrasing has side by side: "pasttense" -> "past
@@ -1141,7 +1150,7 @@ class Reader:
         m = _LABEL_TAIL.search(key)
         label = m and (m.group(1) or m.group(2))
         if not label or set(words_of(label)) & self.own_key_words.get(program, set()) or \
-                self._named[program].search(label) or label.lower() in TALK:
+                self._named[program].search(label) or label.lower() in TALK or _FIELD_NAME.fullmatch(label):
             return ""
         return label
 
@@ -1290,7 +1299,13 @@ class Reader:
         # the closest key of all, as the candidates list it, unless it passed and lost on other grounds,
         # beside that program's own threshold (the library's 0.65, not a user's program's 0.60)
         best = matched if matched.key_score < threshold else top
-        return nothing_close(best.program, best.key_score, self._threshold(best.program, self._base_threshold))
+        message = nothing_close(best.program, best.key_score, self._threshold(best.program, self._base_threshold))
+        # A user's program beaten by the library's is named too: its keys are the ones they can add to
+        own = max((ch for ch in choices if ch.program not in self.learned), key=lambda ch: ch.key_score, default=None)
+        if own is not None and own.program != best.program and best.program in self.learned:
+            message += (f"; your nearest program: {own.program} "
+                        f"{below(own.key_score, self._threshold(own.program, self._base_threshold))}")
+        return message
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
@@ -1536,7 +1551,8 @@ class Reader:
         if top.fit < FIT_FLOOR and (top.reading.inputs or top.back):
             return _unfit(top)
         return (f"the prompt does not read as a request for '{top.program}' (key match {top.key_score:.2f}, "
-                f"input fit {top.fit:.2f}; sure {sure:.2f} < {acceptance.FLOOR})")
+                f"input fit {top.fit:.2f}; read as a request for it with confidence {sure:.2f}, below "
+                f"{acceptance.FLOOR})")
 
     def _blend(self, top: Choice, choices: list[Choice], threshold: float, margin: float,
                candidates: list[ProgramMatch], accepted: bool = False) -> Retrieval:
@@ -1701,6 +1717,9 @@ _POINTED_AT = re.compile(r"\b(?:say|make|put|turn|rewrite|write|translate|conver
 # A request pointing at one thing: what follows its colon is one text, commas and all ("these" lists).
 _ONE_TEXT = re.compile(r"\b(?:this|it)\b(?!.*\b(?:these|those|each|every|all|words|list)\b)", re.I)
 _EDGE_STOP = STOP - PRONOUNS  # a phrase to translate may start or end on a pronoun: "i love you", "thank you"
+# A label that names the text's field, not its first words: "Write a subject line. Body: Our sale …"
+_FIELD_NAME = re.compile(r"(?:the\s+|my\s+)?(?:(?:email|message|mail|letter|post)\s+)?(?:body|text|input|content|"
+                         r"email|message|sentence|paragraph|draft|original)", re.I)
 _LABEL_TAIL = re.compile(r"(?:[?!.]|\b(?:please|pls|plz))\s+([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*$"
                          # ...or one word in lower case after a question ended: a commit's "refactor:", "fix:"
                          r"|[?!]\s+([a-z][\w'’-]*)\s*$")
