@@ -228,8 +228,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         validate(program)
         click.echo(f"note: no --key given: {program.name} is found by its name, '{program.keys[0]}' "
                    "(add phrasings with --key)", err=True)
-    elif before is None and not program_file and program.kind not in ("intent", "negative"):
-        program = with_fields(program, keys=with_name_key(program.keys, program.name))  # ...and with phrasings too
+    elif (before is None or replace) and not program_file and program.kind not in ("intent", "negative"):
+        # ...and with phrasings too; --replace makes it new again (a teacher's replaced program lost its name key)
+        program = with_fields(program, keys=with_name_key(program.keys, program.name))
     if before is not None and not replace:
         stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
         fields = ("description", "opposite", "reverse", "kind", "source", "license")

@@ -64,7 +64,7 @@ def test_add_show_remove_export_import(tmp_path):
     assert grown.exit_code == 0 and grown.output.startswith("grew fem (+1 keys, +1 examples")
     assert run("--db", db, "add", "fem", "--key", "feminine {word}", "--example", "duke", "duchess",
                "--replace").exit_code == 0
-    assert json.loads(run("--db", db, "show", "fem", "--json").stdout)["keys"] == ["feminine {word}"]
+    assert json.loads(run("--db", db, "show", "fem", "--json").stdout)["keys"] == ["feminine {word}", "fem"]
     out = tmp_path / "all.jsonl"
     assert run("--db", db, "export", "-o", str(out)).exit_code == 0
     db2 = str(tmp_path / "db2")
@@ -115,7 +115,9 @@ def test_add_program_file(tmp_path):
 
 @pytest.mark.parametrize("content,message", [
     ("", "empty file"),
-    ("input,output\nking,queen\nboy\n", "line 3: field 'output' is missing"),
+    # a comma left out says so: a spreadsheet user reads "missing" as an empty cell
+    ("input,output\nking,queen\nCeltic Glasgow\n", "line 3: field 'output' is missing (expected 2 columns "
+                                                   "separated by ',', found 1)"),
     ("input,output\nking,\n", "line 2: field 'output' is empty"),
     ('{"input": "a", "output": "b"}\n{"input": "c"}\n', "line 2: field 'output' is missing"),
     ("king,queen,prince\n", "line 1: expected 2 columns"),

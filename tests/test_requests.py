@@ -796,3 +796,17 @@ def test_a_text_pointed_at_is_no_target_of_the_request(seeded, prompt, program, 
     "'jargon for'" (plain-english's is jargon): "this email" is the text, not what is asked for."""
     r = seeded.query(prompt)
     assert r.mode == "nearest" and r.programs[0].name == program and r.inputs == [text], (r.mode, r.message, r.inputs)
+
+
+@pytest.mark.parametrize("prompt", [
+    "noun of depart",  # (a teacher's "noun of arrive" was plural's *arrives*, sure 0.99)
+    "what's the noun of 'succeed'",
+    "state of the union speech time",  # (a quiz writer's "… address date" was a city: *Congressional?*)
+    "capital one bank customer service number",  # (chained next-item into a capital: *Telephone?*)
+])
+def test_near_misses_of_word_programs_are_refused(seeded, prompt):
+    r = seeded.query(prompt)
+    assert r.mode == "none" and r.outputs == [], (r.mode, r.programs, r.inputs)
+    # the programs they come near still answer their own requests
+    assert seeded.query("noun to plural: hero").outputs[0].answer == "heroes"
+    assert seeded.query("what state is new york city in").outputs[0].answer == "New York"

@@ -361,7 +361,9 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
         if len(cells) < width:
             missing = ("program", "input", "output")[next(j for j, i in enumerate(columns) if i is not None
                                                           and i >= len(cells))]
-            yield Reject(str(path), n, f"field '{missing}' is missing", text)
+            sep = "a tab" if delimiter == "\t" else repr(delimiter)
+            yield Reject(str(path), n, f"field '{missing}' is missing (expected {width} columns separated by {sep}, "
+                         f"found {len(cells)})", text)
             continue
         if len(cells) > (limit or width):
             quote = _quote_hint(row, delimiter, limit or width) if delimiter in ",;" and '"' not in text else ""

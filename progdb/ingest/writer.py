@@ -26,14 +26,20 @@ def word_pairs(program: Program) -> tuple[int, int]:
     pairs = program.pairs()
     short = [(a, b) for a, b in pairs if len(a.split()) <= PHRASE_WORDS and len(b.split()) <= ANSWER_WORDS
              and not _phrase(a) and not _phrase(b)]
-    return len(models.word_space().usable(short)), len(pairs)
+    space = models.word_space()
+    changed = len(space.usable(short))
+    # A pair that keeps its word is one of a word program's too, beside as many that change theirs
+    # (Liverpool -> Liverpool among a club's cities made a text program); alone, it is a string
+    # program's (paris -> Paris).
+    kept = sum(1 for a, b in short if a.strip().lower() == b.strip().lower() and a in space)
+    return changed + (kept if changed and changed >= kept else 0), len(pairs)
 
 
 # Words that make a few lower-case words a phrase or a sentence ("my phone cracked", "go away"),
 # where a capitalised name keeps them ("Bosnia and Herzegovina", "Isle of Man").
 _FUNCTION_WORDS = frozenset("""a an the my your our their his her its this that these those i me you we us they
 them he him she it is are was were be been am do does did not no to of in on at for with from and or but so
-pls please away up out""".split())
+pls please away up out off down over into onto through around across apart""".split())  # (particles: "call off" is a phrase)
 
 
 def _phrase(side: str) -> bool:

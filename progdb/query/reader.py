@@ -100,6 +100,8 @@ GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short fo
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
 NAMES_STORED, NAME_SHARE = 5, 0.9  # a program of at least 5 inputs, 90% of them capitalised, stores names...
 NOT_A_NAME_FIT = 0.25  # ...which a common word typed in lower case fits this well (below FIT_FLOOR)
+COMMON_PHRASE_WORDS = 3  # a program of proper names takes no unstored phrase of this many common words,
+COMMON_RANK = 20_000   # ...each among the word space's this many commonest (two make names: "long beach")
 BARE_KEY_FIT = 0.25    # a text program's one-word key beside an unmarked phrase ("french fries recipe")
 ONE_WORD_TEXT_FIT = 0.25  # one word, unmarked, for a program whose inputs are texts
 
@@ -732,6 +734,9 @@ class Reader:
             return 0.0  # "capital of Texas": a state, what city-to-state answers, is none of its countries
         if kind == "vector" and text.strip() == low and low in self._common_words(program):
             return FIT_FLOOR * 0.9  # "adjective for power": a word programs of words store, and no name
+        if kind == "vector" and text.strip() == low and len(low.split()) >= COMMON_PHRASE_WORDS and \
+                self._common_words(program) and all(self.word_rank.get(w, COMMON_RANK) < COMMON_RANK for w in low.split()):
+            return FIT_FLOOR * 0.9  # "state of the union address date": common words, typed as no name is
         listed = program not in self.lists_stored and len(list_items([text])) > 1
         if kind == "vector":
             if listed:
@@ -1580,7 +1585,11 @@ class Reader:
             ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
             names_several = len(ranked) > 1  # "translate to french or spanish": a blend of the two asked
         exact = replace(ranked[0]) if ranked[0].score >= EXACT and not names_several else None
-        decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
+        # The threshold is on key similarity, which the reading taken has passed (or the learned rule
+        # took it): its score, less for an input that fits less, is no second threshold ("symbol for
+        # mercury" matched a user's key at 0.68 and was refused "at 0.55").
+        passed = accepted or top.key_score >= threshold
+        decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if passed else threshold, margin, exact)
         decision.threshold = threshold  # (the threshold, not the score an accepted reading was let through at)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
                       if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}

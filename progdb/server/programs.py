@@ -104,7 +104,7 @@ async def show_program(name: str, svc: Service = Depends(service)):
 async def add_program(body: ProgramBody, svc: Service = Depends(service)):
     """Register a program; 409 `exists` if one of its name is stored, unless "replace": true."""
     program = body.program()
-    if body.keys and not body.replace:  # a new program is found by its name too, as `progdb add` and import do
+    if body.keys:  # a new (or replaced) program is found by its name too, as `progdb add` and import do
         program.keys = with_name_key(program.keys, program.name)
     return await svc.write(_add, svc.db, program, body.replace)
 
