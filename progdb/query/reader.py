@@ -1585,11 +1585,14 @@ class Reader:
             ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
             names_several = len(ranked) > 1  # "translate to french or spanish": a blend of the two asked
         exact = replace(ranked[0]) if ranked[0].score >= EXACT and not names_several else None
-        # The threshold is on key similarity, which the reading taken has passed (or the learned rule
-        # took it): its score, less for an input that fits less, is no second threshold ("symbol for
-        # mercury" matched a user's key at 0.68 and was refused "at 0.55").
-        passed = accepted or top.key_score >= threshold
-        decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if passed else threshold, margin, exact)
+        decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
+        if decision.mode == "none" and not accepted and top.key_score >= threshold and top.reading.inputs:
+            # the key passed; the input's fit took the reading below ("symbol for mercury" listed a user's
+            # program at 0.68 in --explain, then said "best: element-symbol at 0.55")
+            decision.message = (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but "
+                                f"{', '.join(repr(i[:40]) for i in top.reading.inputs)} fits its inputs at "
+                                f"{top.fit:.2f}, which puts the reading "
+                                f"{below(round(top.score, 4), threshold)}")
         decision.threshold = threshold  # (the threshold, not the score an accepted reading was let through at)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
                       if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}
