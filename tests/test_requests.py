@@ -347,6 +347,7 @@ def test_an_opposite_must_name_another_program(tmp_path):
     ("translate to French: the rhubarb crumble is ready", "english-french", "the rhubarb crumble is ready"),
     ("in German please: where is the train station?", "english-german", "where is the train station?"),
     ("Spanish for 'I love you'", "english-spanish", "I love you"),
+    ("translate into spanish: I am a teacher", "english-spanish", "I am a teacher"),  # (a teacher's: no note)
     # a question that points at a text, then the text (it was read as the word "dinner")
     ("Can you translate this sentence to Spanish? The formal dinner is on Friday.", "english-spanish",
      "The formal dinner is on Friday."),
@@ -358,8 +359,8 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     assert r.programs and r.programs[0].name == program
     assert r.inputs == [text]
     assert r.outputs[0].source == "compiled" and text in r.outputs[0].answer
-    # A sentence of five words or more is told that the demonstrations are words.
-    sentence = len(text.split()) > 4
+    # A sentence is told that the demonstrations are words: five words or more, or four with a subject
+    sentence = len(text.split()) > 4 or text.startswith("I am")
     assert (r.outputs[0].note or "").endswith("so the demonstrations are words") == sentence, r.outputs[0].note
 
 

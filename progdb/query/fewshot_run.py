@@ -18,6 +18,17 @@ from progdb.text.llm import Endpoint
 WORD_EXAMPLES = 3  # a program whose example inputs are at most this many words holds words, not sentences
 
 
+_SUBJECT = frozenset("i we you he she they it this there".split())
+
+
+def _sentence(text: str) -> bool:
+    """More words than a short phrase, or a short clause with its subject or its full stop: "I am a
+    teacher" is a sentence, as "where is the nearest bus stop" is; "the red car", "I love you" are phrases."""
+    words = text.split()
+    return len(words) > WORD_EXAMPLES + 1 or (len(words) > WORD_EXAMPLES and (
+        words[0].lower() in _SUBJECT or text.rstrip()[-1:] in ".?!"))
+
+
 class Demonstrations:
     """A program's examples nearest an input in key space: a fewshot program's are stored records;
     a vector program's (its few-shot form) are embedded on first use, with the disk cache."""
@@ -108,7 +119,7 @@ class FewshotRun:
         note = None
         # A word program (a word translator) asked about a sentence says so. The examples are read
         # only for a sentence: english-french's 3,759 take about 1 ms, not to be spent on every query.
-        if len(text.split()) > WORD_EXAMPLES + 1 and self.lead.examples and \
+        if _sentence(text) and self.lead.examples and \
                 all(len(e.input.split()) <= WORD_EXAMPLES for e in self.lead.examples):
             note = (f"{self.lead.name}'s examples are words and short phrases; this input is a sentence, "
                     "so the demonstrations are words")
