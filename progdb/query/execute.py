@@ -109,6 +109,11 @@ class WordProgram:
             self._by_input.setdefault(canonical(a), []).append(i)
             self._by_output.setdefault(canonical(b), []).append(i)
 
+    def answerable(self, word: str) -> bool:
+        """Can the word space's token be one of this program's answers? Not punctuation or a clitic
+        (_has_word), nor a function word unless the program answers with one."""
+        return _has_word(word) and (self.answers_function_words or word not in FUNCTION_WORDS)
+
     def answers_another(self, text: str, answer: str) -> bool:
         """Is `answer` what this one-to-one program stores for an input other than `text`?"""
         own = canonical(text)
@@ -276,8 +281,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k, banned=banned)
                                           if known else [])):
         # Punctuation and clitics are in the word space (";", "'m"), never an answer: "capital of the USA" listed ";".
-        cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)
-                       if _has_word(w) and (lead.answers_function_words or w not in FUNCTION_WORDS)])
+        cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if lead.answerable(w)])
         # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
         # "the letter before b" is a pair previous-item stores, whatever next-item adds.
         led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
@@ -410,7 +414,7 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
             continue
         ranked = decode(space, [wp.fitted(method)], [previous], k, starts=start,
                         banned=[set(tokens(w)) for w in chain[:-1]])[0]
-        cands = [Candidate(wp.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if _has_word(w)]
+        cands = [Candidate(wp.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if wp.answerable(w)]
         # A chain is as sure as its least sure step.
         steps = [c for c in (out.confidence, confidence("geometry", cands)) if c is not None]
         out = Output(text, cands[0].answer if cands else None, "composed", cands,
