@@ -53,3 +53,23 @@ def test_seed_vectors_embed_what_the_file_lacks(tmp_path):
     assert np.allclose(np.sum(got * encoder.encode(texts), axis=1), 1.0, atol=1e-3)
     # Without the file (or made by another model) every text is embedded.
     assert np.allclose(seed_vectors(texts, encoder, tmp_path), encoder.encode(texts), atol=1e-5)
+
+
+def test_texts_of_mixed_lengths_run_in_runs_and_embed_as_each_alone(tmp_path):
+    """A query's texts (1 to 20 tokens) run in a few runs, each padded to its own longest text: every
+    text once, and the same vector it gets when embedded alone."""
+    model_dir = Encoder().model_path
+    target = onnx_encoder.cache_path(model_dir)
+    if not target.exists():  # the first process on a machine still runs sentence-transformers
+        target = tmp_path / "model.onnx"
+        assert onnx_encoder.export(Encoder()._load_sentence_transformers(), model_dir, target)
+    enc = onnx_encoder.OnnxEncoder(model_dir, target)
+    texts = ["x", "plural of", "plural of cat", "what's the capital of Peru?",
+             "rewrite this like a pirate: where is the nearest train station?", "of Peru",
+             "make this formal: hey, can't come tomorrow, sorry, the bus broke down again on the way"]
+    lengths = [len(enc.tokenizer.encode(t).ids) for t in texts]
+    runs = onnx_encoder._runs(sorted(range(len(texts)), key=lengths.__getitem__), lengths, 64)
+    assert sorted(i for run in runs for i in run) == list(range(len(texts))) and len(runs) > 1
+    together = enc.encode(texts)
+    alone = np.stack([enc.encode([t])[0] for t in texts])
+    assert np.min(np.sum(together * alone, axis=1)) > 0.99999
