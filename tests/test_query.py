@@ -172,3 +172,20 @@ def test_one_of_several_inputs_too_unsure_to_give_has_no_answer(seeded):
     from progdb.report import result_text
 
     assert exit_status(r) == 1 and "1999: no answer: its best guess" in result_text(r)
+
+
+def test_common_words_have_stored_synonyms(seeded):
+    """"synonym for bold", "another word for beautiful" were refused as too unsure (the card held
+    rarer words): WordNet's synonyms of the commonest words are stored pairs now
+    (tools/build_synonym_pairs.py), answered as certain, and a closed-class word gets none of its
+    homographs' (but -> merely)."""
+    for prompt, word, answer in (("another word for beautiful", "beautiful", "lovely"),
+                                 ("synonym for bold", "bold", "audacious"),
+                                 ("what's another word for tragedy?", "tragedy", "disaster"),
+                                 ("synonym for seller", "seller", "vendor")):
+        r = seeded.query(prompt)
+        assert r.programs[0].name == "synonym" and r.inputs == [word], (prompt, r.message)
+        out = r.outputs[0]
+        assert out.answer == answer and out.source == "stored" and out.sure, (prompt, out)
+    out = seeded.query("synonym for but").outputs
+    assert not out or out[0].source != "stored", out
