@@ -1895,3 +1895,26 @@ def test_clubs_named_after_their_city_still_make_a_word_program(own_db, tmp_path
     assert run("--db", own_db, "import", str(caps), "--program", "caps").exit_code == 0
     kinds = {p["name"]: p["kind"] for p in json.loads(run("--db", own_db, "list", "--json").stdout)}
     assert (kinds["club-city"], kinds["caps"]) == ("vector", "fewshot"), kinds
+
+
+def test_a_support_assistants_summary_requests(own_db, tmp_path):
+    """A support-assistant developer's "tl;dr this ticket: …" was refused (MiniLM knows no "tl;dr":
+    0.50 to their "summarise this support ticket"), and "give me a one-line summary of this customer
+    message: …" was compiled for plain-english, whose instruction then contradicted the request:
+    "customer" was read as how to rewrite, and plain-english's phrasings hold "customer"."""
+    (tmp_path / "summary.csv").write_text(
+        "ticket,summary\n"
+        "\"Parcel tracking says out for delivery for four days, I need it Saturday\",\"Parcel stuck for four days; "
+        "needed by Saturday.\"\n"
+        "\"I was charged twice for order 5521, please refund one\",\"Double charge on order 5521; wants one refunded.\"\n"
+        "\"The app logs me out every time I open the camera\",\"App logs the user out when the camera opens.\"\n")
+    run("--db", own_db, "import", str(tmp_path / "summary.csv"), "--program", "ticket-summary")
+    run("--db", own_db, "add", "ticket-summary", "--key", "summarise this support ticket: {text}",
+        "--key", "summary of this ticket: {text}")
+    tldr = _json_query(own_db, "tl;dr this ticket: customer says invoice 2231 charged twice, wants refund")
+    assert tldr["programs"] and tldr["programs"][0]["name"] == "ticket-summary", tldr["message"]
+    assert "tl;dr -> summarize" in tldr["corrections"] and tldr["inputs"] == [
+        "customer says invoice 2231 charged twice, wants refund"]
+    summary = _json_query(own_db, "give me a one-line summary of this customer message: The courier left my "
+                                  "parcel at the wrong address")
+    assert not any(p["name"] == "plain-english" for p in summary["programs"]), summary

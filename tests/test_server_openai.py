@@ -275,6 +275,9 @@ def test_the_model_pins_one_program(client, upstream):
     with pytest.raises(openai.NotFoundError) as err:
         chat(client, "goose", model="progdb/no-such-program")
     assert err.value.response.json()["error"]["code"] == "model_not_found"
+    with pytest.raises(openai.NotFoundError) as err:  # a slip of a program's name says which was meant
+        chat(client, "goose", model="progdb/shakespearian")
+    assert "did you mean 'progdb/shakespearean'?" in err.value.response.json()["error"]["message"]
 
 
 def test_streaming_a_local_answer(client, server):

@@ -27,7 +27,7 @@ from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
 from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, LANGUAGES, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
-                                  QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, SHORT_FORMS, SHORT_FORM_LEAD,
+                                  QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes)
@@ -331,6 +331,10 @@ class Reader:
         request, notes = romance.in_english(text[:text_from], lambda w: w in self._key_word_set,
                                             text_from < len(text))
         text = request + text[text_from:]
+        head = text.split(":", 1)[0] if ":" in text else text
+        if TLDR.search(head):
+            notes.append(f"{TLDR.search(head).group(0)} -> summarize")
+            text = TLDR.sub("summarize", head, count=1) + text[len(head):]
         matches = list(re.finditer(r"[A-Za-z]+", text))
         words = [m.group(0).lower() for m in matches]
         position = {m.start(): i for i, m in enumerate(matches)}  # a match's word index, for its neighbours

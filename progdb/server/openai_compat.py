@@ -23,6 +23,7 @@ from progdb.query.wording import clean_input, split_list
 from progdb.query.result import QueryResult
 from progdb.query.result import Request as Read
 from progdb.query.retrieve import ProgramMatch, Retrieval
+from progdb.query.typos import allowed_edits, closest
 from progdb.server.deps import service
 from progdb.server.service import Service
 from progdb.text.fewshot import DEFAULT_BUDGET
@@ -522,8 +523,10 @@ async def chat_completions(request: Request, svc: Service = Depends(service)):
         if pin is not None:
             known = {p["name"] for p in await svc.call(svc.db.list)}
             if pin not in known:
+                near = closest(pin, sorted(known), allowed_edits(pin))
+                hint = f"did you mean '{PIN}{near}'? " if near else ""
                 raise OpenAIError(404, "model_not_found", f"the model '{model}' does not exist: no program named "
-                                  f"'{pin}' (GET /v1/models lists them)")
+                                  f"'{pin}' ({hint}GET /v1/models lists them)")
         try:
             result, fallback = await svc.call(answer_query, svc.db, prompt, pin, svc.llm is not None)
         except ProgdbError as exc:
