@@ -147,6 +147,7 @@ def _ranked(output: Output) -> str:
 
 
 CLOSE_CALL = 0.02  # an intent this near the routed one's score makes the route a close call, said so
+CLOSE_TEXT_CALL = 0.05  # as does another of the user's text programs this near the one compiled
 TWO_SLIPS = 0.4  # an input read as a word two letters away is a guess at the word: its answer's confidence times this
 LONG_NAME = 10  # ...unless the word is this long: two slips leave "Lichtenstien" plainly Liechtenstein
 
@@ -503,8 +504,27 @@ class QueryPipeline:
         else:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             _doubt_a_guessed_request(result.outputs, result.accepted_sure)
+            rival = self._close_call_between_own(result)
+            for out in result.outputs if rival else []:
+                out.note = "; ".join(filter(None, [out.note, rival]))
             result.compiled = fewshot.compiled
         return result
+
+    def _close_call_between_own(self, result: QueryResult) -> str | None:
+        """Two of the user's text programs nearly as close to the request: said, as an intent's close
+        call is. "classify the tone of this message: …" compiled neutral-tone's rewrite (its name's "tone"
+        named it) at 0.585, the user's ticket-sentiment at 0.587; the compiled prompt alone would not
+        tell them. Against the request's key match, the one its header shows."""
+        learned = self.reader().learned
+        if result.mode != "nearest" or not result.programs or result.programs[0].name in learned:
+            return None
+        chosen, mine, kinds = result.programs[0].name, result.programs[0].score, self.catalog.kinds()
+        rival = next((c for c in result.candidates if c.name != chosen and c.name not in learned
+                      and kinds.get(c.name) == "fewshot"), None)
+        if rival is None or mine - rival.score > CLOSE_TEXT_CALL:
+            return None
+        nearness = "closer" if rival.score > mine else "nearly as close"
+        return f"a close call: your '{rival.name}' is {nearness} (key match {rival.score:.3f} against {mine:.3f})"
 
     def _asked_backwards(self, programs: list[tuple[Program, float]], inputs: list[str]) -> str | None:
         """Why a word program is not run, when every input is an answer it stores and no input of

@@ -1918,3 +1918,26 @@ def test_a_support_assistants_summary_requests(own_db, tmp_path):
     summary = _json_query(own_db, "give me a one-line summary of this customer message: The courier left my "
                                   "parcel at the wrong address")
     assert not any(p["name"] == "plain-english" for p in summary["programs"]), summary
+
+
+def test_two_of_a_users_text_programs_nearly_as_close_are_a_close_call(own_db):
+    """"classify the tone of this message: …" compiled the user's neutral-tone rewrite (its name, a
+    key, matched by "tone" at 0.64), its instruction contradicting the request, and nothing said that
+    their ticket-sentiment was as near. A loose match to a name counts less, and the close call is said."""
+    run("--db", own_db, "add", "ticket-sentiment", "--kind", "fewshot",
+        "--key", "what is the sentiment of this ticket: {text}", "--key", "classify the sentiment of: {text}",
+        "--example", "My order arrived broken and nobody answers", "negative",
+        "--example", "Thanks, the replacement came quickly!", "positive",
+        "--example", "I'd like to change my delivery address", "neutral")
+    run("--db", own_db, "add", "neutral-tone", "--kind", "fewshot",
+        "--key", "make this angry message neutral: {text}", "--key", "rewrite this in a calm neutral tone: {text}",
+        "--example", "WHERE IS MY ORDER?!?! You people are a joke", "I have not received my order yet. Where is it?",
+        "--example", "Are you idiots? I was charged twice!!", "I was charged twice. Please refund the duplicate.")
+    r = _json_query(own_db, "classify the tone of this message: ok fine, whatever, just cancel it")
+    other = {"neutral-tone": "ticket-sentiment", "ticket-sentiment": "neutral-tone"}[r["programs"][0]["name"]]
+    assert f"a close call: your '{other}' is" in r["outputs"][0]["note"], r["outputs"][0]
+    # asked in its own words, each is taken with no close call
+    for prompt, name in (("classify the sentiment of: the refund came fast, thanks", "ticket-sentiment"),
+                         ("neutral tone: you people are useless, where is my refund", "neutral-tone")):
+        r = _json_query(own_db, prompt)
+        assert r["programs"][0]["name"] == name and "close call" not in (r["outputs"][0]["note"] or ""), r
