@@ -355,7 +355,7 @@ class ProgramDB:
         stores is "every pair", "every pair reversed" or "". Those that store every pair come first
         ("monday tuesday" is next-item's, though the comparative's offset fits two neighbouring words
         as well), then those that store them the other way round ("tokyo japan" is country-capital's
-        way back), then by incontext.rank_programs (the fit of each program's predictions to the
+        way back; scored on the pairs turned round), then by incontext.rank_programs (the fit of each program's predictions to the
         given outputs, lead-adjusted)."""
         space = models.word_space()
         bad = [w for pair in pairs for w in pair if w not in space]
@@ -366,7 +366,13 @@ class ProgramDB:
         holders = set(self.catalog.holders(pairs))
         backwards = set(self.catalog.holders([(b, a) for a, b in pairs])) - holders
         stores = {**{n: "every pair reversed" for n in backwards}, **{n: "every pair" for n in holders}}
-        ranked = rank_programs(space, self.catalog.word_programs(), pairs)
+        programs = self.catalog.word_programs()
+        ranked = rank_programs(space, programs, pairs)
+        # A program that stores the pairs the other way round is scored on them that way round: its fit
+        # to king -> queen, lead-adjusted against male-to-female, read -1.40 (queen -> king: 0.88)
+        turned = [wp for wp in programs if wp.name in backwards]
+        way_back = {name: score for wp in turned for name, score in rank_programs(space, [wp], [(b, a) for a, b in pairs])}
+        ranked = [(name, way_back.get(name, score)) for name, score in ranked]
         ranked.sort(key=lambda r: (r[0] not in holders, r[0] not in backwards))  # stable: by fit within each group
         return [(name, score, stores.get(name, "")) for name, score in ranked[:k]]
 

@@ -122,6 +122,10 @@ def test_which_names_the_program(seeded_path):
     out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "tokyo", "japan", "--json"])
     assert json.loads(out.output)["programs"][0] == {**json.loads(out.output)["programs"][0], "name": "country-capital",
                                                      "stores": False, "stores_reversed": True}
+    # scored the way it stores them: female-to-male on queen -> king (on king -> queen its fit read -1.40)
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "king", "queen", "--json"])
+    turned = [p for p in json.loads(out.output)["programs"] if p["stores_reversed"]]
+    assert [p["name"] for p in turned] == ["female-to-male"] and 0.5 < turned[0]["score"] <= 1.0, turned
     odd = CliRunner().invoke(cli, ["--db", seeded_path, "which", "king"])
     assert odd.exit_code != 0 and "pairs" in odd.output
 
