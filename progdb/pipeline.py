@@ -19,7 +19,7 @@ from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, candidate_list, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import Reader, base_form_in
+from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in
 from progdb.query.wording import absent_text, asks_about_language, typed_text, without_quiz_label
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
@@ -147,7 +147,6 @@ def _ranked(output: Output) -> str:
 
 
 CLOSE_CALL = 0.02  # an intent this near the routed one's score makes the route a close call, said so
-CLOSE_TEXT_CALL = 0.05  # as does another of the user's text programs this near the one compiled
 TWO_SLIPS = 0.4  # an input read as a word two letters away is a guess at the word: its answer's confidence times this
 LONG_NAME = 10  # ...unless the word is this long: two slips leave "Lichtenstien" plainly Liechtenstein
 
@@ -512,16 +511,16 @@ class QueryPipeline:
 
     def _close_call_between_own(self, result: QueryResult) -> str | None:
         """Two of the user's text programs nearly as close to the request: said, as an intent's close
-        call is. "classify the tone of this message: …" compiled neutral-tone's rewrite (its name's "tone"
-        named it) at 0.585, the user's ticket-sentiment at 0.587; the compiled prompt alone would not
-        tell them. Against the request's key match, the one its header shows."""
+        call is: "classify the tone of this message: …" compiled their neutral-tone rewrite (its name,
+        a key, at 0.64), their ticket-sentiment at 0.59 unsaid; the compiled prompt alone would not tell
+        them. "Close" as the reader's keys are (CLOSE_KEYS), against the key match the header shows."""
         learned = self.reader().learned
         if result.mode != "nearest" or not result.programs or result.programs[0].name in learned:
             return None
         chosen, mine, kinds = result.programs[0].name, result.programs[0].score, self.catalog.kinds()
         rival = next((c for c in result.candidates if c.name != chosen and c.name not in learned
                       and kinds.get(c.name) == "fewshot"), None)
-        if rival is None or mine - rival.score > CLOSE_TEXT_CALL:
+        if rival is None or mine - rival.score > CLOSE_KEYS:
             return None
         nearness = "closer" if rival.score > mine else "nearly as close"
         return f"a close call: your '{rival.name}' is {nearness} (key match {rival.score:.3f} against {mine:.3f})"

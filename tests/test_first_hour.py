@@ -1923,7 +1923,7 @@ def test_a_support_assistants_summary_requests(own_db, tmp_path):
 def test_two_of_a_users_text_programs_nearly_as_close_are_a_close_call(own_db):
     """"classify the tone of this message: …" compiled the user's neutral-tone rewrite (its name, a
     key, matched by "tone" at 0.64), its instruction contradicting the request, and nothing said that
-    their ticket-sentiment was as near. A loose match to a name counts less, and the close call is said."""
+    their ticket-sentiment was nearly as near (0.59): the close call is said."""
     run("--db", own_db, "add", "ticket-sentiment", "--kind", "fewshot",
         "--key", "what is the sentiment of this ticket: {text}", "--key", "classify the sentiment of: {text}",
         "--example", "My order arrived broken and nobody answers", "negative",

@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from progdb.program import key_from_name
 from progdb.query import acceptance, romance
 from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
@@ -38,8 +37,6 @@ from progdb.words.ranker import sample_order
 
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
-NAME_MATCH = 0.8       # a user's program's name as a key, matched at least this near ("subject line?")...
-LOOSE_NAME = 0.15      # ...or counted this much less: a word shared with a name is no request for it
 MAX_SLIP_WORDS = 8     # a common word read as a request word's slip only in prompts this short
 TEXT_TAKER_GAP = 0.05  # a program of texts this near a program of words takes a text (see _prefer_text_takers)
 NAMED_BONUS = 0.1      # a request that names the program and marks its text: "say this more politely: …"
@@ -183,13 +180,6 @@ class Reader:
         self.key_vectors = key_vectors[order]
         self.starts = np.flatnonzero(np.r_[True, self.key_programs[1:] != self.key_programs[:-1]])
         self.has_keys = self.key_programs[self.starts]
-        # A user's program given phrasings keeps its name as one more key (people type "subject line?");
-        # a name is a label of two or three words, and a loose match to it is a shared word, not a
-        # request: "classify the tone of this message" is no neutral-tone rewrite by its "tone" (0.64).
-        phrasings = Counter(int(p) for p in self.key_programs)
-        self._name_rows = np.array([j for j, (p, t) in enumerate(zip(self.key_programs, self.key_texts))
-                                    if programs[p] not in learned and phrasings[int(p)] > 1
-                                    and t.lower() == key_from_name(programs[p]).lower()], dtype=np.int64)
         self.negatives = negatives
         self.space = space
         self.word_rank = space.index  # the word space's rows are in frequency order
@@ -895,9 +885,6 @@ class Reader:
         """Per reading and program, the best cosine to its phrasings; and every phrasing's cosine
         (which phrasing matched is looked up for the contending programs only: _matched_phrasings)."""
         sims = vectors @ self.key_vectors.T
-        if self._name_rows.size:
-            names = sims[:, self._name_rows]
-            sims[:, self._name_rows] = np.where(names >= NAME_MATCH, names, names - LOOSE_NAME)
         return np.maximum.reduceat(sims, self.starts, axis=1), sims
 
     def _uncontradicted(self, c: int, row: np.ndarray, typed: np.ndarray | None, text: str) -> tuple[float, int]:
