@@ -1941,3 +1941,22 @@ def test_two_of_a_users_text_programs_nearly_as_close_are_a_close_call(own_db):
                          ("neutral tone: you people are useless, where is my refund", "neutral-tone")):
         r = _json_query(own_db, prompt)
         assert r["programs"][0]["name"] == name and "close call" not in (r["outputs"][0]["note"] or ""), r
+
+
+def test_a_small_program_of_categories_answers_one_of_them(own_db):
+    """A support desk's issue type -> team (six pairs, four teams) guessed "chargeback -> auditor?",
+    "bug -> developed?": arithmetic has no offset to learn from categories. The nearest stored input's
+    category answers now (chargeback is near invoice: billing), no surer than that finds the program's
+    own pairs with each one hidden; a one-to-one program (element -> symbol) is no program of categories."""
+    assert run("--db", own_db, "add", "issue-team", "--key", "which team handles {word}",
+               *[a for pair in (("refund", "billing"), ("invoice", "billing"), ("password", "accounts"),
+                                ("login", "accounts"), ("delivery", "shipping"), ("crash", "engineering"))
+                 for a in ("--example", *pair)]).exit_code == 0
+    for word, team in (("chargeback", "billing"), ("bug", "engineering"), ("username", "accounts"),
+                       ("shipment", "shipping")):
+        out = _json_query(own_db, f"which team handles {word}")["outputs"][0]
+        assert out["answer"] == team and out["method"] == "categories", out
+        assert {c["answer"] for c in out["candidates"]} == {"billing", "accounts", "shipping", "engineering"}, out
+        assert "finds 4 of its 6 stored pairs with each one hidden" in out["note"] and out["confidence"] <= 5 / 8, out
+    stored = _json_query(own_db, "which team handles refund")["outputs"][0]
+    assert stored["answer"] == "billing" and stored["source"] == "stored", stored

@@ -186,3 +186,14 @@ def test_a_database_of_the_old_layout_is_migrated_on_open(empty_db, tmp_path):
     assert _reopen(opened).store.schema() == SCHEMA  # migrated once
     opened.remove("polite")
     assert _records(opened, "polite")[0] == []
+
+
+def test_a_program_of_categories_is_told_from_one_of_pairs():
+    from progdb.query.categories import Categories
+
+    assert Categories.of(["refund", "invoice", "password", "login", "delivery", "crash"],
+                         ["billing", "billing", "accounts", "accounts", "shipping", "engineering"])
+    assert not Categories.of(["hydrogen", "oxygen", "iron", "gold"], ["h", "o", "fe", "au"])  # one to one
+    assert not Categories.of(["a", "b", "c"], ["x", "x", "x"])  # three pairs say nothing of categories
+    # a word with two stored answers is one input, not two sharing a category
+    assert not Categories.of(["be", "be", "go", "run"], ["was", "were", "went", "ran"])

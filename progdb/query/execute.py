@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from progdb.query import symbolic
+from progdb.query.categories import Categories
 from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
@@ -103,6 +104,7 @@ class WordProgram:
         self._phrases: PhraseForms | None = None  # see phrases()
         self._fragments: dict[str, str] | None = None  # see spell()
         self._measured: dict[str, dict[str, bool]] = {}  # see measured()
+        self._categories: Categories | None | bool = False  # see categories()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
         self._by_output: dict[str, list[int]] = {}
         for i, (a, b) in enumerate(self.pairs.pairs):
@@ -150,6 +152,14 @@ class WordProgram:
                                       for a, r in zip(asked, ranked)}
         folds = [hit for a, hit in self._measured[method].items() if a != hidden]
         return (sum(folds), len(folds)) if folds else None
+
+    def categories(self) -> Categories | None:
+        """A small program of categories (issue type -> team: categories.py), else None."""
+        if self._categories is False:
+            inputs = [canonical(a) for a, _ in self.pairs.pairs]
+            self._categories = Categories(self.pairs.sources, inputs, self.pairs.outputs) \
+                if len(self.stored) < SMALL_PROGRAM and Categories.of(inputs, self.pairs.outputs) else None
+        return self._categories
 
     def phrases(self) -> PhraseForms:
         """The rule of a form made with a word before the input ("more interesting"), read once."""
@@ -287,6 +297,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
         stored = lead.stored.get(inputs[i].strip().lower()) if led and use_stored else None
         rule = _shape_rule(lead, inputs[i], use_stored) if stored is None and len(programs) == 1 else None
+        category = _category(lead, inputs[i], method) if stored is None and rule is None and len(programs) == 1 \
+            else None
         if stored is not None:
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
             outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored), confidence=1.0)
@@ -297,6 +309,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                                 + [c for c in cands if c.answer != answer], confidence=value, sure=is_sure(value),
                                 note=f"a string rule: {rule.describe()} (its {rule.examples} stored pairs of this "
                                      "shape all follow it)")
+        elif category is not None:
+            outputs[i] = category
         else:
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
@@ -332,6 +346,29 @@ def _spelling_rule(wp: WordProgram, text: str) -> Output | None:
     return Output(text, answer, "symbolic", [Candidate(a, round(s, 4)) for a, s in ranked[:5]],
                   note=f"'{word}' is not in the word space: a spelling rule of the program's pairs answers it",
                   confidence=round(precision, 4), sure=is_sure(precision))
+
+
+def _category(wp: WordProgram, text: str, method: str) -> Output | None:
+    """A small program of categories answers an unstored input with the category of the stored input
+    nearest it (categories.py), where that finds at least as many of its pairs, each hidden, as its
+    arithmetic does; as sure as the geometry's confidence, capped by that measure."""
+    cats = wp.categories()
+    if cats is None:
+        return None
+    held = canonical(text)
+    right, tried = cats.measured(held)
+    arithmetic = wp.measured(method, held)
+    if not tried or (arithmetic is not None and arithmetic[0] > right):
+        return None
+    ranked = cats.ranked(wp.space.vector(text), hidden=held)
+    candidates = [Candidate(wp.spell(b), round(s, 4)) for b, s, _ in ranked]
+    value = min(confidence("geometry", candidates) or 0.0, (right + 1) / (tried + 2))
+    category, _, nearest = ranked[0]
+    return Output(text, candidates[0].answer, "vector", candidates, method="categories",
+                  confidence=round(value, 4), sure=is_sure(value),
+                  note=f"one of its {len(ranked)} categories: the stored input nearest '{text.strip()}' is "
+                       f"'{nearest}' ({wp.spell(category)}); the nearest category finds {right} of its {tried} "
+                       f"stored pairs with each one hidden")
 
 
 def _cap_by_measure(out: Output, wp: WordProgram, method: str, text: str) -> None:
