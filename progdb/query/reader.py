@@ -1309,12 +1309,16 @@ class Reader:
         # beside that program's own threshold (the library's 0.65, not a user's program's 0.60)
         best = matched if matched.key_score < threshold else top
         message = nothing_close(best.program, best.key_score, self._threshold(best.program, self._base_threshold))
-        # A user's program beaten by the library's is named too: its keys are the ones they can add to
+        return message + (self._your_nearest(choices, best.program) if best.program in self.learned else "")
+
+    def _your_nearest(self, choices: list[Choice], refused: str) -> str:
+        """A user's program beaten by the library's, said beside the library's refusal: its keys are the
+        ones they can add to ("a one-line summary of this customer message" was refused as no request
+        plain-english's phrasings hold, and their ticket-summary went unnamed)."""
         own = max((ch for ch in choices if ch.program not in self.learned), key=lambda ch: ch.key_score, default=None)
-        if own is not None and own.program != best.program and best.program in self.learned:
-            message += (f"; your nearest program: {own.program} "
-                        f"{below(own.key_score, self._threshold(own.program, self._base_threshold))}")
-        return message
+        if own is None or own.program == refused:
+            return ""
+        return f"; your nearest program: {own.program} {below(own.key_score, self._threshold(own.program, self._base_threshold))}"
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
@@ -1389,7 +1393,7 @@ class Reader:
                 if top.elsewhere and top.key_score < threshold:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
                 if top.unheld:
-                    return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
+                    return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top) + self._your_nearest(choices, top.program))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
                     decision.accepted_sure = round(sure, 3)
@@ -1422,7 +1426,7 @@ class Reader:
         if top.elsewhere and top.key_score < threshold:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         if top.unheld:
-            return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top))
+            return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top) + self._your_nearest(choices, top.program))
         decision = self._blend(top, choices, threshold, margin, candidates)
         if asked_by_name and top.key_score < threshold and decision.mode != "none":  # say why (--explain, JSON)
             decision.accepted = f"the request names the program ('{named.group(0)}' of {top.program})"
