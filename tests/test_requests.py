@@ -398,6 +398,10 @@ def test_a_marked_sentence_goes_to_a_word_translation_program_whole(seeded, prom
     "what time is it in madrid",  # (no language named: it answered "time -> tiempo", sure)
     "french press vs pour over coffee",  # (a copywriter's: a translation compiled; a language word as an adjective)
     "german shepherd puppies for sale near me",
+    # an embeddings student's: a word's history or sound, answered as plural's "etymology -> etymologies"
+    "what is the etymology of plural",
+    "what is the origin of plural",
+    "pronunciation of the word synonym",
 ])
 def test_near_misses_and_chatter_get_no_program(seeded, prompt):
     assert seeded.query(prompt).mode == "none"

@@ -93,6 +93,8 @@ _ABOUT_LANGUAGE = re.compile(
     r"what (?:does|do) (?:the )?(?:idiom|phrase|expression|saying|word|term) (?:\"[^\"]+\"|'[^']+'|“[^”]+”|\S+) mean\b|"
     r"what (?:does|do) (?:\"[^\"]+\"|'[^']+'|“[^”]+”) mean\b|"
     r"what does it mean (?:to|when|if)\b|"
+    # a word's history or sound, not a form of it: "what is the etymology of plural" was plural's *etymologies*
+    r"(?:what(?:'s|s| is| are) )?(?:the )?(?:etymology|origins?|pronunciation|definition) of (?:the )?(?:word |term )?\S+\s*[?.!]*\s*$|"
     r"is it (?:ok|okay|rude|correct|wrong|better|bad)\b|should i\b|who (?:invented|coined|created|made up)\b|"
     r"is (?:the word )?\S+ (?:a )?(?:singular or plural|plural or singular)\b|"
     r"is (?:the word )?\S+ an? (?:adjective|adverb|noun|verb) or an? (?:adjective|adverb|noun|verb)\b|what(?:'s| is) (?:the )?\w+(?: form)? used for\s*\??\s*$|"
