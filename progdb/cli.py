@@ -279,12 +279,12 @@ def _note_unanswerable(db, program) -> None:
     it does not store (its guesses are capped below the refusal floor): said when it is stored, not
     discovered query by query (a student's six-pair animal-young refused every new animal)."""
     from progdb.query.confidence import REFUSE
-    from progdb.query.execute import DEFAULT_METHOD
+    from progdb.query.execute import DEFAULT_METHOD, measured_cap
 
     if program.kind != "vector":
         return
     found = db.pipeline.catalog.word_program(program).measured(DEFAULT_METHOD)
-    if found is not None and (found[0] + 1) / (found[1] + 2) < REFUSE:
+    if found is not None and measured_cap(*found) < REFUSE:
         click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs with each one "
                    "hidden, so an input it does not store will get no answer (more pairs, or --kind fewshot "
                    "with an LLM, can help)", err=True)

@@ -130,13 +130,21 @@ def refuse_too_unsure(result: QueryResult, program: str) -> None:
             o = outputs[i]
             outputs[i] = Output(o.input, None, "error", o.candidates, error=(
                 f"its best guess ({o.answer}) {TOO_UNSURE} (confidence {o.confidence:.3f} < {REFUSE}"
-                f"{_ranked(o)})"))
+                f"{_measured(o)}{_ranked(o)})"))
     if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
         first = outputs[unsure[0]]
         result.mode, result.programs, result.kind, result.outputs = "none", [], None, []
         result.message = "; ".join(filter(None, [result.message, (
             f"the request reads as '{program}', but its best guess for '{first.input}' "
-            f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE}{_ranked(first)})")]))
+            f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE}{_measured(first)}"
+            f"{_ranked(first)})")]))
+
+
+def _measured(output: Output) -> str:
+    """Why a small program's guess is capped, when it is: "; its arithmetic finds 0 of its 3 stored
+    pairs with each one hidden" (a confidence of 0.000 alone says nothing)."""
+    why = [part for part in (output.note or "").split("; ") if "with each one hidden" in part]
+    return f"; {why[0]}" if why else ""
 
 
 def _ranked(output: Output) -> str:

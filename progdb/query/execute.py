@@ -362,13 +362,20 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
         return None
     ranked = cats.ranked(wp.space.vector(text), hidden=held)
     candidates = [Candidate(wp.spell(b), round(s, 4)) for b, s, _ in ranked]
-    value = min(confidence("geometry", candidates) or 0.0, (right + 1) / (tried + 2))
+    value = min(confidence("geometry", candidates) or 0.0, measured_cap(right, tried))
     category, _, nearest = ranked[0]
     return Output(text, candidates[0].answer, "vector", candidates, method="categories",
                   confidence=round(value, 4), sure=is_sure(value),
                   note=f"one of its {len(ranked)} categories: the stored input nearest '{text.strip()}' is "
                        f"'{nearest}' ({wp.spell(category)}); the nearest category finds {right} of its {tried} "
                        f"stored pairs with each one hidden")
+
+
+def measured_cap(right: int, tried: int) -> float:
+    """How sure a small program's computed answer may be, from its leave-one-out folds: a rule of
+    succession, (right + 1) / (tried + 2), and none where it found none (a three-pair animal-young
+    found 0 of 3 and still guessed "young of pig -> peppa?" at 1 / 5, above the refusal floor)."""
+    return (right + 1) / (tried + 2) if right else 0.0
 
 
 def _cap_by_measure(out: Output, wp: WordProgram, method: str, text: str) -> None:
@@ -379,7 +386,7 @@ def _cap_by_measure(out: Output, wp: WordProgram, method: str, text: str) -> Non
     if found is None or out.confidence is None:
         return
     right, tried = found
-    cap = (right + 1) / (tried + 2)
+    cap = measured_cap(right, tried)
     if out.confidence > cap:
         out.confidence = round(cap, 4)
         out.note = "; ".join(filter(None, [out.note, f"its arithmetic finds {right} of its {tried} stored pairs "
