@@ -1011,8 +1011,11 @@ def eval_():
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--method", "-m", "methods", multiple=True, default=[DEFAULT_METHOD], show_default=True,
               type=click.Choice(METHODS + ("all",)), help="Method to evaluate (repeatable; 'all' for every one).")
+@click.option("--predictions", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Also write every question asked to this file, one JSON line each: its category, input, "
+                   "accepted answers, the top 5 predicted and the rank of the first accepted one (null: none).")
 @json_option
-def eval_analogies(path, methods, as_json):
+def eval_analogies(path, methods, predictions, as_json):
     """Leave-one-out acc@1/acc@5 of word programs built from PATH's categories alone.
 
     PATH is a questions-words file (`: section` then `a b c d`), a BATS-style folder (one .txt per
@@ -1023,7 +1026,16 @@ def eval_analogies(path, methods, as_json):
 
     relations = load_relations(path)
     methods = list(METHODS) if "all" in methods else list(dict.fromkeys(methods))
-    reports = [evaluate(models.word_space(), relations, m) for m in methods]
+    try:
+        sink = open(predictions, "w", encoding="utf-8") if predictions else None
+    except OSError as exc:
+        raise ProgdbError(f"{predictions}: cannot write ({exc.strerror})") from None
+    record = (lambda q: sink.write(json.dumps(q, ensure_ascii=False) + "\n")) if sink else None
+    try:
+        reports = [evaluate(models.word_space(), relations, m, record=record) for m in methods]
+    finally:
+        if sink:
+            sink.close()
     if as_json:
         data = [r.to_dict() for r in reports]
         _echo_json(data[0] if len(data) == 1 else data)

@@ -217,6 +217,16 @@ def test_eval_analogies_and_import_on_a_bats_shaped_folder(tmp_path):
     imported = run("--db", str(tmp_path / "db"), "--no-seed", "import", str(root), "--json")
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.stdout)["added"] == 14
+    # BATS's file names make programs of one hyphen a gap (an embeddings student got e05-animal---young)
+    assert sorted(json.loads(imported.stdout)["created"]) == ["e01-country-capital", "i01-noun-plural-reg"]
+    # every question, what was predicted and where the accepted answer ranked (a paper's table)
+    r = run("eval", "analogies", str(root), "-m", "average", "--predictions", str(tmp_path / "pred.jsonl"))
+    assert r.exit_code == 0, r.output
+    asked = [json.loads(line) for line in (tmp_path / "pred.jsonl").read_text().splitlines()]
+    assert len(asked) == 14 and {q["category"] for q in asked} == set(report["per_category"])
+    cat = next(q for q in asked if q["input"] == "cat")
+    assert cat["accepted"] == ["cats"] and len(cat["predicted"]) == 5 and cat["method"] == "average"
+    assert cat["rank"] == (cat["predicted"].index("cats") + 1 if "cats" in cat["predicted"] else None)
 
 
 # -- 6. growing a program ---------------------------------------------------------------------

@@ -61,7 +61,9 @@ def _micro(cats: dict[str, CategoryScore], attr: str) -> float:
     return sum(getattr(c, attr) * c.n for c in cats.values()) / n if n else 0.0
 
 
-def evaluate(space: WordSpace, relations: dict[str, Items], method: str, progress=None) -> Report:
+def evaluate(space: WordSpace, relations: dict[str, Items], method: str, progress=None, record=None) -> Report:
+    """record(question): each question asked, as a dict (category, input, accepted answers, the top 5
+    predicted, the rank of the first accepted one, and for 3CosAdd the one pair it came from)."""
     report = Report(method)
     for name, items in relations.items():
         usable = [(a, [b for b in bs if b in space and canonical(b) != canonical(a)]) for a, bs in items if a in space]
@@ -70,14 +72,15 @@ def evaluate(space: WordSpace, relations: dict[str, Items], method: str, progres
         if len(usable) < 2:
             report.per_category[name] = CategoryScore(0, 0.0, 0.0, skipped)
             continue
-        hits1, hits5 = (_score_add if method == "add" else _score_loo)(space, usable, method)
+        said = (lambda q, name=name: record({"method": method, "category": name, **q})) if record else None
+        hits1, hits5 = (_score_add if method == "add" else _score_loo)(space, usable, method, said)
         report.per_category[name] = CategoryScore(len(usable), hits1, hits5, skipped)
         if progress:
             progress(name, report.per_category[name])
     return report
 
 
-def _score_loo(space: WordSpace, items: Items, method: str) -> tuple[float, float]:
+def _score_loo(space: WordSpace, items: Items, method: str, record=None) -> tuple[float, float]:
     everything = PairSet(space, [(a, b) for a, bs in items for b in bs])
     rules = SurfaceRules(everything.pairs)
     ranker = None
@@ -94,12 +97,12 @@ def _score_loo(space: WordSpace, items: Items, method: str) -> tuple[float, floa
         fitted.append(f)
         inputs.append(a)
     ranked = decode(space, fitted, inputs, k=5)
-    return _accuracy(items, [r.words for r in ranked], range(len(items)))
+    return _accuracy(items, [r.words for r in ranked], range(len(items)), record)
 
 
-def _score_add(space: WordSpace, items: Items, method: str) -> tuple[float, float]:
+def _score_add(space: WordSpace, items: Items, method: str, record=None) -> tuple[float, float]:
     """3CosAdd as gensim runs it: one other pair at a time, averaged over every other pair."""
-    fitted, inputs, owner = [], [], []
+    fitted, inputs, owner, via = [], [], [], []
     single = {}
     for i, (a, _) in enumerate(items):
         for j, (x, ys) in enumerate(items):
@@ -110,20 +113,25 @@ def _score_add(space: WordSpace, items: Items, method: str) -> tuple[float, floa
             fitted.append(single[j])
             inputs.append(a)
             owner.append(i)
+            via.append([x, ys[0]])
     ranked = decode(space, fitted, inputs, k=5)
-    a1, a5 = _accuracy(items, [r.words for r in ranked], owner)
+    a1, a5 = _accuracy(items, [r.words for r in ranked], owner, record, via)
     return a1, a5
 
 
-def _accuracy(items: Items, answers: list[list[str]], owner) -> tuple[float, float]:
+def _accuracy(items: Items, answers: list[list[str]], owner, record=None, via=None) -> tuple[float, float]:
     top1 = np.zeros(len(items))
     top5 = np.zeros(len(items))
     count = np.zeros(len(items))
-    for words, i in zip(answers, owner):
+    for q, (words, i) in enumerate(zip(answers, owner)):
         accepted = {canonical(b) for b in items[i][1]}
         count[i] += 1
         top1[i] += bool(words) and canonical(words[0]) in accepted
         top5[i] += any(canonical(w) in accepted for w in words[:5])
+        if record is not None:
+            rank = next((r + 1 for r, w in enumerate(words[:5]) if canonical(w) in accepted), None)
+            record({"input": items[i][0], "accepted": list(items[i][1]), "predicted": list(words[:5]), "rank": rank,
+                    **({"via": via[q]} if via is not None else {})})
     return float(np.mean(top1 / count)), float(np.mean(top5 / count))
 
 

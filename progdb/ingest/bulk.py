@@ -639,8 +639,11 @@ def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
 
 
 def _slug(text: str) -> str:
-    return "-".join("".join(c if c.isalnum() or c in "._-" else " " for c in text.lower()).split())
+    words = "-".join("".join(c if c.isalnum() or c in "._-" else " " for c in text.lower()).split())
+    return re.sub(r"-{2,}", "-", words).strip("-") or words  # "animal - young": animal-young, not animal---young
 
 
 def _stem_name(path: Path) -> str:
+    """A file's program name: its stem as a name ("E05 [animal - young].txt" is e05-animal-young; its
+    code stays, so that BATS's E01 [country - capital] grows no built-in country-capital)."""
     return _slug(path.stem.replace("_", "-"))
