@@ -333,3 +333,13 @@ def test_an_analogy_the_other_way_round_answers_by_the_stored_way_back(seeded, p
     assert r.outputs[0].answer == answer and r.outputs[0].source == "stored" and r.outputs[0].sure
     # held out, the way back is not looked up: the asked pair is hidden
     assert seeded.query(prompt, use_stored=False).outputs[0].source != "stored"
+
+
+@pytest.mark.parametrize("prompt", ["man is to king as woman is to ?", "man:king::woman:?", "man king woman ?"])
+def test_an_analogy_across_its_columns_is_read_both_ways(seeded, prompt):
+    """An embeddings student's textbook "man is to king as woman is to ?" was read only as a pair
+    man -> king, which no program stores (queen?, not sure 0.41); b - a + c is c - a + b, so it is
+    also male-to-female's man -> woman on king, as "king - man + woman" already was."""
+    r = seeded.query(prompt)
+    assert r.programs[0].name == "male-to-female", (r.programs, r.message)
+    assert r.outputs[0].answer == "queen" and r.outputs[0].sure, r.outputs

@@ -107,11 +107,17 @@ def parse_analogy(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
 def arithmetic_reading(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     """"c - a + b" read the other way: the pair a -> c applied to b, the same vector (gensim's
     positive c and b, negative a). "athens - greece + norway" is country-capital's greece -> athens
-    on norway, not a pair greece -> norway on athens; None for any other form."""
+    on norway, not a pair greece -> norway on athens. An analogy too, as b - a + c is c - a + b: "man
+    is to king as woman is to ?" is male-to-female's man -> woman on king (it was read only as a pair
+    man -> king, which no program stores: queen?, not sure). None for any other form."""
     for pattern in _ARITHMETIC:
         m = pattern.match(prompt)
         if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
             return [(m.group("a").strip(), m.group("c").strip())], m.group("b").strip()
+    analogy = parse_analogy(prompt)
+    if analogy and len(analogy[0]) == 1:
+        (a, b), c = analogy[0][0], analogy[1]
+        return [(a, c)], b
     return None
 
 
