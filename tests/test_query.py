@@ -189,3 +189,11 @@ def test_common_words_have_stored_synonyms(seeded):
         assert out.answer == answer and out.source == "stored" and out.sure, (prompt, out)
     out = seeded.query("synonym for but").outputs
     assert not out or out[0].source != "stored", out
+
+
+def test_k_candidates_are_k_after_the_filters(seeded):
+    """-k 10 listed 8 candidates: words no answer (punctuation, a function word) or a repeat in another
+    case were dropped after the top 10 were decoded."""
+    for prompt in ("synonym for striking", "plural of wolf", "comparative of quick"):
+        out = seeded.query(prompt, k=10).outputs[0]
+        assert len(out.candidates) == 10, (prompt, out.candidates)

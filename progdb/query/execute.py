@@ -23,6 +23,7 @@ from progdb.words.space import WordSpace, canonical, tokens
 ONE_TO_ONE = 0.9  # a program whose outputs are this share distinct, and as few of them inputs, maps one to one
 ANOTHERS_ANSWER = 0.5  # ...and its computed answer that it stores for another input is worth half its confidence
 STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
+SPARE_CANDIDATES = 5  # decoded beyond -k, for the candidates a word program's filters drop
 SMALL_PROGRAM = 50  # a program of fewer stored inputs has its arithmetic measured on them before a guess is trusted
 
 
@@ -288,10 +289,12 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         known.append(i)
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
     banned = [set(exclude) for _ in known] if exclude else None
-    for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k, banned=banned)
-                                          if known else [])):
+    # (a few more than k decoded: those no answer or a repeat in another case are dropped below, and -k 10 listed 8)
+    for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k + SPARE_CANDIDATES,
+                                                        banned=banned) if known else [])):
         # Punctuation and clitics are in the word space (";", "'m"), never an answer: "capital of the USA" listed ";".
-        cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores) if lead.answerable(w)])
+        cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)
+                       if lead.answerable(w)])[:k]
         # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
         # "the letter before b" is a pair previous-item stores, whatever next-item adds.
         led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
