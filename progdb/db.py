@@ -355,8 +355,8 @@ class ProgramDB:
         stores is "every pair", "every pair reversed" or "". Those that store every pair come first
         ("monday tuesday" is next-item's, though the comparative's offset fits two neighbouring words
         as well), then those that store them the other way round ("tokyo japan" is country-capital's
-        way back; scored on the pairs turned round), then by incontext.rank_programs (the fit of each program's predictions to the
-        given outputs, lead-adjusted)."""
+        way back; scored on the pairs turned round), then by incontext.rank_programs (the fit of each
+        program's predictions to the given outputs, lead-adjusted)."""
         space = models.word_space()
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad:
@@ -371,7 +371,8 @@ class ProgramDB:
         # A program that stores the pairs the other way round is scored on them that way round: its fit
         # to king -> queen, lead-adjusted against male-to-female, read -1.40 (queen -> king: 0.88)
         turned = [wp for wp in programs if wp.name in backwards]
-        way_back = {name: score for wp in turned for name, score in rank_programs(space, [wp], [(b, a) for a, b in pairs])}
+        turned_pairs = [(b, a) for a, b in pairs]
+        way_back = {name: score for wp in turned for name, score in rank_programs(space, [wp], turned_pairs)}
         ranked = [(name, way_back.get(name, score)) for name, score in ranked]
         ranked.sort(key=lambda r: (r[0] not in holders, r[0] not in backwards))  # stable: by fit within each group
         return [(name, score, stores.get(name, "")) for name, score in ranked[:k]]

@@ -355,7 +355,7 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
     """A small program of categories answers an unstored input with the category of the stored input
     nearest it (categories.py), where that finds at least as many of its pairs, each hidden, as its
     arithmetic does; as sure as the geometry's confidence, capped by that measure."""
-    cats = wp.categories()
+    cats = wp.categories() if method == DEFAULT_METHOD else None  # (a method asked for by name is run)
     if cats is None:
         return None
     held = canonical(text)
