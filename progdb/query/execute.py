@@ -376,9 +376,10 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
 
 def measured_cap(right: int, tried: int) -> float:
     """How sure a small program's computed answer may be, from its leave-one-out folds: a rule of
-    succession, (right + 1) / (tried + 2), and none where it found none (a three-pair animal-young
-    found 0 of 3 and still guessed "young of pig -> peppa?" at 1 / 5, above the refusal floor)."""
-    return (right + 1) / (tried + 2) if right else 0.0
+    succession, (right + 1) / (tried + 2). Not 0 where it found none: three pairs are little to learn
+    from with one hidden, and a three-pair word-family that found 0 of 3 guesses "angry -> anger?" right
+    (a three-pair animal-young's "young of pig -> peppa?" is as hedged, at 1 / 5)."""
+    return (right + 1) / (tried + 2)
 
 
 def _cap_by_measure(out: Output, wp: WordProgram, method: str, text: str) -> None:
