@@ -45,7 +45,10 @@ class OnnxEncoder:
         cfg = json.loads((Path(model_dir) / "sentence_bert_config.json").read_text())
         self.tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
         self.tokenizer.enable_truncation(cfg.get("max_seq_length", 256))
+        # Each run of texts is padded to its own longest (encode), not the whole batch to the longest
         self.tokenizer.enable_padding()
+        self.pad_id = self.tokenizer.padding["pad_id"]
+        self.tokenizer.no_padding()
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
         # onnxruntime's pool threads spin for a while after each run, taking a core from the query's
@@ -57,13 +60,16 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         result = None
-        tokens = self.tokenizer.encode_batch(texts)  # padded on the right to the longest text
-        lengths = [sum(t.attention_mask) for t in tokens]
+        tokens = [t.ids for t in self.tokenizer.encode_batch(texts)]  # unpadded
+        lengths = [len(t) for t in tokens]
         # Sorted by length, then cut into runs that each pad to their own longest text
         for idx in _runs(sorted(range(len(texts)), key=lengths.__getitem__), lengths, batch_size):
             width = max(lengths[i] for i in idx)
-            ids = np.array([tokens[i].ids[:width] for i in idx], dtype=np.int64)
-            mask = np.array([tokens[i].attention_mask[:width] for i in idx], dtype=np.int64)
+            ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, :lengths[i]] = tokens[i]
+                mask[row, :lengths[i]] = 1
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
             summed = (hidden * mask[..., None]).sum(axis=1)
