@@ -331,10 +331,11 @@ class Reader:
         request, notes = romance.in_english(text[:text_from], lambda w: w in self._key_word_set,
                                             text_from < len(text))
         text = request + text[text_from:]
-        head = text.split(":", 1)[0] if ":" in text else text
-        if TLDR.search(head):
-            notes.append(f"{TLDR.search(head).group(0)} -> summarize")
-            text = TLDR.sub("summarize", head, count=1) + text[len(head):]
+        head = text.split(":", 1)[0]
+        tldr = TLDR.search(head)
+        if tldr:
+            notes.append(f"{tldr.group(0)} -> summarize")
+            text = head[:tldr.start()] + "summarize" + text[tldr.end():]
         matches = list(re.finditer(r"[A-Za-z]+", text))
         words = [m.group(0).lower() for m in matches]
         position = {m.start(): i for i, m in enumerate(matches)}  # a match's word index, for its neighbours
@@ -1311,6 +1312,10 @@ class Reader:
         message = nothing_close(best.program, best.key_score, self._threshold(best.program, self._base_threshold))
         return message + (self._your_nearest(choices, best.program) if best.program in self.learned else "")
 
+    def _unheld_refusal(self, top: Choice, choices: list[Choice]) -> str:
+        return (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but none of its phrasings "
+                f"asks for '{top.unheld}'" + self._your_nearest(choices, top.program))
+
     def _your_nearest(self, choices: list[Choice], refused: str) -> str:
         """A user's program beaten by the library's, said beside the library's refusal: its keys are the
         ones they can add to ("a one-line summary of this customer message" was refused as no request
@@ -1393,7 +1398,7 @@ class Reader:
                 if top.elsewhere and top.key_score < threshold:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
                 if top.unheld:
-                    return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top) + self._your_nearest(choices, top.program))
+                    return top, Retrieval("none", [], candidates[:5], threshold, self._unheld_refusal(top, choices))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
                     decision.accepted_sure = round(sure, 3)
@@ -1426,7 +1431,7 @@ class Reader:
         if top.elsewhere and top.key_score < threshold:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         if top.unheld:
-            return top, Retrieval("none", [], candidates[:5], threshold, _unheld_refusal(top) + self._your_nearest(choices, top.program))
+            return top, Retrieval("none", [], candidates[:5], threshold, self._unheld_refusal(top, choices))
         decision = self._blend(top, choices, threshold, margin, candidates)
         if asked_by_name and top.key_score < threshold and decision.mode != "none":  # say why (--explain, JSON)
             decision.accepted = f"the request names the program ('{named.group(0)}' of {top.program})"
@@ -1786,9 +1791,6 @@ def _unserved_refusal(top: Choice, threshold: float) -> str:
             f"'{top.program}', matches {below(top.key_score, threshold)})")
 
 
-def _unheld_refusal(top: Choice) -> str:
-    return (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but none of its phrasings "
-            f"asks for '{top.unheld}'")
 
 
 def _holds_word(words: set[str], word: str) -> bool:
