@@ -83,7 +83,7 @@ def _db(ctx: click.Context):
     if obj.get("db") is None:
         from progdb.db import ProgramDB
 
-        _check_mistyped_db(obj["path"], root.invoked_subcommand)
+        _check_mistyped_db(obj["path"], root.invoked_subcommand, obj["seed"])
 
         def notice(text: str) -> None:
             click.echo(f"progdb: {text}", err=True)
@@ -101,15 +101,16 @@ def _db(ctx: click.Context):
 READING_COMMANDS = {"query", "list", "show", "which", "export", "compile", "serve", "plot", "map"}
 
 
-def _check_mistyped_db(path: str | None, command: str | None) -> None:
+def _check_mistyped_db(path: str | None, command: str | None, seed: bool = True) -> None:
     from progdb.query.typos import edit_distance
     from progdb.storage.locking import near_database
 
     def slipped(typed: str, name: str) -> bool:  # one slip: db_plain is another name beside db_main
         return edit_distance(typed, name) <= 1
 
-    near = near_database(Path(path), slipped) if path and command else None
-    if near is not None and command in READING_COMMANDS:
+    reading = command in READING_COMMANDS and seed  # (--no-seed asks for a new, empty database: run2 beside run1)
+    near = near_database(Path(path), slipped, next_ones=not reading) if path and command else None
+    if near is not None and reading:
         raise ProgdbError(f"--db {path}: no database there; did you mean {near}? ({command} makes no new "
                           "database beside one of a near name; add or import creates one)")
     if near is not None:  # a command that writes makes the new database, and says what it may be a slip of
@@ -247,6 +248,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
                    "(`progdb query --explain` shows which)", err=True)
     if action != "unchanged":
         _note_unanswerable(db, stored)
+        _note_outside_space(stored, program.examples)
     if as_json:
         _echo_json({"name": stored.name, "kind": stored.kind, "n_keys": len(stored.keys),
                     "n_examples": len(stored.examples), "action": action, "replaced": action == "replaced",
@@ -288,6 +290,28 @@ def _note_unanswerable(db, program) -> None:
         click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs with each one "
                    "hidden, so an input it does not store will get no answer (more pairs, or --kind fewshot "
                    "with an LLM, can help)", err=True)
+
+
+def _note_outside_space(program, given) -> None:
+    """A word program's given pairs with a word outside the word space: stored, answered as
+    stored, but its arithmetic cannot learn from them (a typo in a pair is the usual cause)."""
+    from progdb import models
+
+    if program.kind != "vector":
+        return
+    lacking = models.word_space().lacking(list(dict.fromkeys((e.input, e.output) for e in given)))
+    if lacking:
+        _say_outside_space(program.name, [f"{a} -> {b}" for a, b in lacking])
+
+
+def _say_outside_space(name: str, pairs: list[str]) -> None:
+    count = "1 pair has" if len(pairs) == 1 else f"{len(pairs)} pairs have"
+    click.echo(f"note: {name}: {count} a word outside the word space ({_listed(pairs)}); answered as stored, "
+               "the arithmetic cannot learn from " + ("it" if len(pairs) == 1 else "them"), err=True)
+
+
+def _listed(items: list[str], shown: int = 3) -> str:
+    return "; ".join(items[:shown]) + ("; …" if len(items) > shown else "")
 
 
 def _stored_or_none(db, name: str):
@@ -545,8 +569,25 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
         click.echo(f"created {len(summary.created)} program(s): {', '.join(summary.created)}")
         _note_near_names(db, summary.created)
         _note_name_only_keys(db, summary.created)
+    _note_rows_to_check(summary, piped)
     if stored_nothing:
         ctx.exit(EXIT_NONE)  # every row was bad: nothing imported
+
+
+def _note_rows_to_check(summary, piped) -> None:
+    """Rows stored as asked that a user may not have meant: a repeated row, and a word program's
+    pair with a word outside the word space (answered as stored; its arithmetic cannot use it)."""
+    def where(row, first: bool) -> str:
+        name = "<stdin>" if row.file == piped else row.file
+        return f"{name} line {row.line}" if first else f"line {row.line}"
+
+    repeats = [f"{where(r, i == 0)} repeats line {first} ({r.input} -> {r.output})"
+               for i, (r, first) in enumerate(summary.repeated)]
+    if repeats:
+        many = f"{len(repeats)} rows repeat an earlier row: " if len(repeats) > 1 else ""
+        click.echo(f"note: {many}{_listed(repeats)}; a pair is stored once", err=True)
+    for name, rows in summary.outside_space.items():
+        _say_outside_space(name, [f"{where(r, i == 0)}: {r.input} -> {r.output}" for i, r in enumerate(rows)])
 
 
 def _detect(file: str) -> str:

@@ -347,7 +347,13 @@ def test_a_mistyped_db_beside_the_users_database_is_pointed_to_it_not_seeded(own
     r = run("--db", str(typo), "--no-seed", "add", "x", "--key", "x of {word}", "--example", "a", "b")
     assert r.exit_code == 0 and f"progdb: note: --db {typo} is new, beside {mine}" in r.stderr, r.output
     shutil.rmtree(typo)
-    # a name no slip away, or the next of a numbered series: a new database, as before
+    # a teacher's "db2" and "db" beside "db1" were slips too (names of three letters, numbered names)
+    (mine.parent / "db1").mkdir()
+    (mine.parent / "db1" / "progdb.lock").write_text("")
+    for slip in ("db2", "db", "dbl"):
+        r = run("--db", str(mine.parent / slip), "list")
+        assert r.exit_code == 2 and f"did you mean {mine.parent / 'db1'}?" in r.output, r.output
+    # a name no slip away, or the next of a numbered series asked for empty: a new database, as before
     for other in (mine.parent / "scratch", mine.parent / "mydb2"):
         r = run("--db", str(other), "--no-seed", "list")
         assert r.exit_code == 0 and other.is_dir(), r.output
@@ -1176,6 +1182,56 @@ def test_a_mistyped_program_name_is_named_on_import(own_db, tmp_path):
     # ...and on show (a data engineer's "show acronym" of acronyms)
     r = run("--db", own_db, "show", "plurall")
     assert r.exit_code == 2 and "no program named 'plurall'; did you mean 'plural'?" in r.output, r.output
+
+
+def test_an_import_names_repeated_rows_and_pairs_outside_the_word_space(own_db, tmp_path):
+    """A student's CSV with a row pasted twice and a misspelt word imported silently: the repeat was
+    counted unchanged, and the misspelt pair stored where the arithmetic never uses it."""
+    (tmp_path / "agents.csv").write_text("input,output\nwalk,walker\nswim,swimmer\nwalk,walker\n"
+                                         "teach,teachr\nrun,runner\n", encoding="utf-8")
+    r = run("--db", own_db, "import", str(tmp_path / "agents.csv"), "--program", "agents")
+    assert r.exit_code == 0 and "4 added, 0 updated, 1 unchanged" in r.stdout, r.output
+    assert "agents.csv line 4 repeats line 2 (walk -> walker)" in r.stderr, r.stderr
+    assert "agents: 1 pair has a word outside the word space (" in r.stderr and "line 5: teach -> teachr)" in r.stderr
+    # again: every row is unchanged, none of them new, so nothing to say
+    r = run("--db", own_db, "import", str(tmp_path / "agents.csv"), "--program", "agents", "--json")
+    assert json.loads(r.stdout)["unchanged"] == 5 and "note" not in r.stderr, r.output
+    # add says it of the pairs it is given, and not of a text program's
+    r = run("--db", own_db, "add", "agents", "--example", "bake", "bakxer", "--example", "sing", "singer")
+    assert r.exit_code == 0 and "(bake -> bakxer)" in r.stderr and "singer" not in r.stderr, r.output
+    r = run("--db", own_db, "add", "replies", "--example", "thx so much", "Thank you very much.")
+    assert r.exit_code == 0 and "outside the word space" not in r.stderr, r.output
+
+
+def test_a_teachers_small_program_of_one_suffix_spells_new_words(own_db):
+    """A teacher's six pairs of verb -> the person who does it answered "paint -> designer?" and
+    "run -> driver?": 50-d arithmetic learns no +er from six pairs. The pairs' suffix, spelt as English
+    spells it, answers, and says so; a rule's product that is another word ("see -> seed") is not given."""
+    pairs = [("teach", "teacher"), ("bake", "baker"), ("drive", "driver"), ("swim", "swimmer"), ("write", "writer"),
+             ("act", "actor")]
+    r = run("--db", own_db, "add", "doer", "--key", "person who {word}s", "--key", "someone who {word}s",
+            "--key", "what do you call someone who {word}s", *[x for a, b in pairs for x in ("--example", a, b)])
+    assert r.exit_code == 0, r.output
+    for prompt, answer in [("what do you call someone who paints", "painter"), ("person who runs", "runner"),
+                           ("someone who sings", "singer"), ("person who farms", "farmer")]:
+        out = _json_query(own_db, prompt)
+        assert out["programs"][0]["name"] == "doer" and out["outputs"][0]["answer"] == answer, (prompt, out["outputs"])
+        assert "a spelling rule of its pairs: +er" in out["outputs"][0]["note"]
+    r = run("--db", own_db, "add", "my-past", "--key", "simple past of {word}", "--example", "walk", "walked",
+            "--example", "jump", "jumped", "--example", "play", "played", "--example", "look", "looked")
+    assert r.exit_code == 0, r.output
+    assert _json_query(own_db, "simple past of stop")["outputs"][0]["answer"] == "stopped"
+    for verb, not_this in [("see", "seed"), ("put", "putted"), ("sing", "singed")]:
+        out = _json_query(own_db, f"simple past of {verb}")["outputs"][0]
+        assert out["answer"] != not_this or not out["sure"], out
+
+
+def test_a_common_word_is_no_slip_of_a_request_word_it_starts_differently_from(seeded_path):
+    """A quiz writer's "what is a baby hare called" read hare -> are ("people from are called") and
+    answered "baby -> babies", stored and sure."""
+    out = _json_query(seeded_path, "what is a baby hare called")
+    assert out["mode"] == "none" or "hare -> are" not in json.dumps(out["corrections"]), out
+    assert _json_query(seeded_path, "whats the capital of frnace")["outputs"][0]["answer"] == "Paris"
 
 
 def test_a_long_adjective_compares_with_more_and_most(seeded_path):

@@ -168,3 +168,20 @@ def test_for_shape_needs_enough_pairs_of_the_inputs_shape():
     assert symbolic.for_shape(pairs, "1999") is None  # 3 number pairs are too few
     assert symbolic.for_shape(pairs + [("8", "9"), ("9", "10")], "1999").run("1999") == "2000"
     assert symbolic.for_shape(pairs + [("8", "9"), ("9", "10")], "three") is None  # a word: not a shape
+
+
+def test_a_suffix_is_spelt_as_english_spells_it():
+    """A teacher's agent nouns and noun forms are one suffix each under English spelling."""
+    from progdb.query.suffixes import SuffixRule, attach, suffixes_of
+
+    assert [attach(w, "er") for w in ("paint", "bake", "swim", "play", "fix", "open", "free")] == \
+        ["painter", "baker", "swimmer", "player", "fixer", "opener", "freer"]
+    assert attach("happy", "ness") == "happiness" and attach("carry", "ing") == "carrying"
+    assert suffixes_of("bake", "baker") == {"r", "er"} and suffixes_of("act", "actor") == {"or"}
+    assert suffixes_of("strong", "strength") == set()  # another word, not a suffix
+    rule = SuffixRule([("teach", "teacher"), ("bake", "baker"), ("drive", "driver"), ("swim", "swimmer"),
+                       ("write", "writer"), ("act", "actor")])
+    assert rule.best() == ("er", 5) and rule.measured() == (5, 6)
+    # each input hidden in turn: its own pair teaches nothing (two pairs of +er, each finds the other)
+    two = SuffixRule([("sing", "singer"), ("paint", "painter")])
+    assert two.measured() == (2, 2) and two.best(hidden="sing") == ("er", 1)

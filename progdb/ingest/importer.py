@@ -47,10 +47,18 @@ class ImportSummary:
     created: list[str] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
     vector_programs: list[str] = field(default_factory=list)  # of programs: those whose ranker a write prepares
+    # Rows a user may want to look at (said after the counts, never refused): a row repeating an
+    # earlier row of this import (row, the line it repeats), and per word program the pairs it
+    # added with a word outside the word space (its arithmetic cannot learn from them).
+    repeated: list[tuple[Row, int]] = field(default_factory=list)
+    outside_space: dict[str, list[Row]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected, "created": self.created, "programs": self.programs}
+                "rejected": self.rejected, "created": self.created, "programs": self.programs,
+                "repeated": [{"file": r.file, "line": r.line, "repeats_line": first} for r, first in self.repeated],
+                "outside_word_space": {name: [{"file": r.file, "line": r.line, "input": r.input, "output": r.output}
+                                              for r in rows] for name, rows in self.outside_space.items()}}
 
 
 class _Target:
@@ -62,6 +70,7 @@ class _Target:
         self.one_output = one_output  # a new output for a stored input replaces its pairs
         # (old pair or None, new pair or None): added (None, new), replaced (old, new), removed (old, None)
         self.changed: list[tuple[Example | None, Example | None]] = []
+        self.rows_added: dict[tuple[str, str], tuple[str, int]] = {}  # this import's new pairs: (file, line)
         self._load(program)
 
     def _load(self, program: Program) -> None:
@@ -90,11 +99,16 @@ class _Target:
             what = "updated"
         elif pair in self.seen:
             what = "unchanged"
+            first = self.rows_added.get(pair)
+            if summary is not None and first is not None and first[0] == row.file:
+                summary.repeated.append((row, first[1]))
         else:
             self.at.setdefault(row.input, []).append(len(examples))
             examples.append(new)
             self.seen.add(pair)
             self.changed.append((None, new))
+            if summary is not None:  # (not a rebase's merge of pending pairs)
+                self.rows_added[pair] = (row.file, row.line)
             what = "added"
         if summary is not None:
             setattr(summary, what, getattr(summary, what) + 1)
@@ -241,11 +255,20 @@ def import_rows(db, rows: Iterable[Row | Reject], *, create: bool = True, batch_
     from progdb.words.ranker import prepare  # the ranker of each vector program written is learned now (bounded)
 
     summary.vector_programs = sorted(name for name, t in targets.items() if t.program.kind == "vector")
-    for t in targets.values():
-        if rankers and t.program.kind == "vector":
-            prepare(models.word_space(), t.program.pairs())
+    for name in summary.vector_programs:
+        if rankers:
+            prepare(models.word_space(), targets[name].program.pairs())
+        outside = _outside_space(name, targets[name].rows_added)
+        if outside:
+            summary.outside_space[name] = outside
     summary.programs = sorted(targets)
     return summary
+
+
+def _outside_space(name: str, rows_added: dict[tuple[str, str], tuple[str, int]]) -> list[Row]:
+    """The rows of pairs with a side the word space lacks a word of (stored, answered as stored,
+    but no part of the program's arithmetic)."""
+    return [Row(*rows_added[pair], name, *pair) for pair in models.word_space().lacking(list(rows_added))]
 
 
 def _check(batch: list, targets: dict, kinds: dict, create: bool) -> tuple[list[Row], list[Reject]]:

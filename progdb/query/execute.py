@@ -11,6 +11,7 @@ import numpy as np
 
 from progdb.query import symbolic
 from progdb.query.categories import Categories
+from progdb.query.suffixes import MIN_FOUND, SuffixRule, attach
 from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
@@ -106,6 +107,7 @@ class WordProgram:
         self._fragments: dict[str, str] | None = None  # see spell()
         self._measured: dict[str, dict[str, bool]] = {}  # see measured()
         self._categories: Categories | None | bool = False  # see categories()
+        self._suffix: SuffixRule | None | bool = False  # see suffix_rule()
         self._by_input: dict[str, list[int]] = {}  # canonical input / output -> usable pairs (Holdout)
         self._by_output: dict[str, list[int]] = {}
         for i, (a, b) in enumerate(self.pairs.pairs):
@@ -161,6 +163,12 @@ class WordProgram:
             self._categories = Categories(self.pairs.sources, inputs, self.pairs.outputs) \
                 if len(self.stored) < SMALL_PROGRAM and Categories.of(inputs, self.pairs.outputs) else None
         return self._categories
+
+    def suffix_rule(self) -> SuffixRule | None:
+        """A small program's suffix under English spelling (suffixes.py), else None."""
+        if self._suffix is False:
+            self._suffix = SuffixRule(self.pairs.pairs) if len(self.stored) < SMALL_PROGRAM else None
+        return self._suffix
 
     def phrases(self) -> PhraseForms:
         """The rule of a form made with a word before the input ("more interesting"), read once."""
@@ -302,6 +310,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         rule = _shape_rule(lead, inputs[i], use_stored) if stored is None and len(programs) == 1 else None
         category = _category(lead, inputs[i], method) if stored is None and rule is None and len(programs) == 1 \
             else None
+        if stored is None and rule is None and category is None and len(programs) == 1:
+            category = _suffixed(lead, inputs[i], method, cands)
         if stored is not None:
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
             outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored), confidence=1.0)
@@ -372,6 +382,44 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
                   note=f"one of its {len(ranked)} categories: the stored input nearest '{text.strip()}' is "
                        f"'{nearest}' ({wp.spell(category)}); the nearest category finds {right} of its {tried} "
                        f"stored pairs with each one hidden")
+
+
+COMMON_WORDS = 50_000  # a suffix rule's product answers only if it is among this many commonest words...
+RELATED = 0.35  # ...and this close to the word in word space: see -> "seed" (0.27), say -> "sayed" (0.09) are
+                # other words; paint -> painter is 0.38, sad -> sadness 0.66
+
+
+def _cosine(space: WordSpace, a: str, b: str) -> float:
+    x, y = space.vector(a), space.vector(b)
+    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) or 1.0))
+
+
+def _suffixed(wp: WordProgram, text: str, method: str, cands: list[Candidate]) -> Output | None:
+    """A small program whose pairs take one suffix (teach -> teacher, swim -> swimmer) answers an
+    unstored word with it (suffixes.py), where the rule finds as many of its pairs, each hidden, as
+    its arithmetic does and spells a common word; as sure as that measure allows."""
+    rule = wp.suffix_rule() if method == DEFAULT_METHOD else None
+    word = text.strip().lower()
+    if rule is None or not word.isalpha():
+        return None
+    held = canonical(text)
+    right, tried = rule.measured(held)
+    arithmetic = wp.measured(method, held)
+    best = rule.best(hidden=held)
+    # (ties go to the rule: the arithmetic's measure counts its own spelling bonus, which finds bake ->
+    # baker from drive -> driver but nothing for "paint")
+    if best is None or right < MIN_FOUND or (arithmetic is not None and arithmetic[0] > right):
+        return None
+    answer = attach(word, best[0])
+    if wp.space.index.get(answer, COMMON_WORDS) >= COMMON_WORDS or word not in wp.space.index \
+            or _cosine(wp.space, word, answer) < RELATED:
+        return None
+    value = measured_cap(right, tried)
+    return Output(text, wp.spell(answer), "symbolic",
+                  [Candidate(wp.spell(answer), round(value, 4))] + [c for c in cands if canonical(c.answer) != answer],
+                  confidence=round(value, 4), sure=is_sure(value),
+                  note=f"a spelling rule of its pairs: +{best[0]} (it spells {right} of its {tried} stored pairs with "
+                       f"each one hidden; its arithmetic finds {arithmetic[0] if arithmetic else 0})")
 
 
 def measured_cap(right: int, tried: int) -> float:

@@ -425,8 +425,10 @@ class Reader:
         # "form of fog pls" no "form of for".
         before, after = (None if w in STOP or w in FILLER else w for w in (before, after))
         beside = self.key_followers.get(before, set()) | self.key_leaders.get(after, set())
-        # A word that holds the request word is another word (sports, Germany), as is its plural.
-        beside = {w for w in beside if w in self._key_word_set and not word.startswith(w) and w + "s" != word}
+        # A word that holds the request word is another word (sports, Germany), as is its plural; and
+        # a common word keeps its first letter (a quiz's "baby hare called" is no "are called").
+        beside = {w for w in beside if w in self._key_word_set and not word.startswith(w) and w + "s" != word
+                  and w[0] == word[0]}
         return closest(word, sorted(beside), 1, self.key_word_count)
 
     def stored_question(self, prompt: str) -> tuple[str, str] | None:

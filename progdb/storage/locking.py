@@ -42,17 +42,19 @@ def check_new_path(path: Path, chosen: bool) -> None:
                           "only inside an existing folder)")
 
 
-def near_database(path: Path, slipped: Callable[[str, str], bool]) -> Path | None:
+def near_database(path: Path, slipped: Callable[[str, str], bool], next_ones: bool = True) -> Path | None:
     """A database beside a `path` that does not exist, whose name the typed one `slipped` from (case
     aside): "mydv" for "mydb". A command that only reads is pointed there rather than making a new
-    database for a mistyped --db."""
+    database for a mistyped --db. next_ones: names of three letters and names that differ only in
+    their digits are other databases (test2 beside test1 is the next one), not slips; a command that
+    only reads has no use for a new one, and a teacher's "db2" and "db" were slips of "db1"."""
     name = path.name.lower()
-    if path.exists() or not path.parent.is_dir() or len(name) < 4:
-        return None  # (three letters are too few to tell a slip from another name: db1, db2)
+    if path.exists() or not path.parent.is_dir() or (next_ones and len(name) < 4):
+        return None
     for sibling in sorted(path.parent.iterdir()):
         other = sibling.name.lower()
         if (sibling / LOCK_FILE).exists() and slipped(name, other) and \
-                re.sub(r"\d", "", name) != re.sub(r"\d", "", other):  # test2 beside test1 is the next one
+                (not next_ones or re.sub(r"\d", "", name) != re.sub(r"\d", "", other)):
             return sibling
     return None
 

@@ -123,6 +123,11 @@ class WordSpace:
         """Pairs the word space can express: both sides known, and the pair changes the words."""
         return [pair for pair, rows in zip(pairs, self.pair_rows(pairs)) if rows is not None]
 
+    def lacking(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The pairs with a side the word space lacks a word of (a user's import is told of them)."""
+        return [(a, b) for (a, b), rows in zip(pairs, self.pair_rows(pairs))
+                if rows is None and (self.rows(a) is None or self.rows(b) is None)]
+
     def pair_rows(self, pairs: list[tuple[str, str]]) -> list[tuple[list[int], list[int]] | None]:
         """Per pair, the matrix rows of its two sides' words, or None where `usable` drops it.
         A lower-case letters-only word is its own single token, so most words of a large program
