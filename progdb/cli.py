@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import os
 import re
@@ -39,10 +40,22 @@ class ProgdbGroup(click.Group):
     """Every failure is one line on stderr and exit status 2, never a traceback
     (set PROGDB_DEBUG=1 to see one)."""
 
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            # "progdb capital of peru": a prompt typed without its command
+            if "No such command" in exc.message and args and \
+                    not difflib.get_close_matches(args[0], self.list_commands(ctx)):  # (click says "Did you mean")
+                exc.message += f" To ask it as a prompt: progdb query \"{' '.join(args)}\""
+            raise
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ProgdbError as exc:
+            if os.environ.get("PROGDB_DEBUG"):
+                raise
             raise CommandError(str(exc)) from None
         except click.NoSuchOption as exc:
             if exc.option_name in GLOBAL_OPTIONS and exc.ctx is not None and exc.ctx.parent is not None:
@@ -282,10 +295,20 @@ def _note_unanswerable(db, program) -> None:
     discovered query by query (a student's six-pair animal-young refused every new animal)."""
     from progdb.query.confidence import REFUSE
     from progdb.query.execute import DEFAULT_METHOD, measured_cap
+    from progdb.query.suffixes import MIN_FOUND
 
     if program.kind != "vector":
         return
-    found = db.pipeline.catalog.word_program(program).measured(DEFAULT_METHOD)
+    wp = db.pipeline.catalog.word_program(program)
+    found = wp.measured(DEFAULT_METHOD)
+    rule = wp.suffix_rule()
+    spelt = rule.measured() if rule is not None else (0, 0)
+    best = rule.best() if rule is not None else None
+    if best is not None and spelt[0] >= MIN_FOUND and (found is None or spelt[0] >= found[0]):
+        click.echo(f"note: {program.name}'s pairs take one suffix, +{best[0]} ({spelt[0]} of its {spelt[1]} pairs "
+                   "spelt by it with each one hidden): a word it does not store is spelt by it, where that makes a "
+                   "common word near it in meaning", err=True)
+        return
     if found is not None and measured_cap(*found) < REFUSE:
         click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs with each one "
                    "hidden, so an input it does not store will get no answer (more pairs, or --kind fewshot "
@@ -1226,12 +1249,24 @@ def which(ctx, words, k, as_json):
         raise ProgdbError("give words in pairs: progdb which A B [C D ...]")
     pairs = list(zip(words[::2], words[1::2]))
     ranked = _db(ctx).which(pairs, k)
+    # Nothing stores the pairs and no offset lines up well: the list is no answer (a quiz writer read
+    # "0.504 female-to-male" for kitten -> cat as one; tweet -> tweeted scores gerund-to-past first).
+    fits = any(stores for _, _, stores in ranked) or any(score >= WHICH_FITS for _, score, _ in ranked)
     if as_json:
-        _echo_json({"pairs": pairs, "programs": [{"name": n, "score": s, "stores": st == "every pair",
-                                                  "stores_reversed": st == "every pair reversed"} for n, s, st in ranked]})
-        return
-    for name, score, stores in ranked:
-        click.echo(f"{score:6.3f}  {name}" + (f"  (stores {stores})" if stores else ""))  # a negative score lines up
+        _echo_json({"pairs": pairs, "fits": fits,
+                    "programs": [{"name": n, "score": s, "stores": st == "every pair",
+                                  "stores_reversed": st == "every pair reversed"} for n, s, st in ranked]})
+    else:
+        if not fits:
+            click.echo(f"no stored program fits these pairs: none stores them, and no offset lines up at "
+                       f"{WHICH_FITS} or more (the nearest, for what they are worth):")
+        for name, score, stores in ranked:
+            click.echo(f"{score:6.3f}  {name}" + (f"  (stores {stores})" if stores else ""))  # a negative score lines up
+    if not fits:
+        ctx.exit(EXIT_NONE)
+
+
+WHICH_FITS = 0.6  # a program that stores none of the pairs fits them from this score (one pair's offset is noisy)
 
 
 plot_commands.register(cli, _db)  # plot and map

@@ -272,12 +272,13 @@ class QueryPipeline:
         inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
         opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
         reverses = {n: card.reverse for n, card in cards.items() if card.reverse}
+        base_forms = {n for n, card in cards.items() if card.base_forms}
         outputs = {n: [e.output for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
         return Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                       [texts[i] for i in keep], vectors[keep], negatives, inputs,
                       models.word_space(), set(learned[0]) - set(fitted), opposites,
                       embed=lambda texts: models.encoder().encode(texts), reverses=reverses,
-                      outputs=outputs)
+                      outputs=outputs, base_forms=base_forms)
 
     def phrasings(self, rows: list[tuple[str, str | None]]) -> list[str]:
         """Each labelled prompt (prompt, its program) as a phrasing of its program, read by the

@@ -19,8 +19,9 @@ MAX_NAME = 64  # characters: names are shown in tables and used in record ids
 SLOT_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Slots that carry a program's input; any other slot is a parameter of the instruction.
 INPUT_SLOTS = ("text", "word", "input", "words", "phrase")
-CARD_FIELDS = ("name", "kind", "description", "keys", "examples", "source", "license", "opposite", "reverse")
-OPTIONAL_FIELDS = ("opposite", "reverse")  # left out of a card when empty
+CARD_FIELDS = ("name", "kind", "description", "keys", "examples", "source", "license", "opposite", "reverse",
+               "base_forms")
+OPTIONAL_FIELDS = ("opposite", "reverse", "base_forms")  # left out of a card when empty
 
 
 @dataclass
@@ -42,6 +43,10 @@ class Program:
     # Words a request for this program's way back asks for ("singular" of plural, "english" of
     # english-french): such a request is not this program's.
     reverse: list[str] = field(default_factory=list)
+    # A built-in program whose inputs are base forms asked about inflected: "a person who lies" is
+    # agent-noun's lie, "baby swans" animal-young's swan (a user's program reads them so always; the
+    # library's inflection programs ask about the forms: "past tense of stopping" is gerund-to-past's).
+    base_forms: bool = False
 
     def card(self) -> dict:
         """The program as a plain dict, fields in a fixed order (built by hand: dataclasses.asdict
@@ -147,6 +152,7 @@ def program_from_dict(d: dict, where: str = "program", check: bool = True, found
         license=d.get("license") or "",
         opposite=d.get("opposite") or "",
         reverse=[d["reverse"]] if isinstance(d.get("reverse"), str) else d.get("reverse") or [],
+        base_forms=d.get("base_forms", False),
     )
     if check:
         validate(prog, where)
@@ -171,6 +177,8 @@ def validate(prog: Program, where: str = "program") -> None:
         raise ProgdbError(f"{where}: field 'opposite': '{prog.opposite}' must name another program")
     if not isinstance(prog.reverse, list) or not all(isinstance(w, str) and w.strip() for w in prog.reverse):
         raise ProgdbError(f"{where}: field 'reverse': expected a list of words (\"singular\")")
+    if not isinstance(prog.base_forms, bool):
+        raise ProgdbError(f"{where}: field 'base_forms': expected true or false")
     if not prog.keys:
         raise ProgdbError(f"{where}: field 'keys': a program needs at least one key")
     for i, key in enumerate(prog.keys, 1):

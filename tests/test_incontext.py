@@ -66,11 +66,13 @@ def test_demonstrations_find_the_stored_program(seeded):
 
 
 def test_demonstrations_of_an_unknown_relation_are_their_own_program(seeded):
-    # Animal -> its young: no stored program holds it.
-    r = seeded.query("cat: kitten, dog: puppy, cow: calf, sheep: lamb, horse:")
+    # Animal -> its home: no stored program holds it.
+    r = seeded.query("bee: hive, bird: nest, spider: web, rabbit:")
     assert r.mode == "in-context", (r.mode, r.candidates[:2])
     assert "own pairs" in r.message
-    assert {"foal", "colt", "filly", "pony"} & {c.answer for c in r.outputs[0].candidates}
+    # ...and animal -> its young is animal-young's (it was this test's unknown relation before it was stored)
+    r = seeded.query("cat: kitten, dog: puppy, cow: calf, sheep: lamb, horse:")
+    assert r.programs[0].name == "animal-young" and r.outputs[0].answer == "foal", (r.mode, r.outputs)
 
 
 def test_without_stored_lookup_the_program_is_measured(seeded):
@@ -128,6 +130,10 @@ def test_which_names_the_program(seeded_path):
     assert [p["name"] for p in turned] == ["female-to-male"] and 0.5 < turned[0]["score"] <= 1.0, turned
     odd = CliRunner().invoke(cli, ["--db", seeded_path, "which", "king"])
     assert odd.exit_code != 0 and "pairs" in odd.output
+    # nothing stores bee -> hive and no offset lines up: said, and exit 1 (a list alone read as an answer)
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "bee", "hive", "bird", "nest"])
+    assert out.exit_code == 1 and out.output.startswith("no stored program fits these pairs"), out.output
+    assert json.loads(CliRunner().invoke(cli, ["--db", seeded_path, "which", "bee", "hive", "--json"]).output)["fits"] is False
 
 
 def test_eval_icl_json(seeded_path, tmp_path):

@@ -393,9 +393,9 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     """A first row of labels heads rows of texts: the next row's cells are phrases or sentences, at
     least twice its words ("Draft,Rewrite" over "hey can u send it,Could you send it?"), or are
     shaped otherwise: lower-case words over names, marks or digits ("extension,language" over
-    ".py,Python"), capitalised words over lower-case ones ("Verb,Person" over "bake,baker"). A pair
-    of words under a pair of words ("France,Paris" over "Germany,Berlin", "cat,cats" over "dog,dogs")
-    is data."""
+    ".py,Python"), capitalised words over lower-case ones ("Verb,Person" over "bake,baker"), words
+    naming kinds over other words ("verb,person" over "sing,singer"). A pair of words under a pair
+    of words ("France,Paris" over "Germany,Berlin", "cat,cats" over "dog,dogs") is data."""
     words = [len(c.split()) for c in second]
     if max(words) >= 3 and sum(words) >= max(4, 2 * sum(len(c.split()) for c in first)):
         return True  # ("cat,cats" over "ice cream,ice creams" is data)
@@ -404,6 +404,8 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     if all(re.fullmatch(r"[A-Z][a-z]+", c) and _names_a_kind(c) for c in first) and \
             not all(_names_a_kind(c) for c in second):
         return True  # kinds of things over things: "Style,Country" over "Stout,Ireland"
+    if all(_plain(c) and _names_a_kind(c) for c in first) and not all(_names_a_kind(c) for c in second):
+        return True  # ...in lower case too: a teacher's "verb,person" over "sing,singer" was stored as a pair
     return all(_plain(c) for c in first) and not all(_plain(c) for c in second)
 
 

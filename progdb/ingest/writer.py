@@ -133,7 +133,8 @@ def merged(old: Program, program: Program, kind_given: bool) -> tuple[Program, d
     new = Program(name=old.name, kind=program.kind if kind_given else old.kind, keys=list(old.keys),
                   examples=list(old.examples), description=program.description or old.description,
                   source=program.source or old.source, license=program.license or old.license,
-                  opposite=program.opposite or old.opposite, reverse=program.reverse or old.reverse)
+                  opposite=program.opposite or old.opposite, reverse=program.reverse or old.reverse,
+                  base_forms=program.base_forms or old.base_forms)
     new_keys = [k for k in dict.fromkeys(program.keys) if k not in old.keys]
     known = {(e.input, e.output) for e in old.examples}
     new_examples = []

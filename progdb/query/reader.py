@@ -94,6 +94,7 @@ SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own thresh
 USERS_FIT_TIE = 0.1   # ...its input fitting nearly as well ("adj for wales" is nationality-adjective's, not danger -> dangerous's)
 OPPOSED = 0.5          # a user's program whose keys and name say only the prompt's opposite action ("approve" a refund-decline)
 COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
+VARIANT_COSINE = 0.85  # a word no program stores, a slip from a stored input and this close, is its spelling
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 PEOPLE_SHARE = 0.8     # a program of names this share of which are two words or more names people (a surname names one)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
@@ -138,7 +139,8 @@ class Reader:
     def __init__(self, programs: list[str], kinds: dict[str, str], key_programs: np.ndarray,
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
                  inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
-                 embed=None, reverses: dict[str, list[str]] | None = None, outputs: dict[str, list[str]] | None = None):
+                 embed=None, reverses: dict[str, list[str]] | None = None, outputs: dict[str, list[str]] | None = None,
+                 base_forms: set[str] | None = None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
@@ -184,6 +186,8 @@ class Reader:
         self.space = space
         self.word_rank = space.index  # the word space's rows are in frequency order
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
+        # Programs an inflected word asks for its base: a user's, and the library's whose card says so
+        self._base_forms = {p for p in programs if p not in learned} | (base_forms or set())
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
         self.input_words = {p: {w for i in ins for w in plain_words(i)} for p, ins in inputs.items()}
         self.lists_stored = {p for p, ins in inputs.items() if any("," in i for i in ins)}  # inputs like "a, b"
@@ -471,6 +475,9 @@ class Reader:
             return whole[0]  # "yellowstone" is the one stored "Yellowstone National Park"
         if " " in low:
             return self._correct_name(program, low)
+        variant = self._variant_spelling(program, low) if rank is not None and not unlike else None
+        if variant is not None:
+            return variant
         if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike) or self._prefixed_word(low) \
                 or (low.isalpha() and compounds.split(low, self.stored.get(program, {}))):
             return None  # superwoman is super + the stored woman, not a slip from superman
@@ -496,6 +503,20 @@ class Reader:
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
+
+    def _variant_spelling(self, program: str, low: str) -> str | None:
+        """The one stored input that a word no program stores spells another way: within its allowed
+        slips and close in word space ("kazakstan" is Kazakhstan at 0.88; Iran and Iraq, 0.80, are
+        both stored, and "hungry" is no Hungary at 0.20)."""
+        if len(low) < 5:
+            return None
+        stored = self.stored.get(program, {})
+        targets = self._typo_targets(program)[0].get(low[0], ())
+        near = [k for k in targets if k.isalpha() and k in self.space and
+                edit_distance(low, k, allowed_edits(k)) <= allowed_edits(k) and
+                float(self.space.vector(low) @ self.space.vector(k)) >= VARIANT_COSINE *
+                float(np.linalg.norm(self.space.vector(low)) * np.linalg.norm(self.space.vector(k)))]
+        return stored[near[0]] if len(near) == 1 else None
 
     def _prefixed_word(self, low: str) -> bool:
         """A prefix and a common word ("retweet", "unfriend", "refactor", "overfit"): a word the word
@@ -1303,11 +1324,12 @@ class Reader:
         if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
             # (which words matched, when they are not the whole request: "fix the grammar: Me and him goes
             # to the shop yesterday" read as previous-item, by 'the day before'-like words a user cannot guess)
+            # (said in plain words: a weather question's refusal read "no reading of the prompt both matches
+            # its key and gives it an input that fits")
             words = matched.reading.key.strip(" ?.!:")
-            said = f"its words '{words}'" if matched.reading.inputs and words else "the request"
-            return (f"{said} read{'s' if said == 'the request' else ''} as '{matched.program}' (key match "
-                    f"{matched.key_score:.2f}), but no reading of the prompt both matches its key and gives it an input "
-                    f"that fits")
+            said = f"its words '{words}' are" if matched.reading.inputs and words else "the request is"
+            return (f"nothing stored answers this prompt: {said} like {matched.program}'s phrasings (key match "
+                    f"{matched.key_score:.2f}), but none of its other words is an input {matched.program} takes")
         # the closest key of all, as the candidates list it, unless it passed and lost on other grounds,
         # beside that program's own threshold (the library's 0.65, not a user's program's 0.60)
         best = matched if matched.key_score < threshold else top
@@ -1605,8 +1627,8 @@ class Reader:
             # the key passed; the input's fit took the reading below ("symbol for mercury" listed a user's
             # program at 0.68 in --explain, then said "best: element-symbol at 0.55")
             decision.message = (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but "
-                                f"{', '.join(repr(i[:40]) for i in top.reading.inputs)} fits its inputs at "
-                                f"{top.fit:.2f}, which puts the reading "
+                                f"{', '.join(repr(i[:40]) for i in top.reading.inputs)} is unlike the inputs it "
+                                f"stores (fit {top.fit:.2f}), which puts the reading "
                                 f"{below(round(top.score, 4), threshold)}")
         decision.threshold = threshold  # (the threshold, not the score an accepted reading was let through at)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
@@ -1651,8 +1673,8 @@ class Reader:
             if surname:  # "what does hendrix play": the one stored Jimi Hendrix
                 notes.append(f"{text} -> {surname}")
                 text = surname
-            base = None if program in self.learned or text.strip().lower() in held else base_form_in(text, held)
-            if base:  # a user's collective-noun stores crow: "a group of crows" asks for it
+            base = None if program not in self._base_forms or text.strip().lower() in held else base_form_in(text, held)
+            if base:  # a user's collective-noun stores crow: "a group of crows" asks for it; agent-noun lie: "who lies"
                 notes.append(f"{text} -> {base}")
                 text = base
             # (a text the user marked for a program of texts is the text: "french pls: how much is this?" is no *much*)
@@ -1720,8 +1742,8 @@ def _classes_asked(text: str) -> frozenset[str]:
 
 def base_form_in(text: str, held: dict[str, str]) -> str | None:
     """The stored word an inflected one is a form of ("crows" of crow, "drives" of drive, "studies"
-    of study, "baking" of bake), when exactly one such base is stored; None otherwise. For a user's
-    small program, whose few inputs are base forms: the library's programs ask about the forms."""
+    of study, "baking" of bake), when exactly one such base is stored; None otherwise ("a person who
+    lies" asks agent-noun for lie; "plural of crows" is crow's)."""
     low = text.strip().lower()
     if not re.fullmatch(r"[a-z]{4,}", low):
         return None

