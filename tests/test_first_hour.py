@@ -4,6 +4,7 @@ codes. Each test here failed on the main of 2026-11-29."""
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import stat
@@ -1233,6 +1234,22 @@ def test_young_animals_and_agent_nouns_are_in_the_library(seeded_path, tmp_path)
     assert r.exit_code == 2 and "field 'base_forms': expected true or false" in r.output, r.output
 
 
+def test_a_refusal_as_a_library_programs_way_back_names_the_users_nearest(own_db):
+    """A teacher's "catalogue in american english" was refused as english-spanish's way back, and
+    their british-to-american went unnamed; a key that passed was said "0.62, below the threshold 0.60"."""
+    r = run("--db", own_db, "add", "british-to-american", "--key", "american spelling of {word}", "--example",
+            "colour", "color", "--example", "centre", "center", "--example", "organise", "organize")
+    assert r.exit_code == 0, r.output
+    out = _json_query(own_db, "catalogue in american english")
+    if out["mode"] == "none":
+        assert "your nearest program: british-to-american" in out["message"], out["message"]
+        nearest = out["message"].split("your nearest program: ")[1]
+        score, threshold = (float(x) for x in re.findall(r"(\d\.\d+)", nearest.split("key match")[-1])[-2:])
+        assert score < threshold, nearest
+    else:
+        assert out["programs"][0]["name"] == "british-to-american", out
+
+
 def test_a_prompt_typed_without_query_is_pointed_to_it(seeded_path):
     """A quiz writer's "progdb capital of peru" said only "No such command 'capital'"."""
     r = run("--db", seeded_path, "capital", "of", "peru")
@@ -1243,18 +1260,18 @@ def test_a_prompt_typed_without_query_is_pointed_to_it(seeded_path):
 
 def test_a_teachers_small_program_of_one_suffix_spells_new_words(own_db):
     """A teacher's six pairs of verb -> the person who does it answered "paint -> designer?" and
-    "run -> driver?": 50-d arithmetic learns no +er from six pairs. The pairs' suffix, spelt as English
-    spells it, answers, and says so; a rule's product that is another word ("see -> seed") is not given."""
-    pairs = [("teach", "teacher"), ("bake", "baker"), ("drive", "driver"), ("swim", "swimmer"), ("write", "writer"),
-             ("act", "actor")]
-    r = run("--db", own_db, "add", "doer", "--key", "person who {word}s", "--key", "someone who {word}s",
-            "--key", "what do you call someone who {word}s", *[x for a, b in pairs for x in ("--example", a, b)])
-    assert r.exit_code == 0 and "doer's pairs take one suffix, +er (5 of its 6 pairs" in r.stderr, r.output
-    for prompt, answer in [("what do you call someone who paints", "painter"), ("person who runs", "runner"),
-                           ("someone who sings", "singer"), ("person who farms", "farmer")]:
+    "run -> driver?": 50-d arithmetic learns no +er from six pairs (agent-noun is built in now). A small
+    program's suffix, spelt as English spells it, answers, and says so; a rule's product that is another
+    word ("see -> seed") is not given."""
+    pairs = [("kind", "kindness"), ("dark", "darkness"), ("sad", "sadness"), ("weak", "weakness"), ("soft", "softness")]
+    r = run("--db", own_db, "add", "ness-noun", "--key", "ness noun of {word}", "--key", "the quality of being {word}",
+            *[x for a, b in pairs for x in ("--example", a, b)])
+    assert r.exit_code == 0 and "ness-noun's pairs take one suffix, +ness (5 of its 5 pairs" in r.stderr, r.output
+    for prompt, answer in [("ness noun of happy", "happiness"), ("ness noun of bold", "boldness"),
+                           ("the quality of being calm", "calmness")]:
         out = _json_query(own_db, prompt)
-        assert out["programs"][0]["name"] == "doer" and out["outputs"][0]["answer"] == answer, (prompt, out["outputs"])
-        assert "a spelling rule of its pairs: +er" in out["outputs"][0]["note"]
+        assert out["programs"][0]["name"] == "ness-noun" and out["outputs"][0]["answer"] == answer, (prompt, out["outputs"])
+        assert "a spelling rule of its pairs: +ness" in out["outputs"][0]["note"]
     r = run("--db", own_db, "add", "my-past", "--key", "simple past of {word}", "--example", "walk", "walked",
             "--example", "jump", "jumped", "--example", "play", "played", "--example", "look", "looked")
     assert r.exit_code == 0, r.output

@@ -1320,7 +1320,7 @@ class Reader:
         matched = max(choices, key=lambda ch: ch.key_score)
         threshold = self._threshold(matched.program, threshold)  # its own: a user's program's is lower
         if matched.back and matched.key_score >= threshold:
-            return _unfit(matched)
+            return self._unfit_said(matched, choices)
         if matched.key_score >= threshold and matched.fit < FIT_FLOOR:
             # (which words matched, when they are not the whole request: "fix the grammar: Me and him goes
             # to the shop yesterday" read as previous-item, by 'the day before'-like words a user cannot guess)
@@ -1340,6 +1340,11 @@ class Reader:
         return (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but none of its phrasings "
                 f"asks for '{top.unheld}'" + self._your_nearest(choices, top.program))
 
+    def _unfit_said(self, top: Choice, choices: list[Choice]) -> str:
+        """_unfit's refusal, and beside a library program's the user's nearest ("catalogue in american
+        english" read as english-spanish's way back, and the teacher's british-to-american went unnamed)."""
+        return _unfit(top) + (self._your_nearest(choices, top.program) if top.program in self.learned else "")
+
     def _your_nearest(self, choices: list[Choice], refused: str) -> str:
         """A user's program beaten by the library's, said beside the library's refusal: its keys are the
         ones they can add to ("a one-line summary of this customer message" was refused as no request
@@ -1347,7 +1352,12 @@ class Reader:
         own = max((ch for ch in choices if ch.program not in self.learned), key=lambda ch: ch.key_score, default=None)
         if own is None or own.program == refused:
             return ""
-        return f"; your nearest program: {own.program} {below(own.key_score, self._threshold(own.program, self._base_threshold))}"
+        threshold = self._threshold(own.program, self._base_threshold)
+        if own.key_score < threshold:
+            return f"; your nearest program: {own.program} {below(own.key_score, threshold)}"
+        # its key passed, and its input's fit took the reading below ("0.62, below the threshold 0.60" read as a slip)
+        return (f"; your nearest program: {own.program} (key match {own.key_score:.2f}, its reading "
+                f"{below(own.score, threshold)})")
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
@@ -1405,9 +1415,9 @@ class Reader:
                 not self._users_past_threshold(fitting, threshold):  # "french for weapon" names its program
             # the request is nearest a program it asks the way back of: another program only near
             # it is no answer ("convert this to all lowercase: …" is not headline-case's)
-            return matched, Retrieval("none", [], candidates[:5], threshold, _unfit(matched))
+            return matched, Retrieval("none", [], candidates[:5], threshold, self._unfit_said(matched, choices))
         if self._resembles_only(matched, fitting):
-            return matched, Retrieval("none", [], candidates[:5], threshold, _unfit(matched))
+            return matched, Retrieval("none", [], candidates[:5], threshold, self._unfit_said(matched, choices))
         if learned_accept and words is not None:
             top, values = self.evidence(choices, negative, words)
             if top.program in self.learned and self.kinds.get(top.program) in ("vector", "fewshot"):
@@ -1451,7 +1461,7 @@ class Reader:
         if top.key_score < threshold and not asked_by_name:
             return top, Retrieval("none", [], candidates[:5], threshold, self._none_close(top, choices, threshold))
         if top.fit < FIT_FLOOR:
-            return top, Retrieval("none", [], candidates[:5], threshold, _unfit(top))
+            return top, Retrieval("none", [], candidates[:5], threshold, self._unfit_said(top, choices))
         if top.elsewhere and top.key_score < threshold:
             return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
         if top.unheld:
@@ -1585,13 +1595,13 @@ class Reader:
         """Why the learned rule refused, in the words of the evidence that weighed most."""
         matched = max(choices, key=lambda ch: ch.key_score)
         if matched.back and matched.key_score >= max(threshold, top.key_score):
-            return _unfit(matched)  # the request reads as the program's way back
+            return self._unfit_said(matched, choices)  # the request reads as the program's way back
         if top.key_score < threshold:
             return self._none_close(top, choices, threshold)
         if negative >= top.score - NEG_MARGIN:
             return f"the prompt is closest to stored out-of-scope prompts ({negative:.2f})"
         if top.fit < FIT_FLOOR and (top.reading.inputs or top.back):
-            return _unfit(top)
+            return self._unfit_said(top, choices)
         return (f"the prompt does not read as a request for '{top.program}' (key match {top.key_score:.2f}, "
                 f"input fit {top.fit:.2f}; read as a request for it with confidence {sure:.2f}, below "
                 f"{acceptance.FLOOR})")
