@@ -659,11 +659,15 @@ def _note_name_only_keys(db, created: list[str]) -> None:
 
 def _say_labels_read_as_data(path, header, program) -> None:
     """A first row of two lower-case words is a pair or a header, and no rule tells: say which it was read as."""
-    from progdb.ingest.bulk import labels_read_as_data
+    from progdb.ingest.bulk import first_row_of_kinds, labels_read_as_data
 
     first = labels_read_as_data(path, header, program)
     if first:
         click.echo(f"progdb: {path}: the first row '{first}' is read as a pair (--header reads it as column names)",
+                   err=True)
+    kinds = first_row_of_kinds(path, header, program)
+    if kinds:
+        click.echo(f"progdb: {path}: the first row '{kinds}' is read as column names (--no-header reads it as a pair)",
                    err=True)
 
 

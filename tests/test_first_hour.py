@@ -1394,7 +1394,8 @@ def test_a_refusal_names_the_key_that_matched_when_no_input_fits(own_db):
     r = run("--db", own_db, "query", "what does km stand for and what does kg stand for")
     assert r.exit_code == 0 and "km -> kilometre (stored example)" in r.output and "kg -> kilogram" in r.output, r.output
     r = run("--db", own_db, "query", "what does this stand for and what does that stand for")
-    assert r.exit_code == 1 and "'what does stand for' read as 'units' (key match 1.00)" in r.output, r.output
+    assert r.exit_code == 1 and "'what does stand for' are like the phrasings of 'units' (key match 1.00)" in r.output, \
+        r.output
 
 
 def test_a_refusal_names_the_closest_key_and_explain_shows_what_it_was_compared_with(seeded_path):
@@ -1404,7 +1405,8 @@ def test_a_refusal_names_the_closest_key_and_explain_shows_what_it_was_compared_
     for prompt in ("who won the super bowl last year", "the tracking link you sent doesnt work, where is my package"):
         r = json.loads(run("--db", seeded_path, "query", "--json", prompt).stdout)
         top = max(r["candidates"], key=lambda c: c["score"])
-        assert r["mode"] == "none" and f"best: {top['name']} at {top['score']:.2f}" in r["message"], (r["message"], top)
+        named = (f"best: {top['name']} at {top['score']:.2f}", f"'{top['name']}' (key match {top['score']:.2f})")
+        assert r["mode"] == "none" and any(n in r["message"] for n in named), (r["message"], top)
         assert all(c["matched"] for c in r["candidates"])
     explained = run("--db", seeded_path, "query", "--explain", "who won the super bowl last year").output
     assert "cosine of its best key to the prompt's words it was compared with" in explained
@@ -1611,8 +1613,14 @@ def test_a_first_row_of_two_words_is_said_to_be_a_pair_and_add_takes_header(own_
     either, so import and add say how it was read, and add takes --header as import does."""
     (tmp_path / "mobs.csv").write_text("monster,element\ngoblin,earth\nimp,fire\n", encoding="utf-8")
     r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "mobs.csv")], capture_output=True, text=True)
-    assert r.returncode == 0 and "3 added" in r.stdout, r.stdout + r.stderr
-    assert "the first row 'monster,element' is read as a pair (--header reads it as column names)" in r.stderr, r.stderr
+    # (two words naming kinds over two that do not are read as column names, and said so; a teacher's
+    # "verb,person" had been stored as a pair)
+    assert r.returncode == 0 and "2 added" in r.stdout, r.stdout + r.stderr
+    assert "the first row 'monster,element' is read as column names (--no-header reads it as a pair)" in r.stderr, r.stderr
+    (tmp_path / "plurals.csv").write_text("goblin,goblins\nimp,imps\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "plurals.csv")], capture_output=True, text=True)
+    assert r.returncode == 0 and "2 added" in r.stdout, r.stdout + r.stderr
+    assert "the first row 'goblin,goblins' is read as a pair (--header reads it as column names)" in r.stderr, r.stderr
     r = subprocess.run([PROGDB, "--db", own_db, "add", "mob-element", "--key", "element of {word}",
                         "--examples", str(tmp_path / "mobs.csv"), "--header"], capture_output=True, text=True)
     assert r.returncode == 0 and "2 examples" in r.stdout and "read as a pair" not in r.stderr, r.stdout + r.stderr
@@ -1951,10 +1959,10 @@ def test_a_students_small_relation_reads_the_animal_not_the_question(own_db):
     """A student's animal-young (six pairs of their CSV): "what's a young goat called?" read the input
     `goat called` ("called" is the question's), and the answer to a stored animal stays stored."""
     data = Path(__file__).with_name("data") / "animal_young.csv"
-    added = run("--db", own_db, "add", "animal-young", "--key", "baby {word}", "--key", "young of {word}",
-                "--examples", str(data))
+    added = run("--db", own_db, "add", "my-animal-young", "--key", "baby {word}", "--key", "young of {word}",
+                "--examples", str(data))  # (the library's is animal-young now)
     # its arithmetic finds none of its six pairs: said when it is stored, not found out query by query
-    assert added.exit_code == 0 and "animal-young's arithmetic finds 0 of its 6 pairs" in added.output, added.output
+    assert added.exit_code == 0 and "my-animal-young's arithmetic finds 0 of its 6 pairs" in added.output, added.output
     out = _json_query(own_db, "what's a young goat called?")
     assert out["inputs"] == ["goat"], out
     # a withheld guess still shows what the arithmetic ranked (a student wants the ranking, refused or not)
@@ -2093,9 +2101,10 @@ def test_a_three_pair_program_whose_arithmetic_finds_none_guesses_only_as_a_gues
     sure, capped at 1 / 5 by its pairs (0 of 3 found with each hidden; three pairs are little to learn
     from, and a word-family's "angry -> anger?" is right), and said so; with six pairs found 0 of 6 its
     guesses are refused (test_a_students_small_relation_reads_the_animal_not_the_question)."""
-    added = run("--db", own_db, "add", "animal-young", "--key", "young of {word}", "--example", "cat", "kitten",
+    added = run("--db", own_db, "add", "my-young", "--key", "young of {word}", "--example", "cat", "kitten",
                 "--example", "dog", "puppy", "--example", "cow", "calf")
     assert added.exit_code == 0, added.output
-    out = _json_query(own_db, "young of pig")["outputs"][0]
+    # (a pig, a hippo: the library's animal-young stores piglet and no hippo's young; ours guesses)
+    out = _json_query(own_db, "young of hippo")["outputs"][0]
     assert not out["sure"] and out["confidence"] <= 0.2 and "finds 0 of its 3 stored pairs" in out["note"], out
     assert _json_query(own_db, "young of dog")["outputs"][0]["answer"] == "puppy"

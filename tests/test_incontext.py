@@ -133,7 +133,8 @@ def test_which_names_the_program(seeded_path):
     # nothing stores bee -> hive and no offset lines up: said, and exit 1 (a list alone read as an answer)
     out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "bee", "hive", "bird", "nest"])
     assert out.exit_code == 1 and out.output.startswith("no stored program fits these pairs"), out.output
-    assert json.loads(CliRunner().invoke(cli, ["--db", seeded_path, "which", "bee", "hive", "--json"]).output)["fits"] is False
+    out = CliRunner().invoke(cli, ["--db", seeded_path, "which", "bee", "hive", "bird", "nest", "--json"])
+    assert out.exit_code == 1 and json.loads(out.output)["fits"] is False, out.output
 
 
 def test_eval_icl_json(seeded_path, tmp_path):
@@ -197,7 +198,7 @@ def test_stored_knowledge_answers_in_context(seeded):
 
 
 def test_unexplained_demonstrations_are_not_sure(seeded):
-    r = seeded.query("cat: kitten, dog: puppy, cow:")
+    r = seeded.query("grass: green, sky: blue, snow: white, blood: red, banana:")
     out = r.outputs[0]
     assert r.programs[0].name == "in-context" and r.fit.startswith("fit ")
     assert not out.sure and out.confidence < 0.5 and len(out.candidates) >= 3
@@ -278,6 +279,9 @@ def test_a_stored_programs_arithmetic_never_answers_a_demonstrations_word(seeded
             assert "too unsure to give" in r.message, (prompt, r.message)
             continue
         out = r.outputs[0]
+        if out.source == "stored":  # (animal-young stores dog -> puppy: no arithmetic answered)
+            assert out.answer.lower() not in words, (prompt, out)
+            continue
         assert out.answer.lower() not in words and not words & {c.answer.lower() for c in out.candidates}, (prompt, out)
 
 

@@ -123,10 +123,10 @@ class _Recorder:
 
 
 def test_with_an_llm_unexplained_demonstrations_are_sent_and_string_programs_stay_local(seeded):
-    llm = _Recorder("calf")
-    r = seeded.query("cat: kitten, dog: puppy, cow:", llm=llm)
-    assert (r.outputs[0].answer, r.outputs[0].source) == ("calf", "llm")
-    assert len(llm.sent) == 1 and "cow" in llm.sent[0][-1]["content"]
+    llm = _Recorder("burrow")  # (animals' young were this test's unknown relation before animal-young)
+    r = seeded.query("bee: hive, bird: nest, rabbit:", llm=llm)
+    assert (r.outputs[0].answer, r.outputs[0].source) == ("burrow", "llm")
+    assert len(llm.sent) == 1 and "rabbit" in llm.sent[0][-1]["content"]
     assert r.compiled and r.compiled[0].messages == llm.sent[0]
     r = seeded.query("whose: W, deliver: D, dance:", llm=llm)
     assert (r.outputs[0].answer, r.outputs[0].source) == ("D", "symbolic") and len(llm.sent) == 1

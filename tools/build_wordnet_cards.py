@@ -63,7 +63,7 @@ CARDS = {
     "agent-noun": {
         "description": "Give the noun for the person who does an action (teach -> teacher).",
         "keys": ["what do you call a person who {word}", "someone who {word} is called", "the person who does {word}",
-                 "agent noun of {word}", "noun for someone who {word}", "one who {word}"],
+                 "agent noun of {word}", "noun for someone who {word}", "a person who {word} is a"],
         "reverse": ["verb of", "the verb for", "what does a"],
     },
 }

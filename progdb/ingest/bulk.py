@@ -290,8 +290,9 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
 
 
 def labels_read_as_data(path: str | Path, header: bool | None = None, program: str | None = None) -> str | None:
-    """A csv/tsv first row of two lower-case words that was read as a pair ("monster,element" over
-    "goblin,earth" is a header or a pair: no rule tells), as typed, so that it can be said; else None."""
+    """A csv/tsv first row of two lower-case words that was read as a pair ("cat,cats" over "dog,dogs",
+    "goblin,earth" over "imp,fire": a header or a pair, no rule tells), as typed, so that it can be
+    said; else None. One of two kinds over other words was read as a header (first_row_of_kinds)."""
     path = Path(path)
     fmt = detect_format(path) if path.is_file() else None
     if header is not None or fmt not in ("csv", "tsv"):
@@ -307,6 +308,23 @@ def labels_read_as_data(path: str | Path, header: bool | None = None, program: s
     if _labels_over_texts(cells, [c.strip() for c in re.split(r"[,;\t]", second)][:2]):
         return None  # read as a header after all ("department,manager" over "Finance,Priya Raman")
     return first.strip()
+
+
+def first_row_of_kinds(path: str | Path, header: bool | None = None, program: str | None = None) -> str | None:
+    """A csv/tsv first row of two lower-case words naming kinds, over words that do not, that was
+    read as a header ("monster,element" over "goblin,earth"): as typed, so that it can be said."""
+    path = Path(path)
+    fmt = detect_format(path) if path.is_file() else None
+    if header is not None or fmt not in ("csv", "tsv"):
+        return None
+    records = (text for n, text in _csv_records(path, "\t" if fmt == "tsv" else None) if n is not None and text.strip())
+    first, second = next(records, None), next(records, None)
+    if second is None:
+        return None
+    cells = [c.strip() for c in re.split(r"[,;\t]", first)]
+    if len(cells) != 2 or _header(tuple(cells), program or _stem_name(path)) is not None:
+        return None
+    return first.strip() if _kinds_over_words(cells, [c.strip() for c in re.split(r"[,;\t]", second)][:2]) else None
 
 
 def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = None) -> Iterator[Row | Reject]:
@@ -404,9 +422,15 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     if all(re.fullmatch(r"[A-Z][a-z]+", c) and _names_a_kind(c) for c in first) and \
             not all(_names_a_kind(c) for c in second):
         return True  # kinds of things over things: "Style,Country" over "Stout,Ireland"
-    if all(_plain(c) and _names_a_kind(c) for c in first) and not all(_names_a_kind(c) for c in second):
+    if _kinds_over_words(first, second):
         return True  # ...in lower case too: a teacher's "verb,person" over "sing,singer" was stored as a pair
     return all(_plain(c) for c in first) and not all(_plain(c) for c in second)
+
+
+def _kinds_over_words(first: list[str], second: list[str]) -> bool:
+    """Two lower-case words naming kinds over words that do not ("verb,person" over "sing,singer",
+    "monster,element" over "goblin,earth"): a header, though it could be a pair, so it is said."""
+    return all(_plain(c) and _names_a_kind(c) for c in first) and not all(_names_a_kind(c) for c in second)
 
 
 # Words that name a kind of thing, as a spreadsheet's column does ("Style", "Country"), where a row

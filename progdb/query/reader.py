@@ -1328,8 +1328,8 @@ class Reader:
             # its key and gives it an input that fits")
             words = matched.reading.key.strip(" ?.!:")
             said = f"its words '{words}' are" if matched.reading.inputs and words else "the request is"
-            return (f"nothing stored answers this prompt: {said} like {matched.program}'s phrasings (key match "
-                    f"{matched.key_score:.2f}), but none of its other words is an input {matched.program} takes")
+            return (f"nothing stored answers this prompt: {said} like the phrasings of '{matched.program}' (key match "
+                    f"{matched.key_score:.2f}), but none of its other words is an input that program takes")
         # the closest key of all, as the candidates list it, unless it passed and lost on other grounds,
         # beside that program's own threshold (the library's 0.65, not a user's program's 0.60)
         best = matched if matched.key_score < threshold else top
