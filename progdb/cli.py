@@ -219,7 +219,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     program.keys += [k for k in keys if k not in program.keys]
     program.examples += [Example(a, b) for a, b in examples]
     if examples_file:
-        _say_labels_read_as_data(examples_file, header, program.name)
+        _say_first_row_reading(examples_file, header, program.name)
         program.examples += examples_from_file(examples_file, program.name, header)
     if kind:
         program.kind = kind
@@ -292,7 +292,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
 def _note_unanswerable(db, program) -> None:
     """A small vector program whose arithmetic finds too few of its own pairs will refuse every input
     it does not store (its guesses are capped below the refusal floor): said when it is stored, not
-    discovered query by query (a student's six-pair animal-young refused every new animal)."""
+    discovered query by query (a student's six-pair animal-young refused every new animal). Unless its
+    pairs take one suffix, which then answers (execute._suffixed, by the same measure): said instead."""
     from progdb.query.confidence import REFUSE
     from progdb.query.execute import DEFAULT_METHOD, measured_cap
     from progdb.query.suffixes import MIN_FOUND
@@ -657,18 +658,17 @@ def _note_name_only_keys(db, created: list[str]) -> None:
                        f"add how people ask for it: progdb add {name} --key \"... {slot}\"", err=True)
 
 
-def _say_labels_read_as_data(path, header, program) -> None:
+def _say_first_row_reading(path, header, program) -> None:
     """A first row of two lower-case words is a pair or a header, and no rule tells: say which it was read as."""
-    from progdb.ingest.bulk import first_row_of_kinds, labels_read_as_data
+    from progdb.ingest.bulk import first_row_reading
 
-    first = labels_read_as_data(path, header, program)
-    if first:
-        click.echo(f"progdb: {path}: the first row '{first}' is read as a pair (--header reads it as column names)",
-                   err=True)
-    kinds = first_row_of_kinds(path, header, program)
-    if kinds:
-        click.echo(f"progdb: {path}: the first row '{kinds}' is read as column names (--no-header reads it as a pair)",
-                   err=True)
+    reading = first_row_reading(path, header, program)
+    if reading and reading[1]:
+        click.echo(f"progdb: {path}: the first row '{reading[0]}' is read as column names (--no-header reads it "
+                   "as a pair)", err=True)
+    elif reading:
+        click.echo(f"progdb: {path}: the first row '{reading[0]}' is read as a pair (--header reads it as column "
+                   "names)", err=True)
 
 
 def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False, header=None,
@@ -679,7 +679,7 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
     from progdb.ingest.bulk import read_rows
 
     for f, _ in kinds:
-        _say_labels_read_as_data(f, header, program)
+        _say_first_row_reading(f, header, program)
     rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True, header=header) for f, k in kinds)
     reject_fh = None
 

@@ -289,10 +289,13 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
     return Row(str(path), n, program, a.strip(), b.strip())
 
 
-def labels_read_as_data(path: str | Path, header: bool | None = None, program: str | None = None) -> str | None:
-    """A csv/tsv first row of two lower-case words that was read as a pair ("cat,cats" over "dog,dogs",
-    "goblin,earth" over "imp,fire": a header or a pair, no rule tells), as typed, so that it can be
-    said; else None. One of two kinds over other words was read as a header (first_row_of_kinds)."""
+def first_row_reading(path: str | Path, header: bool | None = None, program: str | None = None) \
+        -> tuple[str, bool] | None:
+    """A csv/tsv first row of two lower-case words, as typed, and whether it was read as column
+    names, so that it can be said: a header or a pair, no rule tells ("cat,cats" over "dog,dogs" is
+    read as a pair; two words naming kinds over words that do not, "monster,element" over
+    "goblin,earth", as a header). None for any other first row (a known header, "word,emoji", or
+    labels over texts and names, "department,manager" over "Finance,Priya Raman": nothing to say)."""
     path = Path(path)
     fmt = detect_format(path) if path.is_file() else None
     if header is not None or fmt not in ("csv", "tsv"):
@@ -305,26 +308,10 @@ def labels_read_as_data(path: str | Path, header: bool | None = None, program: s
     if len(cells) != 2 or not all(re.fullmatch(r"[a-z]+", c) for c in cells) or \
             _header(tuple(cells), program or _stem_name(path)) is not None:
         return None
-    if _labels_over_texts(cells, [c.strip() for c in re.split(r"[,;\t]", second)][:2]):
-        return None  # read as a header after all ("department,manager" over "Finance,Priya Raman")
-    return first.strip()
-
-
-def first_row_of_kinds(path: str | Path, header: bool | None = None, program: str | None = None) -> str | None:
-    """A csv/tsv first row of two lower-case words naming kinds, over words that do not, that was
-    read as a header ("monster,element" over "goblin,earth"): as typed, so that it can be said."""
-    path = Path(path)
-    fmt = detect_format(path) if path.is_file() else None
-    if header is not None or fmt not in ("csv", "tsv"):
-        return None
-    records = (text for n, text in _csv_records(path, "\t" if fmt == "tsv" else None) if n is not None and text.strip())
-    first, second = next(records, None), next(records, None)
-    if second is None:
-        return None
-    cells = [c.strip() for c in re.split(r"[,;\t]", first)]
-    if len(cells) != 2 or _header(tuple(cells), program or _stem_name(path)) is not None:
-        return None
-    return first.strip() if _kinds_over_words(cells, [c.strip() for c in re.split(r"[,;\t]", second)][:2]) else None
+    below = [c.strip() for c in re.split(r"[,;\t]", second)][:2]
+    if _kinds_over_words(cells, below):
+        return first.strip(), True
+    return None if _labels_over_texts(cells, below) else (first.strip(), False)
 
 
 def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = None) -> Iterator[Row | Reject]:
