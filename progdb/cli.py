@@ -296,20 +296,18 @@ def _note_unanswerable(db, program) -> None:
     pairs take one suffix, which then answers (execute._suffixed, by the same measure): said instead."""
     from progdb.query.confidence import REFUSE
     from progdb.query.execute import DEFAULT_METHOD, measured_cap
-    from progdb.query.suffixes import MIN_FOUND
 
     if program.kind != "vector":
         return
     wp = db.pipeline.catalog.word_program(program)
-    found = wp.measured(DEFAULT_METHOD)
-    rule = wp.suffix_rule()
-    spelt = rule.measured() if rule is not None else (0, 0)
-    best = rule.best() if rule is not None else None
-    if best is not None and spelt[0] >= MIN_FOUND and (found is None or spelt[0] >= found[0]):
-        click.echo(f"note: {program.name}'s pairs take one suffix, +{best[0]} ({spelt[0]} of its {spelt[1]} pairs "
+    taken = wp.suffix_taken(DEFAULT_METHOD)
+    if taken is not None:
+        suffix, right, tried, _ = taken
+        click.echo(f"note: {program.name}'s pairs take one suffix, +{suffix} ({right} of its {tried} pairs "
                    "spelt by it with each one hidden): a word it does not store is spelt by it, where that makes a "
                    "common word near it in meaning", err=True)
         return
+    found = wp.measured(DEFAULT_METHOD)
     if found is not None and measured_cap(*found) < REFUSE:
         click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs with each one "
                    "hidden, so an input it does not store will get no answer (more pairs, or --kind fewshot "

@@ -171,6 +171,20 @@ class WordProgram:
             self._suffix = SuffixRule(self.pairs.pairs) if len(self.stored) < SMALL_PROGRAM else None
         return self._suffix
 
+    def suffix_taken(self, method: str, hidden: str = "") -> tuple[str, int, int, int] | None:
+        """(suffix, pairs it spells, pairs tried, pairs the arithmetic finds), each with its pair hidden
+        and the `hidden` input's left out, when the suffix rule answers for this program: it finds
+        MIN_FOUND pairs or more, and as many as the arithmetic (whose own count is helped by its
+        spelling bonus, which finds bake -> baker from drive -> driver but nothing for "paint")."""
+        rule = self.suffix_rule()
+        best = rule.best(hidden=hidden) if rule is not None else None
+        if best is None:
+            return None
+        right, tried = rule.measured(hidden)
+        arithmetic = self.measured(method, hidden)
+        found = arithmetic[0] if arithmetic is not None else 0
+        return (best[0], right, tried, found) if right >= MIN_FOUND and found <= right else None
+
     def phrases(self) -> PhraseForms:
         """The rule of a form made with a word before the input ("more interesting"), read once."""
         if self._phrases is None:
@@ -390,37 +404,25 @@ RELATED = 0.35  # ...and this close to the word in word space: see -> "seed" (0.
                 # other words; paint -> painter is 0.38, sad -> sadness 0.66
 
 
-def _cosine(space: WordSpace, a: str, b: str) -> float:
-    x, y = space.vector(a), space.vector(b)
-    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) or 1.0))
-
-
 def _suffixed(wp: WordProgram, text: str, method: str, cands: list[Candidate]) -> Output | None:
     """A small program whose pairs take one suffix (teach -> teacher, swim -> swimmer) answers an
     unstored word with it (suffixes.py), where the rule finds as many of its pairs, each hidden, as
     its arithmetic does and spells a common word; as sure as that measure allows."""
-    rule = wp.suffix_rule() if method == DEFAULT_METHOD else None
     word = text.strip().lower()
-    if rule is None or not word.isalpha():
+    taken = wp.suffix_taken(method, canonical(text)) if method == DEFAULT_METHOD and word.isalpha() else None
+    if taken is None:
         return None
-    held = canonical(text)
-    right, tried = rule.measured(held)
-    arithmetic = wp.measured(method, held)
-    best = rule.best(hidden=held)
-    # (ties go to the rule: the arithmetic's measure counts its own spelling bonus, which finds bake ->
-    # baker from drive -> driver but nothing for "paint")
-    if best is None or right < MIN_FOUND or (arithmetic is not None and arithmetic[0] > right):
-        return None
-    answer = attach(word, best[0])
+    suffix, right, tried, arithmetic = taken
+    answer = attach(word, suffix)
     if wp.space.index.get(answer, COMMON_WORDS) >= COMMON_WORDS or word not in wp.space.index \
-            or _cosine(wp.space, word, answer) < RELATED:
+            or wp.space.similarity(word, answer) < RELATED:
         return None
     value = measured_cap(right, tried)
     return Output(text, wp.spell(answer), "symbolic",
                   [Candidate(wp.spell(answer), round(value, 4))] + [c for c in cands if canonical(c.answer) != answer],
                   confidence=round(value, 4), sure=is_sure(value),
-                  note=f"a spelling rule of its pairs: +{best[0]} (it spells {right} of its {tried} stored pairs with "
-                       f"each one hidden; its arithmetic finds {arithmetic[0] if arithmetic else 0})")
+                  note=f"a spelling rule of its pairs: +{suffix} (it spells {right} of its {tried} stored pairs with "
+                       f"each one hidden; its arithmetic finds {arithmetic})")
 
 
 def measured_cap(right: int, tried: int) -> float:

@@ -514,8 +514,7 @@ class Reader:
         targets = self._typo_targets(program)[0].get(low[0], ())
         near = [k for k in targets if k.isalpha() and k in self.space and
                 edit_distance(low, k, allowed_edits(k)) <= allowed_edits(k) and
-                float(self.space.vector(low) @ self.space.vector(k)) >= VARIANT_COSINE *
-                float(np.linalg.norm(self.space.vector(low)) * np.linalg.norm(self.space.vector(k)))]
+                self.space.similarity(low, k) >= VARIANT_COSINE]
         return stored[near[0]] if len(near) == 1 else None
 
     def _prefixed_word(self, low: str) -> bool:

@@ -142,6 +142,10 @@ class WordSpace:
             out.append((ra, rb) if ra is not None and rb is not None and ra != rb else None)
         return out
 
+    def similarity(self, a: str, b: str) -> float:
+        """The cosine of two words or phrases (their vectors are unit vectors)."""
+        return float(self.vector(a) @ self.vector(b))
+
     def vectors(self, rows: list[list[int]]) -> np.ndarray:
         """Unit vectors for many phrases given as rows (see pair_rows): one-word phrases (most)
         gathered from the matrix in one step, the others as `vector` computes them."""
