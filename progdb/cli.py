@@ -267,10 +267,11 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
                     "n_examples": len(stored.examples), "action": action, "replaced": action == "replaced",
                     **({"added_keys": change["keys"], "added_examples": change["examples"]} if change else {})})
         return
-    now = f"{stored.kind}, {len(stored.keys)} keys, {len(stored.examples)} examples"
+    now = f"{stored.kind}, {_count(len(stored.keys), 'key')}, {_count(len(stored.examples), 'example')}"
     if change is not None:
         described = ", a description" if stored.description and not before.description else ""  # (a new one: said)
-        click.echo(f"{action} {stored.name} (+{change['keys']} keys, +{change['examples']} examples{described}; "
+        click.echo(f"{action} {stored.name} (+{_count(change['keys'], 'key')}, +{_count(change['examples'], 'example')}"
+                   f"{described}; "
                    f"now {now})")
         for field in ("description", "kind"):  # a program file of the same name changes what the program does
             if getattr(before, field) and getattr(stored, field) != getattr(before, field):
@@ -285,7 +286,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         # (a fewshot program's description is its instruction: one replaced without -d is gone)
         gone = " and its description" if before.description and not stored.description else ""
         if lost_keys or lost or gone:
-            click.echo(f"note: --replace dropped {lost_keys} keys and {lost} examples{gone} of the old {stored.name} "
+            click.echo(f"note: --replace dropped {_count(lost_keys, 'key')} and {_count(lost, 'example')}{gone} of the old {stored.name} "
                        "(without --replace, add grows a program)", err=True)
 
 
@@ -426,7 +427,7 @@ def remove(ctx, name, inputs, as_json):
         return
     for a, b in dropped:
         click.echo(f"removed {name}: {a} -> {b}")
-    click.echo(f"{name} keeps {len(program.examples)} example(s)")
+    click.echo(f"{name} keeps {_count(len(program.examples), 'example')}")
 
 
 @cli.command()
@@ -521,6 +522,8 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     going). A `progdb export` file (nothing is stored
     if any line is bad) and --format clinc/snips (one `intent` program per intent) import programs.
     FILE `-` reads stdin, as a file (pairs need --program)."""
+    if program is not None:
+        _check_program_option(program)  # (before a new database is made for it)
     db = _db(ctx)
     if files.count("-") > 1:
         raise click.UsageError("stdin (-) can be read once")
@@ -546,6 +549,21 @@ def _spool_stdin(folder: Path) -> Path:
         while chunk := sys.stdin.buffer.read(1 << 20):
             out.write(chunk)
     return path
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 example", "3 examples"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _check_program_option(name: str) -> None:
+    """--program NAME is checked once, as an option, not as a field of every row it names."""
+    from progdb.program import MAX_NAME, NAME_RE
+
+    if len(name) > MAX_NAME or not NAME_RE.match(name):
+        suggestion = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._")[:MAX_NAME]
+        raise ProgdbError(f"--program '{name}': a name is lower-case letters, digits, '.', '_' or '-', at most "
+                          f"{MAX_NAME} characters" + (f" (--program {suggestion}?)" if NAME_RE.match(suggestion) else ""))
 
 
 def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, header,
@@ -637,10 +655,23 @@ def _note_near_names(db, created: list[str], importing: bool = True) -> None:
     others = [p["name"] for p in db.list() if p["name"] not in created]
     for name in created:
         near = closest(name, others, allowed_edits(name))
-        if near:
+        if near and not _another_word_or_number(name, near):
             click.echo(f"note: '{name}' is a new program; did you mean '{near}'? (`progdb remove {name}` undoes "
                        "it" + ("; --no-create makes a program that does not exist an error)" if importing else ")"),
                        err=True)
+
+
+def _another_word_or_number(name: str, near: str) -> bool:
+    """Two names a whole word or a number apart are two programs, not a slip: animal-sound beside
+    animal-young (sound is two slips from young, more than a five-letter word's one), groups4 beside groups3."""
+    from progdb.query.typos import allowed_edits, edit_distance
+
+    if re.sub(r"\d+", "", name) == re.sub(r"\d+", "", near):
+        return True
+    mine, theirs = re.split(r"[-_.]", name), re.split(r"[-_.]", near)
+    differ = [(a, b) for a, b in zip(mine, theirs) if a != b]
+    return len(mine) == len(theirs) and len(differ) == 1 and \
+        edit_distance(*differ[0], limit=3) > allowed_edits(differ[0][1])
 
 
 def _note_name_only_keys(db, created: list[str]) -> None:
@@ -694,9 +725,9 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
 
     options = dict(create=create, batch_size=batch_size, skip_bad=skip_bad, on_reject=on_reject, one_output=one_output)
     try:
-        if quiet or not sys.stderr.isatty():
+        total = 0 if quiet or not sys.stderr.isatty() else sum(_count_lines(Path(f)) for f, _ in kinds)
+        if not total:  # (no terminal to draw on, or an empty file: no "0/1" bar)
             return db.import_pairs(rows, **options)
-        total = sum(_count_lines(Path(f)) for f, _ in kinds)
         started = time.monotonic()
         done = 0  # rows so far; click draws the bar (and calls `rate`) on entry, before any update
 
@@ -724,6 +755,8 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
 
 def _count_lines(path: Path) -> int:
     """Lines in a file or folder, read in blocks: the progress bar's length."""
+    if not path.exists():
+        return 0  # (read_rows says so, in the user's words)
     files = sorted(path.rglob("*.txt")) if path.is_dir() else [path]
     n = 0
     for f in files:

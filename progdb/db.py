@@ -40,6 +40,8 @@ from progdb.words.holdout import Holdout
 
 __all__ = ["ProgramDB", "QueryResult", "KeyLookup", "default_db_path", "encoder", "word_space"]
 
+MAX_WHICH_WORDS = 3  # which's words: a longer side is a text ("The chef cooked the meal.")
+
 
 class ProgramDB:
     def __init__(self, path: str | None = None, server: str | None = None, seed: bool = True,
@@ -358,6 +360,10 @@ class ProgramDB:
         way back; scored on the pairs turned round), then by incontext.rank_programs (the fit of each
         program's predictions to the given outputs, lead-adjusted)."""
         space = models.word_space()
+        texts = [w for pair in pairs for w in pair if len(w.split()) > MAX_WHICH_WORDS]
+        if texts:  # (the word space averages a sentence's words: an offset between two such means nothing)
+            raise ProgdbError(f"'{texts[0]}' is a text: which compares words and short names by word programs' "
+                              "offsets; a text program is found by its keys (progdb query \"REQUEST: TEXT\")")
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad:
             raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name})")

@@ -439,6 +439,9 @@ class QueryPipeline:
         requests = self.two_requests(prompt, request, lookup, cal) or [request]
         results = [self.execute(r, cal, lookup, k, shots, method, use_stored, None if compile_only else llm,
                                 budget, compile_only, defer) for r in requests]
+        if results[0].mode == "none" and prompt.rstrip().endswith(":") and ":" not in results[0].message:
+            # "passive voice:" and nothing after it: the text was left out, whatever the request was near
+            results[0].message += "; nothing follows the prompt's colon (the text to work on goes after it)"
         results[0].also = results[1:]  # the second request's result, shown after the first
         results[0].prompt = prompt  # (the whole prompt, as asked: a batch's lines match their answers)
         return results[0]
@@ -469,8 +472,11 @@ class QueryPipeline:
             result.mode, result.programs, result.kind = "none", [], None
             # (what it blended or matched is moot: nothing was given to it)
             names = " or ".join(f"'{p.name}'" for p, _ in programs)
+            # (say where the input goes: "make this passive" then "make this passive: The meal was cooked.")
+            where = f" (give the text after a colon: \"{parsed.prompt.strip().rstrip(':').strip()}: TEXT\")" \
+                if programs[0][0].kind == "fewshot" and len(parsed.prompt.split()) <= 8 else ""
             result.message = "; ".join(filter(None, ["read " + ", ".join(corrections) if corrections else "",
-                                                     f"the prompt names {names} but gives it no input"]))
+                                                     f"the prompt names {names} but gives it no input{where}"]))
             return result
         absent = absent_text(parsed.prompt, parsed.inputs) if parsed.method != "explicit" else None
         if absent:  # "make this email more formal": the email is not here, and its word is no input

@@ -61,7 +61,7 @@ def test_add_show_remove_export_import(tmp_path):
     assert json.loads(run("--db", db, "list", "--json").stdout)[0]["n_examples"] == 4
     assert run("--db", db, "query", "female of nephew").output.splitlines()[1].startswith("nephew -> niece")
     grown = run("--db", db, "add", "fem", "--key", "feminine of {word}", "--example", "duke", "duchess")
-    assert grown.exit_code == 0 and grown.output.startswith("grew fem (+1 keys, +1 examples")
+    assert grown.exit_code == 0 and grown.output.startswith("grew fem (+1 key, +1 example")
     assert run("--db", db, "add", "fem", "--key", "feminine {word}", "--example", "duke", "duchess",
                "--replace").exit_code == 0
     assert json.loads(run("--db", db, "show", "fem", "--json").stdout)["keys"] == ["feminine {word}", "fem"]
@@ -85,7 +85,7 @@ def test_one_wrong_pair_is_removed_and_the_program_kept(tmp_path):
     missing = run("--db", db, "remove", "lang", "--input", ".java")
     assert missing.exit_code == 2 and "no example with input '.java'" in missing.output
     dropped = run("--db", db, "remove", "lang", "--input", ".GO")
-    assert dropped.exit_code == 0 and dropped.output == "removed lang: .go -> Ruby\nlang keeps 3 example(s)\n"
+    assert dropped.exit_code == 0 and dropped.output == "removed lang: .go -> Ruby\nlang keeps 3 examples\n"
     card = json.loads(run("--db", db, "show", "lang", "--json").stdout)
     assert [e["input"] for e in card["examples"]] == [".py", ".rs", ".rb"]
     assert run("--db", db, "add", "lang", "--example", ".go", "Go").exit_code == 0
@@ -97,13 +97,13 @@ def test_add_program_file(tmp_path):
     prog.write_text("name: shout\nkeys: ['shout {text}']\ndescription: Shout it.\n"
                     "examples:\n  - {input: hi there, output: HI THERE!}\n  - {input: go on, output: GO ON!}\n")
     r = run("--db", str(tmp_path / "db"), "--no-seed", "add", "--file", str(prog))
-    assert r.exit_code == 0 and "added shout (fewshot, 1 keys, 2 examples)" in r.output
+    assert r.exit_code == 0 and "added shout (fewshot, 1 key, 2 examples)" in r.output
     # The file alone, positionally, in JSON as well; then it compiles from what it stores.
     card = {"name": "whisper", "keys": ["whisper {text}"], "description": "Whisper it.",
             "examples": [{"input": "HI THERE", "output": "hi there..."}, {"input": "GO ON", "output": "go on..."}]}
     (tmp_path / "whisper.json").write_text(json.dumps(card))
     r = run("--db", str(tmp_path / "db"), "add", str(tmp_path / "whisper.json"))
-    assert r.exit_code == 0 and "added whisper (fewshot, 1 keys, 2 examples)" in r.output
+    assert r.exit_code == 0 and "added whisper (fewshot, 1 key, 2 examples)" in r.output
     doc = json.loads(run("--db", str(tmp_path / "db"), "compile", "whisper STOP NOW", "--format", "json").stdout)
     assert doc["program"] == "whisper" and doc["messages"][0]["content"].startswith("Whisper it.")
     assert {e["input"] for e in doc["examples"]} == {"HI THERE", "GO ON"}

@@ -376,8 +376,14 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             continue
         name = cells[columns[0]] if columns[0] is not None else program
         yield _check(path, n, name, row[columns[1]], row[columns[2]], text)
-    if labels is not None:  # a file of one row is data
+    if labels is not None and not _lone_header(labels[2]):  # a file of one row is data...
         yield _check(path, labels[0], program, labels[2][0], labels[2][1], labels[1])
+
+
+def _lone_header(cells: list[str]) -> bool:
+    """...unless one of its labels is a column's name ("Notes,Email", as a new spreadsheet exports
+    its header alone): a header with no rows below it, no pair "Notes -> Email"."""
+    return any(c.strip().lower() in COLUMN_WORDS | NOTE_COLUMNS for c in cells)
 
 
 def _quote_hint(row: list[str], delimiter: str, width: int) -> str:
@@ -404,8 +410,9 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     words = [len(c.split()) for c in second]
     if max(words) >= 3 and sum(words) >= max(4, 2 * sum(len(c.split()) for c in first)):
         return True  # ("cat,cats" over "ice cream,ice creams" is data)
-    if all(re.fullmatch(r"[A-Z][a-z]+", c) for c in first) and all(_plain(c) for c in second):
-        return True  # capitalised labels over lower-case words, as a spreadsheet heads them ("Verb,Person")
+    if all(re.fullmatch(r"[A-Z][a-z]+(?: [a-z]+){0,2}", c) for c in first) and all(_plain(c) for c in second):
+        return True  # capitalised labels over lower-case words, as a spreadsheet heads them ("Verb,Person",
+        # "Animal,Collective noun")
     if all(re.fullmatch(r"[A-Z][a-z]+", c) and _names_a_kind(c) for c in first) and \
             not all(_names_a_kind(c) for c in second):
         return True  # kinds of things over things: "Style,Country" over "Stout,Ireland"

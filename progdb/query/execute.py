@@ -341,18 +341,23 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             outputs[i] = category
         else:
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
+            # silver -> Au, february -> jan: what a program of one output per input stores for another
+            # input is no answer for this one while another candidate is; those go last
+            others = [c.answer for c in cands if len(programs) == 1 and lead.answers_another(inputs[i], c.answer)]
+            if others and len(others) < len(cands):
+                cands = [c for c in cands if c.answer not in others] + [c for c in cands if c.answer in others]
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
-            outputs[i].confidence = confidence(kind, cands)
+            outputs[i].confidence = confidence(kind, [c for c in cands if c.answer not in others] or cands)
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
             if len(programs) == 1:
                 _cap_by_measure(outputs[i], lead, method, inputs[i])
-            if len(programs) == 1 and cands and lead.answers_another(inputs[i], cands[0].answer):
-                # silver -> Au, Detroit -> celtics: what a program of one output per input stores for
-                # another input is, for this one, a guess
+            if others and len(others) == len(cands):  # every candidate is another input's: a guess
                 outputs[i].confidence *= ANOTHERS_ANSWER
-                outputs[i].note = "; ".join(filter(None, [outputs[i].note, f"{cands[0].answer} is what it stores "
-                                                          "for another input"]))
+            if others:
+                outputs[i].note = "; ".join(filter(None, [outputs[i].note, (
+                    f"{', '.join(others)} {'is' if len(others) == 1 else 'are'} what it stores for "
+                    f"{'another input' if len(others) == 1 else 'other inputs'}")]))
             outputs[i].sure = is_sure(outputs[i].confidence)
     return outputs  # type: ignore[return-value]
 

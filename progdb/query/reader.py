@@ -1687,7 +1687,8 @@ class Reader:
             if surname:  # "what does hendrix play": the one stored Jimi Hendrix
                 notes.append(f"{text} -> {surname}")
                 text = surname
-            base = None if program not in self._base_forms or text.strip().lower() in held else base_form_in(text, held)
+            base = None if program not in self._base_forms or text.strip().lower() in held else \
+                base_form_in(text, held) or common_base(text, self.word_rank)
             if base:  # a user's collective-noun stores crow: "a group of crows" asks for it; agent-noun lie: "who lies"
                 notes.append(f"{text} -> {base}")
                 text = base
@@ -1758,19 +1759,36 @@ def base_form_in(text: str, held: dict[str, str]) -> str | None:
     """The stored word an inflected one is a form of ("crows" of crow, "drives" of drive, "studies"
     of study, "baking" of bake), when exactly one such base is stored; None otherwise ("a person who
     lies" asks agent-noun for lie; "plural of crows" is crow's)."""
+    found = {held[b] for b in _bases_of(text) if b in held}
+    return found.pop() if len(found) == 1 else None
+
+
+def common_base(text: str, rank: dict[str, int]) -> str | None:
+    """The one commoner word an -s form is of, where no program stores it: "sculpts" of sculpt ("a
+    person who sculpts" asks agent-noun for sculpt), "sharks" of shark; None when none or several are
+    (or the word is commoner than each: "news" is no form of new)."""
+    low = text.strip().lower()
+    if not low.endswith("s"):
+        return None
+    own = rank.get(low, 10 ** 9)
+    found = {b for b in _bases_of(low, endings=("ies", "es", "s")) if rank.get(b, 10 ** 9) < own}
+    return found.pop() if len(found) == 1 else None
+
+
+def _bases_of(text: str, endings=("ies", "es", "s", "ied", "ed", "ing")) -> set[str]:
+    """The words an inflected one may be a form of, by its ending (of four letters or more)."""
     low = text.strip().lower()
     if not re.fullmatch(r"[a-z]{4,}", low):
-        return None
+        return set()
     bases = set()
     for ending, swaps in (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ied", ("y",)), ("ed", ("", "e")),
                           ("ing", ("", "e"))):
-        if low.endswith(ending):
+        if ending in endings and low.endswith(ending):
             stem = low[:-len(ending)]
             bases |= {stem + s for s in swaps}
             if ending in ("ed", "ing") and len(stem) > 2 and stem[-1] == stem[-2]:
                 bases.add(stem[:-1])  # "running" of run, "stopped" of stop
-    found = {held[b] for b in bases if b in held}
-    return found.pop() if len(found) == 1 else None
+    return bases
 
 
 _POINTING = re.compile(r"\b(?:this|it)\b", re.I)
