@@ -2218,3 +2218,24 @@ def test_a_person_who_does_a_verb_no_program_stores_is_its_agent_noun(seeded_pat
     for prompt in ("a person who sculpts", "what do you call someone who sculpts"):
         r = _json_query(seeded_path, prompt)
         assert r["inputs"] == ["sculpt"] and r["outputs"][0]["answer"] == "sculptor", r
+
+
+def test_a_teachers_closing_question_is_not_the_text_and_a_capitalised_day_answers_capitalised(own_db):
+    """A writing teacher's "my thesis is: … school. thoughts?" sent "thoughts?" to the model as part of
+    the thesis; "what day comes after Tuesday" answered "wednesday", as the card stores it."""
+    assert run("--db", own_db, "add", "thesis-feedback", "--kind", "fewshot", "--key", "my thesis is: {text}",
+               "--key", "feedback on my thesis: {text}",
+               "--example", "Dogs are good.", "Too broad: say which dogs, and good for what.",
+               "--example", "Social media harms teens' sleep.", "Clear and arguable; name the evidence you will use.",
+               ).exit_code == 0
+    for prompt, text in (("my thesis is: Video games should be taught in school. thoughts?",
+                          "Video games should be taught in school."),
+                         ("feedback on my thesis: Cities should ban cars. What do you think?",
+                          "Cities should ban cars."),
+                         ("my thesis is: Why do we sleep? Science has no answer yet.",
+                          "Why do we sleep? Science has no answer yet.")):
+        r = _json_query(own_db, prompt)
+        assert r["programs"][0]["name"] == "thesis-feedback" and r["inputs"] == [text], r
+    out = _json_query(own_db, "what day comes after Tuesday")["outputs"][0]
+    assert (out["answer"], out["source"]) == ("Wednesday", "stored"), out
+    assert _json_query(own_db, "what comes after march")["outputs"][0]["answer"] == "april"

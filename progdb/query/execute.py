@@ -329,6 +329,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             category = _suffixed(lead, inputs[i], method, cands)
         if stored is not None:
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
+            stored = _in_typed_case(inputs[i], stored)
             outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored), confidence=1.0)
         elif rule is not None:
             answer = rule.run(inputs[i])
@@ -360,6 +361,16 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                     f"{'another input' if len(others) == 1 else 'other inputs'}")]))
             outputs[i].sure = is_sure(outputs[i].confidence)
     return outputs  # type: ignore[return-value]
+
+
+def _in_typed_case(typed: str, stored: list[str]) -> list[str]:
+    """Lower-case outputs of a word typed capitalised, capitalised as it was: "what day comes after
+    Tuesday" is Wednesday (the card stores tuesday -> wednesday); a stored output in any other case
+    (NASA, iPhone, Paris) is as stored."""
+    word = typed.strip()
+    if not (word[:1].isupper() and word[1:].islower() and word.isalpha()):
+        return stored
+    return [o[:1].upper() + o[1:] if o.isalpha() and o.islower() else o for o in stored]
 
 
 SPELLING_RULE_FLOOR = 0.8  # a word the word space lacks is answered by a spelling rule this precise

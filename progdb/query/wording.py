@@ -398,8 +398,16 @@ def typed_text(inputs: list[str], prompt: str) -> list[str]:
             text = span
         if marked and len(inputs) == 1 and marked != text and (marked.startswith(text) or marked.endswith(text)):
             text = marked  # the polite end, or the greeting that opens it ("…: Hi,\nthe sale …"), is the text's own
-        out.append(text)
+        out.append(_ASKED_OF_READER.sub("", text) or text)
     return out
+
+
+# A last sentence that asks the reader, not the text's: "my thesis is: Video games should be taught in
+# school. thoughts?", "… what do you think?" (a text's own question, "Can you help?", stays)
+_ASKED_OF_READER = re.compile(
+    r"(?<=[.!?])\s+(?:(?:any\s+)?(?:thoughts|feedback|ideas|suggestions|comments)|what\s+do\s+you\s+think|"
+    r"(?:is\s+(?:it|this|that)|does\s+(?:it|this|that)\s+(?:sound|look|read))\s+(?:ok|okay|good|right|fine|better))"
+    r"\s*\?+\s*$", re.I)
 
 
 _CLOSING = {'"': '"', "'": "'", "`": "`", "”": "“", "’": "‘"}  # a closing quote and its opening
