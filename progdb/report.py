@@ -104,7 +104,8 @@ def _one_explained(r: QueryResult) -> str:
             steps = " -> ".join(map(repr, out.chain)) if out.chain else f"{out.input!r} -> {answer}"
             sure = f", confidence {out.confidence:.2f}" + ("" if out.sure else ", not sure") if out.confidence is not None else ""
             lines.append(f"   {steps} ({out.source}{sure})")
-            lines.append(f"     candidates: {candidate_list(out, 10)}")
+            if out.candidates:  # (a stored answer runs no arithmetic: none)
+                lines.append(f"     candidates: {candidate_list(out, 10)}")
     for c in r.compiled:
         lines.append(f"   demonstrations chosen for {c.input[:40]!r}:")
         for ex in c.examples:

@@ -539,14 +539,16 @@ def test_spreadsheet_csvs_import_as_people_save_them(own_db, tmp_path):
 
 def test_a_stored_answer_shows_no_arithmetic_and_a_name_is_not_shown_in_pieces(seeded_path):
     """A new user read "mouse -> mice (stored example)" above "candidates: mouses 1.90, mice 0.79"
-    and "Buenos Aires 0.83, Aires 0.83, Buenos 0.83": the stored answer stands alone, and --explain
-    lists the arithmetic's ranking with a name whole."""
+    and "Buenos Aires 0.83, Aires 0.83, Buenos 0.83": the stored answer stands alone (no arithmetic
+    runs for it: not in --json nor --explain either), and a computed answer's ranking lists a name whole."""
     lines = run("--db", seeded_path, "query", "plural of mouse").output.splitlines()
     assert lines[1:] == ["mouse -> mice (stored example)"], lines
-    explained = run("--db", seeded_path, "query", "--explain", "capital of Argentina").output
+    explained = run("--db", seeded_path, "query", "--explain", "capital of Rio de Janeiro").output
     ranked = next(line for line in explained.splitlines() if line.strip().startswith("candidates:"))
     names = [c.strip().rsplit(" ", 1)[0] for c in ranked.split(":", 1)[1].split(", ")]
     assert "Buenos Aires" in names and "Buenos" not in names and "Aires" not in names, ranked
+    stored = _json_query(seeded_path, "capital of Argentina")["outputs"][0]
+    assert (stored["answer"], stored["source"], stored["candidates"]) == ("Buenos Aires", "stored", []), stored
 
 
 def test_a_bad_name_or_shots_is_one_line_about_itself(tmp_path):
@@ -2218,6 +2220,10 @@ def test_a_person_who_does_a_verb_no_program_stores_is_its_agent_noun(seeded_pat
     for prompt in ("a person who sculpts", "what do you call someone who sculpts"):
         r = _json_query(seeded_path, prompt)
         assert r["inputs"] == ["sculpt"] and r["outputs"][0]["answer"] == "sculptor", r
+    # ...and a verb with its object is the verb ("a man who hunts animals" was read whole and refused)
+    for prompt, verb, noun in (("someone who bakes bread", "bake", "baker"), ("a man who hunts animals", "hunt", "hunter")):
+        r = _json_query(seeded_path, prompt)
+        assert r["inputs"] == [verb] and r["outputs"][0]["answer"] == noun, r
 
 
 def test_a_teachers_closing_question_is_not_the_text_and_a_capitalised_day_answers_capitalised(own_db):

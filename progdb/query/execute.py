@@ -92,6 +92,7 @@ class WordProgram:
         self._ranker = False  # not trained yet (None: too few pairs)
         self.note: str | None = None  # why the method asked for did not answer
         self.stored = outputs_by_input(pairs)  # lower-case input -> its stored outputs, in order
+        self.lower_inputs = {a.strip() for a, _ in pairs if a.strip().islower()}  # stored as "tuesday", not "Japan"
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for _, b in pairs:
             self.spelling.setdefault(canonical(b), b)
@@ -286,13 +287,19 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     outputs: list[Output | None] = [None] * len(inputs)
     known, fitted = [], []
     lead = programs[0][0]
+    # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
+    # "the letter before b" is a pair previous-item stores, whatever next-item adds.
+    led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
     for i, text in enumerate(inputs):
-        missing = space.missing(text)
-        led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
-        stored = lead.stored.get(text.strip().lower()) if missing and led and use_stored else None
-        if stored:  # a stored pair answers a word GloVe lacks ("Eswatini -> Mbabane")
-            outputs[i] = Output(text, stored[0], "stored", [], answers=list(stored), confidence=1.0)
+        stored = lead.stored.get(text.strip().lower()) if led and use_stored else None
+        if stored:
+            # A database answers what it holds: a stored pair beats arithmetic (all of its outputs), and
+            # no arithmetic runs for it (its ranking was shown only by --explain, a word matrix's pass
+            # for nothing; also a word GloVe lacks: "Eswatini -> Mbabane")
+            answers = _in_typed_case(text, stored) if text.strip().lower() in lead.lower_inputs else stored
+            outputs[i] = Output(text, answers[0], "stored", [], answers=answers, confidence=1.0)
             continue
+        missing = space.missing(text)
         hide = holdout_for(use_stored, text)
         if len(programs) == 1 and not (use_stored is True and text.strip().lower() in lead.stored):
             ruled = _compound(lead, text, hide) or _phrase_form(lead, text, hide)
@@ -318,20 +325,11 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         # Punctuation and clitics are in the word space (";", "'m"), never an answer: "capital of the USA" listed ";".
         cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)
                        if lead.answerable(w)])[:k]
-        # A blend led by one program (weight >= STORED_LEAD) still answers what that program holds:
-        # "the letter before b" is a pair previous-item stores, whatever next-item adds.
-        led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
-        stored = lead.stored.get(inputs[i].strip().lower()) if led and use_stored else None
-        rule = _shape_rule(lead, inputs[i], use_stored) if stored is None and len(programs) == 1 else None
-        category = _category(lead, inputs[i], method) if stored is None and rule is None and len(programs) == 1 \
-            else None
-        if stored is None and rule is None and category is None and len(programs) == 1:
+        rule = _shape_rule(lead, inputs[i], use_stored) if len(programs) == 1 else None
+        category = _category(lead, inputs[i], method) if rule is None and len(programs) == 1 else None
+        if rule is None and category is None and len(programs) == 1:
             category = _suffixed(lead, inputs[i], method, cands)
-        if stored is not None:
-            # A database answers what it holds: a stored pair beats arithmetic (all of its outputs).
-            stored = _in_typed_case(inputs[i], stored)
-            outputs[i] = Output(inputs[i], stored[0], "stored", cands, answers=list(stored), confidence=1.0)
-        elif rule is not None:
+        if rule is not None:
             answer = rule.run(inputs[i])
             value = rule.confidence(inputs[i])
             outputs[i] = Output(inputs[i], answer, "symbolic", [Candidate(a, c) for a, c in rule.candidates(inputs[i])]
@@ -364,10 +362,12 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
 
 
 def _in_typed_case(typed: str, stored: list[str]) -> list[str]:
-    """Lower-case outputs of a word typed capitalised, capitalised as it was: "what day comes after
-    Tuesday" is Wednesday (the card stores tuesday -> wednesday); a stored output in any other case
-    (NASA, iPhone, Paris) is as stored."""
+    """Lower-case outputs of a word typed capitalised that the program stores in lower case,
+    capitalised as it was typed: "what day comes after Tuesday" is Wednesday (the card stores tuesday
+    -> wednesday; Japan -> yen stays yen); a stored output in any other case (NASA, iPhone) is as stored."""
     word = typed.strip()
+    if len(word) == 1 and word.isupper():  # a letter: "what comes after C" is D
+        return [o.upper() if len(o) == 1 and o.islower() else o for o in stored]
     if not (word[:1].isupper() and word[1:].islower() and word.isalpha()):
         return stored
     return [o[:1].upper() + o[1:] if o.isalpha() and o.islower() else o for o in stored]

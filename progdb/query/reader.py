@@ -1689,6 +1689,11 @@ class Reader:
                 text = surname
             base = None if program not in self._base_forms or text.strip().lower() in held else \
                 base_form_in(text, held) or common_base(text, self.word_rank)
+            words = text.split()
+            if base is None and program in self._base_forms and program in self.learned and 2 <= len(words) <= 3:
+                # a verb and its object, for a library program of base forms: "someone who bakes bread"
+                # asks agent-noun for bake (not a user's "queens of the stone age": no stored Queen)
+                base = base_form_in(words[0], held) or common_base(words[0], self.word_rank)
             if base:  # a user's collective-noun stores crow: "a group of crows" asks for it; agent-noun lie: "who lies"
                 notes.append(f"{text} -> {base}")
                 text = base
