@@ -186,10 +186,12 @@ def cli(ctx, path, server, no_seed):
               help="--examples csv/tsv: the first row is a header (column names), or a pair (default: told from the row).")
 @click.option("--replace", is_flag=True, help="Replace a program of the same name with exactly what is given "
               "(its old keys and examples go).")
+@click.option("--one-output", is_flag=True, help="A given input's output replaces the ones it has (mends a wrong "
+              "pair: --example silver Ag --one-output); without it an input keeps every output it is given.")
 @json_option
 @click.pass_context
 def add(ctx, name, keys, description, kind, examples, examples_file, program_file, source, license_, opposite,
-        reverse, header, replace, as_json):
+        reverse, header, replace, one_output, as_json):
     """Register a program NAME with its keys and example pairs, or a whole program file:
     `progdb add my-program.yaml` (JSON or YAML with name, keys, description, examples, as in seeds/).
 
@@ -246,7 +248,7 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         # ...and with phrasings too; --replace makes it new again (a teacher's replaced program lost its name key)
         program = with_fields(program, keys=with_name_key(program.keys, program.name))
     if before is not None and not replace:
-        stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file))
+        stored, change = db.grow(program, kind_given=bool(kind) or bool(program_file), one_output=one_output)
         fields = ("description", "opposite", "reverse", "kind", "source", "license")
         action = "grew" if any(change.values()) or any(getattr(stored, f) != getattr(before, f) for f in fields) \
             else "unchanged"
@@ -260,8 +262,12 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
                    f"(similarity {score:.2f}): prompts that match both go to either "
                    "(`progdb query --explain` shows which)", err=True)
     if action != "unchanged":
-        _note_unanswerable(db, stored)
+        # (said once: when the program is new, or grows while it was answering: a student read it on every add)
+        if before is None or replace or not _unanswerable(db, before):
+            _note_unanswerable(db, stored)
         _note_outside_space(stored, program.examples)
+        if change is not None and not one_output:
+            _note_second_outputs(stored, program.examples)
     if as_json:
         _echo_json({"name": stored.name, "kind": stored.kind, "n_keys": len(stored.keys),
                     "n_examples": len(stored.examples), "action": action, "replaced": action == "replaced",
@@ -270,9 +276,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     now = f"{stored.kind}, {_count(len(stored.keys), 'key')}, {_count(len(stored.examples), 'example')}"
     if change is not None:
         described = ", a description" if stored.description and not before.description else ""  # (a new one: said)
+        swapped = f", {change['replaced']} replaced" if change.get("replaced") else ""
         click.echo(f"{action} {stored.name} (+{_count(change['keys'], 'key')}, +{_count(change['examples'], 'example')}"
-                   f"{described}; "
-                   f"now {now})")
+                   f"{swapped}{described}; now {now})")
         for field in ("description", "kind"):  # a program file of the same name changes what the program does
             if getattr(before, field) and getattr(stored, field) != getattr(before, field):
                 click.echo(f"note: {stored.name}'s {field} is now '{getattr(stored, field)}' (it was "
@@ -290,7 +296,28 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
                        "(without --replace, add grows a program)", err=True)
 
 
-def _note_unanswerable(db, program) -> None:
+def _note_second_outputs(stored, given) -> None:
+    """An input given a new output keeps its old ones ("silver -> Si / Ag"): say so, and how a wrong
+    pair is mended (a student added silver Ag to fix silver Si and got both)."""
+    outputs: dict[str, list[str]] = {}
+    for e in stored.examples:
+        outputs.setdefault(e.input.strip().lower(), []).append(e.output)
+    for e in {e.input.strip().lower(): e for e in given}.values():
+        held = outputs.get(e.input.strip().lower(), [])
+        if len(held) > 1 and e.output in held:
+            click.echo(f"note: '{e.input}' now answers {' / '.join(held)} (an input keeps every output it is "
+                       f"given; --one-output makes '{e.output}' its only one)", err=True)
+
+
+def _unanswerable(db, program) -> bool:
+    """Was the note below due for the program as it was (so a grown program is not told again)?"""
+    try:
+        return _note_unanswerable(db, program, say=False)
+    except ProgdbError:
+        return False
+
+
+def _note_unanswerable(db, program, say: bool = True) -> bool:
     """A small vector program whose arithmetic finds too few of its own pairs will refuse every input
     it does not store (its guesses are capped below the refusal floor): said when it is stored, not
     discovered query by query (a student's six-pair animal-young refused every new animal). Unless its
@@ -299,20 +326,24 @@ def _note_unanswerable(db, program) -> None:
     from progdb.query.execute import DEFAULT_METHOD, measured_cap
 
     if program.kind != "vector":
-        return
+        return False
     wp = db.pipeline.catalog.word_program(program)
     taken = wp.suffix_taken(DEFAULT_METHOD)
     if taken is not None:
         suffix, right, tried, _ = taken
-        click.echo(f"note: {program.name}'s pairs take one suffix, +{suffix} ({right} of its {tried} pairs "
-                   "spelt by it with each one hidden): a word it does not store is spelt by it, where that makes a "
-                   "common word near it in meaning", err=True)
-        return
+        if say:
+            click.echo(f"note: {program.name}'s pairs take one suffix, +{suffix} ({right} of its {tried} pairs "
+                       "spelt by it with each one hidden): a word it does not store is spelt by it, where that makes "
+                       "a common word near it in meaning", err=True)
+        return True
     found = wp.measured(DEFAULT_METHOD)
     if found is not None and measured_cap(*found) < REFUSE:
-        click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs with each one "
-                   "hidden, so an input it does not store will get no answer (more pairs, or --kind fewshot "
-                   "with an LLM, can help)", err=True)
+        if say:
+            click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs when each is "
+                       "left out and worked out from the others, so it answers only the inputs it stores (more "
+                       "pairs, or --kind fewshot with an LLM, can help)", err=True)
+        return True
+    return False
 
 
 def _note_outside_space(program, given) -> None:

@@ -162,12 +162,13 @@ class ProgramDB:
         with self._writing():
             return writer.write_programs(self.store, [program], replace)[0]
 
-    def grow(self, program: Program, kind_given: bool = False) -> tuple[Program, dict]:
-        """Merge `program` into the stored program of its name (writer.merged). Returns the stored
-        program and what changed ({"keys": n added, "examples": n added})."""
+    def grow(self, program: Program, kind_given: bool = False, one_output: bool = False) -> tuple[Program, dict]:
+        """Merge `program` into the stored program of its name (writer.merged; `one_output`: a given
+        input's new output replaces its stored ones). Returns the stored program and what changed
+        ({"keys": n added, "examples": n added, "replaced": n pairs replaced})."""
         with self._writing(), self._leased(program.name):
             old = self._stored_now(program.name)
-            new, change = writer.merged(old, program, kind_given)
+            new, change = writer.merged(old, program, kind_given, one_output)
             if new.to_json() == old.to_json():
                 return old, change
             return writer.write_programs(self.store, [new], replace=True, leased=True)[0], change

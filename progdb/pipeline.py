@@ -79,6 +79,7 @@ _NO_INPUT = frozenset("the a an this that one".split())  # what a second request
 _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what do you call someone from there"
 
 
+_SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+)\s+\w", re.I)
 _QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
 
 
@@ -288,7 +289,8 @@ class QueryPipeline:
     def reading_texts(self, prompt: str, lookup: KeyLookup) -> list[str]:
         """The texts read() embeds for a prompt (query_many embeds a batch's together); the
         readings wait in the lookup for read() to take."""
-        readings = lookup.readings[prompt] = self.reader().readings_of(prompt, self.catalog.templates())
+        reader = self.reader()
+        readings = lookup.readings[prompt] = reader.worth_reading(reader.readings_of(prompt, self.catalog.templates()))
         return [r.key for r in readings] + [prompt]
 
     def read(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
@@ -303,7 +305,8 @@ class QueryPipeline:
                 return Request(Parsed(prompt, "", [text], method="stored"),
                                Retrieval("nearest", [match], [match], cal["threshold"],
                                          f"the prompt is an input '{name}' stores"))
-            readings = lookup.readings.pop(prompt, None) or reader.readings_of(prompt, self.catalog.templates())
+            readings = lookup.readings.pop(prompt, None) or \
+                reader.worth_reading(reader.readings_of(prompt, self.catalog.templates()))
             vectors = lookup.embed([r.key for r in readings] + [prompt])
             choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
         if not choices:
@@ -381,7 +384,9 @@ class QueryPipeline:
             # the plural and past tense of walk"); other prompts refused whole stay refused
             # ("explain the difference between X and Y")
             parallel = _parallel(head, tail)
-            if whole.decision.mode == "none" and not (parallel or shared):
+            # (a join in text-speak, "n" or "+", joins two requests, never a thing asked about: "capital of
+            # italy n currency of india" is refused whole)
+            if whole.decision.mode == "none" and not (parallel or shared or _SPEAK_JOIN.search(prompt)):
                 continue
             asked = reader.request_words(tail)
             # missed: the second's request words are inputs or left out, or its input is ("capital of

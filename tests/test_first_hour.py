@@ -1725,6 +1725,8 @@ def test_a_shops_own_text_programs_take_their_requests_from_the_library_and_keep
                "-e", "Organic cotton tote bag, inside pocket", "Meet your new everyday bag 🍋 #totebag").exit_code == 0
     mine = _json_query(own_db, "make this formal, under 50 words: ur discount code didn't work bc it expired")
     assert mine["programs"][0]["name"] == "formal-email", mine["message"]
+    # ...and says so: an app reads in `message` that a program added took a request the library served
+    assert "your 'formal-email' is taken over the library's 'formal'" in mine["message"], mine["message"]
     instruction = mine["compiled"][0]["instruction"]
     assert "Request: make this formal, under 50 words." in instruction, instruction
     tweet = _json_query(own_db, "can u make this a tweet: Cork yoga mats, non-slip")
@@ -2245,3 +2247,59 @@ def test_a_teachers_closing_question_is_not_the_text_and_a_capitalised_day_answe
     out = _json_query(own_db, "what day comes after Tuesday")["outputs"][0]
     assert (out["answer"], out["source"]) == ("Wednesday", "stored"), out
     assert _json_query(own_db, "what comes after march")["outputs"][0]["answer"] == "april"
+
+
+def test_a_web_developers_programs_keep_their_texts_and_leave_the_librarys_requests(own_db):
+    """A web developer's friendlier (a rewrite close to the library's casual) took "rewrite this
+    casually: …", which names casual, and nothing said so; its keys "make it warmer: {text}" and a
+    dash read "Your account is locked." as "account is locked"; a list of seven words to plural was
+    refused ("none of its other words is an input"), six answered."""
+    assert run("--db", own_db, "add", "friendlier", "--kind", "fewshot", "-d", "Rewrite a curt message so it "
+               "sounds friendlier and warmer, keeping its meaning.", "--key", "make this sound friendlier: {text}",
+               "--key", "make this friendlier: {text}", "--key", "rewrite this in a friendly tone: {text}",
+               "--key", "make it warmer: {text}",
+               "--example", "Your order is delayed.", "Just a heads-up: your order is running a little late!",
+               "--example", "Send the invoice by Friday.", "Could you send the invoice over by Friday? Thanks!",
+               "--example", "We cannot answer your question.", "Sorry, we can't help with that one.").exit_code == 0
+    casual = _json_query(own_db, "rewrite this casually: Please be advised that the office will be closed on Monday.")
+    assert casual["programs"][0]["name"] == "casual", casual
+    for prompt, text in (("make it warmer: Your account is locked.", "Your account is locked."),
+                         ("make this friendlier - This field is required.", "This field is required.")):
+        r = _json_query(own_db, prompt)
+        assert (r["programs"][0]["name"], r["inputs"]) == ("friendlier", [text]), r
+    words = ["cat", "dog", "house", "mouse", "child", "box", "city", "wolf", "leaf", "knife"]
+    r = _json_query(own_db, "plural of " + ", ".join(words))
+    assert r["inputs"] == words and r["outputs"][-1]["answer"] == "knives", r
+
+
+def test_a_students_small_lists_guess_no_pieces_of_names_and_mend_a_wrong_pair(own_db):
+    """A 16-year-old's four-pair book -> author answered "who wrote harry potter" with *John?* and split
+    "pride and prejudice" into two books; adding "silver Ag" to mend "silver Si" kept both; the
+    small-list note came again on every add; "capital of italy n currency of india" was refused."""
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "book-author", "--key", "who wrote {word}",
+                        *[a for pair in (("hamlet", "William Shakespeare"), ("the hobbit", "J.R.R. Tolkien"),
+                                         ("1984", "George Orwell"), ("frankenstein", "Mary Shelley"))
+                          for a in ("--example", *pair)]], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = _json_query(own_db, "who wrote harry potter")["outputs"][0]
+    assert out["answer"] is None and "names of several words" in out["error"], out
+    title = _json_query(own_db, "who wrote pride and prejudice")
+    assert len(title["inputs"]) <= 1, title  # one title (or none), never "pride" and "prejudice"
+    assert _json_query(own_db, "who wrote hamlet")["outputs"][0]["answer"] == "William Shakespeare"
+
+    def add(*args):
+        r = subprocess.run([PROGDB, "--db", own_db, "add", "element-symbol", *args], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stderr
+
+    first = add("--key", "symbol for {word}", *[a for pair in (("oxygen", "O"), ("gold", "Au"), ("iron", "Fe"),
+                                                                ("sodium", "Na"), ("silver", "Si")) for a in ("--example", *pair)])
+    assert "arithmetic finds 0 of its 5 pairs" in first, first
+    grown = add("--example", "silver", "Ag")
+    assert "'silver' now answers Si / Ag" in grown and "--one-output" in grown, grown
+    assert "arithmetic finds" not in grown  # (said once, when it was added)
+    add("--example", "silver", "Ag", "--one-output")
+    assert _json_query(own_db, "symbol for silver")["outputs"][0]["answers"] == ["Ag"]
+    both = _json_query(own_db, "capital of italy n currency of india")
+    answers = [o["answer"] for r in [both] + both["also"] for o in r["outputs"]]
+    assert answers == ["Rome", "rupee"], both

@@ -19,7 +19,7 @@ def test_word_programs_answer(seeded, prompt, key, inputs, program, answer):
     assert r.mode == "nearest" and r.programs[0].name == program and r.programs[0].weight == 1.0
     out = r.outputs[0]
     assert out.answer == answer
-    assert len(out.candidates) == 5
+    assert len(out.candidates) == (0 if out.source == "stored" else 5)  # (no arithmetic runs for a stored pair)
     scores = [c.score for c in out.candidates]
     assert scores == sorted(scores, reverse=True)
 
@@ -39,7 +39,8 @@ def test_stored_pair_is_answered_from_the_database(seeded):
     r = seeded.query("what is the plural of mouse?")
     assert r.outputs[0].source == "stored" and r.outputs[0].answer == "mice"
     # The spelling rule (+s) ranks "mouses" first by arithmetic: the stored pair is what corrects it.
-    assert "mice" in [c.answer for c in r.outputs[0].candidates]
+    computed = seeded.query("what is the plural of mouse?", use_stored=False).outputs[0]
+    assert computed.answer == "mouses" and "mice" in [c.answer for c in computed.candidates]
 
 
 def test_the_seeds_known_wrong_pairs_are_corrected_and_missing_ones_added(seeded):
@@ -77,7 +78,7 @@ def test_spelling_rules_answer_unseen_regular_words(seeded):
 
 
 def test_average_method_is_3cosavg(seeded):
-    r = seeded.query("capital of Kenya", method="average")
+    r = seeded.query("capital of Kenya", method="average", use_stored=False)
     assert r.outputs[0].candidates[0].answer == "Nairobi"
 
 
@@ -135,7 +136,8 @@ def test_json_result_has_every_field(seeded):
         assert field in d
     assert d["programs"][0]["name"] == "past-tense" and set(d["programs"][0]) >= {"name", "score", "weight"}
     assert d["outputs"][0]["answer"] == "ran"
-    assert set(d["outputs"][0]["candidates"][0]) == {"answer", "score"}
+    computed = json.loads(json.dumps(seeded.query("past tense of tweet").to_dict()))
+    assert set(computed["outputs"][0]["candidates"][0]) == {"answer", "score"}
 
 
 def test_close_programs_are_interpolated_with_weights(seeded):
@@ -195,5 +197,5 @@ def test_k_candidates_are_k_after_the_filters(seeded):
     """-k 10 listed 8 candidates: words no answer (punctuation, a function word) or a repeat in another
     case were dropped after the top 10 were decoded."""
     for prompt in ("synonym for striking", "plural of wolf", "comparative of quick"):
-        out = seeded.query(prompt, k=10).outputs[0]
+        out = seeded.query(prompt, k=10, use_stored=False).outputs[0]
         assert len(out.candidates) == 10, (prompt, out.candidates)

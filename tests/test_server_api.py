@@ -98,6 +98,22 @@ def test_query_options_are_checked(api):
     assert "did you mean 'prompt'?" in message, message
 
 
+def test_a_web_developers_mistakes_are_said_in_the_apis_words(api):
+    """A web developer read "text: Extra inputs are not permitted" for {"text": …}, and
+    "examples.0.tuple[str, str].1: Field required" for a pair with its output left out; and
+    /api/programs/friendly got no "did you mean" for their friendlier."""
+    message = error_of(api.post("/api/query", json={"text": "plural of cat"}), 422, "invalid_request")
+    assert message.startswith("text: no such field (this endpoint takes prompt, prompts"), message
+    message = error_of(api.post("/api/programs", json={"name": "half-pair", "keys": ["half {word}"],
+                                                        "examples": [["cat"]]}), 422, "invalid_request")
+    assert message == "examples[0][1]: missing", message
+    assert api.post("/api/programs", json={"name": "friendlier", "keys": ["make this friendlier: {text}"],
+                                           "examples": [["Send it.", "Could you send it? Thanks!"]]}).status_code == 201
+    message = error_of(api.get("/api/programs/friendly"), 404, "not_found")
+    assert "did you mean 'friendlier'?" in message, message
+    assert api.delete("/api/programs/friendlier").status_code in (200, 204)
+
+
 def test_compile_gives_the_few_shot_prompt(api):
     got = api.post("/api/compile", json={"prompt": "translate to french: good morning", "shots": 2})
     assert got.status_code == 200, got.text

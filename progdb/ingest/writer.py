@@ -126,17 +126,23 @@ def write_programs(store: Store, programs: list[Program], replace: bool,
     return programs
 
 
-def merged(old: Program, program: Program, kind_given: bool) -> tuple[Program, dict]:
+def merged(old: Program, program: Program, kind_given: bool, one_output: bool = False) -> tuple[Program, dict]:
     """`program` merged into the stored `old`: new keys and pairs are added, a non-empty
     description, source, licence, opposite or reverse replaces the stored one, the kind changes only when
-    `kind_given`. Returns the merged program and what changed ({"keys": n, "examples": n})."""
+    `kind_given`; `one_output`: a given input's new output replaces its stored ones (a wrong pair
+    mended: silver -> Ag, not Si / Ag). Returns the merged program and what changed ({"keys": n,
+    "examples": n, "replaced": n})."""
     new = Program(name=old.name, kind=program.kind if kind_given else old.kind, keys=list(old.keys),
                   examples=list(old.examples), description=program.description or old.description,
                   source=program.source or old.source, license=program.license or old.license,
                   opposite=program.opposite or old.opposite, reverse=program.reverse or old.reverse,
                   base_forms=program.base_forms or old.base_forms)
     new_keys = [k for k in dict.fromkeys(program.keys) if k not in old.keys]
-    known = {(e.input, e.output) for e in old.examples}
+    given = {e.input.strip().lower(): {x.output for x in program.examples if x.input == e.input} for e in program.examples}
+    replaced = [e for e in old.examples if one_output and e.input.strip().lower() in given
+                and e.output not in given[e.input.strip().lower()]]
+    new.examples = [e for e in new.examples if e not in replaced]
+    known = {(e.input, e.output) for e in new.examples}
     new_examples = []
     for e in program.examples:
         if (e.input, e.output) not in known:
@@ -144,7 +150,7 @@ def merged(old: Program, program: Program, kind_given: bool) -> tuple[Program, d
             new_examples.append(e)
     new.keys += new_keys
     new.examples += new_examples
-    return new, {"keys": len(new_keys), "examples": len(new_examples)}
+    return new, {"keys": len(new_keys), "examples": len(new_examples), "replaced": len(replaced)}
 
 
 def key_neighbours(store: Store, program: Program, floor: float = 0.9,

@@ -53,7 +53,8 @@ class Catalog:
         if name not in self._current:  # read from the store once per state: a large card is 200 kB
             card = self.store.card(name)
             if card is None:  # ("show acronym" of a stored acronyms: name the one meant)
-                near = closest(name, sorted(self.kinds()), allowed_edits(name))
+                near = closest(name, sorted(self.kinds()), allowed_edits(name)) or next(
+                    (n for n in sorted(self.kinds()) if len(name) >= 4 and name != n and n.startswith(name[:-1])), None)
                 raise ProgdbError(f"no program named '{name}'" + (f"; did you mean '{near}'?" if near else ""))
             # Parsing and checking a large card costs milliseconds a query; the same card parses the same.
             digest = hashlib.sha1(card.encode()).digest()

@@ -23,6 +23,7 @@ from progdb.words.space import WordSpace, canonical, tokens
 
 ONE_TO_ONE = 0.9  # a program whose outputs are this share distinct, and as few of them inputs, maps one to one
 ANOTHERS_ANSWER = 0.5  # ...and its computed answer that it stores for another input is worth half its confidence
+NAMES_OF_WORDS = 0.8  # a program whose answers are this often several words answers names (book -> author)
 STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
 SPARE_CANDIDATES = 5  # decoded beyond -k, for the candidates a word program's filters drop
 SMALL_PROGRAM = 100  # a program of fewer stored inputs has its arithmetic measured on them before a guess is trusted
@@ -100,6 +101,9 @@ class WordProgram:
         # A program whose answers are never function words never answers one: brand -> category guessed "the"
         self.answers_function_words = any(canonical(b) in FUNCTION_WORDS for b in outputs)
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
+        # Answers that are names of several words (book -> author): arithmetic's single words are pieces of them
+        self.names_of_words = sum(len(o.split()) >= 2 for o in outputs) >= NAMES_OF_WORDS * len(outputs)
+        self.output_set = {canonical(o) for o in outputs}
         # One input, one output of its own (element -> symbol, city -> team; not currencies or antonyms)
         ins, outs = {canonical(a) for a, _ in pairs}, {canonical(b) for b in outputs}
         self.one_to_one = len(outs) >= ONE_TO_ONE * len(outputs) and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
@@ -338,6 +342,13 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                                      "shape all follow it)")
         elif category is not None:
             outputs[i] = category
+        elif lead.names_of_words and len(programs) == 1 and cands and not any(
+                " " in c.answer or canonical(c.answer) in lead.output_set for c in cands):
+            # "who wrote harry potter" -> John?: a user's book-author answers "William Shakespeare", "Mary
+            # Shelley"; a word of the word space is a piece of such a name, no answer
+            outputs[i] = Output(inputs[i], None, "error", cands, error=(
+                f"{lead.name}'s answers are names of several words, and arithmetic finds single words "
+                f"({', '.join(c.answer for c in cands[:3])}): no answer for an input it does not store"))
         else:
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
             # silver -> Au, february -> jan: what a program of one output per input stores for another

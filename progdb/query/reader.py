@@ -88,6 +88,7 @@ CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to som
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
 STORED_ASK = 0.5      # a user's program asked about an input it stores (no common word) this closely answers it
 STORED_NEAR = 0.4     # ...or any input it stores, its key this close and the whole prompt past its threshold
+NAMES_ANSWERED = 0.8   # a program whose outputs are this often several words answers names (execute.NAMES_OF_WORDS)
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
@@ -108,7 +109,8 @@ ONE_WORD_TEXT_FIT = 0.25  # one word, unmarked, for a program whose inputs are t
 
 # Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
 # peru; currency of peru", "capital of peru? also its currency".
-_REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&)\s+(?:also\s+|then\s+)?|,?\s+also\s+|,\s*then\s+|"
+# (and in text-speak, "n" and "+": "capital of italy n currency of india")
+_REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&|n|\+)\s+(?:also\s+|then\s+)?|,?\s+also\s+|,\s*then\s+|"
                            r"[?.!]\s+(?:and\s+)?(?:also\s+)?", re.I)
 _TWO_TARGETS = re.compile(r"^(.*\S)\s+(in|into|to)\s+(%s)\s*(?:,\s*|\s+)(?:and|&|or)\s+(?:in\s+|into\s+|to\s+)?(%s)\s*[?.!]*$"
                           % ("|".join(LANGUAGES), "|".join(LANGUAGES)), re.I)
@@ -208,6 +210,10 @@ class Reader:
         self._answered_names = {p: {o.strip().lower() for o in outs if o[:1].isupper()}
                                 for p, outs in (outputs or {}).items() if p in self.names_stored}
         self._others_names: dict[str, set[str]] = {}
+        # Programs whose answers are names of several words (a user's book -> author): their inputs are
+        # titles and names, so "romeo and juliet" is one of them, not two
+        self.answers_names = {p for p, outs in (outputs or {}).items()
+                              if outs and sum(len(o.split()) >= 2 for o in outs) >= NAMES_ANSWERED * len(outs)}
         # Each program of names' pairs, and per program the names other programs give its inputs (_name_forms)
         self._name_pairs = {p: list(zip(inputs.get(p, []), outs)) for p, outs in (outputs or {}).items()
                             if p in self.names_stored}
@@ -895,6 +901,16 @@ class Reader:
                     out.append(r)
         return out
 
+    def worth_reading(self, readings: list[Reading]) -> list[Reading]:
+        """The readings worth embedding: all of them, unless one is a stored key word for word with
+        inputs its program stores ("what's the capital of Peru?"); then a span or a cut of the prompt
+        cannot beat it, and only the template, whole and marked readings are read (a query embeds
+        half the texts: docs/performance.md)."""
+        sure = any(r.method == "template" and r.inputs and not r.corrections and
+                   all(i.strip().lower() in self.stored.get(r.template_program, {}) for i in r.inputs)
+                   for r in readings)
+        return [r for r in readings if r.method in ("template", "whole", "explicit")] if sure else readings
+
     def readings(self, prompt: str, templates: list[Template]) -> list[Reading]:
         """The prompt's readings as typed (readings.propose)."""
         return propose(prompt, templates, lambda p: self.lengths.get(p, (1, 1000))[1] <= 12, self._text_names)
@@ -984,6 +1000,9 @@ class Reader:
                     # program whose own inputs hold commas takes "ticket language? Goedemiddag, mijn facturen
                     # kloppen niet" whole, marked or not
                     continue
+                if len(reading.inputs) == 2 and program in self.answers_names and program not in self.learned \
+                        and "," not in whole and not self._stores_all(program, reading.inputs):
+                    continue  # "who wrote pride and prejudice": one title, not two books
                 if reading.method == "explicit" and len(reading.inputs) > 1 and _ONE_TEXT.search(reading.key):
                     continue  # "make this a tweet: Cork yoga mats, non-slip": "this" points at one text
                 if reading.inputs and reading.method in ("span", "cut") and _DANGLING.search(whole) and \
@@ -1402,12 +1421,22 @@ class Reader:
                                  f"the request reads as '{top.program}', but names no language it translates into")
         held = (self._users_stored_input(choices, threshold) or self._users_own(top, choices, negative, threshold)) \
             if decision.mode == "none" and not top.back else None
+        over = None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
             preferred = self._users_first(top, choices, threshold)
             held = preferred[0] if preferred[0] is not choices[0] else None
+            over = top if held is not None and held.key_score < top.key_score else None
         if held is not None:  # the user's program alone: it is no blend with the library's it was preferred to
-            return held, self._blend(held, [c for c in choices if c.program == held.program], threshold, margin,
-                                     _closest_keys(choices), accepted=True)
+            taken = self._blend(held, [c for c in choices if c.program == held.program], threshold, margin,
+                                _closest_keys(choices), accepted=True)
+            if over is not None and taken.mode != "none":
+                # (an app reads it from `message`: a program the user adds may take a request the library
+                # served, "rewrite this casually: …" a friendlier rewrite, and nothing said so)
+                taken.message = "; ".join(filter(None, [taken.message, (
+                    f"your '{held.program}' is taken over the library's '{over.program}', asked more closely "
+                    f"(key match {over.key_score:.2f} against {held.key_score:.2f}): yours is the one meant "
+                    "when nearly as close")]))
+            return held, taken
         return top, decision
 
     def _decide(self, choices: list[Choice], negative: float, threshold: float, margin: float,
@@ -1527,6 +1556,7 @@ class Reader:
         inputs and the user's program does not (a user's small female-animal is no reason to guess
         what male-to-female stores). The choices unchanged when no user's program qualifies."""
         library_stores = self._stores_all(top.program, top.reading.inputs, empty=True)
+        named = bool(self._named[top.program].search(top.reading.key))  # "rewrite this casually": casual's
         for ch in choices:
             if not library_stores and ch.program not in self.learned and ch.key_score >= STORED_ASK and \
                     not ch.back and self.kinds.get(ch.program) in ("vector", "fewshot") and self._holds_typed(ch):
@@ -1535,7 +1565,8 @@ class Reader:
             # (the library's hundreds of phrasings outscore a user's two keys: a program that
             # specialises the one on top, "formal-email" of formal, may trail it further)
             shadow = self.shadowed(ch.program) if ch.program not in self.learned else None
-            tie = SPECIALISED_TIE if shadow and shadow[0] == top.program and shadow[1] >= SPECIALISES else USERS_TIE
+            tie = SPECIALISED_TIE if shadow and shadow[0] == top.program and shadow[1] >= SPECIALISES and \
+                not (named and not _names_a_part(ch.program, ch.reading.key)) else USERS_TIE
             if ch.key_score < top.key_score - tie:
                 continue
             users = ch.program not in self.learned and self.kinds.get(ch.program) in ("vector", "fewshot")
@@ -1690,9 +1721,11 @@ class Reader:
             base = None if program not in self._base_forms or text.strip().lower() in held else \
                 base_form_in(text, held) or common_base(text, self.word_rank)
             words = text.split()
-            if base is None and program in self._base_forms and program in self.learned and 2 <= len(words) <= 3:
+            if base is None and program in self._base_forms and program in self.learned and 2 <= len(words) <= 3 \
+                    and words[0].lower().endswith("s"):
                 # a verb and its object, for a library program of base forms: "someone who bakes bread"
-                # asks agent-noun for bake (not a user's "queens of the stone age": no stored Queen)
+                # asks agent-noun for bake (not a user's "queens of the stone age": no stored Queen; nor
+                # "who coached Michael Jordan", a question about someone)
                 base = base_form_in(words[0], held) or common_base(words[0], self.word_rank)
             if base:  # a user's collective-noun stores crow: "a group of crows" asks for it; agent-noun lie: "who lies"
                 notes.append(f"{text} -> {base}")
@@ -1758,6 +1791,12 @@ def _classes_asked(text: str) -> frozenset[str]:
     "synonym for the noun", which says what its input is). Remembered: a reading's key is asked
     of every program near it."""
     return frozenset((a or b).lower() for a, b in _CLASS_ASKED.findall(text))
+
+
+def _names_a_part(program: str, request: str) -> bool:
+    """Does the request say a word of the program's name ("make this formal" of formal-email; not
+    "rewrite this casually" of friendlier)?"""
+    return any(re.search(r"\b" + re.escape(w) + r"(?:ly)?\b", request, re.I) for w in name_parts(program) if len(w) >= 4)
 
 
 def base_form_in(text: str, held: dict[str, str]) -> str | None:

@@ -21,6 +21,7 @@ MAX_DROPPED = 4        # talk a span's key may leave out, in words
 MAX_NAME_WORDS = 6     # a span longer than MAX_SPAN_WORDS only as a capitalised name ("Craters of the Moon National Monument")
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
+MAX_TEMPLATE_LIST = 60  # words in a list a word program's template takes (an app's product list)
 MAX_ASIDE_REQUEST = 6  # a request this short is read without an aside in brackets after it
 # A verb people ask about, a stop word elsewhere: it ends a request as its input ("he form of do").
 ASKED_VERBS = frozenset("do does did is are was were have has had".split())
@@ -110,6 +111,9 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                     inputs = [quoted_within(v, marked) for v in inputs]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
+                items = list_items(inputs, MAX_TEMPLATE_LIST) if word_program(t.program) else []
+                if items:  # "plural of cat, dog, house, mouse, child, box, city": a prompt too long to span
+                    out.append(Reading(m.key, items, "template", m.template, m.template_program, m.slots))
     explicit = split_explicit(request)
     if explicit and first and _ASKS_AFTER_TARGET.match(first.group(3)):
         explicit = None  # "in french, how do you say cat": a request after the comma, no text to translate

@@ -355,9 +355,9 @@ def quoted_within(value: str, marked: list[str]) -> str:
     return value
 
 
-def list_items(inputs: list[str]) -> list[str]:
+def list_items(inputs: list[str], max_words: int = MAX_LIST_WORDS) -> list[str]:
     """The items of one input that is a short list of words ("apple, river and candle"); else []."""
-    if len(inputs) != 1 or len(inputs[0].split()) > MAX_LIST_WORDS or not LIST_WORD.search(inputs[0].replace(",", " , ")):
+    if len(inputs) != 1 or len(inputs[0].split()) > max_words or not LIST_WORD.search(inputs[0].replace(",", " , ")):
         return []
     items = split_list(inputs[0])
     if len(items) == 2 and "," not in inputs[0] and min(len(i.split()) for i in items) >= 3:
@@ -374,6 +374,10 @@ def typed_text(inputs: list[str], prompt: str) -> list[str]:
     running late, sorry!! thanks")."""
     typed = split_explicit(prompt.strip())
     marked = typed.inputs[0] if typed and len(typed.inputs) == 1 and prompt.rstrip().endswith(typed.inputs[0]) else None
+    dash = DASH.search(prompt) if typed is None else None
+    # a dash marks a text as a colon does ("sound nicer please - This field is required."), where reading
+    # took all of it (not "road trip — Arches National Park is in which state?": a name in a question)
+    dashed = prompt[dash.end():].strip() if dash else None
     if not inputs:
         return [marked] if marked else []
     out = []
@@ -398,6 +402,9 @@ def typed_text(inputs: list[str], prompt: str) -> list[str]:
             text = span
         if marked and len(inputs) == 1 and marked != text and (marked.startswith(text) or marked.endswith(text)):
             text = marked  # the polite end, or the greeting that opens it ("…: Hi,\nthe sale …"), is the text's own
+        elif len(inputs) == 1 and any(m and m != text and clean_text(m) == clean_text(text) for m in (marked, dashed)):
+            # ...and so is what reading took off both ends ("make it warmer: Your account is locked.")
+            text = marked if marked and clean_text(marked) == clean_text(text) else dashed
         out.append(_ASKED_OF_READER.sub("", text) or text)
     return out
 

@@ -23,8 +23,7 @@ def _misspelt_field(request: Request, errors: list) -> str | None:
     meant, not as "promt: Extra inputs are not permitted"."""
     from progdb.query.typos import closest
 
-    body = getattr(request.scope.get("route"), "body_field", None)
-    fields = list(getattr(getattr(getattr(body, "field_info", None), "annotation", None), "model_fields", {}))
+    fields = _body_fields(request)
     for e in errors:
         if e.get("type") == "extra_forbidden" and e.get("loc"):
             extra = str(e["loc"][-1])
@@ -32,6 +31,27 @@ def _misspelt_field(request: Request, errors: list) -> str | None:
             if near:
                 return f"{extra}: no such field; did you mean '{near}'?"
     return None
+
+
+def _body_fields(request: Request) -> list[str]:
+    body = getattr(request.scope.get("route"), "body_field", None)
+    return list(getattr(getattr(getattr(body, "field_info", None), "annotation", None), "model_fields", {}))
+
+
+def _plain_error(request: Request, error: dict) -> str:
+    """A validation error in the API's words: "examples[0][1]: missing", not pydantic's
+    "examples.0.tuple[str, str].1: Field required"; an unknown field names those the endpoint takes."""
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.get("loc", ())
+                    if p != "body" and not (isinstance(p, str) and ("[" in p or "-" in p))).lstrip(".")
+    kind = error.get("type", "")
+    if kind == "missing":
+        said = "missing"
+    elif kind == "extra_forbidden":
+        fields = _body_fields(request)
+        said = "no such field" + (f" (this endpoint takes {', '.join(fields)})" if fields else "")
+    else:
+        said = error.get("msg", "invalid")
+    return f"{where or 'request'}: {said}"
 
 
 def create_app(svc: Service, token: str | None = None, limits: Limits | None = None) -> FastAPI:
@@ -82,7 +102,7 @@ def create_app(svc: Service, token: str | None = None, limits: Limits | None = N
                                            f"'Content-Type: application/json' (it came as {kind or 'no content type'})"),
                                 status_code=422)
         return JSONResponse(error_body("invalid_request", one_line(_misspelt_field(request, exc.errors()) or
-                                                                   f"{where or 'request'}: {first.get('msg', 'invalid')}")),
+                                                                   _plain_error(request, first))),
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
