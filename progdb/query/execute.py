@@ -352,22 +352,25 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         else:
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
             # silver -> Au, february -> jan: what a program of one output per input stores for another
-            # input is no answer for this one while another candidate is; those go last
+            # input is no answer for this one; in a small table (a user's) while another candidate is,
+            # those go last (a library program's other candidates are often junk: "capital of Rio de
+            # Janeiro" would be *Plata?*, not Buenos Aires?, a guess either way)
             others = [c.answer for c in cands if len(programs) == 1 and lead.answers_another(inputs[i], c.answer)]
-            if others and len(others) < len(cands):
+            top_other = cands[0].answer if cands and cands[0].answer in others else None
+            demoted = top_other is not None and len(others) < len(cands) and len(lead.stored) < SMALL_PROGRAM
+            if demoted:
                 cands = [c for c in cands if c.answer not in others] + [c for c in cands if c.answer in others]
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
-            outputs[i].confidence = confidence(kind, [c for c in cands if c.answer not in others] or cands)
+            outputs[i].confidence = confidence(kind, [c for c in cands if c.answer not in others] if demoted else cands)
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
             if len(programs) == 1:
                 _cap_by_measure(outputs[i], lead, method, inputs[i])
-            if others and len(others) == len(cands):  # every candidate is another input's: a guess
-                outputs[i].confidence *= ANOTHERS_ANSWER
-            if others:
-                outputs[i].note = "; ".join(filter(None, [outputs[i].note, (
-                    f"{', '.join(others)} {'is' if len(others) == 1 else 'are'} what it stores for "
-                    f"{'another input' if len(others) == 1 else 'other inputs'}")]))
+            if top_other is not None:
+                if not demoted:  # the answer is another input's: a guess
+                    outputs[i].confidence *= ANOTHERS_ANSWER
+                outputs[i].note = "; ".join(filter(None, [outputs[i].note, f"{top_other} is what it stores for "
+                                                          "another input"]))
             outputs[i].sure = is_sure(outputs[i].confidence)
     return outputs  # type: ignore[return-value]
 

@@ -907,6 +907,8 @@ class Reader:
         cannot beat it, and only the template, whole and marked readings are read (a query embeds
         half the texts: docs/performance.md)."""
         sure = any(r.method == "template" and r.inputs and not r.corrections and
+                   set(words_of(r.key)) <= set(words_of(r.template or "")) and  # (no other words: "Q: capital
+                   # of Chile; nationality of Chile" is no "nationality of {word}" word for word)
                    all(i.strip().lower() in self.stored.get(r.template_program, {}) for i in r.inputs)
                    for r in readings)
         return [r for r in readings if r.method in ("template", "whole", "explicit")] if sure else readings

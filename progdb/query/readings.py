@@ -111,8 +111,11 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                     inputs = [quoted_within(v, marked) for v in inputs]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
-                items = list_items(inputs, MAX_TEMPLATE_LIST) if word_program(t.program) else []
-                if items:  # "plural of cat, dog, house, mouse, child, box, city": a prompt too long to span
+                # "plural of cat, dog, house, mouse, child, box, city": a prompt too long to span (below)
+                # has its list read by the template (a shorter one's items are spans)
+                long = len([w for w in WORD.findall(source) if w not in {"?", "!"}]) > MAX_SPAN_PROMPT
+                items = list_items(inputs, MAX_TEMPLATE_LIST) if long and word_program(t.program) else []
+                if items:
                     out.append(Reading(m.key, items, "template", m.template, m.template_program, m.slots))
     explicit = split_explicit(request)
     if explicit and first and _ASKS_AFTER_TARGET.match(first.group(3)):
