@@ -1724,10 +1724,10 @@ class Reader:
                 base_form_in(text, held) or common_base(text, self.word_rank)
             words = text.split()
             if base is None and program in self._base_forms and program in self.learned and 2 <= len(words) <= 3 \
-                    and words[0].lower().endswith("s"):
-                # a verb and its object, for a library program of base forms: "someone who bakes bread"
-                # asks agent-noun for bake (not a user's "queens of the stone age": no stored Queen; nor
-                # "who coached Michael Jordan", a question about someone)
+                    and words[0].lower().endswith("s") and re.search(r"\bwho\s+" + re.escape(text), prompt, re.I):
+                # a verb and its object after "who", for a library program of base forms: "someone who bakes
+                # bread" asks agent-noun for bake (not a user's "queens of the stone age": no stored Queen;
+                # nor "who coached Michael Jordan", a question about someone; nor "what do baby ducks eat")
                 base = base_form_in(words[0], held) or common_base(words[0], self.word_rank)
             if base:  # a user's collective-noun stores crow: "a group of crows" asks for it; agent-noun lie: "who lies"
                 notes.append(f"{text} -> {base}")
