@@ -23,6 +23,7 @@ from progdb.words.space import WordSpace, canonical, tokens
 
 ONE_TO_ONE = 0.9  # a program whose outputs are this share distinct, and as few of them inputs, maps one to one
 ANOTHERS_ANSWER = 0.5  # ...and its computed answer that it stores for another input is worth half its confidence
+SEQUENCE = 0.8  # a program whose outputs are this often its inputs too walks a sequence (next-item)
 NAMES_OF_WORDS = 0.8  # a program whose answers are this often several words answers names (book -> author)
 STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
 SPARE_CANDIDATES = 5  # decoded beyond -k, for the candidates a word program's filters drop
@@ -94,6 +95,8 @@ class WordProgram:
         self.note: str | None = None  # why the method asked for did not answer
         self.stored = outputs_by_input(pairs)  # lower-case input -> its stored outputs, in order
         self.lower_inputs = {a.strip() for a, _ in pairs if a.strip().islower()}  # stored as "tuesday", not "Japan"
+        # A sequence's answers are its inputs too (days, months, letters): "Tuesday" asks in the case it answers
+        self.sequence = sum(canonical(b) in self.stored for _, b in pairs) >= SEQUENCE * len(pairs)
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for _, b in pairs:
             self.spelling.setdefault(canonical(b), b)
@@ -300,7 +303,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs), and
             # no arithmetic runs for it (its ranking was shown only by --explain, a word matrix's pass
             # for nothing; also a word GloVe lacks: "Eswatini -> Mbabane")
-            answers = _in_typed_case(text, stored) if text.strip().lower() in lead.lower_inputs else stored
+            answers = _in_typed_case(text, stored) if lead.sequence and text.strip().lower() in lead.lower_inputs \
+                else stored
             outputs[i] = Output(text, answers[0], "stored", [], answers=answers, confidence=1.0)
             continue
         missing = space.missing(text)
@@ -376,9 +380,9 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
 
 
 def _in_typed_case(typed: str, stored: list[str]) -> list[str]:
-    """Lower-case outputs of a word typed capitalised that the program stores in lower case,
+    """Lower-case outputs of a word typed capitalised that a sequence program stores in lower case,
     capitalised as it was typed: "what day comes after Tuesday" is Wednesday (the card stores tuesday
-    -> wednesday; Japan -> yen stays yen); a stored output in any other case (NASA, iPhone) is as stored."""
+    -> wednesday; a user's brazil -> portuguese stays as stored); other outputs (NASA) are as stored."""
     word = typed.strip()
     if len(word) == 1 and word.isupper():  # a letter: "what comes after C" is D
         return [o.upper() if len(o) == 1 and o.islower() else o for o in stored]

@@ -906,9 +906,12 @@ class Reader:
         inputs its program stores ("what's the capital of Peru?"); then a span or a cut of the prompt
         cannot beat it, and only the template, whole and marked readings are read (a query embeds
         half the texts: docs/performance.md)."""
-        sure = any(r.method == "template" and r.inputs and not r.corrections and
-                   set(words_of(r.key)) <= set(words_of(r.template or "")) and  # (no other words: "Q: capital
-                   # of Chile; nationality of Chile" is no "nationality of {word}" word for word)
+        def word_for_word(r: Reading) -> bool:  # no other words but "what's the": "Q: capital of Chile;
+            # nationality of Chile" is no "nationality of {word}"
+            other = {w for w in words_of(r.key) if len(w) > 1} - set(words_of(r.template or ""))
+            return not other - STOP - EDGE_NOISE
+
+        sure = any(r.method == "template" and r.inputs and not r.corrections and word_for_word(r) and
                    all(i.strip().lower() in self.stored.get(r.template_program, {}) for i in r.inputs)
                    for r in readings)
         return [r for r in readings if r.method in ("template", "whole", "explicit")] if sure else readings
