@@ -79,7 +79,7 @@ _NO_INPUT = frozenset("the a an this that one".split())  # what a second request
 _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what do you call someone from there"
 
 
-_SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+)\s+\w", re.I)
+_SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+)\s+\w", re.I)  # "capital of italy n currency of india" (two_requests)
 _QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
 
 

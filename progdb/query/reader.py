@@ -911,8 +911,10 @@ class Reader:
             other = {w for w in words_of(r.key) if len(w) > 1} - set(words_of(r.template or ""))
             return not other - STOP - EDGE_NOISE
 
-        sure = any(r.method == "template" and r.inputs and not r.corrections and word_for_word(r) and
-                   all(i.strip().lower() in self.stored.get(r.template_program, {}) for i in r.inputs)
+        # (nor one that left talk out: "capital of peru? also currency of peru" is read whole, two requests)
+        sure = any(r.method == "template" and r.inputs and not r.corrections and not r.dropped and
+                   word_for_word(r) and all(i.strip().lower() in self.stored.get(r.template_program, {})
+                                            for i in r.inputs)
                    for r in readings)
         return [r for r in readings if r.method in ("template", "whole", "explicit")] if sure else readings
 
@@ -1170,7 +1172,8 @@ class Reader:
     def _inside_phrase(self, program: str, reading: Reading, phrases: list[list[str]]) -> bool:
         """The reading's one input is words from the middle of a phrase a template took, with words
         on both sides that are more than stop words, talk and the program's request words ("new
-        product line"; not "'crisis' for my essay", "make pretty")."""
+        product line"; not "'crisis' for my essay", "make pretty"), or, for a user's program, the start
+        of one that goes on at once ("the godfather part ii")."""
         if len(reading.inputs) != 1:
             return False
         words = reading.inputs[0].lower().split()
@@ -1813,9 +1816,9 @@ def base_form_in(text: str, held: dict[str, str]) -> str | None:
 
 
 def common_base(text: str, rank: dict[str, int]) -> str | None:
-    """The one commoner word an -s form is of, where no program stores it: "sculpts" of sculpt ("a
-    person who sculpts" asks agent-noun for sculpt), "sharks" of shark; None when none or several are
-    (or the word is commoner than each: "news" is no form of new)."""
+    """The one commoner word an -s form is of, for a program that stores neither: "sculpts" of sculpt
+    ("a person who sculpts" asks agent-noun for sculpt), "sharks" of shark; None when none or several
+    are (or the word is commoner than each: "news" is no form of new)."""
     low = text.strip().lower()
     if not low.endswith("s"):
         return None
