@@ -299,9 +299,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
 def _note_second_outputs(stored, given) -> None:
     """An input given a new output keeps its old ones ("silver -> Si / Ag"): say so, and how a wrong
     pair is mended (a student added silver Ag to fix silver Si and got both)."""
-    outputs: dict[str, list[str]] = {}
-    for e in stored.examples:
-        outputs.setdefault(e.input.strip().lower(), []).append(e.output)
+    from progdb.program import outputs_by_input
+
+    outputs = outputs_by_input(stored.pairs())
     for e in {e.input.strip().lower(): e for e in given}.values():
         held = outputs.get(e.input.strip().lower(), [])
         if len(held) > 1 and e.output in held:

@@ -10,7 +10,7 @@ import numpy as np
 
 from progdb import models
 from progdb.errors import ProgdbError
-from progdb.program import Program, key_text, parse_card, validate
+from progdb.program import Program, key_text, outputs_by_input, parse_card, validate
 from progdb.storage.locking import program_lease
 from progdb.storage.store import Store
 
@@ -138,9 +138,8 @@ def merged(old: Program, program: Program, kind_given: bool, one_output: bool = 
                   opposite=program.opposite or old.opposite, reverse=program.reverse or old.reverse,
                   base_forms=program.base_forms or old.base_forms)
     new_keys = [k for k in dict.fromkeys(program.keys) if k not in old.keys]
-    given = {e.input.strip().lower(): {x.output for x in program.examples if x.input == e.input} for e in program.examples}
-    replaced = [e for e in old.examples if one_output and e.input.strip().lower() in given
-                and e.output not in given[e.input.strip().lower()]]
+    given = outputs_by_input(program.pairs()) if one_output else {}
+    replaced = [e for e in old.examples if e.output not in given.get(e.input.strip().lower(), (e.output,))]
     new.examples = [e for e in new.examples if e not in replaced]
     known = {(e.input, e.output) for e in new.examples}
     new_examples = []

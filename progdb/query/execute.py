@@ -106,9 +106,9 @@ class WordProgram:
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
         # Answers that are names of several words (book -> author): arithmetic's single words are pieces of them
         self.names_of_words = sum(len(o.split()) >= 2 for o in outputs) >= NAMES_OF_WORDS * len(outputs)
-        self.output_set = {canonical(o) for o in outputs}
         # One input, one output of its own (element -> symbol, city -> team; not currencies or antonyms)
         ins, outs = {canonical(a) for a, _ in pairs}, {canonical(b) for b in outputs}
+        self.output_set = outs
         self.one_to_one = len(outs) >= ONE_TO_ONE * len(outputs) and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
         self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
         self._heads: CompoundHeads | None = None  # see heads()

@@ -97,6 +97,9 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     first = _TARGET_FIRST.match(request)  # a language named first: "in french, how do you say cat"
     for source in dict.fromkeys([prompt.strip(), request, _target_last(first) or request]):
         folded = source.casefold()
+        # "plural of cat, dog, house, mouse, child, box, city": a prompt too long to span (below) has its
+        # list read by the template (a shorter one's items are spans)
+        long = len([w for w in WORD.findall(source) if w not in {"?", "!"}]) > MAX_SPAN_PROMPT
         for t in templates:
             if not t.may_match(folded):
                 continue  # (as match_template tests it: without a call per template)
@@ -111,9 +114,6 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                     inputs = [quoted_within(v, marked) for v in inputs]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
-                # "plural of cat, dog, house, mouse, child, box, city": a prompt too long to span (below)
-                # has its list read by the template (a shorter one's items are spans)
-                long = len([w for w in WORD.findall(source) if w not in {"?", "!"}]) > MAX_SPAN_PROMPT
                 items = list_items(inputs, MAX_TEMPLATE_LIST) if long and word_program(t.program) else []
                 if items:
                     out.append(Reading(m.key, items, "template", m.template, m.template_program, m.slots))
