@@ -333,7 +333,7 @@ def _note_unanswerable(db, program, say: bool = True) -> bool:
         suffix, right, tried, _ = taken
         if say:
             click.echo(f"note: {program.name}'s pairs take one suffix, +{suffix} ({right} of its {tried} pairs "
-                       "spelt by it with each one hidden): a word it does not store is spelt by it, where that makes "
+                       "spelt by it, each left out in turn): a word it does not store is spelt by it, where that makes "
                        "a common word near it in meaning", err=True)
         return True
     found = wp.measured(DEFAULT_METHOD)
@@ -441,11 +441,14 @@ def _one_line(text: str, width: int = 70) -> str:
 @click.argument("name")
 @click.option("--input", "inputs", multiple=True, metavar="TEXT",
               help="Remove only the example pairs of this input (repeatable); the program stays.")
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking (a terminal is asked first).")
 @json_option
 @click.pass_context
-def remove(ctx, name, inputs, as_json):
+def remove(ctx, name, inputs, yes, as_json):
     """Remove a program and all its records, or, with --input, only some of its example pairs."""
     if not inputs:
+        if not yes and sys.stdin.isatty() and sys.stdout.isatty():  # a person typed it: a whole program goes
+            _confirm_removal(_db(ctx), name)
         _db(ctx).remove(name)
         if as_json:
             _echo_json({"removed": name})
@@ -459,6 +462,20 @@ def remove(ctx, name, inputs, as_json):
     for a, b in dropped:
         click.echo(f"removed {name}: {a} -> {b}")
     click.echo(f"{name} keeps {_count(len(program.examples), 'example')}")
+
+
+def _confirm_removal(db, name: str) -> None:
+    """Ask before a whole program goes: two trials removed one (the built-in plural among them)
+    with no question asked and no word on how to bring it back."""
+    from progdb.paths import seeds_dir
+
+    program = db.get(name)  # (a missing name: its error, with a did-you-mean)
+    built_in = (seeds_dir() / f"{name}.json").is_file()
+    back = "a new database has it again" if built_in else "`progdb export` first keeps a copy"
+    if not click.confirm(f"remove {name} ({'built-in, ' if built_in else ''}{_count(len(program.keys), 'key')}, "
+                         f"{_count(len(program.examples), 'example')}; {back})?", default=False, err=True):
+        click.echo("nothing removed", err=True)
+        raise SystemExit(EXIT_NONE)
 
 
 @cli.command()
@@ -535,13 +552,16 @@ def _umask() -> int:
 @click.option("--header/--no-header", default=None,
               help="csv/tsv: the first row is a header (its first two columns the input and output), or "
               "data [default: told from the row: known column names, the file's name, labels over texts].")
+@click.option("--columns", metavar="IN,OUT", default=None,
+              help="csv/tsv: the input's and the output's columns, by the header's names or numbers from 1 "
+              "(--columns 1,3; --columns \"SKU,Category\") [default: the first two].")
 @click.option("--split", default="train", show_default=True,
               help="clinc/snips: which split to import (clinc: train, val, …; snips: train, train_full, …).")
 @click.option("--replace", is_flag=True, help="progdb/clinc/snips: replace programs that already exist.")
 @json_option
 @click.pass_context
-def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, header, split,
-            replace, as_json):
+def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, header, columns,
+            split, replace, as_json):
     """Import example pairs, or whole programs, from FILES.
 
     Pairs (csv/tsv with a header `program,input,output` or `input,output`, or none; jsonl, json,
@@ -568,7 +588,7 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
         try:
             _import_files(ctx, db, [str(stdin) if f == "-" else f for f in files], fmt, program, no_create,
                           one_output, batch_size, skip_bad, rejects, quiet, header, split, replace, as_json,
-                          str(stdin) if stdin else None)
+                          str(stdin) if stdin else None, _columns_option(columns))
         except ProgdbError as exc:
             raise ProgdbError(str(exc).replace(str(stdin), "<stdin>") if stdin else str(exc)) from None
 
@@ -597,11 +617,29 @@ def _check_program_option(name: str) -> None:
                           f"{MAX_NAME} characters" + (f" (--program {suggestion}?)" if NAME_RE.match(suggestion) else ""))
 
 
+def _columns_option(columns: str | None) -> tuple[str, str] | None:
+    """--columns IN,OUT as its two parts."""
+    if columns is None:
+        return None
+    parts = [c.strip() for c in columns.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise click.BadParameter(f"'{columns}': give two columns, IN,OUT (e.g. 1,3 or \"SKU,Category\")",
+                                 param_hint="--columns")
+    return parts[0], parts[1]
+
+
 def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_size, skip_bad, rejects, quiet, header,
-                  split, replace, as_json, piped):
+                  split, replace, as_json, piped, columns=None):
     from progdb.ingest.bulk import PAIR_FORMATS
 
     kinds = [(f, fmt if fmt != "auto" else _detect(f)) for f in files]
+    cards = [f for f, k in kinds if k == "card"]
+    if cards:  # a program file (name, keys, examples) is added whole, as `progdb add FILE` adds it
+        if len(files) > 1 or program is not None:
+            raise ProgdbError(f"{cards[0]}: a program file is imported on its own, without --program "
+                              f"(or `progdb add {cards[0]}`)")
+        ctx.invoke(add, name=cards[0], replace=replace, one_output=one_output, as_json=as_json)
+        return
     if program is None and any(f == piped and k in PAIR_FORMATS for f, k in kinds):
         raise ProgdbError("<stdin>: pairs piped in need --program NAME (a file's pairs go to its name)")
     whole = [(f, k) for f, k in kinds if k not in PAIR_FORMATS]
@@ -626,7 +664,7 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
     if ctx.get_parameter_source("rejects") != click.core.ParameterSource.DEFAULT:
         skip_bad = True  # asking where bad rows go is asking to set them aside
     summary = _import_pairs(db, kinds, program, not no_create, batch_size, skip_bad, rejects, quiet, one_output,
-                            header, piped)
+                            header, piped, columns)
     stored_nothing = summary.rejected and not (summary.added or summary.updated or summary.unchanged)
     if as_json:
         _echo_json(summary.to_dict() | ({"rejects_file": rejects} if summary.rejected else {}))
@@ -640,6 +678,8 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
         click.echo(f"created {len(summary.created)} program(s): {', '.join(summary.created)}")
         _note_near_names(db, summary.created)
         _note_name_only_keys(db, summary.created)
+        for name in summary.created:  # (as `add` says it: a small table's new inputs get no answer)
+            _note_unanswerable(db, db.get(name))
     _note_rows_to_check(summary, piped)
     if stored_nothing:
         ctx.exit(EXIT_NONE)  # every row was bad: nothing imported
@@ -665,6 +705,8 @@ def _detect(file: str) -> str:
     from progdb.ingest.bulk import detect_format
 
     path = Path(file)
+    if _program_card(path):
+        return "card"
     if path.suffix.lower() in (".jsonl", "") and path.is_file():  # (stdin is spooled to a file without a suffix)
         with open(path, "rb") as fh:
             first = fh.readline(65536)
@@ -676,6 +718,27 @@ def _detect(file: str) -> str:
             if re.match(rb'\s*\{\s*"name"\s*:\s*"[^"]*"\s*,\s*"kind"\s*:', first) and b'"keys"' in first:
                 return "progdb"
     return detect_format(path) if path.exists() else "csv"
+
+
+def _program_card(path: Path) -> bool:
+    """A .json, .yaml or .yml file holding one program (name, and keys or examples): `add` reads it
+    whole; read as pairs, an engineer's ticket-summary.json lost its keys and its name."""
+    if path.suffix.lower() not in (".json", ".yaml", ".yml") or not path.is_file() or path.stat().st_size > CARD_BYTES:
+        return False
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception:  # not readable as one document: the pairs reader says what is wrong with it
+        return path.suffix.lower() != ".json"  # (YAML is only ever a program file here)
+    return isinstance(data, dict) and "name" in data and bool({"keys", "examples", "description"} & set(data))
+
+
+CARD_BYTES = 5_000_000  # a program file is read whole to tell it from a file of pairs
 
 
 def _note_near_names(db, created: list[str], importing: bool = True) -> None:
@@ -732,19 +795,27 @@ def _say_first_row_reading(path, header, program) -> None:
 
 
 def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, quiet, one_output=False, header=None,
-                  piped=None):
+                  piped=None, columns=None):
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
-    from progdb.ingest.bulk import read_rows
+    from progdb.ingest.bulk import columns_left_out, read_rows
 
     for f, _ in kinds:
         _say_first_row_reading(f, header, program)
-    rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True, header=header) for f, k in kinds)
+        left = None if columns else columns_left_out(f, header)
+        if left:  # (no column is lost unsaid)
+            click.echo(f"note: {left.replace(f, '<stdin>') if f == piped else left}", err=True)
+    rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True, header=header, columns=columns)
+                               for f, k in kinds)
     reject_fh = None
+    first_rejects: list[str] = []  # said at the terminal too: the file holds them all
 
     def on_reject(r):
         nonlocal reject_fh
+        if len(first_rejects) < SHOWN_REJECTS:
+            where = "<stdin>" if r.file == piped else r.file
+            first_rejects.append(f"{where if not first_rejects else ''} line {r.line}: {r.reason}".strip())
         if reject_fh is None:
             try:
                 reject_fh = open(rejects, "w", encoding="utf-8")
@@ -782,6 +853,12 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
     finally:
         if reject_fh:
             reject_fh.close()
+        if first_rejects:
+            click.echo(f"note: rejected {'; '.join(first_rejects)}" + (" (and more: see the rejects file)"
+                       if len(first_rejects) == SHOWN_REJECTS else ""), err=True)
+
+
+SHOWN_REJECTS = 3  # bad rows named at the terminal when --skip-bad sets them aside
 
 
 def _count_lines(path: Path) -> int:
@@ -844,7 +921,9 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
     if as_json:
         _echo_json(report)
     else:
-        click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, dict)))
+        click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, dict) and k != "note"))
+        if report.get("note"):
+            click.echo(f"progdb: note: {report['note']}", err=True)
 
 
 class PromptCommand(click.Command):
@@ -859,7 +938,7 @@ class PromptCommand(click.Command):
 
 
 @cli.command(cls=PromptCommand, epilog=EXIT_CODES_HELP)
-@click.argument("prompt", required=False)
+@click.argument("prompt", nargs=-1)  # unquoted words are one prompt: `progdb query plural of cat`
 @click.option("--file", "prompts_file", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
               help="Answer every line of FILE as a prompt (- for stdin), one JSON line each; the same as PROMPT -.")
 @click.option("-k", "k", default=5, show_default=True, help="Candidates to return per input.")
@@ -891,6 +970,7 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
     from progdb.text.llm import Endpoint
     from progdb.report import explain_text, result_text
 
+    prompt = " ".join(prompt) if prompt else None
     if prompt is not None and prompts_file is not None:
         raise click.UsageError("give a PROMPT or --file FILE, not both")
     session = prompt is None and prompts_file is None and sys.stdin.isatty()

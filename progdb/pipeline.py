@@ -17,7 +17,7 @@ from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
-from progdb.query.execute import DEFAULT_METHOD, TOO_UNSURE, Output, WordProgram, candidate_list, run_chain, run_vector
+from progdb.query.execute import DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, WordProgram, candidate_list, run_chain, run_vector
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in
 from progdb.query.wording import absent_text, asks_about_language, typed_text, without_quiz_label
@@ -130,21 +130,21 @@ def refuse_too_unsure(result: QueryResult, program: str) -> None:
         for i in unsure:
             o = outputs[i]
             outputs[i] = Output(o.input, None, "error", o.candidates, error=(
-                f"its best guess ({o.answer}) {TOO_UNSURE} (confidence {o.confidence:.3f} < {REFUSE}"
+                f"its best guess {TOO_UNSURE} ({o.answer}?, confidence {o.confidence:.3f} < {REFUSE}"
                 f"{_measured(o)}{_ranked(o)})"))
     if outputs and len(unsure) == len(outputs):  # a guess this unsure is no answer: "none", honestly
         first = outputs[unsure[0]]
         result.mode, result.programs, result.kind, result.outputs = "none", [], None, []
         result.message = "; ".join(filter(None, [result.message, (
-            f"the request reads as '{program}', but its best guess for '{first.input}' "
-            f"({first.answer}) {TOO_UNSURE} (confidence {first.confidence:.3f} < {REFUSE}{_measured(first)}"
+            f"the request reads as '{program}', but its best guess for '{first.input}' {TOO_UNSURE} "
+            f"({first.answer}?, confidence {first.confidence:.3f} < {REFUSE}{_measured(first)}"
             f"{_ranked(first)})")]))
 
 
 def _measured(output: Output) -> str:
     """Why a small program's guess is capped, when it is: "; its arithmetic finds 0 of its 3 stored
-    pairs with each one hidden" (a confidence of 0.000 alone says nothing)."""
-    why = [part for part in (output.note or "").split("; ") if "with each one hidden" in part]
+    pairs right, each left out in turn" (a confidence of 0.000 alone says nothing)."""
+    why = [part for part in (output.note or "").split("; ") if LEFT_OUT in part]
     return f"; {why[0]}" if why else ""
 
 

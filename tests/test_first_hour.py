@@ -870,7 +870,7 @@ def test_another_inputs_stored_answer_is_a_guess_in_a_one_to_one_program(own_db)
     # (and its arithmetic finds none of its ten pairs with each hidden: no answer at all now)
     r = db.query("chemical symbol for silver")
     assert r.mode == "none" and "best guess for 'silver'" in r.message and "too unsure to give" in r.message, r.message
-    assert "best guess for 'silver' (Au)" not in r.message  # (gold's symbol is no answer for silver while another is)
+    assert "(Au?" not in r.message  # (gold's symbol is no answer for silver while another is)
     assert db.pipeline.catalog.word_program(db.get("element-symbol")).one_to_one
     assert not db.pipeline.catalog.word_program(db.get("country-currency")).one_to_one
 
@@ -2097,7 +2097,7 @@ def test_a_small_program_of_categories_answers_one_of_them(own_db):
         out = _json_query(own_db, f"which team handles {word}")["outputs"][0]
         assert out["answer"] == team and out["method"] == "categories", out
         assert {c["answer"] for c in out["candidates"]} == {"billing", "accounts", "shipping", "engineering"}, out
-        assert "finds 4 of its 6 stored pairs with each one hidden" in out["note"] and out["confidence"] <= 5 / 8, out
+        assert "gets 4 of its 6 stored pairs right, each left out in turn" in out["note"] and out["confidence"] <= 5 / 8, out
     stored = _json_query(own_db, "which team handles refund")["outputs"][0]
     assert stored["answer"] == "billing" and stored["source"] == "stored", stored
 
@@ -2303,3 +2303,156 @@ def test_a_students_small_lists_guess_no_pieces_of_names_and_mend_a_wrong_pair(o
     both = _json_query(own_db, "capital of italy n currency of india")
     answers = [o["answer"] for r in [both] + both["also"] for o in r["outputs"]]
     assert answers == ["Rome", "rupee"], both
+
+
+def test_a_refusal_near_a_users_text_program_offers_the_wording_as_a_key(own_db):
+    """A web developer's friendlier (keys "make this friendlier: {text}", …) refused "can you soften
+    this: …" and named the program, but not what to do; once the offered phrasing was added, the
+    request reached it, and "soften this message: …" took the text after the colon, not a span
+    run across it ("message: we need")."""
+    assert run("--db", own_db, "add", "friendlier", "--kind", "fewshot", "-d", "Rewrite a curt message so it "
+               "sounds friendlier.", "--key", "make this sound friendlier: {text}", "--key", "make this friendlier: {text}",
+               "--example", "Your order is delayed.", "Just a heads-up: your order is running a little late!",
+               "--example", "Send the invoice by Friday.", "Could you send the invoice over by Friday? Thanks!").exit_code == 0
+    refused = _json_query(own_db, "can you soften this: Payment is overdue. Pay now.")
+    assert refused["mode"] == "none", refused
+    offered = refused["message"].split('(add "')[1].split('" to its keys')[0]
+    assert offered == "soften this: {text}", refused["message"]
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "friendlier", "--key", offered], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for prompt, text in (("can you soften this: Payment is overdue. Pay now.", "Payment is overdue. Pay now."),
+                         ("please soften this message - we need the report now", "we need the report now")):
+        out = _json_query(own_db, prompt)
+        assert (out["programs"][0]["name"], out["inputs"]) == ("friendlier", [text]), out
+    # "n" joins a list as "and" does (a student's text speak)
+    plural = _json_query(own_db, "plural of cat n dog")
+    assert [o["answer"] for o in plural["outputs"]] == ["cats", "dogs"], plural
+
+
+def test_an_analysts_spreadsheet_export_loses_no_column_unsaid(own_db, tmp_path):
+    """A data analyst's raw export (SKU,Product Name,Category, with a trailing comma) stored its
+    header as the pair "SKU -> Product Name" and left Category out without a word; a trailing empty
+    cell on one row of a two-column file was an error; --skip-bad named its rejects only in a file."""
+    export = tmp_path / "products_export.csv"
+    export.write_text("SKU,Product Name,Category,\nHL-1001,blue desk lamp,Lighting,\nHL-1002,brass floor lamp,Lighting,\n"
+                      "FN-2003,oak bookshelf,Furniture,\nKT-3001,bamboo cutting board,Kitchen,\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(export), "--program", "sku-name"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "each pair is SKU -> Product Name, and Category is left out" in r.stderr and "--columns" in r.stderr, r.stderr
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(export), "--program", "sku-category", "--columns",
+                        "SKU,Category"], capture_output=True, text=True)
+    assert r.returncode == 0 and "left out" not in r.stderr, r.stderr
+    shown = subprocess.run([PROGDB, "--db", own_db, "export", "sku-category"], capture_output=True, text=True).stdout
+    pairs = [(e["input"], e["output"]) for e in json.loads(shown)["examples"]]
+    assert pairs == [("HL-1001", "Lighting"), ("HL-1002", "Lighting"), ("FN-2003", "Furniture"),
+                     ("KT-3001", "Kitchen")], pairs  # (no header pair)
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(export), "--program", "x", "--columns", "1,Categry"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "'Categry' is no column" in r.stderr and "SKU, Product Name, Category" in r.stderr, r.stderr
+
+    messy = tmp_path / "products.csv"
+    messy.write_text("garden hose,Outdoor\npatio umbrella,Outdoor,\ncharcoal grill,\ndesk fan,Electronics\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(messy), "--program", "product-kind", "--skip-bad",
+                        "--rejects", str(tmp_path / "rejects.jsonl")], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("3 added"), (r.stdout, r.stderr)  # (the trailing comma is none)
+    assert "line 3: field 'output' is empty" in r.stderr, r.stderr  # said at the terminal, not only in the file
+
+
+def test_a_program_file_imports_whole_and_remove_asks_at_a_terminal(own_db, tmp_path):
+    """An engineer's ticket-summary.json (name, keys, description, examples) imported as bare pairs
+    named after the file, its keys lost; `remove` deleted a whole program (the built-in plural, for
+    one trial) with no question asked."""
+    card = tmp_path / "ticket-summary.json"
+    card.write_text(json.dumps({"name": "ticket-summary", "description": "Summarise a support ticket in one line.",
+                                "keys": ["summarise this support ticket: {text}", "tl;dr this ticket: {text}"],
+                                "examples": [{"input": "Hi, the app logs me out every hour since the update.",
+                                              "output": "App logs users out hourly since update."},
+                                             {"input": "I was charged twice for March, please refund one.",
+                                              "output": "Double charge for March; refund requested."}]}), encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(card)], capture_output=True, text=True)
+    assert r.returncode == 0 and "added ticket-summary (fewshot, 2 keys, 2 examples)" in r.stdout, (r.stdout, r.stderr)
+    out = _json_query(own_db, "tl;dr this ticket: the export button does nothing")
+    assert (out["programs"][0]["name"], out["inputs"]) == ("ticket-summary", ["the export button does nothing"]), out
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([PROGDB, "--db", own_db, "remove", "ticket-summary"], stdin=slave, stdout=slave,
+                            stderr=slave, close_fds=True, env={**os.environ, "TERM": "xterm"})
+    os.close(slave)
+    screen = b""
+    while b"[y/N]" not in screen:
+        assert _readable(master, 120), screen
+        screen += os.read(master, 65536)
+    os.write(master, b"n\n")
+    status = proc.wait(timeout=60)
+    assert status == 1 and b"remove ticket-summary (2 keys, 2 examples" in screen, screen
+    os.close(master)
+    assert "ticket-summary" in [p["name"] for p in json.loads(run("--db", own_db, "list", "--json").output)]
+    assert run("--db", own_db, "remove", "ticket-summary").exit_code == 0  # (no terminal: no question)
+
+
+def test_a_learners_and_an_analysts_prompts_read_as_they_meant(own_db):
+    """From four trials: unquoted words are one prompt; a code typed in capitals is an input, not the
+    word "it"; a code one program stores is its; a phrasal verb's last word is no talk; a country
+    names a language only for a word to say; grammar questions and "paris is to france as tokyo is to
+    ?" beside a user's program that only fits the pairs."""
+    r = subprocess.run([PROGDB, "--db", own_db, "query", "plural", "of", "cat"], capture_output=True, text=True)
+    assert r.returncode == 0 and "cat -> cats" in r.stdout, (r.stdout, r.stderr)
+    codes = [("IT", "Italy"), ("IN", "India"), ("DE", "Germany"), ("FR", "France"), ("BR", "Brazil"), ("JP", "Japan")]
+    assert run("--db", own_db, "add", "country-code", "--key", "country for code {word}", "--key",
+               "which country is {word}", *[a for pair in codes for a in ("--example", *pair)]).exit_code == 0
+    for prompt, answer in (("IT is which country?", "Italy"), ("country code IN", "India")):
+        out = _json_query(own_db, prompt)
+        assert [o["answer"] for o in out["outputs"]] == [answer], out
+    back = _json_query(own_db, "paris is to france as tokyo is to ?")
+    assert [o["answer"] for o in back["outputs"]] == ["Japan"], back
+
+    assert run("--db", own_db, "add", "phrasal-verbs", "--kind", "fewshot", "--key", "phrasal verb {phrase}",
+               "--key", "meaning of {phrase}", *[a for pair in (("give up", "stop trying"), ("look after", "take care of"),
+                                                                ("run out of", "have no more"), ("put off", "postpone"),
+                                                                ("turn down", "refuse"), ("carry on", "continue"))
+                                                 for a in ("--example", *pair)]).exit_code == 0
+    out = _json_query(own_db, "phrasal verb: get along with")
+    assert (out["programs"][0]["name"], out["inputs"]) == ("phrasal-verbs", ["get along with"]), out
+    for prompt in ("what is the present perfect?", "conjugate the verb 'to be' please", "what's the weather in germany",
+                   "what's the vat rate in germany"):
+        assert _json_query(own_db, prompt)["mode"] == "none", prompt
+    assert _json_query(own_db, "conjugate say for 'she'")["outputs"][0]["answer"] == "says"
+
+
+def test_a_fit_on_a_few_labelled_requests_keeps_their_answers(own_db, tmp_path):
+    """An engineer's fit of 13 requests for five programs and 5 out-of-scope prompts chose 0.82:
+    each out-of-scope prompt counted as much as three right answers (rates, not requests), and 5 of
+    their 25 prompts, one of the fit's own, were refused after it."""
+    programs = {
+        "ticket-summary": (["summarise this support ticket: {text}", "tl;dr this ticket: {text}"],
+                           [("Hi, the app logs me out every hour since the update.", "App logs users out hourly."),
+                            ("I was charged twice for March, please refund one.", "Double charge for March.")]),
+        "release-tweet": (["turn these release notes into a tweet: {text}", "tweet about this launch: {text}"],
+                          [("v1.8: Added calendar sync.", "v1.8 is here: calendar sync!"),
+                           ("New: team templates.", "Team templates just landed!")]),
+        "bug-severity": (["how severe is this bug: {text}", "severity of this bug report: {text}"],
+                         [("Checkout fails with a 500 error since the deploy.", "critical"),
+                          ("The settings icon is 2px off.", "low")]),
+    }
+    for name, (keys, pairs) in programs.items():
+        assert run("--db", own_db, "add", name, "--kind", "fewshot", *[a for k in keys for a in ("--key", k)],
+                   *[a for p in pairs for a in ("--example", *p)]).exit_code == 0
+    labelled = {"val": [["summarise this ticket: customer cannot reset password", "ticket-summary"],
+                        ["one-liner for the triage queue: app crashes on login", "ticket-summary"],
+                        ["can you tl;dr this support email: my invoices are wrong", "ticket-summary"],
+                        ["tweet the release: dark mode is here", "release-tweet"],
+                        ["announce this on twitter: we launched the iOS widget", "release-tweet"],
+                        ["what priority is this bug: signup form rejects plus signs", "bug-severity"],
+                        ["how bad is this report: emails to Gmail bounce", "bug-severity"]],
+                "oos_val": [["summarise the following release notes: dark mode, csv export", "oos"],
+                            ["which bug is the most severe", "oos"], ["how do I write a changelog", "oos"],
+                            ["write a tweet about our company offsite", "oos"]]}
+    (tmp_path / "labelled.json").write_text(json.dumps(labelled), encoding="utf-8")
+    r = run("--db", own_db, "fit", str(tmp_path / "labelled.json"), "--format", "clinc", "--split", "val", "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output)
+    assert report["threshold"] <= 0.7, report  # (0.82 before: every right answer out of fold but two refused)
+    for prompt, name in labelled["val"]:
+        out = _json_query(own_db, prompt)
+        assert out["programs"] and out["programs"][0]["name"] == name, (prompt, out["message"])

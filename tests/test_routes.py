@@ -358,3 +358,22 @@ def test_an_unfitted_intent_takes_the_whole_prompt_not_what_is_left_of_it(tmp_pa
     assert routed("reset my password pls")[0] == ("account-login", 1.0)
     # a whole clause may ask, the rest is talk
     assert routed("nvm dont want the food anymore, cancel my order")[0] == ("cancel-order", 1.0)
+
+
+def test_a_users_fit_counts_requests_not_rates():
+    """An engineer's 13 labelled requests of five programs and 5 out-of-scope prompts, scored out of
+    fold as fit_phrasings scores them (these are their scores): by rates each out-of-scope prompt
+    weighed as much as three right answers and the threshold rose to 0.82, refusing 7 of the 9 found;
+    counted in requests it stays where the right answers are kept."""
+    found = [("ticket-summary", 0.848), ("bullet-summary", 0.833), ("bug-severity", 0.476), ("shakespearean", 0.58),
+             ("brand-voice", 0.667), ("brand-voice", 0.631), (None, 0.325), ("bug-severity", 0.716),
+             ("bug-severity", 0.551), ("release-tweet", 0.91), ("release-tweet", 0.671), ("changelog-entry", 0.801),
+             ("changelog-entry", 0.622), ("release-tweet", 0.359), ("brand-voice", 0.738), ("bug-severity", 0.804),
+             ("changelog-entry", 0.785), ("release-tweet", 0.624)]
+    gold = ["ticket-summary"] * 3 + ["brand-voice"] * 3 + ["bug-severity"] * 3 + ["release-tweet"] * 2 + \
+        ["changelog-entry"] * 2 + [None] * 5
+    scored = [(p, s, False) for p, s in found]
+    by_rates, _ = choose_threshold(scored, gold)
+    by_requests, metrics = choose_threshold(scored, gold, counts=True)
+    assert by_rates > 0.81 and by_requests < 0.63, (by_rates, by_requests)
+    assert metrics["in_scope_accuracy"] >= 8 / 13, metrics

@@ -107,9 +107,11 @@ def _head(path: Path, size: int = 4096) -> str:
 
 
 def read_rows(path: str | Path, fmt: str | None = None, program: str | None = None,
-              name_by_stem: bool = False, header: bool | None = None) -> Iterator[Row | Reject]:
+              name_by_stem: bool = False, header: bool | None = None,
+              columns: tuple[str, str] | None = None) -> Iterator[Row | Reject]:
     """Rows and rejects of one file (or a BATS folder), in file order. `header` (csv, tsv): the
-    first row is a header (True) or data (False); None tells from the row (_header)."""
+    first row is a header (True) or data (False); None tells from the row (_header). `columns`
+    (csv, tsv): the input's and the output's column, each a header's name or a number from 1."""
     path = Path(path)
     if not path.exists():
         raise ProgdbError(f"{path}: no such file or folder")
@@ -130,7 +132,9 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
               "bats": _bats, "fv": _json, "arrows": _arrows}[fmt]
     empty = True
-    for item in (_delimited(path, fmt, program, header) if reader is _delimited else reader(path, fmt, program)):
+    if columns and reader is not _delimited:
+        raise ProgdbError(f"{path}: --columns picks columns of a csv or tsv file, not of a {fmt} file")
+    for item in (_delimited(path, fmt, program, header, columns) if reader is _delimited else reader(path, fmt, program)):
         empty = False
         yield item
     if empty:
@@ -314,7 +318,8 @@ def first_row_reading(path: str | Path, header: bool | None = None, program: str
     return None if _labels_over_texts(cells, below) else (first.strip(), False)
 
 
-def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = None) -> Iterator[Row | Reject]:
+def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = None,
+               asked: tuple[str, str] | None = None) -> Iterator[Row | Reject]:
     delimiter = "\t" if fmt == "tsv" else None  # a csv's: ',' or, as spreadsheets write it in many locales, ';'
     columns = None  # (program, input, output) positions
     limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
@@ -342,8 +347,14 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             labels = None
             if not _labels_over_texts(first_row, cells):
                 yield _check(path, first_n, program, first_row[0], first_row[1], first_text)
+        elif columns is None and asked is not None:  # --columns: the user said which two
+            columns, named = _asked_columns(path, asked, cells)
+            limit = 10 ** 6  # (the other columns are theirs to leave out)
+            if named or header or (header is None and _label_row(cells)):
+                continue  # the header row the names were found in (or a header said or seen)
         elif columns is None:
-            columns = None if header is False else _header(lowered, program, cells) or ((None, 0, 1) if header else None)
+            columns = None if header is False else _header(lowered, program, cells) or (
+                (None, 0, 1) if header or (header is None and _label_row(cells)) else None)
             if columns is not None:
                 limit = len(cells)
                 continue
@@ -370,6 +381,8 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
             yield Reject(str(path), n, f"field '{missing}' is missing (expected {width} columns separated by {sep}, "
                          f"found {len(cells)})", text)
             continue
+        while len(cells) > (limit or width) and not cells[-1]:  # "patio umbrella,Outdoor,": an empty cell past the
+            cells, row = cells[:-1], row[:-1]  # pair is none, in a file whose other rows have no such cell
         if len(cells) > (limit or width):
             quote = _quote_hint(row, delimiter, limit or width) if delimiter in ",;" and '"' not in text else ""
             yield Reject(str(path), n, f"expected {limit or width} columns, found {len(cells)}{quote}", text)
@@ -378,6 +391,65 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
         yield _check(path, n, name, row[columns[1]], row[columns[2]], text)
     if labels is not None and not _lone_header(labels[2]):  # a file of one row is data...
         yield _check(path, labels[0], program, labels[2][0], labels[2][1], labels[1])
+
+
+def _asked_columns(path: Path, asked: tuple[str, str], first: list[str]) -> tuple[tuple[None, int, int], bool]:
+    """--columns IN,OUT as positions: numbers from 1, or names of the first row's cells (then it is
+    the header); and whether they were names."""
+    low = [c.strip().lower() for c in first]
+    found = []
+    for a in asked:
+        if a.strip().isdigit():
+            if int(a) < 1:
+                raise ProgdbError("--columns: columns are numbered from 1")
+            found.append(int(a) - 1)
+        elif a.strip().lower() in low:
+            found.append(low.index(a.strip().lower()))
+        else:
+            raise ProgdbError(f"--columns: '{a}' is no column of {path} (its first row: {', '.join(c for c in first if c)})")
+    return (None, found[0], found[1]), not all(a.strip().isdigit() for a in asked)
+
+
+_LABEL = re.compile(r"[A-Z][A-Za-z]*(?: [A-Za-z]+){0,2}")  # "SKU", "Product Name", "Category"
+
+
+def _label_row(cells: list[str]) -> bool:
+    """A first row of three or more capitalised labels ("SKU,Product Name,Category"): a header, as a
+    spreadsheet exports it; an analyst's raw export was stored with "SKU -> Product Name" as a pair."""
+    return len(cells) >= 3 and all(_LABEL.fullmatch(c) for c in cells)
+
+
+def columns_left_out(path: str | Path, header: bool | None = None) -> str | None:
+    """A csv/tsv whose rows hold more than a pair, read as its first two columns: which columns are
+    left out, to be said (an analyst's Category column went unsaid); None when nothing is."""
+    path = Path(path)
+    fmt = detect_format(path) if path.is_file() else None
+    if fmt not in ("csv", "tsv"):
+        return None
+    rows = []
+    for n, text in _csv_records(path, "\t" if fmt == "tsv" else None):
+        if n is not None and text.strip():
+            cells = [c.strip() for c in next(csv.reader([text], delimiter="\t" if fmt == "tsv" else _delimiter_of(text)))]
+            while cells and not cells[-1]:
+                cells.pop()  # (a spreadsheet's empty columns past the last: "SKU,Product Name,Category,")
+            rows.append(cells)
+        if len(rows) >= 20:
+            break
+    if len(rows) < 2:
+        return None
+    first = rows[0]
+    named = header is not False and (_header(tuple(c.lower() for c in first), None, first) is not None or _label_row(first))
+    if named and _header(tuple(c.lower() for c in first), None, first) not in (None, (None, 0, 1)):
+        return None  # a header naming its pair's columns (input,output; id,message,reply): they are read
+    body = rows[1:] if named else rows
+    width = max(1 + max([i for i, c in enumerate(r) if c] + [0]) for r in body)
+    if width <= 2 or (NAME_RE.match(body[0][0]) and len(body[0][0]) <= MAX_NAME and width == 3 and not named):
+        return None  # a pair, or program,input,output rows
+    names = first if named else [f"column {i + 1}" for i in range(width)]
+    left = [names[i] if i < len(names) and names[i] else f"column {i + 1}" for i in range(2, width)]
+    return (f"{path}: rows hold {width} columns; each pair is {names[0]} -> {names[1]}, and "
+            f"{', '.join(left)} {'is' if len(left) == 1 else 'are'} left out (--columns 1,3 or --columns "
+            f"\"{names[0]},{left[0]}\" picks another pair)")
 
 
 def _lone_header(cells: list[str]) -> bool:

@@ -38,6 +38,7 @@ class Candidate:
 
 
 TOO_UNSURE = "is too unsure to give"  # an output error that is no failure: the input has no answer (exit 1)
+LEFT_OUT = "each left out in turn"  # how a small program's own pairs test it, in plain words
 
 
 def candidate_list(out: "Output", n: int = 5) -> str:
@@ -429,8 +430,8 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
     return Output(text, candidates[0].answer, "vector", candidates, method="categories",
                   confidence=round(value, 4), sure=is_sure(value),
                   note=f"one of its {len(ranked)} categories: the stored input nearest '{text.strip()}' is "
-                       f"'{nearest}' ({wp.spell(category)}); the nearest category finds {right} of its {tried} "
-                       f"stored pairs with each one hidden")
+                       f"'{nearest}' ({wp.spell(category)}); the nearest category gets {right} of its {tried} "
+                       f"stored pairs right, {LEFT_OUT}")
 
 
 COMMON_WORDS = 50_000  # a suffix rule's product answers only if it is among this many commonest words...
@@ -455,8 +456,8 @@ def _suffixed(wp: WordProgram, text: str, method: str, cands: list[Candidate]) -
     return Output(text, wp.spell(answer), "symbolic",
                   [Candidate(wp.spell(answer), round(value, 4))] + [c for c in cands if canonical(c.answer) != answer],
                   confidence=round(value, 4), sure=is_sure(value),
-                  note=f"a spelling rule of its pairs: +{suffix} (it spells {right} of its {tried} stored pairs with "
-                       f"each one hidden; its arithmetic finds {arithmetic})")
+                  note=f"a spelling rule of its pairs: +{suffix} (it spells {right} of its {tried} stored pairs right, "
+                       f"{LEFT_OUT}; its arithmetic gets {arithmetic})")
 
 
 def measured_cap(right: int, tried: int) -> float:
@@ -478,8 +479,8 @@ def _cap_by_measure(out: Output, wp: WordProgram, method: str, text: str) -> Non
     cap = measured_cap(right, tried)
     if out.confidence > cap:
         out.confidence = round(cap, 4)
-        out.note = "; ".join(filter(None, [out.note, f"its arithmetic finds {right} of its {tried} stored pairs "
-                                                     "with each one hidden"]))
+        out.note = "; ".join(filter(None, [out.note, f"its arithmetic gets {right} of its {tried} stored pairs "
+                                                     f"right, {LEFT_OUT}"]))
 
 
 def _compound(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None:

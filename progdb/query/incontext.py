@@ -219,6 +219,13 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
     if found is not None and _no_word(space, found.run(text), text, demos):
         found = None  # "studies" -> "studi" by the demonstrations' rule; their outputs are all words
     named, score, how = _named(catalog, demos, ranked, own, text if use_stored else None)
+    # A program storing every demonstration reversed, and the answer, is surer than one whose pairs
+    # the demonstrations only fit: an analyst's country-code (fit 0.67) took "paris is to france as
+    # tokyo is to ?", which country-capital stores the other way
+    back = _way_back(catalog, demos, text) if use_stored is True and \
+        (named is None or (how == "fit" and score < SURE_FIT)) else None
+    if back is not None:
+        named = None
     if named:
         kind = catalog.kinds()[named]
         result.mode, result.kind = "nearest", kind
@@ -248,7 +255,6 @@ def answer(catalog, prompt: str, demos: list[tuple[str, str]], text: str, k: int
                 return result
             if found is None:
                 return _unexplained(result, space, demos, text, k, method, measured, llm, budget, ranked, own, catalog)
-    back = _way_back(catalog, demos, text) if named is None and use_stored is True else None
     if back is not None:  # "paris is to france as tokyo is to ?": country-capital's pairs, read the other way
         name, inputs, stored_as = back
         result.mode, result.kind = "nearest", catalog.kinds()[name]
@@ -367,6 +373,8 @@ def _way_back(catalog, demos: list[tuple[str, str]], text: str) -> tuple[str, li
     pairs = [(i, o) for i, o in catalog.get(holders[0]).pairs() if o.strip().lower() == low]
     return (holders[0], list(dict.fromkeys(i for i, _ in pairs)), pairs[0][1]) if pairs else None
 
+
+SURE_FIT = 0.8  # a stored program the demonstrations fit this well is theirs, whoever stores them the other way
 
 CONTRADICTING_DEMOS = 2  # at most this many demonstrations are contradicted by a program storing them otherwise
 

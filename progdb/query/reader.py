@@ -44,6 +44,10 @@ EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark t
 MARKED_FIT = 0.75      # a text the user marked, for a program an LLM runs ("in German please: where is ...")
 TEMPLATE_PHRASE_FIT = 0.9  # a phrase in the program's own template ("how do you say {word} in French": thank you)
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
+_SAYING = {"say", "says", "said", "translate", "translated", "translation", "word", "words", "call", "called",
+           "spell", "spelled", "spelt", "write", "mean", "means", "meaning", "phrase", "speak", "speaks"}
+MAX_SUGGESTED_KEY = 12  # words of a prompt a refusal offers as a user's new phrasing; a longer one is no key
+_TEXT_AFTER = re.compile(r"\s*:\s+|\s+[-–—]+\s+|\s*\n\s*")  # where a request's text begins
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 
 DROP_COST = 0.03       # per word of talk a reading leaves out ("... for my essay"), at most four
@@ -57,6 +61,7 @@ UNFIT_OWNER_KEY = 0.95  # a key matched this near whose input fits not at all: n
 CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
 STORED_NAME_KEYS = 0.2  # ...as do keys this close, for a name of several words ("what does Wayne Gretzky play")
 STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
+OWN_STORED_KEYS = 0.5  # a user's program storing the input, its key this near, beats one the input does not fit
 
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
 FEW_PHRASINGS = 12     # a program with fewer phrasings: all their words are its request words (_stored_within)
@@ -857,10 +862,15 @@ class Reader:
             others = set().union(*(self.own_key_words.get(p, set()) for p in self.programs if p != program))
             own = {without_marks(w) for w in self.own_key_words.get(program, set()) - others if w not in STOP and len(w) > 2}
             languages = set(name_parts(program)) & set(LANGUAGES)
-            countries = {i.strip().lower() for pairs in self._name_pairs.values() for i, o in pairs
-                         if o.strip().lower() in languages}
-            self._languages[program] = own | languages | countries | {e for e, lang in ENDONYMS.items() if lang in languages}
+            self._languages[program] = own | languages | self._countries_speaking(program) | \
+                {e for e, lang in ENDONYMS.items() if lang in languages}
         return self._languages[program]
+
+    def _countries_speaking(self, program: str) -> set[str]:
+        """The countries whose nationality a program of names stores as a translator's language."""
+        languages = set(name_parts(program)) & set(LANGUAGES)
+        return {i.strip().lower() for pairs in self._name_pairs.values() for i, o in pairs
+                if o.strip().lower() in languages}
 
     def _asks_to_translate(self, program: str, text: str) -> bool:
         """Is the text a question to translate ("where is the bathroom") for a program that translates?"""
@@ -1081,7 +1091,10 @@ class Reader:
         # language named is refused as such: "dog in polish"; a code names one: "de: glove")
         unnamed_languages = set() if said & _ANY_LANGUAGE or _LANGUAGE_CODE.match(prompt) else \
             {p for p in {ch.program for ch in choices}
-             if p in self.learned and self._translates(p) and not said & self._language_words(p)}
+             if p in self.learned and self._translates(p) and (not said & self._language_words(p) or (
+                 # a country alone names its language only for a word to say: "how do you say hi in germany",
+                 # not "what's the weather in germany"
+                 not said & (self._language_words(p) - self._countries_speaking(p)) and not said & _SAYING))}
         asked: dict[tuple[str, str], tuple[str, str, str]] = {}  # (program, request) -> (back, elsewhere, unheld)
         manners: dict[str, list[str]] = {}  # request -> its manner words, read once for every program
         for ch in choices:
@@ -1333,6 +1346,13 @@ class Reader:
             if not stores and ins in storing and storing[ins] >= ch.key_score - close \
                     and (self.kinds.get(ch.program) != "vector" or any(" " in i for i in ins)):
                 ch.score -= STORED_ELSEWHERE
+            # A code one of the user's programs stores, asked in words near its keys, is that program's,
+            # not another's that it does not fit: "what category is FN-2003" is their sku-category's
+            # (key match 0.60), not product-category's, whose key matched whole and which read it as no word
+            elif stores and ch.program not in self.learned and ch.key_score >= OWN_STORED_KEYS and \
+                    any(o is not ch and o.reading.inputs == ch.reading.inputs and o.fit <= FIT_FLOOR and
+                        o.program not in self.learned and o.score > ch.score for o, _, _ in read):
+                ch.score = max(o.score for o, i, _ in read if i == ins) + STORED_ELSEWHERE
         # A stored name holds the words a template left out of it: "where is {text} national park"
         # read "Zion"; the program stores "Zion National Park", which the request typed whole.
         best: dict[str, Choice] = {}  # per program, its best reading
@@ -1385,10 +1405,27 @@ class Reader:
             return ""
         threshold = self._threshold(own.program, self._base_threshold)
         if own.key_score < threshold:
-            return f"; your nearest program: {own.program} {below(own.key_score, threshold)}"
+            return f"; your nearest program: {own.program} {below(own.key_score, threshold)}" + \
+                self._wording_as_key(own, choices)
         # its key passed, and its input's fit took the reading below ("0.62, below the threshold 0.60" read as a slip)
         return (f"; your nearest program: {own.program} (key match {own.key_score:.2f}, its reading "
                 f"{below(own.score, threshold)})")
+
+    def _wording_as_key(self, own: Choice, choices: list[Choice]) -> str:
+        """The prompt as a phrasing of the user's program, its input a slot: what they can add for
+        this wording to reach it ("can you soften this: {text}"; their three keys all said
+        "friendlier", and the refusal named the program but not what to do)."""
+        whole = next((ch.reading.key for ch in choices if ch.reading.method == "whole"), "")
+        slot = "{text}" if self.kinds.get(own.program) == "fewshot" else "{word}"
+        head, *text = _TEXT_AFTER.split(whole, maxsplit=1) if slot == "{text}" else [""]
+        if text and len(text[0].split()) >= 2:  # a text after a colon or a dash: "can you soften this: …"
+            key = f"{head.strip()}: {slot}"
+        else:  # the input the reading found, where it is whole words of the prompt
+            inputs = [i for i in own.reading.inputs if i.strip()]
+            found = re.search(rf"(?<!\S){re.escape(inputs[0])}(?![\w'])", whole) if len(inputs) == 1 else None
+            key = (whole[:found.start()] + slot + whole[found.end():]).strip() if found else ""
+        words = len(key.split())
+        return f' (add "{key}" to its keys for this wording to reach it)' if 2 <= words <= MAX_SUGGESTED_KEY else ""
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded

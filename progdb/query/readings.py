@@ -235,7 +235,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                 span = words[i:j]
                 if (span[0].lower() in SPAN_EDGE_STOP or span[-1].lower() in SPAN_EDGE_STOP or
                         not span[0][:1].isalnum() or span[-1] == ":") and \
-                        not (j == n == i + 1 and span[0].lower() in ASKED_VERBS):
+                        not (j == n == i + 1 and span[0].lower() in ASKED_VERBS) and \
+                        not (j == i + 1 and len(span[0]) >= 2 and span[0].isupper() and not text.isupper()):
                     continue  # "a monk" is read as "monk": the article stays with the key (a verb ends a request:
                     # "… of do"; no input ends on the colon that marks a text: "… our website footer: All prices …")
                 listed = j - i > 1 and bool(LIST_WORD.search(" ".join(span)))
@@ -246,8 +247,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                     continue
                 if called and span[-1].lower() == "called":
                     continue  # "what's a young goat called": "called" is the question's, no input's
-                if text_word is not None and i >= text_word and not (i == text_word and j == n):
-                    continue  # a word picked out of the text after the request's "?" or ":"
+                if text_word is not None and (i >= text_word and not (i == text_word and j == n) or i < text_word < j):
+                    continue  # a word picked out of the text after the request's "?" or ":", or run across it
                 joined = between(i, j)
                 if _glued(text, tokens[i].start(), tokens[j - 1].end()):
                     continue  # "7" of "2021/6/7": a date's part is no input
@@ -267,6 +268,8 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                 # ("and mongoose" after "goose, moose" is the list's last item, not talk to leave out)
                 last_item = j + 1 < n and words[j].lower() in ("and", "&", ",") and \
                     (n - j == 2 or (n - j <= 4 and is_name(words[j + 1:])))
+                # (nor "tulip" after a list that ends on its comma: "plural of cat, dog, tulip")
+                last_item = last_item or (listed and span[-1] == "," and n - j == 1 and words[j][:1].isalnum())
                 if talk_after and not last_item and i >= 2 and n - j <= MAX_DROPPED:
                     keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
                 if i > 0 and n - j >= 2 and i <= MAX_DROPPED:

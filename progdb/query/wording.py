@@ -46,8 +46,8 @@ def _polite_tail(text: str) -> re.Match | None:
 
 QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)['‘’]([^'‘’]+)['‘’](?!\w)")
 # (a slash between digits is a date's: "12/25/2023" is one input)
-_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or|&)?\s*|\s+(?:and|or|&)\s+|\s*(?<!\d)/\s*|\s*/(?!\d)\s*|\s*;\s*)\s*", re.I)
-LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|/|;)(?:\s|$)", re.I)
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:(?:and|or|n)\b|&|\+)?\s*|\s+(?:and|or|&|n|\+)\s+|\s*(?<!\d)/\s*|\s*/(?!\d)\s*|\s*;\s*)\s*", re.I)
+LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|n|\+|/|;)(?:\s|$)", re.I)  # "cat n dog": text-speak and
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
 # A work's kind before its title: "the book Dracula", "the film 'Jaws'" (not "book club": a title is capitalised or quoted)
@@ -86,7 +86,8 @@ WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
 # a national park and a national monument", "is it rude to be casual at work". ("What does this
 # mean in simple words? …" asks for plain English: a pointer is no word asked about.)
 _GRAMMAR_TERM = (r"(?:nouns?|adjectives?|adverbs?|verbs?|tenses?|plurals?|singulars?|comparatives?|superlatives?|"
-                 r"antonyms?|synonyms?|participles?|gerunds?|pronouns?|prepositions?)\b")
+                 r"antonyms?|synonyms?|participles?|gerunds?|pronouns?|prepositions?|perfect|progressive|continuous|"
+                 r"infinitives?|imperatives?|subjunctive|conditionals?)\b")  # (a learner's "what is the present perfect?")
 _ABOUT_LANGUAGE = re.compile(
     r"^\s*(?:(?:hey|so|ok|okay|and|but)[,\s]+)?(?:why\b|how (?:many|much)\b|"
     r"what(?:'s|s| is| are)? the (?:difference|meaning)\b|what (?:does|do) (?!this\b|that\b|it\b|these\b)\S+ mean\b|"
@@ -107,14 +108,16 @@ _ABOUT_LANGUAGE = re.compile(
     # a learner's: "what's the best way to learn french", "is german hard to learn"
     r"(?:what(?:'s|s| is) )?(?:the )?(?:best|easiest|fastest|quickest) way to (?:learn|study|practi[cs]e|master|memori[sz]e)\b|"
     r"is \S+ (?:hard|difficult|easy|tough) to (?:learn|master|speak|pronounce)\b|"
-    r"what(?:'s|s| is| are) (?:an? )?(?:\w+ )?" + _GRAMMAR_TERM + r"\s*[?.!]*\s*$|"
+    r"what(?:'s|s| is| are) (?:an? |the )?(?:\w+ )?" + _GRAMMAR_TERM + r"\s*[?.!]*\s*$|"
     r"what(?:'s|s| is| are) the (?:\w+ ){1,2}tenses?\s*[?.!]*\s*$|"  # "what is the past perfect tense"
     r"explain (?:to me )?(?:\w+ )?" + _GRAMMAR_TERM + r"|is (?:the word )?\S+ an? " + _GRAMMAR_TERM + r"\s*[?.!]*\s*$)",
     re.I)
 # A grammar rule asked about anywhere: "what is the rule for making plurals of words ending in y",
 # "plural rule for words finish in y", "rule for the ing when double consonant"
 _LANGUAGE_RULE = re.compile(r"\brules?\s+(?:for|of|about|when|with)\b|"
-                            r"\b(?:all|every)\s+(?:the\s+|its\s+)?(?:tenses|forms|persons)\b", re.I)  # a table: "conjugate to be in all tenses"
+                            r"\b(?:all|every)\s+(?:the\s+|its\s+)?(?:tenses|forms|persons)\b|"  # a table: "conjugate to be in all tenses"
+                            # ...and a verb conjugated for no one person nor the past: "conjugate the verb 'to be' please"
+                            r"\bconjugat\w*\b(?!.*\b(?:for|with)\s+['\"‘“]?(?:he|she|it|i|you|we|they)\b)(?!.*\bpast\b)", re.I)
 
 
 # A phrase asked in a language: "how much is this in french" is a traveller's, no count asked about
@@ -447,9 +450,18 @@ def is_name(words: list[str]) -> bool:
 
 
 def stop_edges(inputs: list[str]) -> tuple[set[str], set[str]]:
-    """The stop words the inputs of two words or more start on, and those they end on."""
+    """The stop words the inputs of two words or more start on, and those they end on; every stop
+    word, where half of them do (phrasal verbs end on particles: "get along with" is one of them
+    though no stored verb ends on "with")."""
     split = [w for w in (i.lower().split() for i in inputs) if len(w) > 1]
-    return {w[0] for w in split if w[0] in STOP}, {w[-1] for w in split if w[-1] in STOP}
+    firsts, lasts = [w[0] for w in split if w[0] in STOP], [w[-1] for w in split if w[-1] in STOP]
+    particles = sum(w[-1] in STOP or w[-1] in _PARTICLES for w in split)
+    return (set(STOP) if split and len(firsts) * 2 >= len(split) else set(firsts),
+            set(STOP) if split and particles * 2 >= len(split) else set(lasts))
+
+
+_PARTICLES = {"up", "down", "out", "off", "on", "over", "across", "away", "back", "along", "around", "through",
+              "in", "into", "after", "by", "about", "for", "with", "to", "of"}  # a phrasal verb's last word
 
 
 def name_parts(name: str) -> list[str]:

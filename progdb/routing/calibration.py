@@ -20,10 +20,11 @@ def abstain(scored: list[Prediction], threshold: float, offsets: dict[str, float
     return [p if e or s >= threshold + offsets.get(p, 0.0) else None for p, s, e in scored]
 
 
-def choose_threshold(scored: list[Prediction], gold: list[str | None]) -> tuple[float, dict]:
+def choose_threshold(scored: list[Prediction], gold: list[str | None], counts: bool = False) -> tuple[float, dict]:
     """The threshold maximising in-scope accuracy + out-of-scope recall on these rows (a prompt
-    abstains below it; an exact key match never does). Without out-of-scope rows it abstains on
-    at most 1% of the right answers."""
+    abstains below it; an exact key match never does); with `counts`, the number of rows it gets
+    right (a right answer lost weighs what an out-of-scope prompt refused does, however few of
+    either there are). Without out-of-scope rows it abstains on at most 1% of the right answers."""
     import numpy as np
 
     score = np.array([s for _, s, _ in scored], dtype=np.float64)
@@ -41,6 +42,8 @@ def choose_threshold(scored: list[Prediction], gold: list[str | None]) -> tuple[
         accepted = (score[None, :] >= ts[:, None]) | exact[None, :]
         in_acc = (accepted & right[None, :]).sum(1) / max((~is_oos).sum(), 1)
         oos_rec = ((~accepted | pred_none[None, :]) & is_oos[None, :]).sum(1) / is_oos.sum()
+        if counts:
+            in_acc, oos_rec = in_acc * (~is_oos).sum(), oos_rec * is_oos.sum()
         t = float(ts[int(np.argmax(in_acc + oos_rec))])
     return t, fit_metrics(scored, gold, t)
 

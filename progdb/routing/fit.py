@@ -100,7 +100,11 @@ def fit_phrasings(routes: Routes, prompts: list[str], gold: list[str | None], wr
     vectors = models.encoder().encode(texts)
     scored = out_of_fold_similarity(routes, gold, texts, vectors, library)
     fitted = _users_programs(gold, library)
-    threshold = max(choose_threshold(scored, gold)[0], DEFAULT_THRESHOLD) if None in gold else DEFAULT_THRESHOLD
+    # Counted in requests, not rates: five out-of-scope prompts beside thirteen requests of five programs
+    # made each refusal worth three right answers, and the fit chose 0.82, losing 5 of an engineer's 25
+    # (their out-of-scope prompts are stored besides, and refuse what is like them at any threshold).
+    threshold = max(choose_threshold(scored, gold, counts=True)[0], DEFAULT_THRESHOLD) if None in gold \
+        else DEFAULT_THRESHOLD
     report = {"router": "similarity", "threshold": round(threshold, 4), "n": len(prompts),
               "n_out_of_scope": gold.count(None), **fit_metrics(scored, gold, threshold),
               "own_thresholds": len(fitted), "learned": len(prompts), "threshold_of": fitted}
