@@ -492,8 +492,10 @@ def export(ctx, names, file, force):
         stored = {r["name"] for r in db.list()}
         for name in names:
             if name not in stored:
-                hint = f" (to write a file: progdb export -o {name})" if "." in name or "/" in name else ""
-                raise ProgdbError(f"export: no program named '{name}'{hint}")
+                if "." in name or "/" in name:
+                    raise ProgdbError(f"export: no program named '{name}' (to write a file: progdb export -o {name})")
+                db.get(name)  # its error names the program meant: "did you mean 'false-friends'?"
+                raise ProgdbError(f"export: no program named '{name}'")
     text = db.export(names=list(names) or None)
     if not file or file == "-":
         click.echo(text, nl=False)

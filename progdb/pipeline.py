@@ -17,7 +17,8 @@ from progdb.query import incontext
 from progdb.query.compose import composition
 from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
-from progdb.query.execute import DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, WordProgram, candidate_list, run_chain, run_vector
+from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, WordProgram, candidate_list, no_answer,
+                                  run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in
 from progdb.query.wording import absent_text, asks_about_language, typed_text, without_quiz_label
@@ -111,8 +112,8 @@ class _VectorJob:
 
     def finish(self, outputs: list[Output]) -> None:
         for i, out in enumerate(outputs):
-            if out.source == "error":  # a word outside the word space: the few-shot form, if an LLM runs it
-                outputs[i] = self.fewshot.fallback(out)
+            if out.source == "error" and not no_answer(out):  # a word outside the word space: the few-shot form,
+                outputs[i] = self.fewshot.fallback(out)  # if an LLM runs it (not a name several people share)
         _doubt_two_slips(outputs, self.result.corrections)
         _doubt_a_real_word(outputs, self.result.corrections, models.word_space().index)
         _doubt_a_guessed_request(outputs, self.result.accepted_sure)

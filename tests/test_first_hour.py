@@ -2456,3 +2456,25 @@ def test_a_fit_on_a_few_labelled_requests_keeps_their_answers(own_db, tmp_path):
     for prompt, name in labelled["val"]:
         out = _json_query(own_db, prompt)
         assert out["programs"] and out["programs"][0]["name"] == name, (prompt, out["message"])
+
+
+def test_a_researchers_and_an_engineers_prompts_get_no_confident_wrong_answer(own_db):
+    """A researcher's "what instrument does coltrane play" came back *piano*, sure (John plays the
+    saxophone, Alice the piano); "baby of a platypus" read "of a platypus"; "whats the capital and the
+    currency of Colombia" ran a chain (Colombian Peso -> Bogota?); an engineer's changelog text lost its
+    label ("…item? chore(deps): bump axios"); `export` of a slip named no program meant."""
+    out = _json_query(own_db, "what instrument does coltrane play")
+    assert out["outputs"][0]["answer"] is None and "John Coltrane -> saxophone" in out["outputs"][0]["error"], out
+    assert _json_query(own_db, "what instrument does john coltrane play")["outputs"][0]["answer"] == "saxophone"
+    assert _json_query(own_db, "baby of a platypus")["inputs"] in (["platypus"], []), "baby of a platypus"
+    both = _json_query(own_db, "whats the capital and the currency of Colombia")
+    programs = [r["programs"][0]["name"] for r in [both] + both["also"]]
+    assert programs == ["country-capital", "country-currency"], both
+    assert run("--db", own_db, "add", "changelog-entry", "--kind", "fewshot", "--key",
+               "turn this commit message into a changelog entry: {text}",
+               "--example", "fix(ui): modal closes on Escape", "Fixed: Escape now closes dialogs.",
+               "--example", "feat(api): webhooks for task.completed", "Added: task.completed webhook.").exit_code == 0
+    out = _json_query(own_db, "could you convert this commit message to a changelog item? chore(deps): bump axios to 1.6.8")
+    assert out["inputs"] == ["chore(deps): bump axios to 1.6.8"], out
+    r = run("--db", own_db, "export", "changelog-entri")
+    assert r.exit_code == 2 and "did you mean 'changelog-entry'" in r.output, r.output

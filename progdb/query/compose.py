@@ -9,7 +9,8 @@ from progdb.query.parse import Parsed, parse
 from progdb.query.retrieve import ProgramMatch, Retrieval
 
 COMPOSE_MARGIN = 0.1  # each half of a split key must clear the threshold by this much
-STOP_WORDS = {"or", "either", "vs", "versus"}  # "comparative or superlative" asks for one of two: a blend
+STOP_WORDS = {"or", "either", "vs", "versus",  # "comparative or superlative" asks for one of two: a blend
+              "and", "&", "n", "+"}  # "the capital and the currency of Colombia" asks for both: two requests
 # Words of any request: a part of a split key made of these alone ("form of" in "what's the adverb
 # form of") names no program, whatever phrasing it happens to match ("the third form of").
 GENERIC = {"a", "an", "the", "of", "for", "to", "in", "what", "what's", "whats", "is", "form", "word", "version",

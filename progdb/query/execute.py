@@ -96,6 +96,12 @@ class WordProgram:
         self.note: str | None = None  # why the method asked for did not answer
         self.stored = outputs_by_input(pairs)  # lower-case input -> its stored outputs, in order
         self.lower_inputs = {a.strip() for a, _ in pairs if a.strip().islower()}  # stored as "tuesday", not "Japan"
+        # People by their last names, for a program mostly of names of several words (see _names_sharing)
+        names = list(dict.fromkeys(a.strip() for a, _ in pairs if len(a.split()) >= 2))
+        self.names_by_last: dict[str, list[str]] = {}
+        if len(names) >= PEOPLE_SHARE * len(self.stored):
+            for name in names:
+                self.names_by_last.setdefault(name.split()[-1].lower().strip(".,"), []).append(name)
         # A sequence's answers are its inputs too (days, months, letters): "Tuesday" asks in the case it answers
         self.sequence = sum(canonical(b) in self.stored for _, b in pairs) >= SEQUENCE * len(pairs)
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
@@ -283,6 +289,21 @@ class Blend(Fitted):
         return xs + sum(w * (f.queries(xs) - xs) for f, w in self.parts)
 
 
+PEOPLE_SHARE = 0.8  # a program this share of whose inputs are names of several words is of people
+MAX_SHARED_SHOWN = 4  # stored names shown when a surname is several people's
+
+
+def _names_sharing(wp: WordProgram, text: str) -> list[str]:
+    """The stored names, as typed, that end in a one-word input not stored itself, where they answer
+    differently, for a program mostly of names of several words (people): "coltrane" is John's and
+    Alice's. (A program of words is not asked: plural's "polar bear" and "teddy bear" make no "bear".)"""
+    low = text.strip().lower()
+    if " " in low or not low.isalpha() or low in wp.stored or len(wp.names_by_last) == 0:
+        return []
+    names = wp.names_by_last.get(low, [])
+    return names if len({tuple(wp.stored[n.lower()]) for n in names}) > 1 else []
+
+
 def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inputs: list[str], k: int,
                method: str = DEFAULT_METHOD, use_stored: bool | Holdout = True,
                exclude: frozenset[str] = frozenset()) -> list[Output]:
@@ -307,6 +328,12 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             answers = _in_typed_case(text, stored) if lead.sequence and text.strip().lower() in lead.lower_inputs \
                 else stored
             outputs[i] = Output(text, answers[0], "stored", [], answers=answers, confidence=1.0)
+            continue
+        shared = _names_sharing(lead, text) if led and use_stored is True else []
+        if len(shared) > 1:  # "coltrane": John plays saxophone, Alice piano; arithmetic guessed piano, sure
+            said = "; ".join(f"{name} -> {' / '.join(lead.stored[name.lower()])}" for name in shared[:MAX_SHARED_SHOWN])
+            outputs[i] = Output(text, None, "error", error=f"'{text.strip()}' is the last name of {len(shared)} stored "
+                                f"names ({said}): which one is meant, a guess {TOO_UNSURE}; ask for one by name")
             continue
         missing = space.missing(text)
         hide = holdout_for(use_stored, text)

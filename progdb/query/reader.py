@@ -314,7 +314,7 @@ class Reader:
             # "(give me the) comparative and superlative of big": both ask for big, the second says
             # so; read when the first half has no input of its own
             words = tail.split()
-            of = next((i for i, w in enumerate(words) if w.lower() in STOP), None)
+            of = next((i for i, w in enumerate(words) if i and w.lower() in STOP), None)  # (past "the currency")
             if of and len(head.split()) <= MAX_SHARED_HEAD_WORDS:
                 halves.append((" ".join([head] + words[of:]), tail, True))
         return halves
@@ -1346,12 +1346,13 @@ class Reader:
             if not stores and ins in storing and storing[ins] >= ch.key_score - close \
                     and (self.kinds.get(ch.program) != "vector" or any(" " in i for i in ins)):
                 ch.score -= STORED_ELSEWHERE
-            # A code one of the user's programs stores, asked in words near its keys, is that program's,
-            # not another's that it does not fit: "what category is FN-2003" is their sku-category's
-            # (key match 0.60), not product-category's, whose key matched whole and which read it as no word
+            # An input one of the user's programs stores, asked in words near its keys, is that program's,
+            # not another of theirs that does not store it: "what category is FN-2003" is their sku-category's
+            # (key match 0.60), not product-category's, whose key matched whole; "what means 'embarazada' in
+            # english?" is false-friends', not phrasal-verbs' ("meaning of {phrase}")
             elif stores and ch.program not in self.learned and ch.key_score >= OWN_STORED_KEYS and \
-                    any(o is not ch and o.reading.inputs == ch.reading.inputs and o.fit <= FIT_FLOOR and
-                        o.program not in self.learned and o.score > ch.score for o, _, _ in read):
+                    any(o.reading.inputs == ch.reading.inputs and not o_stores and o.program not in self.learned
+                        and o.score > ch.score for o, _, o_stores in read):
                 ch.score = max(o.score for o, i, _ in read if i == ins) + STORED_ELSEWHERE
         # A stored name holds the words a template left out of it: "where is {text} national park"
         # read "Zion"; the program stores "Zion National Park", which the request typed whole.

@@ -112,6 +112,9 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                           for v in m.inputs]
                 if word_program(t.program):  # a program of words, not texts
                     inputs = [quoted_within(v, marked) for v in inputs]
+                    # "baby of a platypus" by the template "baby {word}": the slot's "of a" is the request's
+                    inputs = [clean_input(v[3:]) or v if v.lower().startswith("of ") and len(v.split()) <= 3 and
+                              not m.key.lower().rstrip().endswith(" of") else v for v in inputs]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
                 items = list_items(inputs, MAX_TEMPLATE_LIST) if long and word_program(t.program) else []
@@ -135,6 +138,12 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
         # "... it sounds like a robot wrote it, make it casual: It is ...": the request is
         # the last clause before the colon; the talk before it is left out.
         clauses = re.split(r"(?<=[,;.!?])\s+", explicit.key)
+        # ...or a question, then the text from a label of its own, which holds the colon: "… to a changelog
+        # item? chore(deps): bump axios" (the scores choose: "can you help? make formal: …" is a request's)
+        if len(clauses) > 1 and clauses[-2].endswith("?") and len(clauses[-1].split()) <= 2 and len(inputs) == 1:
+            asked = _clean_key(" ".join(clauses[:-1]))
+            if asked and len(asked.split()) >= 3:
+                out.append(Reading(asked, [f"{clauses[-1]}: {inputs[0]}"], "explicit"))
         for k in range(1, len(clauses)):
             key = _clean_key(" ".join(clauses[k:]))
             if key:
