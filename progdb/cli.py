@@ -132,7 +132,9 @@ def _check_mistyped_db(path: str | None, command: str | None, seed: bool = True)
 
 
 def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Indented at a terminal; one line when piped or written to a file (`>> answers.jsonl` makes JSON
+    lines, as `query -` writes them: three trials' scripts appended multi-line objects)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2 if sys.stdout.isatty() else None))
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

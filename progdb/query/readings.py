@@ -140,7 +140,7 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
         clauses = re.split(r"(?<=[,;.!?])\s+", explicit.key)
         # ...or a question, then the text from a label of its own, which holds the colon: "… to a changelog
         # item? chore(deps): bump axios" (the scores choose: "can you help? make formal: …" is a request's)
-        if len(clauses) > 1 and clauses[-2].endswith("?") and len(clauses[-1].split()) <= 2 and len(inputs) == 1:
+        if _text_label(clauses, request) and len(inputs) == 1:
             asked = _clean_key(" ".join(clauses[:-1]))
             if asked and len(asked.split()) >= 3:
                 out.append(Reading(asked, [f"{clauses[-1]}: {inputs[0]}"], "explicit"))
@@ -452,6 +452,17 @@ def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
     for found in pattern.finditer(text):
         pass
     return found
+
+
+def _text_label(clauses: list[str], request: str) -> bool:
+    """Is the explicit key's last clause, after a question, a label its text starts with ("chore(deps)" in
+    "…item? chore(deps): bump axios"): two words at most, right before the colon, no talk ("…list?
+    thanks!\nA small startup …" is no label)?"""
+    if len(clauses) < 2 or not clauses[-2].endswith("?"):
+        return False
+    last = clauses[-1]
+    return len(last.split()) <= 2 and (last[-1:].isalnum() or last.endswith(")")) and \
+        last.lower() not in TALK and re.search(re.escape(last) + r":", request) is not None
 
 
 def _dash_reading(request: str) -> list[Reading]:
