@@ -703,6 +703,13 @@ def _note_rows_to_check(summary, piped) -> None:
         click.echo(f"note: {many}{_listed(repeats)}; a pair is stored once", err=True)
     for name, rows in summary.outside_space.items():
         _say_outside_space(name, [f"{where(r, i == 0)}: {r.input} -> {r.output}" for i, r in enumerate(rows)])
+    seconds = [f"{where(r, i == 0)}: {r.input} -> {' / '.join(held + [r.output])}"
+               for i, (r, held) in enumerate(summary.second_outputs)]
+    if seconds:
+        many = f"{len(seconds)} stored inputs now have a second output: " if len(seconds) > 1 else \
+            "a stored input now has a second output: "
+        click.echo(f"note: {many}{_listed(seconds)} (an input keeps every output it is given; --one-output "
+                   "replaces them)", err=True)
 
 
 def _detect(file: str) -> str:

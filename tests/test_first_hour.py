@@ -2112,7 +2112,7 @@ def test_a_three_pair_program_whose_arithmetic_finds_none_guesses_only_as_a_gues
     assert added.exit_code == 0, added.output
     # (a pig, a hippo: the library's animal-young stores piglet and no hippo's young; ours guesses)
     out = _json_query(own_db, "young of hippo")["outputs"][0]
-    assert not out["sure"] and out["confidence"] <= 0.2 and "finds 0 of its 3 stored pairs" in out["note"], out
+    assert not out["sure"] and out["confidence"] <= 0.2 and "gets 0 of its 3 stored pairs right" in out["note"], out
     assert _json_query(own_db, "young of dog")["outputs"][0]["answer"] == "puppy"
 
 def test_a_users_stored_title_is_not_a_longer_title_it_begins(own_db, tmp_path):
@@ -2357,6 +2357,15 @@ def test_an_analysts_spreadsheet_export_loses_no_column_unsaid(own_db, tmp_path)
                         "--rejects", str(tmp_path / "rejects.jsonl")], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("3 added"), (r.stdout, r.stderr)  # (the trailing comma is none)
     assert "line 3: field 'output' is empty" in r.stderr, r.stderr  # said at the terminal, not only in the file
+
+    # a pair mended with --one-output, then the old file imported again: the second output is said
+    codes = tmp_path / "codes.tsv"
+    codes.write_text("code\tcountry\nAT\tAustralia\nDE\tGermany\n", encoding="utf-8")
+    assert run("--db", own_db, "import", str(codes), "--program", "country-code").exit_code == 0
+    assert run("--db", own_db, "add", "country-code", "-e", "AT", "Austria", "--one-output").exit_code == 0
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(codes), "--program", "country-code"],
+                       capture_output=True, text=True)
+    assert "line 2: AT -> Austria / Australia" in r.stderr and "--one-output" in r.stderr, r.stderr
 
 
 def test_a_program_file_imports_whole_and_remove_asks_at_a_terminal(own_db, tmp_path):

@@ -52,6 +52,9 @@ class ImportSummary:
     # added with a word outside the word space (its arithmetic cannot learn from them).
     repeated: list[tuple[Row, int]] = field(default_factory=list)
     outside_space: dict[str, list[Row]] = field(default_factory=dict)
+    # A row giving an input stored before this import another output (AT -> Austria, then the old file's
+    # AT -> Australia again): both are kept, as `add` keeps them, and said
+    second_outputs: list[tuple[Row, list[str]]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
@@ -103,6 +106,9 @@ class _Target:
             if summary is not None and first is not None and first[0] == row.file:
                 summary.repeated.append((row, first[1]))
         else:
+            held = [examples[j].output for j in at or () if examples[j] is not None]
+            if summary is not None and held and not any((row.input, o) in self.rows_added for o in held):
+                summary.second_outputs.append((row, held))  # a stored input's new output: said, not hidden
             self.at.setdefault(row.input, []).append(len(examples))
             examples.append(new)
             self.seen.add(pair)

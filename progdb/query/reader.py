@@ -187,6 +187,7 @@ class Reader:
         self.key_programs = key_programs[order]
         self.key_texts = [key_texts[i] for i in order]
         self.key_vectors = key_vectors[order]
+        self._vector_of_key: dict[str, np.ndarray] | None = None  # see stored_vectors
         self.starts = np.flatnonzero(np.r_[True, self.key_programs[1:] != self.key_programs[:-1]])
         self.has_keys = self.key_programs[self.starts]
         self.negatives = negatives
@@ -910,6 +911,14 @@ class Reader:
                     r.corrections = list(notes)
                     out.append(r)
         return out
+
+    def stored_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The texts that are a stored phrasing word for word ("plural of", a template's key), with the
+        vector stored for it: a query need not embed what the database holds (half the texts of
+        "superlative of good")."""
+        if self._vector_of_key is None:
+            self._vector_of_key = {t: self.key_vectors[i] for i, t in enumerate(self.key_texts)}
+        return {t: self._vector_of_key[t] for t in texts if t in self._vector_of_key}
 
     def worth_reading(self, readings: list[Reading]) -> list[Reading]:
         """The readings worth embedding: all of them, unless one is a stored key word for word with
