@@ -461,7 +461,7 @@ class QueryPipeline:
         requests = self.two_requests(prompt, request, lookup, cal) or [request]
         results = [self.execute(r, cal, lookup, k, shots, method, use_stored, None if compile_only else llm,
                                 budget, compile_only, defer) for r in requests]
-        if results[0].mode == "none" and prompt.rstrip().endswith(":") and ":" not in results[0].message:
+        if results[0].mode == "none" and prompt.rstrip().endswith(":") and "colon" not in results[0].message:
             # "passive voice:" and nothing after it: the text was left out, whatever the request was near
             results[0].message += "; nothing follows the prompt's colon (the text to work on goes after it)"
         results[0].also = results[1:]  # the second request's result, shown after the first

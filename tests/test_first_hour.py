@@ -2383,6 +2383,9 @@ def test_a_program_file_imports_whole_and_remove_asks_at_a_terminal(own_db, tmp_
     assert r.returncode == 0 and "added ticket-summary (fewshot, 2 keys, 2 examples)" in r.stdout, (r.stdout, r.stderr)
     out = _json_query(own_db, "tl;dr this ticket: the export button does nothing")
     assert (out["programs"][0]["name"], out["inputs"]) == ("ticket-summary", ["the export button does nothing"]), out
+    # "ticket" is the text the request points at, not ticket-summary's name: a near miss, refused
+    assert _json_query(own_db, "rate the sentiment of this ticket: you people are useless")["mode"] == "none"
+    assert "nothing follows the prompt's colon" in _json_query(own_db, "summarise this ticket:")["message"]
 
     master, slave = pty.openpty()
     proc = subprocess.Popen([PROGDB, "--db", own_db, "remove", "ticket-summary"], stdin=slave, stdout=slave,

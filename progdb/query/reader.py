@@ -46,6 +46,7 @@ TEMPLATE_PHRASE_FIT = 0.9  # a phrase in the program's own template ("how do you
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 _SAYING = {"say", "says", "said", "translate", "translated", "translation", "word", "words", "call", "called",
            "spell", "spelled", "spelt", "write", "mean", "means", "meaning", "phrase", "speak", "speaks"}
+_POINTED = re.compile(r"\b(?:this|that|these|those|the|my|our|your|a|an)\s+$", re.I)  # before a noun
 MAX_SUGGESTED_KEY = 12  # words of a prompt a refusal offers as a user's new phrasing; a longer one is no key
 _TEXT_AFTER = re.compile(r"\s*:\s+|\s+[-–—]+\s+|\s*\n\s*")  # where a request's text begins
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
@@ -1545,7 +1546,11 @@ class Reader:
         # "say this more politely: you're wrong" names the user's program `polite` and marks its
         # text: that is a request for it, however far its one key ("polite") is from the words.
         named = self._named[top.program].search(top.reading.key) if top.reading.method == "explicit" else None
-        asked_by_name = named is not None
+        # (a part of its name that the request points at is the text's noun, not the program's name: "rate
+        # the sentiment of this ticket: …" does not ask for ticket-summary)
+        asked_by_name = named is not None and not (
+            top.program not in self.learned and " " not in named.group(0).strip() and "-" in top.program and
+            _POINTED.search(top.reading.key[:named.start()]) is not None)
         if top.key_score < threshold and not asked_by_name:
             return top, Retrieval("none", [], candidates[:5], threshold, self._none_close(top, choices, threshold))
         if top.fit < FIT_FLOOR:
