@@ -46,7 +46,7 @@ TEMPLATE_PHRASE_FIT = 0.9  # a phrase in the program's own template ("how do you
 NEG_MARGIN = 0.05      # "none" when a stored out-of-scope prompt comes this close to the best program
 _SAYING = {"say", "says", "said", "translate", "translated", "translation", "word", "words", "call", "called",
            "spell", "spelled", "spelt", "write", "mean", "means", "meaning", "phrase", "speak", "speaks"}
-_POINTED = re.compile(r"\b(?:this|that|these|those|the|my|our|your|a|an)\s+$", re.I)  # before a noun
+_POINTED = re.compile(r"\b(?:this|that|these|those)\s+$", re.I)  # a text pointed at: "… of this ticket: …"
 MAX_SUGGESTED_KEY = 12  # words of a prompt a refusal offers as a user's new phrasing; a longer one is no key
 _TEXT_AFTER = re.compile(r"\s*:\s+|\s+[-–—]+\s+|\s*\n\s*")  # where a request's text begins
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
