@@ -122,18 +122,6 @@ class _VectorJob:
         refuse_too_unsure(self.result, self.programs[0][0].name)
 
 
-SHORT_PROMPT = 12  # words: a question this short is embedded once, without its closing mark
-
-
-def _as_read_whole(prompt: str, readings: list) -> str:
-    """The text embedded for the prompt as typed: its whole reading's, where that is the prompt but for
-    its closing mark ("what's the capital of Peru?"), one text fewer to embed; else the prompt (a long
-    text's vector weighs in the acceptance of a request read below the threshold: left as it was)."""
-    whole = next((r.key for r in readings if r.method == "whole"), None)
-    return whole if whole is not None and whole == prompt.strip().rstrip("?!. ") and \
-        len(whole.split()) <= SHORT_PROMPT else prompt
-
-
 def refuse_too_unsure(result: QueryResult, program: str) -> None:
     """An input whose best guess is below REFUSE has no answer; when every input's is, the result
     is "none", honestly, however the program was reached (its key, or an analogy's pairs)."""
@@ -304,7 +292,7 @@ class QueryPipeline:
         readings wait in the lookup for read() to take."""
         reader = self.reader()
         readings = lookup.readings[prompt] = reader.worth_reading(reader.readings_of(prompt, self.catalog.templates()))
-        texts = [r.key for r in readings] + [_as_read_whole(prompt, readings)]
+        texts = [r.key for r in readings] + [prompt]
         lookup.vectors.update(reader.stored_vectors(texts))  # (a stored phrasing's vector is not embedded again)
         return [t for t in texts if t not in lookup.vectors]
 
@@ -322,7 +310,7 @@ class QueryPipeline:
                                          f"the prompt is an input '{name}' stores"))
             readings = lookup.readings.pop(prompt, None) or \
                 reader.worth_reading(reader.readings_of(prompt, self.catalog.templates()))
-            texts = [r.key for r in readings] + [_as_read_whole(prompt, readings)]
+            texts = [r.key for r in readings] + [prompt]
             lookup.vectors.update(reader.stored_vectors(texts))  # a stored phrasing's vector, not embedded again
             vectors = lookup.embed(texts)
             choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
