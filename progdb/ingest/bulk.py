@@ -426,10 +426,11 @@ def columns_left_out(path: str | Path, header: bool | None = None) -> str | None
     fmt = detect_format(path) if path.is_file() else None
     if fmt not in ("csv", "tsv"):
         return None
-    rows = []
-    for n, text in _csv_records(path, "\t" if fmt == "tsv" else None):
+    rows, delimiter = [], "\t" if fmt == "tsv" else None
+    for n, text in _csv_records(path, delimiter):
         if n is not None and text.strip():
-            cells = [c.strip() for c in next(csv.reader([text], delimiter="\t" if fmt == "tsv" else _delimiter_of(text)))]
+            delimiter = delimiter or _delimiter_of(text)  # (the first row's, as _delimited reads them all)
+            cells = [c.strip() for c in next(csv.reader([text], delimiter=delimiter))]
             while cells and not cells[-1]:
                 cells.pop()  # (a spreadsheet's empty columns past the last: "SKU,Product Name,Category,")
             rows.append(cells)
@@ -438,13 +439,15 @@ def columns_left_out(path: str | Path, header: bool | None = None) -> str | None
     if len(rows) < 2:
         return None
     first = rows[0]
-    named = header is not False and (_header(tuple(c.lower() for c in first), None, first) is not None or _label_row(first))
-    if named and _header(tuple(c.lower() for c in first), None, first) not in (None, (None, 0, 1)):
-        return None  # a header naming its pair's columns (input,output; id,message,reply): they are read
+    known = _header(tuple(c.lower() for c in first), None, first) if header is not False else None
+    if known is not None:
+        return None  # a header naming its pair's columns (input,output,notes; id,message,reply): as it says
+    named = header is not False and _label_row(first)
     body = rows[1:] if named else rows
     width = max(1 + max([i for i, c in enumerate(r) if c] + [0]) for r in body)
-    if width <= 2 or (NAME_RE.match(body[0][0]) and len(body[0][0]) <= MAX_NAME and width == 3 and not named):
-        return None  # a pair, or program,input,output rows
+    if width <= 2 or (width == 3 and not named and (body[0][0].isdigit() or
+                                                    (NAME_RE.match(body[0][0]) and len(body[0][0]) <= MAX_NAME))):
+        return None  # a pair; or rows numbered, or of program,input,output, whose pair is read whole
     names = first if named else [f"column {i + 1}" for i in range(width)]
     left = [names[i] if i < len(names) and names[i] else f"column {i + 1}" for i in range(2, width)]
     return (f"{path}: rows hold {width} columns; each pair is {names[0]} -> {names[1]}, and "
