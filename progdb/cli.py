@@ -1220,7 +1220,8 @@ def compile_(ctx, prompt, shots, budget, fmt):
         return
     if fmt == "messages":
         docs = [d["messages"] for d in docs]
-    _echo_json(docs[0] if len(docs) == 1 else docs)
+    # a document to read or paste into a request, piped or not (not a record of a stream: _echo_json)
+    click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
 
 
 @cli.group("eval")
