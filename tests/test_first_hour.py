@@ -2324,9 +2324,14 @@ def test_a_refusal_near_a_users_text_program_offers_the_wording_as_a_key(own_db)
                          ("please soften this message - we need the report now", "we need the report now")):
         out = _json_query(own_db, prompt)
         assert (out["programs"][0]["name"], out["inputs"]) == ("friendlier", [text]), out
-    # "n" joins a list as "and" does (a student's text speak)
+    # "n" joins a list as "and" does (a student's text speak), and a list's last word after a comma is an
+    # item, stored or not (a span "cat, dog," left "tulip" out as talk)
     plural = _json_query(own_db, "plural of cat n dog")
     assert [o["answer"] for o in plural["outputs"]] == ["cats", "dogs"], plural
+    listed = _json_query(own_db, "plural of cat, dog, tulip")
+    assert listed["inputs"] == ["cat", "dog", "tulip"] and listed["outputs"][-1]["answer"] == "tulips", listed
+    towns = _json_query(own_db, "what states are Atlanta, Nashville and Detroit in")
+    assert towns["inputs"] == ["Atlanta", "Nashville", "Detroit"], towns  # ("n" is a word, not the N of Nashville)
 
 
 def test_an_analysts_spreadsheet_export_loses_no_column_unsaid(own_db, tmp_path):
