@@ -2345,6 +2345,10 @@ def test_an_analysts_spreadsheet_export_loses_no_column_unsaid(own_db, tmp_path)
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "each pair is SKU -> Product Name, and Category is left out" in r.stderr and "--columns" in r.stderr, r.stderr
+    sounds = tmp_path / "animal-sounds.csv"  # a small table made by import is told what `add` tells it
+    sounds.write_text("animal,sound\ndog,bark\ncat,meow\ncow,moo\nlion,roar\nduck,quack\npig,oink\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(sounds)], capture_output=True, text=True)
+    assert r.returncode == 0 and "answers only the inputs it stores" in r.stderr, r.stderr
     r = subprocess.run([PROGDB, "--db", own_db, "import", str(export), "--program", "sku-category", "--columns",
                         "SKU,Category"], capture_output=True, text=True)
     assert r.returncode == 0 and "left out" not in r.stderr, r.stderr
@@ -2435,6 +2439,20 @@ def test_a_learners_and_an_analysts_prompts_read_as_they_meant(own_db):
                    "what's the vat rate in germany"):
         assert _json_query(own_db, prompt)["mode"] == "none", prompt
     assert _json_query(own_db, "conjugate say for 'she'")["outputs"][0]["answer"] == "says"
+
+    # a code one of the user's programs stores is that program's, not another's of theirs asked the same way
+    assert run("--db", own_db, "add", "product-category", "--key", "what category is {word}",
+               *[a for pair in (("desk lamp", "Lighting"), ("floor lamp", "Lighting"), ("oak bookshelf", "Furniture"),
+                                ("office chair", "Furniture"), ("cutting board", "Kitchen"), ("frying pan", "Kitchen"))
+                 for a in ("--example", *pair)]).exit_code == 0
+    assert run("--db", own_db, "add", "sku-category", "--kind", "fewshot", "--key", "category of sku {word}",
+               *[a for pair in (("HL-1001", "Lighting"), ("FN-2003", "Furniture"), ("KT-3001", "Kitchen"))
+                 for a in ("--example", *pair)]).exit_code == 0
+    out = _json_query(own_db, "what category is FN-2003")
+    assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == ("sku-category", "Furniture"), out
+    # --json piped is one line (JSON lines when appended); at a terminal it is indented
+    r = subprocess.run([PROGDB, "--db", own_db, "query", "--json", "plural of cat"], capture_output=True, text=True)
+    assert r.stdout.count("\n") == 1 and json.loads(r.stdout)["outputs"][0]["answer"] == "cats", r.stdout
 
 
 def test_a_fit_on_a_few_labelled_requests_keeps_their_answers(own_db, tmp_path):
