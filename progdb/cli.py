@@ -821,9 +821,11 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
                                for f, k in kinds)
     reject_fh = None
     first_rejects: list[str] = []  # said at the terminal too: the file holds them all
+    rejected = 0
 
     def on_reject(r):
-        nonlocal reject_fh
+        nonlocal reject_fh, rejected
+        rejected += 1
         if len(first_rejects) < SHOWN_REJECTS:
             where = "<stdin>" if r.file == piped else r.file
             first_rejects.append(f"{where if not first_rejects else ''} line {r.line}: {r.reason}".strip())
@@ -865,8 +867,9 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
         if reject_fh:
             reject_fh.close()
         if first_rejects:
-            click.echo(f"note: rejected {'; '.join(first_rejects)}" + (" (and more: see the rejects file)"
-                       if len(first_rejects) == SHOWN_REJECTS else ""), err=True)
+            more = rejected - len(first_rejects)
+            click.echo(f"note: rejected {'; '.join(first_rejects)}" + (f" (and {more} more: the rejects file holds "
+                       "them all)" if more else ""), err=True)
 
 
 SHOWN_REJECTS = 3  # bad rows named at the terminal when --skip-bad sets them aside
@@ -932,9 +935,7 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
     if as_json:
         _echo_json(report)
     else:
-        click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, dict) and k != "note"))
-        if report.get("note"):
-            click.echo(f"progdb: note: {report['note']}", err=True)
+        click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, dict)))
 
 
 class PromptCommand(click.Command):
