@@ -122,6 +122,14 @@ class _VectorJob:
         refuse_too_unsure(self.result, self.programs[0][0].name)
 
 
+def _texts_to_embed(reader, readings: list, prompt: str, lookup: KeyLookup) -> list[str]:
+    """The readings' keys and the prompt as typed, in that order; those a stored phrasing is word for
+    word take its stored vector in the lookup, not an encoder call ("superlative of")."""
+    texts = [r.key for r in readings] + [prompt]
+    lookup.vectors.update(reader.stored_vectors(texts))
+    return texts
+
+
 def refuse_too_unsure(result: QueryResult, program: str) -> None:
     """An input whose best guess is below REFUSE has no answer; when every input's is, the result
     is "none", honestly, however the program was reached (its key, or an analogy's pairs)."""
@@ -292,9 +300,7 @@ class QueryPipeline:
         readings wait in the lookup for read() to take."""
         reader = self.reader()
         readings = lookup.readings[prompt] = reader.worth_reading(reader.readings_of(prompt, self.catalog.templates()))
-        texts = [r.key for r in readings] + [prompt]
-        lookup.vectors.update(reader.stored_vectors(texts))  # (a stored phrasing's vector is not embedded again)
-        return [t for t in texts if t not in lookup.vectors]
+        return [t for t in _texts_to_embed(reader, readings, prompt, lookup) if t not in lookup.vectors]
 
     def read(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
         """The similarity path: the reader chooses the program and its input together (reader.py)."""
@@ -310,9 +316,7 @@ class QueryPipeline:
                                          f"the prompt is an input '{name}' stores"))
             readings = lookup.readings.pop(prompt, None) or \
                 reader.worth_reading(reader.readings_of(prompt, self.catalog.templates()))
-            texts = [r.key for r in readings] + [prompt]
-            lookup.vectors.update(reader.stored_vectors(texts))  # a stored phrasing's vector, not embedded again
-            vectors = lookup.embed(texts)
+            vectors = lookup.embed(_texts_to_embed(reader, readings, prompt, lookup))
             choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
         if not choices:
             return Request(parse(prompt, [], None),

@@ -298,7 +298,7 @@ def _names_sharing(wp: WordProgram, text: str) -> list[str]:
     differently, for a program mostly of names of several words (people): "coltrane" is John's and
     Alice's. (A program of words is not asked: plural's "polar bear" and "teddy bear" make no "bear".)"""
     low = text.strip().lower()
-    if " " in low or not low.isalpha() or low in wp.stored or len(wp.names_by_last) == 0:
+    if " " in low or not low.isalpha() or low in wp.stored:
         return []
     names = wp.names_by_last.get(low, [])
     return names if len({tuple(wp.stored[n.lower()]) for n in names}) > 1 else []

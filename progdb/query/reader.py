@@ -159,6 +159,7 @@ class Reader:
         self.programs, self.kinds, self.learned = programs, kinds, learned
         self._own: dict[str, float] = {}  # programs' own thresholds, set per decision (decide)
         self._languages: dict[str, set[str]] = {}  # a translator's language words (_language_words)
+        self._countries: dict[str, set[str]] = {}  # the countries that speak its language (_countries_speaking)
         self._base_threshold = DEFAULT_THRESHOLD  # ...and the database's (decide)
         self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
         self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
@@ -869,10 +870,13 @@ class Reader:
         return self._languages[program]
 
     def _countries_speaking(self, program: str) -> set[str]:
-        """The countries whose nationality a program of names stores as a translator's language."""
-        languages = set(name_parts(program)) & set(LANGUAGES)
-        return {i.strip().lower() for pairs in self._name_pairs.values() for i, o in pairs
-                if o.strip().lower() in languages}
+        """The countries whose nationality a program of names stores as a translator's language (read
+        once per program: a query naming a language asks it, and the pairs are thousands)."""
+        if program not in self._countries:
+            languages = set(name_parts(program)) & set(LANGUAGES)
+            self._countries[program] = {i.strip().lower() for pairs in self._name_pairs.values() for i, o in pairs
+                                         if o.strip().lower() in languages}
+        return self._countries[program]
 
     def _asks_to_translate(self, program: str, text: str) -> bool:
         """Is the text a question to translate ("where is the bathroom") for a program that translates?"""

@@ -47,7 +47,7 @@ def _polite_tail(text: str) -> re.Match | None:
 QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)['‘’]([^'‘’]+)['‘’](?!\w)")
 # (a slash between digits is a date's: "12/25/2023" is one input)
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:(?:and|or|n)\b|&|\+)?\s*|\s+(?:and|or|&|n|\+)\s+|\s*(?<!\d)/\s*|\s*/(?!\d)\s*|\s*;\s*)\s*", re.I)
-LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|n|\+|/|;)(?:\s|$)", re.I)  # "cat n dog": text-speak and
+LIST_WORD = re.compile(r"(?:^|\s)(?:,|and|or|&|n|\+|/|;)(?:\s|$)", re.I)  # ("cat n dog": text speak's "and")
 _LEADING = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)\s+|"
                       r"(?:word|noun|verb|adjective|adverb|term|country|city|name|phrase)\s+)+", re.I)
 # A work's kind before its title: "the book Dracula", "the film 'Jaws'" (not "book club": a title is capitalised or quoted)
