@@ -13,7 +13,7 @@ from progdb import models
 from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
 from progdb.program import Program
-from progdb.query import incontext
+from progdb.query import country_names, incontext
 from progdb.query.compose import composition
 from progdb.query.confidence import REFUSE, is_sure
 from progdb.query.typos import edit_distance, without_doubles
@@ -180,6 +180,7 @@ def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
         # a doubled letter is the commonest slip in a name: "phillipines" is one slip from philippines
         slips = edit_distance(without_doubles(typed.lower()), without_doubles(read.lower()), 2)
         if read and " " not in typed + read and slips >= 2 and len(read) < LONG_NAME and \
+                not country_names.is_other_name(typed, read) and \
                 base_form_in(typed, {read.lower(): read}) != read:  # ("teaches" read as the stored teach is no slip)
             doubtful[read] = typed
     for out in outputs:

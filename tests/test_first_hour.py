@@ -2513,3 +2513,47 @@ def test_a_researchers_and_an_engineers_prompts_get_no_confident_wrong_answer(ow
     assert out["inputs"] == ["chore(deps): bump axios to 1.6.8"], out
     r = run("--db", own_db, "export", "changelog-entri")
     assert r.exit_code == 2 and "did you mean 'changelog-entry'" in r.output, r.output
+
+
+def test_another_name_of_a_country_is_the_country_a_program_stores(seeded_path, own_db):
+    """A learner's "capital of Alemania" was read as Albania (*Tirana?*), "capital of the US" answered
+    *U.s.?*, "capital of Holland" *Stratford?*: the names people type for a country are read as the
+    stored one, said so, and answered as surely as the stored pair; the pronoun "us" is no country."""
+    for prompt, read, answer in [("capital of Alemania", "Alemania -> Germany", "Berlin"),
+                                 ("what's the capital of the US", "US -> United States", "Washington, D.C."),
+                                 ("capital of Holland", "Holland -> Netherlands", "Amsterdam"),
+                                 ("which currency do they use in Deutschland", "Deutschland -> Germany", "Euro (EUR)")]:
+        out = _json_query(seeded_path, prompt)
+        assert out["corrections"] == [read] and out["outputs"][0]["answer"] == answer, out
+        assert out["outputs"][0]["sure"], out
+    assert "United States" not in json.dumps(_json_query(seeded_path, "what's the capital of us")["corrections"])
+    # a user's own table of countries is read the same way
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "national-dish", "--key", "national dish of",
+                        "--example", "Germany", "bratwurst", "--example", "Italy", "pizza",
+                        "--example", "Japan", "sushi"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = _json_query(own_db, "national dish of Deutschland")
+    assert out["outputs"][0]["answer"] == "bratwurst" and out["corrections"] == ["Deutschland -> Germany"], out
+
+
+def test_the_left_out_columns_note_says_what_the_import_does(own_db, tmp_path):
+    """A localiser's 5-column TSV (en fr domain status note) was told "column 3, 4, 5 are left out",
+    then refused: "line 1: expected 3 columns, found 5" (a first cell like a program's name read the
+    rows as program,input,output); a teacher's two-column file with one stray comma was told "column 3
+    is left out", then refused for that row; a `;` export with a Status column said nothing."""
+    tsv = tmp_path / "glossary_en_fr.tsv"
+    tsv.write_text("en\tfr\tdomain\tstatus\tnote\nSettings\tParamètres\tUI\tvalidated\t\n"
+                   "Sign in\tSe connecter\tUI\tvalidated\t\nSave\tEnregistrer\tUI\tdraft\tcheck\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(tsv), "--program", "ui-fr"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("3 added"), (r.stdout, r.stderr)
+    assert "each pair is en -> fr, and domain, status are left out" in r.stderr, r.stderr
+    semi = tmp_path / "glossary_de.csv"
+    semi.write_text("Source term (en-US);Target term (de-DE);Part of speech;Status;Comment\n"
+                    "Settings;Einstellungen;noun;Approved;plural in UI\nSign in;Anmelden;verb;Approved;\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(semi), "--program", "ui-de"], capture_output=True, text=True)
+    assert r.returncode == 0 and "Part of speech, Status are left out" in r.stderr, r.stderr
+    stray = tmp_path / "capitals.csv"
+    stray.write_text("Country,Capital\nBolivia,Sucre, La Paz\nNetherlands,Amsterdam\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(stray), "--program", "caps"], capture_output=True, text=True)
+    assert r.returncode == 2 and "line 2: expected 2 columns, found 3" in r.stderr, r.stderr
+    assert "left out" not in r.stderr, r.stderr  # (the row is an error, not a column)

@@ -98,6 +98,24 @@ def test_each_program_keeps_the_method_its_held_out_pairs_favour(space, antonym)
         assert rewritten.choice(x) == antonym.choice(x)
 
 
+def test_a_small_program_keeps_the_ranker_when_it_wins_more_than_it_loses(space):
+    """A dozen pairs rarely pass the sign test: a trial's 12-pair demonym program answered 3 of 12
+    unstored countries by `combined` where its ranker got 7. Below SMALL_INPUTS inputs the ranker is
+    kept when it wins more held-out inputs than it loses (bench/small_program_methods.py)."""
+    small = ProgramRanker(space, seed_pairs("antonym", 14), use_cache=False)
+    assert len(small.inputs) < word_ranker.SMALL_INPUTS
+    wins = int((small.ranker_hits > small.combined_hits).sum())
+    losses = int((small.combined_hits > small.ranker_hits).sum())
+    assert small.choice() == ("ranker" if wins > losses else "combined"), (wins, losses)
+    # the same record on a large program is no clear win
+    large = copy.copy(small)
+    large.inputs = small.inputs * 4
+    large.ranker_hits = np.array([1.0, 1.0, 1.0, 0.0])
+    large.combined_hits = np.array([0.0, 0.0, 0.0, 1.0])
+    small.ranker_hits, small.combined_hits = large.ranker_hits, large.combined_hits
+    assert (small.choice(), large.choice()) == ("ranker", "combined")
+
+
 def test_queries_use_the_choice_and_stay_honest(space):
     program = Program(name="antonym-slice", kind="vector", keys=["antonym of {word}"],
                       examples=[Example(a, b) for a, b in seed_pairs("antonym", 100)])

@@ -366,9 +366,10 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
                     continue
             elif cells[0].isdigit():  # "1,Where is my order?,It ships tomorrow.": a row number, not a program
                 columns, limit = (None, 1, 2), len(cells)
-            elif NAME_RE.match(cells[0]) and len(cells[0]) <= MAX_NAME:
+            elif len(cells) == 3 and NAME_RE.match(cells[0]) and len(cells[0]) <= MAX_NAME:
                 columns = (0, 1, 2)
-            else:  # "hi there,Hello there!,a note": no program comes first; the columns after two are notes
+            else:  # "hi there,Hello there!,a note": no program comes first (nor in rows of four or more
+                # columns: "sign in,se connecter,ui,validated"); the columns after two are left out
                 columns, limit = (None, 0, 1), len(cells)
         width = 1 + max(i for i in columns if i is not None)
         if len(cells) < width and text.count('"') % 2:  # csv read an unclosed quote to the line's end
@@ -420,8 +421,10 @@ def _label_row(cells: list[str]) -> bool:
 
 
 def columns_left_out(path: str | Path, header: bool | None = None) -> str | None:
-    """A csv/tsv whose rows hold more than a pair, read as its first two columns: which columns are
-    left out, to be said (an analyst's Category column went unsaid); None when nothing is."""
+    """A csv/tsv whose rows hold more than a pair: which columns the import leaves out, to be said (an
+    analyst's Category column went unsaid); None when nothing is. Read as the import reads it: the
+    first row's width is the file's (a later row with a stray comma is an error, not a column), a
+    header's notes column is no loss, and numbered rows' pair starts at their second column."""
     path = Path(path)
     fmt = detect_format(path) if path.is_file() else None
     if fmt not in ("csv", "tsv"):
@@ -434,25 +437,31 @@ def columns_left_out(path: str | Path, header: bool | None = None) -> str | None
             while cells and not cells[-1]:
                 cells.pop()  # (a spreadsheet's empty columns past the last: "SKU,Product Name,Category,")
             rows.append(cells)
-        if len(rows) >= 20:
+        if len(rows) >= 2:
             break
     if len(rows) < 2:
         return None
     first = rows[0]
     known = _header(tuple(c.lower() for c in first), None, first) if header is not False else None
+    named = known is not None or (header is not False and _label_row(first))
+    data = rows[1] if named else first
     if known is not None:
-        return None  # a header naming its pair's columns (input,output,notes; id,message,reply): as it says
-    named = header is not False and _label_row(first)
-    body = rows[1:] if named else rows
-    width = max(1 + max([i for i, c in enumerate(r) if c] + [0]) for r in body)
-    if width <= 2 or (width == 3 and not named and (body[0][0].isdigit() or
-                                                    (NAME_RE.match(body[0][0]) and len(body[0][0]) <= MAX_NAME))):
-        return None  # a pair; or rows numbered, or of program,input,output, whose pair is read whole
-    names = first if named else [f"column {i + 1}" for i in range(width)]
-    left = [names[i] if i < len(names) and names[i] else f"column {i + 1}" for i in range(2, width)]
-    return (f"{path}: rows hold {width} columns; each pair is {names[0]} -> {names[1]}, and "
-            f"{', '.join(left)} {'is' if len(left) == 1 else 'are'} left out (--columns 1,3 or --columns "
-            f"\"{names[0]},{left[0]}\" picks another pair)")
+        pair = (known[1], known[2])
+    elif len(data) <= 2 or (len(data) == 3 and not named and NAME_RE.match(data[0]) and len(data[0]) <= MAX_NAME):
+        return None  # a pair; or program,input,output, read whole
+    else:
+        pair = (1, 2) if data[0].isdigit() and not named else (0, 1)
+    names = first if named else [f"column {i + 1}" for i in range(len(first))]
+    skipped = {known[0]} if known is not None else {0} if pair == (1, 2) else set()
+    left = [names[i] or f"column {i + 1}" for i in range(len(first)) if i not in pair and i not in skipped
+            and not (known is not None and names[i].lower() in NOTE_COLUMNS | ID_COLUMNS)]
+    if not left:
+        return None  # input,output,notes: as it says
+    a, b = (names[i] or f"column {i + 1}" for i in pair)
+    other = next(i for i in range(len(first)) if names[i] in left or f"column {i + 1}" in left)
+    return (f"{path}: rows hold {len(first)} columns; each pair is {a} -> {b}, and "
+            f"{', '.join(left)} {'is' if len(left) == 1 else 'are'} left out (--columns {pair[0] + 1},{other + 1} "
+            f"or --columns \"{a},{left[0]}\" picks another pair)")
 
 
 def _lone_header(cells: list[str]) -> bool:
@@ -539,13 +548,14 @@ def _header(cells: tuple[str, ...], program: str | None = None,
     """The (program, input, output) positions a first row names, or None when it is data: known
     column pairs anywhere in the row (input,output,notes); a row of three or more ending in a notes
     column (Customer reply draft,Polished reply,Notes; Department,Manager,Notes as `typed`, each
-    capitalised, though a program's name could start a row of data: plural,note,notes); or two cells, both common column names
+    capitalised, though a program's name could start a row of data: plural,note,notes; or four or
+    more, which no program,input,output row is: en,fr,domain,status,note); or two cells, both common column names
     (abbr,meaning) or one a word of the program's name, plural or not (`word,emoji` in emoji.csv,
     `element,symbol` in elements.csv: people name files after columns)."""
     for a, b in HEADER_NAMES:
         if a in cells and b in cells:
             return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)
-    if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and (not NAME_RE.match(cells[0]) or (
+    if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and (not NAME_RE.match(cells[0]) or len(cells) > 3 or (
             typed is not None and all(c[:1].isupper() for c in typed))):
         return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
     if len(cells) == 3 and cells[0] in ID_COLUMNS:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from progdb.query import acceptance, romance
+from progdb.query import acceptance, country_names, romance
 from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
@@ -1776,6 +1776,10 @@ class Reader:
             if named:  # "japanese currency": the stored Japan, whose nationality another program stores
                 notes.append(f"{text} -> {named[0]} (as {named[1]} has it)")  # (no typo: no doubt of one)
                 text = named[0]
+            country = country_names.stored_name(text, held)
+            if country:  # "capital of Alemania", "currency of the US": the stored Germany, United States
+                notes.append(f"{text} -> {country}")
+                text = country
             surname = None if text.strip().lower() in held else self._surnames_of(program).get(text.strip().lower())
             if surname and self._first_name_before(program, text, prompt, surname):
                 surname = None  # "keith moon played what" is no stored Warren Moon
