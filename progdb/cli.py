@@ -1419,8 +1419,9 @@ def which(ctx, words, k, as_json):
         if not fits:
             click.echo(f"no stored program fits these pairs: none stores them, and no offset lines up at "
                        f"{WHICH_FITS} or more (the nearest, for what they are worth):")
-        for name, score, stores in ranked:
-            click.echo(f"{score:6.3f}  {name}" + (f"  (stores {stores})" if stores else ""))  # a negative score lines up
+        for name, score, stores in ranked:  # (no score: a word the word space does not hold, the pairs stored)
+            click.echo(f"{'' if score is None else format(score, '6.3f'):>6}  {name}"  # a negative score lines up
+                       + (f"  (stores {stores})" if stores else ""))
     if not fits:
         ctx.exit(EXIT_NONE)
 

@@ -353,9 +353,10 @@ class ProgramDB:
         """The program's examples nearest to `vec` in key space, offered as demonstrations."""
         return self.pipeline.demonstrations.nearest(program, vec, n)
 
-    def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float, str]]:
+    def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float | None, str]]:
         """Stored vector programs that best explain the pairs, best first: (name, score, stores), where
-        stores is "every pair", "every pair reversed" or "". Those that store every pair come first
+        stores is "every pair", "every pair reversed" or "" (score None: a word the word space does not
+        hold, so only the programs storing the pairs are listed). Those that store every pair come first
         ("monday tuesday" is next-item's, though the comparative's offset fits two neighbouring words
         as well), then those that store them the other way round ("tokyo japan" is country-capital's
         way back; scored on the pairs turned round), then by incontext.rank_programs (the fit of each
@@ -365,14 +366,16 @@ class ProgramDB:
         if texts:  # (the word space averages a sentence's words: an offset between two such means nothing)
             raise ProgdbError(f"'{texts[0]}' is a text: which compares words and short names by word programs' "
                               "offsets; a text program is found by its keys (progdb query \"REQUEST: TEXT\")")
-        bad = [w for pair in pairs for w in pair if w not in space]
-        if bad:
-            raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name})")
         if not pairs:
             raise ProgdbError("give at least one pair: progdb which king queen [man woman ...]")
         holders = set(self.catalog.holders(pairs))
         backwards = set(self.catalog.holders([(b, a) for a, b in pairs])) - holders
-        stores = {**{n: "every pair reversed" for n in backwards}, **{n: "every pair" for n in holders}}
+        stores = {**{n: "every pair" for n in holders}, **{n: "every pair reversed" for n in backwards}}
+        bad = [w for pair in pairs for w in pair if w not in space]
+        if bad and stores:  # "cat clowder": a collector's collective-nouns stores it, the word space has no clowder
+            return [(name, None, how) for name, how in list(stores.items())[:k]]
+        if bad:
+            raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name})")
         programs = self.catalog.word_programs()
         ranked = rank_programs(space, programs, pairs)
         # A program that stores the pairs the other way round is scored on them that way round: its fit

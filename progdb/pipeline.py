@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -12,6 +13,7 @@ import numpy as np
 from progdb import models
 from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
+from progdb.ingest.library import load_seed_prompts
 from progdb.program import Program
 from progdb.query import country_names, incontext
 from progdb.query.compose import composition
@@ -120,6 +122,13 @@ class _VectorJob:
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
         refuse_too_unsure(self.result, self.programs[0][0].name)
+
+
+@lru_cache(maxsize=1)
+def _library_out_of_scope() -> frozenset[str]:
+    """The built-in library's out-of-scope prompts (seeds/prompts), as routing rows hold them."""
+    labels, texts = load_seed_prompts()
+    return frozenset(t for label, t in zip(labels, texts) if label is None)
 
 
 def _texts_to_embed(reader, readings: list, prompt: str, lookup: KeyLookup) -> list[str]:
@@ -243,6 +252,9 @@ def _key_texts(prompt: str, templates) -> list[str]:
 
 
 CLEAR_REQUEST = 0.9  # a prompt's second request matches its program's phrasings at least this well
+# Two requests joined by "and" before one text's colon (_two_requests_of_one_text), each of a few words
+_REQUESTS_THEN_TEXT = re.compile(r"^\s*([^:\n]+?)\s+(?:and|&)\s+([^:\n]+?)\s*:\s*(\S.*)$", re.S | re.I)
+MAX_SHARED_REQUEST_WORDS = 6
 
 
 class QueryPipeline:
@@ -279,6 +291,9 @@ class QueryPipeline:
         keep = [i for i, neg in enumerate(negative) if not neg and labels[i] in index]
         negatives = vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
             np.zeros((0, vectors.shape[1] if vectors.size else 384), dtype=np.float32)
+        # (a user's fit's out-of-scope prompts, not the library's: those are a user's program's once it is asked)
+        library = _library_out_of_scope()
+        users_own = np.array([texts[i] not in library for i, neg in enumerate(negative) if neg], dtype=bool)
         cards = {n: self.catalog.get(n) for n in names}
         inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
         opposites = {n: card.opposite for n, card in cards.items() if card.opposite}
@@ -289,7 +304,7 @@ class QueryPipeline:
                       [texts[i] for i in keep], vectors[keep], negatives, inputs,
                       models.word_space(), set(learned[0]) - set(fitted), opposites,
                       embed=lambda texts: models.encoder().encode(texts), reverses=reverses,
-                      outputs=outputs, base_forms=base_forms)
+                      outputs=outputs, base_forms=base_forms, fit_negatives=users_own)
 
     def phrasings(self, rows: list[tuple[str, str | None]]) -> list[str]:
         """Each labelled prompt (prompt, its program) as a phrasing of its program, read by the
@@ -384,6 +399,9 @@ class QueryPipeline:
         dog to french": the whole reading's key holds "french")."""
         if cal["router"] != "similarity" or whole.parsed.method == "stored" or not self.catalog.kinds():
             return None  # (a database of no programs has no reader)
+        shared_text = self._two_requests_of_one_text(prompt, lookup, cal)
+        if shared_text:
+            return shared_text
         reader = self.reader()
         key_words = reader.request_words(whole.parsed.key)
         input_words = reader.request_words(" ".join(whole.parsed.inputs))
@@ -418,6 +436,19 @@ class QueryPipeline:
                    for r in parts) and \
                     (not shared or parts[0].decision.programs[0].name != parts[1].decision.programs[0].name):
                 return parts
+        return None
+
+    def _two_requests_of_one_text(self, prompt: str, lookup: KeyLookup, cal: dict) -> list[Request] | None:
+        """"classify intent and extract the order number: pls cancel order 99812": two requests of the
+        text after the colon, each read with it (it was one blend of the two programs, whose examples
+        mixed answered neither), when each reads as a clear request of its own program."""
+        m = _REQUESTS_THEN_TEXT.match(prompt)
+        if not m or max(len(m.group(1).split()), len(m.group(2).split())) > MAX_SHARED_REQUEST_WORDS:
+            return None
+        parts = [self.read(f"{request}: {m.group(3)}", lookup, cal) for request in (m.group(1), m.group(2))]
+        if all(r.decision.mode == "nearest" and r.parsed.inputs and r.decision.programs[0].score >= CLEAR_REQUEST
+               for r in parts) and parts[0].decision.programs[0].name != parts[1].decision.programs[0].name:
+            return parts
         return None
 
     # -- the query, whole ------------------------------------------------------------------------

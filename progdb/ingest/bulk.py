@@ -555,7 +555,8 @@ def _header(cells: tuple[str, ...], program: str | None = None,
     for a, b in HEADER_NAMES:
         if a in cells and b in cells:
             return (cells.index("program") if "program" in cells else None), cells.index(a), cells.index(b)
-    if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and (not NAME_RE.match(cells[0]) or len(cells) > 3 or (
+    first = typed[0].strip() if typed else cells[0]  # (a program's name is typed in lower case: "British" is none)
+    if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and (not NAME_RE.match(first) or len(cells) > 3 or (
             typed is not None and all(c[:1].isupper() for c in typed))):
         return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
     if len(cells) == 3 and cells[0] in ID_COLUMNS:

@@ -49,9 +49,13 @@ def candidate_list(out: "Output", n: int = 5) -> str:
     return ", ".join(f"{c.answer} {c.score:.2f}" for c in shown)
 
 
+UNSTORED_NAME = "it gives only the names it stores"  # ...nor is a name arithmetic cannot spell (exit 1)
+
+
 def no_answer(out: "Output") -> bool:
-    """An input whose best guess was too unsure to give: no answer, as a refusal is, not an error."""
-    return out.source == "error" and TOO_UNSURE in (out.error or "")
+    """An input whose best guess was too unsure to give, or a name a program of names does not store:
+    no answer, as a refusal is, not an error ("who invented the airplane" of a teacher's inventors)."""
+    return out.source == "error" and (TOO_UNSURE in (out.error or "") or UNSTORED_NAME in (out.error or ""))
 
 
 @dataclass
@@ -116,7 +120,10 @@ class WordProgram:
         # One input, one output of its own (element -> symbol, city -> team; not currencies or antonyms)
         ins, outs = {canonical(a) for a, _ in pairs}, {canonical(b) for b in outputs}
         self.output_set = outs
-        self.one_to_one = len(outs) >= ONE_TO_ONE * len(outputs) and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
+        # (in a small table one output given twice shows outputs are shared: a teacher's country-language
+        # stores Spanish for Mexico and Argentina, so Portuguese is an answer for Portugal, not Brazil's alone)
+        distinct = len(outs) == len(outputs) if len(outputs) < SMALL_PROGRAM else len(outs) >= ONE_TO_ONE * len(outputs)
+        self.one_to_one = distinct and len(outs & ins) <= (1 - ONE_TO_ONE) * len(outs)
         self._shaped: dict[str, list[tuple[str, list[str]]]] = {}  # see shaped()
         self._heads: CompoundHeads | None = None  # see heads()
         self._phrases: PhraseForms | None = None  # see phrases()
@@ -380,7 +387,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             # Shelley"; a word of the word space is a piece of such a name, no answer
             outputs[i] = Output(inputs[i], None, "error", cands, error=(
                 f"{lead.name}'s answers are names of several words, and arithmetic finds single words "
-                f"({', '.join(c.answer for c in cands[:3])}): no answer for an input it does not store"))
+                f"({', '.join(c.answer for c in cands[:3])}): {UNSTORED_NAME}"))
         else:
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
             # silver -> Au, february -> jan: what a program of one output per input stores for another

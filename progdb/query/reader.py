@@ -94,6 +94,11 @@ CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to som
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
 STORED_ASK = 0.5      # a user's program asked about an input it stores (no common word) this closely answers it
 STORED_NEAR = 0.4     # ...or any input it stores, its key this close and the whole prompt past its threshold
+# The library's programs of word forms: a form they store is read as its base for a program storing
+# the base ("collective noun for wolves", "geese")
+INFLECTIONS = ("plural", "past-tense", "past-participle", "present-participle", "third-person-singular",
+               "comparative", "superlative")
+CONTRADICTING = 0.5  # two programs storing this share of the same inputs, each answered otherwise, never blend
 NAMES_ANSWERED = 0.8   # a program whose outputs are this often several words answers names (execute.NAMES_OF_WORDS)
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
@@ -148,7 +153,7 @@ class Reader:
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
                  inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
                  embed=None, reverses: dict[str, list[str]] | None = None, outputs: dict[str, list[str]] | None = None,
-                 base_forms: set[str] | None = None):
+                 base_forms: set[str] | None = None, fit_negatives: np.ndarray | None = None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
@@ -193,6 +198,8 @@ class Reader:
         self.starts = np.flatnonzero(np.r_[True, self.key_programs[1:] != self.key_programs[:-1]])
         self.has_keys = self.key_programs[self.starts]
         self.negatives = negatives
+        # which of them a user's fit labelled out of scope (the rest are the library's): those stay so
+        self.fit_negatives = np.zeros(len(negatives), dtype=bool) if fit_negatives is None else fit_negatives
         self.space = space
         self.word_rank = space.index  # the word space's rows are in frequency order
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
@@ -226,6 +233,11 @@ class Reader:
         self._name_pairs = {p: list(zip(inputs.get(p, []), outs)) for p, outs in (outputs or {}).items()
                             if p in self.names_stored}
         self._forms: dict[str, dict[str, tuple[str, str]]] = {}
+        self._pairs = {p: (inputs.get(p, []), (outputs or {}).get(p, [])) for p in inputs}  # (_contradicts)
+        self._contradiction: dict[tuple[str, str], bool] = {}
+        # The library's inflection pairs, read the other way on first need (_irregular_base)
+        self._inflections = {p: self._pairs[p] for p in INFLECTIONS if p in learned and p in self._pairs}
+        self._irregular: dict[str, set[str]] | None = None
         self._common: set[str] | None = None  # see _common_words()
         self._proper: set[str] = set()
         self._input_vecs: dict[str, np.ndarray | None] = {}
@@ -642,6 +654,20 @@ class Reader:
                                           if k not in self.stored.get(program, {})}
         return self._short_names[program]
 
+    def _irregular_base(self, text: str, held: dict[str, str]) -> tuple[str, str] | None:
+        """(the stored word, the program storing the pair) when the text is a form of exactly one
+        stored word as the library's inflection programs store it ("wolves" of wolf, "geese" of
+        goose): a collector's collective-nouns stores wolf, and "collective noun for wolves" asks
+        for wolf. Regular forms need no table (base_form_in)."""
+        if self._irregular is None:
+            self._irregular = {}
+            for name, (ins, outs) in self._inflections.items():
+                for base, form in zip(ins, outs):
+                    self._irregular.setdefault(form.strip().lower(), {}).setdefault(base.strip().lower(), name)
+        bases = self._irregular.get(text.strip().lower(), {})
+        found = {(held[b], name) for b, name in bases.items() if b in held}
+        return found.pop() if len(found) == 1 else None
+
     def _surnames_of(self, program: str) -> dict[str, str]:
         """For a program of people's names (most of two words or more), its stored names by their
         last word, where every name ending in it has one answer: "hendrix" is the stored Jimi Hendrix;
@@ -846,10 +872,13 @@ class Reader:
         return self._common if program in self._proper else set()
 
     def _names_others_answer(self, program: str) -> set[str]:
-        """The names other programs of names answer that this one does not store as inputs."""
+        """The names other programs of names answer that no program of names stores as an input
+        (Texas; not Italy, an answer of a teacher's river-country and an input of country-capital: "what
+        language do they speak in italy" asks their country-language about it)."""
         if program not in self._others_names:
             others = set().union(*(names for p, names in self._answered_names.items() if p != program))
-            self._others_names[program] = others - set(self.stored.get(program, {}))
+            asked = set().union(*(self.stored[p] for p in self.names_stored if p in self.stored))
+            self._others_names[program] = others - asked
         return self._others_names[program]
 
     @staticmethod
@@ -1063,7 +1092,8 @@ class Reader:
                             not _points_then_text(reading, whole):
                         fit = min(fit, 0.6)  # a few words picked out of a prompt are seldom the text to rewrite
                     if reading.method in ("span", "cut") and self.takes_phrases(program) and program not in self.learned \
-                            and _ASKS_A_QUESTION.match(whole) and not _points_then_text(reading, whole) \
+                            and (_ASKS_A_QUESTION.match(whole) or _ASKS_WHY.search(whole)) \
+                            and not _points_then_text(reading, whole) \
                             and not reading.quoted and not all(_CODE.fullmatch(i.strip()) for i in reading.inputs):
                         # ...and out of a question, never, for a user's program of texts: "what are the pros
                         # and cons of shopify vs etsy" is no review for review-pros-cons (a quoted text
@@ -1083,7 +1113,10 @@ class Reader:
                 # A colon or quotes mark the input for any program; a template only for its own.
                 marked = reading.method == "explicit" or (reading.method == "template" and
                                                           reading.template_program == program)
-                if kind == "fewshot" and marked and (reading.method == "explicit" or reading.quoted):
+                # (the program's own template that marks its text with a colon marks it as a colon does:
+                # "extract the order number: {text}" takes "pls cancel order 99812")
+                if kind == "fewshot" and marked and (reading.method == "explicit" or reading.quoted or
+                                                     _COLON_SLOT.search(reading.template or "")):
                     # An LLM runs it on whatever the user marked: a word program's examples do
                     # not make a sentence to translate a poor input.
                     fit = max(fit, MARKED_FIT)
@@ -1148,7 +1181,8 @@ class Reader:
         reading's own request, when its program is a user's unfitted one, is no longer out of scope:
         "what language do brazilians speak in brazil" once the user adds country-language is near
         the library's out-of-scope "what language do they speak in Brazil", which is that program's
-        key asked of the prompt's input (one more text embedded, only then)."""
+        key asked of the prompt's input (one more text embedded, only then). A prompt the user's fit
+        labelled out of scope stays so, however near their program's key it is."""
         if not len(self.negatives):
             return 0.0
         sims = self.negatives @ whole_vector
@@ -1156,7 +1190,8 @@ class Reader:
         if top is not None and top.program not in self.learned and top.reading.inputs and \
                 self._embed is not None and sims.max() >= CLAIM_CHECK:
             asked = np.asarray(self._embed([f"{top.key} {top.reading.inputs[0]}"]))[0]
-            sims = np.where(self.negatives @ asked >= CLAIMED, -1.0, sims)
+            # (not one the user labelled out of scope: "when was the radio invented" beside their inventors)
+            sims = np.where((self.negatives @ asked >= CLAIMED) & ~self.fit_negatives, -1.0, sims)
         return float(sims.max())
 
     def _phrase_in_template(self, program: str, text: str) -> bool:
@@ -1229,8 +1264,12 @@ class Reader:
         if program not in self._way_back:
             if self.kinds.get(program) not in ("vector", "fewshot"):
                 return None
+            own = set(name_parts(program))
+            own |= {LANGUAGE_OF_CODE[w] for w in own if w in LANGUAGE_OF_CODE}  # a localiser's ui-terms-de
+            if program not in self.learned:  # ...and their key "german term for {text}" asks it, not its way back
+                own |= self.own_key_words.get(program, set())
             self._way_back[program] = WayBack(program, list(self._reverses.get(program, [])),
-                                              tuple(w for w in LANGUAGES if w not in name_parts(program)))
+                                              tuple(w for w in LANGUAGES if w not in own))
         return self._way_back[program]
 
     def _label_before_colon(self, program: str, key: str) -> str:
@@ -1394,8 +1433,12 @@ class Reader:
             # its key and gives it an input that fits")
             words = matched.reading.key.strip(" ?.!:")
             said = f"its words '{words}' are" if matched.reading.inputs and words else "the request is"
+            # (a program of texts takes any text: what it missed is a text marked as one)
+            why = f"none of its other words is marked as the text (a text goes after a colon: \"{words}: …\")" \
+                if self.kinds.get(matched.program) == "fewshot" and words else \
+                "none of its other words is an input that program takes"
             return (f"nothing stored answers this prompt: {said} like the phrasings of '{matched.program}' (key match "
-                    f"{matched.key_score:.2f}), but none of its other words is an input that program takes")
+                    f"{matched.key_score:.2f}), but {why}")
         # the closest key of all, as the candidates list it, unless it passed and lost on other grounds,
         # beside that program's own threshold (the library's 0.65, not a user's program's 0.60)
         best = matched if matched.key_score < threshold else top
@@ -1493,9 +1536,8 @@ class Reader:
                 # (an app reads it from `message`: a program the user adds may take a request the library
                 # served, "rewrite this casually: …" a friendlier rewrite, and nothing said so)
                 taken.message = "; ".join(filter(None, [taken.message, (
-                    f"your '{held.program}' is taken over the library's '{over.program}', asked more closely "
-                    f"(key match {over.key_score:.2f} against {held.key_score:.2f}): yours is the one meant "
-                    "when nearly as close")]))
+                    f"your '{held.program}' (key match {held.key_score:.2f}) is taken over the library's "
+                    f"'{over.program}' (key match {over.key_score:.2f}): yours is the one meant when nearly as close")]))
             return held, taken
         return top, decision
 
@@ -1730,6 +1772,9 @@ class Reader:
         if self._named[ranked[0].name].search(top.reading.key):
             ranked = [m for m in ranked if self._named[m.name].search(top.reading.key)]
             names_several = len(ranked) > 1  # "translate to french or spanish": a blend of the two asked
+        else:  # ...nor, unasked, with one that answers its stored inputs otherwise: a localiser's German and
+            # French glossaries store the same terms, and their examples mixed contradict each other
+            ranked = ranked[:1] + [m for m in ranked[1:] if not self._contradicts(ranked[0].name, m.name)]
         exact = replace(ranked[0]) if ranked[0].score >= EXACT and not names_several else None
         decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
         if decision.mode == "none" and not accepted and top.key_score >= threshold and top.reading.inputs:
@@ -1749,6 +1794,24 @@ class Reader:
             shown[-1:] = [next(c for c in candidates if c.name == top.program)]
         decision.candidates = shown
         return decision
+
+    def _contradicts(self, a: str, b: str) -> bool:
+        """Do two programs store many of the same inputs (CONTRADICTING of the smaller's), most of them
+        (CONTRADICTING) answered otherwise? (German and French share "Profil"; read once per pair.)"""
+        if (a, b) not in self._contradiction:
+            ins_a, ins_b = self._pairs_by_input(a), self._pairs_by_input(b)
+            shared = [x for x in ins_a if x in ins_b]
+            differ = sum(not ins_a[x] & ins_b[x] for x in shared)
+            self._contradiction[a, b] = self._contradiction[b, a] = bool(shared) and \
+                len(shared) >= CONTRADICTING * min(len(ins_a), len(ins_b)) and differ >= CONTRADICTING * len(shared)
+        return self._contradiction[a, b]
+
+    def _pairs_by_input(self, program: str) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        ins, outs = self._pairs.get(program, ([], []))
+        for x, y in zip(ins, outs):
+            found.setdefault(x.strip().lower(), set()).add(y.strip().lower())
+        return found
 
     def _own_word(self, program: str, text: str) -> bool:
         """A one-word input that is a word of the program's own phrasings ("tense" for past-tense)
@@ -1786,8 +1849,15 @@ class Reader:
             if surname:  # "what does hendrix play": the one stored Jimi Hendrix
                 notes.append(f"{text} -> {surname}")
                 text = surname
+            irregular = None if program not in self._base_forms or text.strip().lower() in held or \
+                base_form_in(text, held) else self._irregular_base(text, held)
+            if irregular:  # "collective noun for wolves": the stored wolf, as plural stores the pair (no typo)
+                notes.append(f"{text} -> {irregular[0]} (as {irregular[1]} has it)")
+                text = irregular[0]
+            # (a text program's input is its text: "spoons backwards" is no "spoon" it does not store)
             base = None if program not in self._base_forms or text.strip().lower() in held else \
-                base_form_in(text, held) or common_base(text, self.word_rank)
+                base_form_in(text, held) or \
+                (common_base(text, self.word_rank) if self.kinds.get(program) == "vector" else None)
             words = text.split()
             if base is None and program in self._base_forms and program in self.learned and 2 <= len(words) <= 3 \
                     and words[0].lower().endswith("s") and re.search(r"\bwho\s+" + re.escape(text), prompt, re.I):
@@ -1832,6 +1902,11 @@ def _language_before(phrase: str, whole: str) -> bool:
     return any(whole[m.end():].lower().startswith(low) for m in _LANGUAGE_WORD.finditer(whole))
 
 
+_COLON_SLOT = re.compile(r":\s*\{text\}")  # a template marking its text with a colon
+# A language's code in a program's name ("ui-terms-de", "glossary-fr") names its language
+LANGUAGE_OF_CODE = {"de": "german", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
+                    "nl": "dutch", "pl": "polish", "sv": "swedish", "da": "danish", "fi": "finnish",
+                    "ru": "russian", "ja": "japanese", "zh": "chinese", "ko": "korean", "tr": "turkish"}
 # A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
 _CODE = re.compile(r"(?=\S*[_\d])[\w.\-/:]{3,}|[A-Z][A-Z0-9]{2,}(?:[_\-][A-Z0-9]+)*")
 _ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"} | frozenset(ENDONYMS)
@@ -1842,6 +1917,8 @@ _INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")
 # A request that ends where its input would start: "what is the plural of", "synonym for?"
 _DANGLING = re.compile(r"\b(?:of|for|to|into)\s*[?.!:]*\s*$", re.I)  # ("which country is krakow in" is whole)
 # A question asked, not a text handed over: a text program's words picked out of it are no text.
+# ...or ends asking why: "the order number field in the api response is null, why" (no order's message)
+_ASKS_WHY = re.compile(r",\s*(?:why|how come)\s*\??\s*$", re.I)
 _ASKS_A_QUESTION = re.compile(r"^\W*(?:what|what's|whats|how|why|when|where|who|which|is|are|does|do|should|"
                               r"can i|can we)\b", re.I)
 
