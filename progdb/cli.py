@@ -558,7 +558,8 @@ def _umask() -> int:
               "data [default: told from the row: known column names, the file's name, labels over texts].")
 @click.option("--columns", metavar="IN,OUT", default=None,
               help="csv/tsv: the input's and the output's columns, by the header's names or numbers from 1 "
-              "(--columns 1,3; --columns \"SKU,Category\") [default: the first two].")
+              "(--columns 1,3; --columns \"SKU,Category\") [default: the first two]; JSON lines: the two fields "
+              "(--columns message,reply).")
 @click.option("--split", default="train", show_default=True,
               help="clinc/snips: which split to import (clinc: train, val, …; snips: train, train_full, …).")
 @click.option("--replace", is_flag=True, help="progdb/clinc/snips: replace programs that already exist.")

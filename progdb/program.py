@@ -5,6 +5,7 @@ keeps it, so a database round-trips byte for byte.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -125,7 +126,9 @@ def program_from_dict(d: dict, where: str = "program", check: bool = True, found
         raise ProgdbError(f"{where}: expected a JSON object")
     unknown = set(d) - set(CARD_FIELDS)
     if unknown:
-        raise ProgdbError(f"{where}: unknown field '{sorted(unknown)[0]}'")
+        name = sorted(unknown)[0]
+        near = difflib.get_close_matches(str(name), CARD_FIELDS, n=1, cutoff=0.75)  # "example" for examples
+        raise ProgdbError(f"{where}: unknown field '{name}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
     examples = d.get("examples") or []
     if not isinstance(examples, list):
         raise ProgdbError(f"{where}: field 'examples' must be a list")
@@ -159,6 +162,13 @@ def program_from_dict(d: dict, where: str = "program", check: bool = True, found
     return prog
 
 
+def _mapping_as_key(key: dict) -> str:
+    """The key a YAML mapping was typed as: {"summarize complaint": {"text": None}} -> "summarize complaint: {text}"."""
+    k, v = next(iter(key.items()))
+    value = "{" + next(iter(v)) + "}" if isinstance(v, dict) and v else "" if v is None else str(v)
+    return f"{k}: {value}".strip()
+
+
 def validate(prog: Program, where: str = "program") -> None:
     """Reject what cannot be stored; every message names where and which field."""
     if not isinstance(prog.name, str) or not prog.name.strip():
@@ -182,6 +192,9 @@ def validate(prog: Program, where: str = "program") -> None:
     if not prog.keys:
         raise ProgdbError(f"{where}: field 'keys': a program needs at least one key")
     for i, key in enumerate(prog.keys, 1):
+        if isinstance(key, dict) and key:  # YAML reads `- summarize complaint: {text}` as a mapping
+            raise ProgdbError(f"{where}: field 'keys': key {i} reads as a mapping, not text (a YAML line with "
+                              f"': ' in it): quote it, - \"{_mapping_as_key(key)}\"")
         if not isinstance(key, str) or not key.strip():
             raise ProgdbError(f"{where}: field 'keys': key {i} is empty")
         if not key_text(key):

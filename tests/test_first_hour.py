@@ -2320,7 +2320,7 @@ def test_a_refusal_near_a_users_text_program_offers_the_wording_as_a_key(own_db)
                "--example", "Send the invoice by Friday.", "Could you send the invoice over by Friday? Thanks!").exit_code == 0
     refused = _json_query(own_db, "can you soften this: Payment is overdue. Pay now.")
     assert refused["mode"] == "none", refused
-    offered = refused["message"].split('(add "')[1].split('" to its keys')[0]
+    offered = refused["message"].split(', add "')[1].split('" to its keys')[0]
     assert offered == "soften this: {text}", refused["message"]
     r = subprocess.run([PROGDB, "--db", own_db, "add", "friendlier", "--key", offered], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -2567,22 +2567,24 @@ def test_a_prompt_the_users_fit_labels_out_of_scope_is_refused(own_db, tmp_path)
     """A teacher's fit labelled "when was the radio invented" out of scope beside their inventors (key
     "who invented the {word}") and reported out-of-scope recall 1.0, yet the prompt still answered the
     stored *Guglielmo Marconi*, sure: a library rule forgave a stored out-of-scope prompt near a user's
-    own key asked of its input, and it forgave the user's own label too."""
+    own key asked of its input, and it forgave the user's own label too. (That prompt is now refused
+    unfitted, as a question none of the keys asks; one asked as no question stands in for it.)"""
     r = subprocess.run([PROGDB, "--db", own_db, "add", "invention-inventor", "--key", "who invented the {word}",
                         "--key", "who came up with the {word}",
                         "-e", "telephone", "Alexander Graham Bell", "-e", "radio", "Guglielmo Marconi",
                         "-e", "light bulb", "Thomas Edison", "-e", "dynamite", "Alfred Nobel",
                         "-e", "telescope", "Galileo Galilei"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert _json_query(own_db, "when was the radio invented")["outputs"][0]["answer"] == "Guglielmo Marconi"
+    assert _json_query(own_db, "the radio was invented in which year")["outputs"][0]["answer"] == "Guglielmo Marconi"
     labelled = tmp_path / "labelled.json"
     labelled.write_text(json.dumps({"val": [
         ["the radio was invented by who", "invention-inventor"], ["who made the first telephone", "invention-inventor"],
         ["which person invented dynamite", "invention-inventor"], ["who is credited with the light bulb", "invention-inventor"],
-        ["when was the radio invented", "oos"], ["how does a telescope work", "oos"],
+        ["the radio was invented in which year", "oos"], ["how does a telescope work", "oos"],
         ["what is the population of france", "oos"]]}), encoding="utf-8")
     r = subprocess.run([PROGDB, "--db", own_db, "fit", str(labelled)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    assert _json_query(own_db, "the radio was invented in which year")["mode"] == "none"
     assert _json_query(own_db, "when was the radio invented")["mode"] == "none"
     out = _json_query(own_db, "who invented the radio")
     assert out["outputs"][0]["answer"] == "Guglielmo Marconi", out
@@ -2656,7 +2658,7 @@ def test_a_teachers_country_table_takes_countries_other_tables_answer(own_db, tm
     langs.write_text("Country,Language\nBrazil,Portuguese\nMexico,Spanish\nArgentina,Spanish\nFrance,French\n"
                      "Germany,German\nJapan,Japanese\nChina,Mandarin\nEgypt,Arabic\nIran,Persian\nNetherlands,Dutch\n"
                      "Kenya,Swahili\n", encoding="utf-8")
-    for path, name, key in ((rivers, "river-country", "which country is the {word} in"),
+    for path, name, key in ((rivers, "river-country", "which country does the {word} flow through"),
                             (langs, "country-language", "what language do they speak in {word}")):
         assert subprocess.run([PROGDB, "--db", own_db, "import", str(path), "--program", name],
                               capture_output=True, text=True).returncode == 0
@@ -2665,6 +2667,11 @@ def test_a_teachers_country_table_takes_countries_other_tables_answer(own_db, tm
         out = _json_query(own_db, f"what language do they speak in {country}")
         assert out["programs"] and out["programs"][0]["name"] == "country-language", out
         assert out["outputs"][0]["answer"] == language, out
+    # a question none of a table's keys asks is not its: "how long is the nile river" answered *Egypt*, stored,
+    # sure; "where does the nile flow" asks a place, as "which country" does
+    out = _json_query(own_db, "how long is the nile river")
+    assert out["mode"] == "none" and "it asks 'how long', which none of its keys asks" in out["message"], out
+    assert _json_query(own_db, "where does the loire river flow")["outputs"][0]["answer"] == "France"
 
 
 def test_a_chatbot_developers_two_requests_of_one_message(own_db):
@@ -2688,3 +2695,27 @@ def test_a_chatbot_developers_two_requests_of_one_message(own_db):
         ("nearest", "order-number", ["pls cancel order 99812"])], asked
     refused = _json_query(own_db, "intent? can i change the delivery adress on my order")
     assert refused["mode"] == "none" and 'a text goes after a colon: "intent: …"' in refused["message"], refused
+
+
+def test_a_program_files_slips_are_named(own_db, tmp_path):
+    """A YAML key typed unquoted with a colon (`- summarize complaint: {text}`) was "key 2 is empty",
+    though it is not (YAML read it as a mapping); `example:` was an unknown field with no hint."""
+    card = tmp_path / "complaint-summary.yaml"
+    card.write_text("name: complaint-summary\nkind: fewshot\nkeys:\n  - summarize this complaint\n"
+                    "  - summarize complaint: {text}\nexample:\n  - [the box was crushed, crushed box]\n",
+                    encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "add", str(card)], capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown field 'example' (did you mean 'examples'?)" in r.stderr, r.stderr
+    card.write_text(card.read_text(encoding="utf-8").replace("example:", "examples:"), encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "add", str(card)], capture_output=True, text=True)
+    assert r.returncode == 2 and 'key 2 reads as a mapping' in r.stderr and \
+        '- "summarize complaint: {text}"' in r.stderr, r.stderr
+    # a chat log's JSON lines name their own fields: the error says which, and --columns reads them
+    log = tmp_path / "replies.jsonl"
+    log.write_text('{"message": "where is my order", "reply": "Let me check that for you."}\n'
+                   '{"message": "refund pls", "reply": "Sorry to hear that, I can help."}\n', encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(log), "--program", "polite-reply"], capture_output=True, text=True)
+    assert r.returncode == 2 and "(its fields: message, reply; --columns message,reply reads those two)" in r.stderr, r.stderr
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(log), "--program", "polite-reply", "--columns",
+                        "message,reply"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("2 added"), (r.stdout, r.stderr)

@@ -132,9 +132,12 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
               "bats": _bats, "fv": _json, "arrows": _arrows}[fmt]
     empty = True
-    if columns and reader is not _delimited:
-        raise ProgdbError(f"{path}: --columns picks columns of a csv or tsv file, not of a {fmt} file")
-    for item in (_delimited(path, fmt, program, header, columns) if reader is _delimited else reader(path, fmt, program)):
+    if columns and reader not in (_delimited, _jsonl):
+        raise ProgdbError(f"{path}: --columns picks columns of a csv or tsv file or fields of JSON lines, "
+                          f"not of a {fmt} file")
+    items = _delimited(path, fmt, program, header, columns) if reader is _delimited else \
+        _jsonl(path, fmt, program, columns) if reader is _jsonl else reader(path, fmt, program)
+    for item in items:
         empty = False
         yield item
     if empty:
@@ -573,10 +576,16 @@ def _from_object(path: Path, n: int, obj, program: str | None, raw: str) -> Row 
     for a, b in HEADER_NAMES:
         if a in obj or b in obj:
             return _check(path, n, obj.get("program", program), obj.get(a), obj.get(b), raw)
+    others = [str(k) for k in obj if k != "program"]
+    if len(others) >= 2:  # a chat log's {"message", "reply"}: say what it holds and how to read it
+        return Reject(str(path), n, f"field 'input' is missing (its fields: {', '.join(others)}; --columns "
+                                    f"{others[0]},{others[1]} reads those two)", raw)
     return _check(path, n, obj.get("program", program), None, None, raw)
 
 
-def _jsonl(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+def _jsonl(path: Path, fmt: str, program: str | None, fields: tuple[str, str] | None = None) -> Iterator[Row | Reject]:
+    """JSON lines of {"input", "output"} (or a known pair of names); `fields`: --columns, the two
+    fields to read ({"message", "reply"} of a chat log)."""
     for n, text in _text_lines(path):
         if n is None:
             yield text  # a Reject
@@ -585,6 +594,13 @@ def _jsonl(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
             yield Reject(str(path), n, f"{json_reason(exc)}", text[:200])
+            continue
+        if fields and isinstance(obj, dict):
+            missing = [f for f in fields if f not in obj]
+            if missing:
+                yield Reject(str(path), n, f"field '{missing[0]}' is missing (its fields: {', '.join(map(str, obj))})", text)
+            else:
+                yield _check(path, n, obj.get("program", program), obj[fields[0]], obj[fields[1]], text)
             continue
         yield _from_object(path, n, obj, program, text)
 

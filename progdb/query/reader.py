@@ -235,6 +235,7 @@ class Reader:
         self._forms: dict[str, dict[str, tuple[str, str]]] = {}
         self._pairs = {p: (inputs.get(p, []), (outputs or {}).get(p, [])) for p in inputs}  # (_contradicts)
         self._contradiction: dict[tuple[str, str], bool] = {}
+        self._questions: dict[str, set[str]] = {}  # per user word program, the questions its phrasings ask
         # The library's inflection pairs, read the other way on first need (_irregular_base)
         self._inflections = {p: self._pairs[p] for p in INFLECTIONS if p in learned and p in self._pairs}
         self._irregular: dict[str, set[str]] | None = None
@@ -1152,6 +1153,7 @@ class Reader:
                 # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
                 way_back = self._way_back_of(ch.program)
                 back = way_back.asks_back(prompt_or_key, prompt) if way_back is not None else ""
+                back = back or self._asks_another_question(ch.program, prompt)
                 elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
                     not back else ""
                 unheld = ""
@@ -1435,7 +1437,7 @@ class Reader:
             said = f"its words '{words}' are" if matched.reading.inputs and words else "the request is"
             # (a program of texts takes any text: what it missed is a text marked as one)
             why = f"none of its other words is marked as the text (a text goes after a colon: \"{words}: …\")" \
-                if self.kinds.get(matched.program) == "fewshot" and words else \
+                if self.takes_phrases(matched.program) and matched.program not in self.learned and words else \
                 "none of its other words is an input that program takes"
             return (f"nothing stored answers this prompt: {said} like the phrasings of '{matched.program}' (key match "
                     f"{matched.key_score:.2f}), but {why}")
@@ -1483,7 +1485,10 @@ class Reader:
             found = re.search(rf"(?<!\S){re.escape(inputs[0])}(?![\w'])", whole) if len(inputs) == 1 else None
             key = (whole[:found.start()] + slot + whole[found.end():]).strip() if found else ""
         words = len(key.split())
-        return f' (add "{key}" to its keys for this wording to reach it)' if 2 <= words <= MAX_SUGGESTED_KEY else ""
+        # (said as an if: the nearest program may be no kin of the request, "what's the weather in berlin"
+        # beside a short-label, and the user knows whether it asks for it)
+        return f' (if it asks for {own.program}, add "{key}" to its keys for this wording to reach it)' \
+            if 2 <= words <= MAX_SUGGESTED_KEY else ""
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
@@ -1795,6 +1800,27 @@ class Reader:
         decision.candidates = shown
         return decision
 
+    def _asks_another_question(self, program: str, prompt: str) -> str:
+        """A user's word program asked a question none of its phrasings asks: "how long is the nile
+        river" of a teacher's river-country ("which country is the {word} in"), "when was the radio
+        invented" of their inventors ("who invented the {word}"). Its question words ("how long") when
+        its phrasings ask others, "" otherwise (a program none of whose phrasings asks, "river country",
+        or a "what"/"which" question, which asks anything)."""
+        if program in self.learned or self.kinds.get(program) != "vector":
+            return ""
+        asked = question_asked(prompt)
+        if asked is None or asked == "what":
+            return ""
+        if program not in self._questions:
+            own = {question_asked(t) for t, p in zip(self.key_texts, self.key_programs) if self.programs[p] == program}
+            self._questions[program] = own - {None}
+        own = self._questions[program]
+        # (a "which country" program is asked where a river flows, or who: its kind of thing names a place or
+        # a person; not how long, when or why)
+        if not own or asked in own or (asked in _PLACE_OR_PERSON and own == {"what"}):
+            return ""
+        return asked
+
     def _contradicts(self, a: str, b: str) -> bool:
         """Do two programs store many of the same inputs (CONTRADICTING of the smaller's), most of them
         (CONTRADICTING) answered otherwise? (German and French share "Profil"; read once per pair.)"""
@@ -2003,6 +2029,22 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
         low.endswith(reading.inputs[0].lower())
 
 
+_QUESTION = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|hey|hi),?\s+)?(how (?:long|many|much|old|far|big|tall|high|deep)|"
+                       r"who(?:m|se)?|when|where|why|what year|what|which)\b", re.I)
+_PLACE_OR_PERSON = frozenset({"where", "who"})
+_SAME_QUESTION = {"whom": "who", "whose": "who", "what year": "when", "which": "what"}
+
+
+def question_asked(text: str) -> str | None:
+    """The question a request starts with, as a class ("which" asks as "what" does; "what year" as
+    "when"), or None."""
+    m = _QUESTION.match(text)
+    if not m:
+        return None
+    q = " ".join(m.group(1).lower().split())
+    return _SAME_QUESTION.get(q, q)
+
+
 def _unfit(top: Choice) -> str:
     if top.back and not top.reading.inputs:  # "what is the plural of": nothing asked of it, either way
         return f"the prompt names '{top.program}' but gives it no input"
@@ -2010,6 +2052,9 @@ def _unfit(top: Choice) -> str:
     if top.back and other:  # "dog in polish" is no program's: english-german is only the nearest
         return (f"the request reads as '{top.program}', but it asks for '{top.back}': no program here "
                 f"translates into {other[0].title()}")
+    if top.back and top.back == question_asked(top.back):  # "how long is the nile river" of a river-country
+        return (f"the request reads as '{top.program}', but it asks '{top.back}', which none of its keys "
+                "asks")
     if top.back:
         return (f"the request reads as '{top.program}', but it asks for '{top.back}': the program's way "
                 "back or another target, which no program's keys here ask for")
