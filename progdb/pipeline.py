@@ -132,9 +132,13 @@ def _library_out_of_scope() -> frozenset[str]:
 
 
 def _texts_to_embed(reader, readings: list, prompt: str, lookup: KeyLookup) -> list[str]:
-    """The readings' keys and the prompt as typed, in that order; those a stored phrasing is word for
-    word take its stored vector in the lookup, not an encoder call ("superlative of")."""
+    """The readings' keys and the prompt as typed, in that order, then the texts marked after a colon
+    (a text program's few-shot selection embeds its input: in the same call, not a second one; no
+    longer than the prompt, so the batch pads no further); those a stored phrasing is word for word
+    take its stored vector in the lookup, not an encoder call ("superlative of")."""
     texts = [r.key for r in readings] + [prompt]
+    marked = {i for r in readings if r.method == "explicit" for i in r.inputs if len(i.split()) >= MARKED_TEXT_WORDS}
+    texts += sorted(marked - set(texts))
     lookup.vectors.update(reader.stored_vectors(texts))
     return texts
 
@@ -252,6 +256,7 @@ def _key_texts(prompt: str, templates) -> list[str]:
 
 
 CLEAR_REQUEST = 0.9  # a prompt's second request matches its program's phrasings at least this well
+MARKED_TEXT_WORDS = 3  # a marked text this long is embedded with the readings (_texts_to_embed)
 # Two requests joined by "and" before one text's colon (_two_requests_of_one_text), each of a few words
 _REQUESTS_THEN_TEXT = re.compile(r"^\s*([^:\n]+?)\s+(?:and|&)\s+([^:\n]+?)\s*:\s*(\S.*)$", re.S | re.I)
 MAX_SHARED_REQUEST_WORDS = 6
@@ -333,7 +338,7 @@ class QueryPipeline:
             readings = lookup.readings.pop(prompt, None) or \
                 reader.worth_reading(reader.readings_of(prompt, self.catalog.templates()))
             vectors = lookup.embed(_texts_to_embed(reader, readings, prompt, lookup))
-            choices, negative = reader.choose(readings, vectors[:-1], vectors[-1])
+            choices, negative = reader.choose(readings, vectors[:len(readings)], vectors[len(readings)])
         if not choices:
             return Request(parse(prompt, [], None),
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))

@@ -2695,6 +2695,11 @@ def test_a_chatbot_developers_two_requests_of_one_message(own_db):
         ("nearest", "order-number", ["pls cancel order 99812"])], asked
     refused = _json_query(own_db, "intent? can i change the delivery adress on my order")
     assert refused["mode"] == "none" and 'a text goes after a colon: "intent: …"' in refused["message"], refused
+    # a word of their own key is typed on purpose: "summarise" was read as a slip of summarize
+    assert run("--db", own_db, "add", "complaint-summary", "--kind", "fewshot", "--key", "summarise this complaint: {text}",
+               "-e", "I ordered 2 mugs, one came smashed", "One of two mugs arrived broken.").exit_code == 0
+    out = _json_query(own_db, "summarise this complaint: my parcel came two weeks late")
+    assert out["programs"][0]["name"] == "complaint-summary" and out["corrections"] == [], out
 
 
 def test_a_program_files_slips_are_named(own_db, tmp_path):

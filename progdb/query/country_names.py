@@ -19,7 +19,8 @@ def _table() -> dict[str, dict]:
 def english_names(text: str) -> list[str]:
     """The English names of the country `text` names, or [] ("us" is no country: a code is read
     only as typed, "US")."""
-    entry = _table().get(" ".join(without_marks(text).replace("’", "'").split()).lower())
+    plain = text if text.isascii() else without_marks(text).replace("’", "'")  # (most text is ASCII: no NFKD)
+    entry = _table().get(" ".join(plain.split()).lower())
     if entry is None or ("as_typed" in entry and text.strip() != entry["as_typed"]):
         return []
     return entry["country"]

@@ -203,6 +203,7 @@ class Reader:
         self.space = space
         self.word_rank = space.index  # the word space's rows are in frequency order
         self.stored = {p: {i.strip().lower(): i for i in ins} for p, ins in inputs.items()}
+        self._stored_anywhere = set().union(*self.stored.values()) if self.stored else set()  # (every input, once)
         # Programs an inflected word asks for its base: a user's, and the library's whose card says so
         self._base_forms = {p for p in programs if p not in learned} | (base_forms or set())
         self.lengths = {p: _length_profile(ins) for p, ins in inputs.items()}
@@ -300,11 +301,15 @@ class Reader:
     def _real_key_words(self) -> list[str]:
         """Words of the stored phrasings that are words, not their writers' typos: common ones, and
         rarer ones the word space knows that several phrasings use ("antonym", "superlative" and
-        "participle" rank past TYPO_RANK), unless one slip from a common one ("wich")."""
+        "participle" rank past TYPO_RANK), unless one slip from a common one ("wich"); and the words
+        of a user's keys that the word space knows."""
         common = [w for w in self.key_word_count if len(w) >= 3 and self.word_rank.get(w, 10 ** 9) < TYPO_RANK]
         rare = [w for w, n in self.key_word_count.items() if len(w) >= 3 and n >= 2 and w in self.word_rank
                 and self.word_rank[w] >= TYPO_RANK and closest(w, common, 1) is None]
-        return sorted(common + rare)
+        # ...and a word of a user's own keys, as typed on purpose ("summarise" is no slip of summarize)
+        own = {w for p, words in self.own_key_words.items() if p not in self.learned for w in words
+               if len(w) >= 3 and w in self.word_rank}
+        return sorted(set(common + rare) | own)
 
     # -- two requests in one prompt -------------------------------------------------------------
     def request_halves(self, prompt: str) -> list[tuple[str, str, bool]]:
@@ -495,7 +500,7 @@ class Reader:
         # A common word is no typo, unless it is unlike every input of the program and one slip
         # from one of them: "capital of columbia" is Colombia's (though cities store Columbia).
         unlike = rank is not None and rank < RARE_INPUT_RANK and self._unlike(program, text)
-        if any(low in held for held in self.stored.values()) and not unlike:
+        if low in self._stored_anywhere and not unlike:
             return None  # a program stores it as typed: a word ("rebase" in a user's git-verbs), no typo
         whole = self._short_names_of(program).get(low, [])
         if len(whole) == 1 and not unlike:

@@ -250,6 +250,8 @@ def without_quiz_label(text: str) -> str:
 
 def without_marks(text: str) -> str:
     """Letters without their accents: "türkiye" -> "turkiye", "antónimo" -> "antonimo"."""
+    if text.isascii():  # (most text: no decomposition to walk, and this is asked of every reading)
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
