@@ -3,7 +3,6 @@ then execute (the program runs on the inputs). Batches share their embedding and
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 from itertools import islice
 from typing import Iterable, Iterator

@@ -239,7 +239,7 @@ class Reader:
         self._questions: dict[str, set[str]] = {}  # per user word program, the questions its phrasings ask
         # The library's inflection pairs, read the other way on first need (_irregular_base)
         self._inflections = {p: self._pairs[p] for p in INFLECTIONS if p in learned and p in self._pairs}
-        self._irregular: dict[str, set[str]] | None = None
+        self._irregular: dict[str, dict[str, str]] | None = None  # form -> {base: the program storing the pair}
         self._common: set[str] | None = None  # see _common_words()
         self._proper: set[str] = set()
         self._input_vecs: dict[str, np.ndarray | None] = {}
@@ -1948,10 +1948,10 @@ _INITIALS_TAIL = re.compile(r"\s[A-Z]{2,4}\s*$")
 # A request that ends where its input would start: "what is the plural of", "synonym for?"
 _DANGLING = re.compile(r"\b(?:of|for|to|into)\s*[?.!:]*\s*$", re.I)  # ("which country is krakow in" is whole)
 # A question asked, not a text handed over: a text program's words picked out of it are no text.
-# ...or ends asking why: "the order number field in the api response is null, why" (no order's message)
-_ASKS_WHY = re.compile(r",\s*(?:why|how come)\s*\??\s*$", re.I)
 _ASKS_A_QUESTION = re.compile(r"^\W*(?:what|what's|whats|how|why|when|where|who|which|is|are|does|do|should|"
                               r"can i|can we)\b", re.I)
+# ...or ends asking why: "the order number field in the api response is null, why" (no order's message)
+_ASKS_WHY = re.compile(r",\s*(?:why|how come)\s*\??\s*$", re.I)
 
 
 # Words that name a class of words (a request for a form names one: "noun form of", "adverb for")
@@ -2034,8 +2034,11 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
         low.endswith(reading.inputs[0].lower())
 
 
-_QUESTION = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|hey|hi),?\s+)?(how (?:long|many|much|old|far|big|tall|high|deep)|"
+_HOW_MUCH = ("long", "many", "much", "old", "far", "big", "tall", "high", "deep")
+_QUESTION = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|hey|hi),?\s+)?(how (?:" + "|".join(_HOW_MUCH) + r")|"
                        r"who(?:m|se)?|when|where|why|what year|what|which)\b", re.I)
+# The questions a user's word program may be asked that none of its keys asks (_asks_another_question)
+SPECIFIC_QUESTIONS = frozenset({"who", "when", "where", "why"} | {f"how {w}" for w in _HOW_MUCH})
 _PLACE_OR_PERSON = frozenset({"where", "who"})
 _SAME_QUESTION = {"whom": "who", "whose": "who", "what year": "when", "which": "what"}
 
@@ -2057,7 +2060,7 @@ def _unfit(top: Choice) -> str:
     if top.back and other:  # "dog in polish" is no program's: english-german is only the nearest
         return (f"the request reads as '{top.program}', but it asks for '{top.back}': no program here "
                 f"translates into {other[0].title()}")
-    if top.back and top.back == question_asked(top.back):  # "how long is the nile river" of a river-country
+    if top.back in SPECIFIC_QUESTIONS:  # "how long is the nile river" of a river-country
         return (f"the request reads as '{top.program}', but it asks '{top.back}', which none of its keys "
                 "asks")
     if top.back:
