@@ -30,7 +30,8 @@ from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, LA
                                   QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
-                                  stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes)
+                                  stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes,
+                                  LANGUAGE_OF_CODE, PLACE_OR_PERSON, SPECIFIC_QUESTIONS, question_asked)
 from progdb.query.targets import WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
 from progdb.words.ranker import sample_order
@@ -1822,7 +1823,7 @@ class Reader:
         own = self._questions[program]
         # (a "which country" program is asked where a river flows, or who: its kind of thing names a place or
         # a person; not how long, when or why)
-        if not own or asked in own or (asked in _PLACE_OR_PERSON and own == {"what"}):
+        if not own or asked in own or (asked in PLACE_OR_PERSON and own == {"what"}):
             return ""
         return asked
 
@@ -1934,10 +1935,6 @@ def _language_before(phrase: str, whole: str) -> bool:
 
 
 _COLON_SLOT = re.compile(r":\s*\{text\}")  # a template marking its text with a colon
-# A language's code in a program's name ("ui-terms-de", "glossary-fr") names its language
-LANGUAGE_OF_CODE = {"de": "german", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
-                    "nl": "dutch", "pl": "polish", "sv": "swedish", "da": "danish", "fi": "finnish",
-                    "ru": "russian", "ja": "japanese", "zh": "chinese", "ko": "korean", "tr": "turkish"}
 # A code or identifier, never a question's words: TOKEN_EXPIRED, ERR-402, 0x80070005
 _CODE = re.compile(r"(?=\S*[_\d])[\w.\-/:]{3,}|[A-Z][A-Z0-9]{2,}(?:[_\-][A-Z0-9]+)*")
 _ANY_LANGUAGE = frozenset(LANGUAGES) | {"english"} | frozenset(ENDONYMS)
@@ -2032,25 +2029,6 @@ def _points_then_text(reading: Reading, whole: str) -> bool:
     low, key = whole.lower(), reading.key.lower()
     return len(reading.inputs) == 1 and bool(_POINTING.search(key)) and low.startswith(key) and \
         low.endswith(reading.inputs[0].lower())
-
-
-_HOW_MUCH = ("long", "many", "much", "old", "far", "big", "tall", "high", "deep")
-_QUESTION = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|hey|hi),?\s+)?(how (?:" + "|".join(_HOW_MUCH) + r")|"
-                       r"who(?:m|se)?|when|where|why|what year|what|which)\b", re.I)
-# The questions a user's word program may be asked that none of its keys asks (_asks_another_question)
-SPECIFIC_QUESTIONS = frozenset({"who", "when", "where", "why"} | {f"how {w}" for w in _HOW_MUCH})
-_PLACE_OR_PERSON = frozenset({"where", "who"})
-_SAME_QUESTION = {"whom": "who", "whose": "who", "what year": "when", "which": "what"}
-
-
-def question_asked(text: str) -> str | None:
-    """The question a request starts with, as a class ("which" asks as "what" does; "what year" as
-    "when"), or None."""
-    m = _QUESTION.match(text)
-    if not m:
-        return None
-    q = " ".join(m.group(1).lower().split())
-    return _SAME_QUESTION.get(q, q)
 
 
 def _unfit(top: Choice) -> str:

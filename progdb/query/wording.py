@@ -75,6 +75,10 @@ LANGUAGES = ("french", "german", "spanish", "italian", "portuguese", "dutch", "c
              "swedish", "norwegian", "danish", "finnish", "greek", "turkish", "hebrew", "latin", "hindi", "urdu",
              "bengali", "persian", "farsi", "vietnamese", "thai", "indonesian", "malay", "tagalog", "swahili",
              "catalan", "welsh", "irish", "esperanto")
+# A language's code in a program's name ("ui-terms-de", "glossary-fr") names its language
+LANGUAGE_OF_CODE = {"de": "german", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
+                    "nl": "dutch", "pl": "polish", "sv": "swedish", "da": "danish", "fi": "finnish",
+                    "ru": "russian", "ja": "japanese", "zh": "chinese", "ko": "korean", "tr": "turkish"}
 # Languages by their own names, as people type them without accents ("en francais: …", "auf deutsch")
 ENDONYMS = {"francais": "french", "deutsch": "german", "espanol": "spanish", "castellano": "spanish",
             "italiano": "italian", "portugues": "portuguese", "nederlands": "dutch", "polski": "polish",
@@ -530,3 +534,22 @@ def contradicts(prompt: str, phrasing: str) -> bool:
     said, key = set(words_of(prompt)), set(words_of(phrasing))
     return any(w not in key and any(o in key and o not in said for o in OPPOSITE[w]) for w in said & OPPOSITE.keys())
 
+
+# The question a request starts with (reader._asks_another_question)
+_HOW_MUCH = ("long", "many", "much", "old", "far", "big", "tall", "high", "deep")
+_QUESTION = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|hey|hi),?\s+)?(how (?:" + "|".join(_HOW_MUCH) + r")|"
+                       r"who(?:m|se)?|when|where|why|what year|what|which)\b", re.I)
+# The questions a user's word program may be asked that none of its keys asks (_asks_another_question)
+SPECIFIC_QUESTIONS = frozenset({"who", "when", "where", "why"} | {f"how {w}" for w in _HOW_MUCH})
+PLACE_OR_PERSON = frozenset({"where", "who"})  # asked of a "which country" program: its kind of thing is a place or a person
+_SAME_QUESTION = {"whom": "who", "whose": "who", "what year": "when", "which": "what"}
+
+
+def question_asked(text: str) -> str | None:
+    """The question a request starts with, as a class ("which" asks as "what" does; "what year" as
+    "when"), or None."""
+    m = _QUESTION.match(text)
+    if not m:
+        return None
+    q = " ".join(m.group(1).lower().split())
+    return _SAME_QUESTION.get(q, q)
