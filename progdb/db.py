@@ -19,7 +19,7 @@ from progdb.storage import seed_cache
 from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
 from progdb.ingest import writer
-from progdb.ingest.library import load_seed_prompts, load_seeds, seed_vectors, seeds_dir
+from progdb.ingest.library import library_out_of_scope, load_seed_prompts, load_seeds, seed_vectors, seeds_dir
 from progdb.models import encoder, word_space  # noqa: F401  (re-exported: the public names)
 from progdb.program import Example, Program, parse_card, validate
 from progdb.query.execute import DEFAULT_METHOD
@@ -72,7 +72,7 @@ class ProgramDB:
             self.store = Store(self.path, server, namespace)
         self.catalog = Catalog(self.store)
         self.routes = Routes(self.catalog)
-        self.pipeline = QueryPipeline(self.catalog, self.routes)
+        self.pipeline = QueryPipeline(self.catalog, self.routes, library_out_of_scope)
         self.store.on_reconnect.append(self._reset_caches)
         if self.store.needs_migration():  # made by an older progdb: store.migrate
             if notice is not None:

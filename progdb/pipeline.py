@@ -3,7 +3,6 @@ then execute (the program runs on the inputs). Batches share their embedding and
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -12,7 +11,6 @@ import numpy as np
 from progdb import models
 from progdb.query.catalog import Catalog
 from progdb.errors import ProgdbError
-from progdb.ingest.library import load_seed_prompts
 from progdb.program import Program
 from progdb.query import country_names, incontext
 from progdb.query.compose import composition
@@ -121,13 +119,6 @@ class _VectorJob:
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
         refuse_too_unsure(self.result, self.programs[0][0].name)
-
-
-@lru_cache(maxsize=1)
-def _library_out_of_scope() -> frozenset[str]:
-    """The built-in library's out-of-scope prompts (seeds/prompts), as routing rows hold them."""
-    labels, texts = load_seed_prompts()
-    return frozenset(t for label, t in zip(labels, texts) if label is None)
 
 
 def _texts_to_embed(reader, readings: list, prompt: str, lookup: KeyLookup) -> list[str]:
@@ -262,8 +253,11 @@ MAX_SHARED_REQUEST_WORDS = 6
 
 
 class QueryPipeline:
-    def __init__(self, catalog: Catalog, routes: Routes):
+    def __init__(self, catalog: Catalog, routes: Routes, library_out_of_scope=frozenset):
+        """library_out_of_scope(): the built-in library's out-of-scope prompts (a user's fit's are
+        told apart from them: the reader forgives the library's, never the user's)."""
         self.catalog, self.routes, self.store = catalog, routes, catalog.store
+        self.library_out_of_scope = library_out_of_scope
         self.demonstrations = Demonstrations(self.store)
         self.reset()
 
@@ -296,7 +290,7 @@ class QueryPipeline:
         negatives = vectors[[i for i, neg in enumerate(negative) if neg]] if any(negative) else \
             np.zeros((0, vectors.shape[1] if vectors.size else 384), dtype=np.float32)
         # (a user's fit's out-of-scope prompts, not the library's: those are a user's program's once it is asked)
-        library = _library_out_of_scope()
+        library = self.library_out_of_scope()
         users_own = np.array([texts[i] not in library for i, neg in enumerate(negative) if neg], dtype=bool)
         cards = {n: self.catalog.get(n) for n in names}
         inputs = {n: [e.input for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}

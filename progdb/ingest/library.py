@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,13 @@ def load_seeds(directory: Path | None = None) -> list[Program]:
     if not files:
         raise ProgdbError(f"{directory}: no seed programs found")
     return [load_program_file(p) for p in files]
+
+
+@lru_cache(maxsize=1)
+def library_out_of_scope() -> frozenset[str]:
+    """The built-in library's out-of-scope prompts, as routing rows hold them (read once a process)."""
+    labels, texts = load_seed_prompts()
+    return frozenset(t for label, t in zip(labels, texts) if label is None)
 
 
 def load_seed_prompts(directory: Path | None = None) -> tuple[list[str | None], list[str]]:
