@@ -2695,6 +2695,8 @@ def test_a_chatbot_developers_two_requests_of_one_message(own_db):
         ("nearest", "order-number", ["pls cancel order 99812"])], asked
     refused = _json_query(own_db, "intent? can i change the delivery adress on my order")
     assert refused["mode"] == "none" and 'a text goes after a colon: "intent: …"' in refused["message"], refused
+    # a developer's question about a field is no customer's message ("…is null, why" was order-number's at 0.93)
+    assert _json_query(own_db, "the order number field in the api response is null, why")["mode"] == "none"
     # a word of their own key is typed on purpose: "summarise" was read as a slip of summarize
     assert run("--db", own_db, "add", "complaint-summary", "--kind", "fewshot", "--key", "summarise this complaint: {text}",
                "-e", "I ordered 2 mugs, one came smashed", "One of two mugs arrived broken.").exit_code == 0

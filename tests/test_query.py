@@ -199,3 +199,28 @@ def test_k_candidates_are_k_after_the_filters(seeded):
     for prompt in ("synonym for striking", "plural of wolf", "comparative of quick"):
         out = seeded.query(prompt, k=10, use_stored=False).outputs[0]
         assert len(out.candidates) == 10, (prompt, out.candidates)
+
+
+def test_a_text_request_embeds_its_readings_and_its_text_in_one_encoder_call(seeded):
+    """A text program's few-shot selection embeds the marked text: it is embedded with the readings, so
+    "rewrite this like a pirate: where is the nearest train station?" makes one encoder call, not two
+    (counted, not timed: the time is bench/query_latency.py's)."""
+    from progdb import models
+
+    encoder = models.encoder()
+    calls = []
+    real = encoder.encode
+
+    def counted(texts, *args, **kwargs):
+        calls.append(list(texts))
+        return real(texts, *args, **kwargs)
+
+    prompt = "rewrite this like a pirate: where is the nearest train station?"
+    encoder.encode = counted
+    try:
+        result = seeded.query(prompt)
+    finally:
+        encoder.encode = real
+    assert result.programs[0].name == "pirate" and result.compiled, result.message
+    assert len(calls) == 1 and "where is the nearest train station?" in calls[0], calls
+
