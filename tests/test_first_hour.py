@@ -2601,6 +2601,11 @@ def test_a_crossword_solvers_own_word_programs(own_db, tmp_path):
     assert r.returncode == 0, r.stderr
     out = _json_query(own_db, "spoons backwards")
     assert out["inputs"] == ["spoons"] and out["outputs"][0]["answer"] == "snoops", out
+    # ...nor does a word program of theirs read a base it does not store (the docs' promise)
+    assert run("--db", own_db, "add", "word-backwards", "--key", "{word} reversed", "-e", "stressed", "desserts",
+               "-e", "drawer", "reward", "-e", "diaper", "repaid").exit_code == 0
+    out = _json_query(own_db, "spoons reversed")
+    assert "spoon" not in out["inputs"] and "spoons -> spoon" not in out["corrections"], out
     nouns = tmp_path / "collective_nouns.csv"
     nouns.write_text("animal,group\ncrow,murder\nwolf,pack\ngoose,gaggle\nlion,pride\ncat,clowder\nowl,parliament\n",
                      encoding="utf-8")

@@ -1886,10 +1886,10 @@ class Reader:
             if irregular:  # "collective noun for wolves": the stored wolf, as plural stores the pair (no typo)
                 notes.append(f"{text} -> {irregular[0]} (as {irregular[1]} has it)")
                 text = irregular[0]
-            # (a text program's input is its text: "spoons backwards" is no "spoon" it does not store)
+            # (a commoner base it does not store only for a library program of base forms, "a person who
+            # sculpts"; a user's reads a form only as a stored word's: "spoons backwards" is no "spoon")
             base = None if program not in self._base_forms or text.strip().lower() in held else \
-                base_form_in(text, held) or \
-                (common_base(text, self.word_rank) if self.kinds.get(program) == "vector" else None)
+                base_form_in(text, held) or (common_base(text, self.word_rank) if program in self.learned else None)
             words = text.split()
             if base is None and program in self._base_forms and program in self.learned and 2 <= len(words) <= 3 \
                     and words[0].lower().endswith("s") and re.search(r"\bwho\s+" + re.escape(text), prompt, re.I):
