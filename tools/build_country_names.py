@@ -4,7 +4,7 @@ Alemania, Deutschland, Royaume-Uni), each pointing at the country's English name
     pip install --no-deps countryinfo==1.0.1 babel==2.19.0
     HF_HUB_OFFLINE=1 python tools/build_country_names.py [--dry-run]
 
-A query reads such a name as the country a program stores (query/reader.py, `country_name`):
+A query reads such a name as the country a program stores (query/country_names.py, `stored_name`):
 "capital of Alemania" asks country-capital for Germany and says "read Alemania -> Germany". The
 table holds names only, never answers: a held-out country stays hidden whatever it is called.
 

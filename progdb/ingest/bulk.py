@@ -454,17 +454,19 @@ def columns_left_out(path: str | Path, header: bool | None = None) -> str | None
         return None  # a pair; or program,input,output, read whole
     else:
         pair = (1, 2) if data[0].isdigit() and not named else (0, 1)
-    names = first if named else [f"column {i + 1}" for i in range(len(first))]
+    def label(i: int) -> str:  # a column by its header's name, else its number
+        return (first[i] if named else "") or f"column {i + 1}"
+
     skipped = {known[0]} if known is not None else {0} if pair == (1, 2) else set()
-    left = [names[i] or f"column {i + 1}" for i in range(len(first)) if i not in pair and i not in skipped
-            and not (known is not None and names[i].lower() in NOTE_COLUMNS | ID_COLUMNS)]
+    left = [i for i in range(len(first)) if i not in pair and i not in skipped
+            and not (known is not None and first[i].lower() in NOTE_COLUMNS | ID_COLUMNS)]
     if not left:
         return None  # input,output,notes: as it says
-    a, b = (names[i] or f"column {i + 1}" for i in pair)
-    other = next(i for i in range(len(first)) if names[i] in left or f"column {i + 1}" in left)
+    a, b = map(label, pair)
+    shown = [label(i) for i in left]
     return (f"{path}: rows hold {len(first)} columns; each pair is {a} -> {b}, and "
-            f"{', '.join(left)} {'is' if len(left) == 1 else 'are'} left out (--columns {pair[0] + 1},{other + 1} "
-            f"or --columns \"{a},{left[0]}\" picks another pair)")
+            f"{', '.join(shown)} {'is' if len(shown) == 1 else 'are'} left out (--columns {pair[0] + 1},{left[0] + 1} "
+            f"or --columns \"{a},{shown[0]}\" picks another pair)")
 
 
 def _lone_header(cells: list[str]) -> bool:
