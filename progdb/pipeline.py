@@ -258,7 +258,7 @@ class QueryPipeline:
         told apart from them: the reader forgives the library's, never the user's)."""
         self.catalog, self.routes, self.store = catalog, routes, catalog.store
         self.library_out_of_scope = library_out_of_scope
-        self.demonstrations = Demonstrations(self.store)
+        self.demonstrations = Demonstrations(self.catalog)
         self.reset()
 
     def reset(self) -> None:

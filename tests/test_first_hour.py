@@ -2561,6 +2561,15 @@ def test_the_left_out_columns_note_says_what_the_import_does(own_db, tmp_path):
     r = subprocess.run([PROGDB, "--db", own_db, "import", str(stray), "--program", "caps"], capture_output=True, text=True)
     assert r.returncode == 2 and "line 2: expected 2 columns, found 3" in r.stderr, r.stderr
     assert "left out" not in r.stderr, r.stderr  # (the row is an error, not a column)
+    # a chat log's export, a row number first: its header was stored as the pair id -> message
+    log = tmp_path / "chat.csv"
+    log.write_text("id,message,reply,channel\n1,where is my order,Let me check that for you,web\n"
+                   "2,cancel my sub,I have cancelled it,email\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(log), "--program", "chat-reply"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("2 added"), (r.stdout, r.stderr)
+    assert "each pair is message -> reply, and channel is left out" in r.stderr, r.stderr
+    shown = subprocess.run([PROGDB, "--db", own_db, "show", "chat-reply"], capture_output=True, text=True).stdout
+    assert "where is my order  ->  Let me check that for you" in shown and "id  ->" not in shown, shown
 
 
 def test_a_prompt_the_users_fit_labels_out_of_scope_is_refused(own_db, tmp_path):

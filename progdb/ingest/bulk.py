@@ -564,8 +564,8 @@ def _header(cells: tuple[str, ...], program: str | None = None,
     if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and (not NAME_RE.match(first) or len(cells) > 3 or (
             typed is not None and all(c[:1].isupper() for c in typed))):
         return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
-    if len(cells) == 3 and cells[0] in ID_COLUMNS:
-        return None, 1, 2  # "id,message,reply": a row number, then the pair
+    if len(cells) >= 3 and cells[0] in ID_COLUMNS and (len(cells) == 3 or all(c and not c.isdigit() for c in cells[1:])):
+        return None, 1, 2  # "id,message,reply(,channel)": a row number, then the pair (then what is left out)
     own = {w.removesuffix("s") for w in re.split(r"[-_.]", program)} if program else set()
     if len(cells) == 2 and ({c.removesuffix("s") for c in cells} & own or all(c in COLUMN_WORDS for c in cells)):
         return None, 0, 1

@@ -42,6 +42,7 @@ class Catalog:
 
     def reset(self) -> None:
         self._templates: list[Template] | None = None
+        self._summaries: list[dict] | None = None
         self._kinds: dict[str, str] | None = None
         self._vector: list[WordProgram] | None = None
         self._stored: dict[str, dict[str, list[str]]] | None = None
@@ -70,10 +71,19 @@ class Catalog:
         self.get(name)
         return self._cards[name][0]
 
+    def _programs(self) -> list[dict]:
+        if self._summaries is None:  # (reading every program's summary costs milliseconds)
+            self._summaries = self.store.summaries()
+        return self._summaries
+
     def kinds(self) -> dict[str, str]:
         if self._kinds is None:
-            self._kinds = {m["name"]: m["kind"] for m in self.store.summaries()}
+            self._kinds = {m["name"]: m["kind"] for m in self._programs()}
         return self._kinds
+
+    def fewshot_examples(self) -> int:
+        """How many example records the fewshot programs hold (what an example search weighs its ways by)."""
+        return sum(m.get("n_examples", 0) for m in self._programs() if m.get("kind") == "fewshot")
 
     def templates(self, program: str | None = None) -> list[Template]:
         """Templates of transform programs (what parse matches), or of one program."""

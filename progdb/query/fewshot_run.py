@@ -8,9 +8,9 @@ import numpy as np
 
 from progdb import models
 from progdb.program import Program, input_slots, key_slots, key_text
+from progdb.query.catalog import Catalog
 from progdb.query.execute import Output
 from progdb.query.parse import Parsed, fill
-from progdb.storage.store import Store
 from progdb.text.fewshot import Candidate, Compiled, compile_prompt, fixed_size, instruction_for, pool_size, select
 from progdb.text.llm import Endpoint
 
@@ -33,8 +33,8 @@ class Demonstrations:
     """A program's examples nearest an input in key space: a fewshot program's are stored records;
     a vector program's (its few-shot form) are embedded on first use, with the disk cache."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, catalog: Catalog):
+        self.store, self.catalog = catalog.store, catalog
         self._vectors: dict = {}
 
     def _example_vectors(self, program: Program) -> np.ndarray:
@@ -46,7 +46,8 @@ class Demonstrations:
     def nearest(self, program: Program, vec: np.ndarray, n: int) -> list[Candidate]:
         if program.kind == "fewshot":
             return [Candidate(i, o, program.name, s, v) for i, o, s, v in
-                    self.store.nearest_examples(program.name, vec, n, program.pairs())]
+                    self.store.nearest_examples(program.name, vec, n, program.pairs(),
+                                                            self.catalog.fewshot_examples())]
         vecs = self._example_vectors(program)
         scores = vecs @ (vec / (np.linalg.norm(vec) or 1.0))
         top = np.argsort(-scores, kind="stable")[:n]

@@ -889,6 +889,7 @@ class Reader:
         return self._others_names[program]
 
     @staticmethod
+    @lru_cache(maxsize=4096)  # (asked of every reading's program)
     def _translates(program: str) -> bool:
         """Does the program translate (a language in its name: english-french, a user's en-italian)?"""
         return any(w in LANGUAGES for w in name_parts(program))

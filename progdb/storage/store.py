@@ -406,20 +406,22 @@ class Store:
                      for metas, dists in zip(res["metadatas"], res["distances"])]
         return hits
 
-    def nearest_examples(self, program: str, vector: np.ndarray, n: int,
-                         pairs: list[tuple[str, str]] | None = None) -> list[tuple[str, str, float, np.ndarray]]:
+    def nearest_examples(self, program: str, vector: np.ndarray, n: int, pairs: list[tuple[str, str]] | None = None,
+                         total: int | None = None) -> list[tuple[str, str, float, np.ndarray]]:
         """The program's stored examples nearest to `vector`: (input, output, score, embedding).
 
         A chroma query filtered by program scans (28–163 ms in 100,000 examples, depending on the
         program's size: bench/example_search.py), so when the program's (input, output) `pairs`
         are known (its card), the cheapest of three is taken: an unfiltered search asking enough
         results to hold n of the program's (ids only: record ids start with the program's name),
-        the program's records by id ranked exactly (small programs), or the filter."""
+        the program's records by id ranked exactly (small programs), or the filter. `total` is the
+        fewshot programs' example count when the caller knows it (else read from the summaries)."""
         if pairs is not None and not pairs:
             return []  # a fewshot program of a description and no examples yet (chroma's get wants ids)
         vector = np.asarray(vector, dtype=np.float32)
         # the programs' own counts: the collection's count() costs as much as a search
-        total = sum(m.get("n_examples", 0) for m in self.summaries() if m.get("kind") == "fewshot")
+        if total is None:
+            total = sum(m.get("n_examples", 0) for m in self.summaries() if m.get("kind") == "fewshot")
         col = self.cols["examples"]
         if pairs is None or not total:
             return self._filtered_examples(program, vector, n)
