@@ -552,6 +552,7 @@ class QueryPipeline:
                     result.mode, result.programs, result.inputs = "composed", chain[0], [chain[1]]
                     result.message = "runs " + " then ".join(m.name for m in chain[0])
                     result.outputs = [out]
+                    refuse_too_unsure(result, chain[0][-1].name)
                     return result
             job = _VectorJob(result, [(self.catalog.word_program(p), w) for p, w in programs], fewshot,
                              (k, method, use_stored))

@@ -2740,3 +2740,26 @@ def test_a_program_files_slips_are_named(own_db, tmp_path):
     r = subprocess.run([PROGDB, "--db", own_db, "import", str(log), "--program", "polite-reply", "--columns",
                         "message,reply"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("2 added"), (r.stdout, r.stderr)
+
+
+def test_a_chain_through_a_small_program_is_no_surer_than_its_arithmetic(own_db, tmp_path):
+    """A researcher's animal-sound (ten pairs, none of which arithmetic finds) refused each unstored
+    animal as too unsure, yet "what sound does the letter c make" ran next-item, then animal-sound,
+    and answered "c -> d -> f", sure (confidence 0.66): a chain's step took the geometry's confidence
+    without the program's own measure."""
+    pairs = ["dog bark", "cat meow", "cow moo", "duck quack", "lion roar", "pig oink", "sheep baa",
+             "horse neigh", "snake hiss", "owl hoot"]
+    (tmp_path / "sounds.txt").write_text("".join(f"{p.replace(' ', ' -> ')}\n" for p in pairs), encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "sounds.txt"), "--program", "animal-sound"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "10 added" in r.stdout, (r.stdout, r.stderr)
+    subprocess.run([PROGDB, "--db", own_db, "add", "animal-sound", "--key", "what sound does a {word} make"],
+                   capture_output=True, text=True, check=True)
+    r = subprocess.run([PROGDB, "--db", own_db, "query", "--json", "what sound does the letter c make"],
+                       capture_output=True, text=True)
+    out = json.loads(r.stdout)
+    assert r.returncode == 1 and out["mode"] == "none" and "too unsure" in out["message"], (r.returncode, out)
+    # a stored step still answers, and a library chain stays sure
+    assert _json_query(own_db, "what sound does a dog make")["outputs"][0]["answer"] == "bark"
+    out = _json_query(own_db, "the plural of the feminine of king")
+    assert out["mode"] == "composed" and out["outputs"][0]["answer"] == "queens" and out["outputs"][0]["sure"], out

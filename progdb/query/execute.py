@@ -566,7 +566,7 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
     if first.answer is None:
         return first
     chain = [text, first.answer]
-    method = GEOMETRY_OF.get(method, method)  # the steps are decoded from vectors, by geometry
+    asked, method = method, GEOMETRY_OF.get(method, method)  # the steps are decoded from vectors, by geometry
     start = programs[0].fitted(method).queries(space.vector(text)[None, :])
     out = first
     for wp in programs[1:]:
@@ -587,6 +587,9 @@ def run_chain(space: WordSpace, programs: list[WordProgram], text: str, k: int, 
         steps = [c for c in (out.confidence, confidence("geometry", cands)) if c is not None]
         out = Output(text, cands[0].answer if cands else None, "composed", cands,
                      confidence=min(steps) if steps else None)
+        # (and a small program's step no surer than its arithmetic on its own pairs: "what sound does the
+        # letter c make" ran next-item, then a user's animal-sound, whose arithmetic finds none, sure of "f")
+        _cap_by_measure(out, wp, asked, previous)
         out.sure = is_sure(out.confidence)
         if out.answer is None:
             break
