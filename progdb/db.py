@@ -171,7 +171,8 @@ class ProgramDB:
             new, change = writer.merged(old, program, kind_given, one_output)
             if new.to_json() == old.to_json():
                 return old, change
-            return writer.write_programs(self.store, [new], replace=True, leased=True)[0], change
+            return writer.write_programs(self.store, [new], replace=True, leased=True,
+                                         kinds_kept=not kind_given or new.kind == old.kind)[0], change
 
     def _stored_now(self, name: str) -> Program:
         """The program as the store holds it now, read by a caller holding its lease, not from this
@@ -214,7 +215,7 @@ class ProgramDB:
                 raise ProgdbError(f"that would leave the vector program '{name}' without pairs; nothing was "
                                   f"removed (`progdb remove {name}` removes the program)")
             new = dataclasses.replace(old, examples=kept)
-            writer.write_programs(self.store, [new], replace=True, leased=True)
+            writer.write_programs(self.store, [new], replace=True, leased=True, kinds_kept=True)
             return new, [(old.examples[i].input, old.examples[i].output) for i in sorted(drop)]
 
     def import_(self, source: str | Path | IO[str], replace: bool = False, changed_names: list | None = None) -> list[Program]:

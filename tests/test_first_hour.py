@@ -2763,3 +2763,30 @@ def test_a_chain_through_a_small_program_is_no_surer_than_its_arithmetic(own_db,
     assert _json_query(own_db, "what sound does a dog make")["outputs"][0]["answer"] == "bark"
     out = _json_query(own_db, "the plural of the feminine of king")
     assert out["mode"] == "composed" and out["outputs"][0]["answer"] == "queens" and out["outputs"][0]["sure"], out
+
+
+def test_a_word_program_keeps_its_kind_as_pairs_are_removed_or_added(own_db, tmp_path):
+    """A teacher's make-or-do was made a word program (10 of its 19 pairs words, its header's pair
+    among them); `remove make-or-do --input collocation` then failed, "kind vector, but only 9 of its 18
+    pairs are words … use --kind fewshot", an option remove has not, and so did adding "the laundry":
+    the program could neither lose its bad pair nor take a phrase."""
+    rows = ["collocation\tverb", "homework\tdo", "a mistake\tmake", "the dishes\tdo", "a decision\tmake",
+            "friends\tmake", "exercise\tdo", "business\tdo", "a phone call\tmake", "progress\tmake", "your best\tdo",
+            "a favour\tdo", "noise\tmake", "money\tmake", "research\tdo", "housework\tdo", "an effort\tmake",
+            "the shopping\tdo", "a cake\tmake"]
+    (tmp_path / "make_or_do.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "make_or_do.tsv"), "--program", "make-or-do"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "19 added" in r.stdout, (r.stdout, r.stderr)
+    assert "make-or-do             vector" in subprocess.run([PROGDB, "--db", own_db, "list"], capture_output=True,
+                                                             text=True).stdout
+    r = subprocess.run([PROGDB, "--db", own_db, "remove", "make-or-do", "--input", "collocation"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "keeps 18 examples" in r.stdout, (r.stdout, r.stderr)
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "make-or-do", "-e", "the laundry", "do"], capture_output=True, text=True)
+    assert r.returncode == 0 and "now vector" in r.stdout, (r.stdout, r.stderr)
+    assert _json_query(own_db, "make or do: the laundry")["outputs"][0]["answer"] == "do"
+    # asking for vector by name, for a new program of sentences, is still refused
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "replies", "--kind", "vector", "-e", "where is my order",
+                        "it ships tomorrow", "-e", "can i return it", "yes within thirty days"], capture_output=True, text=True)
+    assert r.returncode == 2 and "kind vector, but only 0 of its 2 pairs" in r.stderr, r.stderr

@@ -80,12 +80,14 @@ def embedded_texts(programs: list[Program]) -> list[str]:
 
 def write_programs(store: Store, programs: list[Program], replace: bool,
                    embed: Callable[[list[str]], np.ndarray] | None = None, rankers: bool = True,
-                   leased: bool = False) -> list[Program]:
+                   leased: bool = False, kinds_kept: bool = False) -> list[Program]:
     """Store programs (the caller holds the database's write lock); embed: how texts become
     vectors (default: the encoder; the seeds read shipped ones, benchmarks use the disk cache);
     rankers: learn each vector program's ranker now (the seeds' ship in seeds/rankers: a query
     loads the one it needs); leased: the caller holds the programs' leases (a lease is no lock
-    its holder may take again)."""
+    its holder may take again); kinds_kept: each program keeps the kind it is stored with (pairs
+    added or removed), which check_vector does not judge again: a teacher's make-or-do, vector with
+    10 of its 19 pairs words, could neither lose its header's pair nor take a phrase ("the laundry")."""
     seen = set()
     for p in programs:
         validate(p)
@@ -98,7 +100,7 @@ def write_programs(store: Store, programs: list[Program], replace: bool,
     for p in programs:
         if p.kind == "auto":
             p.kind = detect_kind(p)
-        elif p.kind == "vector":
+        elif p.kind == "vector" and not kinds_kept:
             check_vector(p)
         if p.kind == "vector":
             offset, used = models.word_space().mean_offset(p.pairs())
