@@ -362,6 +362,12 @@ def test_a_mistyped_db_beside_the_users_database_is_pointed_to_it_not_seeded(own
     (mine.parent / "run1" / "progdb.lock").write_text("")
     r = run("--db", str(mine.parent / "run2"), "--no-seed", "list")
     assert r.exit_code == 0, r.output
+    # an engineer's `add` to "dv" beside their "db" stored the pair in a new database, unnoted (a short name)
+    (mine.parent / "db").mkdir()
+    (mine.parent / "db" / "progdb.lock").write_text("")
+    r = run("--db", str(mine.parent / "dv"), "--no-seed", "add", "x", "--key", "x of {word}", "--example", "a", "b")
+    assert r.exit_code == 0 and f"progdb: note: --db {mine.parent / 'dv'} is new, beside {mine.parent / 'db'}" \
+        in r.stderr, r.output
 
 
 # -- 9. no silent surprises --------------------------------------------------------------------

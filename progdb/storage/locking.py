@@ -45,11 +45,12 @@ def check_new_path(path: Path, chosen: bool) -> None:
 def near_database(path: Path, slipped: Callable[[str, str], bool], next_ones: bool = True) -> Path | None:
     """A database beside a `path` that does not exist, whose name the typed one `slipped` from (case
     aside): "mydv" for "mydb". A command that only reads is pointed there rather than making a new
-    database for a mistyped --db. next_ones: names of three letters and names that differ only in
-    their digits are other databases (test2 beside test1 is the next one), not slips; a command that
-    only reads has no use for a new one, and a teacher's "db2" and "db" were slips of "db1"."""
+    database for a mistyped --db. next_ones: names that differ only in their digits are other
+    databases (test2 beside test1 is the next one), not slips; a command that only reads has no use
+    for a new one, and a teacher's "db2" and "db" were slips of "db1". (A short name is a slip as a
+    long one is: an engineer's `add` to "dv" beside "db" stored a pair in a new database, unnoted.)"""
     name = path.name.lower()
-    if path.exists() or not path.parent.is_dir() or (next_ones and len(name) < 4):
+    if path.exists() or not path.parent.is_dir():
         return None
     for sibling in sorted(path.parent.iterdir()):
         other = sibling.name.lower()
