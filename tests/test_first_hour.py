@@ -2576,6 +2576,14 @@ def test_the_left_out_columns_note_says_what_the_import_does(own_db, tmp_path):
     assert "each pair is message -> reply, and channel is left out" in r.stderr, r.stderr
     shown = subprocess.run([PROGDB, "--db", own_db, "show", "chat-reply"], capture_output=True, text=True).stdout
     assert "where is my order  ->  Let me check that for you" in shown and "id  ->" not in shown, shown
+    # an engineer's signal table, lower-case labels over numbers: it made programs named num, 1, 2, 9 and 15
+    sig = tmp_path / "signals.csv"
+    sig.write_text("num,name,default action\n1,SIGHUP,terminate\n2,SIGINT,terminate\n9,SIGKILL,terminate (cannot "
+                   "be caught)\n15,SIGTERM,terminate\n", encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(sig), "--program", "signal-name"], capture_output=True, text=True)
+    assert r.returncode == 0 and "created 1 program(s): signal-name" in r.stdout, (r.stdout, r.stderr)
+    assert "each pair is num -> name, and default action is left out" in r.stderr, r.stderr
+    assert _json_query(own_db, "signal name 9")["outputs"][0]["answer"] == "SIGKILL"
 
 
 def test_a_prompt_the_users_fit_labels_out_of_scope_is_refused(own_db, tmp_path):

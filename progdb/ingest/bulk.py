@@ -357,7 +357,8 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
                 continue  # the header row the names were found in (or a header said or seen)
         elif columns is None:
             columns = None if header is False else _header(lowered, program, cells) or (
-                (None, 0, 1) if header or (header is None and _label_row(cells)) else None)
+                (None, 0, 1) if header or (header is None and (_label_row(cells) or _words_over_numbers(
+                    cells, _first_rows(path, delimiter)[1:]))) else None)
             if columns is not None:
                 limit = len(cells)
                 continue
@@ -417,6 +418,33 @@ def _asked_columns(path: Path, asked: tuple[str, str], first: list[str]) -> tupl
 _LABEL = re.compile(r"[A-Z][A-Za-z]*(?: [A-Za-z]+){0,2}")  # "SKU", "Product Name", "Category"
 
 
+def _first_rows(path: Path, delimiter: str | None) -> list[list[str]]:
+    """A csv/tsv's first two rows, cells stripped, a spreadsheet's empty columns past the last dropped
+    ("SKU,Product Name,Category,"); the delimiter the first row's, as _delimited reads them all."""
+    rows = []
+    for n, text in _csv_records(path, delimiter):
+        if n is not None and text.strip():
+            delimiter = delimiter or _delimiter_of(text)
+            try:
+                cells = [c.strip() for c in next(csv.reader([text], delimiter=delimiter))]
+            except csv.Error:
+                break  # (said by the import, at its line)
+            while cells and not cells[-1]:
+                cells.pop()
+            rows.append(cells)
+        if len(rows) >= 2:
+            break
+    return rows
+
+
+def _words_over_numbers(first: list[str], below: list[list[str]]) -> bool:
+    """A first row of three or more labels, none with a digit, over a row that starts with a number
+    ("num,name,default action" over "1,SIGHUP,terminate"; "port,service,protocol" over "22,ssh,tcp"): a
+    header, as no program's name is a number. (An engineer's signals made programs named num, 1, 2, 9.)"""
+    return len(first) >= 3 and bool(below) and bool(re.fullmatch(r"\d+(?:[.,]\d+)?", below[0][0] if below[0] else "")) \
+        and all(c and not any(ch.isdigit() for ch in c) for c in first)
+
+
 def _label_row(cells: list[str]) -> bool:
     """A first row of three or more capitalised labels ("SKU,Product Name,Category"): a header, as a
     spreadsheet exports it; an analyst's raw export was stored with "SKU -> Product Name" as a pair."""
@@ -432,21 +460,12 @@ def columns_left_out(path: str | Path, header: bool | None = None) -> str | None
     fmt = detect_format(path) if path.is_file() else None
     if fmt not in ("csv", "tsv"):
         return None
-    rows, delimiter = [], "\t" if fmt == "tsv" else None
-    for n, text in _csv_records(path, delimiter):
-        if n is not None and text.strip():
-            delimiter = delimiter or _delimiter_of(text)  # (the first row's, as _delimited reads them all)
-            cells = [c.strip() for c in next(csv.reader([text], delimiter=delimiter))]
-            while cells and not cells[-1]:
-                cells.pop()  # (a spreadsheet's empty columns past the last: "SKU,Product Name,Category,")
-            rows.append(cells)
-        if len(rows) >= 2:
-            break
+    rows = _first_rows(path, "\t" if fmt == "tsv" else None)
     if len(rows) < 2:
         return None
     first = rows[0]
     known = _header(tuple(c.lower() for c in first), None, first) if header is not False else None
-    named = known is not None or (header is not False and _label_row(first))
+    named = known is not None or (header is not False and (_label_row(first) or _words_over_numbers(first, rows[1:])))
     data = rows[1] if named else first
     if known is not None:
         pair = (known[1], known[2])
