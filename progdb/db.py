@@ -356,8 +356,8 @@ class ProgramDB:
 
     def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float | None, str]]:
         """Stored vector programs that best explain the pairs, best first: (name, score, stores), where
-        stores is "every pair", "every pair reversed" or "" (score None: a word the word space does not
-        hold, so only the programs storing the pairs are listed). Those that store every pair come first
+        stores is "every pair", "every pair reversed" or "" (score None: a program of texts storing the
+        pairs, or a word the word space does not hold, so only the programs storing the pairs are listed). Those that store every pair come first
         ("monday tuesday" is next-item's, though the comparative's offset fits two neighbouring words
         as well), then those that store them the other way round ("tokyo japan" is country-capital's
         way back; scored on the pairs turned round), then by incontext.rank_programs (the fit of each
@@ -385,6 +385,10 @@ class ProgramDB:
         turned_pairs = [(b, a) for a, b in pairs]
         way_back = {name: score for wp in turned for name, score in rank_programs(space, [wp], turned_pairs)}
         ranked = [(name, way_back.get(name, score)) for name, score in ranked]
+        # a program of texts that stores them has no offset to score: listed among those that store them
+        # (a teacher's make-or-do stores homework -> do; an engineer's port-service 22 -> ssh)
+        scored = {name for name, _ in ranked}
+        ranked += [(name, None) for name in stores if name not in scored]
         ranked.sort(key=lambda r: (r[0] not in holders, r[0] not in backwards))  # stable: by fit within each group
         return [(name, score, stores.get(name, "")) for name, score in ranked[:k]]
 

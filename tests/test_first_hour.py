@@ -2641,6 +2641,11 @@ def test_a_crossword_solvers_own_word_programs(own_db, tmp_path):
         assert out["corrections"] == [read] and out["outputs"][0]["answer"] == answer and out["outputs"][0]["sure"], out
     r = subprocess.run([PROGDB, "--db", own_db, "which", "cat", "clowder"], capture_output=True, text=True)
     assert r.returncode == 0 and "collective-nouns  (stores every pair)" in r.stdout, (r.stdout, r.stderr)
+    # a program of texts storing the pair is listed too (an engineer's `which 22 ssh`: "none stores them")
+    assert subprocess.run([PROGDB, "--db", own_db, "add", "port-service", "--kind", "fewshot", "-e", "22", "ssh",
+                           "-e", "25", "smtp", "-e", "53", "dns"], capture_output=True, text=True).returncode == 0
+    r = subprocess.run([PROGDB, "--db", own_db, "which", "22", "ssh"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("        port-service  (stores every pair)"), (r.stdout, r.stderr)
     words = tmp_path / "brit_yank.tsv"
     words.write_text("British\tAmerican\tnotes\nlorry\ttruck\t\njumper\tsweater\talso pullover\nnappy\tdiaper\t\n",
                      encoding="utf-8")
