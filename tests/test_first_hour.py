@@ -2809,3 +2809,26 @@ def test_a_word_program_keeps_its_kind_as_pairs_are_removed_or_added(own_db, tmp
     r = subprocess.run([PROGDB, "--db", own_db, "add", "replies", "--kind", "vector", "-e", "where is my order",
                         "it ships tomorrow", "-e", "can i return it", "yes within thirty days"], capture_output=True, text=True)
     assert r.returncode == 2 and "kind vector, but only 0 of its 2 pairs" in r.stderr, r.stderr
+
+
+def test_a_program_of_numbers_or_codes_takes_no_words(own_db):
+    """An engineer's port-service (key "port {word}", every input a number) answered "port of call" with
+    a compiled prompt for 'call', and errno-fix (inputs EACCES, ENOSPC …) took "how do i fix a memory
+    leak" and "fix my kubernetes cluster": a word fills a template's slot, but no port is a word and no
+    errno two words."""
+    subprocess.run([PROGDB, "--db", own_db, "add", "port-service", "--kind", "fewshot", "--key", "port {word}",
+                    "--key", "what runs on port {word}", "-e", "22", "ssh", "-e", "53", "dns", "-e", "5432", "postgresql",
+                    "-e", "6379", "redis"], capture_output=True, text=True, check=True)
+    subprocess.run([PROGDB, "--db", own_db, "add", "errno-fix", "--kind", "fewshot", "--key", "how do i fix {word}",
+                    "--key", "fix for {word}", "-e", "ENOSPC", "disk full: df -h, clear logs or grow the volume",
+                    "-e", "EACCES", "permission denied: check the file's owner and mode",
+                    "-e", "EADDRINUSE", "something else holds the port: ss -ltnp, stop it or change the port"],
+                   capture_output=True, text=True, check=True)
+    for prompt in ("port of call", "how do i fix a memory leak", "fix my kubernetes cluster"):
+        out = _json_query(own_db, prompt)
+        assert out["mode"] == "none", (prompt, out["programs"], out["inputs"])
+    assert _json_query(own_db, "port 5432")["outputs"][0]["answer"] == "postgresql"
+    out = _json_query(own_db, "how do i fix eaddrinuse")
+    assert out["programs"][0]["name"] == "errno-fix" and out["outputs"][0]["source"] == "stored", out
+    out = _json_query(own_db, "how do i fix ENOENT")  # an errno it does not store: its compiled prompt
+    assert out["programs"][0]["name"] == "errno-fix" and out["compiled"][0]["input"] == "ENOENT", out

@@ -216,6 +216,9 @@ class Reader:
                                  2 * sum(len(i.split()) >= 3 and i.rstrip()[-1:] in ".!?" for i in ins) >= len(ins)}
         # Programs whose every input holds a digit (dates, sizes, codes): a text without one is none of them.
         self.digits_stored = {p for p, ins in inputs.items() if len(ins) >= 2 and all(any(c.isdigit() for c in i) for i in ins)}
+        # Programs whose every input is one code in capitals (EPERM, ECONNREFUSED, SKU-1099): several words,
+        # or a common word in lower case, are none of them ("fix my kubernetes cluster" is no errno).
+        self.codes_stored = {p for p, ins in inputs.items() if len(ins) >= 2 and all(_CODE.fullmatch(i.strip()) for i in ins)}
         # Programs whose inputs are names (national parks): a common word in lower case is none of them.
         self.names_stored = {p for p, ins in inputs.items()
                              if len(ins) >= NAMES_STORED and sum(i[:1].isupper() for i in ins) >= NAME_SHARE * len(ins)}
@@ -806,6 +809,12 @@ class Reader:
             return 0.0
         if program in self.names_stored and low in self._names_others_answer(program):
             return 0.0  # "capital of Texas": a state, what city-to-state answers, is none of its countries
+        if program in self.digits_stored and not any(c.isdigit() for c in text):
+            # "what's the ISO standard for dates": no "standard" is a date; "what does EPERM mean" asks no
+            # HTTP status (a word the word space lacks is no evidence, but a program of numbers takes none)
+            return FIT_FLOOR * 0.9
+        if program in self.codes_stored and (" " in low or (text.strip() == low and self.word_rank.get(low, COMMON_RANK) < COMMON_RANK)):
+            return FIT_FLOOR * 0.9  # "how do i fix a memory leak": no errno is two words, nor "memory"
         if kind == "vector" and text.strip() == low and low in self._common_words(program):
             return FIT_FLOOR * 0.9  # "adjective for power": a word programs of words store, and no name
         if kind == "vector" and text.strip() == low and len(low.split()) >= COMMON_PHRASE_WORDS and \
@@ -842,8 +851,6 @@ class Reader:
         fit = 1.0 if lo <= n <= hi else 0.6
         if n == 1 and lo > 1 and hi > 12:
             fit = ONE_WORD_TEXT_FIT  # "what makes a good issue title": a program of texts takes no "good"
-        if program in self.digits_stored and not any(c.isdigit() for c in text):
-            return min(fit, FIT_FLOOR * 0.9)  # "what's the ISO standard for dates": no "standard" is a date
         if hi <= 12 and program not in self.sentences_stored:  # inputs of words and names, not texts
             if listed:
                 fit *= 0.5  # three words to capitalize are three inputs
@@ -1209,6 +1216,8 @@ class Reader:
         code 401" of "what does {word} mean"), no list ("red, blue and green" is three inputs)."""
         if self._asks_to_translate(program, text):
             return len(text.split()) <= MAX_QUESTION_WORDS  # "how do you say {word} in Spanish": what time is it
+        if self._input_fit(program, text) < FIT_FLOOR:
+            return False  # "port of call" of "port {word}": a program of numbers takes no word
         words = text.lower().split()
         own = [w for w in plain_words(text) if w not in PRONOUNS]  # (a phrase's pronouns are its own: "i love you")
         if self._translates(program):  # a phrase to translate holds any words but the translator's own request's
@@ -2094,6 +2103,9 @@ def _closest_keys(choices: list[Choice]) -> list[ProgramMatch]:
 
 
 LENGTH_SLACK = 2  # a text program's inputs may run this many words past its stored ones
+
+
+_CODE = re.compile(r"(?=[^a-z]*[A-Z])[A-Z0-9][A-Z0-9_.\-]*")  # one code in capitals: EPERM, E11000, SKU-1099
 
 
 def _length_profile(inputs: list[str]) -> tuple[int, int]:
