@@ -2832,3 +2832,15 @@ def test_a_program_of_numbers_or_codes_takes_no_words(own_db):
     assert out["programs"][0]["name"] == "errno-fix" and out["outputs"][0]["source"] == "stored", out
     out = _json_query(own_db, "how do i fix ENOENT")  # an errno it does not store: its compiled prompt
     assert out["programs"][0]["name"] == "errno-fix" and out["compiled"][0]["input"] == "ENOENT", out
+
+
+def test_a_users_own_key_is_never_read_as_its_way_back(own_db):
+    """A copywriter added the key "de-jargon: {word}" to jargon-buster, and "de-jargon: incentivize" (a
+    stored pair) was then refused: "it asks for 'de-jargon': the program's way back" (de- undoes a
+    program, as "un-pirate this" does)."""
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "jargon-buster", "--key", "plain word for {word}",
+                        "--key", "de-jargon: {word}", "-e", "utilize", "use", "-e", "leverage", "use",
+                        "-e", "incentivize", "encourage", "-e", "synergy", "teamwork"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = _json_query(own_db, "de-jargon: incentivize")
+    assert out["mode"] == "nearest" and out["outputs"][0]["answer"] == "encourage", (out["mode"], out["message"])

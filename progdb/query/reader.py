@@ -169,6 +169,7 @@ class Reader:
         self._base_threshold = DEFAULT_THRESHOLD  # ...and the database's (decide)
         self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
         self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
+        self._own_key_texts: dict[str, list[str]] | None = None  # per program, its keys (_in_own_keys)
         self._action_words: dict[str, set[str]] = {}  # per user program, the words of its keys and name (_opposed)
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
@@ -1167,6 +1168,8 @@ class Reader:
                 # a short request is read whole: "singular of cacti" also read as `singular` of "plural of"
                 way_back = self._way_back_of(ch.program)
                 back = way_back.asks_back(prompt_or_key, prompt) if way_back is not None else ""
+                if back and self._in_own_keys(ch.program, back):
+                    back = ""  # a copywriter's key "de-jargon: {word}" asks jargon-buster, not to undo it
                 back = back or self._asks_another_question(ch.program, prompt)
                 elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
                     not back else ""
@@ -1276,6 +1279,17 @@ class Reader:
     def _other_class(self, program: str, key: str) -> bool:
         """Does the request ask for a word class the program's phrasings never name ("noun form of")?"""
         return bool(_classes_asked(key) - self.classes_named.get(program, set()))
+
+    def _in_own_keys(self, program: str, words: str) -> bool:
+        """Are these words in one of a user's program's own keys, as typed there?"""
+        if program in self.learned:
+            return False
+        if self._own_key_texts is None:
+            self._own_key_texts = {}
+            for i, text in zip(self.key_programs, self.key_texts):
+                self._own_key_texts.setdefault(self.programs[i], []).append(text.lower())
+        low = words.lower()
+        return any(re.search(r"(?<!\w)" + re.escape(low) + r"(?!\w)", t) for t in self._own_key_texts.get(program, ()))
 
     def _way_back_of(self, program: str) -> WayBack | None:
         """The program's way back (a word or a text program's), built once."""
