@@ -2844,3 +2844,24 @@ def test_a_users_own_key_is_never_read_as_its_way_back(own_db):
     assert r.returncode == 0, r.stderr
     out = _json_query(own_db, "de-jargon: incentivize")
     assert out["mode"] == "nearest" and out["outputs"][0]["answer"] == "encourage", (out["mode"], out["message"])
+
+
+def test_a_users_narrower_program_leaves_the_librarys_stored_input_to_it(own_db, tmp_path):
+    """A teacher's verb-forms (28 irregular verbs; keys "V3 of {word}", "what's the 3rd form of {word}")
+    answered "3rd form of tread" with its guess *treads?* though past-participle stores *trodden*: the two
+    keys matched alike (0.98713 each), and a hair's difference read as "your key matched closer"."""
+    verbs = [("be", "been"), ("begin", "begun"), ("break", "broken"), ("bring", "brought"), ("buy", "bought"),
+             ("choose", "chosen"), ("come", "come"), ("do", "done"), ("drink", "drunk"), ("drive", "driven"),
+             ("eat", "eaten"), ("fall", "fallen"), ("fly", "flown"), ("forget", "forgotten"), ("give", "given"),
+             ("go", "gone"), ("know", "known"), ("ride", "ridden"), ("ring", "rung"), ("see", "seen")]
+    (tmp_path / "verbs.csv").write_text("".join(f"{a},{b}\n" for a, b in verbs), encoding="utf-8")
+    assert subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "verbs.csv"), "--program", "verb-forms"],
+                          capture_output=True, text=True).returncode == 0
+    subprocess.run([PROGDB, "--db", own_db, "add", "verb-forms", "--key", "V3 of {word}", "--key", "third form of {word}",
+                    "--key", "what's the 3rd form of {word}"], capture_output=True, text=True, check=True)
+    for prompt in ("3rd form of tread", "what's the 3rd form of tread"):
+        out = _json_query(own_db, prompt)
+        assert out["programs"][0]["name"] == "past-participle" and out["outputs"][0]["answer"] == "trodden", \
+            (prompt, out["programs"], out["outputs"])
+    out = _json_query(own_db, "what's the 3rd form of ring")  # (its own stored pair is its own)
+    assert out["programs"][0]["name"] == "verb-forms" and out["outputs"][0]["answer"] == "rung", out["programs"]

@@ -104,6 +104,7 @@ NAMES_ANSWERED = 0.8   # a program whose outputs are this often several words an
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
+CLOSER_KEY = 0.005     # ...and its key nearer the request by more than this is theirs whatever the library stores
 USERS_FIT_TIE = 0.1   # ...its input fitting nearly as well ("adj for wales" is nationality-adjective's, not danger -> dangerous's)
 OPPOSED = 0.5          # a user's program whose keys and name say only the prompt's opposite action ("approve" a refund-decline)
 COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
@@ -1714,11 +1715,14 @@ class Reader:
             # (a word's fit says whose input it is; a text's, mostly its length against two examples'.
             # A user's key matched closer than the library's is theirs whatever the library stores: "the
             # noun from the word 'angry'" is a teacher's word-family's, not synonym's, which stores angry)
-            closer = ch.key_score > top.key_score
+            closer = ch.key_score > top.key_score + CLOSER_KEY  # (a tie is no closer: both keys read "3rd form of")
             least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" and not closer else FIT_FLOOR
+            # (nor where the user's program specialises the library's that stores the input, which it
+            # does not: a teacher's 28-verb verb-forms guessed "tread -> treads?"; past-participle stores trodden)
+            narrower = shadow is not None and shadow[0] == top.program and shadow[1] >= SPECIALISES
             if users and ch.fit >= max(FIT_FLOOR, least) and \
-                    ch.key_score >= self._threshold(ch.program, threshold) and \
-                    not ch.back and not (library_stores and not closer and not self._stores_inputs(ch, threshold)):
+                    ch.key_score >= self._threshold(ch.program, threshold) and not ch.back and \
+                    not (library_stores and (not closer or narrower) and not self._stores_inputs(ch, threshold)):
                 first = replace(ch, score=max(ch.score, top.score) + 1e-4)  # (ranked first where scores rank)
                 return [first] + [c for c in choices if c is not ch]
         return choices
