@@ -2865,3 +2865,18 @@ def test_a_users_narrower_program_leaves_the_librarys_stored_input_to_it(own_db,
             (prompt, out["programs"], out["outputs"])
     out = _json_query(own_db, "what's the 3rd form of ring")  # (its own stored pair is its own)
     assert out["programs"][0]["name"] == "verb-forms" and out["outputs"][0]["answer"] == "rung", out["programs"]
+
+
+def test_a_json_map_of_inputs_to_outputs_imports(own_db, tmp_path):
+    """An engineer's ports.json, a plain map ({"22": "ssh", …}), was refused: "expected a JSON list of
+    {"input", "output"} objects"; they converted it with jq."""
+    ports = tmp_path / "ports.json"
+    ports.write_text('{\n  "22": "ssh",\n  "5432": "postgresql",\n  "6379": ["redis", "redis-server"]\n}\n', encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(ports), "--program", "port-service"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("4 added"), (r.stdout, r.stderr)
+    shown = subprocess.run([PROGDB, "--db", own_db, "show", "port-service"], capture_output=True, text=True).stdout
+    assert "5432  ->  postgresql" in shown and "6379  ->  redis-server" in shown, shown
+    nested = tmp_path / "nested.json"
+    nested.write_text('{"ssh": {"port": 22}}', encoding="utf-8")
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(nested), "--program", "x"], capture_output=True, text=True)
+    assert r.returncode == 2 and "or a map of inputs to outputs" in r.stderr, r.stderr

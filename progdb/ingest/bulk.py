@@ -636,8 +636,15 @@ def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
     first = next(items, None)
     if isinstance(first, dict):  # the whole document was an object
         data = first
+        if "examples" not in data and data and all(_map_value(v) for v in data.values()):
+            # {"22": "ssh", "80": "http"}: a map of inputs to outputs, as an engineer keeps a lookup table
+            for i, (a, b) in enumerate(data.items(), 1):
+                for out in (b if isinstance(b, list) else [b]):
+                    yield _check(path, i, program, a, str(out), json.dumps({a: b}, ensure_ascii=False)[:200])
+            return
         if not isinstance(data.get("examples"), list):
-            raise ProgdbError(f"{path}: expected a JSON list of {{\"input\", \"output\"}} objects")
+            raise ProgdbError(f"{path}: expected a JSON list of {{\"input\", \"output\"}} objects, a program "
+                              "file's {\"examples\": [...]}, or a map of inputs to outputs ({\"cat\": \"cats\"})")
         program = program or data.get("name")
         for i, obj in enumerate(data["examples"], 1):
             yield _from_object(path, i, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
@@ -646,6 +653,13 @@ def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
         return
     for line, obj in itertools.chain([first], items):
         yield _from_object(path, line, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
+
+
+def _map_value(value) -> bool:
+    """An output of a JSON map: a string or a number, or a list of them (several outputs)."""
+    plain = (str, int, float)
+    return (isinstance(value, plain) and not isinstance(value, bool)) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, plain) and not isinstance(v, bool) for v in value))
 
 
 JSON_CHUNK = 1 << 20
