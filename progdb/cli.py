@@ -443,7 +443,7 @@ def _one_line(text: str, width: int = 70) -> str:
 @click.argument("name")
 @click.option("--input", "inputs", multiple=True, metavar="TEXT",
               help="Remove only the example pairs of this input (repeatable); the program stays.")
-@click.option("--yes", "-y", is_flag=True, help="Remove without asking (a terminal is asked first).")
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking (a terminal is asked first, pairs too).")
 @json_option
 @click.pass_context
 def remove(ctx, name, inputs, yes, as_json):
@@ -457,6 +457,12 @@ def remove(ctx, name, inputs, yes, as_json):
         else:
             click.echo(f"removed {name}")
         return
+    if not yes and sys.stdin.isatty() and sys.stdout.isatty():  # a person typed it: say which pairs go
+        pairs = _db(ctx).pairs_of(name, list(inputs))
+        shown = ", ".join(f"{_one_line(a, 30)} -> {_one_line(b, 30)}" for a, b in pairs[:5]) + (" …" if len(pairs) > 5 else "")
+        if not click.confirm(f"remove {_count(len(pairs), 'pair')} of {name} ({shown})?", default=False, err=True):
+            click.echo("nothing removed", err=True)
+            raise SystemExit(EXIT_NONE)
     program, dropped = _db(ctx).drop_pairs(name, list(inputs))
     if as_json:
         _echo_json({"program": name, "removed_pairs": [list(p) for p in dropped], "examples": len(program.examples)})

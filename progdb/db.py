@@ -202,14 +202,7 @@ class ProgramDB:
         edge spaces; one that matches nothing is an error and nothing is removed."""
         with self._writing(), self._leased(name):
             old = self._stored_now(name)
-            drop = set()
-            for text in inputs:
-                found = {i for i, e in enumerate(old.examples) if e.input == text} or \
-                    {i for i, e in enumerate(old.examples) if e.input.strip().lower() == text.strip().lower()}
-                if not found:
-                    raise ProgdbError(f"program '{name}' has no example with input '{text}' (`progdb show {name}` "
-                                      "lists them); nothing was removed")
-                drop |= found
+            drop = _examples_of(old, inputs)
             kept = [e for i, e in enumerate(old.examples) if i not in drop]
             if old.kind == "vector" and not kept:
                 raise ProgdbError(f"that would leave the vector program '{name}' without pairs; nothing was "
@@ -217,6 +210,11 @@ class ProgramDB:
             new = dataclasses.replace(old, examples=kept)
             writer.write_programs(self.store, [new], replace=True, leased=True, kinds_kept=True)
             return new, [(old.examples[i].input, old.examples[i].output) for i in sorted(drop)]
+
+    def pairs_of(self, name: str, inputs: list[str]) -> list[tuple[str, str]]:
+        """The example pairs drop_pairs would remove (what a terminal is asked about first)."""
+        program = self.get(name)
+        return [(program.examples[i].input, program.examples[i].output) for i in sorted(_examples_of(program, inputs))]
 
     def import_(self, source: str | Path | IO[str], replace: bool = False, changed_names: list | None = None) -> list[Program]:
         """Read programs exported by `export` (JSON lines); all lines are checked before any is stored.
@@ -392,3 +390,16 @@ class ProgramDB:
         ranked.sort(key=lambda r: (r[0] not in holders, r[0] not in backwards))  # stable: by fit within each group
         return [(name, score, stores.get(name, "")) for name, score in ranked[:k]]
 
+
+def _examples_of(program: Program, inputs: list[str]) -> set[int]:
+    """The positions of the program's examples of these inputs: as stored, else ignoring case and
+    edge spaces; an input that matches none is an error (and nothing is removed)."""
+    drop = set()
+    for text in inputs:
+        found = {i for i, e in enumerate(program.examples) if e.input == text} or \
+            {i for i, e in enumerate(program.examples) if e.input.strip().lower() == text.strip().lower()}
+        if not found:
+            raise ProgdbError(f"program '{program.name}' has no example with input '{text}' (`progdb show "
+                              f"{program.name}` lists them); nothing was removed")
+        drop |= found
+    return drop

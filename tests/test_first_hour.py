@@ -2419,6 +2419,21 @@ def test_a_program_file_imports_whole_and_remove_asks_at_a_terminal(own_db, tmp_
     assert status == 1 and b"remove ticket-summary (2 keys, 2 examples" in screen, screen
     os.close(master)
     assert "ticket-summary" in [p["name"] for p in json.loads(run("--db", own_db, "list", "--json").output)]
+    # ...and before a pair goes (a copywriter's `remove jargon-buster --input "Circle Back"` asked nothing)
+    master, slave = pty.openpty()
+    text = "I was charged twice for March, please refund one."
+    proc = subprocess.Popen([PROGDB, "--db", own_db, "remove", "ticket-summary", "--input", text], stdin=slave,
+                            stdout=slave, stderr=slave, close_fds=True, env={**os.environ, "TERM": "xterm"})
+    os.close(slave)
+    screen = b""
+    while b"[y/N]" not in screen:
+        assert _readable(master, 120), screen
+        screen += os.read(master, 65536)
+    os.write(master, b"n\n")
+    status = proc.wait(timeout=60)
+    assert status == 1 and b"remove 1 pair of ticket-summary (I was charged twice for March" in screen, screen
+    os.close(master)
+    assert f"{text}  ->  Double charge" in run("--db", own_db, "show", "ticket-summary").output
     assert run("--db", own_db, "remove", "ticket-summary").exit_code == 0  # (no terminal: no question)
 
 
