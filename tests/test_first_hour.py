@@ -2895,3 +2895,21 @@ def test_a_json_map_of_inputs_to_outputs_imports(own_db, tmp_path):
     nested.write_text('{"ssh": {"port": 22}}', encoding="utf-8")
     r = subprocess.run([PROGDB, "--db", own_db, "import", str(nested), "--program", "x"], capture_output=True, text=True)
     assert r.returncode == 2 and "or a map of inputs to outputs" in r.stderr, r.stderr
+
+
+def test_comment_lines_and_a_title_row_are_no_rows(own_db, tmp_path):
+    """A researcher's hypernym TSV with "# birds" lines stopped at line 1 ("field 'output' is missing"),
+    and a teacher's `;` export under a one-cell title ("Comparatives") was refused at line 1 with the
+    delimiter read as ','. A row starting "#" that holds a delimiter is data ("#tbt,throwback thursday")."""
+    files = {"hyp.tsv": "# hypernyms, my pilot set\nviolin\tinstrument\n# birds\nsparrow\tbird\nsalmon\tfish\n",
+             "comparatives.csv": "Comparatives\nadjective;comparative\nbig;bigger\nsmall;smaller\n",
+             "tags.csv": "#tbt,throwback thursday\n#fomo,fear of missing out\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / name)], capture_output=True, text=True)
+        assert r.returncode == 0 and "0 rejected" in r.stdout, (name, r.stdout, r.stderr)
+    shown = run("--db", own_db, "show", "hyp").output
+    assert "sparrow  ->  bird" in shown and "#" not in shown.split("examples")[1], shown
+    shown = run("--db", own_db, "show", "comparatives").output
+    assert "big  ->  bigger" in shown and "adjective  ->" not in shown and "Comparatives  ->" not in shown, shown
+    assert "#tbt  ->  throwback thursday" in run("--db", own_db, "show", "tags").output

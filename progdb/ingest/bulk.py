@@ -222,7 +222,7 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
     """The non-blank records of a csv or tsv, numbered by their first line: a quoted field that
     runs on past its line ("Where is my refund?⏎I returned …") takes the next lines, blank ones
     too, up to MAX_RECORD_LINES. `delimiter`: a tsv's tab, or None to tell a csv's from its first record."""
-    pending, lines = None, 0
+    pending, lines, first = None, 0, True
     for n, text in _lines(path):
         bad = _unreadable(path, n, text)
         if bad:
@@ -239,6 +239,10 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
             continue
         if not text.strip() or _EMPTY_ROW.fullmatch(text):
             continue  # (a spreadsheet's export ends on rows of bare commas: no data, so no error)
+        if _comment(text) or (first and not _DELIMITERS.search(text)):
+            first = False  # "# birds", or a title above the table ("Comparatives"): no row (a pair has two cells)
+            continue
+        first = False
         delimiter = delimiter or _delimiter_of(text)
         if _ends_in_quotes(text, delimiter):
             pending, lines = (n, text), 1
@@ -249,6 +253,13 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
 
 
 _EMPTY_ROW = re.compile(r'(?:\s|""|[,;\t])*')  # every cell empty: ",", ";;", '"",""'
+_DELIMITERS = re.compile(r"[,;\t]")
+
+
+def _comment(text: str) -> bool:
+    """A comment line: "# " and words, or "#" and no delimiter ("#tbt,throwback thursday" is a row)."""
+    line = text.lstrip()
+    return line.startswith("#") and (line.startswith("# ") or line == "#" or not _DELIMITERS.search(line))
 
 
 def _ends_in_quotes(text: str, delimiter: str) -> bool:
@@ -541,7 +552,7 @@ KIND_WORDS = frozenset("""country city state capital currency language nationali
     origin style type kind category class group colour color school aroma smell flavour flavor taste animal species
     breed food dish drink beer wine hop spell monster creature lair habitat element symbol person artist author book
     title team sport instrument player company product brand item price size verb noun adjective adverb plural
-    singular tense synonym antonym opposite code status description level grade role job department manager owner
+    singular tense comparative superlative participle gerund infinitive synonym antonym opposite code status description level grade role job department manager owner
     day month year date number amount average unit line voice reply message draft english french german spanish
     italian""".split())
 
