@@ -2820,6 +2820,10 @@ def test_a_word_program_keeps_its_kind_as_pairs_are_removed_or_added(own_db, tmp
     r = subprocess.run([PROGDB, "--db", own_db, "add", "make-or-do", "-e", "the laundry", "do"], capture_output=True, text=True)
     assert r.returncode == 0 and "now vector" in r.stdout, (r.stdout, r.stderr)
     assert _json_query(own_db, "make or do: the laundry")["outputs"][0]["answer"] == "do"
+    # a request that says "make" is no collocation: the library's comparative refused, make-or-do took it
+    subprocess.run([PROGDB, "--db", own_db, "add", "make-or-do", "--key", "make or do: {word}"], capture_output=True,
+                   text=True, check=True)
+    assert _json_query(own_db, "make a lesson plan about comparatives")["mode"] == "none"
     # asking for vector by name, for a new program of sentences, is still refused
     r = subprocess.run([PROGDB, "--db", own_db, "add", "replies", "--kind", "vector", "-e", "where is my order",
                         "it ships tomorrow", "-e", "can i return it", "yes within thirty days"], capture_output=True, text=True)

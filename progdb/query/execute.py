@@ -15,6 +15,7 @@ from progdb.query.suffixes import MIN_FOUND, SuffixRule, attach
 from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
 from progdb.program import Program, outputs_by_input
+from progdb.query.wording import FUNCTION_WORDS  # (frequent enough to sit near any query vector: "canon -> the")
 from progdb.words.compounds import CompoundHeads
 from progdb.words.holdout import Holdout, holdout_for
 from progdb.words.phrases import PhraseForms
@@ -77,11 +78,6 @@ class Output:
             self.sure = False  # no answer to give: an app that reads `sure` alone must not take it
 
 
-# Closed-class words (articles, pronouns, prepositions, conjunctions, auxiliaries): frequent enough to
-# sit near any query vector, so a small program's arithmetic offers them ("canon -> the").
-FUNCTION_WORDS = frozenset("""a an the this that these those my your his her its our their i me you he him she it we
-    us they them who whom which what whose and or but nor so if of in on at to for with from by about as into onto
-    than then there here is are was were be been being am do does did has have had not no""".split())
 
 
 class WordProgram:

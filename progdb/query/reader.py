@@ -27,7 +27,7 @@ from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
 from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, LANGUAGES, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
-                                  QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
+                                  FUNCTION_WORDS, QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes,
@@ -104,6 +104,7 @@ NAMES_ANSWERED = 0.8   # a program whose outputs are this often several words an
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
+USERS_OWN_FIT = 0.6    # a user's program taken where the library's on top was refused: its input fits this well
 CLOSER_KEY = 0.005     # ...and its key nearer the request by more than this is theirs whatever the library stores
 USERS_FIT_TIE = 0.1   # ...its input fitting nearly as well ("adj for wales" is nationality-adjective's, not danger -> dangerous's)
 OPPOSED = 0.5          # a user's program whose keys and name say only the prompt's opposite action ("approve" a refund-decline)
@@ -867,7 +868,9 @@ class Reader:
                 fit = min(fit, NOT_A_NAME_FIT)  # "what state is my package in": no park's name
             firsts, lasts = self.stop_edges.get(program, ((), ()))
             words = low.split()  # (a text's last word "me." is no stop word: it ends a sentence)
-            if len(words) > 1 and (words[0] in EDGE_NOISE or words[-1] in EDGE_NOISE):
+            if len(words) == 1 and low in FUNCTION_WORDS and low not in self.stored.get(program, {}):
+                fit *= 0.25  # "make a worksheet about make and do": no collocation is "about"
+            elif len(words) > 1 and (words[0] in EDGE_NOISE or words[-1] in EDGE_NOISE):
                 fit *= 0.25  # "wats apple", "hospital asap": talk, not the word to translate
             elif len(words) > 1 and not part and not asked and ((words[0] in _EDGE_STOP and words[0] not in firsts) or
                                                   (words[-1] in _EDGE_STOP and words[-1] not in lasts)):
@@ -1672,9 +1675,11 @@ class Reader:
         if top.program not in self.learned:
             return None
         for ch in choices:
+            # (its input fitting well: "make a lesson plan about comparatives" is no collocation of a
+            # teacher's make-or-do, whose key "make or do" the word "make" matched at 0.68)
             if self.kinds.get(ch.program) in ("vector", "fewshot") and ch.reading.inputs and \
-                    self._users_past_threshold(ch, threshold) and ch.key_score > negative and not ch.elsewhere \
-                    and not ch.unheld:
+                    self._users_past_threshold(ch, threshold) and ch.fit >= USERS_OWN_FIT and \
+                    ch.key_score > negative and not ch.elsewhere and not ch.unheld:
                 return ch
         return None
 

@@ -149,6 +149,13 @@ STOP = frozenset("""a an the of for in on to is are was be what what's whats whi
     did it its this that and or with as at by from me my you your please word form i we he she they
     can could should would will not""".split())
 
+# Closed-class words (articles, pronouns, prepositions, conjunctions, auxiliaries): frequent enough to
+# sit near any query vector, so a small program's arithmetic offers them ("canon -> the"), and none is an
+# input of a program of words that does not store it ("make a worksheet about make and do").
+FUNCTION_WORDS = frozenset("""a an the this that these those my your his her its our their i me you he him she it we
+    us they them who whom which what whose and or but nor so if of in on at to for with from by about as into onto
+    than then there here is are was were be been being am do does did has have had not no""".split())
+
 # An input may not start or end on these ("be" is a verb people ask about; "has" is no input of "which
 # state has the most national parks", though a request may end on it: readings.ASKED_VERBS).
 SPAN_EDGE_STOP = (STOP - {"be"}) | {"has", "have", "had", "am"}
