@@ -2917,3 +2917,20 @@ def test_comment_lines_and_a_title_row_are_no_rows(own_db, tmp_path):
     shown = run("--db", own_db, "show", "comparatives").output
     assert "big  ->  bigger" in shown and "adjective  ->" not in shown and "Comparatives  ->" not in shown, shown
     assert "#tbt  ->  throwback thursday" in run("--db", own_db, "show", "tags").output
+
+
+def test_a_question_pointing_at_a_short_sentence_marks_it_as_the_text(own_db, tmp_path):
+    """A copywriter's fit labelled "can you make this less cold? Your account is locked." for their
+    friendlier, and the prompt was still refused after it: a question pointing at "this" marked a
+    text after it of five words or more, and "Your account is locked." has four."""
+    card = tmp_path / "friendlier.yaml"
+    card.write_text("name: friendlier\nkind: fewshot\ndescription: Rewrite product copy so it sounds warm and human.\n"
+                    "keys:\n  - \"make this friendlier: {text}\"\n  - \"warmer tone: {text}\"\nexamples:\n"
+                    "  - input: Invalid password.\n    output: Hmm, that password didn't work. Want to try again?\n"
+                    "  - input: Your trial expires in 3 days.\n    output: Just a heads-up, your trial wraps up in 3 days.\n",
+                    encoding="utf-8")
+    assert subprocess.run([PROGDB, "--db", own_db, "add", "friendlier", "--file", str(card)], capture_output=True,
+                          text=True).returncode == 0
+    out = _json_query(own_db, "could you make this friendlier? Your card was declined.")
+    assert out["programs"][0]["name"] == "friendlier" and out["inputs"] == ["Your card was declined."], \
+        (out["mode"], out["message"], out["inputs"])

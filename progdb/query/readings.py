@@ -45,7 +45,10 @@ _POINTED_QUESTION = re.compile(
     r"the following)\b[^?]*)\?\s+(\S+(?:\s+\S+){2,}.*)$"
     # ...or "this"/"it" alone, before a text of five words or more ("Could you turn this into title case for
     # the blog? why our customers love …"; not "can you make this shorter? thanks a lot man")
-    r"|^(.{2,200}?\b(?:this|it)\b[^?]*)\?\s+(\S+(?:\s+\S+){4,}.*)$", re.S | re.I)
+    r"|^(.{2,200}?\b(?:this|it)\b[^?]*)\?\s+(\S+(?:\s+\S+){4,}.*)$"
+    # ...or a shorter sentence, capitalised and ended ("can you make this less cold? Your account is locked.")
+    r"|^(.{2,200}?\b(?:this|it)\b[^?]*)\?\s+((?!(?:thanks?|cheers|please|pls)\b)(?-i:[A-Z])\S*(?:\s+\S+){2,}[.!])$",
+    re.S | re.I)
 _SENTENCE_END = re.compile(r"[?!]")  # inside a span: it ran past the end of a question
 # Inside a slot: words of the request, its ":" or "?", then a text ("our website footer: All prices …";
 # not "this: a rainy night", whose pointer reading cleans)
@@ -124,11 +127,11 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
     if explicit and first and _ASKS_AFTER_TARGET.match(first.group(3)):
         explicit = None  # "in french, how do you say cat": a request after the comma, no text to translate
     pointed = _POINTED_QUESTION.match(request)
-    if pointed and not explicit and _clean_key(pointed.group(1) or pointed.group(3)):
+    if pointed and not explicit and _clean_key(pointed.group(1) or pointed.group(3) or pointed.group(5)):
         # "Can you translate this sentence to Spanish? The formal dinner is on Friday.": a
         # question that points at a text, then the text.
-        out.append(Reading(_clean_key(pointed.group(1) or pointed.group(3)),
-                           [(pointed.group(2) or pointed.group(4)).strip()], "explicit"))
+        out.append(Reading(_clean_key(pointed.group(1) or pointed.group(3) or pointed.group(5)),
+                           [(pointed.group(2) or pointed.group(4) or pointed.group(6)).strip()], "explicit"))
     if explicit:
         inputs = as_typed(explicit.inputs, prompt)
         out.append(Reading(explicit.key, inputs, "explicit"))
