@@ -2934,3 +2934,7 @@ def test_a_question_pointing_at_a_short_sentence_marks_it_as_the_text(own_db, tm
     out = _json_query(own_db, "could you make this friendlier? Your card was declined.")
     assert out["programs"][0]["name"] == "friendlier" and out["inputs"] == ["Your card was declined."], \
         (out["mode"], out["message"], out["inputs"])
+    # ...and a colon with nothing after it gives no text: the words before it were read as one
+    # ("subject line for this email:" compiled a subject line for "line for this email")
+    out = _json_query(own_db, "make this friendlier for the signup page:")
+    assert out["mode"] == "none" and "goes after the colon" in out["message"], (out["programs"], out["inputs"])
