@@ -2847,6 +2847,8 @@ def test_a_program_of_numbers_or_codes_takes_no_words(own_db):
         out = _json_query(own_db, prompt)
         assert out["mode"] == "none", (prompt, out["programs"], out["inputs"])
     assert _json_query(own_db, "port 5432")["outputs"][0]["answer"] == "postgresql"
+    # talk after the slot's word is no part of it ("whats http 418 again" read '418 again')
+    assert _json_query(own_db, "whats on port 5432 again")["outputs"][0]["answer"] == "postgresql"
     out = _json_query(own_db, "how do i fix eaddrinuse")
     assert out["programs"][0]["name"] == "errno-fix" and out["outputs"][0]["source"] == "stored", out
     out = _json_query(own_db, "how do i fix ENOENT")  # an errno it does not store: its compiled prompt

@@ -77,6 +77,14 @@ class Reading:
                       self.template_program)
 
 
+_TRAILING_TALK = re.compile(r"\s+(?:again|pls|plz|asap|thanks|thx|ty|lol|please|ok|okay)\W*$", re.I)
+
+
+def _without_trailing_talk(text: str) -> str:
+    """A slot without the talk that ends it ("418 again" -> 418); as typed when there is none."""
+    return _TRAILING_TALK.sub("", text)
+
+
 def propose(prompt: str, templates: list[Template], word_program: Callable[[str], bool],
             text_names: list[re.Pattern], nested: bool = False) -> list[Reading]:
     """Every reading of the prompt (module docstring); word_program(name): does the program take words
@@ -120,6 +128,10 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                               not m.key.lower().rstrip().endswith(" of") else v for v in inputs]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
+                trimmed = [_without_trailing_talk(v) for v in inputs]
+                if word_program(t.program) and trimmed != inputs and all(trimmed):
+                    # "whats http 418 again": the slot took the talk after the word (the scores choose)
+                    out.append(Reading(m.key, trimmed, "template", m.template, m.template_program, m.slots))
                 items = list_items(inputs, MAX_TEMPLATE_LIST) if long and word_program(t.program) else []
                 if items:
                     out.append(Reading(m.key, items, "template", m.template, m.template_program, m.slots))
