@@ -2940,3 +2940,22 @@ def test_a_question_pointing_at_a_short_sentence_marks_it_as_the_text(own_db, tm
     # ("subject line for this email:" compiled a subject line for "line for this email")
     out = _json_query(own_db, "make this friendlier for the signup page:")
     assert out["mode"] == "none" and "goes after the colon" in out["message"], (out["programs"], out["inputs"])
+
+
+def test_a_program_whose_pairs_keep_no_stem_never_guesses_the_inputs_own_form(own_db, tmp_path):
+    """A researcher's BATS hypernyms guessed "orchid -> orchids?": the arithmetic's nearest word to a
+    noun is often its plural, which no hypernym is (plural's pairs keep their stems; these keep none)."""
+    pairs = [("dog", "canine"), ("dog", "mammal"), ("cat", "feline"), ("cat", "animal"), ("oak", "tree"), ("oak", "plant"),
+             ("rose", "flower"), ("rose", "plant"), ("hammer", "tool"), ("apple", "fruit"), ("carrot", "vegetable"),
+             ("piano", "instrument"), ("car", "vehicle"), ("shirt", "garment"), ("chair", "furniture"),
+             ("sparrow", "bird"), ("salmon", "fish"), ("guitar", "instrument"), ("truck", "vehicle"), ("tulip", "flower"),
+             ("daisy", "flower"), ("lily", "flower")]
+    (tmp_path / "hyp.txt").write_text("".join(f"{a} -> {b}\n" for a, b in pairs), encoding="utf-8")
+    assert subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "hyp.txt"), "--program", "hypernyms"],
+                          capture_output=True, text=True).returncode == 0
+    subprocess.run([PROGDB, "--db", own_db, "add", "hypernyms", "--key", "hypernym of {word}"], capture_output=True,
+                   text=True, check=True)
+    out = _json_query(own_db, "hypernym of orchid")
+    guesses = [c["answer"] for o in out["outputs"] for c in o["candidates"]]
+    assert guesses and "orchids" not in guesses, guesses
+    assert _json_query(own_db, "plural of orchid")["outputs"][0]["answer"] == "orchids"

@@ -4,6 +4,7 @@ Vector programs run by arithmetic in word space (fewshot programs: see fewshot.p
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -110,6 +111,9 @@ class WordProgram:
         outputs = [b for _, b in pairs]
         # A program whose answers are never function words never answers one: brand -> category guessed "the"
         self.answers_function_words = any(canonical(b) in FUNCTION_WORDS for b in outputs)
+        # A program none of whose pairs keeps its input's stem never answers with a form of the input:
+        # a researcher's hypernyms guessed "orchid -> orchids?" (plural and past-tense keep theirs)
+        self.keeps_stems = any(_same_stem(canonical(a), canonical(b)) for a, b in pairs)
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
         # Answers that are names of several words (book -> author): arithmetic's single words are pieces of them
         self.names_of_words = sum(len(o.split()) >= 2 for o in outputs) >= NAMES_OF_WORDS * len(outputs)
@@ -362,8 +366,9 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k + SPARE_CANDIDATES,
                                                         banned=banned) if known else [])):
         # Punctuation and clitics are in the word space (";", "'m"), never an answer: "capital of the USA" listed ";".
+        own = canonical(inputs[i])
         cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)
-                       if lead.answerable(w)])[:k]
+                       if lead.answerable(w) and (lead.keeps_stems or not _same_stem(own, w))])[:k]
         rule = _shape_rule(lead, inputs[i], use_stored) if len(programs) == 1 else None
         category = _category(lead, inputs[i], method) if rule is None and len(programs) == 1 else None
         if rule is None and category is None and len(programs) == 1:
@@ -617,6 +622,13 @@ def _once(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         kept.setdefault(c.answer, c)
     return list(kept.values())
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Are two words forms of one (orchid, orchids; tread, treads), not two words?"""
+    if a == b or " " in a or " " in b or abs(len(a) - len(b)) > 3:
+        return False
+    return len(os.path.commonprefix([a, b])) >= max(4, min(len(a), len(b)) - 1)
 
 
 def _has_word(text: str) -> bool:
