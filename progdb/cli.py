@@ -237,6 +237,11 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         program.opposite = opposite
     if reverse:
         program.reverse = list(dict.fromkeys(program.reverse + list(reverse)))
+    if not program_file and not (keys or examples or examples_file or description or kind or source or license_
+                                 or opposite or reverse):
+        # (`add sigs3` alone made a program of nothing but its name, which then answered no prompt)
+        raise ProgdbError(f"add {name}: nothing to add; give it pairs (--example IN OUT, --examples FILE), keys "
+                          "(--key \"… {word}\"), a --description, or a program --file")
     db = _db(ctx)
     before = _stored_or_none(db, program.name)
     if (before is None or replace) and not program.keys and program.kind not in ("intent", "negative"):

@@ -2959,3 +2959,11 @@ def test_a_program_whose_pairs_keep_no_stem_never_guesses_the_inputs_own_form(ow
     guesses = [c["answer"] for o in out["outputs"] for c in o["candidates"]]
     assert guesses and "orchids" not in guesses, guesses
     assert _json_query(own_db, "plural of orchid")["outputs"][0]["answer"] == "orchids"
+
+
+def test_add_with_nothing_to_add_is_an_error(own_db):
+    """`add sigs3` alone made a program of nothing but its name (exit 0), which then answered no prompt
+    and was named "a close call: your 'sigs3' is closer" beside the engineer's real program."""
+    r = run("--db", own_db, "add", "sigs3")
+    assert r.exit_code == 2 and "add sigs3: nothing to add" in r.output, r.output
+    assert "sigs3" not in run("--db", own_db, "list").output
