@@ -26,6 +26,8 @@ def test_in_context_forms_parse(prompt):
     "king - man + woman", "king − man + woman = ?", "complete the analogy: man is to woman as king is to _",
     "king minus man plus woman", "what's king plus woman minus man?", "king-man+woman",
     "man woman king ?",  # gensim's questions-words line, asked (a student's "slow slower fast ?" was refused)
+    # as papers write it (a researcher's were refused)
+    "vec(king) - vec(man) + vec(woman)", "x = king - man + woman, x = ?", "v('king') - v('man') + v('woman')",
 ])
 def test_analogies_as_people_write_them_parse(prompt):
     """They were read as requests: "king - man + woman" answered `man + -> woman?`."""

@@ -83,6 +83,16 @@ _WORD = r"[^\W\d_][\w'\-]*"
 _GENSIM_LINE = re.compile(r"^\s*(?P<a>" + _WORD + r")\s+(?P<b>" + _WORD + r")\s+(?P<c>" + _WORD + r")\s+(?:\?+|_+)\s*$",
                           re.I)
 _ANALOGIES = _ANALOGIES + _ARITHMETIC  # tried in this order: the arithmetic forms last
+# Arithmetic as papers write it: "vec(king) - vec(man) + vec(woman)", "x = king - man + woman, x = ?"
+_VEC = re.compile(r"\b(?:vec|v|emb|embedding)\s*\(\s*[\"'“‘]?([\w'-]+?)[\"'”’]?\s*\)", re.I)
+_NAMED_RESULT = re.compile(r"^\s*[a-z]\s*=\s*(.+?)(?:\s*[,;]\s*[a-z]\s*=\s*\?+)?\s*$", re.I)
+
+
+def _as_sum(prompt: str) -> str:
+    """The prompt without a paper's notation around its words and its result's name, for _ARITHMETIC."""
+    text = _VEC.sub(r"\1", prompt)
+    m = _NAMED_RESULT.match(text)
+    return m.group(1) if m else text
 
 
 def _demo_words(demos: list[tuple[str, str]]) -> frozenset[str]:
@@ -95,7 +105,7 @@ def parse_analogy(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     """"a is to b as c is to ?", "a:b::c:?", "c - a + b" and the like (_ANALOGIES): the pair a -> b
     and the input c."""
     for pattern in _ANALOGIES:
-        m = pattern.match(prompt)
+        m = pattern.match(_as_sum(prompt) if pattern in _ARITHMETIC else prompt)
         if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
             return [(m.group("a").strip(), m.group("b").strip())], m.group("c").strip()
     m = _GENSIM_LINE.match(prompt)
@@ -111,7 +121,7 @@ def arithmetic_reading(prompt: str) -> tuple[list[tuple[str, str]], str] | None:
     is to king as woman is to ?" is male-to-female's man -> woman on king (it was read only as a pair
     man -> king, which no program stores: queen?, not sure). None for any other form."""
     for pattern in _ARITHMETIC:
-        m = pattern.match(prompt)
+        m = pattern.match(_as_sum(prompt))
         if m and all(_short(m.group(g), _MAX_WORDS) for g in "abc"):
             return [(m.group("a").strip(), m.group("c").strip())], m.group("b").strip()
     analogy = parse_analogy(prompt)
