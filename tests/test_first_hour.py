@@ -2967,3 +2967,21 @@ def test_add_with_nothing_to_add_is_an_error(own_db):
     r = run("--db", own_db, "add", "sigs3")
     assert r.exit_code == 2 and "add sigs3: nothing to add" in r.output, r.output
     assert "sigs3" not in run("--db", own_db, "list").output
+
+
+def test_a_request_naming_a_library_program_whole_is_not_taken_over(own_db):
+    """"headline case: how to write a better error message" ran a copywriter's shorten-headline (key
+    match 0.65, "taken over the library's 'headline-case' (key match 1.00)"), whose instruction says
+    sentence case: it specialises headline-case and shares a word of its name."""
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "shorten-headline", "--kind", "fewshot",
+                        "--key", "shorten this headline: {text}", "--key", "make this headline shorter: {text}",
+                        "-d", "Shorten a headline, keep the hook, sentence case.",
+                        "-e", "The Ultimate Guide To Writing Error Messages That Users Actually Understand",
+                        "Writing error messages people understand",
+                        "-e", "Announcing the launch of our brand new and improved pricing plans for small businesses",
+                        "New pricing for small businesses"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = _json_query(own_db, "headline case: how to write a better error message")
+    assert out["programs"][0]["name"] == "headline-case", (out["programs"], out["message"])
+    out = _json_query(own_db, "shorten this headline: How We Rebuilt Our Help Centre From Scratch In Three Months")
+    assert out["programs"][0]["name"] == "shorten-headline", out["programs"]
