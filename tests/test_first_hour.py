@@ -2328,6 +2328,9 @@ def test_a_refusal_near_a_users_text_program_offers_the_wording_as_a_key(own_db)
     assert refused["mode"] == "none", refused
     offered = refused["message"].split(', add "')[1].split('" to its keys')[0]
     assert offered == "soften this: {text}", refused["message"]
+    # ...but not for a program too far to be meant (a researcher's uk-us was offered "what's the {word} in Oslo")
+    far = _json_query(own_db, "what's the weather in Oslo")
+    assert far["mode"] == "none" and "to its keys" not in far["message"], far["message"]
     r = subprocess.run([PROGDB, "--db", own_db, "add", "friendlier", "--key", offered], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     for prompt, text in (("can you soften this: Payment is overdue. Pay now.", "Payment is overdue. Pay now."),

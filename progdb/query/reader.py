@@ -104,6 +104,7 @@ NAMES_ANSWERED = 0.8   # a program whose outputs are this often several words an
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
+HINT_REACH = 0.18      # a refusal offers the prompt's wording as a key of a user's program this near its threshold
 USERS_OWN_FIT = 0.6    # a user's program taken where the library's on top was refused: its input fits this well
 CLOSER_KEY = 0.005     # ...and its key nearer the request by more than this is theirs whatever the library stores
 USERS_FIT_TIE = 0.1   # ...its input fitting nearly as well ("adj for wales" is nationality-adjective's, not danger -> dangerous's)
@@ -1499,8 +1500,10 @@ class Reader:
             return ""
         threshold = self._threshold(own.program, self._base_threshold)
         if own.key_score < threshold:
-            return f"; your nearest program: {own.program} {below(own.key_score, threshold)}" + \
-                self._wording_as_key(own, choices)
+            # (a wording to add only for a program near enough to be meant: "what's the weather in Oslo" was
+            # offered as a key of a researcher's uk-us, at 0.41)
+            hint = self._wording_as_key(own, choices) if own.key_score >= threshold - HINT_REACH else ""
+            return f"; your nearest program: {own.program} {below(own.key_score, threshold)}" + hint
         # its key passed, and its input's fit took the reading below ("0.62, below the threshold 0.60" read as a slip)
         return (f"; your nearest program: {own.program} (key match {own.key_score:.2f}, its reading "
                 f"{below(own.score, threshold)})")
