@@ -42,6 +42,7 @@ class Catalog:
 
     def reset(self) -> None:
         self._templates: list[Template] | None = None
+        self._blendable: list[Template] | None = None  # the templates of programs that take inputs
         self._summaries: list[dict] | None = None
         self._kinds: dict[str, str] | None = None
         self._vector: list[WordProgram] | None = None
@@ -92,8 +93,10 @@ class Catalog:
             self._templates = [t for t in compiled if t is not None]
         if program is not None:
             return [t for t in self._templates if t.program == program]
-        kinds = self.kinds()
-        return [t for t in self._templates if kinds.get(t.program) in retrieve.BLENDABLE]
+        if self._blendable is None:  # (asked on every query)
+            kinds = self.kinds()
+            self._blendable = [t for t in self._templates if kinds.get(t.program) in retrieve.BLENDABLE]
+        return self._blendable
 
     def word_program(self, program: Program) -> WordProgram:
         cached = self._cards.get(program.name)
