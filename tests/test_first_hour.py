@@ -2602,6 +2602,8 @@ def test_the_left_out_columns_note_says_what_the_import_does(own_db, tmp_path):
     assert r.returncode == 0 and "created 1 program(s): signal-name" in r.stdout, (r.stdout, r.stderr)
     assert "each pair is num -> name, and default action is left out" in r.stderr, r.stderr
     assert _json_query(own_db, "signal name 9")["outputs"][0]["answer"] == "SIGKILL"
+    out = _json_query(own_db, "sig 15")  # (a common word, read as the start of their own key's "signal")
+    assert out["corrections"] == ["sig -> signal"] and out["outputs"][0]["answer"] == "SIGTERM", out
 
 
 def test_a_prompt_the_users_fit_labels_out_of_scope_is_refused(own_db, tmp_path):

@@ -304,6 +304,9 @@ class Reader:
                                if n >= 2 and w not in STOP and w not in per_program.get(o, Counter())}
                            for p, o in self.opposites.items()}
         self.key_words = self._real_key_words()
+        self._own_words = sorted({w for p, words in self.own_key_words.items() if p not in self.learned
+                                  for w in words if len(w) >= 3} | {w for p in programs if p not in self.learned
+                                                                    for w in name_parts(p) if len(w) >= 3})
         self._key_word_set = set(self.key_words)
 
     def _real_key_words(self) -> list[str]:
@@ -415,6 +418,7 @@ class Reader:
             if self.word_rank.get(lw, 10 ** 9) < TYPO_RANK or len(lw) < 4:
                 right = self._slip_in_context(lw, words[i - 1] if i else None,
                                               words[i + 1] if i + 1 < len(words) else None) if slips else None
+                right = right or (self._shortened_own_key_word(lw) if slips and m.start() < text_from else None)
                 if right is not None:
                     notes.append(f"{w} -> {right}")
                     return right
@@ -450,6 +454,14 @@ class Reader:
         if len(word) < 3 or word in self.word_rank:
             return None
         longer = [k for k in self.key_words if k.startswith(word) and len(k) >= len(word) + 2]
+        return longer[0] if len(longer) == 1 else None
+
+    def _shortened_own_key_word(self, word: str) -> str | None:
+        """The one word of a user's keys that a short word starts ("sig 15" -> signal, of an engineer's
+        signal-name): a common word too, so read only as the start of their own request word."""
+        if len(word) < 3 or word in self._own_words:
+            return None
+        longer = [k for k in self._own_words if k.startswith(word) and len(k) >= len(word) + 2]
         return longer[0] if len(longer) == 1 else None
 
     def _glued_key_words(self, word: str) -> str | None:
