@@ -2519,6 +2519,15 @@ def test_a_fit_on_a_few_labelled_requests_keeps_their_answers(own_db, tmp_path):
     for prompt, name in labelled["val"]:
         out = _json_query(own_db, prompt)
         assert out["programs"] and out["programs"][0]["name"] == name, (prompt, out["message"])
+    # the report names the labelled prompts that, asked now, get another answer (three trials could not tell)
+    asked = {m["prompt"]: m for m in report["missed"]}
+    for prompt, name in labelled["val"]:
+        assert prompt not in asked, asked[prompt]
+    for prompt, _ in labelled["oos_val"]:
+        out = _json_query(own_db, prompt)
+        assert (prompt in asked) == (out["mode"] != "none"), (prompt, asked.get(prompt), out["mode"])
+    r = run("--db", own_db, "fit", str(tmp_path / "labelled.json"), "--format", "clinc", "--split", "val")
+    assert f"asked now, {len(report['missed'])} of the 11 labelled prompts get another answer" in r.output, r.output
 
 
 def test_a_researchers_and_an_engineers_prompts_get_no_confident_wrong_answer(own_db):
