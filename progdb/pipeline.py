@@ -20,7 +20,7 @@ from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, 
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in
-from progdb.query.wording import absent_text, asks_about_language, typed_text, without_quiz_label
+from progdb.query.wording import absent_text, asks_about_language, spelt_otherwise, typed_text, without_quiz_label
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.phrasings import requests_of
@@ -203,7 +203,8 @@ def _doubt_a_real_word(outputs: list[Output], corrections: list[str], words) -> 
     stored, sure. Names stay sure ("phillipines" is a misspelling the word space holds too)."""
     doubtful = {read: typed for typed, _, read in (c.partition(" -> ") for c in corrections)
                 if read and read == read.lower() and typed.lower() in words and " " not in typed + read
-                and base_form_in(typed, {read: read}) != read}  # ("crows" read as a stored crow is no guess)
+                and base_form_in(typed, {read: read}) != read  # ("crows" read as a stored crow is no guess,
+                and not spelt_otherwise(typed, read)}  # nor "utilise" as the stored utilize)
     for out in outputs:
         if out.input in doubtful and out.confidence is not None and out.source != "error" and out.confidence > REAL_WORD:
             out.confidence = REAL_WORD

@@ -2879,6 +2879,9 @@ def test_a_users_own_key_is_never_read_as_its_way_back(own_db):
     assert r.returncode == 0, r.stderr
     out = _json_query(own_db, "de-jargon: incentivize")
     assert out["mode"] == "nearest" and out["outputs"][0]["answer"] == "encourage", (out["mode"], out["message"])
+    # a British spelling of a stored word is that word, no guess ("utilise" answered *use?*, not sure)
+    out = _json_query(own_db, "plain word for utilise")
+    assert out["corrections"] == ["utilise -> utilize"] and out["outputs"][0]["sure"], out["outputs"]
 
 
 def test_a_users_narrower_program_leaves_the_librarys_stored_input_to_it(own_db, tmp_path):

@@ -560,3 +560,20 @@ def question_asked(text: str) -> str | None:
         return None
     q = " ".join(m.group(1).lower().split())
     return _SAME_QUESTION.get(q, q)
+
+
+# British spellings and their American forms: one word spelt two ways, no slip ("utilise" is "utilize")
+_BRITISH = [(re.compile(r"is(e|ed|es|ing|er|ers|ation|ations)$"), r"iz\1"), (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+            (re.compile(r"our(s|ed|ing|ful|ite|ites)?$"), r"or\1"), (re.compile(r"tre(s)?$"), r"ter\1"),
+            (re.compile(r"ogue(s)?$"), r"og\1"), (re.compile(r"ll(ed|ing|er|ers)$"), r"l\1")]
+
+
+def spelt_otherwise(a: str, b: str) -> bool:
+    """Are two words one word spelt the British and the American way (utilise, utilize; colour, color)?"""
+    a, b = a.lower(), b.lower()
+    if a == b or min(len(a), len(b)) < 5:  # (four is no British "for")
+        return False
+    for pattern, american in _BRITISH:
+        if pattern.sub(american, a) == b or pattern.sub(american, b) == a:
+            return True
+    return False
