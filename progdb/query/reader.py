@@ -104,6 +104,7 @@ NAMES_ANSWERED = 0.8   # a program whose outputs are this often several words an
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
+AGREEING = 0.5        # a user's program this share of whose pairs a library program stores is a part of it
 HINT_REACH = 0.18      # a refusal offers the prompt's wording as a key of a user's program this near its threshold
 USERS_OWN_FIT = 0.6    # a user's program taken where the library's on top was refused: its input fits this well
 CLOSER_KEY = 0.005     # ...and its key nearer the request by more than this is theirs whatever the library stores
@@ -1743,7 +1744,8 @@ class Reader:
             least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" and not closer else FIT_FLOOR
             # (nor where the user's program specialises the library's that stores the input, which it
             # does not: a teacher's 28-verb verb-forms guessed "tread -> treads?"; past-participle stores trodden)
-            narrower = shadow is not None and shadow[0] == top.program and shadow[1] >= SPECIALISES
+            narrower = shadow is not None and shadow[0] == top.program and shadow[1] >= SPECIALISES and \
+                self._agrees(ch.program, top.program)
             if users and ch.fit >= max(FIT_FLOOR, least) and \
                     ch.key_score >= self._threshold(ch.program, threshold) and not ch.back and \
                     not (library_stores and (not closer or narrower) and not self._stores_inputs(ch, threshold)):
@@ -1889,6 +1891,13 @@ class Reader:
             self._contradiction[a, b] = self._contradiction[b, a] = bool(shared) and \
                 len(shared) >= CONTRADICTING * min(len(ins_a), len(ins_b)) and differ >= CONTRADICTING * len(shared)
         return self._contradiction[a, b]
+
+    def _agrees(self, mine: str, library: str) -> bool:
+        """Do most of a user's program's pairs stand in the library program too (its 28 irregular verbs
+        are past-participle's; a teacher's word-family's decide -> decision is no synonym's)?"""
+        ins_a, ins_b = self._pairs_by_input(mine), self._pairs_by_input(library)
+        agree = sum(bool(outs & ins_b.get(x, set())) for x, outs in ins_a.items())
+        return bool(ins_a) and agree >= AGREEING * len(ins_a)
 
     def _pairs_by_input(self, program: str) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
