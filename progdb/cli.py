@@ -464,7 +464,8 @@ def remove(ctx, name, inputs, yes, as_json):
         return
     if not yes and sys.stdin.isatty() and sys.stdout.isatty():  # a person typed it: say which pairs go
         pairs = _db(ctx).pairs_of(name, list(inputs))
-        shown = ", ".join(f"{_one_line(a, 30)} -> {_one_line(b, 30)}" for a, b in pairs[:5]) + (" …" if len(pairs) > 5 else "")
+        shown = ", ".join(f"{_one_line(a, 30)} -> {_one_line(b, 30)}" for a, b in pairs[:5]) + \
+            (" …" if len(pairs) > 5 else "")
         if not click.confirm(f"remove {_count(len(pairs), 'pair')} of {name} ({shown})?", default=False, err=True):
             click.echo("nothing removed", err=True)
             raise SystemExit(EXIT_NONE)

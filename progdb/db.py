@@ -214,7 +214,8 @@ class ProgramDB:
     def pairs_of(self, name: str, inputs: list[str]) -> list[tuple[str, str]]:
         """The example pairs drop_pairs would remove (what a terminal is asked about first)."""
         program = self.get(name)
-        return [(program.examples[i].input, program.examples[i].output) for i in sorted(_examples_of(program, inputs))]
+        return [(program.examples[i].input, program.examples[i].output)
+                for i in sorted(_examples_of(program, inputs))]
 
     def import_(self, source: str | Path | IO[str], replace: bool = False, changed_names: list | None = None) -> list[Program]:
         """Read programs exported by `export` (JSON lines); all lines are checked before any is stored.
@@ -355,11 +356,12 @@ class ProgramDB:
     def which(self, pairs: list[tuple[str, str]], k: int = 5) -> list[tuple[str, float | None, str]]:
         """Stored vector programs that best explain the pairs, best first: (name, score, stores), where
         stores is "every pair", "every pair reversed" or "" (score None: a program of texts storing the
-        pairs, or a word the word space does not hold, so only the programs storing the pairs are listed). Those that store every pair come first
-        ("monday tuesday" is next-item's, though the comparative's offset fits two neighbouring words
-        as well), then those that store them the other way round ("tokyo japan" is country-capital's
-        way back; scored on the pairs turned round), then by incontext.rank_programs (the fit of each
-        program's predictions to the given outputs, lead-adjusted)."""
+        pairs, or a word the word space does not hold, so only the programs storing the pairs are
+        listed). Those that store every pair come first ("monday tuesday" is next-item's, though the
+        comparative's offset fits two neighbouring words as well), then those that store them the other
+        way round ("tokyo japan" is country-capital's way back; scored on the pairs turned round), then
+        by incontext.rank_programs (the fit of each program's predictions to the given outputs,
+        lead-adjusted)."""
         space = models.word_space()
         texts = [w for pair in pairs for w in pair if len(w.split()) > MAX_WHICH_WORDS]
         if texts:  # (the word space averages a sentence's words: an offset between two such means nothing)

@@ -452,8 +452,9 @@ def _words_over_numbers(first: list[str], below: list[list[str]]) -> bool:
     """A first row of three or more labels, none with a digit, over a row that starts with a number
     ("num,name,default action" over "1,SIGHUP,terminate"; "port,service,protocol" over "22,ssh,tcp"): a
     header, as no program's name is a number. (An engineer's signals made programs named num, 1, 2, 9.)"""
-    return len(first) >= 3 and bool(below) and bool(re.fullmatch(r"\d+(?:[.,]\d+)?", below[0][0] if below[0] else "")) \
-        and all(c and not any(ch.isdigit() for ch in c) for c in first)
+    starts = below[0][0] if below and below[0] else ""
+    return len(first) >= 3 and bool(re.fullmatch(r"\d+(?:[.,]\d+)?", starts)) and \
+        all(c and not any(ch.isdigit() for ch in c) for c in first)
 
 
 def _label_row(cells: list[str]) -> bool:
@@ -552,9 +553,9 @@ KIND_WORDS = frozenset("""country city state capital currency language nationali
     origin style type kind category class group colour color school aroma smell flavour flavor taste animal species
     breed food dish drink beer wine hop spell monster creature lair habitat element symbol person artist author book
     title team sport instrument player company product brand item price size verb noun adjective adverb plural
-    singular tense comparative superlative participle gerund infinitive synonym antonym opposite code status description level grade role job department manager owner
-    day month year date number amount average unit line voice reply message draft english french german spanish
-    italian""".split())
+    singular tense comparative superlative participle gerund infinitive synonym antonym opposite code status
+    description level grade role job department manager owner day month year date number amount average unit line
+    voice reply message draft english french german spanish italian""".split())
 
 
 def _names_a_kind(cell: str) -> bool:
@@ -594,7 +595,8 @@ def _header(cells: tuple[str, ...], program: str | None = None,
     if len(cells) >= 3 and cells[-1] in NOTE_COLUMNS and (not NAME_RE.match(first) or len(cells) > 3 or (
             typed is not None and all(c[:1].isupper() for c in typed))):
         return None, 0, 1  # "Customer reply draft,Polished reply,Notes", as a spreadsheet exports it
-    if len(cells) >= 3 and cells[0] in ID_COLUMNS and (len(cells) == 3 or all(c and not c.isdigit() for c in cells[1:])):
+    if len(cells) >= 3 and cells[0] in ID_COLUMNS and (len(cells) == 3 or
+                                                       all(c and not c.isdigit() for c in cells[1:])):
         return None, 1, 2  # "id,message,reply(,channel)": a row number, then the pair (then what is left out)
     own = {w.removesuffix("s") for w in re.split(r"[-_.]", program)} if program else set()
     if len(cells) == 2 and ({c.removesuffix("s") for c in cells} & own or all(c in COLUMN_WORDS for c in cells)):

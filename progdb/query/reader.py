@@ -26,8 +26,9 @@ from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
-from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, LANGUAGES, MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS,
-                                  FUNCTION_WORDS, QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK, TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
+from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, FUNCTION_WORDS, LANGUAGES, MAX_SPAN_WORDS,
+                                  PHRASE_EDGES, PRONOUNS, QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK,
+                                  TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes,
@@ -223,7 +224,8 @@ class Reader:
         self.digits_stored = {p for p, ins in inputs.items() if len(ins) >= 2 and all(any(c.isdigit() for c in i) for i in ins)}
         # Programs whose every input is one code in capitals (EPERM, ECONNREFUSED, SKU-1099): several words,
         # or a common word in lower case, are none of them ("fix my kubernetes cluster" is no errno).
-        self.codes_stored = {p for p, ins in inputs.items() if len(ins) >= 2 and all(_CODE.fullmatch(i.strip()) for i in ins)}
+        self.codes_stored = {p for p, ins in inputs.items()
+                             if len(ins) >= 2 and all(_CODE.fullmatch(i.strip()) for i in ins)}
         # Programs whose inputs are names (national parks): a common word in lower case is none of them.
         self.names_stored = {p for p, ins in inputs.items()
                              if len(ins) >= NAMES_STORED and sum(i[:1].isupper() for i in ins) >= NAME_SHARE * len(ins)}
@@ -830,7 +832,8 @@ class Reader:
             # "what's the ISO standard for dates": no "standard" is a date; "what does EPERM mean" asks no
             # HTTP status (a word the word space lacks is no evidence, but a program of numbers takes none)
             return FIT_FLOOR * 0.9
-        if program in self.codes_stored and (" " in low or (text.strip() == low and self.word_rank.get(low, COMMON_RANK) < COMMON_RANK)):
+        common = text.strip() == low and self.word_rank.get(low, COMMON_RANK) < COMMON_RANK
+        if program in self.codes_stored and (" " in low or common):
             return FIT_FLOOR * 0.9  # "how do i fix a memory leak": no errno is two words, nor "memory"
         if kind == "vector" and text.strip() == low and low in self._common_words(program):
             return FIT_FLOOR * 0.9  # "adjective for power": a word programs of words store, and no name

@@ -223,7 +223,8 @@ NUMBER_BEFORE = frozenset("after before than plus minus times of is are by to fr
                           "chapter grade top over under about".split())
 FILLER = frozenset("pls plz thx ty lol lmao asap also".split())  # no input at all: "translate to german pls: ..."
 # Words that are talk or a question's at an input's edge, never the input's own ("wats apple", "hospital asap")
-EDGE_NOISE = FILLER | CONTRACTIONS | frozenset(TEXT_SPEAK) | {"what", "what's", "again"}  # (not "thanks": "thanks for nothing")
+# (not "thanks": "thanks for nothing"; "again": "whats on port 5432 again")
+EDGE_NOISE = FILLER | CONTRACTIONS | frozenset(TEXT_SPEAK) | {"what", "what's", "again"}
 PHRASE_EDGES = EDGE_NOISE | (STOP - PRONOUNS)  # no phrase starts or ends on these ("fire as an")
 CLAUSE_BREAK = re.compile(r"[,;:?!.\-–—]")  # "Hungary? going there next month": what follows is talk
 
