@@ -2390,6 +2390,22 @@ def test_an_analysts_spreadsheet_export_loses_no_column_unsaid(own_db, tmp_path)
     assert "line 2: AT -> Austria / Australia" in r.stderr and "--one-output" in r.stderr, r.stderr
 
 
+def _answered_no(args: list[str]) -> tuple[int, bytes]:
+    """Run progdb at a terminal, answer "n" to its [y/N] question: its exit status and what it drew."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([PROGDB, *args], stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                            env={**os.environ, "TERM": "xterm"})
+    os.close(slave)
+    screen = b""
+    while b"[y/N]" not in screen:
+        assert _readable(master, 120), screen
+        screen += os.read(master, 65536)
+    os.write(master, b"n\n")
+    status = proc.wait(timeout=60)
+    os.close(master)
+    return status, screen
+
+
 def test_a_program_file_imports_whole_and_remove_asks_at_a_terminal(own_db, tmp_path):
     """An engineer's ticket-summary.json (name, keys, description, examples) imported as bare pairs
     named after the file, its keys lost; `remove` deleted a whole program (the built-in plural, for
@@ -2409,33 +2425,13 @@ def test_a_program_file_imports_whole_and_remove_asks_at_a_terminal(own_db, tmp_
     assert _json_query(own_db, "rate the sentiment of this ticket: you people are useless")["mode"] == "none"
     assert "nothing follows the prompt's colon" in _json_query(own_db, "summarise this ticket:")["message"]
 
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([PROGDB, "--db", own_db, "remove", "ticket-summary"], stdin=slave, stdout=slave,
-                            stderr=slave, close_fds=True, env={**os.environ, "TERM": "xterm"})
-    os.close(slave)
-    screen = b""
-    while b"[y/N]" not in screen:
-        assert _readable(master, 120), screen
-        screen += os.read(master, 65536)
-    os.write(master, b"n\n")
-    status = proc.wait(timeout=60)
+    status, screen = _answered_no(["--db", own_db, "remove", "ticket-summary"])
     assert status == 1 and b"remove ticket-summary (2 keys, 2 examples" in screen, screen
-    os.close(master)
     assert "ticket-summary" in [p["name"] for p in json.loads(run("--db", own_db, "list", "--json").output)]
     # ...and before a pair goes (a copywriter's `remove jargon-buster --input "Circle Back"` asked nothing)
-    master, slave = pty.openpty()
     text = "I was charged twice for March, please refund one."
-    proc = subprocess.Popen([PROGDB, "--db", own_db, "remove", "ticket-summary", "--input", text], stdin=slave,
-                            stdout=slave, stderr=slave, close_fds=True, env={**os.environ, "TERM": "xterm"})
-    os.close(slave)
-    screen = b""
-    while b"[y/N]" not in screen:
-        assert _readable(master, 120), screen
-        screen += os.read(master, 65536)
-    os.write(master, b"n\n")
-    status = proc.wait(timeout=60)
+    status, screen = _answered_no(["--db", own_db, "remove", "ticket-summary", "--input", text])
     assert status == 1 and b"remove 1 pair of ticket-summary (I was charged twice for March" in screen, screen
-    os.close(master)
     assert f"{text}  ->  Double charge" in run("--db", own_db, "show", "ticket-summary").output
     assert run("--db", own_db, "remove", "ticket-summary").exit_code == 0  # (no terminal: no question)
 
