@@ -828,13 +828,8 @@ class Reader:
             return 0.0
         if program in self.names_stored and low in self._names_others_answer(program):
             return 0.0  # "capital of Texas": a state, what city-to-state answers, is none of its countries
-        if program in self.digits_stored and not any(c.isdigit() for c in text):
-            # "what's the ISO standard for dates": no "standard" is a date; "what does EPERM mean" asks no
-            # HTTP status (a word the word space lacks is no evidence, but a program of numbers takes none)
+        if self._not_its_shape(program, text):
             return FIT_FLOOR * 0.9
-        common = text.strip() == low and self.word_rank.get(low, COMMON_RANK) < COMMON_RANK
-        if program in self.codes_stored and (" " in low or common):
-            return FIT_FLOOR * 0.9  # "how do i fix a memory leak": no errno is two words, nor "memory"
         if kind == "vector" and text.strip() == low and low in self._common_words(program):
             return FIT_FLOOR * 0.9  # "adjective for power": a word programs of words store, and no name
         if kind == "vector" and text.strip() == low and len(low.split()) >= COMMON_PHRASE_WORDS and \
@@ -893,6 +888,17 @@ class Reader:
                                                   (words[-1] in _EDGE_STOP and words[-1] not in lasts)):
                 fit *= 0.25  # "Boston located in" is a name and a request's words ("i love you" is a phrase)
         return fit
+
+    def _not_its_shape(self, program: str, text: str) -> bool:
+        """Is the text unlike every input of a program of numbers or codes? "what's the ISO standard for
+        dates": no "standard" is a date; "what does EPERM mean" asks no HTTP status (a word the word space
+        lacks is no evidence, but a program of numbers takes none); "how do i fix a memory leak": no errno
+        is two words, nor "memory"."""
+        if program in self.digits_stored and not any(c.isdigit() for c in text):
+            return True
+        low = text.strip().lower()
+        common = text.strip() == low and self.word_rank.get(low, COMMON_RANK) < COMMON_RANK
+        return program in self.codes_stored and (" " in low or common)
 
     def _common_words(self, program: str) -> set[str]:
         """For a program of proper names, the words that word programs of common words store lower-case
@@ -1240,7 +1246,7 @@ class Reader:
         code 401" of "what does {word} mean"), no list ("red, blue and green" is three inputs)."""
         if self._asks_to_translate(program, text):
             return len(text.split()) <= MAX_QUESTION_WORDS  # "how do you say {word} in Spanish": what time is it
-        if self._input_fit(program, text) < FIT_FLOOR:
+        if self._not_its_shape(program, text):
             return False  # "port of call" of "port {word}": a program of numbers takes no word
         words = text.lower().split()
         own = [w for w in plain_words(text) if w not in PRONOUNS]  # (a phrase's pronouns are its own: "i love you")

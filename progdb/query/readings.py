@@ -128,7 +128,7 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                               not m.key.lower().rstrip().endswith(" of") else v for v in inputs]
                 out.append(Reading(m.key, inputs, "template", m.template, m.template_program, m.slots,
                                    quoted=all(v.strip() in quoted for v in inputs)))
-                trimmed = [_without_trailing_talk(v) for v in inputs]
+                trimmed = [v if v.strip() in quoted else _without_trailing_talk(v) for v in inputs]
                 if word_program(t.program) and trimmed != inputs and all(trimmed):
                     # "whats http 418 again": the slot took the talk after the word (the scores choose)
                     out.append(Reading(m.key, trimmed, "template", m.template, m.template_program, m.slots))
