@@ -1737,12 +1737,12 @@ class Reader:
             # (the library's hundreds of phrasings outscore a user's two keys: a program that
             # specialises the one on top, "formal-email" of formal, may trail it further)
             shadow = self.shadowed(ch.program) if ch.program not in self.learned else None
-            # (not where the request names the library program whole and the user's not: "headline case: …"
-            # is headline-case's, though a copywriter's shorten-headline shares a word of its name)
+            # (nor where the request names a word of the library program's name that is none of the user's:
+            # "headline case: …" is headline-case's, though a copywriter's shorten-headline shares "headline";
+            # "make this formal: …" is still a shop's formal-email's)
             tie = SPECIALISED_TIE if shadow and shadow[0] == top.program and shadow[1] >= SPECIALISES and \
                 not (named and not _names_a_part(ch.program, ch.reading.key)) and \
-                not (_names_whole(top.program, top.reading.key) and not _names_whole(ch.program, ch.reading.key)) \
-                else USERS_TIE
+                not _names_beyond(top.program, ch.program, top.reading.key) else USERS_TIE
             if ch.key_score < top.key_score - tie:
                 continue
             users = ch.program not in self.learned and self.kinds.get(ch.program) in ("vector", "fewshot")
@@ -2042,9 +2042,12 @@ def _names_a_part(program: str, request: str) -> bool:
     return any(re.search(r"\b" + re.escape(w) + r"(?:ly)?\b", request, re.I) for w in name_parts(program) if len(w) >= 4)
 
 
-def _names_whole(program: str, request: str) -> bool:
-    """Does the request say every word of the program's name ("headline case: …" of headline-case)?"""
-    return all(re.search(r"\b" + re.escape(w) + r"(?:ly)?\b", request, re.I) for w in name_parts(program))
+def _names_beyond(program: str, other: str, request: str) -> bool:
+    """Does the request say a word of the program's name that is no word of the other's ("case" of
+    headline-case beside shorten-headline)?"""
+    theirs = set(name_parts(other))
+    return any(re.search(r"\b" + re.escape(w) + r"\b", request, re.I)
+               for w in name_parts(program) if len(w) >= 3 and w not in theirs)
 
 
 def base_form_in(text: str, held: dict[str, str]) -> str | None:
