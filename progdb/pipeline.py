@@ -342,9 +342,11 @@ class QueryPipeline:
             # "Nairobi is the capital of which country": the stored pair says more than the way back
             backwards = self._asked_backwards([(self.catalog.get(taken.program), 1.0)], taken.reading.inputs)
             decision.message = backwards or decision.message
-        if decision.mode != "none" and prompt.rstrip().endswith(":") and reader.takes_phrases(decision.programs[0].name):
-            # "subject line for this email:" and nothing after it: the words before the colon are the
-            # request's, not the text (they were read as the text, "line for this email")
+        if decision.mode != "none" and ":" in prompt and not prompt.split(":", 1)[1].strip() and \
+                reader.takes_phrases(decision.programs[0].name):
+            # "subject line for this email:" and nothing after its first colon: the words before it are the
+            # request's, not the text (they were read as the text, "line for this email"); a text after a
+            # colon may end on one of its own ("… ### Input:")
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  f"the prompt names '{decision.programs[0].name}' but gives it no input (the text "
                                  "to work on goes after the colon)")
