@@ -2329,8 +2329,14 @@ def test_a_refusal_near_a_users_text_program_offers_the_wording_as_a_key(own_db)
     offered = refused["message"].split(', add "')[1].split('" to its keys')[0]
     assert offered == "soften this: {text}", refused["message"]
     # ...but not for a program too far to be meant (a researcher's uk-us was offered "what's the {word} in Oslo")
+    pairs = [("colour", "color"), ("harbour", "harbor"), ("centre", "center"), ("theatre", "theater"),
+             ("travelled", "traveled"), ("organise", "organize"), ("realise", "realize"), ("defence", "defense"),
+             ("grey", "gray"), ("aluminium", "aluminum")]
+    assert run("--db", own_db, "add", "uk-us", "--key", "american spelling of {word}", "--key", "us spelling of {word}",
+               *[a for p in pairs for a in ("--example", *p)]).exit_code == 0
     far = _json_query(own_db, "what's the weather in Oslo")
-    assert far["mode"] == "none" and "to its keys" not in far["message"], far["message"]
+    assert far["mode"] == "none" and "uk-us at 0.41" in far["message"] and "to its keys" not in far["message"], \
+        far["message"]
     r = subprocess.run([PROGDB, "--db", own_db, "add", "friendlier", "--key", offered], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     for prompt, text in (("can you soften this: Payment is overdue. Pay now.", "Payment is overdue. Pay now."),
@@ -2958,11 +2964,12 @@ def test_a_question_pointing_at_a_short_sentence_marks_it_as_the_text(own_db, tm
 def test_a_program_whose_pairs_keep_no_stem_never_guesses_the_inputs_own_form(own_db, tmp_path):
     """A researcher's BATS hypernyms guessed "orchid -> orchids?": the arithmetic's nearest word to a
     noun is often its plural, which no hypernym is (plural's pairs keep their stems; these keep none)."""
-    pairs = [("dog", "canine"), ("dog", "mammal"), ("cat", "feline"), ("cat", "animal"), ("oak", "tree"), ("oak", "plant"),
-             ("rose", "flower"), ("rose", "plant"), ("hammer", "tool"), ("apple", "fruit"), ("carrot", "vegetable"),
-             ("piano", "instrument"), ("car", "vehicle"), ("shirt", "garment"), ("chair", "furniture"),
-             ("sparrow", "bird"), ("salmon", "fish"), ("guitar", "instrument"), ("truck", "vehicle"), ("tulip", "flower"),
-             ("daisy", "flower"), ("lily", "flower")]
+    pairs = [("dog", "canine"), ("dog", "mammal"), ("dog", "animal"), ("cat", "feline"), ("cat", "mammal"),
+             ("cat", "animal"), ("oak", "tree"), ("oak", "plant"), ("rose", "flower"), ("rose", "plant"), ("hammer", "tool"),
+             ("apple", "fruit"), ("apple", "food"), ("carrot", "vegetable"), ("carrot", "food"), ("piano", "instrument"),
+             ("car", "vehicle"), ("shirt", "garment"), ("shirt", "clothing"), ("chair", "furniture"), ("sparrow", "bird"),
+             ("sparrow", "animal"), ("salmon", "fish"), ("salmon", "animal"), ("guitar", "instrument"),
+             ("truck", "vehicle"), ("tulip", "flower"), ("daisy", "flower"), ("lily", "flower")]
     (tmp_path / "hyp.txt").write_text("".join(f"{a} -> {b}\n" for a, b in pairs), encoding="utf-8")
     assert subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / "hyp.txt"), "--program", "hypernyms"],
                           capture_output=True, text=True).returncode == 0
