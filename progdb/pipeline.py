@@ -20,7 +20,8 @@ from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, 
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in
-from progdb.query.wording import absent_text, asks_about_language, spelt_otherwise, typed_text, without_quiz_label
+from progdb.query.wording import (ASKS_ABOUT, absent_text, asks_about_language, spelt_otherwise, typed_text,
+                                  without_quiz_label)
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.phrasings import requests_of
@@ -526,8 +527,10 @@ class QueryPipeline:
             # (what it blended or matched is moot: nothing was given to it)
             names = " or ".join(f"'{p.name}'" for p, _ in programs)
             # (say where the input goes: "make this passive" then "make this passive: The meal was cooked.")
+            # (not for a question about the thing: "what is a subject line" asks what one is, not for one)
             where = f" (give the text after a colon: \"{parsed.prompt.strip().rstrip(':').strip()}: TEXT\")" \
-                if programs[0][0].kind == "fewshot" and len(parsed.prompt.split()) <= 8 else ""
+                if programs[0][0].kind == "fewshot" and len(parsed.prompt.split()) <= 8 and \
+                not ASKS_ABOUT.match(parsed.prompt) else ""
             result.message = "; ".join(filter(None, ["read " + ", ".join(corrections) if corrections else "",
                                                      f"the prompt names {names} but gives it no input{where}"]))
             return result

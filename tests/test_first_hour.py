@@ -2955,6 +2955,15 @@ def test_a_question_pointing_at_a_short_sentence_marks_it_as_the_text(own_db, tm
     out = _json_query(own_db, "could you make this friendlier? Your card was declined.")
     assert out["programs"][0]["name"] == "friendlier" and out["inputs"] == ["Your card was declined."], \
         (out["mode"], out["message"], out["inputs"])
+    # a question about what a program makes is told no colon to add ("what is a subject line" was told to
+    # give "what is a subject line: TEXT")
+    assert subprocess.run([PROGDB, "--db", own_db, "add", "subject-line", "--kind", "fewshot", "--key",
+                           "subject line for: {text}", "-e", "Our office moves to Leeds next month, details inside.",
+                           "We're moving to Leeds", "-e", "The team offsite is on 12 June, RSVP by Friday.",
+                           "Offsite 12 June: RSVP by Friday"], capture_output=True, text=True).returncode == 0
+    for prompt in ("what is a subject line", "how long should a subject line be"):
+        out = _json_query(own_db, prompt)
+        assert out["mode"] == "none" and "after a colon" not in out["message"], (prompt, out["message"])
     # ...and a colon with nothing after it gives no text: the words before it were read as one
     # ("subject line for this email:" compiled a subject line for "line for this email")
     out = _json_query(own_db, "make this friendlier for the signup page:")

@@ -26,8 +26,8 @@ from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
-from progdb.query.wording import (CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, FUNCTION_WORDS, LANGUAGES, MAX_SPAN_WORDS,
-                                  PHRASE_EDGES, PRONOUNS, QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK,
+from progdb.query.wording import (ASKS_ABOUT, CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, FUNCTION_WORDS, LANGUAGES,
+                                  MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS, QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK,
                                   TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
@@ -1493,9 +1493,11 @@ class Reader:
             words = matched.reading.key.strip(" ?.!:")
             said = f"its words '{words}' are" if matched.reading.inputs and words else "the request is"
             # (a program of texts takes any text: what it missed is a text marked as one)
-            why = f"none of its other words is marked as the text (a text goes after a colon: \"{words}: …\")" \
-                if self.takes_phrases(matched.program) and matched.program not in self.learned and words else \
-                "none of its other words is an input that program takes"
+            why = "none of its other words is an input that program takes"
+            if self.takes_phrases(matched.program) and matched.program not in self.learned and words:
+                why = "it reads as a question about what the program makes, and gives it no text" \
+                    if ASKS_ABOUT.match(words) else \
+                    f"none of its other words is marked as the text (a text goes after a colon: \"{words}: …\")"
             return (f"nothing stored answers this prompt: {said} like the phrasings of '{matched.program}' (key match "
                     f"{matched.key_score:.2f}), but {why}")
         # the closest key of all, as the candidates list it, unless it passed and lost on other grounds,

@@ -578,3 +578,9 @@ def spelt_otherwise(a: str, b: str) -> bool:
         if pattern.sub(american, a) == b or pattern.sub(american, b) == a:
             return True
     return False
+
+
+# A question about a thing rather than a request for it: "what is a subject line", "how long should a
+# headline be" name a user's program of texts and give it no text, nor ask for one
+ASKS_ABOUT = re.compile(r"^\W*(?:what(?:'s|\s+is|\s+are|s)|how\s+(?:long|many|much|do|does|should)|why|is|are|"
+                        r"should|does|do)\b", re.I)
