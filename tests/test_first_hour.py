@@ -2575,41 +2575,42 @@ def test_another_name_of_a_country_is_the_country_a_program_stores(seeded_path, 
     assert out["outputs"][0]["answer"] == "bratwurst" and out["corrections"] == ["Deutschland -> Germany"], out
 
 
+def _imported(db: str, path: Path, text: str, program: str) -> subprocess.CompletedProcess:
+    """Write a user's file and import it into their program, as they would at a shell."""
+    path.write_text(text, encoding="utf-8")
+    return subprocess.run([PROGDB, "--db", db, "import", str(path), "--program", program], capture_output=True, text=True)
+
+
 def test_the_left_out_columns_note_says_what_the_import_does(own_db, tmp_path):
     """A localiser's 5-column TSV (en fr domain status note) was told "column 3, 4, 5 are left out",
     then refused: "line 1: expected 3 columns, found 5" (a first cell like a program's name read the
     rows as program,input,output); a teacher's two-column file with one stray comma was told "column 3
     is left out", then refused for that row; a `;` export with a Status column said nothing."""
-    tsv = tmp_path / "glossary_en_fr.tsv"
-    tsv.write_text("en\tfr\tdomain\tstatus\tnote\nSettings\tParamètres\tUI\tvalidated\t\n"
-                   "Sign in\tSe connecter\tUI\tvalidated\t\nSave\tEnregistrer\tUI\tdraft\tcheck\n", encoding="utf-8")
-    r = subprocess.run([PROGDB, "--db", own_db, "import", str(tsv), "--program", "ui-fr"], capture_output=True, text=True)
+    glossary = "en\tfr\tdomain\tstatus\tnote\nSettings\tParamètres\tUI\tvalidated\t\n" \
+               "Sign in\tSe connecter\tUI\tvalidated\t\nSave\tEnregistrer\tUI\tdraft\tcheck\n"
+    r = _imported(own_db, tmp_path / "glossary_en_fr.tsv", glossary, "ui-fr")
     assert r.returncode == 0 and r.stdout.startswith("3 added"), (r.stdout, r.stderr)
     assert "each pair is en -> fr, and domain, status are left out" in r.stderr, r.stderr
-    semi = tmp_path / "glossary_de.csv"
-    semi.write_text("Source term (en-US);Target term (de-DE);Part of speech;Status;Comment\n"
-                    "Settings;Einstellungen;noun;Approved;plural in UI\nSign in;Anmelden;verb;Approved;\n", encoding="utf-8")
-    r = subprocess.run([PROGDB, "--db", own_db, "import", str(semi), "--program", "ui-de"], capture_output=True, text=True)
+    semi = "Source term (en-US);Target term (de-DE);Part of speech;Status;Comment\n" \
+           "Settings;Einstellungen;noun;Approved;plural in UI\nSign in;Anmelden;verb;Approved;\n"
+    r = _imported(own_db, tmp_path / "glossary_de.csv", semi, "ui-de")
     assert r.returncode == 0 and "Part of speech, Status are left out" in r.stderr, r.stderr
-    stray = tmp_path / "capitals.csv"
-    stray.write_text("Country,Capital\nBolivia,Sucre, La Paz\nNetherlands,Amsterdam\n", encoding="utf-8")
-    r = subprocess.run([PROGDB, "--db", own_db, "import", str(stray), "--program", "caps"], capture_output=True, text=True)
+    stray = "Country,Capital\nBolivia,Sucre, La Paz\nNetherlands,Amsterdam\n"
+    r = _imported(own_db, tmp_path / "capitals.csv", stray, "caps")
     assert r.returncode == 2 and "line 2: expected 2 columns, found 3" in r.stderr, r.stderr
     assert "left out" not in r.stderr, r.stderr  # (the row is an error, not a column)
     # a chat log's export, a row number first: its header was stored as the pair id -> message
-    log = tmp_path / "chat.csv"
-    log.write_text("id,message,reply,channel\n1,where is my order,Let me check that for you,web\n"
-                   "2,cancel my sub,I have cancelled it,email\n", encoding="utf-8")
-    r = subprocess.run([PROGDB, "--db", own_db, "import", str(log), "--program", "chat-reply"], capture_output=True, text=True)
+    log = "id,message,reply,channel\n1,where is my order,Let me check that for you,web\n" \
+          "2,cancel my sub,I have cancelled it,email\n"
+    r = _imported(own_db, tmp_path / "chat.csv", log, "chat-reply")
     assert r.returncode == 0 and r.stdout.startswith("2 added"), (r.stdout, r.stderr)
     assert "each pair is message -> reply, and channel is left out" in r.stderr, r.stderr
     shown = subprocess.run([PROGDB, "--db", own_db, "show", "chat-reply"], capture_output=True, text=True).stdout
     assert "where is my order  ->  Let me check that for you" in shown and "id  ->" not in shown, shown
     # an engineer's signal table, lower-case labels over numbers: it made programs named num, 1, 2, 9 and 15
-    sig = tmp_path / "signals.csv"
-    sig.write_text("num,name,default action\n1,SIGHUP,terminate\n2,SIGINT,terminate\n9,SIGKILL,terminate (cannot "
-                   "be caught)\n15,SIGTERM,terminate\n", encoding="utf-8")
-    r = subprocess.run([PROGDB, "--db", own_db, "import", str(sig), "--program", "signal-name"], capture_output=True, text=True)
+    signals = "num,name,default action\n1,SIGHUP,terminate\n2,SIGINT,terminate\n" \
+              "9,SIGKILL,terminate (cannot be caught)\n15,SIGTERM,terminate\n"
+    r = _imported(own_db, tmp_path / "signals.csv", signals, "signal-name")
     assert r.returncode == 0 and "created 1 program(s): signal-name" in r.stdout, (r.stdout, r.stderr)
     assert "each pair is num -> name, and default action is left out" in r.stderr, r.stderr
     assert _json_query(own_db, "signal name 9")["outputs"][0]["answer"] == "SIGKILL"

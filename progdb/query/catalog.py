@@ -13,7 +13,7 @@ from progdb.query import retrieve, symbolic
 from progdb.query.execute import WordProgram
 from progdb.query.parse import Template, compile_template
 from progdb.query.typos import allowed_edits, closest
-from progdb.storage.store import Store
+from progdb.storage.store import Store, fewshot_examples
 
 # Word programs are process-wide: the same card makes the same one, whichever database holds it.
 _word_programs: dict[str, WordProgram] = {}
@@ -83,8 +83,8 @@ class Catalog:
         return self._kinds
 
     def fewshot_examples(self) -> int:
-        """How many example records the fewshot programs hold (what an example search weighs its ways by)."""
-        return sum(m.get("n_examples", 0) for m in self._programs() if m.get("kind") == "fewshot")
+        """How many example records the fewshot programs hold, read once per database state."""
+        return fewshot_examples(self._programs())
 
     def templates(self, program: str | None = None) -> list[Template]:
         """Templates of transform programs (what parse matches), or of one program."""

@@ -79,8 +79,6 @@ class Output:
             self.sure = False  # no answer to give: an app that reads `sure` alone must not take it
 
 
-
-
 class WordProgram:
     """A vector program's pairs in word space, with its methods fitted on demand (kept per process)."""
 

@@ -47,7 +47,7 @@ class Demonstrations:
         if program.kind == "fewshot":
             return [Candidate(i, o, program.name, s, v) for i, o, s, v in
                     self.store.nearest_examples(program.name, vec, n, program.pairs(),
-                                                            self.catalog.fewshot_examples())]
+                                                self.catalog.fewshot_examples())]
         vecs = self._example_vectors(program)
         scores = vecs @ (vec / (np.linalg.norm(vec) or 1.0))
         top = np.argsort(-scores, kind="stable")[:n]

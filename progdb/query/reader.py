@@ -174,7 +174,6 @@ class Reader:
         self._base_threshold = DEFAULT_THRESHOLD  # ...and the database's (decide)
         self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
         self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
-        self._own_key_texts: dict[str, list[str]] | None = None  # per program, its keys (_in_own_keys)
         self._action_words: dict[str, set[str]] = {}  # per user program, the words of its keys and name (_opposed)
         self._intents = any(k == "intent" for k in kinds.values())
         self.opposites = {p: o for p, o in (opposites or {}).items() if o in kinds}
@@ -454,18 +453,12 @@ class Reader:
     def _shortened_key_word(self, word: str) -> str | None:
         """The one request word that a word no dictionary holds starts ("subj line" -> subject); None
         when it starts none or several."""
-        if len(word) < 3 or word in self.word_rank:
-            return None
-        longer = [k for k in self.key_words if k.startswith(word) and len(k) >= len(word) + 2]
-        return longer[0] if len(longer) == 1 else None
+        return None if word in self.word_rank else _one_word_starting(word, self.key_words)
 
     def _shortened_own_key_word(self, word: str) -> str | None:
         """The one word of a user's keys that a short word starts ("sig 15" -> signal, of an engineer's
         signal-name): a common word too, so read only as the start of their own request word."""
-        if len(word) < 3 or word in self._own_words:
-            return None
-        longer = [k for k in self._own_words if k.startswith(word) and len(k) >= len(word) + 2]
-        return longer[0] if len(longer) == 1 else None
+        return None if word in self._own_words else _one_word_starting(word, self._own_words)
 
     def _glued_key_words(self, word: str) -> str | None:
         """Two request words typed as one, that some phrasing has side by side: "pasttense" -> "past
@@ -1049,10 +1042,14 @@ class Reader:
         (wording.opposes)? Its words are read once per program."""
         if program not in self._action_words:
             words = set(words_of(program.replace("-", " ").replace("_", " ")))
-            for j in np.flatnonzero(self.key_programs == self.programs.index(program)):
-                words |= set(words_of(self.key_texts[j]))
+            for text in self._key_texts_of(program):
+                words |= set(words_of(text))
             self._action_words[program] = words
         return opposes(request, self._action_words[program])
+
+    def _key_texts_of(self, program: str) -> list[str]:
+        """The program's stored phrasings (its keys, and the library's labelled requests for it)."""
+        return [self.key_texts[j] for j in np.flatnonzero(self.key_programs == self.programs.index(program))]
 
     def _matched_phrasings(self, sims: np.ndarray, c: int) -> np.ndarray:
         """Per reading, the index of program column c's phrasing it matched best."""
@@ -1311,12 +1308,8 @@ class Reader:
         """Are these words in one of a user's program's own keys, as typed there?"""
         if program in self.learned:
             return False
-        if self._own_key_texts is None:
-            self._own_key_texts = {}
-            for i, text in zip(self.key_programs, self.key_texts):
-                self._own_key_texts.setdefault(self.programs[i], []).append(text.lower())
-        low = words.lower()
-        return any(re.search(r"(?<!\w)" + re.escape(low) + r"(?!\w)", t) for t in self._own_key_texts.get(program, ()))
+        pattern = re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)", re.I)
+        return any(pattern.search(t) for t in self._key_texts_of(program))
 
     def _way_back_of(self, program: str) -> WayBack | None:
         """The program's way back (a word or a text program's), built once."""
@@ -1739,10 +1732,11 @@ class Reader:
             # (the library's hundreds of phrasings outscore a user's two keys: a program that
             # specialises the one on top, "formal-email" of formal, may trail it further)
             shadow = self.shadowed(ch.program) if ch.program not in self.learned else None
+            specialises = shadow is not None and shadow[0] == top.program and shadow[1] >= SPECIALISES
             # (nor where the request names a word of the library program's name that is none of the user's:
             # "headline case: …" is headline-case's, though a copywriter's shorten-headline shares "headline";
             # "make this formal: …" is still a shop's formal-email's)
-            tie = SPECIALISED_TIE if shadow and shadow[0] == top.program and shadow[1] >= SPECIALISES and \
+            tie = SPECIALISED_TIE if specialises and \
                 not (named and not _names_a_part(ch.program, ch.reading.key)) and \
                 not _names_beyond(top.program, ch.program, top.reading.key) else USERS_TIE
             if ch.key_score < top.key_score - tie:
@@ -1755,8 +1749,7 @@ class Reader:
             least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" and not closer else FIT_FLOOR
             # (nor where the user's program specialises the library's that stores the input, which it
             # does not: a teacher's 28-verb verb-forms guessed "tread -> treads?"; past-participle stores trodden)
-            narrower = shadow is not None and shadow[0] == top.program and shadow[1] >= SPECIALISES and \
-                self._agrees(ch.program, top.program)
+            narrower = specialises and self._agrees(ch.program, top.program)
             if users and ch.fit >= max(FIT_FLOOR, least) and \
                     ch.key_score >= self._threshold(ch.program, threshold) and not ch.back and \
                     not (library_stores and (not closer or narrower) and not self._stores_inputs(ch, threshold)):
@@ -2042,6 +2035,15 @@ def _names_a_part(program: str, request: str) -> bool:
     """Does the request say a word of the program's name ("make this formal" of formal-email; not
     "rewrite this casually" of friendlier)?"""
     return any(re.search(r"\b" + re.escape(w) + r"(?:ly)?\b", request, re.I) for w in name_parts(program) if len(w) >= 4)
+
+
+def _one_word_starting(word: str, words: list[str]) -> str | None:
+    """The one of these words that the word (three letters or more) starts, two letters short of it at
+    least ("subj" -> subject); None when it starts none or several."""
+    if len(word) < 3:
+        return None
+    longer = [k for k in words if k.startswith(word) and len(k) >= len(word) + 2]
+    return longer[0] if len(longer) == 1 else None
 
 
 def _names_beyond(program: str, other: str, request: str) -> bool:

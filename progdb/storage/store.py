@@ -421,7 +421,7 @@ class Store:
         vector = np.asarray(vector, dtype=np.float32)
         # the programs' own counts: the collection's count() costs as much as a search
         if total is None:
-            total = sum(m.get("n_examples", 0) for m in self.summaries() if m.get("kind") == "fewshot")
+            total = fewshot_examples(self.summaries())
         col = self.cols["examples"]
         if pairs is None or not total:
             return self._filtered_examples(program, vector, n)
@@ -461,6 +461,12 @@ class Store:
     def offsets(self, names: list[str]) -> dict[str, np.ndarray]:
         got = self.cols["offsets"].get(ids=list(names), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
+
+
+def fewshot_examples(summaries: list[dict]) -> int:
+    """How many example records the fewshot programs of these summaries hold (what an example search
+    weighs its ways by)."""
+    return sum(m.get("n_examples", 0) for m in summaries if m.get("kind") == "fewshot")
 
 
 def _example_sides(meta: dict, document: str | None) -> tuple[str, str]:
