@@ -3,6 +3,7 @@ embedded database (other processes' writes refused, a killed server's marker ign
 servers sharing one chroma server, each seeing the other's writes."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -183,6 +184,31 @@ def test_two_servers_growing_one_program_at_once_lose_no_pair(chroma_server, tmp
     finally:
         a.stop()
         b.stop()
+
+
+def test_three_imports_into_one_program_at_once_on_a_chroma_server_lose_no_pair(chroma_server, tmp_path):
+    """A data engineer ran three `progdb --server URL import cN.csv --program conc-test &` at once:
+    each said "2 added", and the program kept the last one's pairs (each rebased its pairs on the
+    program as its own catalog had read it, before the others wrote)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), "PROGDB_NAMESPACE": "import-at-once"}
+    cli = [sys.executable, "-m", "progdb.cli", "--server", chroma_server, "--no-seed"]
+    months = [("Jan", "January"), ("Feb", "February"), ("Mar", "March"), ("Apr", "April"), ("Jun", "June"),
+              ("Jul", "July"), ("Aug", "August"), ("Sep", "September")]
+    files = []
+    for i in range(4):
+        files.append(tmp_path / f"c{i}.csv")
+        files[-1].write_text("".join(f"{a},{b}\n" for a, b in months[2 * i: 2 * i + 2]))
+    first = subprocess.run([*cli, "import", str(files[0]), "--program", "conc"], env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    procs = [subprocess.Popen([*cli, "import", str(f), "--program", "conc"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for f in files[1:]]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and "2 added" in out, (out, err)
+    shown = subprocess.run([*cli, "show", "conc", "--json"], env=env, capture_output=True, text=True, timeout=300)
+    stored = {e[0] if isinstance(e, list) else e["input"] for e in json.loads(shown.stdout)["examples"]}
+    assert stored == {a for a, _ in months}, sorted(stored)
 
 
 def test_a_store_that_cannot_be_reached_is_503_and_the_server_recovers(tmp_path):

@@ -369,6 +369,7 @@ def _prepare(db, t: _Target, vectors: dict) -> tuple[list[Example], tuple]:
     (the import goes on changing the target while the writer stores them)."""
     rev = db.store.revision(t.program.name)
     if rev != t.rev:
+        db.store.sync()  # (the catalog holds the program as this process read it, before the other write)
         t.rebase(db.get(t.program.name) if rev is not None else None, rev)
     t.compact()
     p = t.program
