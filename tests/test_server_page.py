@@ -133,6 +133,15 @@ def test_a_text_program_shows_its_compiled_prompt(visit):
     assert "hey whats up" in visit.page.inner_text("#answers pre.compiled")
 
 
+def test_a_pasted_message_keeps_its_lines_and_enter_runs_it(visit):
+    """A support lead pasted a customer's email into the page's one-line box: its paragraphs were
+    gone before the query ran. The box keeps lines (Shift+Enter adds one); Enter still runs it."""
+    visit.page.fill("#prompt", "make this formal:\nhey, the order came broken\n\nwhen do i get a new one")
+    visit.page.press("#prompt", "Enter")
+    visit.wait_text("#answers", "Compiled prompt")
+    assert "hey, the order came broken\n\nwhen do i get a new one" in visit.page.inner_text("#answers pre.compiled")
+
+
 def test_the_programs_and_their_pairs(visit, seeded):
     visit.page.click("#tab-programs")
     visit.page.wait_for_selector("#programs tbody tr")

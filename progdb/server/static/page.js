@@ -340,6 +340,17 @@ function showView(name) {
 async function start() {
   $("token-form").addEventListener("submit", tokenGiven);
   $("query-form").addEventListener("submit", ask);
+  $("prompt").addEventListener("keydown", (event) => {  // Enter runs the prompt, as a one-line box did
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("query-form").requestSubmit();
+    }
+  });
+  $("prompt").addEventListener("input", () => {  // the box grows with a pasted text
+    const box = $("prompt");
+    box.style.height = "auto";
+    box.style.height = `${Math.min(box.scrollHeight, 320)}px`;
+  });
   $("tab-query").addEventListener("click", () => showView("query"));
   $("tab-programs").addEventListener("click", () => showView("programs"));
   $("filter").addEventListener("input", filterPrograms);
