@@ -92,6 +92,9 @@ def detect_format(path: Path) -> str:
                       f"({'|'.join(PAIR_FORMATS)})")
 
 
+SPREADSHEETS = {".xlsx": "an Excel", ".xlsm": "an Excel", ".ods": "an OpenDocument", ".numbers": "a Numbers"}
+
+
 def _head(path: Path, size: int = 4096) -> str:
     try:
         with open(path, "rb") as fh:
@@ -101,6 +104,9 @@ def _head(path: Path, size: int = 4096) -> str:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ProgdbError(f"{path}: UTF-16 text (Excel's \"Unicode Text\"); save it as UTF-8 (\"CSV UTF-8\") and "
                           "import that")
+    if raw.startswith(b"PK\x03\x04") and path.suffix.lower() in SPREADSHEETS:  # (a workbook is a zip file)
+        raise ProgdbError(f"{path}: {SPREADSHEETS[path.suffix.lower()]} workbook, not a pairs file; save the sheet as "
+                          "CSV (\"CSV UTF-8\") and import that")
     if b"\x00" in raw:
         raise ProgdbError(f"{path}: binary file, not a pairs file")
     return raw.decode("utf-8-sig", errors="replace")
@@ -239,7 +245,7 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
             continue
         if not text.strip() or _EMPTY_ROW.fullmatch(text):
             continue  # (a spreadsheet's export ends on rows of bare commas: no data, so no error)
-        if _comment(text) or (first and not _DELIMITERS.search(text)):
+        if _comment(text) or (first and _title(text)):
             first = False  # "# birds", or a title above the table ("Comparatives"): no row (a pair has two cells)
             continue
         first = False
@@ -254,6 +260,13 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
 
 _EMPTY_ROW = re.compile(r'(?:\s|""|[,;\t])*')  # every cell empty: ",", ";;", '"",""'
 _DELIMITERS = re.compile(r"[,;\t]")
+
+
+def _title(text: str) -> bool:
+    """A title above the table: one cell ("Comparatives"), or one of words with empty cells after it,
+    as a spreadsheet saves it ("Continents quiz - Year 8,"; one word and a comma, "cat,", is a bad pair)."""
+    cell = re.sub(r"[\s,;\t]+$", "", text)
+    return not _DELIMITERS.search(cell) and (cell == text.rstrip() or len(cell.split()) >= 2)
 
 
 def _comment(text: str) -> bool:
@@ -364,12 +377,12 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
         elif columns is None and asked is not None:  # --columns: the user said which two
             columns, named = _asked_columns(path, asked, cells)
             limit = 10 ** 6  # (the other columns are theirs to leave out)
-            if named or header or (header is None and _label_row(cells)):
+            if named or header or (header is None and _label_rows(cells, _first_rows(path, delimiter, PEEKED_ROWS)[1:])):
                 continue  # the header row the names were found in (or a header said or seen)
         elif columns is None:
+            rows = _first_rows(path, delimiter, PEEKED_ROWS)
             columns = None if header is False else _header(lowered, program, cells) or (
-                (None, 0, 1) if header or (header is None and (_label_row(cells) or _words_over_numbers(
-                    cells, _first_rows(path, delimiter)[1:]))) else None)
+                (None, 0, 1) if header or (header is None and _label_rows(cells, rows[1:])) else None)
             if columns is not None:
                 limit = len(cells)
                 continue
@@ -381,7 +394,7 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
                     continue
             elif cells[0].isdigit():  # "1,Where is my order?,It ships tomorrow.": a row number, not a program
                 columns, limit = (None, 1, 2), len(cells)
-            elif len(cells) == 3 and NAME_RE.match(cells[0]) and len(cells[0]) <= MAX_NAME:
+            elif len(cells) == 3 and _programs_first(rows):
                 columns = (0, 1, 2)
             else:  # "hi there,Hello there!,a note": no program comes first (nor in rows of four or more
                 # columns: "sign in,se connecter,ui,validated"); the columns after two are left out
@@ -429,8 +442,8 @@ def _asked_columns(path: Path, asked: tuple[str, str], first: list[str]) -> tupl
 _LABEL = re.compile(r"[A-Z][A-Za-z]*(?: [A-Za-z]+){0,2}")  # "SKU", "Product Name", "Category"
 
 
-def _first_rows(path: Path, delimiter: str | None) -> list[list[str]]:
-    """A csv/tsv's first two rows, cells stripped, a spreadsheet's empty columns past the last dropped
+def _first_rows(path: Path, delimiter: str | None, count: int = 2) -> list[list[str]]:
+    """A csv/tsv's first `count` rows, cells stripped, a spreadsheet's empty columns past the last dropped
     ("SKU,Product Name,Category,"); the delimiter the first row's, as _delimited reads them all."""
     rows = []
     for n, text in _csv_records(path, delimiter):
@@ -443,9 +456,47 @@ def _first_rows(path: Path, delimiter: str | None) -> list[list[str]]:
             while cells and not cells[-1]:
                 cells.pop()
             rows.append(cells)
-        if len(rows) >= 2:
+        if len(rows) >= count:
             break
     return rows
+
+
+PEEKED_ROWS = 6  # the rows a csv's first row is told a header or data by
+
+
+def _label_rows(first: list[str], below: list[list[str]]) -> bool:
+    """A first row of three or more labels over the rows below it (see each rule)."""
+    return _label_row(first) or _words_over_numbers(first, below) or _shaped_unlike(first, below) or \
+        _named_columns(first, below)
+
+
+def _named_columns(first: list[str], below: list[list[str]]) -> bool:
+    """A first row of three or more words, one naming a kind of column, over rows that name none
+    ("abbr,unit,system" over "kg,kilogram,metric": an engineer's file made five programs; a teacher's
+    "Infinitive,yo,tú,…" over "tener,tuve,tuviste,…" stored Infinitive -> yo)."""
+    return len(first) >= 3 and bool(below) and all(_WORDS.fullmatch(c) for c in first) and \
+        any(map(_names_a_kind, first)) and not any(_names_a_kind(c) for row in below for c in row)
+
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")  # a column's name in code: dial_code, iso2
+_WORDS = re.compile(r"[^\W\d_]+(?:[ /'\-][^\W\d_]+)*")  # words in any script: "él/ella/usted", "Looks like"
+
+
+def _shaped_unlike(first: list[str], below: list[list[str]]) -> bool:
+    """A first row of three or more words over rows whose cells in one column all start otherwise,
+    with a digit or a mark ("base,dim,suffix" over "pig,piglet,-let"; "Country,Highest mountain,
+    Height (m)" over "Nepal,Everest,8849"): a header (a student's file made ten programs of its rows)."""
+    if len(first) < 3 or len(below) < 2 or not all(c[:1].isalpha() for c in first):
+        return False
+    return any(all(len(r) > j and r[j][:1] and not r[j][:1].isalpha() for r in below) for j in range(len(first)))
+
+
+def _programs_first(rows: list[list[str]]) -> bool:
+    """Rows of three cells whose first names a program: a name, and one of the first rows repeats
+    it (a program has several pairs; "pig,piglet,-let" over "book,booklet,-let" names none)."""
+    names = [r[0] for r in rows if r]
+    return bool(names) and all(NAME_RE.match(n) and len(n) <= MAX_NAME for n in names[:1]) and \
+        (len(names) < 3 or len(set(names)) < len(names))
 
 
 def _words_over_numbers(first: list[str], below: list[list[str]]) -> bool:
@@ -472,16 +523,16 @@ def columns_left_out(path: str | Path, header: bool | None = None) -> str | None
     fmt = detect_format(path) if path.is_file() else None
     if fmt not in ("csv", "tsv"):
         return None
-    rows = _first_rows(path, "\t" if fmt == "tsv" else None)
+    rows = _first_rows(path, "\t" if fmt == "tsv" else None, PEEKED_ROWS)
     if len(rows) < 2:
         return None
     first = rows[0]
     known = _header(tuple(c.lower() for c in first), None, first) if header is not False else None
-    named = known is not None or (header is not False and (_label_row(first) or _words_over_numbers(first, rows[1:])))
+    named = known is not None or (header is not False and _label_rows(first, rows[1:]))
     data = rows[1] if named else first
     if known is not None:
         pair = (known[1], known[2])
-    elif len(data) <= 2 or (len(data) == 3 and not named and NAME_RE.match(data[0]) and len(data[0]) <= MAX_NAME):
+    elif len(data) <= 2 or (len(data) == 3 and not named and _programs_first(rows)):
         return None  # a pair; or program,input,output, read whole
     else:
         pair = (1, 2) if data[0].isdigit() and not named else (0, 1)
@@ -536,9 +587,23 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     if all(re.fullmatch(r"[A-Z][a-z]+", c) and _names_a_kind(c) for c in first) and \
             not all(_names_a_kind(c) for c in second):
         return True  # kinds of things over things: "Style,Country" over "Stout,Ireland"
+    if all(_IDENTIFIER.fullmatch(c) for c in first) and any("_" in c for c in first) and \
+            not all(_IDENTIFIER.fullmatch(c) for c in second):
+        return True  # column names as code writes them: "iso2,dial_code" over "PT,+351"
+    if _one_noun_labels(first, second):
+        return True  # two columns of one thing: "Old button,Better button" over "Submit,Send my order"
     if _kinds_over_words(first, second):
         return True  # ...in lower case too: a teacher's "verb,person" over "sing,singer" was stored as a pair
     return all(_plain(c) for c in first) and not all(_plain(c) for c in second)
+
+
+def _one_noun_labels(first: list[str], second: list[str]) -> bool:
+    """Two labels of two or three words ending on one noun that the next row does not hold ("Old
+    button,Better button", "Original text,Rewritten text"): the columns of a thing, not a pair of it."""
+    split = [c.lower().split() for c in first]
+    if any(not 2 <= len(w) <= 3 for w in split) or split[0][-1] != split[1][-1] or split[0] == split[1]:
+        return False
+    return not any(split[0][-1] in c.lower().split() for c in second)
 
 
 def _kinds_over_words(first: list[str], second: list[str]) -> bool:
@@ -555,7 +620,8 @@ KIND_WORDS = frozenset("""country city state capital currency language nationali
     title team sport instrument player company product brand item price size verb noun adjective adverb plural
     singular tense comparative superlative participle gerund infinitive synonym antonym opposite code status
     description level grade role job department manager owner day month year date number amount average unit line
-    voice reply message draft english french german spanish italian""".split())
+    voice reply message draft english french german spanish italian abbr abbrev abbreviation system suffix prefix
+    base meaning""".split())
 
 
 def _names_a_kind(cell: str) -> bool:
