@@ -70,6 +70,19 @@ class Program:
                 "n_examples": len(self.examples), "description": self.description}
 
 
+def case_matters(inputs) -> bool:
+    """Do the inputs tell words apart by their capitals (mL, kWh, GmbH: a capital after a small
+    letter)? Then a typed capital is meant: "Mg" (magnesium) is not the stored "mg" (milligram)."""
+    return any(re.search(r"[a-z][A-Z]", a) for a in inputs)
+
+
+def typed_as_stored(text: str, typed: set[str]) -> bool:
+    """Is a typed input the stored one, in a program whose capitals matter (case_matters): as stored,
+    or all in small letters ("ml" for mL, as people type in a hurry)."""
+    word = text.strip()
+    return word in typed or word == word.lower()
+
+
 def outputs_by_input(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Each input (stripped, lower-cased) with every distinct output stored for it, in order: what a
     stored answer lists (`big -> large / huge`)."""

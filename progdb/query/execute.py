@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from progdb.query import symbolic
+from progdb.query.abbreviations import abbreviates, spells_out
 from progdb.query.categories import Categories
 from progdb.query.suffixes import MIN_FOUND, SuffixRule, attach
 from progdb.query.confidence import confidence, is_sure
 from progdb.errors import ProgdbError
-from progdb.program import Program, outputs_by_input
+from progdb.program import Program, case_matters, outputs_by_input, typed_as_stored
 from progdb.query.wording import FUNCTION_WORDS  # (frequent enough to sit near any query vector: "canon -> the")
 from progdb.words.compounds import CompoundHeads
 from progdb.words.holdout import Holdout, holdout_for
@@ -29,6 +30,7 @@ SEQUENCE = 0.8  # a program whose outputs are this often its inputs too walks a 
 NAMES_OF_WORDS = 0.8  # a program whose answers are this often several words answers names (book -> author)
 STORED_LEAD = 0.75  # a blend whose first program has this much weight answers that program's stored pairs
 SPARE_CANDIDATES = 5  # decoded beyond -k, for the candidates a word program's filters drop
+ABBREVIATION_REACH = 200  # a program of abbreviations answers with the best of this many decoded words its input abbreviates
 SMALL_PROGRAM = 100  # a program of fewer stored inputs has its arithmetic measured on them before a guess is trusted
 # (animal-young, 54 inputs: its arithmetic finds 3 of them, so "baby rhino" is no "nickelback?"; 0.4 s, once a process)
 
@@ -37,6 +39,9 @@ SMALL_PROGRAM = 100  # a program of fewer stored inputs has its arithmetic measu
 class Candidate:
     answer: str
     score: float
+    # why it stands where its score would not put it ("another input's": what the program stores for
+    # another input, listed last; "by rule": a spelling rule's answer, scored by the rule's measure)
+    remark: str = ""
 
 
 TOO_UNSURE = "is too unsure to give"  # an output error that is no failure: the input has no answer (exit 1)
@@ -48,7 +53,7 @@ def candidate_list(out: "Output", n: int = 5) -> str:
     (Buenos Aires, not also Buenos and Aires): an answer's, and a guess withheld as too unsure."""
     names = {w for c in out.candidates[:n] if " " in c.answer for w in c.answer.split()}
     shown = [c for c in out.candidates if " " in c.answer or c.answer not in names][:n]
-    return ", ".join(f"{c.answer} {c.score:.2f}" for c in shown)
+    return ", ".join(f"{c.answer} {c.score:.2f}" + (f" ({c.remark})" if c.remark else "") for c in shown)
 
 
 UNSTORED_NAME = "it gives only the names it stores"  # ...nor is a name arithmetic cannot spell (exit 1)
@@ -94,6 +99,8 @@ class WordProgram:
         self._ranker = False  # not trained yet (None: too few pairs)
         self.note: str | None = None  # why the method asked for did not answer
         self.stored = outputs_by_input(pairs)  # lower-case input -> its stored outputs, in order
+        # (where capitals tell inputs apart, mL and mg, a typed "Mg" is none of them: see stored_for)
+        self.typed = {a.strip() for a, _ in pairs} if case_matters(a for a, _ in pairs) else None
         self.lower_inputs = {a.strip() for a, _ in pairs if a.strip().islower()}  # stored as "tuesday", not "Japan"
         # People by their last names, for a program mostly of names of several words (see _names_sharing)
         names = list(dict.fromkeys(a.strip() for a, _ in pairs if len(a.split()) >= 2))
@@ -112,6 +119,9 @@ class WordProgram:
         # A program none of whose pairs keeps its input's stem never answers with a form of the input:
         # a researcher's hypernyms guessed "orchid -> orchids?" (plural and past-tense keep theirs)
         self.keeps_stems = any(_same_stem(canonical(a), canonical(b)) for a, b in pairs)
+        # A program that spells out abbreviations (St -> Street, kg -> kilogram, CA -> California) answers
+        # only with words its input abbreviates: a data engineer's "Pkwy" guessed *Panhandle*, Parkway third
+        self.expands = spells_out(pairs)
         self.capitalised = sum(o[:1].isupper() for o in outputs) > len(outputs) / 2
         # Answers that are names of several words (book -> author): arithmetic's single words are pieces of them
         self.names_of_words = sum(len(o.split()) >= 2 for o in outputs) >= NAMES_OF_WORDS * len(outputs)
@@ -134,6 +144,21 @@ class WordProgram:
         for i, (a, b) in enumerate(self.pairs.pairs):
             self._by_input.setdefault(canonical(a), []).append(i)
             self._by_output.setdefault(canonical(b), []).append(i)
+
+    def stored_for(self, text: str) -> list[str] | None:
+        """The input's stored outputs, case aside unless its capitals matter here ("Mg" is no "mg")."""
+        if self.typed is not None and not typed_as_stored(text, self.typed):
+            return None
+        return self.stored.get(text.strip().lower())
+
+    def reach(self, k: int) -> int:
+        """How many words to decode for k answers: many more where only words the input abbreviates answer."""
+        return max(k, ABBREVIATION_REACH) if self.expands else k
+
+    def spells_out(self, text: str) -> bool:
+        """Are this program's answers for the input only words it abbreviates? (A function word is no
+        abbreviation: "what month is it" of a month-name is no "it -> Itself".)"""
+        return self.expands and canonical(text) not in FUNCTION_WORDS
 
     def answerable(self, word: str) -> bool:
         """Can the word space's token be one of this program's answers? Not punctuation or a clitic
@@ -171,9 +196,10 @@ class WordProgram:
                 if fold is not None:
                     asked.append(a)
                     folds.append(fold)
-            ranked = decode(self.space, folds, asked, 1) if asked else []
-            self._measured[method] = {a: bool(r.words) and canonical(r.words[0]) in {canonical(o) for o in self.stored[a]}
-                                      for a, r in zip(asked, ranked)}
+            ranked = decode(self.space, folds, asked, self.reach(1)) if asked else []
+            found = [[w for w in r.words if not self.spells_out(a) or abbreviates(a, w)] for a, r in zip(asked, ranked)]
+            self._measured[method] = {a: bool(words) and canonical(words[0]) in {canonical(o) for o in self.stored[a]}
+                                      for a, words in zip(asked, found)}
         folds = [hit for a, hit in self._measured[method].items() if a != hidden]
         return (sum(folds), len(folds)) if folds else None
 
@@ -325,7 +351,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
     # "the letter before b" is a pair previous-item stores, whatever next-item adds.
     led = len(programs) == 1 or programs[0][1] >= STORED_LEAD
     for i, text in enumerate(inputs):
-        stored = lead.stored.get(text.strip().lower()) if led and use_stored else None
+        stored = lead.stored_for(text) if led and use_stored else None
         if stored:
             # A database answers what it holds: a stored pair beats arithmetic (all of its outputs), and
             # no arithmetic runs for it (its ranking was shown only by --explain, a word matrix's pass
@@ -342,7 +368,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             continue
         missing = space.missing(text)
         hide = holdout_for(use_stored, text)
-        if len(programs) == 1 and not (use_stored is True and text.strip().lower() in lead.stored):
+        if len(programs) == 1 and not (use_stored is True and lead.stored_for(text)):
             ruled = _compound(lead, text, hide) or _phrase_form(lead, text, hide)
             if ruled:  # a compound of a stored head ("outdo"), a form of two words ("more interesting")
                 outputs[i] = ruled
@@ -361,12 +387,25 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         fitted.append(parts[0][0] if len(parts) == 1 else Blend(parts))
     banned = [set(exclude) for _ in known] if exclude else None
     # (a few more than k decoded: those no answer or a repeat in another case are dropped below, and -k 10 listed 8)
-    for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], k + SPARE_CANDIDATES,
+    reach = lead.reach(k + SPARE_CANDIDATES) if len(programs) == 1 else k + SPARE_CANDIDATES
+    for pos, (i, ranked) in enumerate(zip(known, decode(space, fitted, [inputs[i] for i in known], reach,
                                                         banned=banned) if known else [])):
         # Punctuation and clitics are in the word space (";", "'m"), never an answer: "capital of the USA" listed ";".
         own = canonical(inputs[i])
         cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)
-                       if lead.answerable(w) and (lead.keeps_stems or not _same_stem(own, w))])[:k]
+                       if lead.answerable(w) and (lead.keeps_stems or not _same_stem(own, w))])
+        spelling_out = len(programs) == 1 and lead.spells_out(own)
+        spelt = [c for c in cands if abbreviates(own, c.answer)] if spelling_out else cands
+        if not spelt:  # "mph": no word it abbreviates is near enough (a unit of three words)
+            outputs[i] = Output(inputs[i], None, "error", cands[:k], error=(
+                f"{lead.name} spells out abbreviations, and none of the words arithmetic finds is one '{inputs[i].strip()}' "
+                f"abbreviates ({', '.join(c.answer for c in cands[:3])}): a guess {TOO_UNSURE}"))
+            continue
+        if spelling_out and getattr(fitted[pos], "ranker", None) is not None:
+            # the ranker's chances given that the answer spells the input out (its measure caps them below)
+            total = sum(c.score for c in spelt) or 1.0
+            spelt = [Candidate(c.answer, round(c.score / total, 4)) for c in spelt]
+        cands = spelt[:k]
         rule = _shape_rule(lead, inputs[i], use_stored) if len(programs) == 1 else None
         category = _category(lead, inputs[i], method) if rule is None and len(programs) == 1 else None
         if rule is None and category is None and len(programs) == 1:
@@ -397,7 +436,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
             top_other = cands[0].answer if cands and cands[0].answer in others else None
             demoted = top_other is not None and len(others) < len(cands) and len(lead.stored) < SMALL_PROGRAM
             if demoted:
-                cands = [c for c in cands if c.answer not in others] + [c for c in cands if c.answer in others]
+                cands = [c for c in cands if c.answer not in others] + \
+                    [Candidate(c.answer, c.score, "another input's") for c in cands if c.answer in others]
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
             outputs[i].confidence = confidence(kind, [c for c in cands if c.answer not in others] if demoted else cands)
             if method in GEOMETRY_OF and len(programs) == 1:
@@ -467,30 +507,36 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
                        f"stored pairs right, {LEFT_OUT}")
 
 
-COMMON_WORDS = 50_000  # a suffix rule's product answers only if it is among this many commonest words...
+COMMON_WORDS = 50_000  # a suffix rule's product answers surely only if it is among this many commonest words...
 RELATED = 0.35  # ...and this close to the word in word space: see -> "seed" (0.27), say -> "sayed" (0.09) are
                 # other words; paint -> painter is 0.38, sad -> sadness 0.66
+RARE_SPELLING = 0.45  # ...or, where the word it spells is rare or unknown there, a guess this sure at most
 
 
 def _suffixed(wp: WordProgram, text: str, method: str, cands: list[Candidate]) -> Output | None:
     """A small program whose pairs take one suffix (teach -> teacher, swim -> swimmer) answers an
     unstored word with it (suffixes.py), where the rule finds as many of its pairs, each hidden, as
-    its arithmetic does and spells a common word; as sure as that measure allows."""
+    its arithmetic does and spells a word near it in meaning or none the word space knows; as sure as that
+    measure allows, and a guess where the word is rare or unknown."""
     word = text.strip().lower()
     taken = wp.suffix_taken(method, canonical(text)) if method == DEFAULT_METHOD and word.isalpha() else None
     if taken is None:
         return None
     suffix, right, tried, arithmetic = taken
     answer = attach(word, suffix)
-    if wp.space.index.get(answer, COMMON_WORDS) >= COMMON_WORDS or word not in wp.space.index \
-            or wp.space.similarity(word, answer) < RELATED:
+    if word not in wp.space.index or (answer in wp.space.index and wp.space.similarity(word, answer) < RELATED):
         return None
     value = measured_cap(right, tried)
+    note = f"a spelling rule of its pairs: +{suffix} (it spells {right} of its {tried} stored pairs right, {LEFT_OUT}; " \
+           f"its arithmetic gets {arithmetic})"
+    if wp.space.index.get(answer, COMMON_WORDS) >= COMMON_WORDS:
+        # a rare word or none the word space has ("tallness"): the rule's spelling, as a guess
+        value = min(value, RARE_SPELLING)
+        note += f"; '{answer}' is no common word, so it is a guess"
     return Output(text, wp.spell(answer), "symbolic",
-                  [Candidate(wp.spell(answer), round(value, 4))] + [c for c in cands if canonical(c.answer) != answer],
-                  confidence=round(value, 4), sure=is_sure(value),
-                  note=f"a spelling rule of its pairs: +{suffix} (it spells {right} of its {tried} stored pairs right, "
-                       f"{LEFT_OUT}; its arithmetic gets {arithmetic})")
+                  [Candidate(wp.spell(answer), round(value, 4), "by rule")] +
+                  [c for c in cands if canonical(c.answer) != answer],
+                  confidence=round(value, 4), sure=is_sure(value), note=note)
 
 
 def measured_cap(right: int, tried: int) -> float:

@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from progdb.query import acceptance, country_names, romance
+from progdb.query.abbreviations import spells_out
 from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
@@ -123,6 +124,10 @@ COMMON_PHRASE_WORDS = 3  # a program of proper names takes no unstored phrase of
 COMMON_RANK = 20_000   # ...each among the word space's this many commonest (two make names: "long beach")
 BARE_KEY_FIT = 0.25    # a text program's one-word key beside an unmarked phrase ("french fries recipe")
 ONE_WORD_TEXT_FIT = 0.25  # one word, unmarked, for a program whose inputs are texts
+LABELLED = 0.98  # a prompt this near one the user's fit labelled out of scope is that prompt (refused)
+SHARED_ANSWERS = 0.25  # a program storing this share of its inputs among another's answers takes the rest too
+ANOTHERS_NAME = " has it)"  # how a correction ends that read an input as what another program pairs it with
+SAME_CODE_FIT = 0.9  # a code of the letters every stored input is ("MT" of a table of state codes)
 
 # Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
 # peru; currency of peru", "capital of peru? also its currency".
@@ -224,7 +229,12 @@ class Reader:
         # Programs whose every input is one code in capitals (EPERM, ECONNREFUSED, SKU-1099): several words,
         # or a common word in lower case, are none of them ("fix my kubernetes cluster" is no errno).
         self.codes_stored = {p for p, ins in inputs.items()
-                             if len(ins) >= 2 and all(_CODE.fullmatch(i.strip()) for i in ins)}
+                             if len(ins) >= 2 and all(_CAPITALS_CODE.fullmatch(i.strip()) for i in ins)}
+        # Programs whose every input is a short code of capitals of one length (state codes AL, AK; currencies
+        # USD): another such code fits them as a stored one does, whatever word space says ("state code MT").
+        self.letter_codes = {p: len(ins[0].strip()) for p, ins in inputs.items()
+                             if len(ins) >= MIN_LETTER_CODES and len({len(i.strip()) for i in ins}) == 1
+                             and all(_LETTER_CODE.fullmatch(i.strip()) for i in ins)}
         # Programs whose inputs are names (national parks): a common word in lower case is none of them.
         self.names_stored = {p for p, ins in inputs.items()
                              if len(ins) >= NAMES_STORED and sum(i[:1].isupper() for i in ins) >= NAME_SHARE * len(ins)}
@@ -245,6 +255,8 @@ class Reader:
                             if p in self.names_stored}
         self._forms: dict[str, dict[str, tuple[str, str]]] = {}
         self._pairs = {p: (inputs.get(p, []), (outputs or {}).get(p, [])) for p in inputs}  # (_contradicts)
+        # Tables of abbreviations (units, street types): one letter apart is another entry, no slip (kmol, mol)
+        self.abbreviation_tables = {p for p, (ins, outs) in self._pairs.items() if spells_out(list(zip(ins, outs)))}
         self._contradiction: dict[tuple[str, str], bool] = {}
         self._questions: dict[str, set[str]] = {}  # per user word program, the questions its phrasings ask
         # The library's inflection pairs, read the other way on first need (_irregular_base)
@@ -506,6 +518,8 @@ class Reader:
 
     def _corrected_input(self, program: str, text: str) -> str | None:
         low = text.lower()
+        if program in self.abbreviation_tables:
+            return None  # "kmol" is no slip of the stored "mol", but a unit a thousand times larger
         if not low.isascii():  # "Türkiye" is read as typed without its marks ("Turkiye" -> Turkey)
             plain = without_marks(low)
             if plain != low and plain.isascii():
@@ -819,6 +833,8 @@ class Reader:
             return 1.0
         if low in FILLER:
             return 0.0
+        if self.letter_codes.get(program) == len(text.strip()) and _LETTER_CODE.fullmatch(text.strip()):
+            return SAME_CODE_FIT
         if program in self.names_stored and low in self._names_others_answer(program):
             return 0.0  # "capital of Texas": a state, what city-to-state answers, is none of its countries
         if self._not_its_shape(program, text):
@@ -911,7 +927,11 @@ class Reader:
         (Texas; not Italy, an answer of a teacher's river-country and an input of country-capital: "what
         language do they speak in italy" asks their country-language about it)."""
         if program not in self._others_names:
-            others = set().union(*(names for p, names in self._answered_names.items() if p != program))
+            # (nor the answers of a program whose answers it takes: a student's city-demonym stores London and
+            # Paris, country-capital's answers, so Lisbon is one of its inputs too)
+            held = set(self.stored.get(program, {}))
+            others = set().union(*(names for p, names in self._answered_names.items()
+                                   if p != program and len(names & held) < max(2, SHARED_ANSWERS * len(held))))
             asked = set().union(*(self.stored[p] for p in self.names_stored if p in self.stored))
             self._others_names[program] = others - asked
         return self._others_names[program]
@@ -1162,8 +1182,12 @@ class Reader:
                     fit = max(fit, MARKED_FIT)
                 elif kind == "fewshot" and marked and len(inputs) == 1 and self._phrase_in_template(program, inputs[0]):
                     fit = max(fit, TEMPLATE_PHRASE_FIT)  # "how do you say {word} in French" takes "thank you"
-                score = (key_score - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0)
-                         - min(DROP_COST * reading.dropped, 4 * DROP_COST))
+                # (a clause of talk beside a request the program holds word for word, before the text's colon,
+                # costs nothing: "soften this reply, customer is upset: …" is a support lead's own "soften this
+                # reply: {text}"; a list's other items are no talk: "superlatives of small, hot and funny")
+                talk = 0.0 if key_score >= EXACT and reading.method == "explicit" else \
+                    min(DROP_COST * reading.dropped, 4 * DROP_COST)
+                score = key_score - FIT_WEIGHT * (1.0 - fit) + (EXPLICIT_BONUS if marked else 0.0) - talk
                 if reading.method == "explicit" and self._named[program].search(reading.key):
                     score += NAMED_BONUS
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
@@ -1236,6 +1260,11 @@ class Reader:
             # (not one the user labelled out of scope: "when was the radio invented" beside their inventors)
             sims = np.where((self.negatives @ asked >= CLAIMED) & ~self.fit_negatives, -1.0, sims)
         return float(sims.max())
+
+    def labelled_out_of_scope(self, whole_vector: np.ndarray) -> bool:
+        """Is the prompt, word for word, one the user's fit labelled out of scope?"""
+        labelled = self.negatives[self.fit_negatives] if len(self.negatives) else self.negatives
+        return bool(len(labelled)) and float((labelled @ whole_vector).max()) >= LABELLED
 
     def _phrase_in_template(self, program: str, text: str) -> bool:
         """A few words a program's own template took, as a phrase: no talk or joining word at their
@@ -1722,7 +1751,10 @@ class Reader:
         formal), or stores the input as typed where `top` does not. Not where the library stores the
         inputs and the user's program does not (a user's small female-animal is no reason to guess
         what male-to-female stores). The choices unchanged when no user's program qualifies."""
-        library_stores = self._stores_all(top.program, top.reading.inputs, empty=True)
+        # (an input read as the country another program pairs it with stores nothing as typed: "demonym of
+        # lisbon" is a user's city-demonym's, not nationality-adjective's Portugal)
+        read_as_another = any(c.endswith(ANOTHERS_NAME) for c in top.corrections)
+        library_stores = self._stores_all(top.program, top.reading.inputs, empty=True) and not read_as_another
         named = bool(self._named[top.program].search(top.reading.key))  # "rewrite this casually": casual's
         for ch in choices:
             if not library_stores and ch.program not in self.learned and ch.key_score >= STORED_ASK and \
@@ -1746,7 +1778,8 @@ class Reader:
             # A user's key matched closer than the library's is theirs whatever the library stores: "the
             # noun from the word 'angry'" is a teacher's word-family's, not synonym's, which stores angry)
             closer = ch.key_score > top.key_score + CLOSER_KEY  # (a tie is no closer: both keys read "3rd form of")
-            least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" and not closer else FIT_FLOOR
+            least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" and not closer and \
+                not read_as_another else FIT_FLOOR
             # (nor where the user's program specialises the library's that stores the input, which it
             # does not: a teacher's 28-verb verb-forms guessed "tread -> treads?"; past-participle stores trodden)
             narrower = specialises and self._agrees(ch.program, top.program)
@@ -1934,7 +1967,7 @@ class Reader:
             named = None if text.strip().lower() in held or program not in self.names_stored else \
                 self._name_forms(program).get(text.strip().lower())
             if named:  # "japanese currency": the stored Japan, whose nationality another program stores
-                notes.append(f"{text} -> {named[0]} (as {named[1]} has it)")  # (no typo: no doubt of one)
+                notes.append(f"{text} -> {named[0]} (as {named[1]}{ANOTHERS_NAME}")  # (no typo: no doubt of one)
                 text = named[0]
             country = country_names.stored_name(text, held)
             if country:  # "capital of Alemania", "currency of the US": the stored Germany, United States
@@ -2177,7 +2210,9 @@ def _closest_keys(choices: list[Choice]) -> list[ProgramMatch]:
 LENGTH_SLACK = 2  # a text program's inputs may run this many words past its stored ones
 
 
-_CODE = re.compile(r"(?=[^a-z]*[A-Z])[A-Z0-9][A-Z0-9_.\-]*")  # one code in capitals: EPERM, E11000, SKU-1099
+_CAPITALS_CODE = re.compile(r"(?=[^a-z]*[A-Z])[A-Z0-9][A-Z0-9_.\-]*")  # one code in capitals: EPERM, E11000, SKU-1099
+_LETTER_CODE = re.compile(r"[A-Z]{2,4}")  # a short code of letters: MT, USD
+MIN_LETTER_CODES = 4
 
 
 def _length_profile(inputs: list[str]) -> tuple[int, int]:
