@@ -363,15 +363,17 @@ class ProgramDB:
         by incontext.rank_programs (the fit of each program's predictions to the given outputs,
         lead-adjusted)."""
         space = models.word_space()
-        texts = [w for pair in pairs for w in pair if len(w.split()) > MAX_WHICH_WORDS]
-        if texts:  # (the word space averages a sentence's words: an offset between two such means nothing)
-            raise ProgdbError(f"'{texts[0]}' is a text: which compares words and short names by word programs' "
-                              "offsets; a text program is found by its keys (progdb query \"REQUEST: TEXT\")")
         if not pairs:
             raise ProgdbError("give at least one pair: progdb which king queen [man woman ...]")
         holders = set(self.catalog.holders(pairs))
         backwards = set(self.catalog.holders([(b, a) for a, b in pairs])) - holders
         stores = {**{n: "every pair" for n in holders}, **{n: "every pair reversed" for n in backwards}}
+        texts = [w for pair in pairs for w in pair if len(w.split()) > MAX_WHICH_WORDS]
+        if texts and stores:  # a bug report and its severity: the program of texts that stores them, unscored
+            return [(name, None, how) for name, how in list(stores.items())[:k]]
+        if texts:  # (the word space averages a sentence's words: an offset between two such means nothing)
+            raise ProgdbError(f"'{texts[0]}' is a text: which compares words and short names by word programs' "
+                              "offsets; a text program is found by its keys (progdb query \"REQUEST: TEXT\")")
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad and stores:  # "cat clowder": a collector's collective-nouns stores it, the word space has no clowder
             return [(name, None, how) for name, how in list(stores.items())[:k]]

@@ -20,7 +20,7 @@ from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, 
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in
-from progdb.query.wording import (ASKS_ABOUT, absent_text, asks_about_language, spelt_otherwise, typed_text,
+from progdb.query.wording import (ASKS_ABOUT, absent_text, asks_about_language, asks_how_to, spelt_otherwise, typed_text,
                                   without_quiz_label)
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
@@ -351,6 +351,11 @@ class QueryPipeline:
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  f"the prompt names '{decision.programs[0].name}' but gives it no input (the text "
                                  "to work on goes after the colon)")
+        if decision.mode != "none" and reader.labelled_out_of_scope(vectors[len(readings)]):
+            # "what month is it", labelled out of scope by the user's fit, asked word for word: refused,
+            # though their month-name's key "what month is {word}" reads it
+            decision = Retrieval("none", [], decision.candidates, decision.threshold,
+                                 "the prompt is one your fit labelled out of scope")
         if decision.mode != "none" and self._asks_about_language(prompt, taken.reading, decision.programs[0].name):
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "
@@ -440,11 +445,20 @@ class QueryPipeline:
                 # "… and whats the currency": a second request naming nothing asks about the first's input
                 parts[1] = self.read(f"{tail.rstrip(' ?.!')} of {first.parsed.inputs[0]}", lookup, cal)
             # each half a clear request of its own: "…in Hungary? going there next month" is talk
-            if all(r.decision.mode != "none" and r.parsed.inputs and r.decision.programs[0].score >= CLEAR_REQUEST
+            if all(r.decision.mode != "none" and r.parsed.inputs and self._clear_request(r, reader, cal)
                    for r in parts) and \
                     (not shared or parts[0].decision.programs[0].name != parts[1].decision.programs[0].name):
                 return parts
         return None
+
+    @staticmethod
+    def _clear_request(request: Request, reader: Reader, cal: dict) -> bool:
+        """A half of a prompt is a request of its own: it matches its program's phrasings closely, or
+        it asks an input the program stores ("continent of peru" of a teacher's table, at 0.86)."""
+        match = request.decision.programs[0]
+        held = reader.stored.get(match.name, {})
+        return match.score >= CLEAR_REQUEST or (match.score >= cal["threshold"] and
+                                                all(i.strip().lower() in held for i in request.parsed.inputs))
 
     def _two_requests_of_one_text(self, prompt: str, lookup: KeyLookup, cal: dict) -> list[Request] | None:
         """"classify intent and extract the order number: pls cancel order 99812": two requests of the
@@ -540,6 +554,12 @@ class QueryPipeline:
             result.mode, result.programs, result.kind, result.key, result.inputs = "none", [], None, parsed.prompt, []
             result.message = (f"the prompt points at a text it does not give ('{absent}'); give the text after a "
                               f"colon: {parsed.prompt.strip().rstrip('?.!')}: …")
+            return result
+        if result.kind == "fewshot" and parsed.method == "cut" and asks_how_to(parsed.prompt):
+            # "how do we make our onboarding flow friendlier" asks for advice: its words are no text to rewrite
+            result.mode, result.programs, result.kind, result.key, result.inputs = "none", [], None, parsed.prompt, []
+            result.message = (f"the prompt asks how to do something and gives no text to rewrite; give the text "
+                              f"after a colon: {parsed.prompt.strip().rstrip('?.!')}: …")
             return result
         backwards = self._asked_backwards(programs, parsed.inputs) if use_stored else None
         if backwards:  # "Canberra is the capital of which country?"

@@ -20,7 +20,8 @@ Sources (built only; neither package is needed at run time):
     a short name two countries go by (Congo).
 Every English name is a key too (Türkiye, Czechia: a program may store the other). A name two
 countries share is dropped (Guinea's languages name others' Guineas), as is a one-word name other than the
-English among the word space's COMMON_RANK most frequent words (Icelandic "Island"). Keys are lower
+English among the word space's COMMON_RANK most frequent words (Icelandic "Island"), but for a few
+written here (FREQUENT_KEPT: Brasil, Italia, Nippon, Nihon, Suisse, names no English word spells). Keys are lower
 case, marks folded (España -> espana).
 """
 from __future__ import annotations
@@ -45,7 +46,8 @@ CODES_AS_NAMES = {"US", "UK", "USA", "UAE", "DRC"}
 COMMON = {"Britain": ["GB"], "America": ["US"], "States": ["US"], "Holland": ["NL"], "Burma": ["MM"]}
 AS_TYPED = {"States"}  # ("currency of the States"; not "states")
 SHARED = {"Congo": ["CG", "CD"]}  # both Congos' short name: neither's (as tools/build_geo_pairs.py drops it)
-COMMON_RANK = 20_000  # a foreign name this frequent in the word space is an English word first
+COMMON_RANK = 20_000  # a foreign name this frequent in the word space is an English word first...
+FREQUENT_KEPT = {"Brasil", "Italia", "Nippon", "Nihon", "Suisse"}  # ...but these (a teacher typed "brasil")
 OUT = ROOT / "seeds" / "names" / "country-names.json"
 
 
@@ -92,7 +94,8 @@ def build() -> dict:
             n = re.sub(r"\s*\(.*?\)", "", n).strip()
             if not n or (re.fullmatch(r"[A-Z]{2,3}", n) and n not in CODES_AS_NAMES) or not fold(n).isascii():
                 continue
-            if n not in english_names[code] and n not in CODES_AS_NAMES and " " not in n and rank.get(fold(n), COMMON_RANK) < COMMON_RANK:
+            if n not in english_names[code] and n not in CODES_AS_NAMES and n not in FREQUENT_KEPT and " " not in n \
+                    and rank.get(fold(n), COMMON_RANK) < COMMON_RANK:
                 continue  # Icelandic and German "Island" (Iceland) is an English word
             others.setdefault(fold(n), set()).add(code)
             typed.setdefault(fold(n), n)

@@ -319,10 +319,13 @@ def _spelled(demos: list[tuple[str, str]], text: str, fixes: list[str]) -> tuple
     """The demonstrations and input with each word the word space lacks read as the frequent word
     it is one slip from (two in a long word); `fixes` gets "kign -> king"."""
     space = models.word_space()
+    typed = {w.lower() for pair in demos for w in pair} | {text.lower()}
 
     def fix(word: str) -> str:
         if len(word) < 4 or not re.fullmatch(r"[A-Za-z]+", word) or word in space:
             return word
+        if any(len(w) >= 3 and w != word.lower() and word.lower().startswith(w) for w in typed):
+            return word  # a form of another word typed, no slip: "tall: tallness" is no "illness"
         right = closest(word.lower(), space.words[:TYPO_VOCABULARY])
         if right is None:
             return word

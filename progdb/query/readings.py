@@ -160,11 +160,12 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             if asked and len(asked.split()) >= 3:
                 out.append(Reading(asked, [f"{clauses[-1]}: {inputs[0]}"], "explicit"))
         for k in range(1, len(clauses)):
-            key = _clean_key(" ".join(clauses[k:]))
-            if key:
-                # Counted as the most talk a span may leave out: the talk's length is no evidence.
-                out.append(Reading(key, inputs, "explicit",
-                                   dropped=min(MAX_DROPPED, len(explicit.key.split()) - len(key.split()))))
+            # ...or the first clauses, the talk after them: "soften this reply, customer is upset: As stated …"
+            for key in (_clean_key(" ".join(clauses[k:])), _clean_key(" ".join(clauses[:k]))):
+                if key:
+                    # Counted as the most talk a span may leave out: the talk's length is no evidence.
+                    out.append(Reading(key, inputs, "explicit",
+                                       dropped=min(MAX_DROPPED, len(explicit.key.split()) - len(key.split()))))
     else:
         out += _dash_reading(request)
     out += _last_line_reading(prompt)  # the text leads: a greeting in it is the text's

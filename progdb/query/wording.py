@@ -112,6 +112,8 @@ _ABOUT_LANGUAGE = re.compile(
     # a learner's: "what's the best way to learn french", "is german hard to learn"
     r"(?:what(?:'s|s| is) )?(?:the )?(?:best|easiest|fastest|quickest) way to (?:learn|study|practi[cs]e|master|memori[sz]e)\b|"
     r"is \S+ (?:hard|difficult|easy|tough) to (?:learn|master|speak|pronounce)\b|"
+    # ...and of a language named, without "to learn": a Spanish teacher's "is spanish hard"
+    r"is (?:" + "|".join(LANGUAGES) + r"|english) (?:so |really |very )?(?:hard|difficult|easy|tough)\s*[?.!]*\s*$|"
     r"what(?:'s|s| is| are) (?:an? |the )?(?:\w+ )?" + _GRAMMAR_TERM + r"\s*[?.!]*\s*$|"
     r"what(?:'s|s| is| are) the (?:\w+ ){1,2}tenses?\s*[?.!]*\s*$|"  # "what is the past perfect tense"
     r"explain (?:to me )?(?:\w+ )?" + _GRAMMAR_TERM + r"|is (?:the word )?\S+ an? " + _GRAMMAR_TERM + r"\s*[?.!]*\s*$)",
@@ -584,3 +586,22 @@ def spelt_otherwise(a: str, b: str) -> bool:
 # headline be" name a user's program of texts and give it no text, nor ask for one
 ASKS_ABOUT = re.compile(r"^\W*(?:what(?:'s|\s+is|\s+are|s)|how\s+(?:long|many|much|do|does|should)|why|is|are|"
                         r"should|does|do)\b", re.I)
+
+
+# A question asking how to do a thing, which gives no text to rewrite: "how do we make our onboarding
+# flow friendlier" (a text program's reading took "how do we make our onboarding flow" as its text);
+# a verb of saying introduces a text ("how do I say I can't come tomorrow politely")
+_ADVICE = re.compile(r"^\W*(?:how\s+(?:do|can|could|should|would|might)\s+(?:i|we|you|one|they|u)|how\s+to|"
+                     r"what(?:'s|\s+is)\s+the\s+best\s+way\s+to|any\s+tips\s+(?:on|for))\s+(\w+)(?:\s+(\w+))?", re.I)
+_SAYING = frozenset("say said write phrase word put tell ask rewrite reword rephrase express translate spell turn change "
+                    "convert answer reply respond".split())
+
+
+def asks_how_to(prompt: str) -> bool:
+    """A question for advice that marks no text ("how do we make our onboarding flow friendlier")."""
+    found = _ADVICE.match(prompt)
+    if not found or _MARKED_TEXT.search(prompt) or QUOTED.search(prompt):
+        return False
+    verb = found.group(2) if found.group(1).lower() in ("really", "just", "best") or \
+        found.group(1).lower().endswith("ly") else found.group(1)
+    return (verb or "").lower() not in _SAYING
