@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -2623,7 +2624,8 @@ def test_a_prompt_the_users_fit_labels_out_of_scope_is_refused(own_db, tmp_path)
     "who invented the {word}") and reported out-of-scope recall 1.0, yet the prompt still answered the
     stored *Guglielmo Marconi*, sure: a library rule forgave a stored out-of-scope prompt near a user's
     own key asked of its input, and it forgave the user's own label too. (That prompt is now refused
-    unfitted, as a question none of the keys asks; one asked as no question stands in for it.)"""
+    unfitted, as a question none of the keys asks; one asked as no question stands in for it.) A data
+    engineer's labelled "what month is it" was still answered by their key "what month is {word}"."""
     r = subprocess.run([PROGDB, "--db", own_db, "add", "invention-inventor", "--key", "who invented the {word}",
                         "--key", "who came up with the {word}",
                         "-e", "telephone", "Alexander Graham Bell", "-e", "radio", "Guglielmo Marconi",
@@ -2636,10 +2638,12 @@ def test_a_prompt_the_users_fit_labels_out_of_scope_is_refused(own_db, tmp_path)
         ["the radio was invented by who", "invention-inventor"], ["who made the first telephone", "invention-inventor"],
         ["which person invented dynamite", "invention-inventor"], ["who is credited with the light bulb", "invention-inventor"],
         ["the radio was invented in which year", "oos"], ["how does a telescope work", "oos"],
-        ["what is the population of france", "oos"]]}), encoding="utf-8")
+        ["what is the population of france", "oos"], ["who invented the wheel", "oos"]]}), encoding="utf-8")
     r = subprocess.run([PROGDB, "--db", own_db, "fit", str(labelled)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert _json_query(own_db, "the radio was invented in which year")["mode"] == "none"
+    # (and one their key reads word for word: a data engineer's "what month is it" beside "what month is {word}")
+    assert _json_query(own_db, "who invented the wheel")["mode"] == "none"
     assert _json_query(own_db, "when was the radio invented")["mode"] == "none"
     out = _json_query(own_db, "who invented the radio")
     assert out["outputs"][0]["answer"] == "Guglielmo Marconi", out
@@ -3015,3 +3019,136 @@ def test_a_request_naming_a_library_program_whole_is_not_taken_over(own_db):
     assert out["programs"][0]["name"] == "headline-case", (out["programs"], out["message"])
     out = _json_query(own_db, "shorten this headline: How We Rebuilt Our Help Centre From Scratch In Three Months")
     assert out["programs"][0]["name"] == "shorten-headline", out["programs"]
+
+
+def test_a_spreadsheets_header_and_title_rows_are_no_pairs(tmp_path):
+    """A student's TSV of diminutives ("base dim suffix" over "pig piglet -let") made ten programs
+    named base, pig, book, … with --program ignored, and an engineer's "abbr unit system" five; a
+    teacher's title row saved with its comma ("Continents quiz - Year 8,") stopped the import at line 1,
+    her "Country, Highest mountain, Height (m)" header was stored as a pair, and `--columns 1,2` stored
+    a header as a pair without a word."""
+    db = str(tmp_path / "db")
+    files = {"diminutives.tsv": ("diminutive", "# diminutives, from a sample\nbase\tdim\tsuffix\npig\tpiglet\t-let\n"
+                                 "book\tbooklet\t-let\nduck\tduckling\t-ling\ngoose\tgosling\t-ling\n", "pig", "base"),
+             "units.tsv": ("unit-name", "abbr\tunit\tsystem\nkg\tkilogram\tmetric\ng\tgram\tmetric\n"
+                           "lb\tpound\timperial\noz\tounce\timperial\n", "kg", "abbr"),
+             "continents.csv": ("continent", "Continents quiz - Year 8,\nCountry,Continent\nPeru,South America\n"
+                                "Kenya,Africa\nJapan,Asia\n", "Peru", "Country"),
+             "mountains.tsv": ("highest-mountain", "Country\tHighest mountain\tHeight (m)\nNepal\tMount Everest\t8849\n"
+                               "Japan\tMount Fuji\t3776\nItaly\tMonte Bianco\t4808\n", "Nepal", "Country"),
+             # (a Spanish teacher's conjugation table stored "Infinitive -> yo"; a developer's "iso2 -> dial_code")
+             "preterite.csv": ("preterite-yo", "Infinitive,yo,tú,él/ella/usted,nosotros\ntener,tuve,tuviste,tuvo,tuvimos\n"
+                               "hacer,hice,hiciste,hizo,hicimos\nir,fui,fuiste,fue,fuimos\n", "tener", "Infinitive"),
+             "codes.csv": ("calling-code", "iso2,dial_code\nPT,+351\nBR,+55\nDE,+49\n", "PT", "iso2")}
+    for name, (program, text, first, header) in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        r = subprocess.run([PROGDB, "--db", db, "--no-seed", "import", str(tmp_path / name), "--program", program],
+                           capture_output=True, text=True)
+        assert r.returncode == 0 and f"created 1 program(s): {program}" in r.stdout, (name, r.stdout, r.stderr)
+        shown = run("--db", db, "show", program).output
+        assert f"{first}  ->" in shown and f"{header}  ->" not in shown, (name, shown)
+        if name == "diminutives.tsv":
+            assert "each pair is base -> dim, and suffix is left out" in r.stderr, r.stderr
+    assert sorted(p["name"] for p in json.loads(run("--db", db, "list", "--json").stdout)) == \
+        ["calling-code", "continent", "diminutive", "highest-mountain", "preterite-yo", "unit-name"]
+    r = run("--db", db, "import", str(tmp_path / "units.tsv"), "--program", "unit-again", "--columns", "1,2")
+    assert r.exit_code == 0 and "abbr  ->" not in run("--db", db, "show", "unit-again").output, r.output
+    (tmp_path / "bad.csv").write_text("cat,\ndog,dogs\n", encoding="utf-8")  # one word and a comma is a bad pair
+    assert "bad.csv, line 1: field 'output' is empty" in run("--db", db, "import", str(tmp_path / "bad.csv")).output
+    with zipfile.ZipFile(tmp_path / "quiz.xlsx", "w") as book:  # (an Excel workbook is a zip of XML files)
+        book.writestr("[Content_Types].xml", "<Types/>")
+    r = run("--db", db, "import", str(tmp_path / "quiz.xlsx"))
+    assert r.exit_code == 2 and "an Excel workbook, not a pairs file; save the sheet as CSV" in r.output, r.output
+
+
+def test_a_program_that_spells_out_abbreviations_answers_with_words_they_abbreviate(own_db, tmp_path):
+    """A data engineer's street-suffix (St -> Street, Blvd -> Boulevard) guessed "Pkwy -> Panhandle?",
+    Parkway third; their state-name (AL -> Alabama) let "state code MT full name" go to national-park-state;
+    unit-name guessed "mph -> kph?". Arithmetic's guesses are now only words the input abbreviates, as
+    sure as that finds the program's own pairs; a two-letter code fits a table of two-letter codes."""
+    streets = "St.,Street\nSt,Street\nAve,Avenue\nBlvd,Boulevard\nRd,Road\nDr,Drive\nLn,Lane\nCt,Court\n" \
+              "Pl,Place\nSq,Square\nHwy,Highway\nTer,Terrace\nCir,Circle\n"
+    states = "AL,Alabama\nAK,Alaska\nAZ,Arizona\nCA,California\nCO,Colorado\nCT,Connecticut\nFL,Florida\n" \
+             "GA,Georgia\nIL,Illinois\nMA,Massachusetts\nMI,Michigan\nNY,New York\nOH,Ohio\nOR,Oregon\n" \
+             "PA,Pennsylvania\nTX,Texas\nWA,Washington\n"
+    units = "kg,kilogram\ng,gram\nmg,milligram\nkm,kilometre\nm,metre\ncm,centimetre\nmi,mile\nft,foot\n" \
+            "gal,gallon\nhr,hour\nmin,minute\n"
+    for name, text, key in (("street-suffix", streets, "expand {word}"),
+                            ("state-name", states, "expand state code {word}"),
+                            ("unit-name", units, "unit name for {word}")):
+        assert _imported(own_db, tmp_path / f"{name}.csv", text, name).returncode == 0
+        assert run("--db", own_db, "add", name, "--key", key).exit_code == 0
+    out = _json_query(own_db, "expand Pkwy")
+    assert out["programs"][0]["name"] == "street-suffix" and out["outputs"][0]["answer"] == "Parkway", out
+    out = _json_query(own_db, "state code MT full name")
+    assert out["programs"][0]["name"] == "state-name" and out["outputs"][0]["answer"] == "Montana", out
+    out = _json_query(own_db, "unit name for mph")["outputs"][0]
+    assert out["answer"] is None and "abbreviates" in out["error"], out
+
+
+def test_a_students_own_programs_beside_the_librarys(own_db, tmp_path):
+    """A morphology student's ness-noun (+ness, every pair) guessed "tall -> height?" and read their
+    demonstration "tall: tallness" as "illness"; their city-demonym lost "demonym of lisbon" to the
+    library's Portuguese, sure (Lisbon read as Portugal, as country-capital pairs them); a teacher's
+    own country table read "brasil" as no country, and "capital of peru and continent of peru" asked
+    their continent table about "continent of peru"."""
+    ness = "happy,happiness\ndark,darkness\nkind,kindness\nweak,weakness\nsad,sadness\nill,illness\nfit,fitness\n" \
+           "empty,emptiness\nthick,thickness\nready,readiness\nlazy,laziness\n"
+    cities = "London,Londoner\nParis,Parisian\nBerlin,Berliner\nMoscow,Muscovite\nVienna,Viennese\nMadrid,Madrilenian\n" \
+             "Venice,Venetian\nGlasgow,Glaswegian\nRome,Roman\nAthens,Athenian\n"
+    continents = "Peru,South America\nBrazil,South America\nKenya,Africa\nJapan,Asia\nFrance,Europe\nChile,South America\n"
+    for name, text, key in (("ness-noun", ness, "ness noun of {word}"), ("city-demonym", cities, "demonym of {word}"),
+                            ("country-continent", continents, "what continent is {word} in")):
+        assert _imported(own_db, tmp_path / f"{name}.csv", text, name).returncode == 0
+        assert run("--db", own_db, "add", name, "--key", key).exit_code == 0
+    out = _json_query(own_db, "ness noun of tall")["outputs"][0]
+    assert out["answer"] == "tallness" and not out["sure"], out
+    shown = subprocess.run([PROGDB, "--db", own_db, "query", "tall: tallness, bold:"], capture_output=True, text=True)
+    assert "illness" not in shown.stdout + shown.stderr and "diagnosis" not in shown.stdout, shown
+    out = _json_query(own_db, "demonym of lisbon")
+    assert out["programs"][0]["name"] == "city-demonym" and not out["outputs"][0]["sure"], out
+    out = _json_query(own_db, "what continent is brasil in")
+    assert out["outputs"][0]["answer"] == "South America" and "brasil -> Brazil" in out["message"], out
+    both = _json_query(own_db, "capital of peru and continent of peru")
+    assert [r["outputs"][0]["answer"] for r in [both] + both["also"]] == ["Lima", "South America"], both
+
+
+def test_a_support_leads_requests_and_questions(own_db):
+    """A support lead's "soften this reply, customer is upset: …" went to their angry-customer-reply
+    though "soften this reply: {text}" is empathetic-reply's key (the talk after the request was read
+    as the request); "how do we make our onboarding flow friendlier" compiled a casual rewrite of
+    "how do we make our onboarding flow"; `which` of a stored pair of texts was an error."""
+    for name, key, pair in (("empathetic-reply", "soften this reply: {text}",
+                             ("Your refund was denied.", "I'm sorry, I know this isn't the answer you hoped for.")),
+                            ("angry-customer-reply", "reply to an upset customer: {text}",
+                             ("This is the third time it broke!", "I'm so sorry it broke again; here's what we'll do."))):
+        assert run("--db", own_db, "add", name, "--kind", "fewshot", "--key", key, "--example", *pair).exit_code == 0
+    out = _json_query(own_db, "soften this reply, customer is upset: As stated in my last email, the item is "
+                              "non-returnable.")
+    assert out["programs"][0]["name"] == "empathetic-reply", out
+    out = _json_query(own_db, "how do we make our onboarding flow friendlier")
+    assert out["mode"] == "none" and "asks how to do something" in out["message"], out
+    assert _json_query(own_db, "how can i make this friendlier: see you tmrw")["inputs"] == ["see you tmrw"]
+    # (a product manager's `which "<bug title>" P3` was an error, "is a text", though their program stores it)
+    r = run("--db", own_db, "which", "Your refund was denied.", "I'm sorry, I know this isn't the answer you hoped for.")
+    assert r.exit_code == 0 and "empathetic-reply" in r.output and "stores every pair" in r.output, r.output
+
+
+def test_a_chemistry_teachers_units_keep_their_capitals_and_their_letters(own_db, tmp_path):
+    """A chemistry teacher's units table stored mg (milligram) and mL: "what does Mg stand for" answered
+    *milligram*, sure (Mg is magnesium; the lookup ignored capitals), and "kmol" was read as a slip of
+    the stored "mol", *mole*, sure (a unit a thousand times larger). A Spanish teacher's "is spanish
+    hard" got *duro*, sure."""
+    units = "mL,millilitre\nmg,milligram\nkg,kilogram\nL,litre\ng,gram\nmol,mole\nmmol,millimole\n" \
+            "cm,centimetre\nmm,millimetre\nkPa,kilopascal\n"
+    assert _imported(own_db, tmp_path / "units.txt", units.replace(",", " -> "), "lab-units").returncode == 0
+    assert run("--db", own_db, "add", "lab-units", "--key", "what does {word} stand for").exit_code == 0
+    assert _json_query(own_db, "what does mg stand for")["outputs"][0]["answer"] == "milligram"
+    assert _json_query(own_db, "what does ml stand for")["outputs"][0]["answer"] == "millilitre"  # (typed in haste)
+    for prompt in ("what does Mg stand for", "what does MG stand for"):
+        out = _json_query(own_db, prompt)["outputs"][0]
+        assert out["source"] != "stored" and not out["sure"], (prompt, out)
+    out = subprocess.run([PROGDB, "--db", own_db, "query", "--json", "what does kmol stand for"], capture_output=True,
+                         text=True)
+    assert "kmol -> mol" not in out.stdout and "mole" not in out.stdout, out.stdout
+    assert _json_query(own_db, "is spanish hard")["mode"] == "none"

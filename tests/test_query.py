@@ -137,7 +137,7 @@ def test_json_result_has_every_field(seeded):
     assert d["programs"][0]["name"] == "past-tense" and set(d["programs"][0]) >= {"name", "score", "weight"}
     assert d["outputs"][0]["answer"] == "ran"
     computed = json.loads(json.dumps(seeded.query("past tense of tweet").to_dict()))
-    assert set(computed["outputs"][0]["candidates"][0]) == {"answer", "score"}
+    assert set(computed["outputs"][0]["candidates"][0]) == {"answer", "score", "remark"}
 
 
 def test_close_programs_are_interpolated_with_weights(seeded):
