@@ -155,7 +155,7 @@ class WordProgram:
         """How many words to decode for k answers: many more where only words the input abbreviates answer."""
         return max(k, ABBREVIATION_REACH) if self.expands else k
 
-    def spells_out(self, text: str) -> bool:
+    def answers_abbreviated(self, text: str) -> bool:
         """Are this program's answers for the input only words it abbreviates? (A function word is no
         abbreviation: "what month is it" of a month-name is no "it -> Itself".)"""
         return self.expands and canonical(text) not in FUNCTION_WORDS
@@ -197,7 +197,8 @@ class WordProgram:
                     asked.append(a)
                     folds.append(fold)
             ranked = decode(self.space, folds, asked, self.reach(1)) if asked else []
-            found = [[w for w in r.words if not self.spells_out(a) or abbreviates(a, w)] for a, r in zip(asked, ranked)]
+            found = [[w for w in r.words if not self.answers_abbreviated(a) or abbreviates(a, w)]
+                     for a, r in zip(asked, ranked)]
             self._measured[method] = {a: bool(words) and canonical(words[0]) in {canonical(o) for o in self.stored[a]}
                                       for a, words in zip(asked, found)}
         folds = [hit for a, hit in self._measured[method].items() if a != hidden]
@@ -394,7 +395,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         own = canonical(inputs[i])
         cands = _once([Candidate(lead.spell(w), s) for w, s in zip(ranked.words, ranked.scores)
                        if lead.answerable(w) and (lead.keeps_stems or not _same_stem(own, w))])
-        spelling_out = len(programs) == 1 and lead.spells_out(own)
+        spelling_out = len(programs) == 1 and lead.answers_abbreviated(own)
         spelt = [c for c in cands if abbreviates(own, c.answer)] if spelling_out else cands
         if not spelt:  # "mph": no word it abbreviates is near enough (a unit of three words)
             outputs[i] = Output(inputs[i], None, "error", cands[:k], error=(
