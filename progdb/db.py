@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
@@ -17,6 +19,7 @@ import numpy as np
 from progdb import models
 from progdb.storage import seed_cache
 from progdb.query.catalog import Catalog
+from progdb.query.typos import allowed_edits, closest
 from progdb.errors import ProgdbError
 from progdb.ingest import writer
 from progdb.ingest.library import library_out_of_scope, load_seed_prompts, load_seeds, seed_vectors, seeds_dir
@@ -52,6 +55,8 @@ class ProgramDB:
             raise ProgdbError("choose either a database path or a server, not both")
         chosen = path or (None if server else os.environ.get("PROGDB_DB"))
         self.path = None if server else (chosen or default_db_path())
+        if self.path and re.match(r"[a-z]+://", str(self.path)):  # (read as the folder "http:", one slash lost)
+            raise ProgdbError(f"--db {self.path}: a URL, not a folder (a chroma server is given as --server {self.path})")
         namespace = namespace or os.environ.get("PROGDB_NAMESPACE", "progdb")
         template = None
         if self.path is not None and not (Path(self.path) / "chroma.sqlite3").exists():
@@ -180,7 +185,7 @@ class ProgramDB:
         the later write dropped the other's pairs."""
         card = self.store.card(name)
         if card is None:
-            raise ProgdbError(f"no program named '{name}'")
+            raise self.catalog.not_stored(name)
         return parse_card(card, f"stored program '{name}'", check=False)
 
     def key_neighbours(self, program: Program, floor: float = 0.9,
@@ -217,11 +222,21 @@ class ProgramDB:
         return [(program.examples[i].input, program.examples[i].output)
                 for i in sorted(_examples_of(program, inputs))]
 
-    def import_(self, source: str | Path | IO[str], replace: bool = False, changed_names: list | None = None) -> list[Program]:
+    def import_(self, source: str | Path | IO[str], replace: bool = False, changed_names: list | None = None,
+                only: str | None = None) -> list[Program]:
         """Read programs exported by `export` (JSON lines); all lines are checked before any is stored.
         A program stored exactly as the file has it is left as it is: importing a file twice is no error.
-        changed_names, if given, receives the names of the programs this import stored or changed."""
+        changed_names, if given, receives the names of the programs this import stored or changed.
+        only: the one program of the file to import (a program restored from a backup of many)."""
         programs = writer.read_cards(source)
+        if only is not None:
+            chosen = [p for p in programs if p.name == only]
+            if not chosen:
+                near = closest(only, [p.name for p in programs], allowed_edits(only))
+                raise ProgdbError(f"{getattr(source, 'name', source)}: no program '{only}' in the file"
+                                  + (f"; did you mean '{near}'?" if near else f" ({len(programs)} programs: "
+                                     f"{', '.join(p.name for p in programs[:5])}{' …' if len(programs) > 5 else ''})"))
+            programs = chosen
         with self._writing():
             stored = {p.name: self.store.card(p.name) for p in programs}
             changed = [p for p in programs if stored[p.name] != p.to_json()]
@@ -231,7 +246,8 @@ class ProgramDB:
                 # may have changed since it was made.
                 raise ProgdbError(f"{len(differ)} program(s) of the file already exist here, stored otherwise: "
                                   f"{', '.join(differ[:5])}{' …' if len(differ) > 5 else ''} (--replace takes the "
-                                  "file's; a database made with --no-seed holds only the file's programs)")
+                                  "file's; --program NAME imports one program of the file alone; a database made with "
+                                  "--no-seed holds only the file's programs)")
             writer.write_programs(self.store, changed, replace)
             if changed_names is not None:
                 changed_names.extend(p.name for p in changed)
@@ -264,7 +280,7 @@ class ProgramDB:
             cards = [self.store.card(name) for name in sorted(set(names))]
             missing = [name for name, card in zip(sorted(set(names)), cards) if card is None]
             if missing:  # an unknown name is an error, not an empty export
-                raise ProgdbError(f"no program named '{missing[0]}'")
+                raise self.catalog.not_stored(missing[0])
         else:
             cards = self.store.cards()
         text = "".join(card + "\n" for card in cards)
@@ -285,7 +301,13 @@ class ProgramDB:
 
     def set_calibration(self, **values) -> dict:
         """Set calibration values by hand (`progdb fit --set router_threshold=0.5`)."""
-        clean = clean_calibration(values)
+        clean = clean_calibration(values, self.calibration()["router"])
+        for field in ("program_thresholds", "router_offsets"):
+            for name in json.loads(clean.get(field, "{}")):
+                if name not in self.catalog.kinds():
+                    near = closest(name, list(self.catalog.kinds()), allowed_edits(name))
+                    raise ProgdbError(f"calibration: field '{field}': no program named '{name}'"
+                                      + (f"; did you mean '{near}'?" if near else ""))
         with self._writing():
             self.store.set_settings(**clean)
         return self.calibration()
@@ -377,8 +399,15 @@ class ProgramDB:
         bad = [w for pair in pairs for w in pair if w not in space]
         if bad and stores:  # "cat clowder": a collector's collective-nouns stores it, the word space has no clowder
             return [(name, None, how) for name, how in list(stores.items())[:k]]
-        if bad:
-            raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name})")
+        if bad:  # ...or some of them: a localiser's "Save Enregistrer Cancel Abbrechen" of their two glossaries
+            some = {}
+            for pair in pairs:
+                for name in self.catalog.holders([pair]):
+                    some[name] = some.get(name, 0) + 1
+            if some:
+                return [(name, None, f"{n} of the {len(pairs)} pairs") for name, n in
+                        sorted(some.items(), key=lambda item: -item[1])[:k]]
+            raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name}), and no program stores the pairs")
         programs = self.catalog.word_programs()
         ranked = rank_programs(space, programs, pairs)
         # A program that stores the pairs the other way round is scored on them that way round: its fit

@@ -174,7 +174,12 @@ def test_server_mode_from_the_command_line(chroma_server, tmp_path):
     assert r.exit_code == 0, r.output
     d = json.loads(run("--server", chroma_server, "query", "pastify talk", "--json").stdout)
     assert d["programs"][0]["name"] == "pastish" and d["outputs"][0]["answer"] == "talked"
-    assert "cannot reach the chroma server" in run("--server", "http://127.0.0.1:1", "list").output
+    down = run("--server", "http://127.0.0.1:1", "list").output  # (chromadb's reason, not a bare "ValueError")
+    assert "cannot reach the chroma server at http://127.0.0.1:1 (is `chroma run` serving there? ValueError: " in down
+    # a server's URL given as --db was "the folder http: does not exist"
+    r = run("--db", chroma_server, "list")
+    assert r.exit_code == 2 and f"--db {chroma_server}: a URL, not a folder (a chroma server is given as --server " \
+        f"{chroma_server})" in r.output, r.output
 
 
 def test_a_program_file_without_keys_is_found_by_its_name_as_add_name_is(tmp_path):

@@ -230,10 +230,17 @@ def test_a_fewshot_program_without_examples_answers_not_500(api):
 def test_calibration_is_shown_and_set(api):
     before = api.get("/api/calibration").json()
     assert {"router", "threshold", "router_threshold"} <= set(before)
-    after = api.post("/api/calibration", json={"router_margin": 0.07, "router_offsets": {"plural": 0.01}}).json()
-    assert after["router_margin"] == 0.07 and after["router_offsets"] == {"plural": 0.01}
+    after = api.post("/api/calibration", json={"router_margin": 0.07, "program_thresholds": {"plural": 0.7}}).json()
+    assert after["router_margin"] == 0.07 and after["program_thresholds"] == {"plural": 0.7}
     assert api.get("/api/calibration").json() == after
-    api.post("/api/calibration", json={"router_margin": before["router_margin"], "router_offsets": {}})
+    # (a product manager set router_offsets, which the similarity router never reads, and saw no change)
+    assert "program_thresholds" in error_of(api.post("/api/calibration", json={"router_offsets": {"plural": 0.01}}),
+                                            400, "bad_request")
+    assert "did you mean 'plural'?" in error_of(api.post("/api/calibration", json={"program_thresholds": {"plurl": 0.7}}),
+                                                400, "bad_request")
+    assert api.post("/api/calibration", json={"router": "classifier", "router_offsets": {"plural": 0.01}}).status_code == 200
+    api.post("/api/calibration", json={"router": before["router"], "router_margin": before["router_margin"],
+                                       "router_offsets": {}, "program_thresholds": {}})
 
 
 # -- jobs: import and fit -----------------------------------------------------------------------
@@ -318,6 +325,50 @@ def test_an_export_file_imports_whole_programs(api):
     assert keyless.status_code == 201 and api.get("/api/programs/tiny-blurb").json()["keys"] == ["tiny blurb"]
     api.delete("/api/programs/tiny-blurb")
     api.delete("/api/programs/tiny-export")
+
+
+def test_a_developers_files_over_http_as_the_cli_takes_them(api):
+    """Trial D's files: a YAML program file (the CLI imports it; the upload was "cannot tell the
+    format"), one program restored from a backup of two whose other one changed since, and the
+    job's rows and errors in the API's words, naming the file as sent (not the server's copy)."""
+    yaml_card = b"name: lang-codes\nkeys:\n  - 'language of code {word}'\nexamples:\n  - [de, German]\n  - [fr, French]\n"
+    job = wait_job(api, api.post("/api/import", files={"file": ("lang-codes.yaml", yaml_card)}).json())
+    assert job["state"] == "done", job
+    assert job["result"] | {"warnings": []} == {"name": "lang-codes", "kind": "vector", "n_keys": 1, "n_examples": 2,
+                                                "action": "added", "replaced": False, "warnings": [],
+                                                "file": "lang-codes.yaml", "format": "program"}
+    grown = wait_job(api, api.post("/api/import", files={"file": ("lang-codes.yaml", yaml_card.replace(
+        b"[fr, French]", b"[pt, Portuguese]"))}).json())
+    assert grown["result"]["action"] == "grew" and grown["result"]["n_examples"] == 3, grown
+    assert error_of(api.post("/api/import", files={"file": ("bad.yaml", b"name: x\nkeys: [a\n")}),
+                    400, "bad_file").startswith("bad.yaml, line 3: not valid YAML")
+
+    backup = api.get("/api/export", params={"name": ["lang-codes", "tiny-other"]})
+    assert backup.status_code == 404  # (no tiny-other yet)
+    api.post("/api/programs", json={"name": "tiny-other", "examples": [["sun", "moon"]]})
+    backup = api.get("/api/export", params={"name": ["lang-codes", "tiny-other"]}).content
+    api.post("/api/programs/tiny-other/grow", json={"examples": [["day", "night"]]})  # changed since the backup
+    api.delete("/api/programs/lang-codes")
+    failed = wait_job(api, api.post("/api/import", files={"file": ("backup.jsonl", backup)}).json())
+    message = failed["error"]["message"]
+    assert failed["state"] == "failed" and "tiny-other" in message and "replace=true" in message, failed
+    assert "program=NAME imports one program" in message and "--replace" not in message and "--program" not in message
+    restored = wait_job(api, api.post("/api/import", params={"program": "lang-codes"},
+                                      files={"file": ("backup.jsonl", backup)}).json())
+    assert restored["result"] == {"imported": ["lang-codes"], "unchanged": 0}, restored
+    assert len(api.get("/api/programs/lang-codes").json()["examples"]) == 3
+    assert len(api.get("/api/programs/tiny-other").json()["examples"]) == 2  # (left as it was)
+
+    rows = b"input,output\nzq9x,first\nit,Italian\nit,Italian\n"
+    job = wait_job(api, api.post("/api/import", params={"program": "lang-codes"},
+                                 files={"file": ("more-codes.csv", rows)}).json())
+    assert job["result"]["outside_word_space"]["lang-codes"][0]["file"] == "more-codes.csv", job
+    assert job["result"]["repeated"][0]["file"] == "more-codes.csv", job
+    no_create = wait_job(api, api.post("/api/import", params={"program": "lang-codez", "create": "false"},
+                                       files={"file": ("more-codes.csv", rows)}).json())
+    assert "(create=false)" in no_create["error"]["message"] and "--" not in no_create["error"]["message"], no_create
+    for name in ("lang-codes", "tiny-other"):
+        api.delete(f"/api/programs/{name}")
 
 
 def test_fit_runs_as_a_job(api):

@@ -108,6 +108,10 @@ def test_other_processes_may_not_write_a_served_database(served):
     assert listed.returncode == 0 and '"plural"' in listed.stdout
     second = _cli("--db", served.db, "serve", "--port", "0")
     assert second.returncode == 2 and f"already served by progdb serve at {served.url}" in second.stderr
+    # the server's URL as --server (a librarian's next try) was "cannot reach the chroma server …: ValueError"
+    through = _cli("--server", served.url, "add", "cli-writes", "-e", "a", "b")
+    assert through.returncode == 2 and f"--server {served.url}: that is a `progdb serve`, not a chroma server" \
+        in through.stderr, through.stderr
     with served.client() as http:
         assert http.get("/api/programs/plural").status_code == 200
 

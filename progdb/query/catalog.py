@@ -51,13 +51,17 @@ class Catalog:
         self._askers: dict[str, dict[str, str]] = {}
         self._current: dict[str, Program] = {}  # the cards as stored now (a write resets them)
 
+    def not_stored(self, name: str) -> ProgdbError:
+        """The error for a name no program has, naming the one meant ("show acronym" of a stored acronyms)."""
+        near = closest(name, sorted(self.kinds()), allowed_edits(name)) or next(
+            (n for n in sorted(self.kinds()) if len(name) >= 4 and name != n and n.startswith(name[:-1])), None)
+        return ProgdbError(f"no program named '{name}'" + (f"; did you mean '{near}'?" if near else ""))
+
     def get(self, name: str) -> Program:
         if name not in self._current:  # read from the store once per state: a large card is 200 kB
             card = self.store.card(name)
-            if card is None:  # ("show acronym" of a stored acronyms: name the one meant)
-                near = closest(name, sorted(self.kinds()), allowed_edits(name)) or next(
-                    (n for n in sorted(self.kinds()) if len(name) >= 4 and name != n and n.startswith(name[:-1])), None)
-                raise ProgdbError(f"no program named '{name}'" + (f"; did you mean '{near}'?" if near else ""))
+            if card is None:
+                raise self.not_stored(name)
             # Parsing and checking a large card costs milliseconds a query; the same card parses the same.
             digest = hashlib.sha1(card.encode()).digest()
             cached = self._cards.get(name)

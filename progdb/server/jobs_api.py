@@ -11,11 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from progdb import models
 from progdb.ingest.bulk import read_rows
+from progdb.ingest.library import load_program_file
 from progdb.routing.labelled import LabelledPrompt
 from progdb.server import uploads
 from progdb.server.deps import ApiError, error_of, limits, service
 from progdb.server.jobs import Job
 from progdb.server.limits import Limits
+from progdb.server.programs import add_or_grow
 from progdb.server.service import Service
 from progdb.words.ranker import prepare
 
@@ -30,14 +32,17 @@ def _accepted(job: Job) -> JSONResponse:
 
 @router.post("/import", status_code=202)
 async def import_(request: Request,
-                  format: str = Query("auto", description="auto, progdb (a `progdb export` file), or a pairs "
-                                      "format: csv, tsv, jsonl, json, analogy, bats, fv"),
+                  format: str = Query("auto", description="auto, progdb (a `progdb export` file), program (one "
+                                      "program file, JSON or YAML), or a pairs format: csv, tsv, jsonl, json, "
+                                      "analogy, bats, fv"),
                   program: str | None = Query(None, description="The program of rows without a program column "
-                                              "[default: the file's name, e.g. emoji for emoji.csv]."),
+                                              "[default: the file's name, e.g. emoji for emoji.csv]; of a progdb "
+                                              "file, the one program to import."),
                   create: bool = Query(True, description="false: pairs for a program that does not exist are bad rows."),
                   one_output: bool = Query(False, description="A new output for a stored input replaces it."),
                   skip_bad: bool = Query(False, description="Store the good rows; the bad are listed in the result."),
-                  replace: bool = Query(False, description="progdb format: replace programs that exist."),
+                  replace: bool = Query(False, description="progdb format, or a program file: replace programs "
+                                        "that exist (a program file otherwise grows its program)."),
                   batch_size: int = Query(IMPORT_BATCH, ge=1, le=50_000),
                   filename: str | None = Query(None, description="The file's name (messages name it; its "
                                                "extension tells the format): for a raw body"),
@@ -56,14 +61,21 @@ async def import_(request: Request,
         try:
             if fmt == "progdb":  # (as `progdb import` says it: a program stored as the file has it is unchanged)
                 changed: list[str] = []
-                programs = svc.db.import_(upload.path, replace=replace, changed_names=changed)
+                programs = svc.db.import_(upload.path, replace=replace, changed_names=changed, only=program)
                 job.advance(len(programs))
                 return {"imported": changed, "unchanged": len(programs) - len(changed)}
+            if fmt == "program":  # one program file, as `progdb add FILE`: added, or grown if stored (replace: swapped)
+                card = load_program_file(upload.path)
+                card.name = program or card.name  # (program=NAME stores it under another name, as `add NAME --file`)
+                result = add_or_grow(svc.db, card, replace)
+                job.advance(1)
+                return result | {"file": upload.name, "format": fmt}
             rejects: list[dict] = []
 
             def on_reject(r) -> None:
                 if len(rejects) < MAX_REJECTS:
-                    rejects.append({"file": upload.name, "line": r.line, "reason": r.reason, "text": r.text[:200]})
+                    rejects.append({"file": upload.name, "line": r.line, "reason": uploads.in_api_words(r.reason),
+                                    "text": r.text[:200]})
 
             job.stage = "importing"
             summary = svc.db.import_pairs(read_rows(upload.path, fmt, program, name_by_stem=upload.named_by_client),
@@ -76,16 +88,23 @@ async def import_(request: Request,
                 pairs = [svc.db.get(name).pairs() for name in summary.vector_programs]
                 job.alongside(lambda: [prepare(models.word_space(), p) for p in pairs])
             job.stage = ""
-            return summary.to_dict() | {"file": upload.name, "format": fmt, "rejects": rejects}
+            return _named_rows(summary.to_dict(), upload) | {"file": upload.name, "format": fmt, "rejects": rejects}
         finally:
             upload.close()
 
     def on_error(exc: BaseException) -> dict:
         err = error_of(exc)
-        return {"error": err.code, "message": upload.named(err.message)}
+        return {"error": err.code, "message": upload.named(uploads.in_api_words(err.message))}
 
     job = svc.start_job("import", work, total, on_error)
     return _accepted(job)
+
+
+def _named_rows(summary: dict, upload: uploads.Upload) -> dict:
+    """The summary's rows name the file as the client did, not by the server's temporary copy."""
+    for row in summary["repeated"] + [r for rows in summary["outside_word_space"].values() for r in rows]:
+        row["file"] = upload.name
+    return summary
 
 
 class Labelled(BaseModel):

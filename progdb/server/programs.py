@@ -87,6 +87,15 @@ def _grow(db, program: Program, kind_given: bool) -> dict:
     return _report(db, stored, action, change, before)
 
 
+def add_or_grow(db, program: Program, replace: bool) -> dict:
+    """A program file, as `progdb add FILE` takes it: a new program is added, a stored one grows
+    (its new keys and pairs join it; the file's kind and description replace its own), or with
+    replace is swapped for the file's."""
+    if replace or _stored_or_none(db, program.name) is None:
+        return _add(db, program, replace)
+    return _grow(db, program, kind_given=True)
+
+
 @router.get("/programs")
 async def list_programs(svc: Service = Depends(service)):
     """Every program: name, kind, n_keys, n_examples, description (`progdb list --json`)."""

@@ -14,11 +14,12 @@ from starlette.requests import Request
 
 from progdb.errors import ProgdbError
 from progdb.ingest.bulk import PAIR_FORMATS, Reject, detect_format, read_rows
+from progdb.ingest.library import is_program_file, load_program_file
 from progdb.ingest.writer import read_cards
 from progdb.server.deps import ApiError, one_line
 from progdb.server.limits import TooLarge, too_large_message
 
-FORMATS = ("auto", "progdb") + PAIR_FORMATS
+FORMATS = ("auto", "progdb", "program") + PAIR_FORMATS  # program: one program file (JSON or YAML), as `progdb add FILE`
 COPY_BLOCK = 1 << 20
 
 
@@ -97,18 +98,34 @@ def check(upload: Upload, fmt: str, program: str | None, skip_bad: bool) -> tupl
         raise ApiError(422, "invalid_request", f"format: '{fmt}' is not one of {', '.join(FORMATS)}")
     try:
         if fmt == "auto":
-            fmt = "progdb" if _is_export(upload.path) else detect_format(upload.path)
+            fmt = "progdb" if _is_export(upload.path) else "program" if is_program_file(upload.path) \
+                else detect_format(upload.path)
         if fmt == "progdb":
             return fmt, len(read_cards(upload.path))
+        if fmt == "program":
+            load_program_file(upload.path)  # (its errors are the file's: 400 before a job starts)
+            return fmt, 1
         rows = 0
         for item in read_rows(upload.path, fmt, program, name_by_stem=upload.named_by_client):
             if isinstance(item, Reject):
                 if not skip_bad:
-                    raise ApiError(400, "bad_file", upload.named(  # (the API's parameter, not the CLI's option)
-                        f"{item.message().replace('give --program', 'give program=NAME')} "
-                        "(nothing was stored; skip_bad=true stores the good rows)"),
-                        file=upload.name, line=item.line, reason=item.reason)
+                    raise ApiError(400, "bad_file", upload.named(
+                        f"{in_api_words(item.message())} (nothing was stored; skip_bad=true stores the good rows)"),
+                        file=upload.name, line=item.line, reason=in_api_words(item.reason))
             rows += 1  # (a bad row set aside is a row the job goes through: its progress counts it)
         return fmt, rows
     except ProgdbError as exc:
-        raise ApiError(400, "bad_file", upload.named(one_line(str(exc)))) from None
+        raise ApiError(400, "bad_file", upload.named(one_line(in_api_words(str(exc))))) from None
+
+
+# The CLI's options in messages the import shares with it, as the API's parameters (a developer
+# over HTTP read "--skip-bad" and "(--no-create)").
+API_WORDS = (("--program NAME", "program=NAME"), ("give --program", "give program=NAME"),
+             ("give --format (", "give format=FORMAT ("), ("--no-create", "create=false"),
+             ("--skip-bad", "skip_bad=true"), ("--replace", "replace=true"), ("--one-output", "one_output=true"))
+
+
+def in_api_words(text: str) -> str:
+    for option, parameter in API_WORDS:
+        text = text.replace(option, parameter)
+    return text

@@ -79,10 +79,28 @@ def _client(path: str | None, server: str | None):
             )
             client.heartbeat()
         except Exception as exc:
-            raise ProgdbError(f"cannot reach the chroma server at {server}: {type(exc).__name__}") from None
+            if _is_progdb_serve(server):  # (a librarian gave the URL of her `progdb serve` to write through it)
+                raise ProgdbError(f"--server {server}: that is a `progdb serve`, not a chroma server; write through "
+                                  "its API (POST /api/programs, /api/import; docs/server.md), or stop it and use "
+                                  "--db") from None
+            # (chromadb says "Could not connect to a Chroma server…" as a ValueError: a trial read only "ValueError")
+            raise ProgdbError(f"cannot reach the chroma server at {server} (is `chroma run` serving there? "
+                              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no reply'})") from None
         return client
     os.makedirs(path, exist_ok=True)
     return chromadb.PersistentClient(path=path, settings=settings)
+
+
+def _is_progdb_serve(server: str) -> bool:
+    """Does the URL answer as `progdb serve` does (its health check needs no token)?"""
+    import httpx
+
+    try:
+        base = server if "://" in server else f"http://{server}"
+        reply = httpx.get(base.rstrip("/") + "/api/health", timeout=2)
+        return reply.status_code == 200 and "programs" in reply.json()
+    except Exception:  # (anything else at that address, or nothing: chromadb's reason is said instead)
+        return False
 
 
 GENERATION_FILE = "progdb.generation"
