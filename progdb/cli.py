@@ -555,7 +555,7 @@ def _umask() -> int:
               "snips: the SNIPS benchmark folder (one intent program per intent).")
 @click.option("--program", "-p", default=None,
               help="Pairs files: the program rows without a program column go to [default: the file's name, "
-              "e.g. emoji for emoji.csv].")
+              "e.g. emoji for emoji.csv]. A `progdb export` file: the one program of it to import.")
 @click.option("--no-create", is_flag=True, help="Pairs for a program that does not exist are bad rows.")
 @click.option("--one-output", is_flag=True,
               help="One output per input: a new output for a stored input replaces it (counted updated).")
@@ -666,7 +666,7 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
         f, k = whole[0]
         if k == "progdb":  # a program stored exactly as the file has it is left alone, and said so
             changed: list[str] = []
-            every = db.import_(f, replace=replace, changed_names=changed)
+            every = db.import_(f, replace=replace, changed_names=changed, only=program)
             stored = set(changed)
             programs = [p for p in every if p.name in stored]
         else:
@@ -675,7 +675,7 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
         if as_json:
             _echo_json({"imported": [p.name for p in programs], "unchanged": unchanged})
         else:
-            click.echo(f"imported {len(programs)} programs ({sum(len(p.keys) for p in programs)} keys)"
+            click.echo(f"imported {_count(len(programs), 'program')} ({_count(sum(len(p.keys) for p in programs), 'key')})"
                        + (f", {unchanged} unchanged" if unchanged else ""))
         return
     if ctx.get_parameter_source("rejects") != click.core.ParameterSource.DEFAULT:
@@ -727,9 +727,10 @@ def _note_rows_to_check(summary, piped) -> None:
 
 def _detect(file: str) -> str:
     from progdb.ingest.bulk import detect_format
+    from progdb.ingest.library import is_program_file
 
     path = Path(file)
-    if _program_card(path):
+    if is_program_file(path):
         return "card"
     if path.suffix.lower() in (".jsonl", "") and path.is_file():  # (stdin is spooled to a file without a suffix)
         with open(path, "rb") as fh:
@@ -742,27 +743,6 @@ def _detect(file: str) -> str:
             if re.match(rb'\s*\{\s*"name"\s*:\s*"[^"]*"\s*,\s*"kind"\s*:', first) and b'"keys"' in first:
                 return "progdb"
     return detect_format(path) if path.exists() else "csv"
-
-
-def _program_card(path: Path) -> bool:
-    """A .json, .yaml or .yml file holding one program (name, and keys or examples): `add` reads it
-    whole; read as pairs, an engineer's ticket-summary.json lost its keys and its name."""
-    if path.suffix.lower() not in (".json", ".yaml", ".yml") or not path.is_file() or path.stat().st_size > CARD_BYTES:
-        return False
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception:  # not readable as one document: the pairs reader says what is wrong with it
-        return path.suffix.lower() != ".json"  # (YAML is only ever a program file here)
-    return isinstance(data, dict) and "name" in data and bool({"keys", "examples", "description"} & set(data))
-
-
-CARD_BYTES = 5_000_000  # a program file is read whole to tell it from a file of pairs
 
 
 def _note_near_names(db, created: list[str], importing: bool = True) -> None:
@@ -805,11 +785,14 @@ def _note_name_only_keys(db, created: list[str]) -> None:
                        f"add how people ask for it: progdb add {name} --key \"... {slot}\"", err=True)
 
 
-def _say_first_row_reading(path, header, program) -> None:
+def _say_first_row_reading(path, header, program, fmt=None) -> None:
     """A first row of two lower-case words is a pair or a header, and no rule tells: say which it was read as."""
-    from progdb.ingest.bulk import first_row_reading
+    from progdb.ingest.bulk import first_row_reading, title_line
 
-    reading = first_row_reading(path, header, program)
+    title = title_line(Path(path)) if fmt == "arrows" and Path(path).is_file() else None
+    if title:  # (a librarian's title was stored as a pair, unsaid)
+        click.echo(f"progdb: {path}: the first line '{title}' is read as the list's title, not a pair", err=True)
+    reading = first_row_reading(path, header, program, fmt)
     if reading and reading[1]:
         click.echo(f"progdb: {path}: the first row '{reading[0]}' is read as column names (--no-header reads it "
                    "as a pair)", err=True)
@@ -823,13 +806,17 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
-    from progdb.ingest.bulk import columns_left_out, read_rows
+    from progdb.ingest.bulk import columns_left_out, read_rows, slashed_answer
 
-    for f, _ in kinds:
-        _say_first_row_reading(f, header, program)
-        left = None if columns else columns_left_out(f, header)
+    for f, k in kinds:
+        _say_first_row_reading(f, header, program, k)
+        left = None if columns else columns_left_out(f, header, k)
         if left:  # (no column is lost unsaid)
             click.echo(f"note: {left.replace(f, '<stdin>') if f == piped else left}", err=True)
+        slashed = slashed_answer(f) if k == "tsv" else None
+        if slashed:
+            click.echo(f"note: {'<stdin>' if f == piped else f}: an output such as '{slashed[1]}' ({slashed[0]}) is "
+                       "stored whole, as one answer; --format bats reads 'a/b' as two answers", err=True)
     rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True, header=header, columns=columns)
                                for f, k in kinds)
     reject_fh = None
@@ -903,8 +890,10 @@ def _count_lines(path: Path) -> int:
 
 @cli.command()
 @click.argument("file", required=False, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["clinc", "snips"]), default="clinc", show_default=True)
-@click.option("--split", default="val", show_default=True, help="The labelled split to calibrate on.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "clinc", "snips", "jsonl"]), default="auto", show_default=True,
+              help="auto: a folder is SNIPS, a .jsonl file JSON lines of {\"text\", \"intent\"} (intent null: out of "
+              "scope), any other file CLINC150's JSON.")
+@click.option("--split", default="val", show_default=True, help="The labelled split to calibrate on (clinc, snips).")
 @click.option("--router", type=click.Choice(["auto", "classifier", "similarity"]), default="auto", show_default=True,
               help="classifier: a light classifier over the stored keys (whole prompts); similarity: the reader's "
               "key cosines, inputs and typos read; auto: the classifier for a database of intents alone, else similarity.")
@@ -913,7 +902,8 @@ def _count_lines(path: Path) -> int:
               "the similarity router beside the built-in library their requests as the programs' phrasings.")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
               help="Set a calibration field by hand instead (router, threshold, margin, router_threshold, router_margin, "
-              "router_offsets as JSON {program: offset}).")
+              "program_thresholds as JSON {program: threshold} (the similarity router's own thresholds of programs), "
+              "router_offsets as JSON {program: offset} (the classifier's)).")
 @json_option
 @click.pass_context
 def fit(ctx, file, fmt, split, router, learn, settings, as_json):
@@ -951,6 +941,9 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
         _echo_json(report)
         return
     click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, (dict, list))))
+    if report.get("own_thresholds") and file:  # (a data scientist read "threshold 0.6" beside show's 0.65)
+        click.echo(f"threshold {report['threshold']} is your programs' own (threshold_of lists them); the library "
+                   f"keeps {db.calibration()['threshold']}")
     missed = report.get("missed")
     if missed is not None:  # (three trials read the figures and could not tell which prompts went wrong)
         click.echo(f"asked now, {len(missed)} of the {report['n']} labelled prompts get another answer than their label"
@@ -1456,7 +1449,8 @@ def which(ctx, words, k, as_json):
     if as_json:
         _echo_json({"pairs": pairs, "fits": fits,
                     "programs": [{"name": n, "score": s, "stores": st == "every pair",
-                                  "stores_reversed": st == "every pair reversed"} for n, s, st in ranked]})
+                                  "stores_reversed": st == "every pair reversed",
+                                  **({"stores_some": st} if st.endswith(" pairs") else {})} for n, s, st in ranked]})
     else:
         if not fits:
             click.echo(f"no stored program fits these pairs: none stores them, and no offset lines up at "

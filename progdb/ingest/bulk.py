@@ -34,6 +34,8 @@ from progdb.program import MAX_NAME, NAME_RE, Example
 
 PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows")
 _ARROW = re.compile(r"\s*(?:->|=>|→)\s*")  # "bet -> okay, agreed": one pair a line
+# ...and without an arrow, as lists are typed: "neighbour = neighbor", "petal:flower", "petal flower"
+_JOTTED = re.compile(r"\s*[=:]\s*")
 MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair
 MAX_LINE = 4 * MAX_FIELD  # bytes read of one line at most
 HUGE = "\x00huge"  # _lines' marker for a line longer than MAX_LINE
@@ -78,6 +80,13 @@ def detect_format(path: Path) -> str:
             return "bats"
     if suffix in (".txt", "") and _ARROW.search(content) and "\t" not in content:
         return "arrows"  # before the comma test: "bet -> okay, agreed" is one pair, not two cells
+    lines = [ln for ln in head.splitlines()[:20] if ln.strip() and not ln.startswith("#")]
+    if len(lines) > 2 and not _jotted_pair(lines[0]):
+        lines = lines[1:]  # a title line above the pairs ("Family words - parole di famiglia")
+    if suffix in (".txt", "") and lines and "\t" not in lines[0] and "," not in lines[0] and \
+            all(_jotted_pair(ln) for ln in lines[:-1] or lines):
+        return "arrows"  # "neighbour = neighbor", "petal:flower", "petal flower": pairs a line (the head's
+        # last line may be cut)
     stripped = head.lstrip()
     if stripped.startswith("["):
         return "json"
@@ -92,6 +101,8 @@ def detect_format(path: Path) -> str:
                       f"({'|'.join(PAIR_FORMATS)})")
 
 
+DOCUMENTS = {".docx": "a Word", ".doc": "a Word", ".odt": "an OpenDocument", ".rtf": "a rich-text", ".pdf": "a PDF",
+             ".pages": "a Pages"}
 SPREADSHEETS = {".xlsx": "an Excel", ".xlsm": "an Excel", ".ods": "an OpenDocument", ".numbers": "a Numbers"}
 
 
@@ -107,6 +118,9 @@ def _head(path: Path, size: int = 4096) -> str:
     if raw.startswith(b"PK\x03\x04") and path.suffix.lower() in SPREADSHEETS:  # (a workbook is a zip file)
         raise ProgdbError(f"{path}: {SPREADSHEETS[path.suffix.lower()]} workbook, not a pairs file; save the sheet as "
                           "CSV (\"CSV UTF-8\") and import that")
+    if path.suffix.lower() in DOCUMENTS:  # (a librarian's list typed in Word was "binary file", no more)
+        raise ProgdbError(f"{path}: {DOCUMENTS[path.suffix.lower()]} document, not a pairs file; save it as plain "
+                          "text (.txt) and import that")
     if b"\x00" in raw:
         raise ProgdbError(f"{path}: binary file, not a pairs file")
     return raw.decode("utf-8-sig", errors="replace")
@@ -132,23 +146,40 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
         if not files:
             raise ProgdbError(f"{path}: no .txt relation files in this folder")
         for f in files:
-            yield from read_rows(f, "bats", program)
+            yield from read_rows(f, "bats")  # (each file its own program, whatever --program names)
         return
     _head(path)  # binary files fail here, before any row
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
               "bats": _bats, "fv": _json, "arrows": _arrows}[fmt]
     empty = True
-    if columns and reader not in (_delimited, _jsonl):
-        raise ProgdbError(f"{path}: --columns picks columns of a csv or tsv file or fields of JSON lines, "
+    if columns and (reader not in (_delimited, _jsonl, _json) or fmt == "fv"):
+        raise ProgdbError(f"{path}: --columns picks columns of a csv or tsv file or fields of JSON, "
                           f"not of a {fmt} file")
     items = _delimited(path, fmt, program, header, columns) if reader is _delimited else \
-        _jsonl(path, fmt, program, columns) if reader is _jsonl else reader(path, fmt, program)
+        reader(path, fmt, program, columns) if reader in (_jsonl, _json) else reader(path, fmt, program)
     for item in items:
         empty = False
-        yield item
+        if isinstance(item, Row) and fmt != "bats":
+            yield from _alternatives(item)
+        else:
+            yield item
     if empty:
         has_text = any(text.strip() for _, text in _lines(path))
         raise ProgdbError(f"{path}: no pairs (only a header)" if has_text else f"{path}: empty file (no pairs)")
+
+
+# Outputs a word pair lists as alternatives, a slash between spaces: "mother = mamma / madre" (a
+# parent's list was stored with "mamma / madre" as one answer, and became a program of texts)
+_ALTERNATIVES = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)?(?:\s+/\s+[^\W\d_]+(?:[ '-][^\W\d_]+)?)+")
+
+
+def _alternatives(row: Row) -> Iterator[Row]:
+    """The row, or one row per alternative of its output when a word's output lists several."""
+    if len(row.input.split()) > 2 or not _ALTERNATIVES.fullmatch(row.output.strip()):
+        yield row
+        return
+    for answer in dict.fromkeys(a.strip() for a in row.output.split("/")):
+        yield Row(row.file, row.line, row.program, row.input, answer)
 
 
 def examples_from_file(path: str | Path, program: str, header: bool | None = None) -> list[Example]:
@@ -320,15 +351,15 @@ def _check(path: Path, n: int, program: str | None, a, b, raw: str) -> Row | Rej
     return Row(str(path), n, program, a.strip(), b.strip())
 
 
-def first_row_reading(path: str | Path, header: bool | None = None, program: str | None = None) \
-        -> tuple[str, bool] | None:
+def first_row_reading(path: str | Path, header: bool | None = None, program: str | None = None,
+                      fmt: str | None = None) -> tuple[str, bool] | None:
     """A csv/tsv first row of two lower-case words, as typed, and whether it was read as column
     names, so that it can be said: a header or a pair, no rule tells ("cat,cats" over "dog,dogs" is
     read as a pair; two words naming kinds over words that do not, "monster,element" over
     "goblin,earth", as a header). None for any other first row (a known header, "word,emoji", or
     labels over texts and names, "department,manager" over "Finance,Priya Raman": nothing to say)."""
     path = Path(path)
-    fmt = detect_format(path) if path.is_file() else None
+    fmt = (fmt or detect_format(path)) if path.is_file() else None
     if header is not None or fmt not in ("csv", "tsv"):
         return None
     records = (text for n, text in _csv_records(path, "\t" if fmt == "tsv" else None) if n is not None and text.strip())
@@ -340,8 +371,8 @@ def first_row_reading(path: str | Path, header: bool | None = None, program: str
             _header(tuple(cells), program or _stem_name(path)) is not None:
         return None
     below = [c.strip() for c in re.split(r"[,;\t]", second)][:2]
-    if _kinds_over_words(cells, below):
-        return first.strip(), True
+    if _kinds_over_words(cells, below) or _plain_over_marked(cells, below):
+        return first.strip(), True  # (a researcher's "cat<TAB>kitten" over "dog<TAB>puppy/pup" went unsaid)
     return None if _labels_over_texts(cells, below) else (first.strip(), False)
 
 
@@ -514,13 +545,24 @@ def _label_row(cells: list[str]) -> bool:
     return len(cells) >= 3 and all(_LABEL.fullmatch(c) for c in cells)
 
 
-def columns_left_out(path: str | Path, header: bool | None = None) -> str | None:
+def slashed_answer(path: str | Path) -> list[str] | None:
+    """A tsv row among the first whose output lists answers as BATS does ("dog<TAB>puppy/pup"): stored
+    whole unless read as BATS, to be said (a researcher's alternatives became one answer each)."""
+    if not Path(path).is_file():
+        return None
+    for row in _first_rows(Path(path), "\t", PEEKED_ROWS):
+        if len(row) == 2 and re.fullmatch(r"[^\W\d_]+(?:/[^\W\d_]+)+", row[1].strip()):
+            return row
+    return None
+
+
+def columns_left_out(path: str | Path, header: bool | None = None, fmt: str | None = None) -> str | None:
     """A csv/tsv whose rows hold more than a pair: which columns the import leaves out, to be said (an
     analyst's Category column went unsaid); None when nothing is. Read as the import reads it: the
     first row's width is the file's (a later row with a stray comma is an error, not a column), a
     header's notes column is no loss, and numbered rows' pair starts at their second column."""
     path = Path(path)
-    fmt = detect_format(path) if path.is_file() else None
+    fmt = (fmt or detect_format(path)) if path.is_file() else None  # (a format given is not told again)
     if fmt not in ("csv", "tsv"):
         return None
     rows = _first_rows(path, "\t" if fmt == "tsv" else None, PEEKED_ROWS)
@@ -594,6 +636,11 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
         return True  # two columns of one thing: "Old button,Better button" over "Submit,Send my order"
     if _kinds_over_words(first, second):
         return True  # ...in lower case too: a teacher's "verb,person" over "sing,singer" was stored as a pair
+    return _plain_over_marked(first, second)
+
+
+def _plain_over_marked(first: list[str], second: list[str]) -> bool:
+    """Lower-case words over cells that are not ("extension,language" over ".py,Python")."""
     return all(_plain(c) for c in first) and not all(_plain(c) for c in second)
 
 
@@ -630,8 +677,9 @@ def _names_a_kind(cell: str) -> bool:
 
 
 def _plain(cell: str) -> bool:
-    """Lower-case letters, with the spaces, hyphens and apostrophes of words ("ice cream", "o'clock")."""
-    return bool(re.fullmatch(r"[a-z][a-z '\-]*", cell))
+    """Lower-case letters, with the spaces, hyphens and apostrophes of words ("ice cream", "o'clock"),
+    or words that are another's alternatives ("puppy/pup", as BATS lists a pair's answers)."""
+    return bool(re.fullmatch(r"[a-z][a-z '\-]*(?:/[a-z][a-z '\-]*)*", cell))
 
 
 # Names people give a pairs file's two columns: a first row of two of them is a header.
@@ -695,20 +743,23 @@ def _jsonl(path: Path, fmt: str, program: str | None, fields: tuple[str, str] | 
         except json.JSONDecodeError as exc:
             yield Reject(str(path), n, f"{json_reason(exc)}", text[:200])
             continue
-        if fields and isinstance(obj, dict):
-            missing = [f for f in fields if f not in obj]
-            if missing:
-                yield Reject(str(path), n, f"field '{missing[0]}' is missing (its fields: {', '.join(map(str, obj))})", text)
-            else:
-                yield _check(path, n, obj.get("program", program), obj[fields[0]], obj[fields[1]], text)
-            continue
-        yield _from_object(path, n, obj, program, text)
+        yield _from_fields(path, n, obj, program, text, fields)
 
 
-def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+def _from_fields(path: Path, n: int, obj, program: str | None, text: str, fields: tuple[str, str] | None):
+    """An object's pair: its `fields` (--columns) when given, else its input and output by name."""
+    if fields and isinstance(obj, dict):
+        missing = [f for f in fields if f not in obj]
+        if missing:
+            return Reject(str(path), n, f"field '{missing[0]}' is missing (its fields: {', '.join(map(str, obj))})", text)
+        return _check(path, n, obj.get("program", program), obj[fields[0]], obj[fields[1]], text)
+    return _from_object(path, n, obj, program, text)
+
+
+def _json(path: Path, fmt: str, program: str | None, fields: tuple[str, str] | None = None) -> Iterator[Row | Reject]:
     """A JSON list (the function-vector files), read one item at a time, each numbered by the line
     it starts on; or {"examples": [...], "name"} (a program file: parsed whole). fv files name
-    their program by their stem."""
+    their program by their stem. `fields`: --columns, the two fields of a list's objects to read."""
     if fmt == "fv":
         program = _stem_name(path)
     items = _json_list_items(path)
@@ -731,7 +782,7 @@ def _json(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
     if first is None:
         return
     for line, obj in itertools.chain([first], items):
-        yield _from_object(path, line, obj, program, json.dumps(obj, ensure_ascii=False)[:200])
+        yield _from_fields(path, line, obj, program, json.dumps(obj, ensure_ascii=False)[:200], fields)
 
 
 def _map_value(value) -> bool:
@@ -843,24 +894,57 @@ def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject
             yield _check(path, n, section, words[2], words[3], text)
 
 
+def _jotted_pair(line: str) -> list[str] | None:
+    """A line's two sides: split at its first arrow (`->`, `=>`, `→`), else at an `=` or a colon, else
+    (two words alone) at the space between them; None when none of these splits it."""
+    line = line.strip()
+    for pattern in (_ARROW, _JOTTED):
+        parts = pattern.split(line, maxsplit=1)
+        if len(parts) == 2 and all(p.strip() for p in parts):
+            return [p.strip() for p in parts]
+    words = line.split()
+    return words if len(words) == 2 else None
+
+
 def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
     """`input -> output` a line (also `=>`, `→`), as people jot pairs down; split at the first arrow,
-    so commas and later arrows belong to the output."""
+    so commas and later arrows belong to the output. Without an arrow: `a = b`, `a:b`, or two words.
+    A first line of longer sides over lines of one word each is a title ("British -> American
+    spellings (my list)" over "colour -> color"), said and left out."""
+    title = title_line(path)
     for n, text in _text_lines(path):
         if n is None:
             yield text  # a Reject
             continue
         if not text.strip() or text.startswith("#"):
             continue
-        parts = _ARROW.split(text.strip(), maxsplit=1)
-        if len(parts) != 2:
-            yield Reject(str(path), n, "expected 'input -> output'", text)
+        parts = _jotted_pair(text)
+        if title is not None:
+            title = None
+            continue
+        if parts is None:
+            yield Reject(str(path), n, "expected 'input -> output' (or 'input = output', 'input: output')", text)
         else:
             yield _check(path, n, program, parts[0], parts[1], text)
 
 
+def title_line(path: Path) -> str | None:
+    """A jotted list's first line when it is the list's title: a side of three or more words (or in
+    brackets) over lines whose sides are single words ("British -> American spellings (my list)")."""
+    lines = [t.strip() for n, t in itertools.islice(_text_lines(path), PEEKED_ROWS + 1)
+             if n is not None and t.strip() and not t.startswith("#")]
+    parts = [_jotted_pair(t) for t in lines]
+    if len(parts) < 3 or not all(parts[1:]):
+        return None
+    if not parts[0]:  # no pair at all: "Family words - parole di famiglia" over "mother = mamma"
+        return lines[0]
+    if not any(len(p.split()) >= 3 or "(" in p for p in parts[0]):
+        return None
+    return lines[0] if all(all(len(side.split()) == 1 for side in b) for b in parts[1:]) else None
+
+
 def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
-    name = _stem_name(path)
+    name = program or _stem_name(path)  # (a researcher's --program was left for the file's name)
     for n, text in _text_lines(path):
         if n is None:
             yield text  # a Reject

@@ -12,6 +12,28 @@ from progdb.paths import seeds_dir
 from progdb.program import Program, program_from_dict
 
 
+PROGRAM_FILE_BYTES = 5_000_000  # a program file is read whole to tell it from a file of pairs
+
+
+def is_program_file(path: Path) -> bool:
+    """A .json, .yaml or .yml file holding one program (name, and keys or examples): `add` reads it
+    whole; read as pairs, an engineer's ticket-summary.json lost its keys and its name."""
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml") or not path.is_file() or path.stat().st_size > PROGRAM_FILE_BYTES:
+        return False
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if suffix == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception:  # not readable as one document: the pairs reader says what is wrong with it
+        return suffix != ".json"  # (YAML is only ever a program file here)
+    return isinstance(data, dict) and "name" in data and bool({"keys", "examples", "description"} & set(data))
+
+
 def load_program_file(path: Path) -> Program:
     """A program file: JSON (or YAML, when PyYAML is installed) with the card's fields."""
     try:
@@ -30,7 +52,9 @@ def load_program_file(path: Path) -> Program:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f", line {mark.line + 1}" if mark else ""
-            raise ProgdbError(f"{path}{line}: not valid YAML") from None
+            # (the parser's reason: a developer's description held an unquoted ": ", and "not valid YAML" hid it)
+            reason = f" ({exc.problem})" if getattr(exc, "problem", None) else ""
+            raise ProgdbError(f"{path}{line}: not valid YAML{reason}") from None
     else:
         try:
             data = json.loads(text)
