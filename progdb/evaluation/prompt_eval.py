@@ -17,7 +17,13 @@ import numpy as np
 from progdb import models
 from progdb.errors import ProgdbError
 from progdb.ingest.pairs_io import json_lines
+from progdb.query.typos import allowed_edits, closest
 
+
+
+FIELDS = ("prompt", "program", "inputs", "answers", "split", "id")
+MEANT = {"expect": "answers", "expected": "answers", "accepted": "answers", "output": "answers", "outputs": "answers",
+         "want": "answers", "gold": "answers", "label": "program", "intent": "program"}  # another name for a field
 
 
 def read_prompts(path: str) -> list[dict]:
@@ -25,6 +31,7 @@ def read_prompts(path: str) -> list[dict]:
     for n, row in json_lines(path):
         if not isinstance(row, dict) or not isinstance(row.get("prompt"), str) or not row["prompt"].strip():
             raise ProgdbError(f"{path}, line {n}: field 'prompt': a non-empty string is required")
+        _check_fields(row, f"{path}, line {n}")
         row.setdefault("inputs", [])
         row.setdefault("answers", [])
         row.setdefault("split", "test")
@@ -33,6 +40,20 @@ def read_prompts(path: str) -> list[dict]:
     if not rows:
         raise ProgdbError(f"{path}: no prompts")
     return rows
+
+
+def _check_fields(row: dict, where: str) -> None:
+    """A row shaped otherwise is an error, not a score of 0 (a data scientist's "expect" and "input"
+    fields were read as no answers and no inputs, and right answers listed as failures)."""
+    for name in row:  # (other fields are notes of the row's own: near_miss, style)
+        meant = MEANT.get(name.lower()) or (closest(name, list(FIELDS), allowed_edits(name)) if name not in FIELDS
+                                            else None)
+        if meant:
+            raise ProgdbError(f"{where}: field '{name}': did you mean '{meant}'? (a row is {{{', '.join(FIELDS)}}}; "
+                              "answers: per input, a list of its accepted answers)")
+    answers = row.get("answers", [])
+    if not isinstance(answers, list) or not all(isinstance(a, list) for a in answers):
+        raise ProgdbError(f"{where}: field 'answers': per input, a list of its accepted answers ([[\"geese\"]])")
 
 
 def _norm(text: str) -> str:

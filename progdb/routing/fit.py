@@ -15,12 +15,25 @@ import numpy as np
 from progdb import models
 from progdb.errors import ProgdbError
 from progdb.query.retrieve import DEFAULT_THRESHOLD, Retrieval
+from progdb.query.typos import allowed_edits, closest
 from progdb.routing.calibration import choose_threshold, fit_metrics, offsets_json, program_offsets
 from progdb.routing.labelled import LabelledPrompt, program_name
 from progdb.routing.router import Router, cached_router, fold_of
 from progdb.routing.routes import NOTHING_LEARNED, ROUTERS, Routes
 
 LEARN_FOLDS = 5  # fit's out-of-fold routers: each trains on 4/5 of the labelled prompts
+
+
+def _program_of(row: LabelledPrompt, kinds: dict[str, str]) -> str:
+    """The program a label names written otherwise ("order_status" of order-status), or an error
+    naming the one it may mean."""
+    name = program_name(row.intent)
+    for other in (name.replace("_", "-"), name.replace("-", "_")):
+        if other in kinds:
+            return other
+    near = closest(name, sorted(kinds), allowed_edits(name))
+    raise ProgdbError(f"{row.where}: intent '{row.intent}' has no program '{name}' in this database"
+                      + (f"; did you mean '{near}'?" if near else " (import the training split first)"))
 
 
 def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], ContextManager],
@@ -39,8 +52,7 @@ def fit(routes: Routes, rows: list[LabelledPrompt], writing: Callable[[], Contex
         raise ProgdbError(f"fit: router '{router}' is not one of auto, {', '.join(ROUTERS)}")
     for r in rows:
         if r.intent is not None and program_name(r.intent) not in kinds:
-            raise ProgdbError(f"{r.where}: intent '{r.intent}' has no program '{program_name(r.intent)}' "
-                              "in this database (import the training split first)")
+            r.intent = _program_of(r, kinds)
     if not rows:
         raise ProgdbError("fit: no labelled prompts")
     gold = [program_name(r.intent) if r.intent else None for r in rows]

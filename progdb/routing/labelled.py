@@ -20,7 +20,7 @@ from pathlib import Path
 from progdb.errors import ProgdbError, json_reason
 from progdb.program import Example, Program, key_text
 
-FORMATS = ("clinc", "snips")
+FORMATS = ("clinc", "snips", "jsonl")
 OUT_OF_SCOPE = "out-of-scope"  # the negative program's name
 _ANNOTATION_RE = re.compile(r"\[([^\[\]]+)\]\(([A-Za-z_][A-Za-z0-9_]*)\)")
 
@@ -44,11 +44,40 @@ def program_name(intent: str) -> str:
 
 # -- reading ---------------------------------------------------------------------------------
 def read_labelled(path: str | Path, fmt: str, split: str) -> list[LabelledPrompt]:
+    """`fmt` auto: a folder is SNIPS, a .jsonl file JSON lines, any other file CLINC150's JSON."""
+    if fmt == "auto":
+        fmt = "snips" if Path(path).is_dir() else "jsonl" if Path(path).suffix.lower() == ".jsonl" else "clinc"
     if fmt == "clinc":
         return read_clinc(path, split)
     if fmt == "snips":
         return read_snips(path, split)
+    if fmt == "jsonl":
+        return read_jsonl(path)
     raise ProgdbError(f"unknown labelled format '{fmt}' (one of {', '.join(FORMATS)})")
+
+
+def read_jsonl(path: str | Path) -> list[LabelledPrompt]:
+    """JSON lines of {"text", "intent"} (or "label"; null or absent: out of scope), as the server's
+    fit takes them (a data scientist's intents.jsonl was "not valid JSON": read as CLINC's one object)."""
+    path, rows = Path(path), []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgdbError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or 'not UTF-8 text'})") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ProgdbError(f"{path}, line {n}: {json_reason(exc)}") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
+            raise ProgdbError(f"{path}, line {n}: expected {{\"text\": …, \"intent\": … or null}}")
+        intent = row.get("intent", row.get("label"))
+        if intent is not None and not isinstance(intent, str):
+            raise ProgdbError(f"{path}, line {n}: field 'intent' is a name or null (out of scope)")
+        rows.append(LabelledPrompt(row["text"].strip(), (intent or "").strip() or None, where=f"{path}, line {n}"))
+    return rows
 
 
 def _load_json(path: Path):

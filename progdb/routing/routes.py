@@ -28,10 +28,11 @@ NOTHING_LEARNED = ([], [], np.zeros((0, 0), dtype=np.float32))
 ROUTE_HITS = 50  # stored keys looked up per key: a program scores as its best key among them
 
 
-def clean_calibration(values: dict) -> dict:
-    """Calibration values set by hand (`progdb fit --set router_threshold=0.5`), checked and typed."""
+def clean_calibration(values: dict, router: str = "similarity") -> dict:
+    """Calibration values set by hand (`progdb fit --set router_threshold=0.5`), checked and typed;
+    `router`: the one the database routes with now (the values may change it)."""
     allowed = {"router": str, "threshold": float, "margin": float, "router_threshold": float,
-               "router_margin": float, "router_offsets": offsets_json}
+               "router_margin": float, "router_offsets": offsets_json, "program_thresholds": offsets_json}
     clean = {}
     for name, value in values.items():
         if name not in allowed:
@@ -39,10 +40,16 @@ def clean_calibration(values: dict) -> dict:
         try:
             clean[name] = allowed[name](value)
         except (ValueError, TypeError, AttributeError):
-            what = "a JSON object of numbers" if name == "router_offsets" else "a number"
+            what = "a JSON object of numbers" if allowed[name] is offsets_json else "a number"
             raise ProgdbError(f"calibration: field '{name}': '{value}' is not {what}") from None
-    if clean.get("router", "similarity") not in ROUTERS:
-        raise ProgdbError(f"calibration: field 'router': '{clean['router']}' is not one of {', '.join(ROUTERS)}")
+    router = clean.get("router", router)
+    if router not in ROUTERS:
+        raise ProgdbError(f"calibration: field 'router': '{router}' is not one of {', '.join(ROUTERS)}")
+    if router == "similarity" and json.loads(clean.get("router_offsets", "{}")):
+        # (a product manager's offsets were stored and changed nothing: the similarity router never reads them)
+        raise ProgdbError("calibration: field 'router_offsets': the classifier's per-program offsets; this database "
+                          "routes by similarity, where a program's own threshold is program_thresholds "
+                          "({\"program\": 0.55})")
     return clean
 
 
