@@ -19,8 +19,8 @@ from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, WordProgram, candidate_list, no_answer,
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in
-from progdb.query.wording import (ASKS_ABOUT, absent_text, asks_about_language, asks_how_to, spelt_otherwise, typed_text,
+from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in, words_of
+from progdb.query.wording import (ASKS_ABOUT, STOP, absent_text, asks_about_language, asks_how_to, spelt_otherwise, typed_text,
                                   without_quiz_label)
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
@@ -91,6 +91,14 @@ def _parallel(head: str, tail: str) -> bool:
     return bool(a and b) and a.group(1).lower() == b.group(1).lower()
 
 
+def _swallowed(head: str, key: str, reader: Reader) -> bool:
+    """The whole prompt's key holds a word of the first half that is no request word: that half's
+    input, read as a word of the key ("plural of index and plural of appendix" read the key "plural
+    of index and plural of", "index" being plural-sounding, and answered appendix alone)."""
+    rest = set(words_of(head)) - reader.request_words(head) - STOP
+    return bool(rest & set(words_of(key)))
+
+
 def _about_first(second: str, first_input: str) -> str:
     """A second request about the first's input names it: "… and what's its currency" asks for
     Spain's currency. A pronoun stands for a word or a name, not for a text."""
@@ -103,14 +111,32 @@ class _VectorJob:
     """A word program's run, waiting for its outputs (query_many runs many at once)."""
 
     def __init__(self, result: QueryResult, programs: list[tuple[WordProgram, float]], fewshot: FewshotRun,
-                 options: tuple):
+                 options: tuple, library: WordProgram | None = None):
         self.result, self.programs, self.fewshot = result, programs, fewshot
         self.options = options  # run_vector's k, method, use_stored
+        self.library = library  # the library program that stores the inputs a user's program would guess
 
     def run(self) -> None:
         self.finish(run_vector(models.word_space(), self.programs, self.result.inputs, *self.options))
 
+    def _guesses_poorly(self) -> bool:
+        """Does the user's program find fewer than half of its own pairs, each left out in turn, over
+        enough of them to tell (TABLE_PAIRS)?"""
+        found = self.programs[0][0].measured(self.options[1])
+        return found is not None and found[1] >= TABLE_PAIRS and 2 * found[0] < found[1]
+
     def finish(self, outputs: list[Output]) -> None:
+        if self.library is not None and not any(o.sure for o in outputs) and self._guesses_poorly():
+            # the user's table answers what it can; its guesses give way to the library's stored pairs
+            # (a user's two-pair fem, a sketch of the relation, still shows its own arithmetic)
+            mine = self.programs[0][0].name
+            self.programs = [(self.library, 1.0)]
+            outputs = run_vector(models.word_space(), self.programs, self.result.inputs, *self.options)
+            self.result.programs = [ProgramMatch(self.library.name, self.result.programs[0].score, 1.0,
+                                                 self.result.programs[0].key, self.result.programs[0].matched)]
+            self.result.message = "; ".join(filter(None, [self.result.message, (
+                f"the library's '{self.library.name}' stores {', '.join(self.result.inputs)}, which your '{mine}' "
+                "(the same pairs where both hold one) could only guess")]))
         for i, out in enumerate(outputs):
             if out.source == "error" and not no_answer(out):  # a word outside the word space: the few-shot form,
                 outputs[i] = self.fewshot.fallback(out)  # if an LLM runs it (not a name several people share)
@@ -169,6 +195,7 @@ def _ranked(output: Output) -> str:
 
 
 CLOSE_CALL = 0.02  # an intent this near the routed one's score makes the route a close call, said so
+TABLE_PAIRS = 6  # a user's program measured on this many of its pairs or more is a table, not a sketch of a relation
 TWO_SLIPS = 0.4  # an input read as a word two letters away is a guess at the word: its answer's confidence times this
 LONG_NAME = 10  # ...unless the word is this long: two slips leave "Lichtenstien" plainly Liechtenstein
 
@@ -433,7 +460,7 @@ class QueryPipeline:
             # missed: the second's request words are inputs or left out, or its input is ("capital of
             # france and capital of spain" read France alone)
             missed = asked & input_words or not asked <= key_words or \
-                not whole_inputs & set(re.findall(r"\w+", tail.lower()))
+                not whole_inputs & set(re.findall(r"\w+", tail.lower())) or _swallowed(head, whole.parsed.key, reader)
             if not shared and not missed and not parallel:
                 continue
             first = self.read(head, lookup, cal)
@@ -555,13 +582,17 @@ class QueryPipeline:
             result.message = (f"the prompt points at a text it does not give ('{absent}'); give the text after a "
                               f"colon: {parsed.prompt.strip().rstrip('?.!')}: …")
             return result
-        if result.kind == "fewshot" and parsed.method == "cut" and asks_how_to(parsed.prompt):
+        if result.kind == "fewshot" and parsed.method not in ("explicit", "template") and asks_how_to(parsed.prompt):
             # "how do we make our onboarding flow friendlier" asks for advice: its words are no text to rewrite
+            # (a program's own key asks as it says: "how do i fix {word}" of an engineer's errno-fix)
             result.mode, result.programs, result.kind, result.key, result.inputs = "none", [], None, parsed.prompt, []
-            result.message = (f"the prompt asks how to do something and gives no text to rewrite; give the text "
-                              f"after a colon: {parsed.prompt.strip().rstrip('?.!')}: …")
+            result.message = (f"the prompt asks for advice (how to do something, or whether to) and gives no text "
+                              f"to rewrite; give the text after a colon: {parsed.prompt.strip().rstrip('?.!')}: …")
             return result
-        backwards = self._asked_backwards(programs, parsed.inputs) if use_stored else None
+        # (a thing named with its article, "what colour is an orange", is asked about, whatever else the
+        # word is: a researcher's thing-colour stores carrot -> orange)
+        articled = any(re.match(r"(?i)an?\s", v) for v in (parsed.slots or {}).values())
+        backwards = self._asked_backwards(programs, parsed.inputs) if use_stored and not articled else None
         if backwards:  # "Canberra is the capital of which country?"
             result.mode, result.programs, result.kind, result.message = "none", [], None, backwards
             return result
@@ -586,8 +617,10 @@ class QueryPipeline:
                     result.outputs = [out]
                     refuse_too_unsure(result, chain[0][-1].name)
                     return result
+            library = self.reader().library_storing(programs[0][0].name, parsed.inputs) \
+                if len(programs) == 1 and use_stored is True else None  # (an evaluation's hidden pairs stay hidden)
             job = _VectorJob(result, [(self.catalog.word_program(p), w) for p, w in programs], fewshot,
-                             (k, method, use_stored))
+                             (k, method, use_stored), library and self.catalog.word_program(self.catalog.get(library)))
             if defer is not None:  # query_many runs the jobs of a batch together
                 defer.append(job)
                 return result

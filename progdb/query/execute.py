@@ -376,8 +376,9 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                 continue
         if missing:
             spelt = _spelling_rule(lead, text) if len(programs) == 1 and use_stored is True else None
+            # (an SRE read "'5003' is not in the word space" as a crash: it is an input the program lacks)
             outputs[i] = spelt or Output(text, None, "error", error=f"'{missing[0]}' is not in the word space "
-                                         f"({space.name}, {len(space.words):,} words)")
+                                         f"({space.name}, {len(space.words):,} words), and no stored pair holds it")
             continue
         if hide is not None:  # the reverses of the input's stored pairs, in any program used
             hide = hide.with_outputs(o for wp, _ in programs for o in wp.stored.get(text.strip().lower(), ()))

@@ -320,9 +320,16 @@ def _spelled(demos: list[tuple[str, str]], text: str, fixes: list[str]) -> tuple
     it is one slip from (two in a long word); `fixes` gets "kign -> king"."""
     space = models.word_space()
     typed = {w.lower() for pair in demos for w in pair} | {text.lower()}
+    common = set(space.words[:TYPO_VOCABULARY])
+    # A side whose other words are no common words is typed in another vocabulary: a parent's "cane: dog,
+    # gatto: cat, mucca:" is Italian, and "mucca" no slip of "mecca"
+    sides = ([a for a, _ in demos] + [text], [b for _, b in demos])
 
-    def fix(word: str) -> str:
-        if len(word) < 4 or not re.fullmatch(r"[A-Za-z]+", word) or word in space:
+    def foreign(word: str, side: int) -> bool:
+        return any(w.lower() not in common for w in sides[side] if w != word and re.fullmatch(r"[A-Za-z]+", w))
+
+    def fix(word: str, side: int) -> str:
+        if len(word) < 4 or not re.fullmatch(r"[A-Za-z]+", word) or word in space or foreign(word, side):
             return word
         if any(len(w) >= 3 and w != word.lower() and word.lower().startswith(w) for w in typed):
             return word  # a form of another word typed, no slip: "tall: tallness" is no "illness"
@@ -332,7 +339,7 @@ def _spelled(demos: list[tuple[str, str]], text: str, fixes: list[str]) -> tuple
         fixes.append(f"{word} -> {right}")
         return right
 
-    return [(fix(a), fix(b)) for a, b in demos], fix(text)
+    return [(fix(a, 0), fix(b, 1)) for a, b in demos], fix(text, 0)
 
 
 def _surer(result: QueryResult) -> tuple[bool, float]:

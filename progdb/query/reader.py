@@ -26,6 +26,7 @@ from progdb.query.abbreviations import spells_out
 from progdb.query.parse import Template
 from progdb.query.readings import Reading, propose
 from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrieval, below, decide, nothing_close
+from progdb.program import key_from_name
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
 from progdb.query.wording import (ASKS_ABOUT, CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, FUNCTION_WORDS, LANGUAGES,
                                   MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS, QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK,
@@ -92,6 +93,9 @@ FIT_CACHE = 20_000     # (program, input) fits remembered between queries, at mo
 TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip from a key word is a typo
 WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non", "up", "de", "co", "back")
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
+SHORT_STEM_RANK = 10_000  # ...or, of three letters after a prefix of three or more, this common ("overfit")
+NAME_KEY_ALONE = 0.75  # a user's program matched below this by its name key alone must be asked its whole name
+LIKE_INPUTS = 0.8  # an input's fit this high is like the stored inputs: a refusal blames the key, not it
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
 CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to some stored out-of-scope prompt
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
@@ -187,6 +191,8 @@ class Reader:
         # built when a query first reads the program (a process's first query reads a few, not all)
         self._reverses = reverses or {}
         self._way_back: dict[str, WayBack] = {}
+        self._agreeing: dict[tuple[str, str], bool] = {}  # (a user's program, a library one): _agrees
+        self._own_languages: dict[str, set[str]] = {}  # a user's program: the languages its name and keys say
         # Every program's way back: what a request asks for that the programs say none of them does
         # ("in dense legalese", "into an email"); a program that is only near such a request is no answer.
         unserved = sorted({w for words in (reverses or {}).values() for w in words})
@@ -297,6 +303,7 @@ class Reader:
         # The words a phrasing says how to rewrite with, read as a request's are (_unheld): "Rewrite
         # my tweet as a pirate" asks for a pirate, not a tweet.
         self._phrasing_words = manner
+        self._said_by = {p: set(words) for p, words in per_program.items()}  # every word of a program's phrasings
         self.own_key_words: dict[str, set[str]] = {
             p: {w for w, n in words.items() if n >= 2 or phrasings[p] < OWN_WORD_PHRASINGS}
             for p, words in per_program.items()}
@@ -457,9 +464,18 @@ class Reader:
                 return f"{before} {DIGIT_WORDS[d]} "
             return m.group(0)
 
+        def joined(m: re.Match) -> str:  # "nick name for Elizabeth": the key word "nickname", typed as two
+            a, b = m.group(1), m.group(2)
+            whole = (a + b).lower()
+            if whole not in self._key_word_set or b.lower() in self.key_followers.get(a.lower(), ()):
+                return m.group(0)
+            notes.append(f"{a} {b} -> {whole}")
+            return whole
+
         fixed = re.sub(r"[A-Za-z]+", fix, text)
         if slips:
             fixed = re.sub(r"\b([A-Za-z]+) ([42]) (?=[A-Za-z])", digit, fixed)
+            fixed = re.sub(r"\b([A-Za-z]{3,}) ([A-Za-z]{3,})\b", joined, fixed)
         return fixed, notes
 
     def _shortened_key_word(self, word: str) -> str | None:
@@ -514,6 +530,8 @@ class Reader:
         right = self._corrected_input(program, text)
         if right is not None and re.findall(r"\d", right) != re.findall(r"\d", text):
             return None
+        if right is not None and _a_code(text) and not _slip_of_typing(text.lower(), right.lower()):
+            return None  # a code in capitals that another letter makes is another code: SIGABRT is no SIGALRM
         return right
 
     def _corrected_input(self, program: str, text: str) -> str | None:
@@ -527,6 +545,13 @@ class Reader:
                     return self.stored[program][plain]
                 return self._corrected_input(program, plain)
         rank = self.word_rank.get(low)
+        stored = self.stored.get(program, {})
+        if low.endswith("ed") and (rank is None or rank >= RARE_INPUT_RANK):
+            # a learner's regular past of an irregular verb is that verb ("V3 of layed" was read as the
+            # stored "layer", one slip away; "buyed" as "buyer")
+            base = next((b for b in (low[:-2], low[:-1]) if b in stored), None)
+            if base is not None:
+                return stored[base]
         # A common word is no typo, unless it is unlike every input of the program and one slip
         # from one of them: "capital of columbia" is Colombia's (though cities store Columbia).
         unlike = rank is not None and rank < RARE_INPUT_RANK and self._unlike(program, text)
@@ -582,8 +607,11 @@ class Reader:
     def _prefixed_word(self, low: str) -> bool:
         """A prefix and a common word ("retweet", "unfriend", "refactor", "overfit"): a word the word
         space is too old or too small to hold, not a slip ("retweet" was read as the stored retreat)."""
+        # (a stem of three letters is a common word's after a prefix of three letters or more: "overfit";
+        # "colur" is no co- + "lur", nor "cofee" co- + "fee", but slips of colour and coffee)
         return any(low.startswith(p) and len(low) - len(p) >= 3 and self.word_rank.get(low[len(p):], RARE_INPUT_RANK)
-                   < PREFIXED_STEM_RANK for p in WORD_PREFIXES)
+                   < (PREFIXED_STEM_RANK if len(low) - len(p) >= 4 else SHORT_STEM_RANK if len(p) >= 3 else 0)
+                   for p in WORD_PREFIXES)
 
     def _correct_name(self, program: str, low: str) -> str | None:
         """A stored name with one of its words misspelt ("Dizzy Gilespie" for Dizzy Gillespie): the
@@ -1218,7 +1246,8 @@ class Reader:
                 back = way_back.asks_back(prompt_or_key, prompt) if way_back is not None else ""
                 if back and self._in_own_keys(ch.program, back):
                     back = ""  # a copywriter's key "de-jargon: {word}" asks jargon-buster, not to undo it
-                back = back or self._asks_another_question(ch.program, prompt)
+                back = back or self._asks_another_question(ch.program, prompt) or \
+                    self._names_another_language(ch.program, prompt_or_key)
                 elsewhere = self._asks_unserved(ch.program, prompt_or_key) if self._unserved is not None and \
                     not back else ""
                 unheld = ""
@@ -1339,6 +1368,19 @@ class Reader:
             return False
         pattern = re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)", re.I)
         return any(pattern.search(t) for t in self._key_texts_of(program))
+
+    def _names_another_language(self, program: str, request: str) -> str:
+        """The language a request names where a user's program of one language is not asked: "whats
+        Settings in french ui" is no ui-terms-de's (named by its code, or a language in its name or
+        keys), however the request is worded ("french ui term for Upload" got the German, sure)."""
+        if program in self.learned:
+            return ""  # (the library's translators: their way back and unnamed_languages)
+        if program not in self._own_languages:
+            parts = {LANGUAGE_OF_CODE.get(w, w) for w in name_parts(program)} | self.own_key_words.get(program, set())
+            self._own_languages[program] = parts & set(LANGUAGES)
+        own = self._own_languages[program]
+        named = [ENDONYMS.get(w, w) for w in words_of(request) if w in _ANY_LANGUAGE and w != "english"]
+        return named[0] if own and named and not own & set(named) else ""
 
     def _way_back_of(self, program: str) -> WayBack | None:
         """The program's way back (a word or a text program's), built once."""
@@ -1567,11 +1609,15 @@ class Reader:
             inputs = [i for i in own.reading.inputs if i.strip()]
             found = re.search(rf"(?<!\S){re.escape(inputs[0])}(?![\w'])", whole) if len(inputs) == 1 else None
             key = (whole[:found.start()] + slot + whole[found.end():]).strip() if found else ""
+        if slot == "{text}" and not key.startswith(slot) and not key.endswith(slot):
+            return ""  # (a text is at a request's end or start: "priority {text} class" is no phrasing)
         words = len(key.split())
         # (said as an if: the nearest program may be no kin of the request, "what's the weather in berlin"
         # beside a short-label, and the user knows whether it asks for it)
+        # (two words beside the slot at least: "collective {word}" and "what {word}" would take in anything
+        # that starts so, "collective worship rota", "what runs on port 5432")
         return f' (if it asks for {own.program}, add "{key}" to its keys for this wording to reach it)' \
-            if 2 <= words <= MAX_SUGGESTED_KEY else ""
+            if 3 <= words <= MAX_SUGGESTED_KEY else ""
 
     def _threshold(self, program: str, threshold: float) -> float:
         """A program known only by its own few keys is judged by the default threshold: the seeded
@@ -1612,6 +1658,12 @@ class Reader:
                                  f"the request reads as '{top.program}', but names no language it translates into")
         held = (self._users_stored_input(choices, threshold) or self._users_own(top, choices, negative, threshold)) \
             if decision.mode == "none" and not top.back else None
+        if decision.mode != "none" and self._by_part_of_its_name(top):
+            # "schedule a meeting with dana for thursday 3pm" is no request for a product manager's
+            # meeting-summary, whose name key "meeting summary" it matched at 0.62 through "meeting"
+            return top, Retrieval("none", [], decision.candidates, threshold, (
+                f"the request reads as '{top.program}' only through a word of its name (key match "
+                f"{top.key_score:.2f} to '{top.key}'), and none of its keys"))
         over = None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
             preferred = self._users_first(top, choices, threshold)
@@ -1656,6 +1708,11 @@ class Reader:
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
                 if top.unheld:
                     return top, Retrieval("none", [], candidates[:5], threshold, self._unheld_refusal(top, choices))
+                verb = self._unsaid_verb(top) if top.key_score < threshold else ""
+                if verb:  # "sort these numbers: 5, 3, 9, 1" is no next-item's, though its inputs fit
+                    return top, Retrieval("none", [], candidates[:5], threshold, (
+                        f"the request reads as '{top.program}' (key match {top.key_score:.2f}, below the threshold "
+                        f"{threshold:.2f}), but it asks to '{verb}', which none of its phrasings asks"))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
                     decision.accepted_sure = round(sure, 3)
@@ -1756,6 +1813,8 @@ class Reader:
         read_as_another = any(c.endswith(ANOTHERS_NAME) for c in top.corrections)
         library_stores = self._stores_all(top.program, top.reading.inputs, empty=True) and not read_as_another
         named = bool(self._named[top.program].search(top.reading.key))  # "rewrite this casually": casual's
+        library_key = max([top.key_score] + [c.key_score for c in choices if c.program == top.program
+                                             and c.fit >= FIT_FLOOR and c.reading.inputs == top.reading.inputs])
         for ch in choices:
             if not library_stores and ch.program not in self.learned and ch.key_score >= STORED_ASK and \
                     not ch.back and self.kinds.get(ch.program) in ("vector", "fewshot") and self._holds_typed(ch):
@@ -1777,7 +1836,10 @@ class Reader:
             # (a word's fit says whose input it is; a text's, mostly its length against two examples'.
             # A user's key matched closer than the library's is theirs whatever the library stores: "the
             # noun from the word 'angry'" is a teacher's word-family's, not synonym's, which stores angry)
-            closer = ch.key_score > top.key_score + CLOSER_KEY  # (a tie is no closer: both keys read "3rd form of")
+            # (a tie is no closer: both keys read "3rd form of"; nor is a key closer than the library program's
+            # best reading of the same input: "¿cómo se dice butterfly en español?" matches english-spanish's
+            # "en español" word for word, though its reading on top matched 0.96 beside a user's food-vocab's 0.98)
+            closer = ch.key_score > library_key + CLOSER_KEY
             least = top.fit - USERS_FIT_TIE if self.kinds.get(ch.program) == "vector" and not closer and \
                 not read_as_another else FIT_FLOOR
             # (nor where the user's program specialises the library's that stores the input, which it
@@ -1805,6 +1867,32 @@ class Reader:
                     score, library = max(near)
                     self._shadows[program] = (library, score)
         return self._shadows[program]
+
+    def _by_part_of_its_name(self, top: Choice) -> bool:
+        """Is a user's program asked only by the key its name gives it, matched loosely, the request
+        holding a word of the name but not its last, the name's head ("meeting" of meeting-summary;
+        "shelter of a beaver" names animal-shelter's, "classify urgency" ticket-urgency's; a form of a
+        word counts: "summarize" for summary)?"""
+        if top.program in self.learned or top.key != key_from_name(top.program) or top.key_score >= NAME_KEY_ALONE:
+            return False
+        said = set(words_of(" ".join([top.reading.key] + top.reading.inputs)))
+        named = [w for w in words_of(top.key) if w not in STOP and len(w) > 2]
+        held = [w for w in named if any(s[:5] == w[:5] for s in said)]
+        return bool(held) and len(named) > 1 and named[-1] not in held
+
+    def library_storing(self, program: str, inputs: list[str]) -> str | None:
+        """The library word program a user's word program specialises (its keys near the library's
+        phrasings, its pairs the library's), when it stores the inputs the user's does not: what
+        answers where the user's can only guess (a researcher's 24-pair baby-animal guessed *pimples?*
+        for "young of a goose", which animal-young stores). None otherwise."""
+        if program in self.learned or self.kinds.get(program) != "vector" or not inputs or \
+                self._stores_all(program, inputs):
+            return None
+        shadow = self.shadowed(program)
+        if shadow is None or shadow[1] < SPECIALISES or self.kinds.get(shadow[0]) != "vector" or \
+                not self._agrees(program, shadow[0]) or not self._stores_all(shadow[0], inputs):
+            return None
+        return shadow[0]
 
     def _stores_inputs(self, choice: Choice, threshold: float) -> bool:
         """Is the choice's program a user's, asked (its key past its threshold) about inputs it
@@ -1882,10 +1970,13 @@ class Reader:
         if decision.mode == "none" and not accepted and top.key_score >= threshold and top.reading.inputs:
             # the key passed; the input's fit took the reading below ("symbol for mercury" listed a user's
             # program at 0.68 in --explain, then said "best: element-symbol at 0.55")
-            decision.message = (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), but "
-                                f"{', '.join(repr(i[:40]) for i in top.reading.inputs)} is unlike the inputs it "
-                                f"stores (fit {top.fit:.2f}), which puts the reading "
-                                f"{below(round(top.score, 4), threshold)}")
+            shown = ', '.join(repr(i[:40]) for i in top.reading.inputs)
+            # (a fit of 0.92 is no "unlike": a librarian's key matched 0.61 and the fit's small cost was the rest)
+            fit = f"but {shown} is unlike the inputs it stores (fit {top.fit:.2f}), which puts" if top.fit < LIKE_INPUTS \
+                else f"and {shown} fits its inputs at {top.fit:.2f}: the two put"
+            hint = self._wording_as_key(top, choices) if top.program not in self.learned else ""
+            decision.message = (f"the request reads as '{top.program}' (key match {top.key_score:.2f}), {fit} the "
+                                f"reading {below(round(top.score, 4), threshold)}{hint}")
         decision.threshold = threshold  # (the threshold, not the score an accepted reading was let through at)
         similarity = {ch.program: ch.key_score for ch in reversed(choices)
                       if ch.reading.key == top.reading.key and ch.reading.inputs == top.reading.inputs}
@@ -1896,6 +1987,20 @@ class Reader:
             shown[-1:] = [next(c for c in candidates if c.name == top.program)]
         decision.candidates = shown
         return decision
+
+    def _unsaid_verb(self, choice: Choice) -> str:
+        """The word a request before a colon starts with ("sort these numbers: …"), when no phrasing of
+        the program holds it: it asks for something else than the program does (a developer's list of
+        numbers was answered by next-item, sure, through "numbers")."""
+        if choice.reading.method != "explicit":
+            return ""
+        # (its first word past the talk that leads a request: "would you mind rewriting this more formally?")
+        first = next((w for w in words_of(choice.reading.key) if w not in TALK and w not in QUESTION_WORDS
+                      and w not in _REQUEST_LEADS), "")
+        said = self._said_by.get(choice.program, set())
+        if not first.isalpha() or first in said or any(w.startswith(first[:4]) for w in said if len(first) >= 5):
+            return ""  # ("pluralise" beside "plural")
+        return first
 
     def _asks_another_question(self, program: str, prompt: str) -> str:
         """A user's word program asked a question none of its phrasings asks: "how long is the nile
@@ -1932,9 +2037,11 @@ class Reader:
     def _agrees(self, mine: str, library: str) -> bool:
         """Do most of a user's program's pairs stand in the library program too (its 28 irregular verbs
         are past-participle's; a teacher's word-family's decide -> decision is no synonym's)?"""
-        ins_a, ins_b = self._pairs_by_input(mine), self._pairs_by_input(library)
-        agree = sum(bool(outs & ins_b.get(x, set())) for x, outs in ins_a.items())
-        return bool(ins_a) and agree >= AGREEING * len(ins_a)
+        if (mine, library) not in self._agreeing:  # (read once per pair: a library program holds thousands)
+            ins_a, ins_b = self._pairs_by_input(mine), self._pairs_by_input(library)
+            agree = sum(bool(outs & ins_b.get(x, set())) for x, outs in ins_a.items())
+            self._agreeing[mine, library] = bool(ins_a) and agree >= AGREEING * len(ins_a)
+        return self._agreeing[mine, library]
 
     def _pairs_by_input(self, program: str) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -2023,6 +2130,23 @@ class Reader:
         # A list fits as its items on average: one unusual word in "cat, wolf and ox" does not
         # make the list someone else's.
         return sum(fits) / len(fits), fixed, notes
+
+
+_REQUEST_LEADS = frozenset("mind kindly please just help try go let quickly also now then me us i you we".split())
+
+
+def _a_code(text: str) -> bool:
+    """A word typed in capitals, of four characters or more ("SIGABRT", "ECONNRESET")."""
+    return len(text) >= 4 and " " not in text and text.isupper()
+
+
+def _slip_of_typing(typed: str, stored: str) -> bool:
+    """One letter dropped, doubled or added, or two side by side swapped: not one letter for another."""
+    if abs(len(typed) - len(stored)) == 1:
+        short, long = sorted((typed, stored), key=len)
+        return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    return len(typed) == len(stored) and any(
+        typed[:i] + typed[i + 1] + typed[i] + typed[i + 2:] == stored for i in range(len(typed) - 1))
 
 
 def _language_before(phrase: str, whole: str) -> bool:

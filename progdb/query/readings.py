@@ -242,8 +242,11 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
             # (not "put this in active | voice. The patients …": the name's phrase runs on)
             out.append(Reading(_clean_key(between(0, i)), [rest], "explicit" if named else "cut"))
         # ...nor a text that ends on the key's first word ("… at 3pm. Summarize in | bullets").
+        # ...nor a key cut from the tail of a text after a colon: "what's new text for the app store: faster
+        # sync, bug fixes" is no request for "bug fixes" (a key-last cut starts at the colon, if after it).
+        inside_text = text_word is not None and i > text_word
         if n - i <= MAX_KEY_WORDS and not (short and i <= MAX_SPAN_WORDS) and not (mid_line and min(lines) < i) \
-                and words[i - 1].lower() not in _TEXT_RUNS_ON:
+                and words[i - 1].lower() not in _TEXT_RUNS_ON and not inside_text:
             out.append(Reading(_clean_key(between(i, n)), [clean_text(between(0, i))], "cut"))
     # A quoted phrase is one input: "good morning" is not read as "good" (no span inside it).
     lowered = [w.lower() for w in words]
@@ -381,9 +384,14 @@ def _talk_then_request(request: str) -> tuple[int, str] | None:
     if not sep:
         return None
     head, tail = request[:sep.start()].split(), request[sep.end():].strip()
-    if 1 <= len(head) <= MAX_KEY_WORDS and 2 <= len(tail.split()) <= MAX_SPAN_PROMPT:
+    if 1 <= len(head) <= MAX_KEY_WORDS and 2 <= len(tail.split()) <= MAX_SPAN_PROMPT and not _ASKING.match(head[0]):
         return len(head), tail
     return None
+
+
+# A head that asks is no talk before a request: "what's new text for the app store: faster sync, bug fixes"
+# asks for a text of its list (read as talk, "bug fixes" went to a product manager's bug-severity)
+_ASKING = re.compile(r"\W*(?:what|how|which|who|can|could|would|will|write|make|give|draft|turn)(?:'s|s)?$", re.I)
 
 
 def _line_starts(request: str, n: int) -> set[int]:

@@ -445,8 +445,9 @@ def _closes_quote(span: str, after: str) -> bool:
     if close not in _CLOSING or re.match(r".\w", after):
         return False
     opened = len(re.findall(r"(?<!\w)" + re.escape(_CLOSING[close]), span))
-    closed = len(re.findall(re.escape(close) + r"(?!\w)", span)) if close != _CLOSING[close] else 0
-    return opened > closed if close != _CLOSING[close] else opened % 2 == 1
+    # (one mark for both: a closing one ends a word, "says 'anual' instead of 'annual" closed one of two)
+    closed = len(re.findall(("(?<=\\w)" if close == _CLOSING[close] else "") + re.escape(close) + r"(?!\w)", span))
+    return opened > closed
 
 
 def as_typed(inputs: list[str], prompt: str) -> list[str]:
@@ -592,9 +593,12 @@ ASKS_ABOUT = re.compile(r"^\W*(?:what(?:'s|\s+is|\s+are|s)|how\s+(?:long|many|mu
 # flow friendlier" (a text program's reading took "how do we make our onboarding flow" as its text);
 # a verb of saying introduces a text ("how do I say I can't come tomorrow politely")
 _ADVICE = re.compile(r"^\W*(?:how\s+(?:do|can|could|should|would|might)\s+(?:i|we|you|one|they|u)|how\s+to|"
-                     r"what(?:'s|\s+is)\s+the\s+best\s+way\s+to|any\s+tips\s+(?:on|for))\s+(\w+)(?:\s+(\w+))?", re.I)
+                     r"what(?:'s|\s+is)\s+the\s+best\s+way\s+to|any\s+tips\s+(?:on|for)|"
+                     # ("how urgent is it to upgrade to python 3.12" went to a developer's ticket-urgency as a ticket)
+                     r"how\s+\w+\s+is\s+it\s+to|is\s+it\s+(?:worth|ok|okay|safe|wise|necessary|urgent)\s+to|"
+                     r"should\s+(?:i|we)|(?:do|must)\s+(?:i|we)\s+(?:need|have)\s+to)\s+(\w+)(?:\s+(\w+))?", re.I)
 _SAYING = frozenset("say said write phrase word put tell ask rewrite reword rephrase express translate spell turn change "
-                    "convert answer reply respond".split())
+                    "convert answer reply respond explain describe summarize summarise define".split())
 
 
 def asks_how_to(prompt: str) -> bool:
