@@ -1015,7 +1015,7 @@ def test_compile_says_no_program_as_query_does_and_an_export_imports_twice(own_d
     assert run("--db", own_db, "export", "-o", str(tmp_path / "backup.jsonl"), "plural").exit_code == 0
     copy = str(tmp_path / "copy")
     # the second time changes nothing, is no error, and says so
-    for said in ("imported 1 programs (7 keys)\n", "imported 0 programs (0 keys), 1 unchanged\n"):
+    for said in ("imported 1 program (7 keys)\n", "imported 0 programs (0 keys), 1 unchanged\n"):
         r = run("--db", copy, "--no-seed", "import", str(tmp_path / "backup.jsonl"))
         assert r.exit_code == 0 and r.output.endswith(said), r.output
 
@@ -1194,6 +1194,10 @@ def test_a_mistyped_program_name_is_named_on_import(own_db, tmp_path):
     # ...and on show (a data engineer's "show acronym" of acronyms)
     r = run("--db", own_db, "show", "plurall")
     assert r.exit_code == 2 and "no program named 'plurall'; did you mean 'plural'?" in r.output, r.output
+    # ...and on remove (a localiser's "remove ui-terms-dee --input Save" named none)
+    for args in (["remove", "plurall", "--yes"], ["remove", "plurall", "--input", "cat", "--yes"]):
+        r = run("--db", own_db, *args)
+        assert r.exit_code == 2 and "no program named 'plurall'; did you mean 'plural'?" in r.output, (args, r.output)
 
 
 def test_an_import_names_repeated_rows_and_pairs_outside_the_word_space(own_db, tmp_path):
@@ -1477,7 +1481,17 @@ def test_a_backup_restored_into_a_new_seeded_database_says_what_differs(own_db, 
     shutil.copytree(seeded_path, fresh)
     r = run("--db", fresh, "import", str(backup))
     assert r.exit_code == 2 and "1 program(s) of the file already exist here, stored otherwise: plural" in r.output
-    assert "--replace" in r.output and "--no-seed" in r.output
+    assert "--replace" in r.output and "--no-seed" in r.output and "--program NAME" in r.output
+    # one program of the backup alone (a developer restoring the one they removed, trial D): the
+    # other programs of the file are left as they are
+    pirate = json.loads(run("--db", fresh, "show", "pirate", "--json").output)
+    assert run("--db", fresh, "remove", "pirate", "--yes").exit_code == 0
+    r = run("--db", fresh, "import", str(backup), "--program", "pirate")
+    assert r.exit_code == 0 and r.output == f"imported 1 program ({len(pirate['keys'])} keys)\n", r.output
+    assert json.loads(run("--db", fresh, "show", "pirate", "--json").output) == pirate
+    assert "pluralize my word {word}" not in json.loads(run("--db", fresh, "show", "plural", "--json").output)["keys"]
+    r = run("--db", fresh, "import", str(backup), "--program", "pirat")
+    assert r.exit_code == 2 and "no program 'pirat' in the file; did you mean 'pirate'?" in r.output, r.output
     assert run("--db", fresh, "import", str(backup), "--replace").exit_code == 0
     assert "pluralize my word {word}" in json.loads(run("--db", fresh, "show", "plural", "--json").output)["keys"]
     clean = str(tmp_path / "clean")
@@ -2026,7 +2040,9 @@ def test_a_quiz_writers_refusal_says_the_key_passed_and_the_input_did_not(own_db
                *[a for pair in pairs for a in ("--example", *pair)]).exit_code == 0
     out = _json_query(own_db, "symbol for mercury")  # its key passed; its input's fit took the reading below
     assert out["mode"] == "none" and "the request reads as 'element-symbol' (key match 0.6" in out["message"] \
-        and "is unlike the inputs it stores (fit " in out["message"] and "which puts the reading at 0.5" in out["message"], out
+        and "'mercury' fits its inputs at 0.8" in out["message"] and "the two put the reading at 0.5" in out["message"], out
+    # (a fit that high is no "unlike the inputs it stores": a librarian read "fit 0.92" as very alike)
+    assert 'add "symbol for {word}" to its keys' in out["message"], out
     out = _json_query(own_db, "symbol of iron")
     assert out["outputs"][0]["answer"] == "Fe" and out["outputs"][0]["source"] == "stored", out
 
@@ -2713,6 +2729,25 @@ def test_a_localisers_glossaries_are_asked_in_their_own_words(own_db, tmp_path):
     assert [p["name"] for p in out["programs"]] == ["ui-terms-fr"], out
     assert "Einstellungen" not in json.dumps(out["compiled"], ensure_ascii=False), out
     assert _json_query(own_db, "german word for dog")["outputs"][0]["answer"] == "Hund"  # the library's still
+    # another localiser's wordings named French where the German glossary matched: "whats Settings in
+    # french ui" answered *Einstellungen*, sure, below the threshold (key match 0.58 against the French's 0.97),
+    # and "french ui term for Upload" (stored in the German one only) *Hochladen*
+    subprocess.run([PROGDB, "--db", own_db, "add", "ui-terms-de", "--example", "Upload", "Hochladen"], check=True,
+                   capture_output=True)
+    for name, lang in (("ui-terms-de", "german"), ("ui-terms-fr", "french")):
+        assert run("--db", own_db, "add", name, "--key", f"what is {{text}} in the {lang} UI").exit_code == 0
+    for prompt, program, answer in (("whats Settings in french ui", "ui-terms-fr", "Paramètres"),
+                                    ("what's Cancel in the French UI", "ui-terms-fr", "Annuler"),
+                                    ("french ui term for Upload", "ui-terms-fr", None),
+                                    ("whats Settings in german ui", "ui-terms-de", "Einstellungen")):
+        out = _json_query(own_db, prompt)
+        assert out["programs"][0]["name"] == program, (prompt, out["programs"])
+        assert (out["outputs"][0]["answer"] if answer else out["compiled"]) and \
+            (answer is None or out["outputs"][0]["answer"] == answer), (prompt, out["outputs"])
+    # `which` of a pair of each glossary was "'Enregistrer' is not in the word space", exit 2
+    r = run("--db", own_db, "which", "Save", "Enregistrer", "Cancel", "Abbrechen")
+    assert r.exit_code == 0 and "ui-terms-fr  (stores 1 of the 2 pairs)" in r.output \
+        and "ui-terms-de  (stores 1 of the 2 pairs)" in r.output, r.output
 
 
 def test_a_teachers_country_table_takes_countries_other_tables_answer(own_db, tmp_path):
@@ -3059,6 +3094,15 @@ def test_a_spreadsheets_header_and_title_rows_are_no_pairs(tmp_path):
         book.writestr("[Content_Types].xml", "<Types/>")
     r = run("--db", db, "import", str(tmp_path / "quiz.xlsx"))
     assert r.exit_code == 2 and "an Excel workbook, not a pairs file; save the sheet as CSV" in r.output, r.output
+    with zipfile.ZipFile(tmp_path / "spellings.docx", "w") as doc:  # (a librarian's list typed in Word)
+        doc.writestr("[Content_Types].xml", "<Types/>")
+    r = run("--db", db, "import", str(tmp_path / "spellings.docx"))
+    assert r.exit_code == 2 and "a Word document, not a pairs file; save it as plain text (.txt)" in r.output, r.output
+    # a program file's YAML error says the parser's reason (a developer's unquoted ": " was "not valid YAML")
+    (tmp_path / "commit-message.yaml").write_text("name: commit-message\ndescription: Turn a diff: into a message\n"
+                                                  "keys: [commit message for {text}]\n", encoding="utf-8")
+    r = run("--db", db, "add", str(tmp_path / "commit-message.yaml"))
+    assert r.exit_code == 2 and "line 2: not valid YAML (mapping values are not allowed here)" in r.output, r.output
 
 
 def test_a_program_that_spells_out_abbreviations_answers_with_words_they_abbreviate(own_db, tmp_path):
@@ -3127,8 +3171,17 @@ def test_a_support_leads_requests_and_questions(own_db):
                               "non-returnable.")
     assert out["programs"][0]["name"] == "empathetic-reply", out
     out = _json_query(own_db, "how do we make our onboarding flow friendlier")
-    assert out["mode"] == "none" and "asks how to do something" in out["message"], out
+    assert out["mode"] == "none" and "asks for advice (how to do something" in out["message"], out
     assert _json_query(own_db, "how can i make this friendlier: see you tmrw")["inputs"] == ["see you tmrw"]
+    # ...nor whether to (a developer's ticket-urgency classified "to upgrade to python 3.12" as a ticket)
+    assert run("--db", own_db, "add", "ticket-urgency", "--kind", "fewshot", "--key", "how urgent is this ticket: {text}",
+               "--key", "how urgent", "--example", "Checkout returns 500 for everyone", "high",
+               "--example", "Typo on the about page", "low").exit_code == 0
+    for prompt in ("how urgent is it to upgrade to python 3.12", "should we upgrade to python 3.12 now"):
+        out = _json_query(own_db, prompt)
+        assert out["mode"] == "none", (prompt, out["programs"], out["inputs"])
+    out = _json_query(own_db, "how urgent is this ticket: webhooks delayed by two hours")
+    assert out["programs"][0]["name"] == "ticket-urgency" and out["inputs"] == ["webhooks delayed by two hours"], out
     # (a product manager's `which "<bug title>" P3` was an error, "is a text", though their program stores it)
     r = run("--db", own_db, "which", "Your refund was denied.", "I'm sorry, I know this isn't the answer you hoped for.")
     assert r.exit_code == 0 and "empathetic-reply" in r.output and "stores every pair" in r.output, r.output
@@ -3152,3 +3205,216 @@ def test_a_chemistry_teachers_units_keep_their_capitals_and_their_letters(own_db
                          text=True)
     assert "kmol -> mol" not in out.stdout and "mole" not in out.stdout, out.stdout
     assert _json_query(own_db, "is spanish hard")["mode"] == "none"
+
+
+def test_a_teachers_vocabulary_leaves_the_librarys_stored_word_to_it(own_db, tmp_path):
+    """A Spanish teacher's food-vocab (keys "{word} in spanish", "how do you say {word} in spanish")
+    took "¿cómo se dice butterfly en español?" from english-spanish, which stores butterfly: its key
+    matched 0.98 beside english-spanish's reading on top at 0.96, though english-spanish's "en
+    español" matches word for word (its guess was *stipa?*)."""
+    food = "English\tSpanish\napple\tmanzana\npineapple\tpiña\nstrawberry\tfresa\ncarrot\tzanahoria\n" \
+           "bread\tpan\ncheese\tqueso\nchicken\tpollo\nrice\tarroz\negg\thuevo\nmilk\tleche\ncoffee\tcafé\n"
+    assert _imported(own_db, tmp_path / "food.tsv", food, "food-vocab").returncode == 0
+    assert run("--db", own_db, "add", "food-vocab", "--key", "{word} in spanish", "--key",
+               "how do you say {word} in spanish", "--key", "spanish for {word}").exit_code == 0
+    for prompt, program, answer in (("¿cómo se dice butterfly en español?", "english-spanish", "mariposa"),
+                                    ("how do you say butterfly in spanish", "english-spanish", "mariposa"),
+                                    ("¿cómo se dice cheese en español?", "food-vocab", "queso"),
+                                    ("how do you say apple in spanish", "food-vocab", "manzana"),
+                                    # (a parent's "cofee in italian" was read as co- + "fee", no slip)
+                                    ("how do you say cofee in spanish", "food-vocab", "café")):
+        out = _json_query(own_db, prompt)
+        assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == (program, answer), (prompt, out["programs"])
+
+
+def test_a_researchers_and_a_librarians_lists_import_as_typed(own_db, tmp_path):
+    """A researcher's "cat<TAB>kitten" first row was read as a header, unsaid (17 of 18 pairs), and
+    "puppy/pup" stored as one answer unsaid; "wheel:car" and "sky blue" lines were "cannot tell the
+    format; give --format" though --format was given; --program was left for a .txt file's name; a
+    JSON list's error advised --columns, which then refused a json file. A librarian's "neighbour =
+    neighbor" list failed the same way, and the title line of her arrows list was stored as a pair."""
+    def imported(name: str, text: str, *options: str) -> subprocess.CompletedProcess:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        return subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / name), *options],
+                              capture_output=True, text=True)
+
+    def pairs(program: str) -> list[list[str]]:
+        return [[e["input"], e["output"]] for e in json.loads(run("--db", own_db, "show", program, "--json").output)["examples"]]
+
+    young = "cat\tkitten\ndog\tpuppy/pup\ncow\tcalf\nhorse\tfoal/colt/filly\nsheep\tlamb\ngoat\tkid\n"
+    r = imported("animal_young.tsv", young, "--program", "young-mine")
+    assert r.returncode == 0 and "6 added" in r.stdout, r.stdout + r.stderr
+    assert "the first row 'cat\tkitten' is read as a pair" in r.stderr, r.stderr
+    assert "an output such as 'puppy/pup' (dog) is stored whole, as one answer; --format bats reads 'a/b' as two " \
+        "answers" in r.stderr, r.stderr
+    r = imported("animal_young.tsv", young, "--program", "young-bats", "--format", "bats")
+    assert r.returncode == 0 and "created 1 program(s): young-bats" in r.stdout, r.stdout + r.stderr
+    assert ["dog", "pup"] in pairs("young-bats") and ["horse", "filly"] in pairs("young-bats")
+
+    for name, text in (("part_whole.txt", "wheel:car\npetal:flower\nfinger:hand\n"),
+                       ("thing_colour.txt", "sky blue\ngrass green\nblood red\n"),
+                       ("spellings.txt", "neighbour = neighbor\nbehaviour = behavior\njewellery = jewelry\n")):
+        program = name.split(".")[0].replace("_", "-") + "-mine"
+        for options in ((), ("--format", "arrows")):
+            r = imported(name, text, "--program", program, *options)
+            assert r.returncode == 0 and "give --format" not in r.stderr, (name, options, r.stdout + r.stderr)
+        assert len(pairs(program)) == 3 and pairs(program)[0] in (["wheel", "car"], ["sky", "blue"],
+                                                                  ["neighbour", "neighbor"]), pairs(program)
+    r = imported("thing_colour.txt", "sky blue\ngrass green\n", "--program", "x-colour", "--format", "csv")
+    assert r.returncode == 2 and "give --format" not in r.stderr, r.stderr  # (its rows' shape is the error)
+
+    r = imported("british.txt", "British -> American spellings (my list)\n\ncolour -> color\nhonour -> honor\n"
+                 "favour -> favor\n", "--program", "british-mine")
+    assert r.returncode == 0 and "the first line 'British -> American spellings (my list)' is read as the list's " \
+        "title, not a pair" in r.stderr, r.stderr
+    assert pairs("british-mine") == [["colour", "color"], ["honour", "honor"], ["favour", "favor"]]
+
+    # a parent's list under a title without an arrow, alternatives after a slash (stored as one answer, the
+    # program became one of texts); a teacher's "Collective nouns (animals)" over "crow = murder" likewise
+    r = imported("famiglia.txt", "Family words - parole di famiglia\nmother = mamma / madre\nfather = papa / padre\n"
+                 "sister = sorella\n", "--program", "family-mine")
+    assert r.returncode == 0 and "the first line 'Family words - parole di famiglia' is read as the list's title" \
+        in r.stderr, r.stdout + r.stderr
+    assert pairs("family-mine") == [["mother", "mamma"], ["mother", "madre"], ["father", "papa"], ["father", "padre"],
+                                    ["sister", "sorella"]]
+    r = imported("collective.txt", "Collective nouns (animals)\ncrow = murder\nowl = parliament\nlion = pride\n",
+                 "--program", "collective-mine")
+    assert r.returncode == 0 and pairs("collective-mine")[0] == ["crow", "murder"], r.stdout + r.stderr
+    for name in ("nosuchfile.csv", "nosuchfile.txt"):  # (a FileNotFoundError was printed)
+        r = subprocess.run([PROGDB, "--db", own_db, "import", str(tmp_path / name)], capture_output=True, text=True)
+        assert r.returncode == 2 and r.stderr.strip().endswith(f"{name}: no such file or folder"), r.stderr
+
+    tickets = '[\n  {"ticket": "Checkout returns 500", "urgency": "high"},\n  {"ticket": "Typo on the about page", ' \
+              '"urgency": "low"}\n]\n'
+    r = imported("tickets.json", tickets, "--program", "urgency-mine")
+    assert r.returncode == 2 and "--columns ticket,urgency reads those two" in r.stderr, r.stderr
+    r = imported("tickets.json", tickets, "--program", "urgency-mine", "--columns", "ticket,urgency")
+    assert r.returncode == 0 and pairs("urgency-mine") == [["Checkout returns 500", "high"],
+                                                           ["Typo on the about page", "low"]], r.stderr
+
+
+def test_a_researchers_copy_of_a_library_relation_leaves_its_stored_words_to_it(own_db, tmp_path):
+    """A researcher's baby-animal (BATS's animal - young, its pairs animal-young's; key "young of {word}")
+    answered "young of a goose" with its guess *pimples?*, though animal-young stores goose -> gosling."""
+    pairs = [("cat", "kitten"), ("dog", "puppy"), ("cow", "calf"), ("horse", "foal"), ("sheep", "lamb"), ("goat", "kid"),
+             ("pig", "piglet"), ("duck", "duckling"), ("bear", "cub"), ("lion", "cub"), ("deer", "fawn"),
+             ("kangaroo", "joey"), ("frog", "tadpole"), ("owl", "owlet"), ("swan", "cygnet")]
+    assert _imported(own_db, tmp_path / "baby-animal.tsv", "".join(f"{a}\t{b}\n" for a, b in pairs),
+                     "baby-animal").returncode == 0
+    assert run("--db", own_db, "add", "baby-animal", "--key", "young of {word}",
+               "--key", "what is a baby {word} called").exit_code == 0
+    out = _json_query(own_db, "young of a goose")
+    assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == ("animal-young", "gosling"), out["programs"]
+    assert "the library's 'animal-young' stores goose" in out["message"], out["message"]
+    out = _json_query(own_db, "young of a swan")  # (its own stored pair is its own)
+    assert (out["programs"][0]["name"], out["outputs"][0]["answer"]) == ("baby-animal", "cygnet"), out["programs"]
+
+
+def test_a_thing_named_with_its_article_is_asked_about(own_db, tmp_path):
+    """"what colour is an orange" of a researcher's thing-colour (its own key, word for word) was refused
+    as its way back ("'orange' is what thing-colour answers": it stores carrot -> orange)."""
+    pairs = "sky blue\ngrass green\nblood red\nsnow white\ncoal black\ncarrot orange\nbanana yellow\nleaf green\n"
+    assert _imported(own_db, tmp_path / "thing_colour.txt", pairs, "thing-colour").returncode == 0
+    assert run("--db", own_db, "add", "thing-colour", "--key", "what colour is {word}").exit_code == 0
+    out = _json_query(own_db, "what colour is an orange")
+    assert out["mode"] != "none" and out["programs"][0]["name"] == "thing-colour" and out["inputs"] == ["orange"], out
+    out = _json_query(own_db, "what colour is a carrot")
+    assert out["outputs"][0]["answer"] == "orange", out
+    # a slip of a word of the user's own key is read as that word, as the library's are ("colur" was read
+    # as co- + "lur", a prefixed word the word space lacks, and the request refused)
+    out = _json_query(own_db, "whats the colur of a bananna")
+    assert out["outputs"][0]["answer"] == "yellow" and "colur -> colour" in out["message"], out
+
+
+def test_a_librarians_two_pair_program_asked_in_her_words(own_db):
+    """A librarian's two-pair nicknames (Robert -> Bob, William -> Bill; key "nickname for {word}"):
+    "nick name for Robert" was refused with "'Robert' is unlike the inputs it stores (fit 0.92)" (the
+    key word typed as two, the fit blamed though it was high) and no key to add."""
+    assert run("--db", own_db, "add", "nicknames", "--key", "nickname for {word}", "--example", "Robert", "Bob",
+               "--example", "William", "Bill").exit_code == 0
+    out = _json_query(own_db, "nick name for Robert")
+    assert out["outputs"][0]["answer"] == "Bob" and "nick name -> nickname" in out["message"], out
+    out = _json_query(own_db, "could you tell me the nickname for William please")
+    assert out["outputs"][0]["answer"] == "Bill", out
+
+
+def test_a_product_managers_templates_route_requests_not_their_words(own_db):
+    """A product manager's prompt templates: "schedule a meeting with dana for thursday 3pm" compiled
+    their meeting-summary (its key "meeting summary" matched 0.62 through "meeting"), and "what's new
+    text for the app store: faster sync, bug fixes" their bug-severity (a key "bug fixes" cut from the
+    tail of the text after the colon)."""
+    for name, keys, pair in (
+            ("meeting-summary", ["summarise this meeting: {text}", "meeting summary: {text}"],
+             ("Ana: ship Friday. Bo: QA owner.", "- Ship Friday\n- QA: Bo")),
+            ("bug-severity", ["bug severity: {text}", "how severe is this bug: {text}"],
+             ("Checkout down for all users", "P0")),
+            ("release-note", ["draft a release note for: {text}", "write release notes for {text}"],
+             ("dark mode; fix tz bug", "You can now switch to dark mode, and a time-zone bug is fixed."))):
+        options = [o for k in keys for o in ("--key", k)]
+        assert run("--db", own_db, "add", name, "--kind", "fewshot", *options, "--example", *pair).exit_code == 0
+    for prompt in ("schedule a meeting with dana for thursday 3pm",
+                   "what's new text for the app store: faster sync, bug fixes"):
+        out = _json_query(own_db, prompt)
+        assert out["mode"] == "none" or out["programs"][0]["name"] == "release-note", (prompt, out["programs"])
+    out = _json_query(own_db, "summarise this meeting: Ana ships Friday; Bo owns QA")
+    assert out["programs"][0]["name"] == "meeting-summary" and out["inputs"] == ["Ana ships Friday; Bo owns QA"], out
+    out = _json_query(own_db, "how severe is this bug: checkout fails, bug fixes pending")
+    assert out["programs"][0]["name"] == "bug-severity", out
+    # a text ending on a quoted word keeps its closing quote (a developer's ticket lost it: "… of 'annual")
+    out = _json_query(own_db, "how severe is this bug - typo on the pricing page, says 'anual' instead of 'annual'")
+    assert out["inputs"] == ["typo on the pricing page, says 'anual' instead of 'annual'"], out["inputs"]
+
+
+def test_a_code_in_capitals_is_no_slip_of_another_code(own_db, tmp_path):
+    """An SRE's signal table: "SIGABRT signal number?" was read as the stored SIGALRM and answered 14,
+    stored and sure (SIGTSTP as SIGSTOP, SIGIOT as SIGINT): another letter in a code is another code."""
+    signals = "SIGHUP\t1\nSIGINT\t2\nSIGKILL\t9\nSIGTERM\t15\nSIGALRM\t14\nSIGSTOP\t19\nSIGSEGV\t11\nSIGUSR1\t10\n"
+    assert _imported(own_db, tmp_path / "signals.tsv", signals, "signal-number").returncode == 0
+    assert run("--db", own_db, "add", "signal-number", "--key", "{word} signal number").exit_code == 0
+    for prompt, read_as in (("SIGABRT signal number?", "SIGALRM"), ("SIGTSTP signal number", "SIGSTOP"),
+                            ("SIGIOT signal number", "SIGINT")):
+        out = _json_query(own_db, prompt)
+        assert f"-> {read_as}" not in out["message"] and out["inputs"] == [prompt.split()[0]] and \
+            not any(o.get("sure") for o in out.get("outputs", [])), (prompt, out)
+    out = _json_query(own_db, "SIGKIL signal number")  # (a letter dropped is still a slip)
+    assert out["outputs"][0]["answer"] == "9" and "SIGKIL -> SIGKILL" in out["message"], out
+
+
+def test_fit_reads_json_lines_and_labels_written_with_underscores(own_db, tmp_path):
+    """A data scientist's intents.jsonl ({"text", "intent"}, as the server's fit takes them) was "line 2:
+    not valid JSON" (read as CLINC's one object), and the label order_status "has no program" beside
+    their order-status."""
+    for name, keys in (("order-status", ["where is my order", "track my order", "has my package shipped yet"]),
+                       ("refund-request", ["i want a refund", "refund my last purchase please"])):
+        assert run("--db", own_db, "add", name, "--kind", "intent", *[o for k in keys for o in ("--key", k)]).exit_code == 0
+    labelled = tmp_path / "intents.jsonl"
+    labelled.write_text('{"text": "where is my parcel", "intent": "order_status"}\n'
+                        '{"text": "money back for my last order please", "intent": "refund_request"}\n'
+                        '{"text": "what is the weather in paris", "intent": null}\n', encoding="utf-8")
+    r = run("--db", own_db, "fit", str(labelled))
+    assert r.exit_code == 0 and "n 3 n_out_of_scope 1" in r.output, r.output
+    # (their "threshold 0.6" beside show --calibration's 0.65 was read as a contradiction)
+    assert "threshold 0.6 is your programs' own (threshold_of lists them); the library keeps 0.65" in r.output, r.output
+    labelled.write_text('{"text": "refund pls", "intent": "refund_requst"}\n', encoding="utf-8")
+    r = run("--db", own_db, "fit", str(labelled))
+    assert r.exit_code == 2 and "intent 'refund_requst' has no program 'refund_requst' in this database; did you mean " \
+        "'refund-request'?" in r.output, r.output
+    # a refusal near their ticket-priority offered "priority {text} class" as a key (a text amid a phrasing)
+    examples = [("The whole site is down and nobody can log in", "high"), ("I was charged twice for my order", "high"),
+                ("Can you change the color of my invoice template?", "low"),
+                ("How do I add a second user to my account", "medium"), ("Is there a dark mode?", "low"),
+                ("My discount code did not apply at checkout", "medium")]
+    assert run("--db", own_db, "add", "ticket-priority", "--kind", "fewshot", "-d", "Classify a customer support ticket "
+               "as high, medium or low priority.", "--key", "priority of this ticket: {text}", "--key",
+               "triage this: {text}", *[o for pair in examples for o in ("--example", *pair)]).exit_code == 0
+    out = _json_query(own_db, "priority mail vs first class")
+    assert out["mode"] == "none" and "{text} class" not in out["message"], out["message"]
+    # `eval prompts` on their own prompts file ("expect", "input") scored right answers 0, unsaid
+    mine = tmp_path / "prompts.jsonl"
+    mine.write_text('{"prompt": "plural of goose", "expect": ["geese"], "program": "plural", "input": "goose"}\n',
+                    encoding="utf-8")
+    r = run("--db", own_db, "eval", "prompts", str(mine))
+    assert r.exit_code == 2 and "line 1: field 'expect': did you mean 'answers'?" in r.output, r.output
+    mine.write_text('{"prompt": "plural of goose", "answers": [["geese"]], "program": "plural", "inputs": ["goose"], '
+                    '"near_miss": false}\n', encoding="utf-8")
+    assert run("--db", own_db, "eval", "prompts", str(mine)).exit_code == 0

@@ -320,6 +320,10 @@ def test_a_misspelt_word_in_an_analogy_is_read_and_said(seeded):
     r = seeded.query("kign - man + woman")
     assert r.outputs[0].answer == "queen" and r.corrections == ["kign -> king"], (r.message, r.outputs)
     assert r.message.startswith("read kign -> king")
+    # ...but a word of another language among others of it is typed on purpose: a parent's "cane: dog,
+    # gatto: cat, mucca:" read mucca as "mecca" and answered *pilgrimage?*
+    r = seeded.query("cane -> dog\ngatto -> cat\nmucca ->")
+    assert not r.corrections and "mecca" not in json.dumps([o.answer for o in r.outputs]), (r.corrections, r.outputs)
 
 
 def test_an_analogy_asked_as_if_then_what(seeded):

@@ -193,6 +193,27 @@ def test_a_second_request_of_one_word_asks_about_the_first_input(seeded):
     assert r.also[0].programs[0].name == "country-currency" and r.also[0].inputs == ["peru"]
 
 
+@pytest.mark.parametrize("prompt, first, second", [
+    ("plural of index and plural of appendix", "index", "appendix"),
+    ("plural of index and plural of goose", "index", "goose"),
+    ("plural of cactus and plural of appendix", "cactus", "appendix")])
+def test_a_request_asked_twice_answers_both_inputs(seeded, prompt, first, second):
+    """A librarian's "plural of index and plural of appendix" answered appendix alone, sure: "index"
+    (a plural-sounding word) was read into the key "plural of index and plural of"."""
+    r = seeded.query(prompt)
+    assert r.inputs == [first] and r.also and r.also[0].inputs == [second], (r.inputs, r.also)
+    assert r.programs[0].name == r.also[0].programs[0].name == "plural"
+
+
+@pytest.mark.parametrize("prompt, read, answer", [("past participle of layed", "layed -> lay", "laid"),
+                                                   ("past tense of buyed", "buyed -> buy", "bought")])
+def test_a_learners_regular_past_of_an_irregular_verb_is_that_verb(seeded, prompt, read, answer):
+    """An English teacher's students' "V3 of layed" was read as the stored "layer", one slip away
+    (*layered?*), and "buyed" as "buyer"."""
+    r = seeded.query(prompt)
+    assert read in r.corrections and r.outputs[0].answer == answer, (r.corrections, r.outputs)
+
+
 def test_a_word_asked_in_two_languages_is_two_requests(seeded):
     """"how do you say beer in german and spanish" answered only the Spanish, silently."""
     r = seeded.query("how do you say beer in german and spanish")
