@@ -1375,22 +1375,27 @@ class Reader:
         keys), however the request is worded ("french ui term for Upload" got the German, sure)."""
         if program in self.learned:
             return ""  # (the library's translators: their way back and unnamed_languages)
-        if program not in self._own_languages:
-            parts = {LANGUAGE_OF_CODE.get(w, w) for w in name_parts(program)} | self.own_key_words.get(program, set())
-            self._own_languages[program] = parts & set(LANGUAGES)
-        own = self._own_languages[program]
+        own = self._own_languages_of(program)
         named = [ENDONYMS.get(w, w) for w in words_of(request) if w in _ANY_LANGUAGE and w != "english"]
         return named[0] if own and named and not own & set(named) else ""
 
+    def _own_languages_of(self, program: str) -> set[str]:
+        """The languages a program's name says, by name or code (a localiser's ui-terms-de), and a
+        user's program's keys ("german term for {text}"), read once per program."""
+        if program not in self._own_languages:
+            parts = {LANGUAGE_OF_CODE.get(w, w) for w in name_parts(program)}
+            if program not in self.learned:
+                parts |= self.own_key_words.get(program, set())
+            self._own_languages[program] = parts & set(LANGUAGES)
+        return self._own_languages[program]
+
     def _way_back_of(self, program: str) -> WayBack | None:
-        """The program's way back (a word or a text program's), built once."""
+        """The program's way back (a word or a text program's), built once: its card's reverse words,
+        and the languages it is not asked in (_own_languages_of)."""
         if program not in self._way_back:
             if self.kinds.get(program) not in ("vector", "fewshot"):
                 return None
-            own = set(name_parts(program))
-            own |= {LANGUAGE_OF_CODE[w] for w in own if w in LANGUAGE_OF_CODE}  # a localiser's ui-terms-de
-            if program not in self.learned:  # ...and their key "german term for {text}" asks it, not its way back
-                own |= self.own_key_words.get(program, set())
+            own = self._own_languages_of(program)
             self._way_back[program] = WayBack(program, list(self._reverses.get(program, [])),
                                               tuple(w for w in LANGUAGES if w not in own))
         return self._way_back[program]

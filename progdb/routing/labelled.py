@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from progdb.errors import ProgdbError, json_reason
+from progdb.ingest.pairs_io import json_lines
 from progdb.program import Example, Program, key_text
 
 FORMATS = ("clinc", "snips", "jsonl")
@@ -61,16 +62,10 @@ def read_jsonl(path: str | Path) -> list[LabelledPrompt]:
     fit takes them (a data scientist's intents.jsonl was "not valid JSON": read as CLINC's one object)."""
     path, rows = Path(path), []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProgdbError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or 'not UTF-8 text'})") from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ProgdbError(f"{path}, line {n}: {json_reason(exc)}") from None
+    for n, row in json_lines(path, text):
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
             raise ProgdbError(f"{path}, line {n}: expected {{\"text\": …, \"intent\": … or null}}")
         intent = row.get("intent", row.get("label"))

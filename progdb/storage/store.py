@@ -69,7 +69,8 @@ def _client(path: str | None, server: str | None):
 
     settings = Settings(anonymized_telemetry=False)
     if server:
-        url = urlparse(server if "://" in server else f"http://{server}")
+        address = server if "://" in server else f"http://{server}"
+        url = urlparse(address)
         if not url.hostname:
             raise ProgdbError(f"--server: '{server}' is not a URL like http://127.0.0.1:8000")
         try:
@@ -79,7 +80,7 @@ def _client(path: str | None, server: str | None):
             )
             client.heartbeat()
         except Exception as exc:
-            if _is_progdb_serve(server):  # (a librarian gave the URL of her `progdb serve` to write through it)
+            if _is_progdb_serve(address):  # (a librarian gave the URL of her `progdb serve` to write through it)
                 raise ProgdbError(f"--server {server}: that is a `progdb serve`, not a chroma server; write through "
                                   "its API (POST /api/programs, /api/import; docs/server.md), or stop it and use "
                                   "--db") from None
@@ -91,13 +92,12 @@ def _client(path: str | None, server: str | None):
     return chromadb.PersistentClient(path=path, settings=settings)
 
 
-def _is_progdb_serve(server: str) -> bool:
+def _is_progdb_serve(address: str) -> bool:
     """Does the URL answer as `progdb serve` does (its health check needs no token)?"""
     import httpx
 
     try:
-        base = server if "://" in server else f"http://{server}"
-        reply = httpx.get(base.rstrip("/") + "/api/health", timeout=2)
+        reply = httpx.get(address.rstrip("/") + "/api/health", timeout=2)
         return reply.status_code == 200 and "programs" in reply.json()
     except Exception:  # (anything else at that address, or nothing: chromadb's reason is said instead)
         return False
