@@ -344,6 +344,17 @@ def _note_unanswerable(db, program, say: bool = True) -> bool:
                        "a common word near it in meaning", err=True)
         return True
     found = wp.measured(DEFAULT_METHOD)
+    cats = wp.categories()
+    by_category = cats.measured() if cats is not None else None
+    if by_category and by_category[1] and (found is None or by_category[0] >= found[0]) and \
+            measured_cap(*by_category) >= REFUSE:
+        # (a setter was told their abbreviations answer only what they store, then given "nothing -> C?")
+        if say:
+            click.echo(f"note: {program.name}'s outputs are categories, each of several inputs: a word it does not "
+                       f"store gets the category of the stored word nearest it, which finds {by_category[0]} of its "
+                       f"{by_category[1]} stored pairs when each is left out (its answers say how sure they are)",
+                       err=True)
+        return True
     if found is not None and measured_cap(*found) < REFUSE:
         if say:
             click.echo(f"note: {program.name}'s arithmetic finds {found[0]} of its {found[1]} pairs when each is "
@@ -592,6 +603,9 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
     FILE `-` reads stdin, as a file (pairs need --program)."""
     if program is not None:
         _check_program_option(program)  # (before a new database is made for it)
+    missing = next((f for f in files if f != "-" and not Path(f).exists()), None)
+    if missing:  # (a mistyped file name left a new, seeded database behind it)
+        raise ProgdbError(f"{missing}: no such file or folder")
     db = _db(ctx)
     if files.count("-") > 1:
         raise click.UsageError("stdin (-) can be read once")
@@ -806,9 +820,14 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
     """Stream every file's rows into the database, with a progress bar on a terminal."""
     from itertools import chain
 
-    from progdb.ingest.bulk import columns_left_out, read_rows, slashed_answer
+    from progdb.ingest.bulk import columns_left_out, legacy_encoded, read_rows, slashed_answer
 
     for f, k in kinds:
+        legacy = legacy_encoded(f) if k in ("csv", "tsv", "arrows") else None
+        if legacy:  # (an Excel CSV saved on Windows: every accented line was rejected as "not UTF-8")
+            click.echo(f"note: {'<stdin>' if f == piped else f} is not UTF-8: its accented lines (line {legacy[0]}: "
+                       f"'{legacy[1]}') are read as Windows-1252, as Excel saves a CSV; check the accents "
+                       "with progdb show, or save it as \"CSV UTF-8\"", err=True)
         _say_first_row_reading(f, header, program, k)
         left = None if columns else columns_left_out(f, header, k)
         if left:  # (no column is lost unsaid)
@@ -941,9 +960,15 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
         _echo_json(report)
         return
     click.echo(" ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, (dict, list))))
+    if settings and report.get("program_thresholds"):  # (a setter could not tell what the others were left at)
+        click.echo("program_thresholds " + ", ".join(f"{p} {t}" for p, t in report["program_thresholds"].items())
+                   + f" (your programs' own; the library keeps {report['threshold']})")
     if report.get("own_thresholds") and file:  # (a data scientist read "threshold 0.6" beside show's 0.65)
-        click.echo(f"threshold {report['threshold']} is your programs' own (threshold_of lists them); the library "
-                   f"keeps {db.calibration()['threshold']}")
+        alone = report.get("threshold_alone") or {}
+        drawn = f"; your {alone['out_of_scope_prompts']} out-of-scope prompts alone put it at {alone['threshold']}, " \
+            "drawn toward 0.6 for so few" if alone and alone["threshold"] != report["threshold"] else ""
+        click.echo(f"threshold {report['threshold']} is your programs' own (threshold_of lists them{drawn}); the "
+                   f"library keeps {db.calibration()['threshold']}")
     missed = report.get("missed")
     if missed is not None:  # (three trials read the figures and could not tell which prompts went wrong)
         click.echo(f"asked now, {len(missed)} of the {report['n']} labelled prompts get another answer than their label"

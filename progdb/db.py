@@ -200,6 +200,13 @@ class ProgramDB:
         self.get(name)
         with self._writing(), self._leased(name):
             self.store.delete_program(name)
+            cal = self.calibration()
+            # (show --calibration listed a removed program's own threshold, which a program added again
+            # under its name would have inherited)
+            own = {field: json.dumps({p: v for p, v in cal[field].items() if p != name})
+                   for field in ("program_thresholds", "router_offsets") if name in cal[field]}
+            if own:
+                self.store.set_settings(**own)
 
     def drop_pairs(self, name: str, inputs: list[str]) -> tuple[Program, list[tuple[str, str]]]:
         """Remove the example pairs of these inputs from program NAME, the rest of it kept: (the
@@ -301,13 +308,21 @@ class ProgramDB:
 
     def set_calibration(self, **values) -> dict:
         """Set calibration values by hand (`progdb fit --set router_threshold=0.5`)."""
-        clean = clean_calibration(values, self.calibration()["router"])
+        now = self.calibration()
+        clean = clean_calibration(values, now["router"])
         for field in ("program_thresholds", "router_offsets"):
-            for name in json.loads(clean.get(field, "{}")):
-                if name not in self.catalog.kinds():
+            if field not in clean:
+                continue
+            given = json.loads(clean[field])
+            for name in given:
+                if name not in self.catalog.kinds() and given[name] is not None:
                     near = closest(name, list(self.catalog.kinds()), allowed_edits(name))
                     raise ProgdbError(f"calibration: field '{field}': no program named '{name}'"
                                       + (f"; did you mean '{near}'?" if near else ""))
+            # The programs named are set (null: their own value dropped), the others keep theirs: a
+            # setter's one threshold set by hand dropped the fit's two others, unsaid.
+            merged = {**now[field], **given}
+            clean[field] = json.dumps({k: v for k, v in sorted(merged.items()) if v is not None})
         with self._writing():
             self.store.set_settings(**clean)
         return self.calibration()

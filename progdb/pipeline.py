@@ -20,8 +20,8 @@ from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, 
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in, words_of
-from progdb.query.wording import (ASKS_ABOUT, STOP, absent_text, asks_about_language, asks_how_to, spelt_otherwise, typed_text,
-                                  without_quiz_label)
+from progdb.query.wording import (ASKS_ABOUT, STOP, absent_text, asked_to_make, asks_about_language, asks_how_to,
+                                  spelt_otherwise, typed_text, without_quiz_label)
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.phrasings import requests_of
@@ -383,6 +383,12 @@ class QueryPipeline:
             # though their month-name's key "what month is {word}" reads it
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt is one your fit labelled out of scope")
+        made = asked_to_make(prompt) if decision.mode != "none" and decision.programs[0].name in reader.learned else None
+        if made and made[1].split()[-1] in (i.lower() for i in taken.reading.inputs):
+            # "tell me a joke en español" asks for a joke, in Spanish: not for english-spanish's "joke"
+            decision = Retrieval("none", [], decision.candidates, decision.threshold,
+                                 f"the prompt asks to be {made[0]} {made[1]} (something made), not for "
+                                 f"'{decision.programs[0].name}' of the word '{made[1].split()[-1]}'")
         if decision.mode != "none" and self._asks_about_language(prompt, taken.reading, decision.programs[0].name):
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "

@@ -136,7 +136,8 @@ def test_binary_and_wrong_encoding_files(tmp_path):
     f.write_bytes(b"\x00\x01\x02binary")
     assert "binary file" in run("--db", str(tmp_path / "db"), "--no-seed", "add", "p", "--key", "k",
                                 "--examples", str(f)).output
-    f.write_bytes("input,output\ncaf\u00e9,coffee\n".encode("latin-1"))
+    # (Windows-1252, as Excel saves a CSV, is read: test_first_hour; bytes it leaves undefined are no text)
+    f.write_bytes(b"input,output\ncaf\x81\x8d,coffee\n")
     assert "line 2: not UTF-8" in run("--db", str(tmp_path / "db"), "--no-seed", "add", "p", "--key", "k",
                                       "--examples", str(f)).output
 

@@ -3418,3 +3418,137 @@ def test_fit_reads_json_lines_and_labels_written_with_underscores(own_db, tmp_pa
     mine.write_text('{"prompt": "plural of goose", "answers": [["geese"]], "program": "plural", "inputs": ["goose"], '
                     '"near_miss": false}\n', encoding="utf-8")
     assert run("--db", own_db, "eval", "prompts", str(mine)).exit_code == 0
+
+
+def test_an_excel_csv_saved_on_windows_is_read_with_its_accents(own_db, tmp_path):
+    # Excel's "CSV (Comma delimited)" on Windows writes Windows-1252: every accented line was rejected
+    # as "not UTF-8 text", and the import stored nothing
+    sheet = tmp_path / "french-words.csv"
+    sheet.write_bytes("english,french\ncoffee,café\nnaive,naïve\nbread,pain\n".encode("cp1252"))
+    result = subprocess.run([PROGDB, "--db", own_db, "import", str(sheet)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "3 added" in result.stdout, result.stdout
+    assert "is not UTF-8: its accented lines (line 2: 'coffee,café') are read as Windows-1252" in result.stderr
+    shown = subprocess.run([PROGDB, "--db", own_db, "show", "french-words"], capture_output=True, text=True).stdout
+    assert "coffee  ->  café" in shown and "naive  ->  naïve" in shown, shown
+    # a UTF-8 file says nothing of it
+    utf8 = tmp_path / "more-words.csv"
+    utf8.write_text("english,french\ntea,thé\n", encoding="utf-8")
+    result = subprocess.run([PROGDB, "--db", own_db, "import", str(utf8)], capture_output=True, text=True)
+    assert result.returncode == 0 and "Windows-1252" not in result.stderr, result.stderr
+
+
+def test_importing_a_mistyped_file_name_makes_no_database(tmp_path):
+    result = subprocess.run([PROGDB, "--db", str(tmp_path / "db"), "import", str(tmp_path / "wrods.csv")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("wrods.csv: no such file or folder"), result.stderr
+    assert not (tmp_path / "db").exists()  # (a new, seeded database was left behind the typo)
+
+
+def test_a_threshold_set_by_hand_keeps_the_others_and_goes_with_its_program(own_db):
+    # a crossword setter set one program's threshold and the fit's two others were dropped, unsaid, to
+    # the library's 0.65; a removed program's threshold stayed in show --calibration
+    for name in ("clue-abbrevs", "homophones"):
+        assert run("--db", own_db, "add", name, "--example", "sailor", "AB", "--example", "river", "R").exit_code == 0
+    assert run("--db", own_db, "fit", "--set", 'program_thresholds={"clue-abbrevs": 0.7, "homophones": 0.75}').exit_code == 0
+    result = run("--db", own_db, "fit", "--set", 'program_thresholds={"clue-abbrevs": 0.72}')
+    assert result.exit_code == 0, result.output
+    assert "program_thresholds clue-abbrevs 0.72, homophones 0.75 (your programs' own; the library keeps 0.65)" \
+        in result.output
+    assert run("--db", own_db, "remove", "homophones", "--yes").exit_code == 0
+    shown = run("--db", own_db, "show", "--calibration").output
+    assert 'program_thresholds: {"clue-abbrevs": 0.72}' in shown, shown
+
+
+def test_a_flashcard_apps_export_is_read_with_its_header_and_meanings(own_db, tmp_path):
+    # a student's phone app exports front,back,tags: the header was stored as the pair front -> back, and
+    # "estantería; librero" as one answer
+    cards = tmp_path / "notebook.csv"
+    cards.write_text('front,back,tags\nbookshelf,"estantería; librero",casa\nfolder,carpeta,oficina\n', encoding="utf-8")
+    result = run("--db", own_db, "import", str(cards), "--program", "vocab")
+    assert result.exit_code == 0, result.output
+    assert "3 added" in result.output and "left out" not in result.output, result.output
+    shown = run("--db", own_db, "show", "vocab").output
+    assert "bookshelf  ->  estantería\n" in shown and "bookshelf  ->  librero\n" in shown, shown
+    assert "front" not in shown, shown
+
+
+def _crossword_db(own_db):
+    """A crossword setter's three programs, from their own files, with their keys."""
+    data = Path(__file__).with_name("data") / "crossword"
+    for name, ext in (("clue-abbrevs", "json"), ("homophones", "txt"), ("misdirection", "txt")):
+        result = run("--db", own_db, "import", str(data / f"{name}.{ext}"), "--program", name)
+        assert result.exit_code == 0, result.output
+    keys = {"clue-abbrevs": ["crossword abbreviation for {word}", "abbreviation for {word} in clues"],
+            "homophones": ["homophone of {word}", "sounds like {word}"],
+            "misdirection": ["cryptic meaning of {word}", "what does {word} mean in a crossword"]}
+    for name, ks in keys.items():
+        assert run("--db", own_db, "add", name, *[a for k in ks for a in ("--key", k)]).exit_code == 0
+    return data
+
+
+def test_a_fit_on_a_few_prompts_keeps_the_setters_own_requests(own_db):
+    # six out-of-scope prompts put the setter's threshold at 0.80, and "crossword abbrev for sailor" (0.78),
+    # answered before the fit, was refused after it; a teacher's six did the same
+    data = _crossword_db(own_db)
+    result = subprocess.run([PROGDB, "--db", own_db, "fit", str(data / "fit.jsonl")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    threshold = float(re.search(r"^router similarity threshold ([\d.]+)", result.stdout).group(1))
+    alone = float(re.search(r"your 6 out-of-scope prompts alone put it at ([\d.]+), drawn toward 0.6 for so few",
+                            result.stdout).group(1))
+    assert 0.6 < threshold < 0.7 < alone, result.stdout
+    sailor = _json_query(own_db, "crossword abbrev for sailor")
+    assert sailor["programs"][0]["name"] == "clue-abbrevs" and sailor["outputs"][0]["answers"] == ["AB", "TAR", "OS"]
+    for oos in ("best dictionary for crosswords?", "list of homophone indicators?"):
+        assert _json_query(own_db, oos)["mode"] == "none", oos
+
+
+def test_a_setters_abbreviations_are_no_categories(own_db):
+    # 25 abbreviations with 41 answers were read as categories: "nothing" was given C?, the category of
+    # "about", though the import had said the program answers only what it stores
+    data = Path(__file__).with_name("data") / "crossword"
+    result = subprocess.run([PROGDB, "--db", own_db, "import", str(data / "clue-abbrevs.json"), "--program",
+                             "clue-abbrevs"], capture_output=True, text=True)
+    assert "so it answers only the inputs it stores" in result.stderr, result.stderr
+    out = _json_query(own_db, "clue abbrevs for nothing")
+    assert out["mode"] == "none" and "its best guess for 'nothing' is too unsure to give" in out["message"], out
+
+
+@pytest.mark.parametrize("prompt", ["who handles billing disputes", "who deals with chargebacks",
+                                    "tell me a joke en español", "can you tell me a story in german"])
+def test_a_question_about_someone_or_a_thing_to_make_is_refused(own_db, prompt):
+    # a support lead's agents were answered "handler", sure (agent-noun's "someone who {word} is called"
+    # matched by the one word "who"); a student's joke was translated, "broma", sure
+    out = _json_query(own_db, prompt)
+    assert out["mode"] == "none", out
+
+
+def test_a_capital_asked_backwards_is_not_a_teachers_continents(own_db):
+    # "nairobi" was read as Kenya (country-capital's pair) and the teacher's country-continent, at 0.55
+    # beside country-capital's 0.89, answered Africa, sure, "yours is the one meant when nearly as close"
+    pairs = [("Kenya", "Africa"), ("Peru", "South America"), ("France", "Europe"), ("Japan", "Asia"),
+             ("Egypt", "Africa"), ("Chile", "South America")]
+    assert run("--db", own_db, "add", "country-continent", *[a for p in pairs for a in ("--example", *p)],
+               "--key", "which continent is {word} in").exit_code == 0
+    out = _json_query(own_db, "which country has nairobi as its capital")
+    assert out["mode"] == "none" and "it stores Kenya -> nairobi" in out["message"], out
+    assert _json_query(own_db, "which continent is Kenya in")["outputs"][0]["answer"] == "Africa"
+
+
+def test_a_setters_lists_with_dashes_and_a_stray_line(own_db, tmp_path):
+    # "flower - river" lines "cannot tell the format", even with --format arrows; a three-word line among
+    # two-word pairs made the whole file "cannot tell the format", with no line named
+    dashed = tmp_path / "misdirection.txt"
+    dashed.write_text("# cryptic misdirection - word - what it means in a clue\nflower - river\nbanker - river\n"
+                      "number - anaesthetic\nbutter - goat\n")
+    result = run("--db", own_db, "import", str(dashed))
+    assert result.exit_code == 0 and "4 added" in result.output, result.output
+    assert "banker  ->  river" in run("--db", own_db, "show", "misdirection").output
+    stray = tmp_path / "homophones.txt"
+    stray.write_text("flour flower\nknight night\nto too two\nrain reign\nmail male\n")
+    result = run("--db", own_db, "import", str(stray))
+    assert result.exit_code == 2 and f"{stray}, line 3: expected 'input -> output'" in result.output, result.output
+    assert "or two words" in result.output
+    assert "4 added" in run("--db", own_db, "import", str(stray), "--skip-bad", "--rejects",
+                            str(tmp_path / "bad.jsonl")).output

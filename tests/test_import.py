@@ -139,7 +139,7 @@ def test_pairs_added_to_a_seeded_vector_program_update_its_offset(tmp_path):
     (b"program,input,output\nfem,duke,duchess,extra\n", "line 2: expected 3 columns, found 4"),
     (b"program,input,output\nfem,\"duke,duchess\n", "line 2: a quote (\") is opened and not closed"),
     (b"program,input,output\nBad Name,duke,duchess\n", "line 2: field 'program': 'Bad Name'"),
-    (b"program,input,output\nfem,duke,duchess\nfem,caf\xe9,x\n", "line 3: not UTF-8 text"),
+    (b"program,input,output\nfem,duke,duchess\nfem,caf\x81,x\n", "line 3: not UTF-8 text"),
     (b"program,input,output\nfem,duke," + b"x" * 500_000 + b"\n", "line 2: line longer than"),
     (b"program,input,output\nfem,duke," + b"x" * 150_000 + b"\n", "line 2: field 'output' is 150,000 characters"),
 ])
@@ -464,13 +464,13 @@ def test_the_header_option_and_what_a_data_engineer_s_files_hold(tmp_path):
 def test_rejects_are_kept_to_mend_and_a_file_of_bad_rows_imports_nothing(tmp_path):
     db = str(tmp_path / "db")
     latin = tmp_path / "latin.csv"
-    latin.write_bytes(b"input,output\ncaf\xe9,coffee shop\n")
+    latin.write_bytes(b"input,output\ncaf\x81,coffee shop\n")  # (a byte Windows-1252 leaves undefined)
     rejects = tmp_path / "rejects.jsonl"
     # --rejects alone sets bad rows aside (it was ignored, and the import stopped at the first)
     r = run("--db", db, "--no-seed", "import", str(latin), "--program", "x", "--rejects", str(rejects))
     assert r.exit_code == 1 and "0 added, 0 updated, 0 unchanged, 1 rejected" in r.stdout, r.output  # nothing imported
     bad = json.loads(rejects.read_text().splitlines()[0])
-    assert bad["line"] == 2 and bad["text"] == "caf\\xe9,coffee shop"  # the line, its bad byte escaped, to mend
+    assert bad["line"] == 2 and bad["text"] == "caf\\x81,coffee shop"  # the line, its bad byte escaped, to mend
 
 
 def test_pairs_piped_into_import_are_read_as_a_file_of_them(tmp_path):

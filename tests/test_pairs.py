@@ -197,3 +197,6 @@ def test_a_program_of_categories_is_told_from_one_of_pairs():
     assert not Categories.of(["a", "b", "c"], ["x", "x", "x"])  # three pairs say nothing of categories
     # a word with two stored answers is one input, not two sharing a category
     assert not Categories.of(["be", "be", "go", "run"], ["was", "were", "went", "ran"])
+    # more answers than inputs, some shared: a setter's clue abbreviations are no categories
+    assert not Categories.of(["about", "about", "about", "circa", "round", "ring", "ring", "doctor", "doctor"],
+                             ["c", "ca", "re", "c", "o", "o", "ring", "dr", "mo"])

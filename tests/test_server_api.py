@@ -233,6 +233,12 @@ def test_calibration_is_shown_and_set(api):
     after = api.post("/api/calibration", json={"router_margin": 0.07, "program_thresholds": {"plural": 0.7}}).json()
     assert after["router_margin"] == 0.07 and after["program_thresholds"] == {"plural": 0.7}
     assert api.get("/api/calibration").json() == after
+    # a program's threshold set by hand leaves the others' (a setter's one dropped the fit's two others);
+    # null drops a program's own
+    both = api.post("/api/calibration", json={"program_thresholds": {"synonym": 0.72}}).json()
+    assert both["program_thresholds"] == {"plural": 0.7, "synonym": 0.72}
+    assert api.post("/api/calibration", json={"program_thresholds": {"synonym": None}}).json()[
+        "program_thresholds"] == {"plural": 0.7}
     # (a product manager set router_offsets, which the similarity router never reads, and saw no change)
     assert "program_thresholds" in error_of(api.post("/api/calibration", json={"router_offsets": {"plural": 0.01}}),
                                             400, "bad_request")
@@ -240,7 +246,8 @@ def test_calibration_is_shown_and_set(api):
                                                 400, "bad_request")
     assert api.post("/api/calibration", json={"router": "classifier", "router_offsets": {"plural": 0.01}}).status_code == 200
     api.post("/api/calibration", json={"router": before["router"], "router_margin": before["router_margin"],
-                                       "router_offsets": {}, "program_thresholds": {}})
+                                       "router_offsets": {"plural": None}, "program_thresholds": {"plural": None}})
+    assert api.get("/api/calibration").json()["program_thresholds"] == {}
 
 
 # -- jobs: import and fit -----------------------------------------------------------------------

@@ -34,8 +34,10 @@ from progdb.program import MAX_NAME, NAME_RE, Example
 
 PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows")
 _ARROW = re.compile(r"\s*(?:->|=>|→)\s*")  # "bet -> okay, agreed": one pair a line
-# ...and without an arrow, as lists are typed: "neighbour = neighbor", "petal:flower", "petal flower"
-_JOTTED = re.compile(r"\s*[=:]\s*")
+# ...and without an arrow, as lists are typed: "neighbour = neighbor", "petal:flower", "flower - river" (a
+# crossword setter's), "petal flower"
+_JOTTED = re.compile(r"\s*[=:]\s*|\s+[-–—]\s+")
+STRAY_LINES = 1  # lines of a list's first 20 that no pair splits, and it is still read as a list of pairs
 MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair
 MAX_LINE = 4 * MAX_FIELD  # bytes read of one line at most
 HUGE = "\x00huge"  # _lines' marker for a line longer than MAX_LINE
@@ -83,10 +85,11 @@ def detect_format(path: Path) -> str:
     lines = [ln for ln in head.splitlines()[:20] if ln.strip() and not ln.startswith("#")]
     if len(lines) > 2 and not _jotted_pair(lines[0]):
         lines = lines[1:]  # a title line above the pairs ("Family words - parole di famiglia")
+    jotted = [bool(_jotted_pair(ln)) for ln in lines[:-1] or lines]
     if suffix in (".txt", "") and lines and "\t" not in lines[0] and "," not in lines[0] and \
-            all(_jotted_pair(ln) for ln in lines[:-1] or lines):
+            _jotted_pair(lines[0]) and sum(jotted) >= max(len(jotted) - STRAY_LINES, 1):
         return "arrows"  # "neighbour = neighbor", "petal:flower", "petal flower": pairs a line (the head's
-        # last line may be cut)
+        # last line may be cut); a stray line among them is a bad row, named ("to too two" of homophones)
     stripped = head.lstrip()
     if stripped.startswith("["):
         return "json"
@@ -168,9 +171,11 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
         raise ProgdbError(f"{path}: no pairs (only a header)" if has_text else f"{path}: empty file (no pairs)")
 
 
-# Outputs a word pair lists as alternatives, a slash between spaces: "mother = mamma / madre" (a
-# parent's list was stored with "mamma / madre" as one answer, and became a program of texts)
-_ALTERNATIVES = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)?(?:\s+/\s+[^\W\d_]+(?:[ '-][^\W\d_]+)?)+")
+# Outputs a word pair lists as alternatives, a slash between spaces or a semicolon: "mother = mamma / madre"
+# (a parent's list was stored with "mamma / madre" as one answer, and became a program of texts),
+# "bookshelf,estantería; librero" (a student's flashcards)
+_ALTERNATIVES = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)?(?:(?:\s+/|\s*;)\s+[^\W\d_]+(?:[ '-][^\W\d_]+)?)+")
+_BETWEEN_ALTERNATIVES = re.compile(r"\s+/\s+|\s*;\s+")  # "mamma / madre", "estantería; librero"
 
 
 def _alternatives(row: Row) -> Iterator[Row]:
@@ -178,7 +183,7 @@ def _alternatives(row: Row) -> Iterator[Row]:
     if len(row.input.split()) > 2 or not _ALTERNATIVES.fullmatch(row.output.strip()):
         yield row
         return
-    for answer in dict.fromkeys(a.strip() for a in row.output.split("/")):
+    for answer in dict.fromkeys(a.strip() for a in _BETWEEN_ALTERNATIVES.split(row.output.strip())):
         yield Row(row.file, row.line, row.program, row.input, answer)
 
 
@@ -222,9 +227,42 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 text = decoder.decode(raw, final=True)
             except UnicodeDecodeError:
                 decoder.reset()
-                yield n, NotUTF8(raw.decode("utf-8", "backslashreplace").rstrip("\r\n"))
+                text = _windows_1252(raw)
+                yield n, text.rstrip("\r\n") if text is not None else \
+                    NotUTF8(raw.decode("utf-8", "backslashreplace").rstrip("\r\n"))
                 continue
             yield n, text.rstrip("\r\n")
+
+
+def _windows_1252(raw: bytes) -> str | None:
+    """A line that is not UTF-8 read as Windows-1252, as Excel's "CSV" saves it on Windows (café as
+    caf\xe9: a teacher's accented list was every line rejected); None where the bytes are no such text
+    (five bytes it leaves undefined, or control characters)."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return None if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text) else text
+
+
+LEGACY_PEEK = 1 << 20  # bytes looked through for a line that is not UTF-8, to say how the file was read
+
+
+def legacy_encoded(path: str | Path) -> tuple[int, str] | None:
+    """The first line read as Windows-1252 (line number, text), to be said: the file is not UTF-8.
+    Looked for in the first MB only (a note, not a second pass over a large file)."""
+    if not Path(path).is_file():
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh.readlines(LEGACY_PEEK), 1):
+            try:
+                decoder.decode(raw, final=True)
+            except UnicodeDecodeError:
+                decoder.reset()
+                text = _windows_1252(raw)
+                return (n, text.strip()) if text is not None else None
+    return None
 
 
 def _text_lines(path: Path) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
@@ -923,9 +961,19 @@ def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]
             title = None
             continue
         if parts is None:
-            yield Reject(str(path), n, "expected 'input -> output' (or 'input = output', 'input: output')", text)
+            yield Reject(str(path), n, "expected 'input -> output' (or 'input = output', 'input: output', "
+                                       "'input - output', or two words)", text)
         else:
             yield _check(path, n, program, parts[0], parts[1], text)
+
+
+def _mark_of(line: str) -> str:
+    """What splits a jotted pair: its arrow, '=', ':' or dash, or "" (two words)."""
+    for pattern in (_ARROW, _JOTTED):
+        found = pattern.search(line)
+        if found:
+            return found.group(0).strip()
+    return ""
 
 
 def title_line(path: Path) -> str | None:
@@ -936,7 +984,10 @@ def title_line(path: Path) -> str | None:
     parts = [_jotted_pair(t) for t in lines]
     if len(parts) < 3 or not all(parts[1:]):
         return None
-    if not parts[0]:  # no pair at all: "Family words - parole di famiglia" over "mother = mamma"
+    if not parts[0]:  # no pair at all: "Family words parole di famiglia" over "mother = mamma"
+        return lines[0]
+    marks = {_mark_of(t) for t in lines[1:]}
+    if len(marks) == 1 and _mark_of(lines[0]) not in marks:  # "Family words - parole di famiglia" over "mother = mamma"
         return lines[0]
     if not any(len(p.split()) >= 3 or "(" in p for p in parts[0]):
         return None

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from progdb.errors import ProgdbError, json_reason
 
-HEADER_NAMES = {("input", "output"), ("source", "target"), ("src", "tgt"), ("in", "out"), ("prompt", "completion")}
+# (front, back: a flashcard app's export, Anki's or a phone's; a student's header was stored as a word)
+HEADER_NAMES = {("input", "output"), ("source", "target"), ("src", "tgt"), ("in", "out"), ("prompt", "completion"),
+                ("front", "back")}
 
 
 def json_lines(path: Path | str, text: str | None = None):

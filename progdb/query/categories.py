@@ -31,7 +31,9 @@ class Categories:
             by_output.setdefault(b, set()).add(a)
         kinds = set(inputs)
         shared = {a for ins in by_output.values() if len(ins) >= 2 for a in ins}
-        return len(kinds) >= MIN_INPUTS and len(shared) >= SHARED * len(kinds)
+        # (fewer categories than inputs: a setter's 25 abbreviations have 41 answers, several an input,
+        # some shared, "about" C/CA/RE and "circa" C; "nothing" was given C?, the category of "about")
+        return len(kinds) >= MIN_INPUTS and len(shared) >= SHARED * len(kinds) and len(by_output) < len(kinds)
 
     def ranked(self, vector: np.ndarray, hidden: str | None = None) -> list[tuple[str, float, str]]:
         """Each category by its nearest stored input's cosine to the vector, with that input, best

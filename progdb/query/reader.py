@@ -1718,6 +1718,14 @@ class Reader:
                     return top, Retrieval("none", [], candidates[:5], threshold, (
                         f"the request reads as '{top.program}' (key match {top.key_score:.2f}, below the threshold "
                         f"{threshold:.2f}), but it asks to '{verb}', which none of its phrasings asks"))
+                if top.reading.key.strip(" ?.!,").lower() == "who" and top.reading.inputs:
+                    # "who handles billing disputes" asks who does it, not what such a person is called: its
+                    # one word "who" matched "someone who {word} is called", and a support lead's agents were
+                    # answered "handler", sure ("what do you call someone who handles …" still asks)
+                    return top, Retrieval("none", [], candidates[:5], threshold, (
+                        f"the request asks who does something, a question about someone; '{top.program}' matched "
+                        f"only its word 'who' (key match {top.key_score:.2f}) and gives the word for such a person "
+                        f"(\"what do you call someone who …\")"))
                 decision = self._blend(top, choices, threshold, margin, candidates, accepted=True)
                 if decision.mode != "none" and top.key_score < threshold:
                     decision.accepted_sure = round(sure, 3)
@@ -1802,6 +1810,8 @@ class Reader:
     def _holds_typed(self, choice: Choice) -> bool:
         """Does the choice's program store every input, each typed as no common word is (KPI, Reykjavík)?"""
         held = self.stored.get(choice.program, {})
+        if any(c.endswith(ANOTHERS_NAME) for c in choice.corrections):
+            return False  # (no input typed: "which country has nairobi as its capital" read Kenya, a teacher's continents')
         return bool(choice.reading.inputs) and all(
             i.strip().lower() in held and (i.strip() != i.strip().lower() or
                                            self.word_rank.get(i.strip().lower(), 10 ** 9) >= TYPO_RANK)

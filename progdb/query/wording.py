@@ -136,6 +136,25 @@ _FOREIGN_GRAMMAR = re.compile(r"^\s*what(?:'s|s| is| are) (?:an? |the )?(?:\w+ )
                               r"\s+in\s+(?:" + "|".join(LANGUAGES) + r")\s*[?.!]*\s*$", re.I)
 
 
+# "tell me a joke en español", "write me a poem in french": a request to be told or given something made
+_MADE_FOR_ME = re.compile(r"^\W*(?:(?:can|could|would|will)\s+(?:you|u)\s+|please\s+|pls\s+)*"
+                          r"(tell|give|write|sing|send|make|show)\s+(?:me|us)\s+(?:a|an|another|some)\s+([a-z]+)\b", re.I)
+
+
+def asked_to_make(prompt: str) -> tuple[str, str] | None:
+    """(done, thing) where the prompt asks to be told or given a thing made ("tell me a joke …"), else
+    None: the thing is what is asked for, not an input (a student's joke was translated, "broma", sure)."""
+    m = _MADE_FOR_ME.match(prompt)
+    if not m:
+        return None
+    thing = m.group(2).lower()
+    return _DONE[m.group(1).lower()], ("an " if thing[0] in "aeiou" else "a ") + thing
+
+
+_DONE = {"tell": "told", "give": "given", "write": "written", "sing": "sung", "send": "sent", "make": "made",
+         "show": "shown"}
+
+
 def asks_about_language(prompt: str) -> bool:
     if _PHRASE_IN_LANGUAGE.search(prompt):
         return False

@@ -105,7 +105,7 @@ def _own_threshold(program: str, rows: list[tuple[float, str | None]], threshold
 def offsets_json(value: str | dict) -> str:
     """Offsets as the database stores them: a JSON object (its settings hold flat values only)."""
     offsets = json.loads(value) if isinstance(value, str) else value
-    return json.dumps({str(name): float(v) for name, v in offsets.items()}, sort_keys=True)
+    return json.dumps({str(name): None if v is None else float(v) for name, v in offsets.items()}, sort_keys=True)
 
 
 def route_metrics(pred: list[str | None], gold: list[str | None]) -> dict:

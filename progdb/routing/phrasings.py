@@ -9,6 +9,7 @@ import numpy as np
 
 from progdb import models
 from progdb.query.reader import FIT_FLOOR, Reader
+from progdb.query.wording import without_quiz_label
 
 _MARK = re.compile(r":|\s[-–—]+\s|->|\n")
 LONGEST_INPUT = 6  # words: a stored input looked for in a prompt is at most this long
@@ -16,9 +17,10 @@ LONGEST_INPUT = 6  # words: a stored input looked for in a prompt is at most thi
 
 def requests_of(reader: Reader, templates: list, rows: list[tuple[str, str | None]]) -> list[str]:
     """Each (prompt, its program) as a phrasing of the program; an out-of-scope prompt (program
-    None) and an intent's prompt whole."""
+    None) and an intent's prompt whole; a quiz's "Q10:" before it is none of its words (a teacher's
+    learned phrasings read "Q10: which country is the mostly in")."""
     return [prompt if program is None or reader.kinds.get(program) == "intent"
-            else request_of(reader, templates, prompt, program) for prompt, program in rows]
+            else request_of(reader, templates, without_quiz_label(prompt) or prompt, program) for prompt, program in rows]
 
 
 def request_of(reader: Reader, templates: list, prompt: str, program: str) -> str:

@@ -45,7 +45,7 @@ def clean_calibration(values: dict, router: str = "similarity") -> dict:
     router = clean.get("router", router)
     if router not in ROUTERS:
         raise ProgdbError(f"calibration: field 'router': '{router}' is not one of {', '.join(ROUTERS)}")
-    if router == "similarity" and json.loads(clean.get("router_offsets", "{}")):
+    if router == "similarity" and any(v is not None for v in json.loads(clean.get("router_offsets", "{}")).values()):
         # (a product manager's offsets were stored and changed nothing: the similarity router never reads them)
         raise ProgdbError("calibration: field 'router_offsets': the classifier's per-program offsets; this database "
                           "routes by similarity, where a program's own threshold is program_thresholds "

@@ -3,7 +3,7 @@ calibration (show, set by hand), as the CLI's list, show, add, remove, export an
 from __future__ import annotations
 
 import json
-from typing import Literal, Union
+from typing import Literal, Optional, Union
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -158,9 +158,12 @@ async def calibration(svc: Service = Depends(service)):
 
 
 @router.post("/calibration")
-async def set_calibration(values: dict[str, Union[str, float, dict[str, float]]], svc: Service = Depends(service)):
+async def set_calibration(values: dict[str, Union[str, float, dict[str, Optional[float]]]],
+                          svc: Service = Depends(service)):
     """Set calibration fields by hand (`progdb fit --set FIELD=VALUE`): router, threshold, margin,
-    router_threshold, router_margin, router_offsets ({program: offset}). Returns the calibration."""
+    router_threshold, router_margin, program_thresholds ({program: threshold}; the programs named are
+    set, null drops one's own, the others keep theirs), router_offsets ({program: offset}, the same).
+    Returns the calibration."""
     if not values:
         raise ApiError(422, "invalid_request", "give at least one calibration field")
     clean = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in values.items()}
