@@ -309,9 +309,11 @@ def _note_second_outputs(stored, given) -> None:
     from progdb.program import outputs_by_input
 
     outputs = outputs_by_input(stored.pairs())
+    now = outputs_by_input([(e.input, e.output) for e in given])
     for e in {e.input.strip().lower(): e for e in given}.values():
         held = outputs.get(e.input.strip().lower(), [])
-        if len(held) > 1 and e.output in held:
+        # (not where every output is one given now: a setter's "--example nothing O --example nothing NIL")
+        if len(held) > 1 and e.output in held and not set(held) <= set(now.get(e.input.strip().lower(), [])):
             click.echo(f"note: '{e.input}' now answers {' / '.join(held)} (an input keeps every output it is "
                        f"given; --one-output makes '{e.output}' its only one)", err=True)
 
@@ -963,7 +965,8 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
     if settings and report.get("program_thresholds"):  # (a setter could not tell what the others were left at)
         click.echo("program_thresholds " + ", ".join(f"{p} {t}" for p, t in report["program_thresholds"].items())
                    + f" (your programs' own; the library keeps {report['threshold']})")
-    if report.get("own_thresholds") and file:  # (a data scientist read "threshold 0.6" beside show's 0.65)
+    # (a data scientist read "threshold 0.6" beside show's 0.65; a database with no library has none to keep)
+    if report.get("own_thresholds") and file and "threshold_of" in report:
         alone = report.get("threshold_alone") or {}
         drawn = f"; your {alone['out_of_scope_prompts']} out-of-scope prompts alone put it at {alone['threshold']}, " \
             "drawn toward 0.6 for so few" if alone and alone["threshold"] != report["threshold"] else ""
@@ -1388,15 +1391,17 @@ def eval_prompts(ctx, file, split, failures, as_json):
         return
     for name, s in report["splits"].items():
         b = s["baseline"]
-        click.echo(f"split {name}: {s['n']} prompts ({s['n_word']} word, {s['n_text']} text, "
+        intents = f"{s['n_intent']} intent, " if s["n_intent"] else ""
+        click.echo(f"split {name}: {s['n']} prompts ({s['n_word']} word, {s['n_text']} text, {intents}"
                    f"{s['n_out_of_scope']} out of scope)")
         rows = [("", "progdb", "similarity router"),
                 ("word: program", s["word"]["program"], b["word_program"]),
                 ("word: input", s["word"]["input"], None),
                 ("word: answer", s["word"]["answer"], None),
                 ("text: program", s["text"]["program"], b["text_program"]),
-                ("text: program+input", s["text"]["answer"], None),
-                ("out of scope refused", s["out_of_scope_refused"], b["out_of_scope_refused"])]
+                ("text: program+input", s["text"]["answer"], None)]
+        rows += [("intent: program", s["intent"]["program"], b["intent_program"])] if s["n_intent"] else []
+        rows += [("out of scope refused", s["out_of_scope_refused"], b["out_of_scope_refused"])]
         for label, ours, theirs in rows:
             click.echo(f"  {label:<22}{_num(ours):>8}{_num(theirs):>20}")
     if failures:
@@ -1476,6 +1481,13 @@ def which(ctx, words, k, as_json):
                     "programs": [{"name": n, "score": s, "stores": st == "every pair",
                                   "stores_reversed": st == "every pair reversed",
                                   **({"stores_some": st} if st.endswith(" pairs") else {})} for n, s, st in ranked]})
+    elif not ranked:  # (a support lead's "which refund reembolso" was an error, exit 2)
+        from progdb import models
+
+        space = models.word_space()
+        outside = next(w for w in words if w not in space)
+        click.echo(f"no stored program fits these pairs: none stores them, and '{outside}' is not in the word space "
+                   f"({space.name}), so no offset can be measured")
     else:
         if not fits:
             click.echo(f"no stored program fits these pairs: none stores them, and no offset lines up at "

@@ -320,8 +320,8 @@ class ProgramDB:
                     raise ProgdbError(f"calibration: field '{field}': no program named '{name}'"
                                       + (f"; did you mean '{near}'?" if near else ""))
             # The programs named are set (null: their own value dropped), the others keep theirs: a
-            # setter's one threshold set by hand dropped the fit's two others, unsaid.
-            merged = {**now[field], **given}
+            # setter's one threshold set by hand dropped the fit's two others, unsaid. {} clears them all.
+            merged = {**now[field], **given} if given else {}
             clean[field] = json.dumps({k: v for k, v in sorted(merged.items()) if v is not None})
         with self._writing():
             self.store.set_settings(**clean)
@@ -422,7 +422,7 @@ class ProgramDB:
             if some:
                 return [(name, None, f"{n} of the {len(pairs)} pairs") for name, n in
                         sorted(some.items(), key=lambda item: -item[1])[:k]]
-            raise ProgdbError(f"'{bad[0]}' is not in the word space ({space.name}), and no program stores the pairs")
+            return []  # (none stores them and none can be scored: `which` says so, exit 1, as when none fits)
         programs = self.catalog.word_programs()
         ranked = rank_programs(space, programs, pairs)
         # A program that stores the pairs the other way round is scored on them that way round: its fit

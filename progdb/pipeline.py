@@ -20,8 +20,8 @@ from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, 
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
 from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in, words_of
-from progdb.query.wording import (ASKS_ABOUT, STOP, absent_text, asked_to_make, asks_about_language, asks_how_to,
-                                  spelt_otherwise, typed_text, without_quiz_label)
+from progdb.query.wording import (ASKS_ABOUT, LANGUAGES, STOP, absent_text, asked_to_make, asks_about_language,
+                                  asks_how_to, grammar_asked, spelt_otherwise, typed_text, without_quiz_label)
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
 from progdb.routing.phrasings import requests_of
@@ -80,7 +80,8 @@ _NO_INPUT = frozenset("the a an this that one".split())  # what a second request
 _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what do you call someone from there"
 
 
-_SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+)\s+\w", re.I)  # "capital of italy n currency of india" (two_requests)
+# "capital of italy n currency of india", "past tense of tweet y plural de mouse" (two_requests)
+_SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+|y|et|und)\s+\w", re.I)
 _QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
 
 
@@ -366,9 +367,14 @@ class QueryPipeline:
                            Retrieval("none", [], [], cal["threshold"], "the database holds no programs"))
         taken, decision = reader.decide(choices, negative, cal["threshold"], cal["margin"], words=len(prompt.split()),
                                         own=cal.get("program_thresholds"))
-        if decision.mode == "none" and taken.back and taken.reading.inputs:
-            # "Nairobi is the capital of which country": the stored pair says more than the way back
-            backwards = self._asked_backwards([(self.catalog.get(taken.program), 1.0)], taken.reading.inputs)
+        backed = taken if taken.back else max((ch for ch in choices if ch.back), key=lambda ch: ch.key_score, default=None)
+        if decision.mode == "none" and backed is not None:
+            # "Nairobi is the capital of which country": the stored pair says more than the way back; a word
+            # of the prompt that the program answers, when the reading took another ("which country uses the yen")
+            program = [(self.catalog.get(backed.program), 1.0)]
+            asked = [backed.reading.inputs] if backed.reading.inputs else []
+            asked += [[w] for w in re.findall(r"[^\W\d_][\w'-]*", prompt) if w.lower() not in STOP]
+            backwards = next(filter(None, (self._asked_backwards(program, a) for a in asked)), None)
             decision.message = backwards or decision.message
         if decision.mode != "none" and ":" in prompt and not prompt.split(":", 1)[1].strip() and \
                 reader.takes_phrases(decision.programs[0].name):
@@ -384,11 +390,12 @@ class QueryPipeline:
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt is one your fit labelled out of scope")
         made = asked_to_make(prompt) if decision.mode != "none" and decision.programs[0].name in reader.learned else None
-        if made and made[1].split()[-1] in (i.lower() for i in taken.reading.inputs):
+        if made and (made[2] or made[0] in SAID and made[1].split()[-1] in (i.lower() for i in taken.reading.inputs)):
             # "tell me a joke en español" asks for a joke, in Spanish: not for english-spanish's "joke"
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  f"the prompt asks to be {made[0]} {made[1]} (something made), not for "
-                                 f"'{decision.programs[0].name}' of the word '{made[1].split()[-1]}'")
+                                 f"'{decision.programs[0].name}' of "
+                                 + ", ".join(f"'{i}'" for i in taken.reading.inputs))
         if decision.mode != "none" and self._asks_about_language(prompt, taken.reading, decision.programs[0].name):
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "
@@ -409,8 +416,15 @@ class QueryPipeline:
         if reading.method == "explicit" and reader.takes_phrases(program):
             for text in reading.inputs:
                 asked = asked.replace(text, " ")
-        return asks_about_language(asked) and self.catalog.kinds().get(program) in BLENDABLE \
-            and program in reader.learned
+        if self.catalog.kinds().get(program) not in BLENDABLE:
+            return False
+        if program in reader.learned:
+            return asks_about_language(asked)
+        # a user's vocabulary list is asked a grammar question only by a key that asks it ("what's the gender
+        # of mesa in spanish" was compiled for a student's vocab as "what's the gender of in spanish")
+        grammar = [w for w in grammar_asked(asked) if w not in STOP and w not in LANGUAGES]
+        keys = {w for k in self.catalog.get(program).keys for w in words_of(k)}
+        return bool(grammar) and not any(w in keys for w in grammar)
 
     def classify(self, prompt: str, lookup: KeyLookup, cal: dict) -> Request:
         """A fitted classifier's routing (intent databases): parse, then route the key; a cut that
@@ -599,6 +613,16 @@ class QueryPipeline:
         # word is: a researcher's thing-colour stores carrot -> orange)
         articled = any(re.match(r"(?i)an?\s", v) for v in (parsed.slots or {}).values())
         backwards = self._asked_backwards(programs, parsed.inputs) if use_stored and not articled else None
+        if backwards and self._own_key_backwards(programs, decision):
+            # "what rhymes with hat" by a teacher's own key "what rhymes with {word}", her rhymes storing cat -> hat:
+            # a relation her key says goes both ways (rhymes, homophones), read the other way, not sure of it
+            name = programs[0][0].name
+            result.outputs = [self._read_backwards(name, text) for text in parsed.inputs]
+            stored = backwards.split(": it stores ", 1)[-1]
+            result.message = "; ".join(filter(None, [result.message, (
+                f"'{parsed.inputs[0]}' is what {name} answers (it stores {stored}), asked by its own key: read the "
+                "other way, a guess that the relation goes both ways")]))
+            return result
         if backwards:  # "Canberra is the capital of which country?"
             result.mode, result.programs, result.kind, result.message = "none", [], None, backwards
             return result
@@ -658,14 +682,39 @@ class QueryPipeline:
 
     def _asked_backwards(self, programs: list[tuple[Program, float]], inputs: list[str]) -> str | None:
         """Why a word program is not run, when every input is an answer it stores and no input of
-        its own (catalog.asked_for): the request goes the other way. None otherwise."""
-        if len(programs) != 1 or programs[0][0].kind != "vector":
+        its own (catalog.asked_for): the request goes the other way. None otherwise. A user's fewshot
+        program of words is one too ("what is carpeta in english" of a student's folder -> carpeta was
+        compiled for an LLM as English to Spanish)."""
+        if len(programs) != 1:
             return None
-        name = programs[0][0].name
+        program = programs[0][0]
+        if program.kind != "vector" and not (program.kind == "fewshot" and program.name not in self.reader().learned
+                                             and _of_words(program)):
+            return None
+        name = program.name
         stored = [self.catalog.asked_for(name, text) for text in inputs]
         if not stored or not all(stored):
             return None
-        return f"'{inputs[0]}' is what {name} answers, not what it asks: it stores {stored[0]} -> {inputs[0]}"
+        # (the answer as stored: a teacher's "New Zealand -> Kiwi" was said "-> kiwi", as she typed it)
+        low = inputs[0].strip().lower()
+        askers = [(a, b) for a, b in program.pairs() if b.strip().lower() == low]
+        answer = next((b for a, b in askers if a == stored[0]), inputs[0])
+        others = list(dict.fromkeys(a for a, _ in askers if a != stored[0]))
+        # (every input with that answer is one asked for: "what country uses the euro" named Bulgaria alone)
+        more = f" and {len(others)} more ({', '.join(others[:3])}{', …' if len(others) > 3 else ''})" if others else ""
+        return f"'{inputs[0]}' is what {name} answers, not what it asks: it stores {stored[0]} -> {answer}{more}"
+
+    def _own_key_backwards(self, programs: list[tuple[Program, float]], decision: Retrieval) -> bool:
+        """Is the program a user's, asked by one of its own keys word for word (nothing but its key
+        and the input)? Then an answer it stores is asked the other way on purpose."""
+        return len(programs) == 1 and programs[0][0].name not in self.reader().learned and \
+            bool(decision.programs) and decision.programs[0].score >= OWN_KEY_BACKWARDS
+
+    def _read_backwards(self, name: str, text: str) -> Output:
+        low = text.strip().lower()
+        askers = list(dict.fromkeys(a for a, b in self.catalog.get(name).pairs() if b.strip().lower() == low))
+        return Output(text, askers[0], "stored", answers=askers, confidence=BACKWARDS_CONFIDENCE, sure=False,
+                      note=f"read backwards: {name} stores {askers[0]} -> {text.strip()}")
 
     def _fill_intent(self, result: QueryResult, name: str, parsed: Parsed) -> QueryResult:
         spans = self.routes.slots_for(name, parsed.prompt)
@@ -720,3 +769,15 @@ class QueryPipeline:
                 for job in group:
                     job.finish([next(outputs) for _ in job.result.inputs])
             yield from zip(chunk, answers)
+
+
+def _of_words(program: Program) -> bool:
+    """A program whose pairs are words and short phrases, both sides (a vocabulary list, not texts)."""
+    return bool(program.examples) and all(len(e.input.split()) <= PHRASE_WORDS and len(e.output.split()) <= PHRASE_WORDS
+                                          for e in program.examples)
+
+
+PHRASE_WORDS = 3  # a side of a pair this many words at most is a word or a short phrase
+SAID = ("told", "written", "sung")  # "tell me a joke en español" asks for a joke; "give me an apple in spanish" may ask the word
+OWN_KEY_BACKWARDS = 0.97  # a user's own key matched this closely asks its stored answer the other way on purpose
+BACKWARDS_CONFIDENCE = 0.4  # ...answered by the pair read backwards, not sure: the relation may go one way only

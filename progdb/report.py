@@ -1,6 +1,8 @@
 """Query results for a person: the answer alone, or every stage with --explain."""
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from progdb.query.execute import TOO_UNSURE, candidate_list, no_answer
 from progdb.query.result import QueryResult
 
@@ -63,6 +65,22 @@ def _one_result(r: QueryResult) -> str:
     return "\n".join(lines)
 
 
+def _as_read(r: QueryResult, key: str) -> str:
+    """Where the key is the prompt with words cut from its middle (an input), the prompt with them
+    marked: "the is the currency of which country" read as a broken key (a teacher's --explain)."""
+    typed = r.prompt.split()
+    words = key.split()
+    if not words or len(words) >= len(typed):
+        return ""
+    blocks = [b for b in SequenceMatcher(None, typed, words, autojunk=False).get_matching_blocks() if b.size]
+    # one cut: the key is the prompt's words before it and after it, each side some
+    if len(blocks) != 2 or blocks[0].a != 0 or blocks[0].b != 0 or blocks[1].b != blocks[0].size or \
+            blocks[1].a + blocks[1].size != len(typed) or blocks[1].b + blocks[1].size != len(words):
+        return ""
+    cut = typed[blocks[0].size:blocks[1].a]
+    return f" (read as {' '.join(typed[:blocks[0].size] + ['{' + ' '.join(cut) + '}'] + typed[blocks[1].a:])!r})"
+
+
 def explain_text(r: QueryResult) -> str:
     """Every stage; a second request of the prompt gets its own stages after the first's."""
     return "\n".join([_one_explained(r)] + [f"--- the second request: {a.prompt!r}\n" + _one_explained(a)
@@ -73,14 +91,14 @@ def _one_explained(r: QueryResult) -> str:
     lines = ["1. parse", f"   prompt:   {r.prompt!r}", f"   method:   {r.parse_method}"]
     if r.template:
         lines.append(f"   template: {r.template}")
-    lines += [f"   key:      {r.key!r}", f"   inputs:   {r.inputs!r}"]
+    lines += [f"   key:      {r.key!r}" + _as_read(r, r.key), f"   inputs:   {r.inputs!r}"]
     if r.slots:
         lines.append(f"   slots:    {r.slots!r}")
     score = "router probability" if r.router == "classifier" else \
         "cosine of its best key to the prompt's words it was compared with"
     lines += ["2. retrieve", f"   nearest programs ({score}; threshold {r.threshold:.2f}):"]
     for c in sorted(r.candidates, key=lambda c: -c.score):  # the reader's order counts inputs too
-        compared = f" ~ {c.matched!r}" if c.matched and c.matched != c.key else ""
+        compared = f" ~ {c.matched!r}" + _as_read(r, c.matched) if c.matched and c.matched != c.key else ""
         lines.append(f"     {c.score:.3f}  {c.name:<24} via key {c.key!r}{compared}")
     lines.append(f"   decision: {r.mode}" + (f" ({r.message})" if r.message else ""))
     if r.accepted:

@@ -214,6 +214,13 @@ def test_a_learners_regular_past_of_an_irregular_verb_is_that_verb(seeded, promp
     assert read in r.corrections and r.outputs[0].answer == answer, (r.corrections, r.outputs)
 
 
+def test_two_requests_joined_in_a_learners_own_language(seeded):
+    """A Colombian student's "past tense of tweet y plural de mouse" was refused whole."""
+    r = seeded.query("past tense of tweet y plural de mouse")
+    assert [o.answer for o in r.outputs] == ["tweeted"] and r.also, r.message
+    assert r.also[0].programs[0].name == "plural" and r.also[0].outputs[0].answer == "mice", r.also
+
+
 def test_a_word_asked_in_two_languages_is_two_requests(seeded):
     """"how do you say beer in german and spanish" answered only the Spanish, silently."""
     r = seeded.query("how do you say beer in german and spanish")
@@ -614,6 +621,9 @@ def test_a_stored_pair_answers_a_word_the_word_space_lacks(seeded):
 @pytest.mark.parametrize("prompt, says", [
     ("Nairobi is the capital of which country", "it stores Kenya -> Nairobi"),
     ("plural of mice", "it stores mouse -> mice"),
+    # (a quiz teacher's: the reading taken was another's, "uses", and the refusal named no pair)
+    ("Which country uses the yen", "it stores Japan -> yen"),
+    ("what country uses the euro", "it stores Bulgaria -> euro and 20 more (Croatia, Europe, Latvia, …)"),
 ])
 def test_a_question_asked_backwards_is_refused_with_the_stored_pair(seeded, prompt, says):
     """A one-way program's stored answer is no input of it: "Nairobi … which country" answered

@@ -75,6 +75,9 @@ def judge(row: dict, result, kinds: dict[str, str]) -> dict:
     if gold is None:
         return out
     out["program_ok"] = gold in names
+    if kinds.get(gold) == "intent":  # an intent takes no input: its route is its answer (a banking router's
+        out["input_ok"] = out["answer_ok"] = out["program_ok"]  # right routes were listed as failures)
+        return out
     want = [_norm(i) for i in row["inputs"]]
     read = [_norm(i) for i in result.inputs]
     out["input_ok"] = bool(want) and read == want
@@ -137,10 +140,13 @@ def evaluate_prompts(db, rows: list[dict], progress=None) -> dict:
     for split in sorted({d["split"] for d in detail}):
         part = [d for d in detail if d["split"] == split]
         word = [d for d in part if d["want"] and kinds.get(d["want"]) == "vector"]
-        text = [d for d in part if d["want"] and kinds.get(d["want"]) != "vector"]
+        intent = [d for d in part if d["want"] and kinds.get(d["want"]) == "intent"]
+        text = [d for d in part if d["want"] and kinds.get(d["want"]) not in ("vector", "intent")]
         oos = [d for d in part if not d["want"]]
         report["splits"][split] = {
-            "n": len(part), "n_word": len(word), "n_text": len(text), "n_out_of_scope": len(oos),
+            "n": len(part), "n_word": len(word), "n_text": len(text), "n_intent": len(intent),
+            "n_out_of_scope": len(oos),
+            "intent": {"program": _rate([d["program_ok"] for d in intent])},
             "word": {"program": _rate([d["program_ok"] for d in word]), "input": _rate([d["input_ok"] for d in word]),
                      "answer": _rate([d["answer_ok"] for d in word])},
             "text": {"program": _rate([d["program_ok"] for d in text]), "input": _rate([d["input_ok"] for d in text]),
@@ -148,6 +154,7 @@ def evaluate_prompts(db, rows: list[dict], progress=None) -> dict:
             "out_of_scope_refused": _rate([d["refused"] for d in oos]),
             "baseline": {"word_program": _rate([d["baseline_program"] == d["want"] for d in word]),
                          "text_program": _rate([d["baseline_program"] == d["want"] for d in text]),
+                         "intent_program": _rate([d["baseline_program"] == d["want"] for d in intent]),
                          "out_of_scope_refused": _rate([d["baseline_program"] is None for d in oos])},
         }
     report["prompts"] = detail

@@ -24,6 +24,7 @@ import csv
 import itertools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -706,11 +707,15 @@ KIND_WORDS = frozenset("""country city state capital currency language nationali
     singular tense comparative superlative participle gerund infinitive synonym antonym opposite code status
     description level grade role job department manager owner day month year date number amount average unit line
     voice reply message draft english french german spanish italian abbr abbrev abbreviation system suffix prefix
-    base meaning""".split())
+    base meaning
+    palabra significado traduccion tema ejemplo frase palavra traducao exemplo mot sens traduction exemple
+    wort bedeutung ubersetzung beispiel parola significato traduzione esempio""".split())
+# (the last two lines: a vocabulary list's columns in its learner's language, "palabra;significado;tema"
+# was stored as the pair palabra -> significado)
 
 
 def _names_a_kind(cell: str) -> bool:
-    low = cell.lower()
+    low = "".join(c for c in unicodedata.normalize("NFKD", cell.lower()) if not unicodedata.combining(c))
     return low in KIND_WORDS or low.removesuffix("s") in KIND_WORDS or low in COLUMN_WORDS
 
 

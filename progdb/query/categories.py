@@ -45,6 +45,15 @@ class Categories:
                 best[b] = (float(s), a)
         return sorted(((b, s, a) for b, (s, a) in best.items()), key=lambda t: -t[1])
 
+    def base_rate(self) -> float:
+        """The share of stored inputs in the commonest category: what always answering it finds, which
+        the nearest category must beat to say anything (a journalist's ten MPs by party were found 2 of
+        10, and "boris johnson" was given *Liberal Democrat?*)."""
+        by_output: dict[str, set[str]] = {}
+        for a, b in zip(self.inputs, self.outputs):
+            by_output.setdefault(b, set()).add(a)
+        return max(len(ins) for ins in by_output.values()) / max(len(set(self.inputs)), 1)
+
     def measured(self, hidden: str | None = None) -> tuple[int, int]:
         """How many stored inputs the nearest category finds with each one's pairs hidden, of how
         many tried (the `hidden` input's own fold left out, as WordProgram.measured does)."""

@@ -496,7 +496,7 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
     held = canonical(text)
     right, tried = cats.measured(held)
     arithmetic = wp.measured(method, held)
-    if not tried or (arithmetic is not None and arithmetic[0] > right):
+    if not tried or (arithmetic is not None and arithmetic[0] > right) or right <= cats.base_rate() * tried:
         return None
     ranked = cats.ranked(wp.space.vector(text), hidden=held)
     candidates = [Candidate(wp.spell(b), round(s, 4)) for b, s, _ in ranked]

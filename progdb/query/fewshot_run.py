@@ -11,7 +11,8 @@ from progdb.program import Program, input_slots, key_slots, key_text
 from progdb.query.catalog import Catalog
 from progdb.query.execute import Output
 from progdb.query.parse import Parsed, fill
-from progdb.text.fewshot import Candidate, Compiled, compile_prompt, fixed_size, instruction_for, pool_size, select
+from progdb.text.fewshot import (Candidate, Compiled, compile_prompt, fixed_size, instruction_for, labels_of,
+                                  pool_size, select)
 from progdb.text.llm import Endpoint
 
 
@@ -42,6 +43,20 @@ class Demonstrations:
         if key not in self._vectors:
             self._vectors[key] = models.encoder().encode_cached([e.input for e in program.examples])
         return self._vectors[key]
+
+    def each_label(self, program: Program, vec: np.ndarray, shots: int) -> list[Candidate]:
+        """A classifier's nearest example of each of its labels, nearest first ([] for other programs)."""
+        labels = labels_of(program, shots)
+        if labels is None:
+            return []
+        vecs = self._example_vectors(program)
+        scores = vecs @ (vec / (np.linalg.norm(vec) or 1.0))
+        best: dict[str, int] = {}
+        for j, e in enumerate(program.examples):
+            if e.output not in best or scores[j] > scores[best[e.output]]:
+                best[e.output] = j
+        return sorted((Candidate(program.examples[j].input, program.examples[j].output, program.name,
+                                 float(scores[j]), vecs[j]) for j in best.values()), key=lambda c: -c.score)
 
     def nearest(self, program: Program, vec: np.ndarray, n: int) -> list[Candidate]:
         if program.kind == "fewshot":
@@ -96,7 +111,10 @@ class FewshotRun:
         pools = [(p.name, w, self.demonstrations.nearest(p, vec, pool_size(self.shots) + 1))
                  for p, w in self.programs]
         room = self.budget - fixed_size(self.instruction, text)
-        chosen, notes = select(pools, vec, self.shots, max(room, 0), exclude=text)
+        # A classifier shows each of its labels: a support lead's urgency program showed high, high, medium,
+        # medium and never "low", the nearest four being of two labels
+        first = self.demonstrations.each_label(self.lead, vec, self.shots) if len(self.programs) == 1 else []
+        chosen, notes = select(pools, vec, self.shots, max(room, 0), exclude=text, first=first)
         if room <= 0:
             notes = [f"the input alone fills the budget of {self.budget:,} characters: no demonstrations"]
         examples = [{"input": c.input, "output": c.output, "program": c.program, "score": round(c.score, 4)}

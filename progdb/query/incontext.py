@@ -383,15 +383,19 @@ def _named(catalog, demos, ranked, own: float, text: str | None) -> tuple[str | 
 
 
 def _way_back(catalog, demos: list[tuple[str, str]], text: str) -> tuple[str, list[str], str] | None:
-    """The one program that stores every demonstration reversed (asked when none is named by them
-    the right way round), the stored inputs whose output is `text`, and that output as stored: what
-    its way back answers. None when no one program does, or it does not store `text` as an output."""
-    holders = catalog.holders([(b, a) for a, b in demos])
-    if len(holders) != 1:
-        return None
+    """The one program that stores every demonstration reversed and `text` as an output (asked when
+    none is named by the demonstrations the right way round), the stored inputs whose output is `text`,
+    and that output as stored: what its way back answers. None when no one program does."""
     low = text.strip().lower()
-    pairs = [(i, o) for i, o in catalog.get(holders[0]).pairs() if o.strip().lower() == low]
-    return (holders[0], list(dict.fromkeys(i for i, _ in pairs)), pairs[0][1]) if pairs else None
+    found = []
+    for name in catalog.holders([(b, a) for a, b in demos]):
+        pairs = [(i, o) for i, o in catalog.get(name).pairs() if o.strip().lower() == low]
+        if pairs:
+            found.append((name, list(dict.fromkeys(i for i, _ in pairs)), pairs[0][1]))
+    # (of several storing the demonstrations reversed, the one that stores the input as an answer: a
+    # student's "mariposa is to butterfly as carpeta is to ?" is her vocab's, english-spanish stores
+    # butterfly -> mariposa too)
+    return found[0] if len(found) == 1 else None
 
 
 SURE_FIT = 0.8  # a stored program the demonstrations fit this well is theirs, whoever stores them the other way

@@ -53,6 +53,8 @@ _SAYING = {"say", "says", "said", "translate", "translated", "translation", "wor
 _POINTED = re.compile(r"\b(?:this|that|these|those)\s+$", re.I)  # a text pointed at: "… of this ticket: …"
 MAX_SUGGESTED_KEY = 12  # words of a prompt a refusal offers as a user's new phrasing; a longer one is no key
 _TEXT_AFTER = re.compile(r"\s*:\s+|\s+[-–—]+\s+|\s*\n\s*")  # where a request's text begins
+# ...or its question mark, for a key to suggest ("priority for this one? customer wants …": not "… customer {text}")
+_TEXT_AFTER_ASKED = re.compile(r"\s*:\s+|\s+[-–—]+\s+|\s*\n\s*|(?<=\?)\s+")
 SEED_THRESHOLD = 0.65  # the built-in library's key threshold (NEG_MARGIN and it: chosen on the dev split of bench/prompts)
 
 DROP_COST = 0.03       # per word of talk a reading leaves out ("... for my essay"), at most four
@@ -110,6 +112,8 @@ NAMES_ANSWERED = 0.8   # a program whose outputs are this often several words an
 USERS_TIE = 0.05      # a user's program this near the library program on top is the one meant
 SPECIALISES = 0.65    # a user's keys this near a library program's phrasings: it specialises that program
 SPECIALISED_TIE = 0.35  # ...and is meant when this near it, past its own threshold
+FITS_BETTER = 0.2     # a user's program whose input fits this much better than the library's (a sentence to a word
+FITS_BETTER_TIE = 0.3  # translator) is meant when this near it, past its own threshold, on the same input
 AGREEING = 0.5        # a user's program this share of whose pairs a library program stores is a part of it
 HINT_REACH = 0.18      # a refusal offers the prompt's wording as a key of a user's program this near its threshold
 USERS_OWN_FIT = 0.6    # a user's program taken where the library's on top was refused: its input fits this well
@@ -119,6 +123,7 @@ OPPOSED = 0.5          # a user's program whose keys and name say only the promp
 COMMON_NAMES = 0.2     # a program of names of which this share are common words (Finance) holds no proper names
 VARIANT_COSINE = 0.85  # a word no program stores, a slip from a stored input and this close, is its spelling
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
+DOUBLED_RANK = 50_000  # ...or past this, a stored input with a letter typed twice (bigg 86k: big)
 PEOPLE_SHARE = 0.8     # a program of names this share of which are two words or more names people (a surname names one)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
@@ -135,8 +140,9 @@ SAME_CODE_FIT = 0.9  # a code of the letters every stored input is ("MT" of a ta
 
 # Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
 # peru; currency of peru", "capital of peru? also its currency".
-# (and in text-speak, "n" and "+": "capital of italy n currency of india")
-_REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&|n|\+)\s+(?:also\s+|then\s+)?|,?\s+also\s+|,\s*then\s+|"
+# (and in text-speak, "n" and "+": "capital of italy n currency of india"; and a learner's own language's:
+# "past tense of tweet y plural de mouse")
+_REQUEST_JOIN = re.compile(r"\s*;\s*|,?\s+(?:and|&|n|\+|y|et|und)\s+(?:also\s+|then\s+)?|,?\s+also\s+|,\s*then\s+|"
                            r"[?.!]\s+(?:and\s+)?(?:also\s+)?", re.I)
 _TWO_TARGETS = re.compile(r"^(.*\S)\s+(in|into|to)\s+(%s)\s*(?:,\s*|\s+)(?:and|&|or)\s+(?:in\s+|into\s+|to\s+)?(%s)\s*[?.!]*$"
                           % ("|".join(LANGUAGES), "|".join(LANGUAGES)), re.I)
@@ -565,6 +571,14 @@ class Reader:
         variant = self._variant_spelling(program, low) if rank is not None and not unlike else None
         if variant is not None:
             return variant
+        if rank is not None and rank >= DOUBLED_RANK and without_doubles(low) != low:
+            # a letter typed twice, in a rare word the word space knows: "grown up word for bigg" is a
+            # teacher's stored big (it guessed *mitu?*)
+            single = without_doubles(low)
+            doubled = [k for k in stored if k != low and without_doubles(k) == single
+                       and self.word_rank.get(k, 10 ** 9) < rank]
+            if len(doubled) == 1:
+                return stored[doubled[0]]
         if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike) or self._prefixed_word(low) \
                 or (low.isalpha() and compounds.split(low, self.stored.get(program, {}))):
             return None  # superwoman is super + the stored woman, not a slip from superman
@@ -635,14 +649,16 @@ class Reader:
 
     def _cleaned_stored(self, program: str) -> dict[str, str]:
         """The program's stored inputs that reading would clean to another text (".rs", "the Prof"),
-        or that people type with spaces for hyphens ("mother in law"), by that text (rs, prof, mother
-        in law), where it is no stored input itself. Built once per program."""
+        or that people type with spaces for hyphens ("mother in law") or without a verb's "to" ("to
+        achieve"), by that text (rs, prof, mother in law, achieve), where it is no stored input itself.
+        Built once per program."""
         if program not in self._cleaned:
             stored = self.stored.get(program, {})
             cleaned = {}
             for low, original in stored.items():
                 # ... and those typed with spaces for their hyphens: "mother in law" is the stored mother-in-law
-                for short in (clean_input(low).lower(), low.replace("-", " ")):
+                # ...and a verb listed with its "to" ("to achieve -> lograr"), asked without it
+                for short in (clean_input(low).lower(), low.replace("-", " "), low.removeprefix("to ")):
                     if short and short != low and short not in stored:
                         cleaned.setdefault(short, original)
             self._cleaned[program] = cleaned
@@ -1268,6 +1284,7 @@ class Reader:
         self._prefer_key_owner(choices)
         choices = self._prefer_text_takers(choices)
         self._prefer_who_stores(choices)
+        self._prefer_whole_template(choices)
         # Scores equal but for float noise tie: "french translation of" then beats "french" (1.0 each).
         choices.sort(key=lambda ch: (-round(ch.score, 6), -round(ch.key_score, 6), -len(ch.reading.key)))
         return choices, self._negative(choices, whole_vector)
@@ -1283,9 +1300,12 @@ class Reader:
             return 0.0
         sims = self.negatives @ whole_vector
         top = _first_fitting(choices) if choices else None
-        if top is not None and top.program not in self.learned and top.reading.inputs and \
+        # (an intent takes no input: its phrasing alone is what it claims; a bank's transfer_money was refused
+        # as the library's out-of-scope "transfer …", 0.83 against its own 0.826)
+        if top is not None and top.program not in self.learned and (top.reading.inputs or self.kinds.get(top.program)
+                                                                     == "intent") and \
                 self._embed is not None and sims.max() >= CLAIM_CHECK:
-            asked = np.asarray(self._embed([f"{top.key} {top.reading.inputs[0]}"]))[0]
+            asked = np.asarray(self._embed([f"{top.key} {top.reading.inputs[0]}" if top.reading.inputs else top.key]))[0]
             # (not one the user labelled out of scope: "when was the radio invented" beside their inventors)
             sims = np.where((self.negatives @ asked >= CLAIMED) & ~self.fit_negatives, -1.0, sims)
         return float(sims.max())
@@ -1474,6 +1494,21 @@ class Reader:
             if matched is not None and matched.fit < FIT_FLOOR and ch.key_score < matched.key_score - OWNER_GAP:
                 ch.fit = min(ch.fit, matched.fit)
 
+    def _prefer_whole_template(self, choices: list[Choice]) -> None:
+        """A user's own template that reads every word of the request, its input fitting, beats a
+        reading that leaves words out as talk: "what does succeed mean in spanish" is a student's "what
+        does {word} mean in spanish" of succeed, not "{word} in spanish" of 'mean' with "what does
+        succeed" dropped."""
+        whole = [ch for ch in choices if ch.reading.method == "template" and ch.reading.template_program == ch.program
+                 and ch.program not in self.learned and ch.key_score >= EXACT and not ch.reading.dropped
+                 and ch.fit >= FIT_FLOOR]
+        if not whole:
+            return
+        best = max(ch.score for ch in whole)
+        for ch in choices:
+            if ch.reading.dropped and ch.score >= best:
+                ch.score = best - 1e-6
+
     def _prefer_text_takers(self, choices: list[Choice]) -> list[Choice]:
         """A text goes to a program that takes texts when one is nearly as near as a program of
         words: "title case: the lord of the rings" is headline-case's, not capitalize's (whose
@@ -1607,9 +1642,9 @@ class Reader:
         "friendlier", and the refusal named the program but not what to do)."""
         whole = next((ch.reading.key for ch in choices if ch.reading.method == "whole"), "")
         slot = "{text}" if self.kinds.get(own.program) == "fewshot" else "{word}"
-        head, *text = _TEXT_AFTER.split(whole, maxsplit=1) if slot == "{text}" else [""]
+        head, *text = _TEXT_AFTER_ASKED.split(whole, maxsplit=1) if slot == "{text}" else [""]
         if text and len(text[0].split()) >= 2:  # a text after a colon or a dash: "can you soften this: …"
-            key = f"{head.strip()}: {slot}"
+            key = f"{head.strip()} {slot}" if head.rstrip().endswith("?") else f"{head.strip()}: {slot}"
         else:  # the input the reading found, where it is whole words of the prompt
             inputs = [i for i in own.reading.inputs if i.strip()]
             found = re.search(rf"(?<!\S){re.escape(inputs[0])}(?![\w'])", whole) if len(inputs) == 1 else None
@@ -1666,9 +1701,10 @@ class Reader:
         if decision.mode != "none" and self._by_part_of_its_name(top):
             # "schedule a meeting with dana for thursday 3pm" is no request for a product manager's
             # meeting-summary, whose name key "meeting summary" it matched at 0.62 through "meeting"
+            head = words_of(key_from_name(top.program))[-1]
             return top, Retrieval("none", [], decision.candidates, threshold, (
                 f"the request reads as '{top.program}' only through a word of its name (key match "
-                f"{top.key_score:.2f} to '{top.key}'), and none of its keys"))
+                f"{top.key_score:.2f} to '{top.key}'), and never says its '{head}'"))
         over = None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
             preferred = self._users_first(top, choices, threshold)
@@ -1680,9 +1716,11 @@ class Reader:
             if over is not None and taken.mode != "none":
                 # (an app reads it from `message`: a program the user adds may take a request the library
                 # served, "rewrite this casually: …" a friendlier rewrite, and nothing said so)
+                why = f"the input fits yours better (fit {held.fit:.2f} against {over.fit:.2f})" \
+                    if held.fit >= over.fit + FITS_BETTER else "yours is the one meant when nearly as close"
                 taken.message = "; ".join(filter(None, [taken.message, (
                     f"your '{held.program}' (key match {held.key_score:.2f}) is taken over the library's "
-                    f"'{over.program}' (key match {over.key_score:.2f}): yours is the one meant when nearly as close")]))
+                    f"'{over.program}' (key match {over.key_score:.2f}): {why}")]))
             return held, taken
         return top, decision
 
@@ -1709,7 +1747,7 @@ class Reader:
                                 and not top.targeted):
                     return top, Retrieval("none", [], candidates[:5], threshold,
                                           self._refusal(top, choices, negative, threshold, sure))
-                if top.elsewhere and top.key_score < threshold:
+                if top.elsewhere and (top.key_score < threshold or self._asks_unsaid(top)):
                     return top, Retrieval("none", [], candidates[:5], threshold, _unserved_refusal(top, threshold))
                 if top.unheld:
                     return top, Retrieval("none", [], candidates[:5], threshold, self._unheld_refusal(top, choices))
@@ -1845,6 +1883,10 @@ class Reader:
             tie = SPECIALISED_TIE if specialises and \
                 not (named and not _names_a_part(ch.program, ch.reading.key)) and \
                 not _names_beyond(top.program, ch.program, top.reading.key) else USERS_TIE
+            if ch.fit >= top.fit + FITS_BETTER and ch.reading.inputs == top.reading.inputs:
+                # "translate to spanish: We will call you tomorrow morning." is a support lead's canned-reply-es's
+                # (sentences, fit 1.00, key 0.75), not english-spanish's, whose pairs are words (fit 0.75, key 1.00)
+                tie = max(tie, FITS_BETTER_TIE)
             if ch.key_score < top.key_score - tie:
                 continue
             users = ch.program not in self.learned and self.kinds.get(ch.program) in ("vector", "fewshot")
@@ -1884,16 +1926,19 @@ class Reader:
         return self._shadows[program]
 
     def _by_part_of_its_name(self, top: Choice) -> bool:
-        """Is a user's program asked only by the key its name gives it, matched loosely, the request
+        """Is a user's program asked by a key that holds its name, matched loosely, the request
         holding a word of the name but not its last, the name's head ("meeting" of meeting-summary;
-        "shelter of a beaver" names animal-shelter's, "classify urgency" ticket-urgency's; a form of a
-        word counts: "summarize" for summary)?"""
-        if top.program in self.learned or top.key != key_from_name(top.program) or top.key_score >= NAME_KEY_ALONE:
+        "what's the population of india" of population-rank, whose key "population rank of {word}"
+        matched at 0.69, answered 1, sure; "shelter of a beaver" names animal-shelter's, "classify
+        urgency" ticket-urgency's; a form of a word counts: "summarize" for summary)?"""
+        if top.program in self.learned or top.key_score >= NAME_KEY_ALONE:
+            return False
+        named = [w for w in words_of(key_from_name(top.program)) if w not in STOP and len(w) > 2]
+        if len(named) < 2 or not all(w in words_of(top.key) for w in named):
             return False
         said = set(words_of(" ".join([top.reading.key] + top.reading.inputs)))
-        named = [w for w in words_of(top.key) if w not in STOP and len(w) > 2]
         held = [w for w in named if any(s[:5] == w[:5] for s in said)]
-        return bool(held) and len(named) > 1 and named[-1] not in held
+        return bool(held) and named[-1] not in held
 
     def library_storing(self, program: str, inputs: list[str]) -> str | None:
         """The library word program a user's word program specialises (its keys near the library's
@@ -2002,6 +2047,18 @@ class Reader:
             shown[-1:] = [next(c for c in candidates if c.name == top.program)]
         decision.candidates = shown
         return decision
+
+    def _asks_unsaid(self, choice: Choice) -> bool:
+        """Does what the request asks for instead (choice.elsewhere, "which country") name a thing none of
+        the program's phrasings names, its key matched loosely? "which country is the Douro in" read as
+        national-park-state's "which state is {text} in" at 0.65, and compiled "which country is the in"."""
+        said = self._said_by.get(choice.program, set())
+        words = words_of(choice.elsewhere)
+        if not words or words[0] not in ("which", "what"):
+            return False  # (a question's thing, not "in Mexico City" of "translate to Spanish for my coworker in …")
+        asked = [w for w in words if w not in STOP and w not in QUESTION_WORDS]
+        return choice.key_score < EXACT and bool(asked) and not any(
+            w in said or w.removesuffix("s") in said for w in asked)
 
     def _unsaid_verb(self, choice: Choice) -> str:
         """The word a request before a colon starts with ("sort these numbers: …"), when no phrasing of
@@ -2317,10 +2374,10 @@ def _without_texts(prompt: str, inputs: list[str]) -> str:
 
 
 def _unserved_refusal(top: Choice, threshold: float) -> str:
+    how = below(top.key_score, threshold) if top.key_score < threshold else \
+        f"at {top.key_score:.2f}, and none of its phrasings asks it"
     return (f"the request asks for '{top.elsewhere}', which no program here does (the nearest, "
-            f"'{top.program}', matches {below(top.key_score, threshold)})")
-
-
+            f"'{top.program}', matches {how})")
 
 
 def _holds_word(words: set[str], word: str) -> bool:

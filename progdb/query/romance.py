@@ -23,8 +23,12 @@ WORDS = {
     "frances": "french", "aleman": "german", "alemao": "german", "espanol": "spanish", "espanhol": "spanish",
     "italiano": "italian", "portugues": "portuguese",
 }
-LINKS = {"de": "of", "del": "of the", "al": "to", "para": "to", "en": "in", "em": "in"}  # typed lower-case
-PHRASES = {"como se dice": "how do you say", "como se diz": "how do you say", "como se escribe": "how do you spell"}
+LINKS = {"de": "of", "del": "of the", "da": "of the", "al": "to", "para": "to", "en": "in", "em": "in"}  # typed lower-case
+PHRASES = {"como se dice": "how do you say", "como se diz": "how do you say", "como se escribe": "how do you spell",
+           # a question's head ("cual es el pasado de drink" was refused, nothing close)
+           "cual es el": "what is the", "cual es la": "what is the", "cuales son los": "what are the",
+           "cuales son las": "what are the", "qual e o": "what is the", "qual e a": "what is the"}
+_ACCENTED = {"a": "[aáà]", "e": "[eéê]", "i": "[ií]", "o": "[oóô]", "u": "[uú]"}
 _TARGETS = frozenset(LANGUAGES) | {"english"}
 
 
@@ -35,7 +39,7 @@ def in_english(request: str, is_request_word, text_after: bool = False) -> tuple
     notes: list[str] = []
     text = request
     for phrase, english in PHRASES.items():
-        text, n = re.subn(rf"(?i)\b{phrase.replace('o', '[oó]', 1)}\b", english, text)
+        text, n = re.subn(rf"(?i)\b{''.join(_ACCENTED.get(c, c) for c in phrase)}\b", english, text)
         if n:
             notes.append(f"{phrase} -> {english}")
     tokens = re.split(r"([^\W\d_]+)", text)  # words at odd positions, what lies between them at even

@@ -141,18 +141,33 @@ _MADE_FOR_ME = re.compile(r"^\W*(?:(?:can|could|would|will)\s+(?:you|u)\s+|pleas
                           r"(tell|give|write|sing|send|make|show)\s+(?:me|us)\s+(?:a|an|another|some)\s+([a-z]+)\b", re.I)
 
 
-def asked_to_make(prompt: str) -> tuple[str, str] | None:
-    """(done, thing) where the prompt asks to be told or given a thing made ("tell me a joke …"), else
-    None: the thing is what is asked for, not an input (a student's joke was translated, "broma", sure)."""
+def asked_to_make(prompt: str) -> tuple[str, str, bool] | None:
+    """(done, thing, made) where the prompt asks to be told or given a thing ("tell me a joke …"), else
+    None: the thing is what is asked for, not an input (a student's joke was translated, "broma", sure);
+    made: the thing is a text to write ("tell me a story about a baby elephant" was animal-young's calf)."""
     m = _MADE_FOR_ME.match(prompt)
     if not m:
         return None
     thing = m.group(2).lower()
-    return _DONE[m.group(1).lower()], ("an " if thing[0] in "aeiou" else "a ") + thing
+    return _DONE[m.group(1).lower()], ("an " if thing[0] in "aeiou" else "a ") + thing, \
+        thing.removesuffix("s") in WRITINGS
+
+
+# Things written for someone, never a word program's answer: "tell me a story about …", "write me a poem on …"
+WRITINGS = frozenset("story joke poem song riddle fact tale limerick haiku essay letter email speech rhyme "
+                     "recipe quote quiz lullaby".split())
 
 
 _DONE = {"tell": "told", "give": "given", "write": "written", "sing": "sung", "send": "sent", "make": "made",
          "show": "shown"}
+
+
+def grammar_asked(prompt: str) -> list[str]:
+    """The words of a grammar question about another language ("what's the gender of mesa in spanish":
+    gender, of, mesa …), [] for any other prompt: a user's vocabulary list is asked it only by a key
+    that says so."""
+    m = _FOREIGN_GRAMMAR.search(prompt)
+    return words_of(m.group(0)) if m else []
 
 
 def asks_about_language(prompt: str) -> bool:

@@ -25,10 +25,15 @@ LEARN_FOLDS = 5  # fit's out-of-fold routers: each trains on 4/5 of the labelled
 FIT_PRIOR_PROMPTS = 10  # a user's fitted threshold weighs their out-of-scope prompts against this many for the default
 
 
-def _program_of(row: LabelledPrompt, kinds: dict[str, str]) -> str:
-    """The program a label names written otherwise ("order_status" of order-status), or an error
-    naming the one it may mean."""
+OUT_OF_SCOPE_LABELS = ("oos", "out-of-scope", "out_of_scope")  # CLINC150's label, as a banking router's file wrote it
+
+
+def _program_of(row: LabelledPrompt, kinds: dict[str, str]) -> str | None:
+    """The program a label names written otherwise ("order_status" of order-status), None for an
+    out-of-scope label no program is named ("oos"), or an error naming the one it may mean."""
     name = program_name(row.intent)
+    if name in OUT_OF_SCOPE_LABELS:
+        return None
     for other in (name.replace("_", "-"), name.replace("-", "_")):
         if other in kinds:
             return other

@@ -126,17 +126,39 @@ def _key_as_instruction(key: str) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
+def labels_of(program: Program, shots: int) -> list[str] | None:
+    """A classifier's labels: a program whose outputs are a few short labels, each of several inputs
+    (ticket -> low / medium / high), no more of them than `shots`; None for any other program."""
+    labels: dict[str, int] = {}
+    for e in program.examples:
+        labels[e.output] = labels.get(e.output, 0) + 1
+        if len(labels) > shots:
+            return None
+    if len(labels) < 2 or len(program.examples) < 2 * len(labels) or \
+            any(len(label.split()) > LABEL_WORDS for label in labels):
+        return None
+    return list(labels)
+
+
+LABEL_WORDS = 3  # a label is a few words ("high", "needs review"); longer outputs are texts
+
+
 def select(pools: list[tuple[str, float, list[Candidate]]], query: np.ndarray, shots: int,
-           room: int, exclude: str = "") -> tuple[list[Candidate], list[str]]:
+           room: int, exclude: str = "", first: list[Candidate] = ()) -> tuple[list[Candidate], list[str]]:
     """Demonstrations from each (program, weight, candidates) in proportion to weight, MMR-ordered,
     each kept only if its block still fits in `room` characters (a shorter one may fit where a
-    longer one did not). The input itself is never its own demonstration. Returns the chosen ones,
+    longer one did not); `first`, one program's, are taken before its others (a classifier's nearest
+    example of each label). The input itself is never its own demonstration. Returns the chosen ones,
     most similar first, and notes on what the budget cost."""
     counts = allocate_shots([w for _, w, _ in pools], shots)
     chosen, notes, skipped = [], [], 0
+    own = exclude.strip().lower()
     for (name, _, cands), n in zip(pools, counts):
         taken = 0
-        for c in mmr_order(query, [c for c in cands if c.input.strip().lower() != exclude.strip().lower()]):
+        ahead = [c for c in first if c.program == name and c.input.strip().lower() != own]
+        rest = [c for c in cands if c.input.strip().lower() != own and
+                not any(c.input == f.input and c.output == f.output for f in ahead)]
+        for c in ahead + mmr_order(query, rest):
             if taken == n:
                 break
             size = example_size(c.input, c.output)
