@@ -83,6 +83,11 @@ _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what
 # "capital of italy n currency of india", "past tense of tweet y plural de mouse" (two_requests)
 _SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+|y|et|und)\s+\w", re.I)
 _QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
+PHRASE_WORDS = 3  # a side of a pair this many words at most is a word or a short phrase (a user's word list)
+# "tell me a joke en español" asks for a joke; "give me an apple in spanish" may ask the word
+TOLD_OR_WRITTEN = ("told", "written", "sung")
+OWN_KEY_BACKWARDS = 0.97  # a user's own key matched this closely asks its stored answer the other way on purpose
+BACKWARDS_CONFIDENCE = 0.4  # ...answered by the pair read backwards, not sure: the relation may go one way only
 
 
 def _parallel(head: str, tail: str) -> bool:
@@ -390,12 +395,12 @@ class QueryPipeline:
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt is one your fit labelled out of scope")
         made = asked_to_make(prompt) if decision.mode != "none" and decision.programs[0].name in reader.learned else None
-        if made and (made[2] or made[0] in SAID and made[1].split()[-1] in (i.lower() for i in taken.reading.inputs)):
+        asked = [i.lower() for i in taken.reading.inputs]
+        if made and (made.writing or made.done in TOLD_OR_WRITTEN and made.thing.split()[-1] in asked):
             # "tell me a joke en español" asks for a joke, in Spanish: not for english-spanish's "joke"
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
-                                 f"the prompt asks to be {made[0]} {made[1]} (something made), not for "
-                                 f"'{decision.programs[0].name}' of "
-                                 + ", ".join(f"'{i}'" for i in taken.reading.inputs))
+                                 f"the prompt asks to be {made.done} {made.thing} (something made), not for "
+                                 f"'{decision.programs[0].name}' of " + ", ".join(f"'{i}'" for i in taken.reading.inputs))
         if decision.mode != "none" and self._asks_about_language(prompt, taken.reading, decision.programs[0].name):
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "
@@ -776,8 +781,3 @@ def _of_words(program: Program) -> bool:
     return bool(program.examples) and all(len(e.input.split()) <= PHRASE_WORDS and len(e.output.split()) <= PHRASE_WORDS
                                           for e in program.examples)
 
-
-PHRASE_WORDS = 3  # a side of a pair this many words at most is a word or a short phrase
-SAID = ("told", "written", "sung")  # "tell me a joke en español" asks for a joke; "give me an apple in spanish" may ask the word
-OWN_KEY_BACKWARDS = 0.97  # a user's own key matched this closely asks its stored answer the other way on purpose
-BACKWARDS_CONFIDENCE = 0.4  # ...answered by the pair read backwards, not sure: the relation may go one way only

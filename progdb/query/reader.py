@@ -1302,10 +1302,11 @@ class Reader:
         top = _first_fitting(choices) if choices else None
         # (an intent takes no input: its phrasing alone is what it claims; a bank's transfer_money was refused
         # as the library's out-of-scope "transfer …", 0.83 against its own 0.826)
-        if top is not None and top.program not in self.learned and (top.reading.inputs or self.kinds.get(top.program)
-                                                                     == "intent") and \
-                self._embed is not None and sims.max() >= CLAIM_CHECK:
-            asked = np.asarray(self._embed([f"{top.key} {top.reading.inputs[0]}" if top.reading.inputs else top.key]))[0]
+        claims = top is not None and top.program not in self.learned and \
+            (bool(top.reading.inputs) or self.kinds.get(top.program) == "intent")
+        if claims and self._embed is not None and sims.max() >= CLAIM_CHECK:
+            request = f"{top.key} {top.reading.inputs[0]}" if top.reading.inputs else top.key
+            asked = np.asarray(self._embed([request]))[0]
             # (not one the user labelled out of scope: "when was the radio invented" beside their inventors)
             sims = np.where((self.negatives @ asked >= CLAIMED) & ~self.fit_negatives, -1.0, sims)
         return float(sims.max())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import NamedTuple
 
 from progdb.query.parse import split_explicit
 
@@ -141,16 +142,22 @@ _MADE_FOR_ME = re.compile(r"^\W*(?:(?:can|could|would|will)\s+(?:you|u)\s+|pleas
                           r"(tell|give|write|sing|send|make|show)\s+(?:me|us)\s+(?:a|an|another|some)\s+([a-z]+)\b", re.I)
 
 
-def asked_to_make(prompt: str) -> tuple[str, str, bool] | None:
-    """(done, thing, made) where the prompt asks to be told or given a thing ("tell me a joke …"), else
-    None: the thing is what is asked for, not an input (a student's joke was translated, "broma", sure);
-    made: the thing is a text to write ("tell me a story about a baby elephant" was animal-young's calf)."""
+class AskedToMake(NamedTuple):
+    done: str      # "told", "given" …
+    thing: str     # "a joke", "an apple"
+    writing: bool  # a text to write ("a story"), never a word program's answer
+
+
+def asked_to_make(prompt: str) -> AskedToMake | None:
+    """Where the prompt asks to be told or given a thing ("tell me a joke …"), that thing: what is asked
+    for, not an input (a student's joke was translated, "broma", sure; "tell me a story about a baby
+    elephant" was animal-young's calf). None otherwise."""
     m = _MADE_FOR_ME.match(prompt)
     if not m:
         return None
     thing = m.group(2).lower()
-    return _DONE[m.group(1).lower()], ("an " if thing[0] in "aeiou" else "a ") + thing, \
-        thing.removesuffix("s") in WRITINGS
+    return AskedToMake(_DONE[m.group(1).lower()], ("an " if thing[0] in "aeiou" else "a ") + thing,
+                       thing.removesuffix("s") in WRITINGS)
 
 
 # Things written for someone, never a word program's answer: "tell me a story about …", "write me a poem on …"
