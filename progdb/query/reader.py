@@ -1934,8 +1934,14 @@ class Reader:
         urgency" ticket-urgency's; a form of a word counts: "summarize" for summary)?"""
         if top.program in self.learned or top.key_score >= NAME_KEY_ALONE:
             return False
-        named = [w for w in words_of(key_from_name(top.program)) if w not in STOP and len(w) > 2]
-        if len(named) < 2 or not all(w in words_of(top.key) for w in named):
+        name = key_from_name(top.program)
+        named = [w for w in words_of(name) if w not in STOP and len(w) > 2]
+        # (its name as a phrase of a word program's key: "unlock the house" of a home assistant's unlock-doors,
+        # "unlock the doors", is asked in other words; "commit msg for: …" of a developer's commit-message, a
+        # text program, abbreviates its name)
+        phrase = self.kinds.get(top.program) == "vector" and \
+            re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", top.key.lower()) is not None
+        if len(named) < 2 or not (top.key == name or phrase):
             return False
         said = set(words_of(" ".join([top.reading.key] + top.reading.inputs)))
         held = [w for w in named if any(s[:5] == w[:5] for s in said)]
