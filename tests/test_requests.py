@@ -519,7 +519,8 @@ def test_eval_prompts_reports_progdb_beside_the_similarity_router(seeded_path, t
     assert list(report["splits"]) == ["test"] and test["n"] == 3
     assert test["word"] == {"program": 1.0, "input": 1.0, "answer": 1.0}
     assert test["out_of_scope_refused"] == 1.0
-    assert set(test["baseline"]) == {"word_program", "text_program", "out_of_scope_refused"}
+    assert set(test["baseline"]) == {"word_program", "text_program", "intent_program", "out_of_scope_refused"}
+    assert test["n_intent"] == 0 and test["intent"] == {"program": None}  # (no intent here: its row is left out)
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"prompt": "plural of cat"}\n{"prompt": 3}\n')
     res = CliRunner().invoke(cli, ["--db", seeded_path, "eval", "prompts", str(bad)])
