@@ -30,7 +30,7 @@ from progdb.storage.store import Store
 from progdb.text.fewshot import DEFAULT_BUDGET
 from progdb.text.llm import Endpoint
 from progdb.threads import one_blas_thread
-from progdb.query.fewshot_run import Demonstrations, FewshotRun
+from progdb.query.fewshot_run import WORD_EXAMPLES, Demonstrations, FewshotRun
 
 
 class KeyLookup:
@@ -83,7 +83,6 @@ _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what
 # "capital of italy n currency of india", "past tense of tweet y plural de mouse" (two_requests)
 _SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+|y|et|und)\s+\w", re.I)
 _QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
-PHRASE_WORDS = 3  # a side of a pair this many words at most is a word or a short phrase (a user's word list)
 # "tell me a joke en español" asks for a joke; "give me an apple in spanish" may ask the word
 TOLD_OR_WRITTEN = ("told", "written", "sung")
 OWN_KEY_BACKWARDS = 0.97  # a user's own key matched this closely asks its stored answer the other way on purpose
@@ -621,12 +620,12 @@ class QueryPipeline:
         if backwards and self._own_key_backwards(programs, decision):
             # "what rhymes with hat" by a teacher's own key "what rhymes with {word}", her rhymes storing cat -> hat:
             # a relation her key says goes both ways (rhymes, homophones), read the other way, not sure of it
-            name = programs[0][0].name
-            result.outputs = [self._read_backwards(name, text) for text in parsed.inputs]
-            stored = backwards.split(": it stores ", 1)[-1]
+            program = programs[0][0]
+            result.outputs = [_read_backwards(program, text) for text in parsed.inputs]
             result.message = "; ".join(filter(None, [result.message, (
-                f"'{parsed.inputs[0]}' is what {name} answers (it stores {stored}), asked by its own key: read the "
-                "other way, a guess that the relation goes both ways")]))
+                f"'{parsed.inputs[0]}' is what {program.name} answers (it stores "
+                f"{_stored_pair(program, parsed.inputs[0], result.outputs[0].answer)}), asked by its own key: read "
+                "the other way, a guess that the relation goes both ways")]))
             return result
         if backwards:  # "Canberra is the capital of which country?"
             result.mode, result.programs, result.kind, result.message = "none", [], None, backwards
@@ -700,26 +699,14 @@ class QueryPipeline:
         stored = [self.catalog.asked_for(name, text) for text in inputs]
         if not stored or not all(stored):
             return None
-        # (the answer as stored: a teacher's "New Zealand -> Kiwi" was said "-> kiwi", as she typed it)
-        low = inputs[0].strip().lower()
-        askers = [(a, b) for a, b in program.pairs() if b.strip().lower() == low]
-        answer = next((b for a, b in askers if a == stored[0]), inputs[0])
-        others = list(dict.fromkeys(a for a, _ in askers if a != stored[0]))
-        # (every input with that answer is one asked for: "what country uses the euro" named Bulgaria alone)
-        more = f" and {len(others)} more ({', '.join(others[:3])}{', …' if len(others) > 3 else ''})" if others else ""
-        return f"'{inputs[0]}' is what {name} answers, not what it asks: it stores {stored[0]} -> {answer}{more}"
+        return (f"'{inputs[0]}' is what {name} answers, not what it asks: it stores "
+                f"{_stored_pair(program, inputs[0], stored[0])}")
 
     def _own_key_backwards(self, programs: list[tuple[Program, float]], decision: Retrieval) -> bool:
         """Is the program a user's, asked by one of its own keys word for word (nothing but its key
         and the input)? Then an answer it stores is asked the other way on purpose."""
         return len(programs) == 1 and programs[0][0].name not in self.reader().learned and \
             bool(decision.programs) and decision.programs[0].score >= OWN_KEY_BACKWARDS
-
-    def _read_backwards(self, name: str, text: str) -> Output:
-        low = text.strip().lower()
-        askers = list(dict.fromkeys(a for a, b in self.catalog.get(name).pairs() if b.strip().lower() == low))
-        return Output(text, askers[0], "stored", answers=askers, confidence=BACKWARDS_CONFIDENCE, sure=False,
-                      note=f"read backwards: {name} stores {askers[0]} -> {text.strip()}")
 
     def _fill_intent(self, result: QueryResult, name: str, parsed: Parsed) -> QueryResult:
         spans = self.routes.slots_for(name, parsed.prompt)
@@ -778,6 +765,29 @@ class QueryPipeline:
 
 def _of_words(program: Program) -> bool:
     """A program whose pairs are words and short phrases, both sides (a vocabulary list, not texts)."""
-    return bool(program.examples) and all(len(e.input.split()) <= PHRASE_WORDS and len(e.output.split()) <= PHRASE_WORDS
-                                          for e in program.examples)
+    return bool(program.examples) and all(
+        len(e.input.split()) <= WORD_EXAMPLES and len(e.output.split()) <= WORD_EXAMPLES for e in program.examples)
+
+
+def _askers(program: Program, answer: str) -> list[tuple[str, str]]:
+    """The stored pairs whose output is `answer` (ignoring case), in order."""
+    low = answer.strip().lower()
+    return [(a, b) for a, b in program.pairs() if b.strip().lower() == low]
+
+
+def _stored_pair(program: Program, answer: str, asker: str) -> str:
+    """"Japan -> yen", the answer as stored (a teacher's "New Zealand -> Kiwi" was said "-> kiwi", as she
+    typed it), and how many other inputs have it ("what country uses the euro" named Bulgaria alone)."""
+    pairs = _askers(program, answer)
+    stored = next((b for a, b in pairs if a == asker), answer.strip())
+    others = list(dict.fromkeys(a for a, _ in pairs if a != asker))
+    more = f" and {len(others)} more ({', '.join(others[:3])}{', …' if len(others) > 3 else ''})" if others else ""
+    return f"{asker} -> {stored}{more}"
+
+
+def _read_backwards(program: Program, text: str) -> Output:
+    """An answer a user's program stores, asked by its own key, read the other way: not sure."""
+    askers = list(dict.fromkeys(a for a, _ in _askers(program, text)))
+    return Output(text, askers[0], "stored", answers=askers, confidence=BACKWARDS_CONFIDENCE, sure=False,
+                  note=f"read backwards: {program.name} stores {askers[0]} -> {text.strip()}")
 
