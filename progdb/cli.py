@@ -41,6 +41,11 @@ class ProgdbGroup(click.Group):
     (set PROGDB_DEBUG=1 to see one)."""
 
     def resolve_command(self, ctx, args):
+        for option, value in (("--db", ctx.params.get("path")), ("--server", ctx.params.get("server"))):
+            # "progdb --db --db mps query …" made a database named "--db": an option is no path
+            if value and value.startswith("-") and not os.path.exists(value):
+                raise click.UsageError(f"{option} needs a {'path' if option == '--db' else 'URL'}, "
+                                       f"not the option '{value}'", ctx)
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as exc:
@@ -272,6 +277,8 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         # (said once: when the program is new, or grows while it was answering: a student read it on every add)
         if before is None or replace or not _unanswerable(db, before):
             _note_unanswerable(db, stored)
+        if before is None and kind in (None, "auto"):
+            _note_words_as_texts(db, stored)
         _note_outside_space(stored, program.examples)
         if change is not None and not one_output:
             _note_second_outputs(stored, program.examples)
@@ -364,6 +371,25 @@ def _note_unanswerable(db, program, say: bool = True) -> bool:
                        "pairs, or --kind fewshot with an LLM, can help)", err=True)
         return True
     return False
+
+
+def _note_words_as_texts(db, program) -> None:
+    """A new program of word pairs that became a program of texts (most of its pairs have a word outside
+    the word space: "perro -> perrito"), and no string rule spells them all: say how it answers a word
+    it does not store (a researcher's diminutives printed compiled prompts, unexplained)."""
+    from progdb import models
+
+    pairs = [(e.input, e.output) for e in program.examples]
+    if program.kind != "fewshot" or not pairs or any(len(a.split()) > 1 or len(b.split()) > 1 for a, b in pairs) \
+            or db.pipeline.catalog.symbolic(program.name) is not None:
+        return
+    lacking = models.word_space().lacking(pairs)
+    if not lacking:  # (its pairs are words that keep their word, okra -> okra: no arithmetic to miss)
+        return
+    click.echo(f"note: {program.name} is a program of texts: {len(lacking)} of its {len(pairs)} pairs have a word "
+               f"outside the word space ({_listed([f'{a} -> {b}' for a, b in lacking])}), so no arithmetic learns "
+               "from them; a word it does not store is answered by an LLM (--llm), without one by the prompt it would "
+               "send", err=True)
 
 
 def _note_outside_space(program, given) -> None:
@@ -461,11 +487,15 @@ def _one_line(text: str, width: int = 70) -> str:
 @click.argument("name")
 @click.option("--input", "inputs", multiple=True, metavar="TEXT",
               help="Remove only the example pairs of this input (repeatable); the program stays.")
+@click.option("--output", "output", metavar="TEXT", help="With --input: only its pair of this output (a wrong "
+              "second answer: --input W --output wat), its others kept.")
 @click.option("--yes", "-y", is_flag=True, help="Remove without asking (a terminal is asked first, pairs too).")
 @json_option
 @click.pass_context
-def remove(ctx, name, inputs, yes, as_json):
+def remove(ctx, name, inputs, output, yes, as_json):
     """Remove a program and all its records, or, with --input, only some of its example pairs."""
+    if output is not None and not inputs:
+        raise click.UsageError("--output names one pair of an --input: give --input too")
     if not inputs:
         if not yes and sys.stdin.isatty() and sys.stdout.isatty():  # a person typed it: a whole program goes
             _confirm_removal(_db(ctx), name)
@@ -476,13 +506,13 @@ def remove(ctx, name, inputs, yes, as_json):
             click.echo(f"removed {name}")
         return
     if not yes and sys.stdin.isatty() and sys.stdout.isatty():  # a person typed it: say which pairs go
-        pairs = _db(ctx).pairs_of(name, list(inputs))
+        pairs = _db(ctx).pairs_of(name, list(inputs), output)
         shown = ", ".join(f"{_one_line(a, 30)} -> {_one_line(b, 30)}" for a, b in pairs[:5]) + \
             (" …" if len(pairs) > 5 else "")
         if not click.confirm(f"remove {_count(len(pairs), 'pair')} of {name} ({shown})?", default=False, err=True):
             click.echo("nothing removed", err=True)
             raise SystemExit(EXIT_NONE)
-    program, dropped = _db(ctx).drop_pairs(name, list(inputs))
+    program, dropped = _db(ctx).drop_pairs(name, list(inputs), output)
     if as_json:
         _echo_json({"program": name, "removed_pairs": [list(p) for p in dropped], "examples": len(program.examples)})
         return
@@ -584,7 +614,7 @@ def _umask() -> int:
 @click.option("--columns", metavar="IN,OUT", default=None,
               help="csv/tsv: the input's and the output's columns, by the header's names or numbers from 1 "
               "(--columns 1,3; --columns \"SKU,Category\") [default: the first two]; JSON lines: the two fields "
-              "(--columns message,reply).")
+              "(--columns message,reply); a jotted list (a -> b, a - b): 2,1 reads its lines the other way round.")
 @click.option("--split", default="train", show_default=True,
               help="clinc/snips: which split to import (clinc: train, val, …; snips: train, train_full, …).")
 @click.option("--replace", is_flag=True, help="progdb/clinc/snips: replace programs that already exist.")
@@ -713,6 +743,7 @@ def _import_files(ctx, db, files, fmt, program, no_create, one_output, batch_siz
         _note_name_only_keys(db, summary.created)
         for name in summary.created:  # (as `add` says it: a small table's new inputs get no answer)
             _note_unanswerable(db, db.get(name))
+            _note_words_as_texts(db, db.get(name))
     _note_rows_to_check(summary, piped)
     if stored_nothing:
         ctx.exit(EXIT_NONE)  # every row was bad: nothing imported
@@ -801,19 +832,20 @@ def _note_name_only_keys(db, created: list[str]) -> None:
                        f"add how people ask for it: progdb add {name} --key \"... {slot}\"", err=True)
 
 
-def _say_first_row_reading(path, header, program, fmt=None) -> None:
-    """A first row of two lower-case words is a pair or a header, and no rule tells: say which it was read as."""
+def _say_first_row_reading(path, header, program, fmt=None, shown=None) -> None:
+    """A first row of two lower-case words is a pair or a header, and no rule tells: say which it was read as.
+    shown: the name the file is said by (stdin's copy is "<stdin>")."""
     from progdb.ingest.bulk import first_row_reading, title_line
 
     title = title_line(Path(path)) if fmt == "arrows" and Path(path).is_file() else None
     if title:  # (a librarian's title was stored as a pair, unsaid)
-        click.echo(f"progdb: {path}: the first line '{title}' is read as the list's title, not a pair", err=True)
+        click.echo(f"progdb: {shown or path}: the first line '{title}' is read as the list's title, not a pair", err=True)
     reading = first_row_reading(path, header, program, fmt)
     if reading and reading[1]:
-        click.echo(f"progdb: {path}: the first row '{reading[0]}' is read as column names (--no-header reads it "
+        click.echo(f"progdb: {shown or path}: the first row '{reading[0]}' is read as column names (--no-header reads it "
                    "as a pair)", err=True)
     elif reading:
-        click.echo(f"progdb: {path}: the first row '{reading[0]}' is read as a pair (--header reads it as column "
+        click.echo(f"progdb: {shown or path}: the first row '{reading[0]}' is read as a pair (--header reads it as column "
                    "names)", err=True)
 
 
@@ -830,7 +862,7 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
             click.echo(f"note: {'<stdin>' if f == piped else f} is not UTF-8: its accented lines (line {legacy[0]}: "
                        f"'{legacy[1]}') are read as Windows-1252, as Excel saves a CSV; check the accents "
                        "with progdb show, or save it as \"CSV UTF-8\"", err=True)
-        _say_first_row_reading(f, header, program, k)
+        _say_first_row_reading(f, header, program, k, shown="<stdin>" if f == piped else None)
         left = None if columns else columns_left_out(f, header, k)
         if left:  # (no column is lost unsaid)
             click.echo(f"note: {left.replace(f, '<stdin>') if f == piped else left}", err=True)
@@ -975,7 +1007,9 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
     missed = report.get("missed")
     if missed is not None:  # (three trials read the figures and could not tell which prompts went wrong)
         click.echo(f"asked now, {len(missed)} of the {report['n']} labelled prompts get another answer than their label"
-                   + (":" if missed else " (the figures above are each prompt routed by a fit that did not see it)"))
+                   + (":" if missed else " (the figures above are each prompt routed by a fit that did not see it"
+                                          + ("; by its request's similarity alone, where a query also weighs the inputs "
+                                             "your programs store)" if report.get("threshold_of") is not None else ")")))
         for m in missed:
             click.echo(f"  {m['prompt']!r}: labelled {m['label'] or 'out of scope'}, now {m['now'] or 'refused'}")
 
@@ -1059,6 +1093,9 @@ def query(ctx, prompt, prompts_file, k, shots, budget, method, llm_url, model, t
         try:
             result = _db(ctx).query(text, **options)
         except ProgdbError as exc:
+            if as_json:  # a prompt that fails is JSON too, as `query -` writes it (a script reads stdout)
+                _echo_json({"prompt": text, "error": str(exc)})
+                return EXIT_ERROR
             raise CommandError(str(exc)) from None
         if as_json:
             _echo_json(result.to_dict())

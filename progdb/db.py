@@ -161,7 +161,8 @@ class ProgramDB:
         if not replace and self.store.card(program.name) is not None:
             if grow:
                 return self.grow(program, kind_given=kind != "auto")[0]
-            validate(program)  # a bad program is said first, as write_programs says it
+            if program.keys:  # a bad program is said first, as write_programs says it (one without keys would
+                validate(program)  # only grow: "needs at least one key" hid that grow=True was wanted)
             raise ProgdbError(f"program '{program.name}' already exists (add(..., grow=True) adds the new keys "
                               "and pairs to it, replace=True replaces it)")
         with self._writing():
@@ -208,13 +209,14 @@ class ProgramDB:
             if own:
                 self.store.set_settings(**own)
 
-    def drop_pairs(self, name: str, inputs: list[str]) -> tuple[Program, list[tuple[str, str]]]:
-        """Remove the example pairs of these inputs from program NAME, the rest of it kept: (the
-        stored program, the pairs removed). An input matches as stored, else ignoring case and
-        edge spaces; one that matches nothing is an error and nothing is removed."""
+    def drop_pairs(self, name: str, inputs: list[str], output: str | None = None) -> tuple[Program, list[tuple[str, str]]]:
+        """Remove the example pairs of these inputs from program NAME (only the one of this output, when
+        given: a wrong second answer), the rest of it kept: (the stored program, the pairs removed). An
+        input or output matches as stored, else ignoring case and edge spaces; one that matches nothing is
+        an error and nothing is removed."""
         with self._writing(), self._leased(name):
             old = self._stored_now(name)
-            drop = _examples_of(old, inputs)
+            drop = _examples_of(old, inputs, output)
             kept = [e for i, e in enumerate(old.examples) if i not in drop]
             if old.kind == "vector" and not kept:
                 raise ProgdbError(f"that would leave the vector program '{name}' without pairs; nothing was "
@@ -223,11 +225,11 @@ class ProgramDB:
             writer.write_programs(self.store, [new], replace=True, leased=True, kinds_kept=True)
             return new, [(old.examples[i].input, old.examples[i].output) for i in sorted(drop)]
 
-    def pairs_of(self, name: str, inputs: list[str]) -> list[tuple[str, str]]:
+    def pairs_of(self, name: str, inputs: list[str], output: str | None = None) -> list[tuple[str, str]]:
         """The example pairs drop_pairs would remove (what a terminal is asked about first)."""
         program = self.get(name)
         return [(program.examples[i].input, program.examples[i].output)
-                for i in sorted(_examples_of(program, inputs))]
+                for i in sorted(_examples_of(program, inputs, output))]
 
     def import_(self, source: str | Path | IO[str], replace: bool = False, changed_names: list | None = None,
                 only: str | None = None) -> list[Program]:
@@ -439,9 +441,10 @@ class ProgramDB:
         return [(name, score, stores.get(name, "")) for name, score in ranked[:k]]
 
 
-def _examples_of(program: Program, inputs: list[str]) -> set[int]:
-    """The positions of the program's examples of these inputs: as stored, else ignoring case and
-    edge spaces; an input that matches none is an error (and nothing is removed)."""
+def _examples_of(program: Program, inputs: list[str], output: str | None = None) -> set[int]:
+    """The positions of the program's examples of these inputs (of this output, when given): as
+    stored, else ignoring case and edge spaces; an input or output that matches none is an error (and
+    nothing is removed)."""
     drop = set()
     for text in inputs:
         found = {i for i, e in enumerate(program.examples) if e.input == text} or \
@@ -449,5 +452,13 @@ def _examples_of(program: Program, inputs: list[str]) -> set[int]:
         if not found:
             raise ProgdbError(f"program '{program.name}' has no example with input '{text}' (`progdb show "
                               f"{program.name}` lists them); nothing was removed")
+        if output is not None:
+            of = {i for i in found if program.examples[i].output == output} or \
+                {i for i in found if program.examples[i].output.strip().lower() == output.strip().lower()}
+            if not of:
+                outputs = ", ".join(dict.fromkeys(program.examples[i].output for i in sorted(found)))
+                raise ProgdbError(f"program '{program.name}' has no pair {text} -> {output} (its outputs for "
+                                  f"'{text}': {outputs}); nothing was removed")
+            found = of
         drop |= found
     return drop

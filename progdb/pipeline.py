@@ -19,11 +19,12 @@ from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, WordProgram, candidate_list, no_answer,
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import CLOSE_KEYS, Reader, base_form_in, words_of
+from progdb.query.reader import CLOSE_KEYS, Choice, Reader, base_form_in, words_of
 from progdb.query.wording import (ASKS_ABOUT, LANGUAGES, STOP, absent_text, asked_to_make, asks_about_language,
-                                  asks_how_to, grammar_asked, spelt_otherwise, typed_text, without_quiz_label)
+                                  asks_how_to, asks_whether, grammar_asked, name_parts, spelt_otherwise, typed_text,
+                                  without_quiz_label)
 from progdb.query.result import QueryResult, Request
-from progdb.query.retrieve import BLENDABLE, ProgramMatch, Retrieval
+from progdb.query.retrieve import BLENDABLE, EXACT, ProgramMatch, Retrieval
 from progdb.routing.phrasings import requests_of
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
 from progdb.storage.store import Store
@@ -400,6 +401,11 @@ class QueryPipeline:
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  f"the prompt asks to be {made.done} {made.thing} (something made), not for "
                                  f"'{decision.programs[0].name}' of " + ", ".join(f"'{i}'" for i in taken.reading.inputs))
+        whether = self._asks_whether(prompt, taken, decision.programs[0].name) if decision.mode != "none" else None
+        if whether:  # "is our french translation finished yet" is no english-french request for "finished"
+            decision = Retrieval("none", [], decision.candidates, decision.threshold, (
+                f"the prompt asks {whether}, not for '{decision.programs[0].name}' of "
+                + ", ".join(f"'{i}'" for i in taken.reading.inputs)))
         if decision.mode != "none" and self._asks_about_language(prompt, taken.reading, decision.programs[0].name):
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt asks about language (why, how many, what a word means), "
@@ -410,6 +416,21 @@ class QueryPipeline:
         if reader.takes_phrases(decision.programs[0].name):
             parsed.inputs = typed_text(parsed.inputs, prompt)
         return Request(parsed, decision, taken.corrections)
+
+    def _asks_whether(self, prompt: str, taken: Choice, program: str) -> str | None:
+        """What a question whether something is so, or who did it (wording.asks_whether), asks: no
+        program of words or texts is asked for its output, unless its keys ask so ("who painted {text}",
+        a user's "is {word} a noun"), the question names it, or the request marks a text to work on
+        ("does this sound formal: …"). None when the prompt asks for the program."""
+        if self.catalog.kinds().get(program) not in BLENDABLE:
+            return None
+        marked = taken.reading.method == "explicit" and self.reader().takes_phrases(program)
+        # (nor one whose question names the program: "is exit a false friend? what it means" of false-friends)
+        named = re.search(r"\b" + r"[\s-]+".join(re.escape(w.removesuffix("s")) + "s?" for w in name_parts(program))
+                          + r"\b", prompt, re.I)
+        # (nor a program whose own keys ask so: "who painted {text}" is asked "who painted the scream")
+        asks_so = any(asks_whether(k) for k in self.catalog.get(program).keys)
+        return None if marked or named or asks_so or taken.key_score >= EXACT else asks_whether(prompt)
 
     def _asks_about_language(self, prompt: str, reading, program: str) -> bool:
         """A built-in transform program is never asked "why …"; an intent may be ("how much is in my
@@ -478,7 +499,10 @@ class QueryPipeline:
             parallel = _parallel(head, tail)
             # (a join in text-speak, "n" or "+", joins two requests, never a thing asked about: "capital of
             # italy n currency of india" is refused whole)
-            if whole.decision.mode == "none" and not (parallel or shared or _SPEAK_JOIN.search(prompt)):
+            # (or two questions each opened of its own: "what does PTO stand for and which dept is a recruiter in",
+            # refused whole, was answered the other way round)
+            asked_twice = bool(_QUESTION_OPENER.match(head) and _QUESTION_OPENER.match(tail))
+            if whole.decision.mode == "none" and not (parallel or asked_twice or shared or _SPEAK_JOIN.search(prompt)):
                 continue
             asked = reader.request_words(tail)
             # missed: the second's request words are inputs or left out, or its input is ("capital of
@@ -599,7 +623,8 @@ class QueryPipeline:
             result.message = "; ".join(filter(None, ["read " + ", ".join(corrections) if corrections else "",
                                                      f"the prompt names {names} but gives it no input{where}"]))
             return result
-        absent = absent_text(parsed.prompt, parsed.inputs) if parsed.method != "explicit" else None
+        sentences = bool(programs) and programs[0][0].name in self.reader().sentences_stored
+        absent = absent_text(parsed.prompt, parsed.inputs, sentences) if parsed.method != "explicit" else None
         if absent:  # "make this email more formal": the email is not here, and its word is no input
             # (a refusal reads no inputs: the prompt whole, as any refusal shows it)
             result.mode, result.programs, result.kind, result.key, result.inputs = "none", [], None, parsed.prompt, []

@@ -72,15 +72,24 @@ class Program:
 
 def case_matters(inputs) -> bool:
     """Do the inputs tell words apart by their capitals (mL, kWh, GmbH: a capital after a small
-    letter)? Then a typed capital is meant: "Mg" (magnesium) is not the stored "mg" (milligram)."""
-    return any(re.search(r"[a-z][A-Z]", a) for a in inputs)
+    letter; or a table of symbols, most of one or two letters, some small and some capital: m, s, K,
+    N, Pa)? Then a typed capital is meant: "Mg" (magnesium) is not the stored "mg" (milligram), "S"
+    (siemens) no "s". (Not next-item's letters among its days and months: "Tuesday" is its tuesday.)"""
+    inputs = [a.strip() for a in inputs]
+    short = [a for a in inputs if len(a) <= 2 and a.isalpha()]
+    return any(re.search(r"[a-z][A-Z]", a) for a in inputs) or (
+        len(short) >= SYMBOLS * len(inputs) and any(a.islower() for a in short) and any(a[0].isupper() for a in short))
+
+
+SYMBOLS = 0.8  # this share of a program's inputs of one or two letters makes it a table of symbols
 
 
 def typed_as_stored(text: str, typed: set[str]) -> bool:
     """Is a typed input the stored one, in a program whose capitals matter (case_matters): as stored,
-    or all in small letters ("ml" for mL, as people type in a hurry)."""
+    or all in small letters ("ml" for mL, as people type in a hurry), but for one letter, which is all
+    its case ("k", kilo, is no stored K, kelvin)."""
     word = text.strip()
-    return word in typed or word == word.lower()
+    return word in typed or (word == word.lower() and len(word) > 1)
 
 
 def outputs_by_input(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:

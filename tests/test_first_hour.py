@@ -3455,6 +3455,15 @@ def test_importing_a_mistyped_file_name_makes_no_database(tmp_path):
     assert not (tmp_path / "db").exists()  # (a new, seeded database was left behind the typo)
 
 
+def test_an_option_given_as_the_db_path_is_an_error_not_a_database(tmp_path):
+    # a journalist typed "progdb --db --db mps.db query …" and got a new database named "--db"
+    result = subprocess.run([PROGDB, "--db", "--db", str(tmp_path / "db"), "list"], capture_output=True, text=True,
+                            cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("Error: --db needs a path, not the option '--db'"), result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_threshold_set_by_hand_keeps_the_others_and_goes_with_its_program(own_db):
     # a crossword setter set one program's threshold and the fit's two others were dropped, unsaid, to
     # the library's 0.65; a removed program's threshold stayed in show --calibration
@@ -3691,3 +3700,293 @@ def test_a_teachers_rhymes_asked_by_her_own_key_read_the_other_way(own_db):
     assert "read the other way" in out["message"], out["message"]
     assert _json_query(own_db, "what rhymes with cat")["outputs"][0]["sure"] is True
     assert _json_query(own_db, "hat rhymes with what")["mode"] == "none"
+
+
+# -- a localisation engineer, a pharmacy technician, a linguist and an HR coordinator (2026-12-05) --------------
+
+def _glossaries(own_db) -> None:
+    """A game studio's German glossary (a translation tool's TSV) and French strings (a JSON map), with
+    the keys the engineer gave them."""
+    data = Path(__file__).with_name("data") / "localisation"
+    for name, file, lang in (("ui-terms-de", "glossary_en-de.tsv", "german"), ("ui-terms-fr", "strings_fr.json", "french")):
+        assert run("--db", own_db, "import", str(data / file), "--program", name).exit_code == 0
+        keys = [f"{lang} for {{text}}", f"what is {{text}} in {lang}", f"how do you say {{text}} in {lang}"]
+        assert run("--db", own_db, "add", name, *[a for k in keys for a in ("--key", k)]).exit_code == 0
+
+
+def test_a_status_question_is_no_translation_request(own_db):
+    # "is our french translation finished yet" was english-french's *terminé*, sure; a pharmacist's "does
+    # generic advil work as well as the brand" their brand-generic's *ibuprofen*, sure, and still after a fit;
+    # "who translated the french menus" compiled english-french for "menus"
+    data = Path(__file__).with_name("data") / "pharmacy"
+    assert run("--db", own_db, "import", str(data / "brand_generic.csv"), "--program", "brand-generic").exit_code == 0
+    for prompt, asks in (("is our french translation finished yet", "whether something is so"),
+                         ("is the german translation done", "whether something is so"),
+                         ("does generic advil work as well as the brand", "whether something is so"),
+                         ("is generic tylenol as good as the brand", "whether something is so"),
+                         ("who translated the french menus", "who did something")):
+        out = _json_query(own_db, prompt)
+        assert out["mode"] == "none" and f"the prompt asks {asks}" in out["message"], (prompt, out["message"])
+    # a question put to the one asked is a request; so is the user's own key asked word for word
+    assert _json_query(own_db, "is there a generic for advil")["outputs"][0]["answer"] == "ibuprofen"
+    assert _json_query(own_db, "do you know the plural of mouse")["outputs"][0]["answer"] == "mice"
+    assert run("--db", own_db, "add", "noun-check", "--kind", "fewshot", "--key", "is {word} a noun",
+               "--example", "cat", "yes", "--example", "run", "no").exit_code == 0
+    assert _json_query(own_db, "is cat a noun")["outputs"][0]["answer"] == "yes"
+    # (an intent is a question about something: "is the front door locked" still routes, as test_…intents has it)
+
+
+def test_a_glossary_takes_its_own_words_from_the_library_translators(own_db):
+    # "translate 'Continue' to german" was the library's lower-case *fortsetzen*, though the glossary's keys say
+    # "german" too and it stores Continue; "what's the french for Options menu" was cut to the stored Options
+    # (sure); "de translation of 'Back'" was ui-terms-fr's Retour (its key came nearer, 0.55 against 0.53)
+    _glossaries(own_db)
+    out = _json_query(own_db, "translate 'Continue' to german")
+    assert out["programs"][0]["name"] == "ui-terms-de" and out["outputs"][0]["answer"] == "Fortsetzen", out
+    menu = _json_query(own_db, "what's the french for Options menu")
+    assert menu["inputs"] == ["Options menu"] and menu["outputs"][0]["source"] == "compiled", menu["inputs"]
+    assert _json_query(own_db, "french for Options")["outputs"][0]["answer"] == "Options"
+    back = _json_query(own_db, "de translation of 'Back'")
+    assert back["programs"][0]["name"] == "ui-terms-de" and back["outputs"][0]["answer"] == "Zurück", back["programs"]
+    # the library still translates what the glossary does not store
+    assert _json_query(own_db, "translate to german: cat")["outputs"][0]["answer"] == "Katze"
+
+
+def test_a_pharmacists_exports_read_as_kept(own_db, tmp_path):
+    # a title line over " - " lines was stored as a pair ("Element symbols -> chem tutoring"); a header alone
+    # ("Brand Name,Generic Name") was one pair; "Allegra®" from an Excel export was found only typed with its ®;
+    # "generic for Lipitor 20mg" was refused ("'Lipitor 20mg' does not look like any of its inputs")
+    data = Path(__file__).with_name("data") / "pharmacy"
+    result = subprocess.run([PROGDB, "--db", own_db, "import", str(data / "elements.txt"), "--program", "element-symbol"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "the first line 'Element symbols - chem tutoring' is read as the list's title" \
+        in result.stderr and result.stdout.startswith("22 added"), (result.stdout, result.stderr)
+    # ...and read the other way round: symbol -> element
+    assert run("--db", own_db, "import", str(data / "elements.txt"), "--program", "symbol-element",
+               "--columns", "2,1").exit_code == 0
+    assert "  Na  ->  Sodium" in run("--db", own_db, "show", "symbol-element").output
+    result = run("--db", own_db, "import", str(data / "header_only.csv"), "--program", "brand-generic")
+    assert result.exit_code == 2 and "header_only.csv: no pairs (only a header)" in result.output, result.output
+    assert run("--db", own_db, "import", str(data / "more-brands-excel.csv"), "--program", "brand-generic").exit_code == 0
+    assert run("--db", own_db, "add", "brand-generic", "--key", "generic for {word}").exit_code == 0
+    for prompt, answer, note in (("generic for allegra", "fexofenadine", ["allegra -> Allegra®"]),
+                                 ("generic for claritin d", "loratadine/pseudoephedrine", ["claritin d -> Claritin-D®"])):
+        out = _json_query(own_db, prompt)
+        assert out["outputs"][0]["answer"] == answer and out["corrections"] == note, (prompt, out["outputs"], out["corrections"])
+    assert run("--db", own_db, "import", str(data / "brand_generic.csv"), "--program", "brand-generic").exit_code == 0
+    for prompt, answer in (("generic for Lipitor 20mg", "atorvastatin"), ("generic for zoloft 50 mg", "sertraline")):
+        out = _json_query(own_db, prompt)
+        assert out["mode"] != "none" and out["outputs"][0]["answer"] == answer, (prompt, out["message"])
+
+
+def test_an_arrow_with_nothing_after_it_is_a_bad_row(tmp_path):
+    # "donkey ->" was stored with the answer "->" (and, first in a file, read as its title)
+    data = Path(__file__).with_name("data") / "linguist"
+    db = str(tmp_path / "db")
+    rejects = tmp_path / "bad.jsonl"
+    result = run("--db", db, "--no-seed", "import", str(data / "bad_sounds.txt"), "--program", "animal-sound",
+                 "--skip-bad", "--rejects", str(rejects))
+    assert result.exit_code == 0 and "2 added" in result.output and "2 rejected" in result.output, result.output
+    bad = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [(b["line"], b["reason"]) for b in bad][-1] == (4, "nothing after its '->'"), bad
+    owl = tmp_path / "owl.txt"
+    owl.write_text("owl -> \ncat -> meow\ndog -> woof\n", encoding="utf-8")
+    result = run("--db", db, "--no-seed", "import", str(owl), "--program", "animal-sound", "--skip-bad",
+                 "--rejects", str(tmp_path / "rejects.jsonl"))
+    assert result.exit_code == 0 and "2 added" in result.output and "1 rejected" in result.output, result.output
+    assert "->  ->" not in run("--db", db, "show", "animal-sound").output
+
+
+def test_a_person_who_recruits_is_a_recruiter(seeded_path):
+    # agent-noun stored recruit -> recruit first (WordNet's noun recruit, one recruited), and answered it, sure
+    out = _json_query(seeded_path, "what do you call a person who recruits")
+    assert out["outputs"][0]["answer"] == "recruiter", out["outputs"]
+    assert _json_query(seeded_path, "a person who cooks")["outputs"][0]["answer"] == "cook"  # (no cooker)
+
+
+def test_json_says_a_failed_prompt_on_stdout(seeded_path):
+    # query --json of an in-context prompt outside the word space printed nothing on stdout (an error line only)
+    r = subprocess.run([PROGDB, "--db", seeded_path, "query", "--json", "hund: hündchen, haus: häuschen, baum:"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    out = json.loads(r.stdout)
+    assert out["prompt"] == "hund: hündchen, haus: häuschen, baum:" and "not in the word space" in out["error"], out
+
+
+def test_an_hr_coordinators_two_questions_and_titles(own_db):
+    # "what does PTO stand for and which dept is a recruiter in" was refused (the other order answered both);
+    # "which dept does the paralegal sit in" read "paralegal sit" (Legal?, not sure), Paralegal being stored
+    data = Path(__file__).with_name("data") / "hr"
+    assert run("--db", own_db, "import", str(data / "job-titles.csv"), "--program", "job-dept").exit_code == 0
+    assert run("--db", own_db, "import", str(data / "abbreviations.csv"), "--program", "hr-abbrev").exit_code == 0
+    for name, keys in (("job-dept", ["which department is a {word} in", "what dept is {word} in", "department for {word}"]),
+                       ("hr-abbrev", ["what does {word} stand for", "what does {word} mean", "expand {word}"])):
+        assert run("--db", own_db, "add", name, *[a for k in keys for a in ("--key", k)]).exit_code == 0
+    out = _json_query(own_db, "what does PTO stand for and which dept is a recruiter in")
+    answers = [out["outputs"][0]["answer"]] + [a["outputs"][0]["answer"] for a in out["also"]]
+    assert answers == ["paid time off", "HR"], (out["message"], answers)
+    out = _json_query(own_db, "which dept does the paralegal sit in")
+    assert out["inputs"] == ["paralegal"] and out["outputs"][0]["answer"] == "Legal" and out["outputs"][0]["sure"], out
+
+
+def test_a_fit_learns_no_phrasing_of_question_words_alone(own_db, tmp_path):
+    # "whats PTO" taught hr-abbrev the phrasing "whats", which every "whats …" matched at 1.00
+    data = Path(__file__).with_name("data") / "hr"
+    assert run("--db", own_db, "import", str(data / "abbreviations.csv"), "--program", "hr-abbrev").exit_code == 0
+    labelled = tmp_path / "colleagues.jsonl"
+    labelled.write_text('{"text": "whats PTO", "intent": "hr-abbrev"}\n'
+                        '{"text": "what does OKR stand for", "intent": "hr-abbrev"}\n'
+                        '{"text": "whats the weather", "intent": null}\n', encoding="utf-8")
+    assert run("--db", own_db, "fit", str(labelled)).exit_code == 0
+    from progdb.db import ProgramDB
+    db = ProgramDB(path=own_db)
+    labels, texts, _ = db.store.labelled_with_vectors()
+    mine = {t.lower() for label, t in zip(labels, texts) if label == "hr-abbrev"}
+    assert "whats" not in mine and "whats pto" in mine, mine
+    assert _json_query(own_db, "whats a good lunch spot")["mode"] == "none"
+
+
+def test_growing_a_stored_program_from_python_says_how(own_db):
+    # db.add(name=…, examples=…) of a stored program said "field 'keys': a program needs at least one key"
+    from progdb.db import ProgramDB
+    from progdb.errors import ProgdbError
+    db = ProgramDB(path=own_db)
+    with pytest.raises(ProgdbError, match=r"program 'plural' already exists \(add\(\.\.\., grow=True\)"):
+        db.add(name="plural", examples=[("cactus", "cacti")])
+    assert db.add(name="plural", examples=[("cactus", "cacti")], grow=True).name == "plural"
+
+
+def test_word_pairs_stored_as_texts_say_so(tmp_path):
+    # a linguist's diminutives became a program of texts, unsaid: every word it did not store printed a prompt
+    data = Path(__file__).with_name("data") / "linguist"
+    r = subprocess.run([PROGDB, "--db", str(tmp_path / "db"), "--no-seed", "import", str(data / "diminutivos.txt"),
+                        "--program", "diminutive"], capture_output=True, text=True)
+    assert r.returncode == 0
+    assert "note: diminutive is a program of texts: " in r.stderr and "a word it does not store is answered by an " \
+        "LLM (--llm), without one by the prompt it would send" in r.stderr, r.stderr
+
+
+# -- a DevOps engineer, a food blogger and a museum educator (2026-12-05, second round) ----------------------
+
+def _ports(own_db) -> Path:
+    data = Path(__file__).with_name("data") / "devops"
+    assert run("--db", own_db, "import", str(data / "ports.csv"), "--program", "ports").exit_code == 0
+    assert run("--db", own_db, "import", str(data / "http_status.tsv"), "--program", "http-status").exit_code == 0
+    for name, keys in (("ports", ["port {word}", "svc on {word}", "what runs on port {word}"]),
+                       ("http-status", ["http {word}", "status code {word}"])):
+        assert run("--db", own_db, "add", name, *[a for k in keys for a in ("--key", k)]).exit_code == 0
+    return data
+
+
+def test_an_engineers_lookups_of_several_numbers_and_actions(own_db):
+    # "port 22, 80, 443" answered 22 alone (the later numbers read as a strength of the stored 22), as did
+    # "http 404 and 502"; "open port 443 in the firewall" was 443 -> https, sure, exit 0
+    _ports(own_db)
+    for prompt, answers in (("port 22, 80, 443", ["ssh", "http", "https"]), ("http 404 and 502", ["Not Found", "Bad Gateway"]),
+                            ("svc on 6379 and 5432", ["redis", "postgresql"])):
+        out = _json_query(own_db, prompt)
+        assert [o["answer"] for o in out["outputs"]] == answers, (prompt, out["inputs"])
+    for prompt, verb in (("open port 443 in the firewall", "open"), ("close port 6379 on the bastion", "close")):
+        out = _json_query(own_db, prompt)
+        assert out["mode"] == "none" and f"the request asks to '{verb}', which none of the phrasings of 'ports'" \
+            in out["message"], (prompt, out["message"])
+    for prompt in ("give me port 22", "show port 22"):  # asked to be told: a lookup
+        assert _json_query(own_db, prompt)["outputs"][0]["answer"] == "ssh", prompt
+
+
+def test_a_map_piped_from_a_script_is_read_as_a_map(own_db):
+    # `./gen_runbooks.sh | progdb import - --program runbooks` read the map as JSON lines: "field 'input' is
+    # missing … --columns E1001,E1002 reads those two"; a first row's note named stdin's temporary copy
+    data = _ports(own_db)
+    r = subprocess.run([PROGDB, "--db", own_db, "import", "-", "--program", "runbooks"],
+                       input=(data / "runbooks.json").read_text(), capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("9 added"), (r.stdout, r.stderr)
+    r = subprocess.run([PROGDB, "--db", own_db, "import", "-", "--program", "what-runs"],
+                       input=(data / "ports.csv").read_text(), capture_output=True, text=True)
+    assert "progdb: <stdin>: the first row 'port,service' is read as column names" in r.stderr, r.stderr
+    # a JSON line of its own is still a pair, not a map of "input" and "output"
+    r = subprocess.run([PROGDB, "--db", own_db, "import", "-", "--program", "one"],
+                       input='{"input": "a", "output": "b"}\n', capture_output=True, text=True)
+    assert r.returncode == 0 and "  a  ->  b" in run("--db", own_db, "show", "one").output
+
+
+def test_a_food_bloggers_two_requests_and_her_own_words(own_db):
+    # "plural of tomato and uk word for eggplant" answered tomatoes and "uk -> uks (confidence 0.94)": the second
+    # request's one word, "uk", was too short to be a request word; "plural of courgette" read courgette (her
+    # us-uk's answer) as a typo of corvette; "add us-uk --example okra okra" noted "0 of its 1 pairs …"
+    data = Path(__file__).with_name("data") / "food"
+    assert run("--db", own_db, "import", str(data / "us-uk.csv"), "--program", "us-uk").exit_code == 0
+    assert run("--db", own_db, "add", "us-uk", "--key", "whats the uk word for {word}", "--key",
+               "what do brits call {word}").exit_code == 0
+    for prompt in ("plural of tomato and uk word for eggplant", "uk word for eggplant and plural of tomato"):
+        out = _json_query(own_db, prompt)
+        answers = {out["outputs"][0]["answer"]} | {a["outputs"][0]["answer"] for a in out["also"]}
+        assert answers == {"tomatoes", "aubergine"}, (prompt, answers)
+    out = _json_query(own_db, "plural of courgette")
+    assert out["corrections"] == [] and out["outputs"][0]["answer"] == "courgettes", out["outputs"]
+    r = subprocess.run([PROGDB, "--db", own_db, "add", "okra", "--example", "okra", "okra"], capture_output=True, text=True)
+    assert r.returncode == 0 and "program of texts" not in r.stderr, r.stderr
+
+
+def test_a_museum_educators_painters_and_paintings(own_db):
+    # "when was the starry night painted" was her painting-painter's Vincent van Gogh, sure (a table of titles kept
+    # as texts was not asked "which question" as a word program is); "dali" was no stored Salvador Dalí;
+    # "who painted le dejeuner sur lherbe" compiled a prompt whose first example was Le Déjeuner sur l'herbe
+    data = Path(__file__).with_name("data") / "museum"
+    assert run("--db", own_db, "import", str(data / "paintings.csv"), "--program", "painting-painter").exit_code == 0
+    assert run("--db", own_db, "import", str(data / "painters.json"), "--program", "painter-movement",
+               "--columns", "painter,movement").exit_code == 0
+    assert run("--db", own_db, "add", "painting-painter", "--key", "who painted {text}").exit_code == 0
+    assert run("--db", own_db, "add", "painter-movement", "--key", "what movement was {word}").exit_code == 0
+    out = _json_query(own_db, "when was the starry night painted")
+    assert out["mode"] == "none" and "it asks 'when', which none of its keys asks" in out["message"], out["message"]
+    out = _json_query(own_db, "who painted the starry night")  # (its own key's "who" question: asked so)
+    assert out["outputs"][0]["answer"] == "Vincent van Gogh", out["message"]
+    out = _json_query(own_db, "what movement was dali")
+    assert out["corrections"] == ["dali -> Salvador Dalí"] and out["outputs"][0]["answer"] == "Surrealism", out
+    for typed, title in (("le dejeuner sur lherbe", "Le Déjeuner sur l'herbe"), ("impression sunrise", "Impression: Sunrise")):
+        out = _json_query(own_db, f"who painted {typed}")
+        assert out["corrections"] == [f"{typed} -> {title}"] and out["outputs"][0]["source"] == "stored", out
+
+
+# -- a paralegal and a physics teacher (2026-12-05, third round) -------------------------------------------------
+
+def test_a_physics_teachers_symbols_are_read_in_their_case(own_db):
+    # her unit symbols store s, m and K: "what unit is S" was s's *second*, sure (S is the siemens), "k" kelvin
+    # (k is kilo), "M" metre (M is mega); her prefixes' 10^-6 and 10^6 were one category to the word space
+    data = Path(__file__).with_name("data") / "physics"
+    assert run("--db", own_db, "import", str(data / "unit-symbols.csv"), "--program", "unit-symbol").exit_code == 0
+    assert run("--db", own_db, "add", "unit-symbol", "--key", "what unit is {word}").exit_code == 0
+    for typed, answer in (("s", "second"), ("K", "kelvin"), ("pa", "pascal"), ("Pa", "pascal")):
+        out = _json_query(own_db, f"what unit is {typed}")
+        assert out["outputs"][0]["answer"] == answer and out["outputs"][0]["source"] == "stored", (typed, out["outputs"])
+    for typed in ("S", "k", "M"):
+        out = _json_query(own_db, f"what unit is {typed}")
+        assert out["mode"] == "none" or out["outputs"][0]["source"] != "stored", (typed, out["outputs"])
+    r = subprocess.run([PROGDB, "--db", own_db, "import", str(data / "prefixes.txt"), "--program", "si-prefix"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "categories" not in r.stderr, r.stderr  # (nine prefixes, nine answers)
+    assert "  micro  ->  10^-6" in run("--db", own_db, "show", "si-prefix").output
+
+
+def test_one_wrong_answer_of_an_input_is_removed_alone(own_db):
+    # "remove unit-symbol --input W" asked to remove both W -> watt and the typo W -> wat; the good pair went too
+    assert run("--db", own_db, "add", "unit-symbol", "--example", "W", "watt", "--example", "W", "wat",
+               "--example", "N", "newton").exit_code == 0
+    r = run("--db", own_db, "remove", "unit-symbol", "--input", "W", "--output", "wat", "-y")
+    assert r.exit_code == 0 and "removed unit-symbol: W -> wat" in r.output, r.output
+    shown = run("--db", own_db, "show", "unit-symbol").output
+    assert "  W  ->  watt" in shown and "wat\n" not in shown.replace("watt", ""), shown
+    r = run("--db", own_db, "remove", "unit-symbol", "--input", "W", "--output", "volt", "-y")
+    assert r.exit_code == 2 and "has no pair W -> volt (its outputs for 'W': watt)" in r.output, r.output
+
+
+def test_a_document_named_but_not_given_is_asked_for(own_db):
+    # "summarize the Smith deposition transcript" compiled a paralegal's clause-summary for the words
+    # "Smith deposition transcript"; a word program's "plural of the report" still answers
+    data = Path(__file__).with_name("data") / "legal"
+    assert run("--db", own_db, "add", str(data / "clause_summary.yaml")).exit_code == 0
+    out = _json_query(own_db, "summarize the Smith deposition transcript")
+    assert out["mode"] == "none" and "the prompt points at a text it does not give ('the Smith deposition " \
+        "transcript')" in out["message"], out["message"]
+    assert _json_query(own_db, "plural of the report")["outputs"][0]["answer"] == "reports"

@@ -251,7 +251,8 @@ def test_without_an_llm_only_the_database_answers(client, server, upstream):
     assert upstream.requests == []
 
 
-def test_the_model_pins_one_program(client, upstream):
+def test_the_model_pins_one_program(client, upstream, server):
+    svc, llm = server[0], server[0].llm
     reply = chat(client, "goose", model="progdb/plural").parse()
     assert reply.choices[0].message.content == "geese" and reply.model == "progdb/plural"
     assert reply.model_extra["progdb"]["program"] == "plural"
@@ -263,6 +264,13 @@ def test_the_model_pins_one_program(client, upstream):
     reply = chat(client, "goose, ox, cactus", model="progdb/plural").parse()
     assert reply.choices[0].message.content.splitlines()[:2] == ["geese", "oxen"]
     assert len(reply.choices[0].message.content.splitlines()) == 3, reply.choices[0].message.content
+    # a list a program of texts stores each of is each of them (a glossary's "Save, Load, Back" was one text,
+    # compiled, and refused without an LLM); one it does not store all of stays one text
+    svc.llm = None
+    reply = chat(client, "cat, house, bread", model="progdb/english-french").parse()
+    assert reply.choices[0].message.content.splitlines() == ["chat", "maison", "pain"], reply.choices[0].message.content
+    assert reply.model_extra["progdb"]["inputs"] == ["cat", "house", "bread"]
+    svc.llm = llm
     # pinned, it runs alone: no chain of plural then past-tense ("joysticks"); the whole prompt is its
     # input, and a past tense of "plural of mouse" is too unsure to give
     reply = chat(client, "plural of mouse", model="progdb/past-tense").parse()

@@ -25,7 +25,7 @@ import itertools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -95,7 +95,7 @@ def detect_format(path: Path) -> str:
     if stripped.startswith("["):
         return "json"
     if stripped.startswith("{"):
-        return "jsonl"
+        return "json" if _one_object(path) else "jsonl"  # a script's map piped in: {"E1001": "rb-db-failover", …}
     first = head.split("\n", 1)[0]
     if "\t" in first:
         return "tsv"
@@ -156,11 +156,17 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
               "bats": _bats, "fv": _json, "arrows": _arrows}[fmt]
     empty = True
-    if columns and (reader not in (_delimited, _jsonl, _json) or fmt == "fv"):
-        raise ProgdbError(f"{path}: --columns picks columns of a csv or tsv file or fields of JSON, "
-                          f"not of a {fmt} file")
+    sides = columns and fmt == "arrows" and tuple(c.strip() for c in columns)
+    if sides and sides not in (("1", "2"), ("2", "1")):
+        raise ProgdbError(f"{path}: a jotted list's lines have two sides: --columns 1,2 reads them as they are, "
+                          "2,1 the other way round")
+    if columns and not sides and (reader not in (_delimited, _jsonl, _json) or fmt == "fv"):
+        raise ProgdbError(f"{path}: --columns picks columns of a csv or tsv file, fields of JSON or the sides of "
+                          f"a jotted list's lines, not those of {'an' if fmt[0] in 'aeiou' else 'a'} {fmt} file")
     items = _delimited(path, fmt, program, header, columns) if reader is _delimited else \
         reader(path, fmt, program, columns) if reader in (_jsonl, _json) else reader(path, fmt, program)
+    if sides == ("2", "1"):  # "Hydrogen - H" lines read as H -> Hydrogen (a tutor's symbol-element)
+        items = (replace(i, input=i.output, output=i.input) if isinstance(i, Row) else i for i in items)
     for item in items:
         empty = False
         if isinstance(item, Row) and fmt != "bats":
@@ -634,8 +640,10 @@ def columns_left_out(path: str | Path, header: bool | None = None, fmt: str | No
 
 def _lone_header(cells: list[str]) -> bool:
     """...unless one of its labels is a column's name ("Notes,Email", as a new spreadsheet exports
-    its header alone): a header with no rows below it, no pair "Notes -> Email"."""
-    return any(c.strip().lower() in COLUMN_WORDS | NOTE_COLUMNS for c in cells)
+    its header alone; "Brand Name,Generic Name": a column's name ends it): a header with no rows below
+    it, no pair "Notes -> Email"."""
+    return any(c.strip().lower() in COLUMN_WORDS | NOTE_COLUMNS or c.strip().lower().split()[-1:] in
+               [[w] for w in COLUMN_WORDS] for c in cells)
 
 
 def _quote_hint(row: list[str], delimiter: str, width: int) -> str:
@@ -828,6 +836,23 @@ def _json(path: Path, fmt: str, program: str | None, fields: tuple[str, str] | N
         yield _from_fields(path, line, obj, program, json.dumps(obj, ensure_ascii=False)[:200], fields)
 
 
+def _one_object(path: Path) -> bool:
+    """Is the file (of at most a few MB) one JSON object: a map of inputs to outputs, or a program
+    file's {"examples": [...]}, however its lines fall?"""
+    if path.stat().st_size > MAX_ONE_OBJECT:
+        return False
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    named = {name for pair in HEADER_NAMES for name in pair}  # ({"input": "a", "output": "b"} is one JSON line's pair)
+    return isinstance(data, dict) and bool(data) and (isinstance(data.get("examples"), list) or (
+        all(_map_value(v) for v in data.values()) and not named & set(data)))
+
+
+MAX_ONE_OBJECT = 8 * 2 ** 20
+
+
 def _map_value(value) -> bool:
     """An output of a JSON map: a string or a number, or a list of them (several outputs)."""
     plain = (str, int, float)
@@ -945,8 +970,10 @@ def _jotted_pair(line: str) -> list[str] | None:
         parts = pattern.split(line, maxsplit=1)
         if len(parts) == 2 and all(p.strip() for p in parts):
             return [p.strip() for p in parts]
+        if pattern is _ARROW and len(parts) == 2:
+            return None  # "donkey ->": an arrow with a side empty (it was stored as donkey -> "->")
     words = line.split()
-    return words if len(words) == 2 else None
+    return words if len(words) == 2 and all(re.search(r"\w", w) for w in words) else None
 
 
 def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
@@ -965,7 +992,11 @@ def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]
         if title is not None:
             title = None
             continue
-        if parts is None:
+        arrow = _ARROW.search(text)
+        if parts is None and arrow:
+            side = "before" if not text[:arrow.start()].strip() else "after"
+            yield Reject(str(path), n, f"nothing {side} its '{arrow.group(0).strip()}'", text)
+        elif parts is None:
             yield Reject(str(path), n, "expected 'input -> output' (or 'input = output', 'input: output', "
                                        "'input - output', or two words)", text)
         else:
@@ -983,18 +1014,20 @@ def _mark_of(line: str) -> str:
 
 def title_line(path: Path) -> str | None:
     """A jotted list's first line when it is the list's title: a side of three or more words (or in
-    brackets) over lines whose sides are single words ("British -> American spellings (my list)")."""
+    brackets), or two words each side, over lines whose sides are single words ("British -> American
+    spellings (my list)")."""
     lines = [t.strip() for n, t in itertools.islice(_text_lines(path), PEEKED_ROWS + 1)
              if n is not None and t.strip() and not t.startswith("#")]
     parts = [_jotted_pair(t) for t in lines]
     if len(parts) < 3 or not all(parts[1:]):
         return None
     if not parts[0]:  # no pair at all: "Family words parole di famiglia" over "mother = mamma"
-        return lines[0]
+        return None if _ARROW.search(lines[0]) else lines[0]  # ("owl ->" is a pair short of its output)
     marks = {_mark_of(t) for t in lines[1:]}
     if len(marks) == 1 and _mark_of(lines[0]) not in marks:  # "Family words - parole di famiglia" over "mother = mamma"
         return lines[0]
-    if not any(len(p.split()) >= 3 or "(" in p for p in parts[0]):
+    # (or two words a side: "Element symbols - chem tutoring" over "Hydrogen - H" was stored as a pair)
+    if not any(len(p.split()) >= 3 or "(" in p for p in parts[0]) and not all(len(p.split()) >= 2 for p in parts[0]):
         return None
     return lines[0] if all(all(len(side.split()) == 1 for side in b) for b in parts[1:]) else None
 

@@ -113,6 +113,8 @@ class WordProgram:
         self.spelling: dict[str, str] = {}  # lower-case output -> as the program writes it
         for _, b in pairs:
             self.spelling.setdefault(canonical(b), b)
+        # ...whole, marks and all: a category is its output as written ("10^-6" and "10^6" are one to the word space)
+        self.as_written = {b.strip().lower(): b.strip() for _, b in reversed(pairs)}
         outputs = [b for _, b in pairs]
         # A program whose answers are never function words never answers one: brand -> category guessed "the"
         self.answers_function_words = any(canonical(b) in FUNCTION_WORDS for b in outputs)
@@ -208,8 +210,9 @@ class WordProgram:
         """A small program of categories (issue type -> team: categories.py), else None."""
         if self._categories is False:
             inputs = [canonical(a) for a, _ in self.pairs.pairs]
-            self._categories = Categories(self.pairs.sources, inputs, self.pairs.outputs) \
-                if len(self.stored) < SMALL_PROGRAM and Categories.of(inputs, self.pairs.outputs) else None
+            outputs = [b.strip().lower() for _, b in self.pairs.pairs]  # (a physics teacher's 10^-6 was "10 6", as 10^6)
+            self._categories = Categories(self.pairs.sources, inputs, outputs) \
+                if len(self.stored) < SMALL_PROGRAM and Categories.of(inputs, outputs) else None
         return self._categories
 
     def suffix_rule(self) -> SuffixRule | None:
@@ -499,13 +502,13 @@ def _category(wp: WordProgram, text: str, method: str) -> Output | None:
     if not tried or (arithmetic is not None and arithmetic[0] > right) or right <= cats.base_rate() * tried:
         return None
     ranked = cats.ranked(wp.space.vector(text), hidden=held)
-    candidates = [Candidate(wp.spell(b), round(s, 4)) for b, s, _ in ranked]
+    candidates = [Candidate(wp.as_written.get(b, b), round(s, 4)) for b, s, _ in ranked]
     value = min(confidence("geometry", candidates) or 0.0, measured_cap(right, tried))
     category, _, nearest = ranked[0]
     return Output(text, candidates[0].answer, "vector", candidates, method="categories",
                   confidence=round(value, 4), sure=is_sure(value),
                   note=f"one of its {len(ranked)} categories: the stored input nearest '{text.strip()}' is "
-                       f"'{nearest}' ({wp.spell(category)}); the nearest category gets {right} of its {tried} "
+                       f"'{nearest}' ({wp.as_written.get(category, category)}); the nearest category gets {right} of its {tried} "
                        f"stored pairs right, {LEFT_OUT}")
 
 

@@ -34,7 +34,7 @@ from progdb.query.wording import (ASKS_ABOUT, CONTRACTIONS, EDGE_NOISE, ENDONYMS
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes,
-                                  LANGUAGE_OF_CODE, PLACE_OR_PERSON, SPECIFIC_QUESTIONS, question_asked)
+                                  LANGUAGE_OF_CODE, PLACE_OR_PERSON, REWRITE_TALK, SPECIFIC_QUESTIONS, question_asked)
 from progdb.query.targets import WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
 from progdb.words.ranker import sample_order
@@ -42,6 +42,7 @@ from progdb.words.ranker import sample_order
 FIT_WEIGHT = 0.5       # how much a poorly fitting input costs a reading (key similarity units)
 FIT_FLOOR = 0.30       # below this an input fits no program: "none" rather than a junk answer
 MAX_SLIP_WORDS = 8     # a common word read as a request word's slip only in prompts this short
+STORED_PART_TIE = 0.02  # a stored input read this near a reading that holds it and more words is the one meant
 TEXT_TAKER_GAP = 0.05  # a program of texts this near a program of words takes a text (see _prefer_text_takers)
 NAMED_BONUS = 0.1      # a request that names the program and marks its text: "say this more politely: …"
 EXPLICIT_BONUS = 0.05  # a stored template, a colon, a new line or quotes mark the input: trust them a little
@@ -267,6 +268,9 @@ class Reader:
                             if p in self.names_stored}
         self._forms: dict[str, dict[str, tuple[str, str]]] = {}
         self._pairs = {p: (inputs.get(p, []), (outputs or {}).get(p, [])) for p in inputs}  # (_contradicts)
+        # The answers a user's programs store are words as typed too ("courgette", a food blogger's, was read as
+        # the typo of corvette): no typo (_corrected_input)
+        self._users_answers = {o.strip().lower() for p, (_, outs) in self._pairs.items() if p not in learned for o in outs}
         # Tables of abbreviations (units, street types): one letter apart is another entry, no slip (kmol, mol)
         self.abbreviation_tables = {p for p, (ins, outs) in self._pairs.items() if spells_out(list(zip(ins, outs)))}
         self._contradiction: dict[tuple[str, str], bool] = {}
@@ -344,9 +348,10 @@ class Reader:
         common = [w for w in self.key_word_count if len(w) >= 3 and self.word_rank.get(w, 10 ** 9) < TYPO_RANK]
         rare = [w for w, n in self.key_word_count.items() if len(w) >= 3 and n >= 2 and w in self.word_rank
                 and self.word_rank[w] >= TYPO_RANK and closest(w, common, 1) is None]
-        # ...and a word of a user's own keys, as typed on purpose ("summarise" is no slip of summarize)
+        # ...and a word of a user's own keys, as typed on purpose ("summarise" is no slip of summarize), however
+        # short ("uk" of a food blogger's "whats the uk word for {word}")
         own = {w for p, words in self.own_key_words.items() if p not in self.learned for w in words
-               if len(w) >= 3 and w in self.word_rank}
+               if len(w) >= 2 and w in self.word_rank and w not in STOP}
         return sorted(set(common + rare) | own)
 
     # -- two requests in one prompt -------------------------------------------------------------
@@ -561,7 +566,7 @@ class Reader:
         # A common word is no typo, unless it is unlike every input of the program and one slip
         # from one of them: "capital of columbia" is Colombia's (though cities store Columbia).
         unlike = rank is not None and rank < RARE_INPUT_RANK and self._unlike(program, text)
-        if low in self._stored_anywhere and not unlike:
+        if (low in self._stored_anywhere or low in self._users_answers) and not unlike:
             return None  # a program stores it as typed: a word ("rebase" in a user's git-verbs), no typo
         whole = self._short_names_of(program).get(low, [])
         if len(whole) == 1 and not unlike:
@@ -681,10 +686,11 @@ class Reader:
         return self._forms[program]
 
     def _folded_stored(self, program: str) -> dict[str, str]:
-        """The program's stored inputs with accents, by their letters without them (built once per program)."""
+        """The program's stored inputs with accents, trademark signs, hyphens or other marks, by their letters
+        without them ("Claritin-D®" by "claritin d"; built once per program)."""
         if program not in self._folded:
             # (without_marks, as _corrected_input reads a typed accent the other way: "türkiye")
-            plain = {low: without_marks(low) for low in self.stored.get(program, {})}
+            plain = {low: _folded(low) for low in self.stored.get(program, {})}
             self._folded[program] = {bare: self.stored[program][low] for low, bare in plain.items() if bare != low}
         return self._folded[program]
 
@@ -699,10 +705,15 @@ class Reader:
             return None
         low = [w.lower().strip(".,;:!?\"'") for w in words]
         filler = self._filler.get(program, STOP | EDGE_NOISE)
+        # (an amount after it qualifies it, as a strength a drug's name: "Lipitor 20mg", "zoloft 50 mg")
+        amount = {j for j, w in enumerate(low) if _AMOUNT.fullmatch(w) or (_NUMBER.fullmatch(w) and low[j + 1: j + 2] and
+                                                                        _UNIT.fullmatch(low[j + 1]))}
+        amount |= {j + 1 for j in amount if _NUMBER.fullmatch(low[j])}  # (the unit after a bare number: "50 mg")
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n + 1):
                 span = " ".join(low[i:i + n])
-                if span in stored and all(w in filler for w in low[:i] + low[i + n:]):
+                if span in stored and all(low[j] in filler or (j > i and j in amount)
+                                          for j in [*range(i), *range(i + n, len(low))]):
                     return stored[span]
         return None
 
@@ -762,7 +773,8 @@ class Reader:
                 for n in names:
                     last = n.split()[-1].strip(".,")
                     if len(last) >= 3 and last.isalpha() and last not in held:
-                        found.setdefault(last, set()).add(n)
+                        for typed in {last, without_marks(last)}:  # ("dali" of Salvador Dalí: no one types the accent)
+                            found.setdefault(typed, set()).add(n)
                 self._surnames[program] = {last: held[min(ns)] for last, ns in found.items()
                                            if len({answer.get(n) for n in ns}) == 1}
             else:
@@ -1582,6 +1594,14 @@ class Reader:
             if stores and ch is not top and len(ins) == len(top.reading.inputs) and any(" " in i for i in ins) and \
                     all(t.strip().lower() in i and t.strip().lower() != i for t, i in zip(top.reading.inputs, ins)):
                 ch.score, ch.key_score = top.score + 1e-6, top.key_score  # the template's match, the whole name
+            # ...and a stored input is no more than it, read nearly as well: "which dept does the paralegal sit in"
+            # read "paralegal sit" (0.775) over the stored Paralegal (0.774)
+            # (of a program of words, one word more: a phrase to translate is whole, "welcome to the team")
+            elif stores and ch is not top and top.score - ch.score <= STORED_PART_TIE and \
+                    self.kinds.get(ch.program) == "vector" and not self._stores_all(top.program, top.reading.inputs) and \
+                    _part_of(ch.reading.inputs, top.reading.inputs) and \
+                    sum(len(i.split()) for i in top.reading.inputs) == sum(len(i.split()) for i in ch.reading.inputs) + 1:
+                ch.score = top.score + 1e-6
 
     def _none_close(self, top: Choice, choices: list[Choice], threshold: float) -> str:
         """Why nothing was taken when the reading taken matches no key: nothing is close, or a key
@@ -1706,6 +1726,11 @@ class Reader:
             return top, Retrieval("none", [], decision.candidates, threshold, (
                 f"the request reads as '{top.program}' only through a word of its name (key match "
                 f"{top.key_score:.2f} to '{top.key}'), and never says its '{head}'"))
+        verb = self._acts_unsaid(top, choices) if decision.mode != "none" else ""
+        if verb:  # "open port 443 in the firewall" is no lookup in an engineer's ports table (443 -> https, sure)
+            return top, Retrieval("none", [], decision.candidates, threshold, (
+                f"the request asks to '{verb}', which none of the phrasings of '{top.program}' asks (key match "
+                f"{top.key_score:.2f}): it looks up what it stores"))
         over = None
         if decision.mode != "none" and top.program in self.learned and top.program not in self._own:
             preferred = self._users_first(top, choices, threshold)
@@ -1821,8 +1846,15 @@ class Reader:
             if (ch.key_score >= STORED_ASK and self._holds_typed(ch)) or \
                     (whole.get(ch.program, 0.0) >= self._threshold(ch.program, threshold) and
                      self._stores_all(ch.program, ch.reading.inputs)):
-                return ch
+                return self._named_rival(ch, choices)
         return None
+
+    def _named_rival(self, ch: Choice, choices: list[Choice]) -> Choice:
+        """Of two of the user's programs storing the input typed, the one whose name the request says:
+        "de translation of 'Back'" is ui-terms-de's, though ui-terms-fr's key came nearer (0.55 against 0.53)."""
+        return next((c for c in choices if c.program != ch.program and c.reading.inputs == ch.reading.inputs and
+                     c.program not in self.learned and c.key_score >= STORED_ASK and self._holds_typed(c) and
+                     _says_name(c.program, c.reading.key) and not _says_name(ch.program, ch.reading.key)), ch)
 
     def _users_own(self, top: Choice, choices: list[Choice], negative: float, threshold: float) -> Choice | None:
         """A user's program past its own threshold, its input fitting, when the library program read
@@ -1866,13 +1898,18 @@ class Reader:
         # lisbon" is a user's city-demonym's, not nationality-adjective's Portugal)
         read_as_another = any(c.endswith(ANOTHERS_NAME) for c in top.corrections)
         library_stores = self._stores_all(top.program, top.reading.inputs, empty=True) and not read_as_another
-        named = bool(self._named[top.program].search(top.reading.key))  # "rewrite this casually": casual's
+        named = self._named[top.program].search(top.reading.key)  # "rewrite this casually": casual's
         library_key = max([top.key_score] + [c.key_score for c in choices if c.program == top.program
                                              and c.fit >= FIT_FLOOR and c.reading.inputs == top.reading.inputs])
         for ch in choices:
+            # (not by a reading that cuts the input the library's took: "what's the french for Options menu" is no
+            # request for a glossary's stored Options, whose reading left "menu" in the key at 0.69 against 0.99)
+            if ch.key_score < top.key_score - USERS_TIE and _part_of(ch.reading.inputs, top.reading.inputs):
+                continue
             if not library_stores and ch.program not in self.learned and ch.key_score >= STORED_ASK and \
                     not ch.back and self.kinds.get(ch.program) in ("vector", "fewshot") and self._holds_typed(ch):
                 # "where is Reykjavík": a user's city-country stores it, national-park-state only guesses
+                ch = self._named_rival(ch, choices)
                 return [replace(ch, score=max(ch.score, top.score) + 1e-4)] + [c for c in choices if c is not ch]
             # (the library's hundreds of phrasings outscore a user's two keys: a program that
             # specialises the one on top, "formal-email" of formal, may trail it further)
@@ -1881,9 +1918,14 @@ class Reader:
             # (nor where the request names a word of the library program's name that is none of the user's:
             # "headline case: …" is headline-case's, though a copywriter's shorten-headline shares "headline";
             # "make this formal: …" is still a shop's formal-email's)
+            # (a word of the library's name that the user's own keys say too is theirs as well, asked of an input they
+            # store: "translate 'Continue' to german" names english-german, and a glossary whose keys say "german for
+            # {text}"; not a student's word list asked "translate to spanish: the library closes at nine")
+            theirs = self._said_by.get(ch.program, set()) if self._stores_all(ch.program, ch.reading.inputs) else set()
             tie = SPECIALISED_TIE if specialises and \
-                not (named and not _names_a_part(ch.program, ch.reading.key)) and \
-                not _names_beyond(top.program, ch.program, top.reading.key) else USERS_TIE
+                not (named and not _names_a_part(ch.program, ch.reading.key) and
+                     not any(w.lower() in theirs for w in words_of(named.group(0)))) and \
+                not _names_beyond(top.program, ch.program, top.reading.key, theirs) else USERS_TIE
             if ch.fit >= top.fit + FITS_BETTER and ch.reading.inputs == top.reading.inputs:
                 # "translate to spanish: We will call you tomorrow morning." is a support lead's canned-reply-es's
                 # (sentences, fit 1.00, key 0.75), not english-spanish's, whose pairs are words (fit 0.75, key 1.00)
@@ -2067,6 +2109,23 @@ class Reader:
         return choice.key_score < EXACT and bool(asked) and not any(
             w in said or w.removesuffix("s") in said for w in asked)
 
+    def _acts_unsaid(self, top: Choice, choices: list[Choice]) -> str:
+        """The verb a request to a user's program opens with, when it asks to do something none of the
+        program's phrasings says ("open", "close", "restart"), not to be told or given a thing; "" otherwise.
+        A verb is a word the library's past-tense stores as an input (no library: no such check)."""
+        verbs = self.stored.get("past-tense")
+        # (an intent is asked in any words: "switch on the lights" of one keyed "lights on")
+        if not verbs or top.program in self.learned or top.reading.method == "explicit" or \
+                self.kinds.get(top.program) not in ("vector", "fewshot"):
+            return ""
+        whole = next((ch.reading.key for ch in choices if ch.reading.method == "whole"), "")
+        first = next((w for w in words_of(whole) if w not in TALK and w not in _REQUEST_LEADS), "")
+        typed = {w.lower() for i in top.reading.inputs for w in i.split()}
+        if first not in verbs or first in ASKING_VERBS or first in REWRITE_TALK or first in QUESTION_WORDS or \
+                first in typed or first in self._said_by.get(top.program, ()) or first in self.stored.get(top.program, {}):
+            return ""
+        return first
+
     def _unsaid_verb(self, choice: Choice) -> str:
         """The word a request before a colon starts with ("sort these numbers: …"), when no phrasing of
         the program holds it: it asks for something else than the program does (a developer's list of
@@ -2087,7 +2146,10 @@ class Reader:
         invented" of their inventors ("who invented the {word}"). Its question words ("how long") when
         its phrasings ask others, "" otherwise (a program none of whose phrasings asks, "river country",
         or a "what"/"which" question, which asks anything)."""
-        if program in self.learned or self.kinds.get(program) != "vector":
+        # (a program of names, not sentences, kept as texts is asked so too: "when was the starry night painted" of a
+        # museum educator's painting-painter, whose key "who painted {text}" it matched at 0.85)
+        if program in self.learned or self.kinds.get(program) not in ("vector", "fewshot") or \
+                program in self.sentences_stored:
             return ""
         asked = question_asked(prompt)
         if asked is None or asked == "what":
@@ -2146,7 +2208,7 @@ class Reader:
         for text in inputs:
             # Reading cleans an input ("the Prof" -> Prof, ".rs" -> rs): a stored input it cleaned is that input.
             text = self._cleaned_stored(program).get(text.strip().lower(), text)
-            unaccented = None if text.strip().lower() in held else self._folded_stored(program).get(without_marks(text.strip().lower()))
+            unaccented = None if text.strip().lower() in held else self._folded_stored(program).get(_folded(text.strip().lower()))
             if unaccented:  # "zurich" is the stored Zürich, "istanbul" the stored İstanbul
                 notes.append(f"{text} -> {unaccented}")
                 text = unaccented
@@ -2211,6 +2273,9 @@ class Reader:
         return sum(fits) / len(fits), fixed, notes
 
 
+# Verbs that ask to be told or shown a thing, which any lookup is asked with ("find the port for redis")
+ASKING_VERBS = frozenset("give show tell find list get look name say translate convert expand spell check define "
+                         "explain lookup search identify recall remind".split())
 _REQUEST_LEADS = frozenset("mind kindly please just help try go let quickly also now then me us i you we".split())
 
 
@@ -2267,6 +2332,11 @@ def _classes_asked(text: str) -> frozenset[str]:
     return frozenset((a or b).lower() for a, b in _CLASS_ASKED.findall(text))
 
 
+def _says_name(program: str, request: str) -> bool:
+    """Does the request say a word of the program's name, however short ("de" of ui-terms-de)?"""
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", request, re.I) for w in name_parts(program) if w not in STOP)
+
+
 def _names_a_part(program: str, request: str) -> bool:
     """Does the request say a word of the program's name ("make this formal" of formal-email; not
     "rewrite this casually" of friendlier)?"""
@@ -2282,10 +2352,10 @@ def _one_word_starting(word: str, words: list[str]) -> str | None:
     return longer[0] if len(longer) == 1 else None
 
 
-def _names_beyond(program: str, other: str, request: str) -> bool:
-    """Does the request say a word of the program's name that is no word of the other's ("case" of
-    headline-case beside shorten-headline)?"""
-    theirs = set(name_parts(other))
+def _names_beyond(program: str, other: str, request: str, others_words: set[str] = frozenset()) -> bool:
+    """Does the request say a word of the program's name that is no word of the other's name (nor of
+    others_words, its phrasings') ("case" of headline-case beside shorten-headline)?"""
+    theirs = set(name_parts(other)) | others_words
     return any(re.search(r"\b" + re.escape(w) + r"\b", request, re.I)
                for w in name_parts(program) if len(w) >= 3 and w not in theirs)
 
@@ -2392,6 +2462,23 @@ def _holds_word(words: set[str], word: str) -> bool:
     "plainer" of "plain"), or a slip of one ("arrr" of "arr")?"""
     return word in words or (len(word) >= 5 and any(len(w) >= 5 and w[:5] == word[:5] for w in words)) or \
         closest(word, words) is not None
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_UNIT = re.compile(r"(?:mg|mcg|µg|g|kg|ml|l|iu|mm|cm|m|oz|lbs?|%)")  # a strength's or a size's (not a list's "80, 443")
+_AMOUNT = re.compile(_NUMBER.pattern + _UNIT.pattern)  # "20mg", "0.5%"
+
+
+def _folded(text: str) -> str:
+    """A name as _folded_stored looks it up: no accents, no trademark sign, hyphens as spaces, no other
+    marks ("Le Déjeuner sur l'herbe" by "le dejeuner sur lherbe", "Impression: Sunrise" by "impression sunrise")."""
+    return " ".join(re.sub(r"[^\w\s-]", "", without_marks(text)).replace("-", " ").split())
+
+
+def _part_of(inputs: list[str], others: list[str]) -> bool:
+    """Are the inputs fewer words of the others ("Options" of "Options menu")?"""
+    mine, theirs = [w.lower() for i in inputs for w in i.split()], [w.lower() for i in others for w in i.split()]
+    return 0 < len(mine) < len(theirs) and all(w in theirs for w in mine)
 
 
 def _first_fitting(choices: list[Choice]) -> Choice:

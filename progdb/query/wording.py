@@ -183,6 +183,22 @@ def asks_about_language(prompt: str) -> bool:
     return bool(_ABOUT_LANGUAGE.search(prompt) or _LANGUAGE_RULE.search(prompt) or _FOREIGN_GRAMMAR.search(prompt))
 
 
+# A question whether something is so, of someone or something other than the one asked ("is our french
+# translation finished yet", "does generic advil work as well as the brand"), or who did a thing ("who
+# translated the french menus"): neither asks a program for its output. A request may be put as a question
+# to the one asked ("do you know the plural of mouse", "is there a word for …"): those are not these.
+_WHETHER = re.compile(r"^\W*(?:is|are|was|were|does|do|did|has|have|should|isn'?t|aren'?t|doesn'?t|don'?t|didn'?t)\s+"
+                      r"(?!(?:you|u|ya|there|it|anyone|anybody|someone|somebody)\b)[^\W\d_]", re.I)
+_WHO_DID = re.compile(r"^\W*who\s+(?:[a-z]+ed|wrote|made|built|drew|sang|said|won|gave|took|began|led|ran|did|came|found|"
+                      r"invented|spoke|told|chose|sent|bought|sold|broke|left|paid)\b", re.I)
+
+
+def asks_whether(prompt: str) -> str | None:
+    """What the prompt asks, when it asks whether something is so or who did a thing (above)."""
+    return "whether something is so" if _WHETHER.search(prompt) else \
+        "who did something" if _WHO_DID.search(prompt) else None
+
+
 # Words that ask rather than name: in a several-word input they mark a request's words ("turn sad
 # into", "convert love"), whichever program is asked.
 QUESTION_WORDS = frozenset("is are was were what which who whom how why when where do does did can could would should will "
@@ -303,10 +319,15 @@ def without_quiz_label(text: str) -> str:
     return _QUIZ_LABEL.sub("", text.strip())
 
 
+_TRADEMARKS = str.maketrans("", "", "®™©℠")  # (a name exported from a spreadsheet keeps them: "Allegra®")
+
+
 def without_marks(text: str) -> str:
-    """Letters without their accents: "türkiye" -> "turkiye", "antónimo" -> "antonimo"."""
+    """Letters without their accents, names without a trademark sign: "türkiye" -> "turkiye",
+    "antónimo" -> "antonimo", "Allegra®" -> "Allegra"."""
     if text.isascii():  # (most text: no decomposition to walk, and this is asked of every reading)
         return text
+    text = text.translate(_TRADEMARKS)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -323,14 +344,19 @@ _ABSENT_TEXT = re.compile(r"\b(?:this|that|these|those|my|our|your|his|her|their
                           r"memos?|notes|stor(?:y|ies)|poems?|speech|papers?|announcement|draft|complaint|bio|caption|"
                           r"slides?|chapters?|lyrics|script)\b", re.I)
 _MARKED_TEXT = re.compile(r"[:\n\"“”«»]|\s[-–—]\s|[.?!]\s+\S")
+# ...and, to a program of sentences, a document named with "the" ("summarize the Smith deposition transcript")
+_ABSENT_DOCUMENT = re.compile(r"\bthe\s+(?:[\w'’-]+\s+){0,3}(?:e-?mails?|documents?|reports?|files?|pdfs?|memos?|"
+                              r"transcripts?|depositions?|contracts?|agreements?|minutes|briefs?|filings?|articles?|"
+                              r"essays?|speech|draft|script|chapters?)\b", re.I)
 
 
-def absent_text(prompt: str, inputs: list[str]) -> str | None:
-    """The words that point at a text the prompt does not give ("this email"), where an input read
-    holds them, or None ("for my essay, the plural of 'crisis'" gives its input)."""
+def absent_text(prompt: str, inputs: list[str], sentences: bool = False) -> str | None:
+    """The words that point at a text the prompt does not give ("this email"; for a program of
+    sentences, "the … transcript" too), where an input read holds them, or None ("for my essay, the
+    plural of 'crisis'" gives its input)."""
     if _MARKED_TEXT.search(prompt):
         return None
-    found = _ABSENT_TEXT.search(prompt)
+    found = _ABSENT_TEXT.search(prompt) or (_ABSENT_DOCUMENT.search(prompt) if sentences else None)
     noun = found.group(0).split()[-1].lower() if found else None
     return found.group(0) if noun and any(noun in plain_words(i) for i in inputs) else None
 

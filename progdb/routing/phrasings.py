@@ -9,7 +9,7 @@ import numpy as np
 
 from progdb import models
 from progdb.query.reader import FIT_FLOOR, Reader
-from progdb.query.wording import without_quiz_label
+from progdb.query.wording import CONTRACTIONS, QUESTION_WORDS, STOP, without_quiz_label, words_of
 
 _MARK = re.compile(r":|\s[-–—]+\s|->|\n")
 LONGEST_INPUT = 6  # words: a stored input looked for in a prompt is at most this long
@@ -24,6 +24,13 @@ def requests_of(reader: Reader, templates: list, rows: list[tuple[str, str | Non
 
 
 def request_of(reader: Reader, templates: list, prompt: str, program: str) -> str:
+    """_request_of, or the prompt whole where the request it reads says nothing of its own: an HR
+    coordinator's "whats PTO" taught hr-abbrev the phrasing "whats", which every "whats …" matched at 1.00."""
+    request = _request_of(reader, templates, prompt, program)
+    return request if any(w.lower() not in STOP | QUESTION_WORDS | CONTRACTIONS for w in words_of(request)) else prompt
+
+
+def _request_of(reader: Reader, templates: list, prompt: str, program: str) -> str:
     """A text program's text is the one the prompt marks (after a colon or a dash, in quotes), the
     side of it nearer the program's phrasings the request; an input the program stores is cut out
     where it is typed ("what do we call Invoice Hub in the team"); else the key of the reading the

@@ -159,7 +159,10 @@ def pinned_query(db: ProgramDB, name: str, prompt: str, compile_only: bool = Fal
         parsed, match = taken.reading.parsed(prompt), ProgramMatch(name, round(taken.key_score, 4), 1.0, taken.key)
     else:
         text = prompt.strip()
-        inputs = (split_list(text) or [clean_input(text) or text]) if program.kind == "vector" else [text]
+        items, held = split_list(text), reader.stored.get(name, {})
+        # (a list of texts the program stores, each: "Save, Load, Back" of a glossary was one text to compile)
+        inputs = (items or [clean_input(text) or text]) if program.kind == "vector" else \
+            items if len(items) > 1 and all(i.strip().lower() in held for i in items) else [text]
         parsed, match = Parsed(prompt, "", inputs, method="whole"), ProgramMatch(name, 1.0, 1.0, "")
     decision = Retrieval("nearest", [match], [match], cal["threshold"], f"pinned by the model 'progdb/{name}'")
     return pipeline.execute(Read(parsed, decision), cal, lookup, 5, 4, DEFAULT_METHOD, True, None, DEFAULT_BUDGET,
