@@ -857,18 +857,19 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
     from progdb.ingest.bulk import columns_left_out, legacy_encoded, read_rows, slashed_answer
 
     for f, k in kinds:
+        said = "<stdin>" if f == piped else f  # (stdin is read from a copy: its notes name stdin)
         legacy = legacy_encoded(f) if k in ("csv", "tsv", "arrows") else None
         if legacy:  # (an Excel CSV saved on Windows: every accented line was rejected as "not UTF-8")
-            click.echo(f"note: {'<stdin>' if f == piped else f} is not UTF-8: its accented lines (line {legacy[0]}: "
+            click.echo(f"note: {said} is not UTF-8: its accented lines (line {legacy[0]}: "
                        f"'{legacy[1]}') are read as Windows-1252, as Excel saves a CSV; check the accents "
                        "with progdb show, or save it as \"CSV UTF-8\"", err=True)
-        _say_first_row_reading(f, header, program, k, shown="<stdin>" if f == piped else None)
+        _say_first_row_reading(f, header, program, k, shown=said)
         left = None if columns else columns_left_out(f, header, k)
         if left:  # (no column is lost unsaid)
-            click.echo(f"note: {left.replace(f, '<stdin>') if f == piped else left}", err=True)
+            click.echo(f"note: {left.replace(f, said)}", err=True)
         slashed = slashed_answer(f) if k == "tsv" else None
         if slashed:
-            click.echo(f"note: {'<stdin>' if f == piped else f}: an output such as '{slashed[1]}' ({slashed[0]}) is "
+            click.echo(f"note: {said}: an output such as '{slashed[1]}' ({slashed[0]}) is "
                        "stored whole, as one answer; --format bats reads 'a/b' as two answers", err=True)
     rows = chain.from_iterable(read_rows(f, k, program, name_by_stem=True, header=header, columns=columns)
                                for f, k in kinds)

@@ -1661,7 +1661,7 @@ class Reader:
         """The prompt as a phrasing of the user's program, its input a slot: what they can add for
         this wording to reach it ("can you soften this: {text}"; their three keys all said
         "friendlier", and the refusal named the program but not what to do)."""
-        whole = next((ch.reading.key for ch in choices if ch.reading.method == "whole"), "")
+        whole = _whole_key(choices)
         slot = "{text}" if self.kinds.get(own.program) == "fewshot" else "{word}"
         head, *text = _TEXT_AFTER_ASKED.split(whole, maxsplit=1) if slot == "{text}" else [""]
         if text and len(text[0].split()) >= 2:  # a text after a colon or a dash: "can you soften this: …"
@@ -2118,7 +2118,7 @@ class Reader:
         if not verbs or top.program in self.learned or top.reading.method == "explicit" or \
                 self.kinds.get(top.program) not in ("vector", "fewshot"):
             return ""
-        whole = next((ch.reading.key for ch in choices if ch.reading.method == "whole"), "")
+        whole = _whole_key(choices)
         first = next((w for w in words_of(whole) if w not in TALK and w not in _REQUEST_LEADS), "")
         typed = {w.lower() for i in top.reading.inputs for w in i.split()}
         if first not in verbs or first in ASKING_VERBS or first in REWRITE_TALK or first in QUESTION_WORDS or \
@@ -2330,6 +2330,11 @@ def _classes_asked(text: str) -> frozenset[str]:
     "synonym for the noun", which says what its input is). Remembered: a reading's key is asked
     of every program near it."""
     return frozenset((a or b).lower() for a, b in _CLASS_ASKED.findall(text))
+
+
+def _whole_key(choices: list[Choice]) -> str:
+    """The prompt as its whole reading's key (cleaned of politeness, as readings are), or ""."""
+    return next((ch.reading.key for ch in choices if ch.reading.method == "whole"), "")
 
 
 def _says_name(program: str, request: str) -> bool:
