@@ -134,6 +134,12 @@ def _check_mistyped_db(path: str | None, command: str | None, seed: bool = True)
     if near is not None:  # a command that writes makes the new database, and says what it may be a slip of
         click.echo(f"progdb: note: --db {path} is new, beside {near}: if that is the one meant, "
                    f"`rm -r {path}` undoes this", err=True)
+    elif reading and path:
+        # ...and a query a new one beside any other (a fan's "--db …/nfl" for their "…/db" seeded a second, unnoted)
+        other = near_database(Path(path), lambda typed, name: True, next_ones=False)
+        if other is not None:
+            click.echo(f"progdb: note: --db {path} is new, beside the database {other}: if that is the one meant, "
+                       f"`rm -r {path}` undoes this", err=True)
 
 
 def _echo_json(data) -> None:
@@ -489,13 +495,33 @@ def _one_line(text: str, width: int = 70) -> str:
               help="Remove only the example pairs of this input (repeatable); the program stays.")
 @click.option("--output", "output", metavar="TEXT", help="With --input: only its pair of this output (a wrong "
               "second answer: --input W --output wat), its others kept.")
+@click.option("--key", "keys", multiple=True, metavar="TEXT",
+              help="Remove only this key (repeatable; a key too broad: \"what is {text}\"); pairs and other keys stay.")
 @click.option("--yes", "-y", is_flag=True, help="Remove without asking (a terminal is asked first, pairs too).")
 @json_option
 @click.pass_context
-def remove(ctx, name, inputs, output, yes, as_json):
-    """Remove a program and all its records, or, with --input, only some of its example pairs."""
+def remove(ctx, name, inputs, output, keys, yes, as_json):
+    """Remove a program and all its records, or, with --input, only some of its example pairs, or,
+    with --key, only some of its keys."""
     if output is not None and not inputs:
         raise click.UsageError("--output names one pair of an --input: give --input too")
+    if keys and inputs:
+        raise click.UsageError("--key and --input remove one thing each: run remove once for keys, once for pairs")
+    if keys:
+        if not yes and sys.stdin.isatty() and sys.stdout.isatty():
+            shown = "; ".join(f"'{k}'" for k in keys)
+            if not click.confirm(f"remove {_count(len(keys), 'key')} of {name} ({shown})?", default=False, err=True):
+                click.echo("nothing removed", err=True)
+                raise SystemExit(EXIT_NONE)
+        program, dropped_keys = _db(ctx).drop_keys(name, list(keys))
+        if as_json:
+            _echo_json({"program": name, "removed_keys": dropped_keys, "keys": program.keys})
+            return
+        for key in dropped_keys:
+            click.echo(f"removed {name}: key '{key}'")
+        click.echo(f"{name} keeps {_count(len(program.keys), 'key')}: {'; '.join(program.keys[:6])}"
+                   + (" …" if len(program.keys) > 6 else ""))
+        return
     if not inputs:
         if not yes and sys.stdin.isatty() and sys.stdout.isatty():  # a person typed it: a whole program goes
             _confirm_removal(_db(ctx), name)
@@ -591,8 +617,8 @@ def _umask() -> int:
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", default="auto", show_default=True,
-              type=click.Choice(["auto", "csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows", "progdb",
-                                 "clinc", "snips"]),
+              type=click.Choice(["auto", "csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows", "markdown",
+                                 "progdb", "clinc", "snips"]),
               help="auto: from each file (a `progdb export` file, or pairs as csv/tsv/jsonl/json/analogy/bats). "
               "Pairs formats: see the README. progdb: JSON lines from `progdb export`; clinc: CLINC150 JSON; "
               "snips: the SNIPS benchmark folder (one intent program per intent).")
@@ -858,7 +884,7 @@ def _import_pairs(db, kinds, program, create, batch_size, skip_bad, rejects, qui
 
     for f, k in kinds:
         said = "<stdin>" if f == piped else f  # (stdin is read from a copy: its notes name stdin)
-        legacy = legacy_encoded(f) if k in ("csv", "tsv", "arrows") else None
+        legacy = legacy_encoded(f) if k in ("csv", "tsv", "arrows", "markdown") else None
         if legacy:  # (an Excel CSV saved on Windows: every accented line was rejected as "not UTF-8")
             click.echo(f"note: {said} is not UTF-8: its accented lines (line {legacy[0]}: "
                        f"'{legacy[1]}') are read as Windows-1252, as Excel saves a CSV; check the accents "
@@ -1005,6 +1031,10 @@ def fit(ctx, file, fmt, split, router, learn, settings, as_json):
             "drawn toward 0.6 for so few" if alone and alone["threshold"] != report["threshold"] else ""
         click.echo(f"threshold {report['threshold']} is your programs' own (threshold_of lists them{drawn}); the "
                    f"library keeps {db.calibration()['threshold']}")
+    if report.get("unlearned"):
+        click.echo(f"not learned as phrasings ({len(report['unlearned'])}: question words and an input, nothing of "
+                   f"a request's own): " + "; ".join(repr(p) for p in report["unlearned"][:5])
+                   + (" …" if len(report["unlearned"]) > 5 else ""))
     missed = report.get("missed")
     if missed is not None:  # (three trials read the figures and could not tell which prompts went wrong)
         click.echo(f"asked now, {len(missed)} of the {report['n']} labelled prompts get another answer than their label"

@@ -208,6 +208,10 @@ class ProgramDB:
                    for field in ("program_thresholds", "router_offsets") if name in cal[field]}
             if own:
                 self.store.set_settings(**own)
+            if name in cal["program_thresholds"]:
+                # ...and the phrasings a fit taught it: restored from a backup without its threshold, it was read
+                # as a library program by them (a family historian's parish-latin lost "what does obiit mean")
+                self.store.delete_labelled(name)
 
     def drop_pairs(self, name: str, inputs: list[str], output: str | None = None) -> tuple[Program, list[tuple[str, str]]]:
         """Remove the example pairs of these inputs from program NAME (only the one of this output, when
@@ -224,6 +228,22 @@ class ProgramDB:
             new = dataclasses.replace(old, examples=kept)
             writer.write_programs(self.store, [new], replace=True, leased=True, kinds_kept=True)
             return new, [(old.examples[i].input, old.examples[i].output) for i in sorted(drop)]
+
+    def drop_keys(self, name: str, keys: list[str]) -> tuple[Program, list[str]]:
+        """Remove these keys from program NAME, its pairs and other keys kept: (the stored program, the
+        keys removed). A key matches as stored, else ignoring case and spaces; one that matches none, or
+        a removal that would leave no key, is an error and nothing is removed. (A trial's own "what is
+        {text}" took "what is the weather in Boston?", and only `add --replace` could take it back.)"""
+        with self._writing(), self._leased(name):
+            old = self._stored_now(name)
+            drop = _keys_of(old, keys)
+            kept = [k for i, k in enumerate(old.keys) if i not in drop]
+            if not kept:
+                raise ProgdbError(f"that would leave '{name}' without a key; nothing was removed (`progdb add {name} "
+                                  f"--key TEXT` adds one first)")
+            new = dataclasses.replace(old, keys=kept)
+            writer.write_programs(self.store, [new], replace=True, leased=True, kinds_kept=True)
+            return new, [old.keys[i] for i in sorted(drop)]
 
     def pairs_of(self, name: str, inputs: list[str], output: str | None = None) -> list[tuple[str, str]]:
         """The example pairs drop_pairs would remove (what a terminal is asked about first)."""
@@ -439,6 +459,21 @@ class ProgramDB:
         ranked += [(name, None) for name in stores if name not in scored]
         ranked.sort(key=lambda r: (r[0] not in holders, r[0] not in backwards))  # stable: by fit within each group
         return [(name, score, stores.get(name, "")) for name, score in ranked[:k]]
+
+
+def _keys_of(program: Program, keys: list[str]) -> set[int]:
+    """The positions of these keys among the program's: as stored, else ignoring case and spaces."""
+    def loose(text: str) -> str:
+        return " ".join(text.lower().split())
+    drop = set()
+    for text in keys:
+        found = {i for i, k in enumerate(program.keys) if k == text} or \
+            {i for i, k in enumerate(program.keys) if loose(k) == loose(text)}
+        if not found:
+            listed = "; ".join(program.keys[:6]) + (" …" if len(program.keys) > 6 else "")
+            raise ProgdbError(f"program '{program.name}' has no key '{text}' (its keys: {listed}); nothing was removed")
+        drop |= found
+    return drop
 
 
 def _examples_of(program: Program, inputs: list[str], output: str | None = None) -> set[int]:

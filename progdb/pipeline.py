@@ -19,13 +19,13 @@ from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, WordProgram, candidate_list, no_answer,
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import CLOSE_KEYS, Choice, Reader, base_form_in, words_of
-from progdb.query.wording import (ASKS_ABOUT, LANGUAGES, STOP, absent_text, asked_to_make, asks_about_language,
+from progdb.query.reader import CLOSE_KEYS, ONE_OF_ITS_KIND, Choice, Reader, base_form_in, words_of
+from progdb.query.wording import (ASKS_ABOUT, LANGUAGES, QUESTION_OPENER, STOP, absent_text, asked_to_make, asks_about_language,
                                   asks_how_to, asks_whether, grammar_asked, name_parts, spelt_otherwise, typed_text,
                                   without_quiz_label)
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, EXACT, ProgramMatch, Retrieval
-from progdb.routing.phrasings import requests_of
+from progdb.routing.phrasings import refused_requests, requests_of
 from progdb.routing.routes import FIT_NEGATIVE, ROUTE_HITS, Routes
 from progdb.storage.store import Store
 from progdb.text.fewshot import DEFAULT_BUDGET
@@ -83,7 +83,6 @@ _PRONOUN = re.compile(r"\b(?:its|it|their|them|there)\b", re.I)  # "… and what
 
 # "capital of italy n currency of india", "past tense of tweet y plural de mouse" (two_requests)
 _SPEAK_JOIN = re.compile(r"\w\s+(?:n|\+|y|et|und)\s+\w", re.I)
-_QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
 # "tell me a joke en español" asks for a joke; "give me an apple in spanish" may ask the word
 TOLD_OR_WRITTEN = ("told", "written", "sung")
 OWN_KEY_BACKWARDS = 0.97  # a user's own key matched this closely asks its stored answer the other way on purpose
@@ -93,8 +92,16 @@ BACKWARDS_CONFIDENCE = 0.4  # ...answered by the pair read backwards, not sure: 
 def _parallel(head: str, tail: str) -> bool:
     """Both halves open as questions with the same word ("what comes after monday and what comes
     before monday"): two questions, as a child asks them of a speaker."""
-    a, b = _QUESTION_OPENER.match(head), _QUESTION_OPENER.match(tail)
+    a, b = QUESTION_OPENER.match(head), QUESTION_OPENER.match(tail)
     return bool(a and b) and a.group(1).lower() == b.group(1).lower()
+
+
+def _input_each(inputs: list[str], head: str, tail: str) -> bool:
+    """Does a list read across two questions take an input from each ("What did a cooper do and what is
+    Bombay called today?" was place-names' "cooper do" and Bombay)?"""
+    def within(text: str, part: str) -> bool:
+        return re.search(r"(?<!\w)" + re.escape(text.lower()) + r"(?!\w)", part.lower()) is not None
+    return len(inputs) >= 2 and any(within(i, head) for i in inputs) and any(within(i, tail) for i in inputs)
 
 
 def _swallowed(head: str, key: str, reader: Reader) -> bool:
@@ -148,6 +155,7 @@ class _VectorJob:
                 outputs[i] = self.fewshot.fallback(out)  # if an LLM runs it (not a name several people share)
         _doubt_two_slips(outputs, self.result.corrections)
         _doubt_a_real_word(outputs, self.result.corrections, models.word_space().index)
+        _doubt_one_of_its_kind(outputs, self.result.corrections)
         _doubt_a_guessed_request(outputs, self.result.accepted_sure)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
@@ -247,6 +255,20 @@ def _doubt_a_real_word(outputs: list[Output], corrections: list[str], words) -> 
                                                          f"'{out.input}', a guess at what was meant"]))
 
 
+def _doubt_one_of_its_kind(outputs: list[Output], corrections: list[str]) -> None:
+    """A kind read as the one stored thing of it is a guess at what was meant: a bakery's "how much is a croissant"
+    answered its Almond Croissant's £3.10, sure ("allergens in the brownie", its one Chocolate Brownie, is likelier)."""
+    doubtful = {c.partition(" -> ")[2].removesuffix(ONE_OF_ITS_KIND): c.partition(" -> ")[0]
+                for c in corrections if c.endswith(ONE_OF_ITS_KIND)}
+    for out in outputs:
+        if out.input in doubtful and out.source not in ("error", "compiled", "llm") and \
+                (out.confidence is None or out.confidence > REAL_WORD):
+            out.confidence = REAL_WORD
+            out.sure = is_sure(out.confidence)
+            out.note = "; ".join(filter(None, [out.note, f"read '{doubtful[out.input]}' as your '{out.input}', the one "
+                                                         "stored of its kind: a guess at what was meant"]))
+
+
 GUESSED_REQUEST = 0.5  # a request taken below the threshold this unsure is itself a guess: no answer of it is sure
 
 
@@ -333,11 +355,17 @@ class QueryPipeline:
         reverses = {n: card.reverse for n, card in cards.items() if card.reverse}
         base_forms = {n for n, card in cards.items() if card.base_forms}
         outputs = {n: [e.output for e in cards[n].examples] for n, k in kinds.items() if k in BLENDABLE}
+        library_learned = set(learned[0]) - set(fitted)
+        # the user's out-of-scope prompts that ask about an input of theirs ask it of any other input too
+        refused = refused_requests([texts[i] for i, neg in enumerate(negative) if neg and texts[i] not in library],
+                                   {n: ins for n, ins in inputs.items() if n not in library_learned})
+        refused_vectors = models.encoder().encode([r for _, r in refused]) if refused else None
         return Reader(names, kinds, np.array([index[labels[i]] for i in keep], dtype=np.int64),
                       [texts[i] for i in keep], vectors[keep], negatives, inputs,
-                      models.word_space(), set(learned[0]) - set(fitted), opposites,
+                      models.word_space(), library_learned, opposites,
                       embed=lambda texts: models.encoder().encode(texts), reverses=reverses,
-                      outputs=outputs, base_forms=base_forms, fit_negatives=users_own)
+                      outputs=outputs, base_forms=base_forms, fit_negatives=users_own,
+                      refused_requests=([p for p, _ in refused], refused_vectors) if refused else None)
 
     def phrasings(self, rows: list[tuple[str, str | None]]) -> list[str]:
         """Each labelled prompt (prompt, its program) as a phrasing of its program, read by the
@@ -501,14 +529,15 @@ class QueryPipeline:
             # italy n currency of india" is refused whole)
             # (or two questions each opened of its own: "what does PTO stand for and which dept is a recruiter in",
             # refused whole, was answered the other way round)
-            asked_twice = bool(_QUESTION_OPENER.match(head) and _QUESTION_OPENER.match(tail))
+            asked_twice = bool(QUESTION_OPENER.match(head) and QUESTION_OPENER.match(tail))
             if whole.decision.mode == "none" and not (parallel or asked_twice or shared or _SPEAK_JOIN.search(prompt)):
                 continue
             asked = reader.request_words(tail)
             # missed: the second's request words are inputs or left out, or its input is ("capital of
             # france and capital of spain" read France alone)
             missed = asked & input_words or not asked <= key_words or \
-                not whole_inputs & set(re.findall(r"\w+", tail.lower())) or _swallowed(head, whole.parsed.key, reader)
+                not whole_inputs & set(re.findall(r"\w+", tail.lower())) or _swallowed(head, whole.parsed.key, reader) or \
+                (asked_twice and _input_each(whole.parsed.inputs, head, tail))
             if not shared and not missed and not parallel:
                 continue
             first = self.read(head, lookup, cal)
@@ -687,9 +716,13 @@ class QueryPipeline:
         else:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             _doubt_a_guessed_request(result.outputs, result.accepted_sure)
+            _doubt_one_of_its_kind(result.outputs, result.corrections)
             rival = self._close_call_between_own(result)
+            # (a stored answer is no call: "what does obiit mean" was their parish-latin's stored *died*, noted
+            # "your 'old-occupations' is closer")
             for out in result.outputs if rival else []:
-                out.note = "; ".join(filter(None, [out.note, rival]))
+                if out.source != "stored":
+                    out.note = "; ".join(filter(None, [out.note, rival]))
             result.compiled = fewshot.compiled
         return result
 

@@ -160,6 +160,22 @@ def test_several_inputs_give_one_line_each(client):
     assert reply.model_extra["progdb"]["inputs"] == ["cat", "dog", "mouse"]
 
 
+def test_a_best_guess_is_marked_in_the_content(client):
+    # a help desk's bot showed a guessed team, "network", as a fact (the terminal: "webcam -> network?")
+    reply = chat(client, "superlative of zesty").parse()
+    out = reply.model_extra["progdb"]["outputs"][0]
+    assert out["sure"] is False and reply.choices[0].message.content.endswith("?"), (reply.choices[0].message.content, out)
+    assert chat(client, "plural of mouse").parse().choices[0].message.content == "mice"  # (a stored answer as it is)
+
+
+def test_two_requests_give_both_answers(client):
+    # a fan's "kc team and pos of kelce" replied the team alone; the command line answered both
+    reply = chat(client, "plural of mouse and past tense of go").parse()
+    assert reply.choices[0].message.content.splitlines() == ["mice", "went"]
+    meta = reply.model_extra["progdb"]
+    assert [(o["input"], o["program"]) for o in meta["outputs"]] == [("mouse", "plural"), ("go", "past-tense")]
+
+
 def test_a_fewshot_program_runs_its_compiled_prompt_on_the_upstream(client, upstream, seeded):
     prompt = f"make this sound like Shakespeare: {POEM}"
     raw = chat(client, prompt)

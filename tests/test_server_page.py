@@ -114,6 +114,14 @@ def test_a_typo_is_corrected_on_the_way(visit):
     assert "wolves" in visit.text("#answers")
 
 
+def test_a_best_guess_is_shown_as_one(visit):
+    # a nurse educator's class saw "aspirin → anticoagulant" big and green, "not sure" on the line below
+    shot.ask(visit.page, "superlative of zesty")
+    guess = visit.page.locator("#answers .result .answer.guess")
+    assert guess.count() == 1 and guess.inner_text().endswith("?"), visit.text("#answers")
+    assert visit.page.locator("#verdict .answer.guess").count() == 1
+
+
 def test_an_out_of_scope_prompt_finds_no_program(visit):
     visit.page.fill("#prompt", "what's the weather in Oslo")
     visit.page.click("#ask")

@@ -33,11 +33,19 @@ from progdb.errors import ProgdbError, json_reason
 from progdb.ingest.pairs_io import HEADER_NAMES
 from progdb.program import MAX_NAME, NAME_RE, Example
 
-PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows")
+PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows", "markdown")
 _ARROW = re.compile(r"\s*(?:->|=>|→)\s*")  # "bet -> okay, agreed": one pair a line
 # ...and without an arrow, as lists are typed: "neighbour = neighbor", "petal:flower", "flower - river" (a
 # crossword setter's), "petal flower"
 _JOTTED = re.compile(r"\s*[=:]\s*|\s+[-–—]\s+")
+# A list's bullet or number before a jotted pair ("- oz: ounce" from a notes app, "1. Largo – slow"), and
+# the marks of a markdown glossary around a side ("**Largo** – slow"): neither is part of the pair.
+_LIST_MARK = re.compile(r"\s*(?:[-*+•▪◦‣]|\d{1,3}[.)])\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+_DANGLING_MARK = re.compile(r"(?<=\S)\s*(?:=|:|\s[-–—])\s*$")  # "tab –", "bsa =": a mark with nothing after it
+_TABLE_ROW = re.compile(r"\s*\|.*\|\s*$")  # a markdown table's row: | invoice | fattura |
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # its rule below the header: |---|:--|
+NOTES_SUFFIXES = (".txt", ".md", ".markdown", "")  # a list jotted in a notes app or a markdown file
 STRAY_LINES = 1  # lines of a list's first 20 that no pair splits, and it is still read as a list of pairs
 MAX_FIELD = 100_000  # characters: a longer side is almost surely a broken file, not a pair
 MAX_LINE = 4 * MAX_FIELD  # bytes read of one line at most
@@ -81,13 +89,16 @@ def detect_format(path: Path) -> str:
             return "analogy"
         if "\t" in content:
             return "bats"
-    if suffix in (".txt", "") and _ARROW.search(content) and "\t" not in content:
+    if suffix in NOTES_SUFFIXES and any(_TABLE_ROW.match(ln) for ln in head.splitlines()) and \
+            any(_TABLE_RULE.match(ln) for ln in head.splitlines()):
+        return "markdown"  # a table copied from Notion or a wiki: | English | Italian | Notes |
+    if suffix in NOTES_SUFFIXES and _ARROW.search(content) and "\t" not in content:
         return "arrows"  # before the comma test: "bet -> okay, agreed" is one pair, not two cells
     lines = [ln for ln in head.splitlines()[:20] if ln.strip() and not ln.startswith("#")]
     if len(lines) > 2 and not _jotted_pair(lines[0]):
         lines = lines[1:]  # a title line above the pairs ("Family words - parole di famiglia")
     jotted = [bool(_jotted_pair(ln)) for ln in lines[:-1] or lines]
-    if suffix in (".txt", "") and lines and "\t" not in lines[0] and "," not in lines[0] and \
+    if suffix in NOTES_SUFFIXES and lines and "\t" not in lines[0] and not _comma_first(lines[0]) and \
             _jotted_pair(lines[0]) and sum(jotted) >= max(len(jotted) - STRAY_LINES, 1):
         return "arrows"  # "neighbour = neighbor", "petal:flower", "petal flower": pairs a line (the head's
         # last line may be cut); a stray line among them is a bad row, named ("to too two" of homophones)
@@ -154,7 +165,7 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
         return
     _head(path)  # binary files fail here, before any row
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
-              "bats": _bats, "fv": _json, "arrows": _arrows}[fmt]
+              "bats": _bats, "fv": _json, "arrows": _arrows, "markdown": _delimited}[fmt]
     empty = True
     sides = columns and fmt == "arrows" and tuple(c.strip() for c in columns)
     if sides and sides not in (("1", "2"), ("2", "1")):
@@ -334,6 +345,16 @@ def _csv_records(path: Path, delimiter: str | None) -> Iterator[tuple[int, str] 
         yield pending  # never closed: the row's check names the open quote
 
 
+def _table_records(path: Path) -> Iterator[tuple[int, str] | tuple[None, Reject]]:
+    """A markdown table's rows, each without its outer pipes, numbered by line; its rule (|---|), and the
+    headings and text around the table, left out."""
+    for n, text in _text_lines(path):
+        if n is None:
+            yield n, text
+        elif _TABLE_ROW.match(text) and not _TABLE_RULE.match(text):
+            yield n, text.strip()[1:-1]
+
+
 _EMPTY_ROW = re.compile(r'(?:\s|""|[,;\t])*')  # every cell empty: ",", ";;", '"",""'
 _DELIMITERS = re.compile(r"[,;\t]")
 
@@ -423,19 +444,20 @@ def first_row_reading(path: str | Path, header: bool | None = None, program: str
 
 def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = None,
                asked: tuple[str, str] | None = None) -> Iterator[Row | Reject]:
-    delimiter = "\t" if fmt == "tsv" else None  # a csv's: ',' or, as spreadsheets write it in many locales, ';'
+    delimiter = {"tsv": "\t", "markdown": "|"}.get(fmt)  # a csv's: ',' or, as spreadsheets write it in many locales, ';'
     columns = None  # (program, input, output) positions
     limit = None  # a header's width: the columns it names are read, the others (notes, ids) left out
     labels = None  # a first row that may be a header of two labels ("Message,Reply"): the next row decides
     empty_tail = None  # how many empty columns the first row ends with (each row loses them when empty)
-    for n, text in _csv_records(path, delimiter):
+    for n, text in _table_records(path) if fmt == "markdown" else _csv_records(path, delimiter):
         if n is None:
             yield text  # a Reject
             continue
         if delimiter is None:
             delimiter = _delimiter_of(text)
         try:
-            row = next(csv.reader([text], delimiter=delimiter))
+            # (a markdown table's cells hold quotes as text: "attualmente" = currently)
+            row = text.split("|") if fmt == "markdown" else next(csv.reader([text], delimiter=delimiter))
         except csv.Error as exc:
             yield Reject(str(path), n, f"not {fmt} ({exc})", text)
             continue
@@ -452,9 +474,12 @@ def _delimited(path: Path, fmt: str, program: str | None, header: bool | None = 
                 yield _check(path, first_n, program, first_row[0], first_row[1], first_text)
         elif columns is None and asked is not None:  # --columns: the user said which two
             columns, named = _asked_columns(path, asked, cells)
-            limit = 10 ** 6  # (the other columns are theirs to leave out)
             if named or header or (header is None and _label_rows(cells, _first_rows(path, delimiter, PEEKED_ROWS)[1:])):
-                continue  # the header row the names were found in (or a header said or seen)
+                # the header row the names were found in (or a header said or seen): a row wider than it is
+                # broken ("Penicillin,Scotch,Rocks, with a big cube" under Cocktail,Base Spirit,Glass)
+                limit = len(cells)
+                continue
+            limit = 10 ** 6  # (no header: the other columns are theirs to leave out)
         elif columns is None:
             rows = _first_rows(path, delimiter, PEEKED_ROWS)
             columns = None if header is False else _header(lowered, program, cells) or (
@@ -670,6 +695,8 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     words = [len(c.split()) for c in second]
     if max(words) >= 3 and sum(words) >= max(4, 2 * sum(len(c.split()) for c in first)):
         return True  # ("cat,cats" over "ice cream,ice creams" is data)
+    if all(len(c.split()) >= 2 and _plain(c) for c in first) and all(len(c.split()) == 1 for c in second):
+        return True  # names of two words or more over single words: "issue type,assignment group" over "printer,desktop"
     if all(re.fullmatch(r"[A-Z][a-z]+(?: [a-z]+){0,2}", c) for c in first) and all(_plain(c) for c in second):
         return True  # capitalised labels over lower-case words, as a spreadsheet heads them ("Verb,Person",
         # "Animal,Collective noun")
@@ -962,10 +989,27 @@ def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject
             yield _check(path, n, section, words[2], words[3], text)
 
 
+def _list_item(line: str) -> str:
+    """A jotted line without its list's bullet or number, and its sides without markdown's emphasis."""
+    line = line.strip()
+    bullet = _LIST_MARK.match(line)
+    if bullet and bullet.end() < len(line):
+        line = line[bullet.end():]
+    return _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), line) if "*" in line or "_" in line or "`" in line else line
+
+
+def _comma_first(line: str) -> bool:
+    """A comma before the mark that splits a jotted pair: a row of cells, not "Largo – very slow, broad"."""
+    line = _list_item(line)
+    mark = _ARROW.search(line) or _JOTTED.search(line)
+    return "," in (line[:mark.start()] if mark else line)
+
+
 def _jotted_pair(line: str) -> list[str] | None:
     """A line's two sides: split at its first arrow (`->`, `=>`, `→`), else at an `=` or a colon, else
-    (two words alone) at the space between them; None when none of these splits it."""
-    line = line.strip()
+    (two words alone) at the space between them; None when none of these splits it. A list's bullet or
+    number before it is no part of it."""
+    line = _list_item(line)
     for pattern in (_ARROW, _JOTTED):
         parts = pattern.split(line, maxsplit=1)
         if len(parts) == 2 and all(p.strip() for p in parts):
@@ -992,9 +1036,9 @@ def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]
         if title is not None:
             title = None
             continue
-        arrow = _ARROW.search(text)
+        arrow = _ARROW.search(text) or _DANGLING_MARK.search(_list_item(text))
         if parts is None and arrow:
-            side = "before" if not text[:arrow.start()].strip() else "after"
+            side = "before" if not _list_item(text)[:arrow.start()].strip() else "after"
             yield Reject(str(path), n, f"nothing {side} its '{arrow.group(0).strip()}'", text)
         elif parts is None:
             yield Reject(str(path), n, "expected 'input -> output' (or 'input = output', 'input: output', "
@@ -1004,11 +1048,12 @@ def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]
 
 
 def _mark_of(line: str) -> str:
-    """What splits a jotted pair: its arrow, '=', ':' or dash, or "" (two words)."""
+    """What splits a jotted pair: its arrow, '=', ':' or dash (any dash: "–" as "-"), or "" (two words)."""
+    line = _list_item(line)
     for pattern in (_ARROW, _JOTTED):
         found = pattern.search(line)
         if found:
-            return found.group(0).strip()
+            return re.sub(r"[–—]", "-", found.group(0).strip())
     return ""
 
 
@@ -1019,8 +1064,10 @@ def title_line(path: Path) -> str | None:
     lines = [t.strip() for n, t in itertools.islice(_text_lines(path), PEEKED_ROWS + 1)
              if n is not None and t.strip() and not t.startswith("#")]
     parts = [_jotted_pair(t) for t in lines]
-    if len(parts) < 3 or not all(parts[1:]):
+    # (a stray bad line below is that line's error, not the title's: "More abbrevs (from clinical)" over "• tab –")
+    if len(parts) < 3 or sum(not p for p in parts[1:]) > STRAY_LINES or len([p for p in parts[1:] if p]) < 2:
         return None
+    lines, parts = lines[:1] + [t for t, p in zip(lines[1:], parts[1:]) if p], parts[:1] + [p for p in parts[1:] if p]
     if not parts[0]:  # no pair at all: "Family words parole di famiglia" over "mother = mamma"
         return None if _ARROW.search(lines[0]) else lines[0]  # ("owl ->" is a pair short of its output)
     marks = {_mark_of(t) for t in lines[1:]}
@@ -1029,7 +1076,11 @@ def title_line(path: Path) -> str | None:
     # (or two words a side: "Element symbols - chem tutoring" over "Hydrogen - H" was stored as a pair)
     if not any(len(p.split()) >= 3 or "(" in p for p in parts[0]) and not all(len(p.split()) >= 2 for p in parts[0]):
         return None
-    return lines[0] if all(all(len(side.split()) == 1 for side in b) for b in parts[1:]) else None
+    if all(all(len(side.split()) == 1 for side in b) for b in parts[1:]):
+        return lines[0]
+    # ...or over pairs of sentences, a note in brackets on it, the lines below none: "Terse reply -> polite version
+    # (examples from QA reviews, Q1)" over "reboot and try again -> Could you please restart …"
+    return lines[0] if lines[0].rstrip().endswith(")") and not any("(" in t for t in lines[1:]) else None
 
 
 def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:

@@ -13,6 +13,7 @@ from progdb.query import retrieve, symbolic
 from progdb.query.execute import WordProgram
 from progdb.query.parse import Template, compile_template
 from progdb.query.typos import allowed_edits, closest
+from progdb.query.wording import without_marks
 from progdb.storage.store import Store, fewshot_examples
 
 # Word programs are process-wide: the same card makes the same one, whichever database holds it.
@@ -153,7 +154,8 @@ class Catalog:
         def holds(outputs: dict[str, list[str]], a: str, b: str) -> bool:
             stored = outputs.get(a.strip().lower(), ())
             return b in stored or (a[:1].isupper() and any(b == s[:1].upper() + s[1:] for s in stored)) \
-                or (b.islower() and b != a.strip().lower() and any(b == s.lower() for s in stored))
+                or (b.islower() and b != a.strip().lower() and any(b == s.lower() for s in stored)) \
+                or (b.isascii() and any(not s.isascii() and without_marks(s) == b for s in stored))  # Gdansk: Gdańsk
 
         return [name for name, outputs in self.stored_outputs().items() if all(holds(outputs, a, b) for a, b in demos)]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -205,6 +206,20 @@ class WordProgram:
                                       for a, words in zip(asked, found)}
         folds = [hit for a, hit in self._measured[method].items() if a != hidden]
         return (sum(folds), len(folds)) if folds else None
+
+    def by_chance(self, method: str, hidden: str = "") -> int:
+        """How many of the inputs `measured` tried the commonest output of the others answers right (each
+        left out): what arithmetic finds by chance in a table whose outputs repeat (a bakery's prices: 2 of 16
+        found, as "£3.25" for everything would). 0 where no output repeats."""
+        asked = [a for a in self._measured.get(method, {}) if a != hidden]
+        counts = Counter(canonical(o) for a in asked for o in self.stored[a])
+        hits = 0
+        for a in asked:
+            own = {canonical(o) for o in self.stored[a]}
+            others = counts - Counter(own)
+            top = max(others.values(), default=0)
+            hits += top > 1 and any(others[o] == top for o in own)
+        return hits
 
     def categories(self) -> Categories | None:
         """A small program of categories (issue type -> team: categories.py), else None."""
@@ -424,6 +439,12 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                                      "shape all follow it)")
         elif category is not None:
             outputs[i] = category
+        elif len(programs) == 1 and cands and lead.categories() is not None and \
+                not any(canonical(c.answer) in lead.output_set for c in cands):
+            # "pos of derrick henry" -> Cb?, "position of the moon tonight" -> Tomorrow?: a table of categories (QB,
+            # RB, WR) answers one of them, and arithmetic found none (a guess of confidence 0: refused as too unsure)
+            outputs[i] = Output(inputs[i], cands[0].answer, "vector", cands, confidence=0.0, sure=False,
+                                note=f"{lead.name}'s answers are its categories, and arithmetic finds none of them")
         elif lead.names_of_words and len(programs) == 1 and cands and not any(
                 " " in c.answer or canonical(c.answer) in lead.output_set for c in cands):
             # "who wrote harry potter" -> John?: a user's book-author answers "William Shakespeare", "Mary
@@ -433,6 +454,10 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                 f"({', '.join(c.answer for c in cands[:3])}): {UNSTORED_NAME}"))
         else:
             kind = "ranker" if getattr(fitted[pos], "ranker", None) is not None else "geometry"
+            found = cands
+            if len(programs) == 1 and lead.categories() is not None:
+                # its categories alone, "travis" -> QB? not Dt? (as sure as the arithmetic's own list is)
+                cands = [c for c in cands if canonical(c.answer) in lead.output_set]
             # silver -> Au, february -> jan: what a program of one output per input stores for another
             # input is no answer for this one; in a small table (a user's) while another candidate is,
             # those go last (a library program's other candidates are often junk: "capital of Rio de
@@ -444,7 +469,7 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
                 cands = [c for c in cands if c.answer not in others] + \
                     [Candidate(c.answer, c.score, "another input's") for c in cands if c.answer in others]
             outputs[i] = Output(inputs[i], cands[0].answer if cands else None, "vector", cands, method=kind)
-            outputs[i].confidence = confidence(kind, [c for c in cands if c.answer not in others] if demoted else cands)
+            outputs[i].confidence = confidence(kind, [c for c in cands if c.answer not in others] if demoted else found)
             if method in GEOMETRY_OF and len(programs) == 1:
                 outputs[i].note = lead.note
             if len(programs) == 1:
@@ -560,11 +585,13 @@ def _cap_by_measure(out: Output, wp: WordProgram, method: str, text: str) -> Non
     if found is None or out.confidence is None:
         return
     right, tried = found
-    cap = measured_cap(right, tried)
+    chance = wp.by_chance(method, canonical(text))
+    cap = measured_cap(max(right - chance, 0), tried)
     if out.confidence > cap:
         out.confidence = round(cap, 4)
         out.note = "; ".join(filter(None, [out.note, f"its arithmetic gets {right} of its {tried} stored pairs "
-                                                     f"right, {LEFT_OUT}"]))
+                                                     f"right, {LEFT_OUT}" + (f", and its commonest answer alone would get "
+                                                                             f"{chance}" if chance else "")]))
 
 
 def _compound(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None:

@@ -29,7 +29,8 @@ from progdb.query.retrieve import DEFAULT_THRESHOLD, EXACT, ProgramMatch, Retrie
 from progdb.program import key_from_name
 from progdb.query.typos import allowed_edits, closest, edit_distance, without_doubles
 from progdb.query.wording import (ASKS_ABOUT, CONTRACTIONS, EDGE_NOISE, ENDONYMS, FILLER, FUNCTION_WORDS, LANGUAGES,
-                                  MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS, QUESTION_WORDS, QUOTED, SEPARATOR, STOP, TALK, TEXT_SPEAK,
+                                  MAX_SPAN_WORDS, PHRASE_EDGES, PRONOUNS, QUESTION_OPENER, QUESTION_WORDS, QUOTED, SEPARATOR,
+                                  STOP, TALK, TEXT_SPEAK,
                                   TLDR, SHORT_FORMS, SHORT_FORM_LEAD,
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
@@ -69,7 +70,7 @@ UNFIT_OWNER_KEY = 0.95  # a key matched this near whose input fits not at all: n
 CLOSE_KEYS = 0.1       # keys this close in similarity leave the choice to who stores the input...
 STORED_NAME_KEYS = 0.2  # ...as do keys this close, for a name of several words ("what does Wayne Gretzky play")
 STORED_ELSEWHERE = 0.1  # ...at this cost to a program that does not store it
-OWN_STORED_KEYS = 0.5  # a user's program storing the input, its key this near, beats one the input does not fit
+OWN_STORED_KEYS = 0.45  # a user's program storing the input, its key this near, beats one the input does not fit
 
 FEW_INPUTS = 10        # a program with this many stored inputs has its fit judged half as strictly
 FEW_PHRASINGS = 12     # a program with fewer phrasings: all their words are its request words (_stored_within)
@@ -97,6 +98,7 @@ TYPO_RANK = 50_000     # a word rarer than this (or unknown) that is one slip fr
 WORD_PREFIXES = ("re", "un", "over", "under", "out", "pre", "mis", "dis", "non", "up", "de", "co", "back")
 PREFIXED_STEM_RANK = 50_000  # ...followed by a word at least this common
 SHORT_STEM_RANK = 10_000  # ...or, of three letters after a prefix of three or more, this common ("overfit")
+NAME_APART = 0.8  # ...and one matched below this by its name's words apart, not as a phrase, is not asked for
 NAME_KEY_ALONE = 0.75  # a user's program matched below this by its name key alone must be asked its whole name
 LIKE_INPUTS = 0.8  # an input's fit this high is like the stored inputs: a refusal blames the key, not it
 CLAIMED = 0.8  # a stored out-of-scope prompt this close to a user's program's key and input is its request
@@ -104,6 +106,12 @@ CLAIM_CHECK = 0.6  # ...looked for when the prompt is at least this close to som
 CONTRADICTED = 0.8     # an intent all of whose phrasings say the prompt's opposite action matches this much less
 STORED_ASK = 0.5      # a user's program asked about an input it stores (no common word) this closely answers it
 STORED_NEAR = 0.4     # ...or any input it stores, its key this close and the whole prompt past its threshold
+# ...or this close, when the user quoted the input ("could you tell me what 'cordwainer' means?", 0.47)
+STORED_QUOTED_ASK = 0.45
+# A reading of a user's program this close to a request their fit labelled out of scope (another input in its
+# place), and closer than to the program's keys, is that request
+REFUSED_REQUEST = 0.85
+REWRITE_WORDS = 6  # an answer of this many words or more, twice its input's, is a rewrite (a sentence), not a name
 # The library's programs of word forms: a form they store is read as its base for a program storing
 # the base ("collective noun for wolves", "geese")
 INFLECTIONS = ("plural", "past-tense", "past-participle", "present-participle", "third-person-singular",
@@ -125,6 +133,7 @@ COMMON_NAMES = 0.2     # a program of names of which this share are common words
 VARIANT_COSINE = 0.85  # a word no program stores, a slip from a stored input and this close, is its spelling
 RARE_INPUT_RANK = 100_000  # an input the word space knows is a typo only past this (phillipines 137k, tener 85k)
 DOUBLED_RANK = 50_000  # ...or past this, a stored input with a letter typed twice (bigg 86k: big)
+COMMON_FIRSTS = 0.3  # names more of whose first words than this are common words name things, not people
 PEOPLE_SHARE = 0.8     # a program of names this share of which are two words or more names people (a surname names one)
 GENERIC_TAIL = 5       # names ending alike ("... National Park") whose short form ("Acadia") names one of them
 TYPO_TARGETS = 1000    # stored inputs a misspelt input is compared with, per first (second) letter
@@ -137,6 +146,7 @@ ONE_WORD_TEXT_FIT = 0.25  # one word, unmarked, for a program whose inputs are t
 LABELLED = 0.98  # a prompt this near one the user's fit labelled out of scope is that prompt (refused)
 SHARED_ANSWERS = 0.25  # a program storing this share of its inputs among another's answers takes the rest too
 ANOTHERS_NAME = " has it)"  # how a correction ends that read an input as what another program pairs it with
+ONE_OF_ITS_KIND = " (the one stored of its kind)"  # ...and one that read a kind as the one stored thing of it
 SAME_CODE_FIT = 0.9  # a code of the letters every stored input is ("MT" of a table of state codes)
 
 # Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
@@ -166,6 +176,7 @@ class Choice:
     targeted: bool = False  # a text marked (or pointed at) whose request ends naming this program: "… in Spanish: …"
     unheld: str = ""      # how the request asks a text rewritten, in words none of the program's phrasings hold
     unnamed: bool = False  # a library translator asked without its language ("what time is it in madrid")
+    like_refused: tuple[float, str] = (0.0, "")  # its request's cosine to a user-labelled out-of-scope one, that prompt
 
 
 class Reader:
@@ -175,20 +186,27 @@ class Reader:
                  key_texts: list[str], key_vectors: np.ndarray, negatives: np.ndarray,
                  inputs: dict[str, list[str]], space, learned: set[str], opposites: dict[str, str] | None = None,
                  embed=None, reverses: dict[str, list[str]] | None = None, outputs: dict[str, list[str]] | None = None,
-                 base_forms: set[str] | None = None, fit_negatives: np.ndarray | None = None):
+                 base_forms: set[str] | None = None, fit_negatives: np.ndarray | None = None,
+                 refused_requests: tuple[list[str], np.ndarray] | None = None):
         """programs: names in a fixed order; key_programs[i]: the index of key i's program;
         negatives: embeddings of stored out-of-scope prompts; inputs: each program's stored inputs;
         learned: the programs with labelled phrasings (a fit's or the seeds'); opposites: a
         program's opposite, where its card names one that is stored; embed(texts): sentence vectors
         (the out-of-scope prompts a user's program asks for, _negative); reverses: the words a
         request for a program's way back asks for, by its card (plural: singular); outputs: each
-        program's stored outputs (a name one program answers is no input of another: Texas)."""
+        program's stored outputs (a name one program answers is no input of another: Texas);
+        refused_requests: the out-of-scope prompts a user's fit labelled that hold an input of theirs, and
+        the vectors of their requests without it (refused_requests_of)."""
         self.programs, self.kinds, self.learned = programs, kinds, learned
+        self._refused_texts, self._refused_vectors = refused_requests or ([], None)
         self._own: dict[str, float] = {}  # programs' own thresholds, set per decision (decide)
         self._languages: dict[str, set[str]] = {}  # a translator's language words (_language_words)
         self._countries: dict[str, set[str]] = {}  # the countries that speak its language (_countries_speaking)
         self._base_threshold = DEFAULT_THRESHOLD  # ...and the database's (decide)
         self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
+        self._lower_words: set[str] | None = None  # _library_words
+        self._singles: dict[str, dict[str, list[str]]] = {}  # _by_single_letters
+        self._kinds: dict[str, dict[str, str]] = {}  # _one_of_kind
         self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
         self._action_words: dict[str, set[str]] = {}  # per user program, the words of its keys and name (_opposed)
         self._intents = any(k == "intent" for k in kinds.values())
@@ -242,7 +260,10 @@ class Reader:
         # Programs whose every input is one code in capitals (EPERM, ECONNREFUSED, SKU-1099): several words,
         # or a common word in lower case, are none of them ("fix my kubernetes cluster" is no errno).
         self.codes_stored = {p for p, ins in inputs.items()
-                             if len(ins) >= 2 and all(_CAPITALS_CODE.fullmatch(i.strip()) for i in ins)}
+                             if len(ins) >= 2 and all(_CAPITALS_CODE.fullmatch(i.strip()) or _CODE.fullmatch(i.strip())
+                                                      for i in ins)}  # (or of digits: 691, 0x80070005, ERR_CERT…)
+        # ...of which every one holds a digit or an underscore: a word of letters alone is none ("vpn error 691 reply")
+        self.marked_codes = {p for p in self.codes_stored if all(re.search(r"[\d_]", i) for i in inputs[p])}
         # Programs whose every input is a short code of capitals of one length (state codes AL, AK; currencies
         # USD): another such code fits them as a stored one does, whatever word space says ("state code MT").
         self.letter_codes = {p: len(ins[0].strip()) for p, ins in inputs.items()
@@ -254,6 +275,11 @@ class Reader:
         # The words like "me" that a program's own inputs start or end on ("stop calling me"): a
         # reading that does the same is no request's words around a name for it.
         self.stop_edges = {p: stop_edges(ins) for p, ins in inputs.items()}
+        # Programs of texts whose answers are sentences, each longer than its input ("reboot and try again" ->
+        # "Could you please restart your computer …"): a marked text with commas is one text to them
+        self.rewriters = {p for p, outs in (outputs or {}).items() if kinds.get(p) == "fewshot" and outs and
+                          2 * sum(len(o.split()) >= REWRITE_WORDS and len(o.split()) > 2 * len(i.split())
+                                  for i, o in zip(inputs.get(p, []), outs)) > len(outs)}
         # The names each program of names answers (states, capitals): another program of names that
         # does not store one as an input is not asked about it ("capital of Texas" is no country's)
         self._answered_names = {p: {o.strip().lower() for o in outs if o[:1].isupper()}
@@ -371,7 +397,9 @@ class Reader:
         for m in _REQUEST_JOIN.finditer(text):
             head, tail = text[:m.start()].strip(), text[m.end():].strip()
             # "capital of peru and currency": a second request may be its one request word
-            if not (self.request_words(head) and (self._asks(tail) or self._one_request_word(tail))):
+            # (two questions each opened of its own are two, in whatever words: a user's "what did a {text} do")
+            asked_twice = bool(QUESTION_OPENER.match(head) and QUESTION_OPENER.match(tail)) and len(tail.split()) >= 2
+            if not (asked_twice or self.request_words(head) and (self._asks(tail) or self._one_request_word(tail))):
                 continue
             if len(head.split()) >= 2:
                 halves.append((head, tail, False))
@@ -576,12 +604,12 @@ class Reader:
         variant = self._variant_spelling(program, low) if rank is not None and not unlike else None
         if variant is not None:
             return variant
-        if rank is not None and rank >= DOUBLED_RANK and without_doubles(low) != low:
-            # a letter typed twice, in a rare word the word space knows: "grown up word for bigg" is a
-            # teacher's stored big (it guessed *mitu?*)
-            single = without_doubles(low)
-            doubled = [k for k in stored if k != low and without_doubles(k) == single
-                       and self.word_rank.get(k, 10 ** 9) < rank]
+        if rank is not None and rank >= DOUBLED_RANK:
+            # a letter typed twice, or once for twice, in a rare word the word space knows: "grown up word
+            # for bigg" is a teacher's stored big (it guessed *mitu?*), "plural of presure" the stored
+            # pressure (not pre- + sure)
+            doubled = [k for k in self._by_single_letters(program).get(without_doubles(low), ())
+                       if k != low and self.word_rank.get(k, 10 ** 9) < rank]
             if len(doubled) == 1:
                 return stored[doubled[0]]
         if len(low) < 4 or (rank is not None and rank < RARE_INPUT_RANK and not unlike) or self._prefixed_word(low) \
@@ -609,6 +637,14 @@ class Reader:
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
+
+    def _by_single_letters(self, program: str) -> dict[str, list[str]]:
+        """The program's stored inputs by their spelling with each doubled letter single (built once per program)."""
+        if program not in self._singles:
+            self._singles[program] = {}
+            for k in self.stored.get(program, {}):
+                self._singles[program].setdefault(without_doubles(k), []).append(k)
+        return self._singles[program]
 
     def _variant_spelling(self, program: str, low: str) -> str | None:
         """The one stored input that a word no program stores spells another way: within its allowed
@@ -666,6 +702,19 @@ class Reader:
                 for short in (clean_input(low).lower(), low.replace("-", " "), low.removeprefix("to ")):
                     if short and short != low and short not in stored:
                         cleaned.setdefault(short, original)
+            # ...and a glossary's term by itself or by its abbreviation: "Forte (f)" is asked as forte or f,
+            # "Diminuendo (dim.)" as dim, "Old vines (VV)" as VV (a qualifier in brackets is none: "bank (river)")
+            glossed: dict[str, set[str]] = {}
+            for original in stored.values():
+                term = _GLOSSED.fullmatch(original.strip())
+                if term:
+                    typed, short = term["term"].lower(), term["short"].lower()
+                    aliases = (typed, short) if _abbreviates(short, typed) or _ACRONYM.fullmatch(term["short"]) else (typed,)
+                    for alias in aliases:
+                        glossed.setdefault(alias.rstrip(".").strip(), set()).add(original)
+            for short, originals in glossed.items():
+                if len(originals) == 1 and short and short not in stored:
+                    cleaned.setdefault(short, next(iter(originals)))
             self._cleaned[program] = cleaned
         return self._cleaned[program]
 
@@ -709,6 +758,8 @@ class Reader:
         amount = {j for j, w in enumerate(low) if _AMOUNT.fullmatch(w) or (_NUMBER.fullmatch(w) and low[j + 1: j + 2] and
                                                                         _UNIT.fullmatch(low[j + 1]))}
         amount |= {j + 1 for j in amount if _NUMBER.fullmatch(low[j])}  # (the unit after a bare number: "50 mg")
+        # (and the field it is asked in, at the end: "what is the meaning of prn in nursing")
+        amount |= {len(low) - 2, len(low) - 1} if len(low) >= 3 and low[-2] == "in" else set()
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n + 1):
                 span = " ".join(low[i:i + n])
@@ -762,24 +813,69 @@ class Reader:
     def _surnames_of(self, program: str) -> dict[str, str]:
         """For a program of people's names (most of two words or more), its stored names by their
         last word, where every name ending in it has one answer: "hendrix" is the stored Jimi Hendrix;
-        "coltrane" is none (John plays saxophone, Alice piano). People name the famous by surname.
-        Built once per program."""
+        "coltrane" is none (John plays saxophone, Alice piano). People name the famous by surname, and
+        by a first name that is rare (no "john"); any name of two words by a rare first or last word ("grüner"
+        is the stored Grüner Veltliner). Built once per program."""
         if program not in self._surnames:
             held = self.stored.get(program, {})
             names = [n for n in held if len(n.split()) >= 2]
             found: dict[str, set[str]] = {}
-            if program in self.names_stored and len(names) >= PEOPLE_SHARE * len(held):
+            if program in self.names_stored:
                 answer = {i.strip().lower(): o for i, o in self._name_pairs.get(program, [])}
+                people = self._people(program)
+
+                def rare(word: str) -> bool:
+                    return self.word_rank.get(without_marks(word), 10 ** 9) >= TYPO_RANK
                 for n in names:
+                    person = people or bool(_INITIALS_FIRST.match(n))
                     last = n.split()[-1].strip(".,")
-                    if len(last) >= 3 and last.isalpha() and last not in held:
+                    # (a thing's last word after a known word is its kind, rare or not: "croissant" of Almond Croissant;
+                    # a name of rare words is a name by either: Grüner Veltliner)
+                    if len(last) >= 3 and last.isalpha() and last not in held and \
+                            (person or (rare(last) and rare(n.split()[0]))):
                         for typed in {last, without_marks(last)}:  # ("dali" of Salvador Dalí: no one types the accent)
+                            found.setdefault(typed, set()).add(n)
+                    # ...and by a first name no common word is: "pos of saquon" is the stored Saquon Barkley
+                    first = n.split()[0]
+                    if len(first) >= 4 and first.isalpha() and first not in held and rare(first):
+                        for typed in {first, without_marks(first)}:
                             found.setdefault(typed, set()).add(n)
                 self._surnames[program] = {last: held[min(ns)] for last, ns in found.items()
                                            if len({answer.get(n) for n in ns}) == 1}
             else:
                 self._surnames[program] = {}
         return self._surnames[program]
+
+    def _people(self, program: str) -> bool:
+        """Are the program's stored names people's: most of two words or more, few of whose first words are common
+        words (a bakery's "Almond Croissant" is no Mr Croissant; a name after initials is a person's either way)?"""
+        held = self.stored.get(program, {})
+        names = [n for n in held if len(n.split()) >= 2]
+        firsts = [n.split()[0].strip(".,") for n in names]
+        return len(names) >= PEOPLE_SHARE * len(held) and \
+            sum(f in self._library_words() for f in firsts) < COMMON_FIRSTS * len(firsts)
+
+    def _one_of_kind(self, program: str) -> dict[str, str]:
+        """For a program of things' names (not people's: _surnames_of), its stored names by their last word, the
+        kind, where one name alone ends in it: "brownie" is a bakery's one Chocolate Brownie, "croissant" its
+        Almond Croissant (a guess at what was meant: pipeline doubts it). Built once per program."""
+        if program not in self._kinds:
+            held = self.stored.get(program, {})
+            found: dict[str, set[str]] = {}
+            if program in self.names_stored and not self._people(program):
+                for n in held:
+                    words = n.split()
+                    if len(words) >= 2 and words[-1].isalpha() and len(words[-1]) >= 3 and words[-1] not in held:
+                        found.setdefault(words[-1], set()).add(n)
+            self._kinds[program] = {kind: held[next(iter(ns))] for kind, ns in found.items() if len(ns) == 1}
+        return self._kinds[program]
+
+    def _library_words(self) -> set[str]:
+        """The words the library's word programs store in lower case (almond, lemon, tom): common words."""
+        if self._lower_words is None:
+            self._lower_words = {low for p, held in self.stored.items() if self.kinds.get(p) == "vector" and p in self.learned
+                                 for low, typed in held.items() if typed[:1].islower()}
+        return self._lower_words
 
     def _first_name_before(self, program: str, surname: str, prompt: str, stored: str) -> bool:
         """Does the prompt name someone else of that surname: a word before it that is neither the
@@ -963,7 +1059,7 @@ class Reader:
             return True
         low = text.strip().lower()
         common = text.strip() == low and self.word_rank.get(low, COMMON_RANK) < COMMON_RANK
-        return program in self.codes_stored and (" " in low or common)
+        return program in self.codes_stored and (" " in low or common or (program in self.marked_codes and low.isalpha()))
 
     def _common_words(self, program: str) -> set[str]:
         """For a program of proper names, the words that word programs of common words store lower-case
@@ -1049,6 +1145,10 @@ class Reader:
         ("plurl"), the readings of the corrected prompt too: the scores choose ("Seatle" is a
         city's misspelling, not a request word's)."""
         out = self.readings(prompt, templates)
+        spelt = _APOSTROPHE_LESS.sub(lambda m: m.group(0)[:-1] + "'s", prompt)
+        if spelt != prompt:  # "whats MFA" as "what's MFA": the embedding sets them apart (0.48 against 0.64)
+            seen = {r.signature for r in out}
+            out += [r for r in self.readings(spelt, templates) if r.signature not in seen]
         fixed, notes = self.correct_key_words(prompt)
         if fixed != prompt:
             seen = {r.signature for r in out}
@@ -1148,6 +1248,7 @@ class Reader:
         # one, other words of it left behind, is no input ("plural of our new line": `product`)
         phrases = [i.lower().split() for r in readings if r.method == "template" for i in r.inputs if " " in i.strip()]
         said = {without_marks(w) for w in {w for r in readings for w in words_of(r.key)} | set(words_of(prompt))}
+        refused = vectors @ self._refused_vectors.T if self._refused_texts else None
         choices: list[Choice] = []
         for c in self._contenders(np.vstack([best, typed]) if self._intents else best):
             phrasing = self._matched_phrasings(sims, c)
@@ -1170,7 +1271,7 @@ class Reader:
                 if label:  # "make this more casual? Update: our hours …": the colon is the text's own
                     reading = _with_label(reading, label, prompt)
                 if reading.method in ("explicit", "span") and len(reading.inputs) > 1 and (
-                        (reading.method == "explicit" and self.takes_texts(program)) or (
+                        (reading.method == "explicit" and (self.takes_texts(program) or program in self.rewriters)) or (
                         program in self.lists_stored and not all(is_name(i.split()) or " " not in i for i in reading.inputs))):
                     # a marked text with commas is one text to rewrite, not a list (names and words are); a
                     # program whose own inputs hold commas takes "ticket language? Goedemiddag, mijn facturen
@@ -1210,7 +1311,11 @@ class Reader:
                     if reading.method in ("span", "cut") and self.takes_phrases(program) and program not in self.learned \
                             and (_ASKS_A_QUESTION.match(whole) or _ASKS_WHY.search(whole)) \
                             and not _points_then_text(reading, whole) \
-                            and not reading.quoted and not all(_CODE.fullmatch(i.strip()) for i in reading.inputs):
+                            and not reading.quoted and not all(_CODE.fullmatch(i.strip()) for i in reading.inputs) \
+                            and not (key_score >= OWN_KEY and self.lengths.get(program, (2, 2))[0] == 1 and
+                                     all(" " not in i.strip() for i in reading.inputs)):
+                        # (a word, though, asked by a phrasing word for word, of a glossary that stores words beside its
+                        # phrases: "what's refund in italian" of "{word} in italian"; not "how long can an iOS button label be")
                         # ...and out of a question, never, for a user's program of texts: "what are the pros
                         # and cons of shopify vs etsy" is no review for review-pros-cons (a quoted text
                         # or a code is asked about: "how would you explain TOKEN_EXPIRED to a customer")
@@ -1247,13 +1352,16 @@ class Reader:
                 if reading.method == "explicit" and self._named[program].search(reading.key):
                     score += NAMED_BONUS
                 chosen = Reading(reading.key, inputs, reading.method, reading.template, reading.template_program,
-                                 reading.slots, reading.corrections + notes, reading.dropped)
+                                 reading.slots, reading.corrections + notes, reading.dropped, reading.quoted)
                 named = self._target_named.get(program)
                 targeted = named is not None and fit >= FIT_FLOOR and bool(named.search(reading.key)) and \
                     (reading.method == "explicit" or (_points_then_text(reading, whole) and
                                                       bool(_POINTED_AT.search(reading.key))))
                 choices.append(Choice(program, chosen, key_score, fit, score,
                                       self.key_texts[phrasing[r]], reading.corrections + notes, targeted=targeted))
+                if refused is not None and program not in self.learned and reading.inputs:
+                    like = int(np.argmax(refused[r]))
+                    choices[-1].like_refused = (float(refused[r, like]), self._refused_texts[like])
         # A library translator is asked in its language: "what time is it in madrid" is none (another
         # language named is refused as such: "dog in polish"; a code names one: "de: glove")
         unnamed_languages = set() if said & _ANY_LANGUAGE or _LANGUAGE_CODE.match(prompt) else \
@@ -1583,6 +1691,12 @@ class Reader:
                     any(o.reading.inputs == ch.reading.inputs and not o_stores and o.program not in self.learned
                         and o.score > ch.score for o, _, o_stores in read):
                 ch.score = max(o.score for o, i, _ in read if i == ins) + STORED_ELSEWHERE
+        # An input the user quoted and their program stores is the one meant, of its readings and their other
+        # programs': "whats the italian for 'quote' (the price one)" read "price" (0.74), or a rewriter's whole
+        # "quote (the price one" (0.73), over the quoted, stored quote (0.71)
+        for ch, ins, stores in read:
+            if stores and ch.reading.quoted and ch.program not in self.learned and ch.key_score >= OWN_STORED_KEYS:
+                ch.score = max(ch.score, max(o.score for o, _, _ in read if o.program not in self.learned) + 1e-6)
         # A stored name holds the words a template left out of it: "where is {text} national park"
         # read "Zion"; the program stores "Zion National Park", which the request typed whole.
         best: dict[str, Choice] = {}  # per program, its best reading
@@ -1706,6 +1820,19 @@ class Reader:
         words: the prompt's length in words; with it, a program with labelled phrasings is
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules.
         own: programs' own thresholds (a user's fit on a seeded database), over `threshold`."""
+        top, decision = self._taken(choices, negative, threshold, margin, words, learned_accept, own)
+        like, labelled = top.like_refused
+        if decision.mode != "none" and like >= REFUSED_REQUEST and like > top.key_score:
+            # "what does the oboe do in an orchestra" after a music teacher's fit labelled "what does the cello do in
+            # an orchestra" out of scope: the same request of another stored instrument (Woodwind, sure, before)
+            return top, Retrieval("none", [], decision.candidates, decision.threshold, (
+                f"it asks what '{labelled}' asks, of another input, which your fit labelled out of scope (request "
+                f"match {like:.2f}, above its key match {top.key_score:.2f} to '{top.program}')"))
+        return top, decision
+
+    def _taken(self, choices: list[Choice], negative: float, threshold: float, margin: float,
+               words: int | None, learned_accept: bool, own: dict[str, float] | None) -> tuple[Choice, Retrieval]:
+        """decide's reading and decision, before a request the user's fit labelled out of scope is weighed."""
         self._own = own or {}
         self._base_threshold = threshold
         if self._own and any(ch.program in self._own and ch.fit >= FIT_FLOOR and ch.key_score >= self._own[ch.program]
@@ -1726,6 +1853,12 @@ class Reader:
             return top, Retrieval("none", [], decision.candidates, threshold, (
                 f"the request reads as '{top.program}' only through a word of its name (key match "
                 f"{top.key_score:.2f} to '{top.key}'), and never says its '{head}'"))
+        if decision.mode != "none" and self._by_its_name_apart(top):
+            # "perfect score on the latin test, what grade is that" was a Latin teacher's latin-perfect (its name key
+            # "latin perfect" at 0.79), compiled for "grade"
+            return top, Retrieval("none", [], decision.candidates, threshold, (
+                f"the request reads as '{top.program}' only through the words of its name, apart (key match "
+                f"{top.key_score:.2f} to '{top.key}'), not through a phrasing of it"))
         verb = self._acts_unsaid(top, choices) if decision.mode != "none" else ""
         if verb:  # "open port 443 in the firewall" is no lookup in an engineer's ports table (443 -> https, sure)
             return top, Retrieval("none", [], decision.candidates, threshold, (
@@ -1843,7 +1976,8 @@ class Reader:
             if ch.program in self.learned or self.kinds.get(ch.program) not in ("vector", "fewshot") or \
                     ch.key_score < STORED_NEAR or not ch.reading.inputs or ch.back:
                 continue
-            if (ch.key_score >= STORED_ASK and self._holds_typed(ch)) or \
+            asked = STORED_QUOTED_ASK if ch.reading.quoted else STORED_ASK
+            if (ch.key_score >= asked and self._holds_typed(ch)) or \
                     (whole.get(ch.program, 0.0) >= self._threshold(ch.program, threshold) and
                      self._stores_all(ch.program, ch.reading.inputs)):
                 return self._named_rival(ch, choices)
@@ -1930,6 +2064,10 @@ class Reader:
                 # "translate to spanish: We will call you tomorrow morning." is a support lead's canned-reply-es's
                 # (sentences, fit 1.00, key 0.75), not english-spanish's, whose pairs are words (fit 0.75, key 1.00)
                 tie = max(tie, FITS_BETTER_TIE)
+            if ch.key == key_from_name(ch.program) and top.key_score >= OWN_KEY:
+                # its name in words is no phrasing to take a library program's own from: "make this formal: …" went to a
+                # translator's formal-it through "formal it" (0.76 against formal's 1.00)
+                tie = USERS_TIE
             if ch.key_score < top.key_score - tie:
                 continue
             users = ch.program not in self.learned and self.kinds.get(ch.program) in ("vector", "fewshot")
@@ -1967,6 +2105,15 @@ class Reader:
                     score, library = max(near)
                     self._shadows[program] = (library, score)
         return self._shadows[program]
+
+    def _by_its_name_apart(self, top: Choice) -> bool:
+        """Is a user's program matched by its name key alone, not word for word, through the name's words
+        apart in the request ("perfect score on the latin test" of latin-perfect), not as the phrase it is?"""
+        name = key_from_name(top.program)
+        if top.program in self.learned or top.key != name or top.key_score >= NAME_APART or len(words_of(name)) < 2:
+            return False  # (closer, they say what it does: "write a changelog line for this bug" of bug-to-changelog, 0.85)
+        typed = " ".join(words_of(" ".join([top.reading.key] + top.reading.inputs)))
+        return " ".join(words_of(name)) not in typed and all(w in typed.split() for w in words_of(name))
 
     def _by_part_of_its_name(self, top: Choice) -> bool:
         """Is a user's program asked by a key that holds its name, matched loosely, the request
@@ -2076,7 +2223,15 @@ class Reader:
             ranked = ranked[:1] + [m for m in ranked[1:] if not self._contradicts(ranked[0].name, m.name)]
         exact = replace(ranked[0]) if ranked[0].score >= EXACT and not names_several else None
         decision = decide(ranked, self.kinds, min(threshold, ranked[0].score) if accepted else threshold, margin, exact)
-        if decision.mode == "none" and not accepted and top.key_score >= threshold and top.reading.inputs:
+        matched = max(choices, key=lambda ch: ch.key_score)
+        if decision.mode == "none" and not accepted and not top.reading.inputs and matched.program == top.program \
+                and matched.reading.inputs and matched.key_score >= threshold and matched.fit < FIT_FLOOR:
+            # (the prompt read whole, because the reading that matched a key gave an input unlike the stored ones:
+            # "team name for ari" said "best: team-name at 0.40" beside --explain's 1.000)
+            shown = ', '.join(repr(i[:40]) for i in matched.reading.inputs)
+            decision.message = (f"the request reads as '{matched.program}' (key match {matched.key_score:.2f}), but "
+                                f"{shown} is unlike any input it stores (fit {matched.fit:.2f})")
+        elif decision.mode == "none" and not accepted and top.key_score >= threshold and top.reading.inputs:
             # the key passed; the input's fit took the reading below ("symbol for mercury" listed a user's
             # program at 0.68 in --explain, then said "best: element-symbol at 0.55")
             shown = ', '.join(repr(i[:40]) for i in top.reading.inputs)
@@ -2115,11 +2270,20 @@ class Reader:
         A verb is a word the library's past-tense stores as an input (no library: no such check)."""
         verbs = self.stored.get("past-tense")
         # (an intent is asked in any words: "switch on the lights" of one keyed "lights on")
+        # (nor one that says a phrasing of its own word for word: "menu copy: gin, cucumber, …" of a bartender's
+        # "menu copy: {text}", whose fit left "gin" first in the whole reading's key)
         if not verbs or top.program in self.learned or top.reading.method == "explicit" or \
-                self.kinds.get(top.program) not in ("vector", "fewshot"):
+                self.kinds.get(top.program) not in ("vector", "fewshot") or \
+                (top.reading.method == "template" and top.key_score >= OWN_KEY):
             return ""
         whole = _whole_key(choices)
-        first = next((w for w in words_of(whole) if w not in TALK and w not in _REQUEST_LEADS), "")
+        words = words_of(whole)
+        at = next((i for i, w in enumerate(words) if w not in TALK and w not in _REQUEST_LEADS), len(words))
+        if at == len(words) or any(w in _ASKED_OF for w in words[:at]):
+            return ""  # a question, not an order: "what is the present-day name of Ragusa"
+        first, after = words[at], words[at + 1] if at + 1 < len(words) else ""
+        if after in _ASKED_OF or re.search(rf"\b{first}-", whole.lower()):
+            return ""  # a noun: "grandfather was born in …", "present-day"
         typed = {w.lower() for i in top.reading.inputs for w in i.split()}
         if first not in verbs or first in ASKING_VERBS or first in REWRITE_TALK or first in QUESTION_WORDS or \
                 first in typed or first in self._said_by.get(top.program, ()) or first in self.stored.get(top.program, {}):
@@ -2227,6 +2391,10 @@ class Reader:
             if surname:  # "what does hendrix play": the one stored Jimi Hendrix
                 notes.append(f"{text} -> {surname}")
                 text = surname
+            kind = None if surname or text.strip().lower() in held else self._one_of_kind(program).get(text.strip().lower())
+            if kind and not self._first_name_before(program, text, prompt, kind):  # "allergens in the brownie"
+                notes.append(f"{text} -> {kind}{ONE_OF_ITS_KIND}")
+                text = kind
             irregular = None if program not in self._base_forms or text.strip().lower() in held or \
                 base_form_in(text, held) else self._irregular_base(text, held)
             if irregular:  # "collective noun for wolves": the stored wolf, as plural stores the pair (no typo)
@@ -2277,6 +2445,22 @@ class Reader:
 ASKING_VERBS = frozenset("give show tell find list get look name say translate convert expand spell check define "
                          "explain lookup search identify recall remind".split())
 _REQUEST_LEADS = frozenset("mind kindly please just help try go let quickly also now then me us i you we".split())
+# Words that make a question of what follows them, or a subject of what comes before ("what is the
+# present-day name", "grandfather was born"): an order opens with its verb.
+_ASKED_OF = frozenset("what which who whom whose how why when where is are was were am been has had does did".split())
+
+
+_INITIALS_FIRST = re.compile(r"(?:[a-z]\.\s?)+\s*\S")  # "j.s. bach", "c. p. e. bach" (stored names, lower-cased)
+_APOSTROPHE_LESS = re.compile(r"\b(?:what|where|who|how|when|that)s\b", re.I)  # "whats", typed without its apostrophe
+_ACRONYM = re.compile(r"[A-Z]{2,6}\.?")  # "Old vines (VV)": letters in capitals name the term in any language
+_GLOSSED = re.compile(r"(?P<term>[^()]+?)\s*\((?P<short>[^()]+)\)")  # "forte (f)", "diminuendo (dim.)"
+
+
+def _abbreviates(short: str, term: str) -> bool:
+    """Is SHORT an abbreviation of TERM: shorter, its first letter the term's and every letter one of the
+    term's ("cresc." of crescendo, "mf" of mezzo forte, "pp" of pianissimo; not "river" of bank)?"""
+    letters, within = short.rstrip(".").replace(" ", ""), term.replace(" ", "")
+    return letters.isalpha() and len(letters) < len(within) and letters[0] == within[0] and set(letters) <= set(within)
 
 
 def _a_code(text: str) -> bool:

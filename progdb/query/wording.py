@@ -203,6 +203,8 @@ def asks_whether(prompt: str) -> str | None:
 # into", "convert love"), whichever program is asked.
 QUESTION_WORDS = frozenset("is are was were what which who whom how why when where do does did can could would should will "
                       "i you we me my please turn convert change transform translate into".split())
+# A question or request's first word ("what did a cooper do", "tell me …"): two of them joined are two requests
+QUESTION_OPENER = re.compile(r"^\W*(what'?s|what|whats|which|who|how|where|when|give|tell)\b", re.I)
 CONTRACTIONS = frozenset("whats thats hows whos wheres whens dont cant doesnt isnt wont youre theyre".split())
 STOP = frozenset("""a an the of for in on to is are was be what what's whats which who how do does
     did it its this that and or with as at by from me my you your please word form i we he she they

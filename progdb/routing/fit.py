@@ -115,6 +115,10 @@ def fit_phrasings(routes: Routes, prompts: list[str], gold: list[str | None], wr
     the sales team: …" ran a product manager's error-explain at 0.51), which no out-of-scope prompt
     of the user's tests."""
     texts = phrasings(list(zip(prompts, gold)))
+    # a prompt whose request is question words alone ("whats in a paloma") teaches no phrasing: left out
+    unlearned = [p for p, t in zip(prompts, texts) if not t]
+    kept = [i for i, t in enumerate(texts) if t]
+    prompts, gold, texts = [prompts[i] for i in kept], [gold[i] for i in kept], [texts[i] for i in kept]
     vectors = models.encoder().encode(texts)
     scored = out_of_fold_similarity(routes, gold, texts, vectors, library)
     fitted = _users_programs(gold, library)
@@ -128,9 +132,9 @@ def fit_phrasings(routes: Routes, prompts: list[str], gold: list[str | None], wr
     # 0.80 and their own "crossword abbrev for sailor", 0.78, was refused; a teacher's six, 0.795)
     weight = gold.count(None) / (gold.count(None) + FIT_PRIOR_PROMPTS)
     threshold = DEFAULT_THRESHOLD + (chosen - DEFAULT_THRESHOLD) * weight
-    report = {"router": "similarity", "threshold": round(threshold, 4), "n": len(prompts),
+    report = {"router": "similarity", "threshold": round(threshold, 4), "n": len(prompts) + len(unlearned),
               "n_out_of_scope": gold.count(None), **fit_metrics(scored, gold, threshold),
-              "own_thresholds": len(fitted), "learned": len(prompts), "threshold_of": fitted,
+              "own_thresholds": len(fitted), "learned": len(prompts), "unlearned": unlearned, "threshold_of": fitted,
               "threshold_alone": {"threshold": round(chosen, 4), "out_of_scope_prompts": gold.count(None)}}
     values = {"router": "similarity", "program_thresholds": json.dumps({p: round(threshold, 4) for p in fitted}),
               "fit": json.dumps(report)}

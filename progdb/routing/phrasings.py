@@ -24,10 +24,11 @@ def requests_of(reader: Reader, templates: list, rows: list[tuple[str, str | Non
 
 
 def request_of(reader: Reader, templates: list, prompt: str, program: str) -> str:
-    """_request_of, or the prompt whole where the request it reads says nothing of its own: an HR
-    coordinator's "whats PTO" taught hr-abbrev the phrasing "whats", which every "whats …" matched at 1.00."""
+    """_request_of, or "" (nothing to learn) where the request it reads says nothing of its own: an HR
+    coordinator's "whats PTO" taught hr-abbrev the phrasing "whats", which every "whats …" matched at 1.00,
+    and a bartender's "whats in a paloma", learned whole, answered no other drink and not paloma itself."""
     request = _request_of(reader, templates, prompt, program)
-    return request if any(w.lower() not in STOP | QUESTION_WORDS | CONTRACTIONS for w in words_of(request)) else prompt
+    return request if any(w.lower() not in STOP | QUESTION_WORDS | CONTRACTIONS for w in words_of(request)) else ""
 
 
 def _request_of(reader: Reader, templates: list, prompt: str, program: str) -> str:
@@ -51,6 +52,24 @@ def _request_of(reader: Reader, templates: list, prompt: str, program: str) -> s
     mine = [ch for ch in choices if ch.program == program and ch.reading.inputs and ch.fit >= FIT_FLOOR
             and ch.reading.key.strip()]
     return max(mine, key=lambda ch: ch.score).reading.key if mine else prompt
+
+
+MAX_REFUSED_REQUESTS = 200  # a user's out-of-scope prompts read so at most (each embedded once per reader)
+
+
+def refused_requests(prompts: list[str], inputs: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(prompt, its request) for each out-of-scope prompt a user labelled that holds an input of one of
+    these programs, left out: "what does the cello do in an orchestra" -> "what does the do in an orchestra",
+    which asks it of any other instrument too. At most MAX_REFUSED_REQUESTS."""
+    helds = [{i.strip().lower(): i for i in ins} for ins in inputs.values()]
+    found = []
+    for prompt in prompts:
+        request = next((r for r in (_without_stored_input(prompt, held) for held in helds) if r), "")
+        if request and request.lower() != prompt.lower():
+            found.append((prompt, request))
+            if len(found) == MAX_REFUSED_REQUESTS:
+                break
+    return found
 
 
 def _without_stored_input(prompt: str, held: dict[str, str]) -> str:

@@ -223,29 +223,34 @@ def plan_for(result: QueryResult, fallback: dict[int, list], llm: Endpoint | Non
                               "LLM to forward it to (start it with --llm URL)")
         return Plan(meta, forward=True)
     parts, sources, errors = [], [], []
-    compiled = {c.input: c for c in result.compiled}
-    for i, out in enumerate(result.outputs):
-        if out.source == "compiled" or (out.source == "error" and i in fallback):
-            if llm is None:
-                raise OpenAIError(422, "llm_not_configured",
-                                  f"the program '{names[0]}' runs on an LLM (a few-shot prompt), and this server has "
-                                  "none: start it with --llm URL (POST /api/compile, or `progdb compile`, gives the "
-                                  "compiled prompt)")
-            found = compiled.get(out.input) or (result.compiled[i] if i < len(result.compiled) else None)
-            parts.append(fallback[i] if out.source == "error" else found.messages)
-            sources.append("llm")
-        elif out.source == "error":
-            errors.append(f"{out.input}: {out.error}")
-            parts.append(f"error: {out.error}")
-            sources.append("error")
-        else:
-            parts.append(out.answer or "")
-            sources.append(out.source)
-        meta["outputs"].append({"input": out.input, "source": sources[-1], "confidence": out.confidence,
-                                "sure": out.sure})
+    # (a second request of the prompt is answered too, after the first: "kc team and pos of kelce" replied the team alone)
+    for request in [result] + [r for r in result.also if r.mode != "none" and r.kind != "intent" and r.outputs]:
+        compiled = {c.input: c for c in request.compiled}
+        for i, out in enumerate(request.outputs):
+            failed_over = out.source == "error" and request is result and i in fallback
+            if out.source == "compiled" or failed_over:
+                if llm is None:
+                    raise OpenAIError(422, "llm_not_configured",
+                                      f"the program '{request.programs[0].name}' runs on an LLM (a few-shot prompt), and "
+                                      "this server has none: start it with --llm URL (POST /api/compile, or `progdb "
+                                      "compile`, gives the compiled prompt)")
+                found = compiled.get(out.input) or (request.compiled[i] if i < len(request.compiled) else None)
+                parts.append(fallback[i] if failed_over else found.messages)
+                sources.append("llm")
+            elif out.source == "error":
+                errors.append(f"{out.input}: {out.error}")
+                parts.append(f"error: {out.error}")
+                sources.append("error")
+            else:
+                # a best guess reads as one, as the terminal prints it: a help desk's chat bot showed "network", sure-looking
+                parts.append(f"{out.answer}?" if out.answer and out.sure is False else out.answer or "")
+                sources.append(out.source)
+            meta["outputs"].append({"input": out.input, "source": sources[-1], "confidence": out.confidence,
+                                    "sure": out.sure, "program": request.programs[0].name if request.programs else None})
     if len(errors) == len(parts):
         raise OpenAIError(422, "program_failed", f"'{names[0]}' could not answer: " + "; ".join(errors))
-    meta.update(source=sources[0] if len(set(sources)) == 1 else "mixed", confidence=_confidence(result.outputs))
+    meta.update(source=sources[0] if len(set(sources)) == 1 else "mixed",
+                confidence=_confidence([o for r in [result] + result.also for o in r.outputs if r.mode != "none"]))
     return Plan(meta, parts, "\n\n" if "llm" in sources else "\n")
 
 

@@ -54,8 +54,9 @@ def near_database(path: Path, slipped: Callable[[str, str], bool], next_ones: bo
         return None
     for sibling in sorted(path.parent.iterdir()):
         other = sibling.name.lower()
+        # (a name differing in case alone is a slip too: a nurse's "Db" beside their "db" made a second database)
         if (sibling / LOCK_FILE).exists() and slipped(name, other) and \
-                (not next_ones or re.sub(r"\d", "", name) != re.sub(r"\d", "", other)):
+                (not next_ones or name == other or re.sub(r"\d", "", name) != re.sub(r"\d", "", other)):
             return sibling
     return None
 

@@ -409,6 +409,10 @@ class Store:
         for i in range(0, len(old), self.batch):
             col.delete(ids=old[i:i + self.batch])
 
+    def delete_labelled(self, program: str) -> None:
+        """Drop the phrasings a fit learned for this program (it is removed)."""
+        self.cols["labelled"].delete(where={"program": program})
+
     def nearest_keys(self, vectors: np.ndarray, n: int) -> list[list[KeyHit]]:
         vectors = np.asarray(vectors, dtype=np.float32)
         hits = []

@@ -186,7 +186,7 @@ function verdict(r) {
   const parts = [el("strong", { text: names }), ` [${r.mode}]`];
   if (answered.length && r.outputs.every((o) => o.source !== "compiled" && o.source !== "llm")) {
     const text = answered.map((o) => o.answer + (o.sure ? "" : "?")).join(", ");
-    parts.push(" → ", el("strong", { className: "answer", text }));
+    parts.push(" → ", el("strong", { className: answered.every((o) => o.sure) ? "answer" : "answer guess", text }));
     if (answered.some((o) => !o.sure)) parts.push(el("span", { className: "warn", text: "  (not sure: a best guess)" }));
   } else if (r.outputs.some((o) => o.source === "compiled")) {
     parts.push(" → a compiled few-shot prompt (below)");
@@ -222,7 +222,9 @@ function renderAnswers(r) {
       const steps = o.chain.length ? o.chain.join(" → ") : null;
       item.append(el("p", { className: "result" },
         steps ? el("span", { className: "answer", text: steps }) :
-          [el("span", { className: "input", text: o.input }), " → ", el("span", { className: "answer", text: answer })]),
+          // (a best guess reads as one, in the warning's colour: a nurse's class saw "aspirin → anticoagulant" in green)
+          [el("span", { className: "input", text: o.input }), " → ",
+            el("span", { className: o.sure ? "answer" : "answer guess", text: answer + (o.sure ? "" : "?") })]),
         el("p", { className: o.sure ? "muted" : "warn", text: sureness(o) }));
       if (o.candidates.length) {
         item.append(el("p", { className: "muted", text: "candidates: " +
