@@ -3730,11 +3730,12 @@ def test_a_status_question_is_no_translation_request(own_db):
     assert run("--db", own_db, "import", str(data / "brand_generic.csv"), "--program", "brand-generic").exit_code == 0
     for prompt, asks in (("is our french translation finished yet", "whether something is so"),
                          ("is the german translation done", "whether something is so"),
-                         ("does generic advil work as well as the brand", "whether something is so"),
+                         ("does generic advil work as well as the brand", "whether something is so|words of its name, apart"),
                          ("is generic tylenol as good as the brand", "whether something is so"),
                          ("who translated the french menus", "who did something")):
-        out = _json_query(own_db, prompt)
-        assert out["mode"] == "none" and f"the prompt asks {asks}" in out["message"], (prompt, out["message"])
+        out = _json_query(own_db, prompt)  # (or, as well, the words of brand-generic's name apart)
+        assert out["mode"] == "none" and any(f"the prompt asks {a}" in out["message"] or a in out["message"]
+                                             for a in asks.split("|")), (prompt, out["message"])
     # a question put to the one asked is a request; so is the user's own key asked word for word
     assert _json_query(own_db, "is there a generic for advil")["outputs"][0]["answer"] == "ibuprofen"
     assert _json_query(own_db, "do you know the plural of mouse")["outputs"][0]["answer"] == "mice"

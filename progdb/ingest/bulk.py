@@ -89,6 +89,9 @@ def detect_format(path: Path) -> str:
             return "analogy"
         if "\t" in content:
             return "bats"
+    stripped = head.lstrip()
+    if suffix in NOTES_SUFFIXES and stripped.startswith(("[", "{")):  # (a JSON map's "E1001": "…", lines are no notes)
+        return "json" if stripped.startswith("[") or _one_object(path) else "jsonl"
     if suffix in NOTES_SUFFIXES and any(_TABLE_ROW.match(ln) for ln in head.splitlines()) and \
             any(_TABLE_RULE.match(ln) for ln in head.splitlines()):
         return "markdown"  # a table copied from Notion or a wiki: | English | Italian | Notes |
@@ -102,7 +105,6 @@ def detect_format(path: Path) -> str:
             _jotted_pair(lines[0]) and sum(jotted) >= max(len(jotted) - STRAY_LINES, 1):
         return "arrows"  # "neighbour = neighbor", "petal:flower", "petal flower": pairs a line (the head's
         # last line may be cut); a stray line among them is a bad row, named ("to too two" of homophones)
-    stripped = head.lstrip()
     if stripped.startswith("["):
         return "json"
     if stripped.startswith("{"):
@@ -1048,12 +1050,12 @@ def _arrows(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]
 
 
 def _mark_of(line: str) -> str:
-    """What splits a jotted pair: its arrow, '=', ':' or dash (any dash: "–" as "-"), or "" (two words)."""
+    """What splits a jotted pair: its arrow, '=', ':' or dash, or "" (two words)."""
     line = _list_item(line)
     for pattern in (_ARROW, _JOTTED):
         found = pattern.search(line)
         if found:
-            return re.sub(r"[–—]", "-", found.group(0).strip())
+            return found.group(0).strip()
     return ""
 
 
@@ -1071,7 +1073,8 @@ def title_line(path: Path) -> str | None:
     if not parts[0]:  # no pair at all: "Family words parole di famiglia" over "mother = mamma"
         return None if _ARROW.search(lines[0]) else lines[0]  # ("owl ->" is a pair short of its output)
     marks = {_mark_of(t) for t in lines[1:]}
-    if len(marks) == 1 and _mark_of(lines[0]) not in marks:  # "Family words - parole di famiglia" over "mother = mamma"
+    # (dashes of two kinds are one mark typed two ways: "Abbrevs 2" over "• bsa – …" and "• caps - capsules")
+    if (len(marks) == 1 or marks <= {"-", "–", "—"}) and _mark_of(lines[0]) not in marks:  # "Family words - parole di famiglia" over "mother = mamma"
         return lines[0]
     # (or two words a side: "Element symbols - chem tutoring" over "Hydrogen - H" was stored as a pair)
     if not any(len(p.split()) >= 3 or "(" in p for p in parts[0]) and not all(len(p.split()) >= 2 for p in parts[0]):

@@ -28,7 +28,9 @@ def request_of(reader: Reader, templates: list, prompt: str, program: str) -> st
     coordinator's "whats PTO" taught hr-abbrev the phrasing "whats", which every "whats …" matched at 1.00,
     and a bartender's "whats in a paloma", learned whole, answered no other drink and not paloma itself."""
     request = _request_of(reader, templates, prompt, program)
-    return request if any(w.lower() not in STOP | QUESTION_WORDS | CONTRACTIONS for w in words_of(request)) else ""
+    # (the "s" of "what's" is no word of its own: "whats in a negroni" is also read as "what's in a …")
+    return request if any(w.lower() not in STOP | QUESTION_WORDS | CONTRACTIONS and len(w) > 1
+                          for w in words_of(request)) else ""
 
 
 def _request_of(reader: Reader, templates: list, prompt: str, program: str) -> str:
