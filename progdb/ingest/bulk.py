@@ -90,8 +90,8 @@ def detect_format(path: Path) -> str:
         if "\t" in content:
             return "bats"
     stripped = head.lstrip()
-    if suffix in NOTES_SUFFIXES and stripped.startswith(("[", "{")):  # (a JSON map's "E1001": "…", lines are no notes)
-        return "json" if stripped.startswith("[") or _one_object(path) else "jsonl"
+    if suffix in NOTES_SUFFIXES and re.match(r'\{\s*"|\[\s*[\[{"]', stripped):  # (a JSON map's "E1001": "…", lines
+        return "json" if stripped.startswith("[") or _one_object(path) else "jsonl"  # are no notes; "[Animals]" is a title)
     if suffix in NOTES_SUFFIXES and any(_TABLE_ROW.match(ln) for ln in head.splitlines()) and \
             any(_TABLE_RULE.match(ln) for ln in head.splitlines()):
         return "markdown"  # a table copied from Notion or a wiki: | English | Italian | Notes |
