@@ -29,7 +29,7 @@ def request_of(reader: Reader, templates: list, prompt: str, program: str) -> st
     and a bartender's "whats in a paloma", learned whole, answered no other drink and not paloma itself."""
     request = _request_of(reader, templates, prompt, program)
     # (the "s" of "what's" is no word of its own: "whats in a negroni" is also read as "what's in a …")
-    return request if any(w.lower() not in STOP | QUESTION_WORDS | CONTRACTIONS and len(w) > 1
+    return request if any(w.lower() not in STOP | QUESTION_WORDS | CONTRACTIONS | {"s"}
                           for w in words_of(request)) else ""
 
 
