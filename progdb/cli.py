@@ -117,6 +117,9 @@ def _db(ctx: click.Context):
 # Commands that only read: given a --db that does not exist beside one a slip away, they point there
 # instead of seeding a new database that would answer without the user's programs.
 READING_COMMANDS = {"query", "list", "show", "which", "export", "compile", "serve", "plot", "map"}
+# Words of a key that say nothing of what is asked: a key of these and a slot reads any question
+BROAD_KEY_WORDS = frozenset("what whats what's is are was the a an of for me tell give show please pls define "
+                            "explain which who how about".split())
 
 
 def _check_mistyped_db(path: str | None, command: str | None, seed: bool = True) -> None:
@@ -213,8 +216,9 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
     from dataclasses import replace as with_fields
 
     from progdb.ingest.bulk import examples_from_file
-    from progdb.program import Example, Program, key_from_name, validate, with_name_key
+    from progdb.program import Example, Program, key_from_name, key_slots, key_text, validate, with_name_key
     from progdb.ingest.library import load_program_file
+    from progdb.query.wording import words_of
 
     if not program_file and name and (name.endswith((".json", ".yaml", ".yml")) or "/" in name):
         if not Path(name).is_file():
@@ -275,6 +279,12 @@ def add(ctx, name, keys, description, kind, examples, examples_file, program_fil
         action = "replaced" if before is not None else "added"
         if before is None and not as_json:
             _note_near_names(db, [stored.name], importing=False)  # "baby-animals" beside baby-animal
+    for key in program.keys:
+        if stored.kind in ("vector", "fewshot") and key_slots(key) and not set(words_of(key_text(key))) - BROAD_KEY_WORDS:
+            # an estate agent's "whats {word}" took "whats the capital of canada" and "whats the weather" as theirs
+            click.echo(f"warning: key '{key}' is question words and a slot alone: it reads any question asked so "
+                       f"(\"{key_text(key)} the capital of canada\" as {stored.name}'s); a word of what it asks keeps "
+                       f"it to yours (\"{key} in real estate\")", err=True)
     for key, other, other_key, score in db.key_neighbours(stored, before=None if replace else before):
         click.echo(f"warning: key '{key}' is nearly the same as key '{other_key}' of program '{other}' "
                    f"(similarity {score:.2f}): prompts that match both go to either "
@@ -618,7 +628,7 @@ def _umask() -> int:
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", default="auto", show_default=True,
               type=click.Choice(["auto", "csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows", "markdown",
-                                 "progdb", "clinc", "snips"]),
+                                 "yaml", "progdb", "clinc", "snips"]),
               help="auto: from each file (a `progdb export` file, or pairs as csv/tsv/jsonl/json/analogy/bats). "
               "Pairs formats: see the README. progdb: JSON lines from `progdb export`; clinc: CLINC150 JSON; "
               "snips: the SNIPS benchmark folder (one intent program per intent).")
@@ -663,7 +673,10 @@ def import_(ctx, files, fmt, program, no_create, one_output, batch_size, skip_ba
         _check_program_option(program)  # (before a new database is made for it)
     missing = next((f for f in files if f != "-" and not Path(f).exists()), None)
     if missing:  # (a mistyped file name left a new, seeded database behind it)
-        raise ProgdbError(f"{missing}: no such file or folder")
+        folder = Path(missing).parent
+        near = difflib.get_close_matches(Path(missing).name, sorted(p.name for p in folder.iterdir()), n=1, cutoff=0.75) \
+            if folder.is_dir() else []  # ("elemnts.tsv" beside elements.tsv: a teacher got no hint, as --db gives)
+        raise ProgdbError(f"{missing}: no such file or folder" + (f" (did you mean {folder / near[0]}?)" if near else ""))
     db = _db(ctx)
     if files.count("-") > 1:
         raise click.UsageError("stdin (-) can be read once")

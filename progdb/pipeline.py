@@ -19,9 +19,9 @@ from progdb.query.typos import edit_distance, without_doubles
 from progdb.query.execute import (DEFAULT_METHOD, LEFT_OUT, TOO_UNSURE, Output, WordProgram, candidate_list, no_answer,
                                   run_chain, run_vector)
 from progdb.query.parse import Parsed, candidate_cuts, match_template, parse, split_explicit
-from progdb.query.reader import CLOSE_KEYS, ONE_OF_ITS_KIND, Choice, Reader, base_form_in, words_of
+from progdb.query.reader import CLOSE_KEYS, ONE_OF_ITS_KIND, Choice, Reader, base_form_in, plural_stored, words_of
 from progdb.query.wording import (ASKS_ABOUT, LANGUAGES, QUESTION_OPENER, STOP, absent_text, asked_to_make, asks_about_language,
-                                  asks_how_to, asks_whether, grammar_asked, name_parts, spelt_otherwise, typed_text,
+                                  asks_how_to, asks_whether, grammar_asked, name_parts, purpose_only, spelt_otherwise, typed_text,
                                   without_quiz_label)
 from progdb.query.result import QueryResult, Request
 from progdb.query.retrieve import BLENDABLE, EXACT, ProgramMatch, Retrieval
@@ -124,10 +124,11 @@ class _VectorJob:
     """A word program's run, waiting for its outputs (query_many runs many at once)."""
 
     def __init__(self, result: QueryResult, programs: list[tuple[WordProgram, float]], fewshot: FewshotRun,
-                 options: tuple, library: WordProgram | None = None):
+                 options: tuple, library: WordProgram | None = None, modifiers: dict[str, str] | None = None):
         self.result, self.programs, self.fewshot = result, programs, fewshot
         self.options = options  # run_vector's k, method, use_stored
         self.library = library  # the library program that stores the inputs a user's program would guess
+        self.modifiers = modifiers or {}  # an input -> a word of its own left before it in the request
 
     def run(self) -> None:
         self.finish(run_vector(models.word_space(), self.programs, self.result.inputs, *self.options))
@@ -157,6 +158,7 @@ class _VectorJob:
         _doubt_a_real_word(outputs, self.result.corrections, models.word_space().index)
         _doubt_one_of_its_kind(outputs, self.result.corrections)
         _doubt_a_guessed_request(outputs, self.result.accepted_sure)
+        _doubt_a_word_left_before(outputs, self.modifiers)
         self.result.outputs = outputs
         self.result.compiled = self.fewshot.compiled
         refuse_too_unsure(self.result, self.programs[0][0].name)
@@ -214,6 +216,15 @@ TWO_SLIPS = 0.4  # an input read as a word two letters away is a guess at the wo
 LONG_NAME = 10  # ...unless the word is this long: two slips leave "Lichtenstien" plainly Liechtenstein
 
 
+TEXT_WORDS = 5  # a program whose stored inputs run to this many words (the median) rewrites texts, not words
+
+
+def _rewrites_texts(program) -> bool:
+    """Are the program's stored inputs texts (sentences, notes) rather than words and names?"""
+    counts = sorted(len(e.input.split()) for e in program.examples)
+    return bool(counts) and counts[len(counts) // 2] >= TEXT_WORDS
+
+
 def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
     """An answer for an input read as a word two letters from what was typed is a guess at the
     reading, however sure the answer: "plural of orcling" (a game's word) answered *rulings*, stored,
@@ -225,8 +236,9 @@ def _doubt_two_slips(outputs: list[Output], corrections: list[str]) -> None:
         # a doubled letter is the commonest slip in a name: "phillipines" is one slip from philippines
         slips = edit_distance(without_doubles(typed.lower()), without_doubles(read.lower()), 2)
         if read and " " not in typed + read and slips >= 2 and len(read) < LONG_NAME and \
-                not country_names.is_other_name(typed, read) and \
-                base_form_in(typed, {read.lower(): read}) != read:  # ("teaches" read as the stored teach is no slip)
+                not country_names.is_other_name(typed, read) and not spelt_otherwise(typed, read) and \
+                base_form_in(typed, {read.lower(): read}) != read:  # ("teaches" read as the stored teach is no slip,
+            # nor "sulfur" the stored Sulphur: a spelling of the other side of the Atlantic)
             doubtful[read] = typed
     for out in outputs:
         if out.input in doubtful and out.confidence is not None and out.source != "error":
@@ -245,7 +257,8 @@ def _doubt_a_real_word(outputs: list[Output], corrections: list[str], words) -> 
     stored, sure. Names stay sure ("phillipines" is a misspelling the word space holds too)."""
     doubtful = {read: typed for typed, _, read in (c.partition(" -> ") for c in corrections)
                 if read and read == read.lower() and typed.lower() in words and " " not in typed + read
-                and base_form_in(typed, {read: read}) != read  # ("crows" read as a stored crow is no guess,
+                and base_form_in(typed, {read: read}) != read and plural_stored(typed, {read: read}) != read
+                # ("crows" read as a stored crow is no guess, "allium" as the stored alliums,
                 and not spelt_otherwise(typed, read)}  # nor "utilise" as the stored utilize)
     for out in outputs:
         if out.input in doubtful and out.confidence is not None and out.source != "error" and out.confidence > REAL_WORD:
@@ -270,6 +283,21 @@ def _doubt_one_of_its_kind(outputs: list[Output], corrections: list[str]) -> Non
 
 
 GUESSED_REQUEST = 0.5  # a request taken below the threshold this unsure is itself a guess: no answer of it is sure
+
+
+_MEANING = re.compile(r"\bmean(?:s|ing)?\b", re.I)  # "what does frater mean in Latin?" of a genealogist's parish-latin
+
+
+def _doubt_a_word_left_before(outputs: list[Output], modifiers: dict[str, str]) -> None:
+    """An input read without a word of its own before it is a guess at what was meant: "capital of the
+    eastern roman empire" answered a history teacher's stored Roman Empire -> Rome, sure."""
+    for out in outputs:
+        word = modifiers.get(out.input)
+        if word and out.confidence is not None and out.source != "error" and out.confidence > REAL_WORD:
+            out.confidence = REAL_WORD
+            out.sure = is_sure(out.confidence)
+            out.note = "; ".join(filter(None, [out.note, f"read '{out.input}' without the '{word}' before it: a guess "
+                                                         "at what was meant"]))
 
 
 def _doubt_a_guessed_request(outputs: list[Output], accepted_sure: float | None) -> None:
@@ -422,7 +450,8 @@ class QueryPipeline:
             # though their month-name's key "what month is {word}" reads it
             decision = Retrieval("none", [], decision.candidates, decision.threshold,
                                  "the prompt is one your fit labelled out of scope")
-        made = asked_to_make(prompt) if decision.mode != "none" and decision.programs[0].name in reader.learned else None
+        made = asked_to_make(prompt) if decision.mode != "none" and (decision.programs[0].name in reader.learned or
+                                                                     reader.of_a_language(decision.programs[0].name)) else None
         asked = [i.lower() for i in taken.reading.inputs]
         if made and (made.writing or made.done in TOLD_OR_WRITTEN and made.thing.split()[-1] in asked):
             # "tell me a joke en español" asks for a joke, in Spanish: not for english-spanish's "joke"
@@ -473,6 +502,9 @@ class QueryPipeline:
             return False
         if program in reader.learned:
             return asks_about_language(asked)
+        if reader.of_a_language(program) and reading.method != "template" and asks_about_language(asked) and \
+                not _MEANING.search(asked):  # (what a word means is what a glossary of a language is asked)
+            return True  # "how many people speak korean" is no Korean learner's english-korean of "people"
         # a user's vocabulary list is asked a grammar question only by a key that asks it ("what's the gender
         # of mesa in spanish" was compiled for a student's vocab as "what's the gender of in spanish")
         grammar = [w for w in grammar_asked(asked) if w not in STOP and w not in LANGUAGES]
@@ -660,6 +692,13 @@ class QueryPipeline:
             result.message = (f"the prompt points at a text it does not give ('{absent}'); give the text after a "
                               f"colon: {parsed.prompt.strip().rstrip('?.!')}: …")
             return result
+        purpose = purpose_only(parsed.prompt, parsed.inputs) if result.kind == "fewshot" and parsed.method not in ("explicit", "template") \
+            and _rewrites_texts(programs[0][0]) else None
+        if purpose:  # "write a job ad for a senior java developer" gives a recruiter's inclusive rewriter no job ad
+            result.mode, result.programs, result.kind, result.key, result.inputs = "none", [], None, parsed.prompt, []
+            result.message = (f"the prompt says what a text is for ('{purpose}') but gives no text to rewrite; give "
+                              f"the text after a colon: {parsed.prompt.strip().rstrip('?.!')}: …")
+            return result
         if result.kind == "fewshot" and parsed.method not in ("explicit", "template") and asks_how_to(parsed.prompt):
             # "how do we make our onboarding flow friendlier" asks for advice: its words are no text to rewrite
             # (a program's own key asks as it says: "how do i fix {word}" of an engineer's errno-fix)
@@ -708,7 +747,8 @@ class QueryPipeline:
             library = self.reader().library_storing(programs[0][0].name, parsed.inputs) \
                 if len(programs) == 1 and use_stored is True else None  # (an evaluation's hidden pairs stay hidden)
             job = _VectorJob(result, [(self.catalog.word_program(p), w) for p, w in programs], fewshot,
-                             (k, method, use_stored), library and self.catalog.word_program(self.catalog.get(library)))
+                             (k, method, use_stored), library and self.catalog.word_program(self.catalog.get(library)),
+                             self.reader().words_left_before(parsed.prompt, parsed.inputs, programs[0][0].name))
             if defer is not None:  # query_many runs the jobs of a batch together
                 defer.append(job)
                 return result
@@ -716,6 +756,8 @@ class QueryPipeline:
         else:
             result.outputs = [fewshot.run(text) for text in parsed.inputs]
             _doubt_a_guessed_request(result.outputs, result.accepted_sure)
+            _doubt_a_word_left_before(result.outputs, self.reader().words_left_before(
+                parsed.prompt, parsed.inputs, programs[0][0].name))
             _doubt_one_of_its_kind(result.outputs, result.corrections)
             rival = self._close_call_between_own(result)
             # (a stored answer is no call: "what does obiit mean" was their parish-latin's stored *died*, noted

@@ -168,6 +168,12 @@ def test_a_best_guess_is_marked_in_the_content(client):
     assert chat(client, "plural of mouse").parse().choices[0].message.content == "mice"  # (a stored answer as it is)
 
 
+def test_every_stored_answer_is_in_the_content(client):
+    # a Korean learner's 눈 -> eye / snow came back from /v1 as "eye" alone; the terminal prints both
+    reply = chat(client, "past tense of travel").parse()
+    assert reply.choices[0].message.content == "traveled / travelled", reply.choices[0].message.content
+
+
 def test_two_requests_give_both_answers(client):
     # a fan's "kc team and pos of kelce" replied the team alone; the command line answered both
     reply = chat(client, "plural of mouse and past tense of go").parse()

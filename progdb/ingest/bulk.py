@@ -33,7 +33,7 @@ from progdb.errors import ProgdbError, json_reason
 from progdb.ingest.pairs_io import HEADER_NAMES
 from progdb.program import MAX_NAME, NAME_RE, Example
 
-PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows", "markdown")
+PAIR_FORMATS = ("csv", "tsv", "jsonl", "json", "analogy", "bats", "fv", "arrows", "markdown", "yaml")
 _ARROW = re.compile(r"\s*(?:->|=>|→)\s*")  # "bet -> okay, agreed": one pair a line
 # ...and without an arrow, as lists are typed: "neighbour = neighbor", "petal:flower", "flower - river" (a
 # crossword setter's), "petal flower"
@@ -80,6 +80,8 @@ def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".jsonl"):
         return suffix[1:]
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
     head = _head(path)
     if suffix == ".json":
         return "json"
@@ -153,7 +155,7 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
     if not path.exists():
         raise ProgdbError(f"{path}: no such file or folder")
     fmt = fmt or detect_format(path)
-    if program is None and name_by_stem and fmt in ("csv", "tsv", "jsonl", "json", "arrows") and path.is_file():
+    if program is None and name_by_stem and fmt in ("csv", "tsv", "jsonl", "json", "arrows", "yaml") and path.is_file():
         stem = _stem_name(path)
         program = stem if NAME_RE.match(stem) and len(stem) <= MAX_NAME else None
     if path.is_dir():
@@ -167,7 +169,7 @@ def read_rows(path: str | Path, fmt: str | None = None, program: str | None = No
         return
     _head(path)  # binary files fail here, before any row
     reader = {"csv": _delimited, "tsv": _delimited, "jsonl": _jsonl, "json": _json, "analogy": _analogy,
-              "bats": _bats, "fv": _json, "arrows": _arrows, "markdown": _delimited}[fmt]
+              "bats": _bats, "fv": _json, "arrows": _arrows, "markdown": _delimited, "yaml": _yaml}[fmt]
     empty = True
     sides = columns and fmt == "arrows" and tuple(c.strip() for c in columns)
     if sides and sides not in (("1", "2"), ("2", "1")):
@@ -199,12 +201,16 @@ _BETWEEN_ALTERNATIVES = re.compile(r"\s+/\s+|\s*;\s+")  # "mamma / madre", "esta
 
 
 def _alternatives(row: Row) -> Iterator[Row]:
-    """The row, or one row per alternative of its output when a word's output lists several."""
-    if len(row.input.split()) > 2 or not _ALTERNATIVES.fullmatch(row.output.strip()):
+    """The row, or one row per alternative of its output when a word's output lists several, or of its
+    input when a word's input does (a flashcard deck read the other way: "house; home" -> 집 is two pairs)."""
+    if len(row.input.split()) <= 2 and _ALTERNATIVES.fullmatch(row.output.strip()):
+        for answer in dict.fromkeys(a.strip() for a in _BETWEEN_ALTERNATIVES.split(row.output.strip())):
+            yield Row(row.file, row.line, row.program, row.input, answer)
+    elif len(row.output.split()) <= 2 and _ALTERNATIVES.fullmatch(row.input.strip()):
+        for asked in dict.fromkeys(a.strip() for a in _BETWEEN_ALTERNATIVES.split(row.input.strip())):
+            yield Row(row.file, row.line, row.program, asked, row.output)
+    else:
         yield row
-        return
-    for answer in dict.fromkeys(a.strip() for a in _BETWEEN_ALTERNATIVES.split(row.output.strip())):
-        yield Row(row.file, row.line, row.program, row.input, answer)
 
 
 def examples_from_file(path: str | Path, program: str, header: bool | None = None) -> list[Example]:
@@ -702,9 +708,10 @@ def _labels_over_texts(first: list[str], second: list[str]) -> bool:
     if all(re.fullmatch(r"[A-Z][a-z]+(?: [a-z]+){0,2}", c) for c in first) and all(_plain(c) for c in second):
         return True  # capitalised labels over lower-case words, as a spreadsheet heads them ("Verb,Person",
         # "Animal,Collective noun")
-    if all(re.fullmatch(r"[A-Z][a-z]+", c) and _names_a_kind(c) for c in first) and \
-            not all(_names_a_kind(c) for c in second):
-        return True  # kinds of things over things: "Style,Country" over "Stout,Ireland"
+    if all(re.fullmatch(r"[A-Z][a-z]+(?: [A-Za-z][a-z]+){0,2}", c) and _names_a_kind(c.split()[-1]) for c in first) \
+            and not all(_names_a_kind(c) for c in second):
+        return True  # kinds of things over things: "Style,Country" over "Stout,Ireland", "Job Title;Department"
+        # over "Head of People;Human Resources" (a recruiter's export was stored with Job Title -> Department)
     if all(_IDENTIFIER.fullmatch(c) for c in first) and any("_" in c for c in first) and \
             not all(_IDENTIFIER.fullmatch(c) for c in second):
         return True  # column names as code writes them: "iso2,dial_code" over "PT,+351"
@@ -991,9 +998,13 @@ def _analogy(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject
             yield _check(path, n, section, words[2], words[3], text)
 
 
+_TRAILING_COMMENT = re.compile(r"\s+#\s.*$")  # "dormir: dormí   # NOT durmí": a note to oneself, no part of the answer
+
+
 def _list_item(line: str) -> str:
-    """A jotted line without its list's bullet or number, and its sides without markdown's emphasis."""
-    line = line.strip()
+    """A jotted line without its list's bullet or number or a comment after a '#', and its sides without
+    markdown's emphasis."""
+    line = _TRAILING_COMMENT.sub("", line).strip()
     bullet = _LIST_MARK.match(line)
     if bullet and bullet.end() < len(line):
         line = line[bullet.end():]
@@ -1076,14 +1087,71 @@ def title_line(path: Path) -> str | None:
     # (dashes of two kinds are one mark typed two ways: "Abbrevs 2" over "• bsa – …" and "• caps - capsules")
     if (len(marks) == 1 or marks <= {"-", "–", "—"}) and _mark_of(lines[0]) not in marks:  # "Family words - parole di famiglia" over "mother = mamma"
         return lines[0]
+    if _mark_of(lines[0]) == "" and "" not in marks:
+        return lines[0]  # two words and no mark over lines of marks of any kind: "Sowing 2026" over "leek – March", "parsnip: march"
     # (or two words a side: "Element symbols - chem tutoring" over "Hydrogen - H" was stored as a pair)
     if not any(len(p.split()) >= 3 or "(" in p for p in parts[0]) and not all(len(p.split()) >= 2 for p in parts[0]):
         return None
     if all(all(len(side.split()) == 1 for side in b) for b in parts[1:]):
         return lines[0]
+    if all(len(parts[0][i].split()) > max(len(b[i].split()) for b in parts[1:]) for i in (0, 1)):
+        return lines[0]  # each side longer than any below: "When to sow - nursery list" over "sweet pea - October"
     # ...or over pairs of sentences, a note in brackets on it, the lines below none: "Terse reply -> polite version
     # (examples from QA reviews, Q1)" over "reboot and try again -> Could you please restart …"
     return lines[0] if lines[0].rstrip().endswith(")") and not any("(" in t for t in lines[1:]) else None
+
+
+def _yaml(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:
+    """A YAML map of inputs to answers (`hablar: hablé`, an answer list for several), as notes apps keep
+    them, or of sections of such maps, each section a program of its name (`preterite:` over its verbs;
+    with --program, a file's one section takes that name). An entry holding fields, not an answer
+    (`Spain: {currency: euro, code: "+34"}`), is a table's row: a bad row, named."""
+    import yaml
+
+    if path.stat().st_size > MAX_ONE_OBJECT:
+        raise ProgdbError(f"{path}: a YAML file of pairs is read whole, at most {MAX_ONE_OBJECT >> 20} MB; "
+                          "save a larger one as csv or jsonl")
+    text = path.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise ProgdbError(f"{path}{where}: not YAML ({getattr(exc, 'problem', None) or exc})") from None
+    if root is None:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        raise ProgdbError(f"{path}: expected a YAML map of inputs to answers (`cat: cats`), or of sections of them")
+    if any(isinstance(k, yaml.ScalarNode) and k.value == "examples" for k, _ in root.value):
+        raise ProgdbError(f"{path}: a program file (it has examples): add it with `progdb add {path}`")
+    sections = [(k, v) for k, v in root.value if isinstance(v, yaml.MappingNode)]
+    alone = program if program and len(sections) == 1 and len(sections) == len(root.value) else None
+
+    def raw(node) -> str:
+        return lines[node.start_mark.line][:200] if node.start_mark.line < len(lines) else ""
+
+    def pairs(entries, name: str | None) -> Iterator[Row | Reject]:
+        for key, value in entries:
+            n = key.start_mark.line + 1
+            if isinstance(value, yaml.MappingNode):
+                fields = ", ".join(str(k.value) for k, _ in value.value[:4])
+                yield Reject(str(path), n, f"'{key.value}' holds fields ({fields}), not one answer: save such a "
+                                           "table as a csv, a column each", raw(key))
+                continue
+            answers = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            if not answers or any(not isinstance(a, yaml.ScalarNode) for a in answers):
+                yield Reject(str(path), n, f"'{key.value}' has no answer of text", raw(key))
+                continue
+            for answer in answers:
+                if answer.value == "" and answer.tag.endswith(":null"):
+                    yield Reject(str(path), n, "nothing after its ':'", raw(key))
+                else:
+                    yield _check(path, n, name, str(key.value), str(answer.value), raw(key))
+
+    yield from pairs([(k, v) for k, v in root.value if not isinstance(v, yaml.MappingNode)], program)
+    for key, value in sections:
+        yield from pairs(value.value, alone or _slug(str(key.value)))
 
 
 def _bats(path: Path, fmt: str, program: str | None) -> Iterator[Row | Reject]:

@@ -388,7 +388,8 @@ def run_vector(space: WordSpace, programs: list[tuple[WordProgram, float]], inpu
         missing = space.missing(text)
         hide = holdout_for(use_stored, text)
         if len(programs) == 1 and not (use_stored is True and lead.stored_for(text)):
-            ruled = _compound(lead, text, hide) or _phrase_form(lead, text, hide)
+            ruled = _compound(lead, text, hide) or _phrase_form(lead, text, hide) or \
+                _by_last_word(space, lead, text, k, method, use_stored)
             if ruled:  # a compound of a stored head ("outdo"), a form of two words ("more interesting")
                 outputs[i] = ruled
                 continue
@@ -606,6 +607,27 @@ def _compound(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None
                   note=f"a compound of '{head}', answered as {head} -> {wp.stored[head][0]} is stored (the rule "
                        f"holds for {value:.0%} of this program's stored compounds)",
                   confidence=round(value, 4), sure=is_sure(value))
+
+
+def _by_last_word(space: WordSpace, wp: WordProgram, text: str, k: int, method: str,
+                  use_stored: bool | Holdout) -> Output | None:
+    """A compound of two to four words answered as its last word is ("ice cream" -> ice creams as
+    cream -> creams), where the program's stored compounds of words all change their last word alone."""
+    value = wp.heads().last_word_rule(text.strip())
+    if value is None:
+        return None
+    words = text.split()
+    out = run_vector(space, [(wp, 1.0)], [words[-1]], k, method, use_stored)[0]
+    if out.answer is None:
+        return None
+    lead = " ".join(words[:-1]) + " "
+    confidence = round(value * (out.confidence if out.confidence is not None else 1.0), 4)
+    how = "stored" if out.source == "stored" else "computed"
+    return Output(text, lead + out.answer, out.source if out.source != "stored" else "symbolic",
+                  [Candidate(lead + c.answer, c.score, c.remark) for c in out.candidates],
+                  answers=[lead + a for a in out.answers], method=out.method, confidence=confidence,
+                  sure=is_sure(confidence),
+                  note=f"as its last word: {words[-1]} -> {out.answer} ({how})")
 
 
 def _phrase_form(wp: WordProgram, text: str, hide: Holdout | None) -> Output | None:

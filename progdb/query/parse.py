@@ -135,11 +135,12 @@ def match_template(prompt: str, templates: list[Template]) -> Parsed | None:
         return None
     _, t, values, m = best
     inputs = [values[s] for s in t.inputs]
-    # The key is the prompt without its inputs, filler words included: "comparative or
-    # superlative of big" must not pass for "superlative of".
+    # The key is the prompt without its slots' values, filler words included: "comparative or
+    # superlative of big" must not pass for "superlative of"; as a stored key is embedded without its
+    # slots, "convert 1 atm to kPa" is "convert to" of "convert {input} to {unit}" (not "convert to kPa").
     offset = len(prompt) - len(prompt.lstrip())
     key = prompt.strip()
-    for start, end in sorted((m.span(slot) for slot in t.inputs), reverse=True):
+    for start, end in sorted((m.span(slot) for slot in m.groupdict()), reverse=True):
         key = key[:start] + " " + key[end:]
     spans = []
     for slot, raw in m.groupdict().items():

@@ -35,7 +35,7 @@ from progdb.query.wording import (ASKS_ABOUT, CONTRACTIONS, EDGE_NOISE, ENDONYMS
                                   SHORT_AFTER, DIGIT_WORDS, NUMBER_BEFORE, clean_input, drops_only_values,
                                   is_name, less_pattern, list_items, manner_words, name_parts, name_pattern, plain_words, speaks,
                                   stop_edges, whole_clauses, without_marks, words_of, OPPOSITE, contradicts, opposes,
-                                  LANGUAGE_OF_CODE, PLACE_OR_PERSON, REWRITE_TALK, SPECIFIC_QUESTIONS, question_asked)
+                                  LANGUAGE_OF_CODE, PLACE_OR_PERSON, REWRITE_TALK, SPECIFIC_QUESTIONS, question_asked, spelling_variants)
 from progdb.query.targets import WayBack, asked_for_pattern, target_pattern
 from progdb.words import compounds
 from progdb.words.ranker import sample_order
@@ -148,6 +148,18 @@ SHARED_ANSWERS = 0.25  # a program storing this share of its inputs among anothe
 ANOTHERS_NAME = " has it)"  # how a correction ends that read an input as what another program pairs it with
 ONE_OF_ITS_KIND = " (the one stored of its kind)"  # ...and one that read a kind as the one stored thing of it
 SAME_CODE_FIT = 0.9  # a code of the letters every stored input is ("MT" of a table of state codes)
+# Words asking what a stored input means, around it in any program's request: "what does 사과 mean" (in english)
+_ASKED_MEANING = frozenset("mean means meaning stand stands definition define".split())
+# ...and a question of what one word means is about that word, for a translator too: "what does 사과 mean"
+_MEANING_ASKED = re.compile(r"(?:what(?:'s|\s+is|\s+does|\s+do)?\s+)?(?:the\s+meaning\s+of\s+)?\S+(?:\s+mean|\s+means)?", re.I)
+# Nouns that name what any lookup gives, in any program's request: "de translation of 'Back'" of a localiser's ui-terms-de
+_ASKED_OF_ANY = frozenset("translation translations version term word name answer code abbreviation".split())
+_INTENSIFIERS = frozenset("very really so too quite super extremely pretty most more".split())  # ("opposite of very hot")
+_QUESTION_LEADS = frozenset("what how where when who which why".split())  # (_slip_in_context: "what dose")
+# Words asking for neither of two opposite ways ("gender neutral", "inclusive"): no request to either
+NEITHER_WAY = frozenset("neutral inclusive unisex genderless nonbinary non-binary".split())
+SWAPPED_FIRST = 10 ** 10  # (a weight past any rank: a slip of two letters swapped wins a tie)
+COMPOUND_FIT = 0.95  # a compound of words fits as its last word, a little below an input stored whole
 
 # Where one request ends and a second begins: "plural of mouse and past tense of go", "capital of
 # peru; currency of peru", "capital of peru? also its currency".
@@ -206,6 +218,10 @@ class Reader:
         self._folded: dict[str, dict[str, str]] = {}  # per program, its accented stored inputs (_folded_stored)
         self._lower_words: set[str] | None = None  # _library_words
         self._singles: dict[str, dict[str, list[str]]] = {}  # _by_single_letters
+        self._open_changed: dict[str, dict[str, bool]] = {}  # _last_word_inflects
+        self._other_country_names: dict[str, dict[str, str]] = {}  # _countries_stored
+        self._names_by_word: dict[str, dict[str, list[str]]] = {}  # _named_around
+        self._translators: dict[str, bool] = {}  # own_translator
         self._kinds: dict[str, dict[str, str]] = {}  # _one_of_kind
         self._shadows: dict[str, tuple[str, float] | None] = {}  # per user program, the library program it specialises
         self._action_words: dict[str, set[str]] = {}  # per user program, the words of its keys and name (_opposed)
@@ -365,6 +381,10 @@ class Reader:
                                   for w in words if len(w) >= 3} | {w for p in programs if p not in self.learned
                                                                     for w in name_parts(p) if len(w) >= 3})
         self._key_word_set = set(self.key_words)
+        # A word the word space knows is read as a slip only of a request word (in two of a program's
+        # phrasings, or of a program with few): "plural of scone" is no "shone" of one past-tense phrasing's example.
+        request_words = {w for words in self.own_key_words.values() for w in words}
+        self._request_key_words = [w for w in self.key_words if w in request_words]
 
     def _real_key_words(self) -> list[str]:
         """Words of the stored phrasings that are words, not their writers' typos: common ones, and
@@ -378,7 +398,11 @@ class Reader:
         # short ("uk" of a food blogger's "whats the uk word for {word}")
         own = {w for p, words in self.own_key_words.items() if p not in self.learned for w in words
                if len(w) >= 2 and w in self.word_rank and w not in STOP}
-        return sorted(set(common + rare) | own)
+        # ...or in its name too, a term of the trade the word space lacks ("etrto" of a mechanic's tyre-etrto: "what
+        # does RD stand for and etrto for 29x2.2" asks twice)
+        named = {w for p, words in self.own_key_words.items() if p not in self.learned
+                 for w in words & set(name_parts(p)) if len(w) >= 3 and w.isalpha() and w not in STOP}
+        return sorted(set(common + rare) | own | named)
 
     # -- two requests in one prompt -------------------------------------------------------------
     def request_halves(self, prompt: str) -> list[tuple[str, str, bool]]:
@@ -489,8 +513,13 @@ class Reader:
             if glued is not None:
                 notes.append(f"{w} -> {glued}")
                 return glued
-            right = closest(lw, self.key_words, None if lw not in self.word_rank else 1, self.key_word_count) \
-                or self._shortened_key_word(lw)
+            # (an unknown word: first the request words a phrasing has beside its neighbours, "stnd for" is
+            # "stand for", not the commoner "send")
+            beside = self.key_followers.get(words[i - 1] if i else "", set()) | \
+                self.key_leaders.get(words[i + 1] if i + 1 < len(words) else "", set())
+            right = ((closest(lw, sorted(beside & self._key_word_set)) or closest(lw, self.key_words, None, self.key_word_count))
+                     if lw not in self.word_rank else
+                     closest(lw, self._request_key_words, 1, self.key_word_count)) or self._shortened_key_word(lw)
             if right is None or (lw in self.word_rank and lw.startswith(right)):
                 return w  # a rare form of a key word ("plurals") is that word, not a typo
             notes.append(f"{w} -> {right}")
@@ -542,13 +571,18 @@ class Reader:
             return None
         # A neighbour like "of", "is" or "pls" says nothing: "male of cow" is no "male of now",
         # "form of fog pls" no "form of for".
+        asked = before if before in _QUESTION_LEADS else None
         before, after = (None if w in STOP or w in FILLER else w for w in (before, after))
         beside = self.key_followers.get(before, set()) | self.key_leaders.get(after, set())
+        # ...but after a question word, two letters swapped are a slip of what a phrasing asks: "what dose OKR
+        # stnd for" is "what does …" (not "what form" of "what from")
+        swapped = {w for w in self.key_followers.get(asked, ()) if sorted(w) == sorted(word) and w[0] == word[0]}
         # A word that holds the request word is another word (sports, Germany), as is its plural; and
         # a common word keeps its first letter (a quiz's "baby hare called" is no "are called").
         beside = {w for w in beside if w in self._key_word_set and not word.startswith(w) and w + "s" != word
                   and w[0] == word[0]}
-        return closest(word, sorted(beside), 1, self.key_word_count)
+        return closest(word, sorted(beside), 1, self.key_word_count) or \
+            (next(iter(swapped)) if len(swapped) == 1 and edit_distance(word, next(iter(swapped)), 1) == 1 else None)
 
     def stored_question(self, prompt: str) -> tuple[str, str] | None:
         """(program, the input as stored) when the whole prompt, of three words or more, is an input
@@ -623,9 +657,10 @@ class Reader:
                                                  *nearby[0].get(low[1], ())}}
             if rank is not None and not unlike:  # a real, if rare, word: only a more frequent stored input replaces it
                 candidates = {k: v for k, v in candidates.items() if self.word_rank.get(k, 10 ** 9) < rank}
-            # Ties go to the more frequent input.
+            # Ties go to two letters swapped ("sieze" is seize, not the commoner size), then to the more frequent input.
             hit = closest(low, sorted(candidates), 1 if unlike else None,
-                          weight={k: -self.word_rank.get(k, 10 ** 9) for k in candidates})
+                          weight={k: -self.word_rank.get(k, 10 ** 9) + (SWAPPED_FIRST if sorted(k) == sorted(low) else 0)
+                                  for k in candidates})
             if hit is None and rank is None:  # no word at all: compared without doubled letters
                 single = {without_doubles(k): k for k in sorted(candidates, reverse=True)}
                 near = closest(without_doubles(low), sorted(single))
@@ -637,6 +672,43 @@ class Reader:
                 right = closest(low, self._common_by_letter().get(low[:1], []))
             self._corrected[(program, low)] = right
         return self._corrected[(program, low)]
+
+    def _named_around(self, program: str, text: str, prompt: str) -> str | None:
+        """The one stored name of several words holding the typed words, whose other words the prompt
+        says around them: "when did constantinople fall" is the stored Fall of Constantinople, "when did
+        the bastille get stormed" Storming of the Bastille; None when none or several are."""
+        typed = [w for w in plain_words(text) if w not in FUNCTION_WORDS and w not in _HAPPENING]
+        if not typed or len(typed) > 3 or not prompt:
+            return None
+        if program not in self._names_by_word:
+            by_word: dict[str, list[str]] = {}
+            for low in self.stored.get(program, {}):
+                words = [w for w in plain_words(low) if w not in FUNCTION_WORDS]
+                if 2 <= len(words) <= 4:
+                    for w in set(words):
+                        by_word.setdefault(w, []).append(low)
+            self._names_by_word[program] = by_word
+        said = [w for w in plain_words(prompt) if w not in FUNCTION_WORDS]
+        found = set()
+        for low in {n for t in typed for n in self._names_by_word[program].get(t, [])}:
+            words = [w for w in plain_words(low) if w not in FUNCTION_WORDS]
+            # each typed word one of the name's (or a form of it: "bastille get stormed"), each of the name's said
+            # (its words in another order are it too: "constantinople fall")
+            if all(any(_same_word(t, w) for w in words) for t in typed) and \
+                    all(any(_same_word(w, s) for s in said) for w in words) and typed != words:
+                found.add(self.stored[program][low])
+        return found.pop() if len(found) == 1 else None
+
+    def _spelt_the_other_way(self, program: str, low: str) -> str | None:
+        """The one stored input that the typed words spell the other way, British or American, one word
+        of them: "copper sulphate" of Copper sulfate, "sulfur" of Sulphur; None when none or several are."""
+        stored = self.stored.get(program, {})
+        if low in stored or len(low) < 4:
+            return None
+        words = low.split()
+        found = {stored[k] for i, w in enumerate(words) if len(w) >= 4 for v in spelling_variants(w)
+                 if (k := " ".join(words[:i] + [v] + words[i + 1:])) in stored}
+        return found.pop() if len(found) == 1 else None
 
     def _by_single_letters(self, program: str) -> dict[str, list[str]]:
         """The program's stored inputs by their spelling with each doubled letter single (built once per program)."""
@@ -699,7 +771,9 @@ class Reader:
             for low, original in stored.items():
                 # ... and those typed with spaces for their hyphens: "mother in law" is the stored mother-in-law
                 # ...and a verb listed with its "to" ("to achieve -> lograr"), asked without it
-                for short in (clean_input(low).lower(), low.replace("-", " "), low.removeprefix("to ")):
+                # ...and a name with quotes in it typed without them: "rosa peace" is the stored Rosa 'Peace'
+                unquoted = " ".join(re.sub(r"['\"‘’“”]", " ", low).split()) if re.search(r"\s['\"‘“]", low) else low
+                for short in (clean_input(low).lower(), low.replace("-", " "), low.removeprefix("to "), unquoted):
                     if short and short != low and short not in stored:
                         cleaned.setdefault(short, original)
             # ...and a glossary's term by itself or by its abbreviation: "Forte (f)" is asked as forte or f,
@@ -753,7 +827,7 @@ class Reader:
         if len(words) < 2 or len(words) > MAX_SPAN_WORDS + 2 or text.strip().lower() in stored:
             return None
         low = [w.lower().strip(".,;:!?\"'") for w in words]
-        filler = self._filler.get(program, STOP | EDGE_NOISE)
+        filler = self._filler.get(program, STOP | EDGE_NOISE) | _ASKED_MEANING
         # (an amount after it qualifies it, as a strength a drug's name: "Lipitor 20mg", "zoloft 50 mg")
         amount = {j for j, w in enumerate(low) if _AMOUNT.fullmatch(w) or (_NUMBER.fullmatch(w) and low[j + 1: j + 2] and
                                                                         _UNIT.fullmatch(low[j + 1]))}
@@ -970,6 +1044,24 @@ class Reader:
             self._fits[key] = self._input_fit(program, text)
         return self._fits[key]
 
+    def _countries_stored(self, program: str) -> dict[str, str]:
+        """The program's stored inputs that name a country otherwise than in English (USA, UK), by its
+        English name: "America" and "Britain" are read as a table's USA and UK (built once per program)."""
+        if program not in self._other_country_names:
+            self._other_country_names[program] = country_names.stored_countries(self.stored.get(program, {}))
+        return self._other_country_names[program]
+
+    def _last_word_inflects(self, program: str, low: str) -> bool:
+        """A compound of two to four words, of a program whose stored compounds of words all change
+        their last word alone (plural's "coffee maker" -> coffee makers): it fits as its last word."""
+        if program not in self._open_changed:
+            ins, outs = self._pairs.get(program, ([], []))
+            self._open_changed[program] = compounds.last_word_changed(
+                {i.strip().lower(): [o] for i, o in zip(ins, outs)})
+        # (talk is no word of a compound: "plural of goose thanks mate" asks for goose)
+        return not any(w in TALK or w in EDGE_NOISE for w in low.split()) and \
+            compounds.holds_for_last_word(self._open_changed[program], low)
+
     def _longest_input(self, program: str) -> int:
         """The word count of a word program's longest inputs (the top 5% aside): one word more is a
         name's or a compound's ("polar bear" for a program of single words), two more a phrase's
@@ -997,6 +1089,9 @@ class Reader:
                 self._common_words(program) and all(self.word_rank.get(w, COMMON_RANK) < COMMON_RANK for w in low.split()):
             return FIT_FLOOR * 0.9  # "state of the union address date": common words, typed as no name is
         listed = program not in self.lists_stored and len(list_items([text])) > 1
+        if kind == "vector" and " " in low and self._last_word_inflects(program, low):
+            # "ice cream" for plural, as cream (execute._by_last_word), a little below an input stored whole
+            return COMPOUND_FIT * self.input_fit(program, low.split()[-1])
         if kind == "vector":
             if listed:
                 return 0.0  # "cat, dog, mouse" is three inputs (another reading), not a word
@@ -1369,7 +1464,10 @@ class Reader:
              if p in self.learned and self._translates(p) and (not said & self._language_words(p) or (
                  # a country alone names its language only for a word to say: "how do you say hi in germany",
                  # not "what's the weather in germany"
-                 not said & (self._language_words(p) - self._countries_speaking(p)) and not said & _SAYING))}
+                 not said & (self._language_words(p) - self._countries_speaking(p)) and not said & _SAYING))
+             # ...and so is a user's, unless by its own key word for word or by its language's code ("es macro: …"):
+             # "whats the weather in seoul" is no Korean learner's english-korean of "weather"
+             or (self.own_translator(p) and not self._own_languages_of(p) & {LANGUAGE_OF_CODE.get(w) for w in said})}
         asked: dict[tuple[str, str], tuple[str, str, str]] = {}  # (program, request) -> (back, elsewhere, unheld)
         manners: dict[str, list[str]] = {}  # request -> its manner words, read once for every program
         for ch in choices:
@@ -1395,7 +1493,7 @@ class Reader:
             ch.back, ch.elsewhere, ch.unheld = asked[ch.program, prompt_or_key]
             if ch.back:  # "translate 'papillon' to English", "singular of cacti": not english-french's, plural's
                 ch.fit, ch.score = 0.0, ch.score - FIT_WEIGHT * ch.fit
-            ch.unnamed = ch.program in unnamed_languages
+            ch.unnamed = ch.program in unnamed_languages and (ch.program in self.learned or ch.key_score < EXACT)
             if ch.program in self.opposites and self._asks_less(ch.program, ch.reading.key):
                 # "less formal pls", "too formal, fix it", "informal": the key's words are formal's,
                 # the request is for its opposite (MiniLM puts "informal" beside "formal").
@@ -1519,6 +1617,39 @@ class Reader:
         own = self._own_languages_of(program)
         named = [ENDONYMS.get(w, w) for w in words_of(request) if w in _ANY_LANGUAGE and w != "english"]
         return named[0] if own and named and not own & set(named) else ""
+
+    def words_left_before(self, prompt: str, inputs: list[str], program: str) -> dict[str, str]:
+        """Each input read with a word of its own left before it in the request, none of the program's
+        phrasings' nor a word of talk: "eastern" of "capital of the eastern roman empire" (input -> word)."""
+        said = self._said_by.get(program, set()) | set(name_parts(program))
+        found = {}
+        for text in inputs:
+            m = re.search(r"([^\W\d_]+)\s+" + re.escape(text.strip()) + r"(?!\w)", prompt, re.I) if text.strip() else None
+            word = m.group(1).lower() if m else ""
+            # (nor a request word shortened: "school dist avery ranch" of "school district")
+            if len(word) > 2 and word in self.word_rank and not any(w.startswith(word) for w in said) and \
+                    word not in FUNCTION_WORDS and \
+                    word not in STOP and word not in TALK and word not in QUESTION_WORDS and word not in ASKING_VERBS \
+                    and word not in REWRITE_TALK and word not in _REQUEST_LEADS and word not in _INTENSIFIERS \
+                    and word not in LANGUAGES and word not in _ASKED_MEANING and word not in WORD_CLASSES and \
+                    word.removesuffix("s") not in WORD_CLASSES:  # ("comparative of the adverb well")
+                found[text] = word
+        return found
+
+    def of_a_language(self, program: str) -> bool:
+        """Is the program a user's of a language other than English, by its name or keys (korean-english)?"""
+        return program not in self.learned and self.kinds.get(program) in ("vector", "fewshot") and \
+            bool(self._own_languages_of(program) - {"english"})
+
+    def own_translator(self, program: str) -> bool:
+        """Is the program a user's translator: of a language other than English that every one of its phrasings
+        names (english-korean's "{word} in korean"; not a spanish-preterite asked "preterite of {word}")?"""
+        if program not in self._translators:
+            languages = self._own_languages_of(program) - {"english"}
+            self._translators[program] = program not in self.learned and \
+                self.kinds.get(program) in ("vector", "fewshot") and bool(languages) and \
+                all(languages & {LANGUAGE_OF_CODE.get(w, w) for w in words_of(k)} for k in self._key_texts_of(program))
+        return self._translators[program]
 
     def _own_languages_of(self, program: str) -> set[str]:
         """The languages a program's name says, by name or code (a localiser's ui-terms-de), and a
@@ -1697,6 +1828,18 @@ class Reader:
         for ch, ins, stores in read:
             if stores and ch.reading.quoted and ch.program not in self.learned and ch.key_score >= OWN_STORED_KEYS:
                 ch.score = max(ch.score, max(o.score for o, _, _ in read if o.program not in self.learned) + 1e-6)
+        # ...and an input stored whole beats its pieces read as a list, the key alike: "w/d meaning" is an estate
+        # agent's stored W/D, not "w" and "d"
+        pieces: dict[tuple[str, str], list[tuple[float, tuple]]] = {}  # (program, key) -> readings of a list not stored
+        for ch, ins, stores in read:
+            if not stores and len(ins) > 1:
+                pieces.setdefault((ch.program, ch.reading.key), []).append((ch.score, ins))
+        for ch, ins, stores in read:
+            if stores and len(ins) == 1:
+                split = [score for score, parts in pieces.get((ch.program, ch.reading.key), ())
+                         if score >= ch.score and all(p in ins[0] for p in parts)]
+                if split:
+                    ch.score = max(split) + 1e-6
         # A stored name holds the words a template left out of it: "where is {text} national park"
         # read "Zion"; the program stores "Zion National Park", which the request typed whole.
         best: dict[str, Choice] = {}  # per program, its best reading
@@ -1768,8 +1911,13 @@ class Reader:
             hint = self._wording_as_key(own, choices) if own.key_score >= threshold - HINT_REACH else ""
             return f"; your nearest program: {own.program} {below(own.key_score, threshold)}" + hint
         # its key passed, and its input's fit took the reading below ("0.62, below the threshold 0.60" read as a slip)
-        return (f"; your nearest program: {own.program} (key match {own.key_score:.2f}, its reading "
-                f"{below(own.score, threshold)})")
+        if own.score < threshold:
+            return (f"; your nearest program: {own.program} (key match {own.key_score:.2f}, its reading "
+                    f"{below(own.score, threshold)})")
+        # ...or past it, and another reason refused it ("its reading at 0.63, below the threshold 0.60" was said)
+        inputs = ", ".join(f"'{i}'" for i in own.reading.inputs)
+        return (f"; your nearest program: {own.program} (key match {own.key_score:.2f}"
+                + (f", its input {inputs} fitting at {own.fit:.2f})" if inputs else ")"))
 
     def _wording_as_key(self, own: Choice, choices: list[Choice]) -> str:
         """The prompt as a phrasing of the user's program, its input a slot: what they can add for
@@ -1820,7 +1968,17 @@ class Reader:
         words: the prompt's length in words; with it, a program with labelled phrasings is
         accepted or refused by the learned rule (acceptance.py), other programs by the hand rules.
         own: programs' own thresholds (a user's fit on a seeded database), over `threshold`."""
-        top, decision = self._taken(choices, negative, threshold, margin, words, learned_accept, own)
+        either = [ch for ch in choices if not self._neither_way(ch)]
+        if len(either) < len(choices):  # "gender neutral word for chairman" is no male-to-female's (chairwoman, sure)
+            neither = next(ch for ch in choices if self._neither_way(ch))
+            if not either:
+                return neither, Retrieval("none", [], _closest_keys(choices)[:5], threshold, _neither_said(neither))
+            top, decision = self._taken(either, negative, threshold, margin, words, learned_accept, own)
+            if decision.mode == "none" and neither.key_score > top.key_score:
+                decision.message = _neither_said(neither)
+                return neither, decision
+        else:
+            top, decision = self._taken(choices, negative, threshold, margin, words, learned_accept, own)
         like, labelled = top.like_refused
         if decision.mode != "none" and like >= REFUSED_REQUEST and like > top.key_score:
             # "what does the oboe do in an orchestra" after a music teacher's fit labelled "what does the cello do in
@@ -1829,6 +1987,12 @@ class Reader:
                 f"it asks what '{labelled}' asks, of another input, which your fit labelled out of scope (request "
                 f"match {like:.2f}, above its key match {top.key_score:.2f} to '{top.program}')"))
         return top, decision
+
+    def _neither_way(self, choice: Choice) -> bool:
+        """A request to a program of one way of two (male-to-female) for neither way, a word none of its
+        phrasings says: "gender neutral word for chairman", "inclusive term for fireman"."""
+        return choice.program in self.opposites and any(
+            w in NEITHER_WAY and w not in self._said_by.get(choice.program, ()) for w in words_of(choice.reading.key))
 
     def _taken(self, choices: list[Choice], negative: float, threshold: float, margin: float,
                words: int | None, learned_accept: bool, own: dict[str, float] | None) -> tuple[Choice, Retrieval]:
@@ -1977,7 +2141,7 @@ class Reader:
                     ch.key_score < STORED_NEAR or not ch.reading.inputs or ch.back:
                 continue
             asked = STORED_QUOTED_ASK if ch.reading.quoted else STORED_ASK
-            if (ch.key_score >= asked and self._holds_typed(ch)) or \
+            if (ch.key_score >= asked and self._holds_typed(ch) and not self._asks_of_it_unsaid(ch)) or \
                     (whole.get(ch.program, 0.0) >= self._threshold(ch.program, threshold) and
                      self._stores_all(ch.program, ch.reading.inputs)):
                 return self._named_rival(ch, choices)
@@ -2011,6 +2175,17 @@ class Reader:
         """Does the program store every input (as typed, case aside)? `empty`: the answer for no inputs."""
         held = self.stored.get(program, {})
         return all(i.strip().lower() in held for i in inputs) if inputs else empty
+
+    def _asks_of_it_unsaid(self, choice: Choice) -> str:
+        """A word of the request, short of the threshold, that asks something of a stored input none of the
+        program's phrasings or its name says: "what tyre pressure for 700x25c" of a mechanic's tyre-etrto
+        (its stored 25-622 was answered, sure), "where can i buy a 29x2.2 tyre"; "" when none does
+        ("expand KPI": asking verbs ask any lookup)."""
+        said = self._said_by.get(choice.program, set()) | set(name_parts(choice.program))
+        return next((w for w in words_of(choice.reading.key) if len(w) > 2 and w.isalpha() and w not in STOP and
+                     w not in QUESTION_WORDS and w not in TALK and w not in ASKING_VERBS and w not in _REQUEST_LEADS
+                     and w not in said and w.removesuffix("s") not in said and w not in REWRITE_TALK
+                     and w not in _ASKED_OF_ANY and w not in _ASKED_MEANING), "")
 
     def _holds_typed(self, choice: Choice) -> bool:
         """Does the choice's program store every input, each typed as no common word is (KPI, Reykjavík)?"""
@@ -2286,8 +2461,9 @@ class Reader:
             return ""  # a noun: "grandfather was born in …", "present-day"
         typed = {w.lower() for i in top.reading.inputs for w in i.split()}
         if first not in verbs or first in ASKING_VERBS or first in REWRITE_TALK or first in QUESTION_WORDS or \
-                first in typed or first in self._said_by.get(top.program, ()) or first in self.stored.get(top.program, {}):
-            return ""
+                first in typed or first in self.stored.get(top.program, {}) or \
+                any(w.startswith(first) for w in self._said_by.get(top.program, ())):
+            return ""  # (nor one of its words' stem: "dial code for spain" of "dialling code for {word}")
         return first
 
     def _unsaid_verb(self, choice: Choice) -> str:
@@ -2372,16 +2548,25 @@ class Reader:
         for text in inputs:
             # Reading cleans an input ("the Prof" -> Prof, ".rs" -> rs): a stored input it cleaned is that input.
             text = self._cleaned_stored(program).get(text.strip().lower(), text)
+            # ...and a code typed with spaces in it: "700 x 25c" is a mechanic's stored 700x25c
+            spaced = "".join(text.split()).lower()
+            if " " in text.strip() and spaced in held and any(c.isdigit() for c in spaced):
+                text = held[spaced]
             unaccented = None if text.strip().lower() in held else self._folded_stored(program).get(_folded(text.strip().lower()))
             if unaccented:  # "zurich" is the stored Zürich, "istanbul" the stored İstanbul
                 notes.append(f"{text} -> {unaccented}")
                 text = unaccented
+            # (a user's table, in their spelling; the library's answers keep the asker's: "plural of colour" is colours)
+            other = None if program in self.learned else self._spelt_the_other_way(program, text.strip().lower())
+            if other:  # "copper sulphate" is a chemistry teacher's stored Copper sulfate, "sulfur" their Sulphur
+                notes.append(f"{text} -> {other}")
+                text = other
             named = None if text.strip().lower() in held or program not in self.names_stored else \
                 self._name_forms(program).get(text.strip().lower())
             if named:  # "japanese currency": the stored Japan, whose nationality another program stores
                 notes.append(f"{text} -> {named[0]} (as {named[1]}{ANOTHERS_NAME}")  # (no typo: no doubt of one)
                 text = named[0]
-            country = country_names.stored_name(text, held)
+            country = country_names.stored_name(text, held, self._countries_stored(program))
             if country:  # "capital of Alemania", "currency of the US": the stored Germany, United States
                 notes.append(f"{text} -> {country}")
                 text = country
@@ -2411,18 +2596,26 @@ class Reader:
                 # bread" asks agent-noun for bake (not a user's "queens of the stone age": no stored Queen;
                 # nor "who coached Michael Jordan", a question about someone; nor "what do baby ducks eat")
                 base = base_form_in(words[0], held) or common_base(words[0], self.word_rank)
+            if base is None and program not in self.learned and text.strip().lower() not in held:
+                base = plural_stored(text, held)  # "allium" of a nursery's stored alliums
             if base:  # a user's collective-noun stores crow: "a group of crows" asks for it; agent-noun lie: "who lies"
                 notes.append(f"{text} -> {base}")
                 text = base
             # (a text the user marked for a program of texts is the text: "french pls: how much is this?" is no *much*)
             # (nor is a traveller's question: "how do you say how are you in spanish" is no *tú*)
-            whole = (marked and len(text.split()) > 2) or self._asks_to_translate(program, text)
+            whole = (marked and len(text.split()) > 2) or (self._asks_to_translate(program, text) and not (
+                program not in self.learned and _MEANING_ASKED.fullmatch(text.strip())))  # (a user's glossary)
             inner = None if whole else self._stored_within(program, text)
             if inner is not None:  # "status code 401", "fire as an": the stored input and request words
                 # (words only dropped around it are no reading to note: "read of turkey -> Turkey")
                 if not re.search(r"(?<!\w)" + re.escape(inner.lower()) + r"(?!\w)", text.lower()):
                     notes.append(f"{text} -> {inner}")
                 text = inner
+            around = None if inner is not None or text.strip().lower() in held else \
+                self._named_around(program, text, prompt)
+            if around:  # "when did constantinople fall": a history teacher's stored Fall of Constantinople
+                notes.append(f"{text} -> {around}")
+                text = around
             fit = self.input_fit(program, text)
             # (a text program fits any word: "emoji for rocekt" is still its stored rocket's typo,
             # when the word space does not know it)
@@ -2454,6 +2647,25 @@ _INITIALS_FIRST = re.compile(r"(?:[a-z]\.\s?)+\s*\S")  # "j.s. bach", "c. p. e. 
 _APOSTROPHE_LESS = re.compile(r"\b(?:what|where|who|how|when|that)s\b", re.I)  # "whats", typed without its apostrophe
 _ACRONYM = re.compile(r"[A-Z]{2,6}\.?")  # "Old vines (VV)": letters in capitals name the term in any language
 _GLOSSED = re.compile(r"(?P<term>[^()]+?)\s*\((?P<short>[^()]+)\)")  # "forte (f)", "diminuendo (dim.)"
+
+
+# Words that say a thing happened, around an event's name: "when did the bastille get stormed"
+_HAPPENING = frozenset("get got gets getting happen happened happens take took place occur occurred".split())
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One word, or two forms of it ("storming", "stormed"; "fall", "falls"): equal, or sharing their first
+    five letters and all but three of the longer's."""
+    if a == b:
+        return True
+    common = len(os.path.commonprefix([a, b]))
+    return common >= 5 and common >= max(len(a), len(b)) - 3
+
+
+def _neither_said(choice: Choice) -> str:
+    word = next(w for w in words_of(choice.reading.key) if w in NEITHER_WAY)
+    return (f"the request asks for a '{word}' word, and '{choice.program}' gives one of a pair of opposites (key "
+            f"match {choice.key_score:.2f} to '{choice.key}'), not a '{word}' one")
 
 
 def _abbreviates(short: str, term: str) -> bool:
@@ -2557,6 +2769,16 @@ def base_form_in(text: str, held: dict[str, str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def plural_stored(text: str, held: dict[str, str]) -> str | None:
+    """The one stored plural of a word (or a compound's last word) typed in the singular: "allium" of
+    alliums, "runner bean" of runner beans, "peony" of peonies; None otherwise."""
+    low = " ".join(text.strip().lower().split())
+    if not re.fullmatch(r"[a-z]{3,}(?: [a-z]+){0,2}", low):
+        return None
+    found = {held[f] for f in (low + "s", low + "es", low[:-1] + "ies" if low.endswith("y") else "") if f in held}
+    return found.pop() if len(found) == 1 else None
+
+
 def common_base(text: str, rank: dict[str, int]) -> str | None:
     """The one commoner word an -s form is of, for a program that stores neither: "sculpts" of sculpt
     ("a person who sculpts" asks agent-noun for sculpt), "sharks" of shark; None when none or several
@@ -2570,8 +2792,12 @@ def common_base(text: str, rank: dict[str, int]) -> str | None:
 
 
 def _bases_of(text: str, endings=("ies", "es", "s", "ied", "ed", "ing")) -> set[str]:
-    """The words an inflected one may be a form of, by its ending (of four letters or more)."""
+    """The words an inflected one may be a form of, by its ending (of four letters or more); of a
+    compound of two or three words, by its last word's ("sweet peas" of sweet pea)."""
     low = text.strip().lower()
+    head, _, last = low.rpartition(" ")
+    if head and len(low.split()) <= 3 and re.fullmatch(r"[a-z]+(?: [a-z]+)*", head):
+        return {f"{' '.join(head.split())} {b}" for b in _bases_of(last, endings)}
     if not re.fullmatch(r"[a-z]{4,}", low):
         return set()
     bases = set()

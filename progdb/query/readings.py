@@ -21,6 +21,7 @@ MAX_DROPPED = 4        # talk a span's key may leave out, in words
 MAX_NAME_WORDS = 6     # a span longer than MAX_SPAN_WORDS only as a capitalised name ("Craters of the Moon National Monument")
 MAX_SPAN_PROMPT = 14   # longer prompts are texts to transform: cut, not spanned
 MAX_KEY_WORDS = 12     # a cut's key part ("rewrite this in the style of Shakespeare:")
+_SLASHED = re.compile(r"[^\W\d_]{1,4}/[^\W\d_]{1,4}")  # "w/d", "a/c": an abbreviation, or two words of a list
 MAX_TEMPLATE_LIST = 60  # words in a list a word program's template takes (an app's product list)
 MAX_ASIDE_REQUEST = 6  # a request this short is read without an aside in brackets after it
 # A verb people ask about, a stop word elsewhere: it ends a request as its input ("he form of do").
@@ -302,9 +303,13 @@ def propose(prompt: str, templates: list[Template], word_program: Callable[[str]
                     keys.setdefault(_clean_key(text[:tokens[i].start()]), n - j)
                 if i > 0 and n - j >= 2 and i <= MAX_DROPPED:
                     keys.setdefault(_clean_key(text[tokens[j - 1].end():]), i)
+                # (a word with a slash in it is one too, where a program stores it so: "w/d meaning" asks for W/D)
+                whole = [clean_input(joined)] if listed and _SLASHED.fullmatch(joined.strip()) else None
                 for key, dropped in keys.items():
                     if key:
                         out.append(Reading(key, items, "span", dropped=dropped))
+                        if whole:
+                            out.append(Reading(key, whole, "span", dropped=dropped))
     seen: dict[tuple, int] = {}
     unique: list[Reading] = []
     texts = [q.lower().split() for q in marked if len(q.split()) >= QUOTED_TEXT_WORDS]

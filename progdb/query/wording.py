@@ -33,8 +33,9 @@ _ASK_HEAD = re.compile(
 _LETTER_COUNT = re.compile(r"(?:\s*\(\s*\d+(?:\s*[,-]\s*\d+)*\s*(?:letters?)?\s*\)|[\s,;:-]+\d+\s+letters?(?:\s+long)?)"
                            r"\s*[?.!]*\s*$", re.I)
 _QUIZ_LABEL = re.compile(r"^(?:q|question)\s*\d*\s*[:.)]\s*", re.I)  # "Q: capital of Chile", "Question 3: …"
+# Thanks, please, or a word of address at a request's end: "plural of goose sir", "…, thanks mate"
 _POLITE_TAIL = re.compile(
-    r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|"
+    r"(?:[\s,.!?:;-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|kindly|sir|ma'?am|madam|mate|buddy|bro|dude|"
     r"thanks\s+(?:a\s+lot|so\s+much|in\s+advance)|thank\s+you\s+(?:so|very)\s+much)\b)+[\s.!?]*$", re.I)
 # A word after which the input is due: "spanish word for cheers" asks for cheers, it thanks no one.
 _INPUT_DUE = re.compile(r"\b(?:for|of|say|is|translate|translated)\s*$", re.I)
@@ -260,7 +261,7 @@ def manner_words(request: str) -> list[str]:
 # (no typo: no note), where its neighbours say it is that word: "how do u say thank you in french",
 # "wats the plural of octopus"; the letter u in "what comes after u" stays a letter.
 TEXT_SPEAK = {"wat": "what", "wut": "what", "wats": "what's", "wuts": "what's", "u": "you", "r": "are", "ur": "your",
-              "ppl": "people"}
+              "ppl": "people", "whn": "when", "wht": "what", "whr": "where"}  # (vowels dropped on a phone: "whn do i sow basil")
 _SPEAK_BEFORE = {"u": frozenset("do did can could would will have are r thank".split()),
                  "r": frozenset("what how where who which wat wut".split())}
 _SPEAK_AFTER = {"u": frozenset("say know tell make give spell call write translate pls please plz".split()),
@@ -361,6 +362,23 @@ def absent_text(prompt: str, inputs: list[str], sentences: bool = False) -> str 
     found = _ABSENT_TEXT.search(prompt) or (_ABSENT_DOCUMENT.search(prompt) if sentences else None)
     noun = found.group(0).split()[-1].lower() if found else None
     return found.group(0) if noun and any(noun in plain_words(i) for i in inputs) else None
+
+
+# What a text is for, said in place of the text: "write a job ad for a senior java developer", "caption ideas for a
+# photo of my dog" (a few words and a purpose, no sentence of their own)
+_PURPOSE = r"(?:for|about)\s+(?:a|an|the|my|our|your|his|her|their|this|that|some)\s+"
+_PURPOSE_ONLY = re.compile(r"^(?:[^\W\d_]+\s+){0,2}?(?P<purpose>" + _PURPOSE + r"[^,.;:!?\n]+)$", re.I)
+PURPOSE_WORDS = 8  # ...of this many words at most
+
+
+def purpose_only(prompt: str, inputs: list[str]) -> str | None:
+    """The purpose a request says instead of a text ("for a photo of my dog", "for my portugal trip"), where
+    it is the one input read (or its words before it, at the prompt's end), or None."""
+    if len(inputs) != 1 or len(inputs[0].split()) > PURPOSE_WORDS or inputs[0].strip()[:1].isupper():
+        return None  # (a name is the thing asked about: "abbreviation for the Court of Appeals for the Federal Circuit")
+    found = _PURPOSE_ONLY.match(inputs[0].strip()) or \
+        re.search(rf"(?P<purpose>{_PURPOSE}{re.escape(inputs[0].strip())})\W*$", prompt, re.I)
+    return found["purpose"] if found else None
 
 
 def clean_input(text: str) -> str:
@@ -636,9 +654,25 @@ def question_asked(text: str) -> str | None:
 
 
 # British spellings and their American forms: one word spelt two ways, no slip ("utilise" is "utilize")
-_BRITISH = [(re.compile(r"is(e|ed|es|ing|er|ers|ation|ations)$"), r"iz\1"), (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
-            (re.compile(r"our(s|ed|ing|ful|ite|ites)?$"), r"or\1"), (re.compile(r"tre(s)?$"), r"ter\1"),
-            (re.compile(r"ogue(s)?$"), r"og\1"), (re.compile(r"ll(ed|ing|er|ers)$"), r"l\1")]
+# A word spelt the British and the American way (and a chemist's -ous for -us), each way: utilise utilize,
+# colour color, centre center, catalogue catalog, travelled traveled, sulphate sulfate, haem heme, phosphorous phosphorus
+_SPELLING_SWAPS = (("ise", "ize"), ("ising", "izing"), ("isation", "ization"), ("yse", "yze"), ("ysing", "yzing"),
+                   ("our", "or"), ("tre", "ter"), ("ogue", "og"), ("lled", "led"), ("lling", "ling"), ("ller", "ler"),
+                   ("ph", "f"), ("ae", "e"), ("oe", "e"), ("ence", "ense"), ("ous", "us"))
+
+
+def spelling_variants(word: str) -> set[str]:
+    """The word spelt the other way, one swap at a time, never in its first two letters ("photo" is no
+    "foto"): "sulphur" -> sulfur, "sulfate" -> sulphate, "colour" -> color."""
+    found = set()
+    for a, b in _SPELLING_SWAPS:
+        for old, new in ((a, b), (b, a)):
+            start = word.find(old, 2)
+            while start > 0:
+                found.add(word[:start] + new + word[start + len(old):])
+                start = word.find(old, start + 1)
+    found.discard(word)
+    return found
 
 
 def spelt_otherwise(a: str, b: str) -> bool:
@@ -646,10 +680,7 @@ def spelt_otherwise(a: str, b: str) -> bool:
     a, b = a.lower(), b.lower()
     if a == b or min(len(a), len(b)) < 5:  # (four is no British "for")
         return False
-    for pattern, american in _BRITISH:
-        if pattern.sub(american, a) == b or pattern.sub(american, b) == a:
-            return True
-    return False
+    return b in spelling_variants(a)
 
 
 # A question about a thing rather than a request for it: "what is a subject line", "how long should a

@@ -243,7 +243,9 @@ def plan_for(result: QueryResult, fallback: dict[int, list], llm: Endpoint | Non
                 sources.append("error")
             else:
                 # a best guess reads as one, as the terminal prints it: a help desk's chat bot showed "network", sure-looking
-                parts.append(f"{out.answer}?" if out.answer and out.sure is False else out.answer or "")
+                # ...and a stored input's every answer, as the terminal prints them: "eye / snow" (/v1 said "eye")
+                said = " / ".join(out.answers) if out.source == "stored" and len(out.answers) > 1 else out.answer
+                parts.append(f"{said}?" if said and out.sure is False else said or "")
                 sources.append(out.source)
             meta["outputs"].append({"input": out.input, "source": sources[-1], "confidence": out.confidence,
                                     "sure": out.sure, "program": request.programs[0].name if request.programs else None})
