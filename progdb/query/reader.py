@@ -1621,17 +1621,15 @@ class Reader:
     def words_left_before(self, prompt: str, inputs: list[str], program: str) -> dict[str, str]:
         """Each input read with a word of its own left before it in the request, none of the program's
         phrasings' nor a word of talk: "eastern" of "capital of the eastern roman empire" (input -> word)."""
-        said = self._said_by.get(program, set()) | set(name_parts(program))
+        said = self._said_or_named(program)
         found = {}
         for text in inputs:
             m = re.search(r"([^\W\d_]+)\s+" + re.escape(text.strip()) + r"(?!\w)", prompt, re.I) if text.strip() else None
             word = m.group(1).lower() if m else ""
             # (nor a request word shortened: "school dist avery ranch" of "school district")
             if len(word) > 2 and word in self.word_rank and not any(w.startswith(word) for w in said) and \
-                    word not in FUNCTION_WORDS and \
-                    word not in STOP and word not in TALK and word not in QUESTION_WORDS and word not in ASKING_VERBS \
-                    and word not in REWRITE_TALK and word not in _REQUEST_LEADS and word not in _INTENSIFIERS \
-                    and word not in LANGUAGES and word not in _ASKED_MEANING and word not in WORD_CLASSES and \
+                    word not in _REQUEST_TALK and word not in FUNCTION_WORDS and word not in _INTENSIFIERS \
+                    and word not in LANGUAGES and word not in WORD_CLASSES and \
                     word.removesuffix("s") not in WORD_CLASSES:  # ("comparative of the adverb well")
                 found[text] = word
         return found
@@ -2181,11 +2179,13 @@ class Reader:
         program's phrasings or its name says: "what tyre pressure for 700x25c" of a mechanic's tyre-etrto
         (its stored 25-622 was answered, sure), "where can i buy a 29x2.2 tyre"; "" when none does
         ("expand KPI": asking verbs ask any lookup)."""
-        said = self._said_by.get(choice.program, set()) | set(name_parts(choice.program))
-        return next((w for w in words_of(choice.reading.key) if len(w) > 2 and w.isalpha() and w not in STOP and
-                     w not in QUESTION_WORDS and w not in TALK and w not in ASKING_VERBS and w not in _REQUEST_LEADS
-                     and w not in said and w.removesuffix("s") not in said and w not in REWRITE_TALK
-                     and w not in _ASKED_OF_ANY and w not in _ASKED_MEANING), "")
+        said = self._said_or_named(choice.program)
+        return next((w for w in words_of(choice.reading.key) if len(w) > 2 and w.isalpha() and w not in _REQUEST_TALK
+                     and w not in said and w.removesuffix("s") not in said and w not in _ASKED_OF_ANY), "")
+
+    def _said_or_named(self, program: str) -> set[str]:
+        """Every word of the program's phrasings and of its name."""
+        return self._said_by.get(program, set()) | set(name_parts(program))
 
     def _holds_typed(self, choice: Choice) -> bool:
         """Does the choice's program store every input, each typed as no common word is (KPI, Reykjavík)?"""
@@ -2641,6 +2641,8 @@ _REQUEST_LEADS = frozenset("mind kindly please just help try go let quickly also
 # Words that make a question of what follows them, or a subject of what comes before ("what is the
 # present-day name", "grandfather was born"): an order opens with its verb.
 _ASKED_OF = frozenset("what which who whom whose how why when where is are was were am been has had does did".split())
+# The words of any request that ask, point or talk, saying nothing of what is asked (words_left_before, _asks_of_it_unsaid)
+_REQUEST_TALK = STOP | TALK | QUESTION_WORDS | ASKING_VERBS | REWRITE_TALK | _REQUEST_LEADS | _ASKED_MEANING
 
 
 _INITIALS_FIRST = re.compile(r"(?:[a-z]\.\s?)+\s*\S")  # "j.s. bach", "c. p. e. bach" (stored names, lower-cased)
